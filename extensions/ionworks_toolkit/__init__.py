@@ -1,0 +1,1 @@
+"""ionworks-toolkit: the hand-written layer over the generated Ionworks client."""
