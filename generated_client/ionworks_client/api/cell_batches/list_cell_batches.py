@@ -1,0 +1,227 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cell_batch_page import CellBatchPage
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    cell_spec_id: str,
+    *,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    json_offset: int | None | Unset
+    if isinstance(offset, Unset):
+        json_offset = UNSET
+    else:
+        json_offset = offset
+    params["offset"] = json_offset
+
+    json_name: None | str | Unset
+    if isinstance(name, Unset):
+        json_name = UNSET
+    else:
+        json_name = name
+    params["name"] = json_name
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/cell_specifications/{cell_spec_id}/cell_batches".format(
+            cell_spec_id=quote(str(cell_spec_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CellBatchPage | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = CellBatchPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CellBatchPage | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+) -> Response[CellBatchPage | HTTPValidationError]:
+    """List batches (lots) of a specification
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellBatchPage | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        limit=limit,
+        offset=offset,
+        name=name,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+) -> CellBatchPage | HTTPValidationError | None:
+    """List batches (lots) of a specification
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellBatchPage | HTTPValidationError
+    """
+
+    return sync_detailed(
+        cell_spec_id=cell_spec_id,
+        client=client,
+        limit=limit,
+        offset=offset,
+        name=name,
+    ).parsed
+
+
+async def asyncio_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+) -> Response[CellBatchPage | HTTPValidationError]:
+    """List batches (lots) of a specification
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellBatchPage | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        limit=limit,
+        offset=offset,
+        name=name,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+) -> CellBatchPage | HTTPValidationError | None:
+    """List batches (lots) of a specification
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellBatchPage | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            cell_spec_id=cell_spec_id,
+            client=client,
+            limit=limit,
+            offset=offset,
+            name=name,
+        )
+    ).parsed

@@ -1,0 +1,182 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cell_instance import CellInstance
+from ...models.cell_instance_create import CellInstanceCreate
+from ...models.http_validation_error import HTTPValidationError
+from ...types import Response
+
+
+def _get_kwargs(
+    cell_spec_id: str,
+    *,
+    body: CellInstanceCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/cell_specifications/{cell_spec_id}/cell_instances".format(
+            cell_spec_id=quote(str(cell_spec_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CellInstance | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = CellInstance.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CellInstance | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CellInstanceCreate,
+) -> Response[CellInstance | HTTPValidationError]:
+    """Create a cell instance under a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        body (CellInstanceCreate): No docs reference page found for instance creation
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellInstance | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CellInstanceCreate,
+) -> CellInstance | HTTPValidationError | None:
+    """Create a cell instance under a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        body (CellInstanceCreate): No docs reference page found for instance creation
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellInstance | HTTPValidationError
+    """
+
+    return sync_detailed(
+        cell_spec_id=cell_spec_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CellInstanceCreate,
+) -> Response[CellInstance | HTTPValidationError]:
+    """Create a cell instance under a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        body (CellInstanceCreate): No docs reference page found for instance creation
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellInstance | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CellInstanceCreate,
+) -> CellInstance | HTTPValidationError | None:
+    """Create a cell instance under a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        body (CellInstanceCreate): No docs reference page found for instance creation
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellInstance | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            cell_spec_id=cell_spec_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

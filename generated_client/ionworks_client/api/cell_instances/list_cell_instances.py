@@ -1,0 +1,390 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cell_instance_page import CellInstancePage
+from ...models.http_validation_error import HTTPValidationError
+from ...models.list_cell_instances_order_type_0 import ListCellInstancesOrderType0
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    cell_spec_id: str,
+    *,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+    created_by_email: None | str | Unset = UNSET,
+    created_at_gt: None | str | Unset = UNSET,
+    created_at_lt: None | str | Unset = UNSET,
+    updated_at_gt: None | str | Unset = UNSET,
+    updated_at_lt: None | str | Unset = UNSET,
+    order_by: None | str | Unset = UNSET,
+    order: ListCellInstancesOrderType0 | None | Unset = UNSET,
+    batch_id: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    json_offset: int | None | Unset
+    if isinstance(offset, Unset):
+        json_offset = UNSET
+    else:
+        json_offset = offset
+    params["offset"] = json_offset
+
+    json_name: None | str | Unset
+    if isinstance(name, Unset):
+        json_name = UNSET
+    else:
+        json_name = name
+    params["name"] = json_name
+
+    json_created_by_email: None | str | Unset
+    if isinstance(created_by_email, Unset):
+        json_created_by_email = UNSET
+    else:
+        json_created_by_email = created_by_email
+    params["created_by_email"] = json_created_by_email
+
+    json_created_at_gt: None | str | Unset
+    if isinstance(created_at_gt, Unset):
+        json_created_at_gt = UNSET
+    else:
+        json_created_at_gt = created_at_gt
+    params["created_at_gt"] = json_created_at_gt
+
+    json_created_at_lt: None | str | Unset
+    if isinstance(created_at_lt, Unset):
+        json_created_at_lt = UNSET
+    else:
+        json_created_at_lt = created_at_lt
+    params["created_at_lt"] = json_created_at_lt
+
+    json_updated_at_gt: None | str | Unset
+    if isinstance(updated_at_gt, Unset):
+        json_updated_at_gt = UNSET
+    else:
+        json_updated_at_gt = updated_at_gt
+    params["updated_at_gt"] = json_updated_at_gt
+
+    json_updated_at_lt: None | str | Unset
+    if isinstance(updated_at_lt, Unset):
+        json_updated_at_lt = UNSET
+    else:
+        json_updated_at_lt = updated_at_lt
+    params["updated_at_lt"] = json_updated_at_lt
+
+    json_order_by: None | str | Unset
+    if isinstance(order_by, Unset):
+        json_order_by = UNSET
+    else:
+        json_order_by = order_by
+    params["order_by"] = json_order_by
+
+    json_order: None | str | Unset
+    if isinstance(order, Unset):
+        json_order = UNSET
+    elif isinstance(order, ListCellInstancesOrderType0):
+        json_order = order.value
+    else:
+        json_order = order
+    params["order"] = json_order
+
+    json_batch_id: None | str | Unset
+    if isinstance(batch_id, Unset):
+        json_batch_id = UNSET
+    else:
+        json_batch_id = batch_id
+    params["batch_id"] = json_batch_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/cell_specifications/{cell_spec_id}/cell_instances".format(
+            cell_spec_id=quote(str(cell_spec_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CellInstancePage | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = CellInstancePage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CellInstancePage | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+    created_by_email: None | str | Unset = UNSET,
+    created_at_gt: None | str | Unset = UNSET,
+    created_at_lt: None | str | Unset = UNSET,
+    updated_at_gt: None | str | Unset = UNSET,
+    updated_at_lt: None | str | Unset = UNSET,
+    order_by: None | str | Unset = UNSET,
+    order: ListCellInstancesOrderType0 | None | Unset = UNSET,
+    batch_id: None | str | Unset = UNSET,
+) -> Response[CellInstancePage | HTTPValidationError]:
+    """List cell instances of a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+        created_by_email (None | str | Unset):
+        created_at_gt (None | str | Unset):
+        created_at_lt (None | str | Unset):
+        updated_at_gt (None | str | Unset):
+        updated_at_lt (None | str | Unset):
+        order_by (None | str | Unset):
+        order (ListCellInstancesOrderType0 | None | Unset):
+        batch_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellInstancePage | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        limit=limit,
+        offset=offset,
+        name=name,
+        created_by_email=created_by_email,
+        created_at_gt=created_at_gt,
+        created_at_lt=created_at_lt,
+        updated_at_gt=updated_at_gt,
+        updated_at_lt=updated_at_lt,
+        order_by=order_by,
+        order=order,
+        batch_id=batch_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+    created_by_email: None | str | Unset = UNSET,
+    created_at_gt: None | str | Unset = UNSET,
+    created_at_lt: None | str | Unset = UNSET,
+    updated_at_gt: None | str | Unset = UNSET,
+    updated_at_lt: None | str | Unset = UNSET,
+    order_by: None | str | Unset = UNSET,
+    order: ListCellInstancesOrderType0 | None | Unset = UNSET,
+    batch_id: None | str | Unset = UNSET,
+) -> CellInstancePage | HTTPValidationError | None:
+    """List cell instances of a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+        created_by_email (None | str | Unset):
+        created_at_gt (None | str | Unset):
+        created_at_lt (None | str | Unset):
+        updated_at_gt (None | str | Unset):
+        updated_at_lt (None | str | Unset):
+        order_by (None | str | Unset):
+        order (ListCellInstancesOrderType0 | None | Unset):
+        batch_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellInstancePage | HTTPValidationError
+    """
+
+    return sync_detailed(
+        cell_spec_id=cell_spec_id,
+        client=client,
+        limit=limit,
+        offset=offset,
+        name=name,
+        created_by_email=created_by_email,
+        created_at_gt=created_at_gt,
+        created_at_lt=created_at_lt,
+        updated_at_gt=updated_at_gt,
+        updated_at_lt=updated_at_lt,
+        order_by=order_by,
+        order=order,
+        batch_id=batch_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+    created_by_email: None | str | Unset = UNSET,
+    created_at_gt: None | str | Unset = UNSET,
+    created_at_lt: None | str | Unset = UNSET,
+    updated_at_gt: None | str | Unset = UNSET,
+    updated_at_lt: None | str | Unset = UNSET,
+    order_by: None | str | Unset = UNSET,
+    order: ListCellInstancesOrderType0 | None | Unset = UNSET,
+    batch_id: None | str | Unset = UNSET,
+) -> Response[CellInstancePage | HTTPValidationError]:
+    """List cell instances of a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+        created_by_email (None | str | Unset):
+        created_at_gt (None | str | Unset):
+        created_at_lt (None | str | Unset):
+        updated_at_gt (None | str | Unset):
+        updated_at_lt (None | str | Unset):
+        order_by (None | str | Unset):
+        order (ListCellInstancesOrderType0 | None | Unset):
+        batch_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CellInstancePage | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        cell_spec_id=cell_spec_id,
+        limit=limit,
+        offset=offset,
+        name=name,
+        created_by_email=created_by_email,
+        created_at_gt=created_at_gt,
+        created_at_lt=created_at_lt,
+        updated_at_gt=updated_at_gt,
+        updated_at_lt=updated_at_lt,
+        order_by=order_by,
+        order=order,
+        batch_id=batch_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    cell_spec_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | None | Unset = UNSET,
+    offset: int | None | Unset = UNSET,
+    name: None | str | Unset = UNSET,
+    created_by_email: None | str | Unset = UNSET,
+    created_at_gt: None | str | Unset = UNSET,
+    created_at_lt: None | str | Unset = UNSET,
+    updated_at_gt: None | str | Unset = UNSET,
+    updated_at_lt: None | str | Unset = UNSET,
+    order_by: None | str | Unset = UNSET,
+    order: ListCellInstancesOrderType0 | None | Unset = UNSET,
+    batch_id: None | str | Unset = UNSET,
+) -> CellInstancePage | HTTPValidationError | None:
+    """List cell instances of a specification (no docs page found)
+
+    Args:
+        cell_spec_id (str):
+        limit (int | None | Unset):
+        offset (int | None | Unset):
+        name (None | str | Unset):
+        created_by_email (None | str | Unset):
+        created_at_gt (None | str | Unset):
+        created_at_lt (None | str | Unset):
+        updated_at_gt (None | str | Unset):
+        updated_at_lt (None | str | Unset):
+        order_by (None | str | Unset):
+        order (ListCellInstancesOrderType0 | None | Unset):
+        batch_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CellInstancePage | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            cell_spec_id=cell_spec_id,
+            client=client,
+            limit=limit,
+            offset=offset,
+            name=name,
+            created_by_email=created_by_email,
+            created_at_gt=created_at_gt,
+            created_at_lt=created_at_lt,
+            updated_at_gt=updated_at_gt,
+            updated_at_lt=updated_at_lt,
+            order_by=order_by,
+            order=order,
+            batch_id=batch_id,
+        )
+    ).parsed

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="BulkTagsRequest")
+
+
+@_attrs_define
+class BulkTagsRequest:
+    measurement_ids: list[str]
+    add: list[str]
+    remove: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        measurement_ids = self.measurement_ids
+
+        add = self.add
+
+        remove = self.remove
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "measurement_ids": measurement_ids,
+                "add": add,
+                "remove": remove,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        measurement_ids = cast(list[str], d.pop("measurement_ids"))
+
+        add = cast(list[str], d.pop("add"))
+
+        remove = cast(list[str], d.pop("remove"))
+
+        bulk_tags_request = cls(
+            measurement_ids=measurement_ids,
+            add=add,
+            remove=remove,
+        )
+
+        bulk_tags_request.additional_properties = d
+        return bulk_tags_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_batch_create_properties import CellBatchCreateProperties
+
+
+T = TypeVar("T", bound="CellBatchCreate")
+
+
+@_attrs_define
+class CellBatchCreate:
+    name: str
+    notes: str | Unset = UNSET
+    date_manufactured: datetime.date | Unset = UNSET
+    properties: CellBatchCreateProperties | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        notes = self.notes
+
+        date_manufactured: str | Unset = UNSET
+        if not isinstance(self.date_manufactured, Unset):
+            date_manufactured = self.date_manufactured.isoformat()
+
+        properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.properties, Unset):
+            properties = self.properties.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+            }
+        )
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if date_manufactured is not UNSET:
+            field_dict["date_manufactured"] = date_manufactured
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_batch_create_properties import CellBatchCreateProperties  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        notes = d.pop("notes", UNSET)
+
+        _date_manufactured = d.pop("date_manufactured", UNSET)
+        date_manufactured: datetime.date | Unset
+        if isinstance(_date_manufactured, Unset):
+            date_manufactured = UNSET
+        else:
+            date_manufactured = datetime.date.fromisoformat(_date_manufactured)
+
+        _properties = d.pop("properties", UNSET)
+        properties: CellBatchCreateProperties | Unset
+        if isinstance(_properties, Unset):
+            properties = UNSET
+        else:
+            properties = CellBatchCreateProperties.from_dict(_properties)
+
+        cell_batch_create = cls(
+            name=name,
+            notes=notes,
+            date_manufactured=date_manufactured,
+            properties=properties,
+        )
+
+        cell_batch_create.additional_properties = d
+        return cell_batch_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_batch import CellBatch
+
+
+T = TypeVar("T", bound="CellBatchPage")
+
+
+@_attrs_define
+class CellBatchPage:
+    """One page of cell batches."""
+
+    items: list[CellBatch]
+    count: int | Unset = UNSET
+    """ Number of items on this page. """
+    total: int | Unset = UNSET
+    """ Number of records matching the filters, over all pages. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        count = self.count
+
+        total = self.total
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "items": items,
+            }
+        )
+        if count is not UNSET:
+            field_dict["count"] = count
+        if total is not UNSET:
+            field_dict["total"] = total
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_batch import CellBatch  # noqa: PLC0415
+
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = CellBatch.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        count = d.pop("count", UNSET)
+
+        total = d.pop("total", UNSET)
+
+        cell_batch_page = cls(
+            items=items,
+            count=count,
+            total=total,
+        )
+
+        cell_batch_page.additional_properties = d
+        return cell_batch_page
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties
+
+
+T = TypeVar("T", bound="CellInstance")
+
+
+@_attrs_define
+class CellInstance:
+    name: str
+    """ Serial number """
+    id: str
+    cell_specification_id: str
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    batch: None | str | Unset = UNSET
+    """ Docs-era free-text lot; removed in client 0.38 """
+    date_manufactured: datetime.datetime | None | Unset = UNSET
+    measured_properties: CellInstanceMeasuredProperties | Unset = UNSET
+    """ Per-component measured values, Quantity for numbers """
+    notes: None | str | Unset = UNSET
+    organization_id: None | str | Unset = UNSET
+    created_by: None | str | Unset = UNSET
+    created_by_email: None | str | Unset = UNSET
+    measurement_ids: list[Any] | Unset = UNSET
+    """ Items shown as {}; type unknown """
+    batch_id: None | str | Unset = UNSET
+    """ Client 0.38: FK to CellBatch """
+    batch_name: None | str | Unset = UNSET
+    """ Client 0.38: read-only """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        id = self.id
+
+        cell_specification_id = self.cell_specification_id
+
+        created_at: None | str
+        if isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
+
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
+
+        batch: None | str | Unset
+        if isinstance(self.batch, Unset):
+            batch = UNSET
+        else:
+            batch = self.batch
+
+        date_manufactured: None | str | Unset
+        if isinstance(self.date_manufactured, Unset):
+            date_manufactured = UNSET
+        elif isinstance(self.date_manufactured, datetime.datetime):
+            date_manufactured = self.date_manufactured.isoformat()
+        else:
+            date_manufactured = self.date_manufactured
+
+        measured_properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.measured_properties, Unset):
+            measured_properties = self.measured_properties.to_dict()
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        organization_id: None | str | Unset
+        if isinstance(self.organization_id, Unset):
+            organization_id = UNSET
+        else:
+            organization_id = self.organization_id
+
+        created_by: None | str | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        else:
+            created_by = self.created_by
+
+        created_by_email: None | str | Unset
+        if isinstance(self.created_by_email, Unset):
+            created_by_email = UNSET
+        else:
+            created_by_email = self.created_by_email
+
+        measurement_ids: list[Any] | Unset = UNSET
+        if not isinstance(self.measurement_ids, Unset):
+            measurement_ids = self.measurement_ids
+
+        batch_id: None | str | Unset
+        if isinstance(self.batch_id, Unset):
+            batch_id = UNSET
+        else:
+            batch_id = self.batch_id
+
+        batch_name: None | str | Unset
+        if isinstance(self.batch_name, Unset):
+            batch_name = UNSET
+        else:
+            batch_name = self.batch_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "id": id,
+                "cell_specification_id": cell_specification_id,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+        if batch is not UNSET:
+            field_dict["batch"] = batch
+        if date_manufactured is not UNSET:
+            field_dict["date_manufactured"] = date_manufactured
+        if measured_properties is not UNSET:
+            field_dict["measured_properties"] = measured_properties
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if organization_id is not UNSET:
+            field_dict["organization_id"] = organization_id
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
+        if created_by_email is not UNSET:
+            field_dict["created_by_email"] = created_by_email
+        if measurement_ids is not UNSET:
+            field_dict["measurement_ids"] = measurement_ids
+        if batch_id is not UNSET:
+            field_dict["batch_id"] = batch_id
+        if batch_name is not UNSET:
+            field_dict["batch_name"] = batch_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        id = d.pop("id")
+
+        cell_specification_id = d.pop("cell_specification_id")
+
+        def _parse_created_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        created_at = _parse_created_at(d.pop("created_at"))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
+
+        def _parse_batch(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        batch = _parse_batch(d.pop("batch", UNSET))
+
+        def _parse_date_manufactured(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                date_manufactured_type_0 = datetime.datetime.fromisoformat(data)
+
+                return date_manufactured_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        date_manufactured = _parse_date_manufactured(d.pop("date_manufactured", UNSET))
+
+        _measured_properties = d.pop("measured_properties", UNSET)
+        measured_properties: CellInstanceMeasuredProperties | Unset
+        if isinstance(_measured_properties, Unset):
+            measured_properties = UNSET
+        else:
+            measured_properties = CellInstanceMeasuredProperties.from_dict(_measured_properties)
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        def _parse_organization_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+
+        def _parse_created_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
+
+        def _parse_created_by_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
+
+        measurement_ids = cast(list[Any], d.pop("measurement_ids", UNSET))
+
+        def _parse_batch_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        batch_id = _parse_batch_id(d.pop("batch_id", UNSET))
+
+        def _parse_batch_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        batch_name = _parse_batch_name(d.pop("batch_name", UNSET))
+
+        cell_instance = cls(
+            name=name,
+            id=id,
+            cell_specification_id=cell_specification_id,
+            created_at=created_at,
+            updated_at=updated_at,
+            batch=batch,
+            date_manufactured=date_manufactured,
+            measured_properties=measured_properties,
+            notes=notes,
+            organization_id=organization_id,
+            created_by=created_by,
+            created_by_email=created_by_email,
+            measurement_ids=measurement_ids,
+            batch_id=batch_id,
+            batch_name=batch_name,
+        )
+
+        cell_instance.additional_properties = d
+        return cell_instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_instance_create_measured_properties import (
+        CellInstanceCreateMeasuredProperties,
+    )
+
+
+T = TypeVar("T", bound="CellInstanceCreate")
+
+
+@_attrs_define
+class CellInstanceCreate:
+    """No docs reference page found for instance creation"""
+
+    name: str
+    batch_id: None | str | Unset = UNSET
+    date_manufactured: None | str | Unset = UNSET
+    """ Guides pass a plain date """
+    measured_properties: CellInstanceCreateMeasuredProperties | Unset = UNSET
+    notes: None | str | Unset = UNSET
+    batch: None | str | Unset = UNSET
+    """ Older guides send it; client 0.38 refuses it """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        batch_id: None | str | Unset
+        if isinstance(self.batch_id, Unset):
+            batch_id = UNSET
+        else:
+            batch_id = self.batch_id
+
+        date_manufactured: None | str | Unset
+        if isinstance(self.date_manufactured, Unset):
+            date_manufactured = UNSET
+        else:
+            date_manufactured = self.date_manufactured
+
+        measured_properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.measured_properties, Unset):
+            measured_properties = self.measured_properties.to_dict()
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        batch: None | str | Unset
+        if isinstance(self.batch, Unset):
+            batch = UNSET
+        else:
+            batch = self.batch
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+            }
+        )
+        if batch_id is not UNSET:
+            field_dict["batch_id"] = batch_id
+        if date_manufactured is not UNSET:
+            field_dict["date_manufactured"] = date_manufactured
+        if measured_properties is not UNSET:
+            field_dict["measured_properties"] = measured_properties
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if batch is not UNSET:
+            field_dict["batch"] = batch
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_instance_create_measured_properties import (
+            CellInstanceCreateMeasuredProperties,  # noqa: PLC0415
+        )
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        def _parse_batch_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        batch_id = _parse_batch_id(d.pop("batch_id", UNSET))
+
+        def _parse_date_manufactured(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        date_manufactured = _parse_date_manufactured(d.pop("date_manufactured", UNSET))
+
+        _measured_properties = d.pop("measured_properties", UNSET)
+        measured_properties: CellInstanceCreateMeasuredProperties | Unset
+        if isinstance(_measured_properties, Unset):
+            measured_properties = UNSET
+        else:
+            measured_properties = CellInstanceCreateMeasuredProperties.from_dict(
+                _measured_properties
+            )
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        def _parse_batch(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        batch = _parse_batch(d.pop("batch", UNSET))
+
+        cell_instance_create = cls(
+            name=name,
+            batch_id=batch_id,
+            date_manufactured=date_manufactured,
+            measured_properties=measured_properties,
+            notes=notes,
+            batch=batch,
+        )
+
+        cell_instance_create.additional_properties = d
+        return cell_instance_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_instance import CellInstance
+    from ..models.cell_specification import CellSpecification
+
+
+T = TypeVar("T", bound="CellMeasurementDetailResponse")
+
+
+@_attrs_define
+class CellMeasurementDetailResponse:
+    specification: CellSpecification | Unset = UNSET
+    """ Docs examples show no created_at/updated_at; model declared extra=allow in client (id, name only required
+    there) """
+    instance: CellInstance | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        specification: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.specification, Unset):
+            specification = self.specification.to_dict()
+
+        instance: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.instance, Unset):
+            instance = self.instance.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if specification is not UNSET:
+            field_dict["specification"] = specification
+        if instance is not UNSET:
+            field_dict["instance"] = instance
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_instance import CellInstance  # noqa: PLC0415
+        from ..models.cell_specification import CellSpecification  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _specification = d.pop("specification", UNSET)
+        specification: CellSpecification | Unset
+        if isinstance(_specification, Unset):
+            specification = UNSET
+        else:
+            specification = CellSpecification.from_dict(_specification)
+
+        _instance = d.pop("instance", UNSET)
+        instance: CellInstance | Unset
+        if isinstance(_instance, Unset):
+            instance = UNSET
+        else:
+            instance = CellInstance.from_dict(_instance)
+
+        cell_measurement_detail_response = cls(
+            specification=specification,
+            instance=instance,
+        )
+
+        cell_measurement_detail_response.additional_properties = d
+        return cell_measurement_detail_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

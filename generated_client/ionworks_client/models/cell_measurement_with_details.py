@@ -1,0 +1,549 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.measurement_type import MeasurementType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_instance import CellInstance
+    from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata
+    from ..models.cell_measurement_properties import CellMeasurementProperties
+    from ..models.cell_measurement_protocol import CellMeasurementProtocol
+    from ..models.cell_measurement_test_setup import CellMeasurementTestSetup
+    from ..models.cell_specification_with_components import CellSpecificationWithComponents
+
+
+T = TypeVar("T", bound="CellMeasurementWithDetails")
+
+
+@_attrs_define
+class CellMeasurementWithDetails:
+    """A cell measurement with its full cell specification and cell instance nested (GET /cell_measurements/by-
+    project/{project_id}). Open to extra properties.
+
+    """
+
+    name: str
+    id: str
+    cell_instance_id: str
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    protocol: CellMeasurementProtocol | Unset = UNSET
+    """ Keys such as name, ambient_temperature_degc, definition (UCP dict or string) """
+    start_time: datetime.datetime | None | Unset = UNSET
+    """ Test start, tz-aware ISO 8601 """
+    test_setup: CellMeasurementTestSetup | Unset = UNSET
+    """ Cycler, operator, lab, channel_number """
+    step_labels_validated: bool | Unset = False
+    """ True only after human review of step labels """
+    notes: None | str | Unset = UNSET
+    measurement_type: MeasurementType | str | Unset = MeasurementType.TIME_SERIES
+    properties: CellMeasurementProperties | Unset = UNSET
+    """ Only meaningful for properties type; Quantity for numbers """
+    file_metadata: CellMeasurementFileMetadata | Unset = UNSET
+    """ Upload metadata such as MIME type / dimensions """
+    organization_id: None | str | Unset = UNSET
+    created_by: None | str | Unset = UNSET
+    created_by_email: None | str | Unset = UNSET
+    channel_id: None | str | Unset = UNSET
+    """ Time_series only; requires start_time """
+    protocol_id: None | str | Unset = UNSET
+    end_time: None | str | Unset = UNSET
+    """ Null means still running """
+    estimated_end_time: None | str | Unset = UNSET
+    estimated_end_time_note: None | str | Unset = UNSET
+    estimated_end_time_calculated_at: None | str | Unset = UNSET
+    processing_status: None | str | Unset = UNSET
+    processing_error: None | str | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    """ Normalised: trimmed, case-insensitive dedupe, sorted; <=50 tags of <=50 chars """
+    specification: CellSpecificationWithComponents | Unset = UNSET
+    """ Returned by GET/POST/PATCH spec endpoints; nullability of slots assumed """
+    instance: CellInstance | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        id = self.id
+
+        cell_instance_id = self.cell_instance_id
+
+        created_at: None | str
+        if isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
+
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
+
+        protocol: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.to_dict()
+
+        start_time: None | str | Unset
+        if isinstance(self.start_time, Unset):
+            start_time = UNSET
+        elif isinstance(self.start_time, datetime.datetime):
+            start_time = self.start_time.isoformat()
+        else:
+            start_time = self.start_time
+
+        test_setup: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.test_setup, Unset):
+            test_setup = self.test_setup.to_dict()
+
+        step_labels_validated = self.step_labels_validated
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        measurement_type: str | Unset
+        if isinstance(self.measurement_type, Unset):
+            measurement_type = UNSET
+        elif isinstance(self.measurement_type, MeasurementType):
+            measurement_type = self.measurement_type.value
+        else:
+            measurement_type = self.measurement_type
+
+        properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.properties, Unset):
+            properties = self.properties.to_dict()
+
+        file_metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.file_metadata, Unset):
+            file_metadata = self.file_metadata.to_dict()
+
+        organization_id: None | str | Unset
+        if isinstance(self.organization_id, Unset):
+            organization_id = UNSET
+        else:
+            organization_id = self.organization_id
+
+        created_by: None | str | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        else:
+            created_by = self.created_by
+
+        created_by_email: None | str | Unset
+        if isinstance(self.created_by_email, Unset):
+            created_by_email = UNSET
+        else:
+            created_by_email = self.created_by_email
+
+        channel_id: None | str | Unset
+        if isinstance(self.channel_id, Unset):
+            channel_id = UNSET
+        else:
+            channel_id = self.channel_id
+
+        protocol_id: None | str | Unset
+        if isinstance(self.protocol_id, Unset):
+            protocol_id = UNSET
+        else:
+            protocol_id = self.protocol_id
+
+        end_time: None | str | Unset
+        if isinstance(self.end_time, Unset):
+            end_time = UNSET
+        else:
+            end_time = self.end_time
+
+        estimated_end_time: None | str | Unset
+        if isinstance(self.estimated_end_time, Unset):
+            estimated_end_time = UNSET
+        else:
+            estimated_end_time = self.estimated_end_time
+
+        estimated_end_time_note: None | str | Unset
+        if isinstance(self.estimated_end_time_note, Unset):
+            estimated_end_time_note = UNSET
+        else:
+            estimated_end_time_note = self.estimated_end_time_note
+
+        estimated_end_time_calculated_at: None | str | Unset
+        if isinstance(self.estimated_end_time_calculated_at, Unset):
+            estimated_end_time_calculated_at = UNSET
+        else:
+            estimated_end_time_calculated_at = self.estimated_end_time_calculated_at
+
+        processing_status: None | str | Unset
+        if isinstance(self.processing_status, Unset):
+            processing_status = UNSET
+        else:
+            processing_status = self.processing_status
+
+        processing_error: None | str | Unset
+        if isinstance(self.processing_error, Unset):
+            processing_error = UNSET
+        else:
+            processing_error = self.processing_error
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+        specification: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.specification, Unset):
+            specification = self.specification.to_dict()
+
+        instance: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.instance, Unset):
+            instance = self.instance.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "id": id,
+                "cell_instance_id": cell_instance_id,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
+        if start_time is not UNSET:
+            field_dict["start_time"] = start_time
+        if test_setup is not UNSET:
+            field_dict["test_setup"] = test_setup
+        if step_labels_validated is not UNSET:
+            field_dict["step_labels_validated"] = step_labels_validated
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if measurement_type is not UNSET:
+            field_dict["measurement_type"] = measurement_type
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+        if file_metadata is not UNSET:
+            field_dict["file_metadata"] = file_metadata
+        if organization_id is not UNSET:
+            field_dict["organization_id"] = organization_id
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
+        if created_by_email is not UNSET:
+            field_dict["created_by_email"] = created_by_email
+        if channel_id is not UNSET:
+            field_dict["channel_id"] = channel_id
+        if protocol_id is not UNSET:
+            field_dict["protocol_id"] = protocol_id
+        if end_time is not UNSET:
+            field_dict["end_time"] = end_time
+        if estimated_end_time is not UNSET:
+            field_dict["estimated_end_time"] = estimated_end_time
+        if estimated_end_time_note is not UNSET:
+            field_dict["estimated_end_time_note"] = estimated_end_time_note
+        if estimated_end_time_calculated_at is not UNSET:
+            field_dict["estimated_end_time_calculated_at"] = estimated_end_time_calculated_at
+        if processing_status is not UNSET:
+            field_dict["processing_status"] = processing_status
+        if processing_error is not UNSET:
+            field_dict["processing_error"] = processing_error
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+        if specification is not UNSET:
+            field_dict["specification"] = specification
+        if instance is not UNSET:
+            field_dict["instance"] = instance
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_instance import CellInstance  # noqa: PLC0415
+        from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata  # noqa: PLC0415
+        from ..models.cell_measurement_properties import CellMeasurementProperties  # noqa: PLC0415
+        from ..models.cell_measurement_protocol import CellMeasurementProtocol  # noqa: PLC0415
+        from ..models.cell_measurement_test_setup import CellMeasurementTestSetup  # noqa: PLC0415
+        from ..models.cell_specification_with_components import CellSpecificationWithComponents  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        id = d.pop("id")
+
+        cell_instance_id = d.pop("cell_instance_id")
+
+        def _parse_created_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        created_at = _parse_created_at(d.pop("created_at"))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
+
+        _protocol = d.pop("protocol", UNSET)
+        protocol: CellMeasurementProtocol | Unset
+        if isinstance(_protocol, Unset):
+            protocol = UNSET
+        else:
+            protocol = CellMeasurementProtocol.from_dict(_protocol)
+
+        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                start_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                return start_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        start_time = _parse_start_time(d.pop("start_time", UNSET))
+
+        _test_setup = d.pop("test_setup", UNSET)
+        test_setup: CellMeasurementTestSetup | Unset
+        if isinstance(_test_setup, Unset):
+            test_setup = UNSET
+        else:
+            test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
+
+        step_labels_validated = d.pop("step_labels_validated", UNSET)
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        def _parse_measurement_type(data: object) -> MeasurementType | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                measurement_type_type_0 = MeasurementType(data)
+
+                return measurement_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MeasurementType | str | Unset, data)
+
+        measurement_type = _parse_measurement_type(d.pop("measurement_type", UNSET))
+
+        _properties = d.pop("properties", UNSET)
+        properties: CellMeasurementProperties | Unset
+        if isinstance(_properties, Unset):
+            properties = UNSET
+        else:
+            properties = CellMeasurementProperties.from_dict(_properties)
+
+        _file_metadata = d.pop("file_metadata", UNSET)
+        file_metadata: CellMeasurementFileMetadata | Unset
+        if isinstance(_file_metadata, Unset):
+            file_metadata = UNSET
+        else:
+            file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
+
+        def _parse_organization_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+
+        def _parse_created_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
+
+        def _parse_created_by_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
+
+        def _parse_channel_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        channel_id = _parse_channel_id(d.pop("channel_id", UNSET))
+
+        def _parse_protocol_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        protocol_id = _parse_protocol_id(d.pop("protocol_id", UNSET))
+
+        def _parse_end_time(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        end_time = _parse_end_time(d.pop("end_time", UNSET))
+
+        def _parse_estimated_end_time(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        estimated_end_time = _parse_estimated_end_time(d.pop("estimated_end_time", UNSET))
+
+        def _parse_estimated_end_time_note(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        estimated_end_time_note = _parse_estimated_end_time_note(
+            d.pop("estimated_end_time_note", UNSET)
+        )
+
+        def _parse_estimated_end_time_calculated_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        estimated_end_time_calculated_at = _parse_estimated_end_time_calculated_at(
+            d.pop("estimated_end_time_calculated_at", UNSET)
+        )
+
+        def _parse_processing_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        processing_status = _parse_processing_status(d.pop("processing_status", UNSET))
+
+        def _parse_processing_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        processing_error = _parse_processing_error(d.pop("processing_error", UNSET))
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+        _specification = d.pop("specification", UNSET)
+        specification: CellSpecificationWithComponents | Unset
+        if isinstance(_specification, Unset):
+            specification = UNSET
+        else:
+            specification = CellSpecificationWithComponents.from_dict(_specification)
+
+        _instance = d.pop("instance", UNSET)
+        instance: CellInstance | Unset
+        if isinstance(_instance, Unset):
+            instance = UNSET
+        else:
+            instance = CellInstance.from_dict(_instance)
+
+        cell_measurement_with_details = cls(
+            name=name,
+            id=id,
+            cell_instance_id=cell_instance_id,
+            created_at=created_at,
+            updated_at=updated_at,
+            protocol=protocol,
+            start_time=start_time,
+            test_setup=test_setup,
+            step_labels_validated=step_labels_validated,
+            notes=notes,
+            measurement_type=measurement_type,
+            properties=properties,
+            file_metadata=file_metadata,
+            organization_id=organization_id,
+            created_by=created_by,
+            created_by_email=created_by_email,
+            channel_id=channel_id,
+            protocol_id=protocol_id,
+            end_time=end_time,
+            estimated_end_time=estimated_end_time,
+            estimated_end_time_note=estimated_end_time_note,
+            estimated_end_time_calculated_at=estimated_end_time_calculated_at,
+            processing_status=processing_status,
+            processing_error=processing_error,
+            tags=tags,
+            specification=specification,
+            instance=instance,
+        )
+
+        cell_measurement_with_details.additional_properties = d
+        return cell_measurement_with_details
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_specification_create_properties import CellSpecificationCreateProperties
+    from ..models.cell_specification_create_source import CellSpecificationCreateSource
+    from ..models.component_with_material_input import ComponentWithMaterialInput
+    from ..models.ratings import Ratings
+
+
+T = TypeVar("T", bound="CellSpecificationCreate")
+
+
+@_attrs_define
+class CellSpecificationCreate:
+    """Field names reconstructed from the order of field descriptions on the page plus client examples; verify"""
+
+    name: str
+    ratings: Ratings | Unset = UNSET
+    project_id: None | str | Unset = UNSET
+    """ Project link; client fills default """
+    form_factor: None | str | Unset = UNSET
+    manufacturer: None | str | Unset = UNSET
+    properties: CellSpecificationCreateProperties | Unset = UNSET
+    source: CellSpecificationCreateSource | Unset = UNSET
+    anode: ComponentWithMaterialInput | None | Unset = UNSET
+    cathode: ComponentWithMaterialInput | None | Unset = UNSET
+    electrolyte: ComponentWithMaterialInput | None | Unset = UNSET
+    separator: ComponentWithMaterialInput | None | Unset = UNSET
+    case: ComponentWithMaterialInput | None | Unset = UNSET
+    notes: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
+
+        name = self.name
+
+        ratings: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ratings, Unset):
+            ratings = self.ratings.to_dict()
+
+        project_id: None | str | Unset
+        if isinstance(self.project_id, Unset):
+            project_id = UNSET
+        else:
+            project_id = self.project_id
+
+        form_factor: None | str | Unset
+        if isinstance(self.form_factor, Unset):
+            form_factor = UNSET
+        else:
+            form_factor = self.form_factor
+
+        manufacturer: None | str | Unset
+        if isinstance(self.manufacturer, Unset):
+            manufacturer = UNSET
+        else:
+            manufacturer = self.manufacturer
+
+        properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.properties, Unset):
+            properties = self.properties.to_dict()
+
+        source: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source, Unset):
+            source = self.source.to_dict()
+
+        anode: dict[str, Any] | None | Unset
+        if isinstance(self.anode, Unset):
+            anode = UNSET
+        elif isinstance(self.anode, ComponentWithMaterialInput):
+            anode = self.anode.to_dict()
+        else:
+            anode = self.anode
+
+        cathode: dict[str, Any] | None | Unset
+        if isinstance(self.cathode, Unset):
+            cathode = UNSET
+        elif isinstance(self.cathode, ComponentWithMaterialInput):
+            cathode = self.cathode.to_dict()
+        else:
+            cathode = self.cathode
+
+        electrolyte: dict[str, Any] | None | Unset
+        if isinstance(self.electrolyte, Unset):
+            electrolyte = UNSET
+        elif isinstance(self.electrolyte, ComponentWithMaterialInput):
+            electrolyte = self.electrolyte.to_dict()
+        else:
+            electrolyte = self.electrolyte
+
+        separator: dict[str, Any] | None | Unset
+        if isinstance(self.separator, Unset):
+            separator = UNSET
+        elif isinstance(self.separator, ComponentWithMaterialInput):
+            separator = self.separator.to_dict()
+        else:
+            separator = self.separator
+
+        case: dict[str, Any] | None | Unset
+        if isinstance(self.case, Unset):
+            case = UNSET
+        elif isinstance(self.case, ComponentWithMaterialInput):
+            case = self.case.to_dict()
+        else:
+            case = self.case
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+            }
+        )
+        if ratings is not UNSET:
+            field_dict["ratings"] = ratings
+        if project_id is not UNSET:
+            field_dict["project_id"] = project_id
+        if form_factor is not UNSET:
+            field_dict["form_factor"] = form_factor
+        if manufacturer is not UNSET:
+            field_dict["manufacturer"] = manufacturer
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+        if source is not UNSET:
+            field_dict["source"] = source
+        if anode is not UNSET:
+            field_dict["anode"] = anode
+        if cathode is not UNSET:
+            field_dict["cathode"] = cathode
+        if electrolyte is not UNSET:
+            field_dict["electrolyte"] = electrolyte
+        if separator is not UNSET:
+            field_dict["separator"] = separator
+        if case is not UNSET:
+            field_dict["case"] = case
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_specification_create_properties import CellSpecificationCreateProperties  # noqa: PLC0415
+        from ..models.cell_specification_create_source import CellSpecificationCreateSource  # noqa: PLC0415
+        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
+        from ..models.ratings import Ratings  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        _ratings = d.pop("ratings", UNSET)
+        ratings: Ratings | Unset
+        if isinstance(_ratings, Unset):
+            ratings = UNSET
+        else:
+            ratings = Ratings.from_dict(_ratings)
+
+        def _parse_project_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        project_id = _parse_project_id(d.pop("project_id", UNSET))
+
+        def _parse_form_factor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
+
+        def _parse_manufacturer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+
+        _properties = d.pop("properties", UNSET)
+        properties: CellSpecificationCreateProperties | Unset
+        if isinstance(_properties, Unset):
+            properties = UNSET
+        else:
+            properties = CellSpecificationCreateProperties.from_dict(_properties)
+
+        _source = d.pop("source", UNSET)
+        source: CellSpecificationCreateSource | Unset
+        if isinstance(_source, Unset):
+            source = UNSET
+        else:
+            source = CellSpecificationCreateSource.from_dict(_source)
+
+        def _parse_anode(data: object) -> ComponentWithMaterialInput | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                anode_type_0 = ComponentWithMaterialInput.from_dict(data)
+
+                return anode_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ComponentWithMaterialInput | None | Unset, data)
+
+        anode = _parse_anode(d.pop("anode", UNSET))
+
+        def _parse_cathode(data: object) -> ComponentWithMaterialInput | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                cathode_type_0 = ComponentWithMaterialInput.from_dict(data)
+
+                return cathode_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ComponentWithMaterialInput | None | Unset, data)
+
+        cathode = _parse_cathode(d.pop("cathode", UNSET))
+
+        def _parse_electrolyte(data: object) -> ComponentWithMaterialInput | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                electrolyte_type_0 = ComponentWithMaterialInput.from_dict(data)
+
+                return electrolyte_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ComponentWithMaterialInput | None | Unset, data)
+
+        electrolyte = _parse_electrolyte(d.pop("electrolyte", UNSET))
+
+        def _parse_separator(data: object) -> ComponentWithMaterialInput | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                separator_type_0 = ComponentWithMaterialInput.from_dict(data)
+
+                return separator_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ComponentWithMaterialInput | None | Unset, data)
+
+        separator = _parse_separator(d.pop("separator", UNSET))
+
+        def _parse_case(data: object) -> ComponentWithMaterialInput | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                case_type_0 = ComponentWithMaterialInput.from_dict(data)
+
+                return case_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ComponentWithMaterialInput | None | Unset, data)
+
+        case = _parse_case(d.pop("case", UNSET))
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        cell_specification_create = cls(
+            name=name,
+            ratings=ratings,
+            project_id=project_id,
+            form_factor=form_factor,
+            manufacturer=manufacturer,
+            properties=properties,
+            source=source,
+            anode=anode,
+            cathode=cathode,
+            electrolyte=electrolyte,
+            separator=separator,
+            case=case,
+            notes=notes,
+        )
+
+        cell_specification_create.additional_properties = d
+        return cell_specification_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

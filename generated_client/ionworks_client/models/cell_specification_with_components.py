@@ -1,0 +1,491 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.cell_component import CellComponent
+    from ..models.cell_specification_with_components_properties import (
+        CellSpecificationWithComponentsProperties,
+    )
+    from ..models.cell_specification_with_components_source import (
+        CellSpecificationWithComponentsSource,
+    )
+    from ..models.ratings import Ratings
+
+
+T = TypeVar("T", bound="CellSpecificationWithComponents")
+
+
+@_attrs_define
+class CellSpecificationWithComponents:
+    """Returned by GET/POST/PATCH spec endpoints; nullability of slots assumed"""
+
+    name: str
+    ratings: Ratings
+    id: str
+    organization_id: str
+    form_factor: None | str | Unset = UNSET
+    """ E.g. 18650, 21700, R2032, pouch, prismatic, cylindrical """
+    manufacturer: None | str | Unset = UNSET
+    anode_id: None | str | Unset = UNSET
+    cathode_id: None | str | Unset = UNSET
+    electrolyte_id: None | str | Unset = UNSET
+    separator_id: None | str | Unset = UNSET
+    case_id: None | str | Unset = UNSET
+    properties: CellSpecificationWithComponentsProperties | Unset = UNSET
+    """ Design-level non-rating properties; Quantity for numbers """
+    source: CellSpecificationWithComponentsSource | Unset = UNSET
+    """ Provenance: doi, license, publication_date, citation, creator_name, creator_orcid """
+    notes: None | str | Unset = UNSET
+    created_by: None | str | Unset = UNSET
+    created_by_email: None | str | Unset = UNSET
+    instance_ids: list[Any] | Unset = UNSET
+    """ Items shown as {} in example; item type unknown """
+    project_id: str | Unset = UNSET
+    """ Not on docs pages; client assumes it is always present (DB NOT NULL) """
+    anode: CellComponent | None | Unset = UNSET
+    cathode: CellComponent | None | Unset = UNSET
+    electrolyte: CellComponent | None | Unset = UNSET
+    separator: CellComponent | None | Unset = UNSET
+    case: CellComponent | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.cell_component import CellComponent  # noqa: PLC0415
+
+        name = self.name
+
+        ratings = self.ratings.to_dict()
+
+        id = self.id
+
+        organization_id = self.organization_id
+
+        form_factor: None | str | Unset
+        if isinstance(self.form_factor, Unset):
+            form_factor = UNSET
+        else:
+            form_factor = self.form_factor
+
+        manufacturer: None | str | Unset
+        if isinstance(self.manufacturer, Unset):
+            manufacturer = UNSET
+        else:
+            manufacturer = self.manufacturer
+
+        anode_id: None | str | Unset
+        if isinstance(self.anode_id, Unset):
+            anode_id = UNSET
+        else:
+            anode_id = self.anode_id
+
+        cathode_id: None | str | Unset
+        if isinstance(self.cathode_id, Unset):
+            cathode_id = UNSET
+        else:
+            cathode_id = self.cathode_id
+
+        electrolyte_id: None | str | Unset
+        if isinstance(self.electrolyte_id, Unset):
+            electrolyte_id = UNSET
+        else:
+            electrolyte_id = self.electrolyte_id
+
+        separator_id: None | str | Unset
+        if isinstance(self.separator_id, Unset):
+            separator_id = UNSET
+        else:
+            separator_id = self.separator_id
+
+        case_id: None | str | Unset
+        if isinstance(self.case_id, Unset):
+            case_id = UNSET
+        else:
+            case_id = self.case_id
+
+        properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.properties, Unset):
+            properties = self.properties.to_dict()
+
+        source: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source, Unset):
+            source = self.source.to_dict()
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        created_by: None | str | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        else:
+            created_by = self.created_by
+
+        created_by_email: None | str | Unset
+        if isinstance(self.created_by_email, Unset):
+            created_by_email = UNSET
+        else:
+            created_by_email = self.created_by_email
+
+        instance_ids: list[Any] | Unset = UNSET
+        if not isinstance(self.instance_ids, Unset):
+            instance_ids = self.instance_ids
+
+        project_id = self.project_id
+
+        anode: dict[str, Any] | None | Unset
+        if isinstance(self.anode, Unset):
+            anode = UNSET
+        elif isinstance(self.anode, CellComponent):
+            anode = self.anode.to_dict()
+        else:
+            anode = self.anode
+
+        cathode: dict[str, Any] | None | Unset
+        if isinstance(self.cathode, Unset):
+            cathode = UNSET
+        elif isinstance(self.cathode, CellComponent):
+            cathode = self.cathode.to_dict()
+        else:
+            cathode = self.cathode
+
+        electrolyte: dict[str, Any] | None | Unset
+        if isinstance(self.electrolyte, Unset):
+            electrolyte = UNSET
+        elif isinstance(self.electrolyte, CellComponent):
+            electrolyte = self.electrolyte.to_dict()
+        else:
+            electrolyte = self.electrolyte
+
+        separator: dict[str, Any] | None | Unset
+        if isinstance(self.separator, Unset):
+            separator = UNSET
+        elif isinstance(self.separator, CellComponent):
+            separator = self.separator.to_dict()
+        else:
+            separator = self.separator
+
+        case: dict[str, Any] | None | Unset
+        if isinstance(self.case, Unset):
+            case = UNSET
+        elif isinstance(self.case, CellComponent):
+            case = self.case.to_dict()
+        else:
+            case = self.case
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "ratings": ratings,
+                "id": id,
+                "organization_id": organization_id,
+            }
+        )
+        if form_factor is not UNSET:
+            field_dict["form_factor"] = form_factor
+        if manufacturer is not UNSET:
+            field_dict["manufacturer"] = manufacturer
+        if anode_id is not UNSET:
+            field_dict["anode_id"] = anode_id
+        if cathode_id is not UNSET:
+            field_dict["cathode_id"] = cathode_id
+        if electrolyte_id is not UNSET:
+            field_dict["electrolyte_id"] = electrolyte_id
+        if separator_id is not UNSET:
+            field_dict["separator_id"] = separator_id
+        if case_id is not UNSET:
+            field_dict["case_id"] = case_id
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+        if source is not UNSET:
+            field_dict["source"] = source
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
+        if created_by_email is not UNSET:
+            field_dict["created_by_email"] = created_by_email
+        if instance_ids is not UNSET:
+            field_dict["instance_ids"] = instance_ids
+        if project_id is not UNSET:
+            field_dict["project_id"] = project_id
+        if anode is not UNSET:
+            field_dict["anode"] = anode
+        if cathode is not UNSET:
+            field_dict["cathode"] = cathode
+        if electrolyte is not UNSET:
+            field_dict["electrolyte"] = electrolyte
+        if separator is not UNSET:
+            field_dict["separator"] = separator
+        if case is not UNSET:
+            field_dict["case"] = case
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cell_component import CellComponent  # noqa: PLC0415
+        from ..models.cell_specification_with_components_properties import (
+            CellSpecificationWithComponentsProperties,  # noqa: PLC0415
+        )
+        from ..models.cell_specification_with_components_source import (
+            CellSpecificationWithComponentsSource,  # noqa: PLC0415
+        )
+        from ..models.ratings import Ratings  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        ratings = Ratings.from_dict(d.pop("ratings"))
+
+        id = d.pop("id")
+
+        organization_id = d.pop("organization_id")
+
+        def _parse_form_factor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
+
+        def _parse_manufacturer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+
+        def _parse_anode_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        anode_id = _parse_anode_id(d.pop("anode_id", UNSET))
+
+        def _parse_cathode_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cathode_id = _parse_cathode_id(d.pop("cathode_id", UNSET))
+
+        def _parse_electrolyte_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        electrolyte_id = _parse_electrolyte_id(d.pop("electrolyte_id", UNSET))
+
+        def _parse_separator_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        separator_id = _parse_separator_id(d.pop("separator_id", UNSET))
+
+        def _parse_case_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        case_id = _parse_case_id(d.pop("case_id", UNSET))
+
+        _properties = d.pop("properties", UNSET)
+        properties: CellSpecificationWithComponentsProperties | Unset
+        if isinstance(_properties, Unset):
+            properties = UNSET
+        else:
+            properties = CellSpecificationWithComponentsProperties.from_dict(_properties)
+
+        _source = d.pop("source", UNSET)
+        source: CellSpecificationWithComponentsSource | Unset
+        if isinstance(_source, Unset):
+            source = UNSET
+        else:
+            source = CellSpecificationWithComponentsSource.from_dict(_source)
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        def _parse_created_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
+
+        def _parse_created_by_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
+
+        instance_ids = cast(list[Any], d.pop("instance_ids", UNSET))
+
+        project_id = d.pop("project_id", UNSET)
+
+        def _parse_anode(data: object) -> CellComponent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                anode_type_0 = CellComponent.from_dict(data)
+
+                return anode_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CellComponent | None | Unset, data)
+
+        anode = _parse_anode(d.pop("anode", UNSET))
+
+        def _parse_cathode(data: object) -> CellComponent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                cathode_type_0 = CellComponent.from_dict(data)
+
+                return cathode_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CellComponent | None | Unset, data)
+
+        cathode = _parse_cathode(d.pop("cathode", UNSET))
+
+        def _parse_electrolyte(data: object) -> CellComponent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                electrolyte_type_0 = CellComponent.from_dict(data)
+
+                return electrolyte_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CellComponent | None | Unset, data)
+
+        electrolyte = _parse_electrolyte(d.pop("electrolyte", UNSET))
+
+        def _parse_separator(data: object) -> CellComponent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                separator_type_0 = CellComponent.from_dict(data)
+
+                return separator_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CellComponent | None | Unset, data)
+
+        separator = _parse_separator(d.pop("separator", UNSET))
+
+        def _parse_case(data: object) -> CellComponent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                case_type_0 = CellComponent.from_dict(data)
+
+                return case_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CellComponent | None | Unset, data)
+
+        case = _parse_case(d.pop("case", UNSET))
+
+        cell_specification_with_components = cls(
+            name=name,
+            ratings=ratings,
+            id=id,
+            organization_id=organization_id,
+            form_factor=form_factor,
+            manufacturer=manufacturer,
+            anode_id=anode_id,
+            cathode_id=cathode_id,
+            electrolyte_id=electrolyte_id,
+            separator_id=separator_id,
+            case_id=case_id,
+            properties=properties,
+            source=source,
+            notes=notes,
+            created_by=created_by,
+            created_by_email=created_by_email,
+            instance_ids=instance_ids,
+            project_id=project_id,
+            anode=anode,
+            cathode=cathode,
+            electrolyte=electrolyte,
+            separator=separator,
+            case=case,
+        )
+
+        cell_specification_with_components.additional_properties = d
+        return cell_specification_with_components
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.component_with_material_input_properties import (
+        ComponentWithMaterialInputProperties,
+    )
+    from ..models.material_input import MaterialInput
+
+
+T = TypeVar("T", bound="ComponentWithMaterialInput")
+
+
+@_attrs_define
+class ComponentWithMaterialInput:
+    """Shape from request examples only"""
+
+    properties: ComponentWithMaterialInputProperties | Unset = UNSET
+    """ Component properties (Quantity for numbers) """
+    material: MaterialInput | Unset = UNSET
+    """ Nested material inside spec create/update components; upserted by uniqueness """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        properties: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.properties, Unset):
+            properties = self.properties.to_dict()
+
+        material: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.material, Unset):
+            material = self.material.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if properties is not UNSET:
+            field_dict["properties"] = properties
+        if material is not UNSET:
+            field_dict["material"] = material
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.component_with_material_input_properties import (
+            ComponentWithMaterialInputProperties,  # noqa: PLC0415
+        )
+        from ..models.material_input import MaterialInput  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _properties = d.pop("properties", UNSET)
+        properties: ComponentWithMaterialInputProperties | Unset
+        if isinstance(_properties, Unset):
+            properties = UNSET
+        else:
+            properties = ComponentWithMaterialInputProperties.from_dict(_properties)
+
+        _material = d.pop("material", UNSET)
+        material: MaterialInput | Unset
+        if isinstance(_material, Unset):
+            material = UNSET
+        else:
+            material = MaterialInput.from_dict(_material)
+
+        component_with_material_input = cls(
+            properties=properties,
+            material=material,
+        )
+
+        component_with_material_input.additional_properties = d
+        return component_with_material_input
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

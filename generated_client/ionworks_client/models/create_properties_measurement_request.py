@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.measurement_type import MeasurementType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.create_properties_measurement_request_file_metadata import (
+        CreatePropertiesMeasurementRequestFileMetadata,
+    )
+    from ..models.create_properties_measurement_request_properties import (
+        CreatePropertiesMeasurementRequestProperties,
+    )
+    from ..models.create_properties_measurement_request_protocol import (
+        CreatePropertiesMeasurementRequestProtocol,
+    )
+    from ..models.create_properties_measurement_request_test_setup import (
+        CreatePropertiesMeasurementRequestTestSetup,
+    )
+
+
+T = TypeVar("T", bound="CreatePropertiesMeasurementRequest")
+
+
+@_attrs_define
+class CreatePropertiesMeasurementRequest:
+    name: str
+    properties: CreatePropertiesMeasurementRequestProperties
+    """ Quantity for numbers """
+    protocol: CreatePropertiesMeasurementRequestProtocol | Unset = UNSET
+    start_time: datetime.datetime | None | Unset = UNSET
+    test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset = UNSET
+    step_labels_validated: bool | Unset = False
+    notes: None | str | Unset = UNSET
+    measurement_type: MeasurementType | Unset = UNSET
+    file_metadata: CreatePropertiesMeasurementRequestFileMetadata | Unset = UNSET
+    end_time: None | str | Unset = UNSET
+    """ Client sends; not on docs page """
+    tags: list[str] | Unset = UNSET
+    """ Client sends; not on docs page """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        properties = self.properties.to_dict()
+
+        protocol: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.protocol, Unset):
+            protocol = self.protocol.to_dict()
+
+        start_time: None | str | Unset
+        if isinstance(self.start_time, Unset):
+            start_time = UNSET
+        elif isinstance(self.start_time, datetime.datetime):
+            start_time = self.start_time.isoformat()
+        else:
+            start_time = self.start_time
+
+        test_setup: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.test_setup, Unset):
+            test_setup = self.test_setup.to_dict()
+
+        step_labels_validated = self.step_labels_validated
+
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
+        else:
+            notes = self.notes
+
+        measurement_type: str | Unset = UNSET
+        if not isinstance(self.measurement_type, Unset):
+            measurement_type = self.measurement_type.value
+
+        file_metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.file_metadata, Unset):
+            file_metadata = self.file_metadata.to_dict()
+
+        end_time: None | str | Unset
+        if isinstance(self.end_time, Unset):
+            end_time = UNSET
+        else:
+            end_time = self.end_time
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "properties": properties,
+            }
+        )
+        if protocol is not UNSET:
+            field_dict["protocol"] = protocol
+        if start_time is not UNSET:
+            field_dict["start_time"] = start_time
+        if test_setup is not UNSET:
+            field_dict["test_setup"] = test_setup
+        if step_labels_validated is not UNSET:
+            field_dict["step_labels_validated"] = step_labels_validated
+        if notes is not UNSET:
+            field_dict["notes"] = notes
+        if measurement_type is not UNSET:
+            field_dict["measurement_type"] = measurement_type
+        if file_metadata is not UNSET:
+            field_dict["file_metadata"] = file_metadata
+        if end_time is not UNSET:
+            field_dict["end_time"] = end_time
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.create_properties_measurement_request_file_metadata import (
+            CreatePropertiesMeasurementRequestFileMetadata,  # noqa: PLC0415
+        )
+        from ..models.create_properties_measurement_request_properties import (
+            CreatePropertiesMeasurementRequestProperties,  # noqa: PLC0415
+        )
+        from ..models.create_properties_measurement_request_protocol import (
+            CreatePropertiesMeasurementRequestProtocol,  # noqa: PLC0415
+        )
+        from ..models.create_properties_measurement_request_test_setup import (
+            CreatePropertiesMeasurementRequestTestSetup,  # noqa: PLC0415
+        )
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        properties = CreatePropertiesMeasurementRequestProperties.from_dict(d.pop("properties"))
+
+        _protocol = d.pop("protocol", UNSET)
+        protocol: CreatePropertiesMeasurementRequestProtocol | Unset
+        if isinstance(_protocol, Unset):
+            protocol = UNSET
+        else:
+            protocol = CreatePropertiesMeasurementRequestProtocol.from_dict(_protocol)
+
+        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                start_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                return start_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        start_time = _parse_start_time(d.pop("start_time", UNSET))
+
+        _test_setup = d.pop("test_setup", UNSET)
+        test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset
+        if isinstance(_test_setup, Unset):
+            test_setup = UNSET
+        else:
+            test_setup = CreatePropertiesMeasurementRequestTestSetup.from_dict(_test_setup)
+
+        step_labels_validated = d.pop("step_labels_validated", UNSET)
+
+        def _parse_notes(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notes = _parse_notes(d.pop("notes", UNSET))
+
+        _measurement_type = d.pop("measurement_type", UNSET)
+        measurement_type: MeasurementType | Unset
+        if isinstance(_measurement_type, Unset):
+            measurement_type = UNSET
+        else:
+            measurement_type = MeasurementType(_measurement_type)
+
+        _file_metadata = d.pop("file_metadata", UNSET)
+        file_metadata: CreatePropertiesMeasurementRequestFileMetadata | Unset
+        if isinstance(_file_metadata, Unset):
+            file_metadata = UNSET
+        else:
+            file_metadata = CreatePropertiesMeasurementRequestFileMetadata.from_dict(_file_metadata)
+
+        def _parse_end_time(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        end_time = _parse_end_time(d.pop("end_time", UNSET))
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+        create_properties_measurement_request = cls(
+            name=name,
+            properties=properties,
+            protocol=protocol,
+            start_time=start_time,
+            test_setup=test_setup,
+            step_labels_validated=step_labels_validated,
+            notes=notes,
+            measurement_type=measurement_type,
+            file_metadata=file_metadata,
+            end_time=end_time,
+            tags=tags,
+        )
+
+        create_properties_measurement_request.additional_properties = d
+        return create_properties_measurement_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.material_definition import MaterialDefinition
+
+
+T = TypeVar("T", bound="Material")
+
+
+@_attrs_define
+class Material:
+    name: str
+    id: str
+    organization_id: str
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    definition: MaterialDefinition | Unset = UNSET
+    """ Formula/type/constituents """
+    manufacturer: None | str | Unset = UNSET
+    product_id: None | str | Unset = UNSET
+    property_count: int | Unset = 0
+    """ Only on materials endpoint page """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        id = self.id
+
+        organization_id = self.organization_id
+
+        created_at: None | str
+        if isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
+
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
+
+        definition: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.definition, Unset):
+            definition = self.definition.to_dict()
+
+        manufacturer: None | str | Unset
+        if isinstance(self.manufacturer, Unset):
+            manufacturer = UNSET
+        else:
+            manufacturer = self.manufacturer
+
+        product_id: None | str | Unset
+        if isinstance(self.product_id, Unset):
+            product_id = UNSET
+        else:
+            product_id = self.product_id
+
+        property_count = self.property_count
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "id": id,
+                "organization_id": organization_id,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+        if definition is not UNSET:
+            field_dict["definition"] = definition
+        if manufacturer is not UNSET:
+            field_dict["manufacturer"] = manufacturer
+        if product_id is not UNSET:
+            field_dict["product_id"] = product_id
+        if property_count is not UNSET:
+            field_dict["property_count"] = property_count
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.material_definition import MaterialDefinition  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        id = d.pop("id")
+
+        organization_id = d.pop("organization_id")
+
+        def _parse_created_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        created_at = _parse_created_at(d.pop("created_at"))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
+
+        _definition = d.pop("definition", UNSET)
+        definition: MaterialDefinition | Unset
+        if isinstance(_definition, Unset):
+            definition = UNSET
+        else:
+            definition = MaterialDefinition.from_dict(_definition)
+
+        def _parse_manufacturer(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+
+        def _parse_product_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        product_id = _parse_product_id(d.pop("product_id", UNSET))
+
+        property_count = d.pop("property_count", UNSET)
+
+        material = cls(
+            name=name,
+            id=id,
+            organization_id=organization_id,
+            created_at=created_at,
+            updated_at=updated_at,
+            definition=definition,
+            manufacturer=manufacturer,
+            product_id=product_id,
+            property_count=property_count,
+        )
+
+        material.additional_properties = d
+        return material
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.quantity import Quantity
+
+
+T = TypeVar("T", bound="Ratings")
+
+
+@_attrs_define
+class Ratings:
+    capacity: Quantity | Unset = UNSET
+    """ Used for ratings and for numeric entries inside properties/measured_properties maps; non-numeric entries in
+    those maps may be plain values (e.g. binder name) """
+    voltage_min: Quantity | Unset = UNSET
+    """ Used for ratings and for numeric entries inside properties/measured_properties maps; non-numeric entries in
+    those maps may be plain values (e.g. binder name) """
+    voltage_max: Quantity | Unset = UNSET
+    """ Used for ratings and for numeric entries inside properties/measured_properties maps; non-numeric entries in
+    those maps may be plain values (e.g. binder name) """
+    nominal_voltage: None | Quantity | Unset = UNSET
+    """ Optional """
+    energy: None | Quantity | Unset = UNSET
+    """ Optional """
+    energy_density_gravimetric: None | Quantity | Unset = UNSET
+    """ Optional """
+    energy_density_volumetric: None | Quantity | Unset = UNSET
+    """ Optional """
+    max_discharge_rate: None | Quantity | Unset = UNSET
+    """ Optional C-rate """
+    max_charge_rate: None | Quantity | Unset = UNSET
+    """ Optional C-rate """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.quantity import Quantity  # noqa: PLC0415
+
+        capacity: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.capacity, Unset):
+            capacity = self.capacity.to_dict()
+
+        voltage_min: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.voltage_min, Unset):
+            voltage_min = self.voltage_min.to_dict()
+
+        voltage_max: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.voltage_max, Unset):
+            voltage_max = self.voltage_max.to_dict()
+
+        nominal_voltage: dict[str, Any] | None | Unset
+        if isinstance(self.nominal_voltage, Unset):
+            nominal_voltage = UNSET
+        elif isinstance(self.nominal_voltage, Quantity):
+            nominal_voltage = self.nominal_voltage.to_dict()
+        else:
+            nominal_voltage = self.nominal_voltage
+
+        energy: dict[str, Any] | None | Unset
+        if isinstance(self.energy, Unset):
+            energy = UNSET
+        elif isinstance(self.energy, Quantity):
+            energy = self.energy.to_dict()
+        else:
+            energy = self.energy
+
+        energy_density_gravimetric: dict[str, Any] | None | Unset
+        if isinstance(self.energy_density_gravimetric, Unset):
+            energy_density_gravimetric = UNSET
+        elif isinstance(self.energy_density_gravimetric, Quantity):
+            energy_density_gravimetric = self.energy_density_gravimetric.to_dict()
+        else:
+            energy_density_gravimetric = self.energy_density_gravimetric
+
+        energy_density_volumetric: dict[str, Any] | None | Unset
+        if isinstance(self.energy_density_volumetric, Unset):
+            energy_density_volumetric = UNSET
+        elif isinstance(self.energy_density_volumetric, Quantity):
+            energy_density_volumetric = self.energy_density_volumetric.to_dict()
+        else:
+            energy_density_volumetric = self.energy_density_volumetric
+
+        max_discharge_rate: dict[str, Any] | None | Unset
+        if isinstance(self.max_discharge_rate, Unset):
+            max_discharge_rate = UNSET
+        elif isinstance(self.max_discharge_rate, Quantity):
+            max_discharge_rate = self.max_discharge_rate.to_dict()
+        else:
+            max_discharge_rate = self.max_discharge_rate
+
+        max_charge_rate: dict[str, Any] | None | Unset
+        if isinstance(self.max_charge_rate, Unset):
+            max_charge_rate = UNSET
+        elif isinstance(self.max_charge_rate, Quantity):
+            max_charge_rate = self.max_charge_rate.to_dict()
+        else:
+            max_charge_rate = self.max_charge_rate
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if capacity is not UNSET:
+            field_dict["capacity"] = capacity
+        if voltage_min is not UNSET:
+            field_dict["voltage_min"] = voltage_min
+        if voltage_max is not UNSET:
+            field_dict["voltage_max"] = voltage_max
+        if nominal_voltage is not UNSET:
+            field_dict["nominal_voltage"] = nominal_voltage
+        if energy is not UNSET:
+            field_dict["energy"] = energy
+        if energy_density_gravimetric is not UNSET:
+            field_dict["energy_density_gravimetric"] = energy_density_gravimetric
+        if energy_density_volumetric is not UNSET:
+            field_dict["energy_density_volumetric"] = energy_density_volumetric
+        if max_discharge_rate is not UNSET:
+            field_dict["max_discharge_rate"] = max_discharge_rate
+        if max_charge_rate is not UNSET:
+            field_dict["max_charge_rate"] = max_charge_rate
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.quantity import Quantity  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _capacity = d.pop("capacity", UNSET)
+        capacity: Quantity | Unset
+        if isinstance(_capacity, Unset):
+            capacity = UNSET
+        else:
+            capacity = Quantity.from_dict(_capacity)
+
+        _voltage_min = d.pop("voltage_min", UNSET)
+        voltage_min: Quantity | Unset
+        if isinstance(_voltage_min, Unset):
+            voltage_min = UNSET
+        else:
+            voltage_min = Quantity.from_dict(_voltage_min)
+
+        _voltage_max = d.pop("voltage_max", UNSET)
+        voltage_max: Quantity | Unset
+        if isinstance(_voltage_max, Unset):
+            voltage_max = UNSET
+        else:
+            voltage_max = Quantity.from_dict(_voltage_max)
+
+        def _parse_nominal_voltage(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                nominal_voltage_type_0 = Quantity.from_dict(data)
+
+                return nominal_voltage_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        nominal_voltage = _parse_nominal_voltage(d.pop("nominal_voltage", UNSET))
+
+        def _parse_energy(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                energy_type_0 = Quantity.from_dict(data)
+
+                return energy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        energy = _parse_energy(d.pop("energy", UNSET))
+
+        def _parse_energy_density_gravimetric(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                energy_density_gravimetric_type_0 = Quantity.from_dict(data)
+
+                return energy_density_gravimetric_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        energy_density_gravimetric = _parse_energy_density_gravimetric(
+            d.pop("energy_density_gravimetric", UNSET)
+        )
+
+        def _parse_energy_density_volumetric(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                energy_density_volumetric_type_0 = Quantity.from_dict(data)
+
+                return energy_density_volumetric_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        energy_density_volumetric = _parse_energy_density_volumetric(
+            d.pop("energy_density_volumetric", UNSET)
+        )
+
+        def _parse_max_discharge_rate(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                max_discharge_rate_type_0 = Quantity.from_dict(data)
+
+                return max_discharge_rate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        max_discharge_rate = _parse_max_discharge_rate(d.pop("max_discharge_rate", UNSET))
+
+        def _parse_max_charge_rate(data: object) -> None | Quantity | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                max_charge_rate_type_0 = Quantity.from_dict(data)
+
+                return max_charge_rate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Quantity | Unset, data)
+
+        max_charge_rate = _parse_max_charge_rate(d.pop("max_charge_rate", UNSET))
+
+        ratings = cls(
+            capacity=capacity,
+            voltage_min=voltage_min,
+            voltage_max=voltage_max,
+            nominal_voltage=nominal_voltage,
+            energy=energy,
+            energy_density_gravimetric=energy_density_gravimetric,
+            energy_density_volumetric=energy_density_volumetric,
+            max_discharge_rate=max_discharge_rate,
+            max_charge_rate=max_charge_rate,
+        )
+
+        ratings.additional_properties = d
+        return ratings
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

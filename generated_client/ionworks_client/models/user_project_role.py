@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.project_role import ProjectRole
+
+
+T = TypeVar("T", bound="UserProjectRole")
+
+
+@_attrs_define
+class UserProjectRole:
+    """Required-ness not visible (example only)"""
+
+    user_id: str | Unset = UNSET
+    project_id: str | Unset = UNSET
+    project_role_id: str | Unset = UNSET
+    created_at: datetime.datetime | None | Unset = UNSET
+    updated_at: datetime.datetime | None | Unset = UNSET
+    project_roles: ProjectRole | Unset = UNSET
+    """ Example only """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        user_id = self.user_id
+
+        project_id = self.project_id
+
+        project_role_id = self.project_role_id
+
+        created_at: None | str | Unset
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        elif isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
+
+        updated_at: None | str | Unset
+        if isinstance(self.updated_at, Unset):
+            updated_at = UNSET
+        elif isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
+
+        project_roles: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.project_roles, Unset):
+            project_roles = self.project_roles.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if user_id is not UNSET:
+            field_dict["user_id"] = user_id
+        if project_id is not UNSET:
+            field_dict["project_id"] = project_id
+        if project_role_id is not UNSET:
+            field_dict["project_role_id"] = project_role_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if project_roles is not UNSET:
+            field_dict["project_roles"] = project_roles
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.project_role import ProjectRole  # noqa: PLC0415
+
+        d = dict(src_dict)
+        user_id = d.pop("user_id", UNSET)
+
+        project_id = d.pop("project_id", UNSET)
+
+        project_role_id = d.pop("project_role_id", UNSET)
+
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        created_at = _parse_created_at(d.pop("created_at", UNSET))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
+
+        _project_roles = d.pop("project_roles", UNSET)
+        project_roles: ProjectRole | Unset
+        if isinstance(_project_roles, Unset):
+            project_roles = UNSET
+        else:
+            project_roles = ProjectRole.from_dict(_project_roles)
+
+        user_project_role = cls(
+            user_id=user_id,
+            project_id=project_id,
+            project_role_id=project_role_id,
+            created_at=created_at,
+            updated_at=updated_at,
+            project_roles=project_roles,
+        )
+
+        user_project_role.additional_properties = d
+        return user_project_role
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
