@@ -1,0 +1,262 @@
+"""Typed errors of the toolkit, and the mapping from HTTP responses to them.
+
+Hierarchy (DESIGN.md section 6)::
+
+    IonworksError
+    ├── APIError(status, method, path, detail, request_id, error_code)
+    │   ├── AuthenticationError      401
+    │   ├── PermissionDeniedError    403
+    │   ├── NotFoundError            404
+    │   ├── ConflictError            409
+    │   ├── RequestValidationError   422  (FastAPI ``detail`` list in ``.errors``)
+    │   ├── RateLimitError           429  (``.retry_after`` seconds, when sent)
+    │   ├── ServerError              5xx
+    │   └── UnexpectedResponseError  2xx whose body is not what the spec promises
+    ├── TransportError               connection refused/dropped, timeouts (after retries)
+    ├── PaginationError              a page walk that does not advance
+    ├── ConfigurationError           bad settings, bad filter/preset/sink input
+    ├── PluginError                  a plugin that fails to load or breaks the contract
+    └── SinkError                    an output sink failed; the output was rolled back
+
+No message, ``str()`` or ``repr()`` here ever contains a credential: messages are built from
+the method, the URL *path* (never the query string or headers) and the server's error detail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "ConflictError",
+    "IonworksError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "PluginError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ServerError",
+    "SinkError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "error_from_response",
+]
+
+_REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "request-id")
+_MAX_DETAIL_CHARS = 300
+
+
+class IonworksError(Exception):
+    """Base of every error the toolkit raises on purpose."""
+
+
+class ConfigurationError(IonworksError):
+    """Invalid settings or user input (filters, presets, sink targets), found before any request."""
+
+
+class PluginError(IonworksError):
+    """A plugin failed to load, or broke the plugin contract (e.g. a preset name registered twice)."""
+
+
+class PaginationError(IonworksError):
+    """A paged walk that does not advance: the server returned ids already seen at ``offset``."""
+
+    def __init__(self, message: str, *, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+class SinkError(IonworksError):
+    """An output sink failed while writing or committing; the sink was aborted (nothing published).
+
+    ``sink`` is the target text (e.g. ``csv:out.csv``); ``__cause__`` is the original exception.
+    """
+
+    def __init__(self, sink: str, error: BaseException) -> None:
+        super().__init__(f"sink {sink} failed: {type(error).__name__}: {error}")
+        self.sink = sink
+
+
+class TransportError(IonworksError):
+    """The request never got an HTTP answer (connect error, dropped connection, timeout).
+
+    Raised after the retry policy gave up. ``method`` and ``path`` name the request.
+    """
+
+    def __init__(self, method: str, path: str, reason: str) -> None:
+        super().__init__(f"{method} {path} failed: {reason}")
+        self.method = method
+        self.path = path
+        self.reason = reason
+
+
+class APIError(IonworksError):
+    """The API answered with an error status.
+
+    Attributes: ``status`` (int), ``method`` (``GET``...), ``path`` (URL path, no query),
+    ``detail`` (the server's message, readable text), ``error_code`` (the standard body's
+    ``error_code`` such as ``NOT_FOUND``, else None), ``request_id`` (from ``x-request-id`` or
+    ``x-correlation-id``, else None), ``body`` (parsed JSON body or None), ``retry_after``
+    (seconds from a ``Retry-After`` header, else None).
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        detail: str,
+        request_id: str | None = None,
+        error_code: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        self.method = method
+        self.path = path
+        self.detail = detail
+        self.request_id = request_id
+        self.error_code = error_code
+        self.body = body
+        message = f"{method} {path} -> {status}: {detail}"
+        if request_id:
+            message += f" (request id {request_id})"
+        super().__init__(message)
+
+
+class AuthenticationError(APIError):
+    """401: the credential is missing, invalid or expired."""
+
+
+class PermissionDeniedError(APIError):
+    """403: authenticated, but not allowed to do this."""
+
+
+class NotFoundError(APIError):
+    """404: the project, specification, instance or measurement does not exist (or is hidden)."""
+
+
+class ConflictError(APIError):
+    """409: a record with this name exists already; ``existing_id`` names it when the server says."""
+
+    @property
+    def existing_id(self) -> str | None:
+        detail = self.body.get("detail") if isinstance(self.body, Mapping) else None
+        if isinstance(detail, Mapping):
+            for key in ("existing_id", "existing_cell_specification_id", "existing_cell_instance_id"):
+                if key in detail:
+                    return str(detail[key])
+        return None
+
+
+class RequestValidationError(APIError):
+    """422: FastAPI rejected the request. ``errors`` is the ``detail`` list (loc, msg, type)."""
+
+    @property
+    def errors(self) -> list[Mapping[str, Any]]:
+        detail = self.body.get("detail") if isinstance(self.body, Mapping) else None
+        return [d for d in detail if isinstance(d, Mapping)] if isinstance(detail, list) else []
+
+
+class RateLimitError(APIError):
+    """429 after the retry policy gave up; ``retry_after`` in seconds when the server sent one."""
+
+
+class ServerError(APIError):
+    """5xx: the server or a proxy in front of it failed."""
+
+
+class UnexpectedResponseError(APIError):
+    """A success status whose body does not parse as the spec's schema (e.g. HTML from a proxy)."""
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: RequestValidationError,
+    429: RateLimitError,
+}
+
+
+def _format_validation_detail(items: Sequence[Any]) -> str:
+    parts = []
+    for item in items:
+        if isinstance(item, Mapping):
+            loc = ".".join(str(p) for p in item.get("loc", []))
+            parts.append(f"{loc}: {item.get('msg', '')}".strip(": "))
+        else:
+            parts.append(str(item))
+    return "; ".join(parts)
+
+
+def describe_error_body(body: Any, text: str, content_type: str) -> tuple[str, str | None]:
+    """Readable detail and error code from an error body.
+
+    Reads both shapes the API uses: FastAPI's ``{"detail": str | list}`` and the standard
+    ``{"error_code", "message", "detail"}``. A non-JSON body (an HTML page from a proxy) is
+    summarised by its content type and size rather than dumped.
+    """
+    if isinstance(body, Mapping):
+        error_code = body.get("error_code")
+        message = body.get("message")
+        detail = body.get("detail")
+        if isinstance(detail, list):
+            readable = _format_validation_detail(detail)
+        elif isinstance(detail, Mapping):
+            readable = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        else:
+            readable = "" if detail is None else str(detail)
+        if message:
+            readable = f"{message} ({readable})" if readable and readable != message else message
+        return (readable or "no detail given")[:_MAX_DETAIL_CHARS], (
+            str(error_code) if error_code else None
+        )
+    if body is not None:
+        return json.dumps(body, ensure_ascii=False)[:_MAX_DETAIL_CHARS], None
+    kind = content_type.split(";")[0].strip() or "unknown content type"
+    if not text.strip():
+        return "empty response body", None
+    return f"non-JSON response body ({kind}, {len(text.encode())} bytes)", None
+
+
+def error_from_response(
+    *, status: int, method: str, path: str, content: bytes, headers: Mapping[str, str]
+) -> APIError:
+    """Build the typed error for an HTTP error response.
+
+    ``status`` picks the class (401, 403, 404, 409, 422, 429, 5xx, else APIError). The detail
+    comes from the body (see ``describe_error_body``); the request id from ``x-request-id`` or
+    ``x-correlation-id``. For 429 the ``Retry-After`` header (seconds) is kept.
+    """
+    text = content.decode("utf-8", errors="replace")
+    try:
+        body: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        body = None
+    lower_headers = {k.lower(): v for k, v in headers.items()}
+    detail, error_code = describe_error_body(body, text, lower_headers.get("content-type", ""))
+    request_id = next((lower_headers[h] for h in _REQUEST_ID_HEADERS if h in lower_headers), None)
+    cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else APIError)
+    try:
+        retry_after: float | None = float(lower_headers["retry-after"])
+    except (KeyError, ValueError):
+        retry_after = None
+    return cls(
+        status=status,
+        method=method,
+        path=path,
+        detail=detail,
+        request_id=request_id,
+        error_code=error_code,
+        body=body,
+        retry_after=retry_after,
+    )

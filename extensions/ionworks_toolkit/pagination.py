@@ -1,0 +1,211 @@
+"""Limit/offset paging, sync and async, over any list operation (DESIGN.md section 6).
+
+A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None). Rules:
+
+- the walk ends at an empty page or a short page (fewer items than asked for);
+- ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
+  more request confirms the end, so a server whose ``total`` is too low loses nothing, and one
+  whose ``total`` is too high costs one empty page;
+- records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets);
+  skipped duplicates are counted in ``WalkStats.duplicates``;
+- a page made only of ids already seen (a server ignoring ``offset``) raises PaginationError
+  naming the offset, at the second request at the latest: the walk never loops;
+- the async walk prefetches at most ``prefetch`` pages at once (default 4) and yields pages
+  in offset order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .errors import PaginationError
+
+__all__ = ["MAX_PAGE_SIZE", "Page", "WalkStats", "awalk_pages", "walk_pages"]
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 1000  # the seed endpoint's documented maximum limit
+
+
+@attrs.define
+class Page(Generic[T]):
+    """One response of a list operation: its items, the server's ``total`` (or None), its offset."""
+
+    items: Sequence[T]
+    total: int | None
+    offset: int
+
+
+@attrs.define
+class WalkStats:
+    """Running figures of a walk: ``records`` yielded (unique), ``pages`` with new records,
+    ``requests`` sent, ``duplicates`` skipped, ``total`` as last reported by the server."""
+
+    records: int = 0
+    pages: int = 0
+    requests: int = 0
+    duplicates: int = 0
+    total: int | None = None
+
+    @property
+    def total_mismatch(self) -> bool:
+        """True when a finished walk got a different number of records than the server's total."""
+        return self.total is not None and self.total != self.records + self.duplicates
+
+
+def record_id(item: Any) -> str | None:
+    """The ``id`` of a generated model or a dict, else None (such records are never de-duplicated)."""
+    if isinstance(item, Mapping):
+        value = item.get("id")
+    else:
+        value = getattr(item, "id", None)
+    return None if value is None else str(value)
+
+
+class _Deduper(Generic[T]):
+    def __init__(self, stats: WalkStats) -> None:
+        self.seen: set[str] = set()
+        self.stats = stats
+
+    def accept(self, page: Page[T]) -> list[T]:
+        """The page's new records; PaginationError when it holds nothing but seen ids."""
+        fresh: list[T] = []
+        for item in page.items:
+            key = record_id(item)
+            if key is not None and key in self.seen:
+                continue
+            if key is not None:
+                self.seen.add(key)
+            fresh.append(item)
+        duplicates = len(page.items) - len(fresh)
+        if page.items and not fresh:
+            raise PaginationError(
+                f"the page at offset {page.offset} holds only records already seen "
+                f"({len(page.items)} of them): the server is not advancing (is it ignoring "
+                f"offset?); stopped after {self.stats.requests} requests",
+                offset=page.offset,
+            )
+        self.stats.duplicates += duplicates
+        self.stats.records += len(fresh)
+        self.stats.pages += 1
+        return fresh
+
+
+def _limit_for(offset_records: int, page_size: int, max_records: int | None) -> int:
+    if max_records is None:
+        return page_size
+    return max(0, min(page_size, max_records - offset_records))
+
+
+def walk_pages(
+    fetch: Callable[[int, int], Page[T]],
+    *,
+    page_size: int = MAX_PAGE_SIZE,
+    max_records: int | None = None,
+    stats: WalkStats | None = None,
+) -> Iterator[list[T]]:
+    """Yield the new records of each page, calling ``fetch(offset, limit)`` sequentially.
+
+    ``page_size``: 1..1000. ``max_records``: stop after this many unique records (None: all).
+    ``stats`` is updated in place as pages arrive. Raises PaginationError (see module docs) and
+    whatever ``fetch`` raises.
+    """
+    stats = stats if stats is not None else WalkStats()
+    dedupe: _Deduper[T] = _Deduper(stats)
+    offset = 0
+    while True:
+        limit = _limit_for(stats.records, page_size, max_records)
+        if limit == 0:
+            return
+        page = fetch(offset, limit)
+        stats.requests += 1
+        if page.total is not None:
+            stats.total = page.total
+        if not page.items:
+            return
+        fresh = dedupe.accept(page)
+        yield fresh
+        offset += len(page.items)
+        if len(page.items) < limit:
+            return
+
+
+async def awalk_pages(
+    fetch: Callable[[int, int], Awaitable[Page[T]]],
+    *,
+    page_size: int = MAX_PAGE_SIZE,
+    max_records: int | None = None,
+    prefetch: int = 4,
+    stats: WalkStats | None = None,
+) -> AsyncIterator[list[T]]:
+    """Async ``walk_pages`` with up to ``prefetch`` requests in flight, yielding in offset order.
+
+    The first page is fetched alone (it tells ``total``); later offsets are scheduled assuming
+    full pages, never beyond ``total`` (plus one confirming request) or ``max_records``. When a
+    page comes back short or empty, requests still in flight are cancelled.
+    """
+    if prefetch < 1:
+        raise ValueError("prefetch must be at least 1")
+    stats = stats if stats is not None else WalkStats()
+    dedupe: _Deduper[T] = _Deduper(stats)
+    pending: deque[tuple[int, int, asyncio.Task[Page[T]]]] = deque()
+    next_offset = 0
+    finished = False
+
+    def schedule(offset: int, limit: int) -> None:
+        pending.append((offset, limit, asyncio.ensure_future(fetch(offset, limit))))
+
+    def want_more(offset: int) -> int:
+        """The limit for a request at ``offset``, or 0 when none should be scheduled."""
+        if finished:
+            return 0
+        if max_records is not None and offset >= max_records:
+            return 0
+        if stats.total is not None and offset >= stats.total and pending:
+            return 0  # beyond the reported total: only the one confirming request, sequentially
+        if max_records is not None:
+            return min(page_size, max_records - offset)
+        return page_size
+
+    try:
+        schedule(0, _limit_for(0, page_size, max_records))
+        next_offset = page_size
+        first = True
+        while pending:
+            offset, limit, task = pending.popleft()
+            page = await task
+            stats.requests += 1
+            if page.total is not None:
+                stats.total = page.total
+            if not page.items:
+                finished = True
+                return
+            fresh = dedupe.accept(page)
+            if len(page.items) < limit or (
+                max_records is not None and stats.records >= max_records
+            ):
+                finished = True
+            yield fresh
+            if finished:
+                return
+            if first:
+                first = False
+            window = prefetch
+            while len(pending) < window:
+                limit_next = want_more(next_offset)
+                if limit_next == 0:
+                    break
+                schedule(next_offset, limit_next)
+                next_offset += limit_next
+    finally:
+        for _, _, task in pending:
+            task.cancel()
+        for _, _, task in pending:
+            try:
+                await task
+            except BaseException:  # noqa: S110 - cancelled or failed prefetch: not needed
+                pass
