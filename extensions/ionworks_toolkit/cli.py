@@ -1,0 +1,648 @@
+"""The ``ionworks-toolkit`` command line (click + rich), on the same code path as the Python API.
+
+Exit codes:
+  0  ok
+  2  usage or validation error (bad option, filter, preset, sink target, settings)
+  3  authentication or permission error (401, 403)
+  4  not found (404, unknown project name)
+  5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
+  6  output sink error (the output was rolled back; previous output kept)
+
+Errors are one line on stderr (with the server's detail and request id); ``--verbose`` adds
+the traceback and logs every request (credentials redacted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn
+
+import click
+
+from .errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    IonworksError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    PluginError,
+    SinkError,
+    TransportError,
+)
+from .pagination import MAX_PAGE_SIZE, WalkStats
+from .presets import (
+    DATETIME_PARAMETERS,
+    PAGING_PARAMETERS,
+    SEED_OPERATION,
+    ParameterSpec,
+    contains,
+    operation_parameters,
+    validate_parameters,
+)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NOT_FOUND = 4
+EXIT_SERVER = 5
+EXIT_SINK = 6
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 2 usage or validation; 3 authentication; 4 not found; "
+    "5 server, network or pagination; 6 output sink."
+)
+
+SANDBOX_PROJECT_HINT = "Severson 2019 fast-charging cycle life"
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The documented exit code of an error (see module docstring)."""
+    if isinstance(error, SinkError):
+        return EXIT_SINK
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return EXIT_AUTH
+    if isinstance(error, NotFoundError):
+        return EXIT_NOT_FOUND
+    if isinstance(error, ConfigurationError | PluginError):
+        return EXIT_USAGE
+    if isinstance(error, APIError):
+        return EXIT_USAGE if error.status == 422 else EXIT_SERVER
+    if isinstance(error, TransportError | PaginationError):
+        return EXIT_SERVER
+    return EXIT_SERVER
+
+
+class Context:
+    """What the root command resolved: global options, and the lazily built Toolkit."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str | None,
+        api_key: str | None,
+        config: str | None,
+        disabled: Sequence[str],
+        sandbox: bool,
+        verbose: bool,
+        quiet: bool,
+    ) -> None:
+        self.api_url = api_url
+        self.api_key = api_key
+        self.config = config
+        self.disabled = tuple(disabled)
+        self.sandbox = sandbox
+        self.verbose = verbose
+        self.quiet = quiet
+        self._stack = contextlib.ExitStack()
+        self._toolkit: Any = None
+
+    def toolkit(self) -> Any:
+        """Build the Toolkit once (starting the in-process sandbox first with ``--sandbox``)."""
+        if self._toolkit is None:
+            from .session import Toolkit
+
+            api_url, api_key = self.api_url, self.api_key
+            if self.sandbox:
+                from .sandbox import SandboxOptions, run_in_thread
+
+                server = self._stack.enter_context(run_in_thread(SandboxOptions()))
+                api_url = server.base_url
+                api_key = SandboxOptions().api_key
+            self._toolkit = self._stack.enter_context(
+                Toolkit(
+                    api_url=api_url,
+                    api_key=api_key,
+                    config_file=self.config,
+                    disable_plugins=self.disabled,
+                )
+            )
+        return self._toolkit
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
+    verbose = ctx.verbose if ctx is not None else False
+    if verbose:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    message = str(error)
+    prefix = "error"
+    if isinstance(error, SinkError):
+        prefix = "sink error"
+    click.echo(f"{prefix}: {message}", err=True)
+    raise SystemExit(exit_code_for(error))
+
+
+@contextlib.contextmanager
+def _handled(ctx: Context) -> Iterator[None]:
+    try:
+        yield
+    except IonworksError as error:
+        _fail(ctx, error)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing was written (outputs rolled back)", err=True)
+        raise SystemExit(130) from None
+
+
+def _configure_logging(verbose: bool) -> None:
+    if not verbose:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    for name in ("ionworks_toolkit", "httpx"):
+        log = logging.getLogger(name)
+        log.setLevel(logging.DEBUG)
+        log.addHandler(handler)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+@click.option(
+    "--sandbox", is_flag=True, help="Start the offline sandbox API in-process and use it."
+)
+@click.option("--api-url", metavar="URL", help="API base URL [env IONWORKS_API_URL].")
+@click.option(
+    "--api-key",
+    metavar="KEY",
+    help="API key; prefer the environment variable IONWORKS_API_KEY (a key on the command "
+    "line lands in your shell history).",
+)
+@click.option("--config", metavar="FILE", help="Config file (default ./ionworks-toolkit.toml).")
+@click.option(
+    "--disable-plugin",
+    "disabled",
+    multiple=True,
+    metavar="NAME",
+    help="Switch a plugin off (repeatable) [env IONWORKS_TOOLKIT_DISABLE_PLUGINS=a,b].",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log requests (credentials redacted); tracebacks."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
+@click.version_option(package_name="ionworks-toolkit")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    sandbox: bool,
+    api_url: str | None,
+    api_key: str | None,
+    config: str | None,
+    disabled: tuple[str, ...],
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Client and plugin toolkit for the Ionworks cell-data API.
+
+    List a project's cell measurements with their cell specifications and cell instances,
+    filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
+    """
+    _configure_logging(verbose)
+    state = Context(
+        api_url=api_url,
+        api_key=api_key,
+        config=config,
+        disabled=disabled,
+        sandbox=sandbox,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def _filter_option(spec: ParameterSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    flag = "--" + spec.name.replace("_", "-")
+    if spec.enum:
+        kind: click.ParamType = click.Choice(list(spec.enum))
+        default_note = f" [default: {spec.default}]" if spec.default is not None else ""
+        help_text = f"One of: {', '.join(spec.enum)}.{default_note}"
+    elif spec.name in DATETIME_PARAMETERS:
+        kind = click.STRING
+        comparison = {"_gt": "after", "_lt": "before"}.get(spec.name[-3:], "equal to")
+        field = spec.name.removesuffix("_gt").removesuffix("_lt")
+        help_text = (
+            f"{field} {comparison} this instant: ISO 8601 (2019-01-24T00:00:00Z) or relative "
+            "(-30d, -12h, -90m)."
+        )
+    else:
+        kind = click.STRING
+        help_text = (
+            f"Filter on {spec.name}: a value (exact match) or an operator: eq.X, neq.X, "
+            "ilike.%X%, like.X%."
+        )
+    return click.option(
+        flag,
+        spec.name,
+        type=kind,
+        default=None,
+        metavar="VALUE" if not spec.enum else None,
+        help=help_text,
+    )
+
+
+def _seed_parameters() -> list[ParameterSpec]:
+    return [
+        spec
+        for name, spec in operation_parameters(SEED_OPERATION).items()
+        if name not in PAGING_PARAMETERS
+    ]
+
+
+def _with_filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for spec in reversed(_seed_parameters()):
+        function = _filter_option(spec)(function)
+    return function
+
+
+def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise ConfigurationError(f"{option} {value!r}: expected KEY=VALUE")
+        pairs.append((key.strip(), rest))
+    return pairs
+
+
+def _default_sink() -> str:
+    return "table:" if sys.stdout.isatty() else "jsonl:-"
+
+
+def _writes_to_stdout(target: str) -> bool:
+    return target.startswith("table:") or target.split("?")[0] in ("jsonl:-", "csv:-")
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[WalkStats], None]]:
+    if not enabled:
+        yield lambda stats: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    class RecordRate(TransferSpeedColumn):
+        def render(self, task: Any) -> Any:
+            from rich.text import Text
+
+            speed = task.finished_speed or task.speed
+            return Text(
+                "?" if speed is None else f"{speed:,.0f} records/s", style="progress.data.speed"
+            )
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("measurements"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RecordRate(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("fetch", total=None)
+
+        def update(stats: WalkStats) -> None:
+            progress.update(task, completed=stats.records, total=stats.total)
+
+        yield update
+
+
+@main.group()
+def measurements() -> None:
+    """Cell measurements (GET /cell_measurements/by-project/{project_id})."""
+
+
+@measurements.command("list", epilog=EXIT_CODES_HELP)
+@click.argument("project")
+@_with_filter_options
+@click.option(
+    "--preset",
+    "presets",
+    multiple=True,
+    metavar="NAME",
+    help="Filter preset (repeatable; composed left to right; see `presets list`).",
+)
+@click.option(
+    "--filter",
+    "raw_filters",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Raw query parameter, passed as given (repeatable), e.g. name=ilike.%CH3%.",
+)
+@click.option(
+    "--contains",
+    "contains_filters",
+    multiple=True,
+    metavar="FIELD=TEXT",
+    help="Case-insensitive substring filter: FIELD=TEXT becomes FIELD=ilike.%TEXT%.",
+)
+@click.option(
+    "--limit",
+    type=int,
+    default=None,
+    metavar="N",
+    help=f"At most N measurements (1..{MAX_PAGE_SIZE}; default 25, the API's).",
+)
+@click.option(
+    "--all", "fetch_all", is_flag=True, help="Every matching measurement (pages of 1000)."
+)
+@click.option(
+    "--page-size",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Records per request for --all (1..1000, default 1000).",
+)
+@click.option(
+    "--sink",
+    "sinks",
+    multiple=True,
+    metavar="TARGET",
+    help="Output (repeatable): table:, jsonl:-, jsonl:FILE, csv:FILE, sqlite:FILE[?table=NAME], parquet:FILE, or a path with a known suffix. Default: table: on a terminal, jsonl:- when piped.",
+)
+@click.pass_obj
+def measurements_list(
+    state: Context,
+    project: str,
+    presets: tuple[str, ...],
+    raw_filters: tuple[str, ...],
+    contains_filters: tuple[str, ...],
+    limit: int | None,
+    fetch_all: bool,
+    page_size: int | None,
+    sinks: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """List a project's measurements with their cell specification and cell instance.
+
+    PROJECT is a project id or its exact name (see `projects list`).
+    """
+    with _handled(state):
+        if limit is not None and fetch_all:
+            raise ConfigurationError("--limit and --all exclude each other: give one")
+        if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ConfigurationError(
+                f"--limit {limit} is outside 1..{MAX_PAGE_SIZE}; use --all to fetch every "
+                "measurement"
+            )
+        filters: dict[str, Any] = {}
+        sources: list[tuple[str, str, Any]] = [
+            ("--" + k.replace("_", "-"), k, v) for k, v in options.items() if v is not None
+        ]
+        sources += [
+            ("--contains", k, contains(v)) for k, v in _parse_pairs(contains_filters, "--contains")
+        ]
+        sources += [("--filter", k, v) for k, v in _parse_pairs(raw_filters, "--filter")]
+        for source, key, value in sources:
+            # Checked one by one so that the error names the option that carried it.
+            validate_parameters({key: value}, source=source)
+            filters[key] = value
+        targets = list(sinks) or [_default_sink()]
+        max_records = None if fetch_all else (limit or 25)
+        toolkit = state.toolkit()
+        show_progress = not state.quiet and sys.stderr.isatty()
+        import asyncio
+
+        with _progress(show_progress) as progress:
+            result = asyncio.run(
+                toolkit.aexport(
+                    project,
+                    targets,
+                    presets=presets,
+                    max_records=max_records,
+                    page_size=page_size if fetch_all else None,
+                    progress=progress,
+                    **filters,
+                )
+            )
+        if state.quiet:
+            return
+        to_stderr = any(_writes_to_stdout(t) for t in targets)
+        for description in result.sinks:
+            click.echo(description, err=to_stderr)
+        if result.duplicates:
+            click.echo(
+                f"skipped {result.duplicates} duplicate record(s) (the data changed during the walk)",
+                err=True,
+            )
+        if fetch_all and result.total_mismatch:
+            click.echo(
+                f"warning: the server reported total {result.total} but "
+                f"{result.records + result.duplicates} records came back",
+                err=True,
+            )
+
+
+# --------------------------------------------------------------------------- projects
+
+
+@main.group()
+def projects() -> None:
+    """Projects (GET /projects)."""
+
+
+@projects.command("list")
+@click.option(
+    "--sink",
+    "sinks",
+    multiple=True,
+    metavar="TARGET",
+    help="Output (default: table: on a terminal, jsonl:- when piped).",
+)
+@click.pass_obj
+def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
+    """List the projects your credential can see."""
+    with _handled(state):
+        toolkit = state.toolkit()
+        opened = toolkit.open_sinks(list(sinks) or [_default_sink()])
+        try:
+            records = [project.to_dict() for project in toolkit.list_projects()]
+            for _, sink in opened:
+                sink.write(records)
+            for _, sink in opened:
+                sink.commit()
+        except BaseException:
+            for _, sink in opened:
+                sink.abort()
+            raise
+
+
+# --------------------------------------------------------------------------- presets, sinks, plugins
+
+
+@main.group()
+def presets() -> None:
+    """Filter presets (built-in, from plugins and from ionworks-toolkit.toml)."""
+
+
+@presets.command("list")
+@click.pass_obj
+def presets_list(state: Context) -> None:
+    """List every preset with its description and origin."""
+    with _handled(state):
+        from rich.console import Console
+        from rich.table import Table
+
+        toolkit = state.toolkit()
+        table = Table("name", "description", "parameters", "from")
+        for preset in toolkit.presets:
+            params = ", ".join(f"{k}={v}" for k, v in preset.params.items())
+            table.add_row(
+                preset.name, preset.description, params, toolkit.presets.owner(preset.name)
+            )
+        Console().print(table)
+
+
+@presets.command("show")
+@click.argument("name")
+@click.pass_obj
+def presets_show(state: Context, name: str) -> None:
+    """Show one preset's parameters, and what they resolve to now."""
+    with _handled(state):
+        toolkit = state.toolkit()
+        preset = toolkit.presets.get(name)
+        resolved = toolkit.resolve_filters([name])
+        click.echo(f"{preset.name}: {preset.description}")
+        click.echo(f"operation: {preset.operation}")
+        click.echo(f"from: {toolkit.presets.owner(name)}")
+        for key, value in preset.params.items():
+            now = resolved.get(key)
+            suffix = f"  (now: {now})" if now != value else ""
+            click.echo(f"  {key} = {value}{suffix}")
+
+
+@main.group()
+def sinks() -> None:
+    """Output sinks."""
+
+
+@sinks.command("list")
+@click.pass_obj
+def sinks_list(state: Context) -> None:
+    """List the sink schemes (built-in and from plugins)."""
+    with _handled(state):
+        from .sinks import BUILTIN_SINK_DESCRIPTIONS
+
+        toolkit = state.toolkit()
+        for scheme, (factory, owner) in sorted(toolkit.sink_factories.items()):
+            description = (
+                BUILTIN_SINK_DESCRIPTIONS.get(scheme)
+                or ((factory.__doc__ or "").strip().splitlines() or [""])[0]
+            )
+            click.echo(f"{scheme:<10} {description}  [{owner}]")
+
+
+@main.group()
+def plugins() -> None:
+    """Plugins (entry-point group ionworks_toolkit)."""
+
+
+@plugins.command("list")
+@click.pass_obj
+def plugins_list(state: Context) -> None:
+    """List plugins: name, distribution, version, hooks, status and load errors."""
+    with _handled(state):
+        from rich.console import Console
+        from rich.table import Table
+
+        toolkit = state.toolkit()
+        table = Table("name", "distribution", "version", "hooks", "status")
+        for info in toolkit.plugins.list_plugins():
+            status = info.status if info.error is None else f"{info.status}: {info.error}"
+            table.add_row(
+                info.name,
+                info.distribution or "-",
+                info.version or "-",
+                ", ".join(info.hooks) or "-",
+                status,
+            )
+        Console(width=200).print(table)
+
+
+# --------------------------------------------------------------------------- sandbox
+
+
+@main.group()
+def sandbox() -> None:
+    """The offline sandbox API (real public battery-test metadata; API key `sandbox`)."""
+
+
+@sandbox.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--api-key",
+    "sandbox_key",
+    default="sandbox",
+    show_default=True,
+    help="The key the sandbox accepts.",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Add a project of N measurements synthesised from the real rows.",
+)
+@click.option("--latency-ms", type=click.FloatRange(min=0), default=0.0, show_default=True)
+@click.option(
+    "--rate-limit-every",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Every k-th request gets 429 with Retry-After.",
+)
+@click.option(
+    "--retry-after", "retry_after_s", type=click.IntRange(min=0), default=1, show_default=True
+)
+@click.option(
+    "--fail-500-on-request",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Request n gets a 500, once.",
+)
+@click.option(
+    "--drop-connection-on-request",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Request n's connection is dropped mid-response.",
+)
+@click.option(
+    "--total-offset", type=int, default=0, show_default=True, help="Lie about total by this much."
+)
+@click.option("--ignore-offset", is_flag=True, help="Ignore offset: always serve the first page.")
+def sandbox_serve(host: str, port: int, sandbox_key: str, **options: Any) -> None:
+    """Serve the sandbox API until Ctrl+C."""
+    from .auth import is_loopback_host
+    from .sandbox import SandboxOptions, serve
+
+    if not is_loopback_host(host):
+        click.echo(
+            f"warning: serving on {host}, not loopback: anyone who can reach it can read it",
+            err=True,
+        )
+    click.echo(
+        f"sandbox on http://{host}:{port}  (X-API-Key: {sandbox_key}; try: ionworks-toolkit "
+        f'--api-url http://{host}:{port} measurements list "{SANDBOX_PROJECT_HINT}")',
+        err=True,
+    )
+    serve(SandboxOptions(api_key=sandbox_key, **options), host=host, port=port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
