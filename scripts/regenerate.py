@@ -154,7 +154,9 @@ def apply_overlay(
             continue
         if action.get("remove"):
             # Remove deepest/last first so earlier list indices stay valid.
-            for parts in sorted(matches, key=lambda p: [str(x) for x in p], reverse=True):
+            # Deepest and highest list index first, so earlier indices stay valid.
+            ordered = sorted(matches, key=lambda p: [(isinstance(x, str), x) for x in p])
+            for parts in reversed(ordered):
                 parent = _resolve(document, parts[:-1])
                 del parent[parts[-1]]
         else:
@@ -372,6 +374,15 @@ def _properties(spec: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, 
     return out
 
 
+def _response_fields(spec: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """Fields of a success response body; a bare array's item fields are named ``[].field``."""
+    resolved = _deref(spec, schema)
+    if isinstance(resolved, dict) and resolved.get("type") == "array":
+        items = _properties(spec, resolved.get("items", {}))
+        return {f"[].{name}": field for name, field in items.items()}
+    return _properties(spec, resolved)
+
+
 def _success_schema(operation: dict[str, Any]) -> Any:
     for status in ("200", "201", "202"):
         response = (operation.get("responses") or {}).get(status)
@@ -384,7 +395,8 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """What changed for a caller between two (overlaid) specs, breaking changes marked.
 
     Breaking: a removed operation or parameter, a new required parameter, a parameter or field
-    whose type changed, a removed enum value, a removed response field.
+    whose type changed, a removed enum value, a removed response field, a response body whose
+    shape changed.
     """
     changes: list[Change] = []
     old_ops, new_ops = dict(_operations(old)), dict(_operations(new))
@@ -426,8 +438,16 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                 changes.append(Change("enum", where, f"value removed: {value}", True))
             if not p_old.get("required") and p_new.get("required"):
                 changes.append(Change("parameter", where, "now required", True))
-        f_old = _properties(old, _success_schema(before))
-        f_new = _properties(new, _success_schema(after))
+        s_old, s_new = _success_schema(before), _success_schema(after)
+        r_old, r_new = _type_label(old, s_old), _type_label(new, s_new)
+        if r_old != r_new:
+            # The body changed shape (e.g. bare array -> page object): fields are not comparable.
+            # A response that was untyped ("any") and gets a schema breaks nothing.
+            where = f"{key} response"
+            changes.append(Change("type", where, f"{r_old} -> {r_new}", r_old != "any"))
+            continue
+        f_old = _response_fields(old, s_old)
+        f_new = _response_fields(new, s_new)
         for name in sorted(f_old.keys() - f_new.keys()):
             changes.append(Change("field", f"{key} response:{name}", "removed", True))
         for name in sorted(f_new.keys() - f_old.keys()):

@@ -1,0 +1,139 @@
+"""Shared test configuration: VCR cassettes (pytest-recording) and the sandbox they come from.
+
+Cassettes live in ``tests/cassettes/<test module>/<test>.yaml``. They are recorded from the
+sandbox over real HTTP (``nox -s record``, i.e. ``--record-mode=rewrite``) or, with
+``--live`` and ``IONWORKS_API_URL``/``IONWORKS_API_KEY`` set, from the live API; CI replays
+them with ``--record-mode=none --block-network``.
+
+At record time: credential headers (X-API-Key, Authorization, X-Organization-Id, Cookie,
+Set-Cookie) and key-like query parameters are replaced by ``REDACTED``, and the base URL is
+normalised to ``http://127.0.0.1:8000`` so cassettes do not depend on the sandbox's random
+port. ``tests/unit/test_cassette_secrets.py`` scans every cassette for credentials.
+
+Nothing here imports the toolkit at module level: the replay tests also run against a
+vendored copy of the packages (``IONWORKS_TEST_PACKAGE_PREFIX``, see scripts/vendor.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+CASSETTE_ROOT = Path(__file__).parent / "cassettes"
+CANONICAL_API_URL = "http://127.0.0.1:8000"
+SANDBOX_API_KEY = "sandbox"
+REDACTED = "REDACTED"
+CREDENTIAL_HEADERS = ("x-api-key", "authorization", "x-organization-id", "cookie")
+KEY_LIKE_QUERY_PARAMETERS = ("api_key", "apikey", "key", "token", "access_token", "secret")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--live",
+        action="store_true",
+        default=False,
+        help="record cassettes from the live API (IONWORKS_API_URL and IONWORKS_API_KEY)",
+    )
+
+
+def _normalise_request(request: Any) -> Any:
+    parts = urlsplit(request.uri)
+    canonical = urlsplit(CANONICAL_API_URL)
+    request.uri = urlunsplit((canonical.scheme, canonical.netloc, parts.path, parts.query, ""))
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("set-cookie", "date", "server"):
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(header, REDACTED) for header in CREDENTIAL_HEADERS],
+        "filter_query_parameters": [(name, REDACTED) for name in KEY_LIKE_QUERY_PARAMETERS],
+        "before_record_request": _normalise_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "match_on": ("method", "scheme", "host", "port", "path", "query"),
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTE_ROOT / request.module.__name__.split(".")[-1])
+
+
+def _package(name: str) -> ModuleType:
+    prefix = os.environ.get("IONWORKS_TEST_PACKAGE_PREFIX", "")
+    return importlib.import_module(f"{prefix}.{name}" if prefix else name)
+
+
+@pytest.fixture(scope="session")
+def toolkit_package() -> ModuleType:
+    """``ionworks_toolkit``, or the vendored copy named by IONWORKS_TEST_PACKAGE_PREFIX."""
+    return _package("ionworks_toolkit")
+
+
+@pytest.fixture(scope="session")
+def client_package() -> ModuleType:
+    """``ionworks_client``, or the vendored copy named by IONWORKS_TEST_PACKAGE_PREFIX."""
+    return _package("ionworks_client")
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest, record_mode: str) -> Iterator[tuple[str, str]]:
+    """``(api_url, api_key)`` for a cassette test.
+
+    Replaying (``--record-mode=none``): the canonical URL, no server. Recording: a fresh
+    sandbox on loopback configured by the test's ``sandbox_options`` marker, or with
+    ``--live`` the live API from the environment.
+    """
+    if record_mode == "none":
+        yield CANONICAL_API_URL, SANDBOX_API_KEY
+        return
+    if request.config.getoption("--live"):
+        url, key = os.environ.get("IONWORKS_API_URL"), os.environ.get("IONWORKS_API_KEY")
+        if not url or not key:
+            pytest.fail("--live needs IONWORKS_API_URL and IONWORKS_API_KEY")
+        yield url, key
+        return
+    from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+
+    marker = request.node.get_closest_marker("sandbox_options")
+    options = SandboxOptions(**(marker.kwargs if marker else {}))
+    with run_in_thread(options) as server:
+        yield server.base_url, options.api_key or SANDBOX_API_KEY
+
+
+@pytest.fixture
+def no_retry_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record retry back-off sleeps instead of sleeping (a fake clock for httpx-retries)."""
+    import httpx
+    from httpx_retries import Retry
+
+    sleeps: list[float] = []
+
+    def fake_sleep(self: Retry, response: httpx.Response | Exception) -> None:
+        headers = response.headers if isinstance(response, httpx.Response) else {}
+        seconds = self._calculate_sleep(headers)
+        sleeps.append(seconds)
+        self.elapsed_sleep += seconds
+
+    async def fake_asleep(self: Retry, response: httpx.Response | Exception) -> None:
+        fake_sleep(self, response)
+
+    monkeypatch.setattr(Retry, "sleep", fake_sleep)
+    monkeypatch.setattr(Retry, "asleep", fake_asleep)
+    return sleeps
