@@ -498,10 +498,11 @@ def presets_list(state: Context) -> None:
     """List every preset with its description and origin."""
     with _handled(state):
         from rich.console import Console
-        from rich.table import Table
+        from rich.table import Column, Table
 
         toolkit = state.toolkit()
-        table = Table("name", "description", "parameters", "from")
+        table = Table("description", "parameters", "from")
+        table.columns.insert(0, Column("name", no_wrap=True))
         for preset in toolkit.presets:
             params = ", ".join(f"{k}={v}" for k, v in preset.params.items())
             table.add_row(

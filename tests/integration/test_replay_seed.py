@@ -73,7 +73,12 @@ def test_project_by_name_resolves_through_projects_list(toolkit_package, api) ->
     ("project", "filters", "count", "first"),
     [
         (SEVERSON, {"name": "ilike.%4.8C%"}, 5, "2017-06-30_4.8C(80%)-4.8C_EL150800460596"),
-        (SEVERSON, {"instance_name": "EL150800460514"}, 1, "2017-05-12_3.6C(80%)-3.6C_EL150800460514"),
+        (
+            SEVERSON,
+            {"instance_name": "EL150800460514"},
+            1,
+            "2017-05-12_3.6C(80%)-3.6C_EL150800460514",
+        ),
         (SEVERSON, {"start_time_gt": "2017-01-01T00:00:00Z"}, 4, "FastCharge_000025_CH8"),
         (ATTIA, {"start_time_lt": "2019-01-01T00:00:00+02:00"}, 1, "2018-08-28_oed_0_CH1"),
         (ATTIA, {"created_at_gt": "2024-01-01T05:00:00Z"}, 60, "2019-01-24_batch9_CH43"),
@@ -150,7 +155,9 @@ def test_422_from_the_server_parses_into_http_validation_error(client_package, a
 
 @pytest.mark.vcr
 @pytest.mark.sandbox_options(rate_limit_every=2, retry_after_s=2)
-def test_429_then_success_is_retried_after_retry_after(toolkit_package, api, no_retry_sleep) -> None:
+def test_429_then_success_is_retried_after_retry_after(
+    toolkit_package, api, no_retry_sleep
+) -> None:
     with make_toolkit(toolkit_package, api) as toolkit:
         first = names(toolkit, NASA, page_size=1000)
         second = names(toolkit, NASA, page_size=1000)
