@@ -1,0 +1,95 @@
+"""Output sinks: where the records of a run go.
+
+Public contract (DESIGN.md section 4): a :class:`Sink` is a context manager with
+``write(records)`` once per page, then an explicit ``commit()``; a failed, interrupted or
+uncommitted run aborts and leaves the previous output untouched. Sinks are created by
+factories ``factory(target: str, options: dict[str, str]) -> Sink`` registered per scheme;
+targets are written ``SCHEME:TARGET[?key=value&...]`` (see :func:`parse_sink_target`).
+
+Built-in schemes (:data:`BUILTIN_SINKS`, described in :data:`BUILTIN_SINK_DESCRIPTIONS`):
+``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``.
+
+Importing this package imports only the standard library; ``rich`` and ``pyarrow`` are
+imported by the sinks that need them, when they are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from ._base import (
+    DEFAULT_SINK_SUFFIXES,
+    BaseSink,
+    Sink,
+    SinkDependencyError,
+    SinkFactory,
+    SinkRecordError,
+    SinkStateError,
+    SinkTarget,
+    SinkTargetError,
+    parse_sink_target,
+)
+from ._csv import CsvSink, make_csv_sink
+from ._flatten import flatten_record
+from ._jsonl import JsonlSink, make_jsonl_sink
+from ._parquet import ParquetSink, make_parquet_sink
+from ._sqlite import SqliteSink, make_sqlite_sink
+from ._table import TableSink, make_table_sink
+
+__all__ = [
+    "BUILTIN_SINKS",
+    "BUILTIN_SINK_DESCRIPTIONS",
+    "DEFAULT_SINK_SUFFIXES",
+    "BaseSink",
+    "CsvSink",
+    "JsonlSink",
+    "ParquetSink",
+    "Sink",
+    "SinkDependencyError",
+    "SinkFactory",
+    "SinkRecordError",
+    "SinkStateError",
+    "SinkTarget",
+    "SinkTargetError",
+    "SqliteSink",
+    "TableSink",
+    "flatten_record",
+    "open_sink",
+    "parse_sink_target",
+]
+
+#: scheme -> factory for the built-in sinks (read-only; copy it to extend).
+BUILTIN_SINKS: Mapping[str, SinkFactory] = MappingProxyType(
+    {
+        "table": make_table_sink,
+        "jsonl": make_jsonl_sink,
+        "csv": make_csv_sink,
+        "sqlite": make_sqlite_sink,
+        "parquet": make_parquet_sink,
+    }
+)
+
+#: scheme -> one-line description, for ``ionworks-toolkit sinks list``.
+BUILTIN_SINK_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "table": "rich table on the terminal (options: max_rows=200, columns=a,b,c)",
+        "jsonl": "JSON Lines file, atomic; 'jsonl:-' streams to stdout",
+        "csv": "CSV file, nested fields as dotted columns, one header across pages, atomic",
+        "sqlite": "SQLite database, upsert by id in one transaction, full record as JSON "
+        "(options: table=measurements)",
+        "parquet": "Parquet file, one schema across pages, atomic; needs the 'parquet' extra "
+        "(options: compression=snappy)",
+    }
+)
+
+
+def open_sink(text: str, factories: Mapping[str, SinkFactory] = BUILTIN_SINKS) -> Sink:
+    """Parse ``text`` with :func:`parse_sink_target` against ``factories`` and call the
+    matching factory with ``(target, options)``.
+
+    :raises SinkTargetError: from parsing or from the factory's validation.
+    :raises SinkDependencyError: the sink needs an optional dependency that is missing.
+    """
+    parsed = parse_sink_target(text, factories)
+    return factories[parsed.scheme](parsed.target, dict(parsed.options))

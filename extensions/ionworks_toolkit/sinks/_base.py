@@ -1,0 +1,520 @@
+"""Sink contract, shared plumbing and target parsing.
+
+Sections:
+
+* errors raised by sinks (``SinkTargetError``, ``SinkRecordError``, ``SinkDependencyError``,
+  ``SinkStateError``; the session wraps failures in ``ionworks_toolkit.errors.SinkError``);
+* the public ``Sink`` protocol and the ``SinkFactory`` signature;
+* ``BaseSink``: context-manager plumbing and the ``records_written`` counter;
+* ``SinkTarget`` / ``parse_sink_target``: the ``SCHEME:TARGET[?key=value&...]`` syntax;
+* private helpers shared by the built-in sinks (option checks, atomic files, spools).
+
+Only the standard library is imported here; nothing runs at import time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import warnings
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+from typing import IO, Any, Literal, Protocol, Self, runtime_checkable
+from urllib.parse import quote, unquote
+
+__all__ = [
+    "DEFAULT_SINK_SUFFIXES",
+    "BaseSink",
+    "Sink",
+    "SinkDependencyError",
+    "SinkFactory",
+    "SinkRecordError",
+    "SinkStateError",
+    "SinkTarget",
+    "SinkTargetError",
+    "parse_sink_target",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------
+
+
+class SinkTargetError(ValueError):
+    """A sink target or one of its options is invalid.
+
+    Raised by :func:`parse_sink_target` (unknown scheme, suffix that cannot be inferred,
+    malformed query), by the built-in factories (unknown option key, bad option value,
+    missing or impossible target) and, at the first write, by a target that turns out to be
+    unusable (e.g. a SQLite table of another shape). The message always names the offending
+    input and the allowed choices.
+    """
+
+
+class SinkRecordError(ValueError):
+    """A record cannot be stored by this sink (e.g. the sqlite sink got a record without
+    ``id``). The message names the sink and the record's position in the run."""
+
+
+class SinkDependencyError(ImportError):
+    """An optional dependency of a sink is not installed (e.g. pyarrow for ``parquet:``).
+    The message says which extra to install."""
+
+
+class SinkStateError(RuntimeError):
+    """``write``/``commit`` called on a sink that is already committed or aborted."""
+
+
+# --------------------------------------------------------------------------------------
+# The public contract
+# --------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Sink(Protocol):
+    """Where the records of one run go. Public plugin contract (see DESIGN.md section 4).
+
+    A sink is a context manager::
+
+        with factory(target, options) as sink:
+            for page in pages:
+                sink.write(page)      # once per page; records are JSON-compatible dicts
+            sink.commit()             # publish: explicit, always
+
+    * ``write(records)`` is called once per page with the page's records, each the
+      ``to_dict()`` output of a generated model (nested dicts/lists of str, int, float,
+      bool, None).
+    * ``commit()`` publishes everything written, atomically where the medium allows.
+    * ``abort()`` discards everything written; the previous output is kept.
+    * ``__exit__`` with an exception (including ``KeyboardInterrupt``) aborts.
+      ``__exit__`` *without* an exception and without a prior ``commit()`` also aborts:
+      commit is never implicit, so a run that stops early for any reason never publishes a
+      partial result.
+
+    :class:`BaseSink` implements this plumbing; plugin sinks are encouraged to subclass it.
+    """
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None: ...
+
+    def write(self, records: Sequence[Mapping[str, Any]]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+#: ``factory(target, options) -> Sink``: ``target`` is the text after ``SCHEME:`` (without
+#: the query), ``options`` the decoded ``?key=value`` pairs. Factories validate both and raise
+#: :class:`SinkTargetError`; they should not create or touch the output yet.
+SinkFactory = Callable[[str, dict[str, str]], Sink]
+
+SinkState = Literal["open", "committed", "aborted"]
+
+
+class BaseSink:
+    """Context-manager plumbing shared by the built-in sinks; reusable by plugins.
+
+    Subclasses implement ``_write(records)``, ``_commit()`` and ``_abort()``; this class
+    handles the state machine (``open`` -> ``committed`` | ``aborted``), counts
+    ``records_written`` and provides :meth:`describe`.
+
+    * ``write`` / ``commit`` on a committed or aborted sink raise :class:`SinkStateError`.
+    * ``abort`` is idempotent and a no-op after ``commit`` (published output stays).
+    * If ``_commit`` raises, the sink aborts (cleans up) and re-raises.
+    * ``__exit__`` aborts unless committed; leaving the block without an exception and
+      without ``commit()`` also emits a ``RuntimeWarning`` (a likely bug in the caller).
+      It never suppresses exceptions. If the abort itself fails while another exception
+      is propagating, the abort failure is attached to it as a note.
+
+    :param label: how the sink names its destination in messages, e.g. ``"csv:out.csv"``.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.records_written = 0
+        self._state: SinkState = "open"
+
+    # -- public API --------------------------------------------------------------------
+
+    @property
+    def state(self) -> SinkState:
+        """``"open"``, ``"committed"`` or ``"aborted"``."""
+        return self._state
+
+    def write(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Accept one page of records. Raises :class:`SinkStateError` if the sink is closed,
+        :class:`SinkRecordError` for a record the sink cannot store."""
+        self._require_open("write")
+        self._write(records)
+        self.records_written += len(records)
+
+    def commit(self) -> None:
+        """Publish everything written. Raises :class:`SinkStateError` if already closed; on any
+        failure the sink aborts and the exception propagates."""
+        self._require_open("commit")
+        try:
+            self._commit()
+        except BaseException as exc:
+            self._state = "aborted"
+            try:
+                self._abort()
+            except Exception as abort_exc:  # the commit failure stays the error raised
+                exc.add_note(f"while handling it, aborting {self.label} failed: {abort_exc!r}")
+            raise
+        self._state = "committed"
+
+    def abort(self) -> None:
+        """Discard everything written. Idempotent; a no-op after :meth:`commit`."""
+        if self._state != "open":
+            return
+        self._state = "aborted"
+        self._abort()
+
+    @property
+    def destination(self) -> str:
+        """The destination as :meth:`describe` names it (default: ``label``)."""
+        return self.label
+
+    def describe(self) -> str:
+        """One-line human summary, e.g. ``"wrote 128 records to csv:out.csv"``."""
+        n = _records(self.records_written)
+        if self._state == "committed":
+            return f"wrote {n} to {self.destination}"
+        if self._state == "aborted":
+            return f"aborted: {self.destination} left unchanged ({n} discarded)"
+        return f"{n} pending for {self.destination} (not committed)"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._state != "open":
+            return
+        if exc is None:
+            warnings.warn(
+                f"{self.label}: sink closed without commit(); output discarded",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            self.abort()
+            return
+        try:
+            self.abort()
+        except Exception as abort_exc:  # keep the original exception in charge
+            exc.add_note(f"while handling it, aborting {self.label} failed: {abort_exc!r}")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label} {self._state} records={self.records_written}>"
+
+    # -- for subclasses ----------------------------------------------------------------
+
+    def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _abort(self) -> None:
+        raise NotImplementedError
+
+    def _require_open(self, action: str) -> None:
+        if self._state != "open":
+            raise SinkStateError(f"{self.label}: cannot {action}: sink already {self._state}")
+
+
+def _records(n: int) -> str:
+    return f"{n} record" if n == 1 else f"{n} records"
+
+
+# --------------------------------------------------------------------------------------
+# Target parsing
+# --------------------------------------------------------------------------------------
+
+#: Bare-path suffix -> scheme, used when a target has no ``SCHEME:`` prefix.
+DEFAULT_SINK_SUFFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".csv": "csv",
+        ".db": "sqlite",
+        ".sqlite": "sqlite",
+        ".sqlite3": "sqlite",
+        ".parquet": "parquet",
+    }
+)
+
+# At least two characters, so that a Windows drive letter (``C:\out.csv``) is a path.
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-_]+):")
+
+
+@dataclass(frozen=True)
+class SinkTarget:
+    """A parsed sink target.
+
+    :ivar scheme: lower-case scheme, e.g. ``"sqlite"``.
+    :ivar target: the text between ``SCHEME:`` and ``?`` (may be empty, e.g. ``table:``).
+    :ivar options: decoded query options, in the order given.
+    """
+
+    scheme: str
+    target: str
+    options: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        text = f"{self.scheme}:{self.target}"
+        if self.options:
+            text += "?" + "&".join(
+                f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in self.options.items()
+            )
+        return text
+
+
+def parse_sink_target(
+    text: str,
+    known_schemes: Iterable[str],
+    *,
+    suffixes: Mapping[str, str] = DEFAULT_SINK_SUFFIXES,
+) -> SinkTarget:
+    """Parse ``SCHEME:TARGET[?key=value&...]`` or a bare path.
+
+    * ``"sqlite:catalog.db?table=cells"`` ->
+      ``SinkTarget("sqlite", "catalog.db", {"table": "cells"})``
+    * ``"out.csv"`` -> ``SinkTarget("csv", "out.csv", {})`` (scheme from the suffix, see
+      ``suffixes``; a query is allowed on bare paths too)
+    * ``"table"`` (exactly a known scheme) -> ``SinkTarget("table", "", {})``
+    * ``"C:\\out.csv"`` is a bare path: a scheme has at least two characters.
+
+    Option keys and values are percent-decoded. Schemes are matched case-insensitively.
+
+    :param known_schemes: the schemes that may be used (built-ins plus plugins).
+    :raises SinkTargetError: empty text; an unknown scheme; a bare path whose suffix names
+        no known scheme; a malformed or repeated query key. Messages name the input and
+        list the allowed schemes.
+    """
+    known = {s.lower() for s in known_schemes}
+    allowed = ", ".join(sorted(known)) or "(none)"
+    stripped = text.strip()
+    if not stripped:
+        raise SinkTargetError(f"empty sink target; allowed schemes: {allowed}")
+    if stripped.lower() in known:
+        return SinkTarget(stripped.lower(), "", {})
+
+    match = _SCHEME_RE.match(stripped)
+    if match is not None:
+        scheme = match.group(1).lower()
+        if scheme not in known:
+            raise SinkTargetError(
+                f"unknown sink scheme {scheme!r} in {text!r}; allowed schemes: {allowed}"
+            )
+        rest = stripped[match.end() :]
+    else:
+        scheme, rest = "", stripped
+
+    target, _, query = rest.partition("?")
+    options = _parse_query(query, text) if query else {}
+
+    if not scheme:
+        suffix = Path(target).suffix.lower()
+        inferred = suffixes.get(suffix)
+        if inferred is None or inferred not in known:
+            usable = ", ".join(sorted(s for s, sch in suffixes.items() if sch in known))
+            shown = repr(suffix) if suffix else "(none)"
+            raise SinkTargetError(
+                f"cannot infer a sink from {text!r}: no SCHEME: prefix and the suffix "
+                f"{shown} is not one of {usable or '(none)'}; allowed schemes: {allowed}"
+            )
+        scheme = inferred
+    return SinkTarget(scheme, target, options)
+
+
+def _parse_query(query: str, text: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, eq, value = part.partition("=")
+        key = unquote(key).strip()
+        if not eq or not key:
+            raise SinkTargetError(f"malformed option {part!r} in {text!r}; expected key=value")
+        if key in options:
+            raise SinkTargetError(f"option {key!r} given twice in {text!r}")
+        options[key] = unquote(value)
+    return options
+
+
+# --------------------------------------------------------------------------------------
+# Helpers for the built-in factories and sinks (private)
+# --------------------------------------------------------------------------------------
+
+
+def check_options(scheme: str, options: Mapping[str, str], allowed: Collection[str]) -> None:
+    """Raise :class:`SinkTargetError` naming the first unknown key and the allowed keys."""
+    for key in options:
+        if key not in allowed:
+            names = ", ".join(sorted(allowed)) or "none"
+            raise SinkTargetError(
+                f"unknown option {key!r} for sink {scheme!r}; allowed options: {names}"
+            )
+
+
+def output_path(scheme: str, target: str) -> Path:
+    """Validate a file target: non-empty, not ``-``, parent directory exists, not a directory.
+
+    ``~`` is expanded. Symlinks are resolved so that the atomic replace updates the file the
+    link points to and keeps the link.
+    """
+    if not target or target == "-":
+        raise SinkTargetError(
+            f"sink {scheme!r} needs a file path, e.g. {scheme}:out{_example_suffix(scheme)}"
+        )
+    path = Path(os.path.realpath(Path(target).expanduser()))
+    if path.is_dir():
+        raise SinkTargetError(f"{scheme}:{target}: {str(path)!r} is a directory, not a file")
+    if not path.parent.is_dir():
+        raise SinkTargetError(f"{scheme}:{target}: directory {str(path.parent)!r} does not exist")
+    return path
+
+
+def _example_suffix(scheme: str) -> str:
+    for suffix, sch in DEFAULT_SINK_SUFFIXES.items():
+        if sch == scheme:
+            return suffix
+    return ""
+
+
+def _current_umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no portable read-only API; restore immediately
+    os.umask(mask)
+    return mask
+
+
+class AtomicFile:
+    """A temporary file beside ``path`` that is either published with ``os.replace`` or
+    deleted. Until :meth:`publish`, the previous file at ``path`` is untouched.
+
+    The published file keeps the mode of the file it replaces, or gets the usual
+    ``0o666 & ~umask`` when new (``NamedTemporaryFile`` creates files as ``0o600``).
+    """
+
+    def __init__(self, path: Path, *, binary: bool = False) -> None:
+        self.path = path
+        self.binary = binary
+        self.tmp_path: Path | None = None
+        self._handle: IO[Any] | None = None
+
+    def open(self) -> IO[Any]:
+        """Create the temporary file on first call; return its handle."""
+        if self._handle is None:
+            text: dict[str, Any] = {} if self.binary else {"encoding": "utf-8", "newline": ""}
+            # Closed by publish()/discard(), hence no context manager.
+            handle: IO[Any] = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                "wb" if self.binary else "w",
+                delete=False,
+                dir=self.path.parent,
+                prefix=f".{self.path.name}.",
+                suffix=".part",
+                **text,
+            )
+            self._handle = handle
+            self.tmp_path = Path(handle.name)
+        return self._handle
+
+    def close_handle(self) -> Path:
+        """Create the file if needed and close the Python handle (for writers that need a
+        path, such as pyarrow). Returns the temporary path."""
+        handle = self.open()
+        handle.close()
+        assert self.tmp_path is not None
+        return self.tmp_path
+
+    def publish(self) -> None:
+        """fsync the temporary file, ``os.replace`` it onto ``path``, fsync the directory."""
+        handle = self.open()
+        tmp = self.tmp_path
+        assert tmp is not None
+        if not handle.closed:
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        else:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_current_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, self.path)
+        self.tmp_path = None
+        _fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        """Close and delete the temporary file (if any). Never touches ``path``."""
+        if self._handle is not None and not self._handle.closed:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+        if self.tmp_path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp_path)
+            self.tmp_path = None
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # e.g. Windows: directories cannot be opened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def open_spool(directory: Path) -> IO[str]:
+    """An anonymous temporary text file (UTF-8, ``\\n`` lines) in ``directory``, used to spool
+    rows until commit. It lives beside the output rather than in the system temp directory,
+    which may be a RAM-backed tmpfs; on POSIX it has no name and vanishes when closed or
+    when the process dies."""
+    return tempfile.TemporaryFile(
+        "w+", encoding="utf-8", newline="\n", dir=directory, prefix=".spool.", suffix=".part"
+    )
+
+
+def iter_spool(spool: IO[str]) -> Iterable[str]:
+    """Rewind ``spool`` and yield its lines one at a time (streaming, constant memory)."""
+    spool.flush()
+    spool.seek(0)
+    yield from spool
+
+
+def close_quietly(handle: IO[Any] | None) -> None:
+    if handle is not None:
+        with contextlib.suppress(OSError):
+            handle.close()
