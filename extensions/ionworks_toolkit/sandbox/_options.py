@@ -1,0 +1,81 @@
+"""Options of the offline sandbox API (no third-party imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SandboxOptions"]
+
+
+def _check_positive(name: str, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or value < 1):
+        raise ValueError(f"SandboxOptions.{name} must be a positive integer or None, got {value!r}")
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    """How one sandbox app behaves. Every behaviour that is not plain serving is off by default.
+
+    Authentication
+        ``api_key``: the value accepted in the ``X-API-Key`` header (``None`` turns key auth off,
+        leaving only bearer tokens). ``bearer_tokens``: the tokens accepted in
+        ``Authorization: Bearer <token>``. ``expire_token_after_requests``: when set to *n*, the
+        first bearer token expires once the app has received *n* requests: request *n + 1* and
+        later ones that carry it get ``401 {"detail": "Token expired"}`` while the other tokens
+        keep working (configure a second one, e.g. ``("sandbox-token", "sandbox-token-2")``, to
+        test a token refresh).
+
+    Data
+        ``scale``: when set to *N*, one extra project, ``Synthetic scale project (N
+        measurements)``, holds exactly *N* measurements synthesised from the real ones (see
+        :mod:`ionworks_toolkit.sandbox._catalogue`).
+
+    Latency and faults (requests are numbered 1, 2, 3, ... per app, in order of arrival;
+    ``/openapi.json``, ``/docs`` and ``/redoc`` are not counted)
+        ``latency_ms``: every counted request waits this many milliseconds (``asyncio.sleep``, so
+        concurrent requests overlap). ``rate_limit_every``: every *k*-th request gets ``429
+        {"detail": "Rate limit exceeded"}`` with ``Retry-After: <retry_after_s>``.
+        ``fail_500_on_request``: request *n* gets ``500 {"error_code": "INTERNAL_ERROR", ...}``.
+        ``drop_connection_on_request``: request *n* gets a response head and half a body, then the
+        connection is closed (clients see a transport error). When several faults hit one request,
+        the dropped connection wins over the 500, which wins over the 429. Faults are applied
+        before authentication.
+
+    Paging lies
+        ``total_offset``: added to the ``total`` of every ``{items, count, total}`` page (negative
+        for a total that is too low; never reported below 0). ``ignore_offset``: paginated
+        endpoints ignore ``offset`` and always serve the first page.
+    """
+
+    api_key: str | None = "sandbox"
+    bearer_tokens: tuple[str, ...] = ("sandbox-token",)
+    expire_token_after_requests: int | None = None
+    scale: int | None = None
+    latency_ms: float = 0.0
+    rate_limit_every: int | None = None
+    retry_after_s: int = 1
+    fail_500_on_request: int | None = None
+    drop_connection_on_request: int | None = None
+    total_offset: int = 0
+    ignore_offset: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bearer_tokens", tuple(self.bearer_tokens))
+        for name in (
+            "expire_token_after_requests",
+            "scale",
+            "rate_limit_every",
+            "fail_500_on_request",
+            "drop_connection_on_request",
+        ):
+            _check_positive(name, getattr(self, name))
+        if self.latency_ms < 0:
+            raise ValueError(f"SandboxOptions.latency_ms must be >= 0, got {self.latency_ms!r}")
+        if self.retry_after_s < 0:
+            raise ValueError(
+                f"SandboxOptions.retry_after_s must be >= 0, got {self.retry_after_s!r}"
+            )
+        if any(not token for token in self.bearer_tokens):
+            raise ValueError("SandboxOptions.bearer_tokens must not contain empty tokens")
+        if self.api_key == "":
+            raise ValueError("SandboxOptions.api_key must be a non-empty string or None")
