@@ -16,8 +16,8 @@ from collections.abc import Generator
 
 import httpx
 
-from .hookspecs import hookimpl
 from .errors import ConfigurationError
+from .hookspecs import hookimpl
 from .settings import Secret, Settings
 
 __all__ = ["CREDENTIAL_HEADERS", "IonworksAuth", "is_loopback_host", "strip_foreign_credentials"]

@@ -150,6 +150,13 @@ def _handled(ctx: Context) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written (outputs rolled back)", err=True)
         raise SystemExit(130) from None
+    except BrokenPipeError:
+        # `... --sink jsonl:- | head`: the reader left; stop quietly, as Unix tools do.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -60,7 +60,7 @@ class ConfigurationError(IonworksError):
 
 
 class PluginError(IonworksError):
-    """A plugin failed to load, or broke the plugin contract (e.g. a preset name registered twice)."""
+    """A plugin failed to load, or broke the plugin contract (e.g. a preset name taken twice)."""
 
 
 class PaginationError(IonworksError):
@@ -144,13 +144,17 @@ class NotFoundError(APIError):
 
 
 class ConflictError(APIError):
-    """409: a record with this name exists already; ``existing_id`` names it when the server says."""
+    """409: a record with this name exists already; ``existing_id`` names it if the server does."""
 
     @property
     def existing_id(self) -> str | None:
         detail = self.body.get("detail") if isinstance(self.body, Mapping) else None
         if isinstance(detail, Mapping):
-            for key in ("existing_id", "existing_cell_specification_id", "existing_cell_instance_id"):
+            for key in (
+                "existing_id",
+                "existing_cell_specification_id",
+                "existing_cell_instance_id",
+            ):
                 if key in detail:
                     return str(detail[key])
         return None

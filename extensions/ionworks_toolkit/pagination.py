@@ -17,6 +17,7 @@ A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -58,11 +59,8 @@ class WalkStats:
 
 
 def record_id(item: Any) -> str | None:
-    """The ``id`` of a generated model or a dict, else None (such records are never de-duplicated)."""
-    if isinstance(item, Mapping):
-        value = item.get("id")
-    else:
-        value = getattr(item, "id", None)
+    """The ``id`` of a generated model or a dict, else None (never deduplicated then)."""
+    value = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
     return None if value is None else str(value)
 
 
@@ -156,8 +154,15 @@ async def awalk_pages(
     next_offset = 0
     finished = False
 
+    async def counted(offset: int, limit: int) -> Page[T]:
+        # Count every answered request, prefetched ones included (even when their page is
+        # discarded), so that ``stats.requests`` is what the server saw, as in the sync walk.
+        page = await fetch(offset, limit)
+        stats.requests += 1
+        return page
+
     def schedule(offset: int, limit: int) -> None:
-        pending.append((offset, limit, asyncio.ensure_future(fetch(offset, limit))))
+        pending.append((offset, limit, asyncio.ensure_future(counted(offset, limit))))
 
     def want_more(offset: int) -> int:
         """The limit for a request at ``offset``, or 0 when none should be scheduled."""
@@ -174,11 +179,9 @@ async def awalk_pages(
     try:
         schedule(0, _limit_for(0, page_size, max_records))
         next_offset = page_size
-        first = True
         while pending:
-            offset, limit, task = pending.popleft()
+            _offset, limit, task = pending.popleft()
             page = await task
-            stats.requests += 1
             if page.total is not None:
                 stats.total = page.total
             if not page.items:
@@ -192,10 +195,7 @@ async def awalk_pages(
             yield fresh
             if finished:
                 return
-            if first:
-                first = False
-            window = prefetch
-            while len(pending) < window:
+            while len(pending) < prefetch:
                 limit_next = want_more(next_offset)
                 if limit_next == 0:
                     break
@@ -205,7 +205,5 @@ async def awalk_pages(
         for _, _, task in pending:
             task.cancel()
         for _, _, task in pending:
-            try:
+            with contextlib.suppress(BaseException):  # cancelled or failed prefetch: not needed
                 await task
-            except BaseException:  # noqa: S110 - cancelled or failed prefetch: not needed
-                pass

@@ -1,4 +1,4 @@
-"""Filter presets, PostgREST-style filter helpers, and validation against the operation's parameters.
+"""Filter presets, PostgREST-style filter helpers, and validation against operation parameters.
 
 Filters on the API take PostgREST-style operators (DESIGN.md section 3): ``eq.X``, ``neq.X``,
 ``ilike.%X%`` (case-insensitive, ``%`` wildcard), ``like.X%``; a bare value means exact match.
@@ -26,7 +26,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -138,7 +138,7 @@ def _load_effective_spec() -> dict[str, Any]:
     return typing.cast(dict[str, Any], json.loads(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
     spec = _load_effective_spec()
     schemas = spec.get("components", {}).get("schemas", {})
@@ -189,7 +189,8 @@ def operation_parameters(operation: str = SEED_OPERATION) -> dict[str, Parameter
     if operation not in table:
         close = difflib.get_close_matches(operation, list(table), n=3)
         raise ConfigurationError(
-            f"unknown operation {operation!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+            f"unknown operation {operation!r}"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
         )
     return table[operation]
 
@@ -262,7 +263,9 @@ def normalise_value(
         low = spec.minimum if spec.minimum is not None else None
         high = spec.maximum if spec.maximum is not None else None
         if (low is not None and number < low) or (high is not None and number > high):
-            bounds = f"{int(low) if low is not None else '-inf'}..{int(high) if high is not None else 'inf'}"
+            lower = int(low) if low is not None else "-inf"
+            upper = int(high) if high is not None else "inf"
+            bounds = f"{lower}..{upper}"
             raise ParameterError(
                 f"{source}: {spec.name}={number} is outside {bounds}",
                 source=source,
@@ -433,7 +436,7 @@ class PresetRegistry:
     def register(self, preset: FilterPreset, owner: str) -> None:
         """Add ``preset``; raises PluginError when its name is taken, naming both owners."""
         if not isinstance(preset, FilterPreset):
-            raise PluginError(f"plugin {owner} registered {preset!r}, which is not a FilterPreset")
+            raise PluginError(f"{owner} registered {preset!r}, which is not a FilterPreset")
         if preset.name in self._presets:
             _, first = self._presets[preset.name]
             raise PluginError(
@@ -467,8 +470,9 @@ class PresetRegistry:
         """The preset called ``name``; ConfigurationError listing the closest names otherwise."""
         if name not in self._presets:
             close = _closest(name, sorted(self._presets))
+            hint = "choose one of: " + ", ".join(close) if close else "no presets are registered"
             raise ParameterError(
-                f"--preset: unknown preset {name!r}; choose one of: " + ", ".join(close),
+                f"--preset: unknown preset {name!r}; {hint}",
                 source="--preset",
                 parameter=name,
                 choices=close,

@@ -30,8 +30,11 @@ import httpx
 from ionworks_client import Client
 from ionworks_client.api.cell_measurements import list_cell_measurements_by_project
 from ionworks_client.api.projects import list_projects
-from ionworks_client.models import CellMeasurementWithDetails, CellMeasurementWithDetailsPage
-from ionworks_client.models import Project
+from ionworks_client.models import (
+    CellMeasurementWithDetails,
+    CellMeasurementWithDetailsPage,
+    Project,
+)
 from ionworks_client.types import Unset
 
 from .auth import origin_of, strip_foreign_credentials
@@ -48,7 +51,7 @@ from .pagination import MAX_PAGE_SIZE, Page, WalkStats, awalk_pages, walk_pages
 from .plugins import PluginHost
 from .presets import SEED_OPERATION, PresetRegistry, coerce_to_operation
 from .settings import Settings, load_settings
-from .sinks import Sink, parse_sink_target
+from .sinks import Sink, SinkTarget, parse_sink_target
 
 __all__ = ["ExportResult", "ListOperation", "Toolkit", "redact_url"]
 
@@ -72,6 +75,56 @@ def redact_url(url: httpx.URL) -> str:
     return str(url.copy_with(params=params))
 
 
+class _BufferedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Read each response body inside the transport, so that the retry transport wrapping it
+    sees a connection dropped mid-body (httpx otherwise reads the body after the transport has
+    returned, where no retry policy applies). Pages are small (<= 1000 records), so buffering
+    them costs nothing; the returned response is fresh and unread (content-encoding intact).
+    """
+
+    def __init__(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    @staticmethod
+    def _rebuild(response: httpx.Response, raw: bytes) -> httpx.Response:
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(raw),
+            extensions=response.extensions,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._inner, httpx.BaseTransport)
+        response = self._inner.handle_request(request)
+        if response.is_stream_consumed:  # an in-memory response (e.g. httpx.MockTransport)
+            return response
+        try:
+            raw = b"".join(response.iter_raw())
+        finally:
+            response.close()
+        return self._rebuild(response, raw)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._inner, httpx.AsyncBaseTransport)
+        response = await self._inner.handle_async_request(request)
+        if response.is_stream_consumed:
+            return response
+        try:
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        return self._rebuild(response, raw)
+
+    def close(self) -> None:
+        if isinstance(self._inner, httpx.BaseTransport):
+            self._inner.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._inner, httpx.AsyncBaseTransport):
+            await self._inner.aclose()
+
+
 @attrs.frozen
 class ListOperation(Generic[T]):
     """A limit/offset list operation of the generated client, bound to its page and item models.
@@ -87,7 +140,9 @@ class ListOperation(Generic[T]):
     item_model: type[T]
     page_model: type | None = None
 
-    def request_kwargs(self, path_params: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    def request_kwargs(
+        self, path_params: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> dict[str, Any]:
         arguments = coerce_to_operation(self.module.sync_detailed, params)
         return dict(self.module._get_kwargs(**path_params, **arguments))
 
@@ -217,9 +272,7 @@ class Toolkit:
         self.presets = PresetRegistry()
         self.plugins.collect_presets(self.presets)
         if self.settings.presets:
-            self.presets.register_from_config(
-                self.settings.presets, str(self.settings.config_path)
-            )
+            self.presets.register_from_config(self.settings.presets, str(self.settings.config_path))
         self.sink_factories = self.plugins.collect_sinks()
         self._transport = transport
         self._async_transport = async_transport
@@ -238,7 +291,9 @@ class Toolkit:
     def _auth(self) -> httpx.Auth | None:
         auth = self.plugins.hook.ionworks_auth(settings=self.settings)
         if auth is not None and not isinstance(auth, httpx.Auth):
-            raise PluginError(f"an ionworks_auth hook returned {type(auth).__name__}, not httpx.Auth")
+            raise PluginError(
+                f"an ionworks_auth hook returned {type(auth).__name__}, not httpx.Auth"
+            )
         return auth
 
     def _retry(self) -> Any:
@@ -268,7 +323,10 @@ class Toolkit:
 
     def _on_response(self, response: httpx.Response) -> None:
         logger.debug(
-            "<- %s %s %s", response.request.method, redact_url(response.request.url), response.status_code
+            "<- %s %s %s",
+            response.request.method,
+            redact_url(response.request.url),
+            response.status_code,
         )
         self.plugins.hook.ionworks_response(response=response)
 
@@ -294,7 +352,9 @@ class Toolkit:
                     timeout=timeout,
                     auth=auth,
                     follow_redirects=False,
-                    transport=RetryTransport(transport=sync_inner, retry=self._retry()),
+                    transport=RetryTransport(
+                        transport=_BufferedTransport(sync_inner), retry=self._retry()
+                    ),
                     event_hooks={"request": [self._on_request], "response": [self._on_response]},
                 )
             )
@@ -305,7 +365,9 @@ class Toolkit:
                     timeout=timeout,
                     auth=auth,
                     follow_redirects=False,
-                    transport=RetryTransport(transport=async_inner, retry=self._retry()),
+                    transport=RetryTransport(
+                        transport=_BufferedTransport(async_inner), retry=self._retry()
+                    ),
                     event_hooks={
                         "request": [self._aon_request],
                         "response": [self._aon_response],
@@ -339,13 +401,16 @@ class Toolkit:
     # ------------------------------------------------------------------ requests
 
     def _check_credentials(self) -> None:
-        if not self.settings.has_credentials and self.plugins.manager.get_plugin("ionworks-auth"):
-            # Let a third-party auth plugin decide; only complain when nobody provides auth.
-            if self._auth() is None:
-                raise ConfigurationError(
-                    "no credentials: set IONWORKS_API_KEY (or IONWORKS_API_TOKEN), pass "
-                    "api_key=..., or use --sandbox"
-                )
+        # Let a third-party auth plugin decide; only complain when nobody provides auth.
+        if (
+            not self.settings.has_credentials
+            and self.plugins.manager.get_plugin("ionworks-auth")
+            and self._auth() is None
+        ):
+            raise ConfigurationError(
+                "no credentials: set IONWORKS_API_KEY (or IONWORKS_API_TOKEN), pass "
+                "api_key=..., or use --sandbox"
+            )
 
     def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
         try:
@@ -365,7 +430,9 @@ class Toolkit:
         self, operation: ListOperation[T], path_params: Mapping[str, Any], params: Mapping[str, Any]
     ) -> Callable[[int, int], Page[T]]:
         def fetch(offset: int, limit: int) -> Page[T]:
-            kwargs = operation.request_kwargs(path_params, {**params, "offset": offset, "limit": limit})
+            kwargs = operation.request_kwargs(
+                path_params, {**params, "offset": offset, "limit": limit}
+            )
             return operation.parse_page(self._send(kwargs), offset)
 
         return fetch
@@ -374,7 +441,9 @@ class Toolkit:
         self, operation: ListOperation[T], path_params: Mapping[str, Any], params: Mapping[str, Any]
     ) -> Callable[[int, int], Any]:
         async def fetch(offset: int, limit: int) -> Page[T]:
-            kwargs = operation.request_kwargs(path_params, {**params, "offset": offset, "limit": limit})
+            kwargs = operation.request_kwargs(
+                path_params, {**params, "offset": offset, "limit": limit}
+            )
             return operation.parse_page(await self._asend(kwargs), offset)
 
         return fetch
@@ -412,7 +481,9 @@ class Toolkit:
                 "use the project id: " + ", ".join(p.id for p in exact)
             )
         close = [n for n in names if project.casefold() in n.casefold()]
-        close += [n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close]
+        close += [
+            n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close
+        ]
         hint = ("; closest: " + "; ".join(repr(n) for n in close[:5])) if close else ""
         raise NotFoundError(
             status=404,
@@ -437,7 +508,7 @@ class Toolkit:
         self, presets: Sequence[str], filters: Mapping[str, Any], page_size: int | None
     ) -> tuple[dict[str, Any], int]:
         params = self.resolve_filters(presets, filters)
-        size = page_size or self.settings.page_size
+        size = page_size if page_size is not None else self.settings.page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size {size} is outside 1..{MAX_PAGE_SIZE}")
         return params, size
@@ -506,7 +577,9 @@ class Toolkit:
         params, size = self._measurement_walk_args(presets, filters, page_size)
         self._check_credentials()
         project_id = await self._aresolve_project(project)
-        fetch = self._async_page_fetcher(MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params)
+        fetch = self._async_page_fetcher(
+            MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params
+        )
         async for page in awalk_pages(
             fetch, page_size=size, max_records=max_records, prefetch=prefetch, stats=stats
         ):
@@ -551,29 +624,30 @@ class Toolkit:
         Raises ConfigurationError naming the target and the known schemes; nothing is opened
         when any target is bad.
         """
-        parsed = []
+        parsed: list[tuple[str, SinkTarget | None, Sink | None]] = []
         for target in targets:
             if not isinstance(target, str):
                 parsed.append((type(target).__name__, None, target))
                 continue
             try:
-                spec = parse_sink_target(target, self.sink_factories.keys())
+                target_spec = parse_sink_target(target, self.sink_factories.keys())
             except ValueError as exc:
                 raise ConfigurationError(str(exc)) from exc
-            parsed.append((target, spec, None))
+            parsed.append((target, target_spec, None))
         sinks: list[tuple[str, Sink]] = []
         for text, spec, ready in parsed:
             if ready is not None:
                 sinks.append((text, ready))
                 continue
+            assert spec is not None
             factory, _owner = self.sink_factories[spec.scheme]
             try:
                 sinks.append((text, factory(spec.target, dict(spec.options))))
-            except ValueError as exc:
-                raise ConfigurationError(f"sink {text}: {exc}") from exc
             except Exception as exc:
-                for _, opened in sinks:
+                for _, opened in sinks:  # nothing stays open when any target is bad
                     opened.abort()
+                if isinstance(exc, ValueError):
+                    raise ConfigurationError(str(exc)) from exc
                 raise SinkError(text, exc) from exc
         return sinks
 
@@ -601,9 +675,7 @@ class Toolkit:
         try:
             self._check_credentials()
             project_id = self.resolve_project(project)
-            fetch = self._page_fetcher(
-                MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params
-            )
+            fetch = self._page_fetcher(MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params)
             for page in walk_pages(fetch, page_size=size, max_records=max_records, stats=stats):
                 _write_page(opened, page)
                 if progress is not None:
@@ -683,9 +755,7 @@ def _result(project_id: str, stats: WalkStats, sinks: Sequence[tuple[str, Sink]]
         pages=stats.pages,
         requests=stats.requests,
         total=stats.total,
-        sinks=tuple(
-            sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks
-        ),
+        sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
     )
 
 

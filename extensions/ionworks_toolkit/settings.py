@@ -27,7 +27,7 @@ import attrs
 
 from .errors import ConfigurationError
 
-__all__ = ["DEFAULT_API_URL", "CONFIG_FILE_NAME", "Secret", "Settings", "load_settings"]
+__all__ = ["CONFIG_FILE_NAME", "DEFAULT_API_URL", "Secret", "Settings", "load_settings"]
 
 DEFAULT_API_URL = "https://api.ionworks.com"
 CONFIG_FILE_NAME = "ionworks-toolkit.toml"
@@ -182,15 +182,25 @@ def load_settings(
     source: str | None = None
     for name, values in (
         ("argument", {"key": api_key, "token": api_token}),
-        ("environment", {"key": env.get("IONWORKS_API_KEY"), "token": env.get("IONWORKS_API_TOKEN")}),
-        (".env", {"key": dotenv.get("IONWORKS_API_KEY"), "token": dotenv.get("IONWORKS_API_TOKEN")}),
+        (
+            "environment",
+            {"key": env.get("IONWORKS_API_KEY"), "token": env.get("IONWORKS_API_TOKEN")},
+        ),
+        (
+            ".env",
+            {"key": dotenv.get("IONWORKS_API_KEY"), "token": dotenv.get("IONWORKS_API_TOKEN")},
+        ),
     ):
-        if values["token"] or values["key"]:
+        # A blank value (``api_key=""``, ``IONWORKS_API_TOKEN=``) is no credential: it must
+        # neither shadow a real one from a lower source nor become the credential source.
+        found_token = (values["token"] or "").strip()
+        found_key = (values["key"] or "").strip()
+        if found_token or found_key:
             source = name
-            if values["token"]:
-                token = values["token"]
+            if found_token:
+                token = found_token
             else:
-                key = values["key"]
+                key = found_key
             break
 
     url = str(pick(api_url, "IONWORKS_API_URL", "api_url", DEFAULT_API_URL)).strip().rstrip("/")

@@ -1,0 +1,212 @@
+"""Shared fixtures of the toolkit-core unit tests (tests/unit/test_core_*.py).
+
+* ``make_toolkit``: a ``Toolkit`` over an ``httpx.MockTransport`` (sync and async), isolated
+  from the developer's environment (``environ={}``, ``working_dir=tmp_path``, no entry points).
+* ``PagedServer``: a programmable by-project endpoint (records, lying ``total``, ignored
+  offset, inserts during the walk, status scripts) that records every request it gets.
+* ``fake_sleep``: the retry library's clock, replaced by a recorder (no real waiting).
+* ``sandbox``: the real sandbox API over loopback (session scoped, ``scale=1500``), and
+  ``sandbox_with(**options)`` for one with faults; ``sandbox_toolkit(server, **kwargs)``.
+
+Helpers reach the test modules through fixtures (``paged_server``, ``measurement``), never
+through ``import conftest``: that works under every pytest import mode and beside the
+project-level ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import types
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx_retries.retry
+import pytest
+from ionworks_toolkit import Toolkit
+from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+
+API_URL = "https://api.example.com"
+PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
+BY_PROJECT_PATH = f"/cell_measurements/by-project/{PROJECT_ID}"
+
+# Stable sandbox ids (uuid5 of the project names, see sandbox/_catalogue.py).
+SEVERSON_ID = "dad27f90-713a-5a2b-a976-e4a38e9951be"
+SEVERSON_PATH = f"/cell_measurements/by-project/{SEVERSON_ID}"
+SCALE = 1500
+
+
+def measurement(i: int | str, **extra: Any) -> dict[str, Any]:
+    """The smallest valid by-project item (the generated model's required fields)."""
+    return {
+        "id": f"m-{i}",
+        "name": f"measurement {i}",
+        "cell_instance_id": "ci-1",
+        "created_at": None,
+        "updated_at": None,
+        **extra,
+    }
+
+
+class PagedServer:
+    """A by-project endpoint over ``records`` (ids ``m-0``...), recording ``(offset, limit)``.
+
+    ``total``: the ``total`` it reports (default: the real count). ``ignore_offset``: always
+    serve from 0. ``insert_after_first_page``: after answering offset 0, insert that many new
+    records at the head (newest first), shifting every later offset. ``bare_list``: answer a
+    bare JSON list instead of ``{items, count, total}``. ``script``: responses to send first,
+    in order, one per request (``httpx.Response`` or a callable ``request -> Response``).
+    """
+
+    def __init__(
+        self,
+        n: int,
+        *,
+        total: int | None = None,
+        ignore_offset: bool = False,
+        insert_after_first_page: int = 0,
+        bare_list: bool = False,
+        script: list[Any] | None = None,
+    ) -> None:
+        self.records = [measurement(i) for i in range(n)]
+        self.total = total
+        self.ignore_offset = ignore_offset
+        self.insert_after_first_page = insert_after_first_page
+        self.bare_list = bare_list
+        self.script = list(script or [])
+        self.requests: list[httpx.Request] = []
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) > 500:  # a walk that never ends fails instead of hanging
+            raise AssertionError(f"runaway walk: {len(self.requests)} requests")
+        if self.script:
+            step = self.script.pop(0)
+            return step(request) if callable(step) else step
+        offset = int(request.url.params.get("offset", 0))
+        limit = int(request.url.params.get("limit", 25))
+        self.calls.append((offset, limit))
+        start = 0 if self.ignore_offset else offset
+        items = self.records[start : start + limit]
+        if offset == 0 and self.insert_after_first_page:
+            new = [measurement(f"new-{k}") for k in range(self.insert_after_first_page)]
+            self.records[:0] = new
+        if self.bare_list:
+            return httpx.Response(200, json=items)
+        total = self.total if self.total is not None else len(self.records)
+        return httpx.Response(200, json={"items": items, "count": len(items), "total": total})
+
+    @property
+    def offsets(self) -> list[int]:
+        return [offset for offset, _ in self.calls]
+
+
+@pytest.fixture
+def make_toolkit(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
+    """``make_toolkit(handler, **kwargs)``: a Toolkit whose requests go to ``handler``.
+
+    Defaults: ``api_url=API_URL``, ``api_key="test-key"``, ``max_retries=0``; any Toolkit
+    argument can be overridden. The same handler serves the sync and the async client.
+    """
+    made: list[Toolkit] = []
+
+    def factory(handler: Callable[[httpx.Request], httpx.Response] | None = None, **kwargs: Any):
+        transport = httpx.MockTransport(handler or PagedServer(0))
+        options: dict[str, Any] = {
+            "api_url": API_URL,
+            "api_key": "test-key",
+            "max_retries": 0,
+            "transport": transport,
+            "async_transport": transport,
+            "load_entry_points": False,
+            "environ": {},
+            "working_dir": str(tmp_path),
+        }
+        options.update(kwargs)
+        toolkit = Toolkit(**options)
+        made.append(toolkit)
+        return toolkit
+
+    yield factory
+    for toolkit in made:
+        toolkit.close()
+
+
+@pytest.fixture
+def fake_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Replace the retry library's clock and jitter: records each requested sleep, waits 0 s.
+
+    Jitter is pinned to its upper bound (``random.uniform(a, b) -> b``), so the exponential
+    backoff is exact: ``0.5 * 2**attempt`` seconds.
+    """
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def asleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(httpx_retries.retry, "time", types.SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(httpx_retries.retry, "asyncio", types.SimpleNamespace(sleep=asleep))
+    monkeypatch.setattr(
+        httpx_retries.retry, "random", types.SimpleNamespace(uniform=lambda a, b: b)
+    )
+    return sleeps
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Any]:
+    """The sandbox with default options plus a ``scale`` project of 1500 measurements."""
+    with run_in_thread(SandboxOptions(scale=SCALE)) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox_with() -> Iterator[Callable[..., Any]]:
+    """``sandbox_with(**options)``: start a sandbox with these SandboxOptions (stopped after)."""
+    with contextlib.ExitStack() as stack:
+
+        def start(**options: Any) -> Any:
+            return stack.enter_context(run_in_thread(SandboxOptions(**options)))
+
+        yield start
+
+
+@pytest.fixture
+def sandbox_toolkit(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
+    """``sandbox_toolkit(server, **kwargs)``: a Toolkit against a running sandbox (key
+    ``sandbox``), isolated from the environment; closed after the test."""
+    made: list[Toolkit] = []
+
+    def factory(server: Any, **kwargs: Any) -> Toolkit:
+        options: dict[str, Any] = {
+            "api_url": server.base_url,
+            "api_key": "sandbox",
+            "load_entry_points": False,
+            "environ": {},
+            "working_dir": str(tmp_path),
+        }
+        options.update(kwargs)
+        toolkit = Toolkit(**options)
+        made.append(toolkit)
+        return toolkit
+
+    yield factory
+    for toolkit in made:
+        toolkit.close()
+
+
+@pytest.fixture
+def paged_server() -> type[PagedServer]:
+    """The ``PagedServer`` class (see module docstring)."""
+    return PagedServer
+
+
+@pytest.fixture(name="measurement")
+def measurement_fixture() -> Callable[..., dict[str, Any]]:
+    """The ``measurement(i, **extra)`` item builder."""
+    return measurement
