@@ -331,7 +331,7 @@ def _type_label(spec: dict[str, Any], schema: Any) -> str:
     if not isinstance(schema, dict):
         return "any"
     if "anyOf" in schema or "oneOf" in schema:
-        members = schema.get("anyOf") or schema.get("oneOf")
+        members = schema.get("anyOf") or schema.get("oneOf") or []
         return "|".join(sorted({_type_label(spec, m) for m in members}))
     if "allOf" in schema:
         return "&".join(_type_label(spec, m) for m in schema["allOf"])
@@ -401,9 +401,13 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     old_ops, new_ops = dict(_operations(old)), dict(_operations(new))
     for key in sorted(old_ops.keys() - new_ops.keys()):
-        changes.append(Change("operation", key, f"removed ({old_ops[key].get('operationId')})", True))
+        changes.append(
+            Change("operation", key, f"removed ({old_ops[key].get('operationId')})", True)
+        )
     for key in sorted(new_ops.keys() - old_ops.keys()):
-        changes.append(Change("operation", key, f"added ({new_ops[key].get('operationId')})", False))
+        changes.append(
+            Change("operation", key, f"added ({new_ops[key].get('operationId')})", False)
+        )
     for key in sorted(old_ops.keys() & new_ops.keys()):
         before, after = old_ops[key], new_ops[key]
         if before.get("operationId") != after.get("operationId"):
@@ -487,7 +491,9 @@ def _display(path: Path) -> str:
 
 def run(argv: Sequence[str] | None = None, output: Path = OUTPUT) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spec", default=str(SNAPSHOT), help="spec path or URL (default: snapshot)")
+    parser.add_argument(
+        "--spec", default=str(SNAPSHOT), help="spec path or URL (default: snapshot)"
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 when the client is stale")
     mode.add_argument("--report", action="store_true", help="print API changes; write nothing")

@@ -382,7 +382,11 @@ def measurements() -> None:
     "sinks",
     multiple=True,
     metavar="TARGET",
-    help="Output (repeatable): table:, jsonl:-, jsonl:FILE, csv:FILE, sqlite:FILE[?table=NAME], parquet:FILE, or a path with a known suffix. Default: table: on a terminal, jsonl:- when piped.",
+    help=(
+        "Output (repeatable): table:, jsonl:-, jsonl:FILE, csv:FILE, "
+        "sqlite:FILE[?table=NAME], parquet:FILE, or a path with a known suffix. "
+        "Default: table: on a terminal, jsonl:- when piped."
+    ),
 )
 @click.pass_obj
 def measurements_list(
@@ -446,7 +450,8 @@ def measurements_list(
             click.echo(description, err=to_stderr)
         if result.duplicates:
             click.echo(
-                f"skipped {result.duplicates} duplicate record(s) (the data changed during the walk)",
+                f"skipped {result.duplicates} duplicate record(s) "
+                "(the data changed during the walk)",
                 err=True,
             )
         if fetch_all and result.total_mismatch:
@@ -491,7 +496,7 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
             raise
 
 
-# --------------------------------------------------------------------------- presets, sinks, plugins
+# ------------------------------------------------------------------ presets, sinks, plugins
 
 
 @main.group()

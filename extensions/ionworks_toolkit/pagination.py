@@ -142,7 +142,8 @@ async def awalk_pages(
 ) -> AsyncIterator[list[T]]:
     """Async ``walk_pages`` with up to ``prefetch`` requests in flight, yielding in offset order.
 
-    The first page is fetched alone (it tells ``total``); later offsets are scheduled assuming
+    The first two pages are fetched one at a time (the first tells ``total``, the second proves
+    the server advances); later offsets are scheduled assuming
     full pages, never beyond ``total`` (plus one confirming request) or ``max_records``. When a
     page comes back short or empty, requests still in flight are cancelled.
     """
@@ -195,7 +196,10 @@ async def awalk_pages(
             yield fresh
             if finished:
                 return
-            while len(pending) < prefetch:
+            # The second page alone: it proves the server advances (a server ignoring offset
+            # fails after 2 requests), then up to ``prefetch`` in flight.
+            window = 1 if stats.pages < 2 else prefetch
+            while len(pending) < window:
                 limit_next = want_more(next_offset)
                 if limit_next == 0:
                     break

@@ -95,6 +95,11 @@ class PluginHost:
             self._load_entry_points()
         for plugin in plugins:
             self.register(plugin)
+        try:
+            self.manager.check_pending()  # a misspelt hook name is not silently ignored
+        except pluggy.PluginValidationError as exc:
+            logger.warning("%s", exc)
+            warnings.warn(str(exc), stacklevel=2)
 
     @staticmethod
     def _plugin_name(plugin: object) -> str:

@@ -434,9 +434,21 @@ class PresetRegistry:
         self._presets: dict[str, tuple[FilterPreset, str]] = {}
 
     def register(self, preset: FilterPreset, owner: str) -> None:
-        """Add ``preset``; raises PluginError when its name is taken, naming both owners."""
+        """Add ``preset``; raises PluginError when its name is taken, naming both owners.
+
+        A preset built with another copy's ``FilterPreset`` (an installed plugin loaded into a
+        vendored toolkit, or the reverse) is accepted when it has the same four fields.
+        """
         if not isinstance(preset, FilterPreset):
-            raise PluginError(f"{owner} registered {preset!r}, which is not a FilterPreset")
+            fields = ("name", "description", "params", "operation")
+            if not all(hasattr(preset, field) for field in fields):
+                raise PluginError(f"{owner} registered {preset!r}, which is not a FilterPreset")
+            preset = FilterPreset(
+                name=preset.name,
+                description=preset.description,
+                params=preset.params,
+                operation=preset.operation,
+            )
         if preset.name in self._presets:
             _, first = self._presets[preset.name]
             raise PluginError(

@@ -277,6 +277,7 @@ class Toolkit:
         self._transport = transport
         self._async_transport = async_transport
         self._client: Client | None = None
+        self._auth_flow: tuple[httpx.Auth | None] | None = None
         self._api_origin = origin_of(self.settings.api_url)
 
     def __repr__(self) -> str:
@@ -289,12 +290,33 @@ class Toolkit:
     # ------------------------------------------------------------------ client plumbing
 
     def _auth(self) -> httpx.Auth | None:
-        auth = self.plugins.hook.ionworks_auth(settings=self.settings)
-        if auth is not None and not isinstance(auth, httpx.Auth):
-            raise PluginError(
-                f"an ionworks_auth hook returned {type(auth).__name__}, not httpx.Auth"
-            )
-        return auth
+        """The session's auth flow: the first ``ionworks_auth`` result, asked for once."""
+        if self._auth_flow is None:
+            auth = self.plugins.hook.ionworks_auth(settings=self.settings)
+            if auth is not None and not isinstance(auth, httpx.Auth):
+                raise PluginError(
+                    f"an ionworks_auth hook returned {type(auth).__name__}, not httpx.Auth"
+                )
+            self._auth_flow = (auth,)
+        return self._auth_flow[0]
+
+    def _retrying(self, transport: Any) -> Any:
+        """``transport`` wrapped in httpx-retries' RetryTransport (body read inside it).
+
+        httpx-retries is optional for a vendored copy: without it only ``max_retries=0`` works,
+        and anything else raises ConfigurationError saying what to install.
+        """
+        buffered = _BufferedTransport(transport)
+        try:
+            from httpx_retries import RetryTransport
+        except ImportError:
+            if self.settings.max_retries == 0:
+                return buffered
+            raise ConfigurationError(
+                "retries need the httpx-retries package: pip install httpx-retries "
+                "(or pass max_retries=0)"
+            ) from None
+        return RetryTransport(transport=buffered, retry=self._retry())
 
     def _retry(self) -> Any:
         from httpx_retries import Retry
@@ -340,8 +362,6 @@ class Toolkit:
     def client(self) -> Client:
         """The generated ``ionworks_client.Client``, wired with auth, retries and hooks (lazy)."""
         if self._client is None:
-            from httpx_retries import RetryTransport
-
             auth = self._auth()
             timeout = httpx.Timeout(self.settings.timeout)
             client = Client(base_url=self.settings.api_url, timeout=timeout)
@@ -352,9 +372,7 @@ class Toolkit:
                     timeout=timeout,
                     auth=auth,
                     follow_redirects=False,
-                    transport=RetryTransport(
-                        transport=_BufferedTransport(sync_inner), retry=self._retry()
-                    ),
+                    transport=self._retrying(sync_inner),
                     event_hooks={"request": [self._on_request], "response": [self._on_response]},
                 )
             )
@@ -365,9 +383,7 @@ class Toolkit:
                     timeout=timeout,
                     auth=auth,
                     follow_redirects=False,
-                    transport=RetryTransport(
-                        transport=_BufferedTransport(async_inner), retry=self._retry()
-                    ),
+                    transport=self._retrying(async_inner),
                     event_hooks={
                         "request": [self._aon_request],
                         "response": [self._aon_response],

@@ -3,16 +3,18 @@
 Environment names are the vendor client's (DESIGN.md section 5): ``IONWORKS_API_KEY``,
 ``IONWORKS_API_TOKEN``, ``IONWORKS_API_URL`` (default ``https://api.ionworks.com``),
 ``IONWORKS_ORGANIZATION_ID``, ``IONWORKS_PROJECT_ID``; plus ``IONWORKS_TOOLKIT_DISABLE_PLUGINS``
-(comma-separated plugin names). A ``.env`` file in the working directory is read, and real
-environment variables win over it.
+(comma-separated plugin names), ``IONWORKS_TOOLKIT_MAX_RETRIES`` (default 5; 0 turns retries
+off), ``IONWORKS_TOOLKIT_PAGE_SIZE`` and ``IONWORKS_TOOLKIT_TIMEOUT`` (seconds). A ``.env``
+file in the working directory is read, and real environment variables win over it.
 
 Credentials: the highest-precedence *source* that holds a key or a token supplies the
 credential; within that source a bearer token beats an API key. So an explicit ``api_key=``
 wins over ``IONWORKS_API_TOKEN`` in the environment.
 
 The config file (``./ionworks-toolkit.toml``, or ``config_file=``) may hold ``api_url``,
-``organization_id``, ``project_id``, ``page_size``, ``timeout`` and ``[presets.NAME]`` tables;
-it never holds credentials (a key found there is refused with ConfigurationError).
+``organization_id``, ``project_id``, ``page_size``, ``timeout``, ``max_retries`` and
+``[presets.NAME]`` tables; it never holds credentials (a key found there is refused with
+ConfigurationError).
 """
 
 from __future__ import annotations
@@ -116,7 +118,15 @@ def _read_config(path: Path) -> dict[str, Any]:
                 f"config file {path} holds {forbidden}: keep credentials in the environment "
                 f"(IONWORKS_{forbidden.upper()}) or a .env file, not in a file you may commit"
             )
-    allowed = {"api_url", "organization_id", "project_id", "page_size", "timeout", "presets"}
+    allowed = {
+        "api_url",
+        "organization_id",
+        "project_id",
+        "page_size",
+        "timeout",
+        "max_retries",
+        "presets",
+    }
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ConfigurationError(
@@ -126,11 +136,26 @@ def _read_config(path: Path) -> dict[str, Any]:
     return data
 
 
+def _non_negative_int(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{name} {value!r} is not an integer") from None
+    if number < 0:
+        raise ConfigurationError(f"{name} {number} must be 0 or more")
+    return number
+
+
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
-    from dotenv import dotenv_values
-
+    try:
+        from dotenv import dotenv_values
+    except ImportError:
+        raise ConfigurationError(
+            f"{path} exists but python-dotenv is not installed to read it: "
+            "pip install python-dotenv, or remove the file"
+        ) from None
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
@@ -226,7 +251,9 @@ def load_settings(
         project_id=pick(project_id, "IONWORKS_PROJECT_ID", "project_id", None),
         credential_source=source,
         timeout=float(pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", 30.0)),
-        max_retries=int(max_retries if max_retries is not None else 5),
+        max_retries=_non_negative_int(
+            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", 5), "max_retries"
+        ),
         page_size=size,
         disabled_plugins=tuple(disabled),
         config_path=config_path if config else None,

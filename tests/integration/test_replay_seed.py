@@ -3,7 +3,7 @@
 ``GET /cell_measurements/by-project/{project_id}`` over the real public battery-test metadata
 (Severson 2019: 128 measurements; NASA PCoE: 34; Attia 2020: 233; TRI BEEP: 71; one empty
 project). Re-record with ``nox -s record``. These tests take the packages from fixtures so that
-``scripts/vendor.py --check-tests`` can run them against a vendored copy.
+``tests/vendoring/test_vendor.py`` can run them against a vendored copy.
 """
 
 from __future__ import annotations
@@ -121,20 +121,25 @@ def test_empty_project_has_no_measurements(toolkit_package, api) -> None:
 @pytest.mark.vcr
 def test_401_without_valid_key(toolkit_package, api) -> None:
     url, _ = api
-    with make_toolkit(toolkit_package, (url, "not-the-key")) as toolkit:
-        with pytest.raises(toolkit_package.AuthenticationError) as caught:
-            list(toolkit.iter_measurements_by_project(SEVERSON))
+    with (
+        make_toolkit(toolkit_package, (url, "not-the-key")) as toolkit,
+        pytest.raises(toolkit_package.AuthenticationError) as caught,
+    ):
+        list(toolkit.iter_measurements_by_project(SEVERSON))
     assert str(caught.value) == (
-        f"GET /cell_measurements/by-project/{SEVERSON} -> 401: Invalid API key (request id sandbox-1)"
+        f"GET /cell_measurements/by-project/{SEVERSON} -> 401: "
+        "Invalid API key (request id sandbox-1)"
     )
     assert "not-the-key" not in repr(caught.value)
 
 
 @pytest.mark.vcr
 def test_404_unknown_project(toolkit_package, api) -> None:
-    with make_toolkit(toolkit_package, api) as toolkit:
-        with pytest.raises(toolkit_package.NotFoundError) as caught:
-            list(toolkit.iter_measurements_by_project(UNKNOWN))
+    with (
+        make_toolkit(toolkit_package, api) as toolkit,
+        pytest.raises(toolkit_package.NotFoundError) as caught,
+    ):
+        list(toolkit.iter_measurements_by_project(UNKNOWN))
     assert caught.value.status == 404
     assert caught.value.detail == "Project not found"
 

@@ -34,7 +34,9 @@ def scan(path: Path) -> list[str]:
     for number, line in enumerate(lines, start=1):
         for shape in KEY_SHAPES:
             if shape.search(line):
-                problems.append(f"{path.name}:{number}: looks like a credential: {line.strip()[:80]}")
+                problems.append(
+                    f"{path.name}:{number}: looks like a credential: {line.strip()[:80]}"
+                )
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for interaction in document.get("interactions", []):
         for part in ("request", "response"):
@@ -42,7 +44,11 @@ def scan(path: Path) -> list[str]:
             for name, values in headers.items():
                 if name.lower() in CREDENTIAL_HEADERS and any(v != "REDACTED" for v in values):
                     line = next(
-                        (i for i, text in enumerate(lines, 1) if text.strip().startswith(f"{name}:")),
+                        (
+                            i
+                            for i, text in enumerate(lines, 1)
+                            if text.strip().startswith(f"{name}:")
+                        ),
                         0,
                     )
                     problems.append(f"{path.name}:{line}: {part} header {name} is not REDACTED")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
@@ -182,7 +181,8 @@ def test_wrong_key_is_exit_3(runner: CliRunner, sandbox_url: str) -> None:
     assert "wrong" not in result.output
 
 
-def test_unreachable_server_is_exit_5(runner: CliRunner) -> None:
+def test_unreachable_server_is_exit_5(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IONWORKS_TOOLKIT_MAX_RETRIES", "0")  # no back-off sleeps in a unit test
     result = runner.invoke(main, [*NOWHERE, "measurements", "list", SEVERSON])
     assert result.exit_code == 5
     assert result.stderr.startswith("error: GET /projects failed: ConnectError")

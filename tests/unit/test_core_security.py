@@ -166,7 +166,7 @@ def test_config_file_errors(tmp_path: Path) -> None:
         load_settings(config_file=unknown, environ={})
     assert str(info.value) == (
         f"config file {unknown}: unknown key(s) colour, shape; allowed: api_url, "
-        "organization_id, page_size, presets, project_id, timeout"
+        "max_retries, organization_id, page_size, presets, project_id, timeout"
     )
     missing = tmp_path / "missing.toml"
     with pytest.raises(ConfigurationError) as info:
