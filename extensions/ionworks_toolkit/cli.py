@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
@@ -211,6 +212,9 @@ def main(
     filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
     """
     _configure_logging(verbose)
+    # A plugin that fails to load is logged (one line) and shown by `plugins list`; the
+    # Python warning for API users would only repeat it here.
+    warnings.filterwarnings("ignore", message=r"plugin .* failed to load", category=UserWarning)
     state = Context(
         api_url=api_url,
         api_key=api_key,
@@ -283,10 +287,6 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
 
 def _default_sink() -> str:
     return "table:" if sys.stdout.isatty() else "jsonl:-"
-
-
-def _writes_to_stdout(target: str) -> bool:
-    return target.startswith("table:") or target.split("?")[0] in ("jsonl:-", "csv:-")
 
 
 @contextlib.contextmanager
@@ -445,9 +445,9 @@ def measurements_list(
             )
         if state.quiet:
             return
-        to_stderr = any(_writes_to_stdout(t) for t in targets)
+        # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
         for description in result.sinks:
-            click.echo(description, err=to_stderr)
+            click.echo(description, err=True)
         if result.duplicates:
             click.echo(
                 f"skipped {result.duplicates} duplicate record(s) "

@@ -37,7 +37,12 @@ from ionworks_client.models import (
 )
 from ionworks_client.types import Unset
 
-from .auth import origin_of, strip_foreign_credentials
+from .auth import (
+    CREDENTIAL_HEADERS,
+    check_transport_security,
+    origin_of,
+    strip_foreign_credentials,
+)
 from .errors import (
     ConfigurationError,
     NotFoundError,
@@ -340,6 +345,9 @@ class Toolkit:
 
     def _on_request(self, request: httpx.Request) -> None:
         strip_foreign_credentials(request, self._api_origin)
+        if any(header in request.headers for header in CREDENTIAL_HEADERS):
+            # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
+            check_transport_security(request.url)
         logger.debug("-> %s %s", request.method, redact_url(request.url))
         self.plugins.hook.ionworks_request(request=request)
 

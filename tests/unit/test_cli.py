@@ -102,7 +102,8 @@ def test_main_job_into_sqlite_csv_and_parquet(runner: CliRunner, tmp_path: Path)
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
         "wrote 128 records to sqlite:measurements.db (table measurements)",
         "wrote 128 records to csv:x.csv",
         "wrote 128 records to parquet:x.parquet",
@@ -300,7 +301,8 @@ def test_subprocess_main_job_and_bad_inputs(tmp_path: Path, sandbox_url: str) ->
         env_extra=env,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "wrote 128 records to sqlite:measurements.db (table measurements)\n"
+    assert done.stdout == ""
+    assert done.stderr == "wrote 128 records to sqlite:measurements.db (table measurements)\n"
     with sqlite3.connect(tmp_path / "measurements.db") as db:
         assert db.execute("select count(*) from measurements").fetchone() == (128,)
     for arguments, message in BAD_INPUTS:

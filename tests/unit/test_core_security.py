@@ -497,3 +497,43 @@ def test_origin_of_default_ports() -> None:
     assert origin_of("https://api.example.com/v1") == ("https", "api.example.com", 443)
     assert origin_of("http://127.0.0.1") == ("http", "127.0.0.1", 80)
     assert origin_of("http://[::1]:8000") == ("http", "::1", 8000)
+
+
+def test_a_plugin_auth_flow_is_held_to_the_same_plain_http_rule(tmp_path) -> None:
+    """Credentials attached by a third-party auth plugin never go over plain http off loopback."""
+    import httpx
+    from ionworks_toolkit import Toolkit, hookimpl
+
+    sent: list[httpx.Request] = []
+
+    class KeyFromElsewhere(httpx.Auth):
+        def auth_flow(self, request: httpx.Request):
+            request.headers["X-API-Key"] = "sk-live-ABCDEF123456"
+            yield request
+
+    class Plugin:
+        @hookimpl
+        def ionworks_auth(self, settings):
+            return KeyFromElsewhere()
+
+    transport = httpx.MockTransport(
+        lambda request: sent.append(request) or httpx.Response(200, json=[])
+    )
+    with (
+        Toolkit(
+            api_url="http://192.0.2.2:8766",
+            plugins=[Plugin()],
+            load_entry_points=False,
+            environ={},
+            working_dir=str(tmp_path),
+            max_retries=0,
+            transport=transport,
+        ) as toolkit,
+        pytest.raises(ConfigurationError) as caught,
+    ):
+        toolkit.list_projects()
+    assert str(caught.value) == (
+        "refusing to send credentials over plain http to 192.0.2.2: use https "
+        "(plain http is allowed only to loopback, e.g. the sandbox)"
+    )
+    assert sent == []
