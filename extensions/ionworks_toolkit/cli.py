@@ -290,6 +290,16 @@ def _default_sink() -> str:
 
 
 @contextlib.contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    log = logging.getLogger(name)
+    previous, log.disabled = log.disabled, True
+    try:
+        yield
+    finally:
+        log.disabled = previous
+
+
+@contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[WalkStats], None]]:
     if not enabled:
         yield lambda stats: None
@@ -403,7 +413,7 @@ def measurements_list(
 ) -> None:
     """List a project's measurements with their cell specification and cell instance.
 
-    PROJECT is a project id or its exact name (see `projects list`).
+    PROJECT is a project id or its name (exact, case-insensitive; see `projects list`).
     """
     with _handled(state):
         if limit is not None and fetch_all:
@@ -431,7 +441,9 @@ def measurements_list(
         show_progress = not state.quiet and sys.stderr.isatty()
         import asyncio
 
-        with _progress(show_progress) as progress:
+        # Each option was checked (and any warning given) above, naming the option; the
+        # session's own check of the same values need not repeat the warnings.
+        with _progress(show_progress) as progress, _quiet_logger("ionworks_toolkit.filters"):
             result = asyncio.run(
                 toolkit.aexport(
                     project,
@@ -650,8 +662,9 @@ def sandbox_serve(host: str, port: int, sandbox_key: str, **options: Any) -> Non
             err=True,
         )
     click.echo(
-        f"sandbox on http://{host}:{port}  (X-API-Key: {sandbox_key}; try: ionworks-toolkit "
-        f'--api-url http://{host}:{port} measurements list "{SANDBOX_PROJECT_HINT}")',
+        f"sandbox on http://{host}:{port}  (X-API-Key: {sandbox_key}; try: "
+        f"IONWORKS_API_KEY={sandbox_key} ionworks-toolkit --api-url http://{host}:{port} "
+        f'measurements list "{SANDBOX_PROJECT_HINT}")',
         err=True,
     )
     serve(SandboxOptions(api_key=sandbox_key, **options), host=host, port=port)

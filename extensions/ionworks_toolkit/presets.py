@@ -22,6 +22,7 @@ import datetime as dt
 import difflib
 import enum
 import json
+import logging
 import re
 import types
 import typing
@@ -35,6 +36,63 @@ import ionworks_client
 
 from .errors import ConfigurationError, PluginError
 from .hookspecs import hookimpl
+
+logger = logging.getLogger("ionworks_toolkit.filters")
+
+#: PostgREST's filter operators (the prefix before the dot in ``ilike.%LFP%``).
+POSTGREST_OPERATORS = frozenset(
+    [
+        "eq",
+        "neq",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "like",
+        "ilike",
+        "match",
+        "imatch",
+        "in",
+        "is",
+        "isdistinct",
+        "fts",
+        "plfts",
+        "phfts",
+        "wfts",
+        "cs",
+        "cd",
+        "ov",
+        "sl",
+        "sr",
+        "nxr",
+        "nxl",
+        "adj",
+        "not",
+    ]
+)
+_OPERATOR_PREFIX = re.compile(r"^([a-z]{2,10})\.")
+
+
+def _warn_unknown_operator(name: str, value: str, source: str) -> None:
+    """Warn when a value looks like ``op.X`` with an operator PostgREST does not have.
+
+    Such a value is still sent (as an exact match, which is what the API does with it), but
+    ``ilik.%LFP%`` is far more likely a typo than a real value, and it silently matches nothing.
+    """
+    match = _OPERATOR_PREFIX.match(value)
+    if match and match.group(1) not in POSTGREST_OPERATORS:
+        close = difflib.get_close_matches(match.group(1), sorted(POSTGREST_OPERATORS), n=1)
+        hint = f" (did you mean {close[0]}.?)" if close else ""
+        logger.warning(
+            "%s: %s=%r starts with %r, which is not a filter operator%s; it is sent as an "
+            "exact value. Operators: eq., neq., like., ilike. ...",
+            source,
+            name,
+            value,
+            match.group(1) + ".",
+            hint,
+        )
+
 
 __all__ = [
     "SEED_OPERATION",
@@ -298,6 +356,8 @@ def normalise_value(
                 choices=(),
             )
         return text
+    if isinstance(value, str):
+        _warn_unknown_operator(spec.name, value, source)
     return value
 
 

@@ -670,7 +670,9 @@ class Toolkit:
             except Exception as exc:
                 for _, opened in sinks:  # nothing stays open when any target is bad
                     opened.abort()
-                if isinstance(exc, ValueError):
+                if isinstance(exc, ValueError | ImportError):
+                    # A bad target or option, or a missing optional dependency (pyarrow for
+                    # parquet:): a setup problem, reported before any request.
                     raise ConfigurationError(str(exc)) from exc
                 raise SinkError(text, exc) from exc
         return sinks

@@ -539,3 +539,16 @@ def test_cycling_oldest_first_on_severson(sandbox, sandbox_toolkit) -> None:
         "2019-04-20T01:12:17+00:00",
     ]
     assert all(m.start_time is None for m in records[4:])
+
+
+def test_a_misspelt_operator_is_warned_and_sent_as_given(caplog) -> None:
+    from ionworks_toolkit.presets import validate_parameters
+
+    with caplog.at_level("WARNING", logger="ionworks_toolkit.filters"):
+        params = validate_parameters({"spec_cathode": "ilik.%LFP%", "name": "ilike.%CH1%"})
+    assert params == {"spec_cathode": "ilik.%LFP%", "name": "ilike.%CH1%"}
+    assert [r.getMessage() for r in caplog.records] == [
+        "filter: spec_cathode='ilik.%LFP%' starts with 'ilik.', which is not a filter operator "
+        "(did you mean ilike.?); it is sent as an exact value. Operators: eq., neq., like., "
+        "ilike. ..."
+    ]
