@@ -1,0 +1,1260 @@
+"""Benchmarks: request overhead, export throughput, streaming memory, import time, regeneration.
+
+Run by ``nox -s bench`` (never part of the default test run)::
+
+    python scripts/bench.py                    # full run (target: under 10 minutes on 2 cores)
+    python scripts/bench.py --quick            # smoke run on a 5,000-measurement project
+    python scripts/bench.py --figures 1,4      # a subset
+    python scripts/bench.py --profile prof/    # also write pyinstrument profiles of figs 1-2
+
+Every figure is measured in ONE run, against the sandbox on loopback, and printed as a table:
+per row the median of its runs, the number of runs, the ratio to the figure's baseline and the
+target. The same goes to ``bench-results.json`` (untracked) with the machine's description
+(platform, CPU count, Python version, load average before and after).
+
+1. per-page cost: GET and parse one full 1000-item page of
+   ``/cell_measurements/by-project/{id}?limit=1000`` with the toolkit (items parsed into the
+   generated ``CellMeasurementWithDetails`` models) versus ``httpx`` + ``json.loads`` (the
+   baseline; target ratio <= 1.3), and versus the vendor's ``ionworks-api`` client when it is
+   installed (``requests`` + its pydantic ``CellMeasurement``). A parse-only breakdown on the
+   same bytes says where the time goes.
+2. export throughput: every measurement of the ``scale`` project (100,000) with 10 ms added
+   latency, to ``jsonl`` and ``sqlite``: ``Toolkit.export`` (sequential) versus
+   ``Toolkit.aexport(prefetch=4)``; records per second (target: async >= 2.5x sync).
+3. streaming memory: peak RSS of a fresh subprocess exporting 10,000 versus 100,000
+   measurements to ``sqlite`` and ``parquet`` (target: growth under 15%).
+4. cold import time of ``ionworks_toolkit`` and ``ionworks_client`` against ``httpx``, and the
+   heavy modules (pyarrow, fastapi, rich, pydantic) that ``import ionworks_toolkit`` and
+   ``Toolkit()`` pull in (target: none).
+5. one regeneration of the client from the snapshot (``scripts/regenerate.py --output TMP``).
+
+Isolation: the sandbox runs in its own process (``python -m ionworks_toolkit.sandbox``), so its
+uvicorn and JSON work never competes with the client for the GIL; every export, page fetch and
+import measurement runs in a fresh interpreter (``--worker``), so that peak RSS and imports are
+those of that one task. On a machine with few cores the sandbox still competes for CPU time:
+the export rows record the client's and the server's CPU seconds beside the wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = ROOT / "bench-results.json"
+API_KEY = "sandbox"
+PAGE_SIZE = 1000
+RESULT_PREFIX = "BENCH-RESULT "
+SCHEMA_VERSION = 1
+#: Modules that ``import ionworks_toolkit`` and ``Toolkit()`` must not import.
+FORBIDDEN_MODULES = ("pyarrow", "fastapi", "rich", "pydantic")
+#: Other notable third-party packages, reported when present.
+WATCHED_MODULES = (
+    *FORBIDDEN_MODULES,
+    "uvicorn",
+    "starlette",
+    "click",
+    "pygments",
+    "httpx",
+    "httpcore",
+    "attrs",
+    "ionworks_client",
+    "numpy",
+    "pandas",
+    "yaml",
+)
+BASELINE_IMPORT = "import httpx"
+IMPORT_TARGETS: dict[str, str] = {
+    BASELINE_IMPORT: "import httpx",
+    "import ionworks_toolkit": "import ionworks_toolkit",
+    "import ionworks_client": "import ionworks_client",
+    "import + create Toolkit()": (
+        "from ionworks_toolkit import Toolkit; "
+        "Toolkit(api_key='bench', api_url='http://127.0.0.1:9', environ={}, working_dir='.')"
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------ plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of each figure to run (``--quick`` shrinks everything)."""
+
+    quick: bool
+    scale: int  # measurements of the sandbox's synthetic project (figures 1-3)
+    small: int  # the small export of figure 3
+    latency_ms: float  # figure 2's added latency
+    prefetch: int  # figure 2's async prefetch
+    page_runs: int  # figure 1, per client
+    import_runs: int  # figure 4, per target and method
+    regen_runs: int  # figure 5
+    export_runs: int  # figure 2, per sink and mode (each one a full export)
+    memory_small_runs: int  # figure 3, small exports per sink
+    memory_large_runs: int  # figure 3, large parquet exports (sqlite reuses figure 2's)
+
+    @classmethod
+    def make(cls, quick: bool, **overrides: int | None) -> Plan:
+        if quick:
+            plan = cls(True, 5_000, 1_000, 10.0, 4, 3, 3, 1, 1, 1, 1)
+        else:
+            # One full 100k export costs about a minute of client CPU here (figure 2 explains
+            # why), so the large exports get one run each to keep the total under 10 minutes.
+            plan = cls(False, 100_000, 10_000, 10.0, 4, 7, 5, 3, 1, 3, 1)
+        values = asdict(plan)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def ratio(value: float | None, baseline: float | None) -> float | None:
+    if value is None or baseline is None or baseline == 0:
+        return None
+    return value / baseline
+
+
+def machine_info() -> dict[str, Any]:
+    """Platform, CPUs, memory, Python and the versions of the packages that matter here."""
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+    }
+    with contextlib.suppress(AttributeError, OSError):
+        info["cpus_available"] = len(os.sched_getaffinity(0))
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        info["memory_gib"] = round(
+            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
+        )
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    versions: dict[str, str | None] = {}
+    for dist in ("ionworks-toolkit", "httpx", "openapi-python-client", "pyarrow", "ionworks-api"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = None
+    info["packages"] = versions
+    return info
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of another process (Linux ``/proc``), else None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process in MiB (``ru_maxrss``: KiB on Linux, bytes
+    on macOS)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def synthetic_project_name(scale: int) -> str:
+    return f"Synthetic scale project ({scale} measurements)"
+
+
+# ------------------------------------------------------------------------------------ workers
+#
+# ``python scripts/bench.py --worker KIND --args JSON`` runs one task in a fresh interpreter and
+# prints ``BENCH-RESULT {json}`` as its last line. The functions are also importable, for tests.
+
+
+def run_worker(kind: str, args: Mapping[str, Any], *, timeout: float = 900.0) -> dict[str, Any]:
+    """Run ``worker_<kind>(**args)`` in a fresh interpreter and return its result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--args"]
+    cmd.append(json.dumps(dict(args)))
+    with tempfile.TemporaryDirectory(prefix="ionworks-bench-cwd-") as cwd:
+        proc = subprocess.run(
+            cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX) :])
+            return result
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
+    raise RuntimeError(f"worker {kind} failed (exit {proc.returncode}):\n" + "\n".join(tail))
+
+
+def _timed_rounds(
+    clients: Mapping[str, Callable[[], int]], runs: int, warmup: int = 1
+) -> dict[str, list[float]]:
+    """Call every client ``warmup + runs`` times, interleaved (order rotated each round), and
+    return the timed runs in milliseconds. Each call returns its item count (checked)."""
+    names = list(clients)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(warmup + runs):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            count = clients[name]()
+            elapsed = (time.perf_counter() - start) * 1000
+            if count != PAGE_SIZE:
+                raise RuntimeError(f"{name} got {count} items, expected a full page of {PAGE_SIZE}")
+            if round_number >= warmup:
+                times[name].append(elapsed)
+    return times
+
+
+def _parse_rounds(funcs: Mapping[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    for round_number in range(1 + runs):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            if round_number:
+                times[name].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def worker_page(
+    base_url: str,
+    project_id: str,
+    runs: int,
+    vendor: bool = False,
+    profile: str | None = None,
+) -> dict[str, Any]:
+    """Figure 1 in this process: ms per page fetch+parse for toolkit/httpx (or vendor/httpx),
+    interleaved, plus a parse-only breakdown on the same bytes. ``profile``: also write a
+    pyinstrument profile of three toolkit page fetches to this path."""
+    import httpx
+
+    url = f"{base_url}/cell_measurements/by-project/{project_id}"
+    raw_client = httpx.Client(headers={"X-API-Key": API_KEY}, timeout=60.0)
+
+    def baseline() -> int:
+        response = raw_client.get(url, params={"limit": PAGE_SIZE})
+        response.raise_for_status()
+        return len(json.loads(response.content)["items"])
+
+    clients: dict[str, Callable[[], int]] = {"httpx + json.loads": baseline}
+    result: dict[str, Any] = {}
+    body_bytes = raw_client.get(url, params={"limit": PAGE_SIZE}).content
+    body = json.loads(body_bytes)
+    parse: dict[str, Callable[[], object]] = {"json.loads": lambda: json.loads(body_bytes)}
+
+    if not vendor:
+        from ionworks_client.models import CellMeasurementWithDetailsPage
+        from ionworks_toolkit import Toolkit, WalkStats
+
+        toolkit = Toolkit(api_url=base_url, api_key=API_KEY, environ={}, working_dir=".")
+        requests: list[int] = []
+
+        def toolkit_page() -> int:
+            stats = WalkStats()
+            pages = list(
+                toolkit.iter_measurement_pages(
+                    project_id, max_records=PAGE_SIZE, page_size=PAGE_SIZE, stats=stats
+                )
+            )
+            requests.append(stats.requests)
+            return sum(len(page) for page in pages)
+
+        clients["toolkit"] = toolkit_page
+        page = CellMeasurementWithDetailsPage.from_dict(body)
+        parse["generated from_dict (page)"] = lambda: CellMeasurementWithDetailsPage.from_dict(body)
+        parse["generated to_dict (items)"] = lambda: [item.to_dict() for item in page.items]
+        times = _timed_rounds(clients, runs)
+        result["requests_per_toolkit_call"] = sum(requests) / len(requests)
+        profiler = _start_profiler(profile)
+        if profiler is not None:
+            for _ in range(3):
+                toolkit_page()
+        _stop_profiler(profiler, profile)
+        toolkit.close()
+    else:
+        result["vendor"] = _vendor_setup(base_url, project_id, body, clients, parse)
+        times = _timed_rounds(clients, runs)
+    result["fetch_ms"] = times
+    result["parse_ms"] = _parse_rounds(parse, runs)
+    result["page_bytes"] = len(body_bytes)
+    result["items"] = len(body["items"])
+    raw_client.close()
+    return result
+
+
+def _vendor_setup(
+    base_url: str,
+    project_id: str,
+    body: Mapping[str, Any],
+    clients: dict[str, Callable[[], int]],
+    parse: dict[str, Callable[[], object]],
+) -> dict[str, Any]:
+    """Add the vendor's client (``ionworks-api``) to ``clients``/``parse``; return what it
+    can and cannot do against this endpoint."""
+    start = time.perf_counter()
+    from ionworks import Ionworks
+    from ionworks import errors as vendor_errors
+    from ionworks import models as vmodels
+
+    import_s = time.perf_counter() - start
+    client = Ionworks(api_key=API_KEY, api_url=base_url, project_id=project_id)
+    path = f"/cell_measurements/by-project/{project_id}?limit={PAGE_SIZE}"
+    parse_list = getattr(vmodels, "_parse_list_response", None)
+    measurement = vmodels.CellMeasurement
+
+    def vendor_page() -> int:
+        data = client.get(path)  # requests + response.json(), as every vendor call does
+        if parse_list is not None:
+            return len(parse_list(data, measurement))
+        return len([measurement(**item) for item in data["items"]])
+
+    clients["ionworks-api (vendor)"] = vendor_page
+    items = body["items"]
+    parse["vendor CellMeasurement(**item)"] = lambda: [measurement(**i) for i in items]
+    parse["vendor + CellSpecification + CellInstance"] = lambda: [
+        (
+            measurement(**i),
+            vmodels.CellSpecification(**i["specification"]),
+            vmodels.CellInstance(**i["instance"]),
+        )
+        for i in items
+    ]
+    notes: list[str] = []
+    try:
+        client.cell_measurement.list_by_project(project_id, limit=PAGE_SIZE)
+        notes.append("cell_measurement.list_by_project() works against the sandbox")
+    except Exception as exc:  # reported, not raised
+        notes.append(
+            "cell_measurement.list_by_project() calls GET /cell_measurements?project_id=..., "
+            f"never /cell_measurements/by-project/{{id}}: {type(exc).__name__}: "
+            f"{str(exc)[:120]}"
+        )
+    sample = measurement(**items[0])
+    extra = sample.model_extra or {}
+    notes.append(
+        "nested specification/instance stay untyped "
+        f"{type(extra.get('specification')).__name__}/{type(extra.get('instance')).__name__} "
+        "(CellMeasurement has extra='allow' and no nested models)"
+    )
+    notes.append(
+        "by-project is reachable only through the raw client.get(path) with a hand-built "
+        "query string, one page per call (no paging iterator over it)"
+    )
+    errors = [
+        name
+        for name, value in vars(vendor_errors).items()
+        if isinstance(value, type) and issubclass(value, Exception)
+    ]
+    notes.append(f"error classes: {', '.join(sorted(errors))} (no class per HTTP status)")
+    coroutines = [
+        f"{type(sub).__name__}.{name}"
+        for sub in vars(client).values()
+        if type(sub).__module__.startswith("ionworks")
+        for name in dir(type(sub))
+        if not name.startswith("_") and inspect.iscoroutinefunction(getattr(type(sub), name))
+    ]
+    if not coroutines:
+        notes.append("no async API (requests.Session, one request at a time)")
+    return {
+        "version": importlib.metadata.version("ionworks-api"),
+        "import_seconds": round(import_s, 2),
+        "notes": notes,
+    }
+
+
+def worker_export(
+    base_url: str,
+    project_id: str,
+    target: str,
+    mode: str = "sync",
+    prefetch: int = 4,
+    max_records: int | None = None,
+    profile: str | None = None,
+    working_dir: str = ".",
+) -> dict[str, Any]:
+    """One export (``sync``: ``Toolkit.export``; ``async``: ``Toolkit.aexport``) in this process.
+
+    Returns records, seconds, records_per_s, cpu_seconds, peak_rss_mib, pages, requests,
+    duplicates, page_ms (median/p90 of the intervals between pages) and output_bytes.
+    """
+    from ionworks_toolkit import Toolkit, WalkStats
+
+    marks: list[float] = []
+
+    def progress(stats: WalkStats) -> None:
+        marks.append(time.perf_counter())
+
+    profiler = _start_profiler(profile)
+    toolkit = Toolkit(api_url=base_url, api_key=API_KEY, environ={}, working_dir=working_dir)
+    cpu0, start = time.process_time(), time.perf_counter()
+    if mode == "sync":
+        with toolkit:
+            result = toolkit.export(
+                project_id, [target], max_records=max_records, progress=progress
+            )
+    elif mode == "async":
+
+        async def run() -> Any:
+            async with toolkit:
+                return await toolkit.aexport(
+                    project_id, [target], max_records=max_records, prefetch=prefetch,
+                    progress=progress,
+                )  # fmt: skip
+
+        result = asyncio.run(run())
+    else:
+        raise ValueError(f"mode must be sync or async, not {mode!r}")
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
+    _stop_profiler(profiler, profile)
+    intervals = [(b - a) * 1000 for a, b in zip([start, *marks], marks, strict=False)]
+    output = Path(target.split(":", 1)[1].split("?", 1)[0])
+    return {
+        "mode": mode,
+        "target": target,
+        "records": result.records,
+        "seconds": seconds,
+        "records_per_s": result.records / seconds if seconds else None,
+        "cpu_seconds": cpu,
+        "peak_rss_mib": peak_rss_mib(),
+        "pages": result.pages,
+        "requests": result.requests,
+        "duplicates": result.duplicates,
+        "page_ms_median": median(intervals),
+        "page_ms_p90": (
+            statistics.quantiles(intervals, n=10)[-1] if len(intervals) >= 2 else median(intervals)
+        ),
+        "output_bytes": output.stat().st_size if output.exists() else None,
+    }
+
+
+def _start_profiler(path: str | None) -> Any:
+    if not path:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler()
+    profiler.start()
+    return profiler
+
+
+def _stop_profiler(profiler: Any, path: str | None) -> None:
+    if profiler is None or not path:
+        return
+    profiler.stop()
+    Path(path).write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+
+
+def worker_modules(snippets: Sequence[str]) -> dict[str, Any]:
+    """Run ``snippets`` one after another in this process; after each, which watched modules
+    are loaded and how many modules in all."""
+    stages = []
+    namespace: dict[str, Any] = {}
+    for snippet in snippets:
+        exec(snippet, namespace)  # our own fixed snippets
+        loaded = set(sys.modules)
+        present = [m for m in WATCHED_MODULES if m in loaded]
+        stages.append({"stage": snippet, "modules": len(loaded), "present": present})
+    return {"stages": stages}
+
+
+WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "page": worker_page,
+    "export": worker_export,
+    "modules": worker_modules,
+}
+
+
+# ------------------------------------------------------------------------------------ sandbox
+
+
+class SandboxProcess:
+    """``python -m ionworks_toolkit.sandbox`` in its own process (own GIL), on a free port."""
+
+    def __init__(self, scale: int, latency_ms: float = 0.0, startup_timeout: float = 180.0) -> None:
+        self.scale = scale
+        self.latency_ms = latency_ms
+        self.startup_timeout = startup_timeout
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.base_url = ""
+        self.project_id = ""
+        self._log: Any = None
+
+    def __enter__(self) -> SandboxProcess:
+        import httpx
+
+        port = free_port()
+        self._log = tempfile.TemporaryFile()
+        cmd = [sys.executable, "-m", "ionworks_toolkit.sandbox", "--host", "127.0.0.1"]
+        cmd += ["--port", str(port), "--scale", str(self.scale)]
+        cmd += ["--latency-ms", str(self.latency_ms), "--log-level", "warning"]
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        self.base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + self.startup_timeout
+        with httpx.Client(headers={"X-API-Key": API_KEY}, timeout=10.0) as client:
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"the sandbox exited during startup:\n{self._log_tail()}")
+                try:
+                    response = client.get(f"{self.base_url}/projects")
+                    if response.status_code == 200:
+                        projects = response.json()
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("the sandbox did not start in time")
+                time.sleep(0.1)
+        wanted = synthetic_project_name(self.scale)
+        ids = [p["id"] for p in projects if p["name"] == wanted]
+        if not ids:
+            self.__exit__()
+            raise RuntimeError(f"the sandbox has no project named {wanted!r}")
+        self.project_id = ids[0]
+        return self
+
+    def cpu_seconds(self) -> float | None:
+        return process_cpu_seconds(self.proc.pid) if self.proc is not None else None
+
+    def _log_tail(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return "\n".join(self._log.read().decode(errors="replace").splitlines()[-15:])
+
+    def __exit__(self, *exc_info: object) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(15)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+# ------------------------------------------------------------------------------------ results
+
+
+@dataclass
+class Row:
+    """One line of the table: ``values`` (one per run), their median, the ratio to the figure's
+    baseline row and whether the target is met (None: no target)."""
+
+    figure: str
+    name: str
+    unit: str
+    values: list[float]
+    baseline: str | None = None
+    ratio: float | None = None
+    target: str | None = None
+    met: bool | None = None
+    detail: dict[str, Any] | None = None
+
+    @property
+    def median(self) -> float | None:
+        return median(self.values)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["median"] = self.median
+        data["runs"] = len(self.values)
+        return data
+
+
+@dataclass
+class Report:
+    plan: Plan
+    output: Path
+    started: float
+    machine: dict[str, Any]
+    rows: list[Row]
+    figures: dict[str, dict[str, Any]]
+    errors: dict[str, str]
+
+    def add_figure(self, key: str, title: str, rows: list[Row], **extra: Any) -> None:
+        self.rows.extend(rows)
+        self.figures[key] = {"title": title, "rows": [r.as_dict() for r in rows], **extra}
+        self.save()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "mode": "quick" if self.plan.quick else "full",
+            "plan": asdict(self.plan),
+            "machine": self.machine,
+            "total_seconds": round(time.perf_counter() - self.started, 1),
+            "figures": self.figures,
+            "errors": self.errors,
+        }
+
+    def save(self) -> None:
+        self.machine["load_average_end"] = load_average()
+        self.output.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if unit in ("x", "ratio"):
+        return f"{value:.2f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def print_table(report: Report) -> None:
+    headers = ["fig", "measurement", "median", "unit", "runs", "vs", "ratio", "target", "met"]
+    lines = []
+    for row in report.rows:
+        met = "-" if row.met is None else ("yes" if row.met else "NO")
+        lines.append(
+            [
+                row.figure,
+                row.name,
+                _fmt(row.median),
+                row.unit,
+                str(len(row.values)),
+                row.baseline or "",
+                _fmt(row.ratio, "x"),
+                row.target or "",
+                met,
+            ]
+        )
+    try:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+    except ImportError:
+        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+        print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+        for line in lines:
+            print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+    else:
+        table = Table(title="ionworks-toolkit benchmarks")
+        for header in headers:
+            justify = "right" if header in ("median", "runs", "ratio") else "left"
+            table.add_column(header, justify=justify)  # type: ignore[arg-type]
+        for line in lines:
+            table.add_row(*(escape(cell) for cell in line))
+        Console(width=max(shutil.get_terminal_size((160, 24)).columns, 150)).print(table)
+    for key, figure in report.figures.items():
+        for note in figure.get("notes", []):
+            print(f"[{key}] {note}")
+    for key, error in report.errors.items():
+        print(f"[{key}] ERROR: {error}")
+    machine = report.machine
+    print(
+        f"machine: {machine.get('platform')}, {machine.get('cpu_count')} CPUs "
+        f"({machine.get('cpu_model', '?')}), {machine.get('memory_gib', '?')} GiB, "
+        f"Python {machine.get('python')}; load average {machine.get('load_average_start')} -> "
+        f"{machine.get('load_average_end')}"
+    )
+    print(f"total: {time.perf_counter() - report.started:.0f} s; results in {report.output}")
+
+
+# ------------------------------------------------------------------------------------ figure 1
+
+
+def figure_page(report: Report, sandbox: SandboxProcess, profile_dir: Path | None) -> None:
+    plan = report.plan
+    args = {"base_url": sandbox.base_url, "project_id": sandbox.project_id, "runs": plan.page_runs}
+    ours = run_worker("page", args)
+    fetch = ours["fetch_ms"]
+    base = median(fetch["httpx + json.loads"])
+    toolkit = median(fetch["toolkit"])
+    target_ratio = ratio(toolkit, base)
+    rows = [
+        Row("1", "page: httpx + json.loads (baseline)", "ms", fetch["httpx + json.loads"]),
+        Row(
+            "1",
+            "page: toolkit (generated models)",
+            "ms",
+            fetch["toolkit"],
+            "httpx",
+            target_ratio,
+            "<= 1.3",
+            target_ratio is not None and target_ratio <= 1.3,
+        ),
+    ]
+    notes = [
+        f"one page = {ours['items']} items, {ours['page_bytes'] / 1e6:.1f} MB of JSON; fetch "
+        "rows are GET + parse, interleaved in one fresh process against a sandbox without "
+        "added latency",
+        f"toolkit requests per page fetch: {ours['requests_per_toolkit_call']:.1f}",
+    ]
+    parse = ours["parse_ms"]
+    loads = median(parse["json.loads"])
+    from_dict = median(parse["generated from_dict (page)"])
+    if toolkit is not None and from_dict is not None and base:
+        notes.append(
+            f"estimate: the toolkit page minus the generated from_dict is "
+            f"{toolkit - from_dict:.0f} ms = {(toolkit - from_dict) / base:.2f}x the baseline "
+            "(the toolkit's own plumbing: request building, auth, retries, hooks, buffering, "
+            "paging); from_dict alone is "
+            f"{from_dict / loads if loads else 0:.1f}x json.loads"
+        )
+    for name, values in parse.items():
+        rows.append(
+            Row(
+                "1",
+                f"parse only: {name}",
+                "ms",
+                values,
+                None if name == "json.loads" else "json.loads",
+                None if name == "json.loads" else ratio(median(values), loads),
+            )
+        )
+    vendor_detail: dict[str, Any] | None = None
+    if importlib.util.find_spec("ionworks") is not None:
+        try:
+            theirs = run_worker("page", {**args, "vendor": True})
+        except Exception as exc:  # the vendor row is optional
+            report.errors["1-vendor"] = str(exc)
+        else:
+            vendor_detail = theirs["vendor"]
+            vfetch = theirs["fetch_ms"]
+            vbase = median(vfetch["httpx + json.loads"])
+            vendor = median(vfetch["ionworks-api (vendor)"])
+            rows.append(
+                Row(
+                    "1",
+                    f"page: ionworks-api {vendor_detail['version']} (vendor)",
+                    "ms",
+                    vfetch["ionworks-api (vendor)"],
+                    "httpx (same process)",
+                    ratio(vendor, vbase),
+                    detail={"httpx_ms_same_process": vfetch["httpx + json.loads"]},
+                )
+            )
+            rows.append(
+                Row(
+                    "1",
+                    "page: toolkit vs vendor",
+                    "ms",
+                    fetch["toolkit"],
+                    "vendor",
+                    ratio(toolkit, vendor),
+                )
+            )
+            for name, values in theirs["parse_ms"].items():
+                if name.startswith("vendor"):
+                    vloads = median(theirs["parse_ms"]["json.loads"])
+                    rows.append(
+                        Row("1", f"parse only: {name}", "ms", values, "json.loads",
+                            ratio(median(values), vloads))
+                    )  # fmt: skip
+            notes.append(
+                f"vendor ionworks-api {vendor_detail['version']} (import "
+                f"{vendor_detail['import_seconds']} s): " + "; ".join(vendor_detail["notes"])
+            )
+    else:
+        notes.append("ionworks-api is not installed: no vendor row (pip install ionworks-api)")
+    if profile_dir is not None:
+        path = profile_dir / "figure1-toolkit-page.txt"
+        run_worker("page", {**args, "runs": 1, "profile": str(path)})
+        notes.append(f"pyinstrument profile of three toolkit page fetches: {path}")
+    report.add_figure("1", "per-page cost", rows, notes=notes, vendor=vendor_detail)
+
+
+# ------------------------------------------------------------------------------------ figures 2, 3
+
+
+def _export_once(
+    sandbox: SandboxProcess, workdir: Path, sink: str, mode: str, plan: Plan, **extra: Any
+) -> dict[str, Any]:
+    suffix = {"jsonl": "jsonl", "sqlite": "db", "parquet": "parquet"}[sink]
+    out = workdir / f"out-{sink}-{mode}.{suffix}"
+    server0 = sandbox.cpu_seconds()
+    try:
+        result = run_worker(
+            "export",
+            {
+                "base_url": sandbox.base_url,
+                "project_id": sandbox.project_id,
+                "target": f"{sink}:{out}",
+                "mode": mode,
+                "prefetch": plan.prefetch,
+                **extra,
+            },
+        )
+    finally:
+        out.unlink(missing_ok=True)
+    server1 = sandbox.cpu_seconds()
+    result["server_cpu_seconds"] = (
+        server1 - server0 if server0 is not None and server1 is not None else None
+    )
+    return result
+
+
+def figures_export(
+    report: Report, sandbox: SandboxProcess, figures: Sequence[str], profile_dir: Path | None
+) -> None:
+    """Figure 3's small exports, figure 2 (whose sync sqlite exports also give figure 3's large
+    sqlite point), then figure 3's large parquet export."""
+    plan = report.plan
+    runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+
+    def export(sink: str, mode: str, records: int) -> None:
+        extra = {"max_records": records} if records != plan.scale else {}
+        one = _export_once(sandbox, workdir, sink, mode, plan, **extra)
+        runs.setdefault((sink, mode, records), []).append(one)
+
+    with tempfile.TemporaryDirectory(prefix="ionworks-bench-") as tmp:
+        workdir = Path(tmp)
+        if "3" in figures:
+            for _ in range(plan.memory_small_runs):
+                for sink in ("sqlite", "parquet"):
+                    export(sink, "sync", plan.small)
+        if "2" in figures:
+            for _ in range(plan.export_runs):
+                for sink in ("jsonl", "sqlite"):
+                    for mode in ("sync", "async"):
+                        export(sink, mode, plan.scale)
+        if "3" in figures:
+            if "2" not in figures:
+                for _ in range(plan.memory_large_runs):
+                    export("sqlite", "sync", plan.scale)
+            for _ in range(plan.memory_large_runs):
+                export("parquet", "sync", plan.scale)
+        if profile_dir is not None and "2" in figures:
+            for sink, mode in (("jsonl", "sync"), ("jsonl", "async"), ("sqlite", "sync")):
+                path = profile_dir / f"figure2-{sink}-{mode}-5-pages.txt"
+                _export_once(sandbox, workdir, sink, mode, plan, max_records=5 * PAGE_SIZE,
+                             profile=str(path))  # fmt: skip
+    if "2" in figures:
+        _figure2_rows(report, runs, sandbox)
+    if "3" in figures:
+        _figure3_rows(report, runs)
+
+
+def _export_detail(results: list[dict[str, Any]]) -> dict[str, Any]:
+    def med(key: str) -> float | None:
+        values = [r[key] for r in results if r.get(key) is not None]
+        return median(values)
+
+    return {
+        "seconds": [round(r["seconds"], 2) for r in results],
+        "client_cpu_seconds": med("cpu_seconds"),
+        "server_cpu_seconds": med("server_cpu_seconds"),
+        "wall_seconds": med("seconds"),
+        "page_ms_median": med("page_ms_median"),
+        "page_ms_p90": med("page_ms_p90"),
+        "records": [r["records"] for r in results],
+        "pages": [r["pages"] for r in results],
+        "requests": [r["requests"] for r in results],
+        "peak_rss_mib": [round(r["peak_rss_mib"], 1) for r in results],
+        "output_bytes": med("output_bytes"),
+    }
+
+
+def _figure2_rows(
+    report: Report, runs: dict[tuple[str, str, int], list[dict[str, Any]]], sandbox: SandboxProcess
+) -> None:
+    plan = report.plan
+    rows: list[Row] = []
+    notes = [
+        f"all {plan.scale:,} measurements, sandbox latency {plan.latency_ms:g} ms, async "
+        f"prefetch {plan.prefetch}; the sandbox runs as a separate process "
+        "(python -m ionworks_toolkit.sandbox) so it never shares the client's GIL, and each "
+        "export runs in a fresh interpreter",
+    ]
+    for sink in ("jsonl", "sqlite"):
+        sync = runs.get((sink, "sync", plan.scale), [])
+        async_ = runs.get((sink, "async", plan.scale), [])
+        sync_rate = median([r["records_per_s"] for r in sync])
+        async_rate = median([r["records_per_s"] for r in async_])
+        rows.append(
+            Row("2", f"export {sink}: sync Toolkit.export (baseline)", "rec/s",
+                [r["records_per_s"] for r in sync], detail=_export_detail(sync))
+        )  # fmt: skip
+        speedup = ratio(async_rate, sync_rate)
+        rows.append(
+            Row(
+                "2",
+                f"export {sink}: aexport(prefetch={plan.prefetch})",
+                "rec/s",
+                [r["records_per_s"] for r in async_],
+                "sync",
+                speedup,
+                ">= 2.5",
+                speedup is not None and speedup >= 2.5,
+                detail=_export_detail(async_),
+            )
+        )
+        for label, results in (("sync", sync), ("async", async_)):
+            detail = _export_detail(results)
+            wall, cpu = detail["wall_seconds"], detail["client_cpu_seconds"]
+            if wall and cpu:
+                notes.append(
+                    f"{sink} {label}: wall {wall:.1f} s, client CPU {cpu:.1f} s "
+                    f"({100 * cpu / wall:.0f}% of wall), sandbox CPU "
+                    f"{detail['server_cpu_seconds'] or 0:.1f} s, page interval median "
+                    f"{detail['page_ms_median'] or 0:.0f} ms"
+                )
+                if label == "sync":
+                    notes.append(
+                        f"{sink}: prefetching can only overlap the time the sync walk does not "
+                        f"spend on client CPU, so async is bounded by about {wall / cpu:.2f}x "
+                        "here (a slower network raises the bound; the client CPU time is the floor)"
+                    )
+    report.add_figure("2", "export throughput", rows, notes=notes)
+
+
+def _figure3_rows(report: Report, runs: dict[tuple[str, str, int], list[dict[str, Any]]]) -> None:
+    plan = report.plan
+    rows: list[Row] = []
+    notes = [
+        f"peak RSS (ru_maxrss) of a fresh interpreter per export (sandbox latency "
+        f"{plan.latency_ms:g} ms, which does not change memory); the {plan.scale:,} sqlite point "
+        "reuses figure 2's sync sqlite exports when figure 2 runs"
+    ]
+    if plan.small <= PAGE_SIZE:
+        notes.append(
+            "here the small export is a single page and both sizes are under the parquet "
+            "sink's 8,192-row batch, so the growth includes buffers that stop growing after "
+            "two pages / one batch: not comparable with the target (run without --quick)"
+        )
+    for sink in ("sqlite", "parquet"):
+        small = [r["peak_rss_mib"] for r in runs.get((sink, "sync", plan.small), [])]
+        large = [r["peak_rss_mib"] for r in runs.get((sink, "sync", plan.scale), [])]
+        growth = ratio(median(large), median(small))
+        rows.append(Row("3", f"peak RSS {sink}: {plan.small:,} (baseline)", "MiB", small))
+        rows.append(
+            Row(
+                "3",
+                f"peak RSS {sink}: {plan.scale:,}",
+                "MiB",
+                large,
+                f"{plan.small:,}",
+                growth,
+                "< 1.15",
+                growth is not None and growth < 1.15,
+            )
+        )
+    report.add_figure("3", "streaming memory", rows, notes=notes)
+
+
+# ------------------------------------------------------------------------------------ figure 4
+
+
+def parse_importtime(stderr: str) -> list[tuple[int, str, int]]:
+    """``(depth, module, cumulative_us)`` per ``-X importtime`` line, in output order
+    (children before their parent)."""
+    entries = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        try:
+            _, cumulative, name = line[len("import time:") :].split("|", 2)
+            us = int(cumulative)
+        except ValueError:
+            continue
+        # "| " then two spaces per import level, top level being level 1
+        depth = (len(name) - len(name.lstrip(" ")) - 1) // 2 - 1
+        entries.append((depth, name.strip(), us))
+    return entries
+
+
+def import_chain(entries: Sequence[tuple[int, str, int]], module: str) -> list[str]:
+    """Who imported ``module`` first: ``[module, parent, grandparent, ...]`` (top-level last)."""
+    for index, (depth, name, _) in enumerate(entries):
+        if name == module or name.startswith(module + "."):
+            chain = [name]
+            want = depth - 1
+            for later_depth, later_name, _ in entries[index + 1 :]:
+                if want < 0:
+                    break
+                if later_depth == want:
+                    chain.append(later_name)
+                    want -= 1
+            return chain
+    return []
+
+
+def _python(code: str, *, importtime: bool = False, cwd: str | None = None) -> tuple[float, str]:
+    cmd = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c", code]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, check=False)
+    elapsed = (time.perf_counter() - start) * 1000
+    if proc.returncode != 0:
+        raise RuntimeError(f"{code!r} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return elapsed, proc.stderr
+
+
+def measure_imports(targets: Mapping[str, str], runs: int) -> dict[str, dict[str, list[float]]]:
+    """Per target: ``importtime_ms`` (sum of the top-level cumulative times of modules the
+    snippet imports, interpreter start-up modules excluded) and ``wall_ms`` (wall time of
+    ``python -c SNIPPET`` minus ``python -c pass``), ``runs`` fresh interpreters each,
+    interleaved. One untimed warm-up per snippet first (bytecode caches, OS file cache)."""
+    with tempfile.TemporaryDirectory(prefix="ionworks-bench-import-") as cwd:
+        _, startup_err = _python("pass", importtime=True, cwd=cwd)
+        startup = {name for depth, name, _ in parse_importtime(startup_err) if depth == 0}
+        for code in targets.values():
+            _python(code, cwd=cwd)
+        out: dict[str, dict[str, list[float]]] = {
+            name: {"importtime_ms": [], "wall_ms": []} for name in targets
+        }
+        for _ in range(runs):
+            empty, _ = _python("pass", cwd=cwd)
+            for name, code in targets.items():
+                wall, _ = _python(code, cwd=cwd)
+                _, err = _python(code, importtime=True, cwd=cwd)
+                total = sum(
+                    us
+                    for depth, module, us in parse_importtime(err)
+                    if depth == 0 and module not in startup
+                )
+                out[name]["importtime_ms"].append(total / 1000)
+                out[name]["wall_ms"].append(wall - empty)
+    return out
+
+
+def heavy_module_check() -> dict[str, Any]:
+    """Which watched modules ``import ionworks_toolkit``, ``Toolkit()`` and its first
+    ``.client`` load, with the import chain of each forbidden one."""
+    snippets = [
+        "import ionworks_toolkit",
+        "from ionworks_toolkit import Toolkit; tk = Toolkit(api_key='bench', "
+        "api_url='http://127.0.0.1:9', environ={}, working_dir='.')",
+        "tk.client",
+    ]
+    script = "\n".join(snippets)
+    stages = run_worker("modules", {"snippets": snippets})["stages"]
+    stages[1]["stage"] = "Toolkit()"
+    stages[2]["stage"] = "Toolkit().client"
+    with tempfile.TemporaryDirectory(prefix="ionworks-bench-import-") as cwd:
+        _, err = _python(script, importtime=True, cwd=cwd)
+    entries = parse_importtime(err)
+    chains = {m: import_chain(entries, m) for m in FORBIDDEN_MODULES}
+    for stage in stages:
+        stage["forbidden"] = [m for m in FORBIDDEN_MODULES if m in stage["present"]]
+    return {"stages": stages, "import_chains": {m: c for m, c in chains.items() if c}}
+
+
+def figure_imports(report: Report) -> None:
+    plan = report.plan
+    targets = dict(IMPORT_TARGETS)
+    times = measure_imports(targets, plan.import_runs)
+    base = median(times[BASELINE_IMPORT]["importtime_ms"])
+    base_wall = median(times[BASELINE_IMPORT]["wall_ms"])
+    rows = []
+    for name, values in times.items():
+        is_base = name == BASELINE_IMPORT
+        rows.append(
+            Row(
+                "4",
+                name + (" (baseline)" if is_base else "") + " [-X importtime]",
+                "ms",
+                values["importtime_ms"],
+                None if is_base else "httpx",
+                None if is_base else ratio(median(values["importtime_ms"]), base),
+            )
+        )
+        rows.append(
+            Row(
+                "4",
+                name + (" (baseline)" if is_base else "") + " [wall - python -c pass]",
+                "ms",
+                values["wall_ms"],
+                None if is_base else "httpx",
+                None if is_base else ratio(median(values["wall_ms"]), base_wall),
+            )
+        )
+    check = heavy_module_check()
+    notes = []
+    for stage in check["stages"]:
+        if stage["stage"] == "Toolkit().client":
+            continue  # reported, not a target
+        forbidden = stage["forbidden"]
+        rows.append(
+            Row(
+                "4",
+                f"forbidden modules after {stage['stage']}",
+                "count",
+                [float(len(forbidden))],
+                target="0 (pyarrow, fastapi, rich, pydantic)",
+                met=not forbidden,
+                detail=stage,
+            )
+        )
+    for stage in check["stages"]:
+        notes.append(
+            f"after {stage['stage']}: {stage['modules']} modules; present: "
+            f"{', '.join(stage['present']) or 'none of the watched ones'}"
+        )
+    for module, chain in check["import_chains"].items():
+        notes.append(f"{module} is imported via " + " <- ".join(chain))
+    report.add_figure("4", "cold import time", rows, notes=notes, modules=check)
+
+
+# ------------------------------------------------------------------------------------ figure 5
+
+
+def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def figure_regenerate(report: Report) -> None:
+    committed = ROOT / "generated_client" / "ionworks_client"
+    before = _tree_state(committed)
+    values = []
+    files = 0
+    for _ in range(report.plan.regen_runs):
+        with tempfile.TemporaryDirectory(prefix="ionworks-bench-regen-") as tmp:
+            out = Path(tmp) / "ionworks_client"
+            cmd = [sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--output", str(out)]
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+            values.append(time.perf_counter() - start)
+            if proc.returncode != 0:
+                raise RuntimeError(
+                    f"regenerate.py exited {proc.returncode}: "
+                    + " ".join(proc.stderr.strip().splitlines()[-3:])
+                )
+            files = sum(1 for p in out.rglob("*.py"))
+    untouched = _tree_state(committed) == before
+    rows = [Row("5", "regenerate the client (overlays + generator + ruff)", "s", values)]
+    notes = [
+        f"scripts/regenerate.py --output TMP/ionworks_client: {files} Python files; committed "
+        f"generated_client/ {'untouched' if untouched else 'CHANGED (unexpected)'}"
+    ]
+    report.add_figure("5", "regeneration", rows, notes=notes, committed_tree_untouched=untouched)
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def run_bench(
+    plan: Plan,
+    figures: Sequence[str],
+    output: Path,
+    profile_dir: Path | None = None,
+) -> Report:
+    report = Report(plan, output, time.perf_counter(), machine_info(), [], {}, {})
+    report.machine["load_average_start"] = load_average()
+    steps: list[tuple[str, Callable[[], None]]] = []
+    if "4" in figures:
+        steps.append(("4", lambda: figure_imports(report)))
+    if "5" in figures:
+        steps.append(("5", lambda: figure_regenerate(report)))
+    if "1" in figures:
+
+        def fig1() -> None:
+            with SandboxProcess(plan.scale, 0.0) as sandbox:
+                figure_page(report, sandbox, profile_dir)
+
+        steps.append(("1", fig1))
+    if "2" in figures or "3" in figures:
+
+        def fig23() -> None:
+            with SandboxProcess(plan.scale, plan.latency_ms) as sandbox:
+                figures_export(report, sandbox, figures, profile_dir)
+
+        steps.append(("2+3", fig23))
+    for key, step in steps:
+        start = time.perf_counter()
+        print(f"figure {key} ...", file=sys.stderr, flush=True)
+        try:
+            step()
+        except Exception as exc:  # keep the other figures
+            report.errors[key] = f"{type(exc).__name__}: {exc}"
+        print(f"figure {key}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+        report.save()
+    report.save()
+    return report
+
+
+def _worker_main(kind: str, raw_args: str) -> int:
+    result = WORKERS[kind](**json.loads(raw_args))
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small smoke run (about a minute)")
+    parser.add_argument("--figures", default="1,2,3,4,5", help="comma-separated subset")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results JSON")
+    parser.add_argument("--scale", type=int, help="measurements of the synthetic project")
+    parser.add_argument("--export-runs", type=int, help="runs per figure-2 configuration")
+    parser.add_argument("--page-runs", type=int, help="runs per figure-1 client")
+    parser.add_argument("--import-runs", type=int, help="runs per figure-4 target")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="write pyinstrument profiles")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--args", default="{}", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _worker_main(args.worker, args.args)
+    plan = Plan.make(
+        args.quick,
+        scale=args.scale,
+        export_runs=args.export_runs,
+        page_runs=args.page_runs,
+        import_runs=args.import_runs,
+    )
+    figures = [f.strip() for f in args.figures.split(",") if f.strip()]
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        args.profile = args.profile.resolve()
+    report = run_bench(plan, figures, args.output.resolve(), args.profile)
+    print_table(report)
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
