@@ -2,10 +2,15 @@
 
 A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None). Rules:
 
-- the walk ends at an empty page or a short page (fewer items than asked for);
+- the walk ends at an empty page, or at a short page (fewer items than asked for) once the
+  server's ``total`` is reached or when it gives none. A short page *below* ``total`` is a
+  server capping its page size (the vendor's client notes routes capped at 100): the walk goes
+  on from where that page ended, so nothing is lost;
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing, and one
   whose ``total`` is too high costs one empty page;
+- ``max_records`` is enforced here too: a server that sends more than ``limit`` items never
+  makes the walk yield more than asked;
 - records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets);
   skipped duplicates are counted in ``WalkStats.duplicates``;
 - a page made only of ids already seen (a server ignoring ``offset``) raises PaginationError
@@ -69,8 +74,9 @@ class _Deduper(Generic[T]):
         self.seen: set[str] = set()
         self.stats = stats
 
-    def accept(self, page: Page[T]) -> list[T]:
-        """The page's new records; PaginationError when it holds nothing but seen ids."""
+    def accept(self, page: Page[T], max_records: int | None = None) -> list[T]:
+        """The page's new records (at most up to ``max_records`` in all); PaginationError when
+        it holds nothing but seen ids."""
         fresh: list[T] = []
         for item in page.items:
             key = record_id(item)
@@ -88,9 +94,20 @@ class _Deduper(Generic[T]):
                 offset=page.offset,
             )
         self.stats.duplicates += duplicates
+        if max_records is not None:
+            fresh = fresh[: max(0, max_records - self.stats.records)]
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh
+
+
+def _walk_continues(page_length: int, limit: int, next_offset: int, total: int | None) -> bool:
+    """Whether a walk goes on after a page of ``page_length`` items asked with ``limit``."""
+    if page_length == 0:
+        return False
+    if total is not None and next_offset < total:
+        return True  # the server says more exist: a short page is its page-size cap
+    return page_length >= limit  # a full page past (or without) total: confirm the end
 
 
 def _limit_for(offset_records: int, page_size: int, max_records: int | None) -> int:
@@ -125,10 +142,10 @@ def walk_pages(
             stats.total = page.total
         if not page.items:
             return
-        fresh = dedupe.accept(page)
+        fresh = dedupe.accept(page, max_records)
         yield fresh
         offset += len(page.items)
-        if len(page.items) < limit:
+        if not _walk_continues(len(page.items), limit, offset, stats.total):
             return
 
 
@@ -152,7 +169,10 @@ async def awalk_pages(
     stats = stats if stats is not None else WalkStats()
     dedupe: _Deduper[T] = _Deduper(stats)
     pending: deque[tuple[int, int, asyncio.Task[Page[T]]]] = deque()
+    abandoned: list[asyncio.Task[Page[T]]] = []
     next_offset = 0
+    effective_page_size = page_size
+    sequential_until_pages = 2  # the first two pages go one at a time
     finished = False
 
     async def counted(offset: int, limit: int) -> Page[T]:
@@ -169,36 +189,53 @@ async def awalk_pages(
         """The limit for a request at ``offset``, or 0 when none should be scheduled."""
         if finished:
             return 0
-        if max_records is not None and offset >= max_records:
-            return 0
+        if max_records is not None:
+            if stats.records >= max_records:
+                return 0
+            if offset >= max_records and pending:
+                return 0  # topping up after duplicates: one request at a time
         if stats.total is not None and offset >= stats.total and pending:
             return 0  # beyond the reported total: only the one confirming request, sequentially
         if max_records is not None:
-            return min(page_size, max_records - offset)
-        return page_size
+            wanted = max(max_records - offset, max_records - stats.records)
+            return min(effective_page_size, wanted)
+        return effective_page_size
 
     try:
         schedule(0, _limit_for(0, page_size, max_records))
         next_offset = page_size
         while pending:
-            _offset, limit, task = pending.popleft()
+            offset, limit, task = pending.popleft()
             page = await task
             if page.total is not None:
                 stats.total = page.total
             if not page.items:
                 finished = True
                 return
-            fresh = dedupe.accept(page)
-            if len(page.items) < limit or (
+            fresh = dedupe.accept(page, max_records)
+            end = offset + len(page.items)
+            if not _walk_continues(len(page.items), limit, end, stats.total) or (
                 max_records is not None and stats.records >= max_records
             ):
                 finished = True
             yield fresh
             if finished:
                 return
+            if len(page.items) < limit:
+                # Short page below total: the server caps its page size. Requests already in
+                # flight assumed full pages; drop them and go on from where this page ended.
+                abandoned.extend(t for _, _, t in pending)
+                for _, _, stale in pending:
+                    stale.cancel()
+                pending.clear()
+                effective_page_size = len(page.items)
+                next_offset = end
+                # ...one request at a time until the next page shows whether more exist (a
+                # short page below a lying total may as well be the end).
+                sequential_until_pages = stats.pages + 1
             # The second page alone: it proves the server advances (a server ignoring offset
             # fails after 2 requests), then up to ``prefetch`` in flight.
-            window = 1 if stats.pages < 2 else prefetch
+            window = 1 if stats.pages < sequential_until_pages else prefetch
             while len(pending) < window:
                 limit_next = want_more(next_offset)
                 if limit_next == 0:
@@ -208,6 +245,6 @@ async def awalk_pages(
     finally:
         for _, _, task in pending:
             task.cancel()
-        for _, _, task in pending:
+        for task in [*abandoned, *(t for _, _, t in pending)]:
             with contextlib.suppress(BaseException):  # cancelled or failed prefetch: not needed
                 await task

@@ -78,12 +78,14 @@ async def acollect(
 # ----------------------------------------------------------------------------- 1. lying total
 
 
-def test_total_too_high_short_page_ends_the_walk() -> None:
+def test_total_too_high_walk_ends_at_the_first_empty_page_after_the_short_one() -> None:
+    # A short page below total may be a server's page-size cap, so the walk asks once more;
+    # the first empty page ends it: no request beyond it.
     api = FakeApi(2300, total=5000)
     records, stats = collect(api.fetch, page_size=1000)
     assert [r["id"] for r in records] == list(range(2300))
-    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000)]
-    assert stats == WalkStats(records=2300, pages=3, requests=3, duplicates=0, total=5000)
+    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 1000)]
+    assert stats == WalkStats(records=2300, pages=3, requests=4, duplicates=0, total=5000)
     assert stats.total_mismatch is True
 
 
@@ -110,9 +112,17 @@ async def test_async_total_too_high_full_pages() -> None:
     api = FakeApi(2300, total=5000)
     records, stats = await acollect(api.afetch, page_size=1000, prefetch=4)
     assert len(records) == 2300
-    # Never beyond the reported total: 0 alone, then 1000..4000 in flight; 2000 is short.
-    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000), (3000, 1000), (4000, 1000)]
-    assert stats.requests == 5
+    # 0 and 1000 one at a time, then 2000..4000 in flight; 2000 is short (below total), so
+    # the walk realigns on its length and asks 2300 alone: empty, the end.
+    assert api.calls == [
+        (0, 1000),
+        (1000, 1000),
+        (2000, 1000),
+        (3000, 1000),
+        (4000, 1000),
+        (2300, 300),
+    ]
+    assert stats.requests == 6
     assert stats.records == 2300
 
 
@@ -304,8 +314,8 @@ def test_session_walk_with_lying_total(make_toolkit, paged_server) -> None:
     stats = WalkStats()
     ids = [m.id for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
-    assert server.calls == [(0, 1000), (1000, 1000), (2000, 1000)]
-    assert stats.requests == 3
+    assert server.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 1000)]
+    assert stats.requests == 4
     assert stats.total == 5000
 
 
@@ -324,8 +334,8 @@ async def test_session_async_walk_with_lying_total(make_toolkit, paged_server) -
     stats = WalkStats()
     ids = [m.id async for m in toolkit.aiter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
-    assert sorted(server.offsets) == [0, 1000, 2000, 3000, 4000]
-    assert stats.requests == 5
+    assert sorted(server.offsets) == [0, 1000, 2000, 2300, 3000, 4000]
+    assert stats.requests == 6
     await toolkit.aclose()
 
 
@@ -471,3 +481,40 @@ async def test_sandbox_lying_total(sandbox_with, sandbox_toolkit, total_offset: 
         # Below the (too high) total it prefetches: at most 3 answered beyond the empty page.
         assert 5 <= async_stats.requests <= 8
     await toolkit.aclose()
+
+
+class CappedApi(FakeApi):
+    """A server that never returns more than ``cap`` items, whatever ``limit`` asks."""
+
+    def __init__(self, n: int, cap: int) -> None:
+        super().__init__(n, total=n)
+        self.cap = cap
+
+    def page(self, offset: int, limit: int) -> Page[dict[str, Any]]:
+        return super().page(offset, min(limit, self.cap))
+
+
+def test_a_server_capping_its_page_size_loses_nothing() -> None:
+    api = CappedApi(250, cap=40)
+    records, stats = collect(api.fetch, page_size=1000)
+    assert [r["id"] for r in records] == list(range(250))
+    assert api.offsets == [0, 40, 80, 120, 160, 200, 240]
+    assert (stats.records, stats.total_mismatch) == (250, False)
+
+
+async def test_async_a_server_capping_its_page_size_loses_nothing() -> None:
+    api = CappedApi(250, cap=40)
+    records, stats = await acollect(api.afetch, page_size=100, prefetch=4)
+    assert [r["id"] for r in records] == list(range(250))
+    assert stats.records == 250
+
+
+def test_a_server_sending_more_than_limit_never_exceeds_max_records() -> None:
+    api = FakeApi(300, total=300)
+
+    def generous(offset: int, limit: int) -> Page[dict[str, Any]]:
+        return api.page(offset, 100)  # ignores limit
+
+    records, stats = collect(generous, page_size=5, max_records=5)
+    assert [r["id"] for r in records] == [0, 1, 2, 3, 4]
+    assert stats.records == 5
