@@ -128,13 +128,18 @@ class Context:
         self._stack.close()
 
 
+def _printable(text: str) -> str:
+    """One line, no terminal control sequences: server-supplied text is escaped, not obeyed."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
     verbose = ctx.verbose if ctx is not None else False
     if verbose:
         import traceback
 
         traceback.print_exception(error, file=sys.stderr)
-    message = str(error)
+    message = _printable(str(error))
     prefix = "error"
     if isinstance(error, SinkError):
         prefix = "sink error"
@@ -146,18 +151,26 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
 def _handled(ctx: Context) -> Iterator[None]:
     try:
         yield
+    except SinkError as error:
+        if isinstance(error.__cause__, BrokenPipeError):
+            _quiet_broken_pipe()
+        _fail(ctx, error)
     except IonworksError as error:
         _fail(ctx, error)
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written (outputs rolled back)", err=True)
         raise SystemExit(130) from None
     except BrokenPipeError:
-        # `... --sink jsonl:- | head`: the reader left; stop quietly, as Unix tools do.
-        import os
+        _quiet_broken_pipe()
 
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0) from None
+
+def _quiet_broken_pipe() -> NoReturn:
+    """``... --sink jsonl:- | head``: the reader left; stop quietly, as Unix tools do."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0) from None
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -165,7 +178,8 @@ def _configure_logging(verbose: bool) -> None:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    for name in ("ionworks_toolkit", "httpx"):
+    # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
+    for name in ("ionworks_toolkit",):
         log = logging.getLogger(name)
         log.setLevel(logging.DEBUG)
         log.addHandler(handler)
@@ -347,7 +361,7 @@ def measurements() -> None:
 
 
 @measurements.command("list", epilog=EXIT_CODES_HELP)
-@click.argument("project")
+@click.argument("project", required=False)
 @_with_filter_options
 @click.option(
     "--preset",
@@ -401,7 +415,7 @@ def measurements() -> None:
 @click.pass_obj
 def measurements_list(
     state: Context,
-    project: str,
+    project: str | None,
     presets: tuple[str, ...],
     raw_filters: tuple[str, ...],
     contains_filters: tuple[str, ...],
@@ -413,7 +427,8 @@ def measurements_list(
 ) -> None:
     """List a project's measurements with their cell specification and cell instance.
 
-    PROJECT is a project id or its name (exact, case-insensitive; see `projects list`).
+    PROJECT is a project id or its name (exact, case-insensitive; see `projects list`);
+    without it, IONWORKS_PROJECT_ID.
     """
     with _handled(state):
         if limit is not None and fetch_all:

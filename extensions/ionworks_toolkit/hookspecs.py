@@ -69,8 +69,8 @@ def ionworks_register_sinks(register: Callable[[str, SinkFactory], None]) -> Non
 def ionworks_request(request: httpx.Request) -> None:
     """Observe every outgoing ``httpx.Request`` after auth (the return value is ignored).
 
-    The request carries credentials: never log its headers unredacted (use
-    ``ionworks_toolkit.redact_headers``).
+    The request carries credentials (headers, possibly the query): never log its headers,
+    and log its URL through ``ionworks_toolkit.redact_url``.
     """
 
 

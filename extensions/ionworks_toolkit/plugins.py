@@ -14,6 +14,7 @@ are blocked before loading.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
@@ -31,6 +32,7 @@ from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 __all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo"]
 
 ENTRY_POINT_GROUP = PROJECT_NAME
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+$")
 logger = logging.getLogger("ionworks_toolkit.plugins")
 
 
@@ -179,7 +181,19 @@ class PluginHost:
             def register(preset: FilterPreset, _owner: str = owner) -> None:
                 registry.register(preset, _owner)
 
-            impl.function(register=register)
+            try:
+                impl.function(register=register)
+            except PluginError as exc:
+                if "registered twice" in str(exc):
+                    raise  # the contract: a clash names both plugins and stops
+                self._fail(impl.plugin_name, str(exc))
+                registry.remove_owner(owner)
+            except Exception as exc:  # a broken plugin must not break the others
+                self._fail(
+                    impl.plugin_name,
+                    f"ionworks_register_presets raised {type(exc).__name__}: {exc}",
+                )
+                registry.remove_owner(owner)
 
     def collect_sinks(self) -> dict[str, tuple[Callable[[str, dict[str, str]], Any], str]]:
         """``{scheme: (factory, owner)}`` from every plugin; a scheme twice raises PluginError."""
@@ -188,6 +202,11 @@ class PluginHost:
             owner = f"plugin {impl.plugin_name}"
 
             def register(scheme: str, factory: Any, _owner: str = owner) -> None:
+                if not isinstance(scheme, str) or not _SCHEME.match(scheme):
+                    raise PluginError(
+                        f"{_owner} registered sink scheme {scheme!r}: a scheme is 2 or more "
+                        "lower-case letters, digits, '+', '.', '-' or '_', starting with a letter"
+                    )
                 if not callable(factory):
                     raise PluginError(f"{_owner} registered sink {scheme!r} with a non-callable")
                 if scheme in sinks:
@@ -197,5 +216,61 @@ class PluginHost:
                     )
                 sinks[scheme] = (factory, _owner)
 
-            impl.function(register=register)
+            try:
+                impl.function(register=register)
+            except PluginError as exc:
+                if "registered twice" in str(exc):
+                    raise
+                self._fail(impl.plugin_name, str(exc))
+                for scheme in [k for k, (_, o) in sinks.items() if o == owner]:
+                    del sinks[scheme]
+            except Exception as exc:
+                self._fail(
+                    impl.plugin_name, f"ionworks_register_sinks raised {type(exc).__name__}: {exc}"
+                )
+                for scheme in [k for k, (_, o) in sinks.items() if o == owner]:
+                    del sinks[scheme]
         return sinks
+
+    def _fail(self, name: str, error: str) -> None:
+        """Unregister a plugin whose hook broke, and report it like an import failure."""
+        plugin = self.manager.get_plugin(name)
+        if plugin is not None:
+            self.manager.unregister(plugin)
+        logger.warning("plugin %s failed and was switched off: %s", name, error)
+        self._infos = [
+            attrs.evolve(info, hooks=(), status="failed", error=error)
+            if info.name == name
+            else info
+            for info in self._infos
+        ]
+
+    def call_observers(self, hook_name: str, **kwargs: Any) -> None:
+        """Call every ``ionworks_request``/``ionworks_response`` hook; name the one that raises.
+
+        Raises PluginError naming the plugin (the request is not sent on a request hook error).
+        """
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            try:
+                impl.function(**kwargs)
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {impl.plugin_name}'s {hook_name} hook raised "
+                    f"{type(exc).__name__}: {exc} (switch it off with --disable-plugin "
+                    f"{impl.plugin_name})"
+                ) from exc
+
+    def first_auth(self, settings: Any) -> Any:
+        """The first non-None ``ionworks_auth`` result, in pluggy's call order (latest first)."""
+        for impl in reversed(self.manager.hook.ionworks_auth.get_hookimpls()):
+            try:
+                result = impl.function(settings=settings)
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {impl.plugin_name}'s ionworks_auth hook raised "
+                    f"{type(exc).__name__}: {exc} (switch it off with --disable-plugin "
+                    f"{impl.plugin_name})"
+                ) from exc
+            if result is not None:
+                return result, impl.plugin_name
+        return None, None

@@ -136,14 +136,24 @@ def not_equals(value: object) -> str:
     return f"neq.{value}"
 
 
+def escape_like(text: str) -> str:
+    """Escape ``%``, ``_`` and ``\\`` so they match themselves in a like/ilike pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains(text: str) -> str:
-    """Case-insensitive substring: ``contains("LFP") == "ilike.%LFP%"``."""
-    return f"ilike.%{text}%"
+    """Case-insensitive substring: ``contains("LFP") == "ilike.%LFP%"``.
+
+    ``%`` and ``_`` in ``text`` are escaped (``contains("CH_1") == "ilike.%CH\\_1%"``), so
+    they match themselves, not any character.
+    """
+    return f"ilike.%{escape_like(text)}%"
 
 
 def starts_with(text: str) -> str:
-    """Case-insensitive prefix: ``starts_with("2017-05") == "ilike.2017-05%"``."""
-    return f"ilike.{text}%"
+    """Case-insensitive prefix: ``starts_with("2017-05") == "ilike.2017-05%"`` (escaped as in
+    ``contains``)."""
+    return f"ilike.{escape_like(text)}%"
 
 
 def ilike(pattern: str) -> str:
@@ -254,13 +264,19 @@ def operation_parameters(operation: str = SEED_OPERATION) -> dict[str, Parameter
 
 
 def parse_relative_datetime(value: str, now: dt.datetime | None = None) -> str | None:
-    """``-30d`` -> ISO 8601 UTC instant 30 days before ``now``; None when not relative."""
+    """``-30d`` -> ISO 8601 UTC instant 30 days before ``now``; None when not relative.
+
+    Raises ValueError when the instant falls outside the calendar (``-99999999d``).
+    """
     match = _RELATIVE.match(value.strip())
     if not match:
         return None
     amount, unit = float(match.group(1)), match.group(2)
     base = now or dt.datetime.now(dt.UTC)
-    instant = base - dt.timedelta(**{_UNITS[unit]: amount})
+    try:
+        instant = base - dt.timedelta(**{_UNITS[unit]: amount})
+    except OverflowError:
+        raise ValueError(f"{value.strip()} reaches outside the calendar") from None
     return instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -343,7 +359,15 @@ def normalise_value(
         return text == "true"
     if spec.kind == "datetime":
         text = str(value).strip()
-        relative = parse_relative_datetime(text, now)
+        try:
+            relative = parse_relative_datetime(text, now)
+        except ValueError as exc:
+            raise ParameterError(
+                f"{source}: {spec.name}={text!r}: {exc}",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            ) from None
         if relative is not None:
             return relative
         parsed = _parse_iso(text)
@@ -537,6 +561,11 @@ class PresetRegistry:
                 ),
                 owner=f"config file {path}",
             )
+
+    def remove_owner(self, owner: str) -> None:
+        """Forget every preset ``owner`` registered (its plugin broke while registering)."""
+        for name in [n for n, (_, o) in self._presets.items() if o == owner]:
+            del self._presets[name]
 
     def get(self, name: str) -> FilterPreset:
         """The preset called ``name``; ConfigurationError listing the closest names otherwise."""

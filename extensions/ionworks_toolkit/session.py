@@ -35,7 +35,6 @@ from ionworks_client.models import (
     CellMeasurementWithDetailsPage,
     Project,
 )
-from ionworks_client.types import Unset
 
 from .auth import (
     CREDENTIAL_HEADERS,
@@ -175,12 +174,10 @@ class ListOperation(Generic[T]):
                 return Page([self.item_model.from_dict(x) for x in body], None, offset)  # type: ignore[attr-defined]
             if self.page_model is not None and isinstance(body, Mapping):
                 page = self.page_model.from_dict(body)  # type: ignore[attr-defined]
-                total = page.total if not isinstance(page.total, Unset) else None
-                return Page(list(page.items), total, offset)
+                return Page(list(page.items), _valid_total(page.total), offset)
             if isinstance(body, Mapping) and isinstance(body.get("items"), list):
                 items = [self.item_model.from_dict(x) for x in body["items"]]  # type: ignore[attr-defined]
-                total = body.get("total")
-                return Page(items, total if isinstance(total, int) else None, offset)
+                return Page(items, _valid_total(body.get("total")), offset)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UnexpectedResponseError(
                 status=response.status_code,
@@ -297,10 +294,11 @@ class Toolkit:
     def _auth(self) -> httpx.Auth | None:
         """The session's auth flow: the first ``ionworks_auth`` result, asked for once."""
         if self._auth_flow is None:
-            auth = self.plugins.hook.ionworks_auth(settings=self.settings)
+            auth, owner = self.plugins.first_auth(self.settings)
             if auth is not None and not isinstance(auth, httpx.Auth):
                 raise PluginError(
-                    f"an ionworks_auth hook returned {type(auth).__name__}, not httpx.Auth"
+                    f"plugin {owner}'s ionworks_auth hook returned {type(auth).__name__}, "
+                    f"not httpx.Auth (switch it off with --disable-plugin {owner})"
                 )
             self._auth_flow = (auth,)
         return self._auth_flow[0]
@@ -345,11 +343,13 @@ class Toolkit:
 
     def _on_request(self, request: httpx.Request) -> None:
         strip_foreign_credentials(request, self._api_origin)
-        if any(header in request.headers for header in CREDENTIAL_HEADERS):
+        if any(header in request.headers for header in CREDENTIAL_HEADERS) or any(
+            _SECRET_QUERY.search(name) for name in request.url.params
+        ):
             # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
             check_transport_security(request.url)
         logger.debug("-> %s %s", request.method, redact_url(request.url))
-        self.plugins.hook.ionworks_request(request=request)
+        self.plugins.call_observers("ionworks_request", request=request)
 
     def _on_response(self, response: httpx.Response) -> None:
         logger.debug(
@@ -358,7 +358,7 @@ class Toolkit:
             redact_url(response.request.url),
             response.status_code,
         )
-        self.plugins.hook.ionworks_response(response=response)
+        self.plugins.call_observers("ionworks_response", response=response)
 
     async def _aon_request(self, request: httpx.Request) -> None:
         self._on_request(request)
@@ -480,12 +480,20 @@ class Toolkit:
         fetch = self._page_fetcher(PROJECTS, {}, {})
         return [p for page in walk_pages(fetch, page_size=MAX_PAGE_SIZE) for p in page]
 
-    def resolve_project(self, project: str) -> str:
+    def resolve_project(self, project: str | None) -> str:
         """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
 
-        A name matches exactly (case-insensitive). Raises NotFoundError for an unknown name and
-        ConfigurationError for an ambiguous one, each listing the closest project names.
+        ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
+        matches exactly (case-insensitive). Raises ConfigurationError when there is no project
+        or the name is ambiguous, NotFoundError for an unknown name, each listing the closest
+        project names.
         """
+        if project is None:
+            project = self.settings.project_id
+            if not project:
+                raise ConfigurationError(
+                    "no project: give PROJECT (an id or a name) or set IONWORKS_PROJECT_ID"
+                )
         project = project.strip()
         if not project:
             raise ConfigurationError("PROJECT is empty: give a project id or name")
@@ -539,7 +547,7 @@ class Toolkit:
 
     def iter_measurement_pages(
         self,
-        project: str,
+        project: str | None,
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -563,7 +571,7 @@ class Toolkit:
 
     def iter_measurements_by_project(
         self,
-        project: str,
+        project: str | None,
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -588,7 +596,7 @@ class Toolkit:
 
     async def aiter_measurement_pages(
         self,
-        project: str,
+        project: str | None,
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -611,7 +619,7 @@ class Toolkit:
 
     async def aiter_measurements_by_project(
         self,
-        project: str,
+        project: str | None,
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -633,8 +641,8 @@ class Toolkit:
             for item in page:
                 yield item
 
-    async def _aresolve_project(self, project: str) -> str:
-        if _UUID.match(project.strip()):
+    async def _aresolve_project(self, project: str | None) -> str:
+        if project is not None and _UUID.match(project.strip()):
             return project.strip()
         import asyncio
 
@@ -679,7 +687,7 @@ class Toolkit:
 
     def export(
         self,
-        project: str,
+        project: str | None,
         sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
@@ -714,7 +722,7 @@ class Toolkit:
 
     async def aexport(
         self,
-        project: str,
+        project: str | None,
         sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
@@ -783,6 +791,14 @@ def _result(project_id: str, stats: WalkStats, sinks: Sequence[tuple[str, Sink]]
         total=stats.total,
         sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
     )
+
+
+def _valid_total(total: object) -> int | None:
+    """A page's ``total`` when it is a usable count; anything else (missing, negative, 2.5,
+    "lots") is treated as unknown rather than trusted or crashed on."""
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        return None
+    return total
 
 
 def _path_of(kwargs: Mapping[str, Any]) -> str:

@@ -110,7 +110,7 @@ def _read_config(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except OSError as exc:
         raise ConfigurationError(f"cannot read config file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"config file {path} is not valid TOML: {exc}") from exc
     for forbidden in ("api_key", "api_token"):
         if forbidden in data:
@@ -136,7 +136,19 @@ def _read_config(path: Path) -> dict[str, Any]:
     return data
 
 
+def _positive_seconds(value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"timeout {value!r} is not a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(f"timeout {value!r} must be a positive number of seconds")
+    return seconds
+
+
 def _non_negative_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ConfigurationError(f"{name} {value!r} is not an integer")
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -156,7 +168,11 @@ def _read_dotenv(path: Path) -> dict[str, str]:
             f"{path} exists but python-dotenv is not installed to read it: "
             "pip install python-dotenv, or remove the file"
         ) from None
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    try:
+        values = dotenv_values(path)
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(f"{path} is not UTF-8 text: {exc}") from None
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def load_settings(
@@ -231,8 +247,16 @@ def load_settings(
     url = str(pick(api_url, "IONWORKS_API_URL", "api_url", DEFAULT_API_URL)).strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"api_url {url!r} must start with http:// or https://")
+    if "@" in url.split("//", 1)[1].split("/", 1)[0]:
+        # Never echo it: the part before "@" is a credential.
+        raise ConfigurationError(
+            "api_url must not hold credentials (user:password@host): use IONWORKS_API_KEY "
+            "or IONWORKS_API_TOKEN"
+        )
 
-    size = int(pick(page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", 1000))
+    size = _non_negative_int(
+        pick(page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", 1000), "page_size"
+    )
     if not 1 <= size <= 1000:
         raise ConfigurationError(f"page_size {size} is outside 1..1000 (the API's maximum limit)")
 
@@ -250,7 +274,7 @@ def load_settings(
         organization_id=pick(organization_id, "IONWORKS_ORGANIZATION_ID", "organization_id", None),
         project_id=pick(project_id, "IONWORKS_PROJECT_ID", "project_id", None),
         credential_source=source,
-        timeout=float(pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", 30.0)),
+        timeout=_positive_seconds(pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", 30.0)),
         max_retries=_non_negative_int(
             pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", 5), "max_retries"
         ),

@@ -317,3 +317,24 @@ def test_subprocess_main_job_and_bad_inputs(tmp_path: Path, sandbox_url: str) ->
         "error: GET /cell_measurements/by-project/00000000-0000-4000-8000-000000000000 -> 404: "
         "Project not found (request id sandbox-"
     )
+
+
+def test_project_defaults_to_ionworks_project_id(runner: CliRunner, monkeypatch) -> None:
+    monkeypatch.setenv("IONWORKS_PROJECT_ID", "36c391ba-f0d6-5cbc-be8f-435c8275c5eb")  # NASA
+    result = runner.invoke(main, ["--sandbox", "measurements", "list", "--all"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 34
+
+
+def test_no_project_at_all_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, [*NOWHERE, "measurements", "list"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: no project: give PROJECT (an id or a name) or set IONWORKS_PROJECT_ID"
+    )
+
+
+def test_server_text_cannot_drive_the_terminal() -> None:
+    from ionworks_toolkit.cli import _printable
+
+    assert _printable("\x1b[2Jgone\nsecond") == "\\x1b[2Jgone\\nsecond"

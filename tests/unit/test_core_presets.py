@@ -552,3 +552,8 @@ def test_a_misspelt_operator_is_warned_and_sent_as_given(caplog) -> None:
         "(did you mean ilike.?); it is sent as an exact value. Operators: eq., neq., like., "
         "ilike. ..."
     ]
+
+
+def test_contains_escapes_like_wildcards() -> None:
+    assert contains("CH_1") == "ilike.%CH\\_1%"
+    assert contains("50%") == "ilike.%50\\%%"

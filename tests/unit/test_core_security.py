@@ -377,7 +377,7 @@ def test_plain_http_to_loopback_is_allowed(make_toolkit, url: str) -> None:
     ("host", "expected"),
     [
         ("localhost", True),
-        ("LOCALHOST.", True),
+        ("LOCALHOST.", False),  # a trailing dot goes to DNS, not /etc/hosts
         ("127.0.0.1", True),
         ("127.8.9.10", True),
         ("::1", True),

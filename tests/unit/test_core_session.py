@@ -521,7 +521,10 @@ def test_auth_hook_returning_a_non_auth_is_a_plugin_error(make_toolkit, paged_se
     toolkit = make_toolkit(server, plugins=[Broken()])
     with pytest.raises(PluginError) as info:
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
-    assert str(info.value) == "an ionworks_auth hook returned str, not httpx.Auth"
+    assert str(info.value) == (
+        "plugin Broken's ionworks_auth hook returned str, not httpx.Auth "
+        "(switch it off with --disable-plugin Broken)"
+    )
     assert server.requests == []
 
 
@@ -815,3 +818,31 @@ def test_records_are_json_compatible_dicts(make_toolkit, measurement, tmp_path) 
     assert record["id"] == "m-1"
     assert record["start_time"] == "2017-05-12T10:00:00+00:00"
     assert record["tags"] == ["a"]
+
+
+def test_a_broken_observer_or_registration_hook_is_named(make_toolkit, paged_server) -> None:
+    class LoudObserver:
+        @hookimpl
+        def ionworks_request(self, request: Any) -> None:
+            raise RuntimeError("observer bug")
+
+    class BadPresets:
+        @hookimpl
+        def ionworks_register_presets(self, register: Any) -> None:
+            raise ValueError("preset bug")
+
+    server = paged_server(3)
+    toolkit = make_toolkit(server, plugins=[LoudObserver(), BadPresets()])
+    # The preset plugin is switched off and listed as failed; the rest works.
+    failed = [i for i in toolkit.plugins.list_plugins() if i.status == "failed"]
+    assert [(i.name, i.error) for i in failed] == [
+        ("BadPresets", "ionworks_register_presets raised ValueError: preset bug")
+    ]
+    assert "lfp-cathode" in [p.name for p in toolkit.presets]
+    with pytest.raises(PluginError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        "plugin LoudObserver's ionworks_request hook raised RuntimeError: observer bug "
+        "(switch it off with --disable-plugin LoudObserver)"
+    )
+    assert server.requests == []
