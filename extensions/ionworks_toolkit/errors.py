@@ -39,6 +39,7 @@ __all__ = [
     "PermissionDeniedError",
     "PluginError",
     "RateLimitError",
+    "RegistrationConflictError",
     "RequestValidationError",
     "ServerError",
     "SinkError",
@@ -61,6 +62,10 @@ class ConfigurationError(IonworksError):
 
 class PluginError(IonworksError):
     """A plugin failed to load, or broke the plugin contract (e.g. a preset name taken twice)."""
+
+
+class RegistrationConflictError(PluginError):
+    """Two plugins (or a plugin and the config file) registered the same preset or sink name."""
 
 
 class PaginationError(IonworksError):

@@ -25,7 +25,7 @@ import pluggy
 
 from . import hookspecs
 from .auth import BuiltinAuthPlugin
-from .errors import PluginError
+from .errors import PluginError, RegistrationConflictError
 from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 
@@ -183,9 +183,9 @@ class PluginHost:
 
             try:
                 impl.function(register=register)
+            except RegistrationConflictError:
+                raise  # the contract: a clash names both plugins and stops
             except PluginError as exc:
-                if "registered twice" in str(exc):
-                    raise  # the contract: a clash names both plugins and stops
                 self._fail(impl.plugin_name, str(exc))
                 registry.remove_owner(owner)
             except Exception as exc:  # a broken plugin must not break the others
@@ -210,7 +210,7 @@ class PluginHost:
                 if not callable(factory):
                     raise PluginError(f"{_owner} registered sink {scheme!r} with a non-callable")
                 if scheme in sinks:
-                    raise PluginError(
+                    raise RegistrationConflictError(
                         f"sink scheme {scheme!r} is registered twice: by {sinks[scheme][1]} "
                         f"and by {_owner}"
                     )
@@ -218,9 +218,9 @@ class PluginHost:
 
             try:
                 impl.function(register=register)
+            except RegistrationConflictError:
+                raise
             except PluginError as exc:
-                if "registered twice" in str(exc):
-                    raise
                 self._fail(impl.plugin_name, str(exc))
                 for scheme in [k for k, (_, o) in sinks.items() if o == owner]:
                     del sinks[scheme]

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 import ionworks_client
 
-from .errors import ConfigurationError, PluginError
+from .errors import ConfigurationError, PluginError, RegistrationConflictError
 from .hookspecs import hookimpl
 
 logger = logging.getLogger("ionworks_toolkit.filters")
@@ -535,7 +535,7 @@ class PresetRegistry:
             )
         if preset.name in self._presets:
             _, first = self._presets[preset.name]
-            raise PluginError(
+            raise RegistrationConflictError(
                 f"preset {preset.name!r} is registered twice: by {first} and by {owner}"
             )
         validate_parameters(
