@@ -27,6 +27,8 @@ from types import MappingProxyType, TracebackType
 from typing import IO, Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import quote, unquote
 
+from ._flatten import dumps, flatten_record
+
 __all__ = [
     "DEFAULT_SINK_SUFFIXES",
     "BaseSink",
@@ -505,6 +507,39 @@ def open_spool(directory: Path) -> IO[str]:
     return tempfile.TemporaryFile(
         "w+", encoding="utf-8", newline="\n", dir=directory, prefix=".spool.", suffix=".part"
     )
+
+
+def spool_rows(
+    spool: IO[str],
+    records: Sequence[Mapping[str, Any]],
+    columns: dict[str, int],
+    *,
+    label: str,
+    first_position: int,
+    cell: Callable[[int, Any], Any],
+) -> None:
+    """Flatten ``records`` and append one JSON line of cells per record to ``spool``.
+
+    ``columns`` (dotted name -> index, first-seen order) grows as new keys appear, so a
+    header or schema can be built at commit from every page. ``cell(index, value)`` turns a
+    flattened value into what is spooled. Raises SinkRecordError naming ``label`` and the
+    record's position in the run when two fields flatten to the same column.
+    """
+    lines = []
+    for position, record in enumerate(records, start=first_position):
+        try:
+            flat = flatten_record(record)
+        except ValueError as exc:
+            raise SinkRecordError(f"{label}: record #{position}: {exc}") from exc
+        for key in flat:
+            if key not in columns:
+                columns[key] = len(columns)
+        cells: list[Any] = [None] * len(columns)
+        for key, value in flat.items():
+            index = columns[key]
+            cells[index] = cell(index, value)
+        lines.append(dumps(cells) + "\n")
+    spool.write("".join(lines))
 
 
 def iter_spool(spool: IO[str]) -> Iterable[str]:

@@ -11,14 +11,14 @@ from typing import IO, Any
 from ._base import (
     AtomicFile,
     BaseSink,
-    SinkRecordError,
     check_options,
     close_quietly,
     iter_spool,
     open_spool,
     output_path,
+    spool_rows,
 )
-from ._flatten import dumps, flatten_record, to_text
+from ._flatten import to_text
 
 __all__ = ["CsvSink", "make_csv_sink"]
 
@@ -56,21 +56,14 @@ class CsvSink(BaseSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if self._spool is None:
             self._spool = open_spool(self.path.parent)
-        columns = self._columns
-        lines = []
-        for position, record in enumerate(records, start=self.records_written + 1):
-            try:
-                flat = flatten_record(record)
-            except ValueError as exc:
-                raise SinkRecordError(f"{self.label}: record #{position}: {exc}") from exc
-            for key in flat:
-                if key not in columns:
-                    columns[key] = len(columns)
-            cells: list[str | None] = [None] * len(columns)
-            for key, value in flat.items():
-                cells[columns[key]] = to_text(value)
-            lines.append(dumps(cells) + "\n")
-        self._spool.write("".join(lines))
+        spool_rows(
+            self._spool,
+            records,
+            self._columns,
+            label=self.label,
+            first_position=self.records_written + 1,
+            cell=lambda _index, value: to_text(value),
+        )
 
     def _commit(self) -> None:
         width = len(self._columns)

@@ -12,15 +12,15 @@ from ._base import (
     AtomicFile,
     BaseSink,
     SinkDependencyError,
-    SinkRecordError,
     SinkTargetError,
     check_options,
     close_quietly,
     iter_spool,
     open_spool,
     output_path,
+    spool_rows,
 )
-from ._flatten import Kind, dumps, flatten_record, kind_of, to_text
+from ._flatten import Kind, dumps, kind_of, to_text
 
 __all__ = ["ParquetSink", "make_parquet_sink", "unify_kinds"]
 
@@ -115,25 +115,24 @@ class ParquetSink(BaseSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if self._spool is None:
             self._spool = open_spool(self.path.parent)
-        columns, kinds = self._columns, self._kinds
-        lines = []
-        for position, record in enumerate(records, start=self.records_written + 1):
-            try:
-                flat = flatten_record(record)
-            except ValueError as exc:
-                raise SinkRecordError(f"{self.label}: record #{position}: {exc}") from exc
-            for key in flat:
-                if key not in columns:
-                    columns[key] = len(columns)
-                    kinds.append(set())
-            cells: list[Any] = [None] * len(columns)
-            for key, value in flat.items():
-                index = columns[key]
-                kind = kind_of(value)
-                kinds[index].add(kind)
-                cells[index] = dumps(value) if kind == "json" else value
-            lines.append(dumps(cells) + "\n")
-        self._spool.write("".join(lines))
+        kinds = self._kinds
+
+        def cell(index: int, value: Any) -> Any:
+            # Record every kind of value a column holds: the schema is unified at commit.
+            while len(kinds) <= index:
+                kinds.append(set())
+            kind = kind_of(value)
+            kinds[index].add(kind)
+            return dumps(value) if kind == "json" else value
+
+        spool_rows(
+            self._spool,
+            records,
+            self._columns,
+            label=self.label,
+            first_position=self.records_written + 1,
+            cell=cell,
+        )
 
     def _commit(self) -> None:
         pq = self._pq
