@@ -15,7 +15,9 @@ Hierarchy (DESIGN.md section 6)::
     ├── TransportError               connection refused/dropped, timeouts (after retries)
     ├── PaginationError              a page walk that does not advance
     ├── ConfigurationError           bad settings, bad filter/preset/sink input
+    │   └── ParameterError           a filter/preset parameter the operation does not accept
     ├── PluginError                  a plugin that fails to load or breaks the contract
+    │   └── RegistrationConflictError  a preset or sink name registered twice
     └── SinkError                    an output sink failed; the output was rolled back
 
 No message, ``str()`` or ``repr()`` here ever contains a credential: messages are built from
@@ -36,6 +38,7 @@ __all__ = [
     "IonworksError",
     "NotFoundError",
     "PaginationError",
+    "ParameterError",
     "PermissionDeniedError",
     "PluginError",
     "RateLimitError",
@@ -58,6 +61,20 @@ class IonworksError(Exception):
 
 class ConfigurationError(IonworksError):
     """Invalid settings or user input (filters, presets, sink targets), found before any request."""
+
+
+class ParameterError(ConfigurationError):
+    """A filter or preset parameter the operation does not accept; raised before any request.
+
+    ``source`` names where it came from (``preset lfp-cathode``, ``--order-by``, ``filter``),
+    ``parameter`` the parameter, ``choices`` the closest valid names or values.
+    """
+
+    def __init__(self, message: str, *, source: str, parameter: str, choices: Sequence[str]):
+        super().__init__(message)
+        self.source = source
+        self.parameter = parameter
+        self.choices = tuple(choices)
 
 
 class PluginError(IonworksError):

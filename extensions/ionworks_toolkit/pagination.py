@@ -29,12 +29,12 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
 from .errors import PaginationError
 
 __all__ = ["MAX_PAGE_SIZE", "Page", "WalkStats", "awalk_pages", "walk_pages"]
 
 T = TypeVar("T")
-MAX_PAGE_SIZE = 1000  # the seed endpoint's documented maximum limit
 
 
 @attrs.define
@@ -154,7 +154,7 @@ async def awalk_pages(
     *,
     page_size: int = MAX_PAGE_SIZE,
     max_records: int | None = None,
-    prefetch: int = 4,
+    prefetch: int = DEFAULT_PREFETCH,
     stats: WalkStats | None = None,
 ) -> AsyncIterator[list[T]]:
     """Async ``walk_pages`` with up to ``prefetch`` requests in flight, yielding in offset order.

@@ -1,11 +1,14 @@
 """The ``Toolkit`` session: settings + plugins + generated client, and the calls built on them.
 
-One call, end to end (DESIGN.md section 1)::
+One call, end to end (see ARCHITECTURE.md)::
 
     Toolkit -> presets/filters validated -> paginator -> generated operation (request built by
     the generated module) -> httpx client (auth hook, retries, request/response hooks) ->
     generated models (from_dict) -> typed errors -> sinks (records = to_dict(), per page)
 
+The pieces live in modules by concern: ``transport`` (httpx stack, retries, URL redaction),
+``operations`` (the generated client's list operations), ``parsing`` (pages from responses),
+``projects`` (project resolution), ``export`` (sink bookkeeping), ``pagination`` (page walks).
 The CLI and the Python API share this code path. Example::
 
     with Toolkit(api_key="...") as toolkit:
@@ -18,23 +21,13 @@ The CLI and the Python API share this code path. Example::
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import logging
-import re
-import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-import attrs
 import httpx
 from ionworks_client import Client
-from ionworks_client.api.cell_measurements import list_cell_measurements_by_project
-from ionworks_client.api.projects import list_projects
-from ionworks_client.models import (
-    CellMeasurementWithDetails,
-    CellMeasurementWithDetailsPage,
-    Project,
-)
+from ionworks_client.models import CellMeasurementWithDetails, Project
 
 from .auth import (
     CREDENTIAL_HEADERS,
@@ -42,183 +35,35 @@ from .auth import (
     origin_of,
     strip_foreign_credentials,
 )
-from .errors import (
-    ConfigurationError,
-    NotFoundError,
-    PluginError,
-    SinkError,
-    TransportError,
-    UnexpectedResponseError,
-    error_from_response,
+from .constants import MAX_PAGE_SIZE
+from .errors import ConfigurationError, PluginError
+from .export import (
+    ExportResult,
+    abort_sinks,
+    commit_sinks,
+    export_result,
+    open_sinks,
+    write_page,
 )
-from .pagination import MAX_PAGE_SIZE, Page, WalkStats, awalk_pages, walk_pages
+from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
+from .pagination import Page, WalkStats, awalk_pages, walk_pages
 from .plugins import PluginHost
-from .presets import SEED_OPERATION, PresetRegistry, coerce_to_operation
+from .presets import PresetRegistry
+from .projects import is_project_id, match_project, project_argument
 from .settings import Settings, load_settings
-from .sinks import Sink, SinkTarget, parse_sink_target
+from .sinks import Sink
+from .transport import (
+    SECRET_QUERY,
+    client_kwargs,
+    raise_for_status,
+    redact_url,
+    transport_error,
+)
 
 __all__ = ["ExportResult", "ListOperation", "Toolkit", "redact_url"]
 
 logger = logging.getLogger("ionworks_toolkit.http")
 T = TypeVar("T")
-
-IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
-RETRY_STATUSES = (429, 502, 503, 504)
-_SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def redact_url(url: httpx.URL) -> str:
-    """The URL with key-like query values (``api_key``, ``token``...) replaced by ``***``."""
-    if not url.query:
-        return str(url)
-    params = [
-        (name, "***" if _SECRET_QUERY.search(name) else value)
-        for name, value in url.params.multi_items()
-    ]
-    return str(url.copy_with(params=params))
-
-
-class _BufferedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Read each response body inside the transport, so that the retry transport wrapping it
-    sees a connection dropped mid-body (httpx otherwise reads the body after the transport has
-    returned, where no retry policy applies). Pages are small (<= 1000 records), so buffering
-    them costs nothing; the returned response is fresh and unread (content-encoding intact).
-    """
-
-    def __init__(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    @staticmethod
-    def _rebuild(response: httpx.Response, raw: bytes) -> httpx.Response:
-        return httpx.Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            stream=httpx.ByteStream(raw),
-            extensions=response.extensions,
-        )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(self._inner, httpx.BaseTransport)
-        response = self._inner.handle_request(request)
-        if response.is_stream_consumed:  # an in-memory response (e.g. httpx.MockTransport)
-            return response
-        try:
-            raw = b"".join(response.iter_raw())
-        finally:
-            response.close()
-        return self._rebuild(response, raw)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(self._inner, httpx.AsyncBaseTransport)
-        response = await self._inner.handle_async_request(request)
-        if response.is_stream_consumed:
-            return response
-        try:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
-            await response.aclose()
-        return self._rebuild(response, raw)
-
-    def close(self) -> None:
-        if isinstance(self._inner, httpx.BaseTransport):
-            self._inner.close()
-
-    async def aclose(self) -> None:
-        if isinstance(self._inner, httpx.AsyncBaseTransport):
-            await self._inner.aclose()
-
-
-@attrs.frozen
-class ListOperation(Generic[T]):
-    """A limit/offset list operation of the generated client, bound to its page and item models.
-
-    ``module``: e.g. ``ionworks_client.api.cell_measurements.list_cell_measurements_by_project``;
-    its ``_get_kwargs`` builds the request (path encoding, parameter serialisation), so the
-    request is exactly what the generated ``sync_detailed`` sends. ``page_model``: the envelope
-    model (``{items, count, total}``) or None when the operation returns a bare list.
-    """
-
-    operation_id: str
-    module: types.ModuleType
-    item_model: type[T]
-    page_model: type | None = None
-
-    def request_kwargs(
-        self, path_params: Mapping[str, Any], params: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        arguments = coerce_to_operation(self.module.sync_detailed, params)
-        return dict(self.module._get_kwargs(**path_params, **arguments))
-
-    def parse_page(self, response: httpx.Response, offset: int) -> Page[T]:
-        """Parse a 2xx response: an envelope (via ``page_model``) or a bare list of items.
-
-        Raises UnexpectedResponseError when the body is not JSON or does not fit the models.
-        """
-        request = response.request
-        try:
-            body = response.json()
-        except ValueError:
-            raise UnexpectedResponseError(
-                status=response.status_code,
-                method=request.method,
-                path=request.url.path,
-                detail=(
-                    "expected JSON, got "
-                    f"{response.headers.get('content-type', 'no content type')} "
-                    f"({len(response.content)} bytes)"
-                ),
-            ) from None
-        try:
-            if isinstance(body, list):
-                return Page([self.item_model.from_dict(x) for x in body], None, offset)  # type: ignore[attr-defined]
-            if self.page_model is not None and isinstance(body, Mapping):
-                page = self.page_model.from_dict(body)  # type: ignore[attr-defined]
-                return Page(list(page.items), _valid_total(page.total), offset)
-            if isinstance(body, Mapping) and isinstance(body.get("items"), list):
-                items = [self.item_model.from_dict(x) for x in body["items"]]  # type: ignore[attr-defined]
-                return Page(items, _valid_total(body.get("total")), offset)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise UnexpectedResponseError(
-                status=response.status_code,
-                method=request.method,
-                path=request.url.path,
-                detail=f"response does not match {self.operation_id}'s schema: "
-                f"{type(exc).__name__}: {exc}",
-            ) from exc
-        raise UnexpectedResponseError(
-            status=response.status_code,
-            method=request.method,
-            path=request.url.path,
-            detail=f"expected a page or a list, got {type(body).__name__}",
-        )
-
-
-MEASUREMENTS_BY_PROJECT: ListOperation[CellMeasurementWithDetails] = ListOperation(
-    SEED_OPERATION,
-    list_cell_measurements_by_project,
-    CellMeasurementWithDetails,
-    CellMeasurementWithDetailsPage,
-)
-PROJECTS: ListOperation[Project] = ListOperation("list_projects", list_projects, Project, None)
-
-
-@attrs.frozen
-class ExportResult:
-    """What an export did: ``records`` written to every sink, ``duplicates`` skipped, ``pages``
-    and ``requests``, the server's ``total``, and each sink's one-line description."""
-
-    project_id: str
-    records: int
-    duplicates: int
-    pages: int
-    requests: int
-    total: int | None
-    sinks: tuple[str, ...]
-
-    @property
-    def total_mismatch(self) -> bool:
-        return self.total is not None and self.total != self.records + self.duplicates
 
 
 class Toolkit:
@@ -303,48 +148,10 @@ class Toolkit:
             self._auth_flow = (auth,)
         return self._auth_flow[0]
 
-    def _retrying(self, transport: Any) -> Any:
-        """``transport`` wrapped in httpx-retries' RetryTransport (body read inside it).
-
-        httpx-retries is optional for a vendored copy: without it only ``max_retries=0`` works,
-        and anything else raises ConfigurationError saying what to install.
-        """
-        buffered = _BufferedTransport(transport)
-        try:
-            from httpx_retries import RetryTransport
-        except ImportError:
-            if self.settings.max_retries == 0:
-                return buffered
-            raise ConfigurationError(
-                "retries need the httpx-retries package: pip install httpx-retries "
-                "(or pass max_retries=0)"
-            ) from None
-        return RetryTransport(transport=buffered, retry=self._retry())
-
-    def _retry(self) -> Any:
-        from httpx_retries import Retry
-
-        return Retry(
-            total=self.settings.max_retries,
-            allowed_methods=IDEMPOTENT_METHODS,
-            status_forcelist=RETRY_STATUSES,
-            retry_on_exceptions=(
-                httpx.ConnectError,
-                httpx.ConnectTimeout,
-                httpx.ReadTimeout,
-                httpx.RemoteProtocolError,
-                httpx.ReadError,
-            ),
-            backoff_factor=0.5,
-            backoff_jitter=1.0,
-            respect_retry_after_header=True,
-            max_backoff_wait=60.0,
-        )
-
     def _on_request(self, request: httpx.Request) -> None:
         strip_foreign_credentials(request, self._api_origin)
         if any(header in request.headers for header in CREDENTIAL_HEADERS) or any(
-            _SECRET_QUERY.search(name) for name in request.url.params
+            SECRET_QUERY.search(name) for name in request.url.params
         ):
             # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
             check_transport_security(request.url)
@@ -371,31 +178,31 @@ class Toolkit:
         """The generated ``ionworks_client.Client``, wired with auth, retries and hooks (lazy)."""
         if self._client is None:
             auth = self._auth()
-            timeout = httpx.Timeout(self.settings.timeout)
-            client = Client(base_url=self.settings.api_url, timeout=timeout)
-            sync_inner = self._transport or httpx.HTTPTransport()
+            client = Client(
+                base_url=self.settings.api_url, timeout=httpx.Timeout(self.settings.timeout)
+            )
             client.set_httpx_client(
                 httpx.Client(
-                    base_url=self.settings.api_url,
-                    timeout=timeout,
-                    auth=auth,
-                    follow_redirects=False,
-                    transport=self._retrying(sync_inner),
-                    event_hooks={"request": [self._on_request], "response": [self._on_response]},
+                    **client_kwargs(
+                        self.settings,
+                        auth=auth,
+                        transport=self._transport,
+                        asynchronous=False,
+                        on_request=[self._on_request],
+                        on_response=[self._on_response],
+                    )
                 )
             )
-            async_inner = self._async_transport or httpx.AsyncHTTPTransport()
             client.set_async_httpx_client(
                 httpx.AsyncClient(
-                    base_url=self.settings.api_url,
-                    timeout=timeout,
-                    auth=auth,
-                    follow_redirects=False,
-                    transport=self._retrying(async_inner),
-                    event_hooks={
-                        "request": [self._aon_request],
-                        "response": [self._aon_response],
-                    },
+                    **client_kwargs(
+                        self.settings,
+                        auth=auth,
+                        transport=self._async_transport,
+                        asynchronous=True,
+                        on_request=[self._aon_request],
+                        on_response=[self._aon_response],
+                    )
                 )
             )
             self._client = client
@@ -440,15 +247,15 @@ class Toolkit:
         try:
             response = self.client.get_httpx_client().request(**kwargs)
         except httpx.TransportError as exc:
-            raise TransportError(kwargs["method"].upper(), _path_of(kwargs), _reason(exc)) from exc
-        return _raise_for_status(response)
+            raise transport_error(kwargs, exc) from exc
+        return raise_for_status(response)
 
     async def _asend(self, kwargs: Mapping[str, Any]) -> httpx.Response:
         try:
             response = await self.client.get_async_httpx_client().request(**kwargs)
         except httpx.TransportError as exc:
-            raise TransportError(kwargs["method"].upper(), _path_of(kwargs), _reason(exc)) from exc
-        return _raise_for_status(response)
+            raise transport_error(kwargs, exc) from exc
+        return raise_for_status(response)
 
     def _page_fetcher(
         self, operation: ListOperation[T], path_params: Mapping[str, Any], params: Mapping[str, Any]
@@ -488,41 +295,10 @@ class Toolkit:
         or the name is ambiguous, NotFoundError for an unknown name, each listing the closest
         project names.
         """
-        if project is None:
-            project = self.settings.project_id
-            if not project:
-                raise ConfigurationError(
-                    "no project: give PROJECT (an id or a name) or set IONWORKS_PROJECT_ID"
-                )
-        project = project.strip()
-        if not project:
-            raise ConfigurationError("PROJECT is empty: give a project id or name")
-        if _UUID.match(project):
+        project = project_argument(project, self.settings.project_id)
+        if is_project_id(project):
             return project
-        projects = self.list_projects()
-        by_id = [p for p in projects if p.id == project]
-        if by_id:
-            return by_id[0].id
-        exact = [p for p in projects if p.name.casefold() == project.casefold()]
-        if len(exact) == 1:
-            return exact[0].id
-        names = [p.name for p in projects]
-        if len(exact) > 1:
-            raise ConfigurationError(
-                f"project name {project!r} is ambiguous: {len(exact)} projects have it; "
-                "use the project id: " + ", ".join(p.id for p in exact)
-            )
-        close = [n for n in names if project.casefold() in n.casefold()]
-        close += [
-            n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close
-        ]
-        hint = ("; closest: " + "; ".join(repr(n) for n in close[:5])) if close else ""
-        raise NotFoundError(
-            status=404,
-            method="GET",
-            path="/projects",
-            detail=f"no project named {project!r}{hint}",
-        )
+        return match_project(project, self.list_projects())
 
     # ------------------------------------------------------------------ measurements
 
@@ -642,7 +418,7 @@ class Toolkit:
                 yield item
 
     async def _aresolve_project(self, project: str | None) -> str:
-        if project is not None and _UUID.match(project.strip()):
+        if project is not None and is_project_id(project.strip()):
             return project.strip()
         import asyncio
 
@@ -656,34 +432,7 @@ class Toolkit:
         Raises ConfigurationError naming the target and the known schemes; nothing is opened
         when any target is bad.
         """
-        parsed: list[tuple[str, SinkTarget | None, Sink | None]] = []
-        for target in targets:
-            if not isinstance(target, str):
-                parsed.append((type(target).__name__, None, target))
-                continue
-            try:
-                target_spec = parse_sink_target(target, self.sink_factories.keys())
-            except ValueError as exc:
-                raise ConfigurationError(str(exc)) from exc
-            parsed.append((target, target_spec, None))
-        sinks: list[tuple[str, Sink]] = []
-        for text, spec, ready in parsed:
-            if ready is not None:
-                sinks.append((text, ready))
-                continue
-            assert spec is not None
-            factory, _owner = self.sink_factories[spec.scheme]
-            try:
-                sinks.append((text, factory(spec.target, dict(spec.options))))
-            except Exception as exc:
-                for _, opened in sinks:  # nothing stays open when any target is bad
-                    opened.abort()
-                if isinstance(exc, ValueError | ImportError):
-                    # A bad target or option, or a missing optional dependency (pyarrow for
-                    # parquet:): a setup problem, reported before any request.
-                    raise ConfigurationError(str(exc)) from exc
-                raise SinkError(text, exc) from exc
-        return sinks
+        return open_sinks(targets, self.sink_factories)
 
     def export(
         self,
@@ -711,14 +460,14 @@ class Toolkit:
             project_id = self.resolve_project(project)
             fetch = self._page_fetcher(MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params)
             for page in walk_pages(fetch, page_size=size, max_records=max_records, stats=stats):
-                _write_page(opened, page)
+                write_page(opened, page)
                 if progress is not None:
                     progress(stats)
-            _commit(opened)
+            commit_sinks(opened)
         except BaseException:
-            _abort(opened)
+            abort_sinks(opened)
             raise
-        return _result(project_id, stats, opened)
+        return export_result(project_id, stats, opened)
 
     async def aexport(
         self,
@@ -746,78 +495,11 @@ class Toolkit:
             async for page in awalk_pages(
                 fetch, page_size=size, max_records=max_records, prefetch=prefetch, stats=stats
             ):
-                _write_page(opened, page)
+                write_page(opened, page)
                 if progress is not None:
                     progress(stats)
-            _commit(opened)
+            commit_sinks(opened)
         except BaseException:
-            _abort(opened)
+            abort_sinks(opened)
             raise
-        return _result(project_id, stats, opened)
-
-
-def _write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
-    records = [item.to_dict() for item in page]
-    for text, sink in sinks:
-        try:
-            sink.write(records)
-        except Exception as exc:
-            raise SinkError(text, exc) from exc
-
-
-def _commit(sinks: Sequence[tuple[str, Sink]]) -> None:
-    for text, sink in sinks:
-        try:
-            sink.commit()
-        except Exception as exc:
-            raise SinkError(text, exc) from exc
-
-
-def _abort(sinks: Sequence[tuple[str, Sink]]) -> None:
-    for _, sink in sinks:
-        try:
-            sink.abort()
-        except Exception:  # keep aborting the others; the original error is what matters
-            logger.exception("sink abort failed")
-
-
-def _result(project_id: str, stats: WalkStats, sinks: Sequence[tuple[str, Sink]]) -> ExportResult:
-    return ExportResult(
-        project_id=project_id,
-        records=stats.records,
-        duplicates=stats.duplicates,
-        pages=stats.pages,
-        requests=stats.requests,
-        total=stats.total,
-        sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
-    )
-
-
-def _valid_total(total: object) -> int | None:
-    """A page's ``total`` when it is a usable count; anything else (missing, negative, 2.5,
-    "lots") is treated as unknown rather than trusted or crashed on."""
-    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-        return None
-    return total
-
-
-def _path_of(kwargs: Mapping[str, Any]) -> str:
-    return str(kwargs.get("url", "")).split("?", 1)[0]
-
-
-def _reason(exc: httpx.TransportError) -> str:
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
-
-
-def _raise_for_status(response: httpx.Response) -> httpx.Response:
-    if response.status_code >= 400:
-        response.read()
-        raise error_from_response(
-            status=response.status_code,
-            method=response.request.method,
-            path=response.request.url.path,
-            content=response.content,
-            headers=response.headers,
-        )
-    return response
+        return export_result(project_id, stats, opened)

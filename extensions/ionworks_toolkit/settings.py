@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from .constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PAGE_SIZE
 from .errors import ConfigurationError
 
 __all__ = ["CONFIG_FILE_NAME", "DEFAULT_API_URL", "Secret", "Settings", "load_settings"]
@@ -92,9 +93,9 @@ class Settings:
     organization_id: str | None = None
     project_id: str | None = None
     credential_source: str | None = None
-    timeout: float = 30.0
-    max_retries: int = 5
-    page_size: int = 1000
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    page_size: int = MAX_PAGE_SIZE
     disabled_plugins: tuple[str, ...] = ()
     config_path: Path | None = None
     presets: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
@@ -255,10 +256,12 @@ def load_settings(
         )
 
     size = _non_negative_int(
-        pick(page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", 1000), "page_size"
+        pick(page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", MAX_PAGE_SIZE), "page_size"
     )
-    if not 1 <= size <= 1000:
-        raise ConfigurationError(f"page_size {size} is outside 1..1000 (the API's maximum limit)")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ConfigurationError(
+            f"page_size {size} is outside 1..{MAX_PAGE_SIZE} (the API's maximum limit)"
+        )
 
     disabled = [p.strip() for p in env.get(DISABLE_PLUGINS_ENV, "").split(",") if p.strip()]
     disabled += [p for p in disable_plugins if p not in disabled]
@@ -274,9 +277,12 @@ def load_settings(
         organization_id=pick(organization_id, "IONWORKS_ORGANIZATION_ID", "organization_id", None),
         project_id=pick(project_id, "IONWORKS_PROJECT_ID", "project_id", None),
         credential_source=source,
-        timeout=_positive_seconds(pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", 30.0)),
+        timeout=_positive_seconds(
+            pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", DEFAULT_TIMEOUT)
+        ),
         max_retries=_non_negative_int(
-            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", 5), "max_retries"
+            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", DEFAULT_MAX_RETRIES),
+            "max_retries",
         ),
         page_size=size,
         disabled_plugins=tuple(disabled),

@@ -376,13 +376,13 @@ def test_only_absolute_imports_of_our_packages_change(vendor: ModuleType, fresh_
             diff = [(a, b) for a, b in pairs if a != b]
             if diff:
                 changed[relative] = diff
-    assert {"ionworks_toolkit/presets.py", "ionworks_toolkit/session.py"} <= expected
+    assert {"ionworks_toolkit/parameters.py", "ionworks_toolkit/session.py"} <= expected
     assert set(changed) == expected
     for diff in changed.values():
         for before, after in diff:
             assert before.lstrip().startswith(("import ionworks_client", "from ionworks_client"))
             assert after.replace(f"{PREFIX}.", "", 1).removesuffix(" as ionworks_client") == before
-    presets = (prefix_dir / "ionworks_toolkit" / "presets.py").read_text()
+    presets = (prefix_dir / "ionworks_toolkit" / "parameters.py").read_text()
     assert "import acme_lab._vendor.ionworks_client as ionworks_client\n" in presets
     hookspecs = (prefix_dir / "ionworks_toolkit" / "hookspecs.py").read_text()
     assert 'PROJECT_NAME = "ionworks_toolkit"\n' in hookspecs

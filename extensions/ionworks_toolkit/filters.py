@@ -1,0 +1,121 @@
+"""PostgREST-style filter operators and the helpers that build them.
+
+Filters on the API take PostgREST-style operators: ``eq.X``, ``neq.X``, ``ilike.%X%``
+(case-insensitive, ``%`` wildcard), ``like.X%``; a bare value means exact match. The helpers
+below build them (``contains("LFP") == "ilike.%LFP%"``); a raw value is always passed through
+unchanged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+
+__all__ = [
+    "POSTGREST_OPERATORS",
+    "contains",
+    "equals",
+    "escape_like",
+    "ilike",
+    "like",
+    "not_equals",
+    "starts_with",
+    "warn_unknown_operator",
+]
+
+logger = logging.getLogger("ionworks_toolkit.filters")
+
+#: PostgREST's filter operators (the prefix before the dot in ``ilike.%LFP%``).
+POSTGREST_OPERATORS = frozenset(
+    [
+        "eq",
+        "neq",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "like",
+        "ilike",
+        "match",
+        "imatch",
+        "in",
+        "is",
+        "isdistinct",
+        "fts",
+        "plfts",
+        "phfts",
+        "wfts",
+        "cs",
+        "cd",
+        "ov",
+        "sl",
+        "sr",
+        "nxr",
+        "nxl",
+        "adj",
+        "not",
+    ]
+)
+_OPERATOR_PREFIX = re.compile(r"^([a-z]{2,10})\.")
+
+
+def warn_unknown_operator(name: str, value: str, source: str) -> None:
+    """Warn when a value looks like ``op.X`` with an operator PostgREST does not have.
+
+    Such a value is still sent (as an exact match, which is what the API does with it), but
+    ``ilik.%LFP%`` is far more likely a typo than a real value, and it silently matches nothing.
+    """
+    match = _OPERATOR_PREFIX.match(value)
+    if match and match.group(1) not in POSTGREST_OPERATORS:
+        close = difflib.get_close_matches(match.group(1), sorted(POSTGREST_OPERATORS), n=1)
+        hint = f" (did you mean {close[0]}.?)" if close else ""
+        logger.warning(
+            "%s: %s=%r starts with %r, which is not a filter operator%s; it is sent as an "
+            "exact value. Operators: eq., neq., like., ilike. ...",
+            source,
+            name,
+            value,
+            match.group(1) + ".",
+            hint,
+        )
+
+
+def equals(value: object) -> str:
+    """Exact match: ``equals("EL150800460514") == "eq.EL150800460514"``."""
+    return f"eq.{value}"
+
+
+def not_equals(value: object) -> str:
+    """Anything but: ``not_equals("Arbin") == "neq.Arbin"``."""
+    return f"neq.{value}"
+
+
+def escape_like(text: str) -> str:
+    """Escape ``%``, ``_`` and ``\\`` so they match themselves in a like/ilike pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(text: str) -> str:
+    """Case-insensitive substring: ``contains("LFP") == "ilike.%LFP%"``.
+
+    ``%`` and ``_`` in ``text`` are escaped (``contains("CH_1") == "ilike.%CH\\_1%"``), so
+    they match themselves, not any character.
+    """
+    return f"ilike.%{escape_like(text)}%"
+
+
+def starts_with(text: str) -> str:
+    """Case-insensitive prefix: ``starts_with("2017-05") == "ilike.2017-05%"`` (escaped as in
+    ``contains``)."""
+    return f"ilike.{escape_like(text)}%"
+
+
+def ilike(pattern: str) -> str:
+    """Case-insensitive pattern with ``%``/``_`` wildcards: ``ilike("%18650%")``."""
+    return f"ilike.{pattern}"
+
+
+def like(pattern: str) -> str:
+    """Case-sensitive pattern with ``%``/``_`` wildcards: ``like("NCR%")``."""
+    return f"like.{pattern}"

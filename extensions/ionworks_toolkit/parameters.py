@@ -1,0 +1,293 @@
+"""Query parameters of the API's operations, read from the overlaid spec, and their validation.
+
+Every parameter is checked against the operation's real parameters, read from the overlaid
+spec shipped with the generated client (``ionworks_client/openapi.json``): name, enum values,
+integer range. A wrong one raises ParameterError naming its source (preset or option), the
+parameter and the closest valid choices, before any request is sent.
+
+Datetime parameters (``start_time``, ``created_at``, ``updated_at`` and their ``_gt``/``_lt``
+forms: the published spec types them as plain strings, the docs say ISO 8601 datetimes) accept
+an ISO 8601 datetime or a relative time ``-30d``, ``-12h``, ``-90m``, ``-45s``, ``-2w``, resolved
+in UTC when the request is prepared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import json
+import re
+import typing
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import attrs
+import ionworks_client
+
+from .errors import ConfigurationError, ParameterError
+from .filters import warn_unknown_operator
+
+__all__ = [
+    "DATETIME_PARAMETERS",
+    "PAGING_PARAMETERS",
+    "SEED_OPERATION",
+    "ParameterError",
+    "ParameterSpec",
+    "normalise_value",
+    "operation_parameters",
+    "parse_relative_datetime",
+    "validate_parameters",
+]
+
+SEED_OPERATION = "list_cell_measurements_by_project"
+DATETIME_PARAMETERS = frozenset(
+    f"{field}{suffix}"
+    for field in ("start_time", "created_at", "updated_at")
+    for suffix in ("", "_gt", "_lt")
+)
+# Paging parameters are the paginator's business, not a preset's.
+PAGING_PARAMETERS = frozenset({"limit", "offset"})
+_RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+@attrs.frozen
+class ParameterSpec:
+    """One query parameter of an operation, as the overlaid spec declares it.
+
+    ``kind``: ``string``, ``integer``, ``number``, ``boolean``, ``datetime`` (see module
+    docstring) or ``array``. ``enum``: allowed values or None. ``minimum``/``maximum``: integer
+    range or None. ``default``: the documented default or None.
+    """
+
+    name: str
+    kind: str
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    required: bool = False
+
+
+def _load_effective_spec() -> dict[str, Any]:
+    text = resources.files(ionworks_client).joinpath("openapi.json").read_text(encoding="utf-8")
+    return typing.cast(dict[str, Any], json.loads(text))
+
+
+@cache
+def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
+    spec = _load_effective_spec()
+    schemas = spec.get("components", {}).get("schemas", {})
+    table: dict[str, dict[str, ParameterSpec]] = {}
+
+    def resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        if "$ref" in schema:
+            return typing.cast(Mapping[str, Any], schemas[schema["$ref"].rsplit("/", 1)[-1]])
+        if "allOf" in schema and len(schema["allOf"]) == 1:
+            return resolve(schema["allOf"][0])
+        members = [m for m in schema.get("anyOf", []) if m.get("type") != "null"]
+        if len(members) == 1:
+            return resolve(members[0])
+        return schema
+
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, Mapping) or "operationId" not in operation:
+                continue
+            params: dict[str, ParameterSpec] = {}
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                raw = parameter.get("schema", {})
+                schema = resolve(raw)
+                name = parameter["name"]
+                kind = "datetime" if name in DATETIME_PARAMETERS else schema.get("type", "string")
+                enum_values = schema.get("enum")
+                params[name] = ParameterSpec(
+                    name=name,
+                    kind=kind,
+                    enum=tuple(str(v) for v in enum_values) if enum_values else None,
+                    minimum=schema.get("minimum"),
+                    maximum=schema.get("maximum"),
+                    default=raw.get("default"),
+                    required=bool(parameter.get("required")),
+                )
+            table[operation["operationId"]] = params
+    return table
+
+
+def operation_parameters(operation: str = SEED_OPERATION) -> dict[str, ParameterSpec]:
+    """The query parameters of ``operation`` (an overlaid operationId) by name.
+
+    Raises ConfigurationError for an unknown operation, naming the closest ones.
+    """
+    table = _parameter_table()
+    if operation not in table:
+        close = difflib.get_close_matches(operation, list(table), n=3)
+        raise ConfigurationError(
+            f"unknown operation {operation!r}"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
+        )
+    return table[operation]
+
+
+def parse_relative_datetime(value: str, now: dt.datetime | None = None) -> str | None:
+    """``-30d`` -> ISO 8601 UTC instant 30 days before ``now``; None when not relative.
+
+    Raises ValueError when the instant falls outside the calendar (``-99999999d``).
+    """
+    match = _RELATIVE.match(value.strip())
+    if not match:
+        return None
+    amount, unit = float(match.group(1)), match.group(2)
+    base = now or dt.datetime.now(dt.UTC)
+    try:
+        instant = base - dt.timedelta(**{_UNITS[unit]: amount})
+    except OverflowError:
+        raise ValueError(f"{value.strip()} reaches outside the calendar") from None
+    return instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _closest(value: str, choices: Iterable[str]) -> list[str]:
+    choices = list(choices)
+    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
+    return close or choices
+
+
+def normalise_value(
+    spec: ParameterSpec, value: Any, *, source: str, now: dt.datetime | None = None
+) -> Any:
+    """Check one value against its ParameterSpec and return what goes on the wire.
+
+    Enum members become their value; ``-30d`` becomes an ISO instant; integers are range-checked.
+    Raises ParameterError naming ``source``, the parameter and the allowed values.
+    """
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ParameterError(
+                f"{source}: {spec.name}={value.isoformat()!r} has no time zone; "
+                "give an aware datetime (UTC is assumed nowhere)",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            )
+        return value.isoformat()
+    if spec.enum is not None:
+        text = str(value)
+        if text not in spec.enum:
+            raise ParameterError(
+                f"{source}: {spec.name}={text!r} is not allowed; choose one of: "
+                + ", ".join(spec.enum),
+                source=source,
+                parameter=spec.name,
+                choices=spec.enum,
+            )
+        return text
+    if spec.kind == "integer":
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise ParameterError(
+                f"{source}: {spec.name}={value!r} is not an integer",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            ) from None
+        low = spec.minimum if spec.minimum is not None else None
+        high = spec.maximum if spec.maximum is not None else None
+        if (low is not None and number < low) or (high is not None and number > high):
+            lower = int(low) if low is not None else "-inf"
+            upper = int(high) if high is not None else "inf"
+            bounds = f"{lower}..{upper}"
+            raise ParameterError(
+                f"{source}: {spec.name}={number} is outside {bounds}",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            )
+        return number
+    if spec.kind == "boolean":
+        text = str(value).lower()
+        if text not in ("true", "false"):
+            raise ParameterError(
+                f"{source}: {spec.name}={value!r} must be true or false",
+                source=source,
+                parameter=spec.name,
+                choices=("true", "false"),
+            )
+        return text == "true"
+    if spec.kind == "datetime":
+        text = str(value).strip()
+        try:
+            relative = parse_relative_datetime(text, now)
+        except ValueError as exc:
+            raise ParameterError(
+                f"{source}: {spec.name}={text!r}: {exc}",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            ) from None
+        if relative is not None:
+            return relative
+        parsed = _parse_iso(text)
+        if parsed is None:
+            raise ParameterError(
+                f"{source}: {spec.name}={text!r} is not a datetime; give ISO 8601 "
+                "(2019-01-24T00:00:00Z) or a relative time (-30d, -12h, -90m)",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            )
+        return text
+    if isinstance(value, str):
+        warn_unknown_operator(spec.name, value, source)
+    return value
+
+
+def validate_parameters(
+    params: Mapping[str, Any],
+    *,
+    operation: str = SEED_OPERATION,
+    source: str = "filter",
+    allow_paging: bool = False,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Validate and normalise ``params`` for ``operation``; returns wire-ready values.
+
+    Raises ParameterError for an unknown name (with the closest names) or a bad value.
+    """
+    known = operation_parameters(operation)
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        spec = known.get(name)
+        if spec is None or (name in PAGING_PARAMETERS and not allow_paging):
+            candidates = [n for n in known if allow_paging or n not in PAGING_PARAMETERS]
+            close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            reason = (
+                "is set by the paginator (use --limit/--all or max_records)"
+                if name in PAGING_PARAMETERS
+                else f"is not a parameter of {operation}"
+            )
+            raise ParameterError(
+                f"{source}: {name!r} {reason}{hint}",
+                source=source,
+                parameter=name,
+                choices=close or candidates,
+            )
+        if value is None:
+            continue
+        out[name] = normalise_value(spec, value, source=source, now=now)
+    return out

@@ -1,0 +1,75 @@
+"""Parsing 2xx list responses into ``Page`` objects (I/O-free: works on a read response).
+
+A list operation answers ``{items, count, total}`` (the overlaid spec's page schemas) or a bare
+JSON list of items. Anything else is an UnexpectedResponseError (exit 5 in the CLI), raised
+before any record reaches a sink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from .errors import UnexpectedResponseError
+from .pagination import Page
+
+__all__ = ["parse_page", "valid_total"]
+
+T = TypeVar("T")
+
+
+def valid_total(total: object) -> int | None:
+    """A page's ``total`` when it is a usable count; anything else (missing, negative, 2.5,
+    "lots") is treated as unknown rather than trusted or crashed on."""
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        return None
+    return total
+
+
+def _unexpected(response: httpx.Response, detail: str) -> UnexpectedResponseError:
+    request = response.request
+    return UnexpectedResponseError(
+        status=response.status_code, method=request.method, path=request.url.path, detail=detail
+    )
+
+
+def parse_page(
+    response: httpx.Response,
+    offset: int,
+    *,
+    item_model: type[T],
+    page_model: type | None,
+    operation_id: str,
+) -> Page[T]:
+    """Parse a 2xx response: an envelope (via ``page_model``) or a bare list of items.
+
+    ``item_model``/``page_model``: generated models (``from_dict``). Raises
+    UnexpectedResponseError when the body is not JSON or does not fit the models.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        raise _unexpected(
+            response,
+            "expected JSON, got "
+            f"{response.headers.get('content-type', 'no content type')} "
+            f"({len(response.content)} bytes)",
+        ) from None
+    model: Any = item_model
+    try:
+        if isinstance(body, list):
+            return Page([model.from_dict(x) for x in body], None, offset)
+        if page_model is not None and isinstance(body, Mapping):
+            page = page_model.from_dict(body)  # type: ignore[attr-defined]
+            return Page(list(page.items), valid_total(page.total), offset)
+        if isinstance(body, Mapping) and isinstance(body.get("items"), list):
+            items = [model.from_dict(x) for x in body["items"]]
+            return Page(items, valid_total(body.get("total")), offset)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _unexpected(
+            response,
+            f"response does not match {operation_id}'s schema: {type(exc).__name__}: {exc}",
+        ) from exc
+    raise _unexpected(response, f"expected a page or a list, got {type(body).__name__}")

@@ -1,0 +1,73 @@
+"""Project resolution: a project id from an id or a name (I/O-free; the caller lists projects).
+
+Projects come from ``GET /projects`` (``Project.id``, ``Project.name``). A UUID is used as given
+without any request; a name matches exactly, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from ionworks_client.models import Project
+
+from .errors import ConfigurationError, NotFoundError
+
+__all__ = ["is_project_id", "match_project", "project_argument"]
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_project_id(text: str) -> bool:
+    """Whether ``text`` is a project id (a UUID), which needs no lookup."""
+    return bool(_UUID.match(text))
+
+
+def project_argument(project: str | None, default: str | None) -> str:
+    """The stripped project argument, ``default`` (``IONWORKS_PROJECT_ID``) when None.
+
+    Raises ConfigurationError when there is none or it is blank.
+    """
+    if project is None:
+        project = default
+        if not project:
+            raise ConfigurationError(
+                "no project: give PROJECT (an id or a name) or set IONWORKS_PROJECT_ID"
+            )
+    project = project.strip()
+    if not project:
+        raise ConfigurationError("PROJECT is empty: give a project id or name")
+    return project
+
+
+def match_project(project: str, projects: Sequence[Project]) -> str:
+    """The id of the one project in ``projects`` whose id or name (case-insensitive) is
+    ``project``.
+
+    Raises ConfigurationError when the name is ambiguous (listing the ids), NotFoundError for
+    an unknown name (listing the closest names).
+    """
+    by_id = [p for p in projects if p.id == project]
+    if by_id:
+        return by_id[0].id
+    exact = [p for p in projects if p.name.casefold() == project.casefold()]
+    if len(exact) == 1:
+        return exact[0].id
+    names = [p.name for p in projects]
+    if len(exact) > 1:
+        raise ConfigurationError(
+            f"project name {project!r} is ambiguous: {len(exact)} projects have it; "
+            "use the project id: " + ", ".join(p.id for p in exact)
+        )
+    close = [n for n in names if project.casefold() in n.casefold()]
+    close += [
+        n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close
+    ]
+    hint = ("; closest: " + "; ".join(repr(n) for n in close[:5])) if close else ""
+    raise NotFoundError(
+        status=404,
+        method="GET",
+        path="/projects",
+        detail=f"no project named {project!r}{hint}",
+    )
