@@ -37,7 +37,7 @@ logger = logging.getLogger("ionworks_toolkit.plugins")
 
 
 class BuiltinSinksPlugin:
-    """Registers the built-in sinks: table, jsonl, csv, sqlite, parquet."""
+    """Registers the built-in sinks: table, jsonl, csv, sqlite, parquet, postgresql, dataset."""
 
     @hookimpl
     def ionworks_register_sinks(self, register: Callable[[str, Any], None]) -> None:

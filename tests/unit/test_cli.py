@@ -45,7 +45,7 @@ BAD_INPUTS = [
     (
         ["--sink", "xml:out.xml"],
         "error: unknown sink scheme 'xml' in 'xml:out.xml'; allowed schemes: csv, jsonl, "
-        "parquet, sqlite, table",
+        "parquet, postgres, postgresql, sqlite, table",
     ),
     (
         ["--preset", "no-such"],
@@ -247,6 +247,8 @@ def test_listings(runner: CliRunner) -> None:
         "csv",
         "jsonl",
         "parquet",
+        "postgres",
+        "postgresql",
         "sqlite",
         "table",
     ]

@@ -525,7 +525,16 @@ def test_a_plugin_host_on_its_own(caplog: pytest.LogCaptureFixture) -> None:
         "property-measurements",
         "recent-uploads",
     ]
-    assert sorted(host.collect_sinks()) == ["csv", "jsonl", "memory", "parquet", "sqlite", "table"]
+    assert sorted(host.collect_sinks()) == [
+        "csv",
+        "jsonl",
+        "memory",
+        "parquet",
+        "postgres",
+        "postgresql",
+        "sqlite",
+        "table",
+    ]
     assert caplog.records == []
 
 

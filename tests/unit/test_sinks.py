@@ -40,8 +40,8 @@ from ionworks_toolkit.sinks import (
 )
 from rich.console import Console
 
-SCHEMES = ("csv", "jsonl", "parquet", "sqlite", "table")
-ALLOWED = "allowed schemes: csv, jsonl, parquet, sqlite, table"
+SCHEMES = ("csv", "jsonl", "parquet", "postgres", "postgresql", "sqlite", "table")
+ALLOWED = "allowed schemes: csv, jsonl, parquet, postgres, postgresql, sqlite, table"
 
 
 def measurement(
@@ -301,6 +301,7 @@ def test_builtin_sinks_satisfy_the_protocol(tmp_path: Path) -> None:
             ("csv", str(tmp_path / "a.csv")),
             ("sqlite", str(tmp_path / "a.db")),
             ("parquet", str(tmp_path / "a.parquet")),
+            ("postgresql", "//lab@127.0.0.1:5432/catalog"),
         ]
     ]
     for sink in sinks:
@@ -313,7 +314,8 @@ def test_builtin_sinks_satisfy_the_protocol(tmp_path: Path) -> None:
 def test_importing_the_package_imports_neither_rich_nor_pyarrow() -> None:
     code = (
         "import sys, ionworks_toolkit.sinks\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'pyarrow')))"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('rich', 'pyarrow', 'psycopg', 'fsspec')))"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     out = subprocess.run(

@@ -7,10 +7,10 @@ factories ``factory(target: str, options: dict[str, str]) -> Sink`` registered p
 targets are written ``SCHEME:TARGET[?key=value&...]`` (see :func:`parse_sink_target`).
 
 Built-in schemes (:data:`BUILTIN_SINKS`, described in :data:`BUILTIN_SINK_DESCRIPTIONS`):
-``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``.
+``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``, ``postgresql`` (alias ``postgres``).
 
-Importing this package imports only the standard library; ``rich`` and ``pyarrow`` are
-imported by the sinks that need them, when they are used.
+Importing this package imports only the standard library; ``rich``, ``pyarrow`` and
+``psycopg`` are imported by the sinks that need them, when they are used.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from ._csv import CsvSink, make_csv_sink
 from ._flatten import flatten_record
 from ._jsonl import JsonlSink, make_jsonl_sink
 from ._parquet import ParquetSink, make_parquet_sink
+from ._postgres import PostgresSink, make_postgres_sink
 from ._sqlite import SqliteSink, make_sqlite_sink
 from ._table import TableSink, make_table_sink
 
@@ -45,6 +46,7 @@ __all__ = [
     "CsvSink",
     "JsonlSink",
     "ParquetSink",
+    "PostgresSink",
     "Sink",
     "SinkDependencyError",
     "SinkFactory",
@@ -67,6 +69,8 @@ BUILTIN_SINKS: Mapping[str, SinkFactory] = MappingProxyType(
         "csv": make_csv_sink,
         "sqlite": make_sqlite_sink,
         "parquet": make_parquet_sink,
+        "postgresql": make_postgres_sink,
+        "postgres": make_postgres_sink,
     }
 )
 
@@ -80,6 +84,10 @@ BUILTIN_SINK_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
         "(options: table=measurements)",
         "parquet": "Parquet file, one schema across pages, atomic; needs the 'parquet' extra "
         "(options: compression=snappy)",
+        "postgresql": "PostgreSQL table (postgresql://user@host:port/db), upsert by id in one "
+        "transaction, password from PGPASSWORD/~/.pgpass; needs the 'postgres' extra "
+        "(options: table=measurements, schema=public, sslmode, service, connect_timeout)",
+        "postgres": "same as postgresql",
     }
 )
 

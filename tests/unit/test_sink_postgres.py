@@ -1,0 +1,347 @@
+"""The ``postgresql:`` sink against a real PostgreSQL server started for this module
+(``postgres_server.py``: initdb + pg_ctl on 127.0.0.1, SCRAM password auth).
+
+The password reaches the sink only through libpq's own channels (PGPASSWORD, a passfile);
+every test that passes one proves it never shows up in a message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from ionworks_toolkit import Toolkit
+from ionworks_toolkit.cli import main
+from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, open_sink
+from ionworks_toolkit.sinks._postgres import column_name, postgres_column_type
+from postgres_server import PostgresServer, postgres_server
+
+SEVERSON = "Severson 2019 fast-charging cycle life"
+NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PostgresServer]:
+    with postgres_server() as running:
+        yield running
+
+
+@pytest.fixture
+def pg(server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A connection (autocommit) to a clean database; PGPASSWORD set for the sinks."""
+    for name in list(os.environ):
+        if name.startswith(("PG", "IONWORKS_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PGPASSWORD", server.password)
+    with server.connect() as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("DROP SCHEMA IF EXISTS lab CASCADE")
+        conn.execute("CREATE SCHEMA public")
+        yield conn
+
+
+def _record(i: int, **extra: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": f"m{i}",
+        "name": f"cell {i}",
+        "created_at": f"2024-01-0{i}T10:00:00+00:00",
+        "step_labels_validated": i % 2 == 0,
+        "test_setup": {"cycler": "Arbin", "channel_number": i},
+        "specification": {"ratings": {"capacity": {"value": 1.1 * i, "unit": "Ah"}}},
+        "tags": ["a", "b"],
+        "properties": {},
+    }
+    record.update(extra)
+    return record
+
+
+def _export(target: str, pages: list[list[dict[str, Any]]]) -> BaseSink:
+    with open_sink(target) as sink:
+        for page in pages:
+            sink.write(page)
+        sink.commit()
+    assert isinstance(sink, BaseSink)
+    return sink
+
+
+def _columns(pg: Any, table: str = "measurements", schema: str = "public") -> dict[str, str]:
+    rows = pg.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return dict(rows)
+
+
+# -- acceptance (sandbox) --------------------------------------------------------------
+
+
+def test_cli_twice_into_postgres_128_rows_timestamptz(
+    pg: Any, server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    arguments = ["--sandbox", "measurements", "list", SEVERSON, "--all", "--sink", server.url]
+    for _ in range(2):
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [
+            f"wrote 128 records to {server.url} (table public.measurements)"
+        ]
+    assert pg.execute("select count(*) from measurements").fetchone() == (128,)
+    columns = _columns(pg)
+    assert columns["created_at"] == "timestamp with time zone"
+    assert columns["id"] == "text"
+    assert columns["record_json"] == "jsonb"
+    assert columns["step_labels_validated"] == "boolean"
+    assert columns["test_setup.channel_number"] == "bigint"
+    assert columns["specification.ratings.capacity.value"] == "double precision"
+    assert columns["tags"] == "jsonb"
+    assert columns["name"] == "text"
+    # One row per measurement id; the record is the whole API record.
+    row = pg.execute(
+        "select count(distinct id), min(record_json->'specification'->>'name') from measurements"
+    ).fetchone()
+    assert row == (128, "A123 APR18650M1A (Severson 2019 cells)")
+    utc = pg.execute(
+        "select count(*) from measurements where created_at = '2024-01-01T00:00:00Z'"
+    ).fetchone()
+    assert utc is not None and utc[0] > 0
+
+
+# -- the transaction -------------------------------------------------------------------
+
+
+def test_rerun_upserts_last_record_wins_and_new_field_adds_a_column(
+    pg: Any, server: PostgresServer
+) -> None:
+    target = f"{server.url}?table=cells"
+    first = _export(target, [[_record(1), _record(2)], [_record(3)]])
+    assert first.describe() == f"wrote 3 records to {server.url} (table public.cells)"
+    assert "energy_wh" not in _columns(pg, "cells")
+    # A newer spec adds a field; the same id twice in one run: the later one wins.
+    _export(
+        target,
+        [[_record(2, name="renamed"), _record(4, energy_wh=3.5)], [_record(2, name="last")]],
+    )
+    assert pg.execute("select id, name, energy_wh from cells order by id").fetchall() == [
+        ("m1", "cell 1", None),
+        ("m2", "last", None),
+        ("m3", "cell 3", None),
+        ("m4", "cell 4", 3.5),
+    ]
+    assert _columns(pg, "cells")["energy_wh"] == "double precision"
+    assert pg.execute("select record_json->>'name' from cells where id = 'm2'").fetchone() == (
+        "last",
+    )
+
+
+def _failing_run(target: str, failure: str) -> None:
+    sink = open_sink(target)
+    with pytest.raises((SinkRecordError, KeyboardInterrupt)), sink:
+        sink.write([_record(1, name="changed", brand_new=True), _record(5)])
+        if failure == "bad record":
+            sink.write([{"name": "no id"}])
+        elif failure == "interrupt":
+            raise KeyboardInterrupt
+    assert sink.state == "aborted"
+
+
+@pytest.mark.parametrize("failure", ["bad record", "interrupt"])
+def test_failed_or_interrupted_run_leaves_the_table_as_it_was(
+    pg: Any, server: PostgresServer, failure: str
+) -> None:
+    _export(server.url, [[_record(1), _record(2)]])
+    before_rows = pg.execute("select * from measurements order by id").fetchall()
+    before_columns = _columns(pg)
+    _failing_run(server.url, failure)
+    assert pg.execute("select * from measurements order by id").fetchall() == before_rows
+    assert _columns(pg) == before_columns
+    assert "brand_new" not in before_columns
+
+
+def test_failed_first_run_creates_no_table_and_no_schema(pg: Any, server: PostgresServer) -> None:
+    _failing_run(f"{server.url}?schema=lab", "bad record")
+    assert pg.execute("select to_regnamespace('lab')").fetchone() == (None,)
+
+
+def test_failing_commit_rolls_back_everything(pg: Any, server: PostgresServer) -> None:
+    _export(server.url, [[_record(1)]])
+    pg.execute('ALTER TABLE measurements ALTER COLUMN "test_setup.channel_number" TYPE bigint')
+    before = pg.execute("select * from measurements").fetchall()
+    sink = open_sink(server.url)
+    with pytest.raises(Exception, match="invalid input syntax for type bigint"), sink:
+        sink.write([_record(1, test_setup={"cycler": "x", "channel_number": "A7"}, extra=1)])
+        sink.commit()
+    assert sink.state == "aborted"
+    assert pg.execute("select * from measurements").fetchall() == before
+    assert "extra" not in _columns(pg)
+
+
+def test_empty_run_creates_the_table_in_a_new_schema(pg: Any, server: PostgresServer) -> None:
+    sink = _export(f"{server.url}?schema=lab&table=runs", [])
+    assert sink.describe() == f"wrote 0 records to {server.url} (table lab.runs)"
+    assert _columns(pg, "runs", "lab") == {"id": "text", "record_json": "jsonb"}
+
+
+def test_a_table_of_another_shape_is_refused(pg: Any, server: PostgresServer) -> None:
+    pg.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
+    with pytest.raises(SinkTargetError) as info:
+        _export(f"{server.url}?table=notes", [[_record(1)]])
+    assert str(info.value) == (
+        f"{server.url}: table public.notes exists but was not created by this sink (it needs "
+        'an "id" primary key and a "record_json" column); choose another table with ?table=NAME'
+    )
+    assert pg.execute("select count(*) from notes").fetchone() == (0,)
+
+
+def test_record_without_id_names_the_record(server: PostgresServer, pg: Any) -> None:
+    with pytest.raises(SinkRecordError) as info:
+        _export(server.url, [[_record(1)], [_record(2), {"name": "x"}]])
+    assert str(info.value) == (
+        f"{server.url}: record #3 has no 'id'; the postgresql sink upserts by id (text or integer)"
+    )
+
+
+def test_python_export_and_async_export(pg: Any, server: PostgresServer) -> None:
+    from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+
+    with (
+        run_in_thread(SandboxOptions()) as sandbox,
+        Toolkit(api_url=sandbox.base_url, api_key="sandbox", load_entry_points=False) as tk,
+    ):
+        result = tk.export("NASA PCoE Li-ion battery aging", [f"{server.url}?table=nasa"])
+    assert result.records == 34
+    assert pg.execute("select count(*) from nasa").fetchone() == (34,)
+
+
+# -- credentials -----------------------------------------------------------------------
+
+
+def test_password_from_a_passfile(
+    pg: Any, server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PGPASSWORD")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{server.port}:*:postgres:{server.password}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    _export(server.url, [[_record(1)]])
+    assert pg.execute("select count(*) from measurements").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "postgresql://postgres:{pw}@127.0.0.1:{port}/postgres",
+        "postgres://postgres:{pw}@127.0.0.1:{port}/postgres?table=x",
+        "postgresql://postgres@127.0.0.1:{port}/postgres?password={pw}",
+    ],
+)
+def test_a_password_in_the_target_is_refused_before_any_request(
+    server: PostgresServer, target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = target.format(pw="s3cr3t-pw", port=server.port)
+    result = CliRunner().invoke(
+        main,
+        [*NOWHERE, "measurements", "list", "P", "--sink", text],
+    )
+    assert result.exit_code == 2, result.output
+    assert "s3cr3t-pw" not in result.output
+    assert "a password in the sink target is refused" in result.stderr
+    assert "set PGPASSWORD, use ~/.pgpass (PGPASSFILE) or a service file" in result.stderr
+
+
+def test_wrong_password_fails_with_exit_6_without_the_password(
+    pg: Any, server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PGPASSWORD", "wrong-secret-value")
+    result = CliRunner().invoke(
+        main, ["--sandbox", "measurements", "list", SEVERSON, "--sink", server.url]
+    )
+    assert result.exit_code == 6, result.output
+    assert 'password authentication failed for user "postgres"' in result.stderr
+    assert "wrong-secret-value" not in result.output
+    assert server.password not in result.output
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
+
+
+def test_unreachable_server_is_exit_6_naming_the_target(
+    pg: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = "postgresql://lab@127.0.0.1:9/catalog"
+    result = CliRunner().invoke(
+        main, ["--sandbox", "measurements", "list", SEVERSON, "--sink", target]
+    )
+    assert result.exit_code == 6, result.output
+    assert result.stderr.startswith(
+        f"sink error: sink {target} failed: OperationalError: connection failed: connection "
+        'to server at "127.0.0.1", port 9 failed: Connection refused'
+    )
+
+
+# -- targets and the column rule -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "postgresql:db.example",
+            "postgresql:db.example: expected a connection URI, e.g. "
+            "postgresql://user@127.0.0.1:5432/dbname?table=measurements",
+        ),
+        (
+            "postgresql://u@h/db?table=a-b",
+            "invalid postgresql table name 'a-b': use letters, digits and underscores, starting "
+            "with a letter or underscore, at most 63 (not 'pg_...')",
+        ),
+        (
+            "postgresql://u@h/db?schema=pg_catalog",
+            "invalid postgresql schema name 'pg_catalog': use letters, digits and underscores, "
+            "starting with a letter or underscore, at most 63 (not 'pg_...')",
+        ),
+        (
+            "postgresql://u@h/db?colour=red",
+            "unknown option 'colour' for sink 'postgresql'; allowed options: application_name, "
+            "connect_timeout, options, schema, service, sslcert, sslkey, sslmode, sslrootcert, "
+            "table, target_session_attrs",
+        ),
+        ("postgresql://u@h:99999/db", "postgresql://u@h:99999/db: Port out of range 0-65535"),
+    ],
+)
+def test_bad_targets(target: str, message: str) -> None:
+    with pytest.raises(SinkTargetError) as info:
+        open_sink(target)
+    assert str(info.value) == message
+
+
+def test_column_type_rule() -> None:
+    assert postgres_column_type({"null"}) is None
+    assert postgres_column_type({"bool", "null"}) == "boolean"
+    assert postgres_column_type({"int"}) == "bigint"
+    assert postgres_column_type({"int", "float"}) == "double precision"
+    assert postgres_column_type({"instant", "null"}) == "timestamp with time zone"
+    assert postgres_column_type({"instant", "str"}) == "text"
+    assert postgres_column_type({"json"}) == "jsonb"
+    assert postgres_column_type({"bigint"}) == "text"
+    assert postgres_column_type({"bool", "int"}) == "text"
+
+
+def test_long_field_names_get_a_stable_63_byte_column(pg: Any, server: PostgresServer) -> None:
+    long_a = "specification.properties." + "x" * 60 + ".a"
+    long_b = "specification.properties." + "x" * 60 + ".b"
+    assert column_name("name") == "name"
+    assert len(column_name(long_a).encode()) == 63
+    assert column_name(long_a) != column_name(long_b)
+    record = _record(1, specification={"properties": {"x" * 60: {"a": 1, "b": 2}}})
+    _export(server.url, [[record]])
+    columns = _columns(pg)
+    assert columns[column_name(long_a)] == "bigint"
+    assert columns[column_name(long_b)] == "bigint"
