@@ -44,8 +44,8 @@ BAD_INPUTS = [
     ),
     (
         ["--sink", "xml:out.xml"],
-        "error: unknown sink scheme 'xml' in 'xml:out.xml'; allowed schemes: csv, jsonl, "
-        "parquet, postgres, postgresql, sqlite, table",
+        "error: unknown sink scheme 'xml' in 'xml:out.xml'; allowed schemes: csv, "
+        "dataset, jsonl, parquet, postgres, postgresql, sqlite, table",
     ),
     (
         ["--preset", "no-such"],
@@ -245,6 +245,7 @@ def test_listings(runner: CliRunner) -> None:
     sinks = runner.invoke(main, ["sinks", "list"])
     assert [line.split()[0] for line in sinks.stdout.splitlines()] == [
         "csv",
+        "dataset",
         "jsonl",
         "parquet",
         "postgres",

@@ -527,6 +527,7 @@ def test_a_plugin_host_on_its_own(caplog: pytest.LogCaptureFixture) -> None:
     ]
     assert sorted(host.collect_sinks()) == [
         "csv",
+        "dataset",
         "jsonl",
         "memory",
         "parquet",

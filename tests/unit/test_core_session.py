@@ -720,8 +720,8 @@ def test_export_rejects_bad_targets_before_any_request(make_toolkit, paged_serve
     with pytest.raises(ConfigurationError) as info:
         toolkit.export(PROJECT_ID, ["ftp:somewhere"])
     assert str(info.value) == (
-        "unknown sink scheme 'ftp' in 'ftp:somewhere'; allowed schemes: csv, jsonl, parquet, "
-        "sqlite, table"
+        "unknown sink scheme 'ftp' in 'ftp:somewhere'; allowed schemes: csv, dataset, jsonl, "
+        "parquet, postgres, postgresql, sqlite, table"
     )
     with pytest.raises(ConfigurationError) as info:
         toolkit.export(PROJECT_ID, ["sqlite:x.db?colour=red"])

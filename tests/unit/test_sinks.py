@@ -40,8 +40,8 @@ from ionworks_toolkit.sinks import (
 )
 from rich.console import Console
 
-SCHEMES = ("csv", "jsonl", "parquet", "postgres", "postgresql", "sqlite", "table")
-ALLOWED = "allowed schemes: csv, jsonl, parquet, postgres, postgresql, sqlite, table"
+SCHEMES = ("csv", "dataset", "jsonl", "parquet", "postgres", "postgresql", "sqlite", "table")
+ALLOWED = "allowed schemes: csv, dataset, jsonl, parquet, postgres, postgresql, sqlite, table"
 
 
 def measurement(
@@ -302,6 +302,7 @@ def test_builtin_sinks_satisfy_the_protocol(tmp_path: Path) -> None:
             ("sqlite", str(tmp_path / "a.db")),
             ("parquet", str(tmp_path / "a.parquet")),
             ("postgresql", "//lab@127.0.0.1:5432/catalog"),
+            ("dataset", str(tmp_path / "a")),
         ]
     ]
     for sink in sinks:

@@ -7,7 +7,8 @@ factories ``factory(target: str, options: dict[str, str]) -> Sink`` registered p
 targets are written ``SCHEME:TARGET[?key=value&...]`` (see :func:`parse_sink_target`).
 
 Built-in schemes (:data:`BUILTIN_SINKS`, described in :data:`BUILTIN_SINK_DESCRIPTIONS`):
-``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``, ``postgresql`` (alias ``postgres``).
+``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``, ``postgresql`` (alias ``postgres``),
+``dataset``.
 
 Importing this package imports only the standard library; ``rich``, ``pyarrow`` and
 ``psycopg`` are imported by the sinks that need them, when they are used.
@@ -31,6 +32,7 @@ from ._base import (
     parse_sink_target,
 )
 from ._csv import CsvSink, make_csv_sink
+from ._dataset import DatasetSink, make_dataset_sink
 from ._flatten import flatten_record
 from ._jsonl import JsonlSink, make_jsonl_sink
 from ._parquet import ParquetSink, make_parquet_sink
@@ -44,6 +46,7 @@ __all__ = [
     "DEFAULT_SINK_SUFFIXES",
     "BaseSink",
     "CsvSink",
+    "DatasetSink",
     "JsonlSink",
     "ParquetSink",
     "PostgresSink",
@@ -71,6 +74,7 @@ BUILTIN_SINKS: Mapping[str, SinkFactory] = MappingProxyType(
         "parquet": make_parquet_sink,
         "postgresql": make_postgres_sink,
         "postgres": make_postgres_sink,
+        "dataset": make_dataset_sink,
     }
 )
 
@@ -88,6 +92,9 @@ BUILTIN_SINK_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
         "transaction, password from PGPASSWORD/~/.pgpass; needs the 'postgres' extra "
         "(options: table=measurements, schema=public, sslmode, service, connect_timeout)",
         "postgres": "same as postgresql",
+        "dataset": "Hive-partitioned Parquet dataset in a folder or fsspec URL (s3://, gs://, "
+        "memory://), replaced atomically per run; needs the 'dataset' extra "
+        "(options: partition_by=a,b, format=parquet, compression=snappy)",
     }
 )
 

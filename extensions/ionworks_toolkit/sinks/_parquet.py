@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -134,22 +134,28 @@ class ParquetSink(BaseSink):
             cell=cell,
         )
 
-    def _commit(self) -> None:
-        pq = self._pq
+    def record_batches(self) -> Iterator[Any]:
+        """The spooled rows as ``pyarrow.RecordBatch`` es of :attr:`schema`, ``batch_rows``
+        rows each, streamed from the spool (also used by the ``dataset:`` sink). A run
+        without columns yields one empty batch."""
         schema = self.schema
         converters = [_converter(unify_kinds(k)) for k in self._kinds]
         width = len(converters)
+        batch: list[list[Any]] = []
+        for line in iter_spool(self._spool) if self._spool is not None else ():
+            batch.append(json.loads(line))
+            if len(batch) >= self.batch_rows:
+                yield self._record_batch(batch, schema, converters, width)
+                batch = []
+        if batch or width == 0:
+            yield self._record_batch(batch, schema, converters, width)
+
+    def _commit(self) -> None:
         tmp = self._file.close_handle()
         compression = None if self.compression == "none" else self.compression
-        with pq.ParquetWriter(tmp, schema, compression=compression) as writer:
-            batch: list[list[Any]] = []
-            for line in iter_spool(self._spool) if self._spool is not None else ():
-                batch.append(json.loads(line))
-                if len(batch) >= self.batch_rows:
-                    writer.write_batch(self._record_batch(batch, schema, converters, width))
-                    batch = []
-            if batch or width == 0:
-                writer.write_batch(self._record_batch(batch, schema, converters, width))
+        with self._pq.ParquetWriter(tmp, self.schema, compression=compression) as writer:
+            for batch in self.record_batches():
+                writer.write_batch(batch)
         self._file.publish()
         close_quietly(self._spool)
         self._spool = None

@@ -1,0 +1,336 @@
+"""``dataset:`` sink (extra ``dataset``): a Hive-partitioned Parquet dataset written with
+``pyarrow.dataset``, on the local disk or any fsspec filesystem (``s3://``, ``gs://``,
+``abfs://``, ``memory://`` ...), published atomically per run.
+
+Target: ``dataset:PATH_OR_URL[?partition_by=col1,col2&format=parquet&compression=snappy]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ._base import (
+    BaseSink,
+    SinkDependencyError,
+    SinkTargetError,
+    _fsync_dir,
+    check_options,
+)
+from ._parquet import COMPRESSIONS, ParquetSink
+
+__all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink"]
+
+#: Written into the dataset's root at every publish: what the run wrote, and the marker that
+#: a directory is a dataset this sink may replace (readers skip ``_``-prefixed files).
+MANIFEST = "_ionworks_dataset.json"
+FORMATS = ("parquet",)
+INSTALL_HINT = 'pip install "ionworks-toolkit[dataset]"'
+MAX_PARTITIONS = 4096
+
+
+def _require(module: str) -> ModuleType:
+    try:
+        return __import__(module, fromlist=["_"])
+    except ImportError as exc:
+        raise SinkDependencyError(
+            f"the dataset sink needs {module.split('.')[0]}, which is not installed: {INSTALL_HINT}"
+        ) from exc
+
+
+def _is_url(target: str) -> bool:
+    scheme, sep, _ = target.partition("://")
+    return bool(sep) and scheme.isascii() and scheme.replace("+", "").isalnum()
+
+
+class DatasetSink(BaseSink):
+    """A Hive-partitioned Parquet dataset (``ROOT/measurement_type=time_series/part-....
+    parquet``), replaced as a whole by each run, never left half-written.
+
+    Rows and types are those of the ``parquet:`` sink (the same spool and schema rule; it is
+    used inside): flattened dotted columns, one schema unified over the run.
+    ``partition_by`` columns become directory levels ``name=value`` (values URI-encoded, a
+    null is ``__HIVE_DEFAULT_PARTITION__``) and leave the files, as Hive, Spark, Trino,
+    DuckDB and ``pyarrow.dataset(..., partitioning="hive")`` expect.
+
+    Publishing (``commit()``): every file of the run is first written under a staging
+    prefix beside the dataset, ``PARENT/.NAME.staging-RUN/``, outside the dataset so that no
+    reader ever lists it; the manifest ``_ionworks_dataset.json`` (run id, time, rows, files,
+    partition columns, schema) is written last. Then:
+
+    * local disk: two renames, ``ROOT`` -> ``.NAME.previous-RUN`` and staging -> ``ROOT``,
+      then the previous copy is deleted. Between the renames (microseconds) ``ROOT`` does
+      not exist; a crash exactly there leaves the previous dataset, complete, in
+      ``.NAME.previous-RUN``.
+    * any other filesystem (object stores have no rename): **copy-and-delete**. The staged
+      files are copied into ``ROOT`` under new, run-unique names (the previous files stay),
+      then the manifest is written, then the previous run's files are deleted, then the
+      staging prefix. Until the manifest is written a failure deletes the copies again, so
+      the previous dataset stays as it was; between the last copy and the last delete a
+      reader listing ``ROOT`` sees both runs' files (the manifest names the current ones),
+      and a run killed in that window leaves extra files that the next publish removes.
+
+    A failed or aborted run deletes its staging prefix and never touches ``ROOT``. A
+    directory that exists, is not empty and has no manifest is refused, never replaced.
+
+    :raises SinkTargetError: a ``partition_by`` column the records do not have (naming the
+        columns they do have), a target that is a file or a foreign directory.
+    :raises SinkDependencyError: pyarrow or (for URLs) fsspec is missing.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        partition_by: Sequence[str] = (),
+        compression: str = "snappy",
+        label: str | None = None,
+    ) -> None:
+        super().__init__(label or f"dataset:{target}")
+        self._pa = _require("pyarrow")
+        self._ds = _require("pyarrow.dataset")
+        self._pafs = _require("pyarrow.fs")
+        self.partition_by = tuple(partition_by)
+        self.compression = compression
+        self.run_id = uuid.uuid4().hex[:12]
+        self._fs: Any = None  # fsspec filesystem for URLs; None for the local disk
+        if _is_url(target) and not target.lower().startswith("file://"):
+            fsspec = _require("fsspec")
+            try:
+                self._fs, root = fsspec.core.url_to_fs(target)
+            except (ImportError, ValueError) as exc:  # e.g. s3fs not installed
+                raise SinkTargetError(f"{self.label}: {exc}") from exc
+            self.root = str(root).rstrip("/")
+            spool_dir = Path(tempfile.gettempdir())
+        else:
+            local = target.removeprefix("file://")
+            path = Path(os.path.realpath(Path(local).expanduser()))
+            if not path.parent.is_dir():
+                raise SinkTargetError(
+                    f"{self.label}: directory {str(path.parent)!r} does not exist"
+                )
+            self.root = str(path)
+            spool_dir = path.parent
+        self._check_root()
+        parent, _, name = self.root.rpartition("/")
+        if not name or (self._fs is not None and not parent.strip("/")):
+            raise SinkTargetError(
+                f"{self.label}: give a folder inside the bucket or filesystem root, e.g. "
+                "s3://bucket/measurements (the run is staged beside it)"
+            )
+        self._staging = f"{parent}/.{name}.staging-{self.run_id}"
+        self._rows = ParquetSink(spool_dir / f".{name}.dataset.parquet", label=self.label)
+        self._checked_partitions = False
+
+    # -- BaseSink hooks ----------------------------------------------------------------
+
+    def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
+        self._rows.write(records)
+        if records and not self._checked_partitions:
+            self._check_partitions()
+
+    def _commit(self) -> None:
+        self._check_root()
+        if self.partition_by:
+            self._check_partitions()
+        files = self._write_staging()
+        if self._fs is None:
+            self._publish_by_rename(files)
+        else:
+            self._publish_by_copy(files)
+        self._rows.abort()  # drops the spool; nothing of it was ever published
+
+    def _abort(self) -> None:
+        self._rows.abort()
+        self._remove(self._staging)
+
+    # -- staging -----------------------------------------------------------------------
+
+    def _arrow_fs(self) -> Any:
+        if self._fs is None:
+            return self._pafs.LocalFileSystem()
+        return self._pafs.PyFileSystem(self._pafs.FSSpecHandler(self._fs))
+
+    def _write_staging(self) -> list[str]:
+        """Write the run's files and manifest under the staging prefix; return the files'
+        paths relative to it."""
+        schema = self._rows.schema
+        written: list[str] = []
+        fmt = self._ds.ParquetFileFormat()
+        compression = None if self.compression == "none" else self.compression
+        options: dict[str, Any] = {}
+        if self.partition_by:
+            part_schema = self._pa.schema([schema.field(name) for name in self.partition_by])
+            options["partitioning"] = self._ds.partitioning(part_schema, flavor="hive")
+        self._ds.write_dataset(
+            self._rows.record_batches(),
+            self._staging,
+            schema=schema,
+            format=fmt,
+            file_options=fmt.make_write_options(compression=compression),
+            filesystem=self._arrow_fs(),
+            basename_template=f"part-{self.run_id}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+            max_partitions=MAX_PARTITIONS,
+            file_visitor=lambda f: written.append(f.path),
+            **options,
+        )
+        relative = sorted(p[len(self._staging) + 1 :] for p in written)
+        manifest = {
+            "format": "ionworks-toolkit dataset",
+            "version": 1,
+            "run_id": self.run_id,
+            "committed_at": _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z"),
+            "rows": self._rows.records_written,
+            "partition_by": list(self.partition_by),
+            "files": relative,
+            "schema": [{"name": f.name, "type": str(f.type)} for f in schema],
+        }
+        self._put(f"{self._staging}/{MANIFEST}", json.dumps(manifest, indent=1).encode())
+        return relative
+
+    # -- publishing --------------------------------------------------------------------
+
+    def _publish_by_rename(self, files: list[str]) -> None:
+        for rel in (*files, MANIFEST):  # durable before they become visible
+            with open(f"{self._staging}/{rel}", "rb+") as fh:
+                os.fsync(fh.fileno())
+        root = Path(self.root)
+        previous = root.parent / f".{root.name}.previous-{self.run_id}"
+        had_previous = root.exists()
+        if had_previous:
+            os.rename(root, previous)
+        try:
+            os.rename(self._staging, root)
+        except BaseException:
+            if had_previous:
+                os.rename(previous, root)
+            raise
+        _fsync_dir(root.parent)
+        if had_previous:
+            shutil.rmtree(previous, ignore_errors=True)
+
+    def _publish_by_copy(self, files: list[str]) -> None:
+        fs = self._fs
+        before = [p for p in self._list(self.root) if not p.endswith(f"/{MANIFEST}")]
+        copied: list[str] = []
+        try:
+            for rel in files:
+                destination = f"{self.root}/{rel}"
+                fs.makedirs(destination.rpartition("/")[0], exist_ok=True)
+                fs.copy(f"{self._staging}/{rel}", destination)
+                copied.append(destination)
+            fs.copy(f"{self._staging}/{MANIFEST}", f"{self.root}/{MANIFEST}")
+        except BaseException:
+            for path in copied:
+                with contextlib.suppress(Exception):
+                    fs.rm(path)
+            raise
+        keep = {f"{self.root}/{rel}" for rel in files}
+        for path in before:
+            if path not in keep:
+                fs.rm(path)
+        self._remove(self._staging)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _check_partitions(self) -> None:
+        names = self._rows.schema.names
+        missing = [c for c in self.partition_by if c not in names]
+        if missing:
+            raise SinkTargetError(
+                f"{self.label}: partition_by column {missing[0]!r} is not a column of the "
+                f"records; columns: {', '.join(names)}"
+            )
+        if len(self.partition_by) == len(names) and names:
+            raise SinkTargetError(f"{self.label}: every column is a partition column")
+        self._checked_partitions = True
+
+    def _check_root(self) -> None:
+        """Refuse a target that is a file, or a non-empty directory without a manifest."""
+        if self._fs is None:
+            root = Path(self.root)
+            if root.exists() and not root.is_dir():
+                raise SinkTargetError(f"{self.label}: {self.root!r} exists and is not a directory")
+            foreign = root.is_dir() and any(root.iterdir()) and not (root / MANIFEST).exists()
+        else:
+            fs = self._fs
+            if fs.isfile(self.root):
+                raise SinkTargetError(f"{self.label}: {self.root!r} exists and is not a directory")
+            foreign = (
+                fs.isdir(self.root)
+                and bool(fs.ls(self.root))
+                and not fs.exists(f"{self.root}/{MANIFEST}")
+            )
+        if foreign:
+            raise SinkTargetError(
+                f"{self.label}: {self.root!r} is a non-empty directory that this sink did not "
+                f"write (no {MANIFEST}); it is never replaced: choose a new or empty directory"
+            )
+
+    def _list(self, path: str) -> list[str]:
+        if not self._fs.exists(path):
+            return []
+        return [str(p).rstrip("/") for p in self._fs.find(path)]
+
+    def _put(self, path: str, data: bytes) -> None:
+        if self._fs is None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            self._fs.pipe_file(path, data)
+
+    def _remove(self, path: str) -> None:
+        if self._fs is None:
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        with contextlib.suppress(FileNotFoundError):
+            if self._fs.exists(path):
+                self._fs.rm(path, recursive=True)
+
+
+def make_dataset_sink(target: str, options: dict[str, str]) -> DatasetSink:
+    """Factory for ``dataset:PATH_OR_URL[?partition_by=a,b&format=parquet&compression=snappy]``.
+
+    :raises SinkTargetError: an unknown option, format or compression; an empty or repeated
+        ``partition_by`` name; a missing target or parent directory; a target that is a file
+        or a directory this sink did not write.
+    :raises SinkDependencyError: pyarrow (or fsspec, for a URL) is not installed.
+    """
+    check_options("dataset", options, ("compression", "format", "partition_by"))
+    if not target or target == "-":
+        raise SinkTargetError(
+            "sink 'dataset' needs a directory or URL, e.g. "
+            "dataset:measurements?partition_by=measurement_type or dataset:s3://bucket/prefix"
+        )
+    fmt = options.get("format", "parquet").lower()
+    if fmt not in FORMATS:
+        raise SinkTargetError(f"unknown dataset format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    compression = options.get("compression", "snappy").lower()
+    if compression not in COMPRESSIONS:
+        raise SinkTargetError(
+            f"unknown parquet compression {compression!r}; allowed: {', '.join(COMPRESSIONS)}"
+        )
+    partition_by = []
+    if "partition_by" in options:
+        partition_by = [p.strip() for p in options["partition_by"].split(",")]
+    if any(not p for p in partition_by):
+        raise SinkTargetError(
+            f"partition_by={options['partition_by']!r}: give column names separated by commas, "
+            "e.g. partition_by=measurement_type,test_setup.cycler"
+        )
+    if len(set(partition_by)) != len(partition_by):
+        raise SinkTargetError(f"partition_by={options['partition_by']!r} names a column twice")
+    return DatasetSink(target, partition_by=partition_by, compression=compression)
