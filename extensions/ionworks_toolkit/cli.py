@@ -109,9 +109,12 @@ class Context:
 
             api_url, api_key = self.api_url, self.api_key
             if self.sandbox:
-                from .sandbox import SandboxOptions, run_in_thread
+                from .sandbox import SandboxDependencyError, SandboxOptions, run_in_thread
 
-                server = self._stack.enter_context(run_in_thread(SandboxOptions()))
+                try:
+                    server = self._stack.enter_context(run_in_thread(SandboxOptions()))
+                except SandboxDependencyError as exc:
+                    raise ConfigurationError(f"--sandbox: {exc}") from exc
                 api_url = server.base_url
                 api_key = SandboxOptions().api_key
             self._toolkit = self._stack.enter_context(
@@ -399,7 +402,7 @@ def measurements() -> None:
     type=int,
     default=None,
     metavar="N",
-    help="Records per request for --all (1..1000, default 1000).",
+    help="Records per request (1..1000, default 1000); with --limit, pages of N up to the limit.",
 )
 @click.option(
     "--sink",
@@ -438,6 +441,8 @@ def measurements_list(
                 f"--limit {limit} is outside 1..{MAX_PAGE_SIZE}; use --all to fetch every "
                 "measurement"
             )
+        if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"--page-size {page_size} is outside 1..{MAX_PAGE_SIZE}")
         filters: dict[str, Any] = {}
         sources: list[tuple[str, str, Any]] = [
             ("--" + k.replace("_", "-"), k, v) for k, v in options.items() if v is not None
@@ -465,7 +470,7 @@ def measurements_list(
                     targets,
                     presets=presets,
                     max_records=max_records,
-                    page_size=page_size if fetch_all else None,
+                    page_size=page_size,
                     progress=progress,
                     **filters,
                 )
@@ -481,12 +486,31 @@ def measurements_list(
                 "(the data changed during the walk)",
                 err=True,
             )
+        if max_records is not None:
+            note = _limit_note(result.records, result.total, max_records, limit is None)
+            if note:
+                click.echo(note, err=True)
         if fetch_all and result.total_mismatch:
             click.echo(
                 f"warning: the server reported total {result.total} but "
                 f"{result.records + result.duplicates} records came back",
                 err=True,
             )
+
+
+def _limit_note(records: int, total: int | None, limit: int, default_limit: bool) -> str | None:
+    """The summary line saying that ``--limit`` (or the default 25) cut the listing short.
+
+    ``total`` is the server's count of matching measurements (the page's ``total`` field);
+    None when the server did not say. No line when every match was listed.
+    """
+    which = f"--limit {limit}" if not default_limit else f"the default --limit {limit}"
+    advice = f"({which}; use --all for every measurement)"
+    if total is not None and total > records:
+        return f"listed {records} of {total} measurements {advice}"
+    if total is None and records >= limit:
+        return f"listed the first {records} measurements {advice}"
+    return None
 
 
 # --------------------------------------------------------------------------- projects
@@ -667,22 +691,41 @@ def sandbox() -> None:
 )
 @click.option("--ignore-offset", is_flag=True, help="Ignore offset: always serve the first page.")
 def sandbox_serve(host: str, port: int, sandbox_key: str, **options: Any) -> None:
-    """Serve the sandbox API until Ctrl+C."""
+    """Serve the sandbox API until Ctrl+C.
+
+    A port in use (or a host that is not this machine's) is a usage error: exit 2, one line.
+    ``--port 0`` picks a free port and prints it.
+    """
     from .auth import is_loopback_host
-    from .sandbox import SandboxOptions, serve
+    from .sandbox import SandboxDependencyError, SandboxOptions, serve
 
     if not is_loopback_host(host):
         click.echo(
             f"warning: serving on {host}, not loopback: anyone who can reach it can read it",
             err=True,
         )
-    click.echo(
-        f"sandbox on http://{host}:{port}  (X-API-Key: {sandbox_key}; try: "
-        f"IONWORKS_API_KEY={sandbox_key} ionworks-toolkit --api-url http://{host}:{port} "
-        f'measurements list "{SANDBOX_PROJECT_HINT}")',
-        err=True,
-    )
-    serve(SandboxOptions(api_key=sandbox_key, **options), host=host, port=port)
+
+    def announce(bound_port: int) -> None:
+        url = f"http://{host}:{bound_port}"
+        click.echo(
+            f"sandbox on {url}  (X-API-Key: {sandbox_key}; try: "
+            f"IONWORKS_API_KEY={sandbox_key} ionworks-toolkit --api-url {url} "
+            f'measurements list "{SANDBOX_PROJECT_HINT}")',
+            err=True,
+        )
+
+    try:
+        serve(
+            SandboxOptions(api_key=sandbox_key, **options),
+            host=host,
+            port=port,
+            on_listening=announce,
+        )
+    except SandboxDependencyError as exc:
+        _fail(None, ConfigurationError(f"sandbox serve: {exc}"))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        _fail(None, ConfigurationError(f"{reason}; choose another --port (0 picks a free one)"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -141,7 +141,10 @@ def test_piped_output_is_jsonl_with_the_summary_on_stderr(runner: CliRunner) -> 
         "2017-05-12_3.6C(80%)-3.6C_EL150800460514",
     ]
     assert rows[0]["specification"]["ratings"]["capacity"] == {"value": 1.1, "unit": "Ah"}
-    assert result.stderr.splitlines() == ["wrote 3 records to jsonl:-"]
+    assert result.stderr.splitlines() == [
+        "wrote 3 records to jsonl:-",
+        "listed 3 of 128 measurements (--limit 3; use --all for every measurement)",
+    ]
 
 
 def test_contains_and_preset_compose(runner: CliRunner) -> None:

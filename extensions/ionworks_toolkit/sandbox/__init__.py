@@ -14,6 +14,7 @@ Public API::
     serve(options=None, host="127.0.0.1", port=8000, *, log_level="info") -> None   # blocking
     run_in_thread(options=None, host="127.0.0.1", port=0) -> SandboxServer          # background
     SandboxServer: .base_url, .port, .app, .start(), .stop(), context manager
+    SandboxDependencyError                      # ImportError: the [sandbox] extra is missing
 
 Importing this package is cheap: FastAPI, pydantic and uvicorn are imported only when an app is
 created or served. Details: ``_catalogue`` (records, ids, timestamps), ``_query`` (filters and
@@ -28,12 +29,20 @@ from ._options import SandboxOptions
 
 if TYPE_CHECKING:
     from ._app import create_app
-    from ._server import SandboxServer, run_in_thread, serve
+    from ._server import SandboxDependencyError, SandboxServer, run_in_thread, serve
 
-__all__ = ["SandboxOptions", "SandboxServer", "create_app", "run_in_thread", "serve"]
+__all__ = [
+    "SandboxDependencyError",
+    "SandboxOptions",
+    "SandboxServer",
+    "create_app",
+    "run_in_thread",
+    "serve",
+]
 
 _LAZY = {
     "create_app": "._app",
+    "SandboxDependencyError": "._server",
     "SandboxServer": "._server",
     "run_in_thread": "._server",
     "serve": "._server",

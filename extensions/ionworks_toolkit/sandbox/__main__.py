@@ -7,6 +7,7 @@ repeated; the first one is the one that ``--expire-token-after-requests`` expire
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from ._options import SandboxOptions
@@ -110,9 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = options_from_args(args)
     except ValueError as exc:
         parser.error(str(exc))
-    from ._server import serve
+    from ._server import SandboxDependencyError, serve
 
-    serve(options, host=args.host, port=args.port, log_level=args.log_level)
+    try:
+        serve(options, host=args.host, port=args.port, log_level=args.log_level)
+    except SandboxDependencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A busy or unusable address: a usage problem (exit 2), one line.
+        print(f"error: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,55 @@ if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
 
-__all__ = ["SandboxServer", "run_in_thread", "serve"]
+__all__ = [
+    "SANDBOX_INSTALL_HINT",
+    "SandboxDependencyError",
+    "SandboxServer",
+    "bind_socket",
+    "require_dependencies",
+    "run_in_thread",
+    "serve",
+]
+
+SANDBOX_INSTALL_HINT = 'pip install "ionworks-toolkit[sandbox]"'
+
+
+class SandboxDependencyError(ImportError):
+    """The sandbox's optional dependencies (the ``sandbox`` extra) are not installed."""
+
+
+def require_dependencies() -> None:
+    """Import FastAPI and uvicorn, the ``sandbox`` extra.
+
+    :raises SandboxDependencyError: one is missing; the message names it and the pip command
+        (``pip install "ionworks-toolkit[sandbox]"``).
+    """
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        missing = exc.name or "fastapi/uvicorn"
+        raise SandboxDependencyError(
+            f"the sandbox needs {missing}, which is not installed: {SANDBOX_INSTALL_HINT}"
+        ) from exc
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``(host, port)`` (``port`` 0: a free port), not yet listening.
+
+    :raises OSError: the address cannot be bound (in use, not local, no permission); the
+        message names ``host:port`` and the reason.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        raise OSError(exc.errno, f"cannot listen on {where}: {exc.strerror or exc}") from exc
+    return sock
 
 
 def serve(
@@ -23,13 +72,28 @@ def serve(
     port: int = 8000,
     *,
     log_level: str = "info",
+    on_listening: Callable[[int], None] | None = None,
 ) -> None:
-    """Serve a sandbox app with uvicorn until interrupted (Ctrl+C); blocks the caller."""
+    """Serve a sandbox app with uvicorn until interrupted (Ctrl+C); blocks the caller.
+
+    The port is bound before uvicorn starts, so a busy port is an ``OSError`` raised here
+    (naming the address), not a uvicorn start-up failure. ``on_listening(port)`` is called
+    once bound (``port=0`` picks a free port).
+
+    :raises SandboxDependencyError: the ``sandbox`` extra is not installed.
+    :raises OSError: ``host:port`` cannot be bound.
+    """
+    require_dependencies()
     import uvicorn
 
     from ._app import create_app
 
-    uvicorn.run(create_app(options), host=host, port=port, log_level=log_level)
+    app = create_app(options)
+    sock = bind_socket(host, port)
+    with sock:
+        if on_listening is not None:
+            on_listening(sock.getsockname()[1])
+        uvicorn.Server(uvicorn.Config(app, log_level=log_level)).run(sockets=[sock])
 
 
 class SandboxServer:
@@ -49,6 +113,7 @@ class SandboxServer:
         log_level: str = "warning",
         startup_timeout_s: float = 30.0,
     ) -> None:
+        require_dependencies()
         from ._app import create_app
 
         self.options = options if options is not None else SandboxOptions()
@@ -76,10 +141,7 @@ class SandboxServer:
 
         if self._thread is not None:
             raise RuntimeError("the sandbox server was already started")
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._requested_port))
+        sock = bind_socket(self.host, self._requested_port)
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(

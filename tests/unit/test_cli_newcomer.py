@@ -1,0 +1,179 @@
+"""The command line's edges as a newcomer meets them (issue 17): what the summary says about
+the default limit, one-line errors for missing extras, a busy sandbox port, ``--page-size``
+without ``--all``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from ionworks_toolkit.cli import _limit_note, main
+from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+
+ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
+NASA = "NASA PCoE Li-ion battery aging"
+NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
+SANDBOX_HINT = 'pip install "ionworks-toolkit[sandbox]"'
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    for name in list(os.environ):
+        if name.startswith("IONWORKS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+@pytest.fixture
+def sandbox_server() -> Iterator[Any]:
+    with run_in_thread(SandboxOptions()) as server:
+        yield server
+
+
+def _list(runner: CliRunner, server: Any, *arguments: str) -> Any:
+    return runner.invoke(
+        main,
+        ["--api-url", server.base_url, "--api-key", "sandbox", "measurements", "list", *arguments],
+    )
+
+
+# ------------------------------------------------------------------ 2. the default limit
+
+
+def test_the_default_limit_says_how_many_matched(runner: CliRunner, sandbox_server: Any) -> None:
+    result = _list(runner, sandbox_server, ATTIA, "--sink", "jsonl:-")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 25
+    assert result.stderr.splitlines() == [
+        "wrote 25 records to jsonl:-",
+        "listed 25 of 233 measurements (the default --limit 25; use --all for every measurement)",
+    ]
+
+
+def test_an_explicit_limit_is_named_and_the_table_gets_the_same_note(
+    runner: CliRunner, sandbox_server: Any
+) -> None:
+    result = _list(runner, sandbox_server, ATTIA, "--limit", "7", "--sink", "table:")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "printed 7 of 7 records (table:)",
+        "listed 7 of 233 measurements (--limit 7; use --all for every measurement)",
+    ]
+
+
+@pytest.mark.parametrize("arguments", [["--limit", "50"], ["--all"]])
+def test_no_note_when_every_match_was_listed(
+    runner: CliRunner, sandbox_server: Any, arguments: list[str]
+) -> None:
+    result = _list(runner, sandbox_server, NASA, *arguments, "--sink", "jsonl:-")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["wrote 34 records to jsonl:-"]
+
+
+def test_limit_note_without_a_total_from_the_server() -> None:
+    assert _limit_note(25, None, 25, True) == (
+        "listed the first 25 measurements (the default --limit 25; use --all for every measurement)"
+    )
+    assert _limit_note(12, None, 25, True) is None
+    assert _limit_note(25, 25, 25, False) is None
+    assert _limit_note(3, 10, 3, False) == (
+        "listed 3 of 10 measurements (--limit 3; use --all for every measurement)"
+    )
+
+
+# ------------------------------------------------------------- 4. missing extras
+
+
+@pytest.fixture
+def without_fastapi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``import fastapi`` fail as it does without the [sandbox] extra."""
+    monkeypatch.setitem(sys.modules, "fastapi", None)
+
+
+@pytest.mark.usefixtures("without_fastapi")
+def test_sandbox_flag_without_the_extra_is_one_line_with_the_pip_command(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(main, ["--sandbox", "projects", "list"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: --sandbox: the sandbox needs fastapi, which is not installed: {SANDBOX_HINT}\n"
+    )
+
+
+@pytest.mark.usefixtures("without_fastapi")
+def test_sandbox_serve_without_the_extra_is_one_line_with_the_pip_command(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(main, ["sandbox", "serve", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: sandbox serve: the sandbox needs fastapi, which is not installed: {SANDBOX_HINT}\n"
+    )
+
+
+@pytest.mark.usefixtures("without_fastapi")
+def test_python_m_sandbox_without_the_extra_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from ionworks_toolkit.sandbox.__main__ import main as sandbox_main
+
+    assert sandbox_main(["--port", "0"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: the sandbox needs fastapi, which is not installed: {SANDBOX_HINT}\n"
+    )
+
+
+# ------------------------------------------------------------ 8. messages and codes
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def test_sandbox_serve_on_a_busy_port_is_a_usage_error(runner: CliRunner, busy_port: int) -> None:
+    result = runner.invoke(main, ["sandbox", "serve", "--port", str(busy_port)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: cannot listen on 127.0.0.1:{busy_port}: Address already in use; choose "
+        "another --port (0 picks a free one)\n"
+    )
+
+
+def test_python_m_sandbox_on_a_busy_port_exits_2(
+    busy_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ionworks_toolkit.sandbox.__main__ import main as sandbox_main
+
+    assert sandbox_main(["--port", str(busy_port)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot listen on 127.0.0.1:{busy_port}: Address already in use\n"
+    )
+
+
+def test_page_size_without_all_sets_the_request_size(
+    runner: CliRunner, sandbox_server: Any
+) -> None:
+    result = _list(runner, sandbox_server, NASA, "--limit", "30", "--page-size", "10")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 30
+    # one GET /projects to resolve the name, then 3 pages of 10
+    assert sandbox_server.app.state.request_counter.count == 4
+
+
+@pytest.mark.parametrize("size", ["0", "1001"])
+def test_a_bad_page_size_names_the_option_before_any_request(runner: CliRunner, size: str) -> None:
+    result = runner.invoke(main, [*NOWHERE, "measurements", "list", NASA, "--page-size", size])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: --page-size {size} is outside 1..1000\n"
