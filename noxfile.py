@@ -68,5 +68,5 @@ def record(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks (figures printed and written to bench-results.json)."""
-    session.install("-e", ".[test,regenerate]", "ionworks-api")
+    session.install("-e", ".[test,regenerate,bench]", "ionworks-api")
     session.run("python", "scripts/bench.py", *session.posargs)

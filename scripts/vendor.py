@@ -19,7 +19,8 @@ What is copied:
   vendored toolkit is the Python API only. Importing it and building a ``Toolkit`` need httpx,
   attrs and pluggy; sending requests also needs httpx-retries (imported when the HTTP client is
   built), reading a ``.env`` file needs python-dotenv, the ``table:`` sink rich and the
-  ``parquet:`` sink pyarrow (each imported only when used).
+  ``parquet:`` sink pyarrow (each imported only when used). orjson is optional: JSON writing
+  (jsonl lines, JSON columns) uses it when installed and the standard library otherwise.
 * ``__pycache__`` folders and compiled files are never copied.
 
 Every *absolute* import of a vendored package, anywhere in a file (module level, inside

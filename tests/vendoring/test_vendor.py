@@ -48,6 +48,7 @@ OPTIONAL = (
     "uvicorn",
     "dateutil",
     "yaml",
+    "orjson",
 )
 BUILTIN_PLUGINS = ["ionworks-auth", "ionworks-presets", "ionworks-sinks"]
 REPLAYED_AT_LEAST = 21  # tests in test_replay_seed.py when this was written

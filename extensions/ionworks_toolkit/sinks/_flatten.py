@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import functools
-import json
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Literal
+
+from .._codec import dumps as _codec_dumps
 
 __all__ = ["flatten_record"]
 
@@ -86,14 +86,9 @@ def json_default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text, UTF-8 characters kept (``ensure_ascii=False``), key order as given."""
-    return _encoder().encode(value)
-
-
-@functools.cache
-def _encoder() -> json.JSONEncoder:
-    # Built once (json.dumps builds a new encoder per call when given options); stateless.
-    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=json_default)
+    """Compact JSON text, UTF-8 characters kept (``ensure_ascii=False``), key order as given
+    (orjson when installed, else the standard library: see ``ionworks_toolkit._codec``)."""
+    return _codec_dumps(value, json_default)
 
 
 def kind_of(value: Any) -> Kind:

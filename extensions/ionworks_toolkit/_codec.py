@@ -1,0 +1,100 @@
+"""JSON on the export hot path: orjson when installed, the standard library otherwise.
+
+* :func:`dumps` / :func:`dumps_bytes` write compact JSON (no spaces, UTF-8 characters kept,
+  keys in the order given), as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``
+  does. With orjson installed (a dependency of the distribution) they are about 8x faster on
+  measurement records; a vendored copy without orjson gets the standard library and the same
+  values (float spelling may differ: ``1e+16`` there, ``1e16`` here). What orjson cannot
+  write exactly (integers beyond 64 bits, non-string keys) falls back to the standard
+  library, so no value is lost or rounded. One difference is kept on purpose: orjson writes
+  NaN and +-Infinity (JSON has no token for them) as ``null``, the standard library as the
+  non-standard ``NaN``/``Infinity``.
+* :func:`loads` parses response bodies with the standard library: measured on a 1000-item
+  page of the seed endpoint (8.7 MB), orjson parses only about 12% faster (the time goes into
+  creating string objects, which both must do) and it turns integers beyond 64 bits into
+  floats silently, so it does not pay for parsing.
+* :func:`paused_gc` switches the cyclic garbage collector off while one page is parsed into
+  dicts or models: a page allocates ~10,000 containers that all stay alive, so collections
+  during the parse find nothing and cost about a quarter of the parse time.
+
+``default``: values outside JSON (datetimes, UUIDs, enums, Decimals, paths) are converted by
+the caller's hook, e.g. :func:`ionworks_toolkit.sinks._flatten.json_default`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+try:  # optional: the vendored copy works without it
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - exercised by tests/unit/test_codec.py in a subprocess
+    _orjson = None  # type: ignore[assignment]
+
+__all__ = ["HAVE_ORJSON", "dumps", "dumps_bytes", "loads", "paused_gc"]
+
+#: True when orjson is importable (and used for writing).
+HAVE_ORJSON = _orjson is not None
+
+Default = Callable[[Any], Any] | None
+
+
+@functools.lru_cache(maxsize=8)
+def _encoder(default: Default) -> json.JSONEncoder:
+    # Built once per hook (json.dumps with options builds a new encoder per call); stateless.
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
+
+
+def _stdlib_dumps(value: Any, default: Default) -> str:
+    return _encoder(default).encode(value)
+
+
+def dumps_bytes(value: Any, default: Default = None) -> bytes:
+    """Compact UTF-8 JSON bytes of ``value``.
+
+    :raises TypeError: a value JSON cannot represent (and ``default`` does not convert).
+    :raises ValueError: a circular reference (standard library path).
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=default)
+        except TypeError:  # orjson.JSONEncodeError: big ints, non-str keys, or unsupported
+            pass
+    return _stdlib_dumps(value, default).encode("utf-8")
+
+
+def dumps(value: Any, default: Default = None) -> str:
+    """Compact JSON text of ``value`` (see :func:`dumps_bytes` for errors)."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=default).decode("utf-8")
+        except TypeError:
+            pass
+    return _stdlib_dumps(value, default)
+
+
+def loads(data: bytes | bytearray | str) -> Any:
+    """Parse JSON text or UTF-8/16/32 bytes (``json.loads``).
+
+    :raises ValueError: (``json.JSONDecodeError``) the input is not JSON.
+    """
+    return json.loads(data)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Switch the cyclic garbage collector off for the block (reference counting still frees
+    memory); restored afterwards, also on error. A no-op when it is already off. The switch
+    is process-wide: keep the block short (one page)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
