@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ignore-offset", action="store_true", help="ignore offset: always serve the first page"
     )
+    p.add_argument(
+        "--page-cache-mib",
+        type=float,
+        default=0.0,
+        metavar="MIB",
+        help="serve repeated GETs from up to MIB of cached response bytes (benchmarks)",
+    )
     return p
 
 
@@ -100,6 +107,7 @@ def options_from_args(args: argparse.Namespace) -> SandboxOptions:
         drop_connection_on_request=args.drop_connection_on_request,
         total_offset=args.total_offset,
         ignore_offset=args.ignore_offset,
+        page_cache_mib=args.page_cache_mib,
     )
 
 

@@ -80,6 +80,7 @@ from ._catalogue import (
     datetime_to_us,
 )
 from ._options import SandboxOptions
+from ._page_cache import PageCache
 from ._query import (
     MeasurementFilters,
     StringFilter,
@@ -386,6 +387,8 @@ def create_app(
     app.state.catalogue = cat
     app.state.options = opts
     app.state.request_counter = counter
+    if opts.page_cache_mib:  # inside the sandbox middleware (auth, latency, ids still apply)
+        app.add_middleware(PageCache, max_bytes=int(opts.page_cache_mib * 2**20))
     app.add_middleware(_SandboxMiddleware, options=opts, counter=counter)
 
     async def internal_error(request: Request, exc: Exception) -> Response:

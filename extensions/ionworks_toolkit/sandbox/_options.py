@@ -45,6 +45,12 @@ class SandboxOptions:
         ``total_offset``: added to the ``total`` of every ``{items, count, total}`` page (negative
         for a total that is too low; never reported below 0). ``ignore_offset``: paginated
         endpoints ignore ``offset`` and always serve the first page.
+
+    Benchmarks
+        ``page_cache_mib``: when > 0, successful GET answers are kept (by path and query) up to
+        this many MiB of bodies and served again from those bytes, so that the sandbox's CPU
+        stays small next to a client's (see :mod:`ionworks_toolkit.sandbox._page_cache`).
+        Off (0) by default.
     """
 
     api_key: str | None = "sandbox"
@@ -58,6 +64,7 @@ class SandboxOptions:
     drop_connection_on_request: int | None = None
     total_offset: int = 0
     ignore_offset: bool = False
+    page_cache_mib: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bearer_tokens", tuple(self.bearer_tokens))
@@ -71,6 +78,10 @@ class SandboxOptions:
             _check_positive(name, getattr(self, name))
         if self.latency_ms < 0:
             raise ValueError(f"SandboxOptions.latency_ms must be >= 0, got {self.latency_ms!r}")
+        if self.page_cache_mib < 0:
+            raise ValueError(
+                f"SandboxOptions.page_cache_mib must be >= 0, got {self.page_cache_mib!r}"
+            )
         if self.retry_after_s < 0:
             raise ValueError(
                 f"SandboxOptions.retry_after_s must be >= 0, got {self.retry_after_s!r}"
