@@ -6,23 +6,95 @@ Security rules (DESIGN.md section 5), enforced here and tested:
   localhost); anything else raises ConfigurationError before a byte is sent;
 - credentials are never carried to another origin: ``strip_foreign_credentials`` runs as a
   request event hook on every hop, redirects included, and removes them when the origin differs;
-- the objects holding credentials (``Secret``, ``IonworksAuth``) never show them in ``repr``.
+- the objects holding credentials (``Secret``, ``IonworksAuth``) never show them in ``repr``;
+- a credential that cannot be a header value (a line break: header injection) is refused
+  before any request without being echoed (``check_credential_headers``);
+- text a server sends back (an error ``detail``, a header) is scrubbed of the credentials the
+  request carried before it reaches a message or an exception (``redact_secrets``).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Generator
+import json
+import re
+from collections.abc import Generator, Iterable
 
 import httpx
 
 from .errors import ConfigurationError
 from .hookspecs import hookimpl
-from .settings import Secret, Settings
+from .settings import Secret, Settings, header_value_problem
 
-__all__ = ["CREDENTIAL_HEADERS", "IonworksAuth", "is_loopback_host", "strip_foreign_credentials"]
+__all__ = [
+    "CREDENTIAL_HEADERS",
+    "REDACTED",
+    "IonworksAuth",
+    "check_credential_headers",
+    "credential_values",
+    "is_loopback_host",
+    "redact_secrets",
+    "strip_foreign_credentials",
+]
 
 CREDENTIAL_HEADERS = ("X-API-Key", "Authorization", "X-Organization-Id", "Cookie")
+SECRET_HEADERS = ("X-API-Key", "Authorization", "Cookie", "Proxy-Authorization")
+REDACTED = "***"
+# Shorter secrets are redacted only where they stand alone ("invalid API key k"), so that a
+# one-letter key does not blank out every "k" of a message; longer ones wherever they appear.
+_SHORT_SECRET = 8
+
+
+def credential_values(headers: httpx.Headers) -> list[str]:
+    """The secret parts of a request's credential headers (``X-API-Key``, ``Authorization``
+    and its token after the scheme, ``Cookie`` values, ``Proxy-Authorization``), longest first.
+
+    Works for any auth flow, a plugin's included, because it reads what was actually sent.
+    """
+    found: set[str] = set()
+    for name in SECRET_HEADERS:
+        for value in headers.get_list(name):
+            value = value.strip()
+            if not value:
+                continue
+            found.add(value)
+            _scheme, _, rest = value.partition(" ")
+            if rest.strip() and name.lower() in ("authorization", "proxy-authorization"):
+                found.add(rest.strip())
+            if name.lower() == "cookie":
+                for pair in value.split(";"):
+                    found.add(pair.partition("=")[2].strip())
+    return sorted((v for v in found if v), key=len, reverse=True)
+
+
+def redact_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (and its JSON-escaped form) replaced by ``***``."""
+    for secret in secrets:
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            if len(form) >= _SHORT_SECRET:
+                text = text.replace(form, REDACTED)
+            else:
+                text = re.sub(
+                    rf"(?<![A-Za-z0-9_\-.]){re.escape(form)}(?![A-Za-z0-9_\-])", REDACTED, text
+                )
+    return text
+
+
+def check_credential_headers(request: httpx.Request) -> None:
+    """Refuse a request whose credential headers hold a line break or control character.
+
+    Whoever set them (the built-in auth or a plugin's), a newline in a header value is header
+    injection; httpx would refuse it with a message that prints the value. Raises
+    ConfigurationError naming the header, never the value.
+    """
+    for name in (*SECRET_HEADERS, "X-Organization-Id"):
+        for value in request.headers.get_list(name):
+            problem = header_value_problem(value)
+            if problem:
+                raise ConfigurationError(
+                    f"the {name} header contains {problem}; the request was not sent and the "
+                    "value is not shown (a credential is one line of printable ASCII)"
+                )
 
 
 def is_loopback_host(host: str) -> bool:

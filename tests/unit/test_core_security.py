@@ -104,12 +104,16 @@ def test_environment_beats_dotenv_beats_config_file(tmp_path: Path) -> None:
     assert settings.credential_source == ".env"
     assert settings.config_path == tmp_path / "ionworks-toolkit.toml"
 
-    with_env_key = load_settings(environ={"IONWORKS_API_KEY": "env-key"}, working_dir=tmp_path)
+    # (The folder's api_url is not used with a credential from the environment: see
+    # test_http_config.py; here the environment names the URL too.)
+    with_env_key = load_settings(
+        environ={**env, "IONWORKS_API_KEY": "env-key"}, working_dir=tmp_path
+    )
     assert with_env_key.api_key == Secret("env-key")
     assert with_env_key.credential_source == "environment"
 
     with_env_token = load_settings(
-        environ={"IONWORKS_API_TOKEN": "env-token"}, working_dir=tmp_path
+        environ={**env, "IONWORKS_API_TOKEN": "env-token"}, working_dir=tmp_path
     )
     assert (with_env_token.api_key, with_env_token.api_token) == (None, Secret("env-token"))
 
@@ -166,7 +170,8 @@ def test_config_file_errors(tmp_path: Path) -> None:
         load_settings(config_file=unknown, environ={})
     assert str(info.value) == (
         f"config file {unknown}: unknown key(s) colour, shape; allowed: api_url, "
-        "max_retries, organization_id, page_size, presets, project_id, timeout"
+        "max_response_bytes, max_retries, organization_id, page_size, presets, project_id, "
+        "proxy, retry_budget, timeout, verify"
     )
     missing = tmp_path / "missing.toml"
     with pytest.raises(ConfigurationError) as info:
@@ -182,7 +187,10 @@ def test_config_file_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"api_url": "ftp://x"}, "api_url 'ftp://x' must start with http:// or https://"),
+        (
+            {"api_url": "ftp://x"},
+            "api_url 'ftp://x' (from an argument) must start with http:// or https://",
+        ),
         ({"page_size": 0}, "page_size 0 is outside 1..1000 (the API's maximum limit)"),
         ({"page_size": 1001}, "page_size 1001 is outside 1..1000 (the API's maximum limit)"),
     ],
