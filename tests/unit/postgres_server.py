@@ -32,6 +32,7 @@ class PostgresServer:
     port: int
     user: str
     password: str
+    bindir: Path
     dbname: str = "postgres"
 
     @property
@@ -130,7 +131,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         run(str(bindir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(data), "-l", str(log),
             "-o", options)  # fmt: skip
         try:
-            yield PostgresServer("127.0.0.1", port, "postgres", password)
+            yield PostgresServer("127.0.0.1", port, "postgres", password, bindir)
         finally:
             run(str(bindir / "pg_ctl"), "stop", "-D", str(data), "-m", "immediate", "-w")
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -329,3 +330,19 @@ def test_bad_targets(
     with pytest.raises(SinkTargetError) as info:
         open_sink(text)
     assert str(info.value) == message
+
+
+def test_readme_dataset_commands_and_duckdb_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's dataset example, run as written: the CLI line, then its DuckDB query."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Partitioned Parquet datasets") :]
+    lines = section.splitlines()
+    cli = shlex.split(next(line for line in lines if line.startswith("ionworks-toolkit ")))
+    query = shlex.split(next(line for line in lines if line.startswith("duckdb -c ")))[2]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, cli[1:])
+    assert result.exit_code == 0, result.output
+    assert duckdb.sql(query).fetchall() == [("Arbin", 128, pytest.approx(1.1))]
+    assert ds.dataset("catalog", partitioning="hive").count_rows() == 128

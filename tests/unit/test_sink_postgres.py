@@ -8,6 +8,8 @@ every test that passes one proves it never shows up in a message.
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -234,6 +236,37 @@ def test_password_from_a_passfile(
 
 
 @pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "postgress://lab:p@ss-w0rd@h/db",
+            "error: unknown sink scheme 'postgress' in 'postgress://lab:***@h/db'; allowed "
+            "schemes: csv, dataset, jsonl, parquet, postgres, postgresql, sqlite, table",
+        ),
+        (
+            "postgresql://lab@h/db?password=p@ss-w0rd&x",
+            "error: malformed option 'x' in 'postgresql://lab@h/db?password=***&x'; expected "
+            "key=value",
+        ),
+        (
+            "postgresql://lab:p@ss-w0rd@h/db?table=a-b",
+            "error: postgresql://lab:***@h/db: a password in the sink target is refused (it "
+            "would be kept in shell history and process lists); set PGPASSWORD, use ~/.pgpass "
+            "(PGPASSFILE) or a service file (?service=NAME)",
+        ),
+    ],
+)
+def test_targets_with_a_password_are_echoed_redacted(
+    target: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*NOWHERE, "measurements", "list", "P", "--sink", target])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == message
+    assert "ss-w0rd" not in result.output
+
+
+@pytest.mark.parametrize(
     "target",
     [
         "postgresql://postgres:{pw}@127.0.0.1:{port}/postgres",
@@ -345,3 +378,29 @@ def test_long_field_names_get_a_stable_63_byte_column(pg: Any, server: PostgresS
     columns = _columns(pg)
     assert columns[column_name(long_a)] == "bigint"
     assert columns[column_name(long_b)] == "bigint"
+
+
+def test_readme_psql_query_runs_on_the_sinks_table(
+    pg: Any, server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's psql line, pointed at the test server, over a table the sink wrote."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### PostgreSQL") :]
+    line = next(line for line in section.splitlines() if line.startswith("psql "))
+    arguments = shlex.split(line)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["--sandbox", "measurements", "list", SEVERSON, "--all", "--sink", server.url]
+    )
+    assert result.exit_code == 0, result.output
+    psql = str(server.bindir / "psql")
+    out = subprocess.run(
+        [psql, server.url, *arguments[2:], "--no-align", "--tuples-only"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PGPASSWORD": server.password},
+    )
+    rows = out.stdout.strip().splitlines()
+    assert len(rows) == 10
+    assert rows[0] == "EL150800453116|1.1|2024-01-01 02:07:00+00"

@@ -314,6 +314,7 @@ def parse_sink_target(
     known = {s.lower() for s in known_schemes}
     allowed = ", ".join(sorted(known)) or "(none)"
     stripped = text.strip()
+    text = redact_credentials(text)  # messages below echo the target: never its password
     if not stripped:
         raise SinkTargetError(f"empty sink target; allowed schemes: {allowed}")
     if stripped.lower() in known:
@@ -347,6 +348,17 @@ def parse_sink_target(
     return SinkTarget(scheme, target, options)
 
 
+_USERINFO_PASSWORD_RE = re.compile(r"(//[^/?#@:\s]*):[^/?#\s]*@")
+_QUERY_PASSWORD_RE = re.compile(r"(^|[?&])(password=)[^&#\s]*", re.IGNORECASE)
+
+
+def redact_credentials(text: str) -> str:
+    """A sink target with any password masked, for messages that echo it:
+    ``postgresql://lab:s3cret@host/db?password=x`` ->
+    ``postgresql://lab:***@host/db?password=***``."""
+    return _QUERY_PASSWORD_RE.sub(r"\1\2***", _USERINFO_PASSWORD_RE.sub(r"\1:***@", text))
+
+
 def _parse_query(query: str, text: str) -> dict[str, str]:
     options: dict[str, str] = {}
     for part in query.split("&"):
@@ -355,7 +367,8 @@ def _parse_query(query: str, text: str) -> dict[str, str]:
         key, eq, value = part.partition("=")
         key = unquote(key).strip()
         if not eq or not key:
-            raise SinkTargetError(f"malformed option {part!r} in {text!r}; expected key=value")
+            shown = redact_credentials(part)
+            raise SinkTargetError(f"malformed option {shown!r} in {text!r}; expected key=value")
         if key in options:
             raise SinkTargetError(f"option {key!r} given twice in {text!r}")
         options[key] = unquote(value)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ._base import (
     BaseSink,
@@ -23,6 +23,7 @@ from ._base import (
     SinkRecordError,
     SinkTargetError,
     check_options,
+    redact_credentials,
 )
 from ._flatten import Kind, dumps, flatten_record, kind_of, to_text
 
@@ -127,20 +128,6 @@ def _copy_text(value: Any) -> str | None:
 
 
 _INF = float("inf")
-
-
-def redact_target(target: str) -> str:
-    """``//user:secret@host/db`` -> ``//user:***@host/db`` (for messages)."""
-    try:
-        parts = urlsplit(f"postgresql:{target}")
-    except ValueError:
-        return "(unparseable target)"
-    if parts.password is None:
-        return target
-    netloc = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    safe = SplitResult("", f"{user}:***@{netloc}", parts.path, parts.query, parts.fragment)
-    return urlunsplit(safe)
 
 
 class PostgresSink(BaseSink):
@@ -378,7 +365,7 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
         unsafe table or schema name, a target that is not a ``//`` URI.
     :raises SinkDependencyError: psycopg is not installed.
     """
-    shown = redact_target(target)
+    shown = redact_credentials(target)
     if options.get("password") or "password" in options:
         raise SinkTargetError(_password_message(f"postgresql:{shown}"))
     check_options("postgresql", options, ("schema", "table", *LIBPQ_OPTIONS))
