@@ -1,11 +1,16 @@
-"""Limit/offset paging, sync and async, over any list operation (DESIGN.md section 6).
+"""Limit/offset paging over any list operation: the rules once, as an I/O-free state machine.
 
-A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None). Rules:
+A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None). ``PageWalk``
+holds every rule; ``walk_pages`` (sync) and ``awalk_pages`` (async, with prefetch) only send the
+requests it plans and feed it the pages, as httpx's ``Auth.auth_flow`` serves both clients.
+The rules:
 
 - the walk ends at an empty page, or at a short page (fewer items than asked for) once the
   server's ``total`` is reached or when it gives none. A short page *below* ``total`` is a
   server capping its page size (the vendor's client notes routes capped at 100): the walk goes
-  on from where that page ended, so nothing is lost;
+  on from where that page ended, asking that many per page, so nothing is lost;
+- a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
+  from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing, and one
   whose ``total`` is too high costs one empty page;
@@ -13,16 +18,20 @@ A page is ``{items, count, total}`` or a bare list (``Page.total`` is then None)
   makes the walk yield more than asked;
 - records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets);
   skipped duplicates are counted in ``WalkStats.duplicates``;
-- a page made only of ids already seen (a server ignoring ``offset``) raises PaginationError
-  naming the offset, at the second request at the latest: the walk never loops;
-- the async walk prefetches at most ``prefetch`` pages at once (default 4) and yields pages
-  in offset order.
+- no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
+  of records without ids identical to an earlier page, or records without ids at an offset a
+  page past ``total`` raise PaginationError naming the offset, at the second request at the
+  latest for a server ignoring offset;
+- the first two pages go one at a time (the first tells ``total``, the second proves the server
+  advances); then up to ``prefetch`` requests are in flight (async; the sync walk has one), and
+  pages are consumed in offset order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -32,7 +41,17 @@ import attrs
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
 from .errors import PaginationError
 
-__all__ = ["MAX_PAGE_SIZE", "Page", "WalkStats", "awalk_pages", "walk_pages"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "Page",
+    "PageOutcome",
+    "PageRequest",
+    "PageWalk",
+    "WalkStats",
+    "awalk_pages",
+    "record_id",
+    "walk_pages",
+]
 
 T = TypeVar("T")
 
@@ -63,57 +82,195 @@ class WalkStats:
         return self.total is not None and self.total != self.records + self.duplicates
 
 
+@attrs.frozen
+class PageRequest:
+    """A request the walk wants sent: ``offset`` and ``limit`` query parameters."""
+
+    offset: int
+    limit: int
+
+
+@attrs.frozen
+class PageOutcome(Generic[T]):
+    """What one page meant: ``records`` to yield (new, in order; None for an empty page),
+    ``cancel``: planned requests no longer wanted (cancel them), ``done``: the walk is over."""
+
+    records: list[T] | None
+    cancel: tuple[PageRequest, ...] = ()
+    done: bool = False
+
+
 def record_id(item: Any) -> str | None:
     """The ``id`` of a generated model or a dict, else None (never deduplicated then)."""
     value = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
     return None if value is None else str(value)
 
 
-class _Deduper(Generic[T]):
-    def __init__(self, stats: WalkStats) -> None:
-        self.seen: set[str] = set()
-        self.stats = stats
+def _content_key(item: Any) -> str:
+    data = item.to_dict() if hasattr(item, "to_dict") else item
+    return json.dumps(data, sort_keys=True, default=str)
 
-    def accept(self, page: Page[T], max_records: int | None = None) -> list[T]:
-        """The page's new records (at most up to ``max_records`` in all); PaginationError when
-        it holds nothing but seen ids."""
-        fresh: list[T] = []
-        for item in page.items:
-            key = record_id(item)
-            if key is not None and key in self.seen:
-                continue
-            if key is not None:
-                self.seen.add(key)
-            fresh.append(item)
-        duplicates = len(page.items) - len(fresh)
-        if page.items and not fresh:
-            raise PaginationError(
-                f"the page at offset {page.offset} holds only records already seen "
-                f"({len(page.items)} of them): the server is not advancing (is it ignoring "
-                f"offset?); stopped after {self.stats.requests} requests",
-                offset=page.offset,
-            )
-        self.stats.duplicates += duplicates
+
+class PageWalk(Generic[T]):
+    """The paging rules (module docstring) as an I/O-free state machine.
+
+    ``plan()`` returns the requests to send now (at most ``prefetch`` in flight, fewer while
+    the walk is probing); ``receive(request, page)`` takes the page answering the oldest
+    planned request and returns a ``PageOutcome``; ``answered()`` counts a request the server
+    answered (prefetched ones included). ``page_size``: 1..1000. ``max_records``: stop after
+    this many unique records (None: all). ``stats`` is updated in place.
+    Raises ValueError for ``prefetch < 1``; ``receive`` raises PaginationError.
+    """
+
+    def __init__(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        max_records: int | None = None,
+        prefetch: int = 1,
+        stats: WalkStats | None = None,
+    ) -> None:
+        if prefetch < 1:
+            raise ValueError("prefetch must be at least 1")
+        self.page_size = page_size
+        self.max_records = max_records
+        self.prefetch = prefetch
+        self.stats = stats if stats is not None else WalkStats()
+        self.in_flight: deque[PageRequest] = deque()
+        self.finished = False
+        self._next_offset = 0
+        self._stride = page_size  # what a page is assumed to hold (a capping server's size)
+        self._sequential_until_pages = 2  # the first two pages go one at a time
+        self._seen: set[str] = set()
+        self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
+
+    # ------------------------------------------------------------------ planning
+
+    def _limit_at(self, offset: int) -> int:
+        """The limit for a request at ``offset``, or 0 when none should be planned now."""
+        stats, max_records, busy = self.stats, self.max_records, bool(self.in_flight)
         if max_records is not None:
-            fresh = fresh[: max(0, max_records - self.stats.records)]
+            if stats.records >= max_records:
+                return 0
+            if offset >= max_records and busy:
+                return 0  # topping up after duplicates: one request at a time
+        if stats.total is not None and offset >= stats.total and busy:
+            return 0  # beyond the reported total: only the one confirming request, alone
+        if max_records is not None:
+            wanted = max(max_records - offset, max_records - stats.records)
+            return min(self._stride, wanted)
+        return self._stride
+
+    def plan(self) -> list[PageRequest]:
+        """The requests to send now, in offset order; recorded as in flight."""
+        if self.finished:
+            return []
+        window = 1 if self.stats.pages < self._sequential_until_pages else self.prefetch
+        planned: list[PageRequest] = []
+        while len(self.in_flight) < window:
+            limit = self._limit_at(self._next_offset)
+            if limit <= 0:
+                break
+            request = PageRequest(self._next_offset, limit)
+            self.in_flight.append(request)
+            planned.append(request)
+            self._next_offset += limit
+        if not self.in_flight:
+            self.finished = True
+        return planned
+
+    def answered(self) -> None:
+        """Count one request the server answered (whether or not its page is used)."""
+        self.stats.requests += 1
+
+    # ------------------------------------------------------------------ receiving
+
+    def _stop(self) -> tuple[PageRequest, ...]:
+        self.finished = True
+        dropped = tuple(self.in_flight)
+        self.in_flight.clear()
+        return dropped
+
+    def _not_advancing(self, offset: int, what: str) -> PaginationError:
+        return PaginationError(
+            f"the page at offset {offset} {what}: the server is not advancing (is it ignoring "
+            f"offset?); stopped after {self.stats.requests} requests",
+            offset=offset,
+        )
+
+    def _accept(self, request: PageRequest, items: Sequence[T]) -> list[T]:
+        """The page's new records (at most up to ``max_records`` in all); PaginationError when
+        the page brings nothing new."""
+        fresh: list[T] = []
+        without_ids = 0
+        for item in items:
+            key = record_id(item)
+            if key is None:
+                without_ids += 1
+            elif key in self._seen:
+                continue
+            else:
+                self._seen.add(key)
+            fresh.append(item)
+        if not fresh:
+            raise self._not_advancing(
+                request.offset, f"holds only records already seen ({len(items)} of them)"
+            )
+        if without_ids:
+            fingerprint = hash(tuple(_content_key(item) for item in items))
+            earlier = self._pages_without_ids.get(fingerprint)
+            if earlier is not None:
+                raise self._not_advancing(
+                    request.offset,
+                    f"repeats the page at offset {earlier} ({len(items)} records, "
+                    f"{without_ids} without an id)",
+                )
+            self._pages_without_ids[fingerprint] = request.offset
+            total = self.stats.total
+            if total is not None and request.offset >= total + self.page_size:
+                raise self._not_advancing(
+                    request.offset,
+                    f"is a page past the reported total {total} and holds records without "
+                    "an id",
+                )
+        self.stats.duplicates += len(items) - len(fresh)
+        if self.max_records is not None:
+            fresh = fresh[: max(0, self.max_records - self.stats.records)]
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh
 
-
-def _walk_continues(page_length: int, limit: int, next_offset: int, total: int | None) -> bool:
-    """Whether a walk goes on after a page of ``page_length`` items asked with ``limit``."""
-    if page_length == 0:
-        return False
-    if total is not None and next_offset < total:
-        return True  # the server says more exist: a short page is its page-size cap
-    return page_length >= limit  # a full page past (or without) total: confirm the end
-
-
-def _limit_for(offset_records: int, page_size: int, max_records: int | None) -> int:
-    if max_records is None:
-        return page_size
-    return max(0, min(page_size, max_records - offset_records))
+    def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
+        """Take the page answering ``request`` (the oldest in flight)."""
+        if not self.in_flight or self.in_flight[0] != request:
+            raise ValueError(f"{request} is not the oldest request in flight")
+        self.in_flight.popleft()
+        if page.total is not None:
+            self.stats.total = page.total
+        length = len(page.items)
+        if length == 0:
+            return PageOutcome(None, self._stop(), True)
+        fresh = self._accept(request, page.items)
+        end = request.offset + length
+        total = self.stats.total
+        if total is not None and end < total:
+            more = True  # the server says more exist: a short page is its page-size cap
+        else:
+            more = length >= request.limit  # a full page past (or without) total: confirm
+        if not more or (self.max_records is not None and self.stats.records >= self.max_records):
+            return PageOutcome(fresh, self._stop(), True)
+        if length == request.limit:
+            return PageOutcome(fresh)
+        # A short page below total (a server capping its page size) or a page longer than
+        # asked: planned requests assumed full pages; drop them and go on from where this
+        # page ended, one request at a time until the next page shows whether more exist.
+        dropped = tuple(self.in_flight)
+        self.in_flight.clear()
+        if length < request.limit:
+            self._stride = length
+        self._next_offset = end
+        self._sequential_until_pages = self.stats.pages + 1
+        return PageOutcome(fresh, dropped)
 
 
 def walk_pages(
@@ -129,23 +286,15 @@ def walk_pages(
     ``stats`` is updated in place as pages arrive. Raises PaginationError (see module docs) and
     whatever ``fetch`` raises.
     """
-    stats = stats if stats is not None else WalkStats()
-    dedupe: _Deduper[T] = _Deduper(stats)
-    offset = 0
-    while True:
-        limit = _limit_for(stats.records, page_size, max_records)
-        if limit == 0:
-            return
-        page = fetch(offset, limit)
-        stats.requests += 1
-        if page.total is not None:
-            stats.total = page.total
-        if not page.items:
-            return
-        fresh = dedupe.accept(page, max_records)
-        yield fresh
-        offset += len(page.items)
-        if not _walk_continues(len(page.items), limit, offset, stats.total):
+    walk: PageWalk[T] = PageWalk(page_size=page_size, max_records=max_records, stats=stats)
+    while planned := walk.plan():
+        (request,) = planned
+        page = fetch(request.offset, request.limit)
+        walk.answered()
+        outcome = walk.receive(request, page)
+        if outcome.records is not None:
+            yield outcome.records
+        if outcome.done:
             return
 
 
@@ -159,92 +308,43 @@ async def awalk_pages(
 ) -> AsyncIterator[list[T]]:
     """Async ``walk_pages`` with up to ``prefetch`` requests in flight, yielding in offset order.
 
-    The first two pages are fetched one at a time (the first tells ``total``, the second proves
-    the server advances); later offsets are scheduled assuming
-    full pages, never beyond ``total`` (plus one confirming request) or ``max_records``. When a
-    page comes back short or empty, requests still in flight are cancelled.
+    Requests the walk no longer wants (beyond a short, long or empty page, or after an error or
+    an early ``aclose()``) are cancelled and awaited before this returns, so their connections
+    go back to the pool.
     """
-    if prefetch < 1:
-        raise ValueError("prefetch must be at least 1")
-    stats = stats if stats is not None else WalkStats()
-    dedupe: _Deduper[T] = _Deduper(stats)
-    pending: deque[tuple[int, int, asyncio.Task[Page[T]]]] = deque()
-    abandoned: list[asyncio.Task[Page[T]]] = []
-    next_offset = 0
-    effective_page_size = page_size
-    sequential_until_pages = 2  # the first two pages go one at a time
-    finished = False
+    walk: PageWalk[T] = PageWalk(
+        page_size=page_size, max_records=max_records, prefetch=prefetch, stats=stats
+    )
+    tasks: dict[PageRequest, asyncio.Task[Page[T]]] = {}
+    dropped: list[asyncio.Task[Page[T]]] = []
 
-    async def counted(offset: int, limit: int) -> Page[T]:
-        # Count every answered request, prefetched ones included (even when their page is
-        # discarded), so that ``stats.requests`` is what the server saw, as in the sync walk.
-        page = await fetch(offset, limit)
-        stats.requests += 1
+    async def answered(request: PageRequest) -> Page[T]:
+        page = await fetch(request.offset, request.limit)
+        walk.answered()  # prefetched pages count even when discarded: what the server saw
         return page
 
-    def schedule(offset: int, limit: int) -> None:
-        pending.append((offset, limit, asyncio.ensure_future(counted(offset, limit))))
-
-    def want_more(offset: int) -> int:
-        """The limit for a request at ``offset``, or 0 when none should be scheduled."""
-        if finished:
-            return 0
-        if max_records is not None:
-            if stats.records >= max_records:
-                return 0
-            if offset >= max_records and pending:
-                return 0  # topping up after duplicates: one request at a time
-        if stats.total is not None and offset >= stats.total and pending:
-            return 0  # beyond the reported total: only the one confirming request, sequentially
-        if max_records is not None:
-            wanted = max(max_records - offset, max_records - stats.records)
-            return min(effective_page_size, wanted)
-        return effective_page_size
+    def drop(requests: Sequence[PageRequest]) -> None:
+        for request in requests:
+            task = tasks.pop(request)
+            task.cancel()
+            dropped.append(task)
 
     try:
-        schedule(0, _limit_for(0, page_size, max_records))
-        next_offset = page_size
-        while pending:
-            offset, limit, task = pending.popleft()
-            page = await task
-            if page.total is not None:
-                stats.total = page.total
-            if not page.items:
-                finished = True
+        while True:
+            for request in walk.plan():
+                tasks[request] = asyncio.ensure_future(answered(request))
+            if not walk.in_flight:
                 return
-            fresh = dedupe.accept(page, max_records)
-            end = offset + len(page.items)
-            if not _walk_continues(len(page.items), limit, end, stats.total) or (
-                max_records is not None and stats.records >= max_records
-            ):
-                finished = True
-            yield fresh
-            if finished:
+            request = walk.in_flight[0]
+            page = await tasks.pop(request)
+            outcome = walk.receive(request, page)
+            drop(outcome.cancel)
+            if outcome.records is not None:
+                yield outcome.records
+            if outcome.done:
                 return
-            if len(page.items) < limit:
-                # Short page below total: the server caps its page size. Requests already in
-                # flight assumed full pages; drop them and go on from where this page ended.
-                abandoned.extend(t for _, _, t in pending)
-                for _, _, stale in pending:
-                    stale.cancel()
-                pending.clear()
-                effective_page_size = len(page.items)
-                next_offset = end
-                # ...one request at a time until the next page shows whether more exist (a
-                # short page below a lying total may as well be the end).
-                sequential_until_pages = stats.pages + 1
-            # The second page alone: it proves the server advances (a server ignoring offset
-            # fails after 2 requests), then up to ``prefetch`` in flight.
-            window = 1 if stats.pages < sequential_until_pages else prefetch
-            while len(pending) < window:
-                limit_next = want_more(next_offset)
-                if limit_next == 0:
-                    break
-                schedule(next_offset, limit_next)
-                next_offset += limit_next
     finally:
-        for _, _, task in pending:
-            task.cancel()
-        for task in [*abandoned, *(t for _, _, t in pending)]:
-            with contextlib.suppress(BaseException):  # cancelled or failed prefetch: not needed
+        drop(list(tasks))
+        for task in dropped:
+            with contextlib.suppress(BaseException):  # cancelled or failed: not needed
                 await task

@@ -80,11 +80,12 @@ async def acollect(
 
 def test_total_too_high_walk_ends_at_the_first_empty_page_after_the_short_one() -> None:
     # A short page below total may be a server's page-size cap, so the walk asks once more;
-    # the first empty page ends it: no request beyond it.
+    # the first empty page ends it: no request beyond it. It asks for as many as the short
+    # page held (300), as the async walk does: one set of rules for both.
     api = FakeApi(2300, total=5000)
     records, stats = collect(api.fetch, page_size=1000)
     assert [r["id"] for r in records] == list(range(2300))
-    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 1000)]
+    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 300)]
     assert stats == WalkStats(records=2300, pages=3, requests=4, duplicates=0, total=5000)
     assert stats.total_mismatch is True
 
@@ -314,7 +315,7 @@ def test_session_walk_with_lying_total(make_toolkit, paged_server) -> None:
     stats = WalkStats()
     ids = [m.id for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
-    assert server.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 1000)]
+    assert server.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 300)]
     assert stats.requests == 4
     assert stats.total == 5000
 
