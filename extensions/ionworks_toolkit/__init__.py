@@ -2,7 +2,7 @@
 
 Public API (the plugin contract of DESIGN.md section 4 included)::
 
-    from ionworks_toolkit import Toolkit, hookimpl, FilterPreset, Sink, contains, equals
+    from ionworks_toolkit import Toolkit, AsyncToolkit, hookimpl, FilterPreset, Sink, contains
     from ionworks_toolkit import IonworksError, APIError, NotFoundError, ...
 
 Importing the package is cheap: the session, presets and sinks (and through them the generated
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
         not_equals,
         starts_with,
     )
-    from .session import ExportResult, Toolkit, redact_url
+    from .session import AsyncToolkit, ExportResult, Toolkit, redact_url
     from .settings import Secret, Settings
     from .sinks import BaseSink, Sink
 
@@ -54,6 +54,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Toolkit": "session",
+    "AsyncToolkit": "session",
     "ExportResult": "session",
     "redact_url": "session",
     "FilterPreset": "presets",
@@ -73,6 +74,7 @@ _LAZY = {
 
 __all__ = [
     "APIError",
+    "AsyncToolkit",
     "AuthenticationError",
     "BaseSink",
     "ConfigurationError",

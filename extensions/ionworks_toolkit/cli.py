@@ -18,11 +18,12 @@ import contextlib
 import logging
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NoReturn
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from .constants import MAX_PAGE_SIZE
 from .errors import (
     APIError,
     AuthenticationError,
@@ -35,7 +36,7 @@ from .errors import (
     SinkError,
     TransportError,
 )
-from .pagination import MAX_PAGE_SIZE, WalkStats
+from .pagination import WalkStats
 from .presets import (
     DATETIME_PARAMETERS,
     PAGING_PARAMETERS,
@@ -45,6 +46,11 @@ from .presets import (
     operation_parameters,
     validate_parameters,
 )
+
+if TYPE_CHECKING:
+    from .session import AsyncToolkit
+
+R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -79,7 +85,7 @@ def exit_code_for(error: BaseException) -> int:
 
 
 class Context:
-    """What the root command resolved: global options, and the lazily built Toolkit."""
+    """What the root command resolved: global options, and the lazily built AsyncToolkit."""
 
     def __init__(
         self,
@@ -100,12 +106,13 @@ class Context:
         self.verbose = verbose
         self.quiet = quiet
         self._stack = contextlib.ExitStack()
-        self._toolkit: Any = None
+        self._toolkit: AsyncToolkit | None = None
 
-    def toolkit(self) -> Any:
-        """Build the Toolkit once (starting the in-process sandbox first with ``--sandbox``)."""
+    def toolkit(self) -> AsyncToolkit:
+        """Build the AsyncToolkit once (starting the in-process sandbox first with
+        ``--sandbox``). Building it sends nothing; ``run`` does the I/O."""
         if self._toolkit is None:
-            from .session import Toolkit
+            from .session import AsyncToolkit
 
             api_url, api_key = self.api_url, self.api_key
             if self.sandbox:
@@ -117,15 +124,28 @@ class Context:
                     raise ConfigurationError(f"--sandbox: {exc}") from exc
                 api_url = server.base_url
                 api_key = SandboxOptions().api_key
-            self._toolkit = self._stack.enter_context(
-                Toolkit(
-                    api_url=api_url,
-                    api_key=api_key,
-                    config_file=self.config,
-                    disable_plugins=self.disabled,
-                )
+            self._toolkit = AsyncToolkit(
+                api_url=api_url,
+                api_key=api_key,
+                config_file=self.config,
+                disable_plugins=self.disabled,
             )
         return self._toolkit
+
+    def run(self, work: Callable[[AsyncToolkit], Awaitable[R]]) -> R:
+        """``work(toolkit)`` under ``asyncio.run``; the toolkit's httpx client is closed in
+        the same event loop before it ends, whatever happens."""
+        import asyncio
+
+        toolkit = self.toolkit()
+
+        async def run_and_close() -> R:
+            try:
+                return await work(toolkit)
+            finally:
+                await toolkit.aclose()
+
+        return asyncio.run(run_and_close())
 
     def close(self) -> None:
         self._stack.close()
@@ -457,15 +477,12 @@ def measurements_list(
             filters[key] = value
         targets = list(sinks) or [_default_sink()]
         max_records = None if fetch_all else (limit or 25)
-        toolkit = state.toolkit()
         show_progress = not state.quiet and sys.stderr.isatty()
-        import asyncio
-
         # Each option was checked (and any warning given) above, naming the option; the
         # session's own check of the same values need not repeat the warnings.
         with _progress(show_progress) as progress, _quiet_logger("ionworks_toolkit.filters"):
-            result = asyncio.run(
-                toolkit.aexport(
+            result = state.run(
+                lambda toolkit: toolkit.export(
                     project,
                     targets,
                     presets=presets,
@@ -533,18 +550,8 @@ def projects() -> None:
 def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
     """List the projects your credential can see."""
     with _handled(state):
-        toolkit = state.toolkit()
-        opened = toolkit.open_sinks(list(sinks) or [_default_sink()])
-        try:
-            records = [project.to_dict() for project in toolkit.list_projects()]
-            for _, sink in opened:
-                sink.write(records)
-            for _, sink in opened:
-                sink.commit()
-        except BaseException:
-            for _, sink in opened:
-                sink.abort()
-            raise
+        targets = list(sinks) or [_default_sink()]
+        state.run(lambda toolkit: toolkit.export_projects(targets))
 
 
 # ------------------------------------------------------------------ presets, sinks, plugins

@@ -230,8 +230,7 @@ class PageWalk(Generic[T]):
             if total is not None and request.offset >= total + self.page_size:
                 raise self._not_advancing(
                     request.offset,
-                    f"is a page past the reported total {total} and holds records without "
-                    "an id",
+                    f"is a page past the reported total {total} and holds records without an id",
                 )
         self.stats.duplicates += len(items) - len(fresh)
         if self.max_records is not None:
@@ -253,10 +252,9 @@ class PageWalk(Generic[T]):
         fresh = self._accept(request, page.items)
         end = request.offset + length
         total = self.stats.total
-        if total is not None and end < total:
-            more = True  # the server says more exist: a short page is its page-size cap
-        else:
-            more = length >= request.limit  # a full page past (or without) total: confirm
+        # Below total the server says more exist (a short page there is its page-size cap);
+        # past total, or without one, only a full page calls for a confirming request.
+        more = (total is not None and end < total) or length >= request.limit
         if not more or (self.max_records is not None and self.stats.records >= self.max_records):
             return PageOutcome(fresh, self._stop(), True)
         if length == request.limit:

@@ -30,6 +30,14 @@ def valid_total(total: object) -> int | None:
     return total
 
 
+def _json_type(value: object) -> str:
+    names = {dict: "an object", str: "a string", bool: "a boolean", type(None): "null"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
 def _unexpected(response: httpx.Response, detail: str) -> UnexpectedResponseError:
     request = response.request
     return UnexpectedResponseError(
@@ -71,6 +79,14 @@ def _parse_page(
             f"({len(response.content)} bytes)",
         ) from None
     model: Any = item_model
+    if isinstance(body, Mapping) and "items" in body and not isinstance(body["items"], list):
+        # The generated from_dict would iterate an object's keys or a string's characters:
+        # refuse it, so that no sink is committed over good output with an empty page.
+        raise _unexpected(
+            response,
+            f"response does not match {operation_id}'s schema: items is "
+            f"{_json_type(body['items'])}, expected an array",
+        )
     try:
         if isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)

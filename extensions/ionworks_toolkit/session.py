@@ -1,25 +1,32 @@
-"""The ``Toolkit`` session: settings + plugins + generated client, and the calls built on them.
+"""``Toolkit`` (sync) and ``AsyncToolkit`` (async): sessions with the Ionworks API.
 
-One call, end to end (see ARCHITECTURE.md)::
+As httpx has ``Client``/``AsyncClient``, the toolkit has two session classes with the same verbs
+(``export``, ``export_projects``, ``iter_measurements_by_project``, ``iter_measurement_pages``,
+``list_projects``, ``resolve_project``, ``resolve_filters``, ``open_sinks``); on
+``AsyncToolkit`` they are coroutines and async iterators. Each owns exactly one httpx client
+(built on first use), closed by its context manager or ``close()`` / ``aclose()``. Everything
+without I/O lives once, in ``_BaseToolkit`` and the modules it uses:
 
-    Toolkit -> presets/filters validated -> paginator -> generated operation (request built by
-    the generated module) -> httpx client (auth hook, retries, request/response hooks) ->
-    generated models (from_dict) -> typed errors -> sinks (records = to_dict(), per page)
+    settings -> plugin host (auth, observers, presets, sinks) -> presets/filters validated ->
+    ``operations`` (request built by the generated module) -> httpx client (``transport``:
+    retries, buffering) -> ``parsing`` (generated models) -> ``pagination.PageWalk`` (the
+    paging rules) -> ``export`` (sinks: records = to_dict(), per page, atomic)
 
-The pieces live in modules by concern: ``transport`` (httpx stack, retries, URL redaction),
-``operations`` (the generated client's list operations), ``parsing`` (pages from responses),
-``projects`` (project resolution), ``export`` (sink bookkeeping), ``pagination`` (page walks).
-The CLI and the Python API share this code path. Example::
+Example::
 
     with Toolkit(api_key="...") as toolkit:
         for measurement in toolkit.iter_measurements_by_project(
             "Severson 2019 fast-charging cycle life", spec_cathode=contains("LFP")
         ):
             print(measurement.name, measurement.instance.name)
+
+    async with AsyncToolkit(api_key="...") as toolkit:
+        result = await toolkit.export("Severson 2019 fast-charging cycle life", ["m.db"])
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -35,7 +42,7 @@ from .auth import (
     origin_of,
     strip_foreign_credentials,
 )
-from .constants import MAX_PAGE_SIZE
+from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
 from .errors import ConfigurationError, PluginError
 from .export import (
     ExportResult,
@@ -60,24 +67,15 @@ from .transport import (
     transport_error,
 )
 
-__all__ = ["ExportResult", "ListOperation", "Toolkit", "redact_url"]
+__all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_url"]
 
 logger = logging.getLogger("ionworks_toolkit.http")
 T = TypeVar("T")
 
 
-class Toolkit:
-    """One session with the Ionworks API: settings, plugins, the generated client.
-
-    Arguments beat environment (``IONWORKS_API_KEY``, ``IONWORKS_API_TOKEN``,
-    ``IONWORKS_API_URL``, ``IONWORKS_ORGANIZATION_ID``, ``.env``) which beats
-    ``ionworks-toolkit.toml``. ``plugins``: plugin objects registered after the built-ins and
-    entry points. ``transport``/``async_transport``: httpx transports to send through (tests,
-    proxies); retries wrap them. Use as ``with Toolkit() as tk:`` or ``async with``.
-
-    Raises ConfigurationError for bad settings and PluginError for a contract violation
-    (e.g. a preset name registered twice).
-    """
+class _BaseToolkit:
+    """What both session classes share, none of it I/O: settings, plugins, presets, sink
+    factories, the auth flow, request hooks, filter resolution and sink opening."""
 
     def __init__(
         self,
@@ -93,8 +91,6 @@ class Toolkit:
         timeout: float | None = None,
         max_retries: int | None = None,
         page_size: int | None = None,
-        transport: httpx.BaseTransport | None = None,
-        async_transport: httpx.AsyncBaseTransport | None = None,
         environ: Mapping[str, str] | None = None,
         working_dir: str | None = None,
     ) -> None:
@@ -121,18 +117,28 @@ class Toolkit:
         if self.settings.presets:
             self.presets.register_from_config(self.settings.presets, str(self.settings.config_path))
         self.sink_factories = self.plugins.collect_sinks()
-        self._transport = transport
-        self._async_transport = async_transport
-        self._client: Client | None = None
         self._auth_flow: tuple[httpx.Auth | None] | None = None
         self._api_origin = origin_of(self.settings.api_url)
+        self._closed = False
 
     def __repr__(self) -> str:
         return (
-            f"Toolkit(api_url={self.settings.api_url!r}, "
+            f"{type(self).__name__}(api_url={self.settings.api_url!r}, "
             f"credential={'set' if self.settings.has_credentials else 'none'}, "
             f"plugins={len(self.plugins.list_plugins())})"
         )
+
+    @property
+    def is_closed(self) -> bool:
+        """True once ``close()``/``aclose()`` ran (or the context manager exited)."""
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ConfigurationError(
+                f"this {type(self).__name__} is closed; make a new one (or use it inside "
+                "its `with` block)"
+            )
 
     # ------------------------------------------------------------------ client plumbing
 
@@ -167,69 +173,29 @@ class Toolkit:
         )
         self.plugins.call_observers("ionworks_response", response=response)
 
-    async def _aon_request(self, request: httpx.Request) -> None:
-        self._on_request(request)
+    def _client_kwargs(self, transport: Any, *, asynchronous: bool) -> dict[str, Any]:
+        if asynchronous:
 
-    async def _aon_response(self, response: httpx.Response) -> None:
-        self._on_response(response)
+            async def on_request(request: httpx.Request) -> None:
+                self._on_request(request)
 
-    @property
-    def client(self) -> Client:
-        """The generated ``ionworks_client.Client``, wired with auth, retries and hooks (lazy)."""
-        if self._client is None:
-            auth = self._auth()
-            client = Client(
-                base_url=self.settings.api_url, timeout=httpx.Timeout(self.settings.timeout)
-            )
-            client.set_httpx_client(
-                httpx.Client(
-                    **client_kwargs(
-                        self.settings,
-                        auth=auth,
-                        transport=self._transport,
-                        asynchronous=False,
-                        on_request=[self._on_request],
-                        on_response=[self._on_response],
-                    )
-                )
-            )
-            client.set_async_httpx_client(
-                httpx.AsyncClient(
-                    **client_kwargs(
-                        self.settings,
-                        auth=auth,
-                        transport=self._async_transport,
-                        asynchronous=True,
-                        on_request=[self._aon_request],
-                        on_response=[self._aon_response],
-                    )
-                )
-            )
-            self._client = client
-        return self._client
+            async def on_response(response: httpx.Response) -> None:
+                self._on_response(response)
 
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.get_httpx_client().close()
+            hooks: tuple[Callable[..., Any], Callable[..., Any]] = (on_request, on_response)
+        else:
+            hooks = (self._on_request, self._on_response)
+        return client_kwargs(
+            self.settings,
+            auth=self._auth(),
+            transport=transport,
+            asynchronous=asynchronous,
+            on_request=[hooks[0]],
+            on_response=[hooks[1]],
+        )
 
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.get_async_httpx_client().aclose()
-            self._client.get_httpx_client().close()
-
-    def __enter__(self) -> Toolkit:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Toolkit:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    # ------------------------------------------------------------------ requests
+    def _generated_client(self) -> Client:
+        return Client(base_url=self.settings.api_url, timeout=httpx.Timeout(self.settings.timeout))
 
     def _check_credentials(self) -> None:
         # Let a third-party auth plugin decide; only complain when nobody provides auth.
@@ -243,64 +209,7 @@ class Toolkit:
                 "api_key=..., or use --sandbox"
             )
 
-    def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
-        try:
-            response = self.client.get_httpx_client().request(**kwargs)
-        except httpx.TransportError as exc:
-            raise transport_error(kwargs, exc) from exc
-        return raise_for_status(response)
-
-    async def _asend(self, kwargs: Mapping[str, Any]) -> httpx.Response:
-        try:
-            response = await self.client.get_async_httpx_client().request(**kwargs)
-        except httpx.TransportError as exc:
-            raise transport_error(kwargs, exc) from exc
-        return raise_for_status(response)
-
-    def _page_fetcher(
-        self, operation: ListOperation[T], path_params: Mapping[str, Any], params: Mapping[str, Any]
-    ) -> Callable[[int, int], Page[T]]:
-        def fetch(offset: int, limit: int) -> Page[T]:
-            kwargs = operation.request_kwargs(
-                path_params, {**params, "offset": offset, "limit": limit}
-            )
-            return operation.parse_page(self._send(kwargs), offset)
-
-        return fetch
-
-    def _async_page_fetcher(
-        self, operation: ListOperation[T], path_params: Mapping[str, Any], params: Mapping[str, Any]
-    ) -> Callable[[int, int], Any]:
-        async def fetch(offset: int, limit: int) -> Page[T]:
-            kwargs = operation.request_kwargs(
-                path_params, {**params, "offset": offset, "limit": limit}
-            )
-            return operation.parse_page(await self._asend(kwargs), offset)
-
-        return fetch
-
-    # ------------------------------------------------------------------ projects
-
-    def list_projects(self) -> list[Project]:
-        """All projects visible to the credential (GET /projects, every page)."""
-        self._check_credentials()
-        fetch = self._page_fetcher(PROJECTS, {}, {})
-        return [p for page in walk_pages(fetch, page_size=MAX_PAGE_SIZE) for p in page]
-
-    def resolve_project(self, project: str | None) -> str:
-        """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
-
-        ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
-        matches exactly (case-insensitive). Raises ConfigurationError when there is no project
-        or the name is ambiguous, NotFoundError for an unknown name, each listing the closest
-        project names.
-        """
-        project = project_argument(project, self.settings.project_id)
-        if is_project_id(project):
-            return project
-        return match_project(project, self.list_projects())
-
-    # ------------------------------------------------------------------ measurements
+    # ------------------------------------------------------------------ filters and sinks
 
     def resolve_filters(
         self, presets: Sequence[str] = (), filters: Mapping[str, Any] | None = None
@@ -320,6 +229,129 @@ class Toolkit:
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size {size} is outside 1..{MAX_PAGE_SIZE}")
         return params, size
+
+    def open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:
+        """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
+
+        Raises ConfigurationError naming the target and the known schemes; nothing is opened
+        when any target is bad.
+        """
+        return open_sinks(targets, self.sink_factories)
+
+    def _project_or_id(self, project: str | None) -> str:
+        """The stripped project argument (or the default project); ids need no lookup."""
+        return project_argument(project, self.settings.project_id)
+
+
+class Toolkit(_BaseToolkit):
+    """A synchronous session with the Ionworks API: settings, plugins, one ``httpx.Client``.
+
+    Arguments beat environment (``IONWORKS_API_KEY``, ``IONWORKS_API_TOKEN``,
+    ``IONWORKS_API_URL``, ``IONWORKS_ORGANIZATION_ID``, ``.env``) which beats
+    ``ionworks-toolkit.toml``. ``plugins``: plugin objects registered after the built-ins and
+    entry points. ``transport``: an ``httpx.BaseTransport`` to send through (tests,
+    recording); retries wrap it. Use as ``with Toolkit() as tk:`` or call ``close()``.
+    For coroutines and prefetching, use ``AsyncToolkit``.
+
+    Raises ConfigurationError for bad settings and PluginError for a contract violation.
+    """
+
+    def __init__(self, *, transport: httpx.BaseTransport | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self._transport = transport
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        """The generated ``ionworks_client.Client``, its sync httpx client wired with auth,
+        retries and hooks (lazy). Use it with the generated ``sync_detailed`` functions."""
+        self._check_open()
+        if self._client is None:
+            client = self._generated_client()
+            client.set_httpx_client(
+                httpx.Client(**self._client_kwargs(self._transport, asynchronous=False))
+            )
+            self._client = client
+        return self._client
+
+    def close(self) -> None:
+        """Close the httpx client (its connections); the Toolkit cannot be used after."""
+        self._closed = True
+        if self._client is not None:
+            self._client.get_httpx_client().close()
+
+    def __enter__(self) -> Toolkit:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ requests
+
+    def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
+        try:
+            response = self.client.get_httpx_client().request(**kwargs)
+        except httpx.TransportError as exc:
+            raise transport_error(kwargs, exc) from exc
+        return raise_for_status(response)
+
+    def _walk(
+        self,
+        operation: ListOperation[T],
+        path_params: Mapping[str, Any],
+        params: Mapping[str, Any],
+        *,
+        page_size: int,
+        max_records: int | None = None,
+        stats: WalkStats | None = None,
+    ) -> Iterator[list[T]]:
+        def fetch(offset: int, limit: int) -> Page[T]:
+            kwargs = operation.request_kwargs(
+                path_params, {**params, "offset": offset, "limit": limit}
+            )
+            return operation.parse_page(self._send(kwargs), offset)
+
+        return walk_pages(fetch, page_size=page_size, max_records=max_records, stats=stats)
+
+    # ------------------------------------------------------------------ projects
+
+    def iter_project_pages(self) -> Iterator[list[Project]]:
+        """Pages of ``GET /projects`` (every project visible to the credential)."""
+        self._check_credentials()
+        return self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE)
+
+    def list_projects(self) -> list[Project]:
+        """All projects visible to the credential (GET /projects, every page)."""
+        return [p for page in self.iter_project_pages() for p in page]
+
+    def resolve_project(self, project: str | None) -> str:
+        """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
+
+        ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
+        matches exactly (case-insensitive). Raises ConfigurationError when there is no project
+        or the name is ambiguous, NotFoundError for an unknown name, each listing the closest
+        project names.
+        """
+        project = self._project_or_id(project)
+        if is_project_id(project):
+            return project
+        return match_project(project, self.list_projects())
+
+    def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
+        """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
+        opened = self.open_sinks(sinks)
+        stats = WalkStats()
+        try:
+            self._check_credentials()
+            for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
+                write_page(opened, page)
+            commit_sinks(opened)
+        except BaseException:
+            abort_sinks(opened)
+            raise
+        return export_result("", stats, opened)
+
+    # ------------------------------------------------------------------ measurements
 
     def iter_measurement_pages(
         self,
@@ -342,8 +374,14 @@ class Toolkit:
         params, size = self._measurement_walk_args(presets, filters, page_size)
         self._check_credentials()
         project_id = self.resolve_project(project)
-        fetch = self._page_fetcher(MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params)
-        yield from walk_pages(fetch, page_size=size, max_records=max_records, stats=stats)
+        yield from self._walk(
+            MEASUREMENTS_BY_PROJECT,
+            {"project_id": project_id},
+            params,
+            page_size=size,
+            max_records=max_records,
+            stats=stats,
+        )
 
     def iter_measurements_by_project(
         self,
@@ -370,70 +408,6 @@ class Toolkit:
         ):
             yield from page
 
-    async def aiter_measurement_pages(
-        self,
-        project: str | None,
-        *,
-        presets: Sequence[str] = (),
-        max_records: int | None = None,
-        page_size: int | None = None,
-        prefetch: int = 4,
-        stats: WalkStats | None = None,
-        **filters: Any,
-    ) -> AsyncIterator[list[CellMeasurementWithDetails]]:
-        """Async ``iter_measurement_pages`` with up to ``prefetch`` pages requested at once."""
-        params, size = self._measurement_walk_args(presets, filters, page_size)
-        self._check_credentials()
-        project_id = await self._aresolve_project(project)
-        fetch = self._async_page_fetcher(
-            MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params
-        )
-        async for page in awalk_pages(
-            fetch, page_size=size, max_records=max_records, prefetch=prefetch, stats=stats
-        ):
-            yield page
-
-    async def aiter_measurements_by_project(
-        self,
-        project: str | None,
-        *,
-        presets: Sequence[str] = (),
-        max_records: int | None = None,
-        page_size: int | None = None,
-        prefetch: int = 4,
-        stats: WalkStats | None = None,
-        **filters: Any,
-    ) -> AsyncIterator[CellMeasurementWithDetails]:
-        """Async ``iter_measurements_by_project``; yields in order."""
-        async for page in self.aiter_measurement_pages(
-            project,
-            presets=presets,
-            max_records=max_records,
-            page_size=page_size,
-            prefetch=prefetch,
-            stats=stats,
-            **filters,
-        ):
-            for item in page:
-                yield item
-
-    async def _aresolve_project(self, project: str | None) -> str:
-        if project is not None and is_project_id(project.strip()):
-            return project.strip()
-        import asyncio
-
-        return await asyncio.to_thread(self.resolve_project, project)
-
-    # ------------------------------------------------------------------ export
-
-    def open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:
-        """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
-
-        Raises ConfigurationError naming the target and the known schemes; nothing is opened
-        when any target is bad.
-        """
-        return open_sinks(targets, self.sink_factories)
-
     def export(
         self,
         project: str | None,
@@ -455,11 +429,18 @@ class Toolkit:
         params, size = self._measurement_walk_args(presets, filters, page_size)
         opened = self.open_sinks(sinks)
         stats = WalkStats()
+        project_id = ""
         try:
             self._check_credentials()
             project_id = self.resolve_project(project)
-            fetch = self._page_fetcher(MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params)
-            for page in walk_pages(fetch, page_size=size, max_records=max_records, stats=stats):
+            for page in self._walk(
+                MEASUREMENTS_BY_PROJECT,
+                {"project_id": project_id},
+                params,
+                page_size=size,
+                max_records=max_records,
+                stats=stats,
+            ):
                 write_page(opened, page)
                 if progress is not None:
                     progress(stats)
@@ -469,7 +450,191 @@ class Toolkit:
             raise
         return export_result(project_id, stats, opened)
 
-    async def aexport(
+
+class AsyncToolkit(_BaseToolkit):
+    """An asynchronous session with the Ionworks API: ``Toolkit``'s verbs as coroutines and
+    async iterators, over one ``httpx.AsyncClient``, with up to ``prefetch`` pages in flight.
+
+    Arguments as ``Toolkit``; ``transport`` is an ``httpx.AsyncBaseTransport``. Use as
+    ``async with AsyncToolkit() as tk:`` or call ``await tk.aclose()``. The httpx client
+    belongs to the event loop that first used it: used again from a new loop (a second
+    ``asyncio.run``) after that loop closed, the toolkit builds a fresh client; used from two
+    loops at once, it raises ConfigurationError.
+    """
+
+    def __init__(
+        self, *, transport: httpx.AsyncBaseTransport | None = None, **options: Any
+    ) -> None:
+        super().__init__(**options)
+        self._transport = transport
+        self._client: Client | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def client(self) -> Client:
+        """The generated ``ionworks_client.Client``, its async httpx client wired with auth,
+        retries and hooks, bound to the running event loop (lazy). Use it with the generated
+        ``asyncio_detailed`` functions, inside a coroutine."""
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        if self._client is not None and self._loop is not loop:
+            assert self._loop is not None
+            if not self._loop.is_closed():
+                raise ConfigurationError(
+                    "this AsyncToolkit is in use by another event loop; make one "
+                    "AsyncToolkit per event loop"
+                )
+            # The loop that owned the client is gone (a previous asyncio.run): its connections
+            # cannot be closed without it, so they are dropped with it.
+            logger.debug("event loop changed: building a new httpx client")
+            self._client = None
+        if self._client is None:
+            client = self._generated_client()
+            client.set_async_httpx_client(
+                httpx.AsyncClient(**self._client_kwargs(self._transport, asynchronous=True))
+            )
+            self._client, self._loop = client, loop
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the httpx client (its connections); the AsyncToolkit cannot be used after."""
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None and self._loop is asyncio.get_running_loop():
+            await client.get_async_httpx_client().aclose()
+
+    async def __aenter__(self) -> AsyncToolkit:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ requests
+
+    async def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
+        try:
+            response = await self.client.get_async_httpx_client().request(**kwargs)
+        except httpx.TransportError as exc:
+            raise transport_error(kwargs, exc) from exc
+        return raise_for_status(response)
+
+    def _walk(
+        self,
+        operation: ListOperation[T],
+        path_params: Mapping[str, Any],
+        params: Mapping[str, Any],
+        *,
+        page_size: int,
+        max_records: int | None = None,
+        prefetch: int = DEFAULT_PREFETCH,
+        stats: WalkStats | None = None,
+    ) -> AsyncIterator[list[T]]:
+        async def fetch(offset: int, limit: int) -> Page[T]:
+            kwargs = operation.request_kwargs(
+                path_params, {**params, "offset": offset, "limit": limit}
+            )
+            return operation.parse_page(await self._send(kwargs), offset)
+
+        return awalk_pages(
+            fetch, page_size=page_size, max_records=max_records, prefetch=prefetch, stats=stats
+        )
+
+    # ------------------------------------------------------------------ projects
+
+    def iter_project_pages(
+        self, *, prefetch: int = DEFAULT_PREFETCH
+    ) -> AsyncIterator[list[Project]]:
+        """Pages of ``GET /projects`` (every project visible to the credential)."""
+        self._check_credentials()
+        return self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, prefetch=prefetch)
+
+    async def list_projects(self) -> list[Project]:
+        """All projects visible to the credential (GET /projects, every page)."""
+        return [p async for page in self.iter_project_pages() for p in page]
+
+    async def resolve_project(self, project: str | None) -> str:
+        """A project id from an id or a name; see ``Toolkit.resolve_project``."""
+        project = self._project_or_id(project)
+        if is_project_id(project):
+            return project
+        return match_project(project, await self.list_projects())
+
+    async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
+        """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""
+        opened = self.open_sinks(sinks)
+        stats = WalkStats()
+        try:
+            self._check_credentials()
+            async for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
+                write_page(opened, page)
+            commit_sinks(opened)
+        except BaseException:
+            abort_sinks(opened)
+            raise
+        return export_result("", stats, opened)
+
+    # ------------------------------------------------------------------ measurements
+
+    async def iter_measurement_pages(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        prefetch: int = DEFAULT_PREFETCH,
+        stats: WalkStats | None = None,
+        **filters: Any,
+    ) -> AsyncIterator[list[CellMeasurementWithDetails]]:
+        """``Toolkit.iter_measurement_pages`` with up to ``prefetch`` pages requested at once,
+        yielded in order."""
+        params, size = self._measurement_walk_args(presets, filters, page_size)
+        self._check_credentials()
+        project_id = await self.resolve_project(project)
+        walk = self._walk(
+            MEASUREMENTS_BY_PROJECT,
+            {"project_id": project_id},
+            params,
+            page_size=size,
+            max_records=max_records,
+            prefetch=prefetch,
+            stats=stats,
+        )
+        try:
+            async for page in walk:
+                yield page
+        finally:
+            await walk.aclose()  # type: ignore[attr-defined]
+
+    async def iter_measurements_by_project(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        prefetch: int = DEFAULT_PREFETCH,
+        stats: WalkStats | None = None,
+        **filters: Any,
+    ) -> AsyncIterator[CellMeasurementWithDetails]:
+        """``Toolkit.iter_measurements_by_project``, yielding in order."""
+        pages = self.iter_measurement_pages(
+            project,
+            presets=presets,
+            max_records=max_records,
+            page_size=page_size,
+            prefetch=prefetch,
+            stats=stats,
+            **filters,
+        )
+        try:
+            async for page in pages:
+                for item in page:
+                    yield item
+        finally:
+            await pages.aclose()  # type: ignore[attr-defined]
+
+    async def export(
         self,
         project: str | None,
         sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
@@ -477,27 +642,34 @@ class Toolkit:
         presets: Sequence[str] = (),
         max_records: int | None = None,
         page_size: int | None = None,
-        prefetch: int = 4,
+        prefetch: int = DEFAULT_PREFETCH,
         progress: Callable[[WalkStats], None] | None = None,
         **filters: Any,
     ) -> ExportResult:
-        """Async ``export`` with up to ``prefetch`` pages in flight (same guarantees)."""
+        """``Toolkit.export`` with up to ``prefetch`` pages in flight (same guarantees)."""
         params, size = self._measurement_walk_args(presets, filters, page_size)
         opened = self.open_sinks(sinks)
         stats = WalkStats()
         project_id = ""
         try:
             self._check_credentials()
-            project_id = await self._aresolve_project(project)
-            fetch = self._async_page_fetcher(
-                MEASUREMENTS_BY_PROJECT, {"project_id": project_id}, params
+            project_id = await self.resolve_project(project)
+            walk = self._walk(
+                MEASUREMENTS_BY_PROJECT,
+                {"project_id": project_id},
+                params,
+                page_size=size,
+                max_records=max_records,
+                prefetch=prefetch,
+                stats=stats,
             )
-            async for page in awalk_pages(
-                fetch, page_size=size, max_records=max_records, prefetch=prefetch, stats=stats
-            ):
-                write_page(opened, page)
-                if progress is not None:
-                    progress(stats)
+            try:
+                async for page in walk:
+                    write_page(opened, page)
+                    if progress is not None:
+                        progress(stats)
+            finally:
+                await walk.aclose()  # type: ignore[attr-defined]
             commit_sinks(opened)
         except BaseException:
             abort_sinks(opened)

@@ -1,7 +1,8 @@
 """Shared fixtures of the toolkit-core unit tests (tests/unit/test_core_*.py).
 
-* ``make_toolkit``: a ``Toolkit`` over an ``httpx.MockTransport`` (sync and async), isolated
-  from the developer's environment (``environ={}``, ``working_dir=tmp_path``, no entry points).
+* ``make_toolkit``: a ``Toolkit`` over an ``httpx.MockTransport``, isolated from the
+  developer's environment (``environ={}``, ``working_dir=tmp_path``, no entry points);
+  ``make_async_toolkit``: the same for an ``AsyncToolkit`` (the test awaits ``aclose()``).
 * ``PagedServer``: a programmable by-project endpoint (records, lying ``total``, ignored
   offset, inserts during the walk, status scripts) that records every request it gets.
 * ``fake_sleep``: the retry library's clock, replaced by a recorder (no real waiting).
@@ -25,7 +26,7 @@ from typing import Any
 import httpx
 import httpx_retries.retry
 import pytest
-from ionworks_toolkit import Toolkit
+from ionworks_toolkit import AsyncToolkit, Toolkit
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
 API_URL = "https://api.example.com"
@@ -104,35 +105,49 @@ class PagedServer:
         return [offset for offset, _ in self.calls]
 
 
+def _mock_options(
+    tmp_path: Path, handler: Callable[[httpx.Request], httpx.Response] | None, kwargs: Any
+) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "api_url": API_URL,
+        "api_key": "test-key",
+        "max_retries": 0,
+        "transport": httpx.MockTransport(handler or PagedServer(0)),
+        "load_entry_points": False,
+        "environ": {},
+        "working_dir": str(tmp_path),
+    }
+    options.update(kwargs)
+    return options
+
+
 @pytest.fixture
 def make_toolkit(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
     """``make_toolkit(handler, **kwargs)``: a Toolkit whose requests go to ``handler``.
 
     Defaults: ``api_url=API_URL``, ``api_key="test-key"``, ``max_retries=0``; any Toolkit
-    argument can be overridden. The same handler serves the sync and the async client.
+    argument can be overridden.
     """
     made: list[Toolkit] = []
 
     def factory(handler: Callable[[httpx.Request], httpx.Response] | None = None, **kwargs: Any):
-        transport = httpx.MockTransport(handler or PagedServer(0))
-        options: dict[str, Any] = {
-            "api_url": API_URL,
-            "api_key": "test-key",
-            "max_retries": 0,
-            "transport": transport,
-            "async_transport": transport,
-            "load_entry_points": False,
-            "environ": {},
-            "working_dir": str(tmp_path),
-        }
-        options.update(kwargs)
-        toolkit = Toolkit(**options)
+        toolkit = Toolkit(**_mock_options(tmp_path, handler, kwargs))
         made.append(toolkit)
         return toolkit
 
     yield factory
     for toolkit in made:
         toolkit.close()
+
+
+@pytest.fixture
+def make_async_toolkit(tmp_path: Path) -> Callable[..., AsyncToolkit]:
+    """``make_async_toolkit(handler, **kwargs)``: ``make_toolkit`` for an AsyncToolkit."""
+
+    def factory(handler: Callable[[httpx.Request], httpx.Response] | None = None, **kwargs: Any):
+        return AsyncToolkit(**_mock_options(tmp_path, handler, kwargs))
+
+    return factory
 
 
 @pytest.fixture
@@ -176,6 +191,18 @@ def sandbox_with() -> Iterator[Callable[..., Any]]:
         yield start
 
 
+def _sandbox_options(tmp_path: Path, server: Any, kwargs: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "api_url": server.base_url,
+        "api_key": "sandbox",
+        "load_entry_points": False,
+        "environ": {},
+        "working_dir": str(tmp_path),
+    }
+    options.update(kwargs)
+    return options
+
+
 @pytest.fixture
 def sandbox_toolkit(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
     """``sandbox_toolkit(server, **kwargs)``: a Toolkit against a running sandbox (key
@@ -183,21 +210,24 @@ def sandbox_toolkit(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
     made: list[Toolkit] = []
 
     def factory(server: Any, **kwargs: Any) -> Toolkit:
-        options: dict[str, Any] = {
-            "api_url": server.base_url,
-            "api_key": "sandbox",
-            "load_entry_points": False,
-            "environ": {},
-            "working_dir": str(tmp_path),
-        }
-        options.update(kwargs)
-        toolkit = Toolkit(**options)
+        toolkit = Toolkit(**_sandbox_options(tmp_path, server, kwargs))
         made.append(toolkit)
         return toolkit
 
     yield factory
     for toolkit in made:
         toolkit.close()
+
+
+@pytest.fixture
+def sandbox_async_toolkit(tmp_path: Path) -> Callable[..., AsyncToolkit]:
+    """``sandbox_async_toolkit(server, **kwargs)``: ``sandbox_toolkit`` for an AsyncToolkit
+    (the test awaits ``aclose()``)."""
+
+    def factory(server: Any, **kwargs: Any) -> AsyncToolkit:
+        return AsyncToolkit(**_sandbox_options(tmp_path, server, kwargs))
+
+    return factory
 
 
 @pytest.fixture

@@ -276,11 +276,11 @@ def test_insert_during_walk_is_deduplicated_and_counted(make_toolkit, paged_serv
     assert stats == WalkStats(records=2300, pages=3, requests=3, duplicates=1, total=2301)
 
 
-async def test_async_insert_during_walk_is_deduplicated(make_toolkit, paged_server) -> None:
+async def test_async_insert_during_walk_is_deduplicated(make_async_toolkit, paged_server) -> None:
     server = paged_server(2300, insert_after_first_page=3)
-    toolkit = make_toolkit(server)
+    toolkit = make_async_toolkit(server)
     stats = WalkStats()
-    ids = [m.id async for m in toolkit.aiter_measurements_by_project(PROJECT_ID, stats=stats)]
+    ids = [m.id async for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
     assert stats.duplicates == 3
     assert stats.records == 2300
@@ -329,11 +329,11 @@ def test_session_walk_stops_at_the_first_empty_page(make_toolkit, paged_server) 
     assert {limit for _, limit in server.calls} == {100}
 
 
-async def test_session_async_walk_with_lying_total(make_toolkit, paged_server) -> None:
+async def test_session_async_walk_with_lying_total(make_async_toolkit, paged_server) -> None:
     server = paged_server(2300, total=5000)
-    toolkit = make_toolkit(server)
+    toolkit = make_async_toolkit(server)
     stats = WalkStats()
-    ids = [m.id async for m in toolkit.aiter_measurements_by_project(PROJECT_ID, stats=stats)]
+    ids = [m.id async for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
     assert sorted(server.offsets) == [0, 1000, 2000, 2300, 3000, 4000]
     assert stats.requests == 6
@@ -406,14 +406,14 @@ def test_sandbox_ignore_offset_scale_project(offset_ignoring_sandbox, sandbox_to
 
 
 @pytest.mark.sandbox
-async def test_sandbox_ignore_offset_async(offset_ignoring_sandbox, sandbox_toolkit) -> None:
+async def test_sandbox_ignore_offset_async(offset_ignoring_sandbox, sandbox_async_toolkit) -> None:
     server = offset_ignoring_sandbox
-    toolkit = sandbox_toolkit(server)
-    project_id = toolkit.resolve_project("Synthetic scale project (1500 measurements)")
+    toolkit = sandbox_async_toolkit(server)
+    project_id = await toolkit.resolve_project("Synthetic scale project (1500 measurements)")
     counter = server.app.state.request_counter
     before = counter.count
     with pytest.raises(PaginationError) as info:
-        async for _ in toolkit.aiter_measurements_by_project(project_id, prefetch=4):
+        async for _ in toolkit.iter_measurements_by_project(project_id, prefetch=4):
             pass
     assert info.value.offset == 1000
     assert str(info.value) == ignoring_offset_message(1000, 1000, 2)
@@ -422,17 +422,21 @@ async def test_sandbox_ignore_offset_async(offset_ignoring_sandbox, sandbox_tool
 
 
 @pytest.mark.sandbox
-async def test_sandbox_async_walk_equals_sync_walk(sandbox, sandbox_toolkit, tmp_path) -> None:
-    toolkit = sandbox_toolkit(sandbox)
-    project_id = toolkit.resolve_project(SCALE_PROJECT)
+async def test_sandbox_async_walk_equals_sync_walk(
+    sandbox, sandbox_toolkit, sandbox_async_toolkit, tmp_path
+) -> None:
+    sync_toolkit, toolkit = sandbox_toolkit(sandbox), sandbox_async_toolkit(sandbox)
+    project_id = sync_toolkit.resolve_project(SCALE_PROJECT)
     sync_stats, async_stats = WalkStats(), WalkStats()
     sync_ids = [
         m.id
-        for m in toolkit.iter_measurements_by_project(project_id, page_size=300, stats=sync_stats)
+        for m in sync_toolkit.iter_measurements_by_project(
+            project_id, page_size=300, stats=sync_stats
+        )
     ]
     async_ids = [
         m.id
-        async for m in toolkit.aiter_measurements_by_project(
+        async for m in toolkit.iter_measurements_by_project(
             project_id, page_size=300, prefetch=4, stats=async_stats
         )
     ]
@@ -443,7 +447,7 @@ async def test_sandbox_async_walk_equals_sync_walk(sandbox, sandbox_toolkit, tmp
     assert (async_stats.records, async_stats.pages, async_stats.duplicates) == (1500, 5, 0)
 
     db = tmp_path / "catalog.db"
-    result = await toolkit.aexport(project_id, [f"sqlite:{db}"], page_size=300, prefetch=4)
+    result = await toolkit.export(project_id, [f"sqlite:{db}"], page_size=300, prefetch=4)
     assert (result.records, result.duplicates, result.total) == (1500, 0, 1500)
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from measurements").fetchone() == (1500,)
@@ -454,18 +458,22 @@ async def test_sandbox_async_walk_equals_sync_walk(sandbox, sandbox_toolkit, tmp
 
 @pytest.mark.sandbox
 @pytest.mark.parametrize("total_offset", [-600, 1500])
-async def test_sandbox_lying_total(sandbox_with, sandbox_toolkit, total_offset: int) -> None:
+async def test_sandbox_lying_total(
+    sandbox_with, sandbox_toolkit, sandbox_async_toolkit, total_offset: int
+) -> None:
     server = sandbox_with(scale=1200, total_offset=total_offset)
-    toolkit = sandbox_toolkit(server)
-    project_id = toolkit.resolve_project("Synthetic scale project (1200 measurements)")
+    sync_toolkit, toolkit = sandbox_toolkit(server), sandbox_async_toolkit(server)
+    project_id = sync_toolkit.resolve_project("Synthetic scale project (1200 measurements)")
     sync_stats, async_stats = WalkStats(), WalkStats()
     sync_ids = [
         m.id
-        for m in toolkit.iter_measurements_by_project(project_id, page_size=300, stats=sync_stats)
+        for m in sync_toolkit.iter_measurements_by_project(
+            project_id, page_size=300, stats=sync_stats
+        )
     ]
     async_ids = [
         m.id
-        async for m in toolkit.aiter_measurements_by_project(
+        async for m in toolkit.iter_measurements_by_project(
             project_id, page_size=300, prefetch=4, stats=async_stats
         )
     ]

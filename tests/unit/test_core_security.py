@@ -441,9 +441,9 @@ def test_redirect_to_another_origin_carries_no_credentials(make_toolkit, auth: s
     assert credential_headers(seen[1]) == {}
 
 
-async def test_redirect_to_another_origin_async(make_toolkit) -> None:
+async def test_redirect_to_another_origin_async(make_async_toolkit) -> None:
     seen: list[httpx.Request] = []
-    toolkit = make_toolkit(redirecting_handler(seen, "http://api.example.com:8080/other"))
+    toolkit = make_async_toolkit(redirecting_handler(seen, "http://api.example.com:8080/other"))
     client = toolkit.client.get_async_httpx_client()
     await client.get("/start", follow_redirects=True)
     await toolkit.aclose()

@@ -124,14 +124,14 @@ def test_401_on_page_3_is_refreshed_by_a_plugin(expiring_sandbox, sandbox_toolki
 
 
 @pytest.mark.sandbox
-async def test_401_refresh_with_async_prefetch(expiring_sandbox, sandbox_toolkit) -> None:
+async def test_401_refresh_with_async_prefetch(expiring_sandbox, sandbox_async_toolkit) -> None:
     plugin = RefreshPlugin()
-    toolkit = sandbox_toolkit(
+    toolkit = sandbox_async_toolkit(
         expiring_sandbox, api_key=None, api_token="sandbox-token", plugins=[plugin]
     )
     ids = [
         m.id
-        async for m in toolkit.aiter_measurements_by_project(SEVERSON_ID, page_size=20, prefetch=4)
+        async for m in toolkit.iter_measurements_by_project(SEVERSON_ID, page_size=20, prefetch=4)
     ]
     await toolkit.aclose()
     assert len(ids) == 128
@@ -217,12 +217,12 @@ def test_429_with_retry_after_is_retried_once_after_2_seconds(
     assert fake_sleep == [2.0]
 
 
-async def test_429_with_retry_after_async(make_toolkit, paged_server, fake_sleep) -> None:
+async def test_429_with_retry_after_async(make_async_toolkit, paged_server, fake_sleep) -> None:
     server = paged_server(
         3, script=[httpx.Response(429, headers={"Retry-After": "2"}, json={"detail": "slow"})]
     )
-    toolkit = make_toolkit(server, max_retries=5)
-    ids = [m.id async for m in toolkit.aiter_measurements_by_project(PROJECT_ID)]
+    toolkit = make_async_toolkit(server, max_retries=5)
+    ids = [m.id async for m in toolkit.iter_measurements_by_project(PROJECT_ID)]
     await toolkit.aclose()
     assert ids == ["m-0", "m-1", "m-2"]
     assert len(server.requests) == 2
@@ -320,7 +320,6 @@ def test_connection_refused_is_a_transport_error(make_toolkit, fake_sleep) -> No
     toolkit = make_toolkit(
         api_url=f"http://127.0.0.1:{port}",
         transport=None,
-        async_transport=None,
         max_retries=1,
     )
     with pytest.raises(TransportError) as info:
@@ -334,15 +333,13 @@ def test_connection_refused_is_a_transport_error(make_toolkit, fake_sleep) -> No
     assert fake_sleep == [1.0]  # one retry, then the error
 
 
-async def test_connection_refused_async(make_toolkit, fake_sleep) -> None:
+async def test_connection_refused_async(make_async_toolkit, fake_sleep) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    toolkit = make_toolkit(
-        api_url=f"http://127.0.0.1:{port}", transport=None, async_transport=None, max_retries=2
-    )
+    toolkit = make_async_toolkit(api_url=f"http://127.0.0.1:{port}", transport=None, max_retries=2)
     with pytest.raises(TransportError) as info:
-        async for _ in toolkit.aiter_measurements_by_project(SEVERSON_ID):
+        async for _ in toolkit.iter_measurements_by_project(SEVERSON_ID):
             pass
     await toolkit.aclose()
     assert (
@@ -367,13 +364,13 @@ def test_dropped_connection_is_retried(sandbox_with, sandbox_toolkit, fake_sleep
 
 @pytest.mark.sandbox
 async def test_dropped_connection_is_retried_async(
-    sandbox_with, sandbox_toolkit, fake_sleep
+    sandbox_with, sandbox_async_toolkit, fake_sleep
 ) -> None:
     server = sandbox_with(drop_connection_on_request=2)
-    toolkit = sandbox_toolkit(server, max_retries=2)
+    toolkit = sandbox_async_toolkit(server, max_retries=2)
     ids = [
         m.id
-        async for m in toolkit.aiter_measurements_by_project(SEVERSON_ID, page_size=50, prefetch=1)
+        async for m in toolkit.iter_measurements_by_project(SEVERSON_ID, page_size=50, prefetch=1)
     ]
     await toolkit.aclose()
     assert len(set(ids)) == len(ids) == 128
@@ -433,7 +430,7 @@ def test_resolve_project_by_name(make_toolkit) -> None:
     ]
 
 
-async def test_async_walk_by_project_name(make_toolkit, measurement) -> None:
+async def test_async_walk_by_project_name(make_async_toolkit, measurement) -> None:
     calls: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -443,8 +440,8 @@ async def test_async_walk_by_project_name(make_toolkit, measurement) -> None:
         items = [measurement(1), measurement(2)]
         return httpx.Response(200, json={"items": items, "count": 2, "total": 2})
 
-    toolkit = make_toolkit(handler)
-    ids = [m.id async for m in toolkit.aiter_measurements_by_project("attia 2020")]
+    toolkit = make_async_toolkit(handler)
+    ids = [m.id async for m in toolkit.iter_measurements_by_project("attia 2020")]
     await toolkit.aclose()
     assert ids == ["m-1", "m-2"]
     assert calls == ["/projects", f"/cell_measurements/by-project/{uuid.UUID(int=2)}"]
@@ -548,7 +545,7 @@ def test_request_and_response_hooks_see_every_hop(make_toolkit, paged_server) ->
     assert events == ["-> GET 0", "<- 200", "-> GET 20", "<- 200"]
 
 
-async def test_hooks_in_the_async_client(make_toolkit, paged_server) -> None:
+async def test_hooks_in_the_async_client(make_async_toolkit, paged_server) -> None:
     events: list[str] = []
 
     class Observer:
@@ -560,8 +557,8 @@ async def test_hooks_in_the_async_client(make_toolkit, paged_server) -> None:
         def ionworks_response(self, response: httpx.Response) -> None:
             events.append(f"<- {response.request.url.params['offset']}")
 
-    toolkit = make_toolkit(paged_server(10), plugins=[Observer()])
-    assert len([m async for m in toolkit.aiter_measurements_by_project(PROJECT_ID)]) == 10
+    toolkit = make_async_toolkit(paged_server(10), plugins=[Observer()])
+    assert len([m async for m in toolkit.iter_measurements_by_project(PROJECT_ID)]) == 10
     await toolkit.aclose()
     assert events == ["-> 0", "<- 0"]
 
@@ -653,11 +650,11 @@ def test_export_to_a_sink_object_with_progress(make_toolkit, paged_server) -> No
     assert (result.records, result.pages, result.requests, result.total) == (45, 3, 3, 45)
 
 
-async def test_aexport_with_max_records(make_toolkit, paged_server) -> None:
-    toolkit = make_toolkit(paged_server(100))
+async def test_async_export_with_max_records(make_async_toolkit, paged_server) -> None:
+    toolkit = make_async_toolkit(paged_server(100))
     sink = ListSink()
     seen: list[int] = []
-    result = await toolkit.aexport(
+    result = await toolkit.export(
         PROJECT_ID, [sink], page_size=30, max_records=70, progress=lambda s: seen.append(s.records)
     )
     await toolkit.aclose()
@@ -705,11 +702,13 @@ def test_a_commit_failure_aborts_the_other_sinks(
     ]
 
 
-async def test_aexport_failure_aborts(make_toolkit, tmp_path) -> None:
-    toolkit = make_toolkit(lambda r: httpx.Response(404, json={"detail": "Project not found"}))
+async def test_async_export_failure_aborts(make_async_toolkit, tmp_path) -> None:
+    toolkit = make_async_toolkit(
+        lambda r: httpx.Response(404, json={"detail": "Project not found"})
+    )
     out = tmp_path / "out.jsonl"
     with pytest.raises(NotFoundError, match="Project not found"):
-        await toolkit.aexport(PROJECT_ID, [f"jsonl:{out}"])
+        await toolkit.export(PROJECT_ID, [f"jsonl:{out}"])
     await toolkit.aclose()
     assert not out.exists()
 
@@ -793,12 +792,13 @@ def test_context_managers_close_the_clients(make_toolkit) -> None:
     assert repr(toolkit) == "Toolkit(api_url='https://api.example.com', credential=set, plugins=3)"
 
 
-async def test_async_context_manager_closes_both_clients(make_toolkit) -> None:
-    async with make_toolkit(api_key=None) as toolkit:
-        sync_client = toolkit.client.get_httpx_client()
+async def test_async_context_manager_closes_its_client(make_async_toolkit) -> None:
+    async with make_async_toolkit(api_key=None) as toolkit:
         async_client = toolkit.client.get_async_httpx_client()
-    assert sync_client.is_closed and async_client.is_closed
-    assert repr(toolkit) == "Toolkit(api_url='https://api.example.com', credential=none, plugins=3)"
+    assert async_client.is_closed and toolkit.is_closed
+    assert repr(toolkit) == (
+        "AsyncToolkit(api_url='https://api.example.com', credential=none, plugins=3)"
+    )
 
 
 def test_close_before_use_is_harmless(make_toolkit) -> None:
