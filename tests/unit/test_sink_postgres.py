@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -404,3 +405,56 @@ def test_readme_psql_query_runs_on_the_sinks_table(
     rows = out.stdout.strip().splitlines()
     assert len(rows) == 10
     assert rows[0] == "EL150800453116|1.1|2024-01-01 02:07:00+00"
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"id": "n1", "notes": "cell\x00 7"}, "notes"),
+        ({"id": "n2", "tags": ["ok", "bad\x00"]}, "tags"),
+        ({"id": "n3", "properties": {"k\x00": 1}}, "properties.k\x00"),
+    ],
+)
+def test_a_nul_character_fails_the_run_naming_record_and_field(
+    pg: Any, server: PostgresServer, record: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(SinkRecordError) as info:
+        _export(server.url, [[_record(1), record]])
+    assert str(info.value) == (
+        f"{server.url}: record #2 (id {record['id']!r}): field {field!r} contains a NUL "
+        "character (U+0000), which PostgreSQL cannot store in text or jsonb"
+    )
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
+
+
+def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer) -> None:
+    """SIGKILL in the middle of a run (pages sent, no commit): the server rolls back."""
+    _export(server.url, [[_record(1), _record(2)]])
+    before = pg.execute("select * from measurements order by id").fetchall()
+    code = (
+        "import sys\n"
+        "from ionworks_toolkit.sinks import open_sink\n"
+        "sink = open_sink(sys.argv[1])\n"
+        "sink.write([{'id': 'm1', 'name': 'overwritten', 'new_field': 1}, {'id': 'm9'}])\n"
+        "print('written', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, server.url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PGPASSWORD": server.password},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "written\n"
+    finally:
+        child.kill()
+        child.wait()
+    # The table is usable at once (no lock left behind) and unchanged.
+    pg.execute("SET lock_timeout = '5s'")
+    assert pg.execute("select * from measurements order by id").fetchall() == before
+    assert "new_field" not in _columns(pg)
+    _export(server.url, [[_record(3)]])
+    assert pg.execute("select count(*) from measurements").fetchone() == (3,)

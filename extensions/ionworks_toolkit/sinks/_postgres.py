@@ -153,7 +153,8 @@ class PostgresSink(BaseSink):
     records. Columns of the table that the run's records do not have are left alone.
 
     :raises SinkRecordError: a record without a text or integer ``id``; a field named
-        ``record_json``.
+        ``record_json``; a NUL character (U+0000) in a field name or text, which PostgreSQL
+        cannot store (the run fails, naming the record and field, rather than altering data).
     :raises SinkTargetError: the table exists without an ``id`` primary key or a
         ``record_json`` column.
     :raises psycopg.Error: connection or server errors (wrapped by the session in
@@ -224,11 +225,14 @@ class PostgresSink(BaseSink):
                 self._staged.add(key)
         keys = [k for k in page_columns if k != "id"]
         for offset, (flat, record) in enumerate(zip(flats, records, strict=True)):
+            record_json = dumps(record)
+            if "\\u0000" in record_json:  # JSON's escape of NUL (rarely, an escaped backslash)
+                self._refuse_nul(flat, self.records_written + offset + 1)
             rows.append(
                 (
                     self.records_written + offset,
                     to_text(flat["id"]),
-                    dumps(record),
+                    record_json,
                     *(_copy_text(flat.get(k)) for k in keys),
                 )
             )
@@ -333,6 +337,16 @@ class PostgresSink(BaseSink):
                 "choose another table with ?table=NAME"
             )
         return columns
+
+    def _refuse_nul(self, flat: Mapping[str, Any], position: int) -> None:
+        for key, value in flat.items():
+            text = value if isinstance(value, str) else dumps(value).replace("\\u0000", "\x00")
+            if "\x00" in key or "\x00" in text:
+                raise SinkRecordError(
+                    f"{self.label}: record #{position} (id {flat['id']!r}): field {key!r} "
+                    "contains a NUL character (U+0000), which PostgreSQL cannot store in text "
+                    "or jsonb"
+                )
 
     def _flatten(self, record: Mapping[str, Any], position: int) -> dict[str, Any]:
         where = f"{self.label}: record #{position}"
