@@ -15,6 +15,14 @@ def _get_kwargs(
     cell_instance_id: str,
 ) -> dict[str, Any]:
 
+    if str(cell_instance_id) in ("", ".", ".."):
+        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
+        # segments, sending the request to another endpoint; an empty value drops a segment.
+        raise ValueError(
+            "path parameter cell_instance_id cannot be "
+            + repr(str(cell_instance_id))
+            + ": it would address another endpoint"
+        )
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/cell_instances/{cell_instance_id}".format(

@@ -111,6 +111,14 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
+    if str(cell_spec_id) in ("", ".", ".."):
+        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
+        # segments, sending the request to another endpoint; an empty value drops a segment.
+        raise ValueError(
+            "path parameter cell_spec_id cannot be "
+            + repr(str(cell_spec_id))
+            + ": it would address another endpoint"
+        )
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/cell_specifications/{cell_spec_id}/cell_instances".format(

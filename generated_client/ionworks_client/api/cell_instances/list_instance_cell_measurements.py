@@ -154,6 +154,14 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
+    if str(cell_instance_id) in ("", ".", ".."):
+        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
+        # segments, sending the request to another endpoint; an empty value drops a segment.
+        raise ValueError(
+            "path parameter cell_instance_id cannot be "
+            + repr(str(cell_instance_id))
+            + ": it would address another endpoint"
+        )
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/cell_instances/{cell_instance_id}/cell_measurements".format(

@@ -14,6 +14,14 @@ def _get_kwargs(
     measurement_id: str,
 ) -> dict[str, Any]:
 
+    if str(measurement_id) in ("", ".", ".."):
+        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
+        # segments, sending the request to another endpoint; an empty value drops a segment.
+        raise ValueError(
+            "path parameter measurement_id cannot be "
+            + repr(str(measurement_id))
+            + ": it would address another endpoint"
+        )
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/cell_measurements/{measurement_id}".format(

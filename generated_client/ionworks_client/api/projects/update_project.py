@@ -19,6 +19,14 @@ def _get_kwargs(
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
+    if str(project_id) in ("", ".", ".."):
+        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
+        # segments, sending the request to another endpoint; an empty value drops a segment.
+        raise ValueError(
+            "path parameter project_id cannot be "
+            + repr(str(project_id))
+            + ": it would address another endpoint"
+        )
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/projects/{project_id}".format(
