@@ -282,6 +282,69 @@ def test_project_id_is_percent_encoded_into_one_path_segment() -> None:
     assert request.url.path == "/cell_measurements/by-project/a/b c%d?e"  # decoded view
 
 
+def _operations_with_path_parameters() -> list[tuple[str, str, list[str]]]:
+    """(module name, path, path parameter names) of every operation, read from the spec."""
+    import importlib
+    import pkgutil
+
+    import ionworks_client.api as api
+
+    modules = {
+        info.name.rsplit(".", 1)[-1]: info.name
+        for info in pkgutil.walk_packages(api.__path__, prefix="ionworks_client.api.")
+    }
+    out = []
+    for path, item in openapi_document()["paths"].items():
+        for operation in item.values():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            if names:
+                module = importlib.import_module(modules[operation["operationId"]])
+                out.append((module.__name__, path, names))
+    return out
+
+
+PATH_OPERATIONS = _operations_with_path_parameters()
+
+
+def test_path_parameter_operations_are_found_from_the_spec() -> None:
+    seed_module = "ionworks_client.api.cell_measurements.list_cell_measurements_by_project"
+    assert (seed_module, SEED_PATH, ["project_id"]) in PATH_OPERATIONS
+    assert len({module for module, _, _ in PATH_OPERATIONS}) == len(PATH_OPERATIONS)
+
+
+@pytest.mark.parametrize("value", ["..", ".", ""])
+@pytest.mark.parametrize(
+    ("module_name", "path", "names"), PATH_OPERATIONS, ids=[m for m, _, _ in PATH_OPERATIONS]
+)
+def test_dot_segments_never_address_another_endpoint(
+    module_name: str, path: str, names: list[str], value: str
+) -> None:
+    """``sync_detailed("..")`` would send GET /cell_measurements (httpx resolves dot segments):
+    every path parameter of every operation refuses "", "." and ".." before any request."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    recorder = Recorder()
+    signature = inspect.signature(module.sync_detailed).parameters
+    for name in names:
+        arguments: dict[str, Any] = {n: "x" for n in names}
+        arguments[name] = value
+        if "body" in signature:
+            arguments["body"] = object()
+        with pytest.raises(ValueError) as caught:
+            module.sync_detailed(client=make_client(recorder), **arguments)
+        assert str(caught.value) == (
+            f"path parameter {name} cannot be {value!r}: it would address another endpoint"
+        )
+    assert recorder.requests == []
+
+
+def test_a_dot_inside_a_path_parameter_is_kept() -> None:
+    recorder = Recorder()
+    seed.sync_detailed("..x", client=make_client(recorder))
+    assert recorder.requests[0].url.raw_path.startswith(b"/cell_measurements/by-project/..x?")
+
+
 def test_base_url_path_prefix_is_kept() -> None:
     recorder = Recorder()
     client = Client(
