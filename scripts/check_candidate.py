@@ -107,12 +107,14 @@ def _seed_path_and_module(package: Path) -> tuple[str, Any]:
         from ionworks_toolkit.presets import SEED_OPERATION as seed
     except ImportError:
         seed = SEED_OPERATION_FALLBACK
-    for path, item in spec.get("paths", {}).items():
-        operation = item.get("get")
-        if isinstance(operation, dict) and operation.get("operationId") == seed:
-            break
-    else:
+    paths = [
+        path
+        for path, item in spec.get("paths", {}).items()
+        if isinstance(item.get("get"), dict) and item["get"].get("operationId") == seed
+    ]
+    if not paths:
         raise LookupError(f"no GET operation {seed} in the spec")
+    path = paths[0]
     import ionworks_client.api as api
 
     for info in pkgutil.walk_packages(api.__path__, prefix="ionworks_client.api."):
@@ -132,7 +134,7 @@ def check_cassettes(package: Path, root: Path) -> list[str]:
     client = Client(base_url="http://127.0.0.1", raise_on_unexpected_status=True)
     problems, parsed = [], 0
     for cassette in sorted((root / "tests" / "cassettes").rglob("*.yaml")):
-        document = yaml.load(cassette.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        document = yaml.load(cassette.read_text(encoding="utf-8"), Loader=loader)
         for number, interaction in enumerate((document or {}).get("interactions") or [], 1):
             request, response = interaction["request"], interaction["response"]
             url = httpx.URL(request["uri"])
@@ -146,11 +148,15 @@ def check_cassettes(package: Path, root: Path) -> list[str]:
                 expected = len(json.loads(content)["items"])
                 result = module._parse_response(
                     client=client,
-                    response=httpx.Response(status, content=content, request=httpx.Request("GET", url)),
+                    response=httpx.Response(
+                        status, content=content, request=httpx.Request("GET", url)
+                    ),
                 )
                 items = getattr(result, "items", None)
                 if not isinstance(items, list) or len(items) != expected:
-                    problems.append(f"{where}: parsed {type(result).__name__}, not a page of {expected}")
+                    problems.append(
+                        f"{where}: parsed {type(result).__name__}, not a page of {expected}"
+                    )
                     continue
             except Exception as exc:
                 problems.append(f"{where}: {_last_line(exc)}")

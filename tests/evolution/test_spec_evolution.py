@@ -236,7 +236,9 @@ def test_an_overlay_rename_the_toolkit_depends_on_is_reported_and_refused(
     overlay = ws.root / "openapi" / "overlays" / "10-operation-ids.yaml"
     text = overlay.read_text(encoding="utf-8")
     assert text.count("operationId: list_projects\n") == 1
-    overlay.write_text(text.replace("operationId: list_projects\n", "operationId: get_all_projects\n"))
+    overlay.write_text(
+        text.replace("operationId: list_projects\n", "operationId: get_all_projects\n")
+    )
     report = ws.regenerate("--report", "--fail-on-breaking")
     assert report.returncode == 1
     assert report.stdout == (
@@ -424,4 +426,3 @@ def test_a_parameter_by_ref_is_compared_through_the_ref(ws: Workspace) -> None:
         f"[BREAKING] type GET {SEED} query:spec_cathode: null|string -> integer\n"
         "1 change(s), 1 breaking\n"
     )
-
