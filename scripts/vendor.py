@@ -15,7 +15,8 @@ What is copied:
 * ``ionworks_client``: every file (``openapi.json``, ``_stamp.json`` and ``py.typed`` are package
   data and are copied byte for byte).
 * ``ionworks_toolkit`` (``--with-toolkit``): every file except ``sandbox/`` (the offline test API:
-  FastAPI, uvicorn and a data set) and ``cli.py`` (the command line needs click and rich). The
+  FastAPI, uvicorn and a data set), ``testing/`` (the pytest plugin over the sandbox) and
+  ``cli.py`` (the command line needs click and rich). The
   vendored toolkit is the Python API only. Importing it and building a ``Toolkit`` need httpx,
   attrs and pluggy; sending requests also needs httpx-retries (imported when the HTTP client is
   built), reading a ``.env`` file needs python-dotenv, the ``table:`` sink rich and the
@@ -89,6 +90,7 @@ EXCLUDED: Mapping[str, Mapping[str, str]] = {
     TOOLKIT: {
         "sandbox/": "the offline test API (needs fastapi, uvicorn and its data set)",
         "cli.py": "the command line (needs click and rich)",
+        "testing/": "the pytest plugin for plugin authors (needs pytest and the sandbox)",
     },
 }
 MANIFEST_NAME = "VENDORED.json"
@@ -453,7 +455,7 @@ def _declared_version(init: Path) -> str | None:
 def package_files(package_dir: Path, excluded: Collection[str] = ()) -> list[PurePosixPath]:
     """Files of a package folder, relative and sorted, without caches and ``excluded`` entries.
 
-    ``excluded``: top-level entries of the package (``sandbox/``, ``cli.py``).
+    ``excluded``: top-level entries of the package (``sandbox/``, ``testing/``, ``cli.py``).
     """
     excluded = {name.rstrip("/") for name in excluded}
     found: list[PurePosixPath] = []
@@ -738,7 +740,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--with-toolkit",
         action="store_true",
-        help="vendor ionworks_toolkit too (without sandbox/ and cli.py)",
+        help="vendor ionworks_toolkit too (without sandbox/, testing/ and cli.py)",
     )
     parser.add_argument(
         "--check",

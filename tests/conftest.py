@@ -34,6 +34,20 @@ CREDENTIAL_HEADERS = ("x-api-key", "authorization", "x-organization-id", "cookie
 KEY_LIKE_QUERY_PARAMETERS = ("api_key", "apikey", "key", "token", "access_token", "secret")
 
 
+def _testkit_entry_point_installed() -> bool:
+    from importlib.metadata import entry_points
+
+    return any(ep.value == "ionworks_toolkit.testing" for ep in entry_points(group="pytest11"))
+
+
+# pytester: the test kit's own tests run inner pytest sessions. The kit
+# (ionworks_toolkit.testing: ionworks_sandbox, ionworks_toolkit, SinkContract, ...) loads through
+# its pytest11 entry point; an install that predates the entry point gets it from here.
+pytest_plugins = ["pytester"] + (
+    [] if _testkit_entry_point_installed() else ["ionworks_toolkit.testing"]
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--live",

@@ -298,6 +298,7 @@ def test_replayed_seed_tests_pass_against_the_vendored_copy(
             "--record-mode=none",
             "--block-network",
             "-p", "no:cacheprovider",
+            "-p", "no:ionworks_toolkit",  # the installed package's pytest kit is blocked here
         ]))
         """,
         vendored_root=vendored,
@@ -337,7 +338,11 @@ def test_manifest_records_version_spec_prefix_and_every_file(vendored: Path) -> 
     assert manifest["spec_sha256"] == stamp["spec_sha256"]
     assert manifest["package_prefix"] == PREFIX
     assert manifest["packages"] == list(OURS)
-    assert manifest["excluded"] == ["ionworks_toolkit/cli.py", "ionworks_toolkit/sandbox/"]
+    assert manifest["excluded"] == [
+        "ionworks_toolkit/cli.py",
+        "ionworks_toolkit/sandbox/",
+        "ionworks_toolkit/testing/",
+    ]
     files = manifest["files"]
     assert list(files) == sorted(files)
     on_disk = {
@@ -351,6 +356,7 @@ def test_manifest_records_version_spec_prefix_and_every_file(vendored: Path) -> 
         assert hashlib.sha256((prefix_dir / relative).read_bytes()).hexdigest() == digest
     assert not (prefix_dir / "ionworks_toolkit" / "cli.py").exists()
     assert not (prefix_dir / "ionworks_toolkit" / "sandbox").exists()
+    assert not (prefix_dir / "ionworks_toolkit" / "testing").exists()
     for data in ("openapi.json", "_stamp.json", "py.typed"):
         vendored_bytes = (prefix_dir / "ionworks_client" / data).read_bytes()
         assert vendored_bytes == (CLIENT_SOURCE / data).read_bytes()

@@ -1,0 +1,133 @@
+"""The built-in sinks run the public sink contract (``ionworks_toolkit.testing.SinkContract``),
+one subclass each, exactly as a plugin author's sink does: resolved by scheme through the
+plugin host, on the real sandbox records of ``ionworks_sample_pages``.
+
+Each ``read_back`` reads the published output with an independent reader (json, csv, sqlite3,
+pyarrow) and ``expected_records`` applies the sink's documented normalisation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ionworks_toolkit.sinks import flatten_record
+from ionworks_toolkit.testing import SinkContract
+
+
+def _flat_without_nulls(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in flatten_record(record).items() if v is not None}
+
+
+class TestJsonlSinkContract(SinkContract):
+    scheme = "jsonl"
+    bad_targets = ("out.jsonl?colour=red", "")
+
+    def make_target(self, tmp_path: Path) -> str:
+        return str(tmp_path / "out.jsonl")
+
+    def read_back(self, target: str) -> list[dict[str, Any]]:
+        """JSON Lines: one record per line, as written (the default expected_records)."""
+        lines = Path(target).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines]
+
+
+class TestCsvSinkContract(SinkContract):
+    scheme = "csv"
+    bad_targets = ("out.csv?delimiter=;", "-")
+
+    def make_target(self, tmp_path: Path) -> str:
+        return str(tmp_path / "out.csv")
+
+    def read_back(self, target: str) -> list[dict[str, Any]]:
+        """Rows by header, empty cells dropped (the CSV cannot tell missing from null)."""
+        with open(target, encoding="utf-8", newline="") as fh:
+            return [{k: v for k, v in row.items() if v != ""} for row in csv.DictReader(fh)]
+
+    def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Documented: dotted columns; None empty; true/false; numbers via repr; lists as
+        compact JSON text."""
+        expected = []
+        for record in records:
+            row = {}
+            for key, value in _flat_without_nulls(record).items():
+                if isinstance(value, bool):
+                    text = "true" if value else "false"
+                elif isinstance(value, int | float):
+                    text = repr(value)
+                elif isinstance(value, str):
+                    text = value
+                else:
+                    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                if text != "":
+                    row[key] = text
+            expected.append(row)
+        return expected
+
+
+class TestSqliteSinkContract(SinkContract):
+    scheme = "sqlite"
+    bad_targets = ("out.db?table=1nvalid", "out.db?colour=red")
+
+    def make_target(self, tmp_path: Path) -> str:
+        return f"{tmp_path / 'catalog.db'}?table=measurements"
+
+    def read_back(self, target: str) -> list[dict[str, Any]]:
+        """The full record is kept as JSON in ``record_json``; rows in insertion order."""
+        path = target.partition("?")[0]
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute("SELECT record_json FROM measurements ORDER BY rowid").fetchall()
+        conn.close()
+        return [json.loads(text) for (text,) in rows]
+
+
+class TestParquetSinkContract(SinkContract):
+    scheme = "parquet"
+    bad_targets = ("out.parquet?compression=rar",)
+
+    def make_target(self, tmp_path: Path) -> str:
+        return str(tmp_path / "out.parquet")
+
+    def read_back(self, target: str) -> list[dict[str, Any]]:
+        """Rows of the one table, nulls dropped (a column absent from a record is null)."""
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(target).to_pylist()
+        return [{k: v for k, v in row.items() if v is not None} for row in rows]
+
+    def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Documented: dotted columns, values kept exactly, lists/dicts as JSON text."""
+        return [
+            {
+                k: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+                if isinstance(v, list | dict)
+                else v
+                for k, v in _flat_without_nulls(record).items()
+            }
+            for record in records
+        ]
+
+
+class TestTableSinkContract(SinkContract):
+    """The table sink prints to stdout at commit: what it has published is the captured
+    stdout, accumulated over the test."""
+
+    scheme = "table"
+    bad_targets = ("somewhere", "?max_rows=-1")
+
+    @pytest.fixture(autouse=True)
+    def _stdout(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+        self.printed = ""
+
+    def make_target(self, tmp_path: Path) -> str:
+        return "?max_rows=50"
+
+    def published_state(self, target: str) -> Any:
+        self.printed += self.capsys.readouterr().out
+        return self.printed
