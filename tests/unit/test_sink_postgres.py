@@ -11,7 +11,7 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, open_sink
 from ionworks_toolkit.sinks._postgres import column_name, postgres_column_type
+from ionworks_toolkit.testing import SinkContract
 from postgres_server import PostgresServer, postgres_server
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
@@ -458,3 +459,41 @@ def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer
     assert "new_field" not in _columns(pg)
     _export(server.url, [[_record(3)]])
     assert pg.execute("select count(*) from measurements").fetchone() == (3,)
+
+
+class TestPostgresSinkContract(SinkContract):
+    """The public sink contract (ionworks_toolkit.testing), on the real server: what the sink
+    has published is every table of the database and the rows of the target table."""
+
+    scheme = "postgresql"
+    bad_targets = (
+        "//u@h/db?table=a-b",
+        "//u@h/db?colour=red",
+        "db.example",
+        "//u:secret@h/db",
+    )
+
+    @pytest.fixture(autouse=True)
+    def _database(self, server: PostgresServer, pg: Any) -> None:
+        self.server = server
+        self.pg = pg
+
+    def make_target(self, tmp_path: Path) -> str:
+        return f"{self.server.url.removeprefix('postgresql:')}?table=contract"
+
+    def published_state(self, target: str) -> Any:
+        tables = self.pg.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2"
+        ).fetchall()
+        if ("public", "contract") not in tables:
+            return tables, None
+        return tables, self.pg.execute("SELECT * FROM public.contract ORDER BY id").fetchall()
+
+    def read_back(self, target: str) -> list[dict[str, Any]]:
+        """The full record is kept in ``record_json`` (jsonb); rows by id."""
+        rows = self.pg.execute("SELECT record_json FROM public.contract ORDER BY id").fetchall()
+        return [record for (record,) in rows]
+
+    def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(super().expected_records(records), key=lambda record: record["id"])

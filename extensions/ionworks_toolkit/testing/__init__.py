@@ -45,22 +45,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._contract import CONTRACT_RULES, ContractProbeError, SinkContract
-from ._sandbox import (
-    SANDBOX_EXTRA_HINT,
-    IonworksSandbox,
-    SandboxUnavailableError,
-    start_sandbox,
-)
+from ._sandbox import IonworksSandbox, start_sandbox
 
 if TYPE_CHECKING:
     from ..session import Toolkit
 
 __all__ = [
     "CONTRACT_RULES",
-    "SANDBOX_EXTRA_HINT",
     "ContractProbeError",
     "IonworksSandbox",
-    "SandboxUnavailableError",
     "SinkContract",
     "start_sandbox",
 ]
@@ -88,9 +81,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _start(options: dict[str, Any]) -> IonworksSandbox:
+    from ..sandbox import SandboxDependencyError
+
     try:
         return start_sandbox(**options)
-    except SandboxUnavailableError as exc:
+    except SandboxDependencyError as exc:
         message = str(exc)
     pytest.fail(message, pytrace=False)  # outside the except block: one clean line
 

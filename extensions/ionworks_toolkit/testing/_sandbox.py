@@ -16,17 +16,7 @@ if TYPE_CHECKING:
     from ..sandbox import SandboxOptions, SandboxServer
     from ..session import Toolkit
 
-__all__ = ["SANDBOX_EXTRA_HINT", "IonworksSandbox", "SandboxUnavailableError", "start_sandbox"]
-
-SANDBOX_EXTRA_HINT = 'pip install "ionworks-toolkit[sandbox]"'
-
-
-class SandboxUnavailableError(RuntimeError):
-    """The sandbox cannot start because FastAPI or uvicorn is not installed.
-
-    The message names the missing module and the extra to install
-    (``pip install "ionworks-toolkit[sandbox]"``).
-    """
+__all__ = ["IonworksSandbox", "start_sandbox"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,26 +124,17 @@ def start_sandbox(options: SandboxOptions | None = None, **kwargs: Any) -> Ionwo
     """Start a sandbox on 127.0.0.1 and a free port with ``options`` (or
     ``SandboxOptions(**kwargs)``); returns once it accepts requests. Stop it with ``.stop()``.
 
-    :raises SandboxUnavailableError: FastAPI or uvicorn is not installed.
+    :raises SandboxDependencyError: FastAPI or uvicorn (the ``sandbox`` extra) is not
+        installed; the message says what to install.
     :raises TypeError: an unknown option name (``SandboxOptions`` lists the known ones).
     :raises ValueError: a bad option value (e.g. ``scale=0``).
     """
-    from ..sandbox import SandboxOptions
+    from ..sandbox import SandboxOptions, run_in_thread
 
     if options is not None and kwargs:
         raise TypeError("give either a SandboxOptions or keyword options, not both")
     opts = options if options is not None else SandboxOptions(**kwargs)
-    try:
-        from ..sandbox import run_in_thread
-
-        server = run_in_thread(opts, host="127.0.0.1")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] in ("fastapi", "uvicorn", "starlette", "pydantic"):
-            raise SandboxUnavailableError(
-                f"the Ionworks sandbox needs {exc.name}, which is not installed: "
-                f"{SANDBOX_EXTRA_HINT}"
-            ) from exc
-        raise
+    server = run_in_thread(opts, host="127.0.0.1")
     catalogue = server.app.state.catalogue
     return IonworksSandbox(
         base_url=server.base_url,
