@@ -34,18 +34,22 @@ CREDENTIAL_HEADERS = ("x-api-key", "authorization", "x-organization-id", "cookie
 KEY_LIKE_QUERY_PARAMETERS = ("api_key", "apikey", "key", "token", "access_token", "secret")
 
 
-def _testkit_entry_point_installed() -> bool:
+def _testkit_plugins() -> list[str]:
+    """``ionworks_toolkit.testing`` when pytest will not load it through its pytest11 entry
+    point (an install that predates the entry point); nothing when it will, or when the
+    package is not installed (tests/sandbox run from a bare checkout)."""
     from importlib.metadata import entry_points
+    from importlib.util import find_spec
 
-    return any(ep.value == "ionworks_toolkit.testing" for ep in entry_points(group="pytest11"))
+    if any(ep.value == "ionworks_toolkit.testing" for ep in entry_points(group="pytest11")):
+        return []
+    return ["ionworks_toolkit.testing"] if find_spec("ionworks_toolkit") is not None else []
 
 
 # pytester: the test kit's own tests run inner pytest sessions. The kit
 # (ionworks_toolkit.testing: ionworks_sandbox, ionworks_toolkit, SinkContract, ...) loads through
-# its pytest11 entry point; an install that predates the entry point gets it from here.
-pytest_plugins = ["pytester"] + (
-    [] if _testkit_entry_point_installed() else ["ionworks_toolkit.testing"]
-)
+# its pytest11 entry point.
+pytest_plugins = ["pytester", *_testkit_plugins()]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,6 +15,7 @@ the traceback and logs every request (credentials redacted).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sys
 import warnings
@@ -626,14 +627,29 @@ def plugins() -> None:
 
 
 @plugins.command("list")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON array (one object per plugin) for tooling instead of a table.",
+)
 @click.pass_obj
-def plugins_list(state: Context) -> None:
-    """List plugins: name, distribution, version, hooks, status and load errors."""
+def plugins_list(state: Context, as_json: bool) -> None:
+    """List plugins: name, distribution, version, hooks, status and load errors.
+
+    With --json, stdout is one JSON array, in load order, of objects with the keys name,
+    distribution ("builtin" for ours, null for a plugin passed explicitly), version, hooks,
+    status ("loaded", "disabled" or "failed"), error (the load error or null), sinks (schemes
+    it registers) and presets (preset names it registers).
+    """
     with _handled(state):
+        toolkit = state.toolkit()
+        if as_json:
+            click.echo(json.dumps(_plugins_as_json(toolkit), indent=2))
+            return
         from rich.console import Console
         from rich.table import Table
 
-        toolkit = state.toolkit()
         table = Table("name", "distribution", "version", "hooks", "status")
         for info in toolkit.plugins.list_plugins():
             status = info.status if info.error is None else f"{info.status}: {info.error}"
@@ -645,6 +661,29 @@ def plugins_list(state: Context) -> None:
                 status,
             )
         Console(width=200).print(table)
+
+
+def _plugins_as_json(toolkit: Any) -> list[dict[str, Any]]:
+    """``plugins list --json``: PluginInfo fields plus the sinks and presets of each plugin."""
+    sinks: dict[str, list[str]] = {}
+    for scheme, (_factory, owner) in sorted(toolkit.sink_factories.items()):
+        sinks.setdefault(owner, []).append(scheme)
+    presets: dict[str, list[str]] = {}
+    for preset in sorted(toolkit.presets, key=lambda p: p.name):
+        presets.setdefault(toolkit.presets.owner(preset.name), []).append(preset.name)
+    return [
+        {
+            "name": info.name,
+            "distribution": info.distribution,
+            "version": info.version,
+            "hooks": list(info.hooks),
+            "status": info.status,
+            "error": info.error,
+            "sinks": sinks.get(f"plugin {info.name}", []),
+            "presets": presets.get(f"plugin {info.name}", []),
+        }
+        for info in toolkit.plugins.list_plugins()
+    ]
 
 
 # --------------------------------------------------------------------------- sandbox

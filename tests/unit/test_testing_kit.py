@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -121,34 +121,39 @@ def test_sample_pages_are_real_records(ionworks_sample_pages: list[list[dict[str
     assert len(set(ids)) == 20
 
 
-def _install_fake_distribution(root: Path, name: str, module: str, source: str) -> None:
+def _install_fake_distribution(root: Path, name: str, entry: str, module: str, source: str) -> None:
     """A module plus a ``.dist-info`` with an ``ionworks_toolkit`` entry point, as pip would
     install it (importlib.metadata finds it on ``sys.path``)."""
-    (root / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    (root / f"{module}.py").write_text(source, encoding="utf-8")
     dist = root / f"{name.replace('-', '_')}-0.1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text(
         f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1.0\n", encoding="utf-8"
     )
     (dist / "entry_points.txt").write_text(
-        f"[ionworks_toolkit]\n{module.split('_')[0]} = {module}\n", encoding="utf-8"
+        f"[ionworks_toolkit]\n{entry} = {module}\n", encoding="utf-8"
     )
+
+
+ZETA_PLUGIN = """
+from ionworks_toolkit import FilterPreset, hookimpl
+from ionworks_toolkit.sinks import make_jsonl_sink
+
+@hookimpl
+def ionworks_register_presets(register):
+    register(FilterPreset("zeta-nasa", "NASA cells", {"name": "ilike.B00%"}))
+
+@hookimpl
+def ionworks_register_sinks(register):
+    register("zeta", make_jsonl_sink)
+"""
 
 
 def test_ionworks_toolkit_loads_installed_plugins(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _install_fake_distribution(
-        tmp_path,
-        "zeta-ionworks-plugin",
-        "zeta_ionworks_plugin",
-        """
-        from ionworks_toolkit import FilterPreset, hookimpl
-
-        @hookimpl
-        def ionworks_register_presets(register):
-            register(FilterPreset("zeta-nasa", "NASA cells", {"name": "ilike.B00%"}))
-        """,
+        tmp_path, "zeta-ionworks-plugin", "zeta", "zeta_ionworks_plugin", ZETA_PLUGIN
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     toolkit = request.getfixturevalue("ionworks_toolkit")
@@ -157,6 +162,54 @@ def test_ionworks_toolkit_loads_installed_plugins(
         ("zeta-ionworks-plugin", "0.1.0", "loaded")
     ]
     assert len(list(toolkit.iter_measurements_by_project(NASA, presets=["zeta-nasa"]))) == 34
+
+
+def test_plugins_list_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+    from ionworks_toolkit.cli import main
+
+    _install_fake_distribution(
+        tmp_path, "zeta-ionworks-plugin", "zeta", "zeta_ionworks_plugin", ZETA_PLUGIN
+    )
+    _install_fake_distribution(
+        tmp_path, "broken-ionworks-plugin", "broken", "broken_ionworks_plugin", "import nope\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["--disable-plugin", "ionworks-presets", "plugins", "list", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    plugins = json.loads(result.stdout)
+    assert [(p["name"], p["status"]) for p in plugins] == [
+        ("ionworks-auth", "loaded"),
+        ("ionworks-presets", "disabled"),
+        ("ionworks-sinks", "loaded"),
+        ("broken", "failed"),
+        ("zeta", "loaded"),
+    ]
+    assert plugins[3] == {
+        "name": "broken",
+        "distribution": "broken-ionworks-plugin",
+        "version": "0.1.0",
+        "hooks": [],
+        "status": "failed",
+        "error": "ModuleNotFoundError: No module named 'nope'",
+        "sinks": [],
+        "presets": [],
+    }
+    assert plugins[4] == {
+        "name": "zeta",
+        "distribution": "zeta-ionworks-plugin",
+        "version": "0.1.0",
+        "hooks": ["ionworks_register_presets", "ionworks_register_sinks"],
+        "status": "loaded",
+        "error": None,
+        "sinks": ["zeta"],
+        "presets": ["zeta-nasa"],
+    }
+    assert plugins[2]["sinks"][:3] == ["csv", "dataset", "jsonl"]
+    assert plugins[0]["distribution"] == "builtin"
 
 
 # ---------------------------------------------------------------------------- SinkContract
@@ -260,15 +313,18 @@ class TestUnregisteredScheme(Base):
     scheme = "jsonaray"
 """
 
+#: Options of the inner pytest runs: pytest-asyncio's loop scope set (it warns when unset).
+QUIET_INNER = ("-o", "asyncio_default_fixture_loop_scope=function")
 RULE_TESTS = 16  # test methods of SinkContract, parametrized ones expanded
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, dict[str, str]]:
-    """``{class name: {test name: outcome}}`` from an in-process run."""
+    """``{class name: {test name: outcome}}`` from an in-process run (class name ``""`` for
+    module-level tests)."""
     by_class: dict[str, dict[str, str]] = {}
     for report in result.reprec.getreports("pytest_runtest_logreport"):  # type: ignore[attr-defined]
         if report.when == "call" or report.outcome != "passed":
-            _, cls, test = report.nodeid.split("::")
+            *_, cls, test = ["", *report.nodeid.split("::")]  # cls "": module level
             by_class.setdefault(cls, {})[test] = report.outcome
     return by_class
 
@@ -278,7 +334,7 @@ def test_contract_catches_an_implicit_commit_and_an_unregistered_scheme(
 ) -> None:
     pytester.makepyfile(contract_plugins=_PLUGINS, test_suites=_SUITES)
     pytester.syspathinsert()
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "ignore")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *QUIET_INNER, "-W", "ignore")
     outcomes = _outcomes(result)
 
     # A correct sink passes every rule, by scheme (through the plugin host) and by factory.
@@ -333,6 +389,45 @@ def test_every_rule_the_suite_reports_is_described() -> None:
     assert reported == set(CONTRACT_RULES)
 
 
+# ---------------------------------------------------------------------------- README guide
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _readme_block(caption: str) -> str:
+    """The fenced code block after the README line `` `caption`: ``."""
+    after = README.read_text(encoding="utf-8").split(f"`{caption}`:\n\n", 1)[1]
+    assert after.startswith("```"), caption
+    return after.split("\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+
+
+def test_readme_plugin_package_passes_its_own_tests(pytester: pytest.Pytester) -> None:
+    """The guide's plugin, installed as pip would (module + dist-info with the entry point of
+    the guide's pyproject.toml), and the guide's tests of it: fixtures and SinkContract."""
+    import tomllib
+
+    project = tomllib.loads(_readme_block("acme-plugin/pyproject.toml"))["project"]
+    [(entry, module)] = project["entry-points"]["ionworks_toolkit"].items()
+    _install_fake_distribution(
+        pytester.path,
+        project["name"],
+        entry,
+        module,
+        _readme_block(f"acme-plugin/{module}.py"),
+    )
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_acme.py").write_text(
+        _readme_block("acme-plugin/tests/test_acme.py"), encoding="utf-8"
+    )
+    pytester.syspathinsert()
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *QUIET_INNER, "tests")
+    outcomes = _outcomes(result)
+    assert {t: o for t, o in outcomes.pop("TestCountSinkContract").items() if o != "passed"} == {
+        "test_records_read_back_equal_records_written": "skipped"
+    }
+    result.assert_outcomes(passed=RULE_TESTS - 1 + 3, skipped=1)
+
+
 # ---------------------------------------------------------------------------- plugin cost
 
 
@@ -371,7 +466,7 @@ def test_without_the_sandbox_extra_only_sandbox_tests_fail_saying_what_to_instal
     )
     # Unrelated heavy plugins off: this run is about our plugin alone.
     quiet = [f"-pno:{name}" for name in ("schemathesis", "hypothesispytest", "cov", "anyio")]
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *quiet)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *QUIET_INNER, *quiet)
     result.assert_outcomes(passed=1, errors=1)
     assert (
         "\nthe sandbox needs fastapi, which is not installed: "
