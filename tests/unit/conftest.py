@@ -16,7 +16,6 @@ project-level ``tests/conftest.py``.
 
 from __future__ import annotations
 
-import contextlib
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -181,14 +180,10 @@ def sandbox() -> Iterator[Any]:
 
 
 @pytest.fixture
-def sandbox_with() -> Iterator[Callable[..., Any]]:
-    """``sandbox_with(**options)``: start a sandbox with these SandboxOptions (stopped after)."""
-    with contextlib.ExitStack() as stack:
-
-        def start(**options: Any) -> Any:
-            return stack.enter_context(run_in_thread(SandboxOptions(**options)))
-
-        yield start
+def sandbox_with(ionworks_sandbox_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """``sandbox_with(**options)``: the test kit's ``ionworks_sandbox_factory`` (a sandbox
+    with these SandboxOptions on loopback, stopped after the test)."""
+    return ionworks_sandbox_factory
 
 
 def _sandbox_options(tmp_path: Path, server: Any, kwargs: Any) -> dict[str, Any]:

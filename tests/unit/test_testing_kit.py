@@ -65,6 +65,20 @@ def test_ionworks_toolkit_is_bound_to_the_sandbox(
     assert ionworks_toolkit.settings.credential_source == "argument"
 
 
+@pytest.mark.ionworks_sandbox(total_offset=5)
+@pytest.mark.ionworks_toolkit(page_size=10)
+async def test_ionworks_async_toolkit(
+    ionworks_async_toolkit: Any, ionworks_sandbox: IonworksSandbox, tmp_path: Path
+) -> None:
+    assert ionworks_async_toolkit.settings.api_url == ionworks_sandbox.base_url
+    assert ionworks_async_toolkit.settings.page_size == 10
+    names = [m.name async for m in ionworks_async_toolkit.iter_measurements_by_project(NASA)]
+    assert len(names) == 34
+    result = await ionworks_async_toolkit.export(NASA, [str(tmp_path / "nasa.jsonl")])
+    assert (result.records, result.total) == (34, 39)  # the sandbox's total lies by +5
+    assert len((tmp_path / "nasa.jsonl").read_text().splitlines()) == 34
+
+
 @pytest.mark.ionworks_sandbox(scale=50, api_key="s3cr3t-sandbox-key")
 def test_marker_gives_the_test_its_own_sandbox(
     ionworks_sandbox: IonworksSandbox,

@@ -28,6 +28,10 @@ without it a test that uses one fails saying so, and every other test runs):
     developer's environment ignored, closed after the test. Toolkit arguments through
     ``@pytest.mark.ionworks_toolkit(**kwargs)`` (e.g. ``max_retries=0``,
     ``disable_plugins=["acme"]``, ``plugins=[obj]``).
+``ionworks_async_toolkit``
+    The same as an ``AsyncToolkit`` (same marker), for ``async def`` tests (pytest-asyncio or
+    anyio); no keep-alive connections (the test's loop closes before the fixture's teardown),
+    closed after the test. ``ionworks_sandbox.async_toolkit()`` for one of your own.
 ``ionworks_sample_pages``
     4 pages of 5 real measurement records from the sandbox (one page per real project,
     ordered by name), each the ``to_dict()`` of a ``CellMeasurementWithDetails``: what a
@@ -38,6 +42,7 @@ without it a test that uses one fails saying so, and every other test runs):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -48,7 +53,7 @@ from ._contract import CONTRACT_RULES, ContractProbeError, SinkContract
 from ._sandbox import IonworksSandbox, start_sandbox
 
 if TYPE_CHECKING:
-    from ..session import Toolkit
+    from ..session import AsyncToolkit, Toolkit
 
 __all__ = [
     "CONTRACT_RULES",
@@ -76,7 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "ionworks_toolkit(**kwargs): Toolkit arguments for the ionworks_toolkit fixture",
+        "ionworks_toolkit(**kwargs): Toolkit arguments for the ionworks_toolkit and "
+        "ionworks_async_toolkit fixtures",
     )
 
 
@@ -135,6 +141,31 @@ def ionworks_toolkit(
     kwargs = dict(marker.kwargs) if marker is not None else {}
     with ionworks_sandbox.toolkit(**kwargs) as toolkit:
         yield toolkit
+
+
+@pytest.fixture
+def ionworks_async_toolkit(
+    request: pytest.FixtureRequest, ionworks_sandbox: IonworksSandbox
+) -> Iterator[AsyncToolkit]:
+    """An ``AsyncToolkit`` bound to ``ionworks_sandbox`` (as ``ionworks_toolkit``).
+
+    A plain fixture, so it works under any async plugin (pytest-asyncio, anyio). Those close
+    the test's event loop before this fixture's teardown, so its connections are not kept
+    alive between requests (nothing is left open with the loop); the toolkit is closed after
+    the test. A ``transport`` passed through the marker replaces that one.
+    """
+    import httpx
+
+    marker = request.node.get_closest_marker("ionworks_toolkit")
+    kwargs = dict(marker.kwargs) if marker is not None else {}
+    kwargs.setdefault(
+        "transport", httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+    )
+    toolkit = ionworks_sandbox.async_toolkit(**kwargs)
+    try:
+        yield toolkit
+    finally:
+        asyncio.run(toolkit.aclose())
 
 
 @pytest.fixture(scope="session")

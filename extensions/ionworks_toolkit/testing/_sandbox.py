@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..sandbox import SandboxOptions, SandboxServer
-    from ..session import Toolkit
+    from ..session import AsyncToolkit, Toolkit
 
 __all__ = ["IonworksSandbox", "start_sandbox"]
 
@@ -71,6 +71,12 @@ class IonworksSandbox:
             raise KeyError(f"no sandbox project named {name!r}; projects: {known}") from None
 
     @property
+    def app(self) -> Any:
+        """The sandbox's FastAPI app; ``app.state`` holds ``catalogue``, ``options`` and
+        ``request_counter``."""
+        return self.server.app
+
+    @property
     def request_count(self) -> int:
         """Requests the sandbox has answered so far (faults count them the same way:
         ``/openapi.json``, ``/docs`` and ``/redoc`` are not counted)."""
@@ -88,6 +94,16 @@ class IonworksSandbox:
         """
         from ionworks_toolkit import Toolkit
 
+        return Toolkit(**self._toolkit_options(kwargs))
+
+    def async_toolkit(self, **kwargs: Any) -> AsyncToolkit:
+        """A new ``AsyncToolkit`` bound to this sandbox, with the defaults of :meth:`toolkit`;
+        the caller closes it (``async with`` or ``await .aclose()``)."""
+        from ionworks_toolkit import AsyncToolkit
+
+        return AsyncToolkit(**self._toolkit_options(kwargs))
+
+    def _toolkit_options(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
             "api_url": self.base_url,
             "environ": {},
@@ -98,7 +114,7 @@ class IonworksSandbox:
         elif self.bearer_tokens:
             options["api_token"] = self.bearer_tokens[0]
         options.update(kwargs)
-        return Toolkit(**options)
+        return options
 
     def stop(self) -> None:
         """Stop the server and remove its working directory (idempotent)."""
