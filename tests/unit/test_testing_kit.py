@@ -1,8 +1,11 @@
 """The test kit for plugin authors: ``ionworks_toolkit.testing`` (pytest11 plugin).
 
 * its fixtures, used here exactly as a plugin author uses them (no conftest needed);
-* ``SinkContract`` run in inner pytest sessions (pytester): a sink that commits implicitly on
-  a clean ``__exit__`` fails, naming the rule; a scheme no plugin registers fails 'registered';
+* ``SinkContract`` run in inner pytest sessions (pytester): a correct sink passes; a sink that
+  commits implicitly on a clean ``__exit__`` fails 'no implicit commit'; each other kind of
+  break (swallowed exceptions, eager writes, no state checks, a destructive abort, mutated or
+  lost records, a multi-line describe) fails exactly its rules; a scheme no plugin registers
+  fails 'registered'; the README's plugin package passes its own tests;
 * the plugin's cost: importing it starts and imports nothing heavy, and a user without the
   ``sandbox`` extra still runs every test that does not use the sandbox.
 """
@@ -228,7 +231,7 @@ def test_plugins_list_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 # ---------------------------------------------------------------------------- SinkContract
 
-_PLUGINS = '''
+_PLUGINS = r'''
 """Two sinks written from the plugin guide; one of them commits on a clean __exit__."""
 import json
 import os
@@ -283,6 +286,66 @@ class ImplicitCommitSink(JsonArraySink):
             self.abort()
 
 
+# Other kinds of contract break, each a small change to the correct sink.
+
+
+class SwallowingSink(JsonArraySink):
+    """__exit__ returns True: an exception inside the block vanishes."""
+
+    def __exit__(self, exc_type, exc, tb):
+        self.abort()
+        return True
+
+
+class EagerSink(JsonArraySink):
+    """Rewrites the target on every write(): nothing is atomic."""
+
+    def write(self, records):
+        super().write(records)
+        self.path.write_text(json.dumps(self.records))
+
+
+class UncheckedSink(JsonArraySink):
+    """No state checks: write() and commit() work on a committed or aborted sink."""
+
+    def write(self, records):
+        self.records.extend(records)
+
+    def commit(self):
+        self.path.write_text(json.dumps(self.records))
+        self.state = "committed"
+
+
+class AbortDeletesSink(JsonArraySink):
+    """abort() removes the target, even a previous or just committed output."""
+
+    def abort(self):
+        super().abort()
+        self.path.unlink(missing_ok=True)
+
+
+class MutatingSink(JsonArraySink):
+    """write() removes the notes from the caller's records."""
+
+    def write(self, records):
+        for record in records:
+            record.pop("notes", None)
+        super().write(records)
+
+
+class LossySink(JsonArraySink):
+    """Leaves each record's notes out of the output."""
+
+    def commit(self):
+        self.records = [{k: v for k, v in r.items() if k != "notes"} for r in self.records]
+        super().commit()
+
+
+class ChattySink(JsonArraySink):
+    def describe(self):
+        return "wrote\nmany lines"
+
+
 class Plugin:
     from ionworks_toolkit import hookimpl
 
@@ -325,6 +388,17 @@ class TestImplicitCommitSink(Base):
 
 class TestUnregisteredScheme(Base):
     scheme = "jsonaray"
+
+
+def _defect(sink):
+    return type(f"Test{sink.__name__}", (Base,), {"factory": sink})
+
+
+import contract_plugins as _p
+
+for _sink in (_p.SwallowingSink, _p.EagerSink, _p.UncheckedSink, _p.AbortDeletesSink,
+              _p.MutatingSink, _p.LossySink, _p.ChattySink):
+    globals()[f"Test{_sink.__name__}"] = _defect(_sink)
 """
 
 #: Options of the inner pytest runs: pytest-asyncio's loop scope set (it warns when unset).
@@ -343,7 +417,7 @@ def _outcomes(result: pytest.RunResult) -> dict[str, dict[str, str]]:
     return by_class
 
 
-def test_contract_catches_an_implicit_commit_and_an_unregistered_scheme(
+def test_contract_fails_each_kind_of_break_naming_its_rule(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(contract_plugins=_PLUGINS, test_suites=_SUITES)
@@ -368,13 +442,61 @@ def test_contract_catches_an_implicit_commit_and_an_unregistered_scheme(
     out = result.stdout.str()
     assert (
         "Failed: sink contract rule 'no implicit commit' broken: leaving the with block without "
-        "commit() published output (does __exit__ call commit()?): added ['out.json']\n"
+        "commit() published output (does __exit__ call commit(), or write() write to the target "
+        "itself?): added ['out.json']\n"
     ) in out
     assert (
         "Failed: sink contract rule 'no implicit commit' broken: leaving the with block without "
-        "commit() changed the previous output (does __exit__ call commit()?): "
-        "changed ['out.json']\n"
+        "commit() changed the previous output (does __exit__ call commit(), or write() write to "
+        "the target itself?): changed ['out.json']\n"
     ) in out
+    # Each other kind of break fails the rules it breaks, and only those.
+    failed = {
+        cls: sorted(test for test, outcome in tests.items() if outcome == "failed")
+        for cls, tests in outcomes.items()
+    }
+    leaves = [
+        "test_leaving_without_commit_keeps_previous_output",
+        "test_leaving_without_commit_publishes_nothing",
+    ]
+    interrupted = [
+        "test_exception_inside_block_aborts_and_keeps_previous_output",
+        "test_keyboard_interrupt_inside_block_aborts_and_keeps_previous_output",
+    ]
+    assert failed["TestSwallowingSink"] == interrupted
+    assert failed["TestEagerSink"] == sorted(["test_abort_is_idempotent", *interrupted, *leaves])
+    assert failed["TestUncheckedSink"] == [
+        f"test_closed_sink_refuses[{call}-{closed_by}]"
+        for call in ("commit", "write")
+        for closed_by in ("abort", "commit")
+    ]
+    assert failed["TestAbortDeletesSink"] == [
+        "test_abort_after_commit_keeps_published_output",
+        "test_closed_sink_refuses[commit-commit]",
+        "test_closed_sink_refuses[write-commit]",
+        "test_commit_publishes",
+        "test_records_read_back_equal_records_written",
+    ]
+    assert failed["TestMutatingSink"] == ["test_accepts_pages_of_real_records"]
+    assert failed["TestLossySink"] == ["test_records_read_back_equal_records_written"]
+    assert failed["TestChattySink"] == ["test_describe_is_one_line"]
+    for line in (
+        "'exception aborts' broken: the exception raised inside the with block did not "
+        "propagate (__exit__ must return None/False, never True)",
+        "'KeyboardInterrupt aborts' broken: a KeyboardInterrupt inside the with block changed "
+        "the previous output: changed ['out.json']",
+        "'closed sink refuses' broken: commit() after abort() raised nothing (expected an "
+        "error, e.g. SinkStateError)",
+        "'commit publishes' broken: leaving the with block after commit() changed the output: "
+        "removed ['out.json']",
+        "'abort is idempotent' broken: abort() after commit() changed the published output: "
+        "removed ['out.json']",
+        "'accepts pages' broken: write() modified the records it was given",
+        "'read back' broken: record #1 differs: notes: read '<missing>', wrote 'Arbin metadata",
+        "'describe is one line' broken: describe() after commit returned 'wrote\\nmany lines'",
+    ):
+        assert f"Failed: sink contract rule {line}" in out, line
+
     # A misspelt scheme: every rule fails at 'registered', naming what is registered.
     unregistered = outcomes["TestUnregisteredScheme"]
     assert len(unregistered) == RULE_TESTS

@@ -32,7 +32,8 @@ CONTRACT_RULES: Mapping[str, str] = {
     "ionworks_register_sinks hook registers the scheme)",
     "accepts pages": "write() accepts pages of real sandbox records, once per page, without "
     "modifying them; commit() then succeeds; the sink follows the Sink protocol",
-    "commit publishes": "commit() publishes: the output differs from before the run",
+    "commit publishes": "commit() publishes: the output differs from before the run, and "
+    "stays when the with block ends",
     "no implicit commit": "leaving the with block without commit() publishes nothing and "
     "keeps the previous output",
     "exception aborts": "an exception inside the with block propagates, aborts, and keeps "
@@ -105,6 +106,7 @@ def _first_difference(got: Sequence[Any], expected: Sequence[Any]) -> str:
 
 
 _MISSING = object()
+_HINT = " (does __exit__ call commit(), or write() write to the target itself?)"
 
 
 class SinkContract:
@@ -353,14 +355,25 @@ class SinkContract:
             _broken("accepts pages", "write() modified the records it was given")
 
     def test_commit_publishes(self) -> None:
-        """Rule 'commit publishes'."""
+        """Rule 'commit publishes': published by ``commit()``, still there after the block."""
         before = self._state()
-        self._run(self.pages[:2])
+        sink = self._open()
+        with sink:
+            for page in self.pages[:2]:
+                sink.write(page)
+            sink.commit()
+            published = self._state()
         after = self._state()
-        if after == before:
+        if published == before:
             _broken(
                 "commit publishes",
-                f"nothing changed after commit() ({_describe_state(after)})",
+                f"nothing changed after commit() ({_describe_state(published)})",
+            )
+        if after != published:
+            _broken(
+                "commit publishes",
+                "leaving the with block after commit() changed the output: "
+                f"{_state_diff(published, after)}",
             )
 
     def test_leaving_without_commit_publishes_nothing(self) -> None:
@@ -371,8 +384,8 @@ class SinkContract:
         if after != before:
             _broken(
                 "no implicit commit",
-                "leaving the with block without commit() published output (does __exit__ "
-                f"call commit()?): {_state_diff(before, after)}",
+                f"leaving the with block without commit() published output{_HINT}: "
+                f"{_state_diff(before, after)}",
             )
 
     def test_leaving_without_commit_keeps_previous_output(self) -> None:
@@ -383,8 +396,8 @@ class SinkContract:
         if after != previous:
             _broken(
                 "no implicit commit",
-                "leaving the with block without commit() changed the previous output (does "
-                f"__exit__ call commit()?): {_state_diff(previous, after)}",
+                "leaving the with block without commit() changed the previous "
+                f"output{_HINT}: {_state_diff(previous, after)}",
             )
 
     def test_exception_inside_block_aborts_and_keeps_previous_output(self) -> None:
