@@ -447,8 +447,8 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
     ) in out
     assert (
         "Failed: sink contract rule 'no implicit commit' broken: leaving the with block without "
-        "commit() changed the previous output (does __exit__ call commit(), or write() write to "
-        "the target itself?): changed ['out.json']\n"
+        "commit() (does __exit__ call commit(), or write() write to the target itself?) changed "
+        "the previous output: changed ['out.json']\n"
     ) in out
     # Each other kind of break fails the rules it breaks, and only those.
     failed = {

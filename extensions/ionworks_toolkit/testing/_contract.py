@@ -388,41 +388,33 @@ class SinkContract:
                 f"{_state_diff(before, after)}",
             )
 
-    def test_leaving_without_commit_keeps_previous_output(self) -> None:
-        """Rule 'no implicit commit': over a previous output."""
+    def _check_previous_output_kept(self, end: str, rule: str, what: str) -> None:
+        """Commit a previous output, run the last pages ending with ``end``: the previous
+        output must be unchanged."""
+        __tracebackhide__ = True
         previous = self._previous_output()
-        self._run(self.pages[2:], end="leave")
+        self._run(self.pages[2:], end=end)
         after = self._state()
         if after != previous:
-            _broken(
-                "no implicit commit",
-                "leaving the with block without commit() changed the previous "
-                f"output{_HINT}: {_state_diff(previous, after)}",
-            )
+            _broken(rule, f"{what} changed the previous output: {_state_diff(previous, after)}")
+
+    def test_leaving_without_commit_keeps_previous_output(self) -> None:
+        """Rule 'no implicit commit': over a previous output."""
+        self._check_previous_output_kept(
+            "leave", "no implicit commit", f"leaving the with block without commit(){_HINT}"
+        )
 
     def test_exception_inside_block_aborts_and_keeps_previous_output(self) -> None:
         """Rule 'exception aborts'."""
-        previous = self._previous_output()
-        self._run(self.pages[2:], end="raise")
-        after = self._state()
-        if after != previous:
-            _broken(
-                "exception aborts",
-                f"an exception inside the with block changed the previous output: "
-                f"{_state_diff(previous, after)}",
-            )
+        self._check_previous_output_kept(
+            "raise", "exception aborts", "an exception inside the with block"
+        )
 
     def test_keyboard_interrupt_inside_block_aborts_and_keeps_previous_output(self) -> None:
         """Rule 'KeyboardInterrupt aborts'."""
-        previous = self._previous_output()
-        self._run(self.pages[2:], end="interrupt")
-        after = self._state()
-        if after != previous:
-            _broken(
-                "KeyboardInterrupt aborts",
-                f"a KeyboardInterrupt inside the with block changed the previous output: "
-                f"{_state_diff(previous, after)}",
-            )
+        self._check_previous_output_kept(
+            "interrupt", "KeyboardInterrupt aborts", "a KeyboardInterrupt inside the with block"
+        )
 
     @pytest.mark.parametrize("closed_by", ["commit", "abort"])
     @pytest.mark.parametrize("call", ["write", "commit"])
