@@ -900,6 +900,40 @@ def _compare_fields(
     return changes
 
 
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems")
+
+
+def _bounds(spec: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """Value constraints of a parameter schema (through ``anyOf [X, null]`` and ``$ref``)."""
+    schema = _deref(spec, schema)
+    if not isinstance(schema, dict):
+        return {}
+    out = {k: schema[k] for k in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "pattern") if k in schema}
+    for member in _members(schema):
+        out.update(_bounds(spec, member))
+    return out
+
+
+def _compare_bounds(where: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """A tightened constraint breaks callers that sent what is now refused; a looser one not."""
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "pattern":
+            tighter = after is not None
+        elif before is None or after is None:
+            tighter = before is None
+        else:
+            tighter = after > before if key in _LOWER_BOUNDS else after < before
+        shown = ["unset" if v is None else str(v) for v in (before, after)]
+        detail = f"{key} {shown[0]} -> {shown[1]}"
+        changes.append(Change("constraint", where, detail, tighter))
+    return changes
+
+
 def _parameters(spec: dict[str, Any], operation: dict[str, Any]) -> dict[tuple[str, str], Any]:
     out = {}
     for parameter in operation.get("parameters") or []:
@@ -1056,6 +1090,9 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                 changes.append(Change("enum", where, f"value removed: {value}", True))
             if not p_old.get("required") and p_new.get("required"):
                 changes.append(Change("parameter", where, "now required", True))
+            changes += _compare_bounds(
+                where, _bounds(old, p_old.get("schema")), _bounds(new, p_new.get("schema"))
+            )
         b_old = _body_schema(old, before.get("requestBody"))
         b_new = _body_schema(new, after.get("requestBody"))
         if b_old is None and b_new is not None:
@@ -1068,6 +1105,14 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes += _diff_body(old, new, key, b_old, b_new, "request")
         s_old, s_new = _success_schema(old, before), _success_schema(new, after)
         changes += _diff_body(old, new, key, s_old, s_new, "response")
+        codes_old = set(before.get("responses") or {})
+        codes_new = set(after.get("responses") or {})
+        if codes_new - codes_old:
+            added = ", ".join(sorted(codes_new - codes_old))
+            changes.append(Change("response", key, f"now declares {added}", False))
+        if codes_old - codes_new:
+            dropped = ", ".join(sorted(codes_old - codes_new))
+            changes.append(Change("response", key, f"no longer declares {dropped}", False))
     return changes + _diff_schemas(old, new)
 
 

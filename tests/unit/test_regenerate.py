@@ -308,6 +308,8 @@ def test_real_overlays_all_match_and_give_the_shipped_openapi_json() -> None:
         "30-security.yaml",
         "40-response-schemas.yaml",
         "50-tolerant-reader.yaml",
+        "60-parameter-constraints.yaml",
+        "70-error-responses.yaml",
     ]
     assert regen.canonical_json(document) == (COMMITTED / "openapi.json").read_text("utf-8")
 
@@ -377,6 +379,38 @@ def test_report_parameter_changes() -> None:
             f"[BREAKING] enum GET {SEED} query:order: value removed: desc",
             f"[BREAKING] parameter GET {SEED} query:spec_name: now required",
             "6 change(s), 6 breaking",
+        ]
+    )
+
+
+def test_report_parameter_constraints_tightened_and_loosened() -> None:
+    old = effective(raw_snapshot())
+    new = copy.deepcopy(old)
+    by_name = {p["name"]: p for p in new["paths"][SEED]["get"]["parameters"]}
+    by_name["limit"]["schema"]["maximum"] = 500
+    del by_name["offset"]["schema"]["minimum"]
+    by_name["name"]["schema"]["anyOf"][0]["maxLength"] = 64
+    assert regen.format_report(regen.diff_specs(old, new)) == "\n".join(
+        [
+            f"[BREAKING] constraint GET {SEED} query:limit: maximum 1000 -> 500",
+            f"[BREAKING] constraint GET {SEED} query:name: maxLength unset -> 64",
+            f"[ok] constraint GET {SEED} query:offset: minimum 0 -> unset",
+            "3 change(s), 2 breaking",
+        ]
+    )
+
+
+def test_report_declared_error_responses() -> None:
+    old = effective(raw_snapshot())
+    new = copy.deepcopy(old)
+    responses = new["paths"]["/projects"]["get"]["responses"]
+    del responses["401"]
+    responses["409"] = responses["404"]
+    assert regen.format_report(regen.diff_specs(old, new)) == "\n".join(
+        [
+            "[ok] response GET /projects: now declares 409",
+            "[ok] response GET /projects: no longer declares 401",
+            "2 change(s), 0 breaking",
         ]
     )
 

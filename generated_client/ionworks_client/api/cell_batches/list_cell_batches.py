@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_batch_page import CellBatchPage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...types import UNSET, Response, Unset
 
 
@@ -45,8 +46,6 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     if str(cell_spec_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter cell_spec_id cannot be "
             + repr(str(cell_spec_id))
@@ -65,17 +64,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellBatchPage | HTTPValidationError | None:
+) -> CellBatchPage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellBatchPage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -84,7 +138,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellBatchPage | HTTPValidationError]:
+) -> Response[CellBatchPage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,7 +154,7 @@ def sync_detailed(
     limit: int | None | Unset = UNSET,
     offset: int | None | Unset = UNSET,
     name: None | str | Unset = UNSET,
-) -> Response[CellBatchPage | HTTPValidationError]:
+) -> Response[CellBatchPage | HTTPValidationError | IonworksErrorBody]:
     """List batches (lots) of a specification
 
     Args:
@@ -114,7 +168,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellBatchPage | HTTPValidationError]
+        Response[CellBatchPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -138,7 +192,7 @@ def sync(
     limit: int | None | Unset = UNSET,
     offset: int | None | Unset = UNSET,
     name: None | str | Unset = UNSET,
-) -> CellBatchPage | HTTPValidationError | None:
+) -> CellBatchPage | HTTPValidationError | IonworksErrorBody | None:
     """List batches (lots) of a specification
 
     Args:
@@ -152,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellBatchPage | HTTPValidationError
+        CellBatchPage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -171,7 +225,7 @@ async def asyncio_detailed(
     limit: int | None | Unset = UNSET,
     offset: int | None | Unset = UNSET,
     name: None | str | Unset = UNSET,
-) -> Response[CellBatchPage | HTTPValidationError]:
+) -> Response[CellBatchPage | HTTPValidationError | IonworksErrorBody]:
     """List batches (lots) of a specification
 
     Args:
@@ -185,7 +239,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellBatchPage | HTTPValidationError]
+        Response[CellBatchPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -207,7 +261,7 @@ async def asyncio(
     limit: int | None | Unset = UNSET,
     offset: int | None | Unset = UNSET,
     name: None | str | Unset = UNSET,
-) -> CellBatchPage | HTTPValidationError | None:
+) -> CellBatchPage | HTTPValidationError | IonworksErrorBody | None:
     """List batches (lots) of a specification
 
     Args:
@@ -221,7 +275,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellBatchPage | HTTPValidationError
+        CellBatchPage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_instance_page import CellInstancePage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_cell_instances_order_type_0 import ListCellInstancesOrderType0
 from ...types import UNSET, Response, Unset
 
@@ -112,8 +113,6 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     if str(cell_spec_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter cell_spec_id cannot be "
             + repr(str(cell_spec_id))
@@ -132,17 +131,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellInstancePage | HTTPValidationError | None:
+) -> CellInstancePage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellInstancePage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -151,7 +205,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellInstancePage | HTTPValidationError]:
+) -> Response[CellInstancePage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -175,7 +229,7 @@ def sync_detailed(
     order_by: None | str | Unset = UNSET,
     order: ListCellInstancesOrderType0 | None | Unset = UNSET,
     batch_id: None | str | Unset = UNSET,
-) -> Response[CellInstancePage | HTTPValidationError]:
+) -> Response[CellInstancePage | HTTPValidationError | IonworksErrorBody]:
     """List cell instances of a specification (no docs page found)
 
     Args:
@@ -197,7 +251,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellInstancePage | HTTPValidationError]
+        Response[CellInstancePage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -237,7 +291,7 @@ def sync(
     order_by: None | str | Unset = UNSET,
     order: ListCellInstancesOrderType0 | None | Unset = UNSET,
     batch_id: None | str | Unset = UNSET,
-) -> CellInstancePage | HTTPValidationError | None:
+) -> CellInstancePage | HTTPValidationError | IonworksErrorBody | None:
     """List cell instances of a specification (no docs page found)
 
     Args:
@@ -259,7 +313,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellInstancePage | HTTPValidationError
+        CellInstancePage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -294,7 +348,7 @@ async def asyncio_detailed(
     order_by: None | str | Unset = UNSET,
     order: ListCellInstancesOrderType0 | None | Unset = UNSET,
     batch_id: None | str | Unset = UNSET,
-) -> Response[CellInstancePage | HTTPValidationError]:
+) -> Response[CellInstancePage | HTTPValidationError | IonworksErrorBody]:
     """List cell instances of a specification (no docs page found)
 
     Args:
@@ -316,7 +370,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellInstancePage | HTTPValidationError]
+        Response[CellInstancePage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -354,7 +408,7 @@ async def asyncio(
     order_by: None | str | Unset = UNSET,
     order: ListCellInstancesOrderType0 | None | Unset = UNSET,
     batch_id: None | str | Unset = UNSET,
-) -> CellInstancePage | HTTPValidationError | None:
+) -> CellInstancePage | HTTPValidationError | IonworksErrorBody | None:
     """List cell instances of a specification (no docs page found)
 
     Args:
@@ -376,7 +430,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellInstancePage | HTTPValidationError
+        CellInstancePage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

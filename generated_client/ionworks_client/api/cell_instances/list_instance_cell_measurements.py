@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_measurement_page import CellMeasurementPage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_instance_cell_measurements_order_type_0 import (
     ListInstanceCellMeasurementsOrderType0,
 )
@@ -155,8 +156,6 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     if str(cell_instance_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter cell_instance_id cannot be "
             + repr(str(cell_instance_id))
@@ -175,17 +174,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellMeasurementPage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -194,7 +248,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -222,7 +276,7 @@ def sync_detailed(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListInstanceCellMeasurementsOrderType0 | None | Unset = UNSET,
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     """List measurements of a cell instance (no docs page found)
 
     Args:
@@ -248,7 +302,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementPage | HTTPValidationError]
+        Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -296,7 +350,7 @@ def sync(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListInstanceCellMeasurementsOrderType0 | None | Unset = UNSET,
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     """List measurements of a cell instance (no docs page found)
 
     Args:
@@ -322,7 +376,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementPage | HTTPValidationError
+        CellMeasurementPage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -365,7 +419,7 @@ async def asyncio_detailed(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListInstanceCellMeasurementsOrderType0 | None | Unset = UNSET,
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     """List measurements of a cell instance (no docs page found)
 
     Args:
@@ -391,7 +445,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementPage | HTTPValidationError]
+        Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -437,7 +491,7 @@ async def asyncio(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListInstanceCellMeasurementsOrderType0 | None | Unset = UNSET,
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     """List measurements of a cell instance (no docs page found)
 
     Args:
@@ -463,7 +517,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementPage | HTTPValidationError
+        CellMeasurementPage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.bulk_tags_request import BulkTagsRequest
 from ...models.bulk_tags_response import BulkTagsResponse
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...types import Response
 
 
@@ -32,17 +33,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> BulkTagsResponse | HTTPValidationError | None:
+) -> BulkTagsResponse | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = BulkTagsResponse.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -51,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[BulkTagsResponse | HTTPValidationError]:
+) -> Response[BulkTagsResponse | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +120,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BulkTagsRequest,
-) -> Response[BulkTagsResponse | HTTPValidationError]:
+) -> Response[BulkTagsResponse | HTTPValidationError | IonworksErrorBody]:
     """Bulk add/remove measurement tags (no docs page found)
 
     Args:
@@ -75,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BulkTagsResponse | HTTPValidationError]
+        Response[BulkTagsResponse | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BulkTagsRequest,
-) -> BulkTagsResponse | HTTPValidationError | None:
+) -> BulkTagsResponse | HTTPValidationError | IonworksErrorBody | None:
     """Bulk add/remove measurement tags (no docs page found)
 
     Args:
@@ -104,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BulkTagsResponse | HTTPValidationError
+        BulkTagsResponse | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -117,7 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BulkTagsRequest,
-) -> Response[BulkTagsResponse | HTTPValidationError]:
+) -> Response[BulkTagsResponse | HTTPValidationError | IonworksErrorBody]:
     """Bulk add/remove measurement tags (no docs page found)
 
     Args:
@@ -128,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BulkTagsResponse | HTTPValidationError]
+        Response[BulkTagsResponse | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +200,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BulkTagsRequest,
-) -> BulkTagsResponse | HTTPValidationError | None:
+) -> BulkTagsResponse | HTTPValidationError | IonworksErrorBody | None:
     """Bulk add/remove measurement tags (no docs page found)
 
     Args:
@@ -155,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BulkTagsResponse | HTTPValidationError
+        BulkTagsResponse | HTTPValidationError | IonworksErrorBody
     """
 
     return (

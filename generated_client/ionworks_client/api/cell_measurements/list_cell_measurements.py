@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_measurement_page import CellMeasurementPage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_cell_measurements_order import ListCellMeasurementsOrder
 from ...models.list_cell_measurements_order_by import ListCellMeasurementsOrderBy
 from ...models.measurement_type import MeasurementType
@@ -191,17 +192,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellMeasurementPage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -210,7 +266,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -243,7 +299,7 @@ def sync_detailed(
     q: None | str | Unset = UNSET,
     tags_all: list[str] | None | Unset = UNSET,
     tags_any: list[str] | None | Unset = UNSET,
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     """List measurements by cell_specification_id
 
     Args:
@@ -275,7 +331,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementPage | HTTPValidationError]
+        Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -333,7 +389,7 @@ def sync(
     q: None | str | Unset = UNSET,
     tags_all: list[str] | None | Unset = UNSET,
     tags_any: list[str] | None | Unset = UNSET,
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     """List measurements by cell_specification_id
 
     Args:
@@ -365,7 +421,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementPage | HTTPValidationError
+        CellMeasurementPage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -418,7 +474,7 @@ async def asyncio_detailed(
     q: None | str | Unset = UNSET,
     tags_all: list[str] | None | Unset = UNSET,
     tags_any: list[str] | None | Unset = UNSET,
-) -> Response[CellMeasurementPage | HTTPValidationError]:
+) -> Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]:
     """List measurements by cell_specification_id
 
     Args:
@@ -450,7 +506,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementPage | HTTPValidationError]
+        Response[CellMeasurementPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -506,7 +562,7 @@ async def asyncio(
     q: None | str | Unset = UNSET,
     tags_all: list[str] | None | Unset = UNSET,
     tags_any: list[str] | None | Unset = UNSET,
-) -> CellMeasurementPage | HTTPValidationError | None:
+) -> CellMeasurementPage | HTTPValidationError | IonworksErrorBody | None:
     """List measurements by cell_specification_id
 
     Args:
@@ -538,7 +594,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementPage | HTTPValidationError
+        CellMeasurementPage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

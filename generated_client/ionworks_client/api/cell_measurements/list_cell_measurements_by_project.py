@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_measurement_with_details_page import CellMeasurementWithDetailsPage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_cell_measurements_by_project_order import ListCellMeasurementsByProjectOrder
 from ...models.list_cell_measurements_by_project_order_by import (
     ListCellMeasurementsByProjectOrderBy,
@@ -193,8 +194,6 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     if str(project_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter project_id cannot be "
             + repr(str(project_id))
@@ -213,17 +212,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellMeasurementWithDetailsPage | HTTPValidationError | None:
+) -> CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellMeasurementWithDetailsPage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -232,7 +286,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError]:
+) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -268,7 +322,7 @@ def sync_detailed(
     order_by: ListCellMeasurementsByProjectOrderBy
     | Unset = ListCellMeasurementsByProjectOrderBy.CREATED_AT,
     order: ListCellMeasurementsByProjectOrder | Unset = ListCellMeasurementsByProjectOrder.DESC,
-) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError]:
+) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody]:
     """List cell measurements for a project with full spec/instance data
 
     Args:
@@ -303,7 +357,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementWithDetailsPage | HTTPValidationError]
+        Response[CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -366,7 +420,7 @@ def sync(
     order_by: ListCellMeasurementsByProjectOrderBy
     | Unset = ListCellMeasurementsByProjectOrderBy.CREATED_AT,
     order: ListCellMeasurementsByProjectOrder | Unset = ListCellMeasurementsByProjectOrder.DESC,
-) -> CellMeasurementWithDetailsPage | HTTPValidationError | None:
+) -> CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody | None:
     """List cell measurements for a project with full spec/instance data
 
     Args:
@@ -401,7 +455,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementWithDetailsPage | HTTPValidationError
+        CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -459,7 +513,7 @@ async def asyncio_detailed(
     order_by: ListCellMeasurementsByProjectOrderBy
     | Unset = ListCellMeasurementsByProjectOrderBy.CREATED_AT,
     order: ListCellMeasurementsByProjectOrder | Unset = ListCellMeasurementsByProjectOrder.DESC,
-) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError]:
+) -> Response[CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody]:
     """List cell measurements for a project with full spec/instance data
 
     Args:
@@ -494,7 +548,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurementWithDetailsPage | HTTPValidationError]
+        Response[CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -555,7 +609,7 @@ async def asyncio(
     order_by: ListCellMeasurementsByProjectOrderBy
     | Unset = ListCellMeasurementsByProjectOrderBy.CREATED_AT,
     order: ListCellMeasurementsByProjectOrder | Unset = ListCellMeasurementsByProjectOrder.DESC,
-) -> CellMeasurementWithDetailsPage | HTTPValidationError | None:
+) -> CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody | None:
     """List cell measurements for a project with full spec/instance data
 
     Args:
@@ -590,7 +644,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurementWithDetailsPage | HTTPValidationError
+        CellMeasurementWithDetailsPage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

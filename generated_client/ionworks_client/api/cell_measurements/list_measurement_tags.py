@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.measurement_tag_usage_page import MeasurementTagUsagePage
 from ...types import UNSET, Response, Unset
 
@@ -43,17 +44,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MeasurementTagUsagePage | None:
+) -> HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage | None:
     if response.status_code == 200:
         response_200 = MeasurementTagUsagePage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -62,7 +118,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MeasurementTagUsagePage]:
+) -> Response[HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +133,7 @@ def sync_detailed(
     project_id: str,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[HTTPValidationError | MeasurementTagUsagePage]:
+) -> Response[HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage]:
     """List distinct measurement tags in a project (no docs page found)
 
     Args:
@@ -90,7 +146,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MeasurementTagUsagePage]
+        Response[HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage]
     """
 
     kwargs = _get_kwargs(
@@ -112,7 +168,7 @@ def sync(
     project_id: str,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> HTTPValidationError | MeasurementTagUsagePage | None:
+) -> HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage | None:
     """List distinct measurement tags in a project (no docs page found)
 
     Args:
@@ -125,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MeasurementTagUsagePage
+        HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage
     """
 
     return sync_detailed(
@@ -142,7 +198,7 @@ async def asyncio_detailed(
     project_id: str,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[HTTPValidationError | MeasurementTagUsagePage]:
+) -> Response[HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage]:
     """List distinct measurement tags in a project (no docs page found)
 
     Args:
@@ -155,7 +211,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MeasurementTagUsagePage]
+        Response[HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +231,7 @@ async def asyncio(
     project_id: str,
     q: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> HTTPValidationError | MeasurementTagUsagePage | None:
+) -> HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage | None:
     """List distinct measurement tags in a project (no docs page found)
 
     Args:
@@ -188,7 +244,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MeasurementTagUsagePage
+        HTTPValidationError | IonworksErrorBody | MeasurementTagUsagePage
     """
 
     return (

@@ -9,6 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.cell_measurement import CellMeasurement
 from ...models.cell_measurement_update import CellMeasurementUpdate
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...types import Response
 
 
@@ -20,8 +21,6 @@ def _get_kwargs(
     headers: dict[str, Any] = {}
 
     if str(measurement_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter measurement_id cannot be "
             + repr(str(measurement_id))
@@ -44,17 +43,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellMeasurement | HTTPValidationError | None:
+) -> CellMeasurement | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellMeasurement.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -63,7 +117,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellMeasurement | HTTPValidationError]:
+) -> Response[CellMeasurement | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +131,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CellMeasurementUpdate,
-) -> Response[CellMeasurement | HTTPValidationError]:
+) -> Response[CellMeasurement | HTTPValidationError | IonworksErrorBody]:
     """Update a cell measurement by id
 
     Args:
@@ -89,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurement | HTTPValidationError]
+        Response[CellMeasurement | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -109,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CellMeasurementUpdate,
-) -> CellMeasurement | HTTPValidationError | None:
+) -> CellMeasurement | HTTPValidationError | IonworksErrorBody | None:
     """Update a cell measurement by id
 
     Args:
@@ -121,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurement | HTTPValidationError
+        CellMeasurement | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -136,7 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CellMeasurementUpdate,
-) -> Response[CellMeasurement | HTTPValidationError]:
+) -> Response[CellMeasurement | HTTPValidationError | IonworksErrorBody]:
     """Update a cell measurement by id
 
     Args:
@@ -148,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellMeasurement | HTTPValidationError]
+        Response[CellMeasurement | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +220,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CellMeasurementUpdate,
-) -> CellMeasurement | HTTPValidationError | None:
+) -> CellMeasurement | HTTPValidationError | IonworksErrorBody | None:
     """Update a cell measurement by id
 
     Args:
@@ -178,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellMeasurement | HTTPValidationError
+        CellMeasurement | HTTPValidationError | IonworksErrorBody
     """
 
     return (

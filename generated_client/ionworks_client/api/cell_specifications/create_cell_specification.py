@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.cell_specification_create import CellSpecificationCreate
 from ...models.cell_specification_with_components import CellSpecificationWithComponents
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...types import Response
 
 
@@ -32,17 +33,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellSpecificationWithComponents | HTTPValidationError | None:
+) -> CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellSpecificationWithComponents.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -51,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellSpecificationWithComponents | HTTPValidationError]:
+) -> Response[CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +120,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CellSpecificationCreate,
-) -> Response[CellSpecificationWithComponents | HTTPValidationError]:
+) -> Response[CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody]:
     """Create a new cell specification with nested component/material data
 
     Args:
@@ -76,7 +132,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellSpecificationWithComponents | HTTPValidationError]
+        Response[CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -94,7 +150,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CellSpecificationCreate,
-) -> CellSpecificationWithComponents | HTTPValidationError | None:
+) -> CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody | None:
     """Create a new cell specification with nested component/material data
 
     Args:
@@ -106,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellSpecificationWithComponents | HTTPValidationError
+        CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -119,7 +175,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CellSpecificationCreate,
-) -> Response[CellSpecificationWithComponents | HTTPValidationError]:
+) -> Response[CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody]:
     """Create a new cell specification with nested component/material data
 
     Args:
@@ -131,7 +187,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellSpecificationWithComponents | HTTPValidationError]
+        Response[CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CellSpecificationCreate,
-) -> CellSpecificationWithComponents | HTTPValidationError | None:
+) -> CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody | None:
     """Create a new cell specification with nested component/material data
 
     Args:
@@ -159,7 +215,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellSpecificationWithComponents | HTTPValidationError
+        CellSpecificationWithComponents | HTTPValidationError | IonworksErrorBody
     """
 
     return (

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_specification_page import CellSpecificationPage
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_cell_specifications_order_type_0 import ListCellSpecificationsOrderType0
 from ...types import UNSET, Response, Unset
 
@@ -203,17 +204,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CellSpecificationPage | HTTPValidationError | None:
+) -> CellSpecificationPage | HTTPValidationError | IonworksErrorBody | None:
     if response.status_code == 200:
         response_200 = CellSpecificationPage.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -222,7 +278,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CellSpecificationPage | HTTPValidationError]:
+) -> Response[CellSpecificationPage | HTTPValidationError | IonworksErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -255,7 +311,7 @@ def sync_detailed(
     separator_material_id: None | str | Unset = UNSET,
     case_material_id: None | str | Unset = UNSET,
     exclude_cell_spec_id: None | str | Unset = UNSET,
-) -> Response[CellSpecificationPage | HTTPValidationError]:
+) -> Response[CellSpecificationPage | HTTPValidationError | IonworksErrorBody]:
     """List cell specifications (no docs page found)
 
     Args:
@@ -286,7 +342,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellSpecificationPage | HTTPValidationError]
+        Response[CellSpecificationPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -344,7 +400,7 @@ def sync(
     separator_material_id: None | str | Unset = UNSET,
     case_material_id: None | str | Unset = UNSET,
     exclude_cell_spec_id: None | str | Unset = UNSET,
-) -> CellSpecificationPage | HTTPValidationError | None:
+) -> CellSpecificationPage | HTTPValidationError | IonworksErrorBody | None:
     """List cell specifications (no docs page found)
 
     Args:
@@ -375,7 +431,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellSpecificationPage | HTTPValidationError
+        CellSpecificationPage | HTTPValidationError | IonworksErrorBody
     """
 
     return sync_detailed(
@@ -428,7 +484,7 @@ async def asyncio_detailed(
     separator_material_id: None | str | Unset = UNSET,
     case_material_id: None | str | Unset = UNSET,
     exclude_cell_spec_id: None | str | Unset = UNSET,
-) -> Response[CellSpecificationPage | HTTPValidationError]:
+) -> Response[CellSpecificationPage | HTTPValidationError | IonworksErrorBody]:
     """List cell specifications (no docs page found)
 
     Args:
@@ -459,7 +515,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CellSpecificationPage | HTTPValidationError]
+        Response[CellSpecificationPage | HTTPValidationError | IonworksErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -515,7 +571,7 @@ async def asyncio(
     separator_material_id: None | str | Unset = UNSET,
     case_material_id: None | str | Unset = UNSET,
     exclude_cell_spec_id: None | str | Unset = UNSET,
-) -> CellSpecificationPage | HTTPValidationError | None:
+) -> CellSpecificationPage | HTTPValidationError | IonworksErrorBody | None:
     """List cell specifications (no docs page found)
 
     Args:
@@ -546,7 +602,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CellSpecificationPage | HTTPValidationError
+        CellSpecificationPage | HTTPValidationError | IonworksErrorBody
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.project import Project
 from ...models.project_create import ProjectCreate
 from ...types import Response
@@ -32,17 +33,72 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Project | None:
+) -> HTTPValidationError | IonworksErrorBody | Project | None:
     if response.status_code == 200:
         response_200 = Project.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -51,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Project]:
+) -> Response[HTTPValidationError | IonworksErrorBody | Project]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +120,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
-) -> Response[HTTPValidationError | Project]:
+) -> Response[HTTPValidationError | IonworksErrorBody | Project]:
     """Create a new project within an organization, assigning creator as Project Admin
 
     Args:
@@ -75,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Project]
+        Response[HTTPValidationError | IonworksErrorBody | Project]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
-) -> HTTPValidationError | Project | None:
+) -> HTTPValidationError | IonworksErrorBody | Project | None:
     """Create a new project within an organization, assigning creator as Project Admin
 
     Args:
@@ -104,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Project
+        HTTPValidationError | IonworksErrorBody | Project
     """
 
     return sync_detailed(
@@ -117,7 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
-) -> Response[HTTPValidationError | Project]:
+) -> Response[HTTPValidationError | IonworksErrorBody | Project]:
     """Create a new project within an organization, assigning creator as Project Admin
 
     Args:
@@ -128,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Project]
+        Response[HTTPValidationError | IonworksErrorBody | Project]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +200,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ProjectCreate,
-) -> HTTPValidationError | Project | None:
+) -> HTTPValidationError | IonworksErrorBody | Project | None:
     """Create a new project within an organization, assigning creator as Project Admin
 
     Args:
@@ -155,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Project
+        HTTPValidationError | IonworksErrorBody | Project
     """
 
     return (

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.cell_specification import CellSpecification
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...types import UNSET, Response, Unset
 
 
@@ -24,8 +25,6 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     if str(project_id) in ("", ".", ".."):
-        # ionworks template: quote() keeps "." and "..", which httpx would resolve as dot
-        # segments, sending the request to another endpoint; an empty value drops a segment.
         raise ValueError(
             "path parameter project_id cannot be "
             + repr(str(project_id))
@@ -44,7 +43,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | list[CellSpecification] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[CellSpecification] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -55,11 +54,66 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -68,7 +122,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | list[CellSpecification]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[CellSpecification]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +136,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     full: bool | Unset = False,
-) -> Response[HTTPValidationError | list[CellSpecification]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[CellSpecification]]:
     """List all cell specifications linked to a project
 
     Args:
@@ -94,7 +148,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | list[CellSpecification]]
+        Response[HTTPValidationError | IonworksErrorBody | list[CellSpecification]]
     """
 
     kwargs = _get_kwargs(
@@ -114,7 +168,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     full: bool | Unset = False,
-) -> HTTPValidationError | list[CellSpecification] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[CellSpecification] | None:
     """List all cell specifications linked to a project
 
     Args:
@@ -126,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | list[CellSpecification]
+        HTTPValidationError | IonworksErrorBody | list[CellSpecification]
     """
 
     return sync_detailed(
@@ -141,7 +195,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     full: bool | Unset = False,
-) -> Response[HTTPValidationError | list[CellSpecification]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[CellSpecification]]:
     """List all cell specifications linked to a project
 
     Args:
@@ -153,7 +207,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | list[CellSpecification]]
+        Response[HTTPValidationError | IonworksErrorBody | list[CellSpecification]]
     """
 
     kwargs = _get_kwargs(
@@ -171,7 +225,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     full: bool | Unset = False,
-) -> HTTPValidationError | list[CellSpecification] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[CellSpecification] | None:
     """List all cell specifications linked to a project
 
     Args:
@@ -183,7 +237,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | list[CellSpecification]
+        HTTPValidationError | IonworksErrorBody | list[CellSpecification]
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.http_validation_error import HTTPValidationError
+from ...models.ionworks_error_body import IonworksErrorBody
 from ...models.list_projects_order_type_0 import ListProjectsOrderType0
 from ...models.project import Project
 from ...types import UNSET, Response, Unset
@@ -104,7 +105,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | list[Project] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[Project] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -115,11 +116,66 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        try:
+            response_401 = IonworksErrorBody.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 403:
+        try:
+            response_403 = IonworksErrorBody.from_dict(response.json())
+
+            return response_403
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = IonworksErrorBody.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        try:
+            response_422 = HTTPValidationError.from_dict(response.json())
 
-        return response_422
+            return response_422
 
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = IonworksErrorBody.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if 500 <= response.status_code <= 599:
+        try:
+            response_5xx = IonworksErrorBody.from_dict(response.json())
+
+            return response_5xx
+
+        except (ValueError, TypeError, KeyError, AttributeError):
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -128,7 +184,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | list[Project]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[Project]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -149,7 +205,7 @@ def sync_detailed(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListProjectsOrderType0 | None | Unset = UNSET,
-) -> Response[HTTPValidationError | list[Project]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[Project]]:
     """List projects for an organization
 
     Args:
@@ -168,7 +224,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | list[Project]]
+        Response[HTTPValidationError | IonworksErrorBody | list[Project]]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +258,7 @@ def sync(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListProjectsOrderType0 | None | Unset = UNSET,
-) -> HTTPValidationError | list[Project] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[Project] | None:
     """List projects for an organization
 
     Args:
@@ -221,7 +277,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | list[Project]
+        HTTPValidationError | IonworksErrorBody | list[Project]
     """
 
     return sync_detailed(
@@ -250,7 +306,7 @@ async def asyncio_detailed(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListProjectsOrderType0 | None | Unset = UNSET,
-) -> Response[HTTPValidationError | list[Project]]:
+) -> Response[HTTPValidationError | IonworksErrorBody | list[Project]]:
     """List projects for an organization
 
     Args:
@@ -269,7 +325,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | list[Project]]
+        Response[HTTPValidationError | IonworksErrorBody | list[Project]]
     """
 
     kwargs = _get_kwargs(
@@ -301,7 +357,7 @@ async def asyncio(
     updated_at_lt: None | str | Unset = UNSET,
     order_by: None | str | Unset = UNSET,
     order: ListProjectsOrderType0 | None | Unset = UNSET,
-) -> HTTPValidationError | list[Project] | None:
+) -> HTTPValidationError | IonworksErrorBody | list[Project] | None:
     """List projects for an organization
 
     Args:
@@ -320,7 +376,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | list[Project]
+        HTTPValidationError | IonworksErrorBody | list[Project]
     """
 
     return (
