@@ -327,6 +327,11 @@ def _default_sink() -> str:
     return "table:" if sys.stdout.isatty() else "jsonl:-"
 
 
+def _streams_to_stdout(target: str) -> bool:
+    """True for a target that writes records to stdout while the walk runs (``jsonl:-``)."""
+    return target.split("?", 1)[0].strip() in ("jsonl:-", "-")
+
+
 @contextlib.contextmanager
 def _quiet_logger(name: str) -> Iterator[None]:
     log = logging.getLogger(name)
@@ -337,46 +342,113 @@ def _quiet_logger(name: str) -> Iterator[None]:
         log.disabled = previous
 
 
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[WalkStats], None]]:
-    if not enabled:
-        yield lambda stats: None
+class _ProgressBar:
+    """The transient progress bar on stderr: ``update(stats)`` after each page, ``stop()``
+    (idempotent) clears it. Nothing is drawn when disabled."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TransferSpeedColumn,
+        )
+
+        class RecordRate(TransferSpeedColumn):
+            def render(self, task: Any) -> Any:
+                from rich.text import Text
+
+                speed = task.finished_speed or task.speed
+                return Text(
+                    "?" if speed is None else f"{speed:,.0f} records/s",
+                    style="progress.data.speed",
+                )
+
+        self._progress = Progress(
+            TextColumn("measurements"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RecordRate(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            # stdout belongs to the sinks: never routed through the bar's console.
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("fetch", total=None)
+
+    def update(self, stats: WalkStats) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=stats.records, total=stats.total)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+class _ClearsProgressFirst:
+    """A sink that clears the progress bar before it commits or aborts, so that what it
+    prints at commit (the ``table:`` sink) starts on a clean line. Everything else is the
+    wrapped sink's (``label`` included, so errors name the user's target)."""
+
+    def __init__(self, sink: Any, label: str, bar: _ProgressBar) -> None:
+        self._sink = sink
+        self._bar = bar
+        self.label = label
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sink, name)
+
+    def __enter__(self) -> _ClearsProgressFirst:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None or getattr(self._sink, "state", "open") == "open":
+            self.abort()
+
+    def write(self, records: Any) -> None:
+        self._sink.write(records)
+
+    def commit(self) -> None:
+        self._bar.stop()
+        self._sink.commit()
+
+    def abort(self) -> None:
+        self._bar.stop()
+        self._sink.abort()
+
+
+def _apply_columns(opened: Sequence[tuple[str, Any]], columns: str | None) -> None:
+    """``--columns a,b``: the columns of every ``table:`` sink that does not name its own.
+
+    :raises ConfigurationError: ``--columns`` with no ``table:`` sink, or an empty list.
+    """
+    if columns is None:
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TransferSpeedColumn,
-    )
+    from .sinks import TableSink
 
-    class RecordRate(TransferSpeedColumn):
-        def render(self, task: Any) -> Any:
-            from rich.text import Text
-
-            speed = task.finished_speed or task.speed
-            return Text(
-                "?" if speed is None else f"{speed:,.0f} records/s", style="progress.data.speed"
-            )
-
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("measurements"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RecordRate(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("fetch", total=None)
-
-        def update(stats: WalkStats) -> None:
-            progress.update(task, completed=stats.records, total=stats.total)
-
-        yield update
+    names = [c.strip() for c in columns.split(",") if c.strip()]
+    if not names:
+        raise ConfigurationError(f"--columns {columns!r}: give column names, e.g. name,id")
+    tables = [sink for _, sink in opened if isinstance(sink, TableSink)]
+    if not tables:
+        raise ConfigurationError(
+            "--columns chooses the columns of the table: sink, and this run has none; add "
+            "--sink table:"
+        )
+    for sink in tables:
+        if not sink.columns:
+            sink.columns = names
 
 
 @main.group()
@@ -426,6 +498,14 @@ def measurements() -> None:
     help="Records per request (1..1000, default 1000); with --limit, pages of N up to the limit.",
 )
 @click.option(
+    "--columns",
+    metavar="A,B,...",
+    default=None,
+    help="Columns of the table: sink, dotted for nested fields (e.g. name,instance.name,"
+    "test_setup.cycler); implies --sink table: when no --sink is given. Default: the key "
+    "columns that fit the terminal.",
+)
+@click.option(
     "--sink",
     "sinks",
     multiple=True,
@@ -446,6 +526,7 @@ def measurements_list(
     limit: int | None,
     fetch_all: bool,
     page_size: int | None,
+    columns: str | None,
     sinks: tuple[str, ...],
     **options: Any,
 ) -> None:
@@ -476,23 +557,38 @@ def measurements_list(
             # Checked one by one so that the error names the option that carried it.
             validate_parameters({key: value}, source=source)
             filters[key] = value
-        targets = list(sinks) or [_default_sink()]
+        targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         max_records = None if fetch_all else (limit or 25)
-        show_progress = not state.quiet and sys.stderr.isatty()
-        # Each option was checked (and any warning given) above, naming the option; the
-        # session's own check of the same values need not repeat the warnings.
-        with _progress(show_progress) as progress, _quiet_logger("ionworks_toolkit.filters"):
-            result = state.run(
-                lambda toolkit: toolkit.export(
-                    project,
-                    targets,
-                    presets=presets,
-                    max_records=max_records,
-                    page_size=page_size,
-                    progress=progress,
-                    **filters,
-                )
-            )
+        toolkit = state.toolkit()
+        opened = toolkit.open_sinks(targets)  # checked before any request; nothing written
+        try:
+            _apply_columns(opened, columns)
+            show_progress = not state.quiet and sys.stderr.isatty()
+            if sys.stdout.isatty() and any(_streams_to_stdout(text) for text, _ in opened):
+                show_progress = False  # records stream to this terminal: no bar between them
+            bar = _ProgressBar(show_progress)
+            ready = [_ClearsProgressFirst(sink, text, bar) for text, sink in opened]
+            try:
+                # Each option was checked (and any warning given) above, naming the option;
+                # the session's own check of the same values need not repeat the warnings.
+                with _quiet_logger("ionworks_toolkit.filters"):
+                    result = state.run(
+                        lambda toolkit: toolkit.export(
+                            project,
+                            ready,
+                            presets=presets,
+                            max_records=max_records,
+                            page_size=page_size,
+                            progress=bar.update,
+                            **filters,
+                        )
+                    )
+            finally:
+                bar.stop()
+        except BaseException:
+            for _, sink in opened:  # idempotent; export has aborted them if it got that far
+                sink.abort()
+            raise
         if state.quiet:
             return
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
@@ -568,8 +664,9 @@ def presets() -> None:
 def presets_list(state: Context) -> None:
     """List every preset with its description and origin."""
     with _handled(state):
-        from rich.console import Console
         from rich.table import Column, Table
+
+        from .sinks._table import stdout_console
 
         toolkit = state.toolkit()
         table = Table("description", "parameters", "from")
@@ -579,7 +676,7 @@ def presets_list(state: Context) -> None:
             table.add_row(
                 preset.name, preset.description, params, toolkit.presets.owner(preset.name)
             )
-        Console().print(table)
+        stdout_console().print(table)
 
 
 @presets.command("show")
@@ -647,8 +744,9 @@ def plugins_list(state: Context, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(_plugins_as_json(toolkit), indent=2))
             return
-        from rich.console import Console
         from rich.table import Table
+
+        from .sinks._table import stdout_console
 
         table = Table("name", "distribution", "version", "hooks", "status")
         for info in toolkit.plugins.list_plugins():
@@ -660,7 +758,7 @@ def plugins_list(state: Context, as_json: bool) -> None:
                 ", ".join(info.hooks) or "-",
                 status,
             )
-        Console(width=200).print(table)
+        stdout_console(width=200).print(table)
 
 
 def _plugins_as_json(toolkit: Any) -> list[dict[str, Any]]:

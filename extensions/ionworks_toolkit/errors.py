@@ -48,6 +48,7 @@ __all__ = [
     "SinkError",
     "TransportError",
     "UnexpectedResponseError",
+    "describe_unparsable_body",
     "error_from_response",
 ]
 
@@ -254,6 +255,37 @@ def describe_error_body(body: Any, text: str, content_type: str) -> tuple[str, s
     return f"non-JSON response body ({kind}, {len(text.encode())} bytes)", None
 
 
+def _is_json_type(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def describe_unparsable_body(content: bytes, content_type: str, error: ValueError) -> str:
+    """Why ``content`` is not the JSON the API sends, for an error message.
+
+    A body labelled JSON (``application/json`` or ``...+json``) that does not parse says where
+    it broke: ``invalid JSON (application/json, 812 bytes: Expecting ',' delimiter at byte
+    402)`` (``error`` is the ``json.JSONDecodeError`` or ``UnicodeDecodeError`` raised by
+    ``json.loads``; the byte offset counts bytes of the body, not characters). Anything else
+    (an HTML page from a proxy) is summarised by what it is: ``expected JSON, got text/html;
+    charset=utf-8 (37 bytes)``.
+    """
+    if not _is_json_type(content_type):
+        shown = content_type or "no content type"
+        return f"expected JSON, got {shown} ({len(content)} bytes)"
+    kind = content_type.split(";")[0].strip()
+    if isinstance(error, json.JSONDecodeError):
+        where = len(error.doc[: error.pos].encode("utf-8", errors="surrogatepass"))
+        reason = f"{error.msg.removesuffix(' at')} at byte {where}"
+    elif isinstance(error, UnicodeDecodeError):
+        reason = f"not UTF-8 text at byte {error.start}"
+    else:
+        reason = str(error)
+    if not content.strip():
+        reason = "empty body"
+    return f"invalid JSON ({kind}, {len(content)} bytes: {reason})"
+
+
 def error_from_response(
     *, status: int, method: str, path: str, content: bytes, headers: Mapping[str, str]
 ) -> APIError:
@@ -264,12 +296,21 @@ def error_from_response(
     ``x-correlation-id``. For 429 the ``Retry-After`` header (seconds) is kept.
     """
     text = content.decode("utf-8", errors="replace")
+    lower_headers = {k.lower(): v for k, v in headers.items()}
+    content_type = lower_headers.get("content-type", "")
+    invalid_json: str | None = None
     try:
         body: Any = json.loads(text) if text.strip() else None
     except ValueError:
         body = None
-    lower_headers = {k.lower(): v for k, v in headers.items()}
-    detail, error_code = describe_error_body(body, text, lower_headers.get("content-type", ""))
+        if _is_json_type(content_type):
+            try:  # again from the bytes, for the byte offset where the body broke
+                json.loads(content)
+            except ValueError as exc:
+                invalid_json = describe_unparsable_body(content, content_type, exc)
+    detail, error_code = describe_error_body(body, text, content_type)
+    if invalid_json is not None:
+        detail = invalid_json
     request_id = next((lower_headers[h] for h in _REQUEST_ID_HEADERS if h in lower_headers), None)
     cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else APIError)
     try:

@@ -60,7 +60,11 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
     parsed: list[tuple[str, SinkTarget | None, Sink | None]] = []
     for target in targets:
         if not isinstance(target, str):
-            parsed.append((type(target).__name__, None, target))
+            # A ready sink is named by its label ("csv:out.csv") when it has one.
+            label = getattr(target, "label", None)
+            parsed.append(
+                (label if isinstance(label, str) else type(target).__name__, None, target)
+            )
             continue
         try:
             target_spec = parse_sink_target(target, factories.keys())

@@ -14,7 +14,7 @@ import httpx
 
 from ._codec import loads as json_loads
 from ._codec import paused_gc
-from .errors import UnexpectedResponseError
+from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
 __all__ = ["parse_page", "valid_total"]
@@ -71,12 +71,10 @@ def _parse_page(
 ) -> Page[T]:
     try:
         body = json_loads(response.content)
-    except ValueError:
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        content_type = response.headers.get("content-type", "")
         raise _unexpected(
-            response,
-            "expected JSON, got "
-            f"{response.headers.get('content-type', 'no content type')} "
-            f"({len(response.content)} bytes)",
+            response, describe_unparsable_body(response.content, content_type, exc)
         ) from None
     model: Any = item_model
     if isinstance(body, Mapping) and "items" in body and not isinstance(body["items"], list):

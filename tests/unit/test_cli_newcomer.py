@@ -177,3 +177,187 @@ def test_a_bad_page_size_names_the_option_before_any_request(runner: CliRunner, 
     result = runner.invoke(main, [*NOWHERE, "measurements", "list", NASA, "--page-size", size])
     assert result.exit_code == 2, result.output
     assert result.stderr == f"error: --page-size {size} is outside 1..1000\n"
+
+
+# ------------------------------------------------- 8. invalid JSON on a success status
+
+PROJECT_ID = "00000000-0000-0000-0000-000000abcdef"
+PATH = f"/cell_measurements/by-project/{PROJECT_ID}"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "detail"),
+    [
+        (
+            b'{"items": [{"id": "m-1",}], "total": 1}',
+            "application/json",
+            "invalid JSON (application/json, 39 bytes: Expecting property name enclosed in "
+            "double quotes at byte 24)",
+        ),
+        (
+            # "é" is two bytes: the offset counts bytes of the body, not characters
+            '{"name": "é" "x"}'.encode(),
+            "application/json; charset=utf-8",
+            "invalid JSON (application/json, 18 bytes: Expecting ',' delimiter at byte 14)",
+        ),
+        (
+            b'{"items": [], "total": 0',
+            "application/problem+json",
+            "invalid JSON (application/problem+json, 24 bytes: Expecting ',' delimiter at byte 24)",
+        ),
+        (
+            b'{"name": "\xff"}',
+            "application/json",
+            "invalid JSON (application/json, 13 bytes: not UTF-8 text at byte 10)",
+        ),
+        (b"", "application/json", "invalid JSON (application/json, 0 bytes: empty body)"),
+        (
+            b"<html>Maintenance</html>",
+            "text/html",
+            "expected JSON, got text/html (24 bytes)",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_on_a_200_says_where_it_broke(
+    make_toolkit: Any, content: bytes, content_type: str, detail: str
+) -> None:
+    import httpx
+    from ionworks_toolkit.errors import UnexpectedResponseError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=content, headers={"content-type": content_type})
+
+    toolkit = make_toolkit(handler)
+    with pytest.raises(UnexpectedResponseError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == f"GET {PATH} -> 200: {detail}"
+
+
+def test_invalid_json_on_an_error_status_says_where_it_broke(make_toolkit: Any) -> None:
+    import httpx
+    from ionworks_toolkit.errors import ServerError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            502, content=b'{"detail": "upstream', headers={"content-type": "application/json"}
+        )
+
+    toolkit = make_toolkit(handler)
+    with pytest.raises(ServerError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        f"GET {PATH} -> 502: invalid JSON (application/json, 20 bytes: Unterminated string "
+        "starting at byte 11)"
+    )
+
+
+# ------------------------------------------------------- 3. the table's columns and widths
+
+
+def test_column_widths_serve_the_first_columns_first() -> None:
+    from ionworks_toolkit.sinks._table import column_widths
+
+    # floors (22 for the first, at most 12 for the others), then the rest in column order
+    assert column_widths([22, 12, 34, 16], 64) == [22, 12, 18, 12]
+    assert column_widths([22, 12, 34, 16], 200) == [22, 12, 34, 16]
+    # floors do not fit: an even share, narrow columns first
+    assert column_widths([4, 30, 50], 20) == [4, 8, 8]
+    assert column_widths([50, 50, 50], 2) == [1, 1, 1]
+
+
+def _table_output(records: list[dict[str, Any]], width: int, **options: Any) -> list[str]:
+    import io
+
+    from ionworks_toolkit.sinks import TableSink
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    sink = TableSink(console=console, **options)
+    with sink:
+        sink.write(records)
+        sink.commit()
+    return console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+
+
+RECORD = {
+    "id": "45ddc26e-b834-53bc-8cec-9ded5eb87ae8",
+    "name": "2019-01-24_batch9_CH43",
+    "measurement_type": "time_series",
+    "start_time": None,
+    "instance": {"name": "150800769427"},
+    "specification": {"name": "A123 APR18650M1A (Attia 2020 cells)"},
+    "test_setup": {"cycler": "Arbin", "channel_number": 43},
+}
+
+
+def test_default_columns_are_the_key_ones_that_fit_and_skip_empty_ones() -> None:
+    lines = _table_output([RECORD], 80)
+    assert lines == [
+        "┏━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┓",
+        "┃ name                   ┃ instance.name ┃ specification.name   ┃ measurement… ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━┩",
+        "│ 2019-01-24_batch9_CH43 │ 150800769427  │ A123 APR18650M1A (A… │ time_series  │",
+        "└────────────────────────┴───────────────┴──────────────────────┴──────────────┘",
+    ]
+    wide = _table_output([RECORD], 200)[1]
+    assert [c.strip() for c in wide.strip("┃").split("┃")] == [
+        "name",
+        "instance.name",
+        "specification.name",
+        "measurement_type",
+        "test_setup.cycler",
+        "test_setup.channel_number",
+        "id",
+    ]  # start_time is empty in every row shown: left out
+
+
+def test_a_requested_column_no_record_has_is_named_with_close_matches() -> None:
+    from ionworks_toolkit.sinks import SinkRecordError
+
+    with pytest.raises(SinkRecordError) as info:
+        _table_output([RECORD], 80, columns=["nmae", "test_setup.cycler"])
+    assert str(info.value) == (
+        "table:: no record has column 'nmae' (did you mean name?); columns: id, name, "
+        "measurement_type, start_time, instance.name, specification.name, test_setup.cycler, "
+        "test_setup.channel_number"
+    )
+
+
+def test_columns_option_implies_the_table_when_piped(
+    runner: CliRunner, sandbox_server: Any
+) -> None:
+    result = _list(
+        runner,
+        sandbox_server,
+        NASA,
+        "--limit",
+        "2",
+        "--order-by",
+        "name",
+        "--order",
+        "asc",
+        "--columns",
+        "name,instance.name",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+        "┃ name             ┃ instance.name ┃",
+        "┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
+        "│ B0005 aging test │ B0005         │",
+        "│ B0006 aging test │ B0006         │",
+        "└──────────────────┴───────────────┘",
+    ]
+    assert result.stderr.splitlines()[0] == "printed 2 of 2 records (table:)"
+
+
+def test_columns_option_without_a_table_sink_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main,
+        [*NOWHERE, "measurements", "list", NASA, "--columns", "name", "--sink", "jsonl:-"],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: --columns chooses the columns of the table: sink, and this run has none; add "
+        "--sink table:\n"
+    )

@@ -849,10 +849,10 @@ def test_table_default_columns_cap_and_footer() -> None:
     header = [cell.strip() for cell in lines[1].strip("┃").split("┃")]
     assert header == [
         "name",
-        "measurement_type",
-        "start_time",
-        "specification.name",
         "instance.name",
+        "specification.name",
+        "start_time",
+        "measurement_type",
         "test_setup.cycler",
         "id",
     ]

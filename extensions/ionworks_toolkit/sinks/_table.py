@@ -8,32 +8,99 @@ from typing import Any
 from ._base import BaseSink, SinkRecordError, SinkTargetError, check_options
 from ._flatten import flatten_record, to_text
 
-__all__ = ["DEFAULT_TABLE_COLUMNS", "TableSink", "make_table_sink"]
+__all__ = ["DEFAULT_TABLE_COLUMNS", "TableSink", "make_table_sink", "stdout_console"]
 
-#: Columns shown for measurements, in this order, when present in the records.
+#: Key columns for measurements, most important first. Without ``columns``, those present in
+#: the records are shown from the left for as long as they fit the console width.
 DEFAULT_TABLE_COLUMNS: tuple[str, ...] = (
     "name",
-    "measurement_type",
-    "start_time",
-    "specification.name",
     "instance.name",
+    "specification.name",
+    "start_time",
+    "measurement_type",
     "test_setup.cycler",
     "test_setup.channel_number",
     "id",
 )
 FALLBACK_COLUMN_COUNT = 8
 DEFAULT_MAX_ROWS = 200
+#: A default column is only added when at least this many characters of it (or all of it,
+#: if shorter) fit beside the columns already chosen.
+MIN_COLUMN_WIDTH = 12
+#: ... and the first (most important) column, ``name``, this many.
+FIRST_COLUMN_WIDTH = 40
+
+
+def stdout_console(**kwargs: Any) -> Any:
+    """A ``rich.console.Console`` on stdout whose closed pipe raises ``BrokenPipeError``.
+
+    rich's own console answers a closed pipe (``... | head``) with ``SystemExit(1)``, which
+    skips the caller's clean-up; this one lets the caller stop quietly like every other
+    output. ``kwargs`` go to ``Console``.
+    """
+    import errno
+
+    from rich.console import Console
+
+    class _StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "the reader of stdout went away")
+
+    return _StdoutConsole(**kwargs)
+
+
+def _natural_width(column: str, texts: Sequence[str]) -> int:
+    """Characters a column needs to show its header and every cell on one line."""
+    return max([len(column), *(len(text) for text in texts)])
+
+
+def column_widths(natural: Sequence[int], available: int) -> list[int]:
+    """Share ``available`` characters between columns, most important first.
+
+    Each column first gets ``min(natural, MIN_COLUMN_WIDTH)`` (the first column up to
+    :data:`FIRST_COLUMN_WIDTH`); what is left goes to the columns in order, each up to its
+    ``natural`` width. When even those floors do not fit, every column gets an even share
+    (water-filling: narrow columns get all they need). Every column gets at least 1.
+    ``column_widths([22, 12, 34, 16], 64) == [22, 12, 18, 12]``.
+    """
+    floors = [
+        min(width, FIRST_COLUMN_WIDTH if index == 0 else MIN_COLUMN_WIDTH)
+        for index, width in enumerate(natural)
+    ]
+    if sum(floors) > available:
+        widths = [0] * len(natural)
+        remaining = max(available, len(natural))
+        order = sorted(range(len(natural)), key=lambda i: natural[i])
+        for done, index in enumerate(order):
+            share = remaining // (len(natural) - done)
+            widths[index] = max(1, min(natural[index], share))
+            remaining -= widths[index]
+        return widths
+    widths = list(floors)
+    remaining = available - sum(floors)
+    for index, width in enumerate(natural):
+        extra = min(width - widths[index], remaining)
+        widths[index] += extra
+        remaining -= extra
+    return widths
 
 
 class TableSink(BaseSink):
     """Print the records as a ``rich`` table when committed; nothing is printed on abort.
 
-    Columns: ``columns`` if given, else those of :data:`DEFAULT_TABLE_COLUMNS` present in
-    any record, else the first eight flattened keys seen. Only the first ``max_rows``
-    records are kept in memory; if there were more, a footer ``… N more`` follows the table.
-    Cell text is never interpreted as rich markup. ``rich`` is imported at commit.
+    Columns: ``columns`` if given (in that order); else those of
+    :data:`DEFAULT_TABLE_COLUMNS` present in any record, from the left, for as long as each
+    new one gets at least :data:`MIN_COLUMN_WIDTH` characters of the console width; else the
+    first eight flattened keys seen. Every cell stays on one line: a value longer than its
+    column ends in an ellipsis (``…``), so the table is never wider than the console (80
+    columns when stdout is not a terminal). Only the first ``max_rows`` records are kept in
+    memory; if there were more, a footer ``… N more`` follows the table. Cell text is never
+    interpreted as rich markup. ``rich`` is imported at commit.
 
-    :param console: a ``rich.console.Console``; default: a new console on stdout.
+    :param console: a ``rich.console.Console``; default: :func:`stdout_console`.
+    :raises SinkRecordError: at commit, a requested column that no record has (the message
+        names it, the closest names and every column seen).
     """
 
     def __init__(
@@ -64,27 +131,64 @@ class TableSink(BaseSink):
             if len(self._rows) < self.max_rows:
                 self._rows.append(flat)
 
-    def _pick_columns(self) -> list[str]:
+    def _check_columns(self, columns: Sequence[str]) -> None:
+        unknown = [column for column in columns if column not in self._seen]
+        if not unknown:
+            return
+        import difflib
+
+        seen = list(self._seen)
+        hints = []
+        for column in unknown:
+            close = difflib.get_close_matches(column, seen, n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            hints.append(f"{column!r}{hint}")
+        raise SinkRecordError(
+            f"{self.label}: no record has column {'; '.join(hints)}; columns: {', '.join(seen)}"
+        )
+
+    def _pick_columns(self, cells: Mapping[str, list[str]], width: int) -> list[str]:
+        """The requested columns; else the key columns with a value in some shown row, from
+        the left, while each gets :data:`MIN_COLUMN_WIDTH` characters (the first
+        :data:`FIRST_COLUMN_WIDTH`); else the first keys."""
         if self.columns:
             return self.columns
-        present = [c for c in DEFAULT_TABLE_COLUMNS if c in self._seen]
-        return present or list(self._seen)[:FALLBACK_COLUMN_COUNT]
+        present = [c for c in DEFAULT_TABLE_COLUMNS if any(cells.get(c, ()))]
+        if not present:
+            return list(self._seen)[:FALLBACK_COLUMN_COUNT]
+        chosen: list[str] = []
+        used = 1  # the table's left border
+        for column in present:
+            floor = FIRST_COLUMN_WIDTH if not chosen else MIN_COLUMN_WIDTH
+            need = min(_natural_width(column, cells[column]), floor) + 3  # padding, border
+            if chosen and used + need > width:
+                continue
+            chosen.append(column)
+            used += need
+        return chosen
 
     def _commit(self) -> None:
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
-        console = self.console if self.console is not None else Console()
+        console = self.console if self.console is not None else stdout_console()
         if not self.records_written:
             console.print(Text("no records", style="dim"))
             return
-        columns = self._pick_columns()
+        if self.columns:
+            self._check_columns(self.columns)
+        candidates = self.columns or [c for c in DEFAULT_TABLE_COLUMNS if c in self._seen]
+        cells = {c: [to_text(row.get(c)) for row in self._rows] for c in candidates}
+        columns = self._pick_columns(cells, console.width)
+        cells.update({c: [to_text(row.get(c)) for row in self._rows] for c in columns})
+        widths = column_widths(
+            [_natural_width(c, cells[c]) for c in columns], console.width - 1 - 3 * len(columns)
+        )
         table = Table(show_lines=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in self._rows:
-            table.add_row(*(Text(to_text(row.get(column))) for column in columns))
+        for column, column_width in zip(columns, widths, strict=True):
+            table.add_column(column, width=column_width, no_wrap=True, overflow="ellipsis")
+        for position in range(len(self._rows)):
+            table.add_row(*(Text(cells[column][position]) for column in columns))
         console.print(table)
         hidden = self.records_written - len(self._rows)
         if hidden > 0:
