@@ -669,7 +669,7 @@ def test_export_sink_failure_aborts_every_sink(make_toolkit, paged_server, tmp_p
     good, bad = ListSink("good:"), ListSink("bad:", fail_on_page=2)
     with pytest.raises(SinkError) as info:
         toolkit.export(PROJECT_ID, [f"jsonl:{out}", good, bad], page_size=20)
-    assert str(info.value) == "sink ListSink failed: OSError: disk full"
+    assert str(info.value) == "sink bad: failed: OSError: disk full"  # named by its label
     assert isinstance(info.value.__cause__, OSError)
     assert (good.state, bad.state) == ("aborted", "aborted")
     assert good.committed == []
