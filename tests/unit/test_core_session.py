@@ -693,7 +693,7 @@ def test_a_commit_failure_aborts_the_other_sinks(
     first, failing, noisy = ListSink("first:"), CommitFailingSink("x:"), AbortFailingSink("y:")
     with pytest.raises(SinkError) as info:
         toolkit.export(PROJECT_ID, [first, failing, noisy])
-    assert str(info.value) == "sink CommitFailingSink failed: OSError: cannot rename"
+    assert str(info.value) == "sink x: failed: OSError: cannot rename"
     # the first sink had committed already; the failing one aborted itself; the last one's
     # abort failed, which is logged and does not hide the original error
     assert (first.state, failing.state, noisy.state) == ("committed", "aborted", "aborted")
