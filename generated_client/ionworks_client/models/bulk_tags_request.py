@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -38,11 +38,11 @@ class BulkTagsRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        measurement_ids = cast(list[str], d.pop("measurement_ids"))
+        measurement_ids = d.pop("measurement_ids")
 
-        add = cast(list[str], d.pop("add"))
+        add = d.pop("add")
 
-        remove = cast(list[str], d.pop("remove"))
+        remove = d.pop("remove")
 
         bulk_tags_request = cls(
             measurement_ids=measurement_ids,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -33,8 +33,6 @@ class CellBatch:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.cell_batch_properties_type_0 import CellBatchPropertiesType0  # noqa: PLC0415
-
         id = self.id
 
         name = self.name
@@ -127,8 +125,6 @@ class CellBatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_batch_properties_type_0 import CellBatchPropertiesType0  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -136,93 +132,51 @@ class CellBatch:
 
         cell_specification_id = d.pop("cell_specification_id")
 
-        def _parse_project_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _project_id_raw = d.pop("project_id", UNSET)
+        project_id = _project_id_raw
 
-        project_id = _parse_project_id(d.pop("project_id", UNSET))
+        _organization_id_raw = d.pop("organization_id", UNSET)
+        organization_id = _organization_id_raw
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        date_manufactured: datetime.date | None | Unset
+        if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+            date_manufactured = _date_manufactured_raw
+        else:
+            date_manufactured = _date_manufactured_raw
+            if isinstance(_date_manufactured_raw, str):
+                try:
+                    date_manufactured_type_0 = datetime.date.fromisoformat(_date_manufactured_raw)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    date_manufactured = date_manufactured_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _properties_raw = d.pop("properties", UNSET)
+        properties: CellBatchPropertiesType0 | None | Unset
+        if _properties_raw is None or isinstance(_properties_raw, Unset):
+            properties = _properties_raw
+        else:
+            properties = _properties_raw
+            if isinstance(_properties_raw, dict):
+                try:
+                    properties_type_0 = CellBatchPropertiesType0.from_dict(_properties_raw)
 
-        def _parse_date_manufactured(data: object) -> datetime.date | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                date_manufactured_type_0 = datetime.date.fromisoformat(data)
+                    properties = properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return date_manufactured_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.date | None | Unset, data)
+        _created_by_raw = d.pop("created_by", UNSET)
+        created_by = _created_by_raw
 
-        date_manufactured = _parse_date_manufactured(d.pop("date_manufactured", UNSET))
+        _created_at_raw = d.pop("created_at", UNSET)
+        created_at = _created_at_raw
 
-        def _parse_properties(data: object) -> CellBatchPropertiesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = CellBatchPropertiesType0.from_dict(data)
-
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellBatchPropertiesType0 | None | Unset, data)
-
-        properties = _parse_properties(d.pop("properties", UNSET))
-
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_created_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_updated_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
+        _updated_at_raw = d.pop("updated_at", UNSET)
+        updated_at = _updated_at_raw
 
         instance_count = d.pop("instance_count", UNSET)
 
@@ -259,3 +213,6 @@ class CellBatch:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_batch_properties_type_0 import CellBatchPropertiesType0  # noqa: E402

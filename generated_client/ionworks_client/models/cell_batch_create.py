@@ -55,8 +55,6 @@ class CellBatchCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_batch_create_properties import CellBatchCreateProperties  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -101,3 +99,6 @@ class CellBatchCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_batch_create_properties import CellBatchCreateProperties  # noqa: E402

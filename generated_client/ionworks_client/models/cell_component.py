@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -85,23 +85,17 @@ class CellComponent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_component_properties import CellComponentProperties  # noqa: PLC0415
-        from ..models.material import Material  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_component_type(data: object) -> ComponentType | str:
+        _component_type_raw = d.pop("component_type")
+        component_type: ComponentType | str
+        component_type = _component_type_raw
+        if isinstance(_component_type_raw, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                component_type_type_0 = ComponentType(data)
+                component_type_type_0 = ComponentType(_component_type_raw)
 
-                return component_type_type_0
+                component_type = component_type_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ComponentType | str, data)
-
-        component_type = _parse_component_type(d.pop("component_type"))
 
         material_id = d.pop("material_id")
 
@@ -109,35 +103,33 @@ class CellComponent:
 
         organization_id = d.pop("organization_id")
 
-        def _parse_created_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        _created_at_raw = d.pop("created_at")
+        created_at: datetime.datetime | None
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        else:
+            created_at = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+                    created_at = created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        created_at = _parse_created_at(d.pop("created_at"))
+        _updated_at_raw = d.pop("updated_at")
+        updated_at: datetime.datetime | None
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        else:
+            updated_at = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at"))
+                    updated_at = updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _properties = d.pop("properties", UNSET)
         properties: CellComponentProperties | Unset
@@ -182,3 +174,7 @@ class CellComponent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_component_properties import CellComponentProperties  # noqa: E402
+from ..models.material import Material  # noqa: E402

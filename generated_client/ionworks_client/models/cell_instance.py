@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -154,8 +154,6 @@ class CellInstance:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -163,61 +161,52 @@ class CellInstance:
 
         cell_specification_id = d.pop("cell_specification_id")
 
-        def _parse_created_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        _created_at_raw = d.pop("created_at")
+        created_at: datetime.datetime | None
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        else:
+            created_at = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+                    created_at = created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        created_at = _parse_created_at(d.pop("created_at"))
+        _updated_at_raw = d.pop("updated_at")
+        updated_at: datetime.datetime | None
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        else:
+            updated_at = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_at = updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+        _batch_raw = d.pop("batch", UNSET)
+        batch = _batch_raw
 
-        updated_at = _parse_updated_at(d.pop("updated_at"))
+        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        date_manufactured: datetime.datetime | None | Unset
+        if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+            date_manufactured = _date_manufactured_raw
+        else:
+            date_manufactured = _date_manufactured_raw
+            if isinstance(_date_manufactured_raw, str):
+                try:
+                    date_manufactured_type_0 = datetime.datetime.fromisoformat(
+                        _date_manufactured_raw
+                    )
 
-        def _parse_batch(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        batch = _parse_batch(d.pop("batch", UNSET))
-
-        def _parse_date_manufactured(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                date_manufactured_type_0 = datetime.datetime.fromisoformat(data)
-
-                return date_manufactured_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        date_manufactured = _parse_date_manufactured(d.pop("date_manufactured", UNSET))
+                    date_manufactured = date_manufactured_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _measured_properties = d.pop("measured_properties", UNSET)
         measured_properties: CellInstanceMeasuredProperties | Unset
@@ -226,61 +215,25 @@ class CellInstance:
         else:
             measured_properties = CellInstanceMeasuredProperties.from_dict(_measured_properties)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _organization_id_raw = d.pop("organization_id", UNSET)
+        organization_id = _organization_id_raw
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _created_by_raw = d.pop("created_by", UNSET)
+        created_by = _created_by_raw
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        created_by_email = _created_by_email_raw
 
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        measurement_ids = d.pop("measurement_ids", UNSET)
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
+        _batch_id_raw = d.pop("batch_id", UNSET)
+        batch_id = _batch_id_raw
 
-        def _parse_created_by_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
-
-        measurement_ids = cast(list[Any], d.pop("measurement_ids", UNSET))
-
-        def _parse_batch_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        batch_id = _parse_batch_id(d.pop("batch_id", UNSET))
-
-        def _parse_batch_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        batch_name = _parse_batch_name(d.pop("batch_name", UNSET))
+        _batch_name_raw = d.pop("batch_name", UNSET)
+        batch_name = _batch_name_raw
 
         cell_instance = cls(
             name=name,
@@ -318,3 +271,6 @@ class CellInstance:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -84,30 +84,14 @@ class CellInstanceCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_instance_create_measured_properties import (
-            CellInstanceCreateMeasuredProperties,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
-        def _parse_batch_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _batch_id_raw = d.pop("batch_id", UNSET)
+        batch_id = _batch_id_raw
 
-        batch_id = _parse_batch_id(d.pop("batch_id", UNSET))
-
-        def _parse_date_manufactured(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        date_manufactured = _parse_date_manufactured(d.pop("date_manufactured", UNSET))
+        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        date_manufactured = _date_manufactured_raw
 
         _measured_properties = d.pop("measured_properties", UNSET)
         measured_properties: CellInstanceCreateMeasuredProperties | Unset
@@ -118,23 +102,11 @@ class CellInstanceCreate:
                 _measured_properties
             )
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
-
-        def _parse_batch(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        batch = _parse_batch(d.pop("batch", UNSET))
+        _batch_raw = d.pop("batch", UNSET)
+        batch = _batch_raw
 
         cell_instance_create = cls(
             name=name,
@@ -163,3 +135,6 @@ class CellInstanceCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_instance_create_measured_properties import CellInstanceCreateMeasuredProperties  # noqa: E402

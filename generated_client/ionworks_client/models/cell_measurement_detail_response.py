@@ -45,9 +45,6 @@ class CellMeasurementDetailResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_instance import CellInstance  # noqa: PLC0415
-        from ..models.cell_specification import CellSpecification  # noqa: PLC0415
-
         d = dict(src_dict)
         _specification = d.pop("specification", UNSET)
         specification: CellSpecification | Unset
@@ -86,3 +83,7 @@ class CellMeasurementDetailResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_instance import CellInstance  # noqa: E402
+from ..models.cell_specification import CellSpecification  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -38,16 +38,6 @@ class CellMeasurementUpdate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.cell_measurement_update_properties_type_0 import (
-            CellMeasurementUpdatePropertiesType0,  # noqa: PLC0415
-        )
-        from ..models.cell_measurement_update_protocol_type_0 import (
-            CellMeasurementUpdateProtocolType0,  # noqa: PLC0415
-        )
-        from ..models.cell_measurement_update_test_setup_type_0 import (
-            CellMeasurementUpdateTestSetupType0,  # noqa: PLC0415
-        )
-
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -132,115 +122,69 @@ class CellMeasurementUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_measurement_update_properties_type_0 import (
-            CellMeasurementUpdatePropertiesType0,  # noqa: PLC0415
-        )
-        from ..models.cell_measurement_update_protocol_type_0 import (
-            CellMeasurementUpdateProtocolType0,  # noqa: PLC0415
-        )
-        from ..models.cell_measurement_update_test_setup_type_0 import (
-            CellMeasurementUpdateTestSetupType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
+        _name_raw = d.pop("name", UNSET)
+        name = _name_raw
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _protocol_raw = d.pop("protocol", UNSET)
+        protocol: CellMeasurementUpdateProtocolType0 | None | Unset
+        if _protocol_raw is None or isinstance(_protocol_raw, Unset):
+            protocol = _protocol_raw
+        else:
+            protocol = _protocol_raw
+            if isinstance(_protocol_raw, dict):
+                try:
+                    protocol_type_0 = CellMeasurementUpdateProtocolType0.from_dict(_protocol_raw)
 
-        name = _parse_name(d.pop("name", UNSET))
+                    protocol = protocol_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_protocol(data: object) -> CellMeasurementUpdateProtocolType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                protocol_type_0 = CellMeasurementUpdateProtocolType0.from_dict(data)
+        _test_setup_raw = d.pop("test_setup", UNSET)
+        test_setup: CellMeasurementUpdateTestSetupType0 | None | Unset
+        if _test_setup_raw is None or isinstance(_test_setup_raw, Unset):
+            test_setup = _test_setup_raw
+        else:
+            test_setup = _test_setup_raw
+            if isinstance(_test_setup_raw, dict):
+                try:
+                    test_setup_type_0 = CellMeasurementUpdateTestSetupType0.from_dict(
+                        _test_setup_raw
+                    )
 
-                return protocol_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellMeasurementUpdateProtocolType0 | None | Unset, data)
+                    test_setup = test_setup_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        protocol = _parse_protocol(d.pop("protocol", UNSET))
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        def _parse_test_setup(data: object) -> CellMeasurementUpdateTestSetupType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                test_setup_type_0 = CellMeasurementUpdateTestSetupType0.from_dict(data)
+        _properties_raw = d.pop("properties", UNSET)
+        properties: CellMeasurementUpdatePropertiesType0 | None | Unset
+        if _properties_raw is None or isinstance(_properties_raw, Unset):
+            properties = _properties_raw
+        else:
+            properties = _properties_raw
+            if isinstance(_properties_raw, dict):
+                try:
+                    properties_type_0 = CellMeasurementUpdatePropertiesType0.from_dict(
+                        _properties_raw
+                    )
 
-                return test_setup_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellMeasurementUpdateTestSetupType0 | None | Unset, data)
+                    properties = properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        test_setup = _parse_test_setup(d.pop("test_setup", UNSET))
+        _channel_id_raw = d.pop("channel_id", UNSET)
+        channel_id = _channel_id_raw
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _end_time_raw = d.pop("end_time", UNSET)
+        end_time = _end_time_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _protocol_id_raw = d.pop("protocol_id", UNSET)
+        protocol_id = _protocol_id_raw
 
-        def _parse_properties(data: object) -> CellMeasurementUpdatePropertiesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = CellMeasurementUpdatePropertiesType0.from_dict(data)
-
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellMeasurementUpdatePropertiesType0 | None | Unset, data)
-
-        properties = _parse_properties(d.pop("properties", UNSET))
-
-        def _parse_channel_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        channel_id = _parse_channel_id(d.pop("channel_id", UNSET))
-
-        def _parse_end_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        end_time = _parse_end_time(d.pop("end_time", UNSET))
-
-        def _parse_protocol_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        protocol_id = _parse_protocol_id(d.pop("protocol_id", UNSET))
-
-        tags = cast(list[str], d.pop("tags", UNSET))
+        tags = d.pop("tags", UNSET)
 
         cell_measurement_update = cls(
             name=name,
@@ -272,3 +216,8 @@ class CellMeasurementUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_measurement_update_properties_type_0 import CellMeasurementUpdatePropertiesType0  # noqa: E402
+from ..models.cell_measurement_update_protocol_type_0 import CellMeasurementUpdateProtocolType0  # noqa: E402
+from ..models.cell_measurement_update_test_setup_type_0 import CellMeasurementUpdateTestSetupType0  # noqa: E402

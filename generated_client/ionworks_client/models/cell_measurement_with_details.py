@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -265,13 +265,6 @@ class CellMeasurementWithDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_instance import CellInstance  # noqa: PLC0415
-        from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata  # noqa: PLC0415
-        from ..models.cell_measurement_properties import CellMeasurementProperties  # noqa: PLC0415
-        from ..models.cell_measurement_protocol import CellMeasurementProtocol  # noqa: PLC0415
-        from ..models.cell_measurement_test_setup import CellMeasurementTestSetup  # noqa: PLC0415
-        from ..models.cell_specification_with_components import CellSpecificationWithComponents  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -279,35 +272,33 @@ class CellMeasurementWithDetails:
 
         cell_instance_id = d.pop("cell_instance_id")
 
-        def _parse_created_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        _created_at_raw = d.pop("created_at")
+        created_at: datetime.datetime | None
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        else:
+            created_at = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+                    created_at = created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        created_at = _parse_created_at(d.pop("created_at"))
+        _updated_at_raw = d.pop("updated_at")
+        updated_at: datetime.datetime | None
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        else:
+            updated_at = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at"))
+                    updated_at = updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _protocol = d.pop("protocol", UNSET)
         protocol: CellMeasurementProtocol | Unset
@@ -316,22 +307,19 @@ class CellMeasurementWithDetails:
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
-        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_time_type_0 = datetime.datetime.fromisoformat(data)
+        _start_time_raw = d.pop("start_time", UNSET)
+        start_time: datetime.datetime | None | Unset
+        if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+            start_time = _start_time_raw
+        else:
+            start_time = _start_time_raw
+            if isinstance(_start_time_raw, str):
+                try:
+                    start_time_type_0 = datetime.datetime.fromisoformat(_start_time_raw)
 
-                return start_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        start_time = _parse_start_time(d.pop("start_time", UNSET))
+                    start_time = start_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _test_setup = d.pop("test_setup", UNSET)
         test_setup: CellMeasurementTestSetup | Unset
@@ -342,29 +330,22 @@ class CellMeasurementWithDetails:
 
         step_labels_validated = d.pop("step_labels_validated", UNSET)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _measurement_type_raw = d.pop("measurement_type", UNSET)
+        measurement_type: MeasurementType | str | Unset
+        if isinstance(_measurement_type_raw, Unset):
+            measurement_type = _measurement_type_raw
+        else:
+            measurement_type = _measurement_type_raw
+            if isinstance(_measurement_type_raw, str):
+                try:
+                    measurement_type_type_0 = MeasurementType(_measurement_type_raw)
 
-        def _parse_measurement_type(data: object) -> MeasurementType | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                measurement_type_type_0 = MeasurementType(data)
-
-                return measurement_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MeasurementType | str | Unset, data)
-
-        measurement_type = _parse_measurement_type(d.pop("measurement_type", UNSET))
+                    measurement_type = measurement_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _properties = d.pop("properties", UNSET)
         properties: CellMeasurementProperties | Unset
@@ -380,110 +361,40 @@ class CellMeasurementWithDetails:
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _organization_id_raw = d.pop("organization_id", UNSET)
+        organization_id = _organization_id_raw
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        _created_by_raw = d.pop("created_by", UNSET)
+        created_by = _created_by_raw
 
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        created_by_email = _created_by_email_raw
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
+        _channel_id_raw = d.pop("channel_id", UNSET)
+        channel_id = _channel_id_raw
 
-        def _parse_created_by_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _protocol_id_raw = d.pop("protocol_id", UNSET)
+        protocol_id = _protocol_id_raw
 
-        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
+        _end_time_raw = d.pop("end_time", UNSET)
+        end_time = _end_time_raw
 
-        def _parse_channel_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _estimated_end_time_raw = d.pop("estimated_end_time", UNSET)
+        estimated_end_time = _estimated_end_time_raw
 
-        channel_id = _parse_channel_id(d.pop("channel_id", UNSET))
+        _estimated_end_time_note_raw = d.pop("estimated_end_time_note", UNSET)
+        estimated_end_time_note = _estimated_end_time_note_raw
 
-        def _parse_protocol_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _estimated_end_time_calculated_at_raw = d.pop("estimated_end_time_calculated_at", UNSET)
+        estimated_end_time_calculated_at = _estimated_end_time_calculated_at_raw
 
-        protocol_id = _parse_protocol_id(d.pop("protocol_id", UNSET))
+        _processing_status_raw = d.pop("processing_status", UNSET)
+        processing_status = _processing_status_raw
 
-        def _parse_end_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _processing_error_raw = d.pop("processing_error", UNSET)
+        processing_error = _processing_error_raw
 
-        end_time = _parse_end_time(d.pop("end_time", UNSET))
-
-        def _parse_estimated_end_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        estimated_end_time = _parse_estimated_end_time(d.pop("estimated_end_time", UNSET))
-
-        def _parse_estimated_end_time_note(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        estimated_end_time_note = _parse_estimated_end_time_note(
-            d.pop("estimated_end_time_note", UNSET)
-        )
-
-        def _parse_estimated_end_time_calculated_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        estimated_end_time_calculated_at = _parse_estimated_end_time_calculated_at(
-            d.pop("estimated_end_time_calculated_at", UNSET)
-        )
-
-        def _parse_processing_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        processing_status = _parse_processing_status(d.pop("processing_status", UNSET))
-
-        def _parse_processing_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        processing_error = _parse_processing_error(d.pop("processing_error", UNSET))
-
-        tags = cast(list[str], d.pop("tags", UNSET))
+        tags = d.pop("tags", UNSET)
 
         _specification = d.pop("specification", UNSET)
         specification: CellSpecificationWithComponents | Unset
@@ -547,3 +458,11 @@ class CellMeasurementWithDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_instance import CellInstance  # noqa: E402
+from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata  # noqa: E402
+from ..models.cell_measurement_properties import CellMeasurementProperties  # noqa: E402
+from ..models.cell_measurement_protocol import CellMeasurementProtocol  # noqa: E402
+from ..models.cell_measurement_test_setup import CellMeasurementTestSetup  # noqa: E402
+from ..models.cell_specification_with_components import CellSpecificationWithComponents  # noqa: E402

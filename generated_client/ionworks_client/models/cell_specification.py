@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -172,10 +172,6 @@ class CellSpecification:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_specification_properties import CellSpecificationProperties  # noqa: PLC0415
-        from ..models.cell_specification_source import CellSpecificationSource  # noqa: PLC0415
-        from ..models.ratings import Ratings  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -185,68 +181,26 @@ class CellSpecification:
 
         organization_id = d.pop("organization_id")
 
-        def _parse_form_factor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _form_factor_raw = d.pop("form_factor", UNSET)
+        form_factor = _form_factor_raw
 
-        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _anode_id_raw = d.pop("anode_id", UNSET)
+        anode_id = _anode_id_raw
 
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+        _cathode_id_raw = d.pop("cathode_id", UNSET)
+        cathode_id = _cathode_id_raw
 
-        def _parse_anode_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _electrolyte_id_raw = d.pop("electrolyte_id", UNSET)
+        electrolyte_id = _electrolyte_id_raw
 
-        anode_id = _parse_anode_id(d.pop("anode_id", UNSET))
+        _separator_id_raw = d.pop("separator_id", UNSET)
+        separator_id = _separator_id_raw
 
-        def _parse_cathode_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cathode_id = _parse_cathode_id(d.pop("cathode_id", UNSET))
-
-        def _parse_electrolyte_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        electrolyte_id = _parse_electrolyte_id(d.pop("electrolyte_id", UNSET))
-
-        def _parse_separator_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        separator_id = _parse_separator_id(d.pop("separator_id", UNSET))
-
-        def _parse_case_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        case_id = _parse_case_id(d.pop("case_id", UNSET))
+        _case_id_raw = d.pop("case_id", UNSET)
+        case_id = _case_id_raw
 
         _properties = d.pop("properties", UNSET)
         properties: CellSpecificationProperties | Unset
@@ -262,34 +216,16 @@ class CellSpecification:
         else:
             source = CellSpecificationSource.from_dict(_source)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _created_by_raw = d.pop("created_by", UNSET)
+        created_by = _created_by_raw
 
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        created_by_email = _created_by_email_raw
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_created_by_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
-
-        instance_ids = cast(list[Any], d.pop("instance_ids", UNSET))
+        instance_ids = d.pop("instance_ids", UNSET)
 
         project_id = d.pop("project_id", UNSET)
 
@@ -332,3 +268,8 @@ class CellSpecification:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_specification_properties import CellSpecificationProperties  # noqa: E402
+from ..models.cell_specification_source import CellSpecificationSource  # noqa: E402
+from ..models.ratings import Ratings  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -39,8 +39,6 @@ class CellSpecificationCreate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
-
         name = self.name
 
         ratings: dict[str, Any] | Unset = UNSET
@@ -155,11 +153,6 @@ class CellSpecificationCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_specification_create_properties import CellSpecificationCreateProperties  # noqa: PLC0415
-        from ..models.cell_specification_create_source import CellSpecificationCreateSource  # noqa: PLC0415
-        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
-        from ..models.ratings import Ratings  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -170,32 +163,14 @@ class CellSpecificationCreate:
         else:
             ratings = Ratings.from_dict(_ratings)
 
-        def _parse_project_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _project_id_raw = d.pop("project_id", UNSET)
+        project_id = _project_id_raw
 
-        project_id = _parse_project_id(d.pop("project_id", UNSET))
+        _form_factor_raw = d.pop("form_factor", UNSET)
+        form_factor = _form_factor_raw
 
-        def _parse_form_factor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
-
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
         _properties = d.pop("properties", UNSET)
         properties: CellSpecificationCreateProperties | Unset
@@ -211,99 +186,78 @@ class CellSpecificationCreate:
         else:
             source = CellSpecificationCreateSource.from_dict(_source)
 
-        def _parse_anode(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                anode_type_0 = ComponentWithMaterialInput.from_dict(data)
+        _anode_raw = d.pop("anode", UNSET)
+        anode: ComponentWithMaterialInput | None | Unset
+        if _anode_raw is None or isinstance(_anode_raw, Unset):
+            anode = _anode_raw
+        else:
+            anode = _anode_raw
+            if isinstance(_anode_raw, dict):
+                try:
+                    anode_type_0 = ComponentWithMaterialInput.from_dict(_anode_raw)
 
-                return anode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
+                    anode = anode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        anode = _parse_anode(d.pop("anode", UNSET))
+        _cathode_raw = d.pop("cathode", UNSET)
+        cathode: ComponentWithMaterialInput | None | Unset
+        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+            cathode = _cathode_raw
+        else:
+            cathode = _cathode_raw
+            if isinstance(_cathode_raw, dict):
+                try:
+                    cathode_type_0 = ComponentWithMaterialInput.from_dict(_cathode_raw)
 
-        def _parse_cathode(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                cathode_type_0 = ComponentWithMaterialInput.from_dict(data)
+                    cathode = cathode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return cathode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
+        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        electrolyte: ComponentWithMaterialInput | None | Unset
+        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+            electrolyte = _electrolyte_raw
+        else:
+            electrolyte = _electrolyte_raw
+            if isinstance(_electrolyte_raw, dict):
+                try:
+                    electrolyte_type_0 = ComponentWithMaterialInput.from_dict(_electrolyte_raw)
 
-        cathode = _parse_cathode(d.pop("cathode", UNSET))
+                    electrolyte = electrolyte_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_electrolyte(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                electrolyte_type_0 = ComponentWithMaterialInput.from_dict(data)
+        _separator_raw = d.pop("separator", UNSET)
+        separator: ComponentWithMaterialInput | None | Unset
+        if _separator_raw is None or isinstance(_separator_raw, Unset):
+            separator = _separator_raw
+        else:
+            separator = _separator_raw
+            if isinstance(_separator_raw, dict):
+                try:
+                    separator_type_0 = ComponentWithMaterialInput.from_dict(_separator_raw)
 
-                return electrolyte_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
+                    separator = separator_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        electrolyte = _parse_electrolyte(d.pop("electrolyte", UNSET))
+        _case_raw = d.pop("case", UNSET)
+        case: ComponentWithMaterialInput | None | Unset
+        if _case_raw is None or isinstance(_case_raw, Unset):
+            case = _case_raw
+        else:
+            case = _case_raw
+            if isinstance(_case_raw, dict):
+                try:
+                    case_type_0 = ComponentWithMaterialInput.from_dict(_case_raw)
 
-        def _parse_separator(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                separator_type_0 = ComponentWithMaterialInput.from_dict(data)
+                    case = case_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return separator_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        separator = _parse_separator(d.pop("separator", UNSET))
-
-        def _parse_case(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                case_type_0 = ComponentWithMaterialInput.from_dict(data)
-
-                return case_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
         cell_specification_create = cls(
             name=name,
@@ -339,3 +293,9 @@ class CellSpecificationCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_specification_create_properties import CellSpecificationCreateProperties  # noqa: E402
+from ..models.cell_specification_create_source import CellSpecificationCreateSource  # noqa: E402
+from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: E402
+from ..models.ratings import Ratings  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -39,15 +39,6 @@ class CellSpecificationUpdate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.cell_specification_update_properties_type_0 import (
-            CellSpecificationUpdatePropertiesType0,  # noqa: PLC0415
-        )
-        from ..models.cell_specification_update_source_type_0 import (
-            CellSpecificationUpdateSourceType0,  # noqa: PLC0415
-        )
-        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
-        from ..models.ratings import Ratings  # noqa: PLC0415
-
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -168,190 +159,132 @@ class CellSpecificationUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_specification_update_properties_type_0 import (
-            CellSpecificationUpdatePropertiesType0,  # noqa: PLC0415
-        )
-        from ..models.cell_specification_update_source_type_0 import (
-            CellSpecificationUpdateSourceType0,  # noqa: PLC0415
-        )
-        from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: PLC0415
-        from ..models.ratings import Ratings  # noqa: PLC0415
-
         d = dict(src_dict)
+        _name_raw = d.pop("name", UNSET)
+        name = _name_raw
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _form_factor_raw = d.pop("form_factor", UNSET)
+        form_factor = _form_factor_raw
 
-        name = _parse_name(d.pop("name", UNSET))
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
-        def _parse_form_factor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _ratings_raw = d.pop("ratings", UNSET)
+        ratings: None | Ratings | Unset
+        if _ratings_raw is None or isinstance(_ratings_raw, Unset):
+            ratings = _ratings_raw
+        else:
+            ratings = _ratings_raw
+            if isinstance(_ratings_raw, dict):
+                try:
+                    ratings_type_0 = Ratings.from_dict(_ratings_raw)
 
-        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
+                    ratings = ratings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _properties_raw = d.pop("properties", UNSET)
+        properties: CellSpecificationUpdatePropertiesType0 | None | Unset
+        if _properties_raw is None or isinstance(_properties_raw, Unset):
+            properties = _properties_raw
+        else:
+            properties = _properties_raw
+            if isinstance(_properties_raw, dict):
+                try:
+                    properties_type_0 = CellSpecificationUpdatePropertiesType0.from_dict(
+                        _properties_raw
+                    )
 
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+                    properties = properties_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_ratings(data: object) -> None | Ratings | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                ratings_type_0 = Ratings.from_dict(data)
+        _source_raw = d.pop("source", UNSET)
+        source: CellSpecificationUpdateSourceType0 | None | Unset
+        if _source_raw is None or isinstance(_source_raw, Unset):
+            source = _source_raw
+        else:
+            source = _source_raw
+            if isinstance(_source_raw, dict):
+                try:
+                    source_type_0 = CellSpecificationUpdateSourceType0.from_dict(_source_raw)
 
-                return ratings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Ratings | Unset, data)
+                    source = source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        ratings = _parse_ratings(d.pop("ratings", UNSET))
+        _anode_raw = d.pop("anode", UNSET)
+        anode: ComponentWithMaterialInput | None | Unset
+        if _anode_raw is None or isinstance(_anode_raw, Unset):
+            anode = _anode_raw
+        else:
+            anode = _anode_raw
+            if isinstance(_anode_raw, dict):
+                try:
+                    anode_type_0 = ComponentWithMaterialInput.from_dict(_anode_raw)
 
-        def _parse_properties(
-            data: object,
-        ) -> CellSpecificationUpdatePropertiesType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = CellSpecificationUpdatePropertiesType0.from_dict(data)
+                    anode = anode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellSpecificationUpdatePropertiesType0 | None | Unset, data)
+        _cathode_raw = d.pop("cathode", UNSET)
+        cathode: ComponentWithMaterialInput | None | Unset
+        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+            cathode = _cathode_raw
+        else:
+            cathode = _cathode_raw
+            if isinstance(_cathode_raw, dict):
+                try:
+                    cathode_type_0 = ComponentWithMaterialInput.from_dict(_cathode_raw)
 
-        properties = _parse_properties(d.pop("properties", UNSET))
+                    cathode = cathode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_source(data: object) -> CellSpecificationUpdateSourceType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                source_type_0 = CellSpecificationUpdateSourceType0.from_dict(data)
+        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        electrolyte: ComponentWithMaterialInput | None | Unset
+        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+            electrolyte = _electrolyte_raw
+        else:
+            electrolyte = _electrolyte_raw
+            if isinstance(_electrolyte_raw, dict):
+                try:
+                    electrolyte_type_0 = ComponentWithMaterialInput.from_dict(_electrolyte_raw)
 
-                return source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellSpecificationUpdateSourceType0 | None | Unset, data)
+                    electrolyte = electrolyte_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        source = _parse_source(d.pop("source", UNSET))
+        _separator_raw = d.pop("separator", UNSET)
+        separator: ComponentWithMaterialInput | None | Unset
+        if _separator_raw is None or isinstance(_separator_raw, Unset):
+            separator = _separator_raw
+        else:
+            separator = _separator_raw
+            if isinstance(_separator_raw, dict):
+                try:
+                    separator_type_0 = ComponentWithMaterialInput.from_dict(_separator_raw)
 
-        def _parse_anode(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                anode_type_0 = ComponentWithMaterialInput.from_dict(data)
+                    separator = separator_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return anode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
+        _case_raw = d.pop("case", UNSET)
+        case: ComponentWithMaterialInput | None | Unset
+        if _case_raw is None or isinstance(_case_raw, Unset):
+            case = _case_raw
+        else:
+            case = _case_raw
+            if isinstance(_case_raw, dict):
+                try:
+                    case_type_0 = ComponentWithMaterialInput.from_dict(_case_raw)
 
-        anode = _parse_anode(d.pop("anode", UNSET))
+                    case = case_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_cathode(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                cathode_type_0 = ComponentWithMaterialInput.from_dict(data)
-
-                return cathode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        cathode = _parse_cathode(d.pop("cathode", UNSET))
-
-        def _parse_electrolyte(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                electrolyte_type_0 = ComponentWithMaterialInput.from_dict(data)
-
-                return electrolyte_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        electrolyte = _parse_electrolyte(d.pop("electrolyte", UNSET))
-
-        def _parse_separator(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                separator_type_0 = ComponentWithMaterialInput.from_dict(data)
-
-                return separator_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        separator = _parse_separator(d.pop("separator", UNSET))
-
-        def _parse_case(data: object) -> ComponentWithMaterialInput | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                case_type_0 = ComponentWithMaterialInput.from_dict(data)
-
-                return case_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ComponentWithMaterialInput | None | Unset, data)
-
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
         cell_specification_update = cls(
             name=name,
@@ -386,3 +319,11 @@ class CellSpecificationUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_specification_update_properties_type_0 import (
+    CellSpecificationUpdatePropertiesType0,  # noqa: E402
+)
+from ..models.cell_specification_update_source_type_0 import CellSpecificationUpdateSourceType0  # noqa: E402
+from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: E402
+from ..models.ratings import Ratings  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -57,8 +57,6 @@ class CellSpecificationWithComponents:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.cell_component import CellComponent  # noqa: PLC0415
-
         name = self.name
 
         ratings = self.ratings.to_dict()
@@ -234,15 +232,6 @@ class CellSpecificationWithComponents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cell_component import CellComponent  # noqa: PLC0415
-        from ..models.cell_specification_with_components_properties import (
-            CellSpecificationWithComponentsProperties,  # noqa: PLC0415
-        )
-        from ..models.cell_specification_with_components_source import (
-            CellSpecificationWithComponentsSource,  # noqa: PLC0415
-        )
-        from ..models.ratings import Ratings  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -252,68 +241,26 @@ class CellSpecificationWithComponents:
 
         organization_id = d.pop("organization_id")
 
-        def _parse_form_factor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _form_factor_raw = d.pop("form_factor", UNSET)
+        form_factor = _form_factor_raw
 
-        form_factor = _parse_form_factor(d.pop("form_factor", UNSET))
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _anode_id_raw = d.pop("anode_id", UNSET)
+        anode_id = _anode_id_raw
 
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
+        _cathode_id_raw = d.pop("cathode_id", UNSET)
+        cathode_id = _cathode_id_raw
 
-        def _parse_anode_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _electrolyte_id_raw = d.pop("electrolyte_id", UNSET)
+        electrolyte_id = _electrolyte_id_raw
 
-        anode_id = _parse_anode_id(d.pop("anode_id", UNSET))
+        _separator_id_raw = d.pop("separator_id", UNSET)
+        separator_id = _separator_id_raw
 
-        def _parse_cathode_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cathode_id = _parse_cathode_id(d.pop("cathode_id", UNSET))
-
-        def _parse_electrolyte_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        electrolyte_id = _parse_electrolyte_id(d.pop("electrolyte_id", UNSET))
-
-        def _parse_separator_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        separator_id = _parse_separator_id(d.pop("separator_id", UNSET))
-
-        def _parse_case_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        case_id = _parse_case_id(d.pop("case_id", UNSET))
+        _case_id_raw = d.pop("case_id", UNSET)
+        case_id = _case_id_raw
 
         _properties = d.pop("properties", UNSET)
         properties: CellSpecificationWithComponentsProperties | Unset
@@ -329,121 +276,88 @@ class CellSpecificationWithComponents:
         else:
             source = CellSpecificationWithComponentsSource.from_dict(_source)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _created_by_raw = d.pop("created_by", UNSET)
+        created_by = _created_by_raw
 
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        created_by_email = _created_by_email_raw
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_created_by_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by_email = _parse_created_by_email(d.pop("created_by_email", UNSET))
-
-        instance_ids = cast(list[Any], d.pop("instance_ids", UNSET))
+        instance_ids = d.pop("instance_ids", UNSET)
 
         project_id = d.pop("project_id", UNSET)
 
-        def _parse_anode(data: object) -> CellComponent | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                anode_type_0 = CellComponent.from_dict(data)
+        _anode_raw = d.pop("anode", UNSET)
+        anode: CellComponent | None | Unset
+        if _anode_raw is None or isinstance(_anode_raw, Unset):
+            anode = _anode_raw
+        else:
+            anode = _anode_raw
+            if isinstance(_anode_raw, dict):
+                try:
+                    anode_type_0 = CellComponent.from_dict(_anode_raw)
 
-                return anode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellComponent | None | Unset, data)
+                    anode = anode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        anode = _parse_anode(d.pop("anode", UNSET))
+        _cathode_raw = d.pop("cathode", UNSET)
+        cathode: CellComponent | None | Unset
+        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+            cathode = _cathode_raw
+        else:
+            cathode = _cathode_raw
+            if isinstance(_cathode_raw, dict):
+                try:
+                    cathode_type_0 = CellComponent.from_dict(_cathode_raw)
 
-        def _parse_cathode(data: object) -> CellComponent | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                cathode_type_0 = CellComponent.from_dict(data)
+                    cathode = cathode_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return cathode_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellComponent | None | Unset, data)
+        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        electrolyte: CellComponent | None | Unset
+        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+            electrolyte = _electrolyte_raw
+        else:
+            electrolyte = _electrolyte_raw
+            if isinstance(_electrolyte_raw, dict):
+                try:
+                    electrolyte_type_0 = CellComponent.from_dict(_electrolyte_raw)
 
-        cathode = _parse_cathode(d.pop("cathode", UNSET))
+                    electrolyte = electrolyte_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_electrolyte(data: object) -> CellComponent | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                electrolyte_type_0 = CellComponent.from_dict(data)
+        _separator_raw = d.pop("separator", UNSET)
+        separator: CellComponent | None | Unset
+        if _separator_raw is None or isinstance(_separator_raw, Unset):
+            separator = _separator_raw
+        else:
+            separator = _separator_raw
+            if isinstance(_separator_raw, dict):
+                try:
+                    separator_type_0 = CellComponent.from_dict(_separator_raw)
 
-                return electrolyte_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellComponent | None | Unset, data)
+                    separator = separator_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        electrolyte = _parse_electrolyte(d.pop("electrolyte", UNSET))
+        _case_raw = d.pop("case", UNSET)
+        case: CellComponent | None | Unset
+        if _case_raw is None or isinstance(_case_raw, Unset):
+            case = _case_raw
+        else:
+            case = _case_raw
+            if isinstance(_case_raw, dict):
+                try:
+                    case_type_0 = CellComponent.from_dict(_case_raw)
 
-        def _parse_separator(data: object) -> CellComponent | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                separator_type_0 = CellComponent.from_dict(data)
-
-                return separator_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellComponent | None | Unset, data)
-
-        separator = _parse_separator(d.pop("separator", UNSET))
-
-        def _parse_case(data: object) -> CellComponent | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                case_type_0 = CellComponent.from_dict(data)
-
-                return case_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CellComponent | None | Unset, data)
-
-        case = _parse_case(d.pop("case", UNSET))
+                    case = case_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         cell_specification_with_components = cls(
             name=name,
@@ -489,3 +403,11 @@ class CellSpecificationWithComponents:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cell_component import CellComponent  # noqa: E402
+from ..models.cell_specification_with_components_properties import (
+    CellSpecificationWithComponentsProperties,  # noqa: E402
+)
+from ..models.cell_specification_with_components_source import CellSpecificationWithComponentsSource  # noqa: E402
+from ..models.ratings import Ratings  # noqa: E402

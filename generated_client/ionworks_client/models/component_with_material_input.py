@@ -49,11 +49,6 @@ class ComponentWithMaterialInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.component_with_material_input_properties import (
-            ComponentWithMaterialInputProperties,  # noqa: PLC0415
-        )
-        from ..models.material_input import MaterialInput  # noqa: PLC0415
-
         d = dict(src_dict)
         _properties = d.pop("properties", UNSET)
         properties: ComponentWithMaterialInputProperties | Unset
@@ -92,3 +87,7 @@ class ComponentWithMaterialInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.component_with_material_input_properties import ComponentWithMaterialInputProperties  # noqa: E402
+from ..models.material_input import MaterialInput  # noqa: E402

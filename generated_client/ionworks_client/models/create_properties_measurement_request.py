@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -124,19 +124,6 @@ class CreatePropertiesMeasurementRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_properties_measurement_request_file_metadata import (
-            CreatePropertiesMeasurementRequestFileMetadata,  # noqa: PLC0415
-        )
-        from ..models.create_properties_measurement_request_properties import (
-            CreatePropertiesMeasurementRequestProperties,  # noqa: PLC0415
-        )
-        from ..models.create_properties_measurement_request_protocol import (
-            CreatePropertiesMeasurementRequestProtocol,  # noqa: PLC0415
-        )
-        from ..models.create_properties_measurement_request_test_setup import (
-            CreatePropertiesMeasurementRequestTestSetup,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -149,22 +136,19 @@ class CreatePropertiesMeasurementRequest:
         else:
             protocol = CreatePropertiesMeasurementRequestProtocol.from_dict(_protocol)
 
-        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_time_type_0 = datetime.datetime.fromisoformat(data)
+        _start_time_raw = d.pop("start_time", UNSET)
+        start_time: datetime.datetime | None | Unset
+        if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+            start_time = _start_time_raw
+        else:
+            start_time = _start_time_raw
+            if isinstance(_start_time_raw, str):
+                try:
+                    start_time_type_0 = datetime.datetime.fromisoformat(_start_time_raw)
 
-                return start_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        start_time = _parse_start_time(d.pop("start_time", UNSET))
+                    start_time = start_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _test_setup = d.pop("test_setup", UNSET)
         test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset
@@ -175,14 +159,8 @@ class CreatePropertiesMeasurementRequest:
 
         step_labels_validated = d.pop("step_labels_validated", UNSET)
 
-        def _parse_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        notes = _parse_notes(d.pop("notes", UNSET))
+        _notes_raw = d.pop("notes", UNSET)
+        notes = _notes_raw
 
         _measurement_type = d.pop("measurement_type", UNSET)
         measurement_type: MeasurementType | Unset
@@ -198,16 +176,10 @@ class CreatePropertiesMeasurementRequest:
         else:
             file_metadata = CreatePropertiesMeasurementRequestFileMetadata.from_dict(_file_metadata)
 
-        def _parse_end_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _end_time_raw = d.pop("end_time", UNSET)
+        end_time = _end_time_raw
 
-        end_time = _parse_end_time(d.pop("end_time", UNSET))
-
-        tags = cast(list[str], d.pop("tags", UNSET))
+        tags = d.pop("tags", UNSET)
 
         create_properties_measurement_request = cls(
             name=name,
@@ -241,3 +213,17 @@ class CreatePropertiesMeasurementRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.create_properties_measurement_request_file_metadata import (
+    CreatePropertiesMeasurementRequestFileMetadata,  # noqa: E402
+)
+from ..models.create_properties_measurement_request_properties import (
+    CreatePropertiesMeasurementRequestProperties,  # noqa: E402
+)
+from ..models.create_properties_measurement_request_protocol import (
+    CreatePropertiesMeasurementRequestProtocol,  # noqa: E402
+)
+from ..models.create_properties_measurement_request_test_setup import (
+    CreatePropertiesMeasurementRequestTestSetup,  # noqa: E402
+)

@@ -33,8 +33,6 @@ class CyclesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cycles_response_cycles import CyclesResponseCycles  # noqa: PLC0415
-
         d = dict(src_dict)
         cycles = CyclesResponseCycles.from_dict(d.pop("cycles"))
 
@@ -60,3 +58,6 @@ class CyclesResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cycles_response_cycles import CyclesResponseCycles  # noqa: E402

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -92,8 +92,6 @@ class Material:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.material_definition import MaterialDefinition  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -101,35 +99,33 @@ class Material:
 
         organization_id = d.pop("organization_id")
 
-        def _parse_created_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        _created_at_raw = d.pop("created_at")
+        created_at: datetime.datetime | None
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        else:
+            created_at = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+                    created_at = created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        created_at = _parse_created_at(d.pop("created_at"))
+        _updated_at_raw = d.pop("updated_at")
+        updated_at: datetime.datetime | None
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        else:
+            updated_at = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at"))
+                    updated_at = updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         _definition = d.pop("definition", UNSET)
         definition: MaterialDefinition | Unset
@@ -138,23 +134,11 @@ class Material:
         else:
             definition = MaterialDefinition.from_dict(_definition)
 
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
-
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
+        _product_id_raw = d.pop("product_id", UNSET)
+        product_id = _product_id_raw
 
         property_count = d.pop("property_count", UNSET)
 
@@ -188,3 +172,6 @@ class Material:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.material_definition import MaterialDefinition  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,8 +62,6 @@ class MaterialInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.material_input_definition import MaterialInputDefinition  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -74,23 +72,11 @@ class MaterialInput:
         else:
             definition = MaterialInputDefinition.from_dict(_definition)
 
-        def _parse_manufacturer(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        manufacturer = _manufacturer_raw
 
-        manufacturer = _parse_manufacturer(d.pop("manufacturer", UNSET))
-
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
+        _product_id_raw = d.pop("product_id", UNSET)
+        product_id = _product_id_raw
 
         material_input = cls(
             name=name,
@@ -117,3 +103,6 @@ class MaterialInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.material_input_definition import MaterialInputDefinition  # noqa: E402

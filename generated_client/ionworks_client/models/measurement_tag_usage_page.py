@@ -52,8 +52,6 @@ class MeasurementTagUsagePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.measurement_tag_usage import MeasurementTagUsage  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -90,3 +88,6 @@ class MeasurementTagUsagePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.measurement_tag_usage import MeasurementTagUsage  # noqa: E402

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -105,11 +105,6 @@ class Project:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.project_cell_spec_project_mappings_type_0_item import (
-            ProjectCellSpecProjectMappingsType0Item,  # noqa: PLC0415
-        )
-        from ..models.user_project_role import UserProjectRole  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -117,100 +112,86 @@ class Project:
 
         organization_id = d.pop("organization_id")
 
-        def _parse_created_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+        _created_at_raw = d.pop("created_at")
+        created_at: datetime.datetime | None
+        if _created_at_raw is None:
+            created_at = _created_at_raw
+        else:
+            created_at = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
 
-                return created_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+                    created_at = created_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        created_at = _parse_created_at(d.pop("created_at"))
+        _updated_at_raw = d.pop("updated_at")
+        updated_at: datetime.datetime | None
+        if _updated_at_raw is None:
+            updated_at = _updated_at_raw
+        else:
+            updated_at = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
 
-        def _parse_updated_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+                    updated_at = updated_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return updated_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+        _description_raw = d.pop("description", UNSET)
+        description = _description_raw
 
-        updated_at = _parse_updated_at(d.pop("updated_at"))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_cell_spec_project_mappings(
-            data: object,
-        ) -> list[ProjectCellSpecProjectMappingsType0Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                cell_spec_project_mappings_type_0 = []
-                _cell_spec_project_mappings_type_0 = data
-                for (
-                    cell_spec_project_mappings_type_0_item_data
-                ) in _cell_spec_project_mappings_type_0:
-                    cell_spec_project_mappings_type_0_item = (
-                        ProjectCellSpecProjectMappingsType0Item.from_dict(
-                            cell_spec_project_mappings_type_0_item_data
+        _cell_spec_project_mappings_raw = d.pop("cell_spec_project_mappings", UNSET)
+        cell_spec_project_mappings: list[ProjectCellSpecProjectMappingsType0Item] | None | Unset
+        if _cell_spec_project_mappings_raw is None or isinstance(
+            _cell_spec_project_mappings_raw, Unset
+        ):
+            cell_spec_project_mappings = _cell_spec_project_mappings_raw
+        else:
+            cell_spec_project_mappings = _cell_spec_project_mappings_raw
+            if isinstance(_cell_spec_project_mappings_raw, list):
+                try:
+                    cell_spec_project_mappings_type_0 = []
+                    _cell_spec_project_mappings_type_0 = _cell_spec_project_mappings_raw
+                    for (
+                        cell_spec_project_mappings_type_0_item_data
+                    ) in _cell_spec_project_mappings_type_0:
+                        cell_spec_project_mappings_type_0_item = (
+                            ProjectCellSpecProjectMappingsType0Item.from_dict(
+                                cell_spec_project_mappings_type_0_item_data
+                            )
                         )
-                    )
 
-                    cell_spec_project_mappings_type_0.append(cell_spec_project_mappings_type_0_item)
+                        cell_spec_project_mappings_type_0.append(
+                            cell_spec_project_mappings_type_0_item
+                        )
 
-                return cell_spec_project_mappings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ProjectCellSpecProjectMappingsType0Item] | None | Unset, data)
+                    cell_spec_project_mappings = cell_spec_project_mappings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        cell_spec_project_mappings = _parse_cell_spec_project_mappings(
-            d.pop("cell_spec_project_mappings", UNSET)
-        )
+        _user_project_roles_raw = d.pop("user_project_roles", UNSET)
+        user_project_roles: list[UserProjectRole] | None | Unset
+        if _user_project_roles_raw is None or isinstance(_user_project_roles_raw, Unset):
+            user_project_roles = _user_project_roles_raw
+        else:
+            user_project_roles = _user_project_roles_raw
+            if isinstance(_user_project_roles_raw, list):
+                try:
+                    user_project_roles_type_0 = []
+                    _user_project_roles_type_0 = _user_project_roles_raw
+                    for user_project_roles_type_0_item_data in _user_project_roles_type_0:
+                        user_project_roles_type_0_item = UserProjectRole.from_dict(
+                            user_project_roles_type_0_item_data
+                        )
 
-        def _parse_user_project_roles(data: object) -> list[UserProjectRole] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                user_project_roles_type_0 = []
-                _user_project_roles_type_0 = data
-                for user_project_roles_type_0_item_data in _user_project_roles_type_0:
-                    user_project_roles_type_0_item = UserProjectRole.from_dict(
-                        user_project_roles_type_0_item_data
-                    )
+                        user_project_roles_type_0.append(user_project_roles_type_0_item)
 
-                    user_project_roles_type_0.append(user_project_roles_type_0_item)
-
-                return user_project_roles_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[UserProjectRole] | None | Unset, data)
-
-        user_project_roles = _parse_user_project_roles(d.pop("user_project_roles", UNSET))
+                    user_project_roles = user_project_roles_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         project = cls(
             name=name,
@@ -241,3 +222,9 @@ class Project:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.project_cell_spec_project_mappings_type_0_item import (
+    ProjectCellSpecProjectMappingsType0Item,  # noqa: E402
+)
+from ..models.user_project_role import UserProjectRole  # noqa: E402

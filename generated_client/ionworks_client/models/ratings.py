@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -41,8 +41,6 @@ class Ratings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.quantity import Quantity  # noqa: PLC0415
-
         capacity: dict[str, Any] | Unset = UNSET
         if not isinstance(self.capacity, Unset):
             capacity = self.capacity.to_dict()
@@ -129,8 +127,6 @@ class Ratings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.quantity import Quantity  # noqa: PLC0415
-
         d = dict(src_dict)
         _capacity = d.pop("capacity", UNSET)
         capacity: Quantity | Unset
@@ -153,111 +149,97 @@ class Ratings:
         else:
             voltage_max = Quantity.from_dict(_voltage_max)
 
-        def _parse_nominal_voltage(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                nominal_voltage_type_0 = Quantity.from_dict(data)
+        _nominal_voltage_raw = d.pop("nominal_voltage", UNSET)
+        nominal_voltage: None | Quantity | Unset
+        if _nominal_voltage_raw is None or isinstance(_nominal_voltage_raw, Unset):
+            nominal_voltage = _nominal_voltage_raw
+        else:
+            nominal_voltage = _nominal_voltage_raw
+            if isinstance(_nominal_voltage_raw, dict):
+                try:
+                    nominal_voltage_type_0 = Quantity.from_dict(_nominal_voltage_raw)
 
-                return nominal_voltage_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
+                    nominal_voltage = nominal_voltage_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        nominal_voltage = _parse_nominal_voltage(d.pop("nominal_voltage", UNSET))
+        _energy_raw = d.pop("energy", UNSET)
+        energy: None | Quantity | Unset
+        if _energy_raw is None or isinstance(_energy_raw, Unset):
+            energy = _energy_raw
+        else:
+            energy = _energy_raw
+            if isinstance(_energy_raw, dict):
+                try:
+                    energy_type_0 = Quantity.from_dict(_energy_raw)
 
-        def _parse_energy(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                energy_type_0 = Quantity.from_dict(data)
+                    energy = energy_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return energy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
+        _energy_density_gravimetric_raw = d.pop("energy_density_gravimetric", UNSET)
+        energy_density_gravimetric: None | Quantity | Unset
+        if _energy_density_gravimetric_raw is None or isinstance(
+            _energy_density_gravimetric_raw, Unset
+        ):
+            energy_density_gravimetric = _energy_density_gravimetric_raw
+        else:
+            energy_density_gravimetric = _energy_density_gravimetric_raw
+            if isinstance(_energy_density_gravimetric_raw, dict):
+                try:
+                    energy_density_gravimetric_type_0 = Quantity.from_dict(
+                        _energy_density_gravimetric_raw
+                    )
 
-        energy = _parse_energy(d.pop("energy", UNSET))
+                    energy_density_gravimetric = energy_density_gravimetric_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        def _parse_energy_density_gravimetric(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                energy_density_gravimetric_type_0 = Quantity.from_dict(data)
+        _energy_density_volumetric_raw = d.pop("energy_density_volumetric", UNSET)
+        energy_density_volumetric: None | Quantity | Unset
+        if _energy_density_volumetric_raw is None or isinstance(
+            _energy_density_volumetric_raw, Unset
+        ):
+            energy_density_volumetric = _energy_density_volumetric_raw
+        else:
+            energy_density_volumetric = _energy_density_volumetric_raw
+            if isinstance(_energy_density_volumetric_raw, dict):
+                try:
+                    energy_density_volumetric_type_0 = Quantity.from_dict(
+                        _energy_density_volumetric_raw
+                    )
 
-                return energy_density_gravimetric_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
+                    energy_density_volumetric = energy_density_volumetric_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-        energy_density_gravimetric = _parse_energy_density_gravimetric(
-            d.pop("energy_density_gravimetric", UNSET)
-        )
+        _max_discharge_rate_raw = d.pop("max_discharge_rate", UNSET)
+        max_discharge_rate: None | Quantity | Unset
+        if _max_discharge_rate_raw is None or isinstance(_max_discharge_rate_raw, Unset):
+            max_discharge_rate = _max_discharge_rate_raw
+        else:
+            max_discharge_rate = _max_discharge_rate_raw
+            if isinstance(_max_discharge_rate_raw, dict):
+                try:
+                    max_discharge_rate_type_0 = Quantity.from_dict(_max_discharge_rate_raw)
 
-        def _parse_energy_density_volumetric(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                energy_density_volumetric_type_0 = Quantity.from_dict(data)
+                    max_discharge_rate = max_discharge_rate_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
-                return energy_density_volumetric_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
+        _max_charge_rate_raw = d.pop("max_charge_rate", UNSET)
+        max_charge_rate: None | Quantity | Unset
+        if _max_charge_rate_raw is None or isinstance(_max_charge_rate_raw, Unset):
+            max_charge_rate = _max_charge_rate_raw
+        else:
+            max_charge_rate = _max_charge_rate_raw
+            if isinstance(_max_charge_rate_raw, dict):
+                try:
+                    max_charge_rate_type_0 = Quantity.from_dict(_max_charge_rate_raw)
 
-        energy_density_volumetric = _parse_energy_density_volumetric(
-            d.pop("energy_density_volumetric", UNSET)
-        )
-
-        def _parse_max_discharge_rate(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                max_discharge_rate_type_0 = Quantity.from_dict(data)
-
-                return max_discharge_rate_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
-
-        max_discharge_rate = _parse_max_discharge_rate(d.pop("max_discharge_rate", UNSET))
-
-        def _parse_max_charge_rate(data: object) -> None | Quantity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                max_charge_rate_type_0 = Quantity.from_dict(data)
-
-                return max_charge_rate_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Quantity | Unset, data)
-
-        max_charge_rate = _parse_max_charge_rate(d.pop("max_charge_rate", UNSET))
+                    max_charge_rate = max_charge_rate_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
 
         ratings = cls(
             capacity=capacity,
@@ -289,3 +271,6 @@ class Ratings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.quantity import Quantity  # noqa: E402

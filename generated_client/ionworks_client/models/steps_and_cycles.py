@@ -38,9 +38,6 @@ class StepsAndCycles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles  # noqa: PLC0415
-        from ..models.steps_and_cycles_steps import StepsAndCyclesSteps  # noqa: PLC0415
-
         d = dict(src_dict)
         steps = StepsAndCyclesSteps.from_dict(d.pop("steps"))
 
@@ -69,3 +66,7 @@ class StepsAndCycles:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles  # noqa: E402
+from ..models.steps_and_cycles_steps import StepsAndCyclesSteps  # noqa: E402
