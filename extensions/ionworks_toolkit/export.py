@@ -92,8 +92,9 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
 
 
 def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
-    """Write one page's records (``item.to_dict()``) to every sink; SinkError on a failure."""
-    records = [item.to_dict() for item in page]
+    """Write one page's records to every sink; SinkError on a failure. ``page``: records
+    (dicts, from ``ListOperation.records()``) or models (written as ``item.to_dict()``)."""
+    records = [item if type(item) is dict else item.to_dict() for item in page]
     for text, sink in sinks:
         try:
             sink.write(records)

@@ -75,6 +75,12 @@ class ListOperation(Generic[T]):
     module: types.ModuleType
     item_model: type[T]
     page_model: type | None = None
+    #: pages hold records (``item.to_dict()`` dicts, built without models) instead of models
+    as_records: bool = False
+
+    def records(self) -> ListOperation[Any]:
+        """This operation with pages of records instead of models (the export path)."""
+        return attrs.evolve(self, as_records=True)
 
     def request_kwargs(
         self, path_params: Mapping[str, Any], params: Mapping[str, Any]
@@ -91,6 +97,7 @@ class ListOperation(Generic[T]):
             item_model=self.item_model,
             page_model=self.page_model,
             operation_id=self.operation_id,
+            as_records=self.as_records,
         )
 
 

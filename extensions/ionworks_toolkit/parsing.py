@@ -52,14 +52,17 @@ def parse_page(
     item_model: type[T],
     page_model: type | None,
     operation_id: str,
-) -> Page[T]:
+    as_records: bool = False,
+) -> Page[Any]:
     """Parse a 2xx response: an envelope (via ``page_model``) or a bare list of items.
 
-    ``item_model``/``page_model``: generated models (``from_dict``). Raises
+    ``item_model``/``page_model``: generated models (``from_dict``). ``as_records``: items
+    are the dicts ``item.to_dict()`` would give, made by the models' ``record_from_dict``
+    (same checks, tolerant fallbacks and errors, no model built: the export path). Raises
     UnexpectedResponseError when the body is not JSON or does not fit the models.
     """
     with paused_gc():  # ~10,000 containers per page, all kept: collections find nothing
-        return _parse_page(response, offset, item_model, page_model, operation_id)
+        return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
 
 
 def _parse_page(
@@ -68,7 +71,8 @@ def _parse_page(
     item_model: type[T],
     page_model: type | None,
     operation_id: str,
-) -> Page[T]:
+    as_records: bool,
+) -> Page[Any]:
     try:
         body = json_loads(response.content)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -85,14 +89,22 @@ def _parse_page(
             f"response does not match {operation_id}'s schema: items is "
             f"{_json_type(body['items'])}, expected an array",
         )
+    envelope: Any = page_model
     try:
-        if isinstance(body, list):
+        if as_records:
+            if isinstance(body, list):
+                return Page([model.record_from_dict(x) for x in body], None, offset)
+            if envelope is not None and isinstance(body, Mapping):
+                record = envelope.record_from_dict(body)
+                return Page(list(record["items"]), valid_total(record.get("total")), offset)
+        elif isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)
-        if page_model is not None and isinstance(body, Mapping):
-            page = page_model.from_dict(body)  # type: ignore[attr-defined]
+        elif envelope is not None and isinstance(body, Mapping):
+            page = envelope.from_dict(body)
             return Page(list(page.items), valid_total(page.total), offset)
         if isinstance(body, Mapping) and isinstance(body.get("items"), list):
-            items = [model.from_dict(x) for x in body["items"]]
+            build = model.record_from_dict if as_records else model.from_dict
+            items = [build(x) for x in body["items"]]
             return Page(items, valid_total(body.get("total")), offset)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unexpected(

@@ -419,7 +419,9 @@ class Toolkit(_BaseToolkit):
         progress: Callable[[WalkStats], None] | None = None,
         **filters: Any,
     ) -> ExportResult:
-        """Write a project's measurements (``record = item.to_dict()``) to every sink, atomically.
+        """Write a project's measurements to every sink, atomically. Records are the dicts
+        ``item.to_dict()`` gives, built without models (``record_from_dict``: same checks and
+        tolerant-reader rules; keys in the order the server sent them).
 
         Each sink gets ``write(records)`` once per page and ``commit()`` at the end; on any
         error or interrupt every sink is aborted (no half-written output, previous output kept)
@@ -434,7 +436,7 @@ class Toolkit(_BaseToolkit):
             self._check_credentials()
             project_id = self.resolve_project(project)
             for page in self._walk(
-                MEASUREMENTS_BY_PROJECT,
+                MEASUREMENTS_BY_PROJECT.records(),  # dicts, no model round trip
                 {"project_id": project_id},
                 params,
                 page_size=size,
@@ -655,7 +657,7 @@ class AsyncToolkit(_BaseToolkit):
             self._check_credentials()
             project_id = await self.resolve_project(project)
             walk = self._walk(
-                MEASUREMENTS_BY_PROJECT,
+                MEASUREMENTS_BY_PROJECT.records(),  # dicts, no model round trip
                 {"project_id": project_id},
                 params,
                 page_size=size,

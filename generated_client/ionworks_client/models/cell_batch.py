@@ -198,6 +198,57 @@ class CellBatch:
         cell_batch.additional_properties = d
         return cell_batch
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "id" not in rec:
+            raise KeyError("id")
+        if "name" not in rec:
+            raise KeyError("name")
+        if "cell_specification_id" not in rec:
+            raise KeyError("cell_specification_id")
+        _date_manufactured_raw = rec.get("date_manufactured", UNSET)
+        if not isinstance(_date_manufactured_raw, Unset):
+            if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+                rec["date_manufactured"] = _date_manufactured_raw
+            else:
+                rec["date_manufactured"] = _date_manufactured_raw
+                if isinstance(_date_manufactured_raw, str):
+                    try:
+                        date_manufactured_type_0 = datetime.date.fromisoformat(
+                            _date_manufactured_raw
+                        )
+
+                        date_manufactured_type_0_record = date_manufactured_type_0.isoformat()
+
+                        rec["date_manufactured"] = date_manufactured_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            if _properties_raw is None or isinstance(_properties_raw, Unset):
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = CellBatchPropertiesType0.record_from_dict(
+                            _properties_raw
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

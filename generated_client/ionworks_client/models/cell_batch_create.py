@@ -84,6 +84,36 @@ class CellBatchCreate:
         cell_batch_create.additional_properties = d
         return cell_batch_create
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        _date_manufactured_raw = rec.get("date_manufactured", UNSET)
+        if not isinstance(_date_manufactured_raw, Unset):
+            _date_manufactured = _date_manufactured_raw
+            date_manufactured: datetime.date | Unset
+            if isinstance(_date_manufactured, Unset):
+                date_manufactured = UNSET
+            else:
+                date_manufactured = datetime.date.fromisoformat(_date_manufactured)
+
+            rec["date_manufactured"] = UNSET
+            if not isinstance(date_manufactured, Unset):
+                rec["date_manufactured"] = date_manufactured.isoformat()
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            rec["properties"] = CellBatchCreateProperties.record_from_dict(_properties_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -159,6 +159,95 @@ class CellComponent:
         cell_component.additional_properties = d
         return cell_component
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _component_type_raw = rec["component_type"]
+        rec["component_type"] = _component_type_raw
+        if isinstance(_component_type_raw, str):
+            try:
+                component_type_type_0 = ComponentType(_component_type_raw)
+
+                component_type_type_0_record = component_type_type_0.value
+
+                rec["component_type"] = component_type_type_0_record
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+
+        if "material_id" not in rec:
+            raise KeyError("material_id")
+        if "id" not in rec:
+            raise KeyError("id")
+        if "organization_id" not in rec:
+            raise KeyError("organization_id")
+        _created_at_raw = rec["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = rec["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            rec["properties"] = CellComponentProperties.record_from_dict(_properties_raw)
+
+        _material_raw = rec.get("material", UNSET)
+        if not isinstance(_material_raw, Unset):
+            rec["material"] = Material.record_from_dict(_material_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

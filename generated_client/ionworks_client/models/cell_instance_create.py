@@ -120,6 +120,25 @@ class CellInstanceCreate:
         cell_instance_create.additional_properties = d
         return cell_instance_create
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        _measured_properties_raw = rec.get("measured_properties", UNSET)
+        if not isinstance(_measured_properties_raw, Unset):
+            rec["measured_properties"] = CellInstanceCreateMeasuredProperties.record_from_dict(
+                _measured_properties_raw
+            )
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -30,6 +30,17 @@ class CellInstanceMeasuredProperties:
         cell_instance_measured_properties.additional_properties = d
         return cell_instance_measured_properties
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

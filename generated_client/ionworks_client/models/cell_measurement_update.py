@@ -201,6 +201,65 @@ class CellMeasurementUpdate:
         cell_measurement_update.additional_properties = d
         return cell_measurement_update
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _protocol_raw = rec.get("protocol", UNSET)
+        if not isinstance(_protocol_raw, Unset):
+            if _protocol_raw is None or isinstance(_protocol_raw, Unset):
+                rec["protocol"] = _protocol_raw
+            else:
+                rec["protocol"] = _protocol_raw
+                if isinstance(_protocol_raw, dict):
+                    try:
+                        protocol_type_0_record = (
+                            CellMeasurementUpdateProtocolType0.record_from_dict(_protocol_raw)
+                        )
+
+                        rec["protocol"] = protocol_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _test_setup_raw = rec.get("test_setup", UNSET)
+        if not isinstance(_test_setup_raw, Unset):
+            if _test_setup_raw is None or isinstance(_test_setup_raw, Unset):
+                rec["test_setup"] = _test_setup_raw
+            else:
+                rec["test_setup"] = _test_setup_raw
+                if isinstance(_test_setup_raw, dict):
+                    try:
+                        test_setup_type_0_record = (
+                            CellMeasurementUpdateTestSetupType0.record_from_dict(_test_setup_raw)
+                        )
+
+                        rec["test_setup"] = test_setup_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            if _properties_raw is None or isinstance(_properties_raw, Unset):
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = (
+                            CellMeasurementUpdatePropertiesType0.record_from_dict(_properties_raw)
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

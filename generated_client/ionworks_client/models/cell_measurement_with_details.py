@@ -443,6 +443,144 @@ class CellMeasurementWithDetails:
         cell_measurement_with_details.additional_properties = d
         return cell_measurement_with_details
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        if "id" not in rec:
+            raise KeyError("id")
+        if "cell_instance_id" not in rec:
+            raise KeyError("cell_instance_id")
+        _created_at_raw = rec["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = rec["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _protocol_raw = rec.get("protocol", UNSET)
+        if not isinstance(_protocol_raw, Unset):
+            rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
+
+        _start_time_raw = rec.get("start_time", UNSET)
+        if not isinstance(_start_time_raw, Unset):
+            if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+                rec["start_time"] = _start_time_raw
+            else:
+                rec["start_time"] = _start_time_raw
+                if isinstance(_start_time_raw, str):
+                    try:
+                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        if (
+                            len(_start_time_raw) == 20
+                            and _start_time_raw[19] == "Z"
+                            and _start_time_raw[4] == "-"
+                            and _start_time_raw[7] == "-"
+                            and _start_time_raw[10] == "T"
+                            and _start_time_raw[13] == ":"
+                            and _start_time_raw[16] == ":"
+                            and _start_time_raw[11:13] != "24"
+                        ):
+                            start_time_type_0_record = _start_time_raw[:19] + "+00:00"
+                        else:
+                            start_time_type_0_record = _start_time_type_0_parsed.isoformat()
+
+                        rec["start_time"] = start_time_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _test_setup_raw = rec.get("test_setup", UNSET)
+        if not isinstance(_test_setup_raw, Unset):
+            rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
+
+        _measurement_type_raw = rec.get("measurement_type", UNSET)
+        if not isinstance(_measurement_type_raw, Unset):
+            if isinstance(_measurement_type_raw, Unset):
+                rec["measurement_type"] = _measurement_type_raw
+            else:
+                rec["measurement_type"] = _measurement_type_raw
+                if isinstance(_measurement_type_raw, str):
+                    try:
+                        measurement_type_type_0 = MeasurementType(_measurement_type_raw)
+
+                        measurement_type_type_0_record = measurement_type_type_0.value
+
+                        rec["measurement_type"] = measurement_type_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
+
+        _file_metadata_raw = rec.get("file_metadata", UNSET)
+        if not isinstance(_file_metadata_raw, Unset):
+            rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(_file_metadata_raw)
+
+        _specification_raw = rec.get("specification", UNSET)
+        if not isinstance(_specification_raw, Unset):
+            rec["specification"] = CellSpecificationWithComponents.record_from_dict(
+                _specification_raw
+            )
+
+        _instance_raw = rec.get("instance", UNSET)
+        if not isinstance(_instance_raw, Unset):
+            rec["instance"] = CellInstance.record_from_dict(_instance_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

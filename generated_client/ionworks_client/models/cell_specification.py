@@ -253,6 +253,34 @@ class CellSpecification:
         cell_specification.additional_properties = d
         return cell_specification
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        _ratings_raw = rec["ratings"]
+        rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
+
+        if "id" not in rec:
+            raise KeyError("id")
+        if "organization_id" not in rec:
+            raise KeyError("organization_id")
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            rec["properties"] = CellSpecificationProperties.record_from_dict(_properties_raw)
+
+        _source_raw = rec.get("source", UNSET)
+        if not isinstance(_source_raw, Unset):
+            rec["source"] = CellSpecificationSource.record_from_dict(_source_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -304,6 +304,141 @@ class CellSpecificationUpdate:
         cell_specification_update.additional_properties = d
         return cell_specification_update
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _ratings_raw = rec.get("ratings", UNSET)
+        if not isinstance(_ratings_raw, Unset):
+            if _ratings_raw is None or isinstance(_ratings_raw, Unset):
+                rec["ratings"] = _ratings_raw
+            else:
+                rec["ratings"] = _ratings_raw
+                if isinstance(_ratings_raw, dict):
+                    try:
+                        ratings_type_0_record = Ratings.record_from_dict(_ratings_raw)
+
+                        rec["ratings"] = ratings_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _properties_raw = rec.get("properties", UNSET)
+        if not isinstance(_properties_raw, Unset):
+            if _properties_raw is None or isinstance(_properties_raw, Unset):
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = (
+                            CellSpecificationUpdatePropertiesType0.record_from_dict(_properties_raw)
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _source_raw = rec.get("source", UNSET)
+        if not isinstance(_source_raw, Unset):
+            if _source_raw is None or isinstance(_source_raw, Unset):
+                rec["source"] = _source_raw
+            else:
+                rec["source"] = _source_raw
+                if isinstance(_source_raw, dict):
+                    try:
+                        source_type_0_record = CellSpecificationUpdateSourceType0.record_from_dict(
+                            _source_raw
+                        )
+
+                        rec["source"] = source_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _anode_raw = rec.get("anode", UNSET)
+        if not isinstance(_anode_raw, Unset):
+            if _anode_raw is None or isinstance(_anode_raw, Unset):
+                rec["anode"] = _anode_raw
+            else:
+                rec["anode"] = _anode_raw
+                if isinstance(_anode_raw, dict):
+                    try:
+                        anode_type_0_record = ComponentWithMaterialInput.record_from_dict(
+                            _anode_raw
+                        )
+
+                        rec["anode"] = anode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _cathode_raw = rec.get("cathode", UNSET)
+        if not isinstance(_cathode_raw, Unset):
+            if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+                rec["cathode"] = _cathode_raw
+            else:
+                rec["cathode"] = _cathode_raw
+                if isinstance(_cathode_raw, dict):
+                    try:
+                        cathode_type_0_record = ComponentWithMaterialInput.record_from_dict(
+                            _cathode_raw
+                        )
+
+                        rec["cathode"] = cathode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _electrolyte_raw = rec.get("electrolyte", UNSET)
+        if not isinstance(_electrolyte_raw, Unset):
+            if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+                rec["electrolyte"] = _electrolyte_raw
+            else:
+                rec["electrolyte"] = _electrolyte_raw
+                if isinstance(_electrolyte_raw, dict):
+                    try:
+                        electrolyte_type_0_record = ComponentWithMaterialInput.record_from_dict(
+                            _electrolyte_raw
+                        )
+
+                        rec["electrolyte"] = electrolyte_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _separator_raw = rec.get("separator", UNSET)
+        if not isinstance(_separator_raw, Unset):
+            if _separator_raw is None or isinstance(_separator_raw, Unset):
+                rec["separator"] = _separator_raw
+            else:
+                rec["separator"] = _separator_raw
+                if isinstance(_separator_raw, dict):
+                    try:
+                        separator_type_0_record = ComponentWithMaterialInput.record_from_dict(
+                            _separator_raw
+                        )
+
+                        rec["separator"] = separator_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _case_raw = rec.get("case", UNSET)
+        if not isinstance(_case_raw, Unset):
+            if _case_raw is None or isinstance(_case_raw, Unset):
+                rec["case"] = _case_raw
+            else:
+                rec["case"] = _case_raw
+                if isinstance(_case_raw, dict):
+                    try:
+                        case_type_0_record = ComponentWithMaterialInput.record_from_dict(_case_raw)
+
+                        rec["case"] = case_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

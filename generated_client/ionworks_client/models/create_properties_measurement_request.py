@@ -198,6 +198,82 @@ class CreatePropertiesMeasurementRequest:
         create_properties_measurement_request.additional_properties = d
         return create_properties_measurement_request
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        _properties_raw = rec["properties"]
+        rec["properties"] = CreatePropertiesMeasurementRequestProperties.record_from_dict(
+            _properties_raw
+        )
+
+        _protocol_raw = rec.get("protocol", UNSET)
+        if not isinstance(_protocol_raw, Unset):
+            rec["protocol"] = CreatePropertiesMeasurementRequestProtocol.record_from_dict(
+                _protocol_raw
+            )
+
+        _start_time_raw = rec.get("start_time", UNSET)
+        if not isinstance(_start_time_raw, Unset):
+            if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+                rec["start_time"] = _start_time_raw
+            else:
+                rec["start_time"] = _start_time_raw
+                if isinstance(_start_time_raw, str):
+                    try:
+                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        if (
+                            len(_start_time_raw) == 20
+                            and _start_time_raw[19] == "Z"
+                            and _start_time_raw[4] == "-"
+                            and _start_time_raw[7] == "-"
+                            and _start_time_raw[10] == "T"
+                            and _start_time_raw[13] == ":"
+                            and _start_time_raw[16] == ":"
+                            and _start_time_raw[11:13] != "24"
+                        ):
+                            start_time_type_0_record = _start_time_raw[:19] + "+00:00"
+                        else:
+                            start_time_type_0_record = _start_time_type_0_parsed.isoformat()
+
+                        rec["start_time"] = start_time_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _test_setup_raw = rec.get("test_setup", UNSET)
+        if not isinstance(_test_setup_raw, Unset):
+            rec["test_setup"] = CreatePropertiesMeasurementRequestTestSetup.record_from_dict(
+                _test_setup_raw
+            )
+
+        _measurement_type_raw = rec.get("measurement_type", UNSET)
+        if not isinstance(_measurement_type_raw, Unset):
+            _measurement_type = _measurement_type_raw
+            measurement_type: MeasurementType | Unset
+            if isinstance(_measurement_type, Unset):
+                measurement_type = UNSET
+            else:
+                measurement_type = MeasurementType(_measurement_type)
+
+            rec["measurement_type"] = UNSET
+            if not isinstance(measurement_type, Unset):
+                rec["measurement_type"] = measurement_type.value
+
+        _file_metadata_raw = rec.get("file_metadata", UNSET)
+        if not isinstance(_file_metadata_raw, Unset):
+            rec["file_metadata"] = CreatePropertiesMeasurementRequestFileMetadata.record_from_dict(
+                _file_metadata_raw
+            )
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

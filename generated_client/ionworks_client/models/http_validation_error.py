@@ -55,6 +55,25 @@ class HTTPValidationError:
         http_validation_error.additional_properties = d
         return http_validation_error
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _detail_raw = rec.get("detail", UNSET)
+        if not isinstance(_detail_raw, Unset):
+            rec["detail"] = []
+            for detail_item_data in _detail_raw:
+                detail_item_record = ValidationError.record_from_dict(detail_item_data)
+
+                rec["detail"].append(detail_item_record)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

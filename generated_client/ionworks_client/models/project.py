@@ -207,6 +207,127 @@ class Project:
         project.additional_properties = d
         return project
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        if "name" not in rec:
+            raise KeyError("name")
+        if "id" not in rec:
+            raise KeyError("id")
+        if "organization_id" not in rec:
+            raise KeyError("organization_id")
+        _created_at_raw = rec["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = rec["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _cell_spec_project_mappings_raw = rec.get("cell_spec_project_mappings", UNSET)
+        if not isinstance(_cell_spec_project_mappings_raw, Unset):
+            if _cell_spec_project_mappings_raw is None or isinstance(
+                _cell_spec_project_mappings_raw, Unset
+            ):
+                rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
+            else:
+                rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
+                if isinstance(_cell_spec_project_mappings_raw, list):
+                    try:
+                        cell_spec_project_mappings_type_0_record = []
+                        for (
+                            cell_spec_project_mappings_type_0_item_data
+                        ) in _cell_spec_project_mappings_raw:
+                            cell_spec_project_mappings_type_0_item_record = (
+                                ProjectCellSpecProjectMappingsType0Item.record_from_dict(
+                                    cell_spec_project_mappings_type_0_item_data
+                                )
+                            )
+
+                            cell_spec_project_mappings_type_0_record.append(
+                                cell_spec_project_mappings_type_0_item_record
+                            )
+
+                        rec["cell_spec_project_mappings"] = cell_spec_project_mappings_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _user_project_roles_raw = rec.get("user_project_roles", UNSET)
+        if not isinstance(_user_project_roles_raw, Unset):
+            if _user_project_roles_raw is None or isinstance(_user_project_roles_raw, Unset):
+                rec["user_project_roles"] = _user_project_roles_raw
+            else:
+                rec["user_project_roles"] = _user_project_roles_raw
+                if isinstance(_user_project_roles_raw, list):
+                    try:
+                        user_project_roles_type_0_record = []
+                        for user_project_roles_type_0_item_data in _user_project_roles_raw:
+                            user_project_roles_type_0_item_record = (
+                                UserProjectRole.record_from_dict(
+                                    user_project_roles_type_0_item_data
+                                )
+                            )
+
+                            user_project_roles_type_0_record.append(
+                                user_project_roles_type_0_item_record
+                            )
+
+                        rec["user_project_roles"] = user_project_roles_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

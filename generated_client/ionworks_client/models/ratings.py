@@ -256,6 +256,127 @@ class Ratings:
         ratings.additional_properties = d
         return ratings
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _capacity_raw = rec.get("capacity", UNSET)
+        if not isinstance(_capacity_raw, Unset):
+            rec["capacity"] = Quantity.record_from_dict(_capacity_raw)
+
+        _voltage_min_raw = rec.get("voltage_min", UNSET)
+        if not isinstance(_voltage_min_raw, Unset):
+            rec["voltage_min"] = Quantity.record_from_dict(_voltage_min_raw)
+
+        _voltage_max_raw = rec.get("voltage_max", UNSET)
+        if not isinstance(_voltage_max_raw, Unset):
+            rec["voltage_max"] = Quantity.record_from_dict(_voltage_max_raw)
+
+        _nominal_voltage_raw = rec.get("nominal_voltage", UNSET)
+        if not isinstance(_nominal_voltage_raw, Unset):
+            if _nominal_voltage_raw is None or isinstance(_nominal_voltage_raw, Unset):
+                rec["nominal_voltage"] = _nominal_voltage_raw
+            else:
+                rec["nominal_voltage"] = _nominal_voltage_raw
+                if isinstance(_nominal_voltage_raw, dict):
+                    try:
+                        nominal_voltage_type_0_record = Quantity.record_from_dict(
+                            _nominal_voltage_raw
+                        )
+
+                        rec["nominal_voltage"] = nominal_voltage_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _energy_raw = rec.get("energy", UNSET)
+        if not isinstance(_energy_raw, Unset):
+            if _energy_raw is None or isinstance(_energy_raw, Unset):
+                rec["energy"] = _energy_raw
+            else:
+                rec["energy"] = _energy_raw
+                if isinstance(_energy_raw, dict):
+                    try:
+                        energy_type_0_record = Quantity.record_from_dict(_energy_raw)
+
+                        rec["energy"] = energy_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _energy_density_gravimetric_raw = rec.get("energy_density_gravimetric", UNSET)
+        if not isinstance(_energy_density_gravimetric_raw, Unset):
+            if _energy_density_gravimetric_raw is None or isinstance(
+                _energy_density_gravimetric_raw, Unset
+            ):
+                rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
+            else:
+                rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
+                if isinstance(_energy_density_gravimetric_raw, dict):
+                    try:
+                        energy_density_gravimetric_type_0_record = Quantity.record_from_dict(
+                            _energy_density_gravimetric_raw
+                        )
+
+                        rec["energy_density_gravimetric"] = energy_density_gravimetric_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _energy_density_volumetric_raw = rec.get("energy_density_volumetric", UNSET)
+        if not isinstance(_energy_density_volumetric_raw, Unset):
+            if _energy_density_volumetric_raw is None or isinstance(
+                _energy_density_volumetric_raw, Unset
+            ):
+                rec["energy_density_volumetric"] = _energy_density_volumetric_raw
+            else:
+                rec["energy_density_volumetric"] = _energy_density_volumetric_raw
+                if isinstance(_energy_density_volumetric_raw, dict):
+                    try:
+                        energy_density_volumetric_type_0_record = Quantity.record_from_dict(
+                            _energy_density_volumetric_raw
+                        )
+
+                        rec["energy_density_volumetric"] = energy_density_volumetric_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _max_discharge_rate_raw = rec.get("max_discharge_rate", UNSET)
+        if not isinstance(_max_discharge_rate_raw, Unset):
+            if _max_discharge_rate_raw is None or isinstance(_max_discharge_rate_raw, Unset):
+                rec["max_discharge_rate"] = _max_discharge_rate_raw
+            else:
+                rec["max_discharge_rate"] = _max_discharge_rate_raw
+                if isinstance(_max_discharge_rate_raw, dict):
+                    try:
+                        max_discharge_rate_type_0_record = Quantity.record_from_dict(
+                            _max_discharge_rate_raw
+                        )
+
+                        rec["max_discharge_rate"] = max_discharge_rate_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _max_charge_rate_raw = rec.get("max_charge_rate", UNSET)
+        if not isinstance(_max_charge_rate_raw, Unset):
+            if _max_charge_rate_raw is None or isinstance(_max_charge_rate_raw, Unset):
+                rec["max_charge_rate"] = _max_charge_rate_raw
+            else:
+                rec["max_charge_rate"] = _max_charge_rate_raw
+                if isinstance(_max_charge_rate_raw, dict):
+                    try:
+                        max_charge_rate_type_0_record = Quantity.record_from_dict(
+                            _max_charge_rate_raw
+                        )
+
+                        rec["max_charge_rate"] = max_charge_rate_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -130,6 +130,75 @@ class UserProjectRole:
         user_project_role.additional_properties = d
         return user_project_role
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _created_at_raw = rec.get("created_at", UNSET)
+        if not isinstance(_created_at_raw, Unset):
+            if _created_at_raw is None or isinstance(_created_at_raw, Unset):
+                rec["created_at"] = _created_at_raw
+            else:
+                rec["created_at"] = _created_at_raw
+                if isinstance(_created_at_raw, str):
+                    try:
+                        _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                        if (
+                            len(_created_at_raw) == 20
+                            and _created_at_raw[19] == "Z"
+                            and _created_at_raw[4] == "-"
+                            and _created_at_raw[7] == "-"
+                            and _created_at_raw[10] == "T"
+                            and _created_at_raw[13] == ":"
+                            and _created_at_raw[16] == ":"
+                            and _created_at_raw[11:13] != "24"
+                        ):
+                            created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                        else:
+                            created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                        rec["created_at"] = created_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _updated_at_raw = rec.get("updated_at", UNSET)
+        if not isinstance(_updated_at_raw, Unset):
+            if _updated_at_raw is None or isinstance(_updated_at_raw, Unset):
+                rec["updated_at"] = _updated_at_raw
+            else:
+                rec["updated_at"] = _updated_at_raw
+                if isinstance(_updated_at_raw, str):
+                    try:
+                        _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                        if (
+                            len(_updated_at_raw) == 20
+                            and _updated_at_raw[19] == "Z"
+                            and _updated_at_raw[4] == "-"
+                            and _updated_at_raw[7] == "-"
+                            and _updated_at_raw[10] == "T"
+                            and _updated_at_raw[13] == ":"
+                            and _updated_at_raw[16] == ":"
+                            and _updated_at_raw[11:13] != "24"
+                        ):
+                            updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                        else:
+                            updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                        rec["updated_at"] = updated_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        _project_roles_raw = rec.get("project_roles", UNSET)
+        if not isinstance(_project_roles_raw, Unset):
+            rec["project_roles"] = ProjectRole.record_from_dict(_project_roles_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -92,6 +92,32 @@ class ValidationError:
         validation_error.additional_properties = d
         return validation_error
 
+    @classmethod
+    def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
+        building the model: the same checks and errors (missing required keys, nested objects
+        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
+        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
+        changed."""
+        rec = dict(src_dict)
+        _loc_raw = rec["loc"]
+        rec["loc"] = []
+        for loc_item_data in _loc_raw:
+            loc_item_record = loc_item_data
+
+            rec["loc"].append(loc_item_record)
+
+        if "msg" not in rec:
+            raise KeyError("msg")
+        if "type" not in rec:
+            raise KeyError("type")
+        _ctx_raw = rec.get("ctx", UNSET)
+        if not isinstance(_ctx_raw, Unset):
+            rec["ctx"] = ValidationErrorContext.record_from_dict(_ctx_raw)
+
+        return rec
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
