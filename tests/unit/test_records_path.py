@@ -1,0 +1,280 @@
+"""The export path without the model round trip (``record_from_dict``, ``ListOperation.records``).
+
+``Model.record_from_dict(raw)`` must give what ``Model.from_dict(raw).to_dict()`` gives (equal
+as dicts), with the same tolerant-reader rules and the same errors, and every sink must get
+the same records either way.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import inspect
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import ionworks_client.models as models
+import pytest
+from ionworks_client.models import CellMeasurementWithDetails, CellMeasurementWithDetailsPage
+from ionworks_toolkit import Toolkit, operations
+from ionworks_toolkit.export import write_page
+
+pytestmark = pytest.mark.sandbox
+
+SEVERSON_ID = "dad27f90-713a-5a2b-a976-e4a38e9951be"
+PROJECT_ID = "00000000-0000-0000-0000-000000abcdef"
+
+
+def outcome(function: Callable[[], Any]) -> Any:
+    """The result, or ``(exception type, message)``."""
+    try:
+        return function()
+    except Exception as exc:
+        return (type(exc), str(exc))
+
+
+def both(model: Any, raw: Any) -> tuple[Any, Any]:
+    original = copy.deepcopy(raw)
+    record = outcome(lambda: model.record_from_dict(raw))
+    assert raw == original, "record_from_dict changed its input"
+    return record, outcome(lambda: model.from_dict(raw).to_dict())
+
+
+@pytest.fixture(scope="module")
+def items(sandbox: Any) -> list[dict[str, Any]]:
+    """Every measurement of every sandbox project (real data plus the 1500-item scale one)."""
+    out: list[dict[str, Any]] = []
+    with httpx.Client(base_url=sandbox.base_url, headers={"X-API-Key": "sandbox"}) as client:
+        for project in client.get("/projects", params={"limit": 1000}).json():
+            offset = 0
+            while True:
+                page = client.get(
+                    f"/cell_measurements/by-project/{project['id']}",
+                    params={"limit": 1000, "offset": offset},
+                ).json()
+                out.extend(page["items"])
+                offset += len(page["items"])
+                if not page["items"] or offset >= page["total"]:
+                    break
+    return out
+
+
+def test_every_sandbox_measurement_gives_the_model_round_trip(
+    items: list[dict[str, Any]],
+) -> None:
+    assert len(items) > 1500
+    mismatches = [
+        item["id"] for item in items if both(CellMeasurementWithDetails, item)[0] != both(
+            CellMeasurementWithDetails, item)[1]
+    ]  # fmt: skip
+    assert mismatches == []
+    record = CellMeasurementWithDetails.record_from_dict(items[0])
+    assert list(record) == list(items[0])  # keys in the order the server sent them
+    assert record["created_at"].endswith("+00:00") and items[0]["created_at"].endswith("Z")
+
+
+def mutate(item: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(item)
+    *parents, last = path.split(".")
+    target = changed
+    for key in parents:
+        target = target[key]
+    if value is KeyError:
+        del target[last]
+    else:
+        target[last] = value
+    return changed
+
+
+CASES: list[tuple[str, Any]] = [
+    ("measurement_type", "future_type"),  # unknown enum value: kept as sent
+    ("measurement_type", 7),
+    ("created_at", None),  # null date-times stay null
+    ("start_time", None),
+    ("created_at", "not a date"),  # unparseable: kept as sent
+    ("created_at", "2024-01-15T05:05:00Z"),
+    ("created_at", "2024-01-15T05:05:00.123Z"),
+    ("created_at", "2024-01-15 05:05:00Z"),
+    ("created_at", "2024-01-15T05:05:00+02:00"),
+    ("created_at", "2024-01-15T24:00:00Z"),
+    ("created_at", "20240115T050500Z"),
+    ("created_at", 1705295100),
+    ("future_field", {"nested": [1, 2]}),  # unknown fields survive at every level
+    ("specification.future_field", "x"),
+    ("instance.future_field", None),
+    ("specification.ratings.capacity.future_field", 1),
+    ("specification.anode", "graphite, as text"),
+    ("specification.anode", {"no": "required keys"}),
+    ("tags", None),
+    ("name", KeyError),  # missing required keys: KeyError either way
+    ("specification.name", KeyError),
+    ("instance.created_at", KeyError),
+    ("protocol", None),  # a nested object that is not an object
+    ("protocol", "CC-CV"),
+    ("specification", []),
+    ("instance", 3),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), CASES, ids=[f"{p}={v!r}" for p, v in CASES])
+def test_tolerant_reader_and_errors_are_the_models(
+    items: list[dict[str, Any]], path: str, value: Any
+) -> None:
+    with_anode = next(i for i in items if isinstance(i["specification"].get("anode"), dict))
+    record, model = both(CellMeasurementWithDetails, mutate(with_anode, path, value))
+    assert record == model
+
+
+def test_kept_and_converted_values(items: list[dict[str, Any]]) -> None:
+    raw = mutate(items[0], "measurement_type", "future_type")
+    raw["start_time"] = None
+    raw["created_at"] = "soon"
+    raw["updated_at"] = "2024-01-15T05:05:00.5+01:00"
+    record = CellMeasurementWithDetails.record_from_dict(raw)
+    assert record["measurement_type"] == "future_type"
+    assert record["start_time"] is None
+    assert record["created_at"] == "soon"
+    assert record["updated_at"] == "2024-01-15T05:05:00.500000+01:00"
+
+
+def model_classes() -> list[type]:
+    return [
+        cls
+        for _, cls in inspect.getmembers(models, inspect.isclass)
+        if hasattr(cls, "record_from_dict")
+    ]
+
+
+@pytest.mark.parametrize("model", model_classes(), ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("raw", [{}, {"future": 1}, None, "text"], ids=repr)
+def test_every_model_agrees_on_empty_unknown_and_wrong_input(model: type, raw: Any) -> None:
+    record, from_model = both(model, raw)
+    if isinstance(record, tuple):  # both failed: same exception type
+        assert isinstance(from_model, tuple) and record[0] is from_model[0], (record, from_model)
+    else:
+        assert record == from_model
+
+
+def test_the_page_envelope_too(items: list[dict[str, Any]]) -> None:
+    page = {"items": items[:50], "count": 50, "total": 51, "next": "later"}
+    record, model = both(CellMeasurementWithDetailsPage, page)
+    assert record == model
+    assert len(record["items"]) == 50
+
+
+# ------------------------------------------------------------------ every sink, either way
+
+
+class RecordingSink:
+    """A plugin-style sink that keeps every record it is given."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def __enter__(self) -> RecordingSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write(self, records: Any) -> None:
+        self.records.extend(json.loads(json.dumps(list(records))))
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+def read_outputs(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    def by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: r["id"])
+
+    with sqlite3.connect(folder / "m.db") as db:
+        db.row_factory = sqlite3.Row
+        sqlite_rows = [dict(r) for r in db.execute("select * from measurements")]
+    for row in sqlite_rows:
+        row["record_json"] = json.loads(row["record_json"])
+    with open(folder / "m.csv", newline="", encoding="utf-8") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    lines = (folder / "m.jsonl").read_text(encoding="utf-8").splitlines()
+    return {
+        "jsonl": by_id([json.loads(line) for line in lines]),
+        "csv": by_id(csv_rows),
+        "sqlite": by_id(sqlite_rows),
+        "parquet": by_id(pq.read_table(folder / "m.parquet").to_pylist()),
+        "dataset": by_id(ds.dataset(folder / "ds", format="parquet").to_table().to_pylist()),
+    }
+
+
+def test_every_sink_gets_the_same_records_either_way(
+    items: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = [
+        mutate(items[0], "measurement_type", "future_type"),
+        mutate(items[1], "created_at", None),
+        mutate(items[2], "created_at", "not a date"),
+        mutate(items[3], "future_field", "kept"),
+        mutate(items[4], "specification.future_field", 2),
+        mutate(items[5], "updated_at", "2024-01-15T05:05:00.25+02:00"),
+    ]
+    served = [*odd, *items[6:40]]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params.get("offset", 0))
+        limit = int(request.url.params.get("limit", 25))
+        chunk = served[offset : offset + limit]
+        return httpx.Response(200, json={"items": chunk, "count": len(chunk), "total": 40})
+
+    def export(folder: Path) -> RecordingSink:
+        folder.mkdir()
+        recorder = RecordingSink()
+        transport = httpx.MockTransport(handler)
+        with Toolkit(api_url="https://api.example.com", api_key="k", transport=transport,
+                     max_retries=0, load_entry_points=False, environ={},
+                     working_dir=str(folder)) as toolkit:  # fmt: skip
+            result = toolkit.export(
+                PROJECT_ID,
+                [f"jsonl:{folder}/m.jsonl", f"csv:{folder}/m.csv", f"sqlite:{folder}/m.db",
+                 f"parquet:{folder}/m.parquet", f"dataset:{folder}/ds", recorder],
+                page_size=15,
+            )  # fmt: skip
+        assert result.records == 40
+        return recorder
+
+    pages: list[str] = []
+    real_write_page = write_page
+
+    def spy(sinks: Any, page: Any) -> None:
+        pages.append(type(page[0]).__name__)
+        real_write_page(sinks, page)
+
+    monkeypatch.setattr("ionworks_toolkit.session.write_page", spy)
+    records_recorder = export(tmp_path / "records")
+    assert pages == ["dict", "dict", "dict"]
+    monkeypatch.setattr(operations.ListOperation, "records", lambda self: self)
+    models_recorder = export(tmp_path / "models")
+    assert pages[3:] == ["CellMeasurementWithDetails"] * 3
+
+    assert records_recorder.records == models_recorder.records
+    assert len(records_recorder.records) == 40
+    first = records_recorder.records[0]
+    assert first["measurement_type"] == "future_type"
+    assert records_recorder.records[1]["created_at"] is None
+    assert records_recorder.records[2]["created_at"] == "not a date"
+    assert records_recorder.records[3]["future_field"] == "kept"
+    assert records_recorder.records[5]["updated_at"] == "2024-01-15T05:05:00.250000+02:00"
+    by_records = read_outputs(tmp_path / "records")
+    by_models = read_outputs(tmp_path / "models")
+    for sink in ("jsonl", "csv", "sqlite", "parquet", "dataset"):
+        assert len(by_records[sink]) == 40, sink
+        assert by_records[sink] == by_models[sink], sink
+    assert by_records["jsonl"] == sorted(records_recorder.records, key=lambda r: r["id"])
