@@ -42,7 +42,6 @@ without it a test that uses one fails saying so, and every other test runs):
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -154,6 +153,8 @@ def ionworks_async_toolkit(
     alive between requests (nothing is left open with the loop); the toolkit is closed after
     the test. A ``transport`` passed through the marker replaces that one.
     """
+    import asyncio
+
     import httpx
 
     marker = request.node.get_closest_marker("ionworks_toolkit")
