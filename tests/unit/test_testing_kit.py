@@ -403,7 +403,7 @@ for _sink in (_p.SwallowingSink, _p.EagerSink, _p.UncheckedSink, _p.AbortDeletes
 
 #: Options of the inner pytest runs: pytest-asyncio's loop scope set (it warns when unset).
 QUIET_INNER = ("-o", "asyncio_default_fixture_loop_scope=function")
-RULE_TESTS = 16  # test methods of SinkContract, parametrized ones expanded
+RULE_TESTS = 17  # test methods of SinkContract, parametrized ones expanded
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, dict[str, str]]:

@@ -140,7 +140,7 @@ class DatasetSink(BaseSink):
 
     def _commit(self) -> None:
         self._check_root()
-        if self.partition_by:
+        if self.partition_by and self.records_written:  # an empty run has no columns
             self._check_partitions()
         files = self._write_staging()
         if self._fs is None:
@@ -168,7 +168,7 @@ class DatasetSink(BaseSink):
         fmt = self._ds.ParquetFileFormat()
         compression = None if self.compression == "none" else self.compression
         options: dict[str, Any] = {}
-        if self.partition_by:
+        if self.partition_by and self.records_written:
             part_schema = self._pa.schema([schema.field(name) for name in self.partition_by])
             options["partitioning"] = self._ds.partitioning(part_schema, flavor="hive")
         self._ds.write_dataset(

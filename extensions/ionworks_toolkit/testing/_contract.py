@@ -32,6 +32,8 @@ CONTRACT_RULES: Mapping[str, str] = {
     "ionworks_register_sinks hook registers the scheme)",
     "accepts pages": "write() accepts pages of real sandbox records, once per page, without "
     "modifying them; commit() then succeeds; the sink follows the Sink protocol",
+    "empty run": "commit() with no write() before it (a project without measurements) "
+    "succeeds",
     "commit publishes": "commit() publishes: the output differs from before the run, and "
     "stays when the with block ends",
     "no implicit commit": "leaving the with block without commit() publishes nothing and "
@@ -353,6 +355,18 @@ class SinkContract:
                 _broken("accepts pages", f"commit() raised {type(exc).__name__}: {exc}")
         if self.pages != pristine:
             _broken("accepts pages", "write() modified the records it was given")
+
+    def test_empty_run_commits(self) -> None:
+        """Rule 'empty run'."""
+        sink = self._open()
+        with sink:
+            try:
+                sink.commit()
+            except Exception as exc:
+                _broken(
+                    "empty run",
+                    f"commit() without any write() raised {type(exc).__name__}: {exc}",
+                )
 
     def test_commit_publishes(self) -> None:
         """Rule 'commit publishes': published by ``commit()``, still there after the block."""
