@@ -32,8 +32,7 @@ CONTRACT_RULES: Mapping[str, str] = {
     "ionworks_register_sinks hook registers the scheme)",
     "accepts pages": "write() accepts pages of real sandbox records, once per page, without "
     "modifying them; commit() then succeeds; the sink follows the Sink protocol",
-    "empty run": "commit() with no write() before it (a project without measurements) "
-    "succeeds",
+    "empty run": "commit() with no write() before it (a project without measurements) succeeds",
     "commit publishes": "commit() publishes: the output differs from before the run, and "
     "stays when the with block ends",
     "no implicit commit": "leaving the with block without commit() publishes nothing and "
