@@ -179,8 +179,10 @@ def test_drop_connection_surfaces_as_transport_error() -> None:
 
 
 def test_latency_overlaps_for_concurrent_requests() -> None:
+    # Four requests with 1 s of latency each: sequential handling needs at least 4 s. The margin
+    # (3.5 s) is wide so that a loaded machine does not fail the test; speed lives in the bench.
     with (
-        run_in_thread(SandboxOptions(latency_ms=300)) as server,
+        run_in_thread(SandboxOptions(latency_ms=1000)) as server,
         httpx.Client(base_url=server.base_url, headers=API_KEY, timeout=10) as c,
     ):
 
@@ -194,8 +196,8 @@ def test_latency_overlaps_for_concurrent_requests() -> None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             each = list(pool.map(one, range(4)))
         elapsed = time.perf_counter() - started
-    assert min(each) >= 0.3
-    assert elapsed < 1.1  # four sequential requests would take at least 1.2 s
+    assert min(each) >= 1.0
+    assert elapsed < 3.5  # four sequential requests would take at least 4 s
 
 
 def test_request_counting_is_per_app_and_thread_safe() -> None:
@@ -269,22 +271,16 @@ def test_scale_adds_a_synthetic_project_with_exactly_n_measurements() -> None:
         assert by_project(c, SEVERSON, limit=1)["total"] == 128  # real projects untouched
 
 
-def test_scale_100k_starts_fast_and_serves_1000_item_pages() -> None:
-    started = time.perf_counter()
+def test_scale_100k_serves_1000_item_pages() -> None:
+    # Start-up and page times are measured by scripts/bench.py, not asserted here.
     app = create_app(SandboxOptions(scale=100_000))
-    assert time.perf_counter() - started < 15  # about 1.5 s on the reference machine
     name = "Synthetic scale project (100000 measurements)"
     with TestClient(app, headers=API_KEY) as c:
-        by_project(c, name, limit=1)  # warm the cached ordering
-        timings = []
         for offset in (0, 50_000, 99_000):
-            t = time.perf_counter()
             body = by_project(c, name, limit=1000, offset=offset)
-            timings.append(time.perf_counter() - t)
             assert body["count"] == 1000 and body["total"] == 100_000
         last = by_project(c, name, limit=1000, offset=99_500)
         assert last["count"] == 500
-    assert min(timings) < 0.5  # typically 20-40 ms, of which JSON building is ~15 ms
 
 
 # ---------------------------------------------------------------------------- running
