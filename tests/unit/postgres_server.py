@@ -89,7 +89,12 @@ def postgres_server() -> Iterator[PostgresServer]:
             owner = pwd.getpwnam("postgres")
         except KeyError:
             _unavailable("running as root and there is no 'postgres' user to run initdb as")
-        prefix = ["runuser", "-u", "postgres", "--"]
+        runuser = shutil.which("runuser") or next(
+            (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None
+        )
+        if runuser is None:
+            _unavailable("running as root and runuser (util-linux) is not installed")
+        prefix = [str(runuser), "-u", "postgres", "--"]
     root = Path(tempfile.mkdtemp(prefix="ionworks-pg-"))
     data = root / "data"
     password = secrets.token_urlsafe(16)
