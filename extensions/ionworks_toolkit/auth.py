@@ -40,8 +40,9 @@ __all__ = [
 CREDENTIAL_HEADERS = ("X-API-Key", "Authorization", "X-Organization-Id", "Cookie")
 SECRET_HEADERS = ("X-API-Key", "Authorization", "Cookie", "Proxy-Authorization")
 REDACTED = "***"
-# Shorter secrets are redacted only where they stand alone ("invalid API key k"), so that a
-# one-letter key does not blank out every "k" of a message; longer ones wherever they appear.
+# Shorter secrets are redacted only where they stand alone as a token ("invalid API key k",
+# not "req-k" or "sandbox-4"), so that a short key does not blank out every "k" or every
+# "sandbox" of a message; longer ones wherever they appear.
 _SHORT_SECRET = 8
 
 
@@ -74,9 +75,7 @@ def redact_secrets(text: str, secrets: Iterable[str]) -> str:
             if len(form) >= _SHORT_SECRET:
                 text = text.replace(form, REDACTED)
             else:
-                text = re.sub(
-                    rf"(?<![A-Za-z0-9_\-.]){re.escape(form)}(?![A-Za-z0-9_\-])", REDACTED, text
-                )
+                text = re.sub(rf"(?<![\w.-]){re.escape(form)}(?![\w-])", REDACTED, text)
     return text
 
 

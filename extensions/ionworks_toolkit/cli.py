@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from .auth import redact_secrets
 from .constants import MAX_PAGE_SIZE
 from .errors import (
     APIError,
@@ -98,9 +99,13 @@ class Context:
         sandbox: bool,
         verbose: bool,
         quiet: bool,
+        proxy: str | None = None,
+        verify: str | None = None,
     ) -> None:
         self.api_url = api_url
         self.api_key = api_key
+        self.proxy = proxy
+        self.verify = verify
         self.config = config
         self.disabled = tuple(disabled)
         self.sandbox = sandbox
@@ -130,8 +135,19 @@ class Context:
                 api_key=api_key,
                 config_file=self.config,
                 disable_plugins=self.disabled,
+                proxy=self.proxy,
+                verify=self.verify,
             )
         return self._toolkit
+
+    def secrets(self) -> list[str]:
+        """The session's own credentials, to scrub from anything printed."""
+        found = [self.api_key] if self.api_key else []
+        settings = getattr(self._toolkit, "settings", None)
+        for secret in (getattr(settings, "api_key", None), getattr(settings, "api_token", None)):
+            if secret is not None:
+                found.append(secret.reveal())
+        return [value for value in found if value]
 
     def run(self, work: Callable[[AsyncToolkit], Awaitable[R]]) -> R:
         """``work(toolkit)`` under ``asyncio.run``; the toolkit's httpx client is closed in
@@ -163,7 +179,7 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
         import traceback
 
         traceback.print_exception(error, file=sys.stderr)
-    message = _printable(str(error))
+    message = _printable(redact_secrets(str(error), ctx.secrets() if ctx is not None else []))
     prefix = "error"
     if isinstance(error, SinkError):
         prefix = "sink error"
@@ -197,9 +213,33 @@ def _quiet_broken_pipe() -> NoReturn:
     raise SystemExit(0) from None
 
 
-def _configure_logging(verbose: bool) -> None:
+class _StderrLines(logging.Handler):
+    """Each record as one plain line on the current stderr (looked up per line, so that a
+    progress bar redirecting stderr prints it above the bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(_printable(self.format(record)), err=True)
+        except Exception:
+            self.handleError(record)
+
+
+_RETRY_LINES = _StderrLines(logging.INFO)
+
+
+def _configure_logging(verbose: bool, quiet: bool = False) -> None:
+    http_log = logging.getLogger("ionworks_toolkit.http")
     if not verbose:
+        # Retries are visible without -v: one line each (attempt, wait, reason), see
+        # retries.VisibleRetry; -q silences them.
+        if quiet:
+            http_log.removeHandler(_RETRY_LINES)
+        elif _RETRY_LINES not in http_log.handlers:
+            http_log.addHandler(_RETRY_LINES)
+            if http_log.getEffectiveLevel() > logging.INFO:
+                http_log.setLevel(logging.INFO)
         return
+    http_log.removeHandler(_RETRY_LINES)  # -v logs everything below, once
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
@@ -222,6 +262,18 @@ def _configure_logging(verbose: bool) -> None:
 )
 @click.option("--config", metavar="FILE", help="Config file (default ./ionworks-toolkit.toml).")
 @click.option(
+    "--proxy",
+    metavar="URL",
+    help="Send every request through this proxy [env IONWORKS_TOOLKIT_PROXY; default: "
+    "HTTP(S)_PROXY/ALL_PROXY/NO_PROXY].",
+)
+@click.option(
+    "--verify",
+    metavar="PATH",
+    help="CA bundle (PEM file or directory) to check the server's certificate with [env "
+    "IONWORKS_TOOLKIT_VERIFY, SSL_CERT_FILE, SSL_CERT_DIR].",
+)
+@click.option(
     "--disable-plugin",
     "disabled",
     multiple=True,
@@ -240,6 +292,8 @@ def main(
     api_url: str | None,
     api_key: str | None,
     config: str | None,
+    proxy: str | None,
+    verify: str | None,
     disabled: tuple[str, ...],
     verbose: bool,
     quiet: bool,
@@ -249,7 +303,7 @@ def main(
     List a project's cell measurements with their cell specifications and cell instances,
     filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
     """
-    _configure_logging(verbose)
+    _configure_logging(verbose, quiet)
     # A plugin that fails to load is logged (one line) and shown by `plugins list`; the
     # Python warning for API users would only repeat it here.
     warnings.filterwarnings("ignore", message=r"plugin .* failed to load", category=UserWarning)
@@ -261,6 +315,8 @@ def main(
         sandbox=sandbox,
         verbose=verbose,
         quiet=quiet,
+        proxy=proxy,
+        verify=verify,
     )
     ctx.obj = state
     ctx.call_on_close(state.close)

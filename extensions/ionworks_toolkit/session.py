@@ -38,6 +38,7 @@ from ionworks_client.models import CellMeasurementWithDetails, Project
 
 from .auth import (
     CREDENTIAL_HEADERS,
+    check_credential_headers,
     check_transport_security,
     origin_of,
     strip_foreign_credentials,
@@ -59,13 +60,7 @@ from .presets import PresetRegistry
 from .projects import is_project_id, match_project, project_argument
 from .settings import Settings, load_settings
 from .sinks import Sink
-from .transport import (
-    SECRET_QUERY,
-    client_kwargs,
-    raise_for_status,
-    redact_url,
-    transport_error,
-)
+from .transport import SECRET_QUERY, asend, client_kwargs, redact_url, send
 
 __all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_url"]
 
@@ -90,6 +85,10 @@ class _BaseToolkit:
         load_entry_points: bool = True,
         timeout: float | None = None,
         max_retries: int | None = None,
+        retry_budget: float | None = None,
+        max_response_bytes: int | str | None = None,
+        proxy: str | None = None,
+        verify: Any = None,
         page_size: int | None = None,
         environ: Mapping[str, str] | None = None,
         working_dir: str | None = None,
@@ -103,6 +102,10 @@ class _BaseToolkit:
             disable_plugins=tuple(disable_plugins),
             timeout=timeout,
             max_retries=max_retries,
+            retry_budget=retry_budget,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+            verify=verify,
             page_size=page_size,
             environ=environ,
             working_dir=working_dir,
@@ -156,6 +159,7 @@ class _BaseToolkit:
 
     def _on_request(self, request: httpx.Request) -> None:
         strip_foreign_credentials(request, self._api_origin)
+        check_credential_headers(request)  # a plugin's auth too: no line breaks, not echoed
         if any(header in request.headers for header in CREDENTIAL_HEADERS) or any(
             SECRET_QUERY.search(name) for name in request.url.params
         ):
@@ -250,7 +254,11 @@ class Toolkit(_BaseToolkit):
     ``IONWORKS_API_URL``, ``IONWORKS_ORGANIZATION_ID``, ``.env``) which beats
     ``ionworks-toolkit.toml``. ``plugins``: plugin objects registered after the built-ins and
     entry points. ``transport``: an ``httpx.BaseTransport`` to send through (tests,
-    recording); retries wrap it. Use as ``with Toolkit() as tk:`` or call ``close()``.
+    recording); the limits and retries wrap it, and no proxy applies (as in httpx). Network
+    settings (see ``Settings`` and the README's "Against the real API"): ``timeout`` (seconds
+    per request, body included), ``max_retries``, ``retry_budget`` (seconds),
+    ``max_response_bytes``, ``proxy``, ``verify`` (a CA bundle path). Use as
+    ``with Toolkit() as tk:`` or call ``close()``.
     For coroutines and prefetching, use ``AsyncToolkit``.
 
     Raises ConfigurationError for bad settings and PluginError for a contract violation.
@@ -289,11 +297,7 @@ class Toolkit(_BaseToolkit):
     # ------------------------------------------------------------------ requests
 
     def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
-        try:
-            response = self.client.get_httpx_client().request(**kwargs)
-        except httpx.TransportError as exc:
-            raise transport_error(kwargs, exc) from exc
-        return raise_for_status(response)
+        return send(self.client.get_httpx_client(), kwargs)
 
     def _walk(
         self,
@@ -514,11 +518,7 @@ class AsyncToolkit(_BaseToolkit):
     # ------------------------------------------------------------------ requests
 
     async def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
-        try:
-            response = await self.client.get_async_httpx_client().request(**kwargs)
-        except httpx.TransportError as exc:
-            raise transport_error(kwargs, exc) from exc
-        return raise_for_status(response)
+        return await asend(self.client.get_async_httpx_client(), kwargs)
 
     def _walk(
         self,

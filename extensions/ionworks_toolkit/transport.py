@@ -1,44 +1,78 @@
-"""The httpx transport stack of a session: buffering, retries, URL redaction, error mapping.
+"""The httpx transport stack of a session: limits, retries, proxies, TLS, redirects, redaction.
 
 Layers, outermost first::
 
-    httpx client (auth flow, event hooks, timeout; follow_redirects=False)
-      -> RetryTransport (httpx-retries: idempotent methods, RETRY_STATUSES, backoff, Retry-After)
-        -> BufferedTransport (reads the body inside the retry layer)
-          -> httpx.HTTPTransport / AsyncHTTPTransport, or a transport given by the caller
+    httpx client (auth flow, event hooks; follow_redirects=True, same origin only)
+      -> mounts: one proxy transport per HTTP(S)_PROXY / ALL_PROXY / NO_PROXY rule (as httpx
+         reads them), or every request through ``settings.proxy``; loopback never proxied
+        -> RetryTransport (httpx-retries; ``VisibleRetry``: idempotent methods, RETRY_STATUSES,
+           backoff, Retry-After capped at RETRY_WAIT_CAP, a total time budget, one INFO log
+           line per retry)
+          -> LimitedTransport (deadline per attempt, body included; decoded-size cap; the body
+             is read here, inside the retry layer)
+            -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle), or a
+               transport given by the caller (then no proxies, as in httpx)
 
 ``client_kwargs(settings, ...)`` is the one place that turns settings into the keyword
-arguments of ``httpx.Client``/``httpx.AsyncClient``. Nothing here knows about operations,
-pages or sinks.
+arguments of ``httpx.Client``/``httpx.AsyncClient``. ``send`` / ``asend`` send one request and
+turn every failure into a toolkit error. Nothing here knows about operations, pages or sinks.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from .errors import ConfigurationError, TransportError, error_from_response
+from .auth import (
+    credential_values,
+    is_loopback_host,
+    origin_of,
+    redact_secrets,
+)
+from .errors import (
+    ConfigurationError,
+    IonworksError,
+    TransportError,
+    UnexpectedResponseError,
+    error_from_response,
+)
 from .settings import Settings
 
 __all__ = [
     "IDEMPOTENT_METHODS",
     "RETRY_STATUSES",
-    "BufferedTransport",
+    "RETRY_WAIT_CAP",
+    "DeadlineExceeded",
+    "LimitedTransport",
+    "ResponseTooLarge",
+    "asend",
     "client_kwargs",
     "raise_for_status",
     "redact_url",
     "retry_policy",
     "retrying_transport",
+    "send",
     "transport_error",
 ]
 
+logger = logging.getLogger("ionworks_toolkit.http")
+
 IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
 RETRY_STATUSES = (429, 502, 503, 504)
+#: Seconds: the longest single wait between retries, whatever ``Retry-After`` asks for.
+RETRY_WAIT_CAP = 30.0
 #: Query parameter names whose values are secrets (redacted in logs, held to the https rule).
 SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
+# A compressed body is fed to the decoder in slices this big, so one slice of a gzip bomb
+# inflates to at most ~1000x this (deflate's limit) before the cap is checked.
+_DECODE_SLICE = 4096
 
 
 def redact_url(url: httpx.URL) -> str:
@@ -52,46 +86,202 @@ def redact_url(url: httpx.URL) -> str:
     return str(url.copy_with(params=params))
 
 
-class BufferedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Read each response body inside the transport, so that the retry transport wrapping it
-    sees a connection dropped mid-body (httpx otherwise reads the body after the transport has
-    returned, where no retry policy applies). Pages are small (<= 1000 records), so buffering
-    them costs nothing; the returned response is fresh and unread (content-encoding intact).
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}"
+    return f"{n} bytes"
+
+
+class ResponseTooLarge(httpx.TransportError):
+    """A response body (decoded) larger than ``max_response_bytes``; never retried."""
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """No complete response (body included) within ``timeout`` seconds; never retried."""
+
+
+def _too_large(request: httpx.Request, limit: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"response body is larger than max_response_bytes={limit} ({_size(limit)}, counted "
+        "after decompression); raise it with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or "
+        "max_response_bytes=",
+        request=request,
+    )
+
+
+def _late(request: httpx.Request, timeout: float) -> DeadlineExceeded:
+    return DeadlineExceeded(
+        f"no complete response within the {timeout:g} s timeout (body included); raise it "
+        "with IONWORKS_TOOLKIT_TIMEOUT or timeout=",
+        request=request,
+    )
+
+
+class _Slices(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """Re-chunk a raw stream into slices of at most ``_DECODE_SLICE`` bytes."""
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._source:
+            for start in range(0, len(chunk), _DECODE_SLICE):
+                yield chunk[start : start + _DECODE_SLICE]
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._source:
+            for start in range(0, len(chunk), _DECODE_SLICE):
+                yield chunk[start : start + _DECODE_SLICE]
+
+
+class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Send through ``inner`` and read the whole body here, within two limits.
+
+    - ``max_bytes``: the body is decoded (gzip, deflate, br...) as it streams in, in small
+      slices, and counted; past the limit the connection is closed and ResponseTooLarge
+      raised, so memory stays near the limit even for a gzip bomb. A ``Content-Length`` above
+      the limit fails before any byte is read.
+    - ``timeout``: seconds for the whole attempt, connect to last byte. Async: one
+      cancellation scope (exact). Sync: every socket wait is given at most the time left, and
+      the clock is checked after each chunk, so a server trickling bytes is cut off near the
+      deadline. DeadlineExceeded is not retried (a trickle would only trickle again).
+
+    Reading the body inside the transport also lets the retry layer above see a connection
+    dropped mid-body. The response handed up is in memory, already decoded (its
+    ``Content-Encoding`` removed, ``Content-Length`` set to the decoded size).
     """
 
-    def __init__(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        *,
+        max_bytes: int,
+        timeout: float,
+    ) -> None:
         self._inner = inner
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+
+    # -- helpers shared by both paths
+
+    def _arm(self, request: httpx.Request, deadline: float) -> dict[str, float | None]:
+        left = max(deadline - time.monotonic(), 0.001)
+        given = request.extensions.get("timeout") or {}
+        timeouts: dict[str, float | None] = {
+            phase: min(left, given.get(phase) or left)
+            for phase in ("connect", "read", "write", "pool")
+        }
+        request.extensions["timeout"] = timeouts  # httpcore reads this dict per phase
+        return timeouts
+
+    def _check_declared_size(self, request: httpx.Request, response: httpx.Response) -> None:
+        declared = response.headers.get("content-length", "")
+        encoded = response.headers.get("content-encoding", "identity").lower() != "identity"
+        if declared.isdigit() and not encoded and int(declared) > self.max_bytes:
+            raise _too_large(request, self.max_bytes)
+
+    def _in_memory(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        # A response whose content was given up front (httpx.MockTransport, a cassette).
+        if len(response.content) > self.max_bytes:
+            raise _too_large(request, self.max_bytes)
+        return response
 
     @staticmethod
-    def _rebuild(response: httpx.Response, raw: bytes) -> httpx.Response:
+    def _decoding_view(response: httpx.Response) -> httpx.Response:
         return httpx.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=httpx.ByteStream(raw),
+            stream=_Slices(response.stream),
+        )
+
+    @staticmethod
+    def _rebuild(response: httpx.Response, body: bytes) -> httpx.Response:
+        headers = httpx.Headers(response.headers)
+        headers.pop("content-encoding", None)
+        headers.pop("transfer-encoding", None)
+        headers["content-length"] = str(len(body))
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=headers,
+            stream=httpx.ByteStream(body),
             extensions=response.extensions,
         )
 
+    def _accept(
+        self, request: httpx.Request, body: bytearray, chunk: bytes, deadline: float
+    ) -> None:
+        body += chunk
+        if len(body) > self.max_bytes:
+            raise _too_large(request, self.max_bytes)
+        if time.monotonic() > deadline:
+            raise _late(request, self.timeout)
+
+    # -- sync
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(self._inner, httpx.BaseTransport)
-        response = self._inner.handle_request(request)
-        if response.is_stream_consumed:  # an in-memory response (e.g. httpx.MockTransport)
-            return response
+        deadline = time.monotonic() + self.timeout
+        timeouts = self._arm(request, deadline)
         try:
-            raw = b"".join(response.iter_raw())
+            response = self._inner.handle_request(request)
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline - 0.01:
+                raise _late(request, self.timeout) from exc
+            raise
+        if isinstance(response.stream, httpx.ByteStream) or response.is_stream_consumed:
+            response.read()
+            return self._in_memory(request, response)
+        body = bytearray()
+        try:
+            self._check_declared_size(request, response)
+            timeouts["read"] = max(deadline - time.monotonic(), 0.001)  # for the body phase
+            encoded = "content-encoding" in response.headers
+            chunks = self._decoding_view(response).iter_bytes() if encoded else response.iter_raw()
+            for chunk in chunks:
+                self._accept(request, body, chunk, deadline)
+        except httpx.TimeoutException as exc:
+            if isinstance(exc, DeadlineExceeded) or time.monotonic() < deadline - 0.01:
+                raise
+            raise _late(request, self.timeout) from exc
         finally:
             response.close()
-        return self._rebuild(response, raw)
+        return self._rebuild(response, bytes(body))
+
+    # -- async
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import anyio
+
         assert isinstance(self._inner, httpx.AsyncBaseTransport)
-        response = await self._inner.handle_async_request(request)
-        if response.is_stream_consumed:
-            return response
+        deadline = time.monotonic() + self.timeout
+        self._arm(request, deadline)
+        body = bytearray()
         try:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
-            await response.aclose()
-        return self._rebuild(response, raw)
+            with anyio.fail_after(self.timeout):
+                response = await self._inner.handle_async_request(request)
+                if isinstance(response.stream, httpx.ByteStream) or response.is_stream_consumed:
+                    await response.aread()
+                    return self._in_memory(request, response)
+                try:
+                    self._check_declared_size(request, response)
+                    encoded = "content-encoding" in response.headers
+                    chunks = (
+                        self._decoding_view(response).aiter_bytes()
+                        if encoded
+                        else response.aiter_raw()
+                    )
+                    async for chunk in chunks:
+                        self._accept(request, body, chunk, deadline)
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise _late(request, self.timeout) from exc
+        except httpx.TimeoutException as exc:
+            if isinstance(exc, DeadlineExceeded) or time.monotonic() < deadline - 0.01:
+                raise
+            raise _late(request, self.timeout) from exc
+        return self._rebuild(response, bytes(body))
 
     def close(self) -> None:
         if isinstance(self._inner, httpx.BaseTransport):
@@ -102,18 +292,36 @@ class BufferedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             await self._inner.aclose()
 
 
-# Kept for code that imported the private name from ``session``.
-_BufferedTransport = BufferedTransport
+# Kept for code that imported the earlier names.
+BufferedTransport = LimitedTransport
+_BufferedTransport = LimitedTransport
+
+
+def certificate_failure(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) is a TLS certificate verification failure."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        if "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+# --------------------------------------------------------------------------- retries
 
 
 def retry_policy(settings: Settings) -> Any:
-    """httpx-retries' ``Retry`` for these settings: ``settings.max_retries`` attempts on
-    idempotent methods, connect/read errors and timeouts, dropped connections and
-    ``RETRY_STATUSES``, exponential backoff (0.5 s factor, 1 s jitter, 60 s cap),
-    ``Retry-After`` honoured."""
-    from httpx_retries import Retry
+    """The ``Retry`` for these settings (``retries.VisibleRetry``): ``settings.max_retries``
+    retries of idempotent methods on connect/read errors, dropped connections and
+    ``RETRY_STATUSES``; exponential backoff (0.5 s factor, full jitter); ``Retry-After``
+    honoured up to ``RETRY_WAIT_CAP`` seconds; no retry starts ``settings.retry_budget``
+    seconds after the first attempt; one INFO line per retry. A certificate failure, a body
+    over ``max_response_bytes`` and an exceeded ``timeout`` are not retried."""
+    from .retries import VisibleRetry
 
-    return Retry(
+    return VisibleRetry(
         total=settings.max_retries,
         allowed_methods=IDEMPOTENT_METHODS,
         status_forcelist=RETRY_STATUSES,
@@ -127,27 +335,125 @@ def retry_policy(settings: Settings) -> Any:
         backoff_factor=0.5,
         backoff_jitter=1.0,
         respect_retry_after_header=True,
-        max_backoff_wait=60.0,
-    )
+        max_backoff_wait=RETRY_WAIT_CAP,
+    ).with_budget(settings.retry_budget)
 
 
 def retrying_transport(settings: Settings, transport: Any) -> Any:
-    """``transport`` wrapped in httpx-retries' RetryTransport (body read inside it).
+    """``transport`` wrapped in LimitedTransport, then the retry transport.
 
     httpx-retries is optional for a vendored copy: without it only ``max_retries=0`` works,
     and anything else raises ConfigurationError saying what to install.
     """
-    buffered = BufferedTransport(transport)
+    limited = LimitedTransport(
+        transport, max_bytes=settings.max_response_bytes, timeout=settings.timeout
+    )
     try:
-        from httpx_retries import RetryTransport
+        from .retries import BudgetRetryTransport
     except ImportError:
         if settings.max_retries == 0:
-            return buffered
+            return limited
         raise ConfigurationError(
             "retries need the httpx-retries package: pip install httpx-retries "
             "(or pass max_retries=0)"
         ) from None
-    return RetryTransport(transport=buffered, retry=retry_policy(settings))
+    return BudgetRetryTransport(transport=limited, retry=retry_policy(settings))
+
+
+# --------------------------------------------------------------------------- TLS and proxies
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | bool:
+    """The TLS verification httpx gets: certifi's bundle (``verify=True``), the CA bundle file
+    or directory ``settings.verify`` names (``SSL_CERT_FILE``/``SSL_CERT_DIR`` resolve to
+    one, see settings), an ``ssl.SSLContext`` as given, or False (argument only)."""
+    verify = settings.verify
+    if isinstance(verify, ssl.SSLContext) or verify is False:
+        return verify
+    if verify is True:
+        return httpx.create_ssl_context(trust_env=False)
+    path = Path(str(verify))
+    try:
+        if path.is_dir():
+            return ssl.create_default_context(capath=str(path))
+        return ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        raise ConfigurationError(
+            f"verify: CA bundle {str(path)!r} cannot be loaded: {exc} (give a PEM file of CA "
+            "certificates or a directory of hashed ones)"
+        ) from None
+
+
+def proxy_map(settings: Settings) -> dict[str, str | None]:
+    """httpx mount patterns -> proxy URL (None: go direct) for this session.
+
+    ``settings.proxy`` sends everything through one proxy (``{"all://": proxy}``, as httpx's
+    ``proxy=``); else ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` from the
+    process environment, read by httpx's own function, so they mean what they mean to httpx;
+    except that an API on loopback (the sandbox, a local test server) is not sent to an
+    environment proxy: a proxy cannot reach this machine's loopback.
+    """
+    if settings.proxy:
+        return {"all://": settings.proxy}
+    if is_loopback_host(httpx.URL(settings.api_url).host):
+        return {}
+    from httpx._utils import get_environment_proxies  # httpx's reading of the variables
+
+    return dict(get_environment_proxies())
+
+
+def _proxy_transport(proxy: str, verify: Any, asynchronous: bool) -> Any:
+    cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
+    try:
+        return cls(verify=verify, proxy=httpx.Proxy(proxy))
+    except ImportError as exc:  # socks5:// without socksio
+        raise ConfigurationError(
+            f"proxy {httpx.URL(proxy).copy_with(username=None, password=None)}: {exc}"
+        ) from None
+    except ValueError as exc:
+        raise ConfigurationError(f"proxy: {exc}") from None
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+def check_redirect(response: httpx.Response, api_url: str) -> None:
+    """Response hook: let httpx follow only same-origin redirects that keep the request.
+
+    Followed: 307/308 (method and body kept) and 301/302/303 answering GET or HEAD, to the
+    API's own origin (scheme, host, port). Anything else raises UnexpectedResponseError naming
+    the ``Location`` (query values that look like keys redacted): a redirect to another origin
+    is never followed, so no credential goes there; a 301/302/303 answering another method
+    would turn it into a GET.
+    """
+    if not response.has_redirect_location:
+        return
+    request = response.request
+    location = response.headers["location"]
+    try:
+        target = request.url.join(location)
+    except httpx.InvalidURL:
+        target = None
+    shown = redact_url(target) if target is not None else location[:200]
+    if target is None or origin_of(str(target)) != origin_of(api_url):
+        raise UnexpectedResponseError(
+            status=response.status_code,
+            method=request.method,
+            path=request.url.path,
+            detail=f"redirected to another origin: Location {shown}; not followed (credentials "
+            f"go only to {api_url}: if the API moved, set api_url to its new address)",
+        )
+    if response.status_code in (301, 302, 303) and request.method not in ("GET", "HEAD"):
+        raise UnexpectedResponseError(
+            status=response.status_code,
+            method=request.method,
+            path=request.url.path,
+            detail=f"redirect {response.status_code} to {shown} would turn {request.method} "
+            "into GET; not followed",
+        )
+
+
+# --------------------------------------------------------------------------- the client
 
 
 def client_kwargs(
@@ -161,45 +467,138 @@ def client_kwargs(
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client`` (``asynchronous=False``) or ``httpx.AsyncClient``.
 
-    ``transport``: the innermost transport (tests, recording); default httpx's own. It is
-    wrapped in the retry stack. Redirects are not followed by httpx (see ``auth``).
-    Raises ConfigurationError when retries are asked for without httpx-retries installed.
+    ``transport``: the innermost transport (tests, recording); then no proxy mounts, as in
+    httpx. Otherwise httpx's transports with ``ssl_context(settings)``, plus one proxy
+    transport per ``proxy_map`` rule, each wrapped in the limit and retry stack. Redirects are
+    followed only as ``check_redirect`` allows. Raises ConfigurationError for an unusable CA
+    bundle or proxy, or retries without httpx-retries installed.
     """
-    inner = transport or (httpx.AsyncHTTPTransport() if asynchronous else httpx.HTTPTransport())
+    mounts: dict[str, Any] = {}
+    if transport is None:
+        verify = ssl_context(settings)
+        cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
+        inner: Any = cls(verify=verify)
+        for pattern, proxy in proxy_map(settings).items():
+            mounts[pattern] = (
+                None
+                if proxy is None
+                else retrying_transport(settings, _proxy_transport(proxy, verify, asynchronous))
+            )
+    else:
+        inner = transport
+
+    if asynchronous:
+
+        async def redirects(response: httpx.Response) -> None:
+            check_redirect(response, settings.api_url)
+
+    else:
+
+        def redirects(response: httpx.Response) -> None:  # type: ignore[misc]
+            check_redirect(response, settings.api_url)
+
     return {
         "base_url": settings.api_url,
         "timeout": httpx.Timeout(settings.timeout),
         "auth": auth,
-        "follow_redirects": False,
+        "follow_redirects": True,
+        "max_redirects": 10,
         "transport": retrying_transport(settings, inner),
-        "event_hooks": {"request": list(on_request), "response": list(on_response)},
+        "mounts": mounts or None,
+        "trust_env": False,  # proxies and CA bundle are resolved above, from settings
+        "event_hooks": {"request": list(on_request), "response": [redirects, *on_response]},
     }
+
+
+# --------------------------------------------------------------------------- sending
 
 
 def _path_of(kwargs: Mapping[str, Any]) -> str:
     return str(kwargs.get("url", "")).split("?", 1)[0]
 
 
-def _reason(exc: httpx.TransportError) -> str:
+def _reason(exc: httpx.HTTPError) -> str:
     text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+    reason = f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+    if certificate_failure(exc):
+        reason += (
+            " (give your CA bundle with --verify PATH, IONWORKS_TOOLKIT_VERIFY or SSL_CERT_FILE)"
+        )
+    return reason
 
 
-def transport_error(kwargs: Mapping[str, Any], exc: httpx.TransportError) -> TransportError:
-    """Our TransportError for an httpx one raised while sending the request ``kwargs``
-    (method and URL path only: never the query string or headers)."""
-    return TransportError(kwargs["method"].upper(), _path_of(kwargs), _reason(exc))
+def transport_error(
+    kwargs: Mapping[str, Any], exc: httpx.HTTPError, secrets: Sequence[str] = ()
+) -> TransportError:
+    """Our TransportError for an httpx error raised while sending the request ``kwargs``
+    (method and URL path only: never the query string or headers; ``secrets`` redacted)."""
+    return TransportError(
+        kwargs["method"].upper(), _path_of(kwargs), redact_secrets(_reason(exc), secrets)
+    )
+
+
+def _scrubbed(response: httpx.Response) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of ``response`` with the request's credentials redacted.
+
+    (A function of its own so that the credentials are no local of the frame that raises:
+    a traceback printed with its locals must not show them.)
+    """
+    response.read()
+    secrets = credential_values(response.request.headers)
+    text = redact_secrets(response.content.decode("utf-8", errors="replace"), secrets)
+    headers = {name: redact_secrets(value, secrets) for name, value in response.headers.items()}
+    return text.encode("utf-8"), headers
 
 
 def raise_for_status(response: httpx.Response) -> httpx.Response:
-    """``response`` when its status is below 400; else the typed APIError for it."""
-    if response.status_code >= 400:
-        response.read()
-        raise error_from_response(
-            status=response.status_code,
+    """``response`` when its status is 2xx; else the typed APIError for it.
+
+    A 3xx reaching here was not followed (no ``Location``, or 300/304): its body is never
+    parsed as data. Server text (body, request id) is scrubbed of the credentials the request
+    carried before it goes into the error.
+    """
+    status = response.status_code
+    if 300 <= status < 400:
+        raise UnexpectedResponseError(
+            status=status,
             method=response.request.method,
             path=response.request.url.path,
-            content=response.content,
-            headers=response.headers,
+            detail=f"{status} {httpx.codes.get_reason_phrase(status)} without a redirect to "
+            "follow; the body is not data",
+        )
+    if status >= 400:
+        content, headers = _scrubbed(response)
+        raise error_from_response(
+            status=status,
+            method=response.request.method,
+            path=response.request.url.path,
+            content=content,
+            headers=headers,
         )
     return response
+
+
+def send(client: httpx.Client, kwargs: Mapping[str, Any]) -> httpx.Response:
+    """Send one request built by a generated operation (``_get_kwargs``); return a 2xx
+    response or raise APIError / UnexpectedResponseError / TransportError (any httpx failure:
+    connect, timeout, deadline, size cap, decoding, too many redirects)."""
+    request = client.build_request(**kwargs)
+    try:
+        response = client.send(request)
+    except IonworksError:
+        raise
+    except httpx.HTTPError as exc:
+        raise transport_error(kwargs, exc, credential_values(request.headers)) from exc
+    return raise_for_status(response)
+
+
+async def asend(client: httpx.AsyncClient, kwargs: Mapping[str, Any]) -> httpx.Response:
+    """Async ``send``."""
+    request = client.build_request(**kwargs)
+    try:
+        response = await client.send(request)
+    except IonworksError:
+        raise
+    except httpx.HTTPError as exc:
+        raise transport_error(kwargs, exc, credential_values(request.headers)) from exc
+    return raise_for_status(response)

@@ -7,7 +7,8 @@ bytes, so a handler can do what a well-behaved framework never would: trickle a 
 byte, send a gzip bomb, answer ``CONNECT`` like a proxy, or redirect. Optionally TLS (an
 ``ssl.SSLContext`` for the server side, e.g. from trustme).
 
-Every request is recorded in ``server.requests`` (an ``Exchange`` without its socket).
+Every request is recorded in ``server.requests``; ``server.connections`` counts accepted
+connections (a TLS handshake that fails never becomes a request).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class LoopbackServer:
         self.handler = handler
         self.tls = tls
         self.requests: list[Exchange] = []
+        self.connections = 0
         self.errors: list[BaseException] = []
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,18 +121,23 @@ class LoopbackServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
-        self._listener.close()
         self._thread.join(timeout=5)
+        self._listener.close()
 
     def _serve(self) -> None:
+        self._listener.settimeout(0.05)  # poll, so that __exit__ stops it at once
         while not self._stop.is_set():
             try:
                 sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            sock.settimeout(None)
             threading.Thread(target=self._handle, args=(sock,), daemon=True).start()
 
     def _handle(self, sock: socket.socket) -> None:
+        self.connections += 1
         try:
             if self.tls is not None:
                 sock = self.tls.wrap_socket(sock, server_side=True)

@@ -26,6 +26,7 @@ from ionworks_toolkit import (
     SinkError,
     Toolkit,
     TransportError,
+    UnexpectedResponseError,
     hookimpl,
 )
 from ionworks_toolkit.auth import (
@@ -422,7 +423,9 @@ def redirecting_handler(seen: list[httpx.Request], location: str):
 
 
 @pytest.mark.parametrize("auth", ["key", "token"])
-def test_redirect_to_another_origin_carries_no_credentials(make_toolkit, auth: str) -> None:
+def test_redirect_to_another_origin_is_refused(make_toolkit, auth: str) -> None:
+    """Not followed at all (issue 13 item 4): the other origin gets no request, so no
+    credential; the error names the Location."""
     seen: list[httpx.Request] = []
     credentials = {"api_key": KEY} if auth == "key" else {"api_key": None, "api_token": KEY}
     toolkit = make_toolkit(
@@ -430,25 +433,35 @@ def test_redirect_to_another_origin_carries_no_credentials(make_toolkit, auth: s
         organization_id="org-7",
         **credentials,
     )
-    response = toolkit.client.get_httpx_client().get("/start", follow_redirects=True)
-    assert response.status_code == 200
-    assert [str(r.url) for r in seen] == [
-        "https://api.example.com/start",
-        "https://collector.example.net/steal",
-    ]
+    with pytest.raises(UnexpectedResponseError) as info:
+        toolkit.client.get_httpx_client().get("/start")
+    assert str(info.value) == (
+        "GET /start -> 302: redirected to another origin: Location "
+        "https://collector.example.net/steal; not followed (credentials go only to "
+        "https://api.example.com: if the API moved, set api_url to its new address)"
+    )
+    assert [str(r.url) for r in seen] == ["https://api.example.com/start"]
     first = {"x-api-key": KEY} if auth == "key" else {"authorization": f"Bearer {KEY}"}
     assert credential_headers(seen[0]) == {**first, "x-organization-id": "org-7"}
-    assert credential_headers(seen[1]) == {}
 
 
 async def test_redirect_to_another_origin_async(make_async_toolkit) -> None:
     seen: list[httpx.Request] = []
     toolkit = make_async_toolkit(redirecting_handler(seen, "http://api.example.com:8080/other"))
     client = toolkit.client.get_async_httpx_client()
-    await client.get("/start", follow_redirects=True)
+    with pytest.raises(UnexpectedResponseError, match=r"Location http://api\.example\.com:8080/"):
+        await client.get("/start")  # another port is another origin
     await toolkit.aclose()
-    assert credential_headers(seen[0]) == {"x-api-key": "test-key"}
-    assert credential_headers(seen[1]) == {}  # another port is another origin
+    assert [str(r.url) for r in seen] == ["https://api.example.com/start"]
+
+
+def test_strip_foreign_credentials_still_guards_every_hop(make_toolkit) -> None:
+    """Defence in depth: a request to another origin through the session's client (which no
+    redirect can produce now) still goes without credentials."""
+    seen: list[httpx.Request] = []
+    toolkit = make_toolkit(redirecting_handler(seen, "/unused"), api_key=KEY)
+    toolkit.client.get_httpx_client().get("https://collector.example.net/x")
+    assert credential_headers(seen[0]) == {}
 
 
 def test_same_origin_redirect_keeps_credentials(make_toolkit) -> None:
@@ -459,7 +472,7 @@ def test_same_origin_redirect_keeps_credentials(make_toolkit) -> None:
     assert credential_headers(seen[1]) == {"x-api-key": KEY}
 
 
-def test_session_never_follows_redirects(make_toolkit) -> None:
+def test_session_never_follows_a_redirect_to_another_origin(make_toolkit) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,136 @@
+"""Retries you can see: httpx-retries' ``Retry`` with a total time budget and one log line
+per retry, and the ``RetryTransport`` that starts the budget clock per request.
+
+Kept apart from ``transport`` because httpx-retries is optional for a vendored copy:
+``transport`` imports this module only when retries are asked for.
+
+Each retry is logged at INFO on the ``ionworks_toolkit.http`` logger, e.g.::
+
+    retry 1/5 in 1.0 s: GET /cell_measurements/by-project/... answered 503 Service Unavailable
+    retry 2/5 in 30.0 s (the server's Retry-After asked for 3600 s; waits are capped at 30 s): ...
+
+The CLI prints these lines on stderr without ``-v``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import httpx
+from httpx_retries import Retry, RetryTransport
+
+from .transport import certificate_failure
+
+__all__ = ["BudgetRetryTransport", "VisibleRetry"]
+
+logger = logging.getLogger("ionworks_toolkit.http")
+
+
+def describe_outcome(outcome: httpx.Response | Exception | None) -> str:
+    """``answered 503 Service Unavailable`` for a response, ``ConnectError: ...`` else."""
+    if outcome is None:
+        return "failed"
+    if isinstance(outcome, httpx.Response):
+        status = outcome.status_code
+        return f"answered {status} {httpx.codes.get_reason_phrase(status)}"
+    text = str(outcome)
+    return f"{type(outcome).__name__}: {text}" if text else type(outcome).__name__
+
+
+class VisibleRetry(Retry):
+    """httpx-retries' Retry, plus:
+
+    - ``budget`` seconds (``with_budget``): no retry starts later than this after the first
+      attempt, and no wait runs past it (the clock starts in ``for_request``);
+    - every wait capped at ``max_backoff_wait``, and the cap said when ``Retry-After`` asked
+      for more;
+    - a TLS certificate failure is never retried (it would fail the same way);
+    - one INFO line per retry: attempt, wait, request, and what went wrong.
+    """
+
+    budget: float = float("inf")
+    started: float | None = None
+    label: str = ""
+    _asked: float | None = None
+    _outcome: httpx.Response | Exception | None = None
+
+    def with_budget(self, seconds: float) -> VisibleRetry:
+        self.budget = seconds
+        return self
+
+    def _carry(self, other: Retry) -> VisibleRetry:
+        assert isinstance(other, VisibleRetry)
+        other.budget, other.started, other.label = self.budget, self.started, self.label
+        return other
+
+    def for_request(self, request: httpx.Request) -> VisibleRetry:
+        """A copy for one request, its budget clock started now."""
+        fresh = self._carry(self.copy_with())
+        fresh.started = time.monotonic()
+        fresh.label = f"{request.method} {request.url.path}"
+        return fresh
+
+    def increment(self) -> VisibleRetry:
+        return self._carry(super().increment())
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
+
+    def is_exhausted(self) -> bool:
+        return super().is_exhausted() or self.elapsed() >= self.budget
+
+    def is_retryable_exception(self, exception: Exception) -> bool:
+        return not certificate_failure(exception) and super().is_retryable_exception(exception)
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        self._asked = super().parse_retry_after(retry_after)
+        return self._asked
+
+    def sleep(self, response: httpx.Response | Exception) -> None:
+        self._outcome = response
+        super().sleep(response)
+
+    async def asleep(self, response: httpx.Response | Exception) -> None:
+        self._outcome = response
+        await super().asleep(response)
+
+    def _calculate_sleep(self, headers: Any) -> float:
+        # httpx-retries computes the wait here, once per retry (backoff with jitter, or
+        # Retry-After capped at max_backoff_wait): cap it by the budget and say it.
+        self._asked = None
+        wait = max(0.0, min(super()._calculate_sleep(headers), self.budget - self.elapsed()))
+        note = ""
+        if self._asked is not None and self._asked > self.max_backoff_wait:
+            note = (
+                f" (the server's Retry-After asked for {self._asked:g} s; waits are capped "
+                f"at {self.max_backoff_wait:g} s)"
+            )
+        logger.info(
+            "retry %d/%d in %.1f s%s: %s %s",
+            self.attempts_made,
+            self.total,
+            wait,
+            note,
+            self.label or "request",
+            describe_outcome(self._outcome),
+        )
+        return wait
+
+
+class BudgetRetryTransport(RetryTransport):
+    """RetryTransport giving each request its own ``VisibleRetry`` copy (budget clock, label);
+    httpx-retries reads it from ``request.extensions["retry"]``."""
+
+    def _start(self, request: httpx.Request) -> None:
+        if isinstance(self.retry, VisibleRetry):
+            request.extensions["retry"] = self.retry.for_request(request)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._start(request)
+        return super().handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._start(request)
+        return await super().handle_async_request(request)
