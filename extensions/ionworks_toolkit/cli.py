@@ -227,19 +227,27 @@ class _StderrLines(logging.Handler):
 _RETRY_LINES = _StderrLines(logging.INFO)
 
 
-def _configure_logging(verbose: bool, quiet: bool = False) -> None:
+def _show_retries(quiet: bool) -> Callable[[], None]:
+    """Print each retry as one stderr line (attempt, wait, reason; see retries.VisibleRetry)
+    for this command, unless ``-q``; returns the undo (for in-process callers, e.g. tests)."""
     http_log = logging.getLogger("ionworks_toolkit.http")
+    if quiet or _RETRY_LINES in http_log.handlers:
+        return lambda: None
+    previous = http_log.level
+    http_log.addHandler(_RETRY_LINES)
+    if http_log.getEffectiveLevel() > logging.INFO:
+        http_log.setLevel(logging.INFO)
+
+    def undo() -> None:
+        http_log.removeHandler(_RETRY_LINES)
+        http_log.setLevel(previous)
+
+    return undo
+
+
+def _configure_logging(verbose: bool) -> None:
     if not verbose:
-        # Retries are visible without -v: one line each (attempt, wait, reason), see
-        # retries.VisibleRetry; -q silences them.
-        if quiet:
-            http_log.removeHandler(_RETRY_LINES)
-        elif _RETRY_LINES not in http_log.handlers:
-            http_log.addHandler(_RETRY_LINES)
-            if http_log.getEffectiveLevel() > logging.INFO:
-                http_log.setLevel(logging.INFO)
         return
-    http_log.removeHandler(_RETRY_LINES)  # -v logs everything below, once
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
@@ -303,7 +311,9 @@ def main(
     List a project's cell measurements with their cell specifications and cell instances,
     filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
     """
-    _configure_logging(verbose, quiet)
+    _configure_logging(verbose)
+    if not verbose:  # -v logs them with every request instead
+        ctx.call_on_close(_show_retries(quiet))
     # A plugin that fails to load is logged (one line) and shown by `plugins list`; the
     # Python warning for API users would only repeat it here.
     warnings.filterwarnings("ignore", message=r"plugin .* failed to load", category=UserWarning)

@@ -1,8 +1,9 @@
 """Retries you can see: httpx-retries' ``Retry`` with a total time budget and one log line
 per retry, and the ``RetryTransport`` that starts the budget clock per request.
 
-Kept apart from ``transport`` because httpx-retries is optional for a vendored copy:
-``transport`` imports this module only when retries are asked for.
+Kept apart from ``transport`` because httpx-retries is optional for a vendored copy: this
+module imports without it (``AVAILABLE`` is then False and ``transport`` asks for
+``max_retries=0`` or the package).
 
 Each retry is logged at INFO on the ``ionworks_toolkit.http`` logger, e.g.::
 
@@ -19,11 +20,18 @@ import time
 from typing import Any
 
 import httpx
-from httpx_retries import Retry, RetryTransport
 
 from .transport import certificate_failure
 
-__all__ = ["BudgetRetryTransport", "VisibleRetry"]
+try:
+    from httpx_retries import Retry, RetryTransport
+
+    AVAILABLE = True
+except ImportError:  # a vendored copy without httpx-retries: the classes below are unused
+    Retry = RetryTransport = object  # type: ignore[misc,assignment]
+    AVAILABLE = False
+
+__all__ = ["AVAILABLE", "BudgetRetryTransport", "VisibleRetry"]
 
 logger = logging.getLogger("ionworks_toolkit.http")
 

@@ -348,9 +348,9 @@ def retrying_transport(settings: Settings, transport: Any) -> Any:
     limited = LimitedTransport(
         transport, max_bytes=settings.max_response_bytes, timeout=settings.timeout
     )
-    try:
-        from .retries import BudgetRetryTransport
-    except ImportError:
+    from .retries import AVAILABLE, BudgetRetryTransport
+
+    if not AVAILABLE:
         if settings.max_retries == 0:
             return limited
         raise ConfigurationError(

@@ -114,6 +114,23 @@ def run_cli(*arguments: str, env_extra: dict[str, str], cwd: Path) -> subprocess
     )
 
 
+def list_via_cli(
+    url: str, *options: str, env: dict[str, str], cwd: Path, before: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """``ionworks-toolkit [before] --api-url URL measurements list PROJECT_ID [options]``."""
+    return run_cli(
+        *before,
+        "--api-url",
+        url,
+        "measurements",
+        "list",
+        PROJECT_ID,
+        *options,
+        env_extra=env,
+        cwd=cwd,
+    )
+
+
 @pytest.fixture(scope="module")
 def ca() -> trustme.CA:
     return trustme.CA()
@@ -190,16 +207,11 @@ def test_explicit_proxy_beats_the_environment(monkeypatch: pytest.MonkeyPatch, t
 
 def test_cli_proxy_option(tmp_path: Path) -> None:
     with LoopbackServer(refuse_connect) as proxy:
-        result = run_cli(
-            "--api-url",
+        result = list_via_cli(
             FOREIGN_API,
-            "--proxy",
-            proxy.url,
-            "measurements",
-            "list",
-            PROJECT_ID,
-            env_extra={"IONWORKS_API_KEY": "k"},
+            env={"IONWORKS_API_KEY": "k"},
             cwd=tmp_path,
+            before=("--proxy", proxy.url),
         )
     assert result.returncode == 5, result.stderr
     assert [r.target for r in proxy.requests] == ["api.ionworks.example:443"]
@@ -448,13 +460,9 @@ async def test_trickling_server_async(toolkit_for) -> None:
 
 def test_cli_timeout_setting_bounds_the_whole_request(tmp_path: Path) -> None:
     with LoopbackServer(trickle) as api:
-        result = run_cli(
-            "--api-url",
+        result = list_via_cli(
             api.url,
-            "measurements",
-            "list",
-            PROJECT_ID,
-            env_extra={"IONWORKS_API_KEY": "k", "IONWORKS_TOOLKIT_TIMEOUT": "2"},
+            env={"IONWORKS_API_KEY": "k", "IONWORKS_TOOLKIT_TIMEOUT": "2"},
             cwd=tmp_path,
         )
     assert result.returncode == 5, result.stderr
@@ -481,15 +489,11 @@ def test_cli_follows_a_same_origin_307_to_the_trailing_slash(tmp_path: Path) -> 
     """The issue's input: 307 with Location: <same path>/. Before: exit 5, "expected JSON,
     got no content type (0 bytes)"."""
     with LoopbackServer(redirect_once(307, PATH + "/?limit=25&offset=0", n=3)) as api:
-        result = run_cli(
-            "--api-url",
+        result = list_via_cli(
             api.url,
-            "measurements",
-            "list",
-            PROJECT_ID,
             "--sink",
             "jsonl:-",
-            env_extra={"IONWORKS_API_KEY": "k"},
+            env={"IONWORKS_API_KEY": "k"},
             cwd=tmp_path,
         )
     assert result.returncode == 0, result.stderr
@@ -642,17 +646,13 @@ def test_retries_stop_at_the_time_budget(toolkit_for) -> None:
 @pytest.mark.parametrize("quiet", [False, True])
 def test_cli_prints_one_line_per_retry_without_verbose(tmp_path: Path, quiet: bool) -> None:
     with LoopbackServer(failing_first((503, [("Retry-After", "1")]))) as api:
-        result = run_cli(
-            *(["-q"] if quiet else []),
-            "--api-url",
+        result = list_via_cli(
             api.url,
-            "measurements",
-            "list",
-            PROJECT_ID,
             "--sink",
             "jsonl:-",
-            env_extra={"IONWORKS_API_KEY": "k"},
+            env={"IONWORKS_API_KEY": "k"},
             cwd=tmp_path,
+            before=("-q",) if quiet else (),
         )
     assert result.returncode == 0, result.stderr
     retry_lines = [line for line in result.stderr.splitlines() if line.startswith("retry ")]
@@ -687,13 +687,9 @@ def test_server_echoing_the_key_is_redacted(key: str, toolkit_for, tmp_path: Pat
         assert error.body == {"detail": "invalid API key ***"}
         if key == KEY:
             assert KEY not in repr(error.args) and KEY not in repr(error.body)
-        result = run_cli(
-            "--api-url",
+        result = list_via_cli(
             api.url,
-            "measurements",
-            "list",
-            PROJECT_ID,
-            env_extra={"IONWORKS_API_KEY": key},
+            env={"IONWORKS_API_KEY": key},
             cwd=tmp_path,
         )
     assert result.returncode == 3
