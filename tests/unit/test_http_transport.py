@@ -25,6 +25,7 @@ import httpx
 import pytest
 import trustme
 from ionworks_toolkit import (
+    AsyncToolkit,
     AuthenticationError,
     ConfigurationError,
     ServerError,
@@ -75,10 +76,11 @@ def no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def toolkit_for(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
-    """``toolkit_for(url, **kwargs)``: a Toolkit on ``url`` with KEY, isolated settings."""
+    """``toolkit_for(url, **kwargs)``: a Toolkit on ``url`` with KEY, isolated settings
+    (``kind=AsyncToolkit`` for the async one; the test awaits its ``aclose()``)."""
     made: list[Toolkit] = []
 
-    def factory(url: str, **kwargs: Any) -> Toolkit:
+    def factory(url: str, kind: type = Toolkit, **kwargs: Any) -> Any:
         options: dict[str, Any] = {
             "api_url": url,
             "api_key": KEY,
@@ -87,8 +89,9 @@ def toolkit_for(tmp_path: Path) -> Iterator[Callable[..., Toolkit]]:
             "load_entry_points": False,
         }
         options.update(kwargs)
-        toolkit = Toolkit(**options)
-        made.append(toolkit)
+        toolkit = kind(**options)
+        if isinstance(toolkit, Toolkit):
+            made.append(toolkit)
         return toolkit
 
     yield factory
@@ -396,9 +399,9 @@ async def test_cap_holds_for_the_async_client(gzip_bomb: bytes, toolkit_for) -> 
         exchange.respond(200, gzip_bomb, headers=[("Content-Encoding", "gzip")])
 
     with LoopbackServer(bomb) as api:
-        toolkit = toolkit_for(api.url, max_response_bytes="10MiB")
+        toolkit = toolkit_for(api.url, kind=AsyncToolkit, max_response_bytes="10MiB")
         with pytest.raises(TransportError, match=r"ResponseTooLarge: .*10485760"):
-            async for _ in toolkit.aiter_measurements_by_project(PROJECT_ID, prefetch=1):
+            async for _ in toolkit.iter_measurements_by_project(PROJECT_ID, prefetch=1):
                 pass
         await toolkit.aclose()
 
@@ -448,10 +451,10 @@ def test_trickling_server_is_cut_off_near_the_timeout(toolkit_for) -> None:
 
 async def test_trickling_server_async(toolkit_for) -> None:
     with LoopbackServer(trickle) as api:
-        toolkit = toolkit_for(api.url, timeout=2, max_retries=5)
+        toolkit = toolkit_for(api.url, kind=AsyncToolkit, timeout=2, max_retries=5)
         started = time.monotonic()
         with pytest.raises(TransportError, match="DeadlineExceeded: no complete response"):
-            async for _ in toolkit.aiter_measurements_by_project(PROJECT_ID, prefetch=1):
+            async for _ in toolkit.iter_measurements_by_project(PROJECT_ID, prefetch=1):
                 pass
         elapsed = time.monotonic() - started
         await toolkit.aclose()
