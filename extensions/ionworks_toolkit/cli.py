@@ -291,7 +291,7 @@ def _configure_logging(verbose: bool) -> None:
 @click.option(
     "-v", "--verbose", is_flag=True, help="Log requests (credentials redacted); tracebacks."
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary, no retry lines.")
 @click.version_option(package_name="ionworks-toolkit")
 @click.pass_context
 def main(

@@ -11,6 +11,7 @@ import gzip
 import json
 import logging
 import os
+import shutil
 import ssl
 import subprocess
 import sys
@@ -307,6 +308,18 @@ def test_ca_bundle_from_verify_and_ssl_cert_file(ca: trustme.CA, ca_bundle: Path
         assert len(list(with_env.iter_measurements_by_project(PROJECT_ID))) == 1
         from_toolkit_env = toolkit_for(api.url, environ={"IONWORKS_TOOLKIT_VERIFY": str(ca_bundle)})
         assert len(list(from_toolkit_env.iter_measurements_by_project(PROJECT_ID))) == 1
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl rehash names the files")
+def test_ca_directory_from_ssl_cert_dir(ca: trustme.CA, tmp_path: Path, toolkit_for) -> None:
+    hashed = tmp_path / "certs"
+    hashed.mkdir()
+    ca.cert_pem.write_to_path(str(hashed / "corp-ca.pem"))
+    subprocess.run(["openssl", "rehash", str(hashed)], check=True, capture_output=True)
+    with LoopbackServer(answer_page(2), tls=server_tls(ca, "127.0.0.1")) as api:
+        toolkit = toolkit_for(api.url, environ={"SSL_CERT_DIR": str(hashed)})
+        assert toolkit.settings.verify == str(hashed)
+        assert len(list(toolkit.iter_measurements_by_project(PROJECT_ID))) == 2
 
 
 def test_a_file_that_is_not_a_ca_bundle(tmp_path: Path, toolkit_for) -> None:
