@@ -143,9 +143,12 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
       raised, so memory stays near the limit even for a gzip bomb. A ``Content-Length`` above
       the limit fails before any byte is read.
     - ``timeout``: seconds for the whole attempt, connect to last byte. Async: one
-      cancellation scope (exact). Sync: every socket wait is given at most the time left, and
-      the clock is checked after each chunk, so a server trickling bytes is cut off near the
-      deadline. DeadlineExceeded is not retried (a trickle would only trickle again).
+      cancellation scope (exact). Sync: connecting and the response head get at most the time
+      left, each socket wait of the body at most the time left when the body starts, and the
+      clock is checked after every chunk: a server trickling bytes is cut off within one chunk
+      of the deadline; one that trickles and then stalls, within the time left when its body
+      began (so never later than twice the timeout). DeadlineExceeded is not retried (a
+      trickle would only trickle again).
 
     Reading the body inside the transport also lets the retry layer above see a connection
     dropped mid-body. The response handed up is in memory, already decoded (its
