@@ -1,14 +1,16 @@
 """Shared test configuration: VCR cassettes (pytest-recording) and the sandbox they come from.
 
 Cassettes live in ``tests/cassettes/<test module>/<test>.yaml``. They are recorded from the
-sandbox over real HTTP (``nox -s record``, i.e. ``--record-mode=rewrite``) or, with
-``--live`` and ``IONWORKS_API_URL``/``IONWORKS_API_KEY`` set, from the live API; CI replays
-them with ``--record-mode=none --block-network``.
+sandbox over real HTTP (``nox -s record``: scripts/record_cassettes.py runs
+``--record-mode=rewrite`` into a temporary folder and copies back only changed cassettes,
+only when every test passed) or, with ``--live`` and ``IONWORKS_API_URL``/``IONWORKS_API_KEY``
+set, from the live API; CI replays them with ``--record-mode=none --block-network``.
 
 At record time: credential headers (X-API-Key, Authorization, X-Organization-Id, Cookie,
 Set-Cookie) and key-like query parameters are replaced by ``REDACTED``, and the base URL is
-normalised to ``http://127.0.0.1:8000`` so cassettes do not depend on the sandbox's random
-port. ``tests/unit/test_cassette_secrets.py`` scans every cassette for credentials.
+normalised to ``http://127.0.0.1:8000`` (URI and ``Host`` header) so cassettes do not depend
+on the sandbox's random port. ``tests/unit/test_cassette_secrets.py`` scans every cassette for
+credentials.
 
 Nothing here imports the toolkit at module level: the replay tests also run against a
 vendored copy of the packages (``IONWORKS_TEST_PACKAGE_PREFIX``, see scripts/vendor.py).
@@ -26,7 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-CASSETTE_ROOT = Path(__file__).parent / "cassettes"
+#: Where cassettes are read and written. ``IONWORKS_CASSETTE_DIR`` points a recording run at a
+#: temporary folder (scripts/record_cassettes.py), so a failed run never touches these.
+CASSETTE_ROOT = Path(os.environ.get("IONWORKS_CASSETTE_DIR") or Path(__file__).parent / "cassettes")
 CANONICAL_API_URL = "http://127.0.0.1:8000"
 SANDBOX_API_KEY = "sandbox"
 REDACTED = "REDACTED"
@@ -62,9 +66,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _normalise_request(request: Any) -> Any:
+    """The canonical base URL in the URI and in the ``Host`` header: the sandbox's random port
+    must not reach a cassette, or every re-recording would change every file."""
     parts = urlsplit(request.uri)
     canonical = urlsplit(CANONICAL_API_URL)
     request.uri = urlunsplit((canonical.scheme, canonical.netloc, parts.path, parts.query, ""))
+    for name in list(request.headers):
+        if name.lower() == "host":
+            request.headers[name] = canonical.netloc
     return request
 
 

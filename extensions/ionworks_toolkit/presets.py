@@ -97,21 +97,18 @@ class FilterPreset:
             )
 
 
+#: The built-in presets. Each selects something in at least one sandbox project (counts in
+#: the README's preset table, checked by tests/unit/test_builtin_presets.py).
 BUILTIN_PRESETS = (
-    FilterPreset(
-        "recent-uploads",
-        "Measurements created in the last 30 days, newest first.",
-        {"created_at_gt": "-30d", "order_by": "created_at", "order": "desc"},
-    ),
     FilterPreset(
         "cycling-oldest-first",
         "Time-series (cycling) measurements in test start order, oldest first.",
         {"measurement_type": "time_series", "order_by": "start_time", "order": "asc"},
     ),
     FilterPreset(
-        "property-measurements",
-        "Properties measurements only (single values such as capacity checks), by name.",
-        {"measurement_type": "properties", "order_by": "name", "order": "asc"},
+        "start-time-recorded",
+        "Measurements whose test start time is recorded, oldest first.",
+        {"start_time_gt": "1970-01-01T00:00:00Z", "order_by": "start_time", "order": "asc"},
     ),
     FilterPreset(
         "lfp-cathode",
@@ -119,9 +116,14 @@ BUILTIN_PRESETS = (
         {"spec_cathode": contains("LFP")},
     ),
     FilterPreset(
-        "nmc-cathode",
-        "Cells whose specification has an NMC cathode.",
-        {"spec_cathode": contains("NMC")},
+        "graphite-anode",
+        "Cells whose specification has a graphite anode.",
+        {"spec_anode": contains("graphite")},
+    ),
+    FilterPreset(
+        "cylindrical-18650",
+        "Cells whose specification name says 18650 (the cylindrical 18 x 65 mm format).",
+        {"spec_name": contains("18650")},
     ),
 )
 

@@ -143,7 +143,7 @@ def assert_toolkit_works(ws: Workspace) -> None:
     assert result.stderr == ""
     presets = ws.toolkit("presets", "list")
     assert presets.returncode == 0, presets.stderr
-    assert "recent-uploads" in presets.stdout
+    assert "cycling-oldest-first" in presets.stdout
 
 
 # --------------------------------------------------------------------------- refusals
@@ -256,18 +256,19 @@ def test_an_overlay_rename_the_toolkit_depends_on_is_reported_and_refused(
 def test_a_built_in_preset_the_spec_invalidates_stops_regeneration_naming_it(
     ws: Workspace,
 ) -> None:
-    """Issue input: MeasurementType loses "properties" (the property-measurements preset)."""
+    """Issue input: MeasurementType loses a value a built-in preset uses ("time_series", the
+    cycling-oldest-first preset; the issue's "properties" preset was replaced, issue 17)."""
     spec = snapshot()
     values = spec["components"]["schemas"]["MeasurementType"]["enum"]
-    values.remove("properties")
+    values.remove("time_series")
     path = ws.write_spec(spec)
     before = ws.files()
     result = ws.regenerate("--spec", path)
     assert_refused(ws, before, result, 5)
     assert result.stderr.splitlines()[:2] == [
         "error: the regenerated client failed its checks:",
-        "check presets failed: built-in preset property-measurements: preset "
-        "property-measurements: measurement_type='properties' is not allowed; choose one of: "
+        "check presets failed: built-in preset cycling-oldest-first: preset "
+        "cycling-oldest-first: measurement_type='time_series' is not allowed; choose one of: "
         + ", ".join(values),
     ]
 

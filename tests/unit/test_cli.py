@@ -50,7 +50,7 @@ BAD_INPUTS = [
     (
         ["--preset", "no-such"],
         "error: --preset: unknown preset 'no-such'; choose one of: cycling-oldest-first, "
-        "lfp-cathode, nmc-cathode, property-measurements, recent-uploads",
+        "cylindrical-18650, graphite-anode, lfp-cathode, start-time-recorded",
     ),
     (
         ["--filter", "spec_cathod=LFP"],
@@ -236,7 +236,7 @@ def test_sink_failure_is_exit_6_and_keeps_previous_output(
 def test_listings(runner: CliRunner) -> None:
     presets = runner.invoke(main, ["presets", "list"])
     assert presets.exit_code == 0
-    for name in ("recent-uploads", "cycling-oldest-first", "property-measurements", "lfp-cathode"):
+    for name in ("cycling-oldest-first", "start-time-recorded", "graphite-anode", "lfp-cathode"):
         assert name in presets.stdout
     show = runner.invoke(main, ["presets", "show", "lfp-cathode"])
     assert show.stdout.splitlines() == [

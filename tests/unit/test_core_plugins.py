@@ -520,10 +520,10 @@ def test_a_plugin_host_on_its_own(caplog: pytest.LogCaptureFixture) -> None:
     assert [p.name for p in registry] == [
         "acme-arbin",
         "cycling-oldest-first",
+        "cylindrical-18650",
+        "graphite-anode",
         "lfp-cathode",
-        "nmc-cathode",
-        "property-measurements",
-        "recent-uploads",
+        "start-time-recorded",
     ]
     assert sorted(host.collect_sinks()) == [
         "csv",

@@ -66,14 +66,14 @@ def test_builtin_presets(registry: PresetRegistry) -> None:
             "order_by": "start_time",
             "order": "asc",
         },
+        "cylindrical-18650": {"spec_name": "ilike.%18650%"},
+        "graphite-anode": {"spec_anode": "ilike.%graphite%"},
         "lfp-cathode": {"spec_cathode": "ilike.%LFP%"},
-        "nmc-cathode": {"spec_cathode": "ilike.%NMC%"},
-        "property-measurements": {
-            "measurement_type": "properties",
-            "order_by": "name",
+        "start-time-recorded": {
+            "start_time_gt": "1970-01-01T00:00:00Z",
+            "order_by": "start_time",
             "order": "asc",
         },
-        "recent-uploads": {"created_at_gt": "-30d", "order_by": "created_at", "order": "desc"},
     }
     assert len(registry) == 5
     assert all(p.operation == "list_cell_measurements_by_project" for p in registry)
@@ -84,12 +84,12 @@ def test_builtins_come_from_the_session(make_toolkit) -> None:
     toolkit = make_toolkit()
     assert [p.name for p in toolkit.presets] == [
         "cycling-oldest-first",
+        "cylindrical-18650",
+        "graphite-anode",
         "lfp-cathode",
-        "nmc-cathode",
-        "property-measurements",
-        "recent-uploads",
+        "start-time-recorded",
     ]
-    assert toolkit.presets.owner("recent-uploads") == "plugin ionworks-presets"
+    assert toolkit.presets.owner("start-time-recorded") == "plugin ionworks-presets"
 
 
 # ----------------------------------------------------------------------------- relative datetimes
@@ -129,6 +129,8 @@ def test_relative_datetime_defaults_to_now() -> None:
 
 
 def test_preset_datetimes_resolve_at_call_time(registry: PresetRegistry) -> None:
+    recent = {"created_at_gt": "-30d", "order_by": "created_at", "order": "desc"}
+    registry.register(FilterPreset("recent-uploads", "last 30 days", recent), "config")
     assert registry.resolve(["recent-uploads"], {}, now=NOW) == {
         "created_at_gt": "2024-05-16T12:00:00Z",
         "order_by": "created_at",
@@ -153,17 +155,20 @@ def test_session_resolves_relative_datetimes_against_the_clock(make_toolkit) -> 
 
 def test_presets_compose_left_to_right_and_explicit_filters_win(registry) -> None:
     assert registry.resolve(
-        ["cycling-oldest-first", "property-measurements", "lfp-cathode"],
+        ["cycling-oldest-first", "start-time-recorded", "lfp-cathode"],
         {"order": "desc", "name": contains("CH3")},
         now=NOW,
     ) == {
-        "measurement_type": "properties",
-        "order_by": "name",
+        "measurement_type": "time_series",
+        "start_time_gt": "1970-01-01T00:00:00Z",
+        "order_by": "start_time",
         "order": "desc",
         "spec_cathode": "ilike.%LFP%",
         "name": "ilike.%CH3%",
     }
-    assert registry.resolve(["property-measurements", "cycling-oldest-first"], {}, now=NOW) == {
+    by_name = {"measurement_type": "properties", "order_by": "name", "order": "asc"}
+    registry.register(FilterPreset("properties-by-name", "", by_name), "config")
+    assert registry.resolve(["properties-by-name", "cycling-oldest-first"], {}, now=NOW) == {
         "measurement_type": "time_series",
         "order_by": "start_time",
         "order": "asc",
@@ -191,16 +196,13 @@ def test_preset_for_another_operation_is_refused(registry: PresetRegistry) -> No
 def test_unknown_preset_suggests_the_closest(registry: PresetRegistry) -> None:
     with pytest.raises(ParameterError) as info:
         registry.resolve(["lfp-cathod"], {}, now=NOW)
-    assert (
-        str(info.value)
-        == "--preset: unknown preset 'lfp-cathod'; choose one of: lfp-cathode, nmc-cathode"
-    )
-    assert info.value.choices == ("lfp-cathode", "nmc-cathode")
+    assert str(info.value) == "--preset: unknown preset 'lfp-cathod'; choose one of: lfp-cathode"
+    assert info.value.choices == ("lfp-cathode",)
     with pytest.raises(ParameterError) as info:
         registry.get("zzz")
     assert str(info.value) == (
-        "--preset: unknown preset 'zzz'; choose one of: cycling-oldest-first, lfp-cathode, "
-        "nmc-cathode, property-measurements, recent-uploads"
+        "--preset: unknown preset 'zzz'; choose one of: cycling-oldest-first, "
+        "cylindrical-18650, graphite-anode, lfp-cathode, start-time-recorded"
     )
 
 
@@ -514,8 +516,8 @@ def test_lfp_cathode_on_severson(sandbox, sandbox_toolkit) -> None:
     assert len(lfp) == 128
     assert stats.total == 128
     assert {m.specification.cathode.material.name for m in lfp} == {"LFP"}
-    nmc = list(toolkit.iter_measurements_by_project(SEVERSON_ID, presets=["nmc-cathode"]))
-    assert nmc == []
+    graphite = list(toolkit.iter_measurements_by_project(SEVERSON_ID, presets=["graphite-anode"]))
+    assert len(graphite) == 128
     beep = "TRI BEEP protocol test plans (Talos, Drive)"
     assert list(toolkit.iter_measurements_by_project(beep, presets=["lfp-cathode"])) == []
 

@@ -979,3 +979,43 @@ def test_rewriter_is_built_on_tokenize_and_ast_not_regular_expressions() -> None
     }
     assert {"ast", "tokenize"} <= imported
     assert not imported & {"re", "regex", "fnmatch"}
+
+
+# ----------------------------------------------------------------- the README's snippets
+
+
+def _readme_python_block(after: str) -> str:
+    """The first ```python block of README.md after the line ``after``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```python\n", text.index(after)) + len("```python\n")
+    return text[start : text.index("```", start)]
+
+
+def test_the_readme_vendoring_snippets_run_as_written_with_httpx_attrs_pluggy_only(
+    vendored: Path, tmp_path: Path
+) -> None:
+    """Issue 17: the README's vendored-copy snippets run in the minimal environment they
+    describe (the optional libraries blocked), the first against a sandbox whose key is the
+    snippet's "..."."""
+    from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+
+    use = _readme_python_block("Use it from your code:")
+    plugins = _readme_python_block("A vendored copy has no package metadata of its own")
+    assert 'api_key="..."' in use
+    check = (
+        "\nassert [p.name for p in toolkit.presets if p.name == 'lfp'] == ['lfp']"
+        "\nprint('plugin snippet ok')"
+    )
+    with run_in_thread(SandboxOptions(api_key="...")) as server:
+        result = isolated_python(
+            use + plugins + check,
+            vendored_root=vendored,
+            cwd=tmp_path / "work",
+            blocked=OURS + OPTIONAL,
+            IONWORKS_API_URL=server.base_url,
+        )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 128 + 1
+    assert lines[0] == "FastCharge_000025_CH8"
+    assert lines[-1] == "plugin snippet ok"
