@@ -213,9 +213,9 @@ class CellBatch:
             raise KeyError("name")
         if "cell_specification_id" not in rec:
             raise KeyError("cell_specification_id")
-        _date_manufactured_raw = rec.get("date_manufactured", UNSET)
-        if not isinstance(_date_manufactured_raw, Unset):
-            if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+        if "date_manufactured" in rec:
+            _date_manufactured_raw = rec["date_manufactured"]
+            if _date_manufactured_raw is None:
                 rec["date_manufactured"] = _date_manufactured_raw
             else:
                 rec["date_manufactured"] = _date_manufactured_raw
@@ -231,9 +231,9 @@ class CellBatch:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
-            if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
+            if _properties_raw is None:
                 rec["properties"] = _properties_raw
             else:
                 rec["properties"] = _properties_raw

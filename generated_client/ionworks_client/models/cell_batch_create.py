@@ -95,8 +95,8 @@ class CellBatchCreate:
         rec = dict(src_dict)
         if "name" not in rec:
             raise KeyError("name")
-        _date_manufactured_raw = rec.get("date_manufactured", UNSET)
-        if not isinstance(_date_manufactured_raw, Unset):
+        if "date_manufactured" in rec:
+            _date_manufactured_raw = rec["date_manufactured"]
             _date_manufactured = _date_manufactured_raw
             date_manufactured: datetime.date | Unset
             if isinstance(_date_manufactured, Unset):
@@ -108,8 +108,8 @@ class CellBatchCreate:
             if not isinstance(date_manufactured, Unset):
                 rec["date_manufactured"] = date_manufactured.isoformat()
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellBatchCreateProperties.record_from_dict(_properties_raw)
 
         return rec

@@ -170,15 +170,6 @@ class CellComponent:
         rec = dict(src_dict)
         _component_type_raw = rec["component_type"]
         rec["component_type"] = _component_type_raw
-        if isinstance(_component_type_raw, str):
-            try:
-                component_type_type_0 = ComponentType(_component_type_raw)
-
-                component_type_type_0_record = component_type_type_0.value
-
-                rec["component_type"] = component_type_type_0_record
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
 
         if "material_id" not in rec:
             raise KeyError("material_id")
@@ -238,12 +229,12 @@ class CellComponent:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellComponentProperties.record_from_dict(_properties_raw)
 
-        _material_raw = rec.get("material", UNSET)
-        if not isinstance(_material_raw, Unset):
+        if "material" in rec:
+            _material_raw = rec["material"]
             rec["material"] = Material.record_from_dict(_material_raw)
 
         return rec

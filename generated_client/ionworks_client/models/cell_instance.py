@@ -323,9 +323,9 @@ class CellInstance:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _date_manufactured_raw = rec.get("date_manufactured", UNSET)
-        if not isinstance(_date_manufactured_raw, Unset):
-            if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+        if "date_manufactured" in rec:
+            _date_manufactured_raw = rec["date_manufactured"]
+            if _date_manufactured_raw is None:
                 rec["date_manufactured"] = _date_manufactured_raw
             else:
                 rec["date_manufactured"] = _date_manufactured_raw
@@ -354,8 +354,8 @@ class CellInstance:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _measured_properties_raw = rec.get("measured_properties", UNSET)
-        if not isinstance(_measured_properties_raw, Unset):
+        if "measured_properties" in rec:
+            _measured_properties_raw = rec["measured_properties"]
             rec["measured_properties"] = CellInstanceMeasuredProperties.record_from_dict(
                 _measured_properties_raw
             )

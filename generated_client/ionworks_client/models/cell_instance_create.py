@@ -131,8 +131,8 @@ class CellInstanceCreate:
         rec = dict(src_dict)
         if "name" not in rec:
             raise KeyError("name")
-        _measured_properties_raw = rec.get("measured_properties", UNSET)
-        if not isinstance(_measured_properties_raw, Unset):
+        if "measured_properties" in rec:
+            _measured_properties_raw = rec["measured_properties"]
             rec["measured_properties"] = CellInstanceCreateMeasuredProperties.record_from_dict(
                 _measured_properties_raw
             )

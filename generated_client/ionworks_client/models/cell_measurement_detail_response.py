@@ -77,12 +77,12 @@ class CellMeasurementDetailResponse:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _specification_raw = rec.get("specification", UNSET)
-        if not isinstance(_specification_raw, Unset):
+        if "specification" in rec:
+            _specification_raw = rec["specification"]
             rec["specification"] = CellSpecification.record_from_dict(_specification_raw)
 
-        _instance_raw = rec.get("instance", UNSET)
-        if not isinstance(_instance_raw, Unset):
+        if "instance" in rec:
+            _instance_raw = rec["instance"]
             rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
         return rec

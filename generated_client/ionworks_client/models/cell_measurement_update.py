@@ -210,9 +210,9 @@ class CellMeasurementUpdate:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _protocol_raw = rec.get("protocol", UNSET)
-        if not isinstance(_protocol_raw, Unset):
-            if _protocol_raw is None or isinstance(_protocol_raw, Unset):
+        if "protocol" in rec:
+            _protocol_raw = rec["protocol"]
+            if _protocol_raw is None:
                 rec["protocol"] = _protocol_raw
             else:
                 rec["protocol"] = _protocol_raw
@@ -226,9 +226,9 @@ class CellMeasurementUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _test_setup_raw = rec.get("test_setup", UNSET)
-        if not isinstance(_test_setup_raw, Unset):
-            if _test_setup_raw is None or isinstance(_test_setup_raw, Unset):
+        if "test_setup" in rec:
+            _test_setup_raw = rec["test_setup"]
+            if _test_setup_raw is None:
                 rec["test_setup"] = _test_setup_raw
             else:
                 rec["test_setup"] = _test_setup_raw
@@ -242,9 +242,9 @@ class CellMeasurementUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
-            if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
+            if _properties_raw is None:
                 rec["properties"] = _properties_raw
             else:
                 rec["properties"] = _properties_raw

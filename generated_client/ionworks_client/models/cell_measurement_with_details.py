@@ -510,13 +510,13 @@ class CellMeasurementWithDetails:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _protocol_raw = rec.get("protocol", UNSET)
-        if not isinstance(_protocol_raw, Unset):
+        if "protocol" in rec:
+            _protocol_raw = rec["protocol"]
             rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
 
-        _start_time_raw = rec.get("start_time", UNSET)
-        if not isinstance(_start_time_raw, Unset):
-            if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+        if "start_time" in rec:
+            _start_time_raw = rec["start_time"]
+            if _start_time_raw is None:
                 rec["start_time"] = _start_time_raw
             else:
                 rec["start_time"] = _start_time_raw
@@ -541,42 +541,30 @@ class CellMeasurementWithDetails:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _test_setup_raw = rec.get("test_setup", UNSET)
-        if not isinstance(_test_setup_raw, Unset):
+        if "test_setup" in rec:
+            _test_setup_raw = rec["test_setup"]
             rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
 
-        _measurement_type_raw = rec.get("measurement_type", UNSET)
-        if not isinstance(_measurement_type_raw, Unset):
-            if isinstance(_measurement_type_raw, Unset):
-                rec["measurement_type"] = _measurement_type_raw
-            else:
-                rec["measurement_type"] = _measurement_type_raw
-                if isinstance(_measurement_type_raw, str):
-                    try:
-                        measurement_type_type_0 = MeasurementType(_measurement_type_raw)
+        if "measurement_type" in rec:
+            _measurement_type_raw = rec["measurement_type"]
+            rec["measurement_type"] = _measurement_type_raw
 
-                        measurement_type_type_0_record = measurement_type_type_0.value
-
-                        rec["measurement_type"] = measurement_type_type_0_record
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
 
-        _file_metadata_raw = rec.get("file_metadata", UNSET)
-        if not isinstance(_file_metadata_raw, Unset):
+        if "file_metadata" in rec:
+            _file_metadata_raw = rec["file_metadata"]
             rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(_file_metadata_raw)
 
-        _specification_raw = rec.get("specification", UNSET)
-        if not isinstance(_specification_raw, Unset):
+        if "specification" in rec:
+            _specification_raw = rec["specification"]
             rec["specification"] = CellSpecificationWithComponents.record_from_dict(
                 _specification_raw
             )
 
-        _instance_raw = rec.get("instance", UNSET)
-        if not isinstance(_instance_raw, Unset):
+        if "instance" in rec:
+            _instance_raw = rec["instance"]
             rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
         return rec

@@ -271,12 +271,12 @@ class CellSpecification:
             raise KeyError("id")
         if "organization_id" not in rec:
             raise KeyError("organization_id")
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellSpecificationProperties.record_from_dict(_properties_raw)
 
-        _source_raw = rec.get("source", UNSET)
-        if not isinstance(_source_raw, Unset):
+        if "source" in rec:
+            _source_raw = rec["source"]
             rec["source"] = CellSpecificationSource.record_from_dict(_source_raw)
 
         return rec

@@ -289,21 +289,21 @@ class CellSpecificationCreate:
         rec = dict(src_dict)
         if "name" not in rec:
             raise KeyError("name")
-        _ratings_raw = rec.get("ratings", UNSET)
-        if not isinstance(_ratings_raw, Unset):
+        if "ratings" in rec:
+            _ratings_raw = rec["ratings"]
             rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellSpecificationCreateProperties.record_from_dict(_properties_raw)
 
-        _source_raw = rec.get("source", UNSET)
-        if not isinstance(_source_raw, Unset):
+        if "source" in rec:
+            _source_raw = rec["source"]
             rec["source"] = CellSpecificationCreateSource.record_from_dict(_source_raw)
 
-        _anode_raw = rec.get("anode", UNSET)
-        if not isinstance(_anode_raw, Unset):
-            if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if "anode" in rec:
+            _anode_raw = rec["anode"]
+            if _anode_raw is None:
                 rec["anode"] = _anode_raw
             else:
                 rec["anode"] = _anode_raw
@@ -317,9 +317,9 @@ class CellSpecificationCreate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _cathode_raw = rec.get("cathode", UNSET)
-        if not isinstance(_cathode_raw, Unset):
-            if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if "cathode" in rec:
+            _cathode_raw = rec["cathode"]
+            if _cathode_raw is None:
                 rec["cathode"] = _cathode_raw
             else:
                 rec["cathode"] = _cathode_raw
@@ -333,9 +333,9 @@ class CellSpecificationCreate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _electrolyte_raw = rec.get("electrolyte", UNSET)
-        if not isinstance(_electrolyte_raw, Unset):
-            if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if "electrolyte" in rec:
+            _electrolyte_raw = rec["electrolyte"]
+            if _electrolyte_raw is None:
                 rec["electrolyte"] = _electrolyte_raw
             else:
                 rec["electrolyte"] = _electrolyte_raw
@@ -349,9 +349,9 @@ class CellSpecificationCreate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _separator_raw = rec.get("separator", UNSET)
-        if not isinstance(_separator_raw, Unset):
-            if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if "separator" in rec:
+            _separator_raw = rec["separator"]
+            if _separator_raw is None:
                 rec["separator"] = _separator_raw
             else:
                 rec["separator"] = _separator_raw
@@ -365,9 +365,9 @@ class CellSpecificationCreate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _case_raw = rec.get("case", UNSET)
-        if not isinstance(_case_raw, Unset):
-            if _case_raw is None or isinstance(_case_raw, Unset):
+        if "case" in rec:
+            _case_raw = rec["case"]
+            if _case_raw is None:
                 rec["case"] = _case_raw
             else:
                 rec["case"] = _case_raw

@@ -313,9 +313,9 @@ class CellSpecificationUpdate:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _ratings_raw = rec.get("ratings", UNSET)
-        if not isinstance(_ratings_raw, Unset):
-            if _ratings_raw is None or isinstance(_ratings_raw, Unset):
+        if "ratings" in rec:
+            _ratings_raw = rec["ratings"]
+            if _ratings_raw is None:
                 rec["ratings"] = _ratings_raw
             else:
                 rec["ratings"] = _ratings_raw
@@ -327,9 +327,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
-            if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
+            if _properties_raw is None:
                 rec["properties"] = _properties_raw
             else:
                 rec["properties"] = _properties_raw
@@ -343,9 +343,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _source_raw = rec.get("source", UNSET)
-        if not isinstance(_source_raw, Unset):
-            if _source_raw is None or isinstance(_source_raw, Unset):
+        if "source" in rec:
+            _source_raw = rec["source"]
+            if _source_raw is None:
                 rec["source"] = _source_raw
             else:
                 rec["source"] = _source_raw
@@ -359,9 +359,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _anode_raw = rec.get("anode", UNSET)
-        if not isinstance(_anode_raw, Unset):
-            if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if "anode" in rec:
+            _anode_raw = rec["anode"]
+            if _anode_raw is None:
                 rec["anode"] = _anode_raw
             else:
                 rec["anode"] = _anode_raw
@@ -375,9 +375,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _cathode_raw = rec.get("cathode", UNSET)
-        if not isinstance(_cathode_raw, Unset):
-            if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if "cathode" in rec:
+            _cathode_raw = rec["cathode"]
+            if _cathode_raw is None:
                 rec["cathode"] = _cathode_raw
             else:
                 rec["cathode"] = _cathode_raw
@@ -391,9 +391,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _electrolyte_raw = rec.get("electrolyte", UNSET)
-        if not isinstance(_electrolyte_raw, Unset):
-            if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if "electrolyte" in rec:
+            _electrolyte_raw = rec["electrolyte"]
+            if _electrolyte_raw is None:
                 rec["electrolyte"] = _electrolyte_raw
             else:
                 rec["electrolyte"] = _electrolyte_raw
@@ -407,9 +407,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _separator_raw = rec.get("separator", UNSET)
-        if not isinstance(_separator_raw, Unset):
-            if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if "separator" in rec:
+            _separator_raw = rec["separator"]
+            if _separator_raw is None:
                 rec["separator"] = _separator_raw
             else:
                 rec["separator"] = _separator_raw
@@ -423,9 +423,9 @@ class CellSpecificationUpdate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _case_raw = rec.get("case", UNSET)
-        if not isinstance(_case_raw, Unset):
-            if _case_raw is None or isinstance(_case_raw, Unset):
+        if "case" in rec:
+            _case_raw = rec["case"]
+            if _case_raw is None:
                 rec["case"] = _case_raw
             else:
                 rec["case"] = _case_raw

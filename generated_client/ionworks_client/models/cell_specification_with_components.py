@@ -406,19 +406,19 @@ class CellSpecificationWithComponents:
             raise KeyError("id")
         if "organization_id" not in rec:
             raise KeyError("organization_id")
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = CellSpecificationWithComponentsProperties.record_from_dict(
                 _properties_raw
             )
 
-        _source_raw = rec.get("source", UNSET)
-        if not isinstance(_source_raw, Unset):
+        if "source" in rec:
+            _source_raw = rec["source"]
             rec["source"] = CellSpecificationWithComponentsSource.record_from_dict(_source_raw)
 
-        _anode_raw = rec.get("anode", UNSET)
-        if not isinstance(_anode_raw, Unset):
-            if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if "anode" in rec:
+            _anode_raw = rec["anode"]
+            if _anode_raw is None:
                 rec["anode"] = _anode_raw
             else:
                 rec["anode"] = _anode_raw
@@ -430,9 +430,9 @@ class CellSpecificationWithComponents:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _cathode_raw = rec.get("cathode", UNSET)
-        if not isinstance(_cathode_raw, Unset):
-            if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if "cathode" in rec:
+            _cathode_raw = rec["cathode"]
+            if _cathode_raw is None:
                 rec["cathode"] = _cathode_raw
             else:
                 rec["cathode"] = _cathode_raw
@@ -444,9 +444,9 @@ class CellSpecificationWithComponents:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _electrolyte_raw = rec.get("electrolyte", UNSET)
-        if not isinstance(_electrolyte_raw, Unset):
-            if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if "electrolyte" in rec:
+            _electrolyte_raw = rec["electrolyte"]
+            if _electrolyte_raw is None:
                 rec["electrolyte"] = _electrolyte_raw
             else:
                 rec["electrolyte"] = _electrolyte_raw
@@ -458,9 +458,9 @@ class CellSpecificationWithComponents:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _separator_raw = rec.get("separator", UNSET)
-        if not isinstance(_separator_raw, Unset):
-            if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if "separator" in rec:
+            _separator_raw = rec["separator"]
+            if _separator_raw is None:
                 rec["separator"] = _separator_raw
             else:
                 rec["separator"] = _separator_raw
@@ -472,9 +472,9 @@ class CellSpecificationWithComponents:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _case_raw = rec.get("case", UNSET)
-        if not isinstance(_case_raw, Unset):
-            if _case_raw is None or isinstance(_case_raw, Unset):
+        if "case" in rec:
+            _case_raw = rec["case"]
+            if _case_raw is None:
                 rec["case"] = _case_raw
             else:
                 rec["case"] = _case_raw

@@ -81,14 +81,14 @@ class ComponentWithMaterialInput:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _properties_raw = rec.get("properties", UNSET)
-        if not isinstance(_properties_raw, Unset):
+        if "properties" in rec:
+            _properties_raw = rec["properties"]
             rec["properties"] = ComponentWithMaterialInputProperties.record_from_dict(
                 _properties_raw
             )
 
-        _material_raw = rec.get("material", UNSET)
-        if not isinstance(_material_raw, Unset):
+        if "material" in rec:
+            _material_raw = rec["material"]
             rec["material"] = MaterialInput.record_from_dict(_material_raw)
 
         return rec

@@ -214,15 +214,15 @@ class CreatePropertiesMeasurementRequest:
             _properties_raw
         )
 
-        _protocol_raw = rec.get("protocol", UNSET)
-        if not isinstance(_protocol_raw, Unset):
+        if "protocol" in rec:
+            _protocol_raw = rec["protocol"]
             rec["protocol"] = CreatePropertiesMeasurementRequestProtocol.record_from_dict(
                 _protocol_raw
             )
 
-        _start_time_raw = rec.get("start_time", UNSET)
-        if not isinstance(_start_time_raw, Unset):
-            if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+        if "start_time" in rec:
+            _start_time_raw = rec["start_time"]
+            if _start_time_raw is None:
                 rec["start_time"] = _start_time_raw
             else:
                 rec["start_time"] = _start_time_raw
@@ -247,14 +247,14 @@ class CreatePropertiesMeasurementRequest:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _test_setup_raw = rec.get("test_setup", UNSET)
-        if not isinstance(_test_setup_raw, Unset):
+        if "test_setup" in rec:
+            _test_setup_raw = rec["test_setup"]
             rec["test_setup"] = CreatePropertiesMeasurementRequestTestSetup.record_from_dict(
                 _test_setup_raw
             )
 
-        _measurement_type_raw = rec.get("measurement_type", UNSET)
-        if not isinstance(_measurement_type_raw, Unset):
+        if "measurement_type" in rec:
+            _measurement_type_raw = rec["measurement_type"]
             _measurement_type = _measurement_type_raw
             measurement_type: MeasurementType | Unset
             if isinstance(_measurement_type, Unset):
@@ -266,8 +266,8 @@ class CreatePropertiesMeasurementRequest:
             if not isinstance(measurement_type, Unset):
                 rec["measurement_type"] = measurement_type.value
 
-        _file_metadata_raw = rec.get("file_metadata", UNSET)
-        if not isinstance(_file_metadata_raw, Unset):
+        if "file_metadata" in rec:
+            _file_metadata_raw = rec["file_metadata"]
             rec["file_metadata"] = CreatePropertiesMeasurementRequestFileMetadata.record_from_dict(
                 _file_metadata_raw
             )

@@ -64,8 +64,8 @@ class HTTPValidationError:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _detail_raw = rec.get("detail", UNSET)
-        if not isinstance(_detail_raw, Unset):
+        if "detail" in rec:
+            _detail_raw = rec["detail"]
             rec["detail"] = []
             for detail_item_data in _detail_raw:
                 detail_item_record = ValidationError.record_from_dict(detail_item_data)

@@ -224,8 +224,8 @@ class Material:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _definition_raw = rec.get("definition", UNSET)
-        if not isinstance(_definition_raw, Unset):
+        if "definition" in rec:
+            _definition_raw = rec["definition"]
             rec["definition"] = MaterialDefinition.record_from_dict(_definition_raw)
 
         return rec

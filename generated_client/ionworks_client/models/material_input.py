@@ -99,8 +99,8 @@ class MaterialInput:
         rec = dict(src_dict)
         if "name" not in rec:
             raise KeyError("name")
-        _definition_raw = rec.get("definition", UNSET)
-        if not isinstance(_definition_raw, Unset):
+        if "definition" in rec:
+            _definition_raw = rec["definition"]
             rec["definition"] = MaterialInputDefinition.record_from_dict(_definition_raw)
 
         return rec

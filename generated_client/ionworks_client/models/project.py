@@ -274,11 +274,9 @@ class Project:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _cell_spec_project_mappings_raw = rec.get("cell_spec_project_mappings", UNSET)
-        if not isinstance(_cell_spec_project_mappings_raw, Unset):
-            if _cell_spec_project_mappings_raw is None or isinstance(
-                _cell_spec_project_mappings_raw, Unset
-            ):
+        if "cell_spec_project_mappings" in rec:
+            _cell_spec_project_mappings_raw = rec["cell_spec_project_mappings"]
+            if _cell_spec_project_mappings_raw is None:
                 rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
             else:
                 rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
@@ -302,9 +300,9 @@ class Project:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _user_project_roles_raw = rec.get("user_project_roles", UNSET)
-        if not isinstance(_user_project_roles_raw, Unset):
-            if _user_project_roles_raw is None or isinstance(_user_project_roles_raw, Unset):
+        if "user_project_roles" in rec:
+            _user_project_roles_raw = rec["user_project_roles"]
+            if _user_project_roles_raw is None:
                 rec["user_project_roles"] = _user_project_roles_raw
             else:
                 rec["user_project_roles"] = _user_project_roles_raw

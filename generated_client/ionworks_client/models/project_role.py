@@ -139,9 +139,9 @@ class ProjectRole:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _created_at_raw = rec.get("created_at", UNSET)
-        if not isinstance(_created_at_raw, Unset):
-            if _created_at_raw is None or isinstance(_created_at_raw, Unset):
+        if "created_at" in rec:
+            _created_at_raw = rec["created_at"]
+            if _created_at_raw is None:
                 rec["created_at"] = _created_at_raw
             else:
                 rec["created_at"] = _created_at_raw
@@ -166,9 +166,9 @@ class ProjectRole:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _updated_at_raw = rec.get("updated_at", UNSET)
-        if not isinstance(_updated_at_raw, Unset):
-            if _updated_at_raw is None or isinstance(_updated_at_raw, Unset):
+        if "updated_at" in rec:
+            _updated_at_raw = rec["updated_at"]
+            if _updated_at_raw is None:
                 rec["updated_at"] = _updated_at_raw
             else:
                 rec["updated_at"] = _updated_at_raw
@@ -193,8 +193,8 @@ class ProjectRole:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _project_role_permissions_raw = rec.get("project_role_permissions", UNSET)
-        if not isinstance(_project_role_permissions_raw, Unset):
+        if "project_role_permissions" in rec:
+            _project_role_permissions_raw = rec["project_role_permissions"]
             rec["project_role_permissions"] = []
             for project_role_permissions_item_data in _project_role_permissions_raw:
                 project_role_permissions_item_record = (

@@ -265,21 +265,21 @@ class Ratings:
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
-        _capacity_raw = rec.get("capacity", UNSET)
-        if not isinstance(_capacity_raw, Unset):
+        if "capacity" in rec:
+            _capacity_raw = rec["capacity"]
             rec["capacity"] = Quantity.record_from_dict(_capacity_raw)
 
-        _voltage_min_raw = rec.get("voltage_min", UNSET)
-        if not isinstance(_voltage_min_raw, Unset):
+        if "voltage_min" in rec:
+            _voltage_min_raw = rec["voltage_min"]
             rec["voltage_min"] = Quantity.record_from_dict(_voltage_min_raw)
 
-        _voltage_max_raw = rec.get("voltage_max", UNSET)
-        if not isinstance(_voltage_max_raw, Unset):
+        if "voltage_max" in rec:
+            _voltage_max_raw = rec["voltage_max"]
             rec["voltage_max"] = Quantity.record_from_dict(_voltage_max_raw)
 
-        _nominal_voltage_raw = rec.get("nominal_voltage", UNSET)
-        if not isinstance(_nominal_voltage_raw, Unset):
-            if _nominal_voltage_raw is None or isinstance(_nominal_voltage_raw, Unset):
+        if "nominal_voltage" in rec:
+            _nominal_voltage_raw = rec["nominal_voltage"]
+            if _nominal_voltage_raw is None:
                 rec["nominal_voltage"] = _nominal_voltage_raw
             else:
                 rec["nominal_voltage"] = _nominal_voltage_raw
@@ -293,9 +293,9 @@ class Ratings:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _energy_raw = rec.get("energy", UNSET)
-        if not isinstance(_energy_raw, Unset):
-            if _energy_raw is None or isinstance(_energy_raw, Unset):
+        if "energy" in rec:
+            _energy_raw = rec["energy"]
+            if _energy_raw is None:
                 rec["energy"] = _energy_raw
             else:
                 rec["energy"] = _energy_raw
@@ -307,11 +307,9 @@ class Ratings:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _energy_density_gravimetric_raw = rec.get("energy_density_gravimetric", UNSET)
-        if not isinstance(_energy_density_gravimetric_raw, Unset):
-            if _energy_density_gravimetric_raw is None or isinstance(
-                _energy_density_gravimetric_raw, Unset
-            ):
+        if "energy_density_gravimetric" in rec:
+            _energy_density_gravimetric_raw = rec["energy_density_gravimetric"]
+            if _energy_density_gravimetric_raw is None:
                 rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
             else:
                 rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
@@ -325,11 +323,9 @@ class Ratings:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _energy_density_volumetric_raw = rec.get("energy_density_volumetric", UNSET)
-        if not isinstance(_energy_density_volumetric_raw, Unset):
-            if _energy_density_volumetric_raw is None or isinstance(
-                _energy_density_volumetric_raw, Unset
-            ):
+        if "energy_density_volumetric" in rec:
+            _energy_density_volumetric_raw = rec["energy_density_volumetric"]
+            if _energy_density_volumetric_raw is None:
                 rec["energy_density_volumetric"] = _energy_density_volumetric_raw
             else:
                 rec["energy_density_volumetric"] = _energy_density_volumetric_raw
@@ -343,9 +339,9 @@ class Ratings:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _max_discharge_rate_raw = rec.get("max_discharge_rate", UNSET)
-        if not isinstance(_max_discharge_rate_raw, Unset):
-            if _max_discharge_rate_raw is None or isinstance(_max_discharge_rate_raw, Unset):
+        if "max_discharge_rate" in rec:
+            _max_discharge_rate_raw = rec["max_discharge_rate"]
+            if _max_discharge_rate_raw is None:
                 rec["max_discharge_rate"] = _max_discharge_rate_raw
             else:
                 rec["max_discharge_rate"] = _max_discharge_rate_raw
@@ -359,9 +355,9 @@ class Ratings:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
-        _max_charge_rate_raw = rec.get("max_charge_rate", UNSET)
-        if not isinstance(_max_charge_rate_raw, Unset):
-            if _max_charge_rate_raw is None or isinstance(_max_charge_rate_raw, Unset):
+        if "max_charge_rate" in rec:
+            _max_charge_rate_raw = rec["max_charge_rate"]
+            if _max_charge_rate_raw is None:
                 rec["max_charge_rate"] = _max_charge_rate_raw
             else:
                 rec["max_charge_rate"] = _max_charge_rate_raw

@@ -112,8 +112,8 @@ class ValidationError:
             raise KeyError("msg")
         if "type" not in rec:
             raise KeyError("type")
-        _ctx_raw = rec.get("ctx", UNSET)
-        if not isinstance(_ctx_raw, Unset):
+        if "ctx" in rec:
+            _ctx_raw = rec["ctx"]
             rec["ctx"] = ValidationErrorContext.record_from_dict(_ctx_raw)
 
         return rec
