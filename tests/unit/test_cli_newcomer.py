@@ -317,7 +317,7 @@ def test_a_requested_column_no_record_has_is_named_with_close_matches() -> None:
     with pytest.raises(SinkRecordError) as info:
         _table_output([RECORD], 80, columns=["nmae", "test_setup.cycler"])
     assert str(info.value) == (
-        "table:: no record has column 'nmae' (did you mean name?); columns: id, name, "
+        "table: no record has column 'nmae' (did you mean name?); columns: id, name, "
         "measurement_type, start_time, instance.name, specification.name, test_setup.cycler, "
         "test_setup.channel_number"
     )

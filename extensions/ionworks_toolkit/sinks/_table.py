@@ -144,7 +144,8 @@ class TableSink(BaseSink):
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             hints.append(f"{column!r}{hint}")
         raise SinkRecordError(
-            f"{self.label}: no record has column {'; '.join(hints)}; columns: {', '.join(seen)}"
+            f"{self.label.rstrip(':')}: no record has column {'; '.join(hints)}; columns: "
+            f"{', '.join(seen)}"
         )
 
     def _pick_columns(self, cells: Mapping[str, list[str]], width: int) -> list[str]:
