@@ -15,8 +15,10 @@ the traceback and logs every request (credentials redacted).
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -39,8 +41,8 @@ from .errors import (
     TransportError,
 )
 from .pagination import WalkStats
+from .parameters import missing_required, wire_name
 from .presets import (
-    DATETIME_PARAMETERS,
     PAGING_PARAMETERS,
     SEED_OPERATION,
     ParameterSpec,
@@ -335,13 +337,34 @@ def main(
 # --------------------------------------------------------------------------- measurements
 
 
-def _filter_option(spec: ParameterSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    flag = "--" + spec.name.replace("_", "-")
+#: Names an API parameter's option never takes (besides the command's own options, read from
+#: the command when the filter options are added): such a parameter is spelled ``--api-NAME``.
+OWN_OPTION_NAMES = frozenset({"project", "help", "h", "state", "filters"})
+#: ``{click parameter name: (option flag, wire name)}`` of the generated filter options.
+FILTER_OPTIONS: dict[str, tuple[str, str]] = {}
+
+
+def filter_option_name(wire: str, taken: frozenset[str] = OWN_OPTION_NAMES) -> str:
+    """The option for API parameter ``wire``, without dashes and with ``_``: ``from`` ->
+    ``from``, ``created-at`` -> ``created_at``, ``page_size`` (taken by the command's own
+    ``--page-size``) -> ``api_page_size``; the flag is ``--`` plus it with ``-`` for ``_``."""
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", wire).strip("_").lower() or "parameter"
+    if name in taken or name[0].isdigit():
+        name = f"api_{name}"
+    return name
+
+
+def _filter_option(
+    spec: ParameterSpec, taken: frozenset[str] = OWN_OPTION_NAMES
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    name = filter_option_name(spec.name, taken)
+    flag = "--" + name.replace("_", "-")
+    FILTER_OPTIONS[name] = (flag, spec.name)
     if spec.enum:
         kind: click.ParamType = click.Choice(list(spec.enum))
         default_note = f" [default: {spec.default}]" if spec.default is not None else ""
         help_text = f"One of: {', '.join(spec.enum)}.{default_note}"
-    elif spec.name in DATETIME_PARAMETERS:
+    elif spec.kind == "datetime":
         kind = click.STRING
         comparison = {"_gt": "after", "_lt": "before"}.get(spec.name[-3:], "equal to")
         field = spec.name.removesuffix("_gt").removesuffix("_lt")
@@ -349,15 +372,20 @@ def _filter_option(spec: ParameterSpec) -> Callable[[Callable[..., Any]], Callab
             f"{field} {comparison} this instant: ISO 8601 (2019-01-24T00:00:00Z) or relative "
             "(-30d, -12h, -90m)."
         )
+    elif spec.kind in ("integer", "number", "boolean"):
+        kind = click.STRING
+        help_text = f"The API's {spec.name} ({spec.kind})."
     else:
         kind = click.STRING
         help_text = (
             f"Filter on {spec.name}: a value (exact match) or an operator: eq.X, neq.X, "
             "ilike.%X%, like.X%."
         )
+    if spec.required:
+        help_text += " Required by the API (here, in --filter or in a preset)."
     return click.option(
         flag,
-        spec.name,
+        name,
         type=kind,
         default=None,
         metavar="VALUE" if not spec.enum else None,
@@ -366,17 +394,55 @@ def _filter_option(spec: ParameterSpec) -> Callable[[Callable[..., Any]], Callab
 
 
 def _seed_parameters() -> list[ParameterSpec]:
+    """The seed operation's query parameters that become options: not the paging ones (the
+    command's --limit/--all/--page-size), not object-typed ones (refused: see parameters).
+    None when the client lacks the operation: ``measurements list`` then says so when run."""
+    try:
+        parameters = operation_parameters(SEED_OPERATION)
+    except ConfigurationError:
+        return []
     return [
         spec
-        for name, spec in operation_parameters(SEED_OPERATION).items()
-        if name not in PAGING_PARAMETERS
+        for name, spec in parameters.items()
+        if name not in PAGING_PARAMETERS and spec.kind != "object"
     ]
 
 
 def _with_filter_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add an option per seed-operation query parameter, below the command's own options
+    (decorators below this one), whose names and flags it must not take."""
+    own = set(OWN_OPTION_NAMES)
+    for param in getattr(function, "__click_params__", []):
+        own.add(str(param.name))
+        own.update(flag.lstrip("-").replace("-", "_") for flag in getattr(param, "opts", []))
     for spec in reversed(_seed_parameters()):
-        function = _filter_option(spec)(function)
+        function = _filter_option(spec, frozenset(own))(function)
     return function
+
+
+def _api_kwargs(method: Callable[..., Any], filters: dict[str, Any]) -> dict[str, Any]:
+    """``filters`` as keyword arguments of ``method``: an API parameter named like one of its
+    own arguments (``page_size``) goes as ``api_NAME``, which the session reads as ``NAME``
+    (``parameters.wire_name``)."""
+    own = {
+        name
+        for name, parameter in inspect.signature(method).parameters.items()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+    return {(f"api_{k}" if k in own else k): v for k, v in filters.items()}
+
+
+def _check_required(filters: dict[str, Any], presets: Sequence[str]) -> None:
+    """A required API parameter given nowhere is a usage error (exit 2), before any request."""
+    try:
+        missing = missing_required(filters, SEED_OPERATION)
+    except ConfigurationError:
+        return
+    if not missing or presets:
+        return  # presets may set it: the session checks the merged parameters again
+    flags = {wire: flag for flag, wire in FILTER_OPTIONS.values()}
+    named = ", ".join(f"'{flags.get(n, '--filter ' + n + '=VALUE')}'" for n in missing)
+    raise click.UsageError(f"Missing option {named} (required by the API).")
 
 
 def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
@@ -613,7 +679,7 @@ def measurements_list(
             raise ConfigurationError(f"--page-size {page_size} is outside 1..{MAX_PAGE_SIZE}")
         filters: dict[str, Any] = {}
         sources: list[tuple[str, str, Any]] = [
-            ("--" + k.replace("_", "-"), k, v) for k, v in options.items() if v is not None
+            (*FILTER_OPTIONS[k], v) for k, v in options.items() if v is not None
         ]
         sources += [
             ("--contains", k, contains(v)) for k, v in _parse_pairs(contains_filters, "--contains")
@@ -622,7 +688,8 @@ def measurements_list(
         for source, key, value in sources:
             # Checked one by one so that the error names the option that carried it.
             validate_parameters({key: value}, source=source)
-            filters[key] = value
+            filters[wire_name(key, operation_parameters(SEED_OPERATION))] = value
+        _check_required(filters, presets)
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         max_records = None if fetch_all else (limit or 25)
         toolkit = state.toolkit()
@@ -646,7 +713,7 @@ def measurements_list(
                             max_records=max_records,
                             page_size=page_size,
                             progress=bar.update,
-                            **filters,
+                            **_api_kwargs(toolkit.export, filters),
                         )
                     )
             finally:

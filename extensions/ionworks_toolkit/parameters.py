@@ -36,10 +36,12 @@ __all__ = [
     "SEED_OPERATION",
     "ParameterError",
     "ParameterSpec",
+    "missing_required",
     "normalise_value",
     "operation_parameters",
     "parse_relative_datetime",
     "validate_parameters",
+    "wire_name",
 ]
 
 SEED_OPERATION = "list_cell_measurements_by_project"
@@ -58,9 +60,11 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 class ParameterSpec:
     """One query parameter of an operation, as the overlaid spec declares it.
 
+    ``name`` is the wire name (``from``), not the generated function's argument (``from_``).
     ``kind``: ``string``, ``integer``, ``number``, ``boolean``, ``datetime`` (see module
-    docstring) or ``array``. ``enum``: allowed values or None. ``minimum``/``maximum``: integer
-    range or None. ``default``: the documented default or None.
+    docstring), ``array`` or ``object`` (refused: see ``normalise_value``). ``enum``: allowed
+    values or None. ``minimum``/``maximum``: integer range or None. ``default``: the documented
+    default or None. ``required``: the spec's ``required``.
     """
 
     name: str
@@ -104,7 +108,11 @@ def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
                 raw = parameter.get("schema", {})
                 schema = resolve(raw)
                 name = parameter["name"]
-                kind = "datetime" if name in DATETIME_PARAMETERS else schema.get("type", "string")
+                kind = schema.get("type", "object" if "properties" in schema else "string")
+                if isinstance(kind, list):  # OpenAPI 3.1: type: [integer, "null"]
+                    kind = next((k for k in kind if k != "null"), "string")
+                if name in DATETIME_PARAMETERS:
+                    kind = "datetime"
                 enum_values = schema.get("enum")
                 params[name] = ParameterSpec(
                     name=name,
@@ -164,6 +172,40 @@ def _closest(value: str, choices: Iterable[str]) -> list[str]:
     return close or choices
 
 
+def squash(name: str) -> str:
+    """``name`` lower-cased with everything but letters and digits dropped: the key on which a
+    wire name (``from``, ``created-at``) meets the generator's Python name (``from_``,
+    ``created_at``)."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def wire_name(name: str, known: Mapping[str, ParameterSpec]) -> str:
+    """The wire name ``name`` stands for among ``known`` parameters.
+
+    Accepted spellings of a wire name ``from``: ``from`` itself, the generated client's Python
+    name ``from_``, and ``api_from`` (the spelling for a parameter whose name collides with an
+    option of the toolkit's own, such as ``page_size``). ``name`` is returned unchanged when
+    it matches none (the caller reports it as unknown).
+    """
+    if name in known:
+        return name
+    for candidate in (name.removeprefix("api_"), name.removesuffix("_")):
+        if candidate != name and candidate in known:
+            return candidate
+    matches = [wire for wire in known if squash(wire) == squash(name.removeprefix("api_"))]
+    return matches[0] if len(matches) == 1 else name
+
+
+def missing_required(params: Mapping[str, Any], operation: str = SEED_OPERATION) -> list[str]:
+    """Wire names of the required query parameters of ``operation`` that ``params`` lacks
+    (paging parameters excluded: the paginator sends them)."""
+    return [
+        name
+        for name, spec in operation_parameters(operation).items()
+        if spec.required and name not in PAGING_PARAMETERS and params.get(name) is None
+    ]
+
+
 def normalise_value(
     spec: ParameterSpec, value: Any, *, source: str, now: dt.datetime | None = None
 ) -> Any:
@@ -172,6 +214,15 @@ def normalise_value(
     Enum members become their value; ``-30d`` becomes an ISO instant; integers are range-checked.
     Raises ParameterError naming ``source``, the parameter and the allowed values.
     """
+    if spec.kind == "object":
+        raise ParameterError(
+            f"{source}: {spec.name} is an object-typed query parameter, which the toolkit does "
+            "not send (its serialisation, e.g. deepObject, is not supported); leave it out, or "
+            "call the generated client (ionworks_client) directly",
+            source=source,
+            parameter=spec.name,
+            choices=(),
+        )
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.datetime):
@@ -264,13 +315,15 @@ def validate_parameters(
     allow_paging: bool = False,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Validate and normalise ``params`` for ``operation``; returns wire-ready values.
+    """Validate and normalise ``params`` for ``operation``; returns wire-ready values keyed by
+    wire name (``from_`` and ``api_from`` are accepted for ``from``: see ``wire_name``).
 
     Raises ParameterError for an unknown name (with the closest names) or a bad value.
     """
     known = operation_parameters(operation)
     out: dict[str, Any] = {}
-    for name, value in params.items():
+    for given, value in params.items():
+        name = wire_name(given, known)
         spec = known.get(name)
         if spec is None or (name in PAGING_PARAMETERS and not allow_paging):
             candidates = [n for n in known if allow_paging or n not in PAGING_PARAMETERS]

@@ -10,6 +10,7 @@ module.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import types
 import typing
@@ -37,11 +38,14 @@ from .parameters import (
     SEED_OPERATION,
     ParameterSpec,
     _closest,
+    missing_required,
     normalise_value,
     operation_parameters,
     parse_relative_datetime,
     validate_parameters,
 )
+
+logger = logging.getLogger("ionworks_toolkit.presets")
 
 __all__ = [
     "BUILTIN_PRESETS",
@@ -129,12 +133,24 @@ BUILTIN_PRESETS = (
 
 
 class BuiltinPresetsPlugin:
-    """Registers the built-in presets (a plugin like any other)."""
+    """Registers the built-in presets (a plugin like any other).
+
+    A built-in preset that the client's spec makes invalid (a regenerated client whose
+    MeasurementType lost ``properties``, say) is left out alone, with one warning naming it;
+    the other presets and every command keep working.
+    """
 
     @hookimpl
     def ionworks_register_presets(self, register: Callable[[FilterPreset], None]) -> None:
         for preset in BUILTIN_PRESETS:
-            register(preset)
+            try:
+                register(preset)
+            except ConfigurationError as exc:  # ParameterError, or its operation is gone
+                logger.warning(
+                    "built-in preset %s left out: it does not fit this client's API spec (%s)",
+                    preset.name,
+                    exc,
+                )
 
 
 class PresetRegistry:
@@ -240,4 +256,14 @@ class PresetRegistry:
                 )
             )
         merged.update(validate_parameters(filters, operation=operation, source="filter", now=now))
+        missing = missing_required(merged, operation)
+        if missing:
+            raise ParameterError(
+                f"{operation} requires {', '.join(map(repr, missing))}: give "
+                + ", ".join(f"{name}=VALUE" for name in missing)
+                + " (a filter, or a preset that sets it)",
+                source="filter",
+                parameter=missing[0],
+                choices=missing,
+            )
         return merged
