@@ -427,3 +427,131 @@ def test_a_parameter_by_ref_is_compared_through_the_ref(ws: Workspace) -> None:
         f"[BREAKING] type GET {SEED} query:spec_cathode: null|string -> integer\n"
         "1 change(s), 1 breaking\n"
     )
+
+
+# --------------------------------------------------------------------------- the toolkit (item 6)
+
+SEVERSON = "Severson 2019 fast-charging cycle life"
+UNREACHABLE = ("--api-url", "http://127.0.0.1:9", "--api-key", "k")
+
+
+def with_seed_parameter(parameter: dict[str, Any]) -> Spec:
+    """The snapshot with one more query parameter on the seed operation (before ordering)."""
+    spec = snapshot()
+    parameters = spec["paths"][SEED]["get"]["parameters"]
+    parameters.insert(len(parameters) - 2, {"in": "query", **parameter})
+    return spec
+
+
+def regenerated_with(ws: Workspace, spec: Spec, report_line: str) -> None:
+    result = ws.regenerate("--spec", ws.write_spec(spec))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [report_line, result.stdout.splitlines()[-1]]
+
+
+def requests_sent(stderr: str) -> list[str]:
+    """The query strings of the seed-endpoint requests ``-v`` logged (``-> GET url``)."""
+    return [
+        line.split("?", 1)[1]
+        for line in stderr.splitlines()
+        if " -> GET " in line and "/cell_measurements/by-project/" in line
+    ]
+
+
+def test_a_python_keyword_parameter_is_sent_under_its_wire_name(ws: Workspace) -> None:
+    """Issue input: ``from`` (a Python keyword; the generator names it ``from_``)."""
+    spec = with_seed_parameter(
+        {"name": "from", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
+    )
+    regenerated_with(ws, spec, f"[ok] parameter GET {SEED} query:from: added (optional)")
+    assert "from_: None | str | Unset = UNSET" in (
+        ws.client / "api/cell_measurements/list_cell_measurements_by_project.py"
+    ).read_text("utf-8")
+    result = ws.toolkit(
+        "--sandbox", "-v", "measurements", "list", SEVERSON, "--from", "2024-01-01",
+        "--limit", "1", "--sink", "jsonl:-",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    (query,) = requests_sent(result.stderr)
+    assert "&from=2024-01-01&" in query
+
+
+def test_a_required_query_parameter_is_a_required_option(ws: Workspace) -> None:
+    """Issue input: a required ``workspace`` (string) on the seed operation."""
+    spec = with_seed_parameter(
+        {"name": "workspace", "required": True, "schema": {"type": "string"}}
+    )
+    regenerated_with(ws, spec, f"[BREAKING] parameter GET {SEED} query:workspace: added (required)")
+    help_text = ws.toolkit("measurements", "list", "--help").stdout
+    assert "--workspace VALUE" in help_text
+    assert "Required by the API" in " ".join(help_text.split())
+    missing = ws.toolkit(*UNREACHABLE, "measurements", "list", SEVERSON)
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[-1] == (
+        "Error: Missing option '--workspace' (required by the API)."
+    )
+    given = ws.toolkit("--sandbox", "-v", "measurements", "list", SEVERSON, "--workspace", "w1")
+    assert given.returncode == 0, given.stderr
+    assert all("&workspace=w1&" in query for query in requests_sent(given.stderr))
+
+
+def test_a_parameter_named_like_a_cli_option_gets_an_api_spelling(ws: Workspace) -> None:
+    """Issue input: an integer ``page_size`` query parameter (the CLI has --page-size)."""
+    spec = with_seed_parameter({"name": "page_size", "schema": {"type": "integer"}})
+    regenerated_with(ws, spec, f"[ok] parameter GET {SEED} query:page_size: added (optional)")
+    help_run = ws.toolkit("measurements", "list", "--help")
+    assert help_run.stderr == ""
+    assert "--api-page-size VALUE" in help_run.stdout
+    result = ws.toolkit(
+        "--sandbox", "-v", "measurements", "list", SEVERSON, "--all", "--page-size", "50",
+        "--api-page-size", "7", "--sink", "jsonl:-",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 128
+    queries = requests_sent(result.stderr)
+    assert [q.split("&")[:2] for q in queries] == [
+        ["limit=50", "offset=0"],
+        ["limit=50", "offset=50"],
+        ["limit=50", "offset=100"],
+    ]
+    assert all("&page_size=7&" in query for query in queries)
+    assert "used more than once" not in result.stderr
+
+
+def test_an_object_typed_query_parameter_is_refused_clearly(ws: Workspace) -> None:
+    spec = with_seed_parameter(
+        {"name": "where", "schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+    )
+    regenerated_with(ws, spec, f"[ok] parameter GET {SEED} query:where: added (optional)")
+    assert "--where" not in ws.toolkit("measurements", "list", "--help").stdout
+    result = ws.toolkit(*UNREACHABLE, "measurements", "list", SEVERSON, "--filter", "where=x")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --filter: where is an object-typed query parameter, which the toolkit does not "
+        "send (its serialisation, e.g. deepObject, is not supported); leave it out, or call the "
+        "generated client (ionworks_client) directly\n"
+    )
+
+
+def test_the_cli_loads_when_an_operation_it_wraps_is_gone(ws: Workspace) -> None:
+    """GET /projects disappears: only the commands that need it say so."""
+    spec = snapshot()
+    del spec["paths"]["/projects"]["get"]
+    result = ws.regenerate("--spec", ws.write_spec(spec), "--allow-unmatched")
+    assert result.returncode == 0, result.stderr
+    assert "[BREAKING] operation GET /projects: removed (list_projects)" in result.stdout
+    assert not (ws.client / "api/projects/list_projects.py").exists()
+    assert_toolkit_works(ws)
+    listing = ws.toolkit(*UNREACHABLE, "projects", "list")
+    assert listing.returncode == 2
+    assert listing.stderr == (
+        "error: this client has no operation list_projects (the API spec it was generated from "
+        "does not have it): regenerate it from a spec that has it (scripts/regenerate.py)\n"
+    )
+    by_id = ws.toolkit(
+        "--sandbox", "measurements", "list", "dad27f90-713a-5a2b-a976-e4a38e9951be",
+        "--limit", "2", "--sink", "jsonl:-",
+    )  # fmt: skip
+    assert by_id.returncode == 0, by_id.stderr
+    assert len(by_id.stdout.splitlines()) == 2
