@@ -11,6 +11,9 @@ Checks, in order (each failure is one line ``check <name> failed: <why>``; exit 
   that is imported, not an installed copy);
 - ``toolkit-import``: every module of ``ionworks_toolkit`` (but the sandbox, which does not
   use the client) imports against it;
+- ``operations``: every generated operation the toolkit wraps (each ``ListOperation`` of
+  ``ionworks_toolkit.operations``) is in the candidate (the toolkit would load without one, but
+  its commands would fail);
 - ``cli``: ``ionworks-toolkit --help`` and ``measurements list --help`` exit 0 without a
   warning (click's "used more than once" included);
 - ``presets``: every built-in preset validates against the candidate's spec;
@@ -69,6 +72,19 @@ def check_client_import(package: Path) -> list[str]:
 
 def check_toolkit_import() -> list[str]:
     return _walk("ionworks_toolkit", lambda name: ".sandbox" in name)
+
+
+def check_operations() -> list[str]:
+    from ionworks_toolkit import operations
+
+    problems = []
+    for name, value in sorted(vars(operations).items()):
+        if isinstance(value, operations.ListOperation):
+            try:
+                value.generated  # noqa: B018 - resolving is the check
+            except Exception as exc:
+                problems.append(f"{name} ({value.operation_id}): {_last_line(exc)}")
+    return problems
 
 
 def check_cli() -> list[str]:
@@ -175,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     checks: list[tuple[str, Callable[[], list[str]]]] = [
         ("client-import", lambda: check_client_import(args.package)),
         ("toolkit-import", check_toolkit_import),
+        ("operations", check_operations),
         ("cli", check_cli),
         ("presets", check_presets),
         ("cassettes", lambda: check_cassettes(args.package, args.root)),
