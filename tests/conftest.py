@@ -38,22 +38,30 @@ CREDENTIAL_HEADERS = ("x-api-key", "authorization", "x-organization-id", "cookie
 KEY_LIKE_QUERY_PARAMETERS = ("api_key", "apikey", "key", "token", "access_token", "secret")
 
 
-def _testkit_plugins() -> list[str]:
-    """``ionworks_toolkit.testing`` when pytest will not load it through its pytest11 entry
-    point (an install that predates the entry point); nothing when it will, or when the
-    package is not installed (tests/sandbox run from a bare checkout)."""
-    from importlib.metadata import entry_points
+# pytester: the test kit's own tests run inner pytest sessions.
+pytest_plugins = ["pytester"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the test kit (``ionworks_toolkit.testing``: ionworks_sandbox, ionworks_toolkit,
+    SinkContract, ...) when pytest did not load it through its pytest11 entry point.
+
+    That is the case under ``nox -s tests``, which passes ``-p no:ionworks_toolkit``: an
+    entry-point plugin is imported before pytest-cov starts measuring, so the package's
+    module-level code would count as not run. Loaded from here it is imported after. Also
+    the case for an install that predates the entry point. Not loaded when the package is
+    not importable (tests/sandbox from a bare checkout, replays against a vendored copy).
+    """
     from importlib.util import find_spec
 
-    if any(ep.value == "ionworks_toolkit.testing" for ep in entry_points(group="pytest11")):
-        return []
-    return ["ionworks_toolkit.testing"] if find_spec("ionworks_toolkit") is not None else []
-
-
-# pytester: the test kit's own tests run inner pytest sessions. The kit
-# (ionworks_toolkit.testing: ionworks_sandbox, ionworks_toolkit, SinkContract, ...) loads through
-# its pytest11 entry point.
-pytest_plugins = ["pytester", *_testkit_plugins()]
+    if config.pluginmanager.has_plugin("ionworks_toolkit"):
+        return
+    try:
+        installed = find_spec("ionworks_toolkit") is not None
+    except ImportError:  # made unimportable on purpose (replays against a vendored copy)
+        installed = False
+    if installed:
+        config.pluginmanager.import_plugin("ionworks_toolkit.testing")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
