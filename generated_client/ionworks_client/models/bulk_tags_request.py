@@ -45,9 +45,9 @@ class BulkTagsRequest:
         remove = d.pop("remove")
 
         bulk_tags_request = cls(
-            measurement_ids=measurement_ids,
-            add=add,
-            remove=remove,
+            measurement_ids,
+            add,
+            remove,
         )
 
         bulk_tags_request.additional_properties = d

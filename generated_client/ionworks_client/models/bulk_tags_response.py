@@ -33,7 +33,7 @@ class BulkTagsResponse:
         updated_count = d.pop("updated_count")
 
         bulk_tags_response = cls(
-            updated_count=updated_count,
+            updated_count,
         )
 
         bulk_tags_response.additional_properties = d

@@ -181,18 +181,18 @@ class CellBatch:
         instance_count = d.pop("instance_count", UNSET)
 
         cell_batch = cls(
-            id=id,
-            name=name,
-            cell_specification_id=cell_specification_id,
-            project_id=project_id,
-            organization_id=organization_id,
-            notes=notes,
-            date_manufactured=date_manufactured,
-            properties=properties,
-            created_by=created_by,
-            created_at=created_at,
-            updated_at=updated_at,
-            instance_count=instance_count,
+            id,
+            name,
+            cell_specification_id,
+            project_id,
+            organization_id,
+            notes,
+            date_manufactured,
+            properties,
+            created_by,
+            created_at,
+            updated_at,
+            instance_count,
         )
 
         cell_batch.additional_properties = d

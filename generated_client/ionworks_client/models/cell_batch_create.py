@@ -75,10 +75,10 @@ class CellBatchCreate:
             properties = CellBatchCreateProperties.from_dict(_properties)
 
         cell_batch_create = cls(
-            name=name,
-            notes=notes,
-            date_manufactured=date_manufactured,
-            properties=properties,
+            name,
+            notes,
+            date_manufactured,
+            properties,
         )
 
         cell_batch_create.additional_properties = d

@@ -65,9 +65,9 @@ class CellBatchPage:
         total = d.pop("total", UNSET)
 
         cell_batch_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         cell_batch_page.additional_properties = d

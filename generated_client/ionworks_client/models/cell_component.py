@@ -146,14 +146,14 @@ class CellComponent:
             material = Material.from_dict(_material)
 
         cell_component = cls(
-            component_type=component_type,
-            material_id=material_id,
-            id=id,
-            organization_id=organization_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            properties=properties,
-            material=material,
+            component_type,
+            material_id,
+            id,
+            organization_id,
+            created_at,
+            updated_at,
+            properties,
+            material,
         )
 
         cell_component.additional_properties = d

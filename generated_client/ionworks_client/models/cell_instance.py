@@ -236,21 +236,21 @@ class CellInstance:
         batch_name = _batch_name_raw
 
         cell_instance = cls(
-            name=name,
-            id=id,
-            cell_specification_id=cell_specification_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            batch=batch,
-            date_manufactured=date_manufactured,
-            measured_properties=measured_properties,
-            notes=notes,
-            organization_id=organization_id,
-            created_by=created_by,
-            created_by_email=created_by_email,
-            measurement_ids=measurement_ids,
-            batch_id=batch_id,
-            batch_name=batch_name,
+            name,
+            id,
+            cell_specification_id,
+            created_at,
+            updated_at,
+            batch,
+            date_manufactured,
+            measured_properties,
+            notes,
+            organization_id,
+            created_by,
+            created_by_email,
+            measurement_ids,
+            batch_id,
+            batch_name,
         )
 
         cell_instance.additional_properties = d

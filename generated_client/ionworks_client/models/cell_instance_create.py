@@ -109,12 +109,12 @@ class CellInstanceCreate:
         batch = _batch_raw
 
         cell_instance_create = cls(
-            name=name,
-            batch_id=batch_id,
-            date_manufactured=date_manufactured,
-            measured_properties=measured_properties,
-            notes=notes,
-            batch=batch,
+            name,
+            batch_id,
+            date_manufactured,
+            measured_properties,
+            notes,
+            batch,
         )
 
         cell_instance_create.additional_properties = d

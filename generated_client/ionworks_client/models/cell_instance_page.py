@@ -65,9 +65,9 @@ class CellInstancePage:
         total = d.pop("total", UNSET)
 
         cell_instance_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         cell_instance_page.additional_properties = d

@@ -61,8 +61,8 @@ class CellMeasurementDetailResponse:
             instance = CellInstance.from_dict(_instance)
 
         cell_measurement_detail_response = cls(
-            specification=specification,
-            instance=instance,
+            specification,
+            instance,
         )
 
         cell_measurement_detail_response.additional_properties = d

@@ -65,9 +65,9 @@ class CellMeasurementPage:
         total = d.pop("total", UNSET)
 
         cell_measurement_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         cell_measurement_page.additional_properties = d

@@ -187,15 +187,15 @@ class CellMeasurementUpdate:
         tags = d.pop("tags", UNSET)
 
         cell_measurement_update = cls(
-            name=name,
-            protocol=protocol,
-            test_setup=test_setup,
-            notes=notes,
-            properties=properties,
-            channel_id=channel_id,
-            end_time=end_time,
-            protocol_id=protocol_id,
-            tags=tags,
+            name,
+            protocol,
+            test_setup,
+            notes,
+            properties,
+            channel_id,
+            end_time,
+            protocol_id,
+            tags,
         )
 
         cell_measurement_update.additional_properties = d

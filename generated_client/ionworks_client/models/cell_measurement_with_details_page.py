@@ -65,9 +65,9 @@ class CellMeasurementWithDetailsPage:
         total = d.pop("total", UNSET)
 
         cell_measurement_with_details_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         cell_measurement_with_details_page.additional_properties = d

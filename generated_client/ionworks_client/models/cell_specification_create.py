@@ -260,19 +260,19 @@ class CellSpecificationCreate:
         notes = _notes_raw
 
         cell_specification_create = cls(
-            name=name,
-            ratings=ratings,
-            project_id=project_id,
-            form_factor=form_factor,
-            manufacturer=manufacturer,
-            properties=properties,
-            source=source,
-            anode=anode,
-            cathode=cathode,
-            electrolyte=electrolyte,
-            separator=separator,
-            case=case,
-            notes=notes,
+            name,
+            ratings,
+            project_id,
+            form_factor,
+            manufacturer,
+            properties,
+            source,
+            anode,
+            cathode,
+            electrolyte,
+            separator,
+            case,
+            notes,
         )
 
         cell_specification_create.additional_properties = d

@@ -65,9 +65,9 @@ class CellSpecificationPage:
         total = d.pop("total", UNSET)
 
         cell_specification_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         cell_specification_page.additional_properties = d

@@ -287,18 +287,18 @@ class CellSpecificationUpdate:
         notes = _notes_raw
 
         cell_specification_update = cls(
-            name=name,
-            form_factor=form_factor,
-            manufacturer=manufacturer,
-            ratings=ratings,
-            properties=properties,
-            source=source,
-            anode=anode,
-            cathode=cathode,
-            electrolyte=electrolyte,
-            separator=separator,
-            case=case,
-            notes=notes,
+            name,
+            form_factor,
+            manufacturer,
+            ratings,
+            properties,
+            source,
+            anode,
+            cathode,
+            electrolyte,
+            separator,
+            case,
+            notes,
         )
 
         cell_specification_update.additional_properties = d

@@ -65,8 +65,8 @@ class ComponentWithMaterialInput:
             material = MaterialInput.from_dict(_material)
 
         component_with_material_input = cls(
-            properties=properties,
-            material=material,
+            properties,
+            material,
         )
 
         component_with_material_input.additional_properties = d

@@ -182,17 +182,17 @@ class CreatePropertiesMeasurementRequest:
         tags = d.pop("tags", UNSET)
 
         create_properties_measurement_request = cls(
-            name=name,
-            properties=properties,
-            protocol=protocol,
-            start_time=start_time,
-            test_setup=test_setup,
-            step_labels_validated=step_labels_validated,
-            notes=notes,
-            measurement_type=measurement_type,
-            file_metadata=file_metadata,
-            end_time=end_time,
-            tags=tags,
+            name,
+            properties,
+            protocol,
+            start_time,
+            test_setup,
+            step_labels_validated,
+            notes,
+            measurement_type,
+            file_metadata,
+            end_time,
+            tags,
         )
 
         create_properties_measurement_request.additional_properties = d

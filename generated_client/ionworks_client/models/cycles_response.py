@@ -37,7 +37,7 @@ class CyclesResponse:
         cycles = CyclesResponseCycles.from_dict(d.pop("cycles"))
 
         cycles_response = cls(
-            cycles=cycles,
+            cycles,
         )
 
         cycles_response.additional_properties = d

@@ -49,9 +49,9 @@ class IonworksErrorBody:
         detail = d.pop("detail", UNSET)
 
         ionworks_error_body = cls(
-            error_code=error_code,
-            message=message,
-            detail=detail,
+            error_code,
+            message,
+            detail,
         )
 
         ionworks_error_body.additional_properties = d

@@ -143,15 +143,15 @@ class Material:
         property_count = d.pop("property_count", UNSET)
 
         material = cls(
-            name=name,
-            id=id,
-            organization_id=organization_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            definition=definition,
-            manufacturer=manufacturer,
-            product_id=product_id,
-            property_count=property_count,
+            name,
+            id,
+            organization_id,
+            created_at,
+            updated_at,
+            definition,
+            manufacturer,
+            product_id,
+            property_count,
         )
 
         material.additional_properties = d

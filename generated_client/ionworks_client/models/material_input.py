@@ -79,10 +79,10 @@ class MaterialInput:
         product_id = _product_id_raw
 
         material_input = cls(
-            name=name,
-            definition=definition,
-            manufacturer=manufacturer,
-            product_id=product_id,
+            name,
+            definition,
+            manufacturer,
+            product_id,
         )
 
         material_input.additional_properties = d

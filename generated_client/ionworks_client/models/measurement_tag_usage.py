@@ -39,8 +39,8 @@ class MeasurementTagUsage:
         usage_count = d.pop("usage_count")
 
         measurement_tag_usage = cls(
-            tag=tag,
-            usage_count=usage_count,
+            tag,
+            usage_count,
         )
 
         measurement_tag_usage.additional_properties = d

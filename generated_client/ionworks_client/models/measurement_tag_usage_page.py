@@ -65,9 +65,9 @@ class MeasurementTagUsagePage:
         total = d.pop("total", UNSET)
 
         measurement_tag_usage_page = cls(
-            items=items,
-            count=count,
-            total=total,
+            items,
+            count,
+            total,
         )
 
         measurement_tag_usage_page.additional_properties = d

@@ -194,14 +194,14 @@ class Project:
                     pass
 
         project = cls(
-            name=name,
-            id=id,
-            organization_id=organization_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            description=description,
-            cell_spec_project_mappings=cell_spec_project_mappings,
-            user_project_roles=user_project_roles,
+            name,
+            id,
+            organization_id,
+            created_at,
+            updated_at,
+            description,
+            cell_spec_project_mappings,
+            user_project_roles,
         )
 
         project.additional_properties = d

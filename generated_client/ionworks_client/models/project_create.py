@@ -47,8 +47,8 @@ class ProjectCreate:
         description = _description_raw
 
         project_create = cls(
-            name=name,
-            description=description,
+            name,
+            description,
         )
 
         project_create.additional_properties = d

@@ -120,11 +120,11 @@ class ProjectRole:
                 project_role_permissions.append(project_role_permissions_item)
 
         project_role = cls(
-            id=id,
-            name=name,
-            created_at=created_at,
-            updated_at=updated_at,
-            project_role_permissions=project_role_permissions,
+            id,
+            name,
+            created_at,
+            updated_at,
+            project_role_permissions,
         )
 
         project_role.additional_properties = d

@@ -45,8 +45,8 @@ class ProjectUpdate:
         description = _description_raw
 
         project_update = cls(
-            name=name,
-            description=description,
+            name,
+            description,
         )
 
         project_update.additional_properties = d

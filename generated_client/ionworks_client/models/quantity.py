@@ -46,8 +46,8 @@ class Quantity:
         unit = d.pop("unit")
 
         quantity = cls(
-            value=value,
-            unit=unit,
+            value,
+            unit,
         )
 
         quantity.additional_properties = d

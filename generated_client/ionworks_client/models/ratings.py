@@ -242,15 +242,15 @@ class Ratings:
                     pass
 
         ratings = cls(
-            capacity=capacity,
-            voltage_min=voltage_min,
-            voltage_max=voltage_max,
-            nominal_voltage=nominal_voltage,
-            energy=energy,
-            energy_density_gravimetric=energy_density_gravimetric,
-            energy_density_volumetric=energy_density_volumetric,
-            max_discharge_rate=max_discharge_rate,
-            max_charge_rate=max_charge_rate,
+            capacity,
+            voltage_min,
+            voltage_max,
+            nominal_voltage,
+            energy,
+            energy_density_gravimetric,
+            energy_density_volumetric,
+            max_discharge_rate,
+            max_charge_rate,
         )
 
         ratings.additional_properties = d

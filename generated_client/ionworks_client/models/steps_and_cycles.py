@@ -44,8 +44,8 @@ class StepsAndCycles:
         cycles = StepsAndCyclesCycles.from_dict(d.pop("cycles"))
 
         steps_and_cycles = cls(
-            steps=steps,
-            cycles=cycles,
+            steps,
+            cycles,
         )
 
         steps_and_cycles.additional_properties = d

@@ -119,12 +119,12 @@ class UserProjectRole:
             project_roles = ProjectRole.from_dict(_project_roles)
 
         user_project_role = cls(
-            user_id=user_id,
-            project_id=project_id,
-            project_role_id=project_role_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            project_roles=project_roles,
+            user_id,
+            project_id,
+            project_role_id,
+            created_at,
+            updated_at,
+            project_roles,
         )
 
         user_project_role.additional_properties = d
