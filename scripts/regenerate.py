@@ -327,6 +327,16 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
+def _adds_nothing(target: Any, update: Any) -> bool:
+    """Whether an Overlay update would leave ``target`` as the spec already has it (objects:
+    every key already so; arrays: every item already there; scalars: equal)."""
+    if isinstance(target, dict) and isinstance(update, dict):
+        return all(k in target and _adds_nothing(target[k], v) for k, v in update.items())
+    if isinstance(target, list):
+        return all(item in target for item in (update if isinstance(update, list) else [update]))
+    return bool(target == update)
+
+
 def _overridden(target: Any, update: Any, parts: tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
     """(JSONPath, published value) of every non-empty value ``update`` would replace."""
     if isinstance(target, dict) and isinstance(update, dict):
@@ -410,7 +420,7 @@ def apply_overlay(
             else:
                 parent = _resolve(document, parts[:-1])
                 parent[parts[-1]] = _merge(parent[parts[-1]], action["update"])
-            if notes is not None and _resolve(document, parts) == before:
+            if notes is not None and _adds_nothing(before, action["update"]):
                 notes.append(OverlayNote(overlay_name, index, target, "obsolete", pointer, ""))
     return unmatched
 

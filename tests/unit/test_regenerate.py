@@ -624,3 +624,117 @@ def test_check_reports_a_stale_client(regenerated: Path) -> None:
         + "\n  ".join(expected)
         + "\nrun: python scripts/regenerate.py\n"
     )
+
+
+# --------------------------------------------------------------------------- loading, normalising
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "fmt"),
+    [
+        (b'{"openapi": "3.1.0", "paths": {}}', "", "json"),
+        (b"openapi: 3.1.0\npaths: {}\n", "", "yaml"),
+        (b"\xef\xbb\xbfopenapi: 3.1.0\npaths: {}\n", "", "yaml"),
+        (b"openapi: 3.1.0\npaths: {}\n", "application/yaml", "yaml"),
+        (b'{"openapi": "3.1.0", "paths": {}}', "application/json; charset=utf-8", "json"),
+    ],
+)
+def test_the_format_comes_from_the_content(raw: bytes, content_type: str, fmt: str) -> None:
+    loaded = regen.parse_spec_bytes(raw, "spec.json", content_type)
+    assert (loaded.fmt, loaded.document, loaded.raw) == (
+        fmt,
+        {"openapi": "3.1.0", "paths": {}},
+        raw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "message"),
+    [
+        (
+            b'{"openapi": "3.1.0"}',
+            "text/html",
+            "spec s is an HTML/XML page, not an OpenAPI document (a login or error page? "
+            "check the URL)",
+        ),
+        (
+            b"  <html><body>502</body></html>",
+            "",
+            "spec s is an HTML/XML page, not an OpenAPI document (a login or error page? "
+            "check the URL)",
+        ),
+        (b"openapi: [\n", "", "spec s is not valid YAML: "),
+        (b'{"openapi": ', "", "spec s is not valid JSON: "),
+        (b"\xff\xfe", "", "spec s is not UTF-8 text"),
+        (
+            b"openapi: 3.1.0\npaths: []\n",
+            "",
+            "spec s is not an OpenAPI document ('paths' is not a map)",
+        ),
+    ],
+)
+def test_what_is_not_a_spec_is_refused_in_one_line(
+    raw: bytes, content_type: str, message: str
+) -> None:
+    with pytest.raises(regen.RegenerationError) as caught:
+        regen.parse_spec_bytes(raw, "s", content_type)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_split_schemas_are_renamed_with_titles_and_refs() -> None:
+    ref = "#/components/schemas/"
+    spec = {
+        "paths": {
+            "/a": {"post": {"x": {"$ref": ref + "A-Input"}, "y": {"$ref": ref + "A-Output"}}}
+        },
+        "components": {
+            "schemas": {
+                "A-Input": {"title": "A", "type": "object"},
+                "A-Output": {"title": "A", "properties": {"b": {"$ref": ref + "B-Output"}}},
+                "B-Output": {"type": "object"},
+                "C-Output": {"title": "Other", "type": "object"},
+            }
+        },
+    }
+    document, renames = regen.normalise_split_schemas(spec)
+    assert [str(r) for r in renames] == ["A-Input -> AInput", "A-Output -> A", "B-Output -> B"]
+    assert document == {
+        "paths": {"/a": {"post": {"x": {"$ref": ref + "AInput"}, "y": {"$ref": ref + "A"}}}},
+        "components": {
+            "schemas": {
+                "AInput": {"title": "AInput", "type": "object"},
+                "A": {"title": "A", "properties": {"b": {"$ref": ref + "B"}}},
+                "B": {"type": "object"},
+                "C-Output": {"title": "Other", "type": "object"},
+            }
+        },
+    }
+    assert spec["components"]["schemas"]["A-Input"] == {"title": "A", "type": "object"}
+
+
+def test_a_split_schema_whose_name_is_taken_fails_naming_both() -> None:
+    spec = {"paths": {}, "components": {"schemas": {"Project-Output": {}, "Project": {}}}}
+    with pytest.raises(regen.RegenerationError) as caught:
+        regen.normalise_split_schemas(spec)
+    assert str(caught.value).startswith(
+        "split schema Project-Output would be named Project, but Project already has that name"
+    )
+
+
+def test_an_overlay_the_spec_makes_obsolete_is_flagged() -> None:
+    """The published spec now tags GET /projects itself, and names its operation list_projects."""
+    spec = raw_snapshot()
+    get = spec["paths"]["/projects"]["get"]
+    get["tags"] = ["Projects"]
+    get["operationId"] = "list_projects"
+    changes = regen.overlay_changes(
+        regen.prepare(raw_snapshot(), regen.overlay_files()),
+        regen.prepare(spec, regen.overlay_files()),
+    )
+    assert [str(c) for c in changes] == [
+        "[ok] overlay 10-operation-ids.yaml action 1: obsolete: the spec now says this itself at "
+        "$.paths['/projects'].get; retire the action",
+        "[ok] overlay 20-tags.yaml action 1: obsolete: the spec now says this itself at "
+        "$.paths['/projects'].get; retire the action",
+    ]
