@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 import yaml
+from ionworks_toolkit.presets import BUILTIN_PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "/cell_measurements/by-project/{project_id}"
@@ -143,7 +144,8 @@ def assert_toolkit_works(ws: Workspace) -> None:
     assert result.stderr == ""
     presets = ws.toolkit("presets", "list")
     assert presets.returncode == 0, presets.stderr
-    assert "cycling-oldest-first" in presets.stdout
+    listed = presets.stdout
+    assert [p.name for p in BUILTIN_PRESETS if p.name not in listed] == []
 
 
 # --------------------------------------------------------------------------- refusals
@@ -259,21 +261,40 @@ def test_an_overlay_rename_the_toolkit_depends_on_is_reported_and_refused(
 def test_a_built_in_preset_the_spec_invalidates_stops_regeneration_naming_it(
     ws: Workspace,
 ) -> None:
-    """Issue input: MeasurementType loses a value a built-in preset uses ("time_series", the
-    cycling-oldest-first preset; the issue's "properties" preset was replaced, issue 17)."""
+    """The MeasurementType value a built-in preset sends (read from the presets) disappears."""
     spec = snapshot()
     values = spec["components"]["schemas"]["MeasurementType"]["enum"]
-    values.remove("time_series")
+    preset, value = next(
+        (p.name, str(p.params["measurement_type"]))
+        for p in BUILTIN_PRESETS
+        if "measurement_type" in p.params
+    )
+    values.remove(value)
     path = ws.write_spec(spec)
     before = ws.files()
     result = ws.regenerate("--spec", path)
     assert_refused(ws, before, result, 5)
     assert result.stderr.splitlines()[:2] == [
         "error: the regenerated client failed its checks:",
-        "check presets failed: built-in preset cycling-oldest-first: preset "
-        "cycling-oldest-first: measurement_type='time_series' is not allowed; choose one of: "
-        + ", ".join(values),
+        f"check presets failed: built-in preset {preset}: preset {preset}: "
+        f"measurement_type={value!r} is not allowed; choose one of: " + ", ".join(values),
     ]
+
+
+def test_an_enum_value_no_preset_uses_disappears(ws: Workspace) -> None:
+    """Issue input: MeasurementType loses "properties" (once every preset was switched off)."""
+    spec = snapshot()
+    spec["components"]["schemas"]["MeasurementType"]["enum"].remove("properties")
+    result = ws.regenerate("--spec", ws.write_spec(spec))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "regenerated generated_client/ionworks_client\n"
+        "[BREAKING] enum MeasurementType: value removed: properties\n"
+        "1 change(s), 1 breaking\n"
+    )
+    assert_toolkit_works(ws)
+    listing = ws.toolkit("presets", "list")
+    assert listing.stderr == ""
 
 
 # --------------------------------------------------------------------------- regenerations

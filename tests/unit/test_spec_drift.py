@@ -175,27 +175,37 @@ def test_parameter_kinds_are_read_from_any_spelling_of_the_type(
 # --------------------------------------------------------------------------- presets
 
 
+def enum_preset() -> tuple[str, str, str]:
+    """(preset, parameter, value) of a built-in preset that sets an enum parameter."""
+    known = operation_parameters()
+    return next(
+        (preset.name, name, str(value))
+        for preset in BUILTIN_PRESETS
+        for name, value in preset.params.items()
+        if known[name].enum and str(value) in (known[name].enum or ())
+    )
+
+
 def test_a_built_in_preset_the_spec_invalidates_is_dropped_alone_with_one_warning(
     patch_table: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Issue input: MeasurementType loses "properties"; the other four presets stay."""
-    current = operation_parameters()["measurement_type"]
-    assert current.enum is not None and "properties" in current.enum
-    narrowed = ParameterSpec(
-        "measurement_type", current.kind, tuple(v for v in current.enum if v != "properties")
-    )
-    patch_table(table_with(measurement_type=narrowed))
+    """The enum value a built-in preset sends disappears: that preset alone is left out."""
+    preset, name, value = enum_preset()
+    current = operation_parameters()[name]
+    narrowed = ParameterSpec(name, current.kind, tuple(v for v in current.enum or () if v != value))
+    patch_table(table_with(**{name: narrowed}))
     with caplog.at_level(logging.WARNING, logger="ionworks_toolkit"):
         toolkit = Toolkit(environ={}, working_dir=str(tmp_path), load_entry_points=False)
-    names = [preset.name for preset in toolkit.presets]
-    assert names == sorted(p.name for p in BUILTIN_PRESETS if p.name != "property-measurements")
+    names = [p.name for p in toolkit.presets]
+    assert names == sorted(p.name for p in BUILTIN_PRESETS if p.name != preset)
+    assert len(names) == len(BUILTIN_PRESETS) - 1
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
-        "built-in preset property-measurements left out: it does not fit this client's API "
-        "spec (preset property-measurements: measurement_type='properties' is not allowed; "
-        "choose one of: " + ", ".join(narrowed.enum or ()) + ")"
+        f"built-in preset {preset} left out: it does not fit this client's API spec (preset "
+        f"{preset}: {name}={value!r} is not allowed; choose one of: "
+        + ", ".join(narrowed.enum or ())
+        + ")"
     ]
-    assert toolkit.plugins.list_plugins()  # the built-in plugin is not switched off
-    (dropped,) = [p for p in BUILTIN_PRESETS if p.name == "property-measurements"]
+    (dropped,) = [p for p in BUILTIN_PRESETS if p.name == preset]
     with pytest.raises(ParameterError):  # only the built-ins are dropped quietly
         PresetRegistry().register(dropped, "config file x.toml")
 
