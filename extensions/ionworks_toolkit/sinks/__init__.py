@@ -10,6 +10,10 @@ Built-in schemes (:data:`BUILTIN_SINKS`, described in :data:`BUILTIN_SINK_DESCRI
 ``table``, ``jsonl``, ``csv``, ``sqlite``, ``parquet``, ``postgresql`` (alias ``postgres``),
 ``dataset``.
 
+Columns and types come from the overlaid spec, by one rule for every sink: see
+:mod:`ionworks_toolkit.sinks._columns` (:class:`RecordSchema`). Targets that are not regular
+files (stdout, devices, FIFOs) are streamed, never replaced; see :func:`output_target`.
+
 Importing this package imports only the standard library; ``rich``, ``pyarrow`` and
 ``psycopg`` are imported by the sinks that need them, when they are used.
 """
@@ -21,7 +25,9 @@ from types import MappingProxyType
 
 from ._base import (
     DEFAULT_SINK_SUFFIXES,
+    STDOUT_NAMES,
     BaseSink,
+    OutputTarget,
     Sink,
     SinkDependencyError,
     SinkFactory,
@@ -29,7 +35,21 @@ from ._base import (
     SinkStateError,
     SinkTarget,
     SinkTargetError,
+    output_target,
     parse_sink_target,
+)
+from ._columns import (
+    EXTRA_COLUMN,
+    Column,
+    ColumnType,
+    ConversionStats,
+    RecordSchema,
+    cell_text,
+    format_instant,
+    measurements_schema,
+    projects_schema,
+    record_schema,
+    schema_for_item,
 )
 from ._csv import CsvSink, make_csv_sink
 from ._dataset import DatasetSink, make_dataset_sink
@@ -44,12 +64,19 @@ __all__ = [
     "BUILTIN_SINKS",
     "BUILTIN_SINK_DESCRIPTIONS",
     "DEFAULT_SINK_SUFFIXES",
+    "EXTRA_COLUMN",
+    "STDOUT_NAMES",
     "BaseSink",
+    "Column",
+    "ColumnType",
+    "ConversionStats",
     "CsvSink",
     "DatasetSink",
     "JsonlSink",
+    "OutputTarget",
     "ParquetSink",
     "PostgresSink",
+    "RecordSchema",
     "Sink",
     "SinkDependencyError",
     "SinkFactory",
@@ -59,9 +86,16 @@ __all__ = [
     "SinkTargetError",
     "SqliteSink",
     "TableSink",
+    "cell_text",
     "flatten_record",
+    "format_instant",
+    "measurements_schema",
     "open_sink",
+    "output_target",
     "parse_sink_target",
+    "projects_schema",
+    "record_schema",
+    "schema_for_item",
 ]
 
 #: scheme -> factory for the built-in sinks (read-only; copy it to extend).
@@ -83,11 +117,12 @@ BUILTIN_SINK_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
     {
         "table": "rich table on the terminal (options: max_rows=200, columns=a,b,c)",
         "jsonl": "JSON Lines file, atomic; 'jsonl:-' streams to stdout",
-        "csv": "CSV file, nested fields as dotted columns, one header across pages, atomic",
+        "csv": "CSV file, the spec's columns (dotted), formula cells escaped, atomic; "
+        "'csv:-' streams to stdout (options: formulas=escape|keep)",
         "sqlite": "SQLite database, upsert by id in one transaction, full record as JSON "
-        "(options: table=measurements)",
-        "parquet": "Parquet file, one schema across pages, atomic; needs the 'parquet' extra "
-        "(options: compression=snappy)",
+        "(options: table=measurements, or the resource's name)",
+        "parquet": "Parquet file, the spec's columns and types, atomic; needs the 'parquet' "
+        "extra (options: compression=snappy)",
         "postgresql": "PostgreSQL table (postgresql://user@host:port/db), upsert by id in one "
         "transaction, password from PGPASSWORD/~/.pgpass; needs the 'postgres' extra "
         "(options: table=measurements, schema=public, sslmode, service, connect_timeout)",

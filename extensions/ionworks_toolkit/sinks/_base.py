@@ -15,9 +15,12 @@ Only the standard library is imported here; nothing runs at import time.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import re
 import stat
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -27,10 +30,12 @@ from types import MappingProxyType, TracebackType
 from typing import IO, Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import quote, unquote
 
-from ._flatten import dumps, flatten_record
+from ._columns import ConversionStats, RecordSchema, measurements_schema
+
 
 __all__ = [
     "DEFAULT_SINK_SUFFIXES",
+    "STDOUT_NAMES",
     "BaseSink",
     "Sink",
     "SinkDependencyError",
@@ -144,9 +149,20 @@ class BaseSink:
     :param label: how the sink names its destination in messages, e.g. ``"csv:out.csv"``.
     """
 
-    def __init__(self, label: str) -> None:
+    #: ``True`` for sinks whose output reaches its destination as it is written (stdout,
+    #: devices, FIFOs): an abort cannot take it back. Set per instance by such sinks.
+    streaming: bool = False
+
+    def __init__(self, label: str, *, schema: RecordSchema | None = None) -> None:
         self.label = label
         self.records_written = 0
+        #: Records not written because the reader of a stream went away (``| head``).
+        self.records_dropped = 0
+        #: ``True`` once the reader of this sink's stream closed it; later pages are dropped.
+        self.reader_gone = False
+        #: NaN/Infinity and type mismatches handled under the column rule (see ``_columns``).
+        self.conversion = ConversionStats()
+        self._schema = schema
         self._state: SinkState = "open"
 
     # -- public API --------------------------------------------------------------------
@@ -160,14 +176,49 @@ class BaseSink:
         """Accept one page of records. Raises :class:`SinkStateError` if the sink is closed,
         :class:`SinkRecordError` for a record the sink cannot store."""
         self._require_open("write")
-        self._write(records)
+        if self.reader_gone:
+            self.records_dropped += len(records)
+            return
+        try:
+            self._write(records)
+        except OSError as exc:
+            if not (self.streaming and is_broken_pipe(exc)):
+                raise
+            self._reader_left()
+            self.records_dropped += len(records)
+            return
         self.records_written += len(records)
+
+    @property
+    def schema(self) -> RecordSchema:
+        """The :class:`~ionworks_toolkit.sinks.RecordSchema` laying out records (columns, types,
+        date rule); default: measurements (``CellMeasurementWithDetails``)."""
+        if self._schema is None:
+            self._schema = measurements_schema()
+        return self._schema
+
+    def bind_schema(self, schema: RecordSchema) -> None:
+        """Use ``schema`` for the records of this run (called by the session before the first
+        write, e.g. with the ``Project`` schema for ``projects list``).
+
+        :raises SinkStateError: records were already written.
+        """
+        if self.records_written or self._state != "open":
+            raise SinkStateError(f"{self.label}: the schema must be bound before the first write")
+        self._schema = schema
+
+    def _reader_left(self) -> None:
+        """Hook: the reader of the stream went away (default: remember it)."""
+        self.reader_gone = True
 
     def commit(self) -> None:
         """Publish everything written. Raises :class:`SinkStateError` if already closed; on any
         failure the sink aborts and the exception propagates."""
         self._require_open("commit")
         try:
+            if self.reader_gone:
+                self._state = "committed"
+                return
             self._commit()
         except BaseException as exc:
             self._state = "aborted"
@@ -193,11 +244,24 @@ class BaseSink:
     def describe(self) -> str:
         """One-line human summary, e.g. ``"wrote 128 records to csv:out.csv"``."""
         n = _records(self.records_written)
-        if self._state == "committed":
-            return f"wrote {n} to {self.destination}"
-        if self._state == "aborted":
-            return f"aborted: {self.destination} left unchanged ({n} discarded)"
-        return f"{n} pending for {self.destination} (not committed)"
+        if self.reader_gone:
+            text = (
+                f"stopped writing to {self.destination}: its reader closed the pipe after "
+                f"{n}; {_records(self.records_dropped)} not written there"
+            )
+        elif self._state == "committed":
+            text = f"wrote {n} to {self.destination}"
+        elif self._state == "aborted" and self.streaming and self.records_written:
+            text = (
+                f"aborted after streaming {n} to {self.destination} "
+                "(already written; a stream cannot be taken back)"
+            )
+        elif self._state == "aborted":
+            text = f"aborted: {self.destination} left unchanged ({n} discarded)"
+        else:
+            text = f"{n} pending for {self.destination} (not committed)"
+        notes = self.conversion.summary()
+        return f"{text} ({notes})" if notes else text
 
     def __enter__(self) -> Self:
         return self
@@ -390,22 +454,101 @@ def check_options(scheme: str, options: Mapping[str, str], allowed: Collection[s
             )
 
 
-def output_path(scheme: str, target: str) -> Path:
-    """Validate a file target: non-empty, not ``-``, parent directory exists, not a directory.
+#: Targets that mean this process's standard output (written like ``-``).
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+_FD_PREFIXES = ("/dev/fd/", "/proc/self/fd/")
 
-    ``~`` is expanded. Symlinks are resolved so that the atomic replace updates the file the
-    link points to and keeps the link.
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where a file sink writes, decided before any request by :func:`output_target`.
+
+    :ivar path: the path to write (a regular file's symlinks resolved); ``None`` for stdout.
+    :ivar stream: ``True`` for stdout, ``/dev/fd/N``, character devices and FIFOs: written in
+        place as a stream, page by page, with no temporary file and no rename (nothing can be
+        taken back). ``False`` for a regular file, new or existing: written atomically.
+    :ivar kind: ``"file"``, ``"new file"``, ``"stdout"``, ``"file descriptor"``,
+        ``"character device"`` or ``"FIFO"``.
+    :ivar fd: for ``/dev/fd/N`` targets other than stdout, ``N`` (written through a duplicate of
+        the descriptor, so a ``>>`` redirection keeps appending).
     """
-    if not target or target == "-":
-        raise SinkTargetError(
-            f"sink {scheme!r} needs a file path, e.g. {scheme}:out{_example_suffix(scheme)}"
-        )
-    path = Path(os.path.realpath(Path(target).expanduser()))
-    if path.is_dir():
-        raise SinkTargetError(f"{scheme}:{target}: {str(path)!r} is a directory, not a file")
-    if not path.parent.is_dir():
-        raise SinkTargetError(f"{scheme}:{target}: directory {str(path.parent)!r} does not exist")
-    return path
+
+    path: Path | None
+    stream: bool
+    kind: str
+    fd: int | None = None
+
+
+def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTarget:
+    """Classify a file target (``~`` expanded, symlinks followed) before anything is written.
+
+    * ``-``, ``/dev/stdout``, ``/dev/fd/1`` -> stdout, a stream (all alike).
+    * a regular file, or a path that does not exist yet -> written atomically (temporary file
+      beside it, ``os.replace`` at commit); a symlink is resolved so the link is kept and the
+      file it points to is replaced.
+    * a character device (``/dev/null``, a terminal), a FIFO, ``/dev/fd/N`` -> a stream, never
+      replaced, when ``streams`` is true; refused otherwise.
+    * a directory, a socket, a block device, or anything else -> refused.
+
+    :raises SinkTargetError: an empty target, a refused kind, a missing parent directory, an
+        unreadable path (the message names the target and what it is).
+    """
+    example = f"{scheme}:out{_example_suffix(scheme)}"
+    if not target:
+        hint = " or '-' for stdout" if streams else ""
+        raise SinkTargetError(f"sink {scheme!r} needs a file path{hint}, e.g. {example}")
+    expanded = os.path.expanduser(target)
+    absolute = os.path.abspath(expanded) if target != "-" else "-"
+    if target == "-" or absolute in STDOUT_NAMES:
+        if not streams:
+            raise SinkTargetError(
+                f"{scheme}:{target}: the {scheme} sink cannot write to stdout; give a file "
+                f"path, e.g. {example}"
+            )
+        return OutputTarget(None, True, "stdout")
+    for prefix in _FD_PREFIXES:
+        number = absolute[len(prefix) :] if absolute.startswith(prefix) else ""
+        if number.isdigit():
+            if not streams:
+                raise SinkTargetError(
+                    f"{scheme}:{target}: a file descriptor is a stream; the {scheme} sink "
+                    f"writes regular files only, e.g. {example}"
+                )
+            return OutputTarget(None, True, "file descriptor", fd=int(number))
+    try:
+        info = os.stat(expanded)  # follows symlinks
+    except FileNotFoundError:
+        path = Path(os.path.realpath(expanded))
+        if not path.parent.is_dir():
+            raise SinkTargetError(
+                f"{scheme}:{target}: directory {str(path.parent)!r} does not exist"
+            ) from None
+        return OutputTarget(path, False, "new file")
+    except OSError as exc:
+        raise SinkTargetError(f"{scheme}:{target}: cannot use this path: {exc.strerror}") from exc
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return OutputTarget(Path(os.path.realpath(expanded)), False, "file")
+    kind = (
+        "character device"
+        if stat.S_ISCHR(mode)
+        else "FIFO"
+        if stat.S_ISFIFO(mode)
+        else "directory"
+        if stat.S_ISDIR(mode)
+        else "socket"
+        if stat.S_ISSOCK(mode)
+        else "block device"
+        if stat.S_ISBLK(mode)
+        else "special file"
+    )
+    if kind in ("character device", "FIFO") and streams:
+        return OutputTarget(Path(expanded), True, kind)
+    allowed = "regular files, character devices and FIFOs" if streams else "regular files"
+    raise SinkTargetError(
+        f"{scheme}:{target}: {expanded!r} is a {kind}, not a regular file; it is never "
+        f"replaced (the {scheme} sink writes {allowed})"
+    )
 
 
 def _example_suffix(scheme: str) -> str:
@@ -499,6 +642,114 @@ class AtomicFile:
             self.tmp_path = None
 
 
+class StreamOutput:
+    """A stream target (stdout, ``/dev/fd/N``, a character device, a FIFO) with the same
+    ``open``/``publish``/``discard`` interface as :class:`AtomicFile`. Bytes go out page by
+    page (the sink calls :meth:`flush`); ``publish`` flushes, ``discard`` only stops: what
+    was streamed cannot be taken back. stdout is never closed; a device, FIFO or duplicated
+    descriptor is closed at the end.
+
+    :param stream: for stdout, the stream to use instead of ``sys.stdout`` (looked up at the
+        first write, so a test runner's replacement is honoured).
+    """
+
+    def __init__(
+        self, target: OutputTarget, *, binary: bool = False, stream: IO[Any] | None = None
+    ) -> None:
+        self.target = target
+        self.binary = binary
+        self.stream = stream
+        self.streamed = False  # True once bytes were flushed to the destination
+        self._handle: IO[Any] | None = None
+        self._owned: IO[Any] | None = None  # what we opened and must close
+        self._wrapper: io.TextIOWrapper | None = None  # our text layer over stdout's buffer
+
+    def open(self) -> IO[Any]:
+        if self._handle is not None:
+            return self._handle
+        text: dict[str, Any] = {} if self.binary else {"encoding": "utf-8", "newline": ""}
+        mode = "wb" if self.binary else "w"
+        if self.target.kind == "stdout":
+            out = self.stream if self.stream is not None else sys.stdout
+            out.flush()
+            buffer = getattr(out, "buffer", None)
+            if self.binary:
+                if buffer is None:
+                    raise SinkTargetError("stdout takes no binary data here (no byte buffer)")
+                self._handle = buffer
+            elif buffer is not None:  # UTF-8 whatever the terminal's encoding
+                self._wrapper = io.TextIOWrapper(buffer, write_through=True, **text)
+                self._handle = self._wrapper
+            else:
+                self._handle = out
+        elif self.target.fd is not None:
+            self._owned = os.fdopen(os.dup(self.target.fd), mode, **text)
+            self._handle = self._owned
+        else:
+            assert self.target.path is not None
+            self._owned = open(self.target.path, mode, **text)  # noqa: SIM115
+            self._handle = self._owned
+        return self._handle
+
+    def flush(self) -> None:
+        """Push what was written so far to the destination."""
+        if self._handle is not None:
+            self._handle.flush()
+            self.streamed = True
+
+    def publish(self) -> None:
+        self.open()
+        self.flush()
+        self._close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._close()
+
+    def reader_left(self) -> None:
+        """The reader closed the pipe: stop writing, and point stdout at the null device so
+        that the interpreter's last flush at exit does not fail again."""
+        self._handle = None
+        self._wrapper = None
+        if self._owned is not None:
+            with contextlib.suppress(OSError):
+                self._owned.close()
+            self._owned = None
+        if self.target.kind == "stdout" and self.stream is None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+
+    def _close(self) -> None:
+        if self._wrapper is not None:
+            self._wrapper.flush()
+            self._wrapper.detach()  # never closes stdout's buffer
+            self._wrapper = None
+        if self._owned is not None:
+            self._owned.close()
+            self._owned = None
+        self._handle = None
+
+
+def open_output(
+    target: OutputTarget, *, binary: bool = False, stream: IO[Any] | None = None
+) -> AtomicFile | StreamOutput:
+    """:class:`StreamOutput` for a stream target, :class:`AtomicFile` for a regular file."""
+    if target.stream:
+        return StreamOutput(target, binary=binary, stream=stream)
+    assert target.path is not None
+    return AtomicFile(target.path, binary=binary)
+
+
+def is_broken_pipe(exc: BaseException) -> bool:
+    """``True`` for the error a write raises when the reader of a pipe has gone
+    (``BrokenPipeError``, or an ``OSError`` with ``EPIPE`` from a C library such as pyarrow)."""
+    return isinstance(exc, BrokenPipeError) or (
+        isinstance(exc, OSError) and exc.errno == errno.EPIPE
+    )
+
+
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -510,56 +761,6 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def open_spool(directory: Path) -> IO[str]:
-    """An anonymous temporary text file (UTF-8, ``\\n`` lines) in ``directory``, used to spool
-    rows until commit. It lives beside the output rather than in the system temp directory,
-    which may be a RAM-backed tmpfs; on POSIX it has no name and vanishes when closed or
-    when the process dies."""
-    return tempfile.TemporaryFile(
-        "w+", encoding="utf-8", newline="\n", dir=directory, prefix=".spool.", suffix=".part"
-    )
-
-
-def spool_rows(
-    spool: IO[str],
-    records: Sequence[Mapping[str, Any]],
-    columns: dict[str, int],
-    *,
-    label: str,
-    first_position: int,
-    cell: Callable[[int, Any], Any],
-) -> None:
-    """Flatten ``records`` and append one JSON line of cells per record to ``spool``.
-
-    ``columns`` (dotted name -> index, first-seen order) grows as new keys appear, so a
-    header or schema can be built at commit from every page. ``cell(index, value)`` turns a
-    flattened value into what is spooled. Raises SinkRecordError naming ``label`` and the
-    record's position in the run when two fields flatten to the same column.
-    """
-    lines = []
-    for position, record in enumerate(records, start=first_position):
-        try:
-            flat = flatten_record(record)
-        except ValueError as exc:
-            raise SinkRecordError(f"{label}: record #{position}: {exc}") from exc
-        for key in flat:
-            if key not in columns:
-                columns[key] = len(columns)
-        cells: list[Any] = [None] * len(columns)
-        for key, value in flat.items():
-            index = columns[key]
-            cells[index] = cell(index, value)
-        lines.append(dumps(cells) + "\n")
-    spool.write("".join(lines))
-
-
-def iter_spool(spool: IO[str]) -> Iterable[str]:
-    """Rewind ``spool`` and yield its lines one at a time (streaming, constant memory)."""
-    spool.flush()
-    spool.seek(0)
-    yield from spool
 
 
 def close_quietly(handle: IO[Any] | None) -> None:

@@ -1,9 +1,8 @@
-"""``csv:`` sink: flattened dotted columns, one header covering every page, atomic file."""
+"""``csv:`` sink: the spec's columns, one fixed header, spreadsheet-safe cells, atomic file."""
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -11,87 +10,136 @@ from typing import IO, Any
 from ._base import (
     AtomicFile,
     BaseSink,
+    OutputTarget,
+    SinkTargetError,
+    StreamOutput,
     check_options,
-    close_quietly,
-    iter_spool,
-    open_spool,
-    output_path,
-    spool_rows,
+    open_output,
+    output_target,
 )
-from ._flatten import to_text
+from ._columns import RecordSchema, cell_text
 
-__all__ = ["CsvSink", "make_csv_sink"]
+__all__ = ["FORMULA_PREFIXES", "CsvSink", "make_csv_sink", "neutralise_formula"]
+
+#: First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """``'`` + ``text`` when ``text`` starts with one of :data:`FORMULA_PREFIXES`, as OWASP
+    recommends, so a spreadsheet shows the text instead of evaluating it; else ``text``."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 class CsvSink(BaseSink):
-    """CSV, nested fields flattened to dotted columns (``specification.ratings.capacity.value``).
+    """CSV with the columns of the run's :class:`RecordSchema` (see ``sinks._columns``): the
+    header is the same for every run and page (declared fields as dotted columns, free-form
+    objects and lists as one JSON column each, then ``extra_json``), written before the first
+    row. Dates ``2016-03-01``; date-times UTC ``2024-01-01T07:42:00Z``; booleans
+    ``true``/``false``; numbers via ``repr``; null -> empty cell.
 
-    * The header lists every column seen in any page, in first-seen order. Because a later
-      page may bring new columns, rows are spooled until ``commit()``: each row is one JSON
-      line holding its cells by column index (columns are only ever appended) in an
-      anonymous temporary file beside the target. ``commit()`` streams the spool into the
-      real CSV (a temporary file, fsynced, then ``os.replace``), so memory depends on the
-      number of columns, never on the number of records.
-    * Cells: missing or ``None`` -> empty; ``true``/``false``; numbers via ``repr``;
-      lists as compact JSON text; strings as given. Quoting follows the ``excel`` dialect
-      (RFC 4180, ``\\r\\n`` rows, UTF-8 without BOM), so commas, quotes, newlines and
-      non-ASCII text round-trip through :mod:`csv`.
-    * ``abort()`` deletes the spool and the temporary file; the previous CSV is untouched.
-
-    :raises SinkRecordError: two fields of a record flatten to the same column.
+    * Spreadsheet safety: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+      return gets a leading ``'`` (OWASP). Numbers in number/integer columns are numbers and are
+      never changed (``-1.5`` stays ``-1.5``). ``formulas="keep"`` writes text as sent.
+    * Quoting follows the ``excel`` dialect (RFC 4180, ``\\r\\n`` rows, UTF-8 without BOM).
+    * To a regular file: a temporary file beside it, fsynced, then ``os.replace``; ``abort()``
+      deletes the temporary file and the previous CSV is untouched. To a stream (``csv:-``,
+      a device, a FIFO): rows go out page by page; nothing can be taken back.
     """
 
-    def __init__(self, path: Path, *, label: str | None = None) -> None:
-        super().__init__(label or f"csv:{path}")
-        self.path = path
-        self._columns: dict[str, int] = {}
-        self._spool: IO[str] | None = None
-        self._file = AtomicFile(path)
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        label: str | None = None,
+        target: OutputTarget | None = None,
+        schema: RecordSchema | None = None,
+        formulas: str = "escape",
+        stream: IO[str] | None = None,
+    ) -> None:
+        if target is None:
+            target = (
+                OutputTarget(path, False, "file")
+                if path is not None
+                else OutputTarget(None, True, "stdout")
+            )
+        default_label = f"csv:{target.path}" if target.path is not None else "csv:-"
+        super().__init__(label or default_label, schema=schema)
+        if formulas not in FORMULA_MODES:
+            raise SinkTargetError(_formulas_message(formulas))
+        self.path = target.path if not target.stream else None
+        self.target = target
+        self.streaming = target.stream
+        self.formulas = formulas
+        self._out: AtomicFile | StreamOutput = open_output(target, stream=stream)
+        self._writer: Any = None
 
     @property
     def columns(self) -> list[str]:
-        """Columns seen so far, in first-seen order (the header ``commit()`` writes)."""
-        return list(self._columns)
+        """The header: the schema's columns, then ``extra_json``."""
+        return self.schema.column_names
+
+    def _csv_writer(self) -> Any:
+        if self._writer is None:
+            self._writer = csv.writer(self._out.open(), dialect="excel")
+            self._writer.writerow(self.columns)
+        return self._writer
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
-        if self._spool is None:
-            self._spool = open_spool(self.path.parent)
-        spool_rows(
-            self._spool,
-            records,
-            self._columns,
-            label=self.label,
-            first_position=self.records_written + 1,
-            cell=lambda _index, value: to_text(value),
-        )
+        writer = self._csv_writer()
+        schema, stats = self.schema, self.conversion
+        escape = self.formulas == "escape"
+        text_columns = {
+            i for i, c in enumerate(schema.columns) if c.type in ("string", "json")
+        } | {len(schema.columns)}
+        rows = []
+        for record in records:
+            cells = [cell_text(v) for v in schema.row(record, stats)]
+            if escape:
+                for i in text_columns:
+                    cell = cells[i]
+                    if cell:
+                        cells[i] = neutralise_formula(cell)
+            rows.append(["" if c is None else c for c in cells])
+        writer.writerows(rows)
+        if isinstance(self._out, StreamOutput):
+            self._out.flush()
 
     def _commit(self) -> None:
-        width = len(self._columns)
-        out = self._file.open()
-        writer = csv.writer(out, dialect="excel")
-        if width:
-            writer.writerow(self._columns)
-        if self._spool is not None:
-            for line in iter_spool(self._spool):
-                cells = json.loads(line)
-                if len(cells) < width:
-                    cells.extend([None] * (width - len(cells)))
-                writer.writerow("" if cell is None else cell for cell in cells)
-        self._file.publish()
-        close_quietly(self._spool)
-        self._spool = None
+        self._csv_writer()  # a run without records still gets its header
+        self._out.publish()
 
     def _abort(self) -> None:
-        close_quietly(self._spool)
-        self._spool = None
-        self._file.discard()
+        self._writer = None
+        self._out.discard()
+
+    def _reader_left(self) -> None:
+        super()._reader_left()
+        if isinstance(self._out, StreamOutput):
+            self._out.reader_left()
+
+
+FORMULA_MODES = ("escape", "keep")
+
+
+def _formulas_message(value: str) -> str:
+    return (
+        f"option 'formulas' of sink 'csv' must be one of {', '.join(FORMULA_MODES)}: {value!r} "
+        "(escape: a leading ' before =, +, -, @, tab, CR; keep: cells as sent)"
+    )
 
 
 def make_csv_sink(target: str, options: dict[str, str]) -> CsvSink:
-    """Factory for ``csv:PATH``. Takes no options.
+    """Factory for ``csv:PATH[?formulas=escape|keep]`` and ``csv:-`` (stdout). A character
+    device or FIFO is written as a stream; a directory, socket or block device is refused.
 
-    :raises SinkTargetError: an option was given, the path is empty or ``-``, or its
-        directory does not exist.
+    :raises SinkTargetError: an unknown option or value, an empty or refused target, a missing
+        directory.
     """
-    check_options("csv", options, ())
-    return CsvSink(output_path("csv", target), label=f"csv:{target}")
+    check_options("csv", options, ("formulas",))
+    formulas = options.get("formulas", "escape").lower()
+    if formulas not in FORMULA_MODES:
+        raise SinkTargetError(_formulas_message(formulas))
+    return CsvSink(
+        target=output_target("csv", target), label=f"csv:{target}", formulas=formulas
+    )

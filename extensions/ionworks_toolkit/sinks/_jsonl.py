@@ -1,13 +1,21 @@
-"""``jsonl:`` sink: one JSON object per line, to a file (atomic) or stdout (streamed)."""
+"""``jsonl:`` sink: one JSON object per line, to a file (atomic) or a stream (stdout, devices)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ._base import AtomicFile, BaseSink, SinkTargetError, check_options, output_path
+from ._base import (
+    AtomicFile,
+    BaseSink,
+    OutputTarget,
+    StreamOutput,
+    check_options,
+    open_output,
+    output_target,
+)
+from ._columns import RecordSchema
 from ._flatten import dumps
 
 __all__ = ["JsonlSink", "make_jsonl_sink"]
@@ -15,16 +23,17 @@ __all__ = ["JsonlSink", "make_jsonl_sink"]
 
 class JsonlSink(BaseSink):
     """JSON Lines: one compact JSON object per record and line, UTF-8 (``ensure_ascii=False``),
-    keys in the order given, ``\\n`` line ends.
+    keys in the order given, ``\\n`` line ends. Always valid JSON: each record goes through
+    :meth:`RecordSchema.json_record` (declared date-times as UTC text with ``Z``, dates as
+    ``YYYY-MM-DD``, NaN/+-Infinity as ``null``, counted in :attr:`conversion`).
 
-    * To a file (``path``): lines go to a temporary file beside it; ``commit()`` fsyncs and
-      replaces the target atomically; ``abort()`` deletes the temporary file.
-    * To a stream (``path=None``; default ``sys.stdout``, looked up at first write): each page
-      is written and flushed as it arrives. Nothing can be taken back, so ``abort()`` only
-      stops; :meth:`describe` says so. Bytes go to the stream's binary buffer as UTF-8 when it
-      has one, whatever the terminal encoding.
-
-    :raises TypeError: a record holds a value JSON cannot represent.
+    * To a regular file (``path``): lines go to a temporary file beside it; ``commit()`` fsyncs
+      and replaces the target atomically; ``abort()`` deletes the temporary file.
+    * To a stream (``path=None``: stdout, default ``sys.stdout`` looked up at first write; or a
+      ``target`` that is a character device, FIFO or ``/dev/fd/N``): each page is written and
+      flushed as it arrives. Nothing can be taken back, so ``abort()`` only stops; a closed
+      pipe (``| head``) stops this sink quietly (:attr:`reader_gone`) and the run goes on for
+      the other sinks. Bytes are UTF-8 whatever the terminal encoding.
     """
 
     def __init__(
@@ -33,55 +42,50 @@ class JsonlSink(BaseSink):
         *,
         stream: IO[str] | None = None,
         label: str | None = None,
+        target: OutputTarget | None = None,
+        schema: RecordSchema | None = None,
     ) -> None:
-        super().__init__(label or (f"jsonl:{path}" if path is not None else "jsonl:-"))
-        self.path = path
-        self._stream = stream
-        self._file = AtomicFile(path) if path is not None else None
+        if target is None:
+            target = (
+                OutputTarget(path, False, "file")
+                if path is not None
+                else OutputTarget(None, True, "stdout")
+            )
+        default_label = f"jsonl:{target.path}" if target.path is not None else "jsonl:-"
+        super().__init__(label or default_label, schema=schema)
+        self.path = target.path if not target.stream else None
+        self.target = target
+        self.streaming = target.stream
+        self._out: AtomicFile | StreamOutput = open_output(target, stream=stream)
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
             return
-        text = "".join(dumps(record) + "\n" for record in records)
-        if self._file is not None:
-            self._file.open().write(text)
-            return
-        stream = self._stream if self._stream is not None else sys.stdout
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            stream.flush()
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-        else:
-            stream.write(text)
-            stream.flush()
+        schema, stats = self.schema, self.conversion
+        text = "".join(dumps(schema.json_record(record, stats)) + "\n" for record in records)
+        self._out.open().write(text)
+        if isinstance(self._out, StreamOutput):
+            self._out.flush()
 
     def _commit(self) -> None:
-        if self._file is not None:
-            self._file.publish()
+        self._out.publish()
 
     def _abort(self) -> None:
-        if self._file is not None:
-            self._file.discard()
+        self._out.discard()
 
-    def describe(self) -> str:
-        if self._file is None and self.state == "aborted":
-            return (
-                f"aborted after streaming {self.records_written} "
-                f"record{'' if self.records_written == 1 else 's'} to stdout (jsonl:-)"
-            )
-        return super().describe()
+    def _reader_left(self) -> None:
+        super()._reader_left()
+        if isinstance(self._out, StreamOutput):
+            self._out.reader_left()
 
 
 def make_jsonl_sink(target: str, options: dict[str, str]) -> JsonlSink:
-    """Factory for ``jsonl:PATH`` and ``jsonl:-`` (stdout). Takes no options.
+    """Factory for ``jsonl:PATH`` and ``jsonl:-`` (stdout; ``/dev/stdout`` alike). A character
+    device or FIFO is written as a stream; a directory, socket or block device is refused.
+    Takes no options.
 
-    :raises SinkTargetError: an option was given, the target is empty, or its directory
-        does not exist.
+    :raises SinkTargetError: an option was given, the target is empty or refused, or its
+        directory does not exist.
     """
     check_options("jsonl", options, ())
-    if target == "-":
-        return JsonlSink(None)
-    if not target:
-        raise SinkTargetError("sink 'jsonl' needs a file path or '-' for stdout, e.g. jsonl:-")
-    return JsonlSink(output_path("jsonl", target), label=f"jsonl:{target}")
+    return JsonlSink(target=output_target("jsonl", target), label=f"jsonl:{target}")

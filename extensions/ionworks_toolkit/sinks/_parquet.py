@@ -1,53 +1,29 @@
-"""``parquet:`` sink (extra ``parquet``): one file, one schema unified over every page."""
+"""``parquet:`` sink (extra ``parquet``): one file, typed columns from the spec."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any
+from typing import Any
 
 from ._base import (
     AtomicFile,
     BaseSink,
+    OutputTarget,
     SinkDependencyError,
     SinkTargetError,
+    StreamOutput,
     check_options,
-    close_quietly,
-    iter_spool,
-    open_spool,
-    output_path,
-    spool_rows,
+    open_output,
+    output_target,
 )
-from ._flatten import Kind, dumps, kind_of, to_text
+from ._columns import ColumnType, RecordSchema
 
-__all__ = ["ParquetSink", "make_parquet_sink", "unify_kinds"]
+__all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink"]
 
 COMPRESSIONS = ("brotli", "gzip", "lz4", "none", "snappy", "zstd")
 INSTALL_HINT = 'pip install "ionworks-toolkit[parquet]"'
-
-ArrowType = str  # "string" | "bool" | "int64" | "float64": resolved to pyarrow types at commit
-
-
-def unify_kinds(kinds: set[Kind]) -> ArrowType:
-    """The Arrow type for a column given the kinds of value seen in it over the whole run.
-
-    Nulls are ignored; only booleans -> ``bool``; only integers (within 64 bits) -> ``int64``;
-    integers and floats, or floats -> ``float64``; anything else (text, lists/dicts,
-    integers beyond 64 bits, mixed kinds) -> ``string``; a column that is null everywhere
-    -> ``string``.
-    """
-    seen = kinds - {"null"}
-    if not seen:
-        return "string"
-    if seen == {"bool"}:
-        return "bool"
-    if seen == {"int"}:
-        return "int64"
-    if seen <= {"int", "float"}:
-        return "float64"
-    return "string"
 
 
 def _require_pyarrow() -> tuple[ModuleType, ModuleType]:
@@ -61,143 +37,165 @@ def _require_pyarrow() -> tuple[ModuleType, ModuleType]:
     return pyarrow, pyarrow.parquet
 
 
-class ParquetSink(BaseSink):
-    """One Parquet file with flattened dotted columns (like the CSV sink) and ONE schema.
+def arrow_type(column_type: ColumnType) -> Any:
+    """The Arrow type of a column type under the rule of ``sinks._columns``: ``string`` and
+    ``json`` -> ``string``; ``integer`` -> ``int64``; ``number`` -> ``float64``; ``boolean`` ->
+    ``bool``; ``date`` -> ``date32``; ``date-time`` -> ``timestamp[us, tz=UTC]``.
 
-    The schema of the first page may be wrong (a field null everywhere at first, an integer
-    field that later holds 2.5), so rows are spooled, as JSON lines of cells by column
-    index, to an anonymous temporary file beside the target while per-column type evidence
-    is tracked (see :func:`unify_kinds`; lists/dicts are stored as JSON text). ``commit()``
-    streams the spool in batches of ``batch_rows`` rows (one row group each) through a
-    ``pyarrow.parquet.ParquetWriter`` into a temporary file, fsyncs it and replaces the
-    target atomically. Memory depends on columns x ``batch_rows``, never on the record count.
-    Columns appear in first-seen order. Values are kept exactly (integers become float64
-    only when the column also holds floats); datetimes stay ISO strings.
+    :raises SinkDependencyError: pyarrow is missing.
+    """
+    pa, _ = _require_pyarrow()
+    types = {
+        "string": pa.string(),
+        "json": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "date-time": pa.timestamp("us", tz="UTC"),
+    }
+    return types[column_type]
+
+
+def arrow_schema(schema: RecordSchema) -> Any:
+    """The ``pyarrow.Schema`` for ``schema.column_names`` (``extra_json`` is a string)."""
+    pa, _ = _require_pyarrow()
+    fields = [pa.field(c.name, arrow_type(c.type)) for c in schema.columns]
+    return pa.schema([*fields, pa.field(schema.column_names[-1], pa.string())])
+
+
+class ParquetSink(BaseSink):
+    """One Parquet file whose columns and types come from the run's :class:`RecordSchema`
+    (never from the data): the same schema for every run, even when a page holds only nulls.
+    See :func:`arrow_type`; free-form objects, lists and ``extra_json`` are JSON text.
+
+    Rows are buffered ``batch_rows`` at a time (one row group each) and streamed through a
+    ``pyarrow.parquet.ParquetWriter`` into a temporary file beside the target; ``commit()``
+    writes the footer, fsyncs and replaces the target atomically. Memory depends on columns
+    x ``batch_rows``, never on the record count. To a stream (``parquet:-``, a FIFO, a
+    device) row groups go out as they fill and the footer at commit; an aborted stream is
+    not a valid Parquet file.
 
     pyarrow is imported when the sink is created, not when the package is imported.
 
     :raises SinkDependencyError: pyarrow is missing (message: ``pip install
         "ionworks-toolkit[parquet]"``).
-    :raises SinkRecordError: two fields of a record flatten to the same column.
     """
 
     batch_rows = 8192
 
     def __init__(
-        self, path: Path, *, compression: str = "snappy", label: str | None = None
+        self,
+        path: Path | None = None,
+        *,
+        compression: str = "snappy",
+        label: str | None = None,
+        target: OutputTarget | None = None,
+        schema: RecordSchema | None = None,
     ) -> None:
-        super().__init__(label or f"parquet:{path}")
+        if target is None:
+            if path is None:
+                raise SinkTargetError("the parquet sink needs a path or a target")
+            target = OutputTarget(path, False, "file")
+        super().__init__(label or f"parquet:{target.path or '-'}", schema=schema)
         self._pa, self._pq = _require_pyarrow()
-        self.path = path
+        self.path = target.path if not target.stream else None
+        self.target = target
+        self.streaming = target.stream
         self.compression = compression
-        self._columns: dict[str, int] = {}
-        self._kinds: list[set[Kind]] = []
-        self._spool: IO[str] | None = None
-        self._file = AtomicFile(path, binary=True)
+        self._out: AtomicFile | StreamOutput = open_output(target, binary=True)
+        self._writer: Any = None
+        self._arrow: Any = None
+        self._rows: list[list[Any]] = []
 
     @property
-    def schema(self) -> Any:
-        """The unified ``pyarrow.Schema`` for the rows written so far."""
-        pa = self._pa
-        types = {
-            "string": pa.string(),
-            "bool": pa.bool_(),
-            "int64": pa.int64(),
-            "float64": pa.float64(),
-        }
-        return pa.schema(
-            [
-                pa.field(name, types[unify_kinds(self._kinds[i])])
-                for name, i in self._columns.items()
-            ]
-        )
+    def arrow_schema(self) -> Any:
+        """The ``pyarrow.Schema`` written (from the spec, see :func:`arrow_schema`)."""
+        return arrow_schema(self.schema)
+
+    def _parquet_writer(self) -> Any:
+        if self._writer is None:
+            compression = None if self.compression == "none" else self.compression
+            sink: Any
+            if isinstance(self._out, AtomicFile):
+                sink = self._out.close_handle()
+            else:
+                sink = self._out.open()
+            self._arrow = self.arrow_schema
+            self._writer = self._pq.ParquetWriter(sink, self._arrow, compression=compression)
+        return self._writer
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
-        if self._spool is None:
-            self._spool = open_spool(self.path.parent)
-        kinds = self._kinds
-
-        def cell(index: int, value: Any) -> Any:
-            # Record every kind of value a column holds: the schema is unified at commit.
-            while len(kinds) <= index:
-                kinds.append(set())
-            kind = kind_of(value)
-            kinds[index].add(kind)
-            return dumps(value) if kind == "json" else value
-
-        spool_rows(
-            self._spool,
-            records,
-            self._columns,
-            label=self.label,
-            first_position=self.records_written + 1,
-            cell=cell,
-        )
+        writer = self._parquet_writer()
+        schema, stats = self.schema, self.conversion
+        self._rows.extend(schema.row(record, stats) for record in records)
+        if len(self._rows) >= self.batch_rows:
+            self._flush_rows(writer)
 
     def record_batches(self) -> Iterator[Any]:
-        """The spooled rows as ``pyarrow.RecordBatch`` es of :attr:`schema`, ``batch_rows``
-        rows each, streamed from the spool (also used by the ``dataset:`` sink). A run
-        without columns yields one empty batch."""
-        schema = self.schema
-        converters = [_converter(unify_kinds(k)) for k in self._kinds]
-        width = len(converters)
-        batch: list[list[Any]] = []
-        for line in iter_spool(self._spool) if self._spool is not None else ():
-            batch.append(json.loads(line))
-            if len(batch) >= self.batch_rows:
-                yield self._record_batch(batch, schema, converters, width)
-                batch = []
-        if batch or width == 0:
-            yield self._record_batch(batch, schema, converters, width)
+        """Everything written so far as ``pyarrow.RecordBatch`` es of :attr:`arrow_schema`,
+        ``batch_rows`` rows each, read back from the finished temporary file (constant memory;
+        used by the ``dataset:`` sink, which never publishes this file). Finishes the file:
+        only :meth:`abort` may follow. A run without records yields no batch."""
+        if not isinstance(self._out, AtomicFile):
+            raise SinkTargetError(f"{self.label}: a stream cannot be read back")
+        writer = self._parquet_writer()
+        self._flush_rows(writer)
+        writer.close()
+        self._writer = None
+        self._out.prepare()
+        assert self._out.tmp_path is not None
+        yield from self._pq.ParquetFile(self._out.tmp_path).iter_batches(
+            batch_size=self.batch_rows
+        )
 
-    def _commit(self) -> None:
-        tmp = self._file.close_handle()
-        compression = None if self.compression == "none" else self.compression
-        with self._pq.ParquetWriter(tmp, self.schema, compression=compression) as writer:
-            for batch in self.record_batches():
-                writer.write_batch(batch)
-        self._file.publish()
-        close_quietly(self._spool)
-        self._spool = None
+    def _flush_rows(self, writer: Any) -> None:
+        rows, self._rows = self._rows, []
+        if rows:
+            writer.write_batch(self._record_batch(rows))
+            if isinstance(self._out, StreamOutput):
+                self._out.flush()
 
-    def _record_batch(
-        self, rows: list[list[Any]], schema: Any, converters: list[Any], width: int
-    ) -> Any:
+    def _record_batch(self, rows: list[list[Any]]) -> Any:
         pa = self._pa
-        arrays = []
-        for index in range(width):
-            convert = converters[index]
-            values = [
-                convert(row[index]) if index < len(row) and row[index] is not None else None
-                for row in rows
-            ]
-            arrays.append(pa.array(values, type=schema.field(index).type))
-        if width == 0:
-            return pa.RecordBatch.from_pydict({}, schema=schema)
+        schema = self._arrow
+        arrays = [
+            pa.array([row[index] for row in rows], type=schema.field(index).type)
+            for index in range(len(schema))
+        ]
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
+    def _commit(self) -> None:
+        writer = self._parquet_writer()  # a run without records still gets its schema
+        self._flush_rows(writer)
+        writer.close()
+        self._writer = None
+        self._out.publish()
+
     def _abort(self) -> None:
-        close_quietly(self._spool)
-        self._spool = None
-        self._file.discard()
+        self._rows = []
+        writer, self._writer = self._writer, None
+        if writer is not None and not self.streaming:
+            try:
+                writer.close()
+            except Exception:  # noqa: S110 - the temporary file is deleted next
+                pass
+        self._out.discard()
 
-
-def _converter(arrow_type: ArrowType) -> Any:
-    if arrow_type == "string":
-        return to_text  # text as is; numbers/booleans as their JSON text
-    if arrow_type == "float64":
-        return float
-    return _identity
-
-
-def _identity(value: Any) -> Any:
-    return value
+    def _reader_left(self) -> None:
+        super()._reader_left()
+        self._writer = None
+        if isinstance(self._out, StreamOutput):
+            self._out.reader_left()
 
 
 def make_parquet_sink(target: str, options: dict[str, str]) -> ParquetSink:
-    """Factory for ``parquet:PATH[?compression=snappy|zstd|gzip|brotli|lz4|none]``.
+    """Factory for ``parquet:PATH[?compression=snappy|zstd|gzip|brotli|lz4|none]`` and
+    ``parquet:-`` (stdout). A character device or FIFO is written as a stream; a directory,
+    socket or block device is refused.
 
-    :raises SinkTargetError: an unknown option or compression, a missing path or directory.
+    :raises SinkTargetError: an unknown option or compression, a missing path or directory, a
+        refused target.
     :raises SinkDependencyError: pyarrow is not installed.
     """
     check_options("parquet", options, ("compression",))
@@ -207,5 +205,7 @@ def make_parquet_sink(target: str, options: dict[str, str]) -> ParquetSink:
             f"unknown parquet compression {compression!r}; allowed: {', '.join(COMPRESSIONS)}"
         )
     return ParquetSink(
-        output_path("parquet", target), compression=compression, label=f"parquet:{target}"
+        target=output_target("parquet", target),
+        compression=compression,
+        label=f"parquet:{target}",
     )

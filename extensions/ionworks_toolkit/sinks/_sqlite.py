@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import os
 import re
 import sqlite3
+import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._base import BaseSink, SinkRecordError, SinkTargetError, check_options
-from ._base import output_path as _output_path
-from ._flatten import Kind, dumps, flatten_record, kind_of
+from ._base import (
+    BaseSink,
+    SinkRecordError,
+    SinkTargetError,
+    _current_umask,
+    _fsync_dir,
+    check_options,
+    output_target,
+)
+from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema, format_instant
+from ._flatten import dumps
 
-__all__ = ["DEFAULT_TABLE", "SqliteSink", "make_sqlite_sink"]
+__all__ = ["DEFAULT_TABLE", "RECORD_JSON", "SqliteSink", "make_sqlite_sink", "sqlite_type"]
 
+#: The table measurements go to; other resources use their own (``projects list`` ->
+#: ``projects``), see :attr:`RecordSchema.resource`.
 DEFAULT_TABLE = "measurements"
 RECORD_JSON = "record_json"
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -32,75 +45,88 @@ def _fold(name: str) -> str:
     return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
 
 
-def _affinity(kinds: set[Kind]) -> str:
-    numeric = kinds - {"null"}
-    if numeric and numeric <= {"bool", "int"}:
+def sqlite_type(column_type: ColumnType) -> str:
+    """Declared SQLite type of a column type: ``integer``/``boolean`` -> ``INTEGER`` (booleans
+    as 0/1), ``number`` -> ``REAL``, everything else (text, dates and date-times as ISO-8601
+    text, JSON) -> ``TEXT``."""
+    if column_type in ("integer", "boolean"):
         return "INTEGER"
-    if numeric and numeric <= {"bool", "int", "float"}:
+    if column_type == "number":
         return "REAL"
     return "TEXT"
 
 
 def _sql_value(value: Any) -> Any:
-    if value is None or isinstance(value, str | float):
-        return value
-    if isinstance(value, bool):
+    value_type = type(value)
+    if value_type is bool:
         return int(value)
-    if isinstance(value, int):
-        return value if kind_of(value) == "int" else str(value)  # beyond 64 bits: text
-    return dumps(value)
+    if value_type is _dt.datetime:
+        return format_instant(value)
+    if value_type is _dt.date:
+        return value.isoformat()
+    return value
+
+
+def _notice(message: str) -> None:
+    """A visible message on stderr (stdout may carry another sink's data)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr, flush=True)
 
 
 class SqliteSink(BaseSink):
     """Upsert records by ``id`` into one table of a SQLite database, in ONE transaction.
 
-    Table layout: ``"id" TEXT PRIMARY KEY NOT NULL``, ``"record_json" TEXT NOT NULL`` (the
-    full record as JSON, authoritative) plus one column per flattened dotted field
-    (``"specification.ratings.capacity.value"``), added with ``ALTER TABLE ADD COLUMN`` as
-    fields appear.
+    Table layout, from the run's :class:`RecordSchema` (never from the data, so a re-run
+    never needs ``ALTER TABLE`` for data-driven keys): ``"id" TEXT PRIMARY KEY NOT NULL``, one
+    column per declared field (dotted names such as ``"specification.ratings.capacity.value"``,
+    free-form objects such as ``"properties"`` as one JSON text column), ``"extra_json"``
+    (undeclared fields), and ``"record_json" TEXT NOT NULL``: the full record as JSON,
+    authoritative, always valid (``json_valid(record_json)`` holds; NaN becomes null). Types
+    see :func:`sqlite_type`. A table made by an older version gets the missing declared
+    columns added once; its other columns are kept and left alone.
 
-    Column typing: a column is created when a page first carries a non-null value for it
-    (a page's new columns in first-seen key order). Its declared type (affinity) comes from
-    that page's values: only booleans/integers -> ``INTEGER``, numbers including a float ->
-    ``REAL``, anything else (text, lists as JSON text, mixed) -> ``TEXT``. A field that is
-    null everywhere gets no column (it stays in ``record_json``). Booleans are stored as
-    0/1, lists as JSON text, integers beyond 64 bits as text. SQLite's flexible typing keeps
-    later values of another type as given.
+    Table name: ``table``, else the schema's resource (``measurements``, ``projects``).
 
-    Upsert: ``INSERT ... ON CONFLICT("id") DO UPDATE`` sets only the columns present in
-    the new record (a present ``None`` sets NULL) and ``record_json``; columns the new
-    record lacks keep their values. Consecutive records of the same shape go through one
-    ``executemany``.
+    Upsert: ``INSERT ... ON CONFLICT("id") DO UPDATE`` sets every column of the layout.
 
-    Transaction: ``BEGIN IMMEDIATE`` at the first write (the write lock is held for the
-    run; readers keep seeing the previous content), ``COMMIT`` on ``commit()``, ``ROLLBACK``
-    on ``abort()``. A database file created by an aborted run is removed again.
+    Transaction and locking: ``BEGIN IMMEDIATE`` at the first write; readers keep seeing the
+    previous content. If another run holds the write lock, a message on stderr says so and
+    the sink waits up to ``timeout`` seconds, then fails naming the database. ``COMMIT`` on
+    ``commit()``, ``ROLLBACK`` on ``abort()``.
 
-    :raises SinkRecordError: a record without ``id`` (or with a non-text, non-integer id),
-        a field named ``record_json``, two fields whose names differ only in ASCII case.
+    A database that does not exist yet is built in a temporary file beside the target and
+    linked into place at commit (never replacing a database another run created meanwhile:
+    then the rows are upserted into that one). So an aborted or interrupted run leaves no new
+    empty database, and never deletes a database file, whoever uses it.
+
+    :raises SinkRecordError: a record without ``id`` (or with a non-text, non-integer id).
     :raises SinkTargetError: the table exists but has no ``id`` primary key or
-        ``record_json`` column.
+        ``record_json`` column; the database stays locked by another run.
     """
 
     def __init__(
         self,
         path: Path,
         *,
-        table: str = DEFAULT_TABLE,
+        table: str | None = None,
         label: str | None = None,
         timeout: float = 30.0,
+        schema: RecordSchema | None = None,
     ) -> None:
-        if not _IDENTIFIER_RE.match(table) or table.lower().startswith("sqlite_"):
+        if table is not None and not _valid_table(table):
             raise SinkTargetError(_bad_table_message(table))
-        super().__init__(label or f"sqlite:{path}")
+        super().__init__(label or f"sqlite:{path}", schema=schema)
         self.path = path
-        self.table = table
+        self._table = table
         self.timeout = timeout
         self._conn: sqlite3.Connection | None = None
-        self._created_file = False
-        self._columns: dict[str, str] = {}  # folded name -> actual name
-        self._exact: set[str] = set()  # actual names of existing columns
-        self._statements: dict[tuple[str, ...], str] = {}
+        self._tmp: Path | None = None  # the new database being built, until commit
+        self._sql: str | None = None
+
+    @property
+    def table(self) -> str:
+        """The table written: the ``table`` option, else the schema's resource."""
+        return self._table or self.schema.resource
 
     @property
     def destination(self) -> str:
@@ -111,41 +137,81 @@ class SqliteSink(BaseSink):
     def _connection(self) -> sqlite3.Connection:
         if self._conn is not None:
             return self._conn
-        self._created_file = not self.path.exists()
-        # Used serially by one run; pages may arrive from a worker thread.
-        conn = sqlite3.connect(
-            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-        )
+        if not _valid_table(self.table):
+            raise SinkTargetError(_bad_table_message(self.table))
+        if self.path.exists():
+            conn = self._begin(self.path)
+        else:
+            fd, name = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
+            )
+            os.close(fd)
+            self._tmp = Path(name)
+            conn = self._begin(self._tmp)
         self._conn = conn
+        self._prepare_table(conn, "main")
+        return conn
+
+    def _begin(self, path: Path) -> sqlite3.Connection:
+        # Used serially by one run; pages may arrive from a worker thread.
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:  # locked, not a database, read-only, ...
-            exc.add_note(f"{self.label}: cannot start a write transaction")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                _notice(
+                    f"{self.label}: another run is writing to this database; waiting up to "
+                    f"{self.timeout:g} s for its lock..."
+                )
+                conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as again:
+                    raise SinkTargetError(
+                        f"{self.label}: the database is still locked by another run after "
+                        f"{self.timeout:g} s; nothing was written to it (try again when the "
+                        "other run has finished)"
+                    ) from again
+        except BaseException:
+            conn.close()
             raise
-        table = quote_identifier(self.table)
+        return conn
+
+    def _prepare_table(self, conn: sqlite3.Connection, database: str) -> None:
+        schema = self.schema
+        table = f"{database}.{quote_identifier(self.table)}"
+        wanted = [(c.name, sqlite_type(c.type)) for c in schema.columns if c.name != "id"]
+        wanted.append((EXTRA_COLUMN, "TEXT"))
+        definitions = ", ".join(f"{quote_identifier(n)} {t}" for n, t in wanted)
         conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {table} "
-            f'("id" TEXT PRIMARY KEY NOT NULL, "{RECORD_JSON}" TEXT NOT NULL)'
+            f'CREATE TABLE IF NOT EXISTS {table} ("id" TEXT PRIMARY KEY NOT NULL, '
+            f'{definitions}, "{RECORD_JSON}" TEXT NOT NULL)'
         )
-        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        self._columns = {_fold(row[1]): row[1] for row in info}
-        self._exact = set(self._columns.values())
-        pk = [row[1] for row in info if row[5]]
-        if _fold(RECORD_JSON) not in self._columns or not (
-            [_fold(c) for c in pk] == ["id"] or self._has_unique_id(conn, table)
+        info = conn.execute(
+            f"PRAGMA {database}.table_info({quote_identifier(self.table)})"
+        ).fetchall()
+        existing = {_fold(row[1]) for row in info}
+        pk = [_fold(row[1]) for row in info if row[5]]
+        if _fold(RECORD_JSON) not in existing or not (
+            pk == ["id"] or self._has_unique_id(conn, database)
         ):
             raise SinkTargetError(
                 f"{self.label}: table {self.table!r} exists but was not created by this sink "
                 f'(it needs an "id" primary key and a "{RECORD_JSON}" column); '
                 "choose another table with ?table=NAME"
             )
-        return conn
+        for name, declared in wanted:  # a table from an older version: add what it lacks
+            if _fold(name) not in existing:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(name)} {declared}")
 
-    @staticmethod
-    def _has_unique_id(conn: sqlite3.Connection, table: str) -> bool:
-        for index in conn.execute(f"PRAGMA index_list({table})").fetchall():
+    def _has_unique_id(self, conn: sqlite3.Connection, database: str) -> bool:
+        table = quote_identifier(self.table)
+        for index in conn.execute(f"PRAGMA {database}.index_list({table})").fetchall():
             if index[2]:  # unique
-                cols = conn.execute(f"PRAGMA index_info({quote_identifier(index[1])})").fetchall()
+                name = quote_identifier(index[1])
+                cols = conn.execute(f"PRAGMA {database}.index_info({name})").fetchall()
                 if [_fold(c[2]) for c in cols] == ["id"]:
                     return True
         return False
@@ -154,118 +220,115 @@ class SqliteSink(BaseSink):
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._connection()
-        rows: list[tuple[dict[str, Any], str]] = []
-        new_columns: dict[str, tuple[str, set[Kind]]] = {}  # folded -> (name, kinds)
+        schema, stats = self.schema, self.conversion
+        names = schema.column_names
+        id_index = names.index("id") if "id" in names else None
+        scratch = ConversionStats()  # record_json repeats what the row already counted
+        rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
-            flat = self._flatten(record, position)
-            rows.append((flat, dumps(record)))
-            for key, value in flat.items():
-                if key in self._exact:
-                    continue
-                fold = _fold(key)
-                name, kinds = new_columns.setdefault(fold, (key, set()))
-                if name != key:
-                    raise SinkRecordError(
-                        f"{self.label}: record #{position}: field {key!r} differs only in "
-                        f"case from field {name!r} of an earlier record; SQLite column names "
-                        "are case-insensitive"
-                    )
-                if value is not None:
-                    kinds.add(kind_of(value))
-        table = quote_identifier(self.table)
-        for fold, (key, kinds) in new_columns.items():
-            if not kinds:  # null everywhere so far: no column yet (value is in record_json)
-                continue
-            column = f"{quote_identifier(key)} {_affinity(kinds)}"
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-            self._columns[fold] = key
-            self._exact.add(key)
-
-        batch: list[tuple[Any, ...]] = []
-        shape: tuple[str, ...] = ()
-        for flat, record_json in rows:
-            keys = tuple(k for k in flat if k in self._exact)
-            if keys != shape and batch:
-                conn.executemany(self._upsert_sql(shape), batch)
-                batch = []
-            shape = keys
-            batch.append((*(_sql_value(flat[k]) for k in keys), record_json))
-        if batch:
-            conn.executemany(self._upsert_sql(shape), batch)
+            record_id = record.get("id")
+            if type(record_id) not in (str, int):
+                shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
+                raise SinkRecordError(
+                    f"{self.label}: record #{position} has {shown}; the sqlite sink upserts by "
+                    "id (text or integer)"
+                )
+            cells = [_sql_value(v) for v in schema.row(record, stats)]
+            if id_index is None:
+                cells.insert(0, record_id)
+            else:
+                cells[id_index] = record_id
+            cells.append(dumps(schema.json_record(record, scratch)))
+            rows.append(cells)
+        conn.executemany(self._upsert_sql(), rows)
 
     def _commit(self) -> None:
         conn = self._connection()  # a run without records still creates the table
         conn.execute("COMMIT")
         conn.close()
         self._conn = None
+        if self._tmp is not None:
+            self._publish_new_database(self._tmp)
+
+    def _publish_new_database(self, tmp: Path) -> None:
+        os.chmod(tmp, 0o666 & ~_current_umask())
+        try:
+            os.link(tmp, self.path)  # atomic, and never replaces an existing file
+        except FileExistsError:
+            self._merge_into_existing(tmp)  # another run created it meanwhile
+        except OSError:  # no hard links on this file system
+            if self.path.exists():
+                self._merge_into_existing(tmp)
+            else:
+                os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self._remove_tmp()
+
+    def _merge_into_existing(self, tmp: Path) -> None:
+        conn = self._begin(self.path)
+        try:
+            conn.execute("ATTACH DATABASE ? AS incoming", (str(tmp),))
+            self._prepare_table(conn, "main")
+            names = ", ".join(quote_identifier(n) for n in self._all_columns())
+            conn.execute(
+                f"{self._upsert_prefix()} SELECT {names} FROM incoming."
+                f"{quote_identifier(self.table)} WHERE true {self._upsert_suffix()}"
+            )
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE incoming")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
 
     def _abort(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is None:
-            return
         try:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            if conn is not None:
+                try:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                finally:
+                    conn.close()
         finally:
-            conn.close()
-            if self._created_file:
-                for suffix in ("", "-journal", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(f"{self.path}{suffix}")
+            self._remove_tmp()  # only ever our own temporary database, never the target
+
+    def _remove_tmp(self) -> None:
+        tmp, self._tmp = self._tmp, None
+        if tmp is not None:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{tmp}{suffix}")
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _flatten(self, record: Mapping[str, Any], position: int) -> dict[str, Any]:
-        where = f"{self.label}: record #{position}"
-        try:
-            flat = flatten_record(record)
-        except ValueError as exc:
-            raise SinkRecordError(f"{where}: {exc}") from exc
-        record_id = flat.get("id")
-        if record_id is None or isinstance(record_id, bool | list):
-            shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
-            raise SinkRecordError(
-                f"{where} has {shown}; the sqlite sink upserts by id (text or integer)"
-            )
-        if not isinstance(record_id, str | int):
-            raise SinkRecordError(f"{where} has an unusable id {record_id!r}")
-        if self._exact.issuperset(flat) and RECORD_JSON not in flat:
-            return flat  # fast path: only known columns, which are unique up to case
-        folded: dict[str, str] = {}
-        for key in flat:
-            fold = _fold(key)
-            if fold == RECORD_JSON:
-                raise SinkRecordError(
-                    f"{where}: field {key!r} clashes with the sink's {RECORD_JSON!r} column"
-                )
-            if fold in folded:
-                raise SinkRecordError(
-                    f"{where}: fields {folded[fold]!r} and {key!r} differ only in case; "
-                    "SQLite column names are case-insensitive"
-                )
-            folded[fold] = key
-            existing = self._columns.get(fold)
-            if existing is not None and existing != key:
-                raise SinkRecordError(
-                    f"{where}: field {key!r} differs only in case from the existing column "
-                    f"{existing!r}; SQLite column names are case-insensitive"
-                )
-        return flat
+    def _all_columns(self) -> list[str]:
+        names = self.schema.column_names
+        return ([] if "id" in names else ["id"]) + names + [RECORD_JSON]
 
-    def _upsert_sql(self, keys: tuple[str, ...]) -> str:
-        sql = self._statements.get(keys)
-        if sql is None:
-            names = [quote_identifier(k) for k in (*keys, RECORD_JSON)]
-            updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != '"id"')
-            sql = (
-                f"INSERT INTO {quote_identifier(self.table)} ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))}) "
-                f'ON CONFLICT("id") DO UPDATE SET {updates}'
-            )
-            if len(self._statements) > 512:
-                self._statements.clear()
-            self._statements[keys] = sql
-        return sql
+    def _upsert_prefix(self) -> str:
+        names = ", ".join(quote_identifier(n) for n in self._all_columns())
+        return f"INSERT INTO {quote_identifier(self.table)} ({names})"
+
+    def _upsert_suffix(self) -> str:
+        updates = ", ".join(
+            f"{quote_identifier(n)} = excluded.{quote_identifier(n)}"
+            for n in self._all_columns()
+            if n != "id"
+        )
+        return f'ON CONFLICT("id") DO UPDATE SET {updates}'
+
+    def _upsert_sql(self) -> str:
+        if self._sql is None:
+            marks = ", ".join("?" * len(self._all_columns()))
+            self._sql = f"{self._upsert_prefix()} VALUES ({marks}) {self._upsert_suffix()}"
+        return self._sql
+
+
+def _valid_table(table: str) -> bool:
+    return bool(_IDENTIFIER_RE.match(table)) and not table.lower().startswith("sqlite_")
 
 
 def _bad_table_message(table: str) -> str:
@@ -276,14 +339,18 @@ def _bad_table_message(table: str) -> str:
 
 
 def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
-    """Factory for ``sqlite:PATH[?table=NAME]`` (default table ``measurements``).
+    """Factory for ``sqlite:PATH[?table=NAME]`` (default table: the resource's, e.g.
+    ``measurements`` for measurements, ``projects`` for ``projects list``). The target must be
+    a regular file or a new path: stdout, devices, FIFOs, directories and sockets are refused.
 
     :raises SinkTargetError: an unknown option, an unsafe table name, a missing path or
-        directory.
+        directory, a target that is not a regular file.
     """
     check_options("sqlite", options, ("table",))
-    table = options.get("table", DEFAULT_TABLE)
-    if not _IDENTIFIER_RE.match(table) or table.lower().startswith("sqlite_"):
+    table = options.get("table")
+    if table is not None and not _valid_table(table):
         raise SinkTargetError(_bad_table_message(table))
-    path = _output_path("sqlite", target)
-    return SqliteSink(path, table=table, label=f"sqlite:{target}")
+    resolved = output_target("sqlite", target, streams=False)
+    assert resolved.path is not None
+    return SqliteSink(resolved.path, table=table, label=f"sqlite:{target}")
+

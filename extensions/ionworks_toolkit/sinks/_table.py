@@ -8,7 +8,7 @@ from typing import Any
 from ._base import BaseSink, SinkRecordError, SinkTargetError, check_options
 from ._flatten import flatten_record, to_text
 
-__all__ = ["DEFAULT_TABLE_COLUMNS", "TableSink", "make_table_sink", "stdout_console"]
+__all__ = ["DEFAULT_TABLE_COLUMNS", "TableSink", "make_table_sink", "printable", "stdout_console"]
 
 #: Key columns for measurements, most important first. Without ``columns``, those present in
 #: the records are shown from the left for as long as they fit the console width.
@@ -23,6 +23,17 @@ DEFAULT_TABLE_COLUMNS: tuple[str, ...] = (
     "id",
 )
 FALLBACK_COLUMN_COUNT = 8
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (control characters, escape sequences,
+    newlines, tabs) shown as its Python escape (``\\x1b``, ``\\n``), so server data can
+    never move the cursor, recolour or clear the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 DEFAULT_MAX_ROWS = 200
 #: A default column is only added when at least this many characters of it (or all of it,
 #: if shorter) fit beside the columns already chosen.
@@ -96,7 +107,8 @@ class TableSink(BaseSink):
     column ends in an ellipsis (``…``), so the table is never wider than the console (80
     columns when stdout is not a terminal). Only the first ``max_rows`` records are kept in
     memory; if there were more, a footer ``… N more`` follows the table. Cell text is never
-    interpreted as rich markup. ``rich`` is imported at commit.
+    interpreted as rich markup, and control characters in server data are shown escaped
+    (:func:`printable`). Shown values follow the sinks' date rule (UTC with ``Z``). ``rich`` is imported at commit.
 
     :param console: a ``rich.console.Console``; default: :func:`stdout_console`.
     :raises SinkRecordError: at commit, a requested column that no record has (the message
@@ -122,13 +134,18 @@ class TableSink(BaseSink):
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         for position, record in enumerate(records, start=self.records_written + 1):
+            keep = len(self._rows) < self.max_rows
+            if not keep and len(self._seen) >= 4096:
+                continue
             try:
-                flat = flatten_record(record)
+                # Shown rows follow the sinks' date rule (UTC with Z, NaN as empty).
+                shown = self.record_schema.json_record(record, self.conversion) if keep else record
+                flat = flatten_record(shown)
             except ValueError as exc:
                 raise SinkRecordError(f"{self.label}: record #{position}: {exc}") from exc
             if len(self._seen) < 4096:  # bounded: only used to pick columns
                 self._seen.update(dict.fromkeys(flat))
-            if len(self._rows) < self.max_rows:
+            if keep:
                 self._rows.append(flat)
 
     def _check_columns(self, columns: Sequence[str]) -> None:
@@ -179,15 +196,17 @@ class TableSink(BaseSink):
         if self.columns:
             self._check_columns(self.columns)
         candidates = self.columns or [c for c in DEFAULT_TABLE_COLUMNS if c in self._seen]
-        cells = {c: [to_text(row.get(c)) for row in self._rows] for c in candidates}
+        cells = {c: [printable(to_text(row.get(c))) for row in self._rows] for c in candidates}
         columns = self._pick_columns(cells, console.width)
-        cells.update({c: [to_text(row.get(c)) for row in self._rows] for c in columns})
+        cells.update({c: [printable(to_text(row.get(c))) for row in self._rows] for c in columns})
         widths = column_widths(
             [_natural_width(c, cells[c]) for c in columns], console.width - 1 - 3 * len(columns)
         )
         table = Table(show_lines=False)
         for column, column_width in zip(columns, widths, strict=True):
-            table.add_column(column, width=column_width, no_wrap=True, overflow="ellipsis")
+            table.add_column(
+                Text(printable(column)), width=column_width, no_wrap=True, overflow="ellipsis"
+            )
         for position in range(len(self._rows)):
             table.add_row(*(Text(cells[column][position]) for column in columns))
         console.print(table)

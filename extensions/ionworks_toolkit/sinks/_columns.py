@@ -1,0 +1,498 @@
+"""Columns and types from the overlaid OpenAPI spec: ONE rule for every sink.
+
+Every tabular sink (``csv:``, ``sqlite:``, ``parquet:``; the PostgreSQL sink and the data-frame
+helpers reuse this module) lays a record out with a :class:`RecordSchema` compiled from the
+item schema that the overlaid spec (``ionworks_client/openapi.json``) declares for the
+resource, never from the data. The JSON Lines sink and every JSON column use
+:meth:`RecordSchema.json_record`, which applies the same date and date-time rule.
+
+The rule (also in the README, section "Sinks"):
+
+* **Columns.** A declared property is one column named by its dotted path
+  (``specification.ratings.capacity.value``). A declared object WITH declared
+  ``properties`` is flattened into its properties. A free-form object (a schema with
+  ``additionalProperties`` and no ``properties``, e.g. ``properties``, ``file_metadata``,
+  ``protocol``, ``test_setup``, ``instance.measured_properties``), an array, an empty schema
+  ``{}`` and a union of several non-null types are ONE column holding the value as compact JSON
+  text. Columns come in the order the spec declares them (``allOf`` parts in order), then
+  :data:`EXTRA_COLUMN`.
+* **Extra fields.** A field the spec does not declare (a newer server's addition), and a value
+  that does not fit its declared type, go into :data:`EXTRA_COLUMN` (``extra_json``): one JSON
+  object holding them at their nested position (``{"instance": {"new_field": 1}}``), ``NULL``
+  when there are none. Nothing the server sends is dropped; the column set never changes.
+* **Types** (:data:`ColumnType`): ``string`` -> text; ``integer`` -> 64-bit integer (an
+  integral float such as ``3.0`` is accepted as ``3``); ``number`` -> float (an integer becomes
+  a float); ``boolean`` -> boolean (never 0/1 text); ``date`` (``format: date``) -> a calendar
+  date, ``2016-03-01``, never a date-time; ``date-time`` (``format: date-time``) -> an instant
+  in UTC: text ``2024-01-01T07:42:00Z`` (microseconds kept when present), Parquet
+  ``timestamp[us, tz=UTC]``. A date-time without an offset is taken as UTC (the API's
+  timestamps are UTC); a bare date in a date-time field is midnight UTC of that day.
+  ``json`` -> compact JSON text. ``null`` stays null in every type.
+* **Valid JSON.** NaN and +-Infinity (Python's ``json`` reads them from a server) become
+  ``null``, in number columns, in JSON columns and in JSON Lines; each one is counted in
+  :class:`ConversionStats` and reported in the run's summary.
+
+Public API: :class:`Column`, :class:`RecordSchema` (``columns``, ``column_names``, ``row``,
+``json_record``), :class:`ConversionStats`, :func:`record_schema` (from any JSON schema),
+:func:`schema_for_item`, :func:`measurements_schema`, :func:`projects_schema`,
+:func:`format_instant` / :func:`cell_text` (the text forms), :data:`EXTRA_COLUMN`.
+Only the standard library is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+from ._flatten import dumps
+
+__all__ = [
+    "EXTRA_COLUMN",
+    "Column",
+    "ColumnType",
+    "ConversionStats",
+    "RecordSchema",
+    "cell_text",
+    "format_instant",
+    "measurements_schema",
+    "projects_schema",
+    "record_schema",
+    "schema_for_item",
+]
+
+ColumnType = Literal["string", "integer", "number", "boolean", "date", "date-time", "json"]
+
+#: Name of the column holding undeclared fields and values of the wrong type (JSON or NULL).
+EXTRA_COLUMN = "extra_json"
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_UTC = _dt.UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: ``name`` is the dotted path (``instance.date_manufactured``), ``path`` its
+    parts, ``type`` the :data:`ColumnType` from the spec, ``description`` the spec's text."""
+
+    name: str
+    type: ColumnType
+    path: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass
+class ConversionStats:
+    """What the rule changed while laying records out (summed over a run).
+
+    :ivar non_finite: NaN/+-Infinity values written as ``null``.
+    :ivar mismatched: values that did not fit their declared type; each was kept, as sent, in
+        :data:`EXTRA_COLUMN` (and the typed column is ``null``).
+    """
+
+    non_finite: int = 0
+    mismatched: int = 0
+
+    def summary(self) -> str:
+        """``""`` when nothing changed, else e.g. ``"2 NaN/Infinity values written as null"``."""
+        parts = []
+        if self.non_finite:
+            n = self.non_finite
+            parts.append(f"{n} NaN/Infinity value{'' if n == 1 else 's'} written as null")
+        if self.mismatched:
+            n = self.mismatched
+            parts.append(
+                f"{n} value{'' if n == 1 else 's'} not of the declared type kept in {EXTRA_COLUMN}"
+            )
+        return "; ".join(parts)
+
+
+class _Mismatch(Exception):
+    """A value does not fit its column's type (internal)."""
+
+
+# --------------------------------------------------------------------------------------
+# Value conversion (one function per column type)
+# --------------------------------------------------------------------------------------
+
+
+def _to_string(value: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _Mismatch
+
+
+def _to_integer(value: Any) -> int:
+    value_type = type(value)
+    if value_type is int and _INT64_MIN <= value <= _INT64_MAX:
+        return value  # type: ignore[no-any-return]
+    if value_type is float and value.is_integer() and _INT64_MIN <= value <= _INT64_MAX:
+        return int(value)
+    raise _Mismatch
+
+
+def _to_number(value: Any) -> float:
+    value_type = type(value)
+    if value_type is float:
+        return value  # type: ignore[no-any-return]
+    if value_type is int:
+        try:
+            return float(value)
+        except OverflowError:
+            raise _Mismatch from None
+    raise _Mismatch
+
+
+def _to_boolean(value: Any) -> bool:
+    if type(value) is bool:
+        return value  # type: ignore[no-any-return]
+    raise _Mismatch
+
+
+def _to_date(value: Any) -> _dt.date:
+    if type(value) is str and len(value) == 10:
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _Mismatch
+
+
+def _to_instant(value: Any) -> _dt.datetime:
+    if type(value) is str:
+        try:
+            parsed = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _Mismatch from None
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=_UTC)
+        try:
+            return parsed.astimezone(_UTC)
+        except OverflowError:
+            raise _Mismatch from None
+    raise _Mismatch
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "string": _to_string,
+    "integer": _to_integer,
+    "number": _to_number,
+    "boolean": _to_boolean,
+    "date": _to_date,
+    "date-time": _to_instant,
+}
+
+
+def format_instant(value: _dt.datetime) -> str:
+    """ISO-8601 text of a UTC instant with ``Z``: ``2024-01-01T07:42:00Z``,
+    ``2024-01-01T07:42:00.250000Z`` when it has microseconds."""
+    text = value.astimezone(_UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def cell_text(value: Any) -> str | None:
+    """The text form of a value from :meth:`RecordSchema.row` (CSV cells, SQLite text):
+    ``None`` -> ``None``; instants via :func:`format_instant`; dates ``2016-03-01``; booleans
+    ``true``/``false``; numbers via ``repr``; text (including JSON text) as is."""
+    value_type = type(value)
+    if value_type is str or value is None:
+        return value  # type: ignore[no-any-return]
+    if value_type is bool:
+        return "true" if value else "false"
+    if value_type is int or value_type is float:
+        return repr(value)
+    if value_type is _dt.datetime:
+        return format_instant(value)
+    if value_type is _dt.date:
+        return value.isoformat()  # type: ignore[no-any-return]
+    return dumps(value)
+
+
+def _clean_json(value: Any, stats: ConversionStats) -> Any:
+    """``value`` with every NaN/+-Infinity replaced by ``None`` (counted)."""
+    value_type = type(value)
+    if value_type is float:
+        if math.isfinite(value):
+            return value
+        stats.non_finite += 1
+        return None
+    if value_type is dict:
+        return {k: _clean_json(v, stats) for k, v in value.items()}
+    if value_type is list:
+        return [_clean_json(v, stats) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _clean_json(v, stats) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_clean_json(v, stats) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# The compiled schema
+# --------------------------------------------------------------------------------------
+
+# A node of the compiled tree: an int is the index of a leaf column, a dict a declared object
+# whose keys are its declared properties.
+_Node = int | dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordSchema:
+    """How records of one item schema are laid out as columns. Build it with
+    :func:`record_schema` / :func:`schema_for_item`; it is immutable and thread-safe.
+
+    :ivar name: the item schema's name in the spec, e.g. ``"CellMeasurementWithDetails"``.
+    :ivar resource: the default table name for it, e.g. ``"measurements"``, ``"projects"``.
+    :ivar columns: the declared columns (without :data:`EXTRA_COLUMN`), in spec order.
+    """
+
+    name: str
+    resource: str
+    columns: tuple[Column, ...]
+    _tree: dict[str, _Node] = field(repr=False, compare=False)
+
+    @property
+    def column_names(self) -> list[str]:
+        """Every column a tabular sink writes, in order: the declared ones, then
+        :data:`EXTRA_COLUMN`."""
+        return [c.name for c in self.columns] + [EXTRA_COLUMN]
+
+    def row(self, record: Mapping[str, Any], stats: ConversionStats | None = None) -> list[Any]:
+        """Lay ``record`` (a ``to_dict()`` of a generated model, or parsed JSON) out as one row:
+        a list aligned with :attr:`column_names`. Values are ``None``, ``str``, ``int``,
+        ``float`` (finite), ``bool``, ``datetime.date``, ``datetime.datetime`` (aware, UTC) or,
+        for ``json`` columns and the last item (:data:`EXTRA_COLUMN`), compact JSON text.
+
+        Never raises for data: undeclared fields and values of the wrong type go into the extra
+        column and are counted in ``stats``.
+        """
+        stats = stats if stats is not None else ConversionStats()
+        width = len(self.columns)
+        cells: list[Any] = [None] * (width + 1)
+        extra: dict[str, Any] = {}
+        self._fill(self._tree, record, cells, extra, stats)
+        if extra:
+            cells[width] = dumps(_clean_json(extra, stats))
+        return cells
+
+    def _fill(
+        self,
+        tree: Mapping[str, _Node],
+        record: Mapping[str, Any],
+        cells: list[Any],
+        extra: dict[str, Any],
+        stats: ConversionStats,
+    ) -> None:
+        columns = self.columns
+        for key, value in record.items():
+            node = tree.get(key)
+            if node is None:
+                extra[key] = value
+                continue
+            if value is None:
+                continue
+            if type(node) is int:
+                column_type = columns[node].type
+                if column_type == "json":
+                    cells[node] = dumps(_clean_json(value, stats))
+                    continue
+                if column_type == "number" and type(value) is float and not math.isfinite(value):
+                    stats.non_finite += 1
+                    continue
+                try:
+                    cells[node] = _CONVERTERS[column_type](value)
+                except _Mismatch:
+                    stats.mismatched += 1
+                    extra[key] = value
+                continue
+            if isinstance(value, Mapping):
+                nested: dict[str, Any] = {}
+                self._fill(node, value, cells, nested, stats)  # type: ignore[arg-type]
+                if nested:
+                    extra[key] = nested
+            else:
+                stats.mismatched += 1
+                extra[key] = value
+
+    def json_record(
+        self, record: Mapping[str, Any], stats: ConversionStats | None = None
+    ) -> dict[str, Any]:
+        """``record`` as JSON-ready data under the same rule: declared date-times as UTC text
+        with ``Z``, declared dates as ``YYYY-MM-DD``, NaN/+-Infinity anywhere as ``None``
+        (counted in ``stats``). Everything else, undeclared fields included, is kept as given
+        (a value that does not parse as its declared type stays as sent). Used by the JSON
+        Lines sink and for SQLite's ``record_json``."""
+        stats = stats if stats is not None else ConversionStats()
+        return self._json(self._tree, record, stats)
+
+    def _json(
+        self, tree: Mapping[str, _Node], record: Mapping[str, Any], stats: ConversionStats
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        columns = self.columns
+        for key, value in record.items():
+            key = str(key)
+            node = tree.get(key)
+            if node is None or value is None:
+                out[key] = _clean_json(value, stats)
+            elif type(node) is int:
+                column_type = columns[node].type
+                if column_type == "date-time" and type(value) is str:
+                    try:
+                        out[key] = format_instant(_to_instant(value))
+                    except _Mismatch:
+                        out[key] = value
+                elif column_type == "date" and type(value) is str:
+                    try:
+                        out[key] = _to_date(value).isoformat()
+                    except _Mismatch:
+                        out[key] = value
+                else:
+                    out[key] = _clean_json(value, stats)
+            elif isinstance(value, Mapping):
+                out[key] = self._json(node, value, stats)  # type: ignore[arg-type]
+            else:
+                out[key] = _clean_json(value, stats)
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# Compiling a JSON schema
+# --------------------------------------------------------------------------------------
+
+
+def record_schema(
+    schema: Mapping[str, Any],
+    *,
+    name: str = "record",
+    resource: str = "records",
+    components: Mapping[str, Any] | None = None,
+) -> RecordSchema:
+    """Compile a JSON/OpenAPI object schema into a :class:`RecordSchema` under the module's
+    rule. ``components`` maps schema names to schemas for ``#/components/schemas/NAME``
+    references (default: none). A reference cycle becomes one ``json`` column.
+
+    :raises ValueError: ``schema`` does not describe an object with ``properties``, or a
+        reference cannot be resolved (the message names it).
+    """
+    comps = components or {}
+    columns: list[Column] = []
+
+    def deref(node: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+        while "$ref" in node:
+            ref = str(node["$ref"])
+            ref_name = ref.rsplit("/", 1)[-1]
+            if not ref.startswith("#/components/schemas/") or ref_name not in comps:
+                raise ValueError(f"cannot resolve {ref!r} in schema {name!r}")
+            if ref_name in seen:
+                return {}, seen  # a cycle: free-form JSON
+            seen = (*seen, ref_name)
+            node = comps[ref_name]
+        return node, seen
+
+    def object_properties(node: Mapping[str, Any], seen: tuple[str, ...]) -> dict[str, Any]:
+        props: dict[str, Any] = {}
+        for part in node.get("allOf", ()):
+            part, part_seen = deref(part, seen)
+            for key, sub in object_properties(part, part_seen).items():
+                props[key] = sub
+        for key, sub in (node.get("properties") or {}).items():
+            props[str(key)] = (sub, seen)
+        return props
+
+    def classify(node: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[str, Any]:
+        """("leaf", ColumnType) or ("object", properties)."""
+        node, seen = deref(node, seen)
+        options = node.get("anyOf") or node.get("oneOf")
+        if options:
+            kept = [o for o in options if deref(o, seen)[0].get("type") != "null"]
+            if len(kept) == 1:
+                return classify(kept[0], seen)
+            kinds = set()
+            for option in kept:
+                option_kind, option_detail = classify(option, seen)
+                kinds.add(option_detail if option_kind == "leaf" else "object")
+            if len(kinds) == 1 and "object" not in kinds:
+                return "leaf", kinds.pop()
+            return "leaf", "json"
+        if "enum" in node and "type" not in node:
+            values = node["enum"]
+            if all(type(v) is str for v in values):
+                return "leaf", "string"
+            return "leaf", "json"
+        kind = node.get("type")
+        if isinstance(kind, list):
+            kept_types = [k for k in kind if k != "null"]
+            kind = kept_types[0] if len(kept_types) == 1 else None
+        if kind == "string":
+            fmt = node.get("format")
+            if fmt in ("date", "date-time"):
+                return "leaf", fmt
+            return "leaf", "string"
+        if kind in ("integer", "number", "boolean"):
+            return "leaf", kind
+        props = object_properties(node, seen)
+        if props and kind in (None, "object"):
+            return "object", props
+        return "leaf", "json"
+
+    def build(props: Mapping[str, Any], prefix: tuple[str, ...]) -> dict[str, _Node]:
+        tree: dict[str, _Node] = {}
+        for key, (sub, seen) in props.items():
+            path = (*prefix, key)
+            kind, detail = classify(sub, seen)
+            if kind == "object":
+                tree[key] = build(detail, path)
+                continue
+            resolved, _ = deref(sub, seen)
+            description = str(resolved.get("description") or sub.get("description") or "")
+            tree[key] = len(columns)
+            columns.append(Column(".".join(path), detail, path, description))
+        return tree
+
+    kind, detail = classify(schema, ())
+    if kind != "object":
+        raise ValueError(f"schema {name!r} is not an object with declared properties")
+    tree = build(detail, ())
+    return RecordSchema(name=name, resource=resource, columns=tuple(columns), _tree=tree)
+
+
+def _load_spec() -> dict[str, Any]:
+    import ionworks_client
+
+    text = resources.files(ionworks_client).joinpath("openapi.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.cache
+def schema_for_item(schema_name: str, resource: str) -> RecordSchema:
+    """The :class:`RecordSchema` of ``components.schemas[schema_name]`` in the overlaid spec
+    shipped with the generated client (``ionworks_client/openapi.json``). Cached.
+
+    :raises ValueError: the spec has no such schema (the message lists none; see the spec).
+    """
+    components = _load_spec().get("components", {}).get("schemas", {})
+    if schema_name not in components:
+        raise ValueError(f"the overlaid spec declares no schema {schema_name!r}")
+    return record_schema(
+        components[schema_name], name=schema_name, resource=resource, components=components
+    )
+
+
+def measurements_schema() -> RecordSchema:
+    """Items of ``GET /cell_measurements/by-project/{project_id}``
+    (``CellMeasurementWithDetails``); default table ``measurements``."""
+    return schema_for_item("CellMeasurementWithDetails", "measurements")
+
+
+def projects_schema() -> RecordSchema:
+    """Items of ``GET /projects`` (``Project``); default table ``projects``."""
+    return schema_for_item("Project", "projects")
+
