@@ -816,7 +816,7 @@ def test_records_are_json_compatible_dicts(make_toolkit, measurement, tmp_path) 
     toolkit.export(PROJECT_ID, [f"jsonl:{out}"])
     (record,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert record["id"] == "m-1"
-    assert record["start_time"] == "2017-05-12T10:00:00+00:00"
+    assert record["start_time"] == "2017-05-12T10:00:00Z"  # UTC with Z (sinks/_columns.py)
     assert record["tags"] == ["a"]
 
 

@@ -32,7 +32,6 @@ from urllib.parse import quote, unquote
 
 from ._columns import ConversionStats, RecordSchema, measurements_schema
 
-
 __all__ = [
     "DEFAULT_SINK_SUFFIXES",
     "STDOUT_NAMES",

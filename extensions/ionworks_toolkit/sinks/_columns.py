@@ -131,7 +131,7 @@ def _to_string(value: Any) -> str:
 def _to_integer(value: Any) -> int:
     value_type = type(value)
     if value_type is int and _INT64_MIN <= value <= _INT64_MAX:
-        return value  # type: ignore[no-any-return]
+        return value
     if value_type is float and value.is_integer() and _INT64_MIN <= value <= _INT64_MAX:
         return int(value)
     raise _Mismatch
@@ -140,7 +140,7 @@ def _to_integer(value: Any) -> int:
 def _to_number(value: Any) -> float:
     value_type = type(value)
     if value_type is float:
-        return value  # type: ignore[no-any-return]
+        return value
     if value_type is int:
         try:
             return float(value)
@@ -151,7 +151,7 @@ def _to_number(value: Any) -> float:
 
 def _to_boolean(value: Any) -> bool:
     if type(value) is bool:
-        return value  # type: ignore[no-any-return]
+        return value
     raise _Mismatch
 
 
@@ -202,7 +202,7 @@ def cell_text(value: Any) -> str | None:
     ``true``/``false``; numbers via ``repr``; text (including JSON text) as is."""
     value_type = type(value)
     if value_type is str or value is None:
-        return value  # type: ignore[no-any-return]
+        return value
     if value_type is bool:
         return "true" if value else "false"
     if value_type is int or value_type is float:
@@ -210,7 +210,7 @@ def cell_text(value: Any) -> str | None:
     if value_type is _dt.datetime:
         return format_instant(value)
     if value_type is _dt.date:
-        return value.isoformat()  # type: ignore[no-any-return]
+        return value.isoformat()
     return dumps(value)
 
 
@@ -384,7 +384,9 @@ def record_schema(
     comps = components or {}
     columns: list[Column] = []
 
-    def deref(node: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    def deref(
+        node: Mapping[str, Any], seen: tuple[str, ...]
+    ) -> tuple[Mapping[str, Any], tuple[str, ...]]:
         while "$ref" in node:
             ref = str(node["$ref"])
             ref_name = ref.rsplit("/", 1)[-1]
@@ -495,4 +497,3 @@ def measurements_schema() -> RecordSchema:
 def projects_schema() -> RecordSchema:
     """Items of ``GET /projects`` (``Project``); default table ``projects``."""
     return schema_for_item("Project", "projects")
-

@@ -89,9 +89,9 @@ class CsvSink(BaseSink):
         writer = self._csv_writer()
         schema, stats = self.schema, self.conversion
         escape = self.formulas == "escape"
-        text_columns = {
-            i for i, c in enumerate(schema.columns) if c.type in ("string", "json")
-        } | {len(schema.columns)}
+        text_columns = {i for i, c in enumerate(schema.columns) if c.type in ("string", "json")} | {
+            len(schema.columns)
+        }
         rows = []
         for record in records:
             cells = [cell_text(v) for v in schema.row(record, stats)]
@@ -140,6 +140,4 @@ def make_csv_sink(target: str, options: dict[str, str]) -> CsvSink:
     formulas = options.get("formulas", "escape").lower()
     if formulas not in FORMULA_MODES:
         raise SinkTargetError(_formulas_message(formulas))
-    return CsvSink(
-        target=output_target("csv", target), label=f"csv:{target}", formulas=formulas
-    )
+    return CsvSink(target=output_target("csv", target), label=f"csv:{target}", formulas=formulas)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -176,10 +177,8 @@ class ParquetSink(BaseSink):
         self._rows = []
         writer, self._writer = self._writer, None
         if writer is not None and not self.streaming:
-            try:
+            with contextlib.suppress(Exception):  # the temporary file is deleted next
                 writer.close()
-            except Exception:  # noqa: S110 - the temporary file is deleted next
-                pass
         self._out.discard()
 
     def _reader_left(self) -> None:

@@ -353,4 +353,3 @@ def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
     resolved = output_target("sqlite", target, streams=False)
     assert resolved.path is not None
     return SqliteSink(resolved.path, table=table, label=f"sqlite:{target}")
-
