@@ -36,6 +36,8 @@ __all__ = [
     "DEFAULT_SINK_SUFFIXES",
     "STDOUT_NAMES",
     "BaseSink",
+    "FileSink",
+    "OutputTarget",
     "Sink",
     "SinkDependencyError",
     "SinkFactory",
@@ -43,6 +45,7 @@ __all__ = [
     "SinkStateError",
     "SinkTarget",
     "SinkTargetError",
+    "output_target",
     "parse_sink_target",
 ]
 
@@ -739,6 +742,52 @@ def open_output(
         return StreamOutput(target, binary=binary, stream=stream)
     assert target.path is not None
     return AtomicFile(target.path, binary=binary)
+
+
+class FileSink(BaseSink):
+    """Plumbing of the sinks that write one file or stream: the target, the output
+    (:class:`AtomicFile` or :class:`StreamOutput`), :attr:`streaming`, and a closed pipe.
+
+    :param path: a regular file (written atomically); ``None`` with no ``target`` means stdout.
+    :param target: from :func:`output_target` (wins over ``path``).
+    :param scheme: for the default label, e.g. ``"csv"`` -> ``"csv:out.csv"`` / ``"csv:-"``.
+    :param stream: for stdout, the stream to use instead of ``sys.stdout``.
+    """
+
+    def __init__(
+        self,
+        scheme: str,
+        path: Path | None = None,
+        *,
+        label: str | None = None,
+        target: OutputTarget | None = None,
+        schema: RecordSchema | None = None,
+        binary: bool = False,
+        stream: IO[Any] | None = None,
+    ) -> None:
+        if target is None:
+            target = (
+                OutputTarget(path, False, "file")
+                if path is not None
+                else OutputTarget(None, True, "stdout")
+            )
+        shown = target.path if target.path is not None else "-"
+        super().__init__(label or f"{scheme}:{shown}", schema=schema)
+        #: The regular file written atomically; ``None`` for a stream.
+        self.path = target.path if not target.stream else None
+        self.target = target
+        self.streaming = target.stream
+        self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
+
+    def _flush_stream(self) -> None:
+        """After each page: a stream's bytes go out now."""
+        if isinstance(self._out, StreamOutput):
+            self._out.flush()
+
+    def _reader_left(self) -> None:
+        super()._reader_left()
+        if isinstance(self._out, StreamOutput):
+            self._out.reader_left()
 
 
 def is_broken_pipe(exc: BaseException) -> bool:

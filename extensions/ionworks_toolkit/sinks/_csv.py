@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._base import (
-    AtomicFile,
-    BaseSink,
+    FileSink,
     OutputTarget,
     SinkTargetError,
-    StreamOutput,
     check_options,
-    open_output,
     output_target,
 )
 from ._columns import RecordSchema, cell_text
@@ -31,7 +28,7 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-class CsvSink(BaseSink):
+class CsvSink(FileSink):
     """CSV with the columns of the run's :class:`RecordSchema` (see ``sinks._columns``): the
     header is the same for every run and page (declared fields as dotted columns, free-form
     objects and lists as one JSON column each, then ``extra_json``), written before the first
@@ -57,21 +54,10 @@ class CsvSink(BaseSink):
         formulas: str = "escape",
         stream: IO[str] | None = None,
     ) -> None:
-        if target is None:
-            target = (
-                OutputTarget(path, False, "file")
-                if path is not None
-                else OutputTarget(None, True, "stdout")
-            )
-        default_label = f"csv:{target.path}" if target.path is not None else "csv:-"
-        super().__init__(label or default_label, schema=schema)
         if formulas not in FORMULA_MODES:
             raise SinkTargetError(_formulas_message(formulas))
-        self.path = target.path if not target.stream else None
-        self.target = target
-        self.streaming = target.stream
+        super().__init__("csv", path, label=label, target=target, schema=schema, stream=stream)
         self.formulas = formulas
-        self._out: AtomicFile | StreamOutput = open_output(target, stream=stream)
         self._writer: Any = None
 
     @property
@@ -102,8 +88,7 @@ class CsvSink(BaseSink):
                         cells[i] = neutralise_formula(cell)
             rows.append(["" if c is None else c for c in cells])
         writer.writerows(rows)
-        if isinstance(self._out, StreamOutput):
-            self._out.flush()
+        self._flush_stream()
 
     def _commit(self) -> None:
         self._csv_writer()  # a run without records still gets its header
@@ -112,11 +97,6 @@ class CsvSink(BaseSink):
     def _abort(self) -> None:
         self._writer = None
         self._out.discard()
-
-    def _reader_left(self) -> None:
-        super()._reader_left()
-        if isinstance(self._out, StreamOutput):
-            self._out.reader_left()
 
 
 FORMULA_MODES = ("escape", "keep")

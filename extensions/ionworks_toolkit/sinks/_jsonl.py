@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._base import (
-    AtomicFile,
-    BaseSink,
+    FileSink,
     OutputTarget,
-    StreamOutput,
     check_options,
-    open_output,
     output_target,
 )
 from ._columns import RecordSchema
@@ -21,7 +18,7 @@ from ._flatten import dumps
 __all__ = ["JsonlSink", "make_jsonl_sink"]
 
 
-class JsonlSink(BaseSink):
+class JsonlSink(FileSink):
     """JSON Lines: one compact JSON object per record and line, UTF-8 (``ensure_ascii=False``),
     keys in the order given, ``\\n`` line ends. Always valid JSON: each record goes through
     :meth:`RecordSchema.json_record` (declared date-times as UTC text with ``Z``, dates as
@@ -45,18 +42,7 @@ class JsonlSink(BaseSink):
         target: OutputTarget | None = None,
         schema: RecordSchema | None = None,
     ) -> None:
-        if target is None:
-            target = (
-                OutputTarget(path, False, "file")
-                if path is not None
-                else OutputTarget(None, True, "stdout")
-            )
-        default_label = f"jsonl:{target.path}" if target.path is not None else "jsonl:-"
-        super().__init__(label or default_label, schema=schema)
-        self.path = target.path if not target.stream else None
-        self.target = target
-        self.streaming = target.stream
-        self._out: AtomicFile | StreamOutput = open_output(target, stream=stream)
+        super().__init__("jsonl", path, label=label, target=target, schema=schema, stream=stream)
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
@@ -64,19 +50,13 @@ class JsonlSink(BaseSink):
         schema, stats = self.schema, self.conversion
         text = "".join(dumps(schema.json_record(record, stats)) + "\n" for record in records)
         self._out.open().write(text)
-        if isinstance(self._out, StreamOutput):
-            self._out.flush()
+        self._flush_stream()
 
     def _commit(self) -> None:
         self._out.publish()
 
     def _abort(self) -> None:
         self._out.discard()
-
-    def _reader_left(self) -> None:
-        super()._reader_left()
-        if isinstance(self._out, StreamOutput):
-            self._out.reader_left()
 
 
 def make_jsonl_sink(target: str, options: dict[str, str]) -> JsonlSink:

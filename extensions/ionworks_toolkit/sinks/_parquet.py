@@ -10,13 +10,11 @@ from typing import Any
 
 from ._base import (
     AtomicFile,
-    BaseSink,
+    FileSink,
     OutputTarget,
     SinkDependencyError,
     SinkTargetError,
-    StreamOutput,
     check_options,
-    open_output,
     output_target,
 )
 from ._columns import ColumnType, RecordSchema
@@ -65,7 +63,7 @@ def arrow_schema(schema: RecordSchema) -> Any:
     return pa.schema([*fields, pa.field(schema.column_names[-1], pa.string())])
 
 
-class ParquetSink(BaseSink):
+class ParquetSink(FileSink):
     """One Parquet file whose columns and types come from the run's :class:`RecordSchema`
     (never from the data): the same schema for every run, even when a page holds only nulls.
     See :func:`arrow_type`; free-form objects, lists and ``extra_json`` are JSON text.
@@ -94,17 +92,12 @@ class ParquetSink(BaseSink):
         target: OutputTarget | None = None,
         schema: RecordSchema | None = None,
     ) -> None:
-        if target is None:
-            if path is None:
-                raise SinkTargetError("the parquet sink needs a path or a target")
-            target = OutputTarget(path, False, "file")
-        super().__init__(label or f"parquet:{target.path or '-'}", schema=schema)
-        self._pa, self._pq = _require_pyarrow()
-        self.path = target.path if not target.stream else None
-        self.target = target
-        self.streaming = target.stream
+        pa_modules = _require_pyarrow()
+        if target is None and path is None:
+            raise SinkTargetError("the parquet sink needs a path or a target")
+        super().__init__("parquet", path, label=label, target=target, schema=schema, binary=True)
+        self._pa, self._pq = pa_modules
         self.compression = compression
-        self._out: AtomicFile | StreamOutput = open_output(target, binary=True)
         self._writer: Any = None
         self._arrow: Any = None
         self._rows: list[list[Any]] = []
@@ -154,8 +147,7 @@ class ParquetSink(BaseSink):
         rows, self._rows = self._rows, []
         if rows:
             writer.write_batch(self._record_batch(rows))
-            if isinstance(self._out, StreamOutput):
-                self._out.flush()
+            self._flush_stream()
 
     def _record_batch(self, rows: list[list[Any]]) -> Any:
         pa = self._pa
@@ -182,10 +174,8 @@ class ParquetSink(BaseSink):
         self._out.discard()
 
     def _reader_left(self) -> None:
-        super()._reader_left()
         self._writer = None
-        if isinstance(self._out, StreamOutput):
-            self._out.reader_left()
+        super()._reader_left()
 
 
 def make_parquet_sink(target: str, options: dict[str, str]) -> ParquetSink:
