@@ -26,7 +26,7 @@ class CellInstance:
     updated_at: datetime.datetime | None
     batch: None | str | Unset = UNSET
     """ Docs-era free-text lot; removed in client 0.38 """
-    date_manufactured: datetime.datetime | None | Unset = UNSET
+    date_manufactured: datetime.date | None | Unset = UNSET
     measured_properties: CellInstanceMeasuredProperties | Unset = UNSET
     """ Per-component measured values, Quantity for numbers """
     notes: None | str | Unset = UNSET
@@ -69,7 +69,7 @@ class CellInstance:
         date_manufactured: None | str | Unset
         if isinstance(self.date_manufactured, Unset):
             date_manufactured = UNSET
-        elif isinstance(self.date_manufactured, datetime.datetime):
+        elif isinstance(self.date_manufactured, datetime.date):
             date_manufactured = self.date_manufactured.isoformat()
         else:
             date_manufactured = self.date_manufactured
@@ -193,16 +193,14 @@ class CellInstance:
         batch = _batch_raw
 
         _date_manufactured_raw = d.pop("date_manufactured", UNSET)
-        date_manufactured: datetime.datetime | None | Unset
+        date_manufactured: datetime.date | None | Unset
         if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
             date_manufactured = _date_manufactured_raw
         else:
             date_manufactured = _date_manufactured_raw
             if isinstance(_date_manufactured_raw, str):
                 try:
-                    date_manufactured_type_0 = datetime.datetime.fromisoformat(
-                        _date_manufactured_raw
-                    )
+                    date_manufactured_type_0 = datetime.date.fromisoformat(_date_manufactured_raw)
 
                     date_manufactured = date_manufactured_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -331,24 +329,11 @@ class CellInstance:
                 rec["date_manufactured"] = _date_manufactured_raw
                 if isinstance(_date_manufactured_raw, str):
                     try:
-                        _date_manufactured_type_0_parsed = datetime.datetime.fromisoformat(
+                        date_manufactured_type_0 = datetime.date.fromisoformat(
                             _date_manufactured_raw
                         )
-                        if (
-                            len(_date_manufactured_raw) == 20
-                            and _date_manufactured_raw[19] == "Z"
-                            and _date_manufactured_raw[4] == "-"
-                            and _date_manufactured_raw[7] == "-"
-                            and _date_manufactured_raw[10] == "T"
-                            and _date_manufactured_raw[13] == ":"
-                            and _date_manufactured_raw[16] == ":"
-                            and _date_manufactured_raw[11:13] != "24"
-                        ):
-                            date_manufactured_type_0_record = _date_manufactured_raw[:19] + "+00:00"
-                        else:
-                            date_manufactured_type_0_record = (
-                                _date_manufactured_type_0_parsed.isoformat()
-                            )
+
+                        date_manufactured_type_0_record = date_manufactured_type_0.isoformat()
 
                         rec["date_manufactured"] = date_manufactured_type_0_record
                     except (TypeError, ValueError, AttributeError, KeyError):
