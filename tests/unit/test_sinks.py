@@ -523,8 +523,7 @@ def test_state_machine(tmp_path: Path) -> None:
 
 def test_failing_commit_aborts_and_cleans_up(tmp_path: Path) -> None:
     class FailingCommit(CsvSink):
-        def _commit(self) -> None:
-            self._out.open().write("partial")
+        def _commit(self) -> None:  # after _prepare: the temporary file is complete
             raise OSError("disk full")
 
     sink = FailingCommit(tmp_path / "o.csv")

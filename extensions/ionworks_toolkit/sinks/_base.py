@@ -130,19 +130,22 @@ class Sink(Protocol):
 #: :class:`SinkTargetError`; they should not create or touch the output yet.
 SinkFactory = Callable[[str, dict[str, str]], Sink]
 
-SinkState = Literal["open", "committed", "aborted"]
+SinkState = Literal["open", "prepared", "committed", "aborted"]
 
 
 class BaseSink:
     """Context-manager plumbing shared by the built-in sinks; reusable by plugins.
 
     Subclasses implement ``_write(records)``, ``_commit()`` and ``_abort()``; this class
-    handles the state machine (``open`` -> ``committed`` | ``aborted``), counts
+    handles the state machine (``open`` -> [``prepared``] -> ``committed`` | ``aborted``), counts
     ``records_written`` and provides :meth:`describe`.
 
     * ``write`` / ``commit`` on a committed or aborted sink raise :class:`SinkStateError`.
     * ``abort`` is idempotent and a no-op after ``commit`` (published output stays).
-    * If ``_commit`` raises, the sink aborts (cleans up) and re-raises.
+    * Publishing is two-phase: ``_prepare()`` (default: nothing) finishes the output without
+      making it visible, ``_commit()`` makes it visible (a rename, a ``COMMIT``). A session
+      with several sinks prepares them all before committing any.
+    * If ``_prepare`` or ``_commit`` raises, the sink aborts (cleans up) and re-raises.
     * ``__exit__`` aborts unless committed; leaving the block without an exception and
       without ``commit()`` also emits a ``RuntimeWarning`` (a likely bug in the caller).
       It never suppresses exceptions. If the abort itself fails while another exception
@@ -213,15 +216,37 @@ class BaseSink:
         """Hook: the reader of the stream went away (default: remember it)."""
         self.reader_gone = True
 
+    def prepare(self) -> None:
+        """Phase 1 of publishing: finish the output without making it visible (write the
+        trailer, fsync the temporary file, take the database's write lock). After it, only
+        :meth:`commit` (the rename or ``COMMIT``) or :meth:`abort` may follow. Optional for
+        callers: ``commit()`` on an open sink prepares first. On failure the sink aborts and
+        the exception propagates."""
+        self._require_open("prepare")
+        self._run_or_abort(self._prepare_unless_gone)
+        self._state = "prepared"
+
     def commit(self) -> None:
-        """Publish everything written. Raises :class:`SinkStateError` if already closed; on any
-        failure the sink aborts and the exception propagates."""
-        self._require_open("commit")
-        try:
-            if self.reader_gone:
-                self._state = "committed"
-                return
+        """Publish everything written (phase 2; prepares first when still open). Raises
+        :class:`SinkStateError` if already committed or aborted; on any failure the sink
+        aborts and the exception propagates."""
+        if self._state != "prepared":
+            self._require_open("commit")
+            self._run_or_abort(self._prepare_unless_gone)
+        self._run_or_abort(self._commit_unless_gone)
+        self._state = "committed"
+
+    def _prepare_unless_gone(self) -> None:
+        if not self.reader_gone:
+            self._prepare()
+
+    def _commit_unless_gone(self) -> None:
+        if not self.reader_gone:
             self._commit()
+
+    def _run_or_abort(self, step: Callable[[], None]) -> None:
+        try:
+            step()
         except BaseException as exc:
             self._state = "aborted"
             try:
@@ -229,11 +254,10 @@ class BaseSink:
             except Exception as abort_exc:  # the commit failure stays the error raised
                 exc.add_note(f"while handling it, aborting {self.label} failed: {abort_exc!r}")
             raise
-        self._state = "committed"
 
     def abort(self) -> None:
         """Discard everything written. Idempotent; a no-op after :meth:`commit`."""
-        if self._state != "open":
+        if self._state not in ("open", "prepared"):
             return
         self._state = "aborted"
         self._abort()
@@ -260,6 +284,8 @@ class BaseSink:
             )
         elif self._state == "aborted":
             text = f"aborted: {self.destination} left unchanged ({n} discarded)"
+        elif self._state == "prepared":
+            text = f"{n} ready for {self.destination} (not yet published)"
         else:
             text = f"{n} pending for {self.destination} (not committed)"
         notes = self.conversion.summary()
@@ -274,7 +300,7 @@ class BaseSink:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._state != "open":
+        if self._state not in ("open", "prepared"):
             return
         if exc is None:
             warnings.warn(
@@ -296,6 +322,9 @@ class BaseSink:
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         raise NotImplementedError
+
+    def _prepare(self) -> None:
+        """Phase 1 (optional): finish the output without publishing it."""
 
     def _commit(self) -> None:
         raise NotImplementedError
@@ -586,6 +615,7 @@ class AtomicFile:
         self.binary = binary
         self.tmp_path: Path | None = None
         self._handle: IO[Any] | None = None
+        self._prepared = False
 
     def open(self) -> IO[Any]:
         """Create the temporary file on first call; return its handle."""
@@ -612,11 +642,13 @@ class AtomicFile:
         assert self.tmp_path is not None
         return self.tmp_path
 
-    def publish(self) -> None:
-        """fsync the temporary file, ``os.replace`` it onto ``path``, fsync the directory."""
+    def prepare(self) -> None:
+        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent."""
         handle = self.open()
         tmp = self.tmp_path
         assert tmp is not None
+        if self._prepared:
+            return
         if not handle.closed:
             handle.flush()
             os.fsync(handle.fileno())
@@ -629,6 +661,14 @@ class AtomicFile:
         except FileNotFoundError:
             mode = 0o666 & ~_current_umask()
         os.chmod(tmp, mode)
+        self._prepared = True
+
+    def publish(self) -> None:
+        """:meth:`prepare` if not done, ``os.replace`` the temporary file onto ``path``, fsync
+        the directory."""
+        self.prepare()
+        tmp = self.tmp_path
+        assert tmp is not None
         os.replace(tmp, self.path)
         self.tmp_path = None
         _fsync_dir(self.path.parent)
@@ -699,9 +739,13 @@ class StreamOutput:
             self._handle.flush()
             self.streamed = True
 
-    def publish(self) -> None:
+    def prepare(self) -> None:
+        """Flush what is buffered (a stream has nothing to hold back)."""
         self.open()
         self.flush()
+
+    def publish(self) -> None:
+        self.prepare()
         self._close()
 
     def discard(self) -> None:

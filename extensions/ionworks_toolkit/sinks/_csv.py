@@ -90,8 +90,11 @@ class CsvSink(FileSink):
         writer.writerows(rows)
         self._flush_stream()
 
-    def _commit(self) -> None:
+    def _prepare(self) -> None:
         self._csv_writer()  # a run without records still gets its header
+        self._out.prepare()
+
+    def _commit(self) -> None:
         self._out.publish()
 
     def _abort(self) -> None:

@@ -52,6 +52,9 @@ class JsonlSink(FileSink):
         self._out.open().write(text)
         self._flush_stream()
 
+    def _prepare(self) -> None:
+        self._out.prepare()
+
     def _commit(self) -> None:
         self._out.publish()
 

@@ -158,11 +158,14 @@ class ParquetSink(FileSink):
         ]
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
-    def _commit(self) -> None:
+    def _prepare(self) -> None:
         writer = self._parquet_writer()  # a run without records still gets its schema
         self._flush_rows(writer)
-        writer.close()
+        writer.close()  # the footer
         self._writer = None
+        self._out.prepare()
+
+    def _commit(self) -> None:
         self._out.publish()
 
     def _abort(self) -> None:

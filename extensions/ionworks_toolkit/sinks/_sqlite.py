@@ -242,8 +242,11 @@ class SqliteSink(BaseSink):
             rows.append(cells)
         conn.executemany(self._upsert_sql(), rows)
 
+    def _prepare(self) -> None:
+        self._connection()  # a run without records still creates the table; lock held
+
     def _commit(self) -> None:
-        conn = self._connection()  # a run without records still creates the table
+        conn = self._connection()
         conn.execute("COMMIT")
         conn.close()
         self._conn = None
