@@ -307,7 +307,7 @@ def test_sqlite_adds_only_missing_declared_columns_to_an_older_table(tmp_path: P
         )
         conn.execute("""INSERT INTO smalls VALUES ('a', '{"id":"a"}', 'kept')""")
     conn.close()
-    sink = SqliteSink(db, schema=SMALL)
+    sink = SqliteSink(db, record_schema=SMALL)
     with sink:
         sink.write([{"id": "b", "n": 1}])
         sink.commit()
@@ -354,9 +354,9 @@ def test_jsonl_nan_becomes_null_and_instants_utc(tmp_path: Path) -> None:
 
 def test_date_stays_a_date_in_every_sink(tmp_path: Path) -> None:
     record = {"id": "a", "made": "2016-03-01", "at": "2016-03-01T10:00:00Z"}
-    csv_sink = CsvSink(tmp_path / "d.csv", schema=SMALL)
-    jsonl_sink = JsonlSink(tmp_path / "d.jsonl", schema=SMALL)
-    sqlite_sink = SqliteSink(tmp_path / "d.db", schema=SMALL)
+    csv_sink = CsvSink(tmp_path / "d.csv", record_schema=SMALL)
+    jsonl_sink = JsonlSink(tmp_path / "d.jsonl", record_schema=SMALL)
+    sqlite_sink = SqliteSink(tmp_path / "d.db", record_schema=SMALL)
     parquet_sink = open_sink(f"parquet:{tmp_path / 'd.parquet'}")
     parquet_sink.bind_schema(SMALL)  # type: ignore[attr-defined]
     for sink in (csv_sink, jsonl_sink, sqlite_sink, parquet_sink):
@@ -424,7 +424,7 @@ def test_csv_header_never_depends_on_which_records_came_first(tmp_path: Path) ->
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_formula_cells_are_neutralised(tmp_path: Path, prefix: str) -> None:
     target = tmp_path / "f.csv"
-    with CsvSink(target, schema=SMALL) as sink:
+    with CsvSink(target, record_schema=SMALL) as sink:
         sink.write([{"id": f"{prefix}1+1", "x": -1.5, "n": -2, "props": {"a": 1}}])
         sink.commit()
     rows = list(csv.reader(target.open(newline="", encoding="utf-8")))
@@ -505,7 +505,7 @@ def test_fifo_is_streamed(tmp_path: Path) -> None:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    sink = CsvSink(target=output_target("csv", str(fifo)), schema=SMALL)
+    sink = CsvSink(target=output_target("csv", str(fifo)), record_schema=SMALL)
     with sink:
         sink.write([{"id": "a"}])
         sink.commit()

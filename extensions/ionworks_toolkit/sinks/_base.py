@@ -158,7 +158,7 @@ class BaseSink:
     #: devices, FIFOs): an abort cannot take it back. Set per instance by such sinks.
     streaming: bool = False
 
-    def __init__(self, label: str, *, schema: RecordSchema | None = None) -> None:
+    def __init__(self, label: str, *, record_schema: RecordSchema | None = None) -> None:
         self.label = label
         self.records_written = 0
         #: Records not written because the reader of a stream went away (``| head``).
@@ -167,7 +167,7 @@ class BaseSink:
         self.reader_gone = False
         #: NaN/Infinity and type mismatches handled under the column rule (see ``_columns``).
         self.conversion = ConversionStats()
-        self._schema = schema
+        self._record_schema = record_schema
         self._state: SinkState = "open"
 
     # -- public API --------------------------------------------------------------------
@@ -195,12 +195,12 @@ class BaseSink:
         self.records_written += len(records)
 
     @property
-    def schema(self) -> RecordSchema:
+    def record_schema(self) -> RecordSchema:
         """The :class:`~ionworks_toolkit.sinks.RecordSchema` laying out records (columns, types,
         date rule); default: measurements (``CellMeasurementWithDetails``)."""
-        if self._schema is None:
-            self._schema = measurements_schema()
-        return self._schema
+        if self._record_schema is None:
+            self._record_schema = measurements_schema()
+        return self._record_schema
 
     def bind_schema(self, schema: RecordSchema) -> None:
         """Use ``schema`` for the records of this run (called by the session before the first
@@ -210,7 +210,7 @@ class BaseSink:
         """
         if self.records_written or self._state != "open":
             raise SinkStateError(f"{self.label}: the schema must be bound before the first write")
-        self._schema = schema
+        self._record_schema = schema
 
     def _reader_left(self) -> None:
         """Hook: the reader of the stream went away (default: remember it)."""
@@ -805,7 +805,7 @@ class FileSink(BaseSink):
         *,
         label: str | None = None,
         target: OutputTarget | None = None,
-        schema: RecordSchema | None = None,
+        record_schema: RecordSchema | None = None,
         binary: bool = False,
         stream: IO[Any] | None = None,
     ) -> None:
@@ -816,7 +816,7 @@ class FileSink(BaseSink):
                 else OutputTarget(None, True, "stdout")
             )
         shown = target.path if target.path is not None else "-"
-        super().__init__(label or f"{scheme}:{shown}", schema=schema)
+        super().__init__(label or f"{scheme}:{shown}", record_schema=record_schema)
         #: The regular file written atomically; ``None`` for a stream.
         self.path = target.path if not target.stream else None
         self.target = target

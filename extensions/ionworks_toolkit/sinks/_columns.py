@@ -45,7 +45,7 @@ import datetime as _dt
 import functools
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
@@ -256,6 +256,42 @@ class RecordSchema:
     resource: str
     columns: tuple[Column, ...]
     _tree: dict[str, _Node] = field(repr=False, compare=False)
+    #: (column index, path) of derived columns: values read from inside a JSON column.
+    _derived: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), repr=False, compare=False)
+
+    def json_path(self, name: str) -> bool:
+        """``True`` when ``name`` is a dotted path into a ``json`` column (e.g.
+        ``test_setup.cycler`` inside the free-form ``test_setup``)."""
+        parts = name.split(".")
+        types = {c.name: c.type for c in self.columns}
+        return any(types.get(".".join(parts[:cut])) == "json" for cut in range(1, len(parts)))
+
+    def with_derived(self, names: Sequence[str]) -> RecordSchema:
+        """This schema plus one ``string`` column for each dotted path in ``names`` that lies
+        inside a JSON column (:meth:`json_path`), placed before :data:`EXTRA_COLUMN`. Its
+        value is read from the record (text as is; numbers, booleans and JSON values as their
+        JSON text; missing -> null); the JSON column keeps the whole object. Used to partition
+        a dataset by e.g. ``test_setup.cycler``.
+
+        :raises ValueError: a name is neither a column nor a path into a JSON column (the
+            message names it and gives examples).
+        """
+        existing = {c.name for c in self.columns}
+        columns = list(self.columns)
+        derived = list(self._derived)
+        for name in names:
+            if name in existing:
+                continue
+            if not self.json_path(name):
+                json_columns = [c.name for c in self.columns if c.type == "json"][:4]
+                raise ValueError(
+                    f"{name!r} is neither a column of {self.name} nor a field inside one of its "
+                    f"JSON columns ({', '.join(json_columns)}, ...)"
+                )
+            derived.append((len(columns), tuple(name.split("."))))
+            columns.append(Column(name, "string", tuple(name.split(".")), "derived"))
+            existing.add(name)
+        return RecordSchema(self.name, self.resource, tuple(columns), self._tree, tuple(derived))
 
     @property
     def column_names(self) -> list[str]:
@@ -277,6 +313,12 @@ class RecordSchema:
         cells: list[Any] = [None] * (width + 1)
         extra: dict[str, Any] = {}
         self._fill(self._tree, record, cells, extra, stats)
+        for index, path in self._derived:
+            value: Any = record
+            for part in path:
+                value = value.get(part) if isinstance(value, Mapping) else None
+            if value is not None:
+                cells[index] = value if type(value) is str else dumps(_clean_json(value, stats))
         if extra:
             cells[width] = dumps(_clean_json(extra, stats))
         return cells

@@ -50,20 +50,22 @@ class CsvSink(FileSink):
         *,
         label: str | None = None,
         target: OutputTarget | None = None,
-        schema: RecordSchema | None = None,
+        record_schema: RecordSchema | None = None,
         formulas: str = "escape",
         stream: IO[str] | None = None,
     ) -> None:
         if formulas not in FORMULA_MODES:
             raise SinkTargetError(_formulas_message(formulas))
-        super().__init__("csv", path, label=label, target=target, schema=schema, stream=stream)
+        super().__init__(
+            "csv", path, label=label, target=target, record_schema=record_schema, stream=stream
+        )
         self.formulas = formulas
         self._writer: Any = None
 
     @property
     def columns(self) -> list[str]:
         """The header: the schema's columns, then ``extra_json``."""
-        return self.schema.column_names
+        return self.record_schema.column_names
 
     def _csv_writer(self) -> Any:
         if self._writer is None:
@@ -73,7 +75,7 @@ class CsvSink(FileSink):
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         writer = self._csv_writer()
-        schema, stats = self.schema, self.conversion
+        schema, stats = self.record_schema, self.conversion
         escape = self.formulas == "escape"
         text_columns = {i for i, c in enumerate(schema.columns) if c.type in ("string", "json")} | {
             len(schema.columns)

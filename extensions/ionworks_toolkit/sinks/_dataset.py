@@ -26,6 +26,7 @@ from ._base import (
     _fsync_dir,
     check_options,
 )
+from ._columns import RecordSchema
 from ._parquet import COMPRESSIONS, ParquetSink
 
 __all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink"]
@@ -56,8 +57,8 @@ class DatasetSink(BaseSink):
     """A Hive-partitioned Parquet dataset (``ROOT/measurement_type=time_series/part-....
     parquet``), replaced as a whole by each run, never left half-written.
 
-    Rows and types are those of the ``parquet:`` sink (the same spool and schema rule; it is
-    used inside): flattened dotted columns, one schema unified over the run.
+    Rows and types are those of the ``parquet:`` sink (used inside): the spec's columns and
+    types by the rule of ``sinks._columns``, the same for every run.
     ``partition_by`` columns become directory levels ``name=value`` (values URI-encoded, a
     null is ``__HIVE_DEFAULT_PARTITION__``) and leave the files, as Hive, Spark, Trino,
     DuckDB and ``pyarrow.dataset(..., partitioning="hive")`` expect.
@@ -82,8 +83,9 @@ class DatasetSink(BaseSink):
     A failed or aborted run deletes its staging prefix and never touches ``ROOT``. A
     directory that exists, is not empty and has no manifest is refused, never replaced.
 
-    :raises SinkTargetError: a ``partition_by`` column the records do not have (naming the
-        columns they do have), a target that is a file or a foreign directory.
+    :raises SinkTargetError: a ``partition_by`` name that is neither a column of the record
+        schema nor a field inside one of its JSON columns (at creation, before any request),
+        a target that is a file or a foreign directory.
     :raises SinkDependencyError: pyarrow or (for URLs) fsspec is missing.
     """
 
@@ -129,19 +131,21 @@ class DatasetSink(BaseSink):
             )
         self._staging = f"{parent}/.{name}.staging-{self.run_id}"
         self._rows = ParquetSink(spool_dir / f".{name}.dataset.parquet", label=self.label)
-        self._checked_partitions = False
+        self.conversion = self._rows.conversion  # NaN/mismatch counts of the rows inside
+        self._check_partitions()
+
+    def bind_schema(self, schema: RecordSchema) -> None:
+        """Use ``schema`` for this run's columns (and for the Parquet rows inside)."""
+        super().bind_schema(schema)
+        self._check_partitions()
 
     # -- BaseSink hooks ----------------------------------------------------------------
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         self._rows.write(records)
-        if records and not self._checked_partitions:
-            self._check_partitions()
 
     def _commit(self) -> None:
         self._check_root()
-        if self.partition_by and self.records_written:  # an empty run has no columns
-            self._check_partitions()
         files = self._write_staging()
         if self._fs is None:
             self._publish_by_rename(files)
@@ -163,7 +167,7 @@ class DatasetSink(BaseSink):
     def _write_staging(self) -> list[str]:
         """Write the run's files and manifest under the staging prefix; return the files'
         paths relative to it."""
-        schema = self._rows.schema
+        schema = self._rows.arrow_schema
         written: list[str] = []
         fmt = self._ds.ParquetFileFormat()
         compression = None if self.compression == "none" else self.compression
@@ -244,16 +248,16 @@ class DatasetSink(BaseSink):
     # -- helpers -----------------------------------------------------------------------
 
     def _check_partitions(self) -> None:
-        names = self._rows.schema.names
-        missing = [c for c in self.partition_by if c not in names]
-        if missing:
-            raise SinkTargetError(
-                f"{self.label}: partition_by column {missing[0]!r} is not a column of the "
-                f"records; columns: {', '.join(names)}"
-            )
-        if len(self.partition_by) == len(names) and names:
+        """Every ``partition_by`` name must be a column of the record schema or a path into one
+        of its JSON columns (then it becomes a derived text column, see
+        :meth:`RecordSchema.with_derived`); checked before any request."""
+        try:
+            schema = self.record_schema.with_derived(self.partition_by)
+        except ValueError as exc:
+            raise SinkTargetError(f"{self.label}: partition_by {exc}") from None
+        if self.partition_by and len(self.partition_by) == len(schema.column_names):
             raise SinkTargetError(f"{self.label}: every column is a partition column")
-        self._checked_partitions = True
+        self._rows.bind_schema(schema)
 
     def _check_root(self) -> None:
         """Refuse a target that is a file, or a non-empty directory without a manifest."""

@@ -40,14 +40,16 @@ class JsonlSink(FileSink):
         stream: IO[str] | None = None,
         label: str | None = None,
         target: OutputTarget | None = None,
-        schema: RecordSchema | None = None,
+        record_schema: RecordSchema | None = None,
     ) -> None:
-        super().__init__("jsonl", path, label=label, target=target, schema=schema, stream=stream)
+        super().__init__(
+            "jsonl", path, label=label, target=target, record_schema=record_schema, stream=stream
+        )
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
             return
-        schema, stats = self.schema, self.conversion
+        schema, stats = self.record_schema, self.conversion
         text = "".join(dumps(schema.json_record(record, stats)) + "\n" for record in records)
         self._out.open().write(text)
         self._flush_stream()

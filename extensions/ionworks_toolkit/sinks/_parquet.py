@@ -90,12 +90,14 @@ class ParquetSink(FileSink):
         compression: str = "snappy",
         label: str | None = None,
         target: OutputTarget | None = None,
-        schema: RecordSchema | None = None,
+        record_schema: RecordSchema | None = None,
     ) -> None:
         pa_modules = _require_pyarrow()
         if target is None and path is None:
             raise SinkTargetError("the parquet sink needs a path or a target")
-        super().__init__("parquet", path, label=label, target=target, schema=schema, binary=True)
+        super().__init__(
+            "parquet", path, label=label, target=target, record_schema=record_schema, binary=True
+        )
         self._pa, self._pq = pa_modules
         self.compression = compression
         self._writer: Any = None
@@ -105,7 +107,7 @@ class ParquetSink(FileSink):
     @property
     def arrow_schema(self) -> Any:
         """The ``pyarrow.Schema`` written (from the spec, see :func:`arrow_schema`)."""
-        return arrow_schema(self.schema)
+        return arrow_schema(self.record_schema)
 
     def _parquet_writer(self) -> Any:
         if self._writer is None:
@@ -121,7 +123,7 @@ class ParquetSink(FileSink):
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         writer = self._parquet_writer()
-        schema, stats = self.schema, self.conversion
+        schema, stats = self.record_schema, self.conversion
         self._rows.extend(schema.row(record, stats) for record in records)
         if len(self._rows) >= self.batch_rows:
             self._flush_rows(writer)
@@ -139,9 +141,7 @@ class ParquetSink(FileSink):
         self._writer = None
         self._out.prepare()
         assert self._out.tmp_path is not None
-        yield from self._pq.ParquetFile(self._out.tmp_path).iter_batches(
-            batch_size=self.batch_rows
-        )
+        yield from self._pq.ParquetFile(self._out.tmp_path).iter_batches(batch_size=self.batch_rows)
 
     def _flush_rows(self, writer: Any) -> None:
         rows, self._rows = self._rows, []

@@ -111,11 +111,11 @@ class SqliteSink(BaseSink):
         table: str | None = None,
         label: str | None = None,
         timeout: float = 30.0,
-        schema: RecordSchema | None = None,
+        record_schema: RecordSchema | None = None,
     ) -> None:
         if table is not None and not _valid_table(table):
             raise SinkTargetError(_bad_table_message(table))
-        super().__init__(label or f"sqlite:{path}", schema=schema)
+        super().__init__(label or f"sqlite:{path}", record_schema=record_schema)
         self.path = path
         self._table = table
         self.timeout = timeout
@@ -126,7 +126,7 @@ class SqliteSink(BaseSink):
     @property
     def table(self) -> str:
         """The table written: the ``table`` option, else the schema's resource."""
-        return self._table or self.schema.resource
+        return self._table or self.record_schema.resource
 
     @property
     def destination(self) -> str:
@@ -180,7 +180,7 @@ class SqliteSink(BaseSink):
         return conn
 
     def _prepare_table(self, conn: sqlite3.Connection, database: str) -> None:
-        schema = self.schema
+        schema = self.record_schema
         table = f"{database}.{quote_identifier(self.table)}"
         wanted = [(c.name, sqlite_type(c.type)) for c in schema.columns if c.name != "id"]
         wanted.append((EXTRA_COLUMN, "TEXT"))
@@ -220,7 +220,7 @@ class SqliteSink(BaseSink):
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._connection()
-        schema, stats = self.schema, self.conversion
+        schema, stats = self.record_schema, self.conversion
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
         scratch = ConversionStats()  # record_json repeats what the row already counted
@@ -308,7 +308,7 @@ class SqliteSink(BaseSink):
     # -- helpers -----------------------------------------------------------------------
 
     def _all_columns(self) -> list[str]:
-        names = self.schema.column_names
+        names = self.record_schema.column_names
         return ([] if "id" in names else ["id"]) + names + [RECORD_JSON]
 
     def _upsert_prefix(self) -> str:
