@@ -3,7 +3,8 @@ one subclass each, exactly as a plugin author's sink does: resolved by scheme th
 plugin host, on the real sandbox records of ``ionworks_sample_pages``.
 
 Each ``read_back`` reads the published output with an independent reader (json, csv, sqlite3,
-pyarrow) and ``expected_records`` applies the sink's documented normalisation.
+pyarrow) and ``expected_records`` applies the sink's documented normalisation: the column rule
+of ``ionworks_toolkit.sinks._columns`` (README, "Sinks").
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ionworks_toolkit.sinks import flatten_record
+from ionworks_toolkit.sinks import cell_text, measurements_schema
 from ionworks_toolkit.testing import SinkContract
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def _flat_without_nulls(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in flatten_record(record).items() if v is not None}
+
+def _row_without_nulls(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The documented row: the spec's columns (values typed), ``extra_json`` last; nulls
+    dropped."""
+    schema = measurements_schema()
+    cells = zip(schema.column_names, schema.row(record), strict=True)
+    return {name: value for name, value in cells if value is not None}
 
 
 class TestJsonlSinkContract(SinkContract):
@@ -32,14 +39,18 @@ class TestJsonlSinkContract(SinkContract):
         return str(tmp_path / "out.jsonl")
 
     def read_back(self, target: str) -> list[dict[str, Any]]:
-        """JSON Lines: one record per line, as written (the default expected_records)."""
+        """JSON Lines: one record per line."""
         lines = Path(target).read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines]
+
+    def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Documented: the record as sent, date-times in UTC with Z, NaN as null."""
+        return [measurements_schema().json_record(record) for record in records]
 
 
 class TestCsvSinkContract(SinkContract):
     scheme = "csv"
-    bad_targets = ("out.csv?delimiter=;", "-")
+    bad_targets = ("out.csv?delimiter=;", "out.csv?formulas=maybe")
 
     def make_target(self, tmp_path: Path) -> str:
         return str(tmp_path / "out.csv")
@@ -50,22 +61,20 @@ class TestCsvSinkContract(SinkContract):
             return [{k: v for k, v in row.items() if v != ""} for row in csv.DictReader(fh)]
 
     def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Documented: dotted columns; None empty; true/false; numbers via repr; lists as
-        compact JSON text."""
+        """Documented: the spec's columns as text (dates 2016-03-01, instants ...Z,
+        true/false, numbers via repr, JSON text), formula-like text cells after a ``'``."""
+        types = {c.name: c.type for c in measurements_schema().columns}
         expected = []
         for record in records:
             row = {}
-            for key, value in _flat_without_nulls(record).items():
-                if isinstance(value, bool):
-                    text = "true" if value else "false"
-                elif isinstance(value, int | float):
-                    text = repr(value)
-                elif isinstance(value, str):
-                    text = value
-                else:
-                    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                if text != "":
-                    row[key] = text
+            for name, value in _row_without_nulls(record).items():
+                text = cell_text(value) or ""
+                if types.get(name, "json") in ("string", "json") and text.startswith(
+                    FORMULA_STARTS
+                ):
+                    text = "'" + text
+                if text:
+                    row[name] = text
             expected.append(row)
         return expected
 
@@ -78,12 +87,16 @@ class TestSqliteSinkContract(SinkContract):
         return f"{tmp_path / 'catalog.db'}?table=measurements"
 
     def read_back(self, target: str) -> list[dict[str, Any]]:
-        """The full record is kept as JSON in ``record_json``; rows in insertion order."""
+        """The full record is kept as JSON in ``record_json`` (under the same date rule as
+        JSON Lines); rows in insertion order."""
         path = target.partition("?")[0]
         with sqlite3.connect(path) as conn:
             rows = conn.execute("SELECT record_json FROM measurements ORDER BY rowid").fetchall()
         conn.close()
         return [json.loads(text) for (text,) in rows]
+
+    def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [measurements_schema().json_record(record) for record in records]
 
 
 class TestParquetSinkContract(SinkContract):
@@ -101,16 +114,9 @@ class TestParquetSinkContract(SinkContract):
         return [{k: v for k, v in row.items() if v is not None} for row in rows]
 
     def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Documented: dotted columns, values kept exactly, lists/dicts as JSON text."""
-        return [
-            {
-                k: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-                if isinstance(v, list | dict)
-                else v
-                for k, v in _flat_without_nulls(record).items()
-            }
-            for record in records
-        ]
+        """Documented: the spec's columns and types (timestamp[us, tz=UTC], date32, int64,
+        float64, bool; JSON text for free-form objects and extra_json)."""
+        return [_row_without_nulls(record) for record in records]
 
 
 class TestTableSinkContract(SinkContract):
