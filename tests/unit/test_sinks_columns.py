@@ -497,6 +497,12 @@ def test_character_device_is_streamed_never_replaced(tmp_path: Path) -> None:
     assert stat.S_ISCHR(os.stat(device).st_mode)
     assert os.listdir(device.parent) == ["null"]
     assert sink.describe() == f"wrote 1 record to jsonl:{device}"
+    with pytest.raises(SinkTargetError) as info:
+        open_sink(f"sqlite:{device}")
+    assert str(info.value) == (
+        f"sqlite:{device}: '{device}' is a character device, not a regular file; it is never "
+        "replaced (the sqlite sink writes regular files)"
+    )
 
 
 def test_fifo_is_streamed(tmp_path: Path) -> None:
@@ -540,8 +546,6 @@ def test_refused_targets_name_what_they_are(
         "replaced (the csv sink writes regular files, character devices and FIFOs)",
         "jsonl:sock": "jsonl:sock: 'sock' is a socket, not a regular file; it is never "
         "replaced (the jsonl sink writes regular files, character devices and FIFOs)",
-        "sqlite:/dev/null": "sqlite:/dev/null: '/dev/null' is a character device, not a "
-        "regular file; it is never replaced (the sqlite sink writes regular files)",
         "sqlite:/dev/stdout": "sqlite:/dev/stdout: the sqlite sink cannot write to stdout; "
         "give a file path, e.g. sqlite:out.db",
     }
