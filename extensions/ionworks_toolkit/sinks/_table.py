@@ -108,7 +108,8 @@ class TableSink(BaseSink):
     columns when stdout is not a terminal). Only the first ``max_rows`` records are kept in
     memory; if there were more, a footer ``… N more`` follows the table. Cell text is never
     interpreted as rich markup, and control characters in server data are shown escaped
-    (:func:`printable`). Shown values follow the sinks' date rule (UTC with ``Z``). ``rich`` is imported at commit.
+    (:func:`printable`). Shown values follow the sinks' date rule (UTC with ``Z``). ``rich``
+    is imported at commit.
 
     :param console: a ``rich.console.Console``; default: :func:`stdout_console`.
     :raises SinkRecordError: at commit, a requested column that no record has (the message
