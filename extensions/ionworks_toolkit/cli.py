@@ -40,6 +40,7 @@ from .errors import (
     SinkError,
     TransportError,
 )
+from .export import sink_outcome
 from .pagination import WalkStats
 from .parameters import missing_required, wire_name
 from .presets import (
@@ -53,6 +54,7 @@ from .presets import (
 
 if TYPE_CHECKING:
     from .session import AsyncToolkit
+    from .sinks import Sink
 
 R = TypeVar("R")
 
@@ -115,6 +117,10 @@ class Context:
         self.quiet = quiet
         self._stack = contextlib.ExitStack()
         self._toolkit: AsyncToolkit | None = None
+        #: The sinks of the running command, for a truthful message when it stops.
+        self.sinks: list[tuple[str, Sink]] = []
+        #: Set by the SIGTERM handler: the run was terminated, not interrupted.
+        self.terminated = False
 
     def toolkit(self) -> AsyncToolkit:
         """Build the AsyncToolkit once (starting the in-process sandbox first with
@@ -151,6 +157,22 @@ class Context:
                 found.append(secret.reveal())
         return [value for value in found if value]
 
+    def handle_sigterm(self) -> None:
+        """SIGTERM cleans up exactly like Ctrl-C (it raises SIGINT), then exits 143. Main
+        thread only; the previous handler is restored when the command ends."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def on_sigterm(_signum: int, _frame: Any) -> None:
+            self.terminated = True
+            signal.raise_signal(signal.SIGINT)
+
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        self._stack.callback(signal.signal, signal.SIGTERM, previous)
+
     def run(self, work: Callable[[AsyncToolkit], Awaitable[R]]) -> R:
         """``work(toolkit)`` under ``asyncio.run``; the toolkit's httpx client is closed in
         the same event loop before it ends, whatever happens."""
@@ -185,6 +207,9 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
     prefix = "error"
     if isinstance(error, SinkError):
         prefix = "sink error"
+    outcome = sink_outcome(ctx.sinks) if ctx is not None else ""
+    if outcome:
+        message += f" ({outcome})"
     click.echo(f"{prefix}: {message}", err=True)
     raise SystemExit(exit_code_for(error))
 
@@ -200,8 +225,10 @@ def _handled(ctx: Context) -> Iterator[None]:
     except IonworksError as error:
         _fail(ctx, error)
     except KeyboardInterrupt:
-        click.echo("interrupted: nothing was written (outputs rolled back)", err=True)
-        raise SystemExit(130) from None
+        word, code = ("terminated", 143) if ctx.terminated else ("interrupted", 130)
+        outcome = sink_outcome(ctx.sinks) or "nothing was written (outputs rolled back)"
+        click.echo(f"{word}: {outcome}", err=True)
+        raise SystemExit(code) from None
     except BrokenPipeError:
         _quiet_broken_pipe()
 
@@ -211,7 +238,7 @@ def _quiet_broken_pipe() -> NoReturn:
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, 1)  # fd 1 itself: sys.stdout may be closed already
     raise SystemExit(0) from None
 
 
@@ -331,6 +358,7 @@ def main(
         verify=verify,
     )
     ctx.obj = state
+    state.handle_sigterm()
     ctx.call_on_close(state.close)
 
 
@@ -693,7 +721,9 @@ def measurements_list(
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         max_records = None if fetch_all else (limit or 25)
         toolkit = state.toolkit()
-        opened = toolkit.open_sinks(targets)  # checked before any request; nothing written
+        # Checked before any request; nothing written. Kept for a truthful message if the
+        # run stops (see sink_outcome).
+        opened = state.sinks = toolkit.open_sinks(targets)
         try:
             _apply_columns(opened, columns)
             show_progress = not state.quiet and sys.stderr.isatty()
@@ -781,7 +811,8 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
     """List the projects your credential can see."""
     with _handled(state):
         targets = list(sinks) or [_default_sink()]
-        state.run(lambda toolkit: toolkit.export_projects(targets))
+        opened = state.sinks = state.toolkit().open_sinks(targets)
+        state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
 
 
 # ------------------------------------------------------------------ presets, sinks, plugins

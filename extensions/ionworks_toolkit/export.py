@@ -1,29 +1,35 @@
 """Export bookkeeping, shared by every export loop: open sinks, write pages, commit or abort.
 
-A run writes each page's records (``item.to_dict()``) to every sink, commits every sink at the
-end and, on any error or interrupt, aborts every sink (no half-written output, the previous
-output kept). Sink failures become SinkError naming the sink. Nothing here does I/O on the
-network.
+A run writes each page's records (``item.to_dict()``) to every sink, publishes every sink at
+the end in two phases (prepare all, then commit each; see :func:`commit_sinks`) and, on any
+error or interrupt, aborts every sink (no half-written output, the previous output kept).
+Sink failures become SinkError naming the sink; :func:`sink_outcome` says truthfully what is
+on disk after a run that stopped. Nothing here does I/O on the network.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from .errors import ConfigurationError, SinkError
 from .pagination import WalkStats
-from .sinks import Sink, SinkTarget, parse_sink_target
+from .sinks import RecordSchema, Sink, SinkTarget, parse_sink_target
 
 __all__ = [
     "ExportResult",
     "abort_sinks",
+    "bind_schema",
     "commit_sinks",
     "export_result",
     "open_sinks",
+    "sink_outcome",
     "write_page",
 ]
 
@@ -91,24 +97,61 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
     return sinks
 
 
+def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None:
+    """Tell every sink that can take it (``bind_schema``, as :class:`~.sinks.BaseSink`) which
+    item schema the run's records follow: its columns, types and default table name (e.g.
+    ``projects_schema()`` for ``GET /projects``). Call before the first page."""
+    for _, sink in sinks:
+        bind = getattr(sink, "bind_schema", None)
+        if bind is not None:
+            bind(schema)
+
+
 def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
     """Write one page's records to every sink; SinkError on a failure. ``page``: records
-    (dicts, from ``ListOperation.records()``) or models (written as ``item.to_dict()``)."""
+    (dicts, from ``ListOperation.records()``) or models (written as ``item.to_dict()``).
+
+    A stream sink whose reader went away (``| head``) stops by itself and the others go on;
+    when that is true of every sink, BrokenPipeError ends the run (the CLI exits quietly).
+    """
     records = [item if type(item) is dict else item.to_dict() for item in page]
     for text, sink in sinks:
         try:
             sink.write(records)
         except Exception as exc:
             raise SinkError(text, exc) from exc
+    if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
+        raise BrokenPipeError("every output's reader has gone")
 
 
 def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
-    """Commit every sink in order; SinkError naming the first that fails."""
+    """Publish every sink, in two phases: first ``prepare()`` each (finish, fsync, take locks;
+    nothing visible yet; a failure here aborts all and publishes nothing), then ``commit()``
+    each (renames and SQL ``COMMIT``: the window in which only some outputs are published is
+    the time of these steps). SIGINT and SIGTERM that arrive during the second phase are held
+    until it ends (main thread only), then delivered: the run reports every output published.
+
+    :raises SinkError: naming the sink that failed; when some were already published, a note
+        says which (see :func:`sink_outcome`).
+    """
     for text, sink in sinks:
+        prepare = getattr(sink, "prepare", None)
+        if prepare is None:
+            continue
         try:
-            sink.commit()
+            prepare()
         except Exception as exc:
             raise SinkError(text, exc) from exc
+    with _signals_held():
+        for text, sink in sinks:
+            try:
+                sink.commit()
+            except Exception as exc:
+                error = SinkError(text, exc)
+                published = [t for t, s in sinks if getattr(s, "state", "") == "committed"]
+                if published:
+                    error.add_note(f"already published: {', '.join(published)}")
+                raise error from exc
 
 
 def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
@@ -133,3 +176,62 @@ def export_result(
         total=stats.total,
         sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
     )
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while the body runs; deliver them, in order, afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous: dict[int, Any] = {}
+
+    def hold(signum: int, _frame: Any) -> None:
+        held.append(signum)
+
+    for wanted in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main interpreter
+            previous[wanted] = signal.signal(wanted, hold)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(held):
+            signal.raise_signal(number)
+
+
+def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
+    """What is on disk after a run that stopped: ``"published: A; rolled back (previous output
+    kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"``. ``""`` when
+    nothing was published nor streamed (everything rolled back). Uses each sink's ``state``
+    (``committed``/``aborted``), ``streaming`` and ``records_written``; a plugin sink without
+    ``state`` is listed as ``state unknown``."""
+    published, rolled_back, streamed, unknown = [], [], [], []
+    for text, sink in sinks:
+        state = getattr(sink, "state", None)
+        written = getattr(sink, "records_written", 0)
+        n = f"{written} record" if written == 1 else f"{written} records"
+        if getattr(sink, "reader_gone", False):
+            streamed.append(f"{text} ({n}, then its reader closed the pipe)")
+        elif state != "committed" and getattr(sink, "streaming", False) and written:
+            streamed.append(f"{text} ({n}, cannot be taken back)")
+        elif state == "committed":
+            published.append(text)
+        elif state in ("aborted", "open", "prepared"):
+            rolled_back.append(text)
+        else:
+            unknown.append(text)
+    if not published and not streamed and not unknown:
+        return ""
+    parts = []
+    if published:
+        parts.append(f"published: {', '.join(published)}")
+    if rolled_back:
+        parts.append(f"rolled back (previous output kept): {', '.join(rolled_back)}")
+    if streamed:
+        parts.append(f"already streamed: {', '.join(streamed)}")
+    if unknown:
+        parts.append(f"state unknown: {', '.join(unknown)}")
+    return "; ".join(parts)

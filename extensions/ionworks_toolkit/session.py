@@ -48,6 +48,7 @@ from .errors import ConfigurationError, PluginError
 from .export import (
     ExportResult,
     abort_sinks,
+    bind_schema,
     commit_sinks,
     export_result,
     open_sinks,
@@ -59,7 +60,7 @@ from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import is_project_id, match_project, project_argument
 from .settings import Settings, load_settings
-from .sinks import Sink
+from .sinks import Sink, projects_schema
 from .transport import SECRET_QUERY, asend, client_kwargs, redact_url, send
 
 __all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_url"]
@@ -344,6 +345,7 @@ class Toolkit(_BaseToolkit):
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
         opened = self.open_sinks(sinks)
+        bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
         stats = WalkStats()
         try:
             self._check_credentials()
@@ -564,6 +566,7 @@ class AsyncToolkit(_BaseToolkit):
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""
         opened = self.open_sinks(sinks)
+        bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
         stats = WalkStats()
         try:
             self._check_credentials()

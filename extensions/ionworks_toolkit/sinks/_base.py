@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import re
 import stat
@@ -704,7 +703,7 @@ class StreamOutput:
         self.streamed = False  # True once bytes were flushed to the destination
         self._handle: IO[Any] | None = None
         self._owned: IO[Any] | None = None  # what we opened and must close
-        self._wrapper: io.TextIOWrapper | None = None  # our text layer over stdout's buffer
+        self._wrapper: _Utf8Writer | None = None  # our text layer over stdout's buffer
 
     def open(self) -> IO[Any]:
         if self._handle is not None:
@@ -720,8 +719,8 @@ class StreamOutput:
                     raise SinkTargetError("stdout takes no binary data here (no byte buffer)")
                 self._handle = buffer
             elif buffer is not None:  # UTF-8 whatever the terminal's encoding
-                self._wrapper = io.TextIOWrapper(buffer, write_through=True, **text)
-                self._handle = self._wrapper
+                self._wrapper = _Utf8Writer(buffer)
+                self._handle = self._wrapper  # type: ignore[assignment]
             else:
                 self._handle = out
         elif self.target.fd is not None:
@@ -731,6 +730,7 @@ class StreamOutput:
             assert self.target.path is not None
             self._owned = open(self.target.path, mode, **text)  # noqa: SIM115
             self._handle = self._owned
+        assert self._handle is not None
         return self._handle
 
     def flush(self) -> None:
@@ -769,13 +769,27 @@ class StreamOutput:
 
     def _close(self) -> None:
         if self._wrapper is not None:
-            self._wrapper.flush()
-            self._wrapper.detach()  # never closes stdout's buffer
+            self._wrapper.flush()  # never closes stdout's buffer
             self._wrapper = None
         if self._owned is not None:
             self._owned.close()
             self._owned = None
         self._handle = None
+
+
+class _Utf8Writer:
+    """Text in, UTF-8 bytes out to a binary stream it never closes (stdout's buffer). Unlike
+    ``io.TextIOWrapper`` it does not close that stream when it is dropped."""
+
+    def __init__(self, buffer: IO[bytes]) -> None:
+        self._buffer = buffer
+
+    def write(self, text: str) -> int:
+        self._buffer.write(text.encode("utf-8"))
+        return len(text)
+
+    def flush(self) -> None:
+        self._buffer.flush()
 
 
 def open_output(

@@ -1,0 +1,268 @@
+"""Publishing several sinks (issue 12): two-phase commit, truthful outcomes under Ctrl-C,
+SIGTERM and failures, a closed stdout beside other sinks, the projects table."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from ionworks_toolkit.cli import main
+from ionworks_toolkit.errors import SinkError
+from ionworks_toolkit.export import sink_outcome
+from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+from ionworks_toolkit.sinks import CsvSink, JsonlSink, SqliteSink
+
+NASA = "NASA PCoE Li-ion battery aging"
+PROJECT_ID = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
+
+
+def _jsonl_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# --------------------------------------------------------------------------------------
+# Two-phase publishing (Python API)
+# --------------------------------------------------------------------------------------
+
+
+class PrepareFails(CsvSink):
+    def _prepare(self) -> None:
+        raise OSError("disk full")
+
+
+class CommitFails(CsvSink):
+    def _commit(self) -> None:
+        raise OSError("rename refused")
+
+
+def test_a_failure_while_preparing_publishes_nothing(
+    make_toolkit, paged_server, tmp_path: Path
+) -> None:
+    (tmp_path / "a.jsonl").write_text("keep\n")
+    sinks = [JsonlSink(tmp_path / "a.jsonl"), PrepareFails(tmp_path / "b.csv")]
+    toolkit = make_toolkit(paged_server(3))
+    with pytest.raises(SinkError) as info:
+        toolkit.export(PROJECT_ID, sinks)
+    assert str(info.value) == f"sink csv:{tmp_path}/b.csv failed: OSError: disk full"
+    assert (tmp_path / "a.jsonl").read_text() == "keep\n"
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl"]
+    assert sink_outcome([(s.label, s) for s in sinks]) == ""
+
+
+def test_a_failure_while_publishing_says_what_was_published(
+    make_toolkit, paged_server, tmp_path: Path
+) -> None:
+    (tmp_path / "b.csv").write_text("keep\n")
+    sinks = [
+        JsonlSink(tmp_path / "a.jsonl"),
+        CommitFails(tmp_path / "b.csv"),
+        SqliteSink(tmp_path / "c.db"),
+    ]
+    toolkit = make_toolkit(paged_server(3))
+    with pytest.raises(SinkError) as info:
+        toolkit.export(PROJECT_ID, sinks)
+    assert str(info.value) == f"sink csv:{tmp_path}/b.csv failed: OSError: rename refused"
+    assert info.value.__notes__ == [f"already published: jsonl:{tmp_path}/a.jsonl"]
+    assert [r["id"] for r in _jsonl_lines(tmp_path / "a.jsonl")] == ["m-0", "m-1", "m-2"]
+    assert (tmp_path / "b.csv").read_text() == "keep\n"
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]  # no c.db, no .part
+    assert sink_outcome([(s.label, s) for s in sinks]) == (
+        f"published: jsonl:{tmp_path}/a.jsonl; rolled back (previous output kept): "
+        f"csv:{tmp_path}/b.csv, sqlite:{tmp_path}/c.db"
+    )
+
+
+def test_sigint_while_publishing_is_held_until_every_output_is_published(
+    make_toolkit, paged_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's input: SIGINT as soon as the last sink's temporary file is in place."""
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append(str(dst))
+        if len(calls) == 1:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C between the renames
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    sinks = [JsonlSink(tmp_path / "a.jsonl"), CsvSink(tmp_path / "b.csv")]
+    toolkit = make_toolkit(paged_server(2))
+    with pytest.raises(KeyboardInterrupt):
+        toolkit.export(PROJECT_ID, sinks)
+    assert calls == [str(tmp_path / "a.jsonl"), str(tmp_path / "b.csv")]
+    assert [s.state for s in sinks] == ["committed", "committed"]
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]
+    assert sink_outcome([(s.label, s) for s in sinks]) == (
+        f"published: jsonl:{tmp_path}/a.jsonl, csv:{tmp_path}/b.csv"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The CLI: messages that match the files on disk
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    for name in ("IONWORKS_API_KEY", "IONWORKS_API_URL", "IONWORKS_PROJECT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()
+
+
+def test_projects_list_into_sqlite_writes_a_projects_table(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(main, ["--sandbox", "projects", "list", "--sink", "catalog.db"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(tmp_path / "catalog.db") as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        names = [r[0] for r in conn.execute("SELECT name FROM projects ORDER BY name")]
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(projects)")][:6]
+    conn.close()
+    assert tables == ["projects"]
+    assert names == [
+        "Attia 2020 closed-loop fast-charging optimisation",
+        NASA,
+        "Sandbox empty project",
+        "Severson 2019 fast-charging cycle life",
+        "TRI BEEP protocol test plans (Talos, Drive)",
+    ]
+    assert columns == ["id", "name", "organization_id", "created_at", "updated_at", "description"]
+
+
+def test_interrupt_after_streaming_never_says_nothing_was_written(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CsvSink, "_prepare", interrupted)
+    (tmp_path / "out.csv").write_text("keep\n")
+    result = runner.invoke(
+        main,
+        [
+            "--sandbox",
+            "measurements",
+            "list",
+            NASA,
+            "--limit",
+            "5",
+            "--sink",
+            "jsonl:-",
+            "--sink",
+            "out.csv",
+        ],
+    )
+    assert result.exit_code == 130
+    assert len(result.stdout.splitlines()) == 5
+    assert result.stderr == (
+        "interrupted: rolled back (previous output kept): out.csv; already streamed: "
+        "jsonl:- (5 records, cannot be taken back)\n"
+    )
+    assert (tmp_path / "out.csv").read_text() == "keep\n"
+
+
+def test_interrupt_before_anything_published_says_so(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SqliteSink, "_prepare", interrupted)
+    result = runner.invoke(
+        main,
+        ["--sandbox", "measurements", "list", NASA, "--all", "--sink", "a.jsonl", "--sink", "b.db"],
+    )
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted: nothing was written (outputs rolled back)\n"
+    assert os.listdir(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------
+# Real signals and a real closed pipe (subprocesses)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def slow_sandbox() -> Iterator[str]:
+    with run_in_thread(SandboxOptions(latency_ms=300)) as server:
+        yield server.base_url
+
+
+def _cli(base_url: str, cwd: Path, *args: str, **popen: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "IONWORKS_API_KEY": "sandbox", "IONWORKS_API_URL": base_url}
+    env.pop("IONWORKS_PROJECT_ID", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ionworks_toolkit.cli", *args],
+        cwd=cwd,
+        env=env,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
+
+
+def _wait_for_part_file(folder: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".part") for p in folder.iterdir()):
+        assert process.poll() is None, process.stderr.read() if process.stderr else b""
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
+def test_a_signal_mid_walk_cleans_up_and_says_so(
+    slow_sandbox: str, tmp_path: Path, signum: int, code: int, word: str
+) -> None:
+    (tmp_path / "old.csv").write_text("keep\n")
+    process = _cli(
+        slow_sandbox,
+        tmp_path,
+        "measurements", "list", NASA, "--all", "--page-size", "2",
+        "--sink", "out.jsonl", "--sink", "old.csv", "--sink", "new.db",
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait_for_part_file(tmp_path, process)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == code, err
+    assert err.decode().endswith(f"{word}: nothing was written (outputs rolled back)\n")
+    assert sorted(os.listdir(tmp_path)) == ["old.csv"]  # no .part, no journal, no new db
+    assert (tmp_path / "old.csv").read_text() == "keep\n"
+
+
+def test_a_closed_stdout_does_not_drop_the_other_sinks(slow_sandbox: str, tmp_path: Path) -> None:
+    process = _cli(
+        slow_sandbox,
+        tmp_path,
+        "measurements", "list", NASA, "--all", "--page-size", "10",
+        "--sink", "jsonl:-", "--sink", "big.db",
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert json.loads(first)["id"]
+    assert process.returncode == 0, err
+    with sqlite3.connect(tmp_path / "big.db") as conn:
+        (count,) = conn.execute("SELECT COUNT(*) FROM measurements").fetchone()
+    conn.close()
+    assert count == 34
+    lines = err.decode().splitlines()
+    assert lines[0].startswith("stopped writing to jsonl:-: its reader closed the pipe after ")
+    assert lines[1] == "wrote 34 records to sqlite:big.db (table measurements)"
