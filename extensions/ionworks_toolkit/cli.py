@@ -209,7 +209,7 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
         prefix = "sink error"
     outcome = sink_outcome(ctx.sinks) if ctx is not None else ""
     if outcome:
-        message += f" ({outcome})"
+        message += f" ({_printable(redact_secrets(outcome, ctx.secrets() if ctx else []))})"
     click.echo(f"{prefix}: {message}", err=True)
     raise SystemExit(exit_code_for(error))
 
@@ -227,7 +227,7 @@ def _handled(ctx: Context) -> Iterator[None]:
     except KeyboardInterrupt:
         word, code = ("terminated", 143) if ctx.terminated else ("interrupted", 130)
         outcome = sink_outcome(ctx.sinks) or "nothing was written (outputs rolled back)"
-        click.echo(f"{word}: {outcome}", err=True)
+        click.echo(f"{word}: {_printable(redact_secrets(outcome, ctx.secrets()))}", err=True)
         raise SystemExit(code) from None
     except BrokenPipeError:
         _quiet_broken_pipe()
