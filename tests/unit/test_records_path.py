@@ -22,6 +22,7 @@ import pytest
 from ionworks_client.models import CellMeasurementWithDetails, CellMeasurementWithDetailsPage
 from ionworks_toolkit import Toolkit, operations
 from ionworks_toolkit.export import write_page
+from ionworks_toolkit.sinks import measurements_schema
 
 pytestmark = pytest.mark.sandbox
 
@@ -277,4 +278,8 @@ def test_every_sink_gets_the_same_records_either_way(
     for sink in ("jsonl", "csv", "sqlite", "parquet", "dataset"):
         assert len(by_records[sink]) == 40, sink
         assert by_records[sink] == by_models[sink], sink
-    assert by_records["jsonl"] == sorted(records_recorder.records, key=lambda r: r["id"])
+    # JSON Lines holds each record under the sinks' column rule: date-times in UTC with Z.
+    schema = measurements_schema()
+    expected = [schema.json_record(r) for r in records_recorder.records]
+    assert by_records["jsonl"] == sorted(expected, key=lambda r: r["id"])
+    assert by_records["jsonl"][0]["created_at"].endswith("Z")
