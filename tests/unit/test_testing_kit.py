@@ -346,6 +346,19 @@ class ChattySink(JsonArraySink):
         return "wrote\nmany lines"
 
 
+class EarlyPublishSink(JsonArraySink):
+    """Two-phase in name only: prepare() already publishes."""
+
+    def prepare(self):
+        super().commit()
+        self.state = "prepared"
+
+    def commit(self):
+        if self.state != "prepared":
+            super().commit()
+        self.state = "committed"
+
+
 class Plugin:
     from ionworks_toolkit import hookimpl
 
@@ -397,13 +410,13 @@ def _defect(sink):
 import contract_plugins as _p
 
 for _sink in (_p.SwallowingSink, _p.EagerSink, _p.UncheckedSink, _p.AbortDeletesSink,
-              _p.MutatingSink, _p.LossySink, _p.ChattySink):
+              _p.MutatingSink, _p.LossySink, _p.ChattySink, _p.EarlyPublishSink):
     globals()[f"Test{_sink.__name__}"] = _defect(_sink)
 """
 
 #: Options of the inner pytest runs: pytest-asyncio's loop scope set (it warns when unset).
 QUIET_INNER = ("-o", "asyncio_default_fixture_loop_scope=function")
-RULE_TESTS = 17  # test methods of SinkContract, parametrized ones expanded
+RULE_TESTS = 20  # test methods of SinkContract, parametrized ones expanded
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, dict[str, str]]:
@@ -427,12 +440,19 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
 
     # A correct sink passes every rule, by scheme (through the plugin host) and by factory.
     assert len(outcomes["TestGoodSink"]) == RULE_TESTS
+    no_prepare = {
+        "test_prepare_publishes_nothing_until_commit": "skipped",
+        "test_prepared_run_that_ends_without_commit_keeps_previous_output[abort]": "skipped",
+        "test_prepared_run_that_ends_without_commit_keeps_previous_output[leave]": "skipped",
+    }
     assert {t: o for t, o in outcomes["TestGoodSink"].items() if o != "passed"} == {
-        "test_bad_targets_are_refused": "skipped"
+        "test_bad_targets_are_refused": "skipped",
+        **no_prepare,
     }
     assert {t: o for t, o in outcomes["TestGoodSinkByFactory"].items() if o != "passed"} == {
         "test_scheme_is_registered": "skipped",
         "test_bad_targets_are_refused": "skipped",
+        **no_prepare,
     }
     # The implicit commit fails exactly the two rule tests that leave the block early.
     assert {t: o for t, o in outcomes["TestImplicitCommitSink"].items() if o == "failed"} == {
@@ -480,6 +500,7 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
     assert failed["TestMutatingSink"] == ["test_accepts_pages_of_real_records"]
     assert failed["TestLossySink"] == ["test_records_read_back_equal_records_written"]
     assert failed["TestChattySink"] == ["test_describe_is_one_line"]
+    assert failed["TestEarlyPublishSink"] == sorted(no_prepare)
     for line in (
         "'exception aborts' broken: the exception raised inside the with block did not "
         "propagate (__exit__ must return None/False, never True)",
@@ -494,6 +515,10 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
         "'accepts pages' broken: write() modified the records it was given",
         "'read back' broken: record #1 differs: notes: read '<missing>', wrote 'Arbin metadata",
         "'describe is one line' broken: describe() after commit returned 'wrote\\nmany lines'",
+        "'prepare publishes nothing' broken: prepare() changed the previous output: changed or "
+        "removed ['out.json']",
+        "'prepare publishes nothing' broken: abort() after prepare() changed the previous "
+        "output: changed ['out.json']",
     ):
         assert f"Failed: sink contract rule {line}" in out, line
 
@@ -519,7 +544,9 @@ def test_every_rule_the_suite_reports_is_described() -> None:
     from ionworks_toolkit.testing import SinkContract
 
     tests = [name for name in dir(SinkContract) if name.startswith("test_")]
-    assert len(tests) == RULE_TESTS - 3  # test_closed_sink_refuses is 4 parametrized tests
+    # test_closed_sink_refuses is 4 parametrized tests, the prepared run that ends without
+    # commit 2.
+    assert len(tests) == RULE_TESTS - 4
     source = Path(sys.modules[SinkContract.__module__].__file__ or "").read_text()
     reported = set(re.findall(r'_broken\(\s*"([^"]+)"', source))
     assert reported == set(CONTRACT_RULES)

@@ -45,6 +45,9 @@ CONTRACT_RULES: Mapping[str, str] = {
     "nothing",
     "abort is idempotent": "abort() twice raises nothing and keeps the previous output; "
     "abort() after commit() keeps the published output",
+    "prepare publishes nothing": "prepare() (phase 1 of two-phase publishing, optional) makes "
+    "nothing visible and refuses further write(); commit() after it publishes; abort() or "
+    "leaving the with block after it keeps the previous output",
     "describe is one line": "describe() returns one non-empty line",
     "bad target": "each of bad_targets raises ValueError from the factory and creates nothing",
     "read back": "the records read back equal the records written (after the sink's "
@@ -86,6 +89,16 @@ def _state_diff(before: Any, after: Any) -> str:
         if parts:
             return "; ".join(parts)
     return f"before: {_describe_state(before)}; after: {_describe_state(after)}"
+
+
+def _changed_outputs(previous: Any, prepared: Any) -> str:
+    """What a prepared (not yet committed) run changed of the previous output; ``""`` if
+    nothing. For file snapshots new files are allowed (temporary files, journals): only
+    files that existed before must be byte-identical."""
+    if isinstance(previous, dict) and isinstance(prepared, dict):
+        touched = sorted(k for k in previous if prepared.get(k, _MISSING) != previous[k])
+        return f"changed or removed {touched}" if touched else ""
+    return "" if previous == prepared else _state_diff(previous, prepared)
 
 
 def _first_difference(got: Sequence[Any], expected: Sequence[Any]) -> str:
@@ -502,6 +515,73 @@ class SinkContract:
                 "abort is idempotent",
                 f"abort() after commit() changed the published output: "
                 f"{_state_diff(published, after)}",
+            )
+
+    def _prepare_of(self, sink: Sink) -> Callable[[], None]:
+        prepare = getattr(sink, "prepare", None)
+        if prepare is None:
+            sink.abort()
+            pytest.skip("the sink has no prepare() (two-phase publishing is optional)")
+        return prepare
+
+    def test_prepare_publishes_nothing_until_commit(self) -> None:
+        """Rule 'prepare publishes nothing' (only with ``prepare``): then commit publishes."""
+        previous = self._previous_output()
+        sink = self._open()
+        prepare = self._prepare_of(sink)
+        read_back = self.read_back
+        read_before = read_back(self.target) if read_back is not None else None
+        with sink:
+            for page in self.pages[2:]:
+                sink.write(page)
+            prepare()
+            prepared = self._state()
+            changed = _changed_outputs(previous, prepared)
+            if changed:
+                _broken(
+                    "prepare publishes nothing",
+                    f"prepare() changed the previous output: {changed}",
+                )
+            if read_back is not None and read_back(self.target) != read_before:
+                _broken(
+                    "prepare publishes nothing",
+                    "after prepare() a reader sees other records than before the run",
+                )
+            try:
+                sink.write(self.pages[0])
+            except Exception:
+                pass
+            else:
+                _broken("prepare publishes nothing", "write() after prepare() raised nothing")
+            sink.commit()
+        after = self._state()
+        if after == previous:
+            _broken(
+                "prepare publishes nothing",
+                f"commit() after prepare() published nothing ({_describe_state(after)})",
+            )
+
+    @pytest.mark.parametrize("end", ["abort", "leave"])
+    def test_prepared_run_that_ends_without_commit_keeps_previous_output(self, end: str) -> None:
+        """Rule 'prepare publishes nothing' (only with ``prepare``): abort or no commit."""
+        previous = self._previous_output()
+        sink = self._open()
+        prepare = self._prepare_of(sink)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with sink:
+                for page in self.pages[2:]:
+                    sink.write(page)
+                prepare()
+                if end == "abort":
+                    sink.abort()
+        after = self._state()
+        if after != previous:
+            what = "abort()" if end == "abort" else f"leaving the with block{_HINT}"
+            _broken(
+                "prepare publishes nothing",
+                f"{what} after prepare() changed the previous output: "
+                f"{_state_diff(previous, after)}",
             )
 
     def test_describe_is_one_line(self) -> None:
