@@ -43,6 +43,7 @@ from .auth import (
     origin_of,
     strip_foreign_credentials,
 )
+from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
 from .errors import ConfigurationError, PluginError
 from .export import (
@@ -416,13 +417,15 @@ class Toolkit(_BaseToolkit):
 
     def export(
         self,
-        project: str | None,
+        project: str | Sequence[str] | None,
         sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
         page_size: int | None = None,
         progress: Callable[[WalkStats], None] | None = None,
+        incremental: bool = False,
+        concurrency: int = DEFAULT_CONCURRENCY,
         **filters: Any,
     ) -> ExportResult:
         """Write a project's measurements to every sink, atomically. Records are the dicts
@@ -433,7 +436,27 @@ class Toolkit(_BaseToolkit):
         error or interrupt every sink is aborted (no half-written output, previous output kept)
         and the error is re-raised (sink failures as SinkError naming the sink).
         ``progress(stats)`` is called after each page.
+
+        ``project`` may be a list of projects (ids or names): they are walked ``concurrency``
+        at a time, every record gets ``project_id``, and the sinks are committed once at the
+        end. ``incremental=True``: only records changed since the destination's stored
+        ``updated_at`` mark are fetched and upserted (sqlite: sinks only; see
+        ``ionworks_toolkit.incremental``).
         """
+        if incremental or is_several(project):
+            return export_measurements(
+                self,
+                project,
+                sinks,
+                presets=presets,
+                max_records=max_records,
+                page_size=page_size,
+                progress=progress,
+                incremental=incremental,
+                concurrency=concurrency,
+                filters=filters,
+            )
+        assert not isinstance(project, Sequence) or isinstance(project, str)
         params, size = self._measurement_walk_args(presets, filters, page_size)
         opened = self.open_sinks(sinks)
         stats = WalkStats()
@@ -641,7 +664,7 @@ class AsyncToolkit(_BaseToolkit):
 
     async def export(
         self,
-        project: str | None,
+        project: str | Sequence[str] | None,
         sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
@@ -649,9 +672,27 @@ class AsyncToolkit(_BaseToolkit):
         page_size: int | None = None,
         prefetch: int = DEFAULT_PREFETCH,
         progress: Callable[[WalkStats], None] | None = None,
+        incremental: bool = False,
+        concurrency: int = DEFAULT_CONCURRENCY,
         **filters: Any,
     ) -> ExportResult:
-        """``Toolkit.export`` with up to ``prefetch`` pages in flight (same guarantees)."""
+        """``Toolkit.export`` with up to ``prefetch`` pages in flight (same guarantees; also
+        several projects, ``concurrency`` at a time as tasks, and ``incremental``)."""
+        if incremental or is_several(project):
+            return await aexport_measurements(
+                self,
+                project,
+                sinks,
+                presets=presets,
+                max_records=max_records,
+                page_size=page_size,
+                prefetch=prefetch,
+                progress=progress,
+                incremental=incremental,
+                concurrency=concurrency,
+                filters=filters,
+            )
+        assert not isinstance(project, Sequence) or isinstance(project, str)
         params, size = self._measurement_walk_args(presets, filters, page_size)
         opened = self.open_sinks(sinks)
         stats = WalkStats()

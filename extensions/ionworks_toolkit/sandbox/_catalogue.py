@@ -248,10 +248,14 @@ class Measurement:
     tags: tuple[str, ...] = ()
     #: JSON of the fields from ``protocol`` to ``tags`` (no braces); shared by synthetic copies.
     tail: str = ""
+    #: ``updated_at`` set by :meth:`Catalogue.touch_measurement` (else created_at + 30 s).
+    touched_us: int | None = None
 
     @property
     def updated_us(self) -> int:
         """``updated_at`` in microseconds since the Unix epoch."""
+        if self.touched_us is not None:
+            return self.touched_us
         return self.created_us + _UPDATE_LAG_US
 
     @property
@@ -356,6 +360,23 @@ class Catalogue:
                 if was_enabled:
                     gc.enable()
         return cat
+
+    def touch_measurement(self, measurement_id: str, updated_us: int | None = None) -> Measurement:
+        """Change one measurement's ``updated_at`` (an edit on the server), for tests of
+        incremental sync: ``updated_us`` microseconds since the Unix epoch, default now. Only
+        ``updated_at`` changes; answers cached by ``page_cache_mib`` are not invalidated.
+
+        :raises KeyError: no measurement has ``measurement_id`` (the message names it).
+        """
+        measurement = self.measurements_by_id.get(measurement_id)
+        if measurement is None:
+            raise KeyError(f"no sandbox measurement with id {measurement_id!r}")
+        if updated_us is None:
+            updated_us = datetime_to_us(datetime.now(UTC))
+        measurement.touched_us = updated_us
+        for project in self.projects:  # orderings by updated_at are stale now
+            project.sort_cache.clear()
+        return measurement
 
     def _add_project(self, name: str, description: str | None) -> Project:
         project = Project(

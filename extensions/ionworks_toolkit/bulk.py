@@ -1,0 +1,360 @@
+"""Exports of several projects at once and incremental exports (``Toolkit.export`` and
+``AsyncToolkit.export`` hand over to this module for ``project=[...]`` or
+``incremental=True``).
+
+* **Several projects**: projects are walked concurrently, at most ``concurrency`` at a time
+  (threads for ``Toolkit``, tasks for ``AsyncToolkit``, over the session's one HTTP client);
+  pages are written to the sinks by one writer as they arrive; every record gets
+  ``project_id`` (its first key); the sinks are committed ONCE at the end (one atomic
+  publish), or all aborted on any error.
+* **Incremental** (see :mod:`ionworks_toolkit.incremental`): each project asks only for
+  ``updated_at_gt`` = its mark minus the overlap; re-read unchanged records are skipped; the
+  marks are saved after the data is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError
+from .export import ExportResult, abort_sinks, commit_sinks, write_page
+from .incremental import DEFAULT_OVERLAP, SyncMark, combined_mark, filter_key, open_sync_state
+from .operations import MEASUREMENTS_BY_PROJECT
+from .pagination import WalkStats
+from .sinks import Sink
+
+if TYPE_CHECKING:
+    from .session import AsyncToolkit, Toolkit
+
+__all__ = ["DEFAULT_CONCURRENCY", "ProjectsArgument", "aexport_measurements", "export_measurements"]
+
+#: Projects walked at the same time by default.
+DEFAULT_CONCURRENCY = 4
+
+ProjectsArgument = str | None | Sequence[str]
+
+
+def is_several(project: ProjectsArgument) -> bool:
+    """True for a list/tuple of projects (a str or None is one project)."""
+    return not (project is None or isinstance(project, str))
+
+
+class _Run:
+    """Bookkeeping shared by the sync and async drivers (no I/O on the network)."""
+
+    def __init__(
+        self,
+        project: ProjectsArgument,
+        *,
+        presets: Sequence[str],
+        filters: Mapping[str, Any],
+        max_records: int | None,
+        incremental: bool,
+        overlap: dt.timedelta,
+        concurrency: int,
+    ) -> None:
+        self.several = is_several(project)
+        self.projects: list[str | None] = (
+            list(project) if self.several else [project]  # type: ignore[arg-type,list-item]
+        )
+        if self.several and not self.projects:
+            raise ConfigurationError("export: no project given (an empty list of projects)")
+        if concurrency < 1:
+            raise ConfigurationError(f"concurrency must be >= 1, got {concurrency}")
+        if incremental and max_records is not None:
+            raise ConfigurationError(
+                "incremental sync fetches every changed record; max_records cannot be combined "
+                "with it"
+            )
+        if incremental and "updated_at_gt" in filters:
+            raise ConfigurationError(
+                "incremental sync sets updated_at_gt itself (from the stored mark); drop the "
+                "updated_at_gt filter"
+            )
+        if overlap < dt.timedelta(0):
+            raise ConfigurationError(f"overlap must not be negative, got {overlap}")
+        self.incremental = incremental
+        self.overlap = overlap
+        self.concurrency = concurrency
+        self.key = filter_key(presets, filters)
+        self.states: list[Any] = []
+        self.before: dict[str, SyncMark] = {}
+        self.after: dict[str, SyncMark] = {}
+        self.stats: dict[str, WalkStats] = {}
+        self.written = 0
+        self.skipped = 0
+
+    def open_state(self, opened: Sequence[tuple[str, Sink]]) -> None:
+        if self.incremental:
+            self.states = open_sync_state(opened)
+
+    def start(self, project_ids: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict]:
+        """Per project: the query parameters to walk with (the mark applied)."""
+        ids = list(dict.fromkeys(project_ids))
+        per_project: dict[str, dict[str, Any]] = {}
+        for project_id in ids:
+            self.stats[project_id] = WalkStats()
+            project_params = dict(params)
+            if self.incremental:
+                mark = combined_mark(self.states, project_id, self.key)
+                self.before[project_id] = self.after[project_id] = mark
+                since = mark.since(self.overlap)
+                if since is not None:
+                    project_params["updated_at_gt"] = since
+            per_project[project_id] = project_params
+        return per_project
+
+    def records(self, project_id: str, page: Sequence[Any]) -> list[dict[str, Any]]:
+        """The page's records to write: ``project_id`` added (several projects), re-read
+        unchanged records dropped (incremental); the new mark advanced."""
+        records = [item if type(item) is dict else item.to_dict() for item in page]
+        if self.several:
+            records = [{"project_id": project_id, **record} for record in records]
+        if self.incremental:
+            before = self.before[project_id]
+            kept = [record for record in records if not before.is_stored(record)]
+            self.skipped += len(records) - len(kept)
+            self.after[project_id] = self.after[project_id].advanced(kept, self.overlap)
+            records = kept
+        self.written += len(records)
+        return records
+
+    def total_stats(self) -> WalkStats:
+        stats = list(self.stats.values())
+        totals = [s.total for s in stats]
+        return WalkStats(
+            records=self.written,
+            pages=sum(s.pages for s in stats),
+            requests=sum(s.requests for s in stats),
+            duplicates=sum(s.duplicates for s in stats) + self.skipped,
+            total=None if any(t is None for t in totals) else sum(t or 0 for t in totals),
+        )
+
+    def save_marks(self) -> None:
+        for state in self.states:
+            state.save(self.after, self.key)
+
+    def result(self, opened: Sequence[tuple[str, Sink]]) -> ExportResult:
+        stats = self.total_stats()
+        return ExportResult(
+            project_id=",".join(self.stats),
+            records=stats.records,
+            duplicates=stats.duplicates,
+            pages=stats.pages,
+            requests=stats.requests,
+            total=stats.total,
+            sinks=tuple(
+                sink.describe() if hasattr(sink, "describe") else text for text, sink in opened
+            ),
+        )
+
+
+def export_measurements(
+    toolkit: Toolkit,
+    project: ProjectsArgument,
+    sinks: Sequence[str | Sink],
+    *,
+    presets: Sequence[str] = (),
+    max_records: int | None = None,
+    page_size: int | None = None,
+    progress: Callable[[WalkStats], None] | None = None,
+    incremental: bool = False,
+    overlap: dt.timedelta = DEFAULT_OVERLAP,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    filters: Mapping[str, Any],
+) -> ExportResult:
+    """``Toolkit.export`` for several projects and/or incremental sync (see the module
+    docstring). ``max_records`` applies per project. Errors as ``Toolkit.export``; also
+    ConfigurationError before any request for a sink that cannot hold state
+    (incremental), max_records or updated_at_gt with incremental, an empty project list.
+    """
+    run = _Run(
+        project,
+        presets=presets,
+        filters=filters,
+        max_records=max_records,
+        incremental=incremental,
+        overlap=overlap,
+        concurrency=concurrency,
+    )
+    params, size = toolkit._measurement_walk_args(presets, filters, page_size)
+    opened = toolkit.open_sinks(sinks)
+    try:
+        run.open_state(opened)
+        toolkit._check_credentials()
+        per_project = run.start([toolkit.resolve_project(p) for p in run.projects], params)
+
+        def walk(project_id: str) -> Iterator[list[Any]]:
+            return toolkit._walk(
+                MEASUREMENTS_BY_PROJECT.records(),
+                {"project_id": project_id},
+                per_project[project_id],
+                page_size=size,
+                max_records=max_records,
+                stats=run.stats[project_id],
+            )
+
+        for project_id, page in _threaded(walk, list(per_project), run.concurrency):
+            write_page(opened, run.records(project_id, page))
+            if progress is not None:
+                progress(run.total_stats())
+        commit_sinks(opened)
+    except BaseException:
+        abort_sinks(opened)
+        raise
+    run.save_marks()
+    return run.result(opened)
+
+
+def _threaded(
+    walk: Callable[[str], Iterator[list[Any]]], project_ids: Sequence[str], concurrency: int
+) -> Iterator[tuple[str, list[Any]]]:
+    """Pages of every project, walked in up to ``concurrency`` threads; yielded in arrival
+    order in the caller's thread. The first error of any walk is raised here; on any exit
+    the walks stop (between pages) and their threads are joined."""
+    pages: queue.Queue[tuple[str, list[Any] | None, BaseException | None]] = queue.Queue(
+        maxsize=2 * concurrency
+    )
+    stop = threading.Event()
+
+    def put(item: tuple[str, list[Any] | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                pages.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def worker(project_id: str) -> None:
+        try:
+            with contextlib.closing(walk(project_id)) as walker:  # type: ignore[type-var]
+                for page in walker:
+                    if not put((project_id, page, None)):
+                        return
+            put((project_id, None, None))
+        except BaseException as exc:
+            put((project_id, None, exc))
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ionworks-export") as pool:
+        try:
+            for project_id in project_ids:
+                pool.submit(worker, project_id)
+            remaining = len(project_ids)
+            while remaining:
+                project_id, page, error = pages.get()
+                if error is not None:
+                    raise error
+                if page is None:
+                    remaining -= 1
+                    continue
+                yield project_id, page
+        finally:
+            stop.set()
+
+
+async def aexport_measurements(
+    toolkit: AsyncToolkit,
+    project: ProjectsArgument,
+    sinks: Sequence[str | Sink],
+    *,
+    presets: Sequence[str] = (),
+    max_records: int | None = None,
+    page_size: int | None = None,
+    prefetch: int = 1,
+    progress: Callable[[WalkStats], None] | None = None,
+    incremental: bool = False,
+    overlap: dt.timedelta = DEFAULT_OVERLAP,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    filters: Mapping[str, Any],
+) -> ExportResult:
+    """:func:`export_measurements` for ``AsyncToolkit``: up to ``concurrency`` projects walked
+    as tasks, each with up to ``prefetch`` pages in flight."""
+    run = _Run(
+        project,
+        presets=presets,
+        filters=filters,
+        max_records=max_records,
+        incremental=incremental,
+        overlap=overlap,
+        concurrency=concurrency,
+    )
+    params, size = toolkit._measurement_walk_args(presets, filters, page_size)
+    opened = toolkit.open_sinks(sinks)
+    try:
+        run.open_state(opened)
+        toolkit._check_credentials()
+        ids = [await toolkit.resolve_project(p) for p in run.projects]
+        per_project = run.start(ids, params)
+
+        def walk(project_id: str) -> AsyncIterator[list[Any]]:
+            return toolkit._walk(
+                MEASUREMENTS_BY_PROJECT.records(),
+                {"project_id": project_id},
+                per_project[project_id],
+                page_size=size,
+                max_records=max_records,
+                prefetch=prefetch,
+                stats=run.stats[project_id],
+            )
+
+        async for project_id, page in _tasks(walk, list(per_project), run.concurrency):
+            write_page(opened, run.records(project_id, page))
+            if progress is not None:
+                progress(run.total_stats())
+        commit_sinks(opened)
+    except BaseException:
+        abort_sinks(opened)
+        raise
+    run.save_marks()
+    return run.result(opened)
+
+
+async def _tasks(
+    walk: Callable[[str], AsyncIterator[list[Any]]], project_ids: Sequence[str], concurrency: int
+) -> AsyncIterator[tuple[str, list[Any]]]:
+    """Pages of every project, walked by up to ``concurrency`` tasks; the first error is
+    raised here and every task is cancelled on any exit."""
+    pages: asyncio.Queue[tuple[str, list[Any] | None, BaseException | None]] = asyncio.Queue(
+        maxsize=2 * concurrency
+    )
+    slots = asyncio.Semaphore(concurrency)
+
+    async def worker(project_id: str) -> None:
+        async with slots:
+            walker = walk(project_id)
+            try:
+                async for page in walker:
+                    await pages.put((project_id, page, None))
+                await pages.put((project_id, None, None))
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:
+                await pages.put((project_id, None, exc))
+            finally:
+                aclose = getattr(walker, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+
+    tasks = [asyncio.ensure_future(worker(project_id)) for project_id in project_ids]
+    try:
+        remaining = len(project_ids)
+        while remaining:
+            project_id, page, error = await pages.get()
+            if error is not None:
+                raise error
+            if page is None:
+                remaining -= 1
+                continue
+            yield project_id, page
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

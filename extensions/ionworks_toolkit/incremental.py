@@ -1,0 +1,219 @@
+"""Incremental sync: the ``updated_at`` high-water mark a destination keeps per project and
+filter set.
+
+A run with ``incremental=True`` (``export(..., incremental=True)``, ``measurements list
+--incremental``) reads the mark its destination holds for (project id, filter set, table),
+asks ``GET /cell_measurements/by-project/{project_id}`` only for ``updated_at_gt`` = mark
+minus :data:`DEFAULT_OVERLAP` (ties at the mark and clock skew are re-read, never missed), and
+upserts. A record re-read inside the overlap whose ``id`` and ``updated_at`` the previous run
+already stored is skipped (counted as a duplicate), so an unchanged catalogue writes 0 records.
+
+Where the state lives: SQLite sinks (``sqlite:PATH``) hold it in the table
+:data:`STATE_TABLE` of the same database, written after the data is committed. A run that fails
+commits neither data nor mark; a crash between the data's commit and the mark's leaves the old
+mark, so the next run re-reads (and upserts) a little more; nothing is lost. Every other sink is
+refused with :class:`~ionworks_toolkit.errors.ConfigurationError` before any request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+from .sinks import Sink, SqliteSink
+
+__all__ = [
+    "DEFAULT_OVERLAP",
+    "STATE_TABLE",
+    "SyncMark",
+    "SyncState",
+    "filter_key",
+    "open_sync_state",
+]
+
+#: How far before the mark the next run starts (``updated_at_gt = mark - overlap``).
+DEFAULT_OVERLAP = dt.timedelta(minutes=5)
+#: The SQLite table holding the marks, beside the data.
+STATE_TABLE = "ionworks_sync_state"
+
+_UTC = dt.UTC
+
+
+def parse_instant(value: Any) -> dt.datetime | None:
+    """An ``updated_at`` value (ISO-8601 text, ``Z`` or offset; no offset = UTC) as an aware
+    UTC datetime; ``None`` for a missing or unreadable value."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=_UTC) if parsed.tzinfo is None else parsed.astimezone(_UTC)
+
+
+def iso_z(value: dt.datetime) -> str:
+    """``2024-01-01T07:42:00Z`` (microseconds kept when present)."""
+    return value.astimezone(_UTC).isoformat().replace("+00:00", "Z")
+
+
+def filter_key(presets: Sequence[str], filters: Mapping[str, Any]) -> str:
+    """The filter set as canonical JSON text (presets in order, filters sorted by name,
+    values as text): one mark per project AND filter set, so a run with other filters never
+    reuses a mark it did not earn. Presets are keyed by name, not by their resolved values
+    (``-30d`` moves every day)."""
+    return json.dumps(
+        {"presets": list(presets), "filters": {k: str(v) for k, v in sorted(filters.items())}},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+@dataclass
+class SyncMark:
+    """What one (project, filter set) has been synced up to.
+
+    :ivar mark: the largest ``updated_at`` stored, or ``None`` before the first run.
+    :ivar recent: ``id -> updated_at`` of the records stored within the overlap below the
+        mark (the ones the next run re-reads and skips when unchanged).
+    """
+
+    mark: dt.datetime | None = None
+    recent: dict[str, str] = field(default_factory=dict)
+
+    def since(self, overlap: dt.timedelta) -> str | None:
+        """The ``updated_at_gt`` value for the next run (``None``: everything)."""
+        return None if self.mark is None else iso_z(self.mark - overlap)
+
+    def is_stored(self, record: Mapping[str, Any]) -> bool:
+        """True when ``record`` (same ``id``, same ``updated_at``) was stored by a previous
+        run: a re-read inside the overlap."""
+        seen = self.recent.get(str(record.get("id")))
+        return seen is not None and parse_instant(seen) == parse_instant(record.get("updated_at"))
+
+    def advanced(self, records: Iterable[Mapping[str, Any]], overlap: dt.timedelta) -> SyncMark:
+        """The mark after storing ``records``: the largest ``updated_at`` seen (old or new),
+        and every id within ``overlap`` below it."""
+        stamps: dict[str, dt.datetime] = {}
+        for key, text in self.recent.items():
+            when = parse_instant(text)
+            if when is not None:
+                stamps[key] = when
+        for record in records:
+            when = parse_instant(record.get("updated_at"))
+            if when is not None and record.get("id") is not None:
+                stamps[str(record["id"])] = when
+        marks = [when for when in stamps.values()]
+        if self.mark is not None:
+            marks.append(self.mark)
+        if not marks:
+            return SyncMark()
+        top = max(marks)
+        recent = {key: iso_z(when) for key, when in stamps.items() if when >= top - overlap}
+        return SyncMark(top, recent)
+
+
+class SyncState:
+    """The marks of one SQLite database (table :data:`STATE_TABLE`), keyed by
+    (project id, filter key, data table)."""
+
+    def __init__(self, path: Path, table: str) -> None:
+        self.path = path
+        self.table = table
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30.0)
+        conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{STATE_TABLE}" ('
+            "project_id TEXT NOT NULL, filter_key TEXT NOT NULL, data_table TEXT NOT NULL, "
+            "mark TEXT, recent_json TEXT NOT NULL, synced_at TEXT NOT NULL, "
+            "PRIMARY KEY (project_id, filter_key, data_table))"
+        )
+        return conn
+
+    def load(self, project_id: str, key: str) -> SyncMark:
+        """The mark stored for ``project_id`` and filter ``key`` (an empty one when the
+        database or the row does not exist: a first run fetches everything)."""
+        if not self.path.exists():
+            return SyncMark()
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30.0)
+        try:
+            row = conn.execute(
+                f'SELECT mark, recent_json FROM "{STATE_TABLE}" '
+                "WHERE project_id = ? AND filter_key = ? AND data_table = ?",
+                (project_id, key, self.table),
+            ).fetchone()
+        except sqlite3.OperationalError:  # no state table yet
+            return SyncMark()
+        finally:
+            conn.close()
+        if row is None:
+            return SyncMark()
+        return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])))
+
+    def save(self, marks: Mapping[str, SyncMark], key: str) -> None:
+        """Store the marks of every project (``project_id -> SyncMark``) in one transaction;
+        call only after the data is committed."""
+        now = iso_z(dt.datetime.now(_UTC))
+        conn = self._connect()
+        try:
+            with conn:
+                conn.executemany(
+                    f'INSERT INTO "{STATE_TABLE}" VALUES (?, ?, ?, ?, ?, ?) '
+                    "ON CONFLICT (project_id, filter_key, data_table) DO UPDATE SET "
+                    "mark = excluded.mark, recent_json = excluded.recent_json, "
+                    "synced_at = excluded.synced_at",
+                    [
+                        (
+                            project_id,
+                            key,
+                            self.table,
+                            None if mark.mark is None else iso_z(mark.mark),
+                            json.dumps(mark.recent, sort_keys=True),
+                            now,
+                        )
+                        for project_id, mark in marks.items()
+                    ],
+                )
+        finally:
+            conn.close()
+
+
+def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
+    """The state stores of ``sinks`` (every one must be able to hold a mark).
+
+    :raises ConfigurationError: a sink cannot hold state (message names it and the sinks that
+        can), or there is no sink.
+    """
+    states: list[SyncState] = []
+    for text, sink in sinks:
+        if not isinstance(sink, SqliteSink):
+            raise ConfigurationError(
+                f"incremental sync needs a destination that remembers what it holds; sink "
+                f"{text!r} cannot. Use a sqlite: sink (e.g. sqlite:measurements.db), or drop "
+                "--incremental / incremental=True"
+            )
+        states.append(SyncState(Path(sink.path), sink.table))
+    if not states:
+        raise ConfigurationError("incremental sync needs a sqlite: sink")
+    return states
+
+
+def combined_mark(states: Sequence[SyncState], project_id: str, key: str) -> SyncMark:
+    """The mark to start from when several sinks hold state: the lowest (no sink misses a
+    record); ids are skipped only when every sink stored them."""
+    loaded = [state.load(project_id, key) for state in states]
+    if any(mark.mark is None for mark in loaded):
+        return SyncMark()
+    lowest = min(loaded, key=lambda mark: mark.mark or dt.datetime.min.replace(tzinfo=_UTC))
+    recent = {
+        key_: value
+        for key_, value in lowest.recent.items()
+        if all(mark.recent.get(key_) == value for mark in loaded)
+    }
+    return SyncMark(lowest.mark, recent)
