@@ -569,6 +569,11 @@ class _ClearsProgressFirst:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sink, name)
 
+    @property
+    def wrapped(self) -> Any:
+        """The sink this one wraps (incremental sync reads its state location)."""
+        return self._sink
+
     def __enter__(self) -> _ClearsProgressFirst:
         return self
 
@@ -617,7 +622,18 @@ def measurements() -> None:
 
 
 @measurements.command("list", epilog=EXIT_CODES_HELP)
-@click.argument("project", required=False)
+@click.argument("project", nargs=-1)
+@click.option(
+    "--all-projects",
+    is_flag=True,
+    help="Every project visible to the credential (GET /projects); rows carry project_id.",
+)
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Only what changed since the last --incremental run into the same sqlite: sink "
+    "(its updated_at mark per project and filters); implies --all.",
+)
 @_with_filter_options
 @click.option(
     "--preset",
@@ -679,7 +695,9 @@ def measurements() -> None:
 @click.pass_obj
 def measurements_list(
     state: Context,
-    project: str | None,
+    project: tuple[str, ...],
+    all_projects: bool,
+    incremental: bool,
     presets: tuple[str, ...],
     raw_filters: tuple[str, ...],
     contains_filters: tuple[str, ...],
@@ -693,9 +711,15 @@ def measurements_list(
     """List a project's measurements with their cell specification and cell instance.
 
     PROJECT is a project id or its name (exact, case-insensitive; see `projects list`);
-    without it, IONWORKS_PROJECT_ID.
+    without it, IONWORKS_PROJECT_ID. Several PROJECTs (or --all-projects) are walked
+    concurrently into the same sinks, committed once; every row carries project_id.
     """
     with _handled(state):
+        if all_projects and project:
+            raise ConfigurationError("give PROJECT arguments or --all-projects, not both")
+        if incremental and limit is not None:
+            raise ConfigurationError("--incremental fetches every change: drop --limit")
+        fetch_all = fetch_all or incremental
         if limit is not None and fetch_all:
             raise ConfigurationError("--limit and --all exclude each other: give one")
         if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
@@ -735,17 +759,20 @@ def measurements_list(
                 # Each option was checked (and any warning given) above, naming the option;
                 # the session's own check of the same values need not repeat the warnings.
                 with _quiet_logger("ionworks_toolkit.filters"):
-                    result = state.run(
-                        lambda toolkit: toolkit.export(
-                            project,
+
+                    async def export(toolkit: AsyncToolkit) -> Any:
+                        return await toolkit.export(
+                            await _projects_argument(toolkit, project, all_projects),
                             ready,
                             presets=presets,
                             max_records=max_records,
                             page_size=page_size,
                             progress=bar.update,
+                            incremental=incremental,
                             **_api_kwargs(toolkit.export, filters),
                         )
-                    )
+
+                    result = state.run(export)
             finally:
                 bar.stop()
         except BaseException:
@@ -757,7 +784,13 @@ def measurements_list(
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
         for description in result.sinks:
             click.echo(description, err=True)
-        if result.duplicates:
+        if incremental:
+            click.echo(
+                f"incremental: {result.records} new or changed record(s); "
+                f"{result.duplicates} unchanged re-read in the overlap skipped",
+                err=True,
+            )
+        elif result.duplicates:
             click.echo(
                 f"skipped {result.duplicates} duplicate record(s) "
                 "(the data changed during the walk)",
@@ -773,6 +806,18 @@ def measurements_list(
                 f"{result.records + result.duplicates} records came back",
                 err=True,
             )
+
+
+async def _projects_argument(
+    toolkit: AsyncToolkit, project: tuple[str, ...], all_projects: bool
+) -> str | list[str] | None:
+    """What ``export`` gets for the PROJECT arguments: one project (or None: the default),
+    a list for several, every project's id for ``--all-projects``."""
+    if all_projects:
+        return [p.id for p in await toolkit.list_projects()]
+    if len(project) > 1:
+        return list(project)
+    return project[0] if project else None
 
 
 def _limit_note(records: int, total: int | None, limit: int, default_limit: bool) -> str | None:

@@ -191,7 +191,8 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
         can), or there is no sink.
     """
     states: list[SyncState] = []
-    for text, sink in sinks:
+    for text, given in sinks:
+        sink = getattr(given, "wrapped", given)  # the CLI wraps sinks (progress bar)
         if not isinstance(sink, SqliteSink):
             raise ConfigurationError(
                 f"incremental sync needs a destination that remembers what it holds; sink "
