@@ -1,0 +1,226 @@
+"""Several projects per export and incremental sync (issue 15), against the sandbox on
+loopback: ``Toolkit.export([...])``, ``export(..., incremental=True)``, ``measurements list
+--all-projects / --incremental``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ionworks_toolkit.cli import main
+from ionworks_toolkit.errors import APIError, ConfigurationError
+from ionworks_toolkit.incremental import STATE_TABLE, SyncMark, filter_key
+
+SEVERSON = "Severson 2019 fast-charging cycle life"
+REAL_PROJECTS = {
+    SEVERSON: 128,
+    "Attia 2020 closed-loop fast-charging optimisation": 233,
+    "TRI BEEP protocol test plans (Talos, Drive)": 71,
+    "NASA PCoE Li-ion battery aging": 34,
+}
+
+pytestmark = pytest.mark.sandbox
+
+
+def _count(db: Path, sql: str = "select count(*) from measurements") -> tuple:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchone()
+
+
+def _state(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"select project_id, mark, recent_json from {STATE_TABLE}").fetchall()
+
+
+@pytest.mark.ionworks_sandbox()  # its own sandbox: the test edits a measurement
+def test_incremental_128_then_0_then_exactly_the_changed_one(ionworks_sandbox, tmp_path) -> None:
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit() as tk:
+        first = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        second = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        assert (first.records, first.duplicates) == (128, 0)
+        # The 5-minute overlap re-reads the 5 measurements updated in the last 5 minutes
+        # before the mark (one a minute in the sandbox) and skips them: unchanged.
+        assert (second.records, second.duplicates, second.total) == (0, 5, 5)
+        assert _count(db) == (128,)
+        [(project_id, mark, _)] = _state(db)
+        assert project_id == ionworks_sandbox.project_id(SEVERSON)
+        assert mark == "2024-01-01T02:07:30Z"  # the latest updated_at of the project
+        served = _count(db, "select max(updated_at) from measurements")[0]
+        assert dt.datetime.fromisoformat(served) == dt.datetime.fromisoformat(mark)
+
+        changed = _count(db, "select id from measurements order by id limit 1")[0]
+        when = dt.datetime(2030, 5, 6, 7, 8, 9, 250000, tzinfo=dt.UTC)
+        ionworks_sandbox.app.state.catalogue.touch_measurement(
+            changed, int(when.timestamp() * 1_000_000)
+        )
+        third = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        assert third.records == 1
+        assert _count(db) == (128,)
+        [stored] = _count(db, f"select updated_at from measurements where id = '{changed}'")
+        assert dt.datetime.fromisoformat(stored) == when
+        [(_, mark, recent)] = _state(db)
+        assert mark == "2030-05-06T07:08:09.250000Z"
+        assert recent == f'{{"{changed}": "2030-05-06T07:08:09.250000Z"}}'
+        assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 0
+
+
+@pytest.mark.ionworks_sandbox(fail_500_on_request=3)
+def test_a_failed_incremental_run_publishes_neither_data_nor_mark(
+    ionworks_sandbox, tmp_path
+) -> None:
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit(max_retries=0) as tk:
+        # Request 1: GET /projects; 2: page 1; 3: page 2 fails with a 500.
+        with pytest.raises(APIError):
+            tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True, page_size=50)
+        assert not db.exists()
+        assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 128
+        [(_, mark_before, _)] = _state(db)
+    with ionworks_sandbox.toolkit(max_retries=0) as tk:
+        [newest] = tk.iter_measurements_by_project(SEVERSON, max_records=1)  # first page
+        ionworks_sandbox.app.state.catalogue.touch_measurement(newest.id)
+        real_send = tk._send
+        calls = []
+
+        def send_then_fail(kwargs):
+            calls.append(kwargs)
+            if len(calls) == 3:  # 1: GET /projects; 2: the changed record's page; 3: fails
+                raise ConnectionError("network gone")
+            return real_send(kwargs)
+
+        tk._send = send_then_fail  # type: ignore[method-assign]
+        with pytest.raises(ConnectionError):
+            tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True, page_size=1)
+    assert _state(db)[0][1] == mark_before
+    [latest] = _count(db, "select max(updated_at) from measurements")
+    assert dt.datetime.fromisoformat(latest) == dt.datetime.fromisoformat(mark_before)
+
+
+def test_sinks_that_cannot_hold_state_are_refused_before_any_request(
+    ionworks_sandbox, tmp_path
+) -> None:
+    before = ionworks_sandbox.request_count
+    with ionworks_sandbox.toolkit() as tk:
+        with pytest.raises(ConfigurationError) as caught:
+            tk.export(SEVERSON, [f"csv:{tmp_path / 'x.csv'}"], incremental=True)
+        assert str(caught.value) == (
+            f"incremental sync needs a destination that remembers what it holds; sink "
+            f"'csv:{tmp_path / 'x.csv'}' cannot. Use a sqlite: sink (e.g. "
+            "sqlite:measurements.db), or drop --incremental / incremental=True"
+        )
+        with pytest.raises(ConfigurationError, match="max_records cannot be combined"):
+            tk.export(SEVERSON, [f"sqlite:{tmp_path / 'a.db'}"], incremental=True, max_records=5)
+        with pytest.raises(ConfigurationError, match="drop the updated_at_gt filter"):
+            tk.export(
+                SEVERSON,
+                [f"sqlite:{tmp_path / 'a.db'}"],
+                incremental=True,
+                updated_at_gt="2024-01-01T00:00:00Z",
+            )
+    assert ionworks_sandbox.request_count == before
+    assert not (tmp_path / "x.csv").exists()
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_each_filter_set_keeps_its_own_mark(ionworks_sandbox, tmp_path) -> None:
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit() as tk:
+        narrow = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True, name="ilike.2018-04%")
+        assert narrow.records == 40
+        assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 128
+        again = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True, name="ilike.2018-04%")
+        assert again.records == 0
+    assert _count(db) == (128,)
+    keys = [row[0] for row in sqlite3.connect(db).execute(f"select filter_key from {STATE_TABLE}")]
+    assert sorted(keys) == sorted([filter_key((), {}), filter_key((), {"name": "ilike.2018-04%"})])
+
+
+def test_mark_skips_only_unchanged_rereads() -> None:
+    mark = SyncMark().advanced(
+        [
+            {"id": "a", "updated_at": "2024-01-01T00:00:00Z"},
+            {"id": "b", "updated_at": "2024-01-01T00:04:00+00:00"},
+            {"id": "c", "updated_at": "2024-01-01T00:10:00Z"},
+            {"id": "d", "updated_at": None},
+        ],
+        dt.timedelta(minutes=5),
+    )
+    assert mark.mark == dt.datetime(2024, 1, 1, 0, 10, tzinfo=dt.UTC)
+    assert mark.recent == {"c": "2024-01-01T00:10:00Z"}
+    assert mark.since(dt.timedelta(minutes=5)) == "2024-01-01T00:05:00Z"
+    assert mark.is_stored({"id": "c", "updated_at": "2024-01-01T00:10:00+00:00"})
+    assert not mark.is_stored({"id": "c", "updated_at": "2024-01-01T00:10:01Z"})
+    assert not mark.is_stored({"id": "e", "updated_at": "2024-01-01T00:09:00Z"})
+
+
+def test_export_of_several_projects_tags_every_row(ionworks_sandbox, tmp_path) -> None:
+    db = tmp_path / "all.db"
+    names = [*REAL_PROJECTS, "Sandbox empty project"]
+    with ionworks_sandbox.toolkit() as tk:
+        result = tk.export(names, [f"sqlite:{db}"], concurrency=2)
+    assert (result.records, result.total) == (466, 466)
+    rows = sqlite3.connect(db).execute(
+        "select project_id, count(*) from measurements group by project_id"
+    )
+    assert dict(rows.fetchall()) == {
+        ionworks_sandbox.project_id(name): count for name, count in REAL_PROJECTS.items()
+    }
+
+
+async def test_async_export_of_several_projects(ionworks_sandbox, tmp_path) -> None:
+    db = tmp_path / "all.db"
+    async with ionworks_sandbox.async_toolkit() as tk:
+        result = await tk.export([SEVERSON, "NASA PCoE Li-ion battery aging"], [f"sqlite:{db}"])
+        again = await tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+    assert result.records == 162
+    assert _count(db, "select count(distinct project_id) from measurements") == (2,)
+    assert again.records == 128  # no mark yet for this filter set and project
+
+
+def test_several_projects_fail_as_one_run(ionworks_sandbox, tmp_path) -> None:
+    db = tmp_path / "all.db"
+    with ionworks_sandbox.toolkit() as tk:
+        with pytest.raises(ConfigurationError, match="empty list of projects"):
+            tk.export([], [f"sqlite:{db}"])
+        with pytest.raises(Exception, match="no-such-project"):
+            tk.export([SEVERSON, "no-such-project"], [f"sqlite:{db}"])
+    assert not db.exists()
+
+
+def test_cli_all_projects_into_sqlite(ionworks_sandbox, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = ["--api-url", ionworks_sandbox.base_url, "--api-key", "sandbox"]
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [*base, "measurements", "list", "--all-projects", "--all", "--sink", "sqlite:all.db"],
+        env={},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["wrote 466 records to sqlite:all.db (table measurements)"]
+    assert _count(
+        tmp_path / "all.db", "select count(*), count(distinct project_id) from measurements"
+    ) == (466, 4)
+
+    args = [*base, "measurements", "list", SEVERSON, "--incremental", "--sink", "sqlite:inc.db"]
+    assert runner.invoke(main, args, env={}).stderr.splitlines() == [
+        "wrote 128 records to sqlite:inc.db (table measurements)",
+        "incremental: 128 new or changed record(s); 0 unchanged re-read in the overlap skipped",
+    ]
+    assert runner.invoke(main, args, env={}).stderr.splitlines()[-1] == (
+        "incremental: 0 new or changed record(s); 5 unchanged re-read in the overlap skipped"
+    )
+    refused = runner.invoke(
+        main, [*base, "measurements", "list", SEVERSON, "--incremental", "--sink", "x.csv"], env={}
+    )
+    assert refused.exit_code == 2
+    assert "sink 'x.csv' cannot. Use a sqlite: sink" in refused.stderr
+    both = runner.invoke(main, [*base, "measurements", "list", SEVERSON, "--all-projects"], env={})
+    assert both.stderr.splitlines()[-1] == (
+        "error: give PROJECT arguments or --all-projects, not both"
+    )
