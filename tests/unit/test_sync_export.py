@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.errors import APIError, ConfigurationError
 from ionworks_toolkit.incremental import STATE_TABLE, SyncMark, filter_key
