@@ -24,11 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError
-from .export import ExportResult, abort_sinks, commit_sinks, write_page
+from .export import ExportResult, abort_sinks, bind_schema, commit_sinks, write_page
 from .incremental import DEFAULT_OVERLAP, SyncMark, combined_mark, filter_key, open_sync_state
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
 from .sinks import Sink
+from .sinks._columns import multi_project_measurements_schema
 
 if TYPE_CHECKING:
     from .session import AsyncToolkit, Toolkit
@@ -92,6 +93,10 @@ class _Run:
         self.skipped = 0
 
     def open_state(self, opened: Sequence[tuple[str, Sink]]) -> None:
+        """Bind the columns with ``project_id`` (several projects); read the sinks' sync state
+        (incremental; ConfigurationError for a sink that cannot hold it)."""
+        if self.several:
+            bind_schema(opened, multi_project_measurements_schema())
         if self.incremental:
             self.states = open_sync_state(opened)
 

@@ -61,6 +61,7 @@ __all__ = [
     "cell_text",
     "format_instant",
     "measurements_schema",
+    "multi_project_measurements_schema",
     "projects_schema",
     "record_schema",
     "schema_for_item",
@@ -534,6 +535,23 @@ def measurements_schema() -> RecordSchema:
     """Items of ``GET /cell_measurements/by-project/{project_id}``
     (``CellMeasurementWithDetails``); default table ``measurements``."""
     return schema_for_item("CellMeasurementWithDetails", "measurements")
+
+
+@functools.cache
+def multi_project_measurements_schema() -> RecordSchema:
+    """Measurements of several projects in one run (``export([...])``, ``--all-projects``):
+    ``project_id`` (the project walked, text) first, then the columns of
+    :func:`measurements_schema`; default table ``measurements``."""
+    components = _load_spec().get("components", {}).get("schemas", {})
+    tagged = {
+        "allOf": [
+            {"type": "object", "properties": {"project_id": {"type": "string"}}},
+            {"$ref": "#/components/schemas/CellMeasurementWithDetails"},
+        ]
+    }
+    return record_schema(
+        tagged, name="CellMeasurementWithDetails", resource="measurements", components=components
+    )
 
 
 def projects_schema() -> RecordSchema:
