@@ -13,21 +13,15 @@
   page of the seed endpoint (8.7 MB), orjson parses only about 12% faster (the time goes into
   creating string objects, which both must do) and it turns integers beyond 64 bits into
   floats silently, so it does not pay for parsing.
-* :func:`paused_gc` switches the cyclic garbage collector off while one page is parsed into
-  dicts or models: a page allocates ~10,000 containers that all stay alive, so collections
-  during the parse find nothing and cost about a quarter of the parse time.
-
 ``default``: values outside JSON (datetimes, UUIDs, enums, Decimals, paths) are converted by
 the caller's hook, e.g. :func:`ionworks_toolkit.sinks._flatten.json_default`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 try:  # optional: the vendored copy works without it
@@ -35,7 +29,7 @@ try:  # optional: the vendored copy works without it
 except ImportError:  # pragma: no cover - exercised by tests/unit/test_codec.py in a subprocess
     _orjson = None  # type: ignore[assignment]
 
-__all__ = ["HAVE_ORJSON", "dumps", "dumps_bytes", "loads", "paused_gc"]
+__all__ = ["HAVE_ORJSON", "dumps", "dumps_bytes", "loads"]
 
 #: True when orjson is importable (and used for writing).
 HAVE_ORJSON = _orjson is not None
@@ -83,18 +77,3 @@ def loads(data: bytes | bytearray | str) -> Any:
     :raises ValueError: (``json.JSONDecodeError``) the input is not JSON.
     """
     return json.loads(data)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Switch the cyclic garbage collector off for the block (reference counting still frees
-    memory); restored afterwards, also on error. A no-op when it is already off. The switch
-    is process-wide: keep the block short (one page)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

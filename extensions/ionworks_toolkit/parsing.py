@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import httpx
 
 from ._codec import loads as json_loads
-from ._codec import paused_gc
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
@@ -61,8 +60,9 @@ def parse_page(
     (same checks, tolerant fallbacks and errors, no model built: the export path). Raises
     UnexpectedResponseError when the body is not JSON or does not fit the models.
     """
-    with paused_gc():  # ~10,000 containers per page, all kept: collections find nothing
-        return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
+    # The cyclic GC is left running: pausing it per page parsed ~25% faster in isolation, but
+    # deferred collections let garbage pile up (peak RSS grew 28% from 10k to 40k records).
+    return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
 
 
 def _parse_page(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import gc
 import json
 import subprocess
 import sys
@@ -84,23 +83,6 @@ def test_loads_is_the_standard_library() -> None:
     assert _codec.loads(b"123456789012345678901234567890") == 123456789012345678901234567890
     with pytest.raises(ValueError, match="Expecting value"):
         _codec.loads(b"<html>")
-
-
-def test_paused_gc_restores_the_collector_also_on_error() -> None:
-    assert gc.isenabled()
-    with _codec.paused_gc():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), _codec.paused_gc():
-        raise RuntimeError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with _codec.paused_gc():
-            pass
-        assert not gc.isenabled()  # left as the caller had it
-    finally:
-        gc.enable()
 
 
 def test_without_orjson_the_sinks_write_the_same_bytes(tmp_path: Path) -> None:
