@@ -13,14 +13,20 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, open_sink
-from ionworks_toolkit.sinks._postgres import column_name, postgres_column_type
+from ionworks_toolkit.sinks._columns import (
+    ColumnType,
+    measurements_schema,
+    projects_schema,
+    record_schema,
+)
+from ionworks_toolkit.sinks._postgres import column_name, postgres_type
 from ionworks_toolkit.testing import SinkContract
 from postgres_server import PostgresServer, postgres_server
 
@@ -101,10 +107,15 @@ def test_cli_twice_into_postgres_128_rows_timestamptz(
     assert columns["id"] == "text"
     assert columns["record_json"] == "jsonb"
     assert columns["step_labels_validated"] == "boolean"
-    assert columns["test_setup.channel_number"] == "bigint"
+    assert columns["test_setup"] == "jsonb"  # free-form object: one JSON column
     assert columns["specification.ratings.capacity.value"] == "double precision"
     assert columns["tags"] == "jsonb"
     assert columns["name"] == "text"
+    assert columns["instance.date_manufactured"] == "date"
+    assert columns["extra_json"] == "jsonb"
+    # Columns come from the spec, identical to the SQLite sink's.
+    declared = [n for n in measurements_schema().column_names if n != "id"]
+    assert list(columns) == ["id", *declared, "record_json"]
     # One row per measurement id; the record is the whole API record.
     row = pg.execute(
         "select count(distinct id), min(record_json->'specification'->>'name') from measurements"
@@ -119,28 +130,46 @@ def test_cli_twice_into_postgres_128_rows_timestamptz(
 # -- the transaction -------------------------------------------------------------------
 
 
-def test_rerun_upserts_last_record_wins_and_new_field_adds_a_column(
+def test_rerun_upserts_last_record_wins_and_a_newer_spec_adds_a_column(
     pg: Any, server: PostgresServer
 ) -> None:
     target = f"{server.url}?table=cells"
     first = _export(target, [[_record(1), _record(2)], [_record(3)]])
     assert first.describe() == f"wrote 3 records to {server.url} (table public.cells)"
-    assert "energy_wh" not in _columns(pg, "cells")
-    # A newer spec adds a field; the same id twice in one run: the later one wins.
+    # An undeclared field lands in extra_json; the same id twice in one run: the later wins.
     _export(
         target,
         [[_record(2, name="renamed"), _record(4, energy_wh=3.5)], [_record(2, name="last")]],
     )
-    assert pg.execute("select id, name, energy_wh from cells order by id").fetchall() == [
+    assert pg.execute("select id, name, extra_json from cells order by id").fetchall() == [
         ("m1", "cell 1", None),
         ("m2", "last", None),
         ("m3", "cell 3", None),
-        ("m4", "cell 4", 3.5),
+        ("m4", "cell 4", {"energy_wh": 3.5}),
     ]
-    assert _columns(pg, "cells")["energy_wh"] == "double precision"
     assert pg.execute("select record_json->>'name' from cells where id = 'm2'").fetchone() == (
         "last",
     )
+    # A newer spec declares energy_wh: the next run adds the column, typed, and fills it.
+    older = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    newer = {
+        "type": "object",
+        "properties": {**older["properties"], "energy_wh": {"type": "number"}},
+    }
+    for spec in (older, newer):
+        with open_sink(f"{server.url}?table=evolving") as sink:
+            assert isinstance(sink, BaseSink)
+            sink.bind_schema(record_schema(spec, resource="evolving"))
+            sink.write([_record(4, energy_wh=3.5)])
+            sink.commit()
+    assert _columns(pg, "evolving") == {
+        "id": "text",
+        "name": "text",
+        "extra_json": "jsonb",
+        "record_json": "jsonb",
+        "energy_wh": "double precision",
+    }
+    assert pg.execute("select energy_wh from evolving").fetchone() == (3.5,)
 
 
 def _failing_run(target: str, failure: str) -> None:
@@ -174,21 +203,25 @@ def test_failed_first_run_creates_no_table_and_no_schema(pg: Any, server: Postgr
 
 def test_failing_commit_rolls_back_everything(pg: Any, server: PostgresServer) -> None:
     _export(server.url, [[_record(1)]])
-    pg.execute('ALTER TABLE measurements ALTER COLUMN "test_setup.channel_number" TYPE bigint')
+    # A column someone retyped: values are cast to its type, and this one cannot be.
+    pg.execute('ALTER TABLE measurements ALTER COLUMN "notes" TYPE bigint USING NULL')
+    pg.execute('ALTER TABLE measurements DROP COLUMN "cell_instance_id"')
     before = pg.execute("select * from measurements").fetchall()
     sink = open_sink(server.url)
     with pytest.raises(Exception, match="invalid input syntax for type bigint"), sink:
-        sink.write([_record(1, test_setup={"cycler": "x", "channel_number": "A7"}, extra=1)])
+        sink.write([_record(1, notes="A7")])
         sink.commit()
     assert sink.state == "aborted"
     assert pg.execute("select * from measurements").fetchall() == before
-    assert "extra" not in _columns(pg)
+    assert "cell_instance_id" not in _columns(pg)  # its ADD COLUMN was rolled back too
 
 
 def test_empty_run_creates_the_table_in_a_new_schema(pg: Any, server: PostgresServer) -> None:
     sink = _export(f"{server.url}?schema=lab&table=runs", [])
     assert sink.describe() == f"wrote 0 records to {server.url} (table lab.runs)"
-    assert _columns(pg, "runs", "lab") == {"id": "text", "record_json": "jsonb"}
+    columns = _columns(pg, "runs", "lab")
+    assert len(columns) == len(measurements_schema().column_names) + 1  # + record_json
+    assert columns["created_at"] == "timestamp with time zone"
 
 
 def test_a_table_of_another_shape_is_refused(pg: Any, server: PostgresServer) -> None:
@@ -358,28 +391,38 @@ def test_bad_targets(target: str, message: str) -> None:
 
 
 def test_column_type_rule() -> None:
-    assert postgres_column_type({"null"}) is None
-    assert postgres_column_type({"bool", "null"}) == "boolean"
-    assert postgres_column_type({"int"}) == "bigint"
-    assert postgres_column_type({"int", "float"}) == "double precision"
-    assert postgres_column_type({"instant", "null"}) == "timestamp with time zone"
-    assert postgres_column_type({"instant", "str"}) == "text"
-    assert postgres_column_type({"json"}) == "jsonb"
-    assert postgres_column_type({"bigint"}) == "text"
-    assert postgres_column_type({"bool", "int"}) == "text"
+    assert {t: postgres_type(t) for t in get_args(ColumnType)} == {
+        "string": "text",
+        "integer": "bigint",
+        "number": "double precision",
+        "boolean": "boolean",
+        "date": "date",
+        "date-time": "timestamp with time zone",
+        "json": "jsonb",
+    }
 
 
 def test_long_field_names_get_a_stable_63_byte_column(pg: Any, server: PostgresServer) -> None:
-    long_a = "specification.properties." + "x" * 60 + ".a"
-    long_b = "specification.properties." + "x" * 60 + ".b"
+    long = "x" * 61
     assert column_name("name") == "name"
-    assert len(column_name(long_a).encode()) == 63
-    assert column_name(long_a) != column_name(long_b)
-    record = _record(1, specification={"properties": {"x" * 60: {"a": 1, "b": 2}}})
-    _export(server.url, [[record]])
-    columns = _columns(pg)
-    assert columns[column_name(long_a)] == "bigint"
-    assert columns[column_name(long_b)] == "bigint"
+    assert len(column_name(f"{long}.a").encode()) == 63
+    assert column_name(f"{long}.a") != column_name(f"{long}.b")
+    leaf = {"type": "integer"}
+    spec = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            long: {"type": "object", "properties": {"a": leaf, "b": leaf}},
+        },
+    }
+    with open_sink(server.url) as sink:
+        assert isinstance(sink, BaseSink)
+        sink.bind_schema(record_schema(spec))
+        sink.write([{"id": "a", long: {"a": 1, "b": 2}}])
+        sink.commit()
+    assert pg.execute(
+        f'select "{column_name(f"{long}.a")}", "{column_name(f"{long}.b")}" from records'
+    ).fetchone() == (1, 2)
 
 
 def test_readme_psql_query_runs_on_the_sinks_table(
@@ -461,6 +504,21 @@ def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer
     assert pg.execute("select count(*) from measurements").fetchone() == (3,)
 
 
+def test_the_default_table_is_the_resources(pg: Any, server: PostgresServer) -> None:
+    """``projects list`` binds the Project schema: its rows go to ``projects``."""
+    project = {"id": "p1", "name": "Severson", "created_at": "2024-01-01T00:00:00+00:00"}
+    with open_sink(server.url) as sink:
+        assert isinstance(sink, BaseSink)
+        sink.bind_schema(projects_schema())
+        sink.write([project])
+        sink.commit()
+    assert sink.describe() == f"wrote 1 record to {server.url} (table public.projects)"
+    assert pg.execute("select id, name, created_at::text from projects").fetchall() == [
+        ("p1", "Severson", "2024-01-01 00:00:00+00")
+    ]
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
+
+
 class TestPostgresSinkContract(SinkContract):
     """The public sink contract (ionworks_toolkit.testing), on the real server: what the sink
     has published is every table of the database and the rows of the target table."""
@@ -496,4 +554,16 @@ class TestPostgresSinkContract(SinkContract):
         return [record for (record,) in rows]
 
     def expected_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(super().expected_records(records), key=lambda record: record["id"])
+        """As SQLite's record_json: the record under the column rule (UTC ``Z`` instants)."""
+        normalised = [measurements_schema().json_record(record) for record in records]
+        return sorted(normalised, key=lambda record: record["id"])
+
+
+def test_cli_projects_list_writes_the_projects_table(
+    pg: Any, server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--sandbox", "projects", "list", "--sink", server.url])
+    assert result.exit_code == 0, result.output
+    assert pg.execute("select count(*) from projects").fetchone() == (5,)
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)

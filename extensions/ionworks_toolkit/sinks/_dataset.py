@@ -131,6 +131,7 @@ class DatasetSink(BaseSink):
             )
         self._staging = f"{parent}/.{name}.staging-{self.run_id}"
         self._rows = ParquetSink(spool_dir / f".{name}.dataset.parquet", label=self.label)
+        self._staged_files: list[str] = []
         self.conversion = self._rows.conversion  # NaN/mismatch counts of the rows inside
         self._check_partitions()
 
@@ -144,14 +145,20 @@ class DatasetSink(BaseSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         self._rows.write(records)
 
-    def _commit(self) -> None:
+    def _prepare(self) -> None:
+        """Phase 1: every file and the manifest written (and, locally, fsynced) under the
+        staging prefix; nothing visible yet."""
         self._check_root()
-        files = self._write_staging()
-        if self._fs is None:
-            self._publish_by_rename(files)
-        else:
-            self._publish_by_copy(files)
+        self._staged_files = self._write_staging()
         self._rows.abort()  # drops the spool; nothing of it was ever published
+
+    def _commit(self) -> None:
+        """Phase 2: publish the staged run (rename, or copy-and-delete)."""
+        self._check_root()
+        if self._fs is None:
+            self._publish_by_rename(self._staged_files)
+        else:
+            self._publish_by_copy(self._staged_files)
 
     def _abort(self) -> None:
         self._rows.abort()
@@ -200,14 +207,15 @@ class DatasetSink(BaseSink):
             "schema": [{"name": f.name, "type": str(f.type)} for f in schema],
         }
         self._put(f"{self._staging}/{MANIFEST}", json.dumps(manifest, indent=1).encode())
+        if self._fs is None:
+            for rel in relative:  # durable before they become visible
+                with open(f"{self._staging}/{rel}", "rb+") as fh:
+                    os.fsync(fh.fileno())
         return relative
 
     # -- publishing --------------------------------------------------------------------
 
     def _publish_by_rename(self, files: list[str]) -> None:
-        for rel in (*files, MANIFEST):  # durable before they become visible
-            with open(f"{self._staging}/{rel}", "rb+") as fh:
-                os.fsync(fh.fileno())
         root = Path(self.root)
         previous = root.parent / f".{root.name}.previous-{self.run_id}"
         had_previous = root.exists()

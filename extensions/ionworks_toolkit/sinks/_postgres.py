@@ -25,16 +25,20 @@ from ._base import (
     check_options,
     redact_credentials,
 )
-from ._flatten import Kind, dumps, flatten_record, kind_of, to_text
+from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
+from ._flatten import dumps
 
 __all__ = [
     "DEFAULT_SCHEMA",
     "DEFAULT_TABLE",
     "PostgresSink",
+    "column_name",
     "make_postgres_sink",
-    "postgres_column_type",
+    "postgres_type",
 ]
 
+#: The table measurements go to; other resources use their own (``projects list`` ->
+#: ``projects``), see :attr:`RecordSchema.resource`.
 DEFAULT_TABLE = "measurements"
 DEFAULT_SCHEMA = "public"
 RECORD_JSON = "record_json"
@@ -56,12 +60,15 @@ MAX_IDENTIFIER_BYTES = 63
 _SEQ = "__ionworks_seq"
 _STAGING = "ionworks_staging"
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-# An RFC 3339 instant: date, time and an explicit offset (a naive time stays text).
-_INSTANT_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
-)
-
-PgKind = Kind | str  # the flatten kinds plus "instant"
+_PG_TYPES: dict[str, str] = {
+    "string": "text",
+    "integer": "bigint",
+    "number": "double precision",
+    "boolean": "boolean",
+    "date": "date",
+    "date-time": "timestamp with time zone",
+    "json": "jsonb",
+}
 
 
 def _require_psycopg() -> ModuleType:
@@ -74,36 +81,19 @@ def _require_psycopg() -> ModuleType:
     return psycopg
 
 
-def postgres_column_type(kinds: set[PgKind]) -> str | None:
-    """The PostgreSQL type of a column from the kinds of value it held over the whole run.
-
-    Same rule as the SQLite affinities and the Parquet types: nulls are ignored; only
-    booleans -> ``boolean``; only 64-bit integers -> ``bigint``; integers and floats, or
-    floats -> ``double precision``; only RFC 3339 instants with an offset -> ``timestamptz``;
-    only lists -> ``jsonb``; anything else (text, integers beyond 64 bits, mixed kinds) ->
-    ``text``. ``None`` for a column that is null everywhere: it gets no column yet (the value
-    is in ``record_json``).
-    """
-    seen = kinds - {"null"}
-    if not seen:
-        return None
-    if seen == {"bool"}:
-        return "boolean"
-    if seen == {"int"}:
-        return "bigint"
-    if seen <= {"int", "float"}:
-        return "double precision"
-    if seen == {"instant"}:
-        return "timestamp with time zone"
-    if seen == {"json"}:
-        return "jsonb"
-    return "text"
+def postgres_type(column_type: ColumnType) -> str:
+    """The PostgreSQL type of a column type of the shared column rule (``_columns``, the same
+    rule as SQLite, CSV and Parquet): ``string`` -> ``text``, ``integer`` -> ``bigint``,
+    ``number`` -> ``double precision``, ``boolean`` -> ``boolean``, ``date`` -> ``date``,
+    ``date-time`` -> ``timestamp with time zone``, ``json`` (free-form objects, arrays) ->
+    ``jsonb``."""
+    return _PG_TYPES[column_type]
 
 
 def column_name(key: str) -> str:
-    """The column for a flattened field: the dotted key itself (``"specification.ratings.
-    capacity.value"``); a key longer than PostgreSQL's 63-byte identifier limit is cut to 54
-    bytes plus ``~`` and 8 hex digits of its sha1, so two long keys never share a column."""
+    """The column for a dotted field name: the name itself (``"specification.ratings.
+    capacity.value"``); one longer than PostgreSQL's 63-byte identifier limit is cut to 54
+    bytes plus ``~`` and 8 hex digits of its sha1, so two long names never share a column."""
     raw = key.encode("utf-8")
     if len(raw) <= MAX_IDENTIFIER_BYTES:
         return key
@@ -111,50 +101,34 @@ def column_name(key: str) -> str:
     return f"{head}~{hashlib.sha1(raw).hexdigest()[:8]}"
 
 
-def _pg_kind(value: Any) -> PgKind:
-    kind = kind_of(value)
-    if kind == "str" and _INSTANT_RE.match(value):
-        return "instant"
-    return kind
-
-
-def _copy_text(value: Any) -> str | None:
-    """A flattened value as the text COPY sends for it (cast to the column type at commit)."""
-    if value is None:
-        return None
-    if type(value) is float:
-        return repr(value) if value == value and value not in (_INF, -_INF) else None
-    return to_text(value)
-
-
-_INF = float("inf")
-
-
 class PostgresSink(BaseSink):
     """Upsert records by ``id`` into ``SCHEMA.TABLE`` of a PostgreSQL database, in ONE
     transaction per run.
 
-    Table layout: ``"id" text PRIMARY KEY``, ``"record_json" jsonb NOT NULL`` (the full
-    record, authoritative) plus one column per flattened dotted field
-    (``"specification.ratings.capacity.value"``), typed by :func:`postgres_column_type` and
-    added with ``ALTER TABLE ... ADD COLUMN`` when a run brings a new field (a newer spec).
+    Table layout, from the run's :class:`RecordSchema` (the overlaid spec, never the data;
+    the same columns as the SQLite sink): ``"id" text PRIMARY KEY``, one column per declared
+    field (dotted names such as ``"specification.ratings.capacity.value"``; free-form objects
+    such as ``"properties"`` as one ``jsonb`` column), ``"extra_json" jsonb`` (undeclared
+    fields), ``"record_json" jsonb NOT NULL`` (the full record, dates and date-times in UTC,
+    NaN as null). Types: :func:`postgres_type`. A field that a newer spec declares becomes a
+    new column (``ALTER TABLE ... ADD COLUMN``) on the next run; a table's other columns are
+    kept and left alone; an existing column keeps its type (values are cast to it).
 
-    Run: the first ``write`` connects and creates a temporary staging table (dropped at the
-    end of the transaction); every page is sent with ``COPY ... FROM STDIN`` into it, as
-    text. ``commit()`` takes a transaction-scoped advisory lock on the table name, creates
-    the schema and table if missing, adds new columns, then ``INSERT INTO ... SELECT DISTINCT
-    ON (id) ... ON CONFLICT (id) DO UPDATE`` (the last record of an id in the run wins) and
-    commits. Every statement runs in that one transaction: a failed, interrupted or aborted
-    run (or a dropped connection) leaves the table, its columns and its rows as they were.
-    Readers keep seeing the previous rows until the commit.
+    Table name: ``table``, else the schema's resource (``measurements``, ``projects``).
 
-    An existing column keeps its type; values are cast to it (a cast that fails fails the
-    run, nothing changed). A column null everywhere in a run is set to NULL for the run's
-    records. Columns of the table that the run's records do not have are left alone.
+    Run: the first ``write`` connects and creates a temporary staging table of the layout
+    (dropped at the end of the transaction); every page is sent with ``COPY ... FROM STDIN``.
+    ``prepare()`` takes a transaction-scoped advisory lock on the table name (concurrent runs
+    into one table queue there), creates the schema and table if missing, adds new columns
+    and runs ``INSERT INTO ... SELECT DISTINCT ON (id) ... ON CONFLICT (id) DO UPDATE`` (the
+    last record of an id in the run wins); ``commit()`` is the ``COMMIT``. Everything runs in
+    that one transaction: a failed, interrupted or aborted run (or a dropped connection, or
+    a killed process) leaves the table, its columns and its rows as they were. Readers keep
+    seeing the previous rows until the commit.
 
-    :raises SinkRecordError: a record without a text or integer ``id``; a field named
-        ``record_json``; a NUL character (U+0000) in a field name or text, which PostgreSQL
-        cannot store (the run fails, naming the record and field, rather than altering data).
+    :raises SinkRecordError: a record without a text or integer ``id``; a NUL character
+        (U+0000) in a field name or text, which PostgreSQL cannot store (the run fails,
+        naming the record and field, rather than altering data).
     :raises SinkTargetError: the table exists without an ``id`` primary key or a
         ``record_json`` column.
     :raises psycopg.Error: connection or server errors (wrapped by the session in
@@ -165,18 +139,23 @@ class PostgresSink(BaseSink):
         self,
         conninfo: str,
         *,
-        table: str = DEFAULT_TABLE,
+        table: str | None = None,
         schema: str = DEFAULT_SCHEMA,
         label: str,
+        record_schema: RecordSchema | None = None,
     ) -> None:
-        super().__init__(label)
+        super().__init__(label, record_schema=record_schema)
         self._pg = _require_psycopg()
         self._conninfo = conninfo
-        self.table = table
+        self._table = table
         self.schema = schema
         self._conn: Any = None
-        self._kinds: dict[str, set[PgKind]] = {}  # column -> kinds seen this run
-        self._staged: set[str] = {_SEQ, "id", RECORD_JSON}  # columns of the staging table
+        self._layout: list[tuple[str, str]] = []  # (column, type) without id and record_json
+
+    @property
+    def table(self) -> str:
+        """The table written: the ``table`` option, else the schema's resource."""
+        return self._table or self.record_schema.resource
 
     @property
     def destination(self) -> str:
@@ -190,14 +169,25 @@ class PostgresSink(BaseSink):
     def _connection(self) -> Any:
         if self._conn is not None:
             return self._conn
+        if not _NAME_RE.match(self.table):
+            raise SinkTargetError(_bad_name_message("table", self.table))
         sql = self._pg.sql
+        self._layout = [
+            (column_name(c.name), postgres_type(c.type))
+            for c in self.record_schema.columns
+            if c.name != "id"
+        ]
+        self._layout.append((EXTRA_COLUMN, "jsonb"))
         conn = self._pg.connect(self._conninfo, autocommit=False)
         self._conn = conn
+        definitions = sql.SQL(", ").join(
+            sql.SQL("{} " + pg_type).format(sql.Identifier(name))
+            for name, pg_type in [(_SEQ, "bigint"), ("id", "text"), *self._layout]
+        )
         conn.execute(
-            sql.SQL(
-                "CREATE TEMPORARY TABLE {} ({} bigint NOT NULL, id text NOT NULL, {} text "
-                "NOT NULL) ON COMMIT DROP"
-            ).format(sql.Identifier(_STAGING), sql.Identifier(_SEQ), sql.Identifier(RECORD_JSON))
+            sql.SQL("CREATE TEMPORARY TABLE {} ({}, {} jsonb NOT NULL) ON COMMIT DROP").format(
+                sql.Identifier(_STAGING), definitions, sql.Identifier(RECORD_JSON)
+            )
         )
         return conn
 
@@ -206,45 +196,35 @@ class PostgresSink(BaseSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         sql = self._pg.sql
         conn = self._connection()
-        rows: list[tuple[Any, ...]] = []
-        page_columns: dict[str, None] = {}
-        flats: list[dict[str, Any]] = []
+        schema, stats = self.record_schema, self.conversion
+        names = schema.column_names
+        id_index = names.index("id") if "id" in names else None
+        scratch = ConversionStats()  # record_json repeats what the row already counted
+        rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
-            flat = self._flatten(record, position)
-            flats.append(flat)
-            for key, value in flat.items():
-                page_columns.setdefault(key)
-                self._kinds.setdefault(key, set()).add(_pg_kind(value))
-        for key in page_columns:
-            if key not in self._staged:
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
-                        sql.Identifier(_STAGING), sql.Identifier(key)
-                    )
+            record_id = record.get("id")
+            if type(record_id) not in (str, int):
+                shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
+                raise SinkRecordError(
+                    f"{self.label}: record #{position} has {shown}; the postgresql sink "
+                    "upserts by id (text or integer)"
                 )
-                self._staged.add(key)
-        keys = [k for k in page_columns if k != "id"]
-        for offset, (flat, record) in enumerate(zip(flats, records, strict=True)):
-            record_json = dumps(record)
+            record_json = dumps(schema.json_record(record, scratch))
             if "\\u0000" in record_json:  # JSON's escape of NUL (rarely, an escaped backslash)
-                self._refuse_nul(flat, self.records_written + offset + 1)
-            rows.append(
-                (
-                    self.records_written + offset,
-                    to_text(flat["id"]),
-                    record_json,
-                    *(_copy_text(flat.get(k)) for k in keys),
-                )
-            )
+                _refuse_nul(self.label, record, position)
+            cells = schema.row(record, stats)
+            if id_index is not None:
+                del cells[id_index]
+            rows.append((position, str(record_id), *cells, record_json))
+        columns = [_SEQ, "id", *(name for name, _ in self._layout), RECORD_JSON]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(_STAGING),
-            sql.SQL(", ").join(sql.Identifier(c) for c in (_SEQ, "id", RECORD_JSON, *keys)),
+            sql.Identifier(_STAGING), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         )
         with conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for row in rows:
                 copy.write_row(row)
 
-    def _commit(self) -> None:
+    def _prepare(self) -> None:
         sql = self._pg.sql
         conn = self._connection()  # a run without records still creates the table
         target = sql.Identifier(self.schema, self.table)
@@ -257,52 +237,50 @@ class PostgresSink(BaseSink):
         ).fetchone()
         if exists is None:
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.schema)))
+        definitions = sql.SQL(", ").join(
+            sql.SQL("{} " + pg_type).format(sql.Identifier(name)) for name, pg_type in self._layout
+        )
         conn.execute(
             sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, {} jsonb NOT NULL)"
-            ).format(target, sql.Identifier(RECORD_JSON))
+                "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, {}, {} jsonb NOT NULL)"
+            ).format(target, definitions, sql.Identifier(RECORD_JSON))
         )
         existing = self._table_columns()
-        for key, kinds in self._kinds.items():
-            if key == "id" or key in existing:
-                continue
-            pg_type = postgres_column_type(kinds)
-            if pg_type is None:
-                continue
-            conn.execute(
-                sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} " + pg_type).format(
-                    target, sql.Identifier(key)
+        for name, pg_type in self._layout:
+            if name not in existing:  # declared by a newer spec than the table's
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} ADD COLUMN {} " + pg_type).format(
+                        target, sql.Identifier(name)
+                    )
                 )
-            )
-            existing[key] = pg_type
-        columns = [k for k in self._kinds if k != "id" and k in existing]
-        names = sql.SQL(", ").join(sql.Identifier(c) for c in ("id", RECORD_JSON, *columns))
-        values = sql.SQL(", ").join(
-            [
-                sql.Identifier("id"),
-                sql.SQL("{}::jsonb").format(sql.Identifier(RECORD_JSON)),
-                *(sql.SQL("{}::" + existing[c]).format(sql.Identifier(c)) for c in columns),
-            ]
-        )
-        updates = sql.SQL(", ").join(
-            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in (RECORD_JSON, *columns)
-        )
+                existing[name] = pg_type
+        columns = [name for name, _ in self._layout] + [RECORD_JSON]
+        values = [
+            sql.Identifier(c)
+            if existing[c] == wanted
+            else sql.SQL("{}::" + existing[c]).format(sql.Identifier(c))
+            for c, wanted in [*self._layout, (RECORD_JSON, "jsonb")]
+        ]
         conn.execute(
             sql.SQL(
                 "INSERT INTO {target} ({names}) SELECT DISTINCT ON (id) {values} FROM {staging} "
                 "ORDER BY id, {seq} DESC ON CONFLICT (id) DO UPDATE SET {updates}"
             ).format(
                 target=target,
-                names=names,
-                values=values,
+                names=sql.SQL(", ").join(sql.Identifier(c) for c in ("id", *columns)),
+                values=sql.SQL(", ").join([sql.Identifier("id"), *values]),
                 staging=sql.Identifier(_STAGING),
                 seq=sql.Identifier(_SEQ),
-                updates=updates,
+                updates=sql.SQL(", ").join(
+                    sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns
+                ),
             )
         )
+
+    def _commit(self) -> None:
+        conn, self._conn = self._conn, None
         conn.commit()
         conn.close()
-        self._conn = None
 
     def _abort(self) -> None:
         conn, self._conn = self._conn, None
@@ -318,17 +296,18 @@ class PostgresSink(BaseSink):
 
     def _table_columns(self) -> dict[str, str]:
         """column -> type (``format_type``) of the target table; checks it is ours."""
+        regclass = self._pg.sql.Identifier(self.schema, self.table).as_string(self._conn)
         rows = self._conn.execute(
             "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
             "WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped",
-            [self._pg.sql.Identifier(self.schema, self.table).as_string(self._conn)],
+            [regclass],
         ).fetchall()
         columns = {name: pg_type for name, pg_type in rows}
         pk = self._conn.execute(
             "SELECT array_agg(a.attname::text) FROM pg_index i JOIN pg_attribute a "
             "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
             "WHERE i.indrelid = to_regclass(%s) AND i.indisprimary",
-            [self._pg.sql.Identifier(self.schema, self.table).as_string(self._conn)],
+            [regclass],
         ).fetchone()
         if columns.get(RECORD_JSON) not in ("jsonb", "json", "text") or (pk and pk[0]) != ["id"]:
             raise SinkTargetError(
@@ -338,37 +317,46 @@ class PostgresSink(BaseSink):
             )
         return columns
 
-    def _refuse_nul(self, flat: Mapping[str, Any], position: int) -> None:
-        for key, value in flat.items():
-            text = value if isinstance(value, str) else dumps(value).replace("\\u0000", "\x00")
-            if "\x00" in key or "\x00" in text:
-                raise SinkRecordError(
-                    f"{self.label}: record #{position} (id {flat['id']!r}): field {key!r} "
-                    "contains a NUL character (U+0000), which PostgreSQL cannot store in text "
-                    "or jsonb"
-                )
 
-    def _flatten(self, record: Mapping[str, Any], position: int) -> dict[str, Any]:
-        where = f"{self.label}: record #{position}"
-        try:
-            flat = flatten_record(record)
-        except ValueError as exc:
-            raise SinkRecordError(f"{where}: {exc}") from exc
-        record_id = flat.get("id")
-        if isinstance(record_id, bool) or not isinstance(record_id, str | int):
-            shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
-            raise SinkRecordError(
-                f"{where} has {shown}; the postgresql sink upserts by id (text or integer)"
-            )
-        if RECORD_JSON in flat or _SEQ in flat:
-            raise SinkRecordError(f"{where}: field {RECORD_JSON!r} clashes with the sink's column")
-        if any(len(k.encode("utf-8")) > MAX_IDENTIFIER_BYTES for k in flat):
-            flat = {column_name(k): v for k, v in flat.items()}
-        return flat
+def _refuse_nul(label: str, record: Mapping[str, Any], position: int) -> None:
+    """Raise SinkRecordError naming the first field whose name or text holds U+0000."""
+
+    def walk(value: Any, path: str) -> str | None:
+        if isinstance(value, str):
+            return path if "\x00" in value else None
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    return where
+                found = walk(item, where)
+                if found is not None:
+                    return found
+        if isinstance(value, list | tuple):
+            for item in value:
+                found = walk(item, path)
+                if found is not None:
+                    return found
+        return None
+
+    field = walk(record, "")
+    if field is not None:
+        raise SinkRecordError(
+            f"{label}: record #{position} (id {record.get('id')!r}): field {field!r} contains "
+            "a NUL character (U+0000), which PostgreSQL cannot store in text or jsonb"
+        )
+
+
+def _bad_name_message(what: str, name: str) -> str:
+    return (
+        f"invalid postgresql {what} name {name!r}: use letters, digits and underscores, "
+        "starting with a letter or underscore, at most 63 (not 'pg_...')"
+    )
 
 
 def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
-    """Factory for ``postgresql://USER@HOST:PORT/DBNAME[?table=measurements&schema=public]``
+    """Factory for ``postgresql://USER@HOST:PORT/DBNAME[?table=NAME&schema=public]`` (default
+    table: the resource's, ``measurements`` or ``projects``)
     (libpq options ``sslmode``, ``service``, ``connect_timeout`` (default 10 s),
     ``application_name``... are passed on).
 
@@ -397,14 +385,11 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
         raise SinkTargetError(_password_message(f"postgresql:{shown}"))
     if "password=" in parts.query.lower():
         raise SinkTargetError(_password_message(f"postgresql:{shown}"))
-    table = options.get("table", DEFAULT_TABLE)
+    table = options.get("table")
     schema = options.get("schema", DEFAULT_SCHEMA)
     for what, name in (("table", table), ("schema", schema)):
-        if not _NAME_RE.match(name) or name.lower().startswith("pg_"):
-            raise SinkTargetError(
-                f"invalid postgresql {what} name {name!r}: use letters, digits and "
-                "underscores, starting with a letter or underscore, at most 63 (not 'pg_...')"
-            )
+        if name is not None and (not _NAME_RE.match(name) or name.lower().startswith("pg_")):
+            raise SinkTargetError(_bad_name_message(what, name))
     psycopg = _require_psycopg()
     libpq = {k: v for k, v in options.items() if k in LIBPQ_OPTIONS}
     libpq.setdefault("connect_timeout", "10")
