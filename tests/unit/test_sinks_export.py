@@ -74,3 +74,25 @@ def test_nan_from_the_server_is_null_in_jsonl_and_counted(make_toolkit, tmp_path
     with sqlite3.connect(tmp_path / "n.db") as conn:
         assert conn.execute("SELECT json_valid(record_json) FROM measurements").fetchone() == (1,)
     conn.close()
+
+
+def test_a_malformed_page_keeps_the_previous_output(make_toolkit, tmp_path: Path) -> None:
+    """The issue's input: a 200 whose items is an object, while out.jsonl holds ``keep``."""
+    from ionworks_toolkit.cli import exit_code_for
+    from ionworks_toolkit.errors import UnexpectedResponseError
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep\n")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"items": {}, "count": 1, "total": 1})
+
+    toolkit = make_toolkit(handler)
+    try:
+        toolkit.export(PROJECT_ID, [f"jsonl:{out}", f"sqlite:{tmp_path}/new.db"])
+    except UnexpectedResponseError as error:
+        assert exit_code_for(error) == 5
+    else:  # pragma: no cover - the assertion below names the failure
+        raise AssertionError("a malformed page was accepted")
+    assert out.read_text() == "keep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -266,3 +267,34 @@ def test_a_closed_stdout_does_not_drop_the_other_sinks(slow_sandbox: str, tmp_pa
     lines = err.decode().splitlines()
     assert lines[0].startswith("stopped writing to jsonl:-: its reader closed the pipe after ")
     assert lines[1] == "wrote 34 records to sqlite:big.db (table measurements)"
+
+
+def test_the_issues_device_target_stays_a_device(runner: CliRunner, tmp_path: Path) -> None:
+    """``mknod d/null c 1 3``, then ``--sink jsonl:d/null``: still a character device."""
+    (tmp_path / "d").mkdir()
+    try:
+        os.mknod(tmp_path / "d" / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("mknod needs root")
+    result = runner.invoke(
+        main, ["--sandbox", "measurements", "list", NASA, "--all", "--sink", "jsonl:d/null"]
+    )
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(tmp_path / "d" / "null").st_mode)
+    assert os.listdir(tmp_path / "d") == ["null"]
+    assert result.stderr == "wrote 34 records to jsonl:d/null\n"
+
+
+def test_parquet_of_a_sandbox_project_has_typed_instants(runner: CliRunner, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    result = runner.invoke(
+        main, ["--sandbox", "measurements", "list", NASA, "--all", "--sink", "parquet:n.parquet"]
+    )
+    assert result.exit_code == 0, result.output
+    schema = pq.read_schema(tmp_path / "n.parquet")
+    assert schema.field("created_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("instance.date_manufactured").type == pa.date32()
+    assert schema.field("properties").type == pa.string()
+    assert pq.read_metadata(tmp_path / "n.parquet").num_rows == 34
