@@ -655,3 +655,20 @@ def test_sqlite_second_run_waits_visibly_then_fails_clearly(
         assert conn.execute("SELECT id FROM measurements").fetchall() == [("a",)]
     conn.close()
     assert os.listdir(tmp_path) == ["busy.db"]
+
+
+def test_json_record_fast_path_equals_the_exact_walk_and_never_mutates() -> None:
+    schema = measurements_schema()
+    record = fixture_record()
+    record["notes"] = "nan and inf in information"  # text, not a float
+    record["instance"]["created_at"] = "2024-03-05T16:00:00+02:00"
+    before = copy.deepcopy(record)
+    stats = ConversionStats()
+    fast = schema.json_record(record, stats)
+    exact = schema._json(schema._tree, record, ConversionStats())
+    assert fast == exact
+    assert record == before
+    assert fast["instance"]["created_at"] == "2024-03-05T14:00:00Z"
+    assert fast["updated_at"] == "2024-03-06T07:30:00Z"
+    assert fast["specification"] is record["specification"]  # unchanged branches are shared
+    assert stats.non_finite == 0

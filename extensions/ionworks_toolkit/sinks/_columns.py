@@ -114,6 +114,48 @@ class ConversionStats:
         return "; ".join(parts)
 
 
+def _maybe_non_finite(value: Any) -> bool:
+    """``True`` when a NaN or +-Infinity float is anywhere in ``value`` (dicts and lists
+    walked; exact type checks only, so it costs a fraction of a serialisation)."""
+    value_type = type(value)
+    if value_type is float:
+        return value - value != 0  # NaN and +-Infinity only
+    if value_type is dict:
+        items = value.values()
+    elif value_type is list or value_type is tuple:
+        items = value
+    elif isinstance(value, Mapping):
+        items = value.values()
+    else:
+        return False
+    for item in items:
+        item_type = type(item)
+        if item_type is float:
+            if item - item != 0:
+                return True
+        elif (
+            item_type is not str
+            and item is not None
+            and item_type is not int
+            and (item_type is not bool and _maybe_non_finite(item))
+        ):
+            return True
+    return False
+
+
+def _canonical_instant(value: str) -> Any:
+    """A date-time text in the form :func:`format_instant` gives (``...Z``); the same object
+    when it already is; the value itself when it does not parse."""
+    if value.endswith("Z") and len(value) in (20, 27) and value[10] == "T":
+        return value
+    if value.endswith("+00:00") and len(value) in (25, 32) and value[10] == "T":
+        return value[:-6] + "Z"
+    try:
+        return format_instant(_to_instant(value))
+    except _Mismatch:
+        return value
+
+
 class _Mismatch(Exception):
     """A value does not fit its column's type (internal)."""
 
@@ -313,7 +355,8 @@ class RecordSchema:
         width = len(self.columns)
         cells: list[Any] = [None] * (width + 1)
         extra: dict[str, Any] = {}
-        self._fill(self._tree, record, cells, extra, stats)
+        clean = _maybe_non_finite(record)  # else JSON values need no NaN scrubbing
+        self._fill(self._tree, record, cells, extra, stats, clean)
         for index, path in self._derived:
             value: Any = record
             for part in path:
@@ -321,7 +364,7 @@ class RecordSchema:
             if value is not None:
                 cells[index] = value if type(value) is str else dumps(_clean_json(value, stats))
         if extra:
-            cells[width] = dumps(_clean_json(extra, stats))
+            cells[width] = dumps(_clean_json(extra, stats) if clean else extra)
         return cells
 
     def _fill(
@@ -331,6 +374,7 @@ class RecordSchema:
         cells: list[Any],
         extra: dict[str, Any],
         stats: ConversionStats,
+        clean: bool,
     ) -> None:
         columns = self.columns
         for key, value in record.items():
@@ -343,7 +387,7 @@ class RecordSchema:
             if type(node) is int:
                 column_type = columns[node].type
                 if column_type == "json":
-                    cells[node] = dumps(_clean_json(value, stats))
+                    cells[node] = dumps(_clean_json(value, stats) if clean else value)
                     continue
                 if column_type == "number" and type(value) is float and not math.isfinite(value):
                     stats.non_finite += 1
@@ -356,7 +400,7 @@ class RecordSchema:
                 continue
             if isinstance(value, Mapping):
                 nested: dict[str, Any] = {}
-                self._fill(node, value, cells, nested, stats)  # type: ignore[arg-type]
+                self._fill(node, value, cells, nested, stats, clean)  # type: ignore[arg-type]
                 if nested:
                     extra[key] = nested
             else:
@@ -372,7 +416,54 @@ class RecordSchema:
         (a value that does not parse as its declared type stays as sent). Used by the JSON
         Lines sink and for SQLite's ``record_json``."""
         stats = stats if stats is not None else ConversionStats()
-        return self._json(self._tree, record, stats)
+        if _maybe_non_finite(record):
+            return self._json(self._tree, record, stats)
+        # Fast path (no NaN/Infinity anywhere): only the declared date and date-time leaves
+        # are visited; the rest is shared with ``record`` (copied only along changed paths).
+        return self._dates(self._date_tree, record)
+
+    @functools.cached_property
+    def _date_tree(self) -> dict[str, Any]:
+        """The branches of the tree that lead to a date-time leaf: key -> ``"date-time"`` (a
+        leaf) or a nested dict. (A date is kept as sent either way: only ``YYYY-MM-DD`` is
+        a date.)"""
+
+        def prune(tree: Mapping[str, _Node]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key, node in tree.items():
+                if type(node) is int:
+                    column_type = self.columns[node].type
+                    if column_type == "date-time":
+                        out[key] = column_type
+                else:
+                    sub = prune(node)  # type: ignore[arg-type]
+                    if sub:
+                        out[key] = sub
+            return out
+
+        return prune(self._tree)
+
+    def _dates(self, tree: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] | None = None
+        for key, node in tree.items():
+            value = record.get(key)
+            if value is None:
+                continue
+            if type(node) is str:
+                if type(value) is not str:
+                    continue
+                new = _canonical_instant(value)
+            elif isinstance(value, Mapping):
+                new = self._dates(node, value)
+            else:
+                continue
+            if new is not value:
+                if out is None:
+                    out = dict(record)
+                out[key] = new
+        if out is not None:
+            return out
+        return record if type(record) is dict else {str(k): v for k, v in record.items()}
 
     def _json(
         self, tree: Mapping[str, _Node], record: Mapping[str, Any], stats: ConversionStats
