@@ -20,6 +20,7 @@ turn every failure into a toolkit error. Nothing here knows about operations, pa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import ssl
@@ -49,6 +50,7 @@ __all__ = [
     "IDEMPOTENT_METHODS",
     "RETRY_STATUSES",
     "RETRY_WAIT_CAP",
+    "CancelSafeTransport",
     "DeadlineExceeded",
     "LimitedTransport",
     "ResponseTooLarge",
@@ -315,6 +317,45 @@ def certificate_failure(exc: BaseException) -> bool:
 # --------------------------------------------------------------------------- retries
 
 
+class CancelSafeTransport(httpx.AsyncBaseTransport):
+    """Run each async request (connect, send, read the whole body, release the connection)
+    in its own task, shielded from the caller's cancellation.
+
+    httpcore leaves a pool connection orphaned (ACTIVE forever) when a task is cancelled at
+    the wrong moment (encode/httpcore#1093, open; #658, #830): an async walk cancelling its
+    prefetched requests leaked connections until the pool was full. Here a cancelled caller
+    returns at once, while the request it started finishes in the background (bounded by the
+    timeout) and gives its connection back; ``aclose()`` waits for those before closing the
+    pool.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+        self._running: set[asyncio.Task[httpx.Response]] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # another event loop library (trio): no tasks to shield with
+            return await self._inner.handle_async_request(request)
+        task = asyncio.ensure_future(self._inner.handle_async_request(request))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+        return await asyncio.shield(task)
+
+    def _finished(self, task: asyncio.Task[httpx.Response]) -> None:
+        # The body was read inside (LimitedTransport), so an unclaimed response holds no
+        # connection; an exception nobody waits for is retrieved, not logged as lost.
+        self._running.discard(task)
+        if not task.cancelled():
+            task.exception()
+
+    async def aclose(self) -> None:
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+        await self._inner.aclose()
+
+
 def retry_policy(settings: Settings) -> Any:
     """The ``Retry`` for these settings (``retries.VisibleRetry``): ``settings.max_retries``
     retries of idempotent methods on connect/read errors, dropped connections and
@@ -342,15 +383,18 @@ def retry_policy(settings: Settings) -> Any:
     ).with_budget(settings.retry_budget)
 
 
-def retrying_transport(settings: Settings, transport: Any) -> Any:
-    """``transport`` wrapped in LimitedTransport, then the retry transport.
+def retrying_transport(settings: Settings, transport: Any, *, asynchronous: bool = False) -> Any:
+    """``transport`` wrapped in LimitedTransport, then (async clients) CancelSafeTransport,
+    then the retry transport.
 
     httpx-retries is optional for a vendored copy: without it only ``max_retries=0`` works,
     and anything else raises ConfigurationError saying what to install.
     """
-    limited = LimitedTransport(
+    limited: Any = LimitedTransport(
         transport, max_bytes=settings.max_response_bytes, timeout=settings.timeout
     )
+    if asynchronous:
+        limited = CancelSafeTransport(limited)
     from .retries import AVAILABLE, BudgetRetryTransport
 
     if not AVAILABLE:
@@ -485,7 +529,11 @@ def client_kwargs(
             mounts[pattern] = (
                 None
                 if proxy is None
-                else retrying_transport(settings, _proxy_transport(proxy, verify, asynchronous))
+                else retrying_transport(
+                    settings,
+                    _proxy_transport(proxy, verify, asynchronous),
+                    asynchronous=asynchronous,
+                )
             )
     else:
         inner = transport
@@ -506,7 +554,7 @@ def client_kwargs(
         "auth": auth,
         "follow_redirects": True,
         "max_redirects": 10,
-        "transport": retrying_transport(settings, inner),
+        "transport": retrying_transport(settings, inner, asynchronous=asynchronous),
         "mounts": mounts or None,
         "trust_env": False,  # proxies and CA bundle are resolved above, from settings
         "event_hooks": {"request": list(on_request), "response": [redirects, *on_response]},
