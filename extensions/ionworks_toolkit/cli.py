@@ -664,14 +664,18 @@ def measurements() -> None:
     help=f"At most N measurements (1..{MAX_PAGE_SIZE}; default 25, the API's).",
 )
 @click.option(
-    "--all", "fetch_all", is_flag=True, help="Every matching measurement (pages of 1000)."
+    "--all",
+    "fetch_all",
+    is_flag=True,
+    help=f"Every matching measurement (pages of {MAX_PAGE_SIZE}).",
 )
 @click.option(
     "--page-size",
     type=int,
     default=None,
     metavar="N",
-    help="Records per request (1..1000, default 1000); with --limit, pages of N up to the limit.",
+    help=f"Records per request (1..{MAX_PAGE_SIZE}, default {MAX_PAGE_SIZE}); with --limit, "
+    "pages of N up to the limit.",
 )
 @click.option(
     "--columns",
@@ -960,6 +964,8 @@ def plugins_list(state: Context, as_json: bool) -> None:
         table = Table("name", "distribution", "version", "hooks", "status")
         for info in toolkit.plugins.list_plugins():
             status = info.status if info.error is None else f"{info.status}: {info.error}"
+            if info.note:
+                status += f" ({info.note})"
             table.add_row(
                 info.name,
                 info.distribution or "-",

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from .errors import ConfigurationError, SinkError
+from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
 from .sinks import RecordSchema, Sink, SinkTarget, parse_sink_target
 
@@ -89,6 +89,8 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
         except Exception as exc:
             for _, opened in sinks:  # nothing stays open when any target is bad
                 opened.abort()
+            if isinstance(exc, PluginError):  # e.g. a scheme switched off by a clash
+                raise
             if isinstance(exc, ValueError | ImportError):
                 # A bad target or option, or a missing optional dependency (pyarrow for
                 # parquet:): a setup problem, reported before any request.

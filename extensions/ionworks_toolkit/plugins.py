@@ -1,24 +1,39 @@
-"""The plugin manager of one session: built-ins, entry points, explicit plugins, disabling, listing.
+"""The plugin host of one session: built-ins, entry points, explicit plugins, disabling, listing,
+and one typed method per hook, each calling the hook through pluggy's hook caller.
 
-There is no global plugin manager: each ``Toolkit`` builds its own ``PluginHost``, so two copies
+There is no global plugin manager: each session builds its own ``PluginHost``, so two copies
 of the toolkit in one process (ours installed, a partner's vendored) never share state.
 
 Order: built-ins first (``ionworks-auth``, ``ionworks-presets``, ``ionworks-sinks``), then entry
-points of the group ``ionworks_toolkit`` (sorted by name; the same name found twice, e.g. a
-distribution on ``sys.path`` twice, is loaded once), then plugins passed explicitly. A plugin
-that fails to import is recorded with its error and reported by ``list_plugins()``; the others
-keep working. Names in ``disabled`` (``IONWORKS_TOOLKIT_DISABLE_PLUGINS``, ``--disable-plugin``)
-are blocked before loading.
+points of the group ``ionworks_toolkit`` (sorted by name), then plugins passed explicitly.
+pluggy calls later registrations first, so a third-party plugin wins where a hook takes the
+first result; ``tryfirst``/``trylast``, ``wrapper=True`` and ``hookwrapper=True`` work as pluggy
+documents, on every hook.
+
+- A plugin that fails to import, or whose hook raises while registering, is switched off and
+  listed as ``failed`` with its error; the others keep working.
+- The same entry-point name from the same distribution found twice (on ``sys.path`` twice) is
+  loaded once; from two *different* distributions it is a conflict: the first found (``sys.path``
+  order) is loaded, the other is listed as ``conflict`` naming both, and a warning is given.
+  An explicit plugin whose name is taken by another object is a conflict too.
+- A preset name or sink scheme registered by two owners is switched off (that one name only)
+  with a warning naming both; using it is a RegistrationConflictError saying why. The config
+  file may override a built-in preset (``presets list`` says so).
+- Names in ``disabled`` (``IONWORKS_TOOLKIT_DISABLE_PLUGINS``, ``--disable-plugin``) are blocked
+  before loading.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import sys
+import types
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -28,6 +43,11 @@ from .auth import BuiltinAuthPlugin
 from .errors import PluginError, RegistrationConflictError
 from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .settings import Settings
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo"]
 
@@ -60,7 +80,8 @@ class PluginInfo:
 
     ``distribution``/``version``: the installed distribution providing it (``builtin`` for ours,
     None for a plugin registered explicitly). ``hooks``: hook names it implements. ``status``:
-    ``loaded``, ``disabled`` or ``failed``; ``error``: the import error text when failed.
+    ``loaded``, ``disabled``, ``failed`` or ``conflict``; ``error``: why, when failed or in
+    conflict. ``note``: e.g. which auth plugin wins over this one.
     """
 
     name: str
@@ -69,6 +90,7 @@ class PluginInfo:
     hooks: tuple[str, ...] = ()
     status: str = "loaded"
     error: str | None = None
+    note: str | None = None
 
 
 class PluginHost:
@@ -129,7 +151,17 @@ class PluginHost:
         if self.manager.is_blocked(name):
             self._infos.append(PluginInfo(name, None, None, status="disabled"))
             return name
-        if self.manager.get_plugin(name) is not None or self.manager.is_registered(plugin):
+        if self.manager.is_registered(plugin):
+            return name
+        taken = self.manager.get_plugin(name)
+        if taken is not None:
+            if type(taken) is type(plugin):  # the same plugin again: keep one
+                return name
+            self._conflict(
+                PluginInfo(name, None, None),
+                f"plugin name {name!r} is already taken by {_describe(taken)}; "
+                f"{_describe(plugin)} was not registered (give it another name)",
+            )
             return name
         try:
             self.manager.register(plugin, name=name)
@@ -139,14 +171,14 @@ class PluginHost:
         return name
 
     def _load_entry_points(self) -> None:
-        found: dict[str, metadata.EntryPoint] = {}
+        found: dict[str, list[metadata.EntryPoint]] = {}
         for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            found.setdefault(entry_point.name, entry_point)  # same plugin twice: load once
+            same = found.setdefault(entry_point.name, [])
+            if not any(_dist_name(e) == _dist_name(entry_point) for e in same):
+                same.append(entry_point)  # the same distribution twice on sys.path: once
         for name in sorted(found):
-            entry_point = found[name]
-            dist = entry_point.dist
-            dist_name = dist.metadata["Name"] if dist is not None else None
-            version = dist.version if dist is not None else None
+            entry_point, *others = found[name]
+            dist_name, version = _dist_name(entry_point), _dist_version(entry_point)
             if self.manager.is_blocked(name):
                 self._infos.append(PluginInfo(name, dist_name, version, status="disabled"))
                 continue
@@ -164,73 +196,182 @@ class PluginHost:
                 )
                 continue
             self._infos.append(PluginInfo(name, dist_name, version, self._hooks_of(name)))
+            for other in others:
+                self._conflict(
+                    PluginInfo(name, _dist_name(other), _dist_version(other)),
+                    f"plugin name {name!r} is provided by two distributions: "
+                    f"{dist_name} {version} (loaded, first on sys.path) and "
+                    f"{_dist_name(other)} {_dist_version(other)} (not loaded); uninstall one",
+                )
+
+    def _conflict(self, info: PluginInfo, error: str) -> None:
+        logger.warning("%s", error)
+        warnings.warn(error, stacklevel=3)
+        self._infos.append(attrs.evolve(info, status="conflict", error=error))
 
     @property
     def hook(self) -> Any:
         return self.manager.hook
 
     def list_plugins(self) -> list[PluginInfo]:
-        """Every plugin seen: loaded, disabled or failed, in load order."""
-        return list(self._infos)
+        """Every plugin seen: loaded, disabled, failed or in conflict, in load order. The
+        ``ionworks_auth`` implementers carry a note saying which one is asked first."""
+        order = self._auth_order()
+        notes: dict[str, str] = {}
+        if len(order) > 1:
+            notes[order[0]] = "ionworks_auth: asked first (wins)"
+            for name in order[1:]:
+                notes[name] = f"ionworks_auth: asked only when {order[0]} returns None"
+        return [
+            attrs.evolve(info, note=notes[info.name])
+            if info.name in notes and info.status == "loaded"
+            else info
+            for info in self._infos
+        ]
 
-    def collect_presets(self, registry: PresetRegistry) -> None:
-        """Ask every plugin for its presets; a duplicate name raises PluginError naming both."""
-        for impl in self.manager.hook.ionworks_register_presets.get_hookimpls():
-            owner = f"plugin {impl.plugin_name}"
+    def _auth_order(self) -> list[str]:
+        """Plugins implementing ``ionworks_auth``, in the order pluggy asks them."""
+        impls = self.manager.hook.ionworks_auth.get_hookimpls()
+        return [i.plugin_name for i in reversed(impls) if not (i.wrapper or i.hookwrapper)]
 
-            def register(preset: FilterPreset, _owner: str = owner) -> None:
-                registry.register(preset, _owner)
+    # ------------------------------------------------------------------ calling hooks
+
+    def _impl_codes(self, hook_name: str) -> dict[types.CodeType, list[str]]:
+        codes: dict[types.CodeType, list[str]] = {}
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            code = getattr(impl.function, "__code__", None)
+            if code is not None:
+                codes.setdefault(code, []).append(impl.plugin_name)
+        return codes
+
+    def _plugin_of_frame(
+        self, frame: types.FrameType, codes: dict[types.CodeType, list[str]]
+    ) -> str | None:
+        names = codes.get(frame.f_code)
+        if not names:
+            return None
+        if len(names) > 1:  # one class, several instances: the frame's ``self`` tells
+            owner = self.manager.get_name(frame.f_locals.get("self"))
+            if owner in names:
+                return owner
+        return names[0]
+
+    def _culprit(self, hook_name: str, exc: BaseException) -> str:
+        """The plugin whose hook implementation raised ``exc`` (deepest frame of the
+        traceback inside one), else the names of every implementer."""
+        codes = self._impl_codes(hook_name)
+        culprit = None
+        tb = exc.__traceback__
+        while tb is not None:
+            culprit = self._plugin_of_frame(tb.tb_frame, codes) or culprit
+            tb = tb.tb_next
+        if culprit is not None:
+            return culprit
+        names = [i.plugin_name for i in getattr(self.manager.hook, hook_name).get_hookimpls()]
+        return " or ".join(dict.fromkeys(names))
+
+    def _caller(self, hook_name: str) -> str:
+        """The plugin whose hook implementation is on the current call stack (a ``register``
+        callback asks who called it)."""
+        codes = self._impl_codes(hook_name)
+        frame: types.FrameType | None = sys._getframe(1)
+        while frame is not None:
+            owner = self._plugin_of_frame(frame, codes)
+            if owner is not None:
+                return owner
+            frame = frame.f_back
+        return "an unknown plugin"
+
+    def _call_registration(self, hook_name: str, register: Callable[..., None]) -> None:
+        """Call a registration hook through pluggy. A plugin whose hook raises is switched off
+        and _Retry raised: the caller starts again without it (dropping what it registered)."""
+        try:
+            getattr(self.manager.hook, hook_name)(register=register)
+        except Exception as exc:  # a broken plugin must not break the others
+            culprit = self._culprit(hook_name, exc)
+            if self.manager.get_plugin(culprit) is None:
+                raise
+            message = (
+                str(exc)
+                if isinstance(exc, PluginError)
+                else f"{hook_name} raised {type(exc).__name__}: {exc}"
+            )
+            self._fail(culprit, message)
+            raise _Retry from exc
+
+    def register_presets(self, registry: PresetRegistry) -> None:
+        """Fill ``registry`` from every plugin's ``ionworks_register_presets`` hook.
+
+        A name registered twice is switched off with a warning (see module docstring); a
+        plugin whose hook raises is switched off and the others' presets kept.
+        """
+        while True:
+            registry.forget_plugins()
+
+            def register(preset: FilterPreset) -> None:
+                owner = f"plugin {self._caller('ionworks_register_presets')}"
+                registry.register(preset, owner)
 
             try:
-                impl.function(register=register)
-            except RegistrationConflictError:
-                raise  # the contract: a clash names both plugins and stops
-            except PluginError as exc:
-                self._fail(impl.plugin_name, str(exc))
-                registry.remove_owner(owner)
-            except Exception as exc:  # a broken plugin must not break the others
-                self._fail(
-                    impl.plugin_name,
-                    f"ionworks_register_presets raised {type(exc).__name__}: {exc}",
+                self._call_registration("ionworks_register_presets", register)
+            except _Retry:
+                continue
+            return
+
+    def register_sinks(self) -> dict[str, tuple[Callable[[str, dict[str, str]], Any], str]]:
+        """``{scheme: (factory, owner)}`` from every plugin's ``ionworks_register_sinks`` hook.
+
+        A scheme registered twice is switched off with a warning naming both (using it raises
+        RegistrationConflictError); a bad scheme or factory switches its plugin off.
+        """
+        while True:
+            try:
+                sinks, clashes = self._sinks_once()
+            except _Retry:
+                continue
+            for scheme, owners in clashes.items():
+                message = (
+                    f"sink scheme {scheme!r} is registered twice: by {' and by '.join(owners)}; "
+                    f"it is switched off (disable one of them with --disable-plugin NAME)"
                 )
-                registry.remove_owner(owner)
+                logger.warning("%s", message)
+                warnings.warn(message, stacklevel=2)
+                sinks[scheme] = (_conflicting_sink(message), "conflict: " + ", ".join(owners))
+            return sinks
+
+    def _sinks_once(
+        self,
+    ) -> tuple[dict[str, tuple[Callable[[str, dict[str, str]], Any], str]], dict[str, list[str]]]:
+        sinks: dict[str, tuple[Callable[[str, dict[str, str]], Any], str]] = {}
+        clashes: dict[str, list[str]] = {}
+
+        def register(scheme: str, factory: Any) -> None:
+            owner = f"plugin {self._caller('ionworks_register_sinks')}"
+            if not isinstance(scheme, str) or not _SCHEME.match(scheme):
+                raise PluginError(
+                    f"{owner} registered sink scheme {scheme!r}: a scheme is 2 or more "
+                    "lower-case letters, digits, '+', '.', '-' or '_', starting with a letter"
+                )
+            if not callable(factory):
+                raise PluginError(f"{owner} registered sink {scheme!r} with a non-callable")
+            if scheme in clashes:
+                clashes[scheme].append(owner)
+            elif scheme in sinks:
+                clashes[scheme] = [sinks.pop(scheme)[1], owner]
+            else:
+                sinks[scheme] = (factory, owner)
+
+        self._call_registration("ionworks_register_sinks", register)
+        return sinks, clashes
+
+    # The names before the typed methods, kept for code written against them.
+    def collect_presets(self, registry: PresetRegistry) -> None:
+        """Same as ``register_presets``."""
+        self.register_presets(registry)
 
     def collect_sinks(self) -> dict[str, tuple[Callable[[str, dict[str, str]], Any], str]]:
-        """``{scheme: (factory, owner)}`` from every plugin; a scheme twice raises PluginError."""
-        sinks: dict[str, tuple[Callable[[str, dict[str, str]], Any], str]] = {}
-        for impl in self.manager.hook.ionworks_register_sinks.get_hookimpls():
-            owner = f"plugin {impl.plugin_name}"
-
-            def register(scheme: str, factory: Any, _owner: str = owner) -> None:
-                if not isinstance(scheme, str) or not _SCHEME.match(scheme):
-                    raise PluginError(
-                        f"{_owner} registered sink scheme {scheme!r}: a scheme is 2 or more "
-                        "lower-case letters, digits, '+', '.', '-' or '_', starting with a letter"
-                    )
-                if not callable(factory):
-                    raise PluginError(f"{_owner} registered sink {scheme!r} with a non-callable")
-                if scheme in sinks:
-                    raise RegistrationConflictError(
-                        f"sink scheme {scheme!r} is registered twice: by {sinks[scheme][1]} "
-                        f"and by {_owner}"
-                    )
-                sinks[scheme] = (factory, _owner)
-
-            try:
-                impl.function(register=register)
-            except RegistrationConflictError:
-                raise
-            except PluginError as exc:
-                self._fail(impl.plugin_name, str(exc))
-                for scheme in [k for k, (_, o) in sinks.items() if o == owner]:
-                    del sinks[scheme]
-            except Exception as exc:
-                self._fail(
-                    impl.plugin_name, f"ionworks_register_sinks raised {type(exc).__name__}: {exc}"
-                )
-                for scheme in [k for k, (_, o) in sinks.items() if o == owner]:
-                    del sinks[scheme]
-        return sinks
+        """Same as ``register_sinks``."""
+        return self.register_sinks()
 
     def _fail(self, name: str, error: str) -> None:
         """Unregister a plugin whose hook broke, and report it like an import failure."""
@@ -240,37 +381,97 @@ class PluginHost:
         logger.warning("plugin %s failed and was switched off: %s", name, error)
         self._infos = [
             attrs.evolve(info, hooks=(), status="failed", error=error)
-            if info.name == name
+            if info.name == name and info.status == "loaded"
             else info
             for info in self._infos
         ]
 
-    def call_observers(self, hook_name: str, **kwargs: Any) -> None:
-        """Call every ``ionworks_request``/``ionworks_response`` hook; name the one that raises.
+    def _observe(self, hook_name: str, **kwargs: Any) -> None:
+        try:
+            getattr(self.manager.hook, hook_name)(**kwargs)
+        except Exception as exc:
+            culprit = self._culprit(hook_name, exc)
+            raise PluginError(
+                f"plugin {culprit}'s {hook_name} hook raised {type(exc).__name__}: {exc} "
+                f"(switch it off with --disable-plugin {culprit})"
+            ) from exc
 
-        Raises PluginError naming the plugin (the request is not sent on a request hook error).
+    def request(self, request: httpx.Request) -> None:
+        """Call ``ionworks_request(request)`` on every plugin (through pluggy).
+
+        Raises PluginError naming the plugin whose hook raised (the request is not sent).
         """
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            try:
-                impl.function(**kwargs)
-            except Exception as exc:
-                raise PluginError(
-                    f"plugin {impl.plugin_name}'s {hook_name} hook raised "
-                    f"{type(exc).__name__}: {exc} (switch it off with --disable-plugin "
-                    f"{impl.plugin_name})"
-                ) from exc
+        self._observe("ionworks_request", request=request)
 
-    def first_auth(self, settings: Any) -> Any:
-        """The first non-None ``ionworks_auth`` result, in pluggy's call order (latest first)."""
-        for impl in reversed(self.manager.hook.ionworks_auth.get_hookimpls()):
-            try:
-                result = impl.function(settings=settings)
-            except Exception as exc:
-                raise PluginError(
-                    f"plugin {impl.plugin_name}'s ionworks_auth hook raised "
-                    f"{type(exc).__name__}: {exc} (switch it off with --disable-plugin "
-                    f"{impl.plugin_name})"
-                ) from exc
-            if result is not None:
-                return result, impl.plugin_name
-        return None, None
+    def response(self, response: httpx.Response) -> None:
+        """Call ``ionworks_response(response)`` on every plugin (through pluggy).
+
+        Raises PluginError naming the plugin whose hook raised.
+        """
+        self._observe("ionworks_response", response=response)
+
+    def call_observers(self, hook_name: str, **kwargs: Any) -> None:
+        """``request``/``response`` by hook name (kept for code written against it)."""
+        self._observe(hook_name, **kwargs)
+
+    def auth(self, settings: Settings) -> httpx.Auth | None:
+        """The ``ionworks_auth`` result: pluggy's firstresult call (the latest registered plugin
+        first; wrappers and tryfirst/trylast as pluggy documents). None: no plugin gives auth.
+
+        Raises PluginError naming the plugin when a hook raises or returns something that is
+        not an ``httpx.Auth``.
+        """
+        import httpx
+
+        try:
+            result = self.manager.hook.ionworks_auth(settings=settings)
+        except Exception as exc:
+            culprit = self._culprit("ionworks_auth", exc)
+            raise PluginError(
+                f"plugin {culprit}'s ionworks_auth hook raised {type(exc).__name__}: {exc} "
+                f"(switch it off with --disable-plugin {culprit})"
+            ) from exc
+        if result is not None and not isinstance(result, httpx.Auth):
+            owner = self._auth_owner(settings)
+            raise PluginError(
+                f"plugin {owner}'s ionworks_auth hook returned {type(result).__name__}, "
+                f"not httpx.Auth (switch it off with --disable-plugin {owner})"
+            )
+        return result
+
+    def _auth_owner(self, settings: Settings) -> str:
+        """The first plugin, in call order, whose hook answers (asked again only to name a
+        plugin that broke the contract)."""
+        impls = {i.plugin_name: i for i in self.manager.hook.ionworks_auth.get_hookimpls()}
+        for name in self._auth_order():
+            with contextlib.suppress(Exception):
+                if impls[name].function(settings=settings) is not None:
+                    return name
+        return " or ".join(self._auth_order())
+
+
+class _Retry(Exception):
+    """A registration hook call to repeat: a broken plugin was switched off."""
+
+
+def _describe(plugin: object) -> str:
+    kind = type(plugin)
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+def _dist_name(entry_point: metadata.EntryPoint) -> str | None:
+    dist = entry_point.dist
+    return dist.metadata["Name"] if dist is not None else None
+
+
+def _dist_version(entry_point: metadata.EntryPoint) -> str | None:
+    dist = entry_point.dist
+    return dist.version if dist is not None else None
+
+
+def _conflicting_sink(message: str) -> Callable[[str, dict[str, str]], Any]:
+    def refuse(target: str, options: dict[str, str]) -> Any:
+        raise RegistrationConflictError(message)
+
+    refuse.__doc__ = "Switched off: " + message
+    return refuse

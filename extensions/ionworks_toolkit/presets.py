@@ -14,6 +14,7 @@ import logging
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -72,6 +73,7 @@ __all__ = [
     "validate_parameters",
 ]
 
+logger = logging.getLogger("ionworks_toolkit.plugins")
 _PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -153,14 +155,24 @@ class BuiltinPresetsPlugin:
                 )
 
 
+BUILTIN_PRESETS_OWNER = "plugin ionworks-presets"
+
+
 class PresetRegistry:
-    """Presets by name, with the plugin (or config file) that registered each."""
+    """Presets by name, with the plugin (or config file) that registered each.
+
+    A name registered by two owners is switched off (``get`` raises RegistrationConflictError
+    naming both; ``report_conflicts`` warns), except that the config file may override a
+    built-in preset (``owner`` then says so).
+    """
 
     def __init__(self) -> None:
         self._presets: dict[str, tuple[FilterPreset, str]] = {}
+        self._clashes: dict[str, list[str]] = {}
+        self._overrides: dict[str, str] = {}
 
     def register(self, preset: FilterPreset, owner: str) -> None:
-        """Add ``preset``; raises PluginError when its name is taken, naming both owners.
+        """Add ``preset`` (validated against its operation; ParameterError when it is not).
 
         A preset built with another copy's ``FilterPreset`` (an installed plugin loaded into a
         vendored toolkit, or the reverse) is accepted when it has the same four fields.
@@ -175,18 +187,51 @@ class PresetRegistry:
                 params=preset.params,
                 operation=preset.operation,
             )
-        if preset.name in self._presets:
-            _, first = self._presets[preset.name]
-            raise RegistrationConflictError(
-                f"preset {preset.name!r} is registered twice: by {first} and by {owner}"
-            )
         validate_parameters(
             {k: v for k, v in preset.params.items()},
             operation=preset.operation,
             source=f"preset {preset.name}",
             now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
         )
-        self._presets[preset.name] = (preset, owner)
+        name = preset.name
+        if name in self._clashes:
+            self._clashes[name].append(owner)
+        elif name in self._presets:
+            first = self._presets[name][1]
+            if owner.startswith("config file") and first == BUILTIN_PRESETS_OWNER:
+                self._presets[name] = (preset, owner)
+                self._overrides[name] = first
+            else:
+                del self._presets[name]
+                self._clashes[name] = [first, owner]
+        else:
+            self._presets[name] = (preset, owner)
+
+    def _clash_message(self, name: str) -> str:
+        owners = self._clashes[name]
+        return (
+            f"preset {name!r} is registered twice: by {' and by '.join(owners)}; it is "
+            "switched off (rename one, or disable a plugin with --disable-plugin NAME)"
+        )
+
+    def report_conflicts(self) -> None:
+        """Warn (log and ``warnings``) once per preset name switched off by a clash."""
+        for name in self._clashes:
+            message = self._clash_message(name)
+            logger.warning("%s", message)
+            warnings.warn(message, stacklevel=3)
+
+    def conflicts(self) -> dict[str, tuple[str, ...]]:
+        """Preset names switched off by a clash, with their owners."""
+        return {name: tuple(owners) for name, owners in self._clashes.items()}
+
+    def forget_plugins(self) -> None:
+        """Forget every preset a plugin registered (the hook is about to be called again)."""
+        self._presets = {
+            n: (p, o) for n, (p, o) in self._presets.items() if not o.startswith("plugin ")
+        }
+        self._clashes.clear()
+        self._overrides.clear()
 
     def register_from_config(self, presets: Mapping[str, Mapping[str, Any]], path: str) -> None:
         """Add ``[presets.NAME]`` tables (keys: parameters, plus ``description``/``operation``)."""
@@ -210,7 +255,10 @@ class PresetRegistry:
             del self._presets[name]
 
     def get(self, name: str) -> FilterPreset:
-        """The preset called ``name``; ConfigurationError listing the closest names otherwise."""
+        """The preset called ``name``; ConfigurationError listing the closest names otherwise,
+        RegistrationConflictError when two owners registered it."""
+        if name in self._clashes:
+            raise RegistrationConflictError(self._clash_message(name))
         if name not in self._presets:
             close = _closest(name, sorted(self._presets))
             hint = "choose one of: " + ", ".join(close) if close else "no presets are registered"
@@ -223,7 +271,12 @@ class PresetRegistry:
         return self._presets[name][0]
 
     def owner(self, name: str) -> str:
-        return self._presets[name][1]
+        """Who registered ``name`` (``plugin NAME`` or ``config file PATH``), and what it
+        overrides."""
+        owner = self._presets[name][1]
+        if name in self._overrides:
+            owner += f" (overrides the built-in preset from {self._overrides[name]})"
+        return owner
 
     def __iter__(self) -> typing.Iterator[FilterPreset]:
         return iter(preset for preset, _ in sorted(self._presets.values(), key=lambda p: p[0].name))

@@ -45,7 +45,7 @@ from .auth import (
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
-from .errors import ConfigurationError, PluginError
+from .errors import ConfigurationError
 from .export import (
     ExportResult,
     abort_sinks,
@@ -118,10 +118,11 @@ class _BaseToolkit:
             plugins=plugins,
         )
         self.presets = PresetRegistry()
-        self.plugins.collect_presets(self.presets)
+        self.plugins.register_presets(self.presets)
         if self.settings.presets:
             self.presets.register_from_config(self.settings.presets, str(self.settings.config_path))
-        self.sink_factories = self.plugins.collect_sinks()
+        self.presets.report_conflicts()
+        self.sink_factories = self.plugins.register_sinks()
         self._auth_flow: tuple[httpx.Auth | None] | None = None
         self._api_origin = origin_of(self.settings.api_url)
         self._closed = False
@@ -150,13 +151,7 @@ class _BaseToolkit:
     def _auth(self) -> httpx.Auth | None:
         """The session's auth flow: the first ``ionworks_auth`` result, asked for once."""
         if self._auth_flow is None:
-            auth, owner = self.plugins.first_auth(self.settings)
-            if auth is not None and not isinstance(auth, httpx.Auth):
-                raise PluginError(
-                    f"plugin {owner}'s ionworks_auth hook returned {type(auth).__name__}, "
-                    f"not httpx.Auth (switch it off with --disable-plugin {owner})"
-                )
-            self._auth_flow = (auth,)
+            self._auth_flow = (self.plugins.auth(self.settings),)
         return self._auth_flow[0]
 
     def _on_request(self, request: httpx.Request) -> None:
@@ -168,7 +163,7 @@ class _BaseToolkit:
             # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
             check_transport_security(request.url)
         logger.debug("-> %s %s", request.method, redact_url(request.url))
-        self.plugins.call_observers("ionworks_request", request=request)
+        self.plugins.request(request)
 
     def _on_response(self, response: httpx.Response) -> None:
         logger.debug(
@@ -177,7 +172,7 @@ class _BaseToolkit:
             redact_url(response.request.url),
             response.status_code,
         )
-        self.plugins.call_observers("ionworks_response", response=response)
+        self.plugins.response(response)
 
     def _client_kwargs(self, transport: Any, *, asynchronous: bool) -> dict[str, Any]:
         if asynchronous:

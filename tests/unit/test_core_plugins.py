@@ -17,10 +17,18 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import httpx
 import pluggy
 import pytest
-from ionworks_toolkit import BaseSink, FilterPreset, PluginError, Toolkit, hookimpl
+from ionworks_toolkit import (
+    BaseSink,
+    FilterPreset,
+    PluginError,
+    RegistrationConflictError,
+    Toolkit,
+    hookimpl,
+)
 from ionworks_toolkit.plugins import PluginHost, PluginInfo
 from ionworks_toolkit.presets import PresetRegistry
 
@@ -125,13 +133,16 @@ def test_a_third_party_plugin_adds_auth_preset_and_sink(make_toolkit, paged_serv
         "order_by": "name",
         "order": "asc",
     }
+    # Which auth plugin wins is listed (issue 11: an auth plugin shadowing another).
     assert toolkit.plugins.list_plugins() == [
-        *BUILTINS,
+        attrs.evolve(BUILTINS[0], note="ionworks_auth: asked only when acme returns None"),
+        *BUILTINS[1:],
         PluginInfo(
             "acme",
             None,
             None,
             ("ionworks_auth", "ionworks_register_presets", "ionworks_register_sinks"),
+            note="ionworks_auth: asked first (wins)",
         ),
     ]
 
@@ -162,20 +173,30 @@ def test_a_plugin_built_with_its_own_marker(make_toolkit) -> None:
 # ----------------------------------------------------------------------------- contract errors
 
 
-def test_a_preset_name_registered_twice_names_both_plugins(make_toolkit) -> None:
+def test_a_preset_name_registered_twice_is_switched_off_with_a_warning(make_toolkit) -> None:
     class Shadow:
         name = "acme-shadow"
 
         @hookimpl
         def ionworks_register_presets(self, register: Callable[[FilterPreset], None]) -> None:
             register(FilterPreset("lfp-cathode", "mine", {"spec_cathode": "LFP"}))
+            register(FilterPreset("acme-own", "mine", {"spec_cathode": "NMC"}))
 
-    with pytest.raises(PluginError) as info:
-        make_toolkit(plugins=[Shadow()])
-    assert str(info.value) == (
-        "preset 'lfp-cathode' is registered twice: by plugin ionworks-presets and by plugin "
-        "acme-shadow"
+    message = (
+        "preset 'lfp-cathode' is registered twice: by plugin acme-shadow and by plugin "
+        "ionworks-presets; it is switched off (rename one, or disable a plugin with "
+        "--disable-plugin NAME)"
     )
+    with pytest.warns(UserWarning) as warned:
+        toolkit = make_toolkit(plugins=[Shadow()])
+    assert [str(w.message) for w in warned] == [message]
+    # Only that one preset is off: the plugin's other preset and the other built-ins work.
+    assert toolkit.resolve_filters(["acme-own"]) == {"spec_cathode": "NMC"}
+    assert toolkit.resolve_filters(["nmc-cathode"]) == {"spec_cathode": "ilike.%NMC%"}
+    assert "lfp-cathode" not in [p.name for p in toolkit.presets]
+    with pytest.raises(RegistrationConflictError) as info:
+        toolkit.resolve_filters(["lfp-cathode"])
+    assert str(info.value) == message
 
 
 def test_a_preset_name_registered_twice_by_third_parties(make_toolkit) -> None:
@@ -188,14 +209,15 @@ def test_a_preset_name_registered_twice_by_third_parties(make_toolkit) -> None:
         P.name = name  # type: ignore[attr-defined]
         return P()
 
-    with pytest.raises(PluginError) as info:
-        make_toolkit(plugins=[plugin("first"), plugin("second")])
-    assert str(info.value) == (
-        "preset 'shared' is registered twice: by plugin first and by plugin second"
-    )
+    with pytest.warns(UserWarning, match=r"^preset 'shared' is registered twice: by plugin "):
+        toolkit = make_toolkit(plugins=[plugin("first"), plugin("second")])
+    # In pluggy's call order: the latest registered first.
+    assert toolkit.presets.conflicts() == {"shared": ("plugin second", "plugin first")}
 
 
-def test_a_sink_scheme_registered_twice_names_both_plugins(make_toolkit) -> None:
+def test_a_sink_scheme_registered_twice_is_switched_off_with_a_warning(
+    make_toolkit, tmp_path
+) -> None:
     class Csv:
         name = "acme-csv"
 
@@ -203,11 +225,17 @@ def test_a_sink_scheme_registered_twice_names_both_plugins(make_toolkit) -> None
         def ionworks_register_sinks(self, register: Any) -> None:
             register("csv", MemorySink)
 
-    with pytest.raises(PluginError) as info:
-        make_toolkit(plugins=[Csv()])
-    assert str(info.value) == (
-        "sink scheme 'csv' is registered twice: by plugin ionworks-sinks and by plugin acme-csv"
+    message = (
+        "sink scheme 'csv' is registered twice: by plugin acme-csv and by plugin "
+        "ionworks-sinks; it is switched off (disable one of them with --disable-plugin NAME)"
     )
+    with pytest.warns(UserWarning) as warned:
+        toolkit = make_toolkit(plugins=[Csv()])
+    assert [str(w.message) for w in warned] == [message]
+    with pytest.raises(RegistrationConflictError) as info:
+        toolkit.export(PROJECT_ID, [f"csv:{tmp_path / 'x.csv'}"])
+    assert str(info.value) == message
+    assert toolkit.sink_factories["jsonl"][1] == "plugin ionworks-sinks"
 
 
 def test_a_non_callable_sink_factory_is_refused(make_toolkit) -> None:
@@ -503,7 +531,17 @@ def test_one_entry_point_name_from_two_distributions_is_loaded_once(
     finally:
         sys.modules.pop("acme_fork", None)
     acme = [p for p in toolkit.plugins.list_plugins() if p.name == "acme"]
-    assert acme == [PluginInfo("acme", "acme-fork", "9.0", ("ionworks_register_sinks",))]
+    assert acme == [
+        PluginInfo("acme", "acme-fork", "9.0", ("ionworks_register_sinks",)),
+        PluginInfo(
+            "acme",
+            "acme-plugin",
+            "1.0",
+            status="conflict",
+            error="plugin name 'acme' is provided by two distributions: acme-fork 9.0 "
+            "(loaded, first on sys.path) and acme-plugin 1.0 (not loaded); uninstall one",
+        ),
+    ]
     assert "acme_plugin" not in sys.modules
 
 

@@ -20,7 +20,6 @@ from ionworks_toolkit import (
     ConfigurationError,
     FilterPreset,
     ParameterError,
-    PluginError,
     WalkStats,
     contains,
     equals,
@@ -248,13 +247,12 @@ name = "ilike.%CH%"
     }
 
 
-def test_config_file_preset_shadowing_a_builtin(tmp_path: Path, make_toolkit) -> None:
+def test_config_file_preset_overrides_a_builtin(tmp_path: Path, make_toolkit) -> None:
     path = write_config(tmp_path, '[presets.lfp-cathode]\nspec_cathode = "LFP"\n')
-    with pytest.raises(PluginError) as info:
-        make_toolkit()
-    assert str(info.value) == (
-        f"preset 'lfp-cathode' is registered twice: by plugin ionworks-presets and by config "
-        f"file {path}"
+    toolkit = make_toolkit()
+    assert toolkit.resolve_filters(["lfp-cathode"]) == {"spec_cathode": "LFP"}
+    assert toolkit.presets.owner("lfp-cathode") == (
+        f"config file {path} (overrides the built-in preset from plugin ionworks-presets)"
     )
 
 
