@@ -1,7 +1,7 @@
 """Vendor ``ionworks_client`` (and optionally ``ionworks_toolkit``) into a partner's package.
 
 Partners who cannot depend on our distribution copy the packages into their own tree
-(DESIGN.md section 8)::
+(the README's Vendoring section; ARCHITECTURE.md section 1)::
 
     python scripts/vendor.py path/to/src --package acme_lab._vendor --with-toolkit
     python scripts/vendor.py path/to/src --package acme_lab._vendor --check

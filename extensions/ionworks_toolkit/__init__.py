@@ -1,6 +1,6 @@
 """ionworks-toolkit: a client and plugin toolkit for the Ionworks cell-data API.
 
-Public API (the plugin contract of DESIGN.md section 4 included)::
+Public API (the plugin contract of ARCHITECTURE.md section 4 included)::
 
     from ionworks_toolkit import Toolkit, AsyncToolkit, hookimpl, FilterPreset, Sink, contains
     from ionworks_toolkit import IonworksError, APIError, NotFoundError, ...

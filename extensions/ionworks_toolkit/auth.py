@@ -1,6 +1,6 @@
 """Built-in auth plugin: X-API-Key or bearer token, plus X-Organization-Id, as an ``httpx.Auth``.
 
-Security rules (DESIGN.md section 5), enforced here and tested:
+Security rules (ARCHITECTURE.md section 5), enforced here and tested:
 
 - credentials go only over https, or over plain http to a loopback host (127.0.0.0/8, ::1,
   localhost); anything else raises ConfigurationError before a byte is sent;

@@ -1,6 +1,6 @@
 """The plugin contract (public): hook specifications of the ``ionworks_toolkit`` pluggy project.
 
-Third-party plugins code against exactly these names (DESIGN.md section 4). Change them only on
+Third-party plugins code against exactly these names (ARCHITECTURE.md section 4). Change them only on
 purpose, with a version bump and a note. A plugin marks its hooks with ``hookimpl`` from the
 package root, or builds its own marker with ``pluggy.HookimplMarker("ionworks_toolkit")`` so that
 it also works with a vendored copy of the toolkit. Plugins are found through the entry-point

@@ -1,6 +1,6 @@
 """Settings: explicit arguments > environment (and ``.env``) > ``ionworks-toolkit.toml`` > defaults.
 
-Environment names are the vendor client's (DESIGN.md section 5): ``IONWORKS_API_KEY``,
+Environment names are the vendor client's (ARCHITECTURE.md section 5): ``IONWORKS_API_KEY``,
 ``IONWORKS_API_TOKEN``, ``IONWORKS_API_URL`` (default ``https://api.ionworks.com``),
 ``IONWORKS_ORGANIZATION_ID``, ``IONWORKS_PROJECT_ID``; plus ``IONWORKS_TOOLKIT_DISABLE_PLUGINS``
 (comma-separated plugin names), ``IONWORKS_TOOLKIT_MAX_RETRIES`` (default 5; 0 turns retries

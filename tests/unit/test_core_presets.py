@@ -1,4 +1,4 @@
-"""Filter presets and parameters (DESIGN.md sections 3 and 4).
+"""Filter presets and parameters (ARCHITECTURE.md sections 2 and 4).
 
 Built-ins, relative datetimes against a fixed ``now``, composition (left to right, explicit
 filters win), ``[presets.NAME]`` in the config file, validation against the overlaid spec with

@@ -1,4 +1,4 @@
-"""Settings precedence and the security rules of DESIGN.md section 5.
+"""Settings precedence and the security rules of ARCHITECTURE.md section 5.
 
 Credentials: explicit argument > environment > ``.env``; a token beats a key from the same
 source; the config file never holds one. A key never shows in a repr, a log line (httpx,

@@ -1,6 +1,6 @@
 """Output sinks: where the records of a run go.
 
-Public contract (DESIGN.md section 4): a :class:`Sink` is a context manager with
+Public contract (ARCHITECTURE.md section 4): a :class:`Sink` is a context manager with
 ``write(records)`` once per page, then an explicit ``commit()``; a failed, interrupted or
 uncommitted run aborts and leaves the previous output untouched. Sinks are created by
 factories ``factory(target: str, options: dict[str, str]) -> Sink`` registered per scheme;

@@ -86,7 +86,7 @@ class SinkStateError(RuntimeError):
 
 @runtime_checkable
 class Sink(Protocol):
-    """Where the records of one run go. Public plugin contract (see DESIGN.md section 4).
+    """Where the records of one run go. Public plugin contract (see ARCHITECTURE.md section 4).
 
     A sink is a context manager::
 

@@ -1,0 +1,113 @@
+"""ARCHITECTURE.md section 1, enforced: which module may import which, and nothing in the
+repository points to a design document outside it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "extensions" / "ionworks_toolkit"
+
+#: ARCHITECTURE.md's layers: a module imports only from its own layer or lower ones.
+LAYERS = {
+    "errors": 0,
+    "constants": 0,
+    "hookspecs": 0,
+    "_codec": 0,
+    "filters": 1,
+    "parameters": 1,
+    "pagination": 1,
+    "parsing": 1,
+    "projects": 1,
+    "settings": 1,
+    "sinks": 1,
+    "operations": 2,
+    "transport": 2,
+    "auth": 2,
+    "presets": 2,
+    "plugins": 3,
+    "export": 3,
+    "session": 4,
+    "cli": 5,
+    "testing": 5,
+    "__init__": 5,
+}
+
+
+def top_module(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py") if len(relative.parts) > 1 else relative.stem
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Our top-level modules that ``path`` imports at run time (TYPE_CHECKING blocks skipped)."""
+    tree = ast.parse(path.read_text())
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    depth_of_file = len(path.relative_to(PACKAGE).parts)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped or not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        if node.level < depth_of_file:
+            continue  # inside the same subpackage (sinks/_csv.py -> ._base)
+        if node.module:
+            found.add(node.module.split(".")[0])
+        else:
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    modules = {top_module(p) for p in PACKAGE.rglob("*.py")} - {"sandbox"}
+    assert modules == set(LAYERS)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in PACKAGE.rglob("*.py") if top_module(p) != "sandbox"),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_imports_go_down_the_layers(path: Path) -> None:
+    module = top_module(path)
+    upward = sorted(m for m in runtime_imports(path) if LAYERS.get(m, -1) > LAYERS[module])
+    assert upward == [], f"{module} (layer {LAYERS[module]}) imports {upward}"
+
+
+def test_the_sandbox_imports_nothing_of_ours() -> None:
+    for path in (PACKAGE / "sandbox").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                ours = node.level >= 2 or (node.module or "").startswith("ionworks_")
+                assert not ours, f"{path} imports {'.' * node.level}{node.module}"
+            if isinstance(node, ast.Import):
+                assert not [a for a in node.names if a.name.startswith("ionworks_")], path
+
+
+def test_sinks_know_nothing_about_http() -> None:
+    for path in (PACKAGE / "sinks").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not {n for n in names if n.split(".")[0] in ("httpx", "ionworks_client")}, path
+
+
+def test_nothing_points_to_a_design_document_outside_the_repository() -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    offenders = []
+    for name in filter(None, listed):
+        path = ROOT / name.decode()
+        text_file = path.suffix in {".py", ".md", ".yaml", ".yml", ".toml", ".txt"}
+        if text_file and path.is_file() and "DESIGN" + ".md" in path.read_text(errors="replace"):
+            offenders.append(name.decode())
+    assert offenders == []
+    assert (ROOT / "ARCHITECTURE.md").is_file()
