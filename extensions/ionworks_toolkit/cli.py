@@ -949,7 +949,8 @@ def plugins_list(state: Context, as_json: bool) -> None:
 
     With --json, stdout is one JSON array, in load order, of objects with the keys name,
     distribution ("builtin" for ours, null for a plugin passed explicitly), version, hooks,
-    status ("loaded", "disabled" or "failed"), error (the load error or null), sinks (schemes
+    status ("loaded", "disabled", "failed" or "conflict"), error (why it failed or is in
+    conflict, or null), note (e.g. which auth plugin is asked first, or null), sinks (schemes
     it registers) and presets (preset names it registers).
     """
     with _handled(state):
@@ -992,6 +993,7 @@ def _plugins_as_json(toolkit: Any) -> list[dict[str, Any]]:
             "hooks": list(info.hooks),
             "status": info.status,
             "error": info.error,
+            "note": info.note,
             "sinks": sinks.get(f"plugin {info.name}", []),
             "presets": presets.get(f"plugin {info.name}", []),
         }

@@ -1,6 +1,6 @@
 """Typed errors of the toolkit, and the mapping from HTTP responses to them.
 
-Hierarchy (ARCHITECTURE.md section 6)::
+Hierarchy (ARCHITECTURE.md section 2)::
 
     IonworksError
     ├── APIError(status, method, path, detail, request_id, error_code)

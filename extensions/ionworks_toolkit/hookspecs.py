@@ -1,13 +1,15 @@
 """The plugin contract (public): hook specifications of the ``ionworks_toolkit`` pluggy project.
 
-Third-party plugins code against exactly these names (ARCHITECTURE.md section 4). Change them only on
-purpose, with a version bump and a note. A plugin marks its hooks with ``hookimpl`` from the
+Third-party plugins code against exactly these names (ARCHITECTURE.md section 4). Change them
+only on purpose, with a version bump and a note. A plugin marks its hooks with ``hookimpl`` from the
 package root, or builds its own marker with ``pluggy.HookimplMarker("ionworks_toolkit")`` so that
 it also works with a vendored copy of the toolkit. Plugins are found through the entry-point
 group ``ionworks_toolkit``, or registered explicitly with ``Toolkit(plugins=[...])``.
 
-Built-ins are plugins too, registered first; pluggy calls the most recently registered
-implementation first, so a third-party plugin wins where a hook takes the first result.
+Built-ins are plugins too, registered first; every hook is called through pluggy's hook caller,
+which calls the most recently registered implementation first (so a third-party plugin wins
+where a hook takes the first result) and honours ``tryfirst``/``trylast``, ``wrapper=True`` and
+``hookwrapper=True``.
 
 .. versionadded:: 0.1.0 all five hooks.
 """
@@ -50,8 +52,8 @@ def ionworks_auth(settings: Settings) -> httpx.Auth | None:
 def ionworks_register_presets(register: Callable[[FilterPreset], None]) -> None:
     """Call ``register(FilterPreset(...))`` once per preset this plugin offers.
 
-    A name registered twice (by any two plugins, or by a plugin and the config file) raises
-    PluginError naming both.
+    A name registered twice (by any two plugins, or by a plugin and the config file) is switched
+    off with a warning naming both; the config file may override a built-in preset.
     """
 
 
@@ -61,7 +63,7 @@ def ionworks_register_sinks(register: Callable[[str, SinkFactory], None]) -> Non
 
     ``factory(target: str, options: dict[str, str]) -> Sink`` receives the text after
     ``SCHEME:`` (query string removed) and the ``?key=value`` options. A scheme registered twice
-    raises PluginError naming both plugins.
+    is switched off with a warning naming both plugins.
     """
 
 

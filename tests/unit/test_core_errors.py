@@ -1,4 +1,5 @@
-"""Typed errors (ARCHITECTURE.md section 6): status -> class, both body shapes, request ids, exact text.
+"""Typed errors (ARCHITECTURE.md section 2): status -> class, both body shapes, request ids,
+exact text.
 
 ``error_from_response`` is tested directly and through the session (an ``httpx.MockTransport``
 answering the by-project request), so that the method and path in messages are the real ones.

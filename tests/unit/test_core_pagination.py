@@ -1,4 +1,4 @@
-"""Paging (ARCHITECTURE.md section 6): lying totals, servers ignoring offset, duplicates, prefetch.
+"""Paging (ARCHITECTURE.md section 2): lying totals, servers ignoring offset, duplicates, prefetch.
 
 Three layers are tested: the pure paginators (``walk_pages``/``awalk_pages`` over a fake
 ``fetch``), the session over an ``httpx.MockTransport`` (exact requests on the wire), and the

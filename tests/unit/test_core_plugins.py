@@ -1,4 +1,5 @@
-"""The plugin contract (ARCHITECTURE.md section 4): explicit plugins, entry points, disabling, listing.
+"""The plugin contract (ARCHITECTURE.md section 4): explicit plugins, entry points, disabling,
+listing.
 
 A third-party plugin adds an auth provider, a preset and a sink; built-ins are plugins too.
 Entry points are tested with real distributions written to a temporary folder on ``sys.path``

@@ -212,6 +212,7 @@ def test_plugins_list_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "hooks": [],
         "status": "failed",
         "error": "ModuleNotFoundError: No module named 'nope'",
+        "note": None,
         "sinks": [],
         "presets": [],
     }
@@ -222,6 +223,7 @@ def test_plugins_list_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "hooks": ["ionworks_register_presets", "ionworks_register_sinks"],
         "status": "loaded",
         "error": None,
+        "note": None,
         "sinks": ["zeta"],
         "presets": ["zeta-nasa"],
     }
