@@ -65,7 +65,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
@@ -364,82 +364,63 @@ async def _send_json(
 # ---------------------------------------------------------------------------- the app
 
 
-def create_app(
-    options: SandboxOptions | None = None, *, catalogue: Catalogue | None = None
-) -> FastAPI:
-    """Build a sandbox app; its records are built (or taken from *catalogue*) once, here.
+class _Resources:
+    """What every router needs: the options, the catalogue, and the shared response helpers
+    (paging with the fault options applied, the envelope, 404s)."""
 
-    Each app has its own request counter and its own in-memory store of created measurements.
-    ``app.state.catalogue``, ``app.state.options`` and ``app.state.request_counter`` expose them.
-    """
-    opts = options if options is not None else SandboxOptions()
-    cat = catalogue if catalogue is not None else Catalogue.build(scale=opts.scale)
-    counter = RequestCounter()
+    def __init__(self, options: SandboxOptions, catalogue: Catalogue) -> None:
+        self.options = options
+        self.catalogue = catalogue
 
-    app = FastAPI(
-        title="Ionworks sandbox",
-        version="0.1.0",
-        description=(
-            "Offline sandbox of the Ionworks cell-data API over real public battery-cell "
-            "metadata (ionworks-toolkit)."
-        ),
-    )
-    app.state.catalogue = cat
-    app.state.options = opts
-    app.state.request_counter = counter
-    if opts.page_cache_mib:  # inside the sandbox middleware (auth, latency, ids still apply)
-        app.add_middleware(PageCache, max_bytes=int(opts.page_cache_mib * 2**20))
-    app.add_middleware(_SandboxMiddleware, options=opts, counter=counter)
+    def total_of(self, n: int) -> int:
+        return max(0, n + self.options.total_offset)
 
-    async def internal_error(request: Request, exc: Exception) -> Response:
-        return _json(
-            {"error_code": "INTERNAL_ERROR", "message": "Internal server error", "detail": None},
-            500,
-        )
-
-    app.add_exception_handler(Exception, internal_error)
-
-    def total_of(n: int) -> int:
-        return max(0, n + opts.total_offset)
-
-    def slice_of(records: Sequence[Any], limit: int | None, offset: int | None) -> list[Any]:
-        start = 0 if opts.ignore_offset or offset is None else offset
+    def slice_of(self, records: Sequence[Any], limit: int | None, offset: int | None) -> list[Any]:
+        start = 0 if self.options.ignore_offset or offset is None else offset
         size = _DEFAULT_LIST_LIMIT if limit is None else limit
         return list(records[start : start + size])
 
-    def envelope(items: list[str] | str, total: int, count: int | None = None) -> Response:
+    def envelope(self, items: list[str] | str, total: int, count: int | None = None) -> Response:
         """``{"items": [...], "count": n, "total": t}`` from JSON texts (or pre-joined text)."""
         if isinstance(items, list):
             count, items = len(items), ",".join(items)
-        body = f'{{"items":[{items}],"count":{count or 0},"total":{total_of(total)}}}'
+        body = f'{{"items":[{items}],"count":{count or 0},"total":{self.total_of(total)}}}'
         return Response(content=body.encode("utf-8"), media_type="application/json")
 
-    def project_or_404(project_id: str) -> Project:
-        project = cat.projects_by_id.get(project_id)
+    def project_or_404(self, project_id: str) -> Project:
+        project = self.catalogue.projects_by_id.get(project_id)
         if project is None:
             raise HTTPException(status_code=404, detail="Project not found")
         return project
 
-    def spec_or_404(cell_spec_id: str) -> Spec:
-        spec = cat.specs_by_id.get(cell_spec_id)
+    def spec_or_404(self, cell_spec_id: str) -> Spec:
+        spec = self.catalogue.specs_by_id.get(cell_spec_id)
         if spec is None:
             raise HTTPException(status_code=404, detail="Cell specification not found")
         return spec
 
-    def instance_or_404(cell_instance_id: str) -> Instance:
-        instance = cat.instances_by_id.get(cell_instance_id)
+    def instance_or_404(self, cell_instance_id: str) -> Instance:
+        instance = self.catalogue.instances_by_id.get(cell_instance_id)
         if instance is None:
             raise HTTPException(status_code=404, detail="Cell instance not found")
         return instance
 
+    @staticmethod
     def time_filter(times: dict[str, int | None], field: str) -> TimeFilter:
         return TimeFilter(
             eq=times.get(field), gt=times.get(f"{field}_gt"), lt=times.get(f"{field}_lt")
         )
 
-    # ------------------------------------------------------------------ projects
 
-    @app.get("/projects", summary="List projects for an organization")
+def _projects_router(res: _Resources) -> APIRouter:
+    """The projects endpoints (see the module docstring)."""
+    router = APIRouter()
+    cat = res.catalogue
+    slice_of = res.slice_of
+    project_or_404 = res.project_or_404
+    time_filter = res.time_filter
+
+    @router.get("/projects", summary="List projects for an organization")
     async def list_projects(
         limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
         offset: Annotated[int | None, Query(ge=0)] = None,
@@ -475,15 +456,25 @@ def create_app(
         ordered = order_records(projects, key, lambda p: p.id, descending=order != "asc")
         return _json([cat.project_record(p) for p in slice_of(ordered, limit, offset)])
 
-    @app.get(
+    @router.get(
         "/projects/{project_id}", summary="Get a specific project by ID within an organization"
     )
     async def get_project(project_id: str) -> Response:
         return _json(cat.project_record(project_or_404(project_id)))
 
-    # ------------------------------------------------------------------ specifications
+    return router
 
-    @app.get(
+
+def _specifications_router(res: _Resources) -> APIRouter:
+    """The specifications endpoints (see the module docstring)."""
+    router = APIRouter()
+    cat = res.catalogue
+    slice_of = res.slice_of
+    envelope = res.envelope
+    spec_or_404 = res.spec_or_404
+    time_filter = res.time_filter
+
+    @router.get(
         "/cell_specifications",
         tags=["Cell Specifications"],
         summary="List cell specifications",
@@ -564,7 +555,7 @@ def create_app(
         chosen = slice_of(ordered, limit, offset)
         return envelope([cat.spec_json(s) for s in chosen], len(ordered))
 
-    @app.get(
+    @router.get(
         "/cell_specifications/{cell_spec_id}",
         tags=["Cell Specifications"],
         summary="Get a cell specification with nested component and material data",
@@ -573,7 +564,7 @@ def create_app(
         spec = spec_or_404(cell_spec_id)
         return Response(content=cat.spec_json(spec).encode("utf-8"), media_type="application/json")
 
-    @app.get(
+    @router.get(
         "/cell_specifications/{cell_spec_id}/cell_instances",
         tags=["Cell Instances"],
         summary="List cell instances of a specification",
@@ -624,9 +615,19 @@ def create_app(
         chosen = slice_of(ordered, limit, offset)
         return envelope([cat.instance_json(i) for i in chosen], len(ordered))
 
-    # ------------------------------------------------------------------ instances
+    return router
 
-    @app.get(
+
+def _instances_router(res: _Resources) -> APIRouter:
+    """The instances endpoints (see the module docstring)."""
+    router = APIRouter()
+    cat = res.catalogue
+    slice_of = res.slice_of
+    envelope = res.envelope
+    instance_or_404 = res.instance_or_404
+    time_filter = res.time_filter
+
+    @router.get(
         "/cell_instances/{cell_instance_id}",
         tags=["Cell Instances"],
         summary="Get a cell instance by id",
@@ -634,7 +635,7 @@ def create_app(
     async def get_cell_instance(cell_instance_id: str) -> Response:
         return _json(cat.instance_record(instance_or_404(cell_instance_id)))
 
-    @app.get(
+    @router.get(
         "/cell_instances/{cell_instance_id}/cell_measurements",
         tags=["Cell Instances", "Cell Measurements"],
         summary="List measurements of a cell instance",
@@ -695,7 +696,7 @@ def create_app(
         chosen = slice_of(matched, limit, offset)
         return envelope([cat.measurement_json(m) for m in chosen], len(matched))
 
-    @app.post(
+    @router.post(
         "/cell_instances/{cell_instance_id}/cell_measurements/create",
         tags=["Cell Instances", "Cell Measurements"],
         summary="Create a properties-type measurement directly",
@@ -729,9 +730,19 @@ def create_app(
             )
         return _json(cat.measurement_record(m), 201)
 
-    # ------------------------------------------------------------------ measurements
+    return router
 
-    @app.get(
+
+def _measurements_router(res: _Resources) -> APIRouter:
+    """The measurements endpoints (see the module docstring)."""
+    router = APIRouter()
+    cat = res.catalogue
+    slice_of = res.slice_of
+    envelope = res.envelope
+    project_or_404 = res.project_or_404
+    time_filter = res.time_filter
+
+    @router.get(
         "/cell_measurements/by-project/{project_id}",
         tags=["Cell Measurements"],
         summary="List cell measurements for a project with full spec/instance data",
@@ -845,7 +856,7 @@ def create_app(
         chosen = slice_of(matched, limit, offset)
         return envelope(cat.measurement_items_json(chosen), len(matched), len(chosen))
 
-    @app.get(
+    @router.get(
         "/cell_measurements/{measurement_id}",
         tags=["Cell Measurements"],
         summary="Get a cell measurement by id",
@@ -860,4 +871,50 @@ def create_app(
             raise HTTPException(status_code=404, detail="Cell measurement not found")
         return _json(cat.measurement_record(m))
 
+    return router
+
+
+def create_app(
+    options: SandboxOptions | None = None, *, catalogue: Catalogue | None = None
+) -> FastAPI:
+    """Build a sandbox app; its records are built (or taken from *catalogue*) once, here.
+
+    Each app has its own request counter and its own in-memory store of created measurements.
+    ``app.state.catalogue``, ``app.state.options`` and ``app.state.request_counter`` expose them.
+    """
+    opts = options if options is not None else SandboxOptions()
+    cat = catalogue if catalogue is not None else Catalogue.build(scale=opts.scale)
+    counter = RequestCounter()
+
+    app = FastAPI(
+        title="Ionworks sandbox",
+        version="0.1.0",
+        description=(
+            "Offline sandbox of the Ionworks cell-data API over real public battery-cell "
+            "metadata (ionworks-toolkit)."
+        ),
+    )
+    app.state.catalogue = cat
+    app.state.options = opts
+    app.state.request_counter = counter
+    if opts.page_cache_mib:  # inside the sandbox middleware (auth, latency, ids still apply)
+        app.add_middleware(PageCache, max_bytes=int(opts.page_cache_mib * 2**20))
+    app.add_middleware(_SandboxMiddleware, options=opts, counter=counter)
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        return _json(
+            {"error_code": "INTERNAL_ERROR", "message": "Internal server error", "detail": None},
+            500,
+        )
+
+    app.add_exception_handler(Exception, internal_error)
+
+    res = _Resources(opts, cat)
+    for build in (
+        _projects_router,
+        _specifications_router,
+        _instances_router,
+        _measurements_router,
+    ):
+        app.include_router(build(res))
     return app
