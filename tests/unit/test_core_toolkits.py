@@ -301,3 +301,25 @@ async def test_prefetched_requests_give_their_connections_back(
         await asyncio.sleep(0.05)
     assert [repr(c) for c in pool.connections if not c.is_idle()] == []
     await tk.aclose()
+
+
+def test_an_async_toolkit_bound_to_a_live_loop_says_so(make_async_toolkit) -> None:
+    tk = make_async_toolkit()
+    first = asyncio.new_event_loop()
+    try:
+
+        async def touch() -> None:
+            tk.client  # noqa: B018 - builds the client in this loop
+
+        first.run_until_complete(touch())
+        with pytest.raises(Exception) as info:
+            asyncio.run(tk.list_projects())
+        assert type(info.value).__name__ == "ConfigurationError"
+        assert str(info.value) == (
+            "this AsyncToolkit is in use by another event loop; make one AsyncToolkit per "
+            "event loop"
+        )
+        first.run_until_complete(tk.aclose())
+    finally:
+        first.close()
+    assert tk.is_closed
