@@ -27,6 +27,7 @@ LAYERS = {
     "sinks": 1,
     "operations": 2,
     "transport": 2,
+    "retries": 2,
     "auth": 2,
     "presets": 2,
     "plugins": 3,

@@ -193,7 +193,11 @@ def test_a_preset_name_registered_twice_is_switched_off_with_a_warning(make_tool
     assert [str(w.message) for w in warned] == [message]
     # Only that one preset is off: the plugin's other preset and the other built-ins work.
     assert toolkit.resolve_filters(["acme-own"]) == {"spec_cathode": "NMC"}
-    assert toolkit.resolve_filters(["nmc-cathode"]) == {"spec_cathode": "ilike.%NMC%"}
+    assert toolkit.resolve_filters(["cycling-oldest-first"]) == {
+        "measurement_type": "time_series",
+        "order_by": "start_time",
+        "order": "asc",
+    }
     assert "lfp-cathode" not in [p.name for p in toolkit.presets]
     with pytest.raises(RegistrationConflictError) as info:
         toolkit.resolve_filters(["lfp-cathode"])
