@@ -73,7 +73,6 @@ __all__ = [
     "validate_parameters",
 ]
 
-logger = logging.getLogger("ionworks_toolkit.plugins")
 _PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
