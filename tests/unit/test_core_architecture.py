@@ -32,6 +32,8 @@ LAYERS = {
     "presets": 2,
     "plugins": 3,
     "export": 3,
+    "incremental": 3,
+    "bulk": 4,
     "session": 4,
     "cli": 5,
     "testing": 5,
