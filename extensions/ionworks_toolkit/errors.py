@@ -36,6 +36,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "IonworksError",
+    "MissingDependencyError",
     "NotFoundError",
     "PaginationError",
     "ParameterError",
@@ -62,6 +63,11 @@ class IonworksError(Exception):
 
 class ConfigurationError(IonworksError):
     """Invalid settings or user input (filters, presets, sink targets), found before any request."""
+
+
+class MissingDependencyError(ConfigurationError, ImportError):
+    """An optional dependency (an extra: pyarrow, pandas, polars) is not installed; the
+    message gives the ``pip install "ionworks-toolkit[EXTRA]"`` line."""
 
 
 class ParameterError(ConfigurationError):

@@ -55,6 +55,14 @@ from .export import (
     open_sinks,
     write_page,
 )
+from .frames import (
+    arrow_table,
+    arrow_table_async,
+    pandas_frame,
+    polars_frame,
+    require_pandas,
+    require_polars,
+)
 from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
 from .pagination import Page, WalkStats, awalk_pages, walk_pages
 from .plugins import PluginHost
@@ -410,6 +418,80 @@ class Toolkit(_BaseToolkit):
         ):
             yield from page
 
+    # ------------------------------------------------------------------ frames
+
+    def _record_pages(
+        self,
+        project: str | None,
+        presets: Sequence[str],
+        max_records: int | None,
+        page_size: int | None,
+        filters: Mapping[str, Any],
+    ) -> Iterator[list[dict[str, Any]]]:
+        params, size = self._measurement_walk_args(presets, filters, page_size)
+        self._check_credentials()
+        project_id = self.resolve_project(project)
+        yield from self._walk(
+            MEASUREMENTS_BY_PROJECT.records(),
+            {"project_id": project_id},
+            params,
+            page_size=size,
+            max_records=max_records,
+        )
+
+    def to_arrow(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """A project's measurements as a ``pyarrow.Table`` with the Parquet sink's columns
+        and types (``GET /cell_measurements/by-project/{project_id}``; see
+        ``ionworks_toolkit.frames``): ``created_at`` is ``timestamp[us, tz=UTC]``,
+        ``specification.ratings.capacity.value`` ``float64``. Built from one record batch per
+        page. Arguments and errors as ``iter_measurement_pages``; MissingDependencyError
+        (before any request) without pyarrow: ``pip install "ionworks-toolkit[parquet]"``.
+        """
+        return arrow_table(self._record_pages(project, presets, max_records, page_size, filters))
+
+    def to_pandas(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """``to_arrow`` as a ``pandas.DataFrame`` (``created_at`` ``datetime64[us, UTC]``,
+        nullable ``Int64``/``boolean``). MissingDependencyError before any request without
+        pandas: ``pip install "ionworks-toolkit[pandas]"``."""
+        require_pandas()
+        table = self.to_arrow(
+            project, presets=presets, max_records=max_records, page_size=page_size, **filters
+        )
+        return pandas_frame(table)
+
+    def to_polars(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """``to_arrow`` as a ``polars.DataFrame`` (types kept). MissingDependencyError before
+        any request without polars: ``pip install "ionworks-toolkit[polars]"``."""
+        require_polars()
+        table = self.to_arrow(
+            project, presets=presets, max_records=max_records, page_size=page_size, **filters
+        )
+        return polars_frame(table)
+
     def export(
         self,
         project: str | Sequence[str] | None,
@@ -656,6 +738,78 @@ class AsyncToolkit(_BaseToolkit):
                     yield item
         finally:
             await pages.aclose()  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ frames
+
+    async def _record_pages(
+        self,
+        project: str | None,
+        presets: Sequence[str],
+        max_records: int | None,
+        page_size: int | None,
+        filters: Mapping[str, Any],
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        params, size = self._measurement_walk_args(presets, filters, page_size)
+        self._check_credentials()
+        project_id = await self.resolve_project(project)
+        walk = self._walk(
+            MEASUREMENTS_BY_PROJECT.records(),
+            {"project_id": project_id},
+            params,
+            page_size=size,
+            max_records=max_records,
+        )
+        try:
+            async for page in walk:
+                yield page
+        finally:
+            await walk.aclose()  # type: ignore[attr-defined]
+
+    async def to_arrow(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """``Toolkit.to_arrow`` (same table, same errors), pages prefetched."""
+        return await arrow_table_async(
+            self._record_pages(project, presets, max_records, page_size, filters)
+        )
+
+    async def to_pandas(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """``Toolkit.to_pandas`` (same frame, same errors)."""
+        require_pandas()
+        table = await self.to_arrow(
+            project, presets=presets, max_records=max_records, page_size=page_size, **filters
+        )
+        return pandas_frame(table)
+
+    async def to_polars(
+        self,
+        project: str | None,
+        *,
+        presets: Sequence[str] = (),
+        max_records: int | None = None,
+        page_size: int | None = None,
+        **filters: Any,
+    ) -> Any:
+        """``Toolkit.to_polars`` (same frame, same errors)."""
+        require_polars()
+        table = await self.to_arrow(
+            project, presets=presets, max_records=max_records, page_size=page_size, **filters
+        )
+        return polars_frame(table)
 
     async def export(
         self,

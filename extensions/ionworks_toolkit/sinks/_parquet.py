@@ -19,7 +19,7 @@ from ._base import (
 )
 from ._columns import ColumnType, RecordSchema
 
-__all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink"]
+__all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink", "record_batch"]
 
 COMPRESSIONS = ("brotli", "gzip", "lz4", "none", "snappy", "zstd")
 INSTALL_HINT = 'pip install "ionworks-toolkit[parquet]"'
@@ -61,6 +61,19 @@ def arrow_schema(schema: RecordSchema) -> Any:
     pa, _ = _require_pyarrow()
     fields = [pa.field(c.name, arrow_type(c.type)) for c in schema.columns]
     return pa.schema([*fields, pa.field(schema.column_names[-1], pa.string())])
+
+
+def record_batch(rows: Sequence[Sequence[Any]], schema: Any) -> Any:
+    """A ``pyarrow.RecordBatch`` of ``schema`` (from :func:`arrow_schema`) holding ``rows``
+    (from :meth:`RecordSchema.row`, aligned with its columns). Also used by
+    ``ionworks_toolkit.frames`` (``Toolkit.to_arrow``), so a frame has the Parquet file's
+    columns and types."""
+    pa, _ = _require_pyarrow()
+    arrays = [
+        pa.array([row[index] for row in rows], type=schema.field(index).type)
+        for index in range(len(schema))
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 class ParquetSink(FileSink):
@@ -146,17 +159,8 @@ class ParquetSink(FileSink):
     def _flush_rows(self, writer: Any) -> None:
         rows, self._rows = self._rows, []
         if rows:
-            writer.write_batch(self._record_batch(rows))
+            writer.write_batch(record_batch(rows, self._arrow))
             self._flush_stream()
-
-    def _record_batch(self, rows: list[list[Any]]) -> Any:
-        pa = self._pa
-        schema = self._arrow
-        arrays = [
-            pa.array([row[index] for row in rows], type=schema.field(index).type)
-            for index in range(len(schema))
-        ]
-        return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def _prepare(self) -> None:
         writer = self._parquet_writer()  # a run without records still gets its schema

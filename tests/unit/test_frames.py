@@ -1,0 +1,86 @@
+"""Typed frames (issue 15): ``to_arrow`` / ``to_pandas`` / ``to_polars`` on ``Toolkit`` and
+``AsyncToolkit`` against the sandbox, with the Parquet sink's columns and types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from ionworks_toolkit.errors import MissingDependencyError
+
+SEVERSON = "Severson 2019 fast-charging cycle life"
+CAPACITY = "specification.ratings.capacity.value"
+
+pytestmark = pytest.mark.sandbox
+
+
+def test_to_arrow_has_the_parquet_sinks_columns_and_types(ionworks_toolkit, tmp_path) -> None:
+    table = ionworks_toolkit.to_arrow(SEVERSON, page_size=50)
+    assert table.num_rows == 128
+    assert table.schema.field("created_at").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field(CAPACITY).type == pa.float64()
+    assert table.schema.field("step_labels_validated").type == pa.bool_()
+    assert table.schema.field("specification.cathode.material.property_count").type == pa.int64()
+    assert table.schema.field("instance.date_manufactured").type == pa.date32()
+    assert table.schema.field("protocol").type == pa.string()  # free-form object: JSON text
+    assert [b.num_rows for b in table.to_batches()] == [50, 50, 28]  # one batch per page
+    assert set(table.column(CAPACITY).to_pylist()) == {1.1}
+    first = table.slice(0, 1).to_pylist()[0]
+    assert first["created_at"] == dt.datetime(2024, 1, 1, 2, 7, tzinfo=dt.UTC)
+    assert first["protocol"] == '{"name":"4.4C(80%)-4.4C","ambient_temperature_degc":30.0}'
+
+    ionworks_toolkit.export(SEVERSON, [f"parquet:{tmp_path / 'm.parquet'}"], max_records=None)
+    from_file = pq.read_table(tmp_path / "m.parquet")
+    assert from_file.schema == table.schema
+    assert from_file.sort_by("id").equals(table.sort_by("id"))
+
+
+def test_to_pandas_and_to_polars(ionworks_toolkit) -> None:
+    frame = ionworks_toolkit.to_pandas(SEVERSON)
+    assert len(frame) == 128
+    assert str(frame["created_at"].dtype) == "datetime64[us, UTC]"
+    assert str(frame[CAPACITY].dtype) == "float64"
+    assert str(frame["specification.cathode.material.property_count"].dtype) == "Int64"
+    assert frame.groupby("specification.cathode.material.name").size().to_dict() == {"LFP": 128}
+
+    import polars as pl
+
+    polars_frame = ionworks_toolkit.to_polars(SEVERSON, max_records=10)
+    assert polars_frame.shape[0] == 10
+    assert polars_frame.schema["created_at"] == pl.Datetime("us", "UTC")
+    assert polars_frame.schema[CAPACITY] == pl.Float64
+
+
+async def test_async_toolkit_frames(ionworks_sandbox) -> None:
+    async with ionworks_sandbox.async_toolkit() as tk:
+        table = await tk.to_arrow(SEVERSON)
+        frame = await tk.to_pandas("NASA PCoE Li-ion battery aging")
+        polars_frame = await tk.to_polars(SEVERSON, spec_cathode="LFP")
+    assert table.num_rows == 128
+    assert table.schema.field("created_at").type == pa.timestamp("us", tz="UTC")
+    assert len(frame) == 34
+    assert polars_frame.shape[0] == 128
+
+
+@pytest.mark.parametrize(
+    ("module", "method", "extra"),
+    [
+        ("pandas", "to_pandas", "pandas"),
+        ("polars", "to_polars", "polars"),
+        ("pyarrow", "to_arrow", "parquet"),
+    ],
+)
+def test_missing_extra_is_named_before_any_request(
+    ionworks_sandbox, monkeypatch, module, method, extra
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import raises ImportError
+    before = ionworks_sandbox.request_count
+    with ionworks_sandbox.toolkit() as tk, pytest.raises(MissingDependencyError) as caught:
+        getattr(tk, method)(SEVERSON)
+    assert str(caught.value) == (
+        f'{method} needs {module}, which is not installed: pip install "ionworks-toolkit[{extra}]"'
+    )
+    assert ionworks_sandbox.request_count == before
