@@ -84,3 +84,33 @@ def test_missing_extra_is_named_before_any_request(
         f'{method} needs {module}, which is not installed: pip install "ionworks-toolkit[{extra}]"'
     )
     assert ionworks_sandbox.request_count == before
+
+
+def _readme_section_blocks() -> list[str]:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Data frames, every project, incremental sync\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+def test_readme_examples_run_against_the_sandbox(
+    ionworks_sandbox, monkeypatch, tmp_path, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IONWORKS_API_URL", ionworks_sandbox.base_url)
+    monkeypatch.setenv("IONWORKS_API_KEY", "sandbox")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # "if installed": here it is not
+    notebook, nightly = _readme_section_blocks()
+    exec(compile(notebook, "README notebook example", "exec"), {})
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0] == "timestamp[us, tz=UTC]"
+    assert "LFP    128" in printed
+    nightly = nightly.replace("/data/ionworks.db", str(tmp_path / "ionworks.db"))
+    exec(compile(nightly, "README nightly example", "exec"), {})
+    exec(compile(nightly, "README nightly example", "exec"), {})
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == "466 new or changed; 0 unchanged re-reads skipped"
+    # 5 re-reads per project inside the 5-minute overlap (one update a minute), all unchanged
+    assert second == "0 new or changed; 20 unchanged re-reads skipped"
