@@ -223,3 +223,33 @@ def test_cli_all_projects_into_sqlite(ionworks_sandbox, tmp_path, monkeypatch) -
     assert both.stderr.splitlines()[-1] == (
         "error: give PROJECT arguments or --all-projects, not both"
     )
+
+
+@pytest.mark.ionworks_sandbox(latency_ms=50)
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_projects_in_flight_never_exceed_concurrency(ionworks_sandbox, tmp_path, concurrency):
+    import threading
+
+    import httpx
+
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most
+
+    class Counting(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight)
+            try:
+                return super().handle_request(request)
+            finally:
+                with lock:
+                    in_flight[0] -= 1
+
+    ids = list(ionworks_sandbox.projects.values())[:4]
+    with ionworks_sandbox.toolkit(transport=Counting()) as tk:
+        result = tk.export(
+            ids, [f"sqlite:{tmp_path / 'all.db'}"], concurrency=concurrency, page_size=20
+        )
+    assert result.records == 466
+    assert 1 <= in_flight[1] <= concurrency
