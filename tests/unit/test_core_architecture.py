@@ -33,6 +33,7 @@ LAYERS = {
     "plugins": 3,
     "export": 3,
     "incremental": 3,
+    "frames": 3,
     "bulk": 4,
     "session": 4,
     "cli": 5,
