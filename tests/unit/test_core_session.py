@@ -1,4 +1,4 @@
-"""The Toolkit session end to end: auth refresh, retries, projects, exports, hooks, parsing.
+"""The Toolkit session end to end: a plugin's auth flow, retries, projects, exports, hooks, parsing.
 
 Exact server behaviour comes from ``httpx.MockTransport`` (``make_toolkit``); realism (token
 expiry, dropped connections) from the sandbox over loopback. Retry sleeps go to a fake clock
@@ -49,11 +49,16 @@ def project(name: str, i: int) -> dict[str, Any]:
     }
 
 
-# ----------------------------------------------------------------------------- 4. token refresh
+# ------------------------------------------------------------- 4. a plugin's auth flow (401)
+#
+# The toolkit has no token refresh of its own: these tests show that an auth plugin's
+# ``httpx.Auth`` flow is used for every request (its refresh is test code, as a partner's
+# would be) and that a page it re-sends after a 401 is not duplicated nor lost.
 
 
 class RefreshingBearer(httpx.Auth):
-    """Bearer auth that, on a 401, refreshes its token once and re-sends the same request.
+    """A partner's bearer auth (test code, not the toolkit's): on a 401 it takes its next token
+    once and re-sends the same request.
 
     Concurrent requests that fail with the old token share one refresh.
     """
@@ -76,7 +81,7 @@ class RefreshingBearer(httpx.Auth):
 
 
 class RefreshPlugin:
-    """A third-party plugin: an auth provider that can refresh, and a request observer."""
+    """A third-party plugin: an auth provider that re-sends after a 401, and a request observer."""
 
     name = "acme-refresh"
 
@@ -103,7 +108,9 @@ def expiring_sandbox(sandbox_with) -> Any:
 
 
 @pytest.mark.sandbox
-def test_401_on_page_3_is_refreshed_by_a_plugin(expiring_sandbox, sandbox_toolkit) -> None:
+def test_a_plugin_auth_flow_resends_page_3_after_a_401_without_duplicates(
+    expiring_sandbox, sandbox_toolkit
+) -> None:
     plugin = RefreshPlugin()
     toolkit = sandbox_toolkit(
         expiring_sandbox, api_key=None, api_token="sandbox-token", plugins=[plugin]
@@ -124,7 +131,9 @@ def test_401_on_page_3_is_refreshed_by_a_plugin(expiring_sandbox, sandbox_toolki
 
 
 @pytest.mark.sandbox
-async def test_401_refresh_with_async_prefetch(expiring_sandbox, sandbox_async_toolkit) -> None:
+async def test_a_plugin_auth_flow_resend_under_async_prefetch(
+    expiring_sandbox, sandbox_async_toolkit
+) -> None:
     plugin = RefreshPlugin()
     toolkit = sandbox_async_toolkit(
         expiring_sandbox, api_key=None, api_token="sandbox-token", plugins=[plugin]
@@ -143,7 +152,7 @@ async def test_401_refresh_with_async_prefetch(expiring_sandbox, sandbox_async_t
 
 
 @pytest.mark.sandbox
-def test_401_without_refresh_raises_with_the_server_detail(
+def test_401_without_an_auth_plugin_raises_with_the_server_detail(
     expiring_sandbox, sandbox_toolkit
 ) -> None:
     toolkit = sandbox_toolkit(expiring_sandbox, api_key=None, api_token="sandbox-token")

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from ionworks_toolkit import (
     ConfigurationError,
     ParameterError,
+    PluginError,
     Toolkit,
     hookimpl,
 )
@@ -120,7 +121,9 @@ def test_verbose_leaves_httpx_own_logger_alone(
 
 def test_api_url_with_user_and_password_is_refused_unechoed(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        load_settings(api_url="https://me:hunter2@api.example.com", environ={}, working_dir=tmp_path)
+        load_settings(
+            api_url="https://me:hunter2@api.example.com", environ={}, working_dir=tmp_path
+        )
     assert str(caught.value) == (
         "api_url (from an argument) must not hold credentials (user:password@host): use "
         "IONWORKS_API_KEY or IONWORKS_API_TOKEN"
@@ -141,8 +144,13 @@ def _interrupting(exc: BaseException, pages_before: int = 1):
         offset = int(request.url.params["offset"])
         served.append(offset)
         items = [
-            {"id": f"m-{i}", "name": f"m {i}", "cell_instance_id": "ci", "created_at": None,
-             "updated_at": None}
+            {
+                "id": f"m-{i}",
+                "name": f"m {i}",
+                "cell_instance_id": "ci",
+                "created_at": None,
+                "updated_at": None,
+            }
             for i in range(offset, offset + 10)
         ]
         return httpx.Response(200, json={"items": items, "count": 10, "total": 100})
@@ -198,8 +206,13 @@ async def test_a_cancelled_async_export_task_leaves_no_partial_output(
             first_page.set()
             await stall.wait()  # never set: the task is cancelled here
         items = [
-            {"id": f"m-{i}", "name": "m", "cell_instance_id": "ci", "created_at": None,
-             "updated_at": None}
+            {
+                "id": f"m-{i}",
+                "name": "m",
+                "cell_instance_id": "ci",
+                "created_at": None,
+                "updated_at": None,
+            }
             for i in range(10)
         ]
         return httpx.Response(200, json={"items": items, "count": 10, "total": 100})
@@ -223,8 +236,7 @@ async def test_a_cancelled_async_export_task_leaves_no_partial_output(
 
 @pytest.mark.parametrize(
     ("method", "attempts"),
-    [("GET", 3), ("HEAD", 3), ("OPTIONS", 3), ("PUT", 3), ("DELETE", 3), ("POST", 1),
-     ("PATCH", 1)],
+    [("GET", 3), ("HEAD", 3), ("OPTIONS", 3), ("PUT", 3), ("DELETE", 3), ("POST", 1), ("PATCH", 1)],
 )
 def test_only_idempotent_methods_are_retried(
     make_toolkit, fake_sleep: list[float], method: str, attempts: int
@@ -300,8 +312,13 @@ def test_a_misspelt_hook_name_is_warned(caplog: pytest.LogCaptureFixture) -> Non
 def test_an_invalid_total_is_unknown(make_toolkit, tmp_path: Path, total: object) -> None:
     assert valid_total(total) is None
     items = [
-        {"id": f"m-{i}", "name": "m", "cell_instance_id": "ci", "created_at": None,
-         "updated_at": None}
+        {
+            "id": f"m-{i}",
+            "name": "m",
+            "cell_instance_id": "ci",
+            "created_at": None,
+            "updated_at": None,
+        }
         for i in range(3)
     ]
     seen: list[httpx.Request] = []
@@ -363,9 +380,20 @@ def test_cli_warns_when_the_total_does_not_match(
     server = sandbox_with(total_offset=offset)
     result = cli.invoke(
         main,
-        ["--api-url", server.base_url, "--api-key", "sandbox", "measurements", "list",
-         "dad27f90-713a-5a2b-a976-e4a38e9951be", "--all", "--page-size", "50",
-         "--sink", "out.jsonl"],
+        [
+            "--api-url",
+            server.base_url,
+            "--api-key",
+            "sandbox",
+            "measurements",
+            "list",
+            "dad27f90-713a-5a2b-a976-e4a38e9951be",
+            "--all",
+            "--page-size",
+            "50",
+            "--sink",
+            "out.jsonl",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -389,9 +417,20 @@ def test_cli_reports_duplicates_skipped(
     )
     result = cli.invoke(
         main,
-        ["--api-url", "https://api.example.com", "--api-key", KEY,
-         "measurements", "list", PROJECT_ID, "--all", "--page-size", "50",
-         "--sink", "out.jsonl"],
+        [
+            "--api-url",
+            "https://api.example.com",
+            "--api-key",
+            KEY,
+            "measurements",
+            "list",
+            PROJECT_ID,
+            "--all",
+            "--page-size",
+            "50",
+            "--sink",
+            "out.jsonl",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -399,3 +438,36 @@ def test_cli_reports_duplicates_skipped(
         "skipped 2 duplicate record(s) (the data changed during the walk)\n"
     )
     assert server.offsets == [0, 50, 100]
+
+
+# ----------------------------------------------------------------- a broken auth plugin
+
+
+class VaultLocked:
+    @hookimpl
+    def ionworks_auth(self, settings: Any) -> httpx.Auth:
+        raise RuntimeError("vault is locked")
+
+
+def test_an_auth_plugin_that_raises_is_named_and_nothing_is_sent(tmp_path: Path) -> None:
+    sent: list[httpx.Request] = []
+    with (
+        Toolkit(
+            api_url="https://api.example.com",
+            plugins=[VaultLocked()],
+            load_entry_points=False,
+            environ={},
+            working_dir=str(tmp_path),
+            max_retries=0,
+            transport=httpx.MockTransport(
+                lambda request: sent.append(request) or httpx.Response(200, json=[])
+            ),
+        ) as toolkit,
+        pytest.raises(PluginError) as caught,
+    ):
+        toolkit.list_projects()
+    assert str(caught.value) == (
+        "plugin VaultLocked's ionworks_auth hook raised RuntimeError: vault is locked "
+        "(switch it off with --disable-plugin VaultLocked)"
+    )
+    assert sent == []

@@ -1019,3 +1019,25 @@ def test_the_readme_vendoring_snippets_run_as_written_with_httpx_attrs_pluggy_on
     assert len(lines) == 128 + 1
     assert lines[0] == "FastCharge_000025_CH8"
     assert lines[-1] == "plugin snippet ok"
+
+
+def test_a_failed_write_puts_the_previous_copy_back(
+    vendor: ModuleType, fresh_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest is swapped in last: failing there, every package folder already swapped
+    must be rolled back, and the previous copy is left byte for byte."""
+    (fresh_copy / PREFIX_PATH / "ionworks_toolkit" / "_stale.py").write_text("OLD = True\n")
+    before = snapshot(fresh_copy)
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if Path(dst).name == "VENDORED.json":
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="No space left on device"):
+        vendor.main([str(fresh_copy), "--package", PREFIX, "--with-toolkit"])
+    monkeypatch.undo()
+    assert snapshot(fresh_copy) == before
+    assert [p.name for p in (fresh_copy / PREFIX_PATH).iterdir() if p.name.startswith(".")] == []
