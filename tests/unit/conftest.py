@@ -7,7 +7,10 @@
   offset, inserts during the walk, status scripts) that records every request it gets.
 * ``fake_sleep``: the retry library's clock, replaced by a recorder (no real waiting).
 * ``sandbox``: the real sandbox API over loopback (session scoped, ``scale=1500``), and
-  ``sandbox_with(**options)`` for one with faults; ``sandbox_toolkit(server, **kwargs)``.
+  ``sandbox_with(**options)`` for one with faults; ``sandbox_toolkit(server, **kwargs)``
+  (every toolkit it makes carries a ``RequestBudget``: ``request_budget=N`` to tighten it).
+* Runaway guards: ``PagedServer`` and every sandbox toolkit fail a walk that never ends
+  (``request_budget.py``), instead of exhausting memory.
 
 Helpers reach the test modules through fixtures (``paged_server``, ``measurement``), never
 through ``import conftest``: that works under every pytest import mode and beside the
@@ -27,6 +30,7 @@ import httpx_retries.retry
 import pytest
 from ionworks_toolkit import AsyncToolkit, Toolkit
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+from request_budget import DEFAULT_LIMIT, RequestBudget
 
 API_URL = "https://api.example.com"
 PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
@@ -77,12 +81,12 @@ class PagedServer:
         self.bare_list = bare_list
         self.script = list(script or [])
         self.requests: list[httpx.Request] = []
+        self.budget = RequestBudget()
         self.calls: list[tuple[int, int]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        if len(self.requests) > 500:  # a walk that never ends fails instead of hanging
-            raise AssertionError(f"runaway walk: {len(self.requests)} requests")
+        self.budget.spend()  # a walk that never ends fails instead of hanging
         if self.script:
             step = self.script.pop(0)
             return step(request) if callable(step) else step
@@ -195,6 +199,10 @@ def _sandbox_options(tmp_path: Path, server: Any, kwargs: Any) -> dict[str, Any]
         "working_dir": str(tmp_path),
     }
     options.update(kwargs)
+    # Every walk of a sandbox has a runaway guard (see request_budget.py); a test may give
+    # a tighter ``request_budget=N``.
+    budget = RequestBudget(options.pop("request_budget", DEFAULT_LIMIT))
+    options["plugins"] = [*options.get("plugins", ()), budget]
     return options
 
 

@@ -23,6 +23,7 @@ from ionworks_client.models import CellMeasurementWithDetails, CellMeasurementWi
 from ionworks_toolkit import Toolkit, operations
 from ionworks_toolkit.export import write_page
 from ionworks_toolkit.sinks import measurements_schema
+from request_budget import RequestBudget
 
 pytestmark = pytest.mark.sandbox
 
@@ -49,10 +50,12 @@ def both(model: Any, raw: Any) -> tuple[Any, Any]:
 def items(sandbox: Any) -> list[dict[str, Any]]:
     """Every measurement of every sandbox project (real data plus the 1500-item scale one)."""
     out: list[dict[str, Any]] = []
+    budget = RequestBudget()  # a walk that never ends fails instead of exhausting memory
     with httpx.Client(base_url=sandbox.base_url, headers={"X-API-Key": "sandbox"}) as client:
         for project in client.get("/projects", params={"limit": 1000}).json():
             offset = 0
             while True:
+                budget.spend()
                 page = client.get(
                     f"/cell_measurements/by-project/{project['id']}",
                     params={"limit": 1000, "offset": offset},

@@ -337,24 +337,27 @@ def test_an_invalid_total_is_unknown(make_toolkit, tmp_path: Path, total: object
 
 
 def test_sqlite_records_of_different_shapes_in_one_page(tmp_path: Path) -> None:
+    """Three shapes in one page (the sink groups rows by shape): each value in its column."""
     target = tmp_path / "shapes.db"
     with make_sqlite_sink(str(target), {}) as sink:
         sink.write(
             [
-                {"id": "a", "name": "first", "voltage": 3.7},
-                {"id": "b", "capacity_ah": 2.5},
-                {"id": "c", "name": "third", "capacity_ah": 1.1, "voltage": 4.2},
+                {"id": "a", "name": "first", "notes": "n-a"},
+                {"id": "b", "measurement_type": "time_series", "voltage": 3.7},
+                {"id": "c", "name": "third", "notes": "n-c", "measurement_type": "rpt"},
+                {"id": "d", "notes": "n-d"},
             ]
         )
         sink.commit()
     with sqlite3.connect(target) as conn:
         rows = conn.execute(
-            "SELECT id, name, voltage, capacity_ah FROM measurements ORDER BY id"
+            "SELECT id, name, notes, measurement_type, extra_json FROM measurements ORDER BY id"
         ).fetchall()
     assert rows == [
-        ("a", "first", 3.7, None),
-        ("b", None, None, 2.5),
-        ("c", "third", 4.2, 1.1),
+        ("a", "first", "n-a", None, None),
+        ("b", None, None, "time_series", '{"voltage":3.7}'),
+        ("c", "third", "n-c", "rpt", None),
+        ("d", None, "n-d", None, None),
     ]
 
 
