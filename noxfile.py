@@ -12,6 +12,9 @@
                           scripts/record_cassettes.py records into a temporary folder and copies
                           back only changed cassettes, only when every test passed
 - ``nox -s bench``        benchmarks against the sandbox on loopback (not part of the default)
+- ``nox -s mutants``      mutation testing (mutmut) of the safety-critical modules, kill rate
+                          per module and survivors (not part of the default; ``-- pagination``
+                          for one group, see scripts/mutants.py)
 
 Which Python: plain ``nox`` runs the tests once, on the Python that runs nox (any supported
 version: ``python3 -m nox`` on a machine with only 3.12 tests on 3.12); under CI (``CI`` set)
@@ -108,3 +111,11 @@ def bench(session: nox.Session) -> None:
     """Benchmarks (figures printed and written to bench-results.json)."""
     session.install("-e", ".[test,regenerate,bench]", "ionworks-api")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutation testing of the safety-critical modules (scripts/mutants.py; not a default
+    session: a full run takes far longer than the test suite)."""
+    session.install("-e", ".[test,regenerate,mutants]")
+    session.run("python", "scripts/mutants.py", *session.posargs)

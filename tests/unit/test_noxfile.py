@@ -62,7 +62,7 @@ def test_the_tests_session_is_parametrised_over_the_supported_versions(
     namespace = _load(monkeypatch, ci=None, running=(3, 11))
     assert namespace["tests"].python == ["3.11", "3.12", "3.13"]
     # the other sessions run on the Python that runs nox: none names a version
-    for name in ("lint", "typecheck", "regen_check", "record", "bench"):
+    for name in ("lint", "typecheck", "regen_check", "record", "bench", "mutants"):
         assert namespace[name].python is None, name
 
 

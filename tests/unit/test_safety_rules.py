@@ -308,6 +308,12 @@ def test_a_misspelt_hook_name_is_warned(caplog: pytest.LogCaptureFixture) -> Non
 # ----------------------------------------------------------------- totals
 
 
+@pytest.mark.parametrize("total", [0, 1, 1500])
+def test_a_valid_total_is_kept(total: int) -> None:
+    """Zero is a count too (an empty project): kept, not treated as unknown."""
+    assert valid_total(total) == total
+
+
 @pytest.mark.parametrize("total", [-1, 2.5, "lots", True, None, [3]])
 def test_an_invalid_total_is_unknown(make_toolkit, tmp_path: Path, total: object) -> None:
     assert valid_total(total) is None

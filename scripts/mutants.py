@@ -1,0 +1,240 @@
+"""Mutation testing of the safety-critical modules (``nox -s mutants``; not a default session).
+
+mutmut (https://mutmut.readthedocs.io) plants one small bug at a time (a flipped comparison, a
+dropped ``not``, a changed constant, ``None`` for a value...) and runs the tests that cover the
+mutated function; a mutant *survives* when they all still pass, i.e. no test protects what it
+broke. Each group below pairs safety-critical modules with the fast tests relevant to them, so
+a group runs in minutes instead of running the whole suite per mutant.
+
+Usage::
+
+    python scripts/mutants.py                    # every group
+    python scripts/mutants.py pagination sinks   # some groups
+    python scripts/mutants.py --list             # the groups, their modules and tests
+    python scripts/mutants.py pagination --show-survivors   # with each survivor's diff
+
+Each group runs in a fresh temporary copy of the repository (the package laid out as
+``src/ionworks_toolkit``, the layout mutmut maps to module names), so the working tree is never
+touched and groups never share mutmut's cache. Printed per module: mutants, killed, survived
+(including "no tests": no selected test runs the mutated function), timeouts (counted as
+killed: the bug was noticed), the kill rate, and every survivor's mutmut name. Exit status 0
+when every module reaches ``--target`` percent (default 90), else 1.
+
+Survivors judged *equivalent* (the mutant behaves exactly like the original, e.g. a changed
+log message that no rule depends on) are listed in the README's testing section; every other
+survivor is a missing test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "ionworks_toolkit"
+OFFLINE = [
+    "--record-mode=none",
+    "--block-network",
+    "--allowed-hosts=127.0.0.1,localhost,::1",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:randomly",
+    "-q",
+]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Modules (paths under ``extensions/ionworks_toolkit``) and the tests that guard them."""
+
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+#: The safety-critical modules (issue 19) and their fast, relevant tests.
+GROUPS: dict[str, Group] = {
+    "auth": Group(
+        ("auth.py",),
+        ("tests/unit/test_core_security.py", "tests/unit/test_safety_rules.py"),
+    ),
+    "settings": Group(
+        ("settings.py",),
+        (
+            "tests/unit/test_core_security.py",
+            "tests/unit/test_http_config.py",
+            "tests/unit/test_safety_rules.py",
+        ),
+    ),
+    "transport": Group(
+        ("transport.py", "retries.py"),
+        (
+            "tests/unit/test_http_transport.py",
+            "tests/unit/test_core_security.py",
+            "tests/unit/test_safety_rules.py",
+        ),
+    ),
+    "pagination": Group(
+        ("pagination.py", "parsing.py"),
+        ("tests/unit/test_core_pagination.py", "tests/unit/test_safety_rules.py"),
+    ),
+    "sinks": Group(
+        ("sinks/_base.py", "sinks/_sqlite.py"),
+        (
+            "tests/unit/test_sinks.py",
+            "tests/unit/test_sink_contract.py",
+            "tests/unit/test_safety_rules.py",
+        ),
+    ),
+    "presets": Group(
+        ("presets.py",),
+        (
+            "tests/unit/test_core_presets.py",
+            "tests/unit/test_builtin_presets.py",
+            "tests/unit/test_safety_rules.py",
+        ),
+    ),
+}
+
+KILLED = {"killed", "timeout", "caught by type check"}
+NOT_COUNTED = {"skipped", "not checked", "check was interrupted by user"}
+RESULT_LINE = re.compile(r"^\s+(\S+): (.+)$")
+
+
+def _config(group: Group, max_children: int) -> str:
+    """The ``[tool.mutmut]`` table for ``group`` (TOML)."""
+
+    def array(values: Sequence[str]) -> str:
+        return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        f'source_paths = ["src/{PACKAGE}"]\n'
+        f"only_mutate = {array([f'src/{PACKAGE}/{m}' for m in group.modules])}\n"
+        f"pytest_add_cli_args = {array(OFFLINE)}\n"
+        f"pytest_add_cli_args_test_selection = {array(group.tests)}\n"
+        'also_copy = ["generated_client", "openapi", "scripts", "README.md"]\n'
+        "use_git_change_detection = false\n"
+    )
+
+
+def _prepare(workdir: Path, group: Group, max_children: int) -> None:
+    """A copy of the repository under ``workdir``, the package at ``src/ionworks_toolkit``."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".venv", ".nox", "mutants")
+    shutil.copytree(ROOT / "extensions" / PACKAGE, workdir / "src" / PACKAGE, ignore=ignore)
+    for name in ("tests", "generated_client", "openapi", "scripts"):
+        shutil.copytree(ROOT / name, workdir / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, workdir / name)
+    pyproject = workdir / "pyproject.toml"
+    text = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", pyproject.read_text())
+    pyproject.write_text(text + _config(group, max_children))
+
+
+def _results(workdir: Path) -> dict[str, str]:
+    """mutmut's verdict per mutant name (``mutmut results --all true``)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {m.group(1): m.group(2).strip() for m in map(RESULT_LINE.match, out.splitlines()) if m}
+
+
+def _module_of(mutant: str, group: Group) -> str:
+    """``ionworks_toolkit.sinks._sqlite.x_f__mutmut_3`` -> ``sinks/_sqlite.py``."""
+    for module in group.modules:
+        dotted = f"{PACKAGE}." + module[: -len(".py")].replace("/", ".") + "."
+        if mutant.startswith(dotted):
+            return module
+    return "?"
+
+
+def run_group(name: str, group: Group, *, max_children: int, show: bool) -> dict[str, float]:
+    """Run mutmut over one group; print and return the kill rate (percent) per module."""
+    print(f"== {name}: {', '.join(group.modules)}  (tests: {' '.join(group.tests)})", flush=True)
+    with tempfile.TemporaryDirectory(prefix=f"mutants-{name}-") as tmp:
+        workdir = Path(tmp)
+        _prepare(workdir, group, max_children)
+        started = time.monotonic()
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        run = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.monotonic() - started
+        if run.returncode != 0:
+            sys.stdout.write(run.stdout[-4000:] + run.stderr[-4000:])
+            raise SystemExit(f"mutmut run failed for group {name} (exit {run.returncode})")
+        verdicts = _results(workdir)
+        rates: dict[str, float] = {}
+        for module in group.modules:
+            mine = {k: v for k, v in verdicts.items() if _module_of(k, group) == module}
+            counts = Counter(mine.values())
+            counted = {k: v for k, v in mine.items() if v not in NOT_COUNTED}
+            killed = sum(1 for v in counted.values() if v in KILLED)
+            survivors = sorted(k for k, v in counted.items() if v not in KILLED)
+            rate = 100.0 * killed / len(counted) if counted else 100.0
+            rates[module] = rate
+            print(
+                f"{module}: {len(mine)} mutants, {killed} killed ({counts['timeout']} by "
+                f"timeout), {len(survivors)} survived ({counts['no tests']} without a test), "
+                f"{len(mine) - len(counted)} not counted; kill rate {rate:.1f}%"
+            )
+            for survivor in survivors:
+                print(f"  survived: {survivor} ({counted[survivor]})")
+                if show:
+                    diff = subprocess.run(
+                        [sys.executable, "-m", "mutmut", "show", survivor],
+                        cwd=workdir,
+                        capture_output=True,
+                        text=True,
+                    ).stdout
+                    print("    " + diff.strip().replace("\n", "\n    "))
+        print(f"   {name}: {elapsed / 60:.1f} min with {max_children} workers", flush=True)
+        return rates
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("groups", nargs="*", help=f"groups to run (default: all of {list(GROUPS)})")
+    parser.add_argument("--list", action="store_true", help="list the groups and exit")
+    parser.add_argument("--show-survivors", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--target", type=float, default=90.0, help="kill rate to reach (percent)")
+    args = parser.parse_args(argv)
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}; allowed: {', '.join(GROUPS)}")
+    if args.list:
+        for name, group in GROUPS.items():
+            print(f"{name}: {', '.join(group.modules)}  <- {' '.join(group.tests)}")
+        return 0
+    rates: dict[str, float] = {}
+    for name in args.groups or list(GROUPS):
+        rates.update(
+            run_group(name, GROUPS[name], max_children=args.max_children, show=args.show_survivors)
+        )
+    print("== kill rate per module")
+    for module, rate in rates.items():
+        print(f"{module}: {rate:.1f}%{'' if rate >= args.target else '  (below target)'}")
+    return 0 if all(rate >= args.target for rate in rates.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
