@@ -2,7 +2,7 @@
 
 This is how the committed snapshot was made: the live ``https://api.ionworks.com/openapi.json``
 cannot be reached from here, so the spec is reconstructed, FastAPI-shaped, from
-``shared/reference/ionworks-api-facts.json`` (docs pages + the vendor's ``ionworks-api`` 0.38
+``openapi/reconstruction/ionworks-api-facts.json`` (docs pages + the vendor's ``ionworks-api`` 0.38
 client). It writes *the spec as published*: untyped responses stay untyped and FastAPI's long
 operation ids stay long. Our corrections live in ``openapi/overlays/``, never here.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FACTS = ROOT.parent / "shared" / "reference" / "ionworks-api-facts.json"
+DEFAULT_FACTS = ROOT / "openapi" / "reconstruction" / "ionworks-api-facts.json"
 DEFAULT_OUT = ROOT / "openapi" / "ionworks.openapi.json"
 
 # Endpoints left out of this snapshot (uploads, extends, raw data, watch, file downloads).

@@ -223,14 +223,6 @@ def test_records_conform_to_the_snapshot_schemas(client: TestClient) -> None:
             assert all(ISO_UTC.match(v) for v in _datetimes(item)), item["name"]
 
 
-def test_packaged_data_is_the_shared_dataset() -> None:
-    shared = REPO.parent / "shared" / "datasets"
-    if not (shared / "battery-cells.json").exists():
-        pytest.skip("shared/datasets not present beside the checkout")
-    for name in ("battery-cells.json", "SOURCES.md"):
-        assert (PACKAGE_DATA / name).read_bytes() == (shared / name).read_bytes()
-
-
 def test_importing_the_package_is_cheap() -> None:
     code = (
         "import sys, ionworks_toolkit.sandbox as s; "
