@@ -15,7 +15,8 @@ Hierarchy (ARCHITECTURE.md section 2)::
     ├── TransportError               connection refused/dropped, timeouts (after retries)
     ├── PaginationError              a page walk that does not advance
     ├── ConfigurationError           bad settings, bad filter/preset/sink input
-    │   └── ParameterError           a filter/preset parameter the operation does not accept
+    │   ├── ParameterError           a filter/preset parameter the operation does not accept
+    │   └── MissingDependencyError   an optional extra is not installed (also an ImportError)
     ├── PluginError                  a plugin that fails to load or breaks the contract
     │   └── RegistrationConflictError  a preset or sink name registered twice
     └── SinkError                    an output sink failed; the output was rolled back

@@ -49,7 +49,16 @@ def test_toolkit_has_no_coroutine_methods_and_async_toolkit_mirrors_it() -> None
     ] == []
     coroutines = sorted(n for n, m in asynchronous.items() if inspect.iscoroutinefunction(m))
     generators = sorted(n for n, m in asynchronous.items() if inspect.isasyncgenfunction(m))
-    assert coroutines == ["aclose", "export", "export_projects", "list_projects", "resolve_project"]
+    assert coroutines == [
+        "aclose",
+        "export",
+        "export_projects",
+        "list_projects",
+        "resolve_project",
+        "to_arrow",
+        "to_pandas",
+        "to_polars",
+    ]
     assert generators == ["iter_measurement_pages", "iter_measurements_by_project"]
 
 
