@@ -71,9 +71,20 @@ def dumps(value: Any, default: Default = None) -> str:
     return _stdlib_dumps(value, default)
 
 
+class JSONNestingError(ValueError):
+    """A JSON document nested deeper than the parser's recursion limit (about 1000 levels)."""
+
+
 def loads(data: bytes | bytearray | str) -> Any:
     """Parse JSON text or UTF-8/16/32 bytes (``json.loads``).
 
-    :raises ValueError: (``json.JSONDecodeError``) the input is not JSON.
+    :raises ValueError: (``json.JSONDecodeError``) the input is not JSON; ``JSONNestingError``
+        when arrays/objects nest deeper than the parser's recursion limit (a hostile page such
+        as ``[[[[...``), instead of the interpreter's ``RecursionError``.
     """
-    return json.loads(data)
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise JSONNestingError(
+            "nested too deeply (more arrays/objects inside each other than the parser allows)"
+        ) from None

@@ -31,6 +31,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._codec import loads as _json_loads
+
 __all__ = [
     "APIError",
     "AuthenticationError",
@@ -307,12 +309,12 @@ def error_from_response(
     content_type = lower_headers.get("content-type", "")
     invalid_json: str | None = None
     try:
-        body: Any = json.loads(text) if text.strip() else None
+        body: Any = _json_loads(text) if text.strip() else None
     except ValueError:
         body = None
         if _is_json_type(content_type):
             try:  # again from the bytes, for the byte offset where the body broke
-                json.loads(content)
+                _json_loads(content)
             except ValueError as exc:
                 invalid_json = describe_unparsable_body(content, content_type, exc)
     detail, error_code = describe_error_body(body, text, content_type)

@@ -212,6 +212,13 @@ PATH = f"/cell_measurements/by-project/{PROJECT_ID}"
         ),
         (b"", "application/json", "invalid JSON (application/json, 0 bytes: empty body)"),
         (
+            # a hostile page nested past the parser's recursion limit: no RecursionError
+            b'{"items": ' + b"[" * 100_000,
+            "application/json",
+            "invalid JSON (application/json, 100010 bytes: nested too deeply (more "
+            "arrays/objects inside each other than the parser allows))",
+        ),
+        (
             b"<html>Maintenance</html>",
             "text/html",
             "expected JSON, got text/html (24 bytes)",
@@ -248,6 +255,24 @@ def test_invalid_json_on_an_error_status_says_where_it_broke(make_toolkit: Any) 
     assert str(info.value) == (
         f"GET {PATH} -> 502: invalid JSON (application/json, 20 bytes: Unterminated string "
         "starting at byte 11)"
+    )
+
+
+def test_json_nested_too_deeply_on_an_error_status_is_a_server_error(make_toolkit: Any) -> None:
+    import httpx
+    from ionworks_toolkit.errors import ServerError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            500, content=b"[" * 50_000, headers={"content-type": "application/json"}
+        )
+
+    toolkit = make_toolkit(handler)
+    with pytest.raises(ServerError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        f"GET {PATH} -> 500: invalid JSON (application/json, 50000 bytes: nested too deeply "
+        "(more arrays/objects inside each other than the parser allows))"
     )
 
 
