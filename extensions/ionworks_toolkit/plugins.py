@@ -102,7 +102,11 @@ class PluginHost:
         disabled: Iterable[str] = (),
         load_entry_points: bool = True,
         plugins: Sequence[object] = (),
+        secrets: Iterable[str] = (),
     ) -> None:
+        # The session's credentials: a plugin's error text (an import error, a raising hook)
+        # may quote them, and it is logged, warned and listed by `plugins list`.
+        self._secrets = tuple(secret for secret in secrets if secret)
         self.manager = pluggy.PluginManager(PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self._disabled = tuple(dict.fromkeys(disabled))
@@ -188,7 +192,7 @@ class PluginHost:
                     plugin = plugin()
                 self.manager.register(plugin, name=name)
             except Exception as exc:  # a broken plugin must not break the others
-                error = f"{type(exc).__name__}: {exc}"
+                error = self._redact(f"{type(exc).__name__}: {exc}")
                 logger.warning("plugin %s failed to load: %s", name, error)
                 warnings.warn(f"plugin {name} failed to load: {error}", stacklevel=2)
                 self._infos.append(
@@ -373,11 +377,18 @@ class PluginHost:
         """Same as ``register_sinks``."""
         return self.register_sinks()
 
+    def _redact(self, text: str) -> str:
+        """``text`` with the session's credentials replaced by ``***``."""
+        from .auth import redact_secrets
+
+        return redact_secrets(text, self._secrets)
+
     def _fail(self, name: str, error: str) -> None:
         """Unregister a plugin whose hook broke, and report it like an import failure."""
         plugin = self.manager.get_plugin(name)
         if plugin is not None:
             self.manager.unregister(plugin)
+        error = self._redact(error)
         logger.warning("plugin %s failed and was switched off: %s", name, error)
         self._infos = [
             attrs.evolve(info, hooks=(), status="failed", error=error)

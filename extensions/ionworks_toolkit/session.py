@@ -124,6 +124,11 @@ class _BaseToolkit:
             disabled=self.settings.disabled_plugins,
             load_entry_points=load_entry_points,
             plugins=plugins,
+            secrets=[
+                secret.reveal()
+                for secret in (self.settings.api_key, self.settings.api_token)
+                if secret is not None
+            ],
         )
         self.presets = PresetRegistry()
         self.plugins.register_presets(self.presets)

@@ -14,6 +14,7 @@ import shutil
 import sys
 import textwrap
 import uuid
+import warnings
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -592,3 +593,31 @@ def test_public_names() -> None:
         AttributeError, match=r"^module 'ionworks_toolkit' has no attribute 'nope'$"
     ):
         ionworks_toolkit.nope  # noqa: B018
+
+
+def test_a_plugin_error_quoting_the_session_key_is_redacted_everywhere(
+    make_toolkit: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "sk-live-0123456789abcdef"
+
+    class Leaky:
+        name = "acme-leaky"
+
+        @hookimpl
+        def ionworks_register_presets(self, register: Callable[[FilterPreset], None]) -> None:
+            raise RuntimeError(f"the lab server refused key {key}")
+
+    with (
+        caplog.at_level(logging.WARNING, logger="ionworks_toolkit"),
+        warnings.catch_warnings(record=True) as warned,
+    ):
+        warnings.simplefilter("always")
+        toolkit = make_toolkit(plugins=[Leaky()], api_key=key)
+    info = next(i for i in toolkit.plugins.list_plugins() if i.name == "acme-leaky")
+    assert info.status == "failed"
+    assert info.error == (
+        "ionworks_register_presets raised RuntimeError: the lab server refused key ***"
+    )
+    assert caplog.messages == [f"plugin acme-leaky failed and was switched off: {info.error}"]
+    assert key not in " ".join(str(w.message) for w in warned)
+    assert key not in repr(toolkit.plugins.list_plugins())
