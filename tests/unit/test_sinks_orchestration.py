@@ -269,6 +269,100 @@ def test_a_closed_stdout_does_not_drop_the_other_sinks(slow_sandbox: str, tmp_pa
     assert lines[1] == "wrote 34 records to sqlite:big.db (table measurements)"
 
 
+def test_a_page_larger_than_the_pipe_is_never_reported_as_written(
+    slow_sandbox: str, tmp_path: Path
+) -> None:
+    # The issue's input with the default page (128 records, ~1 MB, in one write): a short write
+    # to the closed pipe used to pass in silence and the run said "wrote 128 records to jsonl:-".
+    process = _cli(
+        slow_sandbox,
+        tmp_path,
+        "measurements", "list", "Severson 2019 fast-charging cycle life", "--all",
+        "--sink", "jsonl:-", "--sink", "big.db",
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert json.loads(first)["name"] == "FastCharge_000025_CH8"
+    assert process.returncode == 0, err
+    assert err.decode().splitlines() == [
+        "stopped writing to jsonl:-: its reader closed the pipe after 0 records; 128 records "
+        "not written there",
+        "wrote 128 records to sqlite:big.db (table measurements)",
+    ]
+
+
+class _ShortPipe:
+    """A stdout whose byte buffer takes ``accept`` bytes, then reports a closed pipe (what
+    ``io.BufferedWriter`` does: a short count first, ``BrokenPipeError`` on the next write)."""
+
+    def __init__(self, accept: int) -> None:
+        self.buffer = self
+        self.accepted = b""
+        self._left = accept
+
+    def write(self, data: bytes) -> int:
+        if self._left <= 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        taken = bytes(data[: self._left])
+        self.accepted += taken
+        self._left -= len(taken)
+        return len(taken)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_write_fully_writes_the_rest_after_a_short_count() -> None:
+    from ionworks_toolkit.sinks._base import write_fully
+
+    pipe = _ShortPipe(accept=10**6)
+    calls: list[int] = []
+    original = pipe.write
+
+    def in_pieces(data: bytes) -> int:
+        calls.append(len(data))
+        return original(bytes(data[:3]))
+
+    pipe.write = in_pieces  # type: ignore[method-assign]
+    assert write_fully(pipe, b"abcdefgh") == 8
+    assert pipe.accepted == b"abcdefgh"
+    assert calls == [8, 5, 2]
+    with pytest.raises(BrokenPipeError):
+        write_fully(_ShortPipe(accept=4), b"abcdefgh")
+
+
+def test_a_stream_whose_reader_leaves_while_publishing_lets_the_others_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ionworks_toolkit.export import commit_sinks
+    from ionworks_toolkit.sinks import open_sink
+
+    page = json.loads(
+        (Path(__file__).parents[1] / "data/by_project_page_severson.json").read_text()
+    )
+    pipe = _ShortPipe(accept=100)  # parquet:- sends its whole file while publishing
+    monkeypatch.setattr(sys, "stdout", pipe)
+    stream: Any = open_sink("parquet:-")
+    db = SqliteSink(tmp_path / "big.db")
+    stream.write(page["items"])
+    db.write(page["items"])
+    commit_sinks([("parquet:-", stream), ("sqlite:big.db", db)])
+    n = len(page["items"])
+    assert n == 1
+    assert (stream.reader_gone, stream.records_written, stream.records_dropped) == (True, 0, 1)
+    assert stream.describe() == (
+        "stopped writing to parquet:-: its reader closed the pipe after 0 records; 1 record "
+        "not written there"
+    )
+    assert pipe.accepted == b"PAR1" + pipe.accepted[4:] and len(pipe.accepted) == 100
+    with sqlite3.connect(tmp_path / "big.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM measurements").fetchone() == (n,)
+    conn.close()
+
+
 def test_the_issues_device_target_stays_a_device(runner: CliRunner, tmp_path: Path) -> None:
     """``mknod d/null c 1 3``, then ``--sink jsonl:d/null``: still a character device."""
     (tmp_path / "d").mkdir()

@@ -237,11 +237,24 @@ class BaseSink:
 
     def _prepare_unless_gone(self) -> None:
         if not self.reader_gone:
-            self._prepare()
+            self._stream_step(self._prepare)
 
     def _commit_unless_gone(self) -> None:
         if not self.reader_gone:
-            self._commit()
+            self._stream_step(self._commit)
+
+    def _stream_step(self, step: Callable[[], None]) -> None:
+        """Run a publishing step; a stream whose reader has gone (``parquet:- | head -c 10``
+        sends its whole file here) stops quietly, counts every record as not written there,
+        and leaves the other sinks to be published."""
+        try:
+            step()
+        except OSError as exc:
+            if not (self.streaming and is_broken_pipe(exc)):
+                raise
+            self._reader_left()
+            self.records_dropped += self.records_written
+            self.records_written = 0
 
     def _run_or_abort(self, step: Callable[[], None]) -> None:
         try:
@@ -717,7 +730,7 @@ class StreamOutput:
             if self.binary:
                 if buffer is None:
                     raise SinkTargetError("stdout takes no binary data here (no byte buffer)")
-                self._handle = buffer
+                self._handle = _FullWriter(buffer)  # type: ignore[assignment]
             elif buffer is not None:  # UTF-8 whatever the terminal's encoding
                 self._wrapper = _Utf8Writer(buffer)
                 self._handle = self._wrapper  # type: ignore[assignment]
@@ -785,11 +798,47 @@ class _Utf8Writer:
         self._buffer = buffer
 
     def write(self, text: str) -> int:
-        self._buffer.write(text.encode("utf-8"))
+        write_fully(self._buffer, text.encode("utf-8"))
         return len(text)
 
     def flush(self) -> None:
         self._buffer.flush()
+
+
+class _FullWriter:
+    """Bytes out to a binary stream it never closes (stdout's buffer), every byte or an error
+    (see :func:`write_fully`); what pyarrow and other writers get for ``parquet:-``."""
+
+    def __init__(self, buffer: IO[bytes]) -> None:
+        self._buffer = buffer
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        return write_fully(self._buffer, data)
+
+    def flush(self) -> None:
+        self._buffer.flush()
+
+    def writable(self) -> bool:
+        return True
+
+
+def write_fully(buffer: IO[bytes], data: bytes | memoryview) -> int:
+    """Write all of ``data`` to ``buffer`` and return its length.
+
+    ``io.BufferedWriter.write`` on a pipe whose reader has gone can return a short count
+    (65,536 of a 1 MB page) without raising, and its ``flush`` then raises nothing either, so
+    the rest of the page would be lost in silence. Writing the remainder again raises
+    ``BrokenPipeError``, which the sinks report as "its reader closed the pipe".
+    """
+    view = memoryview(data)
+    total = len(view)
+    while view:
+        written = buffer.write(view)
+        if not written:
+            raise BrokenPipeError(errno.EPIPE, "the stream took no more bytes")
+        view = view[written:]
+    return total
 
 
 def open_output(
