@@ -897,6 +897,22 @@ class FileSink(BaseSink):
             self._out.reader_left()
 
 
+def upsert_id(label: str, kind: str, position: int, record: Mapping[str, Any]) -> str | int:
+    """The ``id`` a database sink upserts ``record`` by (text or integer).
+
+    :raises SinkRecordError: naming the sink (``label``, ``kind`` such as ``sqlite``) and the
+        record's 1-based ``position`` in the run, when the id is missing or of another type.
+    """
+    record_id = record.get("id")
+    if type(record_id) not in (str, int):
+        shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
+        raise SinkRecordError(
+            f"{label}: record #{position} has {shown}; the {kind} sink upserts by id "
+            "(text or integer)"
+        )
+    return record_id  # type: ignore[return-value]
+
+
 def is_broken_pipe(exc: BaseException) -> bool:
     """``True`` for the error a write raises when the reader of a pipe has gone
     (``BrokenPipeError``, or an ``OSError`` with ``EPIPE`` from a C library such as pyarrow)."""

@@ -24,6 +24,7 @@ from ._base import (
     SinkTargetError,
     check_options,
     redact_credentials,
+    upsert_id,
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
 from ._flatten import dumps
@@ -202,13 +203,7 @@ class PostgresSink(BaseSink):
         scratch = ConversionStats()  # record_json repeats what the row already counted
         rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
-            record_id = record.get("id")
-            if type(record_id) not in (str, int):
-                shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
-                raise SinkRecordError(
-                    f"{self.label}: record #{position} has {shown}; the postgresql sink "
-                    "upserts by id (text or integer)"
-                )
+            record_id = upsert_id(self.label, "postgresql", position, record)
             record_json = dumps(schema.json_record(record, scratch))
             if "\\u0000" in record_json:  # JSON's escape of NUL (rarely, an escaped backslash)
                 _refuse_nul(self.label, record, position)

@@ -15,12 +15,12 @@ from typing import Any
 
 from ._base import (
     BaseSink,
-    SinkRecordError,
     SinkTargetError,
     _current_umask,
     _fsync_dir,
     check_options,
     output_target,
+    upsert_id,
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema, format_instant
 from ._flatten import dumps
@@ -226,13 +226,7 @@ class SqliteSink(BaseSink):
         scratch = ConversionStats()  # record_json repeats what the row already counted
         rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
-            record_id = record.get("id")
-            if type(record_id) not in (str, int):
-                shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
-                raise SinkRecordError(
-                    f"{self.label}: record #{position} has {shown}; the sqlite sink upserts by "
-                    "id (text or integer)"
-                )
+            record_id = upsert_id(self.label, "sqlite", position, record)
             cells = [_sql_value(v) for v in schema.row(record, stats)]
             if id_index is None:
                 cells.insert(0, record_id)
