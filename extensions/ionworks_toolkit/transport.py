@@ -21,11 +21,17 @@ turn every failure into a toolkit error. Nothing here knows about operations, pa
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import re
+import socket
 import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +143,89 @@ class _Slices(httpx.SyncByteStream, httpx.AsyncByteStream):
                 yield chunk[start : start + _DECODE_SLICE]
 
 
+class _Attempt:
+    """One sync attempt run by :class:`_DeadlineWatch`: its network stream once the response
+    head has arrived, and whether the caller has given up on it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stream: Any = None
+        self._abandoned = False
+
+    def connected(self, stream: Any) -> None:
+        """The attempt's response head arrived over ``stream`` (httpcore's network stream)."""
+        with self._lock:
+            self._stream = stream
+            abandoned = self._abandoned
+        if abandoned:
+            self._shut(stream)
+
+    def abandon(self) -> None:
+        """The caller left (deadline, Ctrl-C): stop the attempt's socket waits if possible."""
+        with self._lock:
+            self._abandoned = True
+            stream = self._stream
+        self._shut(stream)
+
+    @staticmethod
+    def _shut(stream: Any) -> None:
+        # shutdown() wakes a recv() blocked in the worker thread (close() would not); the base
+        # class's method also for TLS sockets, whose own shutdown() unwraps the TLS layer
+        # under the reader. httpcore then discards the connection.
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _DeadlineWatch:
+    """Holds a sync attempt to its deadline: runs it in a worker thread and waits at most
+    until the deadline (httpcore's sync reads take one timeout per phase, fixed when the phase
+    starts, so a server trickling and then stalling would otherwise hold the caller up to
+    twice the timeout). Workers are made on demand, at most ``max_workers`` at once (beyond,
+    attempts queue, and their deadline still holds)."""
+
+    def __init__(self, max_workers: int = 64) -> None:
+        self._max_workers = max_workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        #: Attempts given up at their deadline (for diagnostics and tests).
+        self.expired = 0
+
+    def run(
+        self,
+        attempt_fn: Callable[[_Attempt], httpx.Response],
+        deadline: float,
+        late: Callable[[], DeadlineExceeded],
+    ) -> httpx.Response:
+        """``attempt_fn(attempt)`` in a worker; its result or error, or ``late()`` raised at
+        ``deadline`` (``time.monotonic()`` seconds) while the attempt is abandoned."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._max_workers, "ionworks-http")
+            pool = self._pool
+        attempt = _Attempt()
+        future = pool.submit(contextvars.copy_context().run, attempt_fn, attempt)
+        try:
+            done, _ = futures_wait([future], timeout=max(deadline - time.monotonic(), 0.0))
+        except BaseException:  # Ctrl-C while waiting
+            attempt.abandon()
+            raise
+        if not done:
+            attempt.abandon()
+            with self._lock:
+                self.expired += 1
+            raise late()
+        return future.result()
+
+    def close(self) -> None:
+        """Wait for the running attempts (abandoned ones end at their socket timeouts)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
 class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Send through ``inner`` and read the whole body here, within two limits.
 
@@ -145,12 +234,16 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
       raised, so memory stays near the limit even for a gzip bomb. A ``Content-Length`` above
       the limit fails before any byte is read.
     - ``timeout``: seconds for the whole attempt, connect to last byte. Async: one
-      cancellation scope (exact). Sync: connecting and the response head get at most the time
-      left, each socket wait of the body at most the time left when the body starts, and the
-      clock is checked after every chunk: a server trickling bytes is cut off within one chunk
-      of the deadline; one that trickles and then stalls, within the time left when its body
-      began (so never later than twice the timeout). DeadlineExceeded is not retried (a
-      trickle would only trickle again).
+      cancellation scope. Sync over ``httpx.HTTPTransport`` (what the toolkit builds, proxies
+      included): the attempt runs in a worker thread and the caller waits for it at most until
+      the deadline (:class:`_DeadlineWatch`), so DeadlineExceeded comes at the timeout, late
+      only by thread wake-up latency (milliseconds), however the server trickles or stalls.
+      The abandoned attempt's socket is shut down when its response head has arrived (else
+      it ends by its own socket timeouts, each at most the time that was left), and its pool
+      connection is discarded; ``close()`` waits for such attempts. Another sync transport
+      given by the caller (``MockTransport``, a recorder) runs in the caller's thread: each
+      phase gets at most the time left and the clock is checked after every chunk.
+      DeadlineExceeded is not retried (a trickle would only trickle again).
 
     Reading the body inside the transport also lets the retry layer above see a connection
     dropped mid-body. The response handed up is in memory, already decoded (its
@@ -167,6 +260,7 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._inner = inner
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self._watch = _DeadlineWatch() if isinstance(inner, httpx.HTTPTransport) else None
 
     # -- helpers shared by both paths
 
@@ -227,9 +321,23 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(self._inner, httpx.BaseTransport)
         deadline = time.monotonic() + self.timeout
+        if self._watch is None:
+            return self._attempt(request, deadline, None)
+        return self._watch.run(
+            lambda attempt: self._attempt(request, deadline, attempt),
+            deadline,
+            lambda: _late(request, self.timeout),
+        )
+
+    def _attempt(
+        self, request: httpx.Request, deadline: float, attempt: _Attempt | None
+    ) -> httpx.Response:
+        assert isinstance(self._inner, httpx.BaseTransport)
         timeouts = self._arm(request, deadline)
         try:
             response = self._inner.handle_request(request)
+            if attempt is not None:
+                attempt.connected(response.extensions.get("network_stream"))
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline - 0.01:
                 raise _late(request, self.timeout) from exc
@@ -289,6 +397,8 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._rebuild(response, bytes(body))
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()  # abandoned attempts first: they still use the pool
         if isinstance(self._inner, httpx.BaseTransport):
             self._inner.close()
 

@@ -7,6 +7,7 @@ are only ever named to a loopback proxy, never resolved or contacted.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -15,6 +16,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import zlib
@@ -36,7 +38,12 @@ from ionworks_toolkit import (
     hookimpl,
 )
 from ionworks_toolkit.settings import load_settings
-from ionworks_toolkit.transport import client_kwargs, proxy_map
+from ionworks_toolkit.transport import (
+    DeadlineExceeded,
+    LimitedTransport,
+    client_kwargs,
+    proxy_map,
+)
 from loopback import Exchange, LoopbackServer, read_request
 
 KEY = "sk-live-ABCDEF123456"
@@ -472,6 +479,64 @@ async def test_trickling_server_async(toolkit_for) -> None:
         elapsed = time.monotonic() - started
         await toolkit.aclose()
     assert 1.9 < elapsed < 4.5
+
+
+def trickle_then_stall(hung_up: threading.Event) -> Callable[[Exchange], None]:
+    """Head and one body byte at once, one more byte after 0.8 s (inside every per-read
+    timeout of a 1 s deadline), then nothing: a sync read armed with the time left when the
+    body began would wait until ~1.8 s. Sets ``hung_up`` when the client closes its side."""
+
+    def handler(exchange: Exchange) -> None:
+        exchange.send_head(200, [("Content-Type", "application/json"), ("Content-Length", "9")])
+        exchange.sock.sendall(b"[")
+        time.sleep(0.8)
+        exchange.sock.sendall(b" ")
+        exchange.sock.settimeout(30)
+        with contextlib.suppress(OSError):
+            if exchange.sock.recv(1) == b"":
+                hung_up.set()
+
+    return handler
+
+
+def test_sync_deadline_holds_when_the_body_stalls_after_trickling() -> None:
+    """Last round's fault: the sync deadline could overrun up to twice the timeout. The
+    deadline watch (not a socket timeout) ends the attempt, and shuts its socket down."""
+    hung_up = threading.Event()
+    with LoopbackServer(trickle_then_stall(hung_up)) as api:
+        limited = LimitedTransport(httpx.HTTPTransport(), max_bytes=1024, timeout=1.0)
+        with httpx.Client(base_url=api.url, transport=limited) as client:
+            with pytest.raises(DeadlineExceeded) as info:
+                client.get(PATH)
+            assert hung_up.wait(10)  # the abandoned attempt's socket was shut down
+        assert limited._watch is not None and limited._watch.expired == 1
+    assert str(info.value) == (
+        "no complete response within the 1 s timeout (body included); raise it with "
+        "IONWORKS_TOOLKIT_TIMEOUT or timeout="
+    )
+    assert info.value.__cause__ is None  # not an httpx.ReadTimeout from a socket wait
+    assert len(api.requests) == 1
+
+
+def test_sync_deadline_when_the_server_never_answers(toolkit_for) -> None:
+    """A server that reads the request and never answers: the Toolkit's error names the
+    deadline, the attempt is not retried, and the deadline watch is what fired."""
+    release = threading.Event()
+
+    def never(exchange: Exchange) -> None:
+        release.wait(30)
+
+    with LoopbackServer(never) as api:
+        toolkit = toolkit_for(api.url, timeout=0.5, max_retries=3)
+        with pytest.raises(TransportError) as info:
+            list(toolkit.iter_measurements_by_project(PROJECT_ID))
+        release.set()
+        toolkit.close()
+    assert str(info.value) == (
+        f"GET {PATH} failed: DeadlineExceeded: no complete response within the 0.5 s timeout "
+        "(body included); raise it with IONWORKS_TOOLKIT_TIMEOUT or timeout="
+    )
+    assert len(api.requests) == 1
 
 
 def test_cli_timeout_setting_bounds_the_whole_request(tmp_path: Path) -> None:
