@@ -227,6 +227,7 @@ async def test_a_cancelled_async_export_task_leaves_no_partial_output(
         with pytest.raises(asyncio.CancelledError):
             await task
     finally:
+        stall.set()  # the stalled request ends now, not at the 30 s timeout aclose() waits for
         await toolkit.aclose()
     assert sorted(p.name for p in out.iterdir()) == ["old.jsonl"]
 
