@@ -17,8 +17,18 @@ Each group runs in a fresh temporary copy of the repository (the package laid ou
 ``src/ionworks_toolkit``, the layout mutmut maps to module names), so the working tree is never
 touched and groups never share mutmut's cache. Printed per module: mutants, killed, survived
 (including "no tests": no selected test runs the mutated function), timeouts (counted as
-killed: the bug was noticed), the kill rate, and every survivor's mutmut name. Exit status 0
-when every module reaches ``--target`` percent (default 90), else 1.
+killed: the bug was noticed; listed by name so a reader can judge them), the kill rate, and
+every survivor's mutmut name; then each group's and the whole run's wall time. A mutant left
+unchecked (an interrupted run, a worker that died) counts as not killed. Exit status 0 when
+every module reaches ``--target`` percent (default 90), else 1.
+
+Time: mutmut first runs the group's tests once to learn which tests call which function, then
+runs, per mutant, only the tests that call the mutated function (fastest first, stopping at
+the first failure). A surviving mutant costs the whole of those tests, so one slow test in a
+group's selection is paid by every surviving mutant of every function it calls: keep the
+selections fast (``--durations`` of pytest shows the slow ones). A mutant that makes a test
+hang is stopped after ``(its tests' duration + TIMEOUT_CONSTANT) * TIMEOUT_MULTIPLIER`` seconds
+of wall time (twice that in CPU time) and counts as killed (timeout).
 
 Survivors judged *equivalent* (the mutant behaves exactly like the original, e.g. a changed
 log message that no rule depends on) are listed in the README's testing section; every other
@@ -106,6 +116,12 @@ GROUPS: dict[str, Group] = {
     ),
 }
 
+#: mutmut's timeout: a hanging mutant is stopped after (duration of its tests + constant) *
+#: multiplier seconds of wall time. mutmut's default multiplier (15) let a hang cost minutes;
+#: 5 still leaves a loaded machine room before a slow (not hanging) run is called a timeout.
+TIMEOUT_MULTIPLIER = 5.0
+TIMEOUT_CONSTANT = 1.0
+
 KILLED = {"killed", "timeout", "caught by type check"}
 # A mutant left "not checked" counts as not killed: the rate never flatters an unfinished run.
 NOT_COUNTED = {"skipped"}
@@ -126,6 +142,8 @@ def _config(group: Group, max_children: int) -> str:
         f"pytest_add_cli_args_test_selection = {array(group.tests)}\n"
         'also_copy = ["generated_client", "openapi", "scripts", "README.md"]\n'
         "use_git_change_detection = false\n"
+        f"timeout_multiplier = {TIMEOUT_MULTIPLIER}\n"
+        f"timeout_constant = {TIMEOUT_CONSTANT}\n"
     )
 
 
@@ -197,6 +215,9 @@ def run_group(name: str, group: Group, *, max_children: int, show: bool) -> dict
                 f"timeout), {len(survivors)} survived ({counts['no tests']} without a test), "
                 f"{len(mine) - len(counted)} not counted; kill rate {rate:.1f}%"
             )
+            timeouts = sorted(k for k, v in counted.items() if v == "timeout")
+            if timeouts:
+                print(f"  killed by timeout: {', '.join(t.rsplit('.', 1)[1] for t in timeouts)}")
             for survivor in survivors:
                 print(f"  survived: {survivor} ({counted[survivor]})")
                 if show:
@@ -227,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: {', '.join(group.modules)}  <- {' '.join(group.tests)}")
         return 0
     rates: dict[str, float] = {}
+    started = time.monotonic()
     for name in args.groups or list(GROUPS):
         rates.update(
             run_group(name, GROUPS[name], max_children=args.max_children, show=args.show_survivors)
@@ -234,6 +256,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("== kill rate per module")
     for module, rate in rates.items():
         print(f"{module}: {rate:.1f}%{'' if rate >= args.target else '  (below target)'}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"== total wall time {(time.monotonic() - started) / 60:.1f} min "
+        f"({args.max_children} workers, {os.cpu_count()} CPUs; load average now {load})"
+    )
     return 0 if all(rate >= args.target for rate in rates.values()) else 1
 
 
