@@ -90,3 +90,32 @@ def total(client: TestClient, project: str, **params: Any) -> int:
 def names(body: dict[str, Any]) -> list[str]:
     """Measurement names of a page, in order."""
     return [item["name"] for item in body["items"]]
+
+
+def query_parameters(spec: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
+    """The query parameters ``spec`` declares for ``method path``, by name."""
+    operation = spec["paths"][path][method]
+    return {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+
+
+def range_fields(spec: dict[str, Any], path: str, method: str = "get") -> list[str]:
+    """The fields ``method path`` filters by range: ``F`` for every declared ``F_gt`` or
+    ``F_lt`` (in declaration order). The spec types these parameters as plain strings and
+    documents them as ISO 8601 date-times; the by-project ones are the date-time fields of
+    its items (``start_time``, ``created_at``, ``updated_at``)."""
+    fields: dict[str, None] = {}
+    for name in query_parameters(spec, path, method):
+        if name.endswith(("_gt", "_lt")):
+            fields[name[:-3]] = None
+    return list(fields)
+
+
+def datetime_parameters(spec: dict[str, Any], path: str, method: str = "get") -> list[str]:
+    """Every declared query parameter on a range field: ``F``, ``F_gt``, ``F_lt`` (see
+    :func:`range_fields`), in declaration order."""
+    fields = set(range_fields(spec, path, method))
+    return [
+        name
+        for name in query_parameters(spec, path, method)
+        if name in fields or (name.endswith(("_gt", "_lt")) and name[:-3] in fields)
+    ]

@@ -29,10 +29,11 @@ one instance gives 409 ``{"error_code": "CONFLICT", "message": ..., "detail": {"
 The other list endpoints take the vendor client's parameters. When ``limit`` is not sent a page
 holds up to 1000 records (``limit`` is 1..1000, ``offset`` >= 0); the order is ``created_at``
 descending unless ``order_by``/``order`` say otherwise (``/projects`` and instances:
-``name|created_at|updated_at``; specifications: ``name|created_at``, by the sandbox's internal
-creation order since specification records carry no timestamps; instance measurements: the eight
+``name|created_at|updated_at``; specifications too, by the sandbox's internal creation and
+update times since specification records carry no timestamps; instance measurements: the eight
 by-project columns); an unknown ``order_by`` is a 422 ``literal_error``. Specification filters:
 ``project_id``, ``name``, ``form_factor``, ``created_by_email`` (operator syntax),
+``created_at``/``updated_at`` ``_gt``/``_lt`` (those internal times),
 ``material_id``/``material_ids`` (a material in any slot), ``anode_material_id`` ...
 ``case_material_id`` (only anode and cathode components exist, so the other slots never match),
 ``exclude_cell_spec_id``; ``full`` is accepted and ignored (nested components are always
@@ -488,7 +489,11 @@ def _specifications_router(res: _Resources) -> APIRouter:
         name: Annotated[str | None, Query(description="ilike.%x% or eq.x")] = None,
         form_factor: Annotated[str | None, Query(description="eq.<value>")] = None,
         created_by_email: Annotated[str | None, Query(description="ilike.%x%")] = None,
-        order_by: Annotated[str | None, Query(description="name or created_at")] = None,
+        created_at_gt: str | None = None,
+        created_at_lt: str | None = None,
+        updated_at_gt: str | None = None,
+        updated_at_lt: str | None = None,
+        order_by: Annotated[str | None, Query(description="name, created_at or updated_at")] = None,
         order: Order | None = None,
         project_id: Annotated[
             str | None, Query(description="Restricts to one project (eq.<id> or <id>)")
@@ -508,7 +513,14 @@ def _specifications_router(res: _Resources) -> APIRouter:
             str | None, Query(description="Drop this spec from results")
         ] = None,
     ) -> Response:
-        column = _check_order_by(order_by, ("name", "created_at"))
+        column = _check_order_by(order_by, ("name", "created_at", "updated_at"))
+        times = _parse_times(
+            created_at_gt=created_at_gt,
+            created_at_lt=created_at_lt,
+            updated_at_gt=updated_at_gt,
+            updated_at_lt=updated_at_lt,
+        )
+        created, updated = time_filter(times, "created_at"), time_filter(times, "updated_at")
         email_filter = _sf(created_by_email)
         if email_filter is not None and not email_filter.matches(cat.created_by_email):
             return envelope([], 0)
@@ -547,10 +559,14 @@ def _specifications_router(res: _Resources) -> APIRouter:
             if all(f.matches(g(s)) for f, g in filters)
             and materials_match(s)
             and s.id != exclude_cell_spec_id
+            and created.matches(s.created_us)
+            and updated.matches(s.updated_us)
         ]
-        key: Callable[[Spec], Any] = (
-            (lambda s: s.name) if column == "name" else (lambda s: s.created_us)
-        )
+        key: Callable[[Spec], Any] = {
+            "name": lambda s: s.name,
+            "created_at": lambda s: s.created_us,
+            "updated_at": lambda s: s.updated_us,
+        }[column]
         ordered = order_records(specs, key, lambda s: s.id, descending=order != "asc")
         chosen = slice_of(ordered, limit, offset)
         return envelope([cat.spec_json(s) for s in chosen], len(ordered))
