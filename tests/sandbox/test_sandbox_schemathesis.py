@@ -8,6 +8,7 @@ valid ISO 8601 values so that filtered 200 responses are exercised as well as 42
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -17,7 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from ionworks_toolkit.sandbox import SandboxServer
 from ionworks_toolkit.sandbox._catalogue import Catalogue
-from sandbox_testlib import API_KEY, SPEC_PATH
+from sandbox_testlib import API_KEY, SPEC_PATH, datetime_parameters, range_fields
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,17 +30,10 @@ pytestmark = pytest.mark.sandbox
 
 MAX_EXAMPLES = 50
 SEED_PATH = "/cell_measurements/by-project/{project_id}"
-DATETIME_PARAMS = [
-    "start_time",
-    "start_time_gt",
-    "start_time_lt",
-    "created_at",
-    "created_at_gt",
-    "created_at_lt",
-    "updated_at",
-    "updated_at_gt",
-    "updated_at_lt",
-]
+SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_text("utf-8"))
+#: Read from the spec, not pinned: the seed operation's range-filter parameters (F, F_gt,
+#: F_lt for every declared F_gt/F_lt), checked below to be date-time fields of its items.
+DATETIME_PARAMS = datetime_parameters(SPEC, SEED_PATH)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -89,3 +83,30 @@ def test_seed_endpoint_conforms(
         assert body["count"] == len(body["items"]) <= body["total"]
     else:
         assert all(error["loc"][0] == "query" for error in body["detail"])
+
+
+def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """Properties of a schema through ``$ref`` and ``allOf`` (the spec's composition)."""
+    if "$ref" in schema:
+        return _properties(SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]])
+    found = dict(schema.get("properties", {}))
+    for member in schema.get("allOf", []):
+        found.update(_properties(member))
+    return found
+
+
+def _formats(schema: dict[str, Any]) -> set[str]:
+    return {schema.get("format", "")} | {
+        m.get("format", "") for m in schema.get("anyOf", []) + schema.get("oneOf", [])
+    }
+
+
+def test_the_datetime_parameters_are_the_items_date_time_fields() -> None:
+    """The list above is derived, so check the derivation against the spec's items."""
+    ok = SPEC["paths"][SEED_PATH]["get"]["responses"]["200"]["content"]["application/json"]
+    item = _properties(ok["schema"])["items"]["items"]
+    fields = _properties(item)
+    assert range_fields(SPEC, SEED_PATH)  # the seed endpoint has range filters at all
+    for field in range_fields(SPEC, SEED_PATH):
+        assert "date-time" in _formats(fields[field]), field
+    assert set(DATETIME_PARAMS) >= {f"{f}_gt" for f in range_fields(SPEC, SEED_PATH)}

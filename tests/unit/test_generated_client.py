@@ -10,8 +10,11 @@ from __future__ import annotations
 import copy
 import datetime
 import enum
+import importlib.util
 import inspect
 import json
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,8 +25,6 @@ import pytest
 try:
     import ionworks_client
 except ImportError:  # not installed (editable): fall back to the in-repo package
-    import sys
-
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "generated_client"))
     import ionworks_client
 
@@ -44,6 +45,7 @@ from ionworks_client.models.list_cell_measurements_by_project_order_by import (
     ListCellMeasurementsByProjectOrderBy as OrderBy,
 )
 from ionworks_client.types import UNSET, Unset
+from ionworks_toolkit.constants import MAX_PAGE_SIZE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BASE_URL = "https://api.ionworks.test"
@@ -57,9 +59,8 @@ def _seed_operation() -> dict[str, Any]:
     return document["paths"][SEED_PATH]["get"]  # type: ignore[no-any-return]
 
 
-# Read from the shipped spec, not pinned: these tests follow a regeneration. (The snapshot
-# lists 22: 20 filters/paging + order_by + order; test_seed_parameters_in_the_shipped_openapi_json
-# pins that reconstruction.)
+# Read from the shipped spec, not pinned: these tests follow a regeneration
+# (test_seed_parameters_in_the_shipped_openapi_json checks it against snapshot + overlays).
 QUERY_PARAMETERS = [p["name"] for p in _seed_operation()["parameters"] if p["in"] == "query"]
 ORDER_BY_VALUES = next(
     p["schema"]["enum"] for p in _seed_operation()["parameters"] if p["name"] == "order_by"
@@ -154,46 +155,62 @@ def test_seed_enums_have_exactly_the_spec_values() -> None:
     assert sorted(m.value for m in Order) == sorted(order["schema"]["enum"])
 
 
+def _overlaid_snapshot() -> dict[str, Any]:
+    """The published snapshot with every overlay applied, by ``scripts/regenerate.py``'s own
+    functions: what the generator was given."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "regenerate.py"
+    loader = importlib.util.spec_from_file_location("ionworks_regenerate", script)
+    assert loader is not None and loader.loader is not None
+    regen = sys.modules.get(loader.name)
+    if regen is None:
+        regen = importlib.util.module_from_spec(loader)
+        sys.modules[loader.name] = regen  # dataclasses resolve their module through it
+        loader.loader.exec_module(regen)
+    raw = regen.load_spec(regen.snapshot_path())
+    return regen.prepare(raw, regen.overlay_files()).effective  # type: ignore[no-any-return]
+
+
+def _resolved(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter schema without its ``anyOf [X, null]`` wrapper and ``$ref``."""
+    (member,) = [m for m in schema.get("anyOf", [schema]) if m.get("type") != "null"]
+    if "$ref" in member:
+        name = member["$ref"].rsplit("/", 1)[-1]
+        return document["components"]["schemas"][name]  # type: ignore[no-any-return]
+    return member  # type: ignore[no-any-return]
+
+
 def test_seed_parameters_in_the_shipped_openapi_json() -> None:
+    """The shipped spec's seed operation is the snapshot's with the overlays applied, and it
+    has what the generated signature and the toolkit rely on. Every expected value is read
+    from the snapshot and overlays (nothing pinned), so a spec change fails here only when it
+    breaks one of these rules."""
+    expected = _overlaid_snapshot()["paths"][SEED_PATH]["get"]
     document = openapi_document()
     operation = document["paths"][SEED_PATH]["get"]
-    assert operation["operationId"] == "list_cell_measurements_by_project"
-    parameters = {p["name"]: p for p in operation["parameters"]}
-    assert [p["name"] for p in operation["parameters"] if p["in"] == "path"] == ["project_id"]
-    assert parameters["project_id"]["required"] is True
-    assert not any(parameters[name].get("required") for name in QUERY_PARAMETERS)
+    assert operation["operationId"] == expected["operationId"] == seed.__name__.rsplit(".", 1)[1]
+    assert operation["parameters"] == expected["parameters"]
 
-    assert parameters["limit"]["schema"] == {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 1000,
-        "title": "Limit",
-        "default": 25,
-    }
-    assert parameters["offset"]["schema"] == {
-        "type": "integer",
-        "minimum": 0,
-        "title": "Offset",
-        "default": 0,
-    }
-    assert parameters["order_by"]["schema"]["enum"] == ORDER_BY_VALUES
-    assert parameters["order_by"]["schema"]["default"] == "created_at"
-    assert parameters["order"]["schema"]["enum"] == ["asc", "desc"]
-    assert parameters["order"]["schema"]["default"] == "desc"
-    assert parameters["measurement_type"]["schema"]["anyOf"] == [
-        {"$ref": "#/components/schemas/MeasurementType"},
-        {"type": "null"},
-    ]
-    assert document["components"]["schemas"]["MeasurementType"]["enum"] == [
-        "time_series",
-        "file",
-        "properties",
-    ]
-    typed = {"measurement_type", "limit", "offset", "order_by", "order"}
-    plain_filters = [name for name in QUERY_PARAMETERS if name not in typed]
-    assert len(plain_filters) == 17
-    for name in plain_filters:
-        assert parameters[name]["schema"]["anyOf"] == [{"type": "string"}, {"type": "null"}], name
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    path_names = [p["name"] for p in operation["parameters"] if p["in"] == "path"]
+    assert path_names == re.findall(r"\{([^}]+)\}", SEED_PATH)
+    assert all(parameters[name]["required"] is True for name in path_names)
+    assert [p["name"] for p in expected["parameters"] if p["in"] == "query"] == QUERY_PARAMETERS
+    # The paginator pages with limit/offset: integers with bounds and defaults.
+    limit = _resolved(document, parameters["limit"]["schema"])
+    offset = _resolved(document, parameters["offset"]["schema"])
+    assert limit["type"] == offset["type"] == "integer"
+    assert limit["minimum"] >= 1 and offset["minimum"] == 0
+    assert limit["maximum"] == MAX_PAGE_SIZE  # constants.MAX_PAGE_SIZE comes from here
+    assert limit["minimum"] <= parameters["limit"]["schema"]["default"] <= limit["maximum"]
+    # Ordering: enums whose default is one of their values (the CLI's choices).
+    for name in ("order_by", "order"):
+        schema = _resolved(document, parameters[name]["schema"])
+        assert schema["default"] in schema["enum"], name
+    assert _resolved(document, parameters["order_by"]["schema"])["enum"] == ORDER_BY_VALUES
+    # Every query parameter is optional, as the CLI and presets assume.
+    assert not any(parameters[name].get("required") for name in QUERY_PARAMETERS)
+    measurement_type = _resolved(document, parameters["measurement_type"]["schema"])
+    assert sorted(m.value for m in MeasurementType) == sorted(measurement_type["enum"])
 
 
 # --------------------------------------------------------------------------- 1. outgoing request
