@@ -94,9 +94,24 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_safety_rules.py",
         ),
     ),
+    # The walk's rules are tested as exact request plans on fakes; the sandbox tests of the same
+    # files (seconds each, with a server to start) add nothing a fake does not check.
     "pagination": Group(
-        ("pagination.py", "parsing.py"),
-        ("tests/unit/test_core_pagination.py", "tests/unit/test_safety_rules.py"),
+        ("pagination.py",),
+        (
+            "tests/unit/test_page_walk.py",
+            "tests/unit/test_core_pagination.py",
+            "-m",
+            "not sandbox",
+        ),
+    ),
+    "parsing": Group(
+        ("parsing.py",),
+        (
+            "tests/unit/test_parsing.py",
+            "tests/unit/test_safety_rules.py::test_a_valid_total_is_kept",
+            "tests/unit/test_safety_rules.py::test_an_invalid_total_is_unknown",
+        ),
     ),
     "sinks": Group(
         ("sinks/_base.py", "sinks/_sqlite.py"),
@@ -106,12 +121,17 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_safety_rules.py",
         ),
     ),
+    # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
+    # built-in preset selects) start a server per run and check the data, not presets.py.
     "presets": Group(
         ("presets.py",),
         (
+            "tests/unit/test_preset_registry.py",
             "tests/unit/test_core_presets.py",
-            "tests/unit/test_builtin_presets.py",
-            "tests/unit/test_safety_rules.py",
+            "tests/unit/test_safety_rules.py::test_a_preset_is_validated_against_its_own_operation",
+            "tests/unit/test_safety_rules.py::test_a_broken_plugins_partial_presets_are_undone",
+            "-m",
+            "not sandbox",
         ),
     ),
 }

@@ -1,0 +1,460 @@
+"""``PageWalk``, the paging rules as a state machine: the exact requests it plans, batch by batch.
+
+Each test drives a walk over a fake server and compares the whole trace: every ``plan()``
+batch (offset, limit), every ``receive()`` outcome (records, cancelled requests, done) and the
+final ``WalkStats``. The async tests check what ``awalk_pages`` sends concurrently and cancels.
+Every fake spends a request budget (tests/unit/request_budget.py): a walk that never ends
+fails instead of hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from ionworks_toolkit import PaginationError, WalkStats
+from ionworks_toolkit.pagination import (
+    Page,
+    PageOutcome,
+    PageRequest,
+    PageWalk,
+    awalk_pages,
+    walk_pages,
+)
+from request_budget import RequestBudget
+
+Ids = Callable[[int, int], list[Any]]
+
+
+def server(n: int, *, total: int | None = None, cap: int | None = None) -> Ids:
+    """Ids ``0..n-1`` at ``offset``; at most ``cap`` per page when given."""
+    return lambda offset, limit: list(range(offset, min(n, offset + min(limit, cap or limit))))
+
+
+def drive(walk: PageWalk[Any], ids: Ids, total: int | None = None) -> list[Any]:
+    """Run ``walk`` against ``ids`` (one page per planned request, oldest first).
+
+    Returns the trace: ``("plan", [(offset, limit), ...])`` per non-empty batch and
+    ``(offset, [ids...] | None, [(offset, limit) cancelled...], done)`` per page.
+    """
+    budget = RequestBudget(100)
+    trace: list[Any] = []
+    while True:
+        planned = walk.plan()
+        if planned:
+            trace.append(("plan", [(r.offset, r.limit) for r in planned]))
+        if not walk.in_flight:
+            return trace
+        request = walk.in_flight[0]
+        budget.spend()
+        items = [{"id": i} for i in ids(request.offset, request.limit)]
+        walk.answered()
+        outcome = walk.receive(request, Page(items, total, request.offset))
+        records = None if outcome.records is None else [r["id"] for r in outcome.records]
+        cancel = [(r.offset, r.limit) for r in outcome.cancel]
+        trace.append((request.offset, records, cancel, outcome.done))
+
+
+def ids(start: int, stop: int) -> list[int]:
+    return list(range(start, stop))
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def test_the_first_two_pages_go_one_at_a_time_then_prefetch_up_to_the_total() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
+    assert drive(walk, server(1000), total=1000) == [
+        ("plan", [(0, 100)]),
+        (0, ids(0, 100), [], False),
+        ("plan", [(100, 100)]),
+        (100, ids(100, 200), [], False),
+        ("plan", [(200, 100), (300, 100), (400, 100)]),
+        (200, ids(200, 300), [], False),
+        ("plan", [(500, 100)]),
+        (300, ids(300, 400), [], False),
+        ("plan", [(600, 100)]),
+        (400, ids(400, 500), [], False),
+        ("plan", [(700, 100)]),
+        (500, ids(500, 600), [], False),
+        ("plan", [(800, 100)]),
+        (600, ids(600, 700), [], False),
+        ("plan", [(900, 100)]),
+        (700, ids(700, 800), [], False),
+        (800, ids(800, 900), [], False),
+        (900, ids(900, 1000), [], False),
+        ("plan", [(1000, 100)]),
+        (1000, None, [], True),
+    ]
+    assert walk.stats == WalkStats(records=1000, pages=10, requests=11, duplicates=0, total=1000)
+    assert walk.finished is True
+    assert walk.plan() == []
+
+
+def test_at_the_total_only_one_confirming_request_is_in_flight() -> None:
+    # 300 is the total: the full page ending there is confirmed by one request, sent alone.
+    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
+    assert drive(walk, server(300), total=300) == [
+        ("plan", [(0, 100)]),
+        (0, ids(0, 100), [], False),
+        ("plan", [(100, 100)]),
+        (100, ids(100, 200), [], False),
+        ("plan", [(200, 100)]),
+        (200, ids(200, 300), [], False),
+        ("plan", [(300, 100)]),
+        (300, None, [], True),
+    ]
+    assert walk.stats == WalkStats(records=300, pages=3, requests=4, duplicates=0, total=300)
+
+
+def test_a_short_page_at_the_total_ends_the_walk() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
+    assert drive(walk, server(250), total=250)[-2:] == [
+        ("plan", [(200, 100)]),
+        (200, ids(200, 250), [], True),
+    ]
+    assert walk.stats == WalkStats(records=250, pages=3, requests=3, duplicates=0, total=250)
+    assert walk.stats.total_mismatch is False
+
+
+def test_the_default_walk_pages_by_1000_one_request_at_a_time() -> None:
+    walk: PageWalk[Any] = PageWalk()
+    assert drive(walk, server(3500), total=3500) == [
+        ("plan", [(0, 1000)]),
+        (0, ids(0, 1000), [], False),
+        ("plan", [(1000, 1000)]),
+        (1000, ids(1000, 2000), [], False),
+        ("plan", [(2000, 1000)]),
+        (2000, ids(2000, 3000), [], False),
+        ("plan", [(3000, 1000)]),
+        (3000, ids(3000, 3500), [], True),
+    ]
+
+
+def test_without_a_total_a_short_page_ends_the_walk_and_a_full_one_asks_again() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=10, prefetch=4)
+    assert drive(walk, server(20)) == [
+        ("plan", [(0, 10)]),
+        (0, ids(0, 10), [], False),
+        ("plan", [(10, 10)]),
+        (10, ids(10, 20), [], False),
+        ("plan", [(20, 10), (30, 10), (40, 10), (50, 10)]),
+        (20, None, [(30, 10), (40, 10), (50, 10)], True),
+    ]
+    assert walk.stats == WalkStats(records=20, pages=2, requests=3, duplicates=0, total=None)
+
+
+@pytest.mark.parametrize("prefetch", [0, -1])
+def test_prefetch_below_one_is_refused(prefetch: int) -> None:
+    with pytest.raises(ValueError, match=r"^prefetch must be at least 1$"):
+        PageWalk(prefetch=prefetch)
+
+
+def test_a_walk_updates_the_stats_it_is_given() -> None:
+    stats = WalkStats()
+    walk: PageWalk[Any] = PageWalk(page_size=5, stats=stats)
+    drive(walk, server(7))
+    assert walk.stats is stats
+    assert stats == WalkStats(records=7, pages=2, requests=2, duplicates=0, total=None)
+
+
+# ----------------------------------------------------------------------------- max_records
+
+
+def test_max_records_trims_the_last_request_and_bounds_the_prefetch() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=100, max_records=250, prefetch=3)
+    assert drive(walk, server(1000), total=1000) == [
+        ("plan", [(0, 100)]),
+        (0, ids(0, 100), [], False),
+        ("plan", [(100, 100)]),
+        (100, ids(100, 200), [], False),
+        ("plan", [(200, 50)]),
+        (200, ids(200, 250), [], True),
+    ]
+    assert walk.stats.records == 250
+
+
+def test_max_records_tops_up_after_duplicates_one_request_at_a_time() -> None:
+    # Two records inserted at the head after the first page: the second page repeats two.
+    def shifted(offset: int, limit: int) -> list[int]:
+        return ids(offset, offset + limit) if offset == 0 else ids(offset - 2, offset - 2 + limit)
+
+    walk: PageWalk[Any] = PageWalk(page_size=5, max_records=10, prefetch=3)
+    assert drive(walk, shifted, total=40) == [
+        ("plan", [(0, 5)]),
+        (0, ids(0, 5), [], False),
+        ("plan", [(5, 5)]),
+        (5, [5, 6, 7], [], False),
+        ("plan", [(10, 2)]),
+        (10, [8, 9], [], True),
+    ]
+    assert walk.stats == WalkStats(records=10, pages=3, requests=3, duplicates=2, total=40)
+
+
+def test_a_page_longer_than_max_records_is_trimmed() -> None:
+    def generous(offset: int, limit: int) -> list[int]:
+        return ids(offset, offset + 3 * limit)  # ignores limit
+
+    walk: PageWalk[Any] = PageWalk(page_size=4, max_records=6, prefetch=2)
+    assert drive(walk, generous) == [
+        ("plan", [(0, 4)]),
+        (0, ids(0, 6), [], True),
+    ]
+    assert walk.stats == WalkStats(records=6, pages=1, requests=1, duplicates=0, total=None)
+
+
+def test_max_records_reached_on_a_full_page_stops_without_confirming() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=5, max_records=10, prefetch=2)
+    assert drive(walk, server(100)) == [
+        ("plan", [(0, 5)]),
+        (0, ids(0, 5), [], False),
+        ("plan", [(5, 5)]),
+        (5, ids(5, 10), [], True),
+    ]
+
+
+# ----------------------------------------------------------------------------- odd servers
+
+
+def test_a_capping_server_realigns_the_walk_and_drops_planned_requests() -> None:
+    # The server sends at most 40; the walk asked 100 each for 200..400 in flight.
+    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
+    trace = drive(walk, _capped_after(200, 40), total=1000)
+    assert trace[:8] == [
+        ("plan", [(0, 100)]),
+        (0, ids(0, 100), [], False),
+        ("plan", [(100, 100)]),
+        (100, ids(100, 200), [], False),
+        ("plan", [(200, 100), (300, 100), (400, 100)]),
+        (200, ids(200, 240), [(300, 100), (400, 100)], False),
+        ("plan", [(240, 40)]),
+        (240, ids(240, 280), [], False),
+    ]
+    # One page at a time until a page shows the new size holds, then prefetch again.
+    assert trace[8] == ("plan", [(280, 40), (320, 40), (360, 40)])
+    records = [i for step in trace if step[0] != "plan" and step[1] for i in step[1]]
+    assert records == ids(0, 1000)
+    assert walk.stats.records == 1000
+    # 200 + 800 / 40 pages, and the empty page confirming the end (300 and 400 never sent)
+    assert (walk.stats.pages, walk.stats.requests) == (22, 23)
+
+
+def _capped_after(offset: int, cap: int) -> Ids:
+    """1000 ids; from ``offset`` on, at most ``cap`` per page."""
+
+    def ids_at(start: int, limit: int) -> list[int]:
+        size = limit if start < offset else min(limit, cap)
+        return ids(start, min(1000, start + size))
+
+    return ids_at
+
+
+def test_a_page_longer_than_asked_is_kept_and_the_walk_goes_on_from_its_end() -> None:
+    def generous(offset: int, limit: int) -> list[int]:
+        return ids(offset, min(30, offset + (15 if offset == 10 else limit)))
+
+    walk: PageWalk[Any] = PageWalk(page_size=10, prefetch=3)
+    assert drive(walk, generous, total=30) == [
+        ("plan", [(0, 10)]),
+        (0, ids(0, 10), [], False),
+        ("plan", [(10, 10)]),
+        (10, ids(10, 25), [], False),
+        ("plan", [(25, 10)]),
+        (25, ids(25, 30), [], True),
+    ]
+
+
+def test_records_without_ids_repeating_an_earlier_page_stop_the_walk() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=2)
+    first = [{"name": "a", "n": 1}, {"n": 2, "name": "b"}]
+    same_keys_reordered = [{"n": 1, "name": "a"}, {"name": "b", "n": 2}]
+    walk.plan()
+    walk.receive(PageRequest(0, 2), Page(first, None, 0))
+    walk.answered()
+    walk.plan()
+    walk.answered()
+    with pytest.raises(PaginationError) as caught:
+        walk.receive(PageRequest(2, 2), Page(same_keys_reordered, None, 2))
+    assert str(caught.value) == (
+        "the page at offset 2 repeats the page at offset 0 (2 records, 2 without an id): "
+        "the server is not advancing (is it ignoring offset?); stopped after 2 requests"
+    )
+    assert caught.value.offset == 2
+
+
+class Reading:
+    """A model without an id whose repr differs per instance (only ``to_dict`` compares)."""
+
+    def __init__(self, volts: float) -> None:
+        self.volts = volts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"volts": self.volts}
+
+
+def test_models_without_ids_are_compared_by_their_dicts() -> None:
+    import datetime as dt
+
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+    def fetch(offset: int, limit: int) -> Page[Any]:
+        return Page([Reading(3.7), {"at": when}], None, offset)  # offset ignored
+
+    with pytest.raises(PaginationError) as caught:
+        list(walk_pages(fetch, page_size=2))
+    assert caught.value.offset == 2
+    assert "repeats the page at offset 0 (2 records, 2 without an id)" in str(caught.value)
+
+
+def test_records_without_ids_past_the_total_stop_the_walk() -> None:
+    # Distinct records without ids, endlessly: the walk stops a page past the total.
+    walk: PageWalk[Any] = PageWalk(page_size=5)
+    budget = RequestBudget(10)
+    with pytest.raises(PaginationError) as caught:
+        while planned := walk.plan():
+            (request,) = planned
+            budget.spend()
+            walk.answered()
+            items = [{"n": request.offset + i} for i in range(5)]
+            walk.receive(request, Page(items, 10, request.offset))
+    assert str(caught.value) == (
+        "the page at offset 15 is a page past the reported total 10 and holds records "
+        "without an id: the server is not advancing (is it ignoring offset?); stopped "
+        "after 4 requests"
+    )
+    assert walk.stats == WalkStats(records=15, pages=3, requests=4, duplicates=0, total=10)
+
+
+def test_a_page_of_ids_already_seen_stops_the_walk() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=3)
+    walk.plan()
+    walk.answered()
+    walk.receive(PageRequest(0, 3), Page([{"id": 1}, {"id": 2}, {"id": 3}], None, 0))
+    walk.plan()
+    walk.answered()
+    with pytest.raises(PaginationError) as caught:
+        walk.receive(PageRequest(3, 3), Page([{"id": 3}, {"id": 1}], None, 3))
+    assert str(caught.value) == (
+        "the page at offset 3 holds only records already seen (2 of them): the server is not "
+        "advancing (is it ignoring offset?); stopped after 2 requests"
+    )
+
+
+def test_a_mixed_page_counts_its_duplicates_and_keeps_records_without_ids() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=4)
+    walk.plan()
+    walk.receive(PageRequest(0, 4), Page([{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}], 9, 0))
+    walk.plan()
+    outcome = walk.receive(
+        PageRequest(4, 4), Page([{"id": 4}, {"x": 1}, {"id": 5}, {"id": 2}], 9, 4)
+    )
+    assert outcome == PageOutcome([{"x": 1}, {"id": 5}])
+    assert walk.stats == WalkStats(records=6, pages=2, requests=0, duplicates=2, total=9)
+
+
+def test_a_later_page_without_a_total_keeps_the_last_reported_one() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=2)
+    walk.plan()
+    walk.receive(PageRequest(0, 2), Page([{"id": 1}, {"id": 2}], 6, 0))
+    walk.plan()
+    walk.receive(PageRequest(2, 2), Page([{"id": 3}, {"id": 4}], None, 2))
+    assert walk.stats.total == 6
+
+
+# ----------------------------------------------------------------------------- receive's contract
+
+
+def test_a_page_for_a_request_not_in_flight_is_refused() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    with pytest.raises(ValueError) as caught:
+        walk.receive(PageRequest(0, 10), Page([], None, 0))
+    assert str(caught.value) == (
+        "PageRequest(offset=0, limit=10) is not the oldest request in flight"
+    )
+    walk.plan()
+    with pytest.raises(ValueError, match=r"^PageRequest\(offset=10, limit=10\) is not the"):
+        walk.receive(PageRequest(10, 10), Page([], None, 10))
+
+
+def test_an_empty_page_cancels_every_planned_request() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=1, prefetch=3)
+    for offset in (0, 1):
+        walk.plan()
+        walk.receive(PageRequest(offset, 1), Page([{"id": offset}], None, offset))
+    assert walk.plan() == [PageRequest(2, 1), PageRequest(3, 1), PageRequest(4, 1)]
+    outcome = walk.receive(PageRequest(2, 1), Page([], None, 2))
+    assert outcome == PageOutcome(None, (PageRequest(3, 1), PageRequest(4, 1)), True)
+    assert (walk.finished, list(walk.in_flight), walk.plan()) == (True, [], [])
+
+
+# ----------------------------------------------------------------------------- the async walk
+
+
+class SlowApi:
+    """``afetch`` over ``n`` ids, capped at ``cap`` per page; records calls and cancellations."""
+
+    def __init__(self, n: int, *, total: int, cap: int) -> None:
+        self.n, self.total, self.cap = n, total, cap
+        self.calls: list[tuple[int, int]] = []
+        self.cancelled: list[int] = []
+        self.running = 0
+        self.budget = RequestBudget(50)
+
+    async def afetch(self, offset: int, limit: int) -> Page[dict[str, Any]]:
+        self.calls.append((offset, limit))
+        self.budget.spend()
+        self.running += 1
+        try:
+            for _ in range(offset // 10):  # later pages take longer
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            self.cancelled.append(offset)
+            raise
+        finally:
+            self.running -= 1
+        size = min(limit, self.cap)
+        items = [{"id": i} for i in range(offset, min(self.n, offset + size))]
+        return Page(items, self.total, offset)
+
+
+async def test_async_walk_cancels_the_requests_an_empty_page_makes_useless() -> None:
+    api = SlowApi(60, total=100, cap=10)  # a total too high: the walk ends at an empty page
+    stats = WalkStats()
+    walk = awalk_pages(api.afetch, page_size=10, prefetch=3, stats=stats)
+    pages = [[r["id"] for r in await anext(walk)] for _ in range(3)]
+    assert pages == [ids(0, 10), ids(10, 20), ids(20, 30)]
+    assert api.calls == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10)]
+    rest = [[r["id"] for r in page] async for page in walk]
+    assert rest == [ids(30, 40), ids(40, 50), ids(50, 60)]
+    assert api.calls[5:] == [(50, 10), (60, 10), (70, 10), (80, 10)]
+    assert (sorted(api.cancelled), api.running) == ([70, 80], 0)
+    assert stats == WalkStats(records=60, pages=6, requests=7, duplicates=0, total=100)
+
+
+async def test_async_walk_with_a_capping_server_drops_and_awaits_what_it_planned() -> None:
+    api = SlowApi(100, total=100, cap=20)
+    stats = WalkStats()
+    records = [
+        r["id"]
+        async for page in awalk_pages(api.afetch, page_size=20, prefetch=3, stats=stats)
+        for r in page
+    ]
+    assert records == ids(0, 100)
+    assert api.running == 0
+    assert stats.records == 100
+
+
+async def test_async_walk_cancels_the_planned_requests_at_a_short_page_below_total() -> None:
+    api = SlowApi(200, total=200, cap=15)
+    stats = WalkStats()
+    walk = awalk_pages(api.afetch, page_size=30, prefetch=3, stats=stats)
+    first = [r["id"] for r in await anext(walk)]
+    assert (first, api.calls, api.cancelled) == (ids(0, 15), [(0, 30)], [])
+    second = [r["id"] for r in await anext(walk)]
+    third = [r["id"] for r in await anext(walk)]
+    assert (second, third) == (ids(15, 30), ids(30, 45))
+    assert api.calls == [(0, 30), (15, 15), (30, 15), (45, 15), (60, 15)]
+    await walk.aclose()
+    assert (sorted(api.cancelled), api.running) == ([45, 60], 0)

@@ -1,0 +1,221 @@
+"""``parsing.parse_page``: every body shape a list operation may answer, and every refusal.
+
+Exact values: which model built each item (``from_dict`` or the export path's
+``record_from_dict``), the page's offset and ``total``, and the UnexpectedResponseError's
+status, method, path and message. Fake models make the path taken visible; one test runs the
+generated seed models end to end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import pytest
+from ionworks_client.models.cell_measurement_with_details import CellMeasurementWithDetails
+from ionworks_client.models.cell_measurement_with_details_page import (
+    CellMeasurementWithDetailsPage,
+)
+from ionworks_toolkit.errors import UnexpectedResponseError
+from ionworks_toolkit.parsing import parse_page
+
+PATH = "/cell_measurements/by-project/p-1"
+URL = f"https://api.example.com{PATH}?offset=40&limit=2"
+OP = "list_cell_measurements_by_project"
+
+
+class Item:
+    """An item model: ``from_dict`` tags a model, ``record_from_dict`` a record."""
+
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> tuple[str, Any]:
+        return ("model", src["id"])
+
+    @classmethod
+    def record_from_dict(cls, src: Mapping[str, Any]) -> tuple[str, Any]:
+        return ("record", src["id"])
+
+
+class Envelope:
+    """A page model (``{items, count, total}``) built from ``Item``."""
+
+    def __init__(self, items: list[Any], total: Any) -> None:
+        self.items = items
+        self.total = total
+
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> Envelope:
+        return cls([Item.from_dict(x) for x in src["items"]], src.get("total"))
+
+    @classmethod
+    def record_from_dict(cls, src: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "items": [Item.record_from_dict(x) for x in src["items"]],
+            "count": src.get("count"),
+            "total": src.get("total"),
+        }
+
+
+def respond(body: Any = None, *, content: bytes | None = None, **headers: str) -> httpx.Response:
+    """A 200 answer to ``GET URL``: ``body`` as JSON, or raw ``content`` with ``headers``."""
+    request = httpx.Request("GET", URL)
+    if content is None:
+        content, headers = json.dumps(body).encode(), {"content-type": "application/json"}
+    return httpx.Response(200, content=content, headers=headers, request=request)
+
+
+def parse(response: httpx.Response, *, envelope: type | None = Envelope, **kwargs: Any) -> Any:
+    return parse_page(response, 40, item_model=Item, page_model=envelope, operation_id=OP, **kwargs)
+
+
+def refusal(response: httpx.Response, **kwargs: Any) -> UnexpectedResponseError:
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse(response, **kwargs)
+    error = caught.value
+    assert (error.status, error.method, error.path) == (200, "GET", PATH)
+    return error
+
+
+PAGE = {"items": [{"id": "a"}, {"id": "b"}], "count": 2, "total": 7}
+
+
+# ----------------------------------------------------------------------------- accepted shapes
+
+
+def test_an_envelope_is_parsed_by_the_page_model() -> None:
+    page = parse(respond(PAGE))
+    assert (list(page.items), page.total, page.offset) == ([("model", "a"), ("model", "b")], 7, 40)
+
+
+def test_an_envelope_as_records_is_parsed_by_the_page_records() -> None:
+    page = parse(respond(PAGE), as_records=True)
+    assert (page.items, page.total, page.offset) == ([("record", "a"), ("record", "b")], 7, 40)
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+def test_an_envelope_with_an_invalid_total_has_no_total(as_records: bool) -> None:
+    page = parse(respond({**PAGE, "total": -2}), as_records=as_records)
+    assert (len(page.items), page.total) == (2, None)
+
+
+@pytest.mark.parametrize(("as_records", "kind"), [(False, "model"), (True, "record")])
+def test_a_bare_list_has_no_total(as_records: bool, kind: str) -> None:
+    page = parse(respond([{"id": "a"}, {"id": "c"}]), as_records=as_records)
+    assert (page.items, page.total, page.offset) == ([(kind, "a"), (kind, "c")], None, 40)
+
+
+@pytest.mark.parametrize(("as_records", "kind"), [(False, "model"), (True, "record")])
+def test_an_envelope_without_a_page_model_is_read_by_its_items(as_records: bool, kind: str) -> None:
+    page = parse(respond(PAGE), envelope=None, as_records=as_records)
+    assert (page.items, page.total, page.offset) == ([(kind, "a"), (kind, "b")], 7, 40)
+
+
+def test_without_a_page_model_an_invalid_or_missing_total_is_unknown() -> None:
+    assert parse(respond({**PAGE, "total": "lots"}), envelope=None).total is None
+    assert parse(respond({"items": []}), envelope=None).total is None
+
+
+def test_models_are_the_default() -> None:
+    page = parse_page(respond(PAGE), 0, item_model=Item, page_model=Envelope, operation_id=OP)
+    assert (list(page.items), page.offset) == ([("model", "a"), ("model", "b")], 0)
+
+
+def test_the_generated_seed_models() -> None:
+    item = {
+        "id": "m-1",
+        "name": "cycle 1",
+        "cell_instance_id": "ci-1",
+        "created_at": None,
+        "updated_at": None,
+    }
+    body = {"items": [item], "count": 1, "total": 1}
+    kwargs: dict[str, Any] = {
+        "item_model": CellMeasurementWithDetails,
+        "page_model": CellMeasurementWithDetailsPage,
+        "operation_id": OP,
+    }
+    models = parse_page(respond(body), 5, **kwargs)
+    records = parse_page(respond(body), 5, as_records=True, **kwargs)
+    assert isinstance(models.items[0], CellMeasurementWithDetails)
+    assert (models.items[0].to_dict(), models.total, models.offset) == (item, 1, 5)
+    assert (records.items, records.total, records.offset) == ([item], 1, 5)
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("items", "kind"),
+    [
+        ({"id": "a"}, "an object"),
+        ("ab", "a string"),
+        (True, "a boolean"),
+        (None, "null"),
+        (3, "a number"),
+        (2.5, "a number"),
+    ],
+)
+@pytest.mark.parametrize("envelope", [Envelope, None])
+def test_items_that_are_not_an_array_are_refused(
+    items: Any, kind: str, envelope: type | None
+) -> None:
+    error = refusal(respond({"items": items, "total": 1}), envelope=envelope)
+    assert str(error) == (
+        f"GET {PATH} -> 200: response does not match {OP}'s schema: items is {kind}, "
+        "expected an array"
+    )
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+@pytest.mark.parametrize(
+    ("body", "name"), [({"data": []}, "dict"), ("page", "str"), (3, "int"), (None, "NoneType")]
+)
+def test_a_body_that_is_neither_page_nor_list_is_refused(
+    body: Any, name: str, as_records: bool
+) -> None:
+    error = refusal(respond(body), envelope=None, as_records=as_records)
+    assert error.detail == f"expected a page or a list, got {name}"
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+def test_a_scalar_body_is_refused_with_a_page_model(as_records: bool) -> None:
+    error = refusal(respond("page"), as_records=as_records)
+    assert error.detail == "expected a page or a list, got str"
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+@pytest.mark.parametrize(
+    ("body", "envelope"),
+    [({"items": [{"name": "x"}], "total": 1}, Envelope), ([{"name": "x"}], None)],
+    ids=["envelope", "list"],
+)
+def test_an_item_that_does_not_fit_the_model_is_refused(
+    body: Any, envelope: type | None, as_records: bool
+) -> None:
+    error = refusal(respond(body), envelope=envelope, as_records=as_records)
+    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'id'"
+    assert isinstance(error.__cause__, KeyError)
+
+
+def test_an_envelope_without_items_is_refused() -> None:
+    error = refusal(respond({"total": 3}))
+    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'items'"
+
+
+def test_a_page_that_is_not_json_is_refused_by_its_content_type() -> None:
+    error = refusal(respond(content=b"<html>busy</html>", **{"content-type": "text/html"}))
+    assert str(error) == f"GET {PATH} -> 200: expected JSON, got text/html (17 bytes)"
+    assert error.__cause__ is None and error.__suppress_context__
+
+
+def test_a_page_that_is_not_json_without_a_content_type() -> None:
+    error = refusal(respond(content=b"busy"))
+    assert error.detail == "expected JSON, got no content type (4 bytes)"
+
+
+def test_invalid_json_says_where_it_broke() -> None:
+    content = b'{"items": [1,}'
+    error = refusal(respond(content=content, **{"content-type": "application/json"}))
+    assert error.detail == ("invalid JSON (application/json, 14 bytes: Expecting value at byte 13)")
