@@ -205,6 +205,33 @@ def test_a_page_longer_than_max_records_is_trimmed() -> None:
     assert walk.stats == WalkStats(records=6, pages=1, requests=1, duplicates=0, total=None)
 
 
+def test_a_long_page_after_the_first_is_trimmed_to_what_is_left() -> None:
+    def generous(offset: int, limit: int) -> list[int]:
+        return ids(offset, offset + (8 if offset else limit))  # the second page ignores limit
+
+    walk: PageWalk[Any] = PageWalk(page_size=5, max_records=10)
+    assert drive(walk, generous) == [
+        ("plan", [(0, 5)]),
+        (0, ids(0, 5), [], False),
+        ("plan", [(5, 5)]),
+        (5, ids(5, 10), [], True),
+    ]
+    assert walk.stats.records == 10
+
+
+def test_max_records_zero_sends_nothing() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=5, max_records=0)
+    assert walk.finished is False
+    assert (walk.plan(), walk.finished, walk.stats) == ([], True, WalkStats())
+    sent: list[tuple[int, int]] = []
+
+    def fetch(offset: int, limit: int) -> Page[Any]:
+        sent.append((offset, limit))
+        return Page([{"id": 1}], None, offset)
+
+    assert (list(walk_pages(fetch, max_records=0)), sent) == ([], [])
+
+
 def test_max_records_reached_on_a_full_page_stops_without_confirming() -> None:
     walk: PageWalk[Any] = PageWalk(page_size=5, max_records=10, prefetch=2)
     assert drive(walk, server(100)) == [
