@@ -218,7 +218,8 @@ class PresetRegistry:
         for name in self._clashes:
             message = self._clash_message(name)
             logger.warning("%s", message)
-            warnings.warn(message, stacklevel=3)
+            # 4: the user's line that built the toolkit (Toolkit.__init__ -> _BaseToolkit's)
+            warnings.warn(message, stacklevel=4)
 
     def conflicts(self) -> dict[str, tuple[str, ...]]:
         """Preset names switched off by a clash, with their owners."""

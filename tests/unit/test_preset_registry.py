@@ -13,9 +13,20 @@ import warnings
 from typing import Any
 
 import attrs
+import httpx
 import pytest
-from ionworks_toolkit import ConfigurationError, FilterPreset, ParameterError, PluginError
+from ionworks_toolkit import (
+    AsyncToolkit,
+    ConfigurationError,
+    FilterPreset,
+    ParameterError,
+    PluginError,
+    Toolkit,
+    hookimpl,
+)
+from ionworks_toolkit import parameters as parameters_module
 from ionworks_toolkit.errors import RegistrationConflictError
+from ionworks_toolkit.parameters import ParameterSpec
 from ionworks_toolkit.presets import (
     BUILTIN_PRESETS,
     BUILTIN_PRESETS_OWNER,
@@ -179,6 +190,34 @@ def test_conflicts_are_reported_once_each_as_warning_and_log(
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.WARNING, m) for m in expected
     ]
+
+
+class ShadowsLfp:
+    @hookimpl
+    def ionworks_register_presets(self, register: Any) -> None:
+        register(FilterPreset("lfp-cathode", "", {"order": "asc"}))
+
+
+@pytest.mark.parametrize("toolkit_class", [Toolkit, AsyncToolkit])
+def test_a_conflict_warning_points_at_the_line_that_built_the_toolkit(
+    toolkit_class: type[Any], tmp_path: Any
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        toolkit = toolkit_class(
+            api_url="https://api.example.com",
+            plugins=[ShadowsLfp()],
+            load_entry_points=False,
+            environ={},
+            working_dir=str(tmp_path),
+            max_retries=0,
+            transport=httpx.MockTransport(lambda request: httpx.Response(500)),
+        )
+    clashes = [w for w in caught if "registered twice" in str(w.message)]
+    assert [(w.filename, str(w.message)) for w in clashes] == [
+        (__file__, clash("lfp-cathode", "plugin ShadowsLfp", BUILTIN))
+    ]
+    assert toolkit.presets.conflicts() == {"lfp-cathode": ("plugin ShadowsLfp", BUILTIN)}
 
 
 def test_nothing_is_reported_without_conflicts(caplog: pytest.LogCaptureFixture) -> None:
@@ -374,3 +413,34 @@ def test_a_missing_required_parameter_is_named_with_how_to_give_it() -> None:
     assert registry.resolve(["spec"], {}, operation="list_cell_measurements", now=NOW) == {
         "cell_specification_id": spec
     }
+
+
+def test_an_error_resolving_a_preset_names_the_preset() -> None:
+    registry = PresetRegistry()
+    registry.register(preset("recent", start_time_gt="-3d"), "p")
+    with pytest.raises(ParameterError) as caught:
+        registry.resolve(["recent"], {}, now=dt.datetime(1, 1, 2, tzinfo=dt.UTC))
+    assert str(caught.value) == (
+        "preset recent: start_time_gt='-3d': -3d reaches outside the calendar"
+    )
+    assert caught.value.source == "preset recent"
+
+
+def test_filters_are_validated_against_the_operation_resolved() -> None:
+    with pytest.raises(ParameterError) as caught:
+        PresetRegistry().resolve([], {"spec_cathode": "LFP"}, operation="list_projects")
+    assert str(caught.value) == "filter: 'spec_cathode' is not a parameter of list_projects"
+
+
+def test_every_missing_required_parameter_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = {op: dict(params) for op, params in parameters_module._parameter_table().items()}
+    for name in ("workspace", "site"):
+        table[SEED][name] = ParameterSpec(name, "string", required=True)
+    monkeypatch.setattr(parameters_module, "_parameter_table", lambda: table)
+    with pytest.raises(ParameterError) as caught:
+        PresetRegistry().resolve([], {"site": None}, now=NOW)
+    assert str(caught.value) == (
+        f"{SEED} requires 'workspace', 'site': give workspace=VALUE, site=VALUE "
+        "(a filter, or a preset that sets it)"
+    )
+    assert (caught.value.parameter, caught.value.choices) == ("workspace", ("workspace", "site"))
