@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from ._codec import JsonReadyList, gc_paused
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
 from .sinks import RecordSchema, Sink, SinkTarget, parse_sink_target
@@ -116,12 +117,17 @@ def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
     A stream sink whose reader went away (``| head``) stops by itself and the others go on;
     when that is true of every sink, BrokenPipeError ends the run (the CLI exits quietly).
     """
-    records = [item if type(item) is dict else item.to_dict() for item in page]
-    for text, sink in sinks:
-        try:
-            sink.write(records)
-        except Exception as exc:
-            raise SinkError(text, exc) from exc
+    records = (
+        page  # records parsed by orjson, passed on as such (the sinks skip their NaN scan)
+        if type(page) is JsonReadyList
+        else [item if type(item) is dict else item.to_dict() for item in page]
+    )
+    with gc_paused():  # laying one page out makes many containers and no cycles
+        for text, sink in sinks:
+            try:
+                sink.write(records)
+            except Exception as exc:
+                raise SinkError(text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
         raise BrokenPipeError("every output's reader has gone")
 

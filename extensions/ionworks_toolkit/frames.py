@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ._codec import JsonReadyList
 from .errors import MissingDependencyError
 from .sinks._columns import ConversionStats, measurements_schema
 from .sinks._parquet import arrow_schema, record_batch
@@ -59,7 +60,8 @@ class _Builder:
         self.batches: list[Any] = []
 
     def add(self, page: Sequence[Mapping[str, Any]]) -> None:
-        rows = [self.schema.row(record, self.stats) for record in page]
+        ready = type(page) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        rows = [self.schema.row(record, self.stats, json_ready=ready) for record in page]
         if rows:
             self.batches.append(record_batch(rows, self.arrow))
 

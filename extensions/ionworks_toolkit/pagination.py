@@ -38,6 +38,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from ._codec import JsonReadyList
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
 from .errors import PaginationError
 
@@ -235,6 +236,8 @@ class PageWalk(Generic[T]):
         self.stats.duplicates += len(items) - len(fresh)
         if self.max_records is not None:
             fresh = fresh[: max(0, self.max_records - self.stats.records)]
+        if type(items) is JsonReadyList:  # a part of such a page is JSON-ready too
+            fresh = JsonReadyList(fresh)
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._codec import loads as json_loads
+from ._codec import JsonReadyList, gc_paused
+from ._codec import loads_checked as json_loads_checked
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
@@ -61,9 +62,8 @@ def parse_page(
     (same checks, tolerant fallbacks and errors, no model built: the export path). Raises
     UnexpectedResponseError when the body is not JSON or does not fit the models.
     """
-    # The cyclic GC is left running: pausing it per page parsed ~25% faster in isolation, but
-    # deferred collections let garbage pile up (peak RSS grew 28% from 10k to 40k records).
-    return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
+    with gc_paused():  # ~100,000 containers, no cyclic garbage: see gc_paused
+        return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
 
 
 def _parse_page(
@@ -75,7 +75,7 @@ def _parse_page(
     as_records: bool,
 ) -> Page[Any]:
     try:
-        body = json_loads(response.content)
+        body, finite = json_loads_checked(response.content)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         content_type = response.headers.get("content-type", "")
         raise _unexpected(
@@ -93,11 +93,13 @@ def _parse_page(
     envelope: Any = page_model
     try:
         if as_records:
+            # Records of a page orjson parsed hold JSON values only, every float finite.
+            ready = JsonReadyList if finite else list
             if isinstance(body, list):
-                return Page([model.record_from_dict(x) for x in body], None, offset)
+                return Page(ready(model.record_from_dict(x) for x in body), None, offset)
             if envelope is not None and isinstance(body, Mapping):
                 record = envelope.record_from_dict(body)
-                return Page(list(record["items"]), valid_total(record.get("total")), offset)
+                return Page(ready(record["items"]), valid_total(record.get("total")), offset)
         elif isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)
         elif envelope is not None and isinstance(body, Mapping):
@@ -106,6 +108,8 @@ def _parse_page(
         if isinstance(body, Mapping) and isinstance(body.get("items"), list):
             build = model.record_from_dict if as_records else model.from_dict
             items = [build(x) for x in body["items"]]
+            if as_records and finite:
+                items = JsonReadyList(items)
             return Page(items, valid_total(body.get("total")), offset)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unexpected(

@@ -342,30 +342,63 @@ class RecordSchema:
         :data:`EXTRA_COLUMN`."""
         return [c.name for c in self.columns] + [EXTRA_COLUMN]
 
-    def row(self, record: Mapping[str, Any], stats: ConversionStats | None = None) -> list[Any]:
+    def row(
+        self,
+        record: Mapping[str, Any],
+        stats: ConversionStats | None = None,
+        *,
+        json_ready: bool = False,
+        text_times: bool = False,
+    ) -> list[Any]:
         """Lay ``record`` (a ``to_dict()`` of a generated model, or parsed JSON) out as one row:
         a list aligned with :attr:`column_names`. Values are ``None``, ``str``, ``int``,
         ``float`` (finite), ``bool``, ``datetime.date``, ``datetime.datetime`` (aware, UTC) or,
         for ``json`` columns and the last item (:data:`EXTRA_COLUMN`), compact JSON text.
+        ``text_times``: dates and date-times as their text instead (``2016-03-01``,
+        ``2024-01-01T07:42:00Z``: :func:`cell_text`'s forms). ``json_ready``: the caller
+        knows the record holds no NaN/Infinity (e.g. a :class:`~.._codec.JsonReadyList`), so
+        JSON values are not scanned for them.
 
         Never raises for data: undeclared fields and values of the wrong type go into the extra
         column and are counted in ``stats``.
+
+        Speed: a function compiled once per schema (:meth:`_compiled_row`) lays out the usual
+        record (every field declared, every value of its type, no NaN) in straight-line code;
+        any other record takes the general walk below, which defines the rule.
         """
         stats = stats if stats is not None else ConversionStats()
-        width = len(self.columns)
-        cells: list[Any] = [None] * (width + 1)
-        extra: dict[str, Any] = {}
-        clean = _maybe_non_finite(record)  # else JSON values need no NaN scrubbing
-        self._fill(self._tree, record, cells, extra, stats, clean)
+        cells = self._compiled_row(text_times)(record, json_ready)
+        if cells is None:
+            cells = self._general_row(record, stats)
+            if text_times:
+                cells = [_time_text(v) for v in cells]
         for index, path in self._derived:
             value: Any = record
             for part in path:
                 value = value.get(part) if isinstance(value, Mapping) else None
             if value is not None:
                 cells[index] = value if type(value) is str else dumps(_clean_json(value, stats))
+        return cells
+
+    def _general_row(self, record: Mapping[str, Any], stats: ConversionStats) -> list[Any]:
+        """The rule, value by value (any record; derived columns are left to :meth:`row`)."""
+        width = len(self.columns)
+        cells: list[Any] = [None] * (width + 1)
+        extra: dict[str, Any] = {}
+        clean = _maybe_non_finite(record)  # else JSON values need no NaN scrubbing
+        self._fill(self._tree, record, cells, extra, stats, clean)
         if extra:
             cells[width] = dumps(_clean_json(extra, stats) if clean else extra)
         return cells
+
+    def _compiled_row(self, text_times: bool) -> Callable[[Any, bool], list[Any] | None]:
+        """``fast(record, json_ready) -> cells | None``: straight-line code for this schema's
+        tree (see :func:`_compile_row`); ``None`` hands the record to the general walk."""
+        return self._compiled_rows[text_times]
+
+    @functools.cached_property
+    def _compiled_rows(self) -> dict[bool, Callable[[Any, bool], list[Any] | None]]:
+        return {flag: _compile_row(self._tree, self.columns, flag) for flag in (False, True)}
 
     def _fill(
         self,
@@ -408,19 +441,30 @@ class RecordSchema:
                 extra[key] = value
 
     def json_record(
-        self, record: Mapping[str, Any], stats: ConversionStats | None = None
+        self,
+        record: Mapping[str, Any],
+        stats: ConversionStats | None = None,
+        *,
+        json_ready: bool = False,
     ) -> dict[str, Any]:
         """``record`` as JSON-ready data under the same rule: declared date-times as UTC text
         with ``Z``, declared dates as ``YYYY-MM-DD``, NaN/+-Infinity anywhere as ``None``
         (counted in ``stats``). Everything else, undeclared fields included, is kept as given
         (a value that does not parse as its declared type stays as sent). Used by the JSON
-        Lines sink and for SQLite's ``record_json``."""
+        Lines sink and for SQLite's ``record_json``. ``json_ready``: the caller knows the
+        record holds no NaN/Infinity (not scanned then)."""
         stats = stats if stats is not None else ConversionStats()
-        if _maybe_non_finite(record):
+        if not json_ready and _maybe_non_finite(record):
             return self._json(self._tree, record, stats)
-        # Fast path (no NaN/Infinity anywhere): only the declared date and date-time leaves
-        # are visited; the rest is shared with ``record`` (copied only along changed paths).
-        return self._dates(self._date_tree, record)
+        # Fast path (no NaN/Infinity anywhere): only the declared date-time leaves are
+        # visited, by code compiled once per schema; the rest is shared with ``record``
+        # (copied only along changed paths).
+        out = self._compiled_dates(record)
+        return out if out is not None else self._dates(self._date_tree, record)
+
+    @functools.cached_property
+    def _compiled_dates(self) -> Callable[[Any], dict[str, Any] | None]:
+        return _compile_dates(self._date_tree)
 
     @functools.cached_property
     def _date_tree(self) -> dict[str, Any]:
@@ -494,6 +538,187 @@ class RecordSchema:
             else:
                 out[key] = _clean_json(value, stats)
         return out
+
+
+# --------------------------------------------------------------------------------------
+# Compiled fast paths: straight-line Python generated once per schema
+# --------------------------------------------------------------------------------------
+#
+# The general walk above (``_fill``, ``_json``, ``_dates``) defines the rule for any record.
+# For the usual record it spends most of its time dispatching on column types; the functions
+# generated below do the same work for one schema in straight-line code (one ``get`` and a
+# type check per declared field, the declared key sets compared with ``keys() <= frozenset``)
+# and give up (``return None``) at anything unusual: an undeclared field, a value not of its
+# declared type, a NaN/Infinity, a mapping that is not a ``dict``. The caller then runs the
+# general walk on that record, so the result is the same either way (tests compare them on
+# every sandbox record and on odd ones). Keys become Python literals through ``repr``.
+
+
+def _time_text(value: Any) -> Any:
+    """A row value with dates and date-times as text (:func:`cell_text`'s forms)."""
+    value_type = type(value)
+    if value_type is _dt.datetime:
+        return format_instant(value)
+    if value_type is _dt.date:
+        return value.isoformat()
+    return value
+
+
+def _leaf_lines(column_type: str, index: int, text_times: bool) -> list[str]:
+    """Lines laying out ``v`` (not None) into ``c[index]``, or ``return None``."""
+    if column_type == "string":
+        return ["if type(v) is not str: return None", f"c[{index}] = v"]
+    if column_type == "integer":
+        return [
+            "if type(v) is not int or v < INT64_MIN or v > INT64_MAX: return None",
+            f"c[{index}] = v",
+        ]
+    if column_type == "number":
+        return [
+            "if type(v) is float:",
+            "    if v - v != 0: return None",  # NaN/Infinity: counted by the general walk
+            "elif type(v) is int and INT64_MIN <= v <= INT64_MAX:",
+            "    v = float(v)",
+            "else: return None",
+            f"c[{index}] = v",
+        ]
+    if column_type == "boolean":
+        return ["if type(v) is not bool: return None", f"c[{index}] = v"]
+    if column_type == "date":
+        return [
+            "if type(v) is not str or len(v) != 10: return None",
+            "try: v = date_fromiso(v)",
+            "except ValueError: return None",
+            f"c[{index}] = v.isoformat()" if text_times else f"c[{index}] = v",
+        ]
+    if column_type == "date-time":
+        # Instants repeat across records (a component's created_at in every measurement of
+        # its cell): each distinct text is parsed once, in a bounded memo of this function.
+        return [
+            "if type(v) is not str: return None",
+            "t = instants_get(v)",
+            "if t is None:",
+            "    try: t = datetime_fromiso(v)",
+            "    except ValueError: return None",
+            "    if t.tzinfo is None: t = t.replace(tzinfo=UTC)",
+            "    elif t.tzinfo is not UTC:",
+            "        try: t = t.astimezone(UTC)",
+            "        except OverflowError: return None",
+            "    t = t.isoformat()[:-6] + 'Z'" if text_times else "    pass",
+            "    if len(instants) >= INSTANTS_MAX: instants.clear()",
+            "    instants[v] = t",
+            f"c[{index}] = t",
+        ]
+    # json: compact JSON text; a NaN/Infinity inside goes to the general walk (it counts it)
+    return [
+        "if not ready and non_finite(v): return None",
+        f"c[{index}] = dumps(v)",
+    ]
+
+
+def _compile_row(
+    tree: Mapping[str, _Node], columns: Sequence[Column], text_times: bool
+) -> Callable[[Any, bool], list[Any] | None]:
+    """``fast(record, ready) -> cells | None`` for :meth:`RecordSchema.row` (see above)."""
+    instants: dict[str, Any] = {}  # date-time text -> its cell (datetime or text)
+    names: dict[str, Any] = {
+        "INT64_MIN": _INT64_MIN,
+        "INT64_MAX": _INT64_MAX,
+        "UTC": _UTC,
+        "date_fromiso": _dt.date.fromisoformat,
+        "datetime_fromiso": _dt.datetime.fromisoformat,
+        "non_finite": _maybe_non_finite,
+        "dumps": dumps,
+        "instants": instants,
+        "instants_get": instants.get,
+        "INSTANTS_MAX": 8192,
+    }
+    lines = [
+        "def fast(rec, ready):",
+        "    if type(rec) is not dict: return None",
+        f"    c = [None] * {len(columns) + 1}",
+    ]
+    counter = iter(range(1_000_000))
+
+    def emit(node: Mapping[str, _Node], var: str, indent: str) -> None:
+        keys = f"K{next(counter)}"
+        names[keys] = frozenset(node)
+        lines.append(f"{indent}if not {var}.keys() <= {keys}: return None")
+        for key, child in node.items():
+            if type(child) is int:
+                lines.append(f"{indent}v = {var}.get({key!r})")
+                lines.append(f"{indent}if v is not None:")
+                column_type = columns[child].type
+                lines.extend(
+                    f"{indent}    {line}" for line in _leaf_lines(column_type, child, text_times)
+                )
+            else:
+                sub = f"d{next(counter)}"
+                lines.append(f"{indent}{sub} = {var}.get({key!r})")
+                lines.append(f"{indent}if {sub} is not None:")
+                lines.append(f"{indent}    if type({sub}) is not dict: return None")
+                emit(child, sub, indent + "    ")  # type: ignore[arg-type]
+
+    emit(tree, "rec", "    ")
+    lines.append("    return c")
+    exec(compile("\n".join(lines), "<record schema row>", "exec"), names)
+    fast: Callable[[Any, bool], list[Any] | None] = names["fast"]
+    return fast
+
+
+def _compile_dates(date_tree: Mapping[str, Any]) -> Callable[[Any], dict[str, Any] | None]:
+    """``fast(record) -> record | None`` for :meth:`RecordSchema.json_record` without
+    NaN/Infinity: declared date-times as UTC text with ``Z`` (:func:`_canonical_instant`),
+    copying only the dicts along changed paths; ``None`` for a record that is not a ``dict``
+    or has a non-``dict`` mapping where the schema declares an object."""
+    names: dict[str, Any] = {"canonical": _canonical_instant, "Mapping": Mapping}
+    lines = ["def fast(r0):", "    if type(r0) is not dict: return None"]
+    counter = iter(range(1, 1_000_000))
+
+    def emit(node: Mapping[str, Any], var: str, copy: str, indent: str) -> None:
+        # ``copy`` is the name of this dict's copy (None until a value changes)
+        lines.append(f"{indent}{copy} = None")
+        for key, child in node.items():
+            if type(child) is str:  # a date-time leaf
+                lines.extend(
+                    f"{indent}{line}"
+                    for line in (
+                        f"v = {var}.get({key!r})",
+                        "if type(v) is str:",
+                        "    n = len(v)",
+                        "    if (n == 25 or n == 32) and v[10] == 'T' and v.endswith('+00:00'):",
+                        "        new = v[:-6] + 'Z'",
+                        "    elif (n == 20 or n == 27) and v[10] == 'T' and v[-1] == 'Z':",
+                        "        new = None",
+                        "    else:",
+                        "        new = canonical(v)",
+                        "        if new is v: new = None",
+                        "    if new is not None:",
+                        f"        if {copy} is None: {copy} = dict({var})",
+                        f"        {copy}[{key!r}] = new",
+                    )
+                )
+            else:
+                number = next(counter)
+                sub, sub_copy = f"r{number}", f"c{number}"
+                lines.append(f"{indent}{sub} = {var}.get({key!r})")
+                lines.append(f"{indent}if type({sub}) is dict:")
+                emit(child, sub, sub_copy, indent + "    ")
+                lines.extend(
+                    f"{indent}{line}"
+                    for line in (
+                        f"    if {sub_copy} is not None:",
+                        f"        if {copy} is None: {copy} = dict({var})",
+                        f"        {copy}[{key!r}] = {sub_copy}",
+                        f"elif {sub} is not None and isinstance({sub}, Mapping): return None",
+                    )
+                )
+
+    emit(date_tree, "r0", "c0", "    ")
+    lines.append("    return r0 if c0 is None else c0")
+    exec(compile("\n".join(lines), "<record schema dates>", "exec"), names)
+    fast: Callable[[Any], dict[str, Any] | None] = names["fast"]
+    return fast
 
 
 # --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from .._codec import JsonReadyList
 from ._base import (
     FileSink,
     OutputTarget,
@@ -80,9 +81,10 @@ class CsvSink(FileSink):
         text_columns = {i for i, c in enumerate(schema.columns) if c.type in ("string", "json")} | {
             len(schema.columns)
         }
+        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
         rows = []
         for record in records:
-            cells = [cell_text(v) for v in schema.row(record, stats)]
+            cells = [cell_text(v) for v in schema.row(record, stats, json_ready=ready)]
             if escape:
                 for i in text_columns:
                     cell = cells[i]

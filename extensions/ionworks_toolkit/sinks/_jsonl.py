@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from .._codec import JsonReadyList
 from ._base import (
     FileSink,
     OutputTarget,
@@ -49,8 +50,11 @@ class JsonlSink(FileSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
             return
-        schema, stats = self.record_schema, self.conversion
-        text = "".join(dumps(schema.json_record(record, stats)) + "\n" for record in records)
+        json_record, stats = self.record_schema.json_record, self.conversion
+        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        text = "".join(
+            [dumps(json_record(record, stats, json_ready=ready)) + "\n" for record in records]
+        )
         self._out.open().write(text)
         self._flush_stream()
 

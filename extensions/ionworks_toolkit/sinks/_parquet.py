@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .._codec import JsonReadyList
 from ._base import (
     AtomicFile,
     FileSink,
@@ -137,7 +138,8 @@ class ParquetSink(FileSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         writer = self._parquet_writer()
         schema, stats = self.record_schema, self.conversion
-        self._rows.extend(schema.row(record, stats) for record in records)
+        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        self._rows.extend(schema.row(record, stats, json_ready=ready) for record in records)
         if len(self._rows) >= self.batch_rows:
             self._flush_rows(writer)
 

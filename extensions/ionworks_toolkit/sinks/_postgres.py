@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._codec import JsonReadyList
 from ._base import (
     BaseSink,
     SinkDependencyError,
@@ -201,13 +202,14 @@ class PostgresSink(BaseSink):
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
         scratch = ConversionStats()  # record_json repeats what the row already counted
+        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
         rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
             record_id = upsert_id(self.label, "postgresql", position, record)
-            record_json = dumps(schema.json_record(record, scratch))
+            record_json = dumps(schema.json_record(record, scratch, json_ready=ready))
             if "\\u0000" in record_json:  # JSON's escape of NUL (rarely, an escaped backslash)
                 _refuse_nul(self.label, record, position)
-            cells = schema.row(record, stats)
+            cells = schema.row(record, stats, json_ready=ready)
             if id_index is not None:
                 del cells[id_index]
             rows.append((position, str(record_id), *cells, record_json))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import os
 import re
 import sqlite3
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
+from .._codec import JsonReadyList
 from ._base import (
     BaseSink,
     SinkTargetError,
@@ -22,7 +24,7 @@ from ._base import (
     output_target,
     upsert_id,
 )
-from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema, format_instant
+from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
 from ._flatten import dumps
 
 __all__ = ["DEFAULT_TABLE", "RECORD_JSON", "SqliteSink", "make_sqlite_sink", "sqlite_type"]
@@ -54,17 +56,6 @@ def sqlite_type(column_type: ColumnType) -> str:
     if column_type == "number":
         return "REAL"
     return "TEXT"
-
-
-def _sql_value(value: Any) -> Any:
-    value_type = type(value)
-    if value_type is bool:
-        return int(value)
-    if value_type is _dt.datetime:
-        return format_instant(value)
-    if value_type is _dt.date:
-        return value.isoformat()
-    return value
 
 
 def _notice(message: str) -> None:
@@ -122,6 +113,10 @@ class SqliteSink(BaseSink):
         self._conn: sqlite3.Connection | None = None
         self._tmp: Path | None = None  # the new database being built, until commit
         self._sql: str | None = None
+        #: Upserts that leave out the NULL cells (one per set of present columns), used while
+        #: the table's columns have no DEFAULT (then leaving a column out inserts NULL too).
+        self._sql_present: dict[tuple[bool, ...], str] = {}
+        self._omit_nulls = False
 
     @property
     def table(self) -> str:
@@ -147,15 +142,24 @@ class SqliteSink(BaseSink):
             )
             os.close(fd)
             self._tmp = Path(name)
-            conn = self._begin(self._tmp)
+            # The new database is private until it is published (fsync, then hard link, see
+            # _publish_new_database), and an abort deletes it: a crash can never leave a torn
+            # file at the target. So SQLite's own durability work is skipped there: no fsync
+            # per commit (synchronous=OFF) and the rollback journal in memory, not a file
+            # (ROLLBACK still works). An existing database keeps SQLite's defaults.
+            conn = self._begin(
+                self._tmp, ("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF")
+            )
         self._conn = conn
         self._prepare_table(conn, "main")
         return conn
 
-    def _begin(self, path: Path) -> sqlite3.Connection:
+    def _begin(self, path: Path, pragmas: Sequence[str] = ()) -> sqlite3.Connection:
         # Used serially by one run; pages may arrive from a worker thread.
         conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
+            for pragma in pragmas:
+                conn.execute(pragma)
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -193,6 +197,10 @@ class SqliteSink(BaseSink):
             f"PRAGMA {database}.table_info({quote_identifier(self.table)})"
         ).fetchall()
         existing = {_fold(row[1]) for row in info}
+        # Binding None costs ~10x binding text in the sqlite3 module (it looks for an adapter
+        # each time) and a measurement row is ~60% NULL: leave NULL cells out of the INSERT
+        # when that means the same, i.e. no column has a DEFAULT (this sink never declares one).
+        self._omit_nulls = all(row[4] is None for row in info)
         pk = [_fold(row[1]) for row in info if row[5]]
         if _fold(RECORD_JSON) not in existing or not (
             pk == ["id"] or self._has_unique_id(conn, database)
@@ -224,17 +232,35 @@ class SqliteSink(BaseSink):
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
         scratch = ConversionStats()  # record_json repeats what the row already counted
+        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        row, json_record, label = schema.row, schema.json_record, self.label
         rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
-            record_id = upsert_id(self.label, "sqlite", position, record)
-            cells = [_sql_value(v) for v in schema.row(record, stats)]
+            record_id = upsert_id(label, "sqlite", position, record)
+            # Dates and date-times as ISO text; booleans bind as 0/1 (sqlite3 binds bool as int)
+            cells = row(record, stats, json_ready=ready, text_times=True)
             if id_index is None:
                 cells.insert(0, record_id)
             else:
                 cells[id_index] = record_id
-            cells.append(dumps(schema.json_record(record, scratch)))
+            cells.append(dumps(json_record(record, scratch, json_ready=ready)))
             rows.append(cells)
-        conn.executemany(self._upsert_sql(), rows)
+        if not self._omit_nulls:
+            conn.executemany(self._upsert_sql(), rows)
+            return
+        # Consecutive rows with the same NULL cells go in one executemany (the order of the
+        # upserts is kept: a later record with the same id still wins).
+        run: list[list[Any]] = []
+        run_present: tuple[bool, ...] = ()
+        for cells in rows:
+            present = tuple(map(is_not, cells, repeat(None)))
+            if present != run_present:
+                if run:
+                    conn.executemany(self._upsert_present_sql(run_present), run)
+                run, run_present = [], present
+            run.append(list(compress(cells, present)))
+        if run:
+            conn.executemany(self._upsert_present_sql(run_present), run)
 
     def _prepare(self) -> None:
         self._connection()  # a run without records still creates the table; lock held
@@ -248,6 +274,7 @@ class SqliteSink(BaseSink):
             self._publish_new_database(self._tmp)
 
     def _publish_new_database(self, tmp: Path) -> None:
+        _fsync_file(tmp)  # synchronous=OFF: the data reaches the disk here, before the link
         os.chmod(tmp, 0o666 & ~_current_umask())
         try:
             os.link(tmp, self.path)  # atomic, and never replaces an existing file
@@ -317,11 +344,34 @@ class SqliteSink(BaseSink):
         )
         return f'ON CONFLICT("id") DO UPDATE SET {updates}'
 
+    def _upsert_present_sql(self, present: tuple[bool, ...]) -> str:
+        """The upsert of the columns marked in ``present`` (aligned with
+        :meth:`_all_columns`); the others are set to NULL on conflict (``excluded`` holds NULL
+        for a column left out)."""
+        sql = self._sql_present.get(present)
+        if sql is None:
+            names = [quote_identifier(n) for n in compress(self._all_columns(), present)]
+            marks = ", ".join("?" * len(names))
+            sql = (
+                f"INSERT INTO {quote_identifier(self.table)} ({', '.join(names)}) "
+                f"VALUES ({marks}) {self._upsert_suffix()}"
+            )
+            self._sql_present[present] = sql
+        return sql
+
     def _upsert_sql(self) -> str:
         if self._sql is None:
             marks = ", ".join("?" * len(self._all_columns()))
             self._sql = f"{self._upsert_prefix()} VALUES ({marks}) {self._upsert_suffix()}"
         return self._sql
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)  # writable: Windows flushes only a handle open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _valid_table(table: str) -> bool:
