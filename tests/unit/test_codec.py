@@ -78,7 +78,7 @@ def test_unserialisable_value_is_a_type_error_naming_the_type() -> None:
         sink_dumps({"x": object()})
 
 
-def test_loads_is_the_standard_library() -> None:
+def test_loads_gives_the_standard_librarys_values_and_errors() -> None:
     assert _codec.loads(b'{"a":[1,2.5,null,"\\u00e4"]}') == {"a": [1, 2.5, None, "\u00e4"]}
     assert _codec.loads(b"123456789012345678901234567890") == 123456789012345678901234567890
     with pytest.raises(ValueError, match="Expecting value"):
