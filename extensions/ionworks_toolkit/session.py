@@ -27,9 +27,10 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -564,6 +565,36 @@ class Toolkit(_BaseToolkit):
         return export_result(project_id, stats, opened)
 
 
+class _LoopGuard:
+    """Closes an ``httpx.AsyncClient`` on the event loop it was built on, before that loop
+    closes, whoever forgets to.
+
+    An async generator, started (it runs to its only ``yield`` without suspending) inside the
+    running loop, is registered by the loop's ``firstiter`` hook; the loop's
+    ``shutdown_asyncgens()``, which ``asyncio.run``/``asyncio.Runner`` run after cancelling
+    the remaining tasks and before closing the loop, calls its ``aclose()``, whose
+    ``finally`` closes the client (and so its pool's connections) while the loop still runs.
+    ``aclose()`` does the same on demand. Dropped with a live loop, the loop's finaliser
+    hook schedules the same close.
+    """
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._generator = self._close_at_exit(client)
+        with contextlib.suppress(StopIteration):  # reached the yield: registered, suspended
+            self._generator.asend(None).send(None)
+
+    @staticmethod
+    async def _close_at_exit(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await client.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client now (on the running loop, the one it was built on)."""
+        await self._generator.aclose()
+
+
 class AsyncToolkit(_BaseToolkit):
     """An asynchronous session with the Ionworks API: ``Toolkit``'s verbs as coroutines and
     async iterators, over one ``httpx.AsyncClient``, with up to ``prefetch`` pages in flight.
@@ -573,6 +604,12 @@ class AsyncToolkit(_BaseToolkit):
     belongs to the event loop that first used it: used again from a new loop (a second
     ``asyncio.run``) after that loop closed, the toolkit builds a fresh client; used from two
     loops at once, it raises ConfigurationError.
+
+    Each client is closed on its own loop, connections included: by ``aclose()``, or, when
+    its loop shuts down first, by that loop's ``shutdown_asyncgens()`` (``asyncio.run`` and
+    ``asyncio.Runner`` call it before closing the loop; see :class:`_LoopGuard`). A loop
+    closed without it (``loop.close()`` alone) cannot run the client's ``aclose()`` any
+    more: its sockets are then closed when the client is collected.
     """
 
     def __init__(
@@ -582,6 +619,7 @@ class AsyncToolkit(_BaseToolkit):
         self._transport = transport
         self._client: Client | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._guard: _LoopGuard | None = None
 
     @property
     def client(self) -> Client:
@@ -597,24 +635,28 @@ class AsyncToolkit(_BaseToolkit):
                     "this AsyncToolkit is in use by another event loop; make one "
                     "AsyncToolkit per event loop"
                 )
-            # The loop that owned the client is gone (a previous asyncio.run): its connections
-            # cannot be closed without it, so they are dropped with it.
+            # The loop that owned the client is gone (a previous asyncio.run), and closed
+            # the client through its guard while it could (see _LoopGuard).
             logger.debug("event loop changed: building a new httpx client")
-            self._client = None
+            self._client = self._guard = None
         if self._client is None:
             client = self._generated_client()
-            client.set_async_httpx_client(
-                httpx.AsyncClient(**self._client_kwargs(self._transport, asynchronous=True))
+            httpx_client = httpx.AsyncClient(
+                **self._client_kwargs(self._transport, asynchronous=True)
             )
+            client.set_async_httpx_client(httpx_client)
+            self._guard = _LoopGuard(httpx_client)
             self._client, self._loop = client, loop
         return self._client
 
     async def aclose(self) -> None:
-        """Close the httpx client (its connections); the AsyncToolkit cannot be used after."""
+        """Close the httpx client (its connections); the AsyncToolkit cannot be used after.
+        Called from another loop than the client's, it leaves the client to its own loop's
+        shutdown (see the class docstring)."""
         self._closed = True
-        client, self._client = self._client, None
-        if client is not None and self._loop is asyncio.get_running_loop():
-            await client.get_async_httpx_client().aclose()
+        guard, self._guard, self._client = self._guard, None, None
+        if guard is not None and self._loop is asyncio.get_running_loop():
+            await guard.aclose()
 
     async def __aenter__(self) -> AsyncToolkit:
         return self

@@ -6,10 +6,12 @@ issues is a test here with its exact values.
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import json
 import time
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,46 @@ def test_one_async_toolkit_across_two_asyncio_runs(sandbox, sandbox_async_toolki
     assert (first.records, second.records) == (34, 128)
     assert len(a.read_text().splitlines()) == 34
     assert len(b.read_text().splitlines()) == 128
+    asyncio.run(tk.aclose())
+    assert tk.is_closed
+
+
+@pytest.mark.sandbox
+def test_the_old_loops_connections_are_closed_with_it(sandbox, sandbox_async_toolkit) -> None:
+    """Last round: used again from a second asyncio.run, an AsyncToolkit dropped the first
+    loop's client with its keep-alive connections open (ResourceWarning "unclosed transport"
+    when collected). Now each client is closed by its own loop before that loop closes."""
+    tk = sandbox_async_toolkit(sandbox)
+    clients: list[httpx.AsyncClient] = []
+
+    async def names() -> list[str]:
+        clients.append(tk.client.get_async_httpx_client())
+        return [project.name for project in await tk.list_projects()]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = asyncio.run(names())
+        assert clients[0].is_closed  # by its loop's shutdown, its connections with it
+        second = asyncio.run(names())
+        assert clients[1].is_closed and clients[1] is not clients[0]
+        asyncio.run(tk.aclose())
+        gc.collect()
+    assert first == second
+    assert len(first) == 6  # the 4 real projects, the empty one and the scale project
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert tk.is_closed
+
+
+def test_a_client_left_open_is_closed_when_its_loop_shuts_down(make_async_toolkit) -> None:
+    """Without aclose(), the loop's shutdown_asyncgens (asyncio.run, asyncio.Runner) closes
+    the client; aclose() afterwards, from another loop, only marks the toolkit closed."""
+    tk = make_async_toolkit()
+
+    async def touch() -> httpx.AsyncClient:
+        return tk.client.get_async_httpx_client()
+
+    client = asyncio.run(touch())
+    assert client.is_closed and not tk.is_closed
     asyncio.run(tk.aclose())
     assert tk.is_closed
 
