@@ -9,7 +9,7 @@
   publish), or all aborted on any error.
 * **Incremental** (see :mod:`ionworks_toolkit.incremental`): each project asks only for
   ``updated_at_gt`` = its mark minus the overlap; re-read unchanged records are skipped; the
-  marks are saved after the data is committed.
+  marks are written in the transaction that commits the data (both or neither).
 """
 
 from __future__ import annotations
@@ -142,9 +142,11 @@ class _Run:
             total=None if any(t is None for t in totals) else sum(t or 0 for t in totals),
         )
 
-    def save_marks(self) -> None:
+    def stage_marks(self) -> None:
+        """Have each state sink write the new marks in the transaction of its data (call after
+        the last page, before committing the sinks)."""
         for state in self.states:
-            state.save(self.after, self.key)
+            state.stage(self.after, self.key)
 
     def result(self, opened: Sequence[tuple[str, Sink]]) -> ExportResult:
         stats = self.total_stats()
@@ -210,11 +212,11 @@ def export_measurements(
             write_page(opened, run.records(project_id, page))
             if progress is not None:
                 progress(run.total_stats())
+        run.stage_marks()
         commit_sinks(opened)
     except BaseException:
         abort_sinks(opened)
         raise
-    run.save_marks()
     return run.result(opened)
 
 
@@ -314,11 +316,11 @@ async def aexport_measurements(
             write_page(opened, run.records(project_id, page))
             if progress is not None:
                 progress(run.total_stats())
+        run.stage_marks()
         commit_sinks(opened)
     except BaseException:
         abort_sinks(opened)
         raise
-    run.save_marks()
     return run.result(opened)
 
 

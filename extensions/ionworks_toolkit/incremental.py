@@ -9,10 +9,14 @@ upserts. A record re-read inside the overlap whose ``id`` and ``updated_at`` the
 already stored is skipped (counted as a duplicate), so an unchanged catalogue writes 0 records.
 
 Where the state lives: SQLite sinks (``sqlite:PATH``) hold it in the table
-:data:`STATE_TABLE` of the same database, written after the data is committed. A run that fails
-commits neither data nor mark; a crash between the data's commit and the mark's leaves the old
-mark, so the next run re-reads (and upserts) a little more; nothing is lost. Every other sink is
-refused with :class:`~ionworks_toolkit.errors.ConfigurationError` before any request.
+:data:`STATE_TABLE` of the same database, written in the same transaction as the data
+(:meth:`SqliteSink.in_commit <ionworks_toolkit.sinks.SqliteSink.in_commit>`): the rows and the
+mark are committed together or not at all, so a failure or a crash at any point leaves the old
+mark with the old rows, and the next run re-reads from there; nothing is skipped. With several
+sinks each database gets its own rows and mark atomically; one whose commit failed keeps its
+old mark, and the next run starts from the lowest mark of all (:func:`combined_mark`). Every
+other sink is refused with :class:`~ionworks_toolkit.errors.ConfigurationError` before any
+request.
 """
 
 from __future__ import annotations
@@ -122,19 +126,11 @@ class SyncState:
     """The marks of one SQLite database (table :data:`STATE_TABLE`), keyed by
     (project id, filter key, data table)."""
 
-    def __init__(self, path: Path, table: str) -> None:
+    def __init__(self, path: Path, table: str, sink: SqliteSink | None = None) -> None:
         self.path = path
         self.table = table
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0)
-        conn.execute(
-            f'CREATE TABLE IF NOT EXISTS "{STATE_TABLE}" ('
-            "project_id TEXT NOT NULL, filter_key TEXT NOT NULL, data_table TEXT NOT NULL, "
-            "mark TEXT, recent_json TEXT NOT NULL, synced_at TEXT NOT NULL, "
-            "PRIMARY KEY (project_id, filter_key, data_table))"
-        )
-        return conn
+        #: The sink whose transaction carries the marks (:meth:`stage`), if any.
+        self.sink = sink
 
     def load(self, project_id: str, key: str) -> SyncMark:
         """The mark stored for ``project_id`` and filter ``key`` (an empty one when the
@@ -156,32 +152,40 @@ class SyncState:
             return SyncMark()
         return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])))
 
-    def save(self, marks: Mapping[str, SyncMark], key: str) -> None:
-        """Store the marks of every project (``project_id -> SyncMark``) in one transaction;
-        call only after the data is committed."""
+    def write(self, conn: sqlite3.Connection, marks: Mapping[str, SyncMark], key: str) -> None:
+        """Upsert the marks of every project (``project_id -> SyncMark``) through ``conn``,
+        in its current transaction (the state table is created when missing)."""
         now = iso_z(dt.datetime.now(_UTC))
-        conn = self._connect()
-        try:
-            with conn:
-                conn.executemany(
-                    f'INSERT INTO "{STATE_TABLE}" VALUES (?, ?, ?, ?, ?, ?) '
-                    "ON CONFLICT (project_id, filter_key, data_table) DO UPDATE SET "
-                    "mark = excluded.mark, recent_json = excluded.recent_json, "
-                    "synced_at = excluded.synced_at",
-                    [
-                        (
-                            project_id,
-                            key,
-                            self.table,
-                            None if mark.mark is None else iso_z(mark.mark),
-                            json.dumps(mark.recent, sort_keys=True),
-                            now,
-                        )
-                        for project_id, mark in marks.items()
-                    ],
+        conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{STATE_TABLE}" ('
+            "project_id TEXT NOT NULL, filter_key TEXT NOT NULL, data_table TEXT NOT NULL, "
+            "mark TEXT, recent_json TEXT NOT NULL, synced_at TEXT NOT NULL, "
+            "PRIMARY KEY (project_id, filter_key, data_table))"
+        )
+        conn.executemany(
+            f'INSERT INTO "{STATE_TABLE}" VALUES (?, ?, ?, ?, ?, ?) '
+            "ON CONFLICT (project_id, filter_key, data_table) DO UPDATE SET "
+            "mark = excluded.mark, recent_json = excluded.recent_json, "
+            "synced_at = excluded.synced_at",
+            [
+                (
+                    project_id,
+                    key,
+                    self.table,
+                    None if mark.mark is None else iso_z(mark.mark),
+                    json.dumps(mark.recent, sort_keys=True),
+                    now,
                 )
-        finally:
-            conn.close()
+                for project_id, mark in marks.items()
+            ],
+        )
+
+    def stage(self, marks: Mapping[str, SyncMark], key: str) -> None:
+        """Have the sink write ``marks`` in the transaction that commits its rows (call after
+        the last page, before committing the sinks)."""
+        assert self.sink is not None, "stage() needs the SyncState of a sink"
+        final = dict(marks)
+        self.sink.in_commit(lambda conn: self.write(conn, final, key))
 
 
 def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
@@ -199,7 +203,7 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
                 f"{text!r} cannot. Use a sqlite: sink (e.g. sqlite:measurements.db), or drop "
                 "--incremental / incremental=True"
             )
-        states.append(SyncState(Path(sink.path), sink.table))
+        states.append(SyncState(Path(sink.path), sink.table, sink))
     if not states:
         raise ConfigurationError("incremental sync needs a sqlite: sink")
     return states

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import main
-from ionworks_toolkit.errors import APIError, ConfigurationError
-from ionworks_toolkit.incremental import STATE_TABLE, SyncMark, filter_key
+from ionworks_toolkit.errors import APIError, ConfigurationError, SinkError
+from ionworks_toolkit.incremental import STATE_TABLE, SyncMark, SyncState, filter_key
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
 REAL_PROJECTS = {
@@ -98,6 +98,70 @@ def test_a_failed_incremental_run_publishes_neither_data_nor_mark(
     assert _state(db)[0][1] == mark_before
     [latest] = _count(db, "select max(updated_at) from measurements")
     assert dt.datetime.fromisoformat(latest) == dt.datetime.fromisoformat(mark_before)
+
+
+@pytest.mark.ionworks_sandbox()  # its own sandbox: the test edits a measurement
+def test_a_failure_between_the_data_and_the_mark_only_re_fetches(
+    ionworks_sandbox, tmp_path, monkeypatch
+) -> None:
+    """Last round: the mark was saved in a transaction of its own after the data's commit. Now
+    it is written in the data's transaction: a failure injected after the rows are written and
+    before the mark publishes neither, and the next run re-reads the changed record."""
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit(max_retries=0) as tk:
+        assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 128
+        [(_, mark_before, _)] = _state(db)
+        changed = _count(db, "select id from measurements order by id limit 1")[0]
+        when = dt.datetime(2030, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+        ionworks_sandbox.app.state.catalogue.touch_measurement(
+            changed, int(when.timestamp() * 1_000_000)
+        )
+        written_rows: list[int] = []
+
+        def rows_then_fail(self, conn, marks, key):  # the injected failure
+            written_rows.append(
+                conn.execute(
+                    "select count(*) from measurements where updated_at like '2030%'"
+                ).fetchone()[0]
+            )
+            raise OSError("disk gone between the data and the mark")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(SyncState, "write", rows_then_fail)
+            with pytest.raises(SinkError) as caught:
+                tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        assert written_rows == [1]  # the changed row was in the transaction when it failed
+        assert "disk gone between the data and the mark" in str(caught.value)
+        assert _state(db)[0][1] == mark_before  # neither the mark ...
+        [stored] = _count(db, f"select updated_at from measurements where id = '{changed}'")
+        assert stored.startswith("2024-")  # ... nor the data was published
+        again = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        assert (again.records, again.duplicates) == (1, 5)  # re-fetched, not skipped
+    assert _state(db)[0][1] == "2030-05-06T07:08:09Z"
+    [stored] = _count(db, f"select updated_at from measurements where id = '{changed}'")
+    assert dt.datetime.fromisoformat(stored) == when
+
+
+def test_each_database_gets_its_rows_and_mark_together(ionworks_sandbox, tmp_path) -> None:
+    """Two sqlite: sinks; the second's commit fails after the first published. The first holds
+    rows and mark, the second neither, and the next run starts from the lowest mark (none):
+    the second database gets everything, nothing skipped."""
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    with ionworks_sandbox.toolkit() as tk:
+        a, b = tk.open_sinks([f"sqlite:{first}", f"sqlite:{second}"])
+
+        def fail_commit() -> None:
+            raise OSError("b.db went away")
+
+        b[1]._commit = fail_commit  # type: ignore[method-assign]
+        with pytest.raises(SinkError, match=r"b.db went away"):
+            tk.export(SEVERSON, [a[1], b[1]], incremental=True)
+        assert (_count(first), len(_state(first))) == ((128,), 1)
+        assert not second.exists()
+        both = tk.export(SEVERSON, [f"sqlite:{first}", f"sqlite:{second}"], incremental=True)
+        assert (both.records, both.duplicates) == (128, 0)
+    assert _count(first) == _count(second) == (128,)
+    assert _state(first)[0][1] == _state(second)[0][1] == "2024-01-01T02:07:30Z"
 
 
 def test_sinks_that_cannot_hold_state_are_refused_before_any_request(

@@ -8,7 +8,7 @@ import re
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_not
 from pathlib import Path
@@ -117,6 +117,7 @@ class SqliteSink(BaseSink):
         #: the table's columns have no DEFAULT (then leaving a column out inserts NULL too).
         self._sql_present: dict[tuple[bool, ...], str] = {}
         self._omit_nulls = False
+        self._in_commit: list[Callable[[sqlite3.Connection], None]] = []
 
     @property
     def table(self) -> str:
@@ -262,8 +263,22 @@ class SqliteSink(BaseSink):
         if run:
             conn.executemany(self._upsert_present_sql(run_present), run)
 
+    def in_commit(self, step: Callable[[sqlite3.Connection], None]) -> None:
+        """Have ``step(connection)`` write in the transaction that publishes this sink's rows
+        (after the last page, before ``COMMIT``): what it writes lands with the rows or not at
+        all. Steps run in the order given, in ``prepare()``; when the database was created by
+        another run meanwhile, again in the transaction that merges the rows into it (so a
+        step must be repeatable, e.g. an upsert). Incremental sync writes its marks so.
+
+        :raises SinkStateError: the sink is no longer open.
+        """
+        self._require_open("add a commit step")
+        self._in_commit.append(step)
+
     def _prepare(self) -> None:
-        self._connection()  # a run without records still creates the table; lock held
+        conn = self._connection()  # a run without records still creates the table; lock held
+        for step in self._in_commit:
+            step(conn)
 
     def _commit(self) -> None:
         conn = self._connection()
@@ -298,6 +313,8 @@ class SqliteSink(BaseSink):
                 f"{self._upsert_prefix()} SELECT {names} FROM incoming."
                 f"{quote_identifier(self.table)} WHERE true {self._upsert_suffix()}"
             )
+            for step in self._in_commit:
+                step(conn)
             conn.execute("COMMIT")
             conn.execute("DETACH DATABASE incoming")
         except BaseException:
