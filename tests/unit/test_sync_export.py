@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.errors import APIError, ConfigurationError, SinkError
 from ionworks_toolkit.incremental import STATE_TABLE, SyncMark, SyncState, filter_key
+from ionworks_toolkit.sinks import SqliteSink
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
 REAL_PROJECTS = {
@@ -317,3 +318,26 @@ def test_projects_in_flight_never_exceed_concurrency(ionworks_sandbox, tmp_path,
         )
     assert result.records == 466
     assert 1 <= in_flight[1] <= concurrency
+
+
+def test_commit_steps_land_with_the_rows_also_when_another_run_created_the_database(
+    tmp_path,
+) -> None:
+    """A new database is built beside the target; when another run created the target
+    meanwhile, the rows are merged into it, and the commit steps (the marks) run again in
+    that merge transaction, so they land with the rows there too."""
+    db = tmp_path / "race.db"
+    mark = SyncMark(dt.datetime(2024, 1, 1, 2, 7, 30, tzinfo=dt.UTC), {"m-1": "x"})
+    ours = SqliteSink(db)
+    ours.write([{"id": "m-1", "name": "ours"}])
+    state = SyncState(db, ours.table, ours)
+    state.stage({"p-1": mark}, "k")
+    theirs = SqliteSink(db)  # the other run: creates the database first
+    theirs.write([{"id": "m-2", "name": "theirs"}])
+    theirs.commit()
+    ours.commit()
+    assert _count(
+        db, "select group_concat(id, ',') from (select id from measurements order by id)"
+    ) == ("m-1,m-2",)
+    assert _state(db) == [("p-1", "2024-01-01T02:07:30Z", '{"m-1": "x"}')]
+    assert not list(tmp_path.glob(".race.db.*"))  # our temporary database is gone
