@@ -20,11 +20,15 @@ The rules:
   skipped duplicates are counted in ``WalkStats.duplicates``;
 - no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
   of records without ids identical to an earlier page, or records without ids at an offset a
-  page past ``total`` raise PaginationError naming the offset, at the second request at the
-  latest for a server ignoring offset;
-- the first two pages go one at a time (the first tells ``total``, the second proves the server
-  advances); then up to ``prefetch`` requests are in flight (async; the sync walk has one), and
-  pages are consumed in offset order.
+  page past ``total`` raise PaginationError naming the offset, at the second page consumed at
+  the latest for a server ignoring offset (the async walk may have sent up to ``prefetch``
+  requests after the first page by then; they are cancelled);
+- the first page goes alone (it tells ``total``, which bounds the prefetch; without a total
+  the second goes alone too, proving the server advances); then up to ``prefetch`` requests
+  are in flight at once (async; the sync walk has one), planned as soon
+  as a page is taken (before its records are yielded, so they travel while the caller writes
+  them), and pages are consumed in offset order. A server ignoring offset is still caught at
+  the second page consumed; the requests already in flight are cancelled then.
 """
 
 from __future__ import annotations
@@ -141,7 +145,7 @@ class PageWalk(Generic[T]):
         self.finished = False
         self._next_offset = 0
         self._stride = page_size  # what a page is assumed to hold (a capping server's size)
-        self._sequential_until_pages = 2  # the first two pages go one at a time
+        self._sequential_until_pages = 1  # the first page goes alone: it tells the total
         self._seen: set[str] = set()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
 
@@ -158,7 +162,11 @@ class PageWalk(Generic[T]):
         if stats.total is not None and offset >= stats.total and busy:
             return 0  # beyond the reported total: only the one confirming request, alone
         if max_records is not None:
-            wanted = max(max_records - offset, max_records - stats.records)
+            # Prefetching (busy) asks for what is left below max_records; alone, it also tops
+            # up what duplicates took away.
+            wanted = max_records - offset
+            if not busy:
+                wanted = max(wanted, max_records - stats.records)
             return min(self._stride, wanted)
         return self._stride
 
@@ -166,7 +174,11 @@ class PageWalk(Generic[T]):
         """The requests to send now, in offset order; recorded as in flight."""
         if self.finished:
             return []
-        window = 1 if self.stats.pages < self._sequential_until_pages else self.prefetch
+        pages = self.stats.pages
+        sequential = pages < self._sequential_until_pages or (
+            pages < 2 and self.stats.total is None  # no total: the second page proves progress
+        )
+        window = 1 if sequential else self.prefetch
         planned: list[PageRequest] = []
         while len(self.in_flight) < window:
             limit = self._limit_at(self._next_offset)
@@ -340,6 +352,9 @@ async def awalk_pages(
             page = await tasks.pop(request)
             outcome = walk.receive(request, page)
             drop(outcome.cancel)
+            if not outcome.done:  # the next requests travel while the caller writes this page
+                for planned in walk.plan():
+                    tasks[planned] = asyncio.ensure_future(answered(planned))
             if outcome.records is not None:
                 yield outcome.records
             if outcome.done:

@@ -179,16 +179,23 @@ def test_cli_closes_the_async_client(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_the_machine_plans_probes_then_prefetches() -> None:
     walk: PageWalk[dict[str, int]] = PageWalk(page_size=10, prefetch=3)
     assert walk.plan() == [PageRequest(0, 10)]
-    assert walk.plan() == []  # the first page goes alone
+    assert walk.plan() == []  # the first page goes alone: it tells the total
     outcome = walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(10)], 100, 0))
     assert (len(outcome.records or []), outcome.cancel, outcome.done) == (10, (), False)
-    assert walk.plan() == [PageRequest(10, 10)]  # the second too: it proves progress
+    assert walk.plan() == [PageRequest(10, 10), PageRequest(20, 10), PageRequest(30, 10)]
     walk.receive(PageRequest(10, 10), Page([{"id": i} for i in range(10, 20)], 100, 10))
-    assert walk.plan() == [PageRequest(20, 10), PageRequest(30, 10), PageRequest(40, 10)]
+    assert walk.plan() == [PageRequest(40, 10)]
     # A short page below total: the server caps at 4; the planned requests are dropped.
     outcome = walk.receive(PageRequest(20, 10), Page([{"id": i} for i in range(20, 24)], 100, 20))
     assert outcome.cancel == (PageRequest(30, 10), PageRequest(40, 10))
     assert walk.plan() == [PageRequest(24, 4)]
+    # Without a total the second page goes alone too: it proves the server advances.
+    bare: PageWalk[dict[str, int]] = PageWalk(page_size=10, prefetch=3)
+    assert bare.plan() == [PageRequest(0, 10)]
+    bare.receive(PageRequest(0, 10), Page([{"id": i} for i in range(10)], None, 0))
+    assert bare.plan() == [PageRequest(10, 10)]
+    bare.receive(PageRequest(10, 10), Page([{"id": i} for i in range(10, 20)], None, 10))
+    assert bare.plan() == [PageRequest(20, 10), PageRequest(30, 10), PageRequest(40, 10)]
 
 
 class Generous:
@@ -257,7 +264,12 @@ async def test_records_without_ids_from_a_server_ignoring_offset_stop_the_walk()
     api = IgnoringOffset(lambda i, call: {"name": f"m{i}"}, total=5000)
     with pytest.raises(PaginationError) as info:
         [p async for p in awalk_pages(api.apage, page_size=100, prefetch=4)]
-    assert (str(info.value), api.calls) == (message, [0, 100])
+    # The total lets the walk prefetch 4 after the first page; the second page consumed
+    # still stops it, and the message counts every request the server answered.
+    assert (str(info.value), api.calls) == (
+        message.replace("after 2 requests", "after 5 requests"),
+        [0, 100, 200, 300, 400],
+    )
 
 
 def test_same_id_on_every_record_stops_the_walk() -> None:

@@ -64,14 +64,14 @@ def ids(start: int, stop: int) -> list[int]:
 # ----------------------------------------------------------------------------- planning
 
 
-def test_the_first_two_pages_go_one_at_a_time_then_prefetch_up_to_the_total() -> None:
+def test_the_first_page_goes_alone_then_prefetch_up_to_the_total() -> None:
     walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
     assert drive(walk, server(1000), total=1000) == [
         ("plan", [(0, 100)]),
         (0, ids(0, 100), [], False),
-        ("plan", [(100, 100)]),
+        ("plan", [(100, 100), (200, 100), (300, 100)]),
         (100, ids(100, 200), [], False),
-        ("plan", [(200, 100), (300, 100), (400, 100)]),
+        ("plan", [(400, 100)]),
         (200, ids(200, 300), [], False),
         ("plan", [(500, 100)]),
         (300, ids(300, 400), [], False),
@@ -99,9 +99,8 @@ def test_at_the_total_only_one_confirming_request_is_in_flight() -> None:
     assert drive(walk, server(300), total=300) == [
         ("plan", [(0, 100)]),
         (0, ids(0, 100), [], False),
-        ("plan", [(100, 100)]),
+        ("plan", [(100, 100), (200, 100)]),
         (100, ids(100, 200), [], False),
-        ("plan", [(200, 100)]),
         (200, ids(200, 300), [], False),
         ("plan", [(300, 100)]),
         (300, None, [], True),
@@ -111,8 +110,9 @@ def test_at_the_total_only_one_confirming_request_is_in_flight() -> None:
 
 def test_a_short_page_at_the_total_ends_the_walk() -> None:
     walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
-    assert drive(walk, server(250), total=250)[-2:] == [
-        ("plan", [(200, 100)]),
+    assert drive(walk, server(250), total=250)[-3:] == [
+        ("plan", [(100, 100), (200, 100)]),
+        (100, ids(100, 200), [], False),
         (200, ids(200, 250), [], True),
     ]
     assert walk.stats == WalkStats(records=250, pages=3, requests=3, duplicates=0, total=250)
@@ -168,9 +168,8 @@ def test_max_records_trims_the_last_request_and_bounds_the_prefetch() -> None:
     assert drive(walk, server(1000), total=1000) == [
         ("plan", [(0, 100)]),
         (0, ids(0, 100), [], False),
-        ("plan", [(100, 100)]),
+        ("plan", [(100, 100), (200, 50)]),  # prefetching asks only what is left below 250
         (100, ids(100, 200), [], False),
-        ("plan", [(200, 50)]),
         (200, ids(200, 250), [], True),
     ]
     assert walk.stats.records == 250
@@ -249,18 +248,19 @@ def test_a_capping_server_realigns_the_walk_and_drops_planned_requests() -> None
     # The server sends at most 40; the walk asked 100 each for 200..400 in flight.
     walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
     trace = drive(walk, _capped_after(200, 40), total=1000)
-    assert trace[:8] == [
+    assert trace[:10] == [
         ("plan", [(0, 100)]),
         (0, ids(0, 100), [], False),
-        ("plan", [(100, 100)]),
+        ("plan", [(100, 100), (200, 100), (300, 100)]),
         (100, ids(100, 200), [], False),
-        ("plan", [(200, 100), (300, 100), (400, 100)]),
+        ("plan", [(400, 100)]),
         (200, ids(200, 240), [(300, 100), (400, 100)], False),
         ("plan", [(240, 40)]),
         (240, ids(240, 280), [], False),
+        # One page at a time until a page shows the new size holds, then prefetch again.
+        ("plan", [(280, 40), (320, 40), (360, 40)]),
+        (280, ids(280, 320), [], False),
     ]
-    # One page at a time until a page shows the new size holds, then prefetch again.
-    assert trace[8] == ("plan", [(280, 40), (320, 40), (360, 40)])
     records = [i for step in trace if step[0] != "plan" and step[1] for i in step[1]]
     assert records == ids(0, 1000)
     assert walk.stats.records == 1000
@@ -286,8 +286,8 @@ def test_a_page_longer_than_asked_is_kept_and_the_walk_goes_on_from_its_end() ->
     assert drive(walk, generous, total=30) == [
         ("plan", [(0, 10)]),
         (0, ids(0, 10), [], False),
-        ("plan", [(10, 10)]),
-        (10, ids(10, 25), [], False),
+        ("plan", [(10, 10), (20, 10)]),
+        (10, ids(10, 25), [(20, 10)], False),  # planned for a 10-item page: dropped
         ("plan", [(25, 10)]),
         (25, ids(25, 30), [], True),
     ]
