@@ -134,6 +134,19 @@ GROUPS: dict[str, Group] = {
             "not sandbox",
         ),
     ),
+    # What presets validation relies on: the spec's parameter table, value checks, operators.
+    "parameters": Group(
+        ("parameters.py", "filters.py"),
+        (
+            "tests/unit/test_parameters.py",
+            "tests/unit/test_filters.py",
+            "tests/unit/test_core_presets.py",
+            "tests/unit/test_preset_registry.py",
+            "tests/unit/test_spec_drift.py",
+            "-m",
+            "not sandbox",
+        ),
+    ),
 }
 
 #: mutmut's timeout: a hanging mutant is stopped after (duration of its tests + constant) *

@@ -256,8 +256,7 @@ def normalise_value(
                 parameter=spec.name,
                 choices=(),
             ) from None
-        low = spec.minimum if spec.minimum is not None else None
-        high = spec.maximum if spec.maximum is not None else None
+        low, high = spec.minimum, spec.maximum
         if (low is not None and number < low) or (high is not None and number > high):
             lower = int(low) if low is not None else "-inf"
             upper = int(high) if high is not None else "inf"

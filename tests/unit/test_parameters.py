@@ -1,0 +1,185 @@
+"""``parameters``: the table read from the shipped spec, and every refusal's exact fields.
+
+The parameter table is cached for the process; ``_parameter_table.__wrapped__()`` reads the
+shipped ``openapi.json`` afresh, so these tests check the reading itself. Each refusal is a
+ParameterError whose ``source``, ``parameter`` and ``choices`` callers use (the CLI names the
+option, ``--preset`` lists the choices).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+from ionworks_toolkit import parameters
+from ionworks_toolkit.errors import ParameterError
+from ionworks_toolkit.parameters import (
+    SEED_OPERATION,
+    ParameterSpec,
+    _closest,
+    normalise_value,
+    parse_relative_datetime,
+)
+
+NOW = dt.datetime(2024, 6, 15, 12, 0, tzinfo=dt.UTC)
+
+
+# ----------------------------------------------------------------------------- the spec's table
+
+
+def test_the_table_is_read_from_the_shipped_spec() -> None:
+    spec = parameters._load_effective_spec()
+    assert "/cell_measurements/by-project/{project_id}" in spec["paths"]
+    table = parameters._parameter_table.__wrapped__()
+    assert table == parameters._parameter_table()
+    seed = table[SEED_OPERATION]
+    assert seed["limit"] == ParameterSpec("limit", "integer", None, 1, 1000, 25, False)
+    assert seed["order"] == ParameterSpec("order", "string", ("asc", "desc"), None, None, "desc")
+    assert seed["start_time_gt"].kind == "datetime"
+    assert table["list_cell_measurements"]["cell_specification_id"].required is True
+    assert "project_id" not in seed  # a path parameter, not a query one
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+def refusal(spec: ParameterSpec, value: Any) -> ParameterError:
+    with pytest.raises(ParameterError) as caught:
+        normalise_value(spec, value, source="--x", now=NOW)
+    assert (caught.value.source, caught.value.parameter) == ("--x", spec.name)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "message", "choices"),
+    [
+        (
+            ParameterSpec("where", "object"),
+            "x",
+            "--x: where is an object-typed query parameter, which the toolkit does not send "
+            "(its serialisation, e.g. deepObject, is not supported); leave it out, or call the "
+            "generated client (ionworks_client) directly",
+            (),
+        ),
+        (
+            ParameterSpec("start_time", "datetime"),
+            dt.datetime(2024, 1, 1),
+            "--x: start_time='2024-01-01T00:00:00' has no time zone; give an aware datetime "
+            "(UTC is assumed nowhere)",
+            (),
+        ),
+        (
+            ParameterSpec("order", "string", ("asc", "desc")),
+            "up",
+            "--x: order='up' is not allowed; choose one of: asc, desc",
+            ("asc", "desc"),
+        ),
+        (ParameterSpec("n", "integer"), "2.5", "--x: n='2.5' is not an integer", ()),
+        (ParameterSpec("n", "integer", maximum=10), 11, "--x: n=11 is outside -inf..10", ()),
+        (ParameterSpec("n", "integer", minimum=0), -1, "--x: n=-1 is outside 0..inf", ()),
+        (ParameterSpec("n", "integer", minimum=1, maximum=5), 0, "--x: n=0 is outside 1..5", ()),
+        (
+            ParameterSpec("full", "boolean"),
+            "yes",
+            "--x: full='yes' must be true or false",
+            ("true", "false"),
+        ),
+        (
+            ParameterSpec("start_time", "datetime"),
+            "-99999999d",
+            "--x: start_time='-99999999d': -99999999d reaches outside the calendar",
+            (),
+        ),
+        (
+            ParameterSpec("start_time", "datetime"),
+            "May 2017",
+            "--x: start_time='May 2017' is not a datetime; give ISO 8601 (2019-01-24T00:00:00Z) "
+            "or a relative time (-30d, -12h, -90m)",
+            (),
+        ),
+    ],
+)
+def test_each_refusal_names_its_source_parameter_and_choices(
+    spec: ParameterSpec, value: Any, message: str, choices: tuple[str, ...]
+) -> None:
+    error = refusal(spec, value)
+    assert (str(error), error.choices) == (message, choices)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(10, 10), ("-3", -3), (5, 5)])
+def test_integers_within_a_one_sided_range(value: Any, expected: int) -> None:
+    assert normalise_value(ParameterSpec("n", "integer", maximum=10), value, source="f") == expected
+
+
+# ----------------------------------------------------------------------------- relative datetimes
+
+
+@pytest.fixture
+def kolkata(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The machine's local time zone is UTC+05:30 for the test."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_relative_datetimes_are_utc_whatever_the_local_time_zone(kolkata: Any) -> None:
+    assert parse_relative_datetime("-1d", NOW) == "2024-06-14T12:00:00Z"
+    assert parse_relative_datetime("-90m", NOW) == "2024-06-15T10:30:00Z"
+    got = dt.datetime.fromisoformat(parse_relative_datetime("-1h") or "")
+    expected = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    assert got.tzinfo == dt.UTC
+    assert abs((got - expected).total_seconds()) < 60
+
+
+# ----------------------------------------------------------------------------- closest names
+
+
+def test_closest_names_are_three_at_most_with_a_cutoff_of_one_half() -> None:
+    names = ["lfp-a", "lfp-b", "lfp-c", "lfp-d", "lfp-e"]
+    assert _closest("lfp-x", names) == ["lfp-e", "lfp-d", "lfp-c"]
+    assert _closest("abcd", ["abxy", "zzzz"]) == ["abxy"]  # ratio 0.5: close enough
+    assert _closest("abcd", ["axyz", "zzzz"]) == ["axyz", "zzzz"]  # 0.25: none close, all
+
+
+# ----------------------------------------------------------------------------- names and values
+
+KNOWN = {name: ParameterSpec(name, "string") for name in ("from", "f-rom", "created-at", "abxy")}
+
+
+@pytest.mark.parametrize(
+    ("given", "wire"),
+    [
+        ("from_", "from"),  # the generator's spelling, though "f-rom" squashes alike
+        ("api_from", "from"),
+        ("api_created_at", "created-at"),
+        ("api_zzz", "api_zzz"),  # unknown: returned as given, for the caller to report
+        ("zzz_", "zzz_"),
+    ],
+)
+def test_wire_names_prefer_the_exact_spellings(given: str, wire: str) -> None:
+    assert parameters.wire_name(given, KNOWN) == wire
+
+
+@pytest.fixture
+def tiny_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parameters, "_parameter_table", lambda: {SEED_OPERATION: KNOWN})
+
+
+def test_an_unknown_name_half_like_a_known_one_is_suggested(tiny_table: None) -> None:
+    with pytest.raises(ParameterError) as caught:
+        parameters.validate_parameters({"abcd": "x"})
+    assert str(caught.value) == (
+        f"filter: 'abcd' is not a parameter of {SEED_OPERATION}; did you mean abxy?"
+    )
+    assert caught.value.choices == ("abxy",)
+
+
+def test_a_none_value_is_dropped_and_the_rest_kept(tiny_table: None) -> None:
+    assert parameters.validate_parameters({"from": None, "abxy": "eq.1", "f-rom": 2}) == {
+        "abxy": "eq.1",
+        "f-rom": 2,
+    }
