@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from ionworks_toolkit import PaginationError, WalkStats
+from ionworks_toolkit._codec import JsonReadyList
 from ionworks_toolkit.pagination import (
     Page,
     PageOutcome,
@@ -388,6 +389,16 @@ def test_a_later_page_without_a_total_keeps_the_last_reported_one() -> None:
     walk.plan()
     walk.receive(PageRequest(2, 2), Page([{"id": 3}, {"id": 4}], None, 2))
     assert walk.stats.total == 6
+
+
+def test_the_new_records_of_a_json_ready_page_stay_json_ready() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=3)
+    walk.plan()
+    first = walk.receive(PageRequest(0, 3), Page(JsonReadyList([{"id": 1}, {"id": 2}]), 9, 0))
+    assert (type(first.records), first.records) == (JsonReadyList, [{"id": 1}, {"id": 2}])
+    walk.plan()
+    second = walk.receive(PageRequest(2, 2), Page([{"id": 2}, {"id": 3}], 9, 2))
+    assert (type(second.records), second.records) == (list, [{"id": 3}])
 
 
 # ----------------------------------------------------------------------------- receive's contract

@@ -18,6 +18,7 @@ from ionworks_client.models.cell_measurement_with_details import CellMeasurement
 from ionworks_client.models.cell_measurement_with_details_page import (
     CellMeasurementWithDetailsPage,
 )
+from ionworks_toolkit._codec import HAVE_ORJSON, JsonReadyList
 from ionworks_toolkit.errors import UnexpectedResponseError
 from ionworks_toolkit.parsing import parse_page
 
@@ -141,6 +142,40 @@ def test_the_generated_seed_models() -> None:
     assert isinstance(models.items[0], CellMeasurementWithDetails)
     assert (models.items[0].to_dict(), models.total, models.offset) == (item, 1, 5)
     assert (records.items, records.total, records.offset) == ([item], 1, 5)
+
+
+# ----------------------------------------------------------------------------- JSON-ready records
+
+#: What records of a page parsed by orjson (JSON values only, floats finite) are handed on as.
+READY = JsonReadyList if HAVE_ORJSON else list
+
+
+@pytest.mark.parametrize(
+    ("body", "envelope"),
+    [(PAGE, Envelope), (PAGE, None), ([{"id": "a"}], Envelope)],
+    ids=["envelope", "items", "list"],
+)
+def test_records_of_a_finite_page_are_json_ready(body: Any, envelope: type | None) -> None:
+    assert type(parse(respond(body), envelope=envelope, as_records=True).items) is READY
+    assert type(parse(respond(body), envelope=envelope).items) is list  # models: never
+
+
+@pytest.mark.parametrize("envelope", [Envelope, None])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"items": [{"id": "a", "v": NaN}], "total": 1}',
+        b'{"items": [{"id": "a", "v": 12345678901234567890123}], "total": 1}',
+        b'[{"id": "a", "v": Infinity}]',
+    ],
+    ids=["nan", "big-int", "infinity"],
+)
+def test_records_of_a_page_orjson_refuses_are_scanned(
+    content: bytes, envelope: type | None
+) -> None:
+    response = respond(content=content, **{"content-type": "application/json"})
+    page = parse(response, envelope=envelope, as_records=True)
+    assert (type(page.items), page.items) == (list, [("record", "a")])
 
 
 # ----------------------------------------------------------------------------- refusals
