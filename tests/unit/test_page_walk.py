@@ -326,8 +326,10 @@ def test_models_without_ids_are_compared_by_their_dicts() -> None:
     import datetime as dt
 
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    budget = RequestBudget(5)
 
     def fetch(offset: int, limit: int) -> Page[Any]:
+        budget.spend()
         return Page([Reading(3.7), {"at": when}], None, offset)  # offset ignored
 
     with pytest.raises(PaginationError) as caught:
