@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
-import sys
 import types
 import typing
 import warnings
@@ -159,17 +157,6 @@ class BuiltinPresetsPlugin:
 BUILTIN_PRESETS_OWNER = "plugin ionworks-presets"
 
 
-def _outside_this_package() -> int:
-    """``warnings.warn``'s ``stacklevel`` for the caller's nearest caller outside this package:
-    the user's line that built the toolkit, however many of our frames lie between."""
-    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    level = 1  # the function calling warnings.warn
-    frame: types.FrameType | None = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(package):
-        level, frame = level + 1, frame.f_back
-    return level
-
-
 class PresetRegistry:
     """Presets by name, with the plugin (or config file) that registered each.
 
@@ -231,7 +218,8 @@ class PresetRegistry:
         for name in self._clashes:
             message = self._clash_message(name)
             logger.warning("%s", message)
-            warnings.warn(message, stacklevel=_outside_this_package())
+            # 4: the user's line that built the toolkit (Toolkit.__init__ -> _BaseToolkit's)
+            warnings.warn(message, stacklevel=4)
 
     def conflicts(self) -> dict[str, tuple[str, ...]]:
         """Preset names switched off by a clash, with their owners."""

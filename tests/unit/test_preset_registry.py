@@ -13,16 +13,12 @@ import warnings
 from typing import Any
 
 import attrs
-import httpx
 import pytest
 from ionworks_toolkit import (
-    AsyncToolkit,
     ConfigurationError,
     FilterPreset,
     ParameterError,
     PluginError,
-    Toolkit,
-    hookimpl,
 )
 from ionworks_toolkit import parameters as parameters_module
 from ionworks_toolkit.errors import RegistrationConflictError
@@ -190,34 +186,6 @@ def test_conflicts_are_reported_once_each_as_warning_and_log(
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.WARNING, m) for m in expected
     ]
-
-
-class ShadowsLfp:
-    @hookimpl
-    def ionworks_register_presets(self, register: Any) -> None:
-        register(FilterPreset("lfp-cathode", "", {"order": "asc"}))
-
-
-@pytest.mark.parametrize("toolkit_class", [Toolkit, AsyncToolkit])
-def test_a_conflict_warning_points_at_the_line_that_built_the_toolkit(
-    toolkit_class: type[Any], tmp_path: Any
-) -> None:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        toolkit = toolkit_class(
-            api_url="https://api.example.com",
-            plugins=[ShadowsLfp()],
-            load_entry_points=False,
-            environ={},
-            working_dir=str(tmp_path),
-            max_retries=0,
-            transport=httpx.MockTransport(lambda request: httpx.Response(500)),
-        )
-    clashes = [w for w in caught if "registered twice" in str(w.message)]
-    assert [(w.filename, str(w.message)) for w in clashes] == [
-        (__file__, clash("lfp-cathode", "plugin ShadowsLfp", BUILTIN))
-    ]
-    assert toolkit.presets.conflicts() == {"lfp-cathode": ("plugin ShadowsLfp", BUILTIN)}
 
 
 def test_nothing_is_reported_without_conflicts(caplog: pytest.LogCaptureFixture) -> None:
