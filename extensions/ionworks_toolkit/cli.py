@@ -6,7 +6,7 @@ Exit codes:
   3  authentication or permission error (401, 403)
   4  not found (404, unknown project name)
   5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
-  6  output sink error (the output was rolled back; previous output kept)
+  6  output sink error (the message names each output's state: published, rolled back...)
 
 Errors are one line on stderr (with the server's detail and request id); ``--verbose`` adds
 the traceback and logs every request (credentials redacted).

@@ -19,7 +19,7 @@ Hierarchy (ARCHITECTURE.md section 2)::
     │   └── MissingDependencyError   an optional extra is not installed (also an ImportError)
     ├── PluginError                  a plugin that fails to load or breaks the contract
     │   └── RegistrationConflictError  a preset or sink name registered twice
-    └── SinkError                    an output sink failed; the output was rolled back
+    └── SinkError                    an output sink failed; staged outputs rolled back
 
 No message, ``str()`` or ``repr()`` here ever contains a credential: messages are built from
 the method, the URL *path* (never the query string or headers) and the server's error detail.

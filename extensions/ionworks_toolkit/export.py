@@ -214,8 +214,12 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
     """What is on disk after a run that stopped: ``"published: A; rolled back (previous output
     kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"``. ``""`` when
     nothing was published nor streamed (everything rolled back). Uses each sink's ``state``
-    (``committed``/``aborted``), ``streaming`` and ``records_written``; a plugin sink without
-    ``state`` is listed as ``state unknown``."""
+    (``committed``/``aborted``), ``streaming``, ``stages_output`` and ``records_written``.
+
+    Only a sink that declares ``stages_output`` (every built-in one; see
+    :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,
+    or one without ``state``, is listed under ``output state unknown``, since it may have
+    written to its target directly."""
     published, rolled_back, streamed, unknown = [], [], [], []
     for text, sink in sinks:
         state = getattr(sink, "state", None)
@@ -227,7 +231,7 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
             streamed.append(f"{text} ({n}, cannot be taken back)")
         elif state == "committed":
             published.append(text)
-        elif state in ("aborted", "open", "prepared"):
+        elif state in ("aborted", "open", "prepared") and getattr(sink, "stages_output", False):
             rolled_back.append(text)
         else:
             unknown.append(text)
@@ -241,5 +245,8 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
     if streamed:
         parts.append(f"already streamed: {', '.join(streamed)}")
     if unknown:
-        parts.append(f"state unknown: {', '.join(unknown)}")
+        parts.append(
+            "aborted, output state unknown (the sink does not stage its output; it may have "
+            f"written to its target directly): {', '.join(unknown)}"
+        )
     return "; ".join(parts)

@@ -244,6 +244,8 @@ from pathlib import Path
 class JsonArraySink:
     """A JSON array file, written to a temporary file and moved into place on commit."""
 
+    stages_output = True
+
     def __init__(self, target, options):
         self.path = Path(target)
         self.records = []
@@ -361,6 +363,12 @@ class EarlyPublishSink(JsonArraySink):
         self.state = "committed"
 
 
+class UndeclaredSink(JsonArraySink):
+    """Stages its output but does not say so: failed runs would report it as unknown."""
+
+    stages_output = False
+
+
 class Plugin:
     from ionworks_toolkit import hookimpl
 
@@ -412,13 +420,14 @@ def _defect(sink):
 import contract_plugins as _p
 
 for _sink in (_p.SwallowingSink, _p.EagerSink, _p.UncheckedSink, _p.AbortDeletesSink,
-              _p.MutatingSink, _p.LossySink, _p.ChattySink, _p.EarlyPublishSink):
+              _p.MutatingSink, _p.LossySink, _p.ChattySink, _p.EarlyPublishSink,
+              _p.UndeclaredSink):
     globals()[f"Test{_sink.__name__}"] = _defect(_sink)
 """
 
 #: Options of the inner pytest runs: pytest-asyncio's loop scope set (it warns when unset).
 QUIET_INNER = ("-o", "asyncio_default_fixture_loop_scope=function")
-RULE_TESTS = 20  # test methods of SinkContract, parametrized ones expanded
+RULE_TESTS = 21  # test methods of SinkContract, parametrized ones expanded
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, dict[str, str]]:
@@ -503,6 +512,7 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
     assert failed["TestLossySink"] == ["test_records_read_back_equal_records_written"]
     assert failed["TestChattySink"] == ["test_describe_is_one_line"]
     assert failed["TestEarlyPublishSink"] == sorted(no_prepare)
+    assert failed["TestUndeclaredSink"] == ["test_sink_declares_that_it_stages_its_output"]
     for line in (
         "'exception aborts' broken: the exception raised inside the with block did not "
         "propagate (__exit__ must return None/False, never True)",
@@ -521,6 +531,8 @@ def test_contract_fails_each_kind_of_break_naming_its_rule(
         "removed ['out.json']",
         "'prepare publishes nothing' broken: abort() after prepare() changed the previous "
         "output: changed ['out.json']",
+        "'declares staging' broken: UndeclaredSink.stages_output is False; set the class "
+        "attribute stages_output = True once the abort rules pass",
     ):
         assert f"Failed: sink contract rule {line}" in out, line
 

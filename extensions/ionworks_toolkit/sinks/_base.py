@@ -157,6 +157,13 @@ class BaseSink:
     #: devices, FIFOs): an abort cannot take it back. Set per instance by such sinks.
     streaming: bool = False
 
+    #: ``True`` for sinks that stage their output and publish it only in :meth:`commit` (a
+    #: rename, a ``COMMIT``), so that :meth:`abort` keeps the previous output. The built-in
+    #: sinks set it. A plugin sink sets it to make that promise (``SinkContract`` checks it);
+    #: without it, a failed run reports the sink's output state as unknown, never as rolled
+    #: back, since the toolkit cannot tell whether the sink wrote to its target directly.
+    stages_output: bool = False
+
     def __init__(self, label: str, *, record_schema: RecordSchema | None = None) -> None:
         self.label = label
         self.records_written = 0
@@ -293,6 +300,11 @@ class BaseSink:
             text = (
                 f"aborted after streaming {n} to {self.destination} "
                 "(already written; a stream cannot be taken back)"
+            )
+        elif self._state == "aborted" and not self.stages_output:
+            text = (
+                f"aborted: {self.destination} got {n}; output state unknown (the sink does "
+                "not declare stages_output: it may have written to its target directly)"
             )
         elif self._state == "aborted":
             text = f"aborted: {self.destination} left unchanged ({n} discarded)"
@@ -860,6 +872,8 @@ class FileSink(BaseSink):
     :param scheme: for the default label, e.g. ``"csv"`` -> ``"csv:out.csv"`` / ``"csv:-"``.
     :param stream: for stdout, the stream to use instead of ``sys.stdout``.
     """
+
+    stages_output = True  # a file is staged beside its target; a stream sets ``streaming``
 
     def __init__(
         self,

@@ -89,6 +89,8 @@ class DatasetSink(BaseSink):
     :raises SinkDependencyError: pyarrow or (for URLs) fsspec is missing.
     """
 
+    stages_output = True  # published only by its commit; abort() keeps the previous output
+
     def __init__(
         self,
         target: str,

@@ -137,6 +137,8 @@ class PostgresSink(BaseSink):
         ``SinkError``); messages never carry a password.
     """
 
+    stages_output = True  # published only by its commit; abort() keeps the previous output
+
     def __init__(
         self,
         conninfo: str,

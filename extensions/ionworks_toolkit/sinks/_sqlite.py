@@ -95,6 +95,8 @@ class SqliteSink(BaseSink):
         ``record_json`` column; the database stays locked by another run.
     """
 
+    stages_output = True  # published only by its commit; abort() keeps the previous output
+
     def __init__(
         self,
         path: Path,

@@ -116,6 +116,8 @@ class TableSink(BaseSink):
         names it, the closest names and every column seen).
     """
 
+    stages_output = True  # published only by its commit; abort() keeps the previous output
+
     def __init__(
         self,
         *,

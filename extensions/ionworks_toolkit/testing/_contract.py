@@ -48,6 +48,9 @@ CONTRACT_RULES: Mapping[str, str] = {
     "prepare publishes nothing": "prepare() (phase 1 of two-phase publishing, optional) makes "
     "nothing visible and refuses further write(); commit() after it publishes; abort() or "
     "leaving the with block after it keeps the previous output",
+    "declares staging": "the sink sets stages_output = True: it stages its output and "
+    "publishes it only in commit(), as the abort rules check; without it a failed run reports "
+    "its output state as unknown, never as rolled back",
     "describe is one line": "describe() returns one non-empty line",
     "bad target": "each of bad_targets raises ValueError from the factory and creates nothing",
     "read back": "the records read back equal the records written (after the sink's "
@@ -582,6 +585,20 @@ class SinkContract:
                 "prepare publishes nothing",
                 f"{what} after prepare() changed the previous output: "
                 f"{_state_diff(previous, after)}",
+            )
+
+    def test_sink_declares_that_it_stages_its_output(self) -> None:
+        """Rule 'declares staging': the promise that failed runs report as "rolled back
+        (previous output kept)" is the sink's own ``stages_output``; the abort rules above
+        check that it holds."""
+        sink = self._open()
+        sink.abort()
+        declared = getattr(sink, "stages_output", None)
+        if declared is not True:
+            _broken(
+                "declares staging",
+                f"{type(sink).__name__}.stages_output is {declared!r}; set the class "
+                "attribute stages_output = True once the abort rules pass",
             )
 
     def test_describe_is_one_line(self) -> None:
