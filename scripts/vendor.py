@@ -51,10 +51,14 @@ needs nothing from our repository.
 
 Re-vendoring replaces our package folders exactly (stale files are removed) and rewrites
 ``VENDORED.json``; nothing else in the partner's tree is touched. The prefix packages get an
-``__init__.py`` only where none exists.
+``__init__.py`` only where none exists. A run never deletes a package it is not writing: when
+an earlier run vendored ``ionworks_toolkit`` (``VENDORED.json`` lists it), a run without
+``--with-toolkit`` is refused before anything is written, naming ``--with-toolkit`` (update it
+too) and ``--remove-toolkit`` (delete it on purpose).
 
-Options: ``--with-toolkit`` (also vendor ``ionworks_toolkit``), ``--check`` (verify, write
-nothing), ``--source-root DIR`` (our repository, default: the checkout this script is in).
+Options: ``--with-toolkit`` (also vendor ``ionworks_toolkit``), ``--remove-toolkit`` (delete a
+previously vendored ``ionworks_toolkit``), ``--check`` (verify, write nothing),
+``--source-root DIR`` (our repository, default: the checkout this script is in).
 
 Exit codes: 0 done / copy unmodified; 1 ``--check`` found modified, missing or extra files;
 2 bad arguments or input (invalid prefix, missing source, no ``VENDORED.json`` ...).
@@ -743,6 +747,12 @@ def _parser() -> argparse.ArgumentParser:
         help="vendor ionworks_toolkit too (without sandbox/, testing/ and cli.py)",
     )
     parser.add_argument(
+        "--remove-toolkit",
+        action="store_true",
+        help="delete an ionworks_toolkit vendored by an earlier run (without this flag, a run "
+        "without --with-toolkit refuses to touch it)",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="verify an existing copy against its VENDORED.json instead of writing",
@@ -780,12 +790,33 @@ def run_check(target: Path, parts: Sequence[str], prefix: str) -> int:
 
 
 def run_vendor(
-    target: Path, parts: Sequence[str], prefix: str, source_root: Path, with_toolkit: bool
+    target: Path,
+    parts: Sequence[str],
+    prefix: str,
+    source_root: Path,
+    with_toolkit: bool,
+    remove_toolkit: bool = False,
 ) -> int:
-    """Vendor the packages into ``target``; prints a summary. Returns 0."""
+    """Vendor the packages into ``target``; prints a summary. Returns 0.
+
+    :raises VendorError: among others, when an earlier run vendored a package this run would
+        not write (``ionworks_toolkit`` without ``with_toolkit``) and ``remove_toolkit`` does
+        not ask to delete it; nothing is written then.
+    """
+    if with_toolkit and remove_toolkit:
+        raise VendorError("--with-toolkit and --remove-toolkit contradict each other; give one")
     packages = [CLIENT, TOOLKIT] if with_toolkit else [CLIENT]
     source = load_source(source_root.resolve(), packages)
     prefix_dir = prefix_dir_of(target, parts).resolve()
+    previous = _read_manifest(prefix_dir / MANIFEST_NAME, required=False) or {}
+    dropped = [p for p in previous.get("packages", []) if p in KNOWN_PACKAGES and p not in packages]
+    if dropped and not remove_toolkit:
+        shown = "/".join(parts)
+        raise VendorError(
+            f"{shown}/{dropped[0]}/ was vendored by an earlier run ({shown}/{MANIFEST_NAME} "
+            "lists it); this run, without --with-toolkit, would delete it. Add --with-toolkit "
+            "to update it too, or --remove-toolkit to delete it"
+        )
     for package in packages:
         source_dir = source.package_dir(package).resolve()
         destination = prefix_dir / package
@@ -826,7 +857,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise VendorError(f"target directory {target} does not exist")
         if args.check:
             return run_check(target, parts, args.package)
-        return run_vendor(target, parts, args.package, args.source_root, args.with_toolkit)
+        return run_vendor(
+            target,
+            parts,
+            args.package,
+            args.source_root,
+            args.with_toolkit,
+            remove_toolkit=args.remove_toolkit,
+        )
     except VendorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

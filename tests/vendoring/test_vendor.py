@@ -573,11 +573,31 @@ def test_vendoring_twice_is_byte_identical_and_keeps_partner_files(
     ]
 
 
-def test_revendoring_without_the_toolkit_removes_the_vendored_toolkit(
+def test_revendoring_without_the_toolkit_refuses_to_delete_the_vendored_toolkit(
+    vendor: ModuleType, fresh_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fresh_copy)
+    assert vendor.main([str(fresh_copy), "--package", PREFIX]) == 2
+    assert capsys.readouterr().err == (
+        "error: acme_lab/_vendor/ionworks_toolkit/ was vendored by an earlier run "
+        "(acme_lab/_vendor/VENDORED.json lists it); this run, without --with-toolkit, would "
+        "delete it. Add --with-toolkit to update it too, or --remove-toolkit to delete it\n"
+    )
+    assert snapshot(fresh_copy) == before  # nothing written, nothing deleted
+    assert check(vendor, fresh_copy, capsys)[0] == 0
+    args = [str(fresh_copy), "--package", PREFIX, "--with-toolkit", "--remove-toolkit"]
+    assert vendor.main(args) == 2
+    assert capsys.readouterr().err == (
+        "error: --with-toolkit and --remove-toolkit contradict each other; give one\n"
+    )
+    assert snapshot(fresh_copy) == before
+
+
+def test_remove_toolkit_removes_the_vendored_toolkit(
     vendor: ModuleType, fresh_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (fresh_copy / PREFIX_PATH / "notes.txt").write_text("mine\n")
-    assert vendor.main([str(fresh_copy), "--package", PREFIX]) == 0
+    assert vendor.main([str(fresh_copy), "--package", PREFIX, "--remove-toolkit"]) == 0
     assert "vendored ionworks_client 0" in capsys.readouterr().out
     assert not (fresh_copy / PREFIX_PATH / "ionworks_toolkit").exists()
     assert (fresh_copy / PREFIX_PATH / "notes.txt").read_text() == "mine\n"
