@@ -160,6 +160,9 @@ class _Run:
             sinks=tuple(
                 sink.describe() if hasattr(sink, "describe") else text for text, sink in opened
             ),
+            per_project=tuple((pid, s.records, s.total) for pid, s in self.stats.items())
+            if self.several
+            else (),
         )
 
 

@@ -661,7 +661,8 @@ def measurements() -> None:
     type=int,
     default=None,
     metavar="N",
-    help=f"At most N measurements (1..{MAX_PAGE_SIZE}; default 25, the API's).",
+    help=f"At most N measurements (1..{MAX_PAGE_SIZE}; default 25, the API's); with several "
+    "projects, per project.",
 )
 @click.option(
     "--all",
@@ -801,9 +802,21 @@ def measurements_list(
                 err=True,
             )
         if max_records is not None:
-            note = _limit_note(result.records, result.total, max_records, limit is None)
+            if result.per_project:
+                note = _projects_limit_note(result.per_project, max_records, limit is None)
+            else:
+                note = _limit_note(result.records, result.total, max_records, limit is None)
             if note:
                 click.echo(note, err=True)
+        if max_records is not None and result.total is not None and (
+            result.total < result.records + result.duplicates
+        ):
+            # Cut short by the limit, yet more came back than the server counted: it lied.
+            click.echo(
+                f"warning: the server reported total {result.total} but "
+                f"{result.records + result.duplicates} records came back",
+                err=True,
+            )
         if fetch_all and result.total_mismatch:
             click.echo(
                 f"warning: the server reported total {result.total} but "
@@ -834,9 +847,38 @@ def _limit_note(records: int, total: int | None, limit: int, default_limit: bool
     advice = f"({which}; use --all for every measurement)"
     if total is not None and total > records:
         return f"listed {records} of {total} measurements {advice}"
-    if total is None and records >= limit:
+    if (total is None or total < records) and records >= limit:
+        # No total, or one below what came back (a lying server): the limit was reached.
         return f"listed the first {records} measurements {advice}"
     return None
+
+
+def _projects_limit_note(
+    per_project: Sequence[tuple[str, int, int | None]], limit: int, default_limit: bool
+) -> str | None:
+    """The summary line for several projects (``--all-projects``, several PROJECTs), where
+    ``--limit`` applies to each project: how many projects, in how many the limit cut the
+    listing short. ``per_project``: ``(id, records listed, server total or None)``."""
+    records = sum(listed for _, listed, _ in per_project)
+    cut = sum(
+        1
+        for _, listed, total in per_project
+        if (total is not None and total > listed)
+        or ((total is None or total < listed) and listed >= limit)
+    )
+    if not cut:
+        return None
+    totals = [total for _, _, total in per_project]
+    known = None if any(t is None for t in totals) else sum(t or 0 for t in totals)
+    count = len(per_project)
+    which = f"--limit {limit}" if not default_limit else f"the default --limit {limit}"
+    listed = f"listed {records} of {known}" if known is not None and known > records else (
+        f"listed {records}"
+    )
+    return (
+        f"{listed} measurements from {count} projects ({which} per project cut {cut} of "
+        f"them short; use --all for every measurement)"
+    )
 
 
 # --------------------------------------------------------------------------- projects

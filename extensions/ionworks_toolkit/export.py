@@ -42,7 +42,12 @@ SinkFactories = Mapping[str, tuple[Callable[[str, dict[str, str]], Sink], str]]
 @attrs.frozen
 class ExportResult:
     """What an export did: ``records`` written to every sink, ``duplicates`` skipped, ``pages``
-    and ``requests``, the server's ``total``, and each sink's one-line description."""
+    and ``requests``, the server's ``total``, and each sink's one-line description.
+
+    For an export of several projects (``project_id`` is then their ids joined by commas,
+    ``total`` the sum of the servers' totals, ``None`` when one is unknown), ``per_project``
+    holds ``(project id, records listed, the server's total or None)`` for each, in walk
+    order; ``()`` for one project."""
 
     project_id: str
     records: int
@@ -51,6 +56,7 @@ class ExportResult:
     requests: int
     total: int | None
     sinks: tuple[str, ...]
+    per_project: tuple[tuple[str, int, int | None], ...] = ()
 
     @property
     def total_mismatch(self) -> bool:

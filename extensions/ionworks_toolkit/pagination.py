@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -60,6 +61,10 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The walk's warnings (an unusable ``total``) go where retries are logged: the CLI prints
+#: this logger's lines on stderr.
+logger = logging.getLogger("ionworks_toolkit.http")
+
 
 @attrs.define
 class Page(Generic[T]):
@@ -68,6 +73,9 @@ class Page(Generic[T]):
     items: Sequence[T]
     total: int | None
     offset: int
+    #: Why the ``total`` the server sent was unusable (``"'34' (a string)"``; ``total`` is
+    #: then None), or None. See ``parsing.unusable_total``.
+    total_problem: str | None = None
 
 
 @attrs.define
@@ -80,6 +88,8 @@ class WalkStats:
     requests: int = 0
     duplicates: int = 0
     total: int | None = None
+    #: The first unusable ``total`` the server sent (``"-5 (a negative number)"``), or None.
+    total_problem: str | None = None
 
     @property
     def total_mismatch(self) -> bool:
@@ -261,6 +271,13 @@ class PageWalk(Generic[T]):
         self.in_flight.popleft()
         if page.total is not None:
             self.stats.total = page.total
+        if page.total_problem is not None and self.stats.total_problem is None:
+            self.stats.total_problem = page.total_problem
+            logger.warning(
+                "warning: the server sent total %s, not a count of records; ignored (the "
+                "walk ends at the first short page)",
+                page.total_problem,
+            )
         length = len(page.items)
         if length == 0:
             return PageOutcome(None, self._stop(), True)

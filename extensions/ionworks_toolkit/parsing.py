@@ -7,17 +7,18 @@ before any record reaches a sink.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
+from ionworks_client.types import Unset
 
 from ._codec import JsonReadyList, gc_paused
 from ._codec import loads_checked as json_loads_checked
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
-__all__ = ["parse_page", "valid_total"]
+__all__ = ["parse_page", "unusable_total", "valid_total"]
 
 T = TypeVar("T")
 
@@ -28,6 +29,23 @@ def valid_total(total: object) -> int | None:
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         return None
     return total
+
+
+def unusable_total(total: object) -> str | None:
+    """Why a ``total`` the server sent is not a usable count, for a warning: ``"-5 (a
+    negative number)"``, ``"'34' (a string)"``, ``"2.5 (a number)"``; ``None`` when it is a
+    count or absent (missing, ``null``: the server simply did not say)."""
+    if total is None or isinstance(total, Unset) or valid_total(total) is not None:
+        return None
+    if isinstance(total, int) and not isinstance(total, bool):
+        return f"{total} (a negative number)"
+    shown = repr(total)
+    shown = shown if len(shown) <= 40 else shown[:40] + "..."
+    return f"{shown} ({_json_type(total)})"
+
+
+def _page(items: Sequence[Any], total: object, offset: int) -> Page[Any]:
+    return Page(items, valid_total(total), offset, total_problem=unusable_total(total))
 
 
 def _json_type(value: object) -> str:
@@ -99,18 +117,18 @@ def _parse_page(
                 return Page(ready(model.record_from_dict(x) for x in body), None, offset)
             if envelope is not None and isinstance(body, Mapping):
                 record = envelope.record_from_dict(body)
-                return Page(ready(record["items"]), valid_total(record.get("total")), offset)
+                return _page(ready(record["items"]), record.get("total"), offset)
         elif isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)
         elif envelope is not None and isinstance(body, Mapping):
             page = envelope.from_dict(body)
-            return Page(list(page.items), valid_total(page.total), offset)
+            return _page(list(page.items), page.total, offset)
         if isinstance(body, Mapping) and isinstance(body.get("items"), list):
             build = model.record_from_dict if as_records else model.from_dict
             items = [build(x) for x in body["items"]]
             if as_records and finite:
                 items = JsonReadyList(items)
-            return Page(items, valid_total(body.get("total")), offset)
+            return _page(items, body.get("total"), offset)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _unexpected(
             response,

@@ -3,12 +3,14 @@ test turns the input that broke into an exact assertion."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +18,9 @@ from ionworks_toolkit import BaseSink
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.errors import SinkError
 from ionworks_toolkit.export import sink_outcome
+from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 from ionworks_toolkit.sinks import CsvSink
+from loopback import Exchange, LoopbackServer
 
 NASA = "NASA PCoE Li-ion battery aging"
 PROJECT_ID = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
@@ -160,3 +164,131 @@ def test_an_interrupt_never_says_nothing_was_written_over_a_direct_writing_sink(
         "may have written to its target directly): direct:ids.txt\n"
     )
     assert len((tmp_path / "ids.txt").read_text().splitlines()) == 4
+
+
+# --------------------------------------------------------------------------------------
+# 3. The limit note over several projects names the per-project limit and the projects
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    with run_in_thread(SandboxOptions()) as server:
+        yield server.base_url
+
+
+def _list(runner: CliRunner, url: str, *arguments: str) -> Any:
+    return runner.invoke(
+        main, ["--api-url", url, "--api-key", "sandbox", "measurements", "list", *arguments]
+    )
+
+
+def test_all_projects_says_the_limit_is_per_project(runner: CliRunner, sandbox_url: str) -> None:
+    result = _list(runner, sandbox_url, "--all-projects", "--sink", "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "wrote 100 records to jsonl:out.jsonl",
+        "listed 100 of 466 measurements from 5 projects (the default --limit 25 per project "
+        "cut 4 of them short; use --all for every measurement)",
+    ]
+
+
+def test_several_projects_name_only_those_the_limit_cut(
+    runner: CliRunner, sandbox_url: str
+) -> None:
+    result = _list(
+        runner,
+        sandbox_url,
+        "Severson 2019 fast-charging cycle life",
+        NASA,
+        "--limit",
+        "40",
+        "--sink",
+        "out.jsonl",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[1] == (
+        "listed 74 of 162 measurements from 2 projects (--limit 40 per project cut 1 of them "
+        "short; use --all for every measurement)"
+    )
+    every = _list(runner, sandbox_url, "--all-projects", "--limit", "1000", "--sink", "a.jsonl")
+    assert every.stderr.splitlines() == ["wrote 466 records to jsonl:a.jsonl"]
+
+
+# --------------------------------------------------------------------------------------
+# 5. Totals the server gets wrong are warned about, truthfully
+# --------------------------------------------------------------------------------------
+
+
+def _serve_pages(n: int, total: Any) -> LoopbackServer:
+    """A by-project endpoint over ``n`` records that always reports ``total``."""
+
+    def handler(exchange: Exchange) -> None:
+        query = parse_qs(urlsplit(exchange.target).query)
+        offset, limit = int(query["offset"][0]), int(query["limit"][0])
+        items = [
+            {
+                "id": f"m-{i}",
+                "name": f"m {i}",
+                "cell_instance_id": "ci",
+                "created_at": None,
+                "updated_at": None,
+            }
+            for i in range(offset, min(n, offset + limit))
+        ]
+        body = {"items": items, "count": len(items), "total": total}
+        exchange.respond(200, json.dumps(body).encode())
+
+    return LoopbackServer(handler)
+
+
+@pytest.mark.parametrize(
+    ("total", "shown"),
+    [(-5, "-5 (a negative number)"), ("34", "'34' (a string)"), (2.5, "2.5 (a number)")],
+)
+def test_an_unusable_total_is_warned_about_once(runner: CliRunner, total: Any, shown: str) -> None:
+    with _serve_pages(30, total) as server:
+        result = _list(
+            runner,
+            server.url,
+            PROJECT_ID,
+            "--limit",
+            "20",
+            "--page-size",
+            "5",
+            "--sink",
+            "out.jsonl",
+        )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: the server sent total {shown}, not a count of records; ignored (the walk "
+        "ends at the first short page)",
+        "wrote 20 records to jsonl:out.jsonl",
+        "listed the first 20 measurements (--limit 20; use --all for every measurement)",
+    ]
+
+
+def test_a_total_below_the_records_received_with_a_limit_is_warned_about(
+    runner: CliRunner,
+) -> None:
+    with _serve_pages(30, 4) as server:
+        result = _list(runner, server.url, PROJECT_ID, "--limit", "10", "--sink", "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "wrote 10 records to jsonl:out.jsonl",
+        "listed the first 10 measurements (--limit 10; use --all for every measurement)",
+        "warning: the server reported total 4 but 10 records came back",
+    ]
+
+
+def test_the_python_api_logs_an_unusable_total(
+    make_toolkit: Any, paged_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    toolkit = make_toolkit(paged_server(7, total="34"))
+    with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
+        items = list(toolkit.iter_measurements_by_project(PROJECT_ID, page_size=3))
+    assert len(items) == 7
+    assert caplog.messages == [
+        "warning: the server sent total '34' (a string), not a count of records; ignored (the "
+        "walk ends at the first short page)"
+    ]
