@@ -808,8 +808,10 @@ def measurements_list(
                 note = _limit_note(result.records, result.total, max_records, limit is None)
             if note:
                 click.echo(note, err=True)
-        if max_records is not None and result.total is not None and (
-            result.total < result.records + result.duplicates
+        if (
+            max_records is not None
+            and result.total is not None
+            and (result.total < result.records + result.duplicates)
         ):
             # Cut short by the limit, yet more came back than the server counted: it lied.
             click.echo(
@@ -872,8 +874,10 @@ def _projects_limit_note(
     known = None if any(t is None for t in totals) else sum(t or 0 for t in totals)
     count = len(per_project)
     which = f"--limit {limit}" if not default_limit else f"the default --limit {limit}"
-    listed = f"listed {records} of {known}" if known is not None and known > records else (
-        f"listed {records}"
+    listed = (
+        f"listed {records} of {known}"
+        if known is not None and known > records
+        else (f"listed {records}")
     )
     return (
         f"{listed} measurements from {count} projects ({which} per project cut {cut} of "
