@@ -647,7 +647,9 @@ def measurements() -> None:
     "raw_filters",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Raw query parameter, passed as given (repeatable), e.g. name=ilike.%CH3%.",
+    help="Raw query parameter, passed as given (repeatable), e.g. name=ilike.%CH3%. A "
+    "parameter set by an option, --contains or another --filter too is an error; presets "
+    "are overridden.",
 )
 @click.option(
     "--contains",
@@ -742,10 +744,20 @@ def measurements_list(
             ("--contains", k, contains(v)) for k, v in _parse_pairs(contains_filters, "--contains")
         ]
         sources += [("--filter", k, v) for k, v in _parse_pairs(raw_filters, "--filter")]
+        given: dict[str, str] = {}
         for source, key, value in sources:
             # Checked one by one so that the error names the option that carried it.
             validate_parameters({key: value}, source=source)
-            filters[wire_name(key, operation_parameters(SEED_OPERATION))] = value
+            wire = wire_name(key, operation_parameters(SEED_OPERATION))
+            # One parameter, one value: an option, --contains and --filter never override
+            # each other silently (presets are what explicit options override).
+            shown = f"{source} {key}=..." if source in ("--contains", "--filter") else source
+            if wire in given:
+                raise ConfigurationError(
+                    f"{given[wire]} and {shown} both set the API parameter {wire}; give it once"
+                )
+            given[wire] = shown
+            filters[wire] = value
         _check_required(filters, presets)
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         max_records = None if fetch_all else (limit or 25)

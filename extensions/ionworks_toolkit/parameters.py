@@ -317,12 +317,23 @@ def validate_parameters(
     """Validate and normalise ``params`` for ``operation``; returns wire-ready values keyed by
     wire name (``from_`` and ``api_from`` are accepted for ``from``: see ``wire_name``).
 
-    Raises ParameterError for an unknown name (with the closest names) or a bad value.
+    Raises ParameterError for an unknown name (with the closest names), a bad value, or two
+    spellings of one parameter (``from_`` and ``from``: which should win is not guessed).
     """
     known = operation_parameters(operation)
     out: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
     for given, value in params.items():
         name = wire_name(given, known)
+        if name in spelled:
+            raise ParameterError(
+                f"{source}: {spelled[name]!r} and {given!r} both set the API parameter "
+                f"{name!r}; give it once",
+                source=source,
+                parameter=name,
+                choices=[name],
+            )
+        spelled[name] = given
         spec = known.get(name)
         if spec is None or (name in PAGING_PARAMETERS and not allow_paging):
             candidates = [n for n in known if allow_paging or n not in PAGING_PARAMETERS]

@@ -292,3 +292,62 @@ def test_the_python_api_logs_an_unusable_total(
         "warning: the server sent total '34' (a string), not a count of records; ignored (the "
         "walk ends at the first short page)"
     ]
+
+
+# --------------------------------------------------------------------------------------
+# 4. --filter never silently beats an explicit option (nor two spellings in Python)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--order-by", "name", "--filter", "order_by=cycler"],
+            "error: --order-by and --filter order_by=... both set the API parameter order_by; "
+            "give it once\n",
+        ),
+        (
+            ["--contains", "spec_name=NCR", "--filter", "spec_name=eq.x"],
+            "error: --contains spec_name=... and --filter spec_name=... both set the API "
+            "parameter spec_name; give it once\n",
+        ),
+        (
+            ["--filter", "name=eq.a", "--filter", "name=eq.b"],
+            "error: --filter name=... and --filter name=... both set the API parameter name; "
+            "give it once\n",
+        ),
+    ],
+)
+def test_two_sources_of_one_parameter_are_refused_before_any_request(
+    runner: CliRunner, arguments: list[str], message: str
+) -> None:
+    result = runner.invoke(main, [*OFFLINE, "measurements", "list", PROJECT_ID, *arguments])
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+def test_filter_help_states_the_rule(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["measurements", "list", "--help"], terminal_width=200)
+    assert (
+        "A parameter set by an option, --contains or another --filter too is an error; "
+        "presets are overridden." in " ".join(result.stdout.split())
+    )
+
+
+def test_two_spellings_of_one_parameter_are_refused_in_python(make_toolkit: Any) -> None:
+    from ionworks_toolkit.errors import ParameterError
+
+    server_calls: list[Any] = []
+    toolkit = make_toolkit(server_calls.append)
+    with pytest.raises(ParameterError) as info:
+        list(
+            toolkit.iter_measurements_by_project(
+                PROJECT_ID, order_by="name", **{"orderby": "cycler"}
+            )
+        )
+    assert str(info.value) == (
+        "filter: 'order_by' and 'orderby' both set the API parameter 'order_by'; give it once"
+    )
+    assert info.value.parameter == "order_by"
+    assert server_calls == []
