@@ -300,6 +300,16 @@ def normalise_value(
                 parameter=spec.name,
                 choices=(),
             )
+        if parsed.tzinfo is None:
+            # One rule for text (command line, presets, config) and datetime objects: an
+            # instant says its time zone; a naive one could be local time or UTC.
+            raise ParameterError(
+                f"{source}: {spec.name}={text!r} has no time zone; add Z for UTC or an offset, "
+                f"e.g. {parsed.isoformat() + 'Z'!r} (UTC is assumed nowhere)",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            )
         return text
     if isinstance(value, str):
         warn_unknown_operator(spec.name, value, source)

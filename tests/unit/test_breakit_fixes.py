@@ -351,3 +351,52 @@ def test_two_spellings_of_one_parameter_are_refused_in_python(make_toolkit: Any)
     )
     assert info.value.parameter == "order_by"
     assert server_calls == []
+
+
+# --------------------------------------------------------------------------------------
+# 6. Naive instants: one rule for the command line and Python (refused, UTC assumed nowhere)
+# --------------------------------------------------------------------------------------
+
+
+def test_a_naive_time_on_the_command_line_is_refused_before_any_request(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(
+        main,
+        [*OFFLINE, "measurements", "list", PROJECT_ID, "--start-time-gt", "2019-01-24T00:00:00"],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --start-time-gt: start_time_gt='2019-01-24T00:00:00' has no time zone; add Z "
+        "for UTC or an offset, e.g. '2019-01-24T00:00:00Z' (UTC is assumed nowhere)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "2019-01-24",
+            "filter: created_at_lt='2019-01-24' has no time zone; add Z for UTC or an offset, "
+            "e.g. '2019-01-24T00:00:00Z' (UTC is assumed nowhere)",
+        ),
+        (
+            __import__("datetime").datetime(2019, 1, 24),
+            "filter: created_at_lt='2019-01-24T00:00:00' has no time zone; give an aware "
+            "datetime (UTC is assumed nowhere)",
+        ),
+    ],
+)
+def test_a_naive_time_in_python_is_refused_the_same_way(
+    make_toolkit: Any, value: Any, message: str
+) -> None:
+    from ionworks_toolkit.errors import ParameterError
+
+    calls: list[Any] = []
+    toolkit = make_toolkit(calls.append)
+    with pytest.raises(ParameterError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID, created_at_lt=value))
+    assert str(info.value) == message
+    assert calls == []
+    aware = "2019-01-24T01:00:00+01:00"
+    assert toolkit.resolve_filters(filters={"created_at_lt": aware}) == {"created_at_lt": aware}

@@ -351,7 +351,7 @@ def test_values_are_normalised() -> None:
             "order_by": ListCellMeasurementsByProjectOrderBy.START_TIME,
             "start_time_gt": aware,
             "created_at_lt": "2019-01-24T00:00:00Z",
-            "updated_at": "2019-01-24",
+            "updated_at": "2019-01-24T00:00:00+01:00",
             "spec_cathode": "LFP",
             "name": "eq.2017-05-12_3.6C(80%)-3.6C_EL150800460514",
         }
@@ -359,7 +359,7 @@ def test_values_are_normalised() -> None:
         "order_by": "start_time",
         "start_time_gt": "2019-01-24T08:30:00+00:00",
         "created_at_lt": "2019-01-24T00:00:00Z",
-        "updated_at": "2019-01-24",
+        "updated_at": "2019-01-24T00:00:00+01:00",
         "spec_cathode": "LFP",
         "name": "eq.2017-05-12_3.6C(80%)-3.6C_EL150800460514",
     }
