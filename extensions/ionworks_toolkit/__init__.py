@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     APIError,
+    ArgumentTypeError,
     AuthenticationError,
     ConfigurationError,
     ConflictError,
@@ -74,6 +75,7 @@ _LAZY = {
 
 __all__ = [
     "APIError",
+    "ArgumentTypeError",
     "AsyncToolkit",
     "AuthenticationError",
     "BaseSink",

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from .arguments import check_count
 from .errors import ConfigurationError
 from .export import ExportResult, abort_sinks, bind_schema, commit_sinks, write_page
 from .incremental import DEFAULT_OVERLAP, SyncMark, combined_mark, filter_key, open_sync_state
@@ -67,8 +68,7 @@ class _Run:
         )
         if self.several and not self.projects:
             raise ConfigurationError("export: no project given (an empty list of projects)")
-        if concurrency < 1:
-            raise ConfigurationError(f"concurrency must be >= 1, got {concurrency}")
+        check_count(concurrency, "concurrency", minimum=1)
         if incremental and max_records is not None:
             raise ConfigurationError(
                 "incremental sync fetches every changed record; max_records cannot be combined "
@@ -194,7 +194,7 @@ def export_measurements(
         overlap=overlap,
         concurrency=concurrency,
     )
-    params, size = toolkit._measurement_walk_args(presets, filters, page_size)
+    params, size = toolkit._measurement_walk_args(presets, filters, page_size, max_records)
     opened = toolkit.open_sinks(sinks)
     try:
         run.open_state(opened)
@@ -296,7 +296,9 @@ async def aexport_measurements(
         overlap=overlap,
         concurrency=concurrency,
     )
-    params, size = toolkit._measurement_walk_args(presets, filters, page_size)
+    params, size = toolkit._measurement_walk_args(
+        presets, filters, page_size, max_records, prefetch=prefetch
+    )
     opened = toolkit.open_sinks(sinks)
     try:
         run.open_state(opened)

@@ -16,6 +16,7 @@ Hierarchy (ARCHITECTURE.md section 2)::
     ├── PaginationError              a page walk that does not advance
     ├── ConfigurationError           bad settings, bad filter/preset/sink input
     │   ├── ParameterError           a filter/preset parameter the operation does not accept
+    │   │   └── ArgumentTypeError    a Python API argument of the wrong type (also a TypeError)
     │   └── MissingDependencyError   an optional extra is not installed (also an ImportError)
     ├── PluginError                  a plugin that fails to load or breaks the contract
     │   └── RegistrationConflictError  a preset or sink name registered twice
@@ -35,6 +36,7 @@ from ._codec import loads as _json_loads
 
 __all__ = [
     "APIError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "ConfigurationError",
     "ConflictError",
@@ -85,6 +87,12 @@ class ParameterError(ConfigurationError):
         self.source = source
         self.parameter = parameter
         self.choices = tuple(choices)
+
+
+class ArgumentTypeError(ParameterError, TypeError):
+    """An argument of the Python API of the wrong type (``project=123``, ``sinks="m.csv"``,
+    ``name=5``), raised before any request; the message names the argument and what it
+    accepts (``parameter`` is the argument's name). Also a ``TypeError``."""
 
 
 class PluginError(IonworksError):

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from ._codec import JsonReadyList, gc_paused
+from .arguments import check_sinks
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
 from .sinks import RecordSchema, Sink, SinkTarget, parse_sink_target
@@ -68,8 +69,10 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
 
     ``factories``: scheme -> (factory, owning plugin), from the ``ionworks_register_sinks``
     hook. Raises ConfigurationError naming the target and the known schemes; nothing is opened
-    when any target is bad.
+    when any target is bad. ``targets`` must be a non-empty list (ArgumentTypeError for a
+    str or an item that is neither a target nor a Sink, ParameterError for an empty list).
     """
+    check_sinks(targets)
     parsed: list[tuple[str, SinkTarget | None, Sink | None]] = []
     for target in targets:
         if not isinstance(target, str):

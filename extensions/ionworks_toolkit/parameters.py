@@ -19,6 +19,7 @@ import enum
 import json
 import re
 import typing
+import uuid
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -27,7 +28,8 @@ from typing import Any
 import attrs
 import ionworks_client
 
-from .errors import ConfigurationError, ParameterError
+from .arguments import type_name
+from .errors import ArgumentTypeError, ConfigurationError, ParameterError
 from .filters import warn_unknown_operator
 
 __all__ = [
@@ -311,6 +313,19 @@ def normalise_value(
                 choices=(),
             )
         return text
+    if spec.kind == "string" and not isinstance(value, str):
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        # name=5 would send "5" as an exact match nobody meant, a list one repeated
+        # parameter (never an OR): say what text looks like.
+        text = str(value) if isinstance(value, int | float) else "TEXT"
+        raise ArgumentTypeError(
+            f"{source}: {spec.name}={value!r} is {type_name(value)}; {spec.name} takes text: "
+            f"a value or an operator, e.g. {spec.name}='eq.{text}' or contains('{text}')",
+            source=source,
+            parameter=spec.name,
+            choices=(),
+        )
     if isinstance(value, str):
         warn_unknown_operator(spec.name, value, source)
     return value

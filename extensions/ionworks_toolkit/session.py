@@ -37,6 +37,7 @@ import httpx
 from ionworks_client import Client
 from ionworks_client.models import CellMeasurementWithDetails, Project
 
+from .arguments import check_count, check_names, check_project, check_sinks
 from .auth import (
     CREDENTIAL_HEADERS,
     check_credential_headers,
@@ -237,8 +238,22 @@ class _BaseToolkit:
         return self.presets.resolve(presets, filters or {}, now=dt.datetime.now(dt.UTC))
 
     def _measurement_walk_args(
-        self, presets: Sequence[str], filters: Mapping[str, Any], page_size: int | None
+        self,
+        presets: Sequence[str],
+        filters: Mapping[str, Any],
+        page_size: int | None,
+        max_records: int | None = None,
+        *,
+        prefetch: int = DEFAULT_PREFETCH,
     ) -> tuple[dict[str, Any], int]:
+        # The verbs' own arguments first (arguments.py): a wrong type or value is named
+        # before any request, never an AttributeError or a silent no-op later.
+        check_names(presets)
+        check_count(max_records, "max_records", minimum=0, none="every record")
+        check_count(
+            page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE, none="the settings' page size"
+        )
+        check_count(prefetch, "prefetch", minimum=1)
         params = self.resolve_filters(presets, filters)
         size = page_size if page_size is not None else self.settings.page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
@@ -255,6 +270,7 @@ class _BaseToolkit:
 
     def _project_or_id(self, project: str | None) -> str:
         """The stripped project argument (or the default project); ids need no lookup."""
+        check_project(project)
         return project_argument(project, self.settings.project_id)
 
 
@@ -387,7 +403,7 @@ class Toolkit(_BaseToolkit):
         from settings, 1000). Raises ConfigurationError/ParameterError before any request,
         then APIError subclasses, TransportError or PaginationError.
         """
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(presets, filters, page_size, max_records)
         self._check_credentials()
         project_id = self.resolve_project(project)
         yield from self._walk(
@@ -434,7 +450,7 @@ class Toolkit(_BaseToolkit):
         page_size: int | None,
         filters: Mapping[str, Any],
     ) -> Iterator[list[dict[str, Any]]]:
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(presets, filters, page_size, max_records)
         self._check_credentials()
         project_id = self.resolve_project(project)
         yield from self._walk(
@@ -525,7 +541,13 @@ class Toolkit(_BaseToolkit):
         end. ``incremental=True``: only records changed since the destination's stored
         ``updated_at`` mark are fetched and upserted (sqlite: sinks only; see
         ``ionworks_toolkit.incremental``).
+
+        Wrong arguments fail before any request: ArgumentTypeError (also a TypeError) for a
+        wrong type (``project=123``, ``sinks="m.csv"``), ParameterError for an empty
+        ``sinks`` or a count out of range, each naming the argument.
         """
+        check_project(project, several=True)
+        check_sinks(sinks)
         if incremental or is_several(project):
             return export_measurements(
                 self,
@@ -540,7 +562,7 @@ class Toolkit(_BaseToolkit):
                 filters=filters,
             )
         assert not isinstance(project, Sequence) or isinstance(project, str)
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(presets, filters, page_size, max_records)
         opened = self.open_sinks(sinks)
         stats = WalkStats()
         project_id = ""
@@ -740,7 +762,9 @@ class AsyncToolkit(_BaseToolkit):
     ) -> AsyncIterator[list[CellMeasurementWithDetails]]:
         """``Toolkit.iter_measurement_pages`` with up to ``prefetch`` pages requested at once,
         yielded in order."""
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(
+            presets, filters, page_size, max_records, prefetch=prefetch
+        )
         self._check_credentials()
         project_id = await self.resolve_project(project)
         walk = self._walk(
@@ -796,7 +820,7 @@ class AsyncToolkit(_BaseToolkit):
         page_size: int | None,
         filters: Mapping[str, Any],
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(presets, filters, page_size, max_records)
         self._check_credentials()
         project_id = await self.resolve_project(project)
         walk = self._walk(
@@ -874,6 +898,8 @@ class AsyncToolkit(_BaseToolkit):
     ) -> ExportResult:
         """``Toolkit.export`` with up to ``prefetch`` pages in flight (same guarantees; also
         several projects, ``concurrency`` at a time as tasks, and ``incremental``)."""
+        check_project(project, several=True)
+        check_sinks(sinks)
         if incremental or is_several(project):
             return await aexport_measurements(
                 self,
@@ -889,7 +915,9 @@ class AsyncToolkit(_BaseToolkit):
                 filters=filters,
             )
         assert not isinstance(project, Sequence) or isinstance(project, str)
-        params, size = self._measurement_walk_args(presets, filters, page_size)
+        params, size = self._measurement_walk_args(
+            presets, filters, page_size, max_records, prefetch=prefetch
+        )
         opened = self.open_sinks(sinks)
         stats = WalkStats()
         project_id = ""

@@ -400,3 +400,119 @@ def test_a_naive_time_in_python_is_refused_the_same_way(
     assert calls == []
     aware = "2019-01-24T01:00:00+01:00"
     assert toolkit.resolve_filters(filters={"created_at_lt": aware}) == {"created_at_lt": aware}
+
+
+# --------------------------------------------------------------------------------------
+# 7. Wrong Python API arguments: a typed error naming the argument, before any request
+# --------------------------------------------------------------------------------------
+
+NASA_ID = "36c391ba-f0d6-5cbc-be8f-435c8275c5eb"
+
+ARGUMENT_CASES = [
+    (
+        lambda tk: list(tk.iter_measurements_by_project(123)),
+        "ArgumentTypeError",
+        "project must be a project name or id (str) or None (IONWORKS_PROJECT_ID); got an int: 123",
+    ),
+    (
+        lambda tk: tk.to_arrow(1),
+        "ArgumentTypeError",
+        "project must be a project name or id (str) or None (IONWORKS_PROJECT_ID); got an int: 1",
+    ),
+    (
+        lambda tk: tk.export(NASA_ID, "m.csv"),
+        "ArgumentTypeError",
+        "sinks must be a list of sink targets or Sink objects; got a str: 'm.csv' (write "
+        "['m.csv'])",
+    ),
+    (
+        lambda tk: tk.export(NASA_ID, []),
+        "ParameterError",
+        "sinks is empty: give at least one sink target, e.g. ['measurements.db'] or "
+        "['jsonl:-'] (`ionworks-toolkit sinks list` shows them all)",
+    ),
+    (
+        lambda tk: tk.export(NASA_ID, ["a.jsonl", 5]),
+        "ArgumentTypeError",
+        "sinks[1] must be a sink target (str) or a Sink (write, commit, abort); got an int: 5",
+    ),
+    (
+        lambda tk: tk.export(5, ["a.jsonl"]),
+        "ArgumentTypeError",
+        "project must be a project name or id (str), a list of them, or None "
+        "(IONWORKS_PROJECT_ID); got an int: 5",
+    ),
+    (
+        lambda tk: tk.export([NASA_ID, 7], ["a.jsonl"]),
+        "ArgumentTypeError",
+        "project[1] must be a project name or id (str); got an int: 7",
+    ),
+    (
+        lambda tk: tk.export_projects([]),
+        "ParameterError",
+        "sinks is empty: give at least one sink target, e.g. ['measurements.db'] or "
+        "['jsonl:-'] (`ionworks-toolkit sinks list` shows them all)",
+    ),
+    (
+        lambda tk: list(tk.iter_measurements_by_project(NASA_ID, name=5)),
+        "ArgumentTypeError",
+        "filter: name=5 is an int; name takes text: a value or an operator, e.g. "
+        "name='eq.5' or contains('5')",
+    ),
+    (
+        lambda tk: list(tk.iter_measurements_by_project(NASA_ID, presets="lfp-cathode")),
+        "ArgumentTypeError",
+        "presets must be a list of preset names; got a str: 'lfp-cathode' (write ['lfp-cathode'])",
+    ),
+    (
+        lambda tk: list(tk.iter_measurements_by_project(NASA_ID, max_records="5")),
+        "ArgumentTypeError",
+        "max_records must be a whole number >= 0, or None (every record); got a str: '5'",
+    ),
+    (
+        lambda tk: list(tk.iter_measurements_by_project(NASA_ID, max_records=-1)),
+        "ParameterError",
+        "max_records=-1 must be >= 0 (or None: every record)",
+    ),
+    (
+        lambda tk: list(tk.iter_measurements_by_project(NASA_ID, page_size=True)),
+        "ArgumentTypeError",
+        "page_size must be a whole number 1..1000, or None (the settings' page size); got a "
+        "bool: True",
+    ),
+    (
+        lambda tk: tk.export([NASA_ID], ["a.jsonl"], concurrency="4"),
+        "ArgumentTypeError",
+        "concurrency must be a whole number >= 1; got a str: '4'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "kind", "message"), ARGUMENT_CASES)
+def test_a_wrong_argument_is_named_before_any_request(
+    make_toolkit: Any, tmp_path: Path, call: Any, kind: str, message: str
+) -> None:
+    from ionworks_toolkit import errors
+
+    requests: list[Any] = []
+    toolkit = make_toolkit(requests.append)
+    with pytest.raises(errors.ParameterError) as info:
+        call(toolkit)
+    assert type(info.value).__name__ == kind
+    assert str(info.value) == message
+    assert isinstance(info.value, TypeError) == (kind == "ArgumentTypeError")
+    assert requests == []
+    assert list(tmp_path.iterdir()) == []  # no sink output either
+
+
+async def test_the_async_toolkit_checks_the_same_arguments(make_async_toolkit: Any) -> None:
+    from ionworks_toolkit import ArgumentTypeError
+
+    requests: list[Any] = []
+    async with make_async_toolkit(requests.append) as toolkit:
+        with pytest.raises(ArgumentTypeError, match=r"^sinks must be a list"):
+            await toolkit.export(NASA_ID, "m.csv")
+        with pytest.raises(ArgumentTypeError, match=r"^prefetch must be a whole number >= 1"):
+            async for _ in toolkit.iter_measurements_by_project(NASA_ID, prefetch="2"):
+                pass
+    assert requests == []

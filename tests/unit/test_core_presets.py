@@ -440,10 +440,15 @@ def test_coerce_to_operation_builds_enum_members() -> None:
     }
 
 
-def test_normalise_value_passes_unknown_kinds_through() -> None:
+def test_normalise_value_refuses_what_is_not_text_for_a_text_parameter() -> None:
+    # A list would go out as one repeated parameter (the API keeps one value): never an OR.
     spec = operation_parameters()["spec_cathode"]
-    value = ["LFP"]
-    assert normalise_value(spec, value, source="filter") is value
+    with pytest.raises(TypeError) as info:
+        normalise_value(spec, ["LFP"], source="filter")
+    assert str(info.value) == (
+        "filter: spec_cathode=['LFP'] is a list; spec_cathode takes text: a value or an "
+        "operator, e.g. spec_cathode='eq.TEXT' or contains('TEXT')"
+    )
 
 
 # ----------------------------------------------------------------------------- FilterPreset

@@ -1,0 +1,136 @@
+"""Checks of the Python API's own arguments, run before any request.
+
+Every public verb of ``Toolkit`` / ``AsyncToolkit`` checks its arguments here first, so that a
+wrong type or value fails at once with a message naming the argument and what it accepts,
+never as an ``AttributeError`` from deep inside, a silent no-op, or after records were
+fetched. A wrong type raises :class:`~ionworks_toolkit.errors.ArgumentTypeError` (a
+``ParameterError`` and a ``TypeError``); a value of the right type out of range raises
+:class:`~ionworks_toolkit.errors.ParameterError`. Both carry ``source="argument"`` and
+``parameter`` (the argument's name). Filter values are checked by ``parameters``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import ArgumentTypeError, ParameterError
+
+__all__ = ["check_count", "check_names", "check_project", "check_sinks", "type_name"]
+
+_SINK_METHODS = ("write", "commit", "abort")
+
+
+def type_name(value: object) -> str:
+    """``"an int"``, ``"a str"``, ``"None"``: how a message names a value's type."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _wrong_type(argument: str, allowed: str, value: object, hint: str = "") -> ArgumentTypeError:
+    return ArgumentTypeError(
+        f"{argument} must be {allowed}; got {type_name(value)}: {_shown(value)}{hint}",
+        source="argument",
+        parameter=argument,
+        choices=(),
+    )
+
+
+def check_project(project: object, *, several: bool = False) -> None:
+    """``project``: a project name or id (``str``) or ``None`` (the default project); with
+    ``several``, also a list or tuple of names or ids (``export``).
+
+    :raises ArgumentTypeError: naming ``project`` (or ``project[i]``) and what it accepts.
+    """
+    one = "a project name or id (str)"
+    if project is None or isinstance(project, str):
+        return
+    if several and isinstance(project, list | tuple):
+        for index, item in enumerate(project):
+            if not isinstance(item, str):
+                raise _wrong_type(f"project[{index}]", one, item)
+        return
+    allowed = f"{one}, a list of them," if several else f"{one}"
+    raise _wrong_type("project", f"{allowed} or None (IONWORKS_PROJECT_ID)", project)
+
+
+def check_sinks(sinks: object) -> None:
+    """``sinks``: a non-empty list (or tuple) of targets (``"m.csv"``, ``"sqlite:m.db"``) or
+    ``Sink`` objects (with ``write``, ``commit`` and ``abort``).
+
+    :raises ArgumentTypeError: a str instead of a list, or an item of another kind.
+    :raises ParameterError: an empty list.
+    """
+    if isinstance(sinks, str):
+        raise _wrong_type(
+            "sinks", "a list of sink targets or Sink objects", sinks, f" (write [{sinks!r}])"
+        )
+    if not isinstance(sinks, Sequence):
+        raise _wrong_type("sinks", "a list of sink targets or Sink objects", sinks)
+    if not sinks:
+        raise ParameterError(
+            "sinks is empty: give at least one sink target, e.g. ['measurements.db'] or "
+            "['jsonl:-'] (`ionworks-toolkit sinks list` shows them all)",
+            source="argument",
+            parameter="sinks",
+            choices=(),
+        )
+    for index, sink in enumerate(sinks):
+        if isinstance(sink, str):
+            continue
+        if not all(callable(getattr(sink, name, None)) for name in _SINK_METHODS):
+            raise _wrong_type(
+                f"sinks[{index}]", "a sink target (str) or a Sink (write, commit, abort)", sink
+            )
+
+
+def check_names(names: object, argument: str = "presets") -> None:
+    """``presets``: a list (or tuple) of preset names.
+
+    :raises ArgumentTypeError: a str instead of a list, or an item that is not a str.
+    """
+    if isinstance(names, str):
+        raise _wrong_type(argument, "a list of preset names", names, f" (write [{names!r}])")
+    if not isinstance(names, Sequence):
+        raise _wrong_type(argument, "a list of preset names", names)
+    for index, name in enumerate(names):
+        if not isinstance(name, str):
+            raise _wrong_type(f"{argument}[{index}]", "a preset name (str)", name)
+
+
+def check_count(
+    value: Any,
+    argument: str,
+    *,
+    minimum: int,
+    maximum: int | None = None,
+    none: str | None = None,
+) -> None:
+    """A whole-number argument (``max_records``, ``page_size``, ``prefetch``,
+    ``concurrency``) in ``minimum..maximum``; ``none`` says what ``None`` means, when it is
+    allowed (e.g. ``"every record"``).
+
+    :raises ArgumentTypeError: not an int (a bool, a str, a float).
+    :raises ParameterError: out of range, naming the range.
+    """
+    if value is None and none is not None:
+        return
+    bounds = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+    allowed = f"a whole number {bounds}" + (f", or None ({none})" if none else "")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong_type(argument, allowed, value)
+    if value < minimum or (maximum is not None and value > maximum):
+        where = f"is outside {bounds}" if maximum is not None else f"must be >= {minimum}"
+        raise ParameterError(
+            f"{argument}={value} {where}" + (f" (or None: {none})" if none else ""),
+            source="argument",
+            parameter=argument,
+            choices=(),
+        )
