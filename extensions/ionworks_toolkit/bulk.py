@@ -30,7 +30,7 @@ from .incremental import DEFAULT_OVERLAP, SyncMark, combined_mark, filter_key, o
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
 from .sinks import Sink
-from .sinks._columns import multi_project_measurements_schema
+from .sinks._columns import measurements_schema, multi_project_measurements_schema
 
 if TYPE_CHECKING:
     from .session import AsyncToolkit, Toolkit
@@ -95,8 +95,10 @@ class _Run:
     def open_state(self, opened: Sequence[tuple[str, Sink]]) -> None:
         """Bind the columns with ``project_id`` (several projects); read the sinks' sync state
         (incremental; ConfigurationError for a sink that cannot hold it)."""
-        if self.several:
-            bind_schema(opened, multi_project_measurements_schema())
+        bind_schema(  # also checks the table: sink's columns, before any request
+            opened,
+            multi_project_measurements_schema() if self.several else measurements_schema(),
+        )
         if self.incremental:
             self.states = open_sync_state(opened)
 

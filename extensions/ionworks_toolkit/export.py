@@ -112,11 +112,16 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
 def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None:
     """Tell every sink that can take it (``bind_schema``, as :class:`~.sinks.BaseSink`) which
     item schema the run's records follow: its columns, types and default table name (e.g.
-    ``projects_schema()`` for ``GET /projects``). Call before the first page."""
+    ``projects_schema()`` for ``GET /projects``). Call before the first page: a sink whose
+    options do not fit the schema (``table:?columns=nmae``) raises ConfigurationError here,
+    before any request."""
     for _, sink in sinks:
         bind = getattr(sink, "bind_schema", None)
         if bind is not None:
-            bind(schema)
+            try:
+                bind(schema)
+            except ValueError as exc:  # SinkTargetError: an option the schema cannot serve
+                raise ConfigurationError(str(exc)) from exc
 
 
 def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:

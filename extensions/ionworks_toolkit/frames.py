@@ -24,6 +24,7 @@ from typing import Any
 
 from ._codec import JsonReadyList
 from .errors import MissingDependencyError
+from .sinks._base import install_hint
 from .sinks._columns import ConversionStats, measurements_schema
 from .sinks._parquet import arrow_schema, record_batch
 
@@ -43,9 +44,9 @@ def _require(module: str, extra: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
+        packages = ("pyarrow", module) if extra != "parquet" else (module,)
         raise MissingDependencyError(
-            f"{what} needs {module}, which is not installed: "
-            f'pip install "ionworks-toolkit[{extra}]"'
+            f"{what} needs {module}, which is not installed: {install_hint(extra, *packages)}"
         ) from exc
 
 

@@ -71,7 +71,7 @@ from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import is_project_id, match_project, project_argument
 from .settings import Settings, load_settings
-from .sinks import Sink, projects_schema
+from .sinks import Sink, measurements_schema, projects_schema
 from .transport import SECRET_QUERY, asend, client_kwargs, redact_url, send
 
 __all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_url"]
@@ -371,9 +371,9 @@ class Toolkit(_BaseToolkit):
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
         opened = self.open_sinks(sinks)
-        bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
         stats = WalkStats()
         try:
+            bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
             self._check_credentials()
             for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
                 write_page(opened, page)
@@ -567,6 +567,7 @@ class Toolkit(_BaseToolkit):
         stats = WalkStats()
         project_id = ""
         try:
+            bind_schema(opened, measurements_schema())  # table: columns checked, no request
             self._check_credentials()
             project_id = self.resolve_project(project)
             for page in self._walk(
@@ -735,9 +736,9 @@ class AsyncToolkit(_BaseToolkit):
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""
         opened = self.open_sinks(sinks)
-        bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
         stats = WalkStats()
         try:
+            bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
             self._check_credentials()
             async for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
                 write_page(opened, page)
@@ -922,6 +923,7 @@ class AsyncToolkit(_BaseToolkit):
         stats = WalkStats()
         project_id = ""
         try:
+            bind_schema(opened, measurements_schema())  # table: columns checked, no request
             self._check_credentials()
             project_id = await self.resolve_project(project)
             walk = self._walk(

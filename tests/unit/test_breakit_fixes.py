@@ -516,3 +516,71 @@ async def test_the_async_toolkit_checks_the_same_arguments(make_async_toolkit: A
             async for _ in toolkit.iter_measurements_by_project(NASA_ID, prefetch="2"):
                 pass
     assert requests == []
+
+
+# --------------------------------------------------------------------------------------
+# 8. Sink options are checked before any request (table: columns, a missing rich)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "column"),
+    [
+        (["--sink", "table:?columns=nmae,instance.name"], "'nmae' (did you mean name?)"),
+        (
+            ["--columns", "name,test_setup.cycler,speciification.name"],
+            "'speciification.name' (did you mean specification.name, specification.notes, "
+            "specification.id?)",
+        ),
+    ],
+)
+def test_a_mistyped_table_column_fails_before_any_request(
+    runner: CliRunner, arguments: list[str], column: str
+) -> None:
+    with _serve_pages(3, 3) as server:
+        result = _list(runner, server.url, PROJECT_ID, *arguments)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: table: CellMeasurementWithDetails has no column {column}; give declared "
+        "columns (`ionworks-toolkit measurements list --help`, README 'Columns and types') or "
+        "paths inside a JSON column such as test_setup.cycler\n"
+    )
+    assert server.requests == []
+
+
+def test_table_columns_are_checked_against_the_runs_own_schema(
+    runner: CliRunner, sandbox_url: str
+) -> None:
+    base = ["--api-url", sandbox_url, "--api-key", "sandbox", "projects", "list"]
+    good = runner.invoke(main, [*base, "--sink", "table:?columns=name,organization_id"])
+    assert good.exit_code == 0, good.output
+    assert "organization_id" in good.stdout
+    bad = runner.invoke(main, [*base, "--sink", "table:?columns=instance.name"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: table: Project has no column 'instance.name'")
+    several = _list(
+        runner, sandbox_url, "--all-projects", "--limit", "1", "--columns", "project_id,name"
+    )
+    assert several.exit_code == 0, several.output
+
+
+def test_a_table_sink_without_rich_fails_before_any_request(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "rich", None)  # import rich raises ImportError
+    with _serve_pages(3, 3) as server:
+        result = _list(runner, server.url, PROJECT_ID, "--sink", "table:")
+    assert result.exit_code == 2
+    assert result.stderr == "error: sink 'table' needs rich: pip install rich\n"
+    assert server.requests == []
+
+
+def test_install_hints_name_packages_in_a_vendored_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ionworks_toolkit.sinks import _base, install_hint
+
+    assert install_hint("parquet", "pyarrow") == 'pip install "ionworks-toolkit[parquet]"'
+    assert install_hint(None, "rich") == "pip install rich"
+    monkeypatch.setattr(_base, "__name__", "acme_lab._vendor.ionworks_toolkit.sinks._base")
+    assert install_hint("parquet", "pyarrow") == "pip install pyarrow"
+    assert install_hint("postgres", "psycopg[binary]") == 'pip install "psycopg[binary]"'
+    assert install_hint("dataset", "pyarrow", "fsspec") == "pip install pyarrow fsspec"

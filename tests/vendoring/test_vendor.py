@@ -1061,3 +1061,44 @@ def test_a_failed_write_puts_the_previous_copy_back(
     monkeypatch.undo()
     assert snapshot(fresh_copy) == before
     assert [p.name for p in (fresh_copy / PREFIX_PATH).iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_vendored_copy_names_packages_not_extras_before_any_request(
+    vendored: Path, tmp_path: Path
+) -> None:
+    """A vendored copy has no ``ionworks-toolkit`` extras: a missing library is named by its
+    own package, and a sink that needs one fails when it is opened, before any request."""
+    result = isolated_python(
+        """
+        import json
+        from acme_lab._vendor import ionworks_toolkit as t
+
+        tk = t.Toolkit(api_url="http://127.0.0.1:9", api_key="k", max_retries=0, environ={},
+                       load_entry_points=False, working_dir=os.getcwd())
+        out = {}
+        for target in ("table:", "out.parquet", "dataset:d", "postgresql://u@h/db"):
+            try:
+                tk.open_sinks([target])
+            except t.ConfigurationError as exc:
+                out[target] = str(exc)
+        try:
+            tk.to_arrow("p")
+        except t.ConfigurationError as exc:
+            out["to_arrow"] = str(exc)
+        print(json.dumps(out))
+        """,
+        vendored_root=vendored,
+        cwd=tmp_path / "work",
+        blocked=(*OURS, *OPTIONAL, "psycopg"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert last_json_line(result.stdout) == {
+        "table:": "sink 'table' needs rich: pip install rich",
+        "out.parquet": "the parquet sink needs pyarrow, which is not installed: "
+        "pip install pyarrow",
+        "dataset:d": "the dataset sink needs pyarrow, which is not installed: "
+        "pip install pyarrow fsspec",
+        "postgresql://u@h/db": "the postgresql sink needs psycopg 3, which is not installed: "
+        'pip install "psycopg[binary]"',
+        "to_arrow": "to_arrow needs pyarrow, which is not installed: pip install pyarrow",
+    }

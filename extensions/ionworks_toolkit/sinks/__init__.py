@@ -36,6 +36,7 @@ from ._base import (
     SinkStateError,
     SinkTarget,
     SinkTargetError,
+    install_hint,
     output_target,
     parse_sink_target,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "cell_text",
     "flatten_record",
     "format_instant",
+    "install_hint",
     "measurements_schema",
     "open_sink",
     "output_target",

@@ -44,6 +44,7 @@ __all__ = [
     "SinkStateError",
     "SinkTarget",
     "SinkTargetError",
+    "install_hint",
     "output_target",
     "parse_sink_target",
 ]
@@ -363,6 +364,19 @@ class BaseSink:
 
 def _records(n: int) -> str:
     return f"{n} record" if n == 1 else f"{n} records"
+
+
+def install_hint(extra: str | None, *packages: str) -> str:
+    """The ``pip install`` line for a missing optional dependency: the distribution's extra
+    (``pip install "ionworks-toolkit[parquet]"``) when this is the installed toolkit, the
+    packages themselves (``pip install pyarrow``) in a vendored copy (``scripts/vendor.py``),
+    which has no extras; also when ``extra`` is None (a dependency of the distribution, such
+    as rich, that a vendored copy lacks)."""
+    vendored = not __name__.startswith("ionworks_toolkit.")
+    if extra is not None and not vendored:
+        return f'pip install "ionworks-toolkit[{extra}]"'
+    shown = [f'"{p}"' if "[" in p else p for p in packages]
+    return f"pip install {' '.join(shown)}"
 
 
 # --------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ._base import (
     SinkTargetError,
     _fsync_dir,
     check_options,
+    install_hint,
 )
 from ._columns import RecordSchema
 from ._parquet import COMPRESSIONS, ParquetSink
@@ -35,7 +36,7 @@ __all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink"]
 #: a directory is a dataset this sink may replace (readers skip ``_``-prefixed files).
 MANIFEST = "_ionworks_dataset.json"
 FORMATS = ("parquet",)
-INSTALL_HINT = 'pip install "ionworks-toolkit[dataset]"'
+INSTALL_HINT = install_hint("dataset", "pyarrow", "fsspec")
 MAX_PARTITIONS = 4096
 
 

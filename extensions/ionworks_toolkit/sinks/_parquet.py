@@ -16,6 +16,7 @@ from ._base import (
     SinkDependencyError,
     SinkTargetError,
     check_options,
+    install_hint,
     output_target,
 )
 from ._columns import ColumnType, RecordSchema
@@ -23,7 +24,7 @@ from ._columns import ColumnType, RecordSchema
 __all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink", "record_batch"]
 
 COMPRESSIONS = ("brotli", "gzip", "lz4", "none", "snappy", "zstd")
-INSTALL_HINT = 'pip install "ionworks-toolkit[parquet]"'
+INSTALL_HINT = install_hint("parquet", "pyarrow")
 
 
 def _require_pyarrow() -> tuple[ModuleType, ModuleType]:

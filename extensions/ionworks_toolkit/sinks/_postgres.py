@@ -24,6 +24,7 @@ from ._base import (
     SinkRecordError,
     SinkTargetError,
     check_options,
+    install_hint,
     redact_credentials,
     upsert_id,
 )
@@ -44,7 +45,7 @@ __all__ = [
 DEFAULT_TABLE = "measurements"
 DEFAULT_SCHEMA = "public"
 RECORD_JSON = "record_json"
-INSTALL_HINT = 'pip install "ionworks-toolkit[postgres]"'
+INSTALL_HINT = install_hint("postgres", "psycopg[binary]")
 #: libpq connection parameters accepted as ``?key=value`` options (besides table and schema).
 LIBPQ_OPTIONS = (
     "application_name",

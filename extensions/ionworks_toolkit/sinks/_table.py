@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._base import BaseSink, SinkRecordError, SinkTargetError, check_options
+from ._base import (
+    BaseSink,
+    SinkDependencyError,
+    SinkRecordError,
+    SinkTargetError,
+    check_options,
+    install_hint,
+)
+from ._columns import RecordSchema
 from ._flatten import flatten_record, to_text
 
 __all__ = ["DEFAULT_TABLE_COLUMNS", "TableSink", "make_table_sink", "printable", "stdout_console"]
@@ -129,11 +137,49 @@ class TableSink(BaseSink):
         super().__init__(label)
         if max_rows < 0:
             raise ValueError("max_rows must be >= 0")
+        if console is None:
+            # Checked when the sink is built, before any request (a vendored copy has no rich).
+            try:
+                import rich  # noqa: F401
+            except ImportError as exc:
+                raise SinkDependencyError(
+                    f"sink 'table' needs rich: {install_hint(None, 'rich')}"
+                ) from exc
         self.console = console
         self.max_rows = max_rows
         self.columns = list(columns) if columns else None
         self._rows: list[dict[str, Any]] = []
         self._seen: dict[str, None] = {}
+
+    def bind_schema(self, schema: RecordSchema) -> None:
+        """Use ``schema`` for this run, and check the requested ``columns`` against it now,
+        before any request: each must be a declared column (``specification.name``) or a
+        path inside a free-form JSON column (``test_setup.cycler``).
+
+        :raises SinkTargetError: a column of neither kind, naming the closest columns.
+        """
+        super().bind_schema(schema)
+        self.check_columns()
+
+    def check_columns(self) -> None:
+        """Check ``columns`` against the bound schema (see :meth:`bind_schema`)."""
+        schema = self.record_schema
+        declared = schema.column_names
+        unknown = [c for c in self.columns or () if c not in declared and not schema.json_path(c)]
+        if not unknown:
+            return
+        import difflib
+
+        hints = []
+        for column in unknown:
+            close = difflib.get_close_matches(column, declared, n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            hints.append(f"{column!r}{hint}")
+        raise SinkTargetError(
+            f"{self.label.rstrip(':')}: {schema.name} has no column {'; '.join(hints)}; give "
+            "declared columns (`ionworks-toolkit measurements list --help`, README 'Columns "
+            "and types') or paths inside a JSON column such as test_setup.cycler"
+        )
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         for position, record in enumerate(records, start=self.records_written + 1):
