@@ -30,6 +30,7 @@ from .errors import (
     RequestValidationError,
     ServerError,
     SinkError,
+    ToolkitWarning,
     TransportError,
     UnexpectedResponseError,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "Sink",
     "SinkError",
     "Toolkit",
+    "ToolkitWarning",
     "TransportError",
     "UnexpectedResponseError",
     "WalkStats",

@@ -2,7 +2,8 @@
 
 Exit codes:
   0  ok
-  2  usage or validation error (bad option, filter, preset, sink target, settings)
+  2  usage, validation or plugin error (bad option, filter, preset, sink target, settings;
+     a plugin hook that raises or breaks the contract: switch it off with --disable-plugin)
   3  authentication or permission error (401, 403)
   4  not found (404, unknown project name)
   5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
@@ -38,6 +39,7 @@ from .errors import (
     PermissionDeniedError,
     PluginError,
     SinkError,
+    ToolkitWarning,
     TransportError,
 )
 from .export import sink_outcome
@@ -66,7 +68,7 @@ EXIT_SERVER = 5
 EXIT_SINK = 6
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok; 2 usage or validation; 3 authentication; 4 not found; "
+    "Exit codes: 0 ok; 2 usage, validation or plugin; 3 authentication; 4 not found; "
     "5 server, network or pagination; 6 output sink."
 )
 
@@ -254,6 +256,20 @@ class _StderrLines(logging.Handler):
 
 
 _RETRY_LINES = _StderrLines(logging.INFO)
+# Warnings have their own line (below): retry lines are the INFO records only.
+_RETRY_LINES.addFilter(lambda record: record.levelno < logging.WARNING)
+
+
+class _WarningLines(_StderrLines):
+    """Each WARNING record of our loggers as one ``warning: ...`` line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"warning: {record.getMessage()}"
+
+
+_WARNING_LINES = _WarningLines(logging.WARNING)
+_VERBOSE_LINES = _StderrLines(logging.DEBUG)
+_VERBOSE_LINES.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
 
 
 def _show_retries(quiet: bool) -> Callable[[], None]:
@@ -274,16 +290,29 @@ def _show_retries(quiet: bool) -> Callable[[], None]:
     return undo
 
 
-def _configure_logging(verbose: bool) -> None:
-    if not verbose:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+def _configure_logging(verbose: bool) -> Callable[[], None]:
+    """Where our loggers' records go for this command: with ``-v`` every record (requests
+    redacted) with a timestamp; else each warning (a preset or sink name registered twice, a
+    plugin switched off, an unusable server total) as one ``warning: ...`` line. Python
+    warnings of the same events (``ToolkitWarning``) are ignored here, so each is printed
+    once. Idempotent: a handler is added once however often this runs in one process; the
+    returned undo removes what this call added (in-process callers, e.g. tests)."""
+    warnings.filterwarnings("ignore", category=ToolkitWarning)
     # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
-    for name in ("ionworks_toolkit",):
-        log = logging.getLogger(name)
+    log = logging.getLogger("ionworks_toolkit")
+    handler = _VERBOSE_LINES if verbose else _WARNING_LINES
+    if handler in log.handlers:
+        return lambda: None
+    previous = log.level
+    log.addHandler(handler)
+    if verbose:
         log.setLevel(logging.DEBUG)
-        log.addHandler(handler)
+
+    def undo() -> None:
+        log.removeHandler(handler)
+        log.setLevel(previous)
+
+    return undo
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
@@ -340,12 +369,9 @@ def main(
     List a project's cell measurements with their cell specifications and cell instances,
     filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
     """
-    _configure_logging(verbose)
+    ctx.call_on_close(_configure_logging(verbose))
     if not verbose:  # -v logs them with every request instead
         ctx.call_on_close(_show_retries(quiet))
-    # A plugin that fails to load is logged (one line) and shown by `plugins list`; the
-    # Python warning for API users would only repeat it here.
-    warnings.filterwarnings("ignore", message=r"plugin .* failed to load", category=UserWarning)
     state = Context(
         api_url=api_url,
         api_key=api_key,

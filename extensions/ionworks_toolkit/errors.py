@@ -52,6 +52,7 @@ __all__ = [
     "RequestValidationError",
     "ServerError",
     "SinkError",
+    "ToolkitWarning",
     "TransportError",
     "UnexpectedResponseError",
     "describe_unparsable_body",
@@ -93,6 +94,12 @@ class ArgumentTypeError(ParameterError, TypeError):
     """An argument of the Python API of the wrong type (``project=123``, ``sinks="m.csv"``,
     ``name=5``), raised before any request; the message names the argument and what it
     accepts (``parameter`` is the argument's name). Also a ``TypeError``."""
+
+
+class ToolkitWarning(UserWarning):
+    """A Python warning the toolkit also logs (a preset or sink name registered twice, a
+    plugin that failed to load or was switched off, a misspelt hook). The command line shows
+    the logged line once (``warning: ...``) and ignores this category."""
 
 
 class PluginError(IonworksError):

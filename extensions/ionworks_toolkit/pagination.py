@@ -274,7 +274,7 @@ class PageWalk(Generic[T]):
         if page.total_problem is not None and self.stats.total_problem is None:
             self.stats.total_problem = page.total_problem
             logger.warning(
-                "warning: the server sent total %s, not a count of records; ignored (the "
+                "the server sent total %s, not a count of records; ignored (the "
                 "walk ends at the first short page)",
                 page.total_problem,
             )

@@ -40,7 +40,7 @@ import pluggy
 
 from . import hookspecs
 from .auth import BuiltinAuthPlugin
-from .errors import PluginError, RegistrationConflictError
+from .errors import PluginError, RegistrationConflictError, ToolkitWarning
 from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 
@@ -127,7 +127,7 @@ class PluginHost:
             self.manager.check_pending()  # a misspelt hook name is not silently ignored
         except pluggy.PluginValidationError as exc:
             logger.warning("%s", exc)
-            warnings.warn(str(exc), stacklevel=2)
+            warnings.warn(str(exc), ToolkitWarning, stacklevel=2)
 
     @staticmethod
     def _plugin_name(plugin: object) -> str:
@@ -194,7 +194,9 @@ class PluginHost:
             except Exception as exc:  # a broken plugin must not break the others
                 error = self._redact(f"{type(exc).__name__}: {exc}")
                 logger.warning("plugin %s failed to load: %s", name, error)
-                warnings.warn(f"plugin {name} failed to load: {error}", stacklevel=2)
+                warnings.warn(
+                    f"plugin {name} failed to load: {error}", ToolkitWarning, stacklevel=2
+                )
                 self._infos.append(
                     PluginInfo(name, dist_name, version, status="failed", error=error)
                 )
@@ -210,7 +212,7 @@ class PluginHost:
 
     def _conflict(self, info: PluginInfo, error: str) -> None:
         logger.warning("%s", error)
-        warnings.warn(error, stacklevel=3)
+        warnings.warn(error, ToolkitWarning, stacklevel=3)
         self._infos.append(attrs.evolve(info, status="conflict", error=error))
 
     @property
@@ -339,7 +341,7 @@ class PluginHost:
                     f"it is switched off (disable one of them with --disable-plugin NAME)"
                 )
                 logger.warning("%s", message)
-                warnings.warn(message, stacklevel=2)
+                warnings.warn(message, ToolkitWarning, stacklevel=2)
                 sinks[scheme] = (_conflicting_sink(message), "conflict: " + ", ".join(owners))
             return sinks
 

@@ -20,7 +20,13 @@ from typing import Any
 
 import attrs
 
-from .errors import ConfigurationError, ParameterError, PluginError, RegistrationConflictError
+from .errors import (
+    ConfigurationError,
+    ParameterError,
+    PluginError,
+    RegistrationConflictError,
+    ToolkitWarning,
+)
 from .filters import (
     POSTGREST_OPERATORS,
     contains,
@@ -219,7 +225,7 @@ class PresetRegistry:
             message = self._clash_message(name)
             logger.warning("%s", message)
             # 4: the user's line that built the toolkit (Toolkit.__init__ -> _BaseToolkit's)
-            warnings.warn(message, stacklevel=4)
+            warnings.warn(message, ToolkitWarning, stacklevel=4)
 
     def conflicts(self) -> dict[str, tuple[str, ...]]:
         """Preset names switched off by a clash, with their owners."""

@@ -289,7 +289,7 @@ def test_the_python_api_logs_an_unusable_total(
         items = list(toolkit.iter_measurements_by_project(PROJECT_ID, page_size=3))
     assert len(items) == 7
     assert caplog.messages == [
-        "warning: the server sent total '34' (a string), not a count of records; ignored (the "
+        "the server sent total '34' (a string), not a count of records; ignored (the "
         "walk ends at the first short page)"
     ]
 
@@ -584,3 +584,112 @@ def test_install_hints_name_packages_in_a_vendored_copy(monkeypatch: pytest.Monk
     assert install_hint("parquet", "pyarrow") == "pip install pyarrow"
     assert install_hint("postgres", "psycopg[binary]") == 'pip install "psycopg[binary]"'
     assert install_hint("dataset", "pyarrow", "fsspec") == "pip install pyarrow fsspec"
+
+
+# --------------------------------------------------------------------------------------
+# 9. Plugin warnings once; a raising request hook: exit 2, documented
+# --------------------------------------------------------------------------------------
+
+_CLASHING_PLUGIN = """
+from ionworks_toolkit import hookimpl
+
+class Plugin:
+    @hookimpl
+    def ionworks_register_sinks(self, register):
+        register("csv", lambda target, options: None)
+
+    @hookimpl
+    def ionworks_request(self, request):
+        raise RuntimeError("hook boom")
+
+plugin = Plugin()
+"""
+
+
+def test_a_plugin_warning_is_printed_once_and_a_raising_hook_exits_2(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox_url: str
+) -> None:
+    install_plugin(monkeypatch, tmp_path, "clash", _CLASHING_PLUGIN)
+    result = _list(runner, sandbox_url, NASA, "--limit", "2", "--sink", "out.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "warning: sink scheme 'csv' is registered twice: by plugin clash and by plugin "
+        "ionworks-sinks; it is switched off (disable one of them with --disable-plugin NAME)",
+        "error: plugin clash's ionworks_request hook raised RuntimeError: hook boom (switch it "
+        "off with --disable-plugin clash)",
+    ]
+    assert not (tmp_path / "out.jsonl").exists()
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "| 2 | usage, validation or plugin error (" in readme
+    assert "a plugin hook that raises, e.g. `plugin acme's ionworks_request hook raised" in readme
+
+
+def test_quiet_keeps_warnings_and_they_are_printed_once(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox_url: str
+) -> None:
+    install_plugin(monkeypatch, tmp_path, "clash", _CLASHING_PLUGIN)
+    result = runner.invoke(
+        main,
+        [
+            "-q",
+            "--api-url",
+            sandbox_url,
+            "--api-key",
+            "sandbox",
+            "--disable-plugin",
+            "x",
+            "sinks",
+            "list",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("is registered twice") == 1
+
+
+# --------------------------------------------------------------------------------------
+# 12. -v configures logging once, however often the command runs in one process
+# --------------------------------------------------------------------------------------
+
+
+def test_configure_logging_is_idempotent_and_undone() -> None:
+    import logging
+
+    from ionworks_toolkit.cli import _configure_logging
+
+    log = logging.getLogger("ionworks_toolkit")
+    before = (list(log.handlers), log.level)
+    undo_first = _configure_logging(True)
+    undo_second = _configure_logging(True)
+    assert len(log.handlers) == len(before[0]) + 1
+    assert log.level == logging.DEBUG
+    undo_second()
+    undo_first()
+    assert (list(log.handlers), log.level) == before
+
+
+def test_verbose_runs_in_one_process_do_not_pile_up_handlers(
+    runner: CliRunner, sandbox_url: str
+) -> None:
+    import logging
+
+    log = logging.getLogger("ionworks_toolkit")
+    before = len(log.handlers)
+    for _ in range(3):
+        result = runner.invoke(
+            main,
+            [
+                "-v",
+                "--api-url",
+                sandbox_url,
+                "--api-key",
+                "sandbox",
+                "projects",
+                "list",
+                "--sink",
+                "jsonl:-",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert len(log.handlers) == before
+    lines = [line for line in result.stderr.splitlines() if "-> GET" in line]
+    assert len(lines) == 1, result.stderr
