@@ -26,6 +26,7 @@ documents, on every hook.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
 import re
 import sys
@@ -123,11 +124,29 @@ class PluginHost:
             self._load_entry_points()
         for plugin in plugins:
             self.register(plugin)
+        if load_entry_points:  # else an installed plugin's name is not known here
+            self._warn_unknown_disabled()
         try:
             self.manager.check_pending()  # a misspelt hook name is not silently ignored
         except pluggy.PluginValidationError as exc:
             logger.warning("%s", exc)
             warnings.warn(str(exc), ToolkitWarning, stacklevel=2)
+
+    def _warn_unknown_disabled(self) -> None:
+        """A name to switch off (``--disable-plugin``, ``IONWORKS_TOOLKIT_DISABLE_PLUGINS``)
+        that is no plugin's name is a likely typo: warn, naming the plugins there are."""
+        known = list(dict.fromkeys(info.name for info in self._infos))
+        for name in self._disabled:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            message = (
+                f"cannot switch off plugin {name!r}: there is no plugin of that name{hint}; "
+                f"plugins: {', '.join(known)}"
+            )
+            logger.warning("%s", message)
+            warnings.warn(message, ToolkitWarning, stacklevel=3)
 
     @staticmethod
     def _plugin_name(plugin: object) -> str:

@@ -543,7 +543,9 @@ def load_settings(
         if problem:
             raise ConfigurationError(f"organization_id contains {problem}; it is sent as a header")
 
-    disabled = [p.strip() for p in env.get(DISABLE_PLUGINS_ENV, "").split(",") if p.strip()]
+    # The environment, else .env (as every IONWORKS_* variable), plus disable_plugins.
+    listed = str(pick(None, DISABLE_PLUGINS_ENV, None, ""))
+    disabled = [p.strip() for p in listed.split(",") if p.strip()]
     disabled += [p for p in disable_plugins if p not in disabled]
 
     presets = config.get("presets", {})

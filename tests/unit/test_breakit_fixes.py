@@ -693,3 +693,42 @@ def test_verbose_runs_in_one_process_do_not_pile_up_handlers(
         assert len(log.handlers) == before
     lines = [line for line in result.stderr.splitlines() if "-> GET" in line]
     assert len(lines) == 1, result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# 10. IONWORKS_TOOLKIT_DISABLE_PLUGINS from .env is honoured; unknown names are warned about
+# --------------------------------------------------------------------------------------
+
+
+def test_disable_plugins_from_dotenv_is_honoured_and_unknown_names_warned(
+    runner: CliRunner, tmp_path: Path, sandbox_url: str
+) -> None:
+    (tmp_path / ".env").write_text(
+        "IONWORKS_TOOLKIT_DISABLE_PLUGINS=ionworks-presets,ionworks-sink\n"
+    )
+    result = runner.invoke(
+        main, ["--api-url", sandbox_url, "--api-key", "sandbox", "plugins", "list", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    status = {p["name"]: p["status"] for p in json.loads(result.stdout)}
+    assert status == {
+        "ionworks-auth": "loaded",
+        "ionworks-presets": "disabled",
+        "ionworks-sinks": "loaded",
+    }
+    assert result.stderr == (
+        "warning: cannot switch off plugin 'ionworks-sink': there is no plugin of that name "
+        "(did you mean ionworks-sinks?); plugins: ionworks-auth, ionworks-presets, "
+        "ionworks-sinks\n"
+    )
+
+
+def test_the_environment_beats_dotenv_for_disabled_plugins(tmp_path: Path) -> None:
+    from ionworks_toolkit.settings import load_settings
+
+    (tmp_path / ".env").write_text("IONWORKS_TOOLKIT_DISABLE_PLUGINS=ionworks-presets\n")
+    from_dotenv = load_settings(environ={}, working_dir=str(tmp_path))
+    assert from_dotenv.disabled_plugins == ("ionworks-presets",)
+    environ = {"IONWORKS_TOOLKIT_DISABLE_PLUGINS": "ionworks-sinks"}
+    both = load_settings(environ=environ, working_dir=str(tmp_path), disable_plugins=["x"])
+    assert both.disabled_plugins == ("ionworks-sinks", "x")
