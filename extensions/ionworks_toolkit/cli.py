@@ -945,7 +945,10 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
     with _handled(state):
         targets = list(sinks) or [_default_sink()]
         opened = state.sinks = state.toolkit().open_sinks(targets)
-        state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
+        result = state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
+        if not state.quiet:  # the same summary as measurements list, on stderr
+            for description in result.sinks:
+                click.echo(description, err=True)
 
 
 # ------------------------------------------------------------------ presets, sinks, plugins

@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,7 +23,7 @@ from ._codec import JsonReadyList, gc_paused
 from .arguments import check_sinks
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
-from .sinks import RecordSchema, Sink, SinkTarget, parse_sink_target
+from .sinks import OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
 
 __all__ = [
     "ExportResult",
@@ -106,7 +107,36 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
                 # parquet:): a setup problem, reported before any request.
                 raise ConfigurationError(str(exc)) from exc
             raise SinkError(text, exc) from exc
+    seen: dict[str, str] = {}
+    for text, sink in sinks:
+        destination = _destination(sink)
+        if destination is None:
+            continue
+        if destination in seen:
+            abort_sinks(sinks)
+            raise ConfigurationError(
+                f"sinks {seen[destination]} and {text} both write to {destination}; give each "
+                "sink its own target"
+            )
+        seen[destination] = text
     return sinks
+
+
+def _destination(sink: Any) -> str | None:
+    """What a sink writes to, to tell two sinks on one file apart: a regular file's resolved
+    path, a dataset's root, ``stdout``; ``None`` for what may be shared (``/dev/null`` and
+    other devices, FIFOs, databases on a server, the terminal table)."""
+    target = getattr(sink, "target", None)
+    if isinstance(target, OutputTarget):
+        if target.kind == "stdout":
+            return "stdout"
+        if target.stream:
+            return None
+    path = getattr(sink, "path", None)
+    if isinstance(path, Path):
+        return str(path.resolve())
+    root = getattr(sink, "root", None)
+    return root if isinstance(root, str) else None
 
 
 def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None:

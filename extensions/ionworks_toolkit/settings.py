@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 import httpx
 
-from .constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PAGE_SIZE
+from .constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PAGE_SIZE, MAX_RETRIES_LIMIT
 from .errors import ConfigurationError
 
 __all__ = [
@@ -315,6 +315,18 @@ def _non_negative_int(value: Any, name: str) -> int:
     return number
 
 
+def _bounded_retries(value: Any) -> int:
+    """``max_retries`` in 0..MAX_RETRIES_LIMIT: more retries than that only hide an outage
+    (each waits up to 30 s, within the retry budget)."""
+    number = _non_negative_int(value, "max_retries")
+    if number > MAX_RETRIES_LIMIT:
+        raise ConfigurationError(
+            f"max_retries {number} is outside 0..{MAX_RETRIES_LIMIT} (retries per request; "
+            "0 turns them off, default 5)"
+        )
+    return number
+
+
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
@@ -562,9 +574,8 @@ def load_settings(
         timeout=_positive_seconds(
             pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", DEFAULT_TIMEOUT)
         ),
-        max_retries=_non_negative_int(
-            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", DEFAULT_MAX_RETRIES),
-            "max_retries",
+        max_retries=_bounded_retries(
+            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", DEFAULT_MAX_RETRIES)
         ),
         retry_budget=_positive_seconds(
             pick(

@@ -732,3 +732,100 @@ def test_the_environment_beats_dotenv_for_disabled_plugins(tmp_path: Path) -> No
     environ = {"IONWORKS_TOOLKIT_DISABLE_PLUGINS": "ionworks-sinks"}
     both = load_settings(environ=environ, working_dir=str(tmp_path), disable_plugins=["x"])
     assert both.disabled_plugins == ("ionworks-sinks", "x")
+
+
+# --------------------------------------------------------------------------------------
+# 11. projects list summary; one target per sink; bounded retries
+# --------------------------------------------------------------------------------------
+
+
+def test_projects_list_prints_its_summary(runner: CliRunner, sandbox_url: str) -> None:
+    result = runner.invoke(
+        main,
+        [
+            "--api-url",
+            sandbox_url,
+            "--api-key",
+            "sandbox",
+            "projects",
+            "list",
+            "--sink",
+            "p.jsonl",
+            "--sink",
+            "p.db",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "wrote 5 records to jsonl:p.jsonl",
+        "wrote 5 records to sqlite:p.db (table projects)",
+    ]
+    quiet = runner.invoke(
+        main,
+        [
+            "-q",
+            "--api-url",
+            sandbox_url,
+            "--api-key",
+            "sandbox",
+            "projects",
+            "list",
+            "--sink",
+            "q.jsonl",
+        ],
+    )
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "destination"),
+    [
+        ("out.csv", "csv:./out.csv", "{tmp}/out.csv"),
+        ("a.db", "sqlite:a.db?table=other", "{tmp}/a.db"),
+        ("jsonl:same.txt", "csv:same.txt", "{tmp}/same.txt"),
+        ("jsonl:-", "csv:-", "stdout"),
+    ],
+)
+def test_two_sinks_on_one_target_are_refused_before_any_request(
+    runner: CliRunner, tmp_path: Path, first: str, second: str, destination: str
+) -> None:
+    with _serve_pages(3, 3) as server:
+        result = _list(runner, server.url, PROJECT_ID, "--sink", first, "--sink", second)
+    assert result.exit_code == 2
+    shown = destination.format(tmp=tmp_path.resolve())
+    assert result.stderr == (
+        f"error: sinks {first} and {second} both write to {shown}; give each sink its own target\n"
+    )
+    assert server.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_devices_may_be_shared_by_sinks(make_toolkit: Any, paged_server: Any) -> None:
+    result = make_toolkit(paged_server(2)).export(PROJECT_ID, ["jsonl:/dev/null", "csv:/dev/null"])
+    assert result.records == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "1000000",
+            "max_retries 1000000 is outside 0..20 (retries per request; 0 turns them "
+            "off, default 5)",
+        ),
+        (
+            "21",
+            "max_retries 21 is outside 0..20 (retries per request; 0 turns them off, default 5)",
+        ),
+        ("-1", "max_retries -1 must be 0 or more"),
+    ],
+)
+def test_max_retries_is_bounded(tmp_path: Path, value: str, message: str) -> None:
+    from ionworks_toolkit.errors import ConfigurationError
+    from ionworks_toolkit.settings import load_settings
+
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(environ={"IONWORKS_TOOLKIT_MAX_RETRIES": value}, working_dir=str(tmp_path))
+    assert str(info.value) == message
+    edge = load_settings(environ={"IONWORKS_TOOLKIT_MAX_RETRIES": "20"}, working_dir=str(tmp_path))
+    assert edge.max_retries == 20

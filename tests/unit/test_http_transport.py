@@ -749,7 +749,7 @@ def test_retries_stop_at_the_time_budget(toolkit_for, monkeypatch: pytest.Monkey
     monkeypatch.setattr(retries, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
     monkeypatch.setattr(httpx_retries.retry, "time", types.SimpleNamespace(sleep=sleep))
     with LoopbackServer(always_busy) as api:
-        toolkit = toolkit_for(api.url, max_retries=50, retry_budget=0.5)
+        toolkit = toolkit_for(api.url, max_retries=20, retry_budget=0.5)  # 20: the maximum
         with pytest.raises(ServerError, match=r"-> 503: busy$"):
             list(toolkit.iter_measurements_by_project(PROJECT_ID))
     # One retry, its wait cut to the budget's 0.5 s instead of Retry-After's 1 s; then no more.
