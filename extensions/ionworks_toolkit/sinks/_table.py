@@ -105,6 +105,18 @@ def column_widths(natural: Sequence[int], available: int) -> list[int]:
     return widths
 
 
+def _named_with_hints(unknown: Sequence[str], known: Sequence[str]) -> str:
+    """``'nmae' (did you mean name?); 'x'``: each unknown column with its closest names."""
+    import difflib
+
+    hints = []
+    for column in unknown:
+        close = difflib.get_close_matches(column, known, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        hints.append(f"{column!r}{hint}")
+    return "; ".join(hints)
+
+
 class TableSink(BaseSink):
     """Print the records as a ``rich`` table when committed; nothing is printed on abort.
 
@@ -168,15 +180,9 @@ class TableSink(BaseSink):
         unknown = [c for c in self.columns or () if c not in declared and not schema.json_path(c)]
         if not unknown:
             return
-        import difflib
-
-        hints = []
-        for column in unknown:
-            close = difflib.get_close_matches(column, declared, n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            hints.append(f"{column!r}{hint}")
         raise SinkTargetError(
-            f"{self.label.rstrip(':')}: {schema.name} has no column {'; '.join(hints)}; give "
+            f"{self.label.rstrip(':')}: {schema.name} has no column "
+            f"{_named_with_hints(unknown, declared)}; give "
             "declared columns (`ionworks-toolkit measurements list --help`, README 'Columns "
             "and types') or paths inside a JSON column such as test_setup.cycler"
         )
@@ -201,17 +207,10 @@ class TableSink(BaseSink):
         unknown = [column for column in columns if column not in self._seen]
         if not unknown:
             return
-        import difflib
-
         seen = list(self._seen)
-        hints = []
-        for column in unknown:
-            close = difflib.get_close_matches(column, seen, n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            hints.append(f"{column!r}{hint}")
         raise SinkRecordError(
-            f"{self.label.rstrip(':')}: no record has column {'; '.join(hints)}; columns: "
-            f"{', '.join(seen)}"
+            f"{self.label.rstrip(':')}: no record has column "
+            f"{_named_with_hints(unknown, seen)}; columns: {', '.join(seen)}"
         )
 
     def _pick_columns(self, cells: Mapping[str, list[str]], width: int) -> list[str]:
