@@ -21,7 +21,7 @@ from ionworks_toolkit import (
     PluginError,
 )
 from ionworks_toolkit import parameters as parameters_module
-from ionworks_toolkit.errors import RegistrationConflictError
+from ionworks_toolkit.errors import RegistrationConflictError, ToolkitWarning
 from ionworks_toolkit.parameters import ParameterSpec
 from ionworks_toolkit.presets import (
     BUILTIN_PRESETS,
@@ -182,7 +182,7 @@ def test_conflicts_are_reported_once_each_as_warning_and_log(
         registry.report_conflicts()
     expected = [clash("one", "plugin a", "plugin b"), clash("two", "plugin a", "plugin b")]
     assert [str(w.message) for w in caught] == expected
-    assert all(w.category is UserWarning for w in caught)
+    assert all(w.category is ToolkitWarning for w in caught)  # a UserWarning the CLI shows once
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.WARNING, m) for m in expected
     ]
