@@ -112,13 +112,15 @@ def check_count(
     minimum: int,
     maximum: int | None = None,
     none: str | None = None,
+    type_only: bool = False,
 ) -> None:
     """A whole-number argument (``max_records``, ``page_size``, ``prefetch``,
     ``concurrency``) in ``minimum..maximum``; ``none`` says what ``None`` means, when it is
     allowed (e.g. ``"every record"``).
 
     :raises ArgumentTypeError: not an int (a bool, a str, a float).
-    :raises ParameterError: out of range, naming the range.
+    :raises ParameterError: out of range, naming the range (not with ``type_only``: the
+        caller checks the range itself, with its own message).
     """
     if value is None and none is not None:
         return
@@ -126,6 +128,8 @@ def check_count(
     allowed = f"a whole number {bounds}" + (f", or None ({none})" if none else "")
     if isinstance(value, bool) or not isinstance(value, int):
         raise _wrong_type(argument, allowed, value)
+    if type_only:
+        return
     if value < minimum or (maximum is not None and value > maximum):
         where = f"is outside {bounds}" if maximum is not None else f"must be >= {minimum}"
         raise ParameterError(

@@ -251,7 +251,12 @@ class _BaseToolkit:
         check_names(presets)
         check_count(max_records, "max_records", minimum=0, none="every record")
         check_count(
-            page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE, none="the settings' page size"
+            page_size,
+            "page_size",
+            minimum=1,
+            maximum=MAX_PAGE_SIZE,
+            none="the settings' page size",
+            type_only=True,  # the range is checked below, with the settings' page size
         )
         check_count(prefetch, "prefetch", minimum=1)
         params = self.resolve_filters(presets, filters)
