@@ -498,3 +498,14 @@ async def test_async_walk_cancels_the_planned_requests_at_a_short_page_below_tot
     assert api.calls == [(0, 30), (15, 15), (30, 15), (45, 15), (60, 15)]
     await walk.aclose()
     assert (sorted(api.cancelled), api.running) == ([45, 60], 0)
+
+
+async def test_async_walk_sends_the_next_requests_before_yielding_a_page() -> None:
+    # While the caller holds (writes) a page, the next requests are already on their way.
+    api = SlowApi(100, total=100, cap=10)
+    walk = awalk_pages(api.afetch, page_size=10, prefetch=3)
+    first = [r["id"] for r in await anext(walk)]
+    await asyncio.sleep(0)  # the caller is busy with the page; the tasks start
+    assert (first, api.calls) == (ids(0, 10), [(0, 10), (10, 10), (20, 10), (30, 10)])
+    await walk.aclose()
+    assert api.running == 0
