@@ -76,11 +76,16 @@ class Group:
 GROUPS: dict[str, Group] = {
     "auth": Group(
         ("auth.py",),
-        ("tests/unit/test_core_security.py", "tests/unit/test_safety_rules.py"),
+        (
+            "tests/unit/test_core_auth.py",
+            "tests/unit/test_core_security.py",
+            "tests/unit/test_safety_rules.py",
+        ),
     ),
     "settings": Group(
         ("settings.py",),
         (
+            "tests/unit/test_core_settings.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_http_config.py",
             "tests/unit/test_safety_rules.py",
@@ -89,6 +94,7 @@ GROUPS: dict[str, Group] = {
     "transport": Group(
         ("transport.py", "retries.py"),
         (
+            "tests/unit/test_http_retries.py",
             "tests/unit/test_http_transport.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_safety_rules.py",
