@@ -95,6 +95,7 @@ GROUPS: dict[str, Group] = {
         ("transport.py", "retries.py"),
         (
             "tests/unit/test_http_retries.py",
+            "tests/unit/test_http_stack.py",
             "tests/unit/test_http_transport.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_safety_rules.py",

@@ -185,7 +185,10 @@ def test_sleep_and_asleep_remember_the_outcome(monkeypatch: pytest.MonkeyPatch) 
     dropped = httpx.RemoteProtocolError("peer closed")
     asyncio.run(retry.asleep(dropped))
     assert retry._outcome is dropped
-    assert slept == [2.0, 0.0]
+    later = httpx.Response(429, headers={"Retry-After": "3"})
+    asyncio.run(retry.asleep(later))
+    assert retry._outcome is later
+    assert slept == [2.0, 0.0, 3.0]
 
 
 def test_parse_retry_after_is_remembered() -> None:
