@@ -12,6 +12,7 @@ Usage::
     python scripts/mutants.py pagination sinks   # some groups
     python scripts/mutants.py --list             # the groups, their modules and tests
     python scripts/mutants.py pagination --show-survivors   # with each survivor's diff
+    python scripts/mutants.py --time-limit 20   # each group stopped after 20 min, reported
 
 Each group runs in a fresh temporary copy of the repository (the package laid out as
 ``src/ionworks_toolkit``, the layout mutmut maps to module names), so the working tree is never
@@ -41,6 +42,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -221,25 +223,57 @@ def _module_of(mutant: str, group: Group) -> str:
     return "?"
 
 
-def run_group(name: str, group: Group, *, max_children: int, show: bool) -> dict[str, float]:
-    """Run mutmut over one group; print and return the kill rate (percent) per module."""
+def _mutmut_run(workdir: Path, max_children: int, limit: float | None) -> tuple[int, str, bool]:
+    """``mutmut run`` in ``workdir``: (exit status, output tail, stopped at ``limit`` seconds).
+
+    mutmut saves each verdict as it comes, so a run stopped at the limit (its whole process
+    group: the forked workers too) still reports what it checked; the rest stays "not checked".
+    """
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        stopped = False
+        try:
+            proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            stopped = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except BaseException:  # Ctrl-C: stop mutmut's workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        log.seek(0)
+        return proc.returncode, log.read()[-4000:], stopped
+
+
+def run_group(
+    name: str, group: Group, *, max_children: int, show: bool, limit: float | None = None
+) -> dict[str, float]:
+    """Run mutmut over one group (stopped after ``limit`` seconds if given); print and return
+    the kill rate (percent) per module, unchecked mutants counted as not killed."""
     print(f"== {name}: {', '.join(group.modules)}  (tests: {' '.join(group.tests)})", flush=True)
     with tempfile.TemporaryDirectory(prefix=f"mutants-{name}-") as tmp:
         workdir = Path(tmp)
         _prepare(workdir, group, max_children)
         started = time.monotonic()
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        run = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        returncode, output, stopped = _mutmut_run(workdir, max_children, limit)
         elapsed = time.monotonic() - started
-        if run.returncode != 0:
-            sys.stdout.write(run.stdout[-4000:] + run.stderr[-4000:])
-            raise SystemExit(f"mutmut run failed for group {name} (exit {run.returncode})")
+        if returncode != 0 and not stopped:
+            sys.stdout.write(output)
+            raise SystemExit(f"mutmut run failed for group {name} (exit {returncode})")
+        if stopped:
+            print(
+                f"   stopped at the time limit ({elapsed / 60:.1f} min): unchecked mutants "
+                "count as not killed",
+                flush=True,
+            )
         verdicts = _results(workdir)
         rates: dict[str, float] = {}
         for module in group.modules:
@@ -247,13 +281,24 @@ def run_group(name: str, group: Group, *, max_children: int, show: bool) -> dict
             counts = Counter(mine.values())
             counted = {k: v for k, v in mine.items() if v not in NOT_COUNTED}
             killed = sum(1 for v in counted.values() if v in KILLED)
-            survivors = sorted(k for k, v in counted.items() if v not in KILLED)
-            rate = 100.0 * killed / len(counted) if counted else 100.0
+            unchecked = sum(1 for v in counted.values() if v == "not checked")
+            survivors = sorted(
+                k for k, v in counted.items() if v not in KILLED and v != "not checked"
+            )
+            # No verdict at all: a run stopped before mutmut listed its mutants shows 0%.
+            rate = 100.0 * killed / len(counted) if counted else (0.0 if stopped else 100.0)
             rates[module] = rate
+            checked = len(counted) - unchecked
             print(
                 f"{module}: {len(mine)} mutants, {killed} killed ({counts['timeout']} by "
                 f"timeout), {len(survivors)} survived ({counts['no tests']} without a test), "
-                f"{len(mine) - len(counted)} not counted; kill rate {rate:.1f}%"
+                f"{unchecked} not checked, {len(mine) - len(counted)} not counted; "
+                f"kill rate {rate:.1f}%"
+                + (
+                    f" (of the {checked} checked: {100.0 * killed / checked:.1f}%)"
+                    if unchecked and checked
+                    else ""
+                )
             )
             timeouts = sorted(k for k, v in counted.items() if v == "timeout")
             if timeouts:
@@ -279,6 +324,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show-survivors", action="store_true", help="print each survivor's diff")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--target", type=float, default=90.0, help="kill rate to reach (percent)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="MINUTES",
+        help="stop each group after this long and report what was checked (the rest counts "
+        "as not killed)",
+    )
     args = parser.parse_args(argv)
     unknown = [g for g in args.groups if g not in GROUPS]
     if unknown:
@@ -291,7 +343,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     for name in args.groups or list(GROUPS):
         rates.update(
-            run_group(name, GROUPS[name], max_children=args.max_children, show=args.show_survivors)
+            run_group(
+                name,
+                GROUPS[name],
+                max_children=args.max_children,
+                show=args.show_survivors,
+                limit=args.time_limit * 60 if args.time_limit else None,
+            )
         )
     print("== kill rate per module")
     for module, rate in rates.items():
