@@ -254,6 +254,8 @@ def test_a_missing_bundle_from_each_source_is_named(tmp_path: Path) -> None:
         ("https://api.example.com/apiX/", "https://api.example.com/apiX"),
         ("https://api.example.com/a@b/v1", "https://api.example.com/a@b/v1"),
         ("  https://api.example.com//  ", "https://api.example.com"),
+        ("http://h.example:1", "http://h.example:1"),
+        ("http://h.example:65535/v1", "http://h.example:65535/v1"),
     ],
 )
 def test_validate_api_url_keeps_the_path(url: str, expected: str) -> None:
@@ -275,6 +277,15 @@ def test_validate_api_url_keeps_the_path(url: str, expected: str) -> None:
             "https://h.example?x@y?z",
             "api_url must not have a query (?...) or fragment (#...): give only scheme, host, "
             "port and path",
+        ),
+        (
+            "http://h.example:65536",
+            "api_url 'http://h.example:65536': port 65536 is outside 1..65535",
+        ),
+        (
+            "https://user:pw@h.example/a//b",
+            "api_url must not hold credentials (user:password@host): use IONWORKS_API_KEY or "
+            "IONWORKS_API_TOKEN",
         ),
         (
             "https://user:pw@h.example/x@y",
