@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .._codec import JsonReadyList
+from .._codec import JsonReadyList, dumps_bytes
 from ._base import (
     FileSink,
     OutputTarget,
@@ -14,7 +14,7 @@ from ._base import (
     output_target,
 )
 from ._columns import RecordSchema
-from ._flatten import dumps
+from ._flatten import dumps, json_default
 
 __all__ = ["JsonlSink", "make_jsonl_sink"]
 
@@ -52,10 +52,24 @@ class JsonlSink(FileSink):
             return
         json_record, stats = self.record_schema.json_record, self.conversion
         ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
-        text = "".join(
-            [dumps(json_record(record, stats, json_ready=ready)) + "\n" for record in records]
-        )
-        self._out.open().write(text)
+        handle = self._out.open()
+        buffer = getattr(handle, "buffer", None)
+        if buffer is not None and getattr(handle, "encoding", "") == "utf-8":
+            # A UTF-8 text file: the encoder's bytes go straight to its byte buffer (no
+            # decode to text and encode back, ~8% of a page's CPU).
+            data = b"".join(
+                [
+                    dumps_bytes(json_record(record, stats, json_ready=ready), json_default) + b"\n"
+                    for record in records
+                ]
+            )
+            handle.flush()  # nothing is pending in the text layer; kept in order regardless
+            buffer.write(data)
+        else:
+            text = "".join(
+                [dumps(json_record(record, stats, json_ready=ready)) + "\n" for record in records]
+            )
+            handle.write(text)
         self._flush_stream()
 
     def _prepare(self) -> None:
