@@ -49,8 +49,14 @@ def _page(items: Sequence[Any], total: object, offset: int) -> Page[Any]:
 
 
 def _json_type(value: object) -> str:
-    """What a parsed JSON value other than an array is, for a message ("an object"...)."""
-    names = {dict: "an object", str: "a string", bool: "a boolean", type(None): "null"}
+    """What a parsed JSON value is, for a message ("an object", "an array"...)."""
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }
     for kind, name in names.items():
         if isinstance(value, kind):
             return name

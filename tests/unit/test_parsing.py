@@ -113,6 +113,36 @@ def test_an_envelope_without_a_page_model_is_read_by_its_items(as_records: bool,
     assert (page.items, page.total, page.offset) == ([(kind, "a"), (kind, "b")], 7, 40)
 
 
+@pytest.mark.parametrize("envelope", [Envelope, None])
+@pytest.mark.parametrize("as_records", [False, True])
+@pytest.mark.parametrize(
+    ("total", "problem"),
+    [
+        (-5, "-5 (a negative number)"),
+        ("34", "'34' (a string)"),
+        (2.5, "2.5 (a number)"),
+        (True, "True (a boolean)"),
+        ([3], "[3] (an array)"),
+        ({"n": 3}, "{'n': 3} (an object)"),
+        ("x" * 50, "'" + "x" * 39 + "..." + " (a string)"),
+        (7, None),
+        (0, None),
+        (None, None),
+    ],
+)
+def test_an_unusable_total_says_why(
+    total: Any, problem: str | None, as_records: bool, envelope: type | None
+) -> None:
+    page = parse(respond({**PAGE, "total": total}), envelope=envelope, as_records=as_records)
+    assert (page.total_problem, page.total) == (problem, total if problem is None else None)
+
+
+def test_a_missing_total_is_no_problem() -> None:
+    body = {"items": [{"id": "a"}]}
+    assert parse(respond(body), envelope=None).total_problem is None
+    assert parse(respond([{"id": "a"}])).total_problem is None
+
+
 def test_without_a_page_model_an_invalid_or_missing_total_is_unknown() -> None:
     assert parse(respond({**PAGE, "total": "lots"}), envelope=None).total is None
     assert parse(respond({"items": []}), envelope=None).total is None
