@@ -125,6 +125,8 @@ def test_an_envelope_without_a_page_model_is_read_by_its_items(as_records: bool,
         ([3], "[3] (an array)"),
         ({"n": 3}, "{'n': 3} (an object)"),
         ("x" * 50, "'" + "x" * 39 + "..." + " (a string)"),
+        ("x" * 38, "'" + "x" * 38 + "' (a string)"),  # 40 characters shown whole
+        ("x" * 39, "'" + "x" * 39 + "... (a string)"),  # 41: cut at 40
         (7, None),
         (0, None),
         (None, None),
