@@ -10,6 +10,7 @@ fails instead of hanging.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -509,3 +510,26 @@ async def test_async_walk_sends_the_next_requests_before_yielding_a_page() -> No
     assert (first, api.calls) == (ids(0, 10), [(0, 10), (10, 10), (20, 10), (30, 10)])
     await walk.aclose()
     assert api.running == 0
+
+
+def test_an_unusable_total_is_kept_in_the_stats_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=2)
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        walk.plan()
+        walk.receive(PageRequest(0, 2), Page([{"id": 1}, {"id": 2}], None, 0))
+        assert walk.stats.total_problem is None
+        walk.plan()
+        walk.receive(PageRequest(2, 2), Page([{"id": 3}, {"id": 4}], None, 2, "'34' (a string)"))
+        walk.plan()
+        walk.receive(PageRequest(4, 2), Page([{"id": 5}], None, 4, "-5 (a negative number)"))
+    assert walk.stats.total_problem == "'34' (a string)"
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        (
+            "ionworks_toolkit.http",
+            logging.WARNING,
+            "the server sent total '34' (a string), not a count of records; ignored (the walk "
+            "ends at the first short page)",
+        )
+    ]
