@@ -417,3 +417,39 @@ def test_client_kwargs_values() -> None:
     )
     assert kwargs["event_hooks"]["request"] == []
     assert len(kwargs["event_hooks"]["response"]) == 1
+
+
+def test_async_deadline_holds_while_nothing_arrives() -> None:
+    """A body that never sends a byte: only the deadline's cancellation scope can end it."""
+
+    class Stalled(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            await asyncio.Event().wait()  # never set
+            yield b""
+
+    sent = request()
+
+    async def scenario() -> None:
+        limited = _async_limited(lambda r: httpx.Response(200, stream=Stalled()), timeout=0.2)
+        await asyncio.wait_for(limited.handle_async_request(sent), 10)
+
+    with pytest.raises(DeadlineExceeded, match=r"^no complete response within the 0\.2 s "):
+        asyncio.run(scenario())
+
+
+def test_cancel_safe_transport_outside_asyncio_calls_straight_through() -> None:
+    """Another event loop library (no asyncio loop running): no task, the request as given."""
+    seen: list[httpx.Request] = []
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        seen.append(r)
+        return httpx.Response(204)
+
+    sent = request()
+    transport = CancelSafeTransport(httpx.MockTransport(handler))
+    coroutine = transport.handle_async_request(sent)
+    with pytest.raises(StopIteration) as stop:
+        coroutine.send(None)  # runs to the end: nothing in it waits
+    assert stop.value.value.status_code == 204
+    assert seen == [sent]
+    assert transport._running == set()
