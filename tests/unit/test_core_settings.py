@@ -312,3 +312,32 @@ def test_the_official_api_from_the_folder_does_not_excuse_its_proxy(tmp_path: Pa
         "file in the working folder may not choose where your credential goes. If you trust "
         "it, confirm with --proxy URL (proxy=..., or IONWORKS_TOOLKIT_PROXY)"
     )
+
+
+# ---------------------------------------------------------------------------------- .env
+
+
+def test_a_token_from_dotenv_beats_its_key(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("IONWORKS_API_KEY=dotenv-key\nIONWORKS_API_TOKEN=dotenv-tok\n")
+    settings = load_settings(environ={}, working_dir=tmp_path)
+    assert (settings.api_key, settings.api_token) == (None, Secret("dotenv-tok"))
+    assert settings.credential_source == ".env"
+
+
+def test_a_dotenv_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"IONWORKS_API_KEY=\xff\n")
+    assert settings_error(tmp_path) == (
+        f"{tmp_path / '.env'} is not UTF-8 text: 'utf-8' codec can't decode byte 0xff in "
+        "position 17: invalid start byte"
+    )
+
+
+def test_a_dotenv_without_python_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dotenv", None)  # import dotenv -> ImportError
+    (tmp_path / ".env").write_text("IONWORKS_API_KEY=k\n")
+    assert settings_error(tmp_path) == (
+        f"{tmp_path / '.env'} exists but python-dotenv is not installed to read it: pip install "
+        "python-dotenv, or remove the file"
+    )
