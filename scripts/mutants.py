@@ -122,13 +122,13 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_safety_rules.py::test_an_invalid_total_is_unknown",
         ),
     ),
-    "sinks": Group(
-        ("sinks/_base.py", "sinks/_sqlite.py"),
-        (
-            "tests/unit/test_sinks.py",
-            "tests/unit/test_sink_contract.py",
-            "tests/unit/test_safety_rules.py",
-        ),
+    "sink-base": Group(
+        ("sinks/_base.py",),
+        ("tests/unit/test_sink_base.py", "tests/unit/test_sinks.py"),
+    ),
+    "sqlite": Group(
+        ("sinks/_sqlite.py",),
+        ("tests/unit/test_sink_sqlite.py", "tests/unit/test_sinks.py"),
     ),
     # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
     # built-in preset selects) start a server per run and check the data, not presets.py.

@@ -371,6 +371,11 @@ def test_unreachable_server_is_exit_6_naming_the_target(
             "with a letter or underscore, at most 63 (not 'pg_...')",
         ),
         (
+            "postgresql://u@h/db?table=cells%0A",
+            "invalid postgresql table name 'cells\\n': use letters, digits and underscores, "
+            "starting with a letter or underscore, at most 63 (not 'pg_...')",
+        ),
+        (
             "postgresql://u@h/db?schema=pg_catalog",
             "invalid postgresql schema name 'pg_catalog': use letters, digits and underscores, "
             "starting with a letter or underscore, at most 63 (not 'pg_...')",

@@ -62,7 +62,7 @@ LIBPQ_OPTIONS = (
 MAX_IDENTIFIER_BYTES = 63
 _SEQ = "__ionworks_seq"
 _STAGING = "ionworks_staging"
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}\Z")  # \Z: "$" allows a final "\n"
 _PG_TYPES: dict[str, str] = {
     "string": "text",
     "integer": "bigint",

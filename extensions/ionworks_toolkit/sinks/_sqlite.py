@@ -33,7 +33,7 @@ __all__ = ["DEFAULT_TABLE", "RECORD_JSON", "SqliteSink", "make_sqlite_sink", "sq
 #: ``projects``), see :attr:`RecordSchema.resource`.
 DEFAULT_TABLE = "measurements"
 RECORD_JSON = "record_json"
-_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\Z")  # \Z: "$" allows a final "\n"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 

@@ -1,0 +1,670 @@
+"""The ``sqlite:`` sink (``ionworks_toolkit.sinks._sqlite``) with exact values: the table it
+creates (columns, types, key), typed cells and ``record_json``, upserts that replace every
+column, tables it accepts or refuses, waiting for another run's lock, a new database built
+beside the target (no ``.part`` or journal left, never replacing another run's database), and
+the factory's checks.
+
+These tests are the fast selection of the ``sqlite`` mutation group (``nox -s mutants``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from ionworks_toolkit.sinks import (
+    SinkRecordError,
+    SinkTargetError,
+    SqliteSink,
+    _sqlite,
+    make_sqlite_sink,
+    projects_schema,
+    record_schema,
+)
+from ionworks_toolkit.sinks._sqlite import quote_identifier, sqlite_type
+
+#: A schema without an ``id`` property: the sink adds the key column itself.
+CELLS = record_schema(
+    {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "n": {"type": "integer"},
+            "ok": {"type": "boolean"},
+            "x": {"type": "number"},
+            "made": {"type": "string", "format": "date"},
+            "at": {"type": "string", "format": "date-time"},
+            "props": {"type": "object"},
+        },
+    },
+    name="Cell",
+    resource="cells",
+)
+CELL = {
+    "id": "c-1",
+    "name": '電池 "7"',
+    "n": 3,
+    "ok": True,
+    "x": 1.5,
+    "made": "2024-01-02",
+    "at": "2024-01-02T03:04:05+02:00",
+    "props": {"a": [1, None]},
+    "undeclared": "kept",
+}
+CELL_ROW = (
+    "c-1",
+    '電池 "7"',
+    3,
+    1,
+    1.5,
+    "2024-01-02",
+    "2024-01-02T01:04:05Z",
+    '{"a":[1,null]}',
+    '{"id":"c-1","undeclared":"kept"}',  # not a declared field of this schema
+)
+
+
+def _rows(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def _run(sink: SqliteSink, *pages: list[dict[str, Any]]) -> SqliteSink:
+    with sink:
+        for page in pages:
+            sink.write(page)
+        sink.commit()
+    return sink
+
+
+# --------------------------------------------------------------------------------------
+# Layout, cells, upserts
+# --------------------------------------------------------------------------------------
+
+
+def test_a_new_table_has_the_key_the_declared_columns_and_the_record(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    sink = _run(SqliteSink(db, record_schema=CELLS), [CELL])
+    assert (sink.table, sink.destination) == ("cells", f"sqlite:{db} (table cells)")
+    info = _rows(db, "PRAGMA table_info(cells)")
+    assert [(name, kind, notnull, pk) for _, name, kind, notnull, _, pk in info] == [
+        ("id", "TEXT", 1, 1),
+        ("name", "TEXT", 0, 0),
+        ("n", "INTEGER", 0, 0),
+        ("ok", "INTEGER", 0, 0),
+        ("x", "REAL", 0, 0),
+        ("made", "TEXT", 0, 0),
+        ("at", "TEXT", 0, 0),
+        ("props", "TEXT", 0, 0),
+        ("extra_json", "TEXT", 0, 0),
+        ("record_json", "TEXT", 1, 0),
+    ]
+    assert _rows(db, "SELECT * FROM cells") == [
+        (
+            *CELL_ROW,
+            '{"id":"c-1","name":"電池 \\"7\\"","n":3,"ok":true,"x":1.5,"made":"2024-01-02",'
+            '"at":"2024-01-02T01:04:05Z","props":{"a":[1,null]},"undeclared":"kept"}',
+        )
+    ]
+    assert _rows(db, "SELECT typeof(ok), typeof(n), typeof(x) FROM cells") == [
+        ("integer", "integer", "real")
+    ]
+    assert sink.describe() == f"wrote 1 record to sqlite:{db} (table cells)"
+
+
+def test_an_upsert_replaces_every_column_of_the_row(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    _run(SqliteSink(db, record_schema=CELLS), [CELL, {"id": "c-2", "name": "other"}])
+    changed = {"id": "c-1", "name": "renamed", "x": None}
+    sink = _run(SqliteSink(db, record_schema=CELLS), [changed])
+    assert sink.records_written == 1
+    assert _rows(db, "SELECT * FROM cells ORDER BY id") == [
+        ("c-1", "renamed", None, None, None, None, None, None, '{"id":"c-1"}',
+         '{"id":"c-1","name":"renamed","x":null}'),
+        ("c-2", "other", None, None, None, None, None, None, '{"id":"c-2"}',
+         '{"id":"c-2","name":"other"}'),
+    ]  # fmt: skip
+
+
+def test_integer_ids_and_ids_declared_by_the_schema(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    projects = projects_schema()
+    assert "id" in projects.column_names
+    sink = SqliteSink(db, record_schema=projects)
+    _run(sink, [{"id": 7, "name": "seven"}, {"id": "p-8", "name": "eight"}])
+    assert sink.table == "projects"
+    names = [row[1] for row in _rows(db, "PRAGMA table_info(projects)")]
+    assert names.count("id") == 1 and names[0] == "id"
+    assert _rows(db, "SELECT id, typeof(id), name FROM projects ORDER BY rowid") == [
+        ("7", "text", "seven"),
+        ("p-8", "text", "eight"),
+    ]
+    assert _rows(db, "SELECT json_extract(record_json, '$.id') FROM projects ORDER BY rowid") == [
+        (7,),
+        ("p-8",),
+    ]
+
+
+def test_a_record_without_a_usable_id_names_its_position_in_the_run(tmp_path: Path) -> None:
+    sink = SqliteSink(tmp_path / "c.db", label="sqlite:c.db", record_schema=CELLS)
+    sink.write([{"id": "a"}, {"id": "b"}])
+    with pytest.raises(SinkRecordError) as info:
+        sink.write([{"id": "c"}, {"id": 1.5}])
+    assert str(info.value) == (
+        "sqlite:c.db: record #4 has an unusable id 1.5; the sqlite sink upserts by id "
+        "(text or integer)"
+    )
+    sink.abort()
+    assert os.listdir(tmp_path) == []
+
+
+def test_non_finite_numbers_are_counted_once(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    sink = _run(SqliteSink(db, record_schema=CELLS), [{"id": "a", "x": float("nan")}])
+    assert (sink.conversion.non_finite, sink.conversion.mismatched) == (1, 0)
+    assert _rows(db, "SELECT x, record_json FROM cells") == [(None, '{"id":"a","x":null}')]
+
+
+def test_values_of_the_wrong_type_are_kept_in_extra_json_and_counted(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    sink = _run(SqliteSink(db, record_schema=CELLS), [{"id": "a", "n": "three"}])
+    assert sink.conversion.mismatched == 1
+    assert _rows(db, "SELECT n, extra_json FROM cells") == [(None, '{"id":"a","n":"three"}')]
+
+
+@pytest.mark.parametrize(
+    ("column_type", "declared"),
+    [
+        ("integer", "INTEGER"),
+        ("boolean", "INTEGER"),
+        ("number", "REAL"),
+        ("string", "TEXT"),
+        ("date", "TEXT"),
+        ("date-time", "TEXT"),
+        ("json", "TEXT"),
+    ],
+)
+def test_sqlite_type(column_type: Any, declared: str) -> None:
+    assert sqlite_type(column_type) == declared
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, 1),
+        (False, 0),
+        (dt.datetime(2024, 1, 2, 3, 4, 5, 600, tzinfo=dt.UTC), "2024-01-02T03:04:05.000600Z"),
+        (dt.date(2024, 1, 2), "2024-01-02"),
+        (3, 3),
+        ("t", "t"),
+        (None, None),
+    ],
+)
+def test_cells_are_stored_as_sqlite_values(value: Any, expected: Any) -> None:
+    stored = _sqlite._sql_value(value)
+    assert (stored, type(stored)) == (expected, type(expected))
+
+
+def test_identifiers_are_quoted_with_embedded_quotes_doubled() -> None:
+    assert quote_identifier('a"b') == '"a""b"'
+    assert quote_identifier("spec.cap") == '"spec.cap"'
+
+
+def test_a_worker_thread_may_write_and_the_caller_commit(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    sink = SqliteSink(db, record_schema=CELLS)
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            sink.write([CELL])
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    worker.join()
+    assert errors == []
+    sink.commit()
+    assert _rows(db, "SELECT id FROM cells") == [("c-1",)]
+
+
+def test_an_empty_run_still_creates_the_table(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    sink = _run(SqliteSink(db, record_schema=CELLS))
+    assert _rows(db, "SELECT COUNT(*) FROM cells") == [(0,)]
+    assert os.listdir(tmp_path) == ["c.db"]
+    assert sink.describe() == f"wrote 0 records to sqlite:{db} (table cells)"
+
+
+# --------------------------------------------------------------------------------------
+# Existing tables: accepted, extended or refused
+# --------------------------------------------------------------------------------------
+
+
+def _table(db: Path, ddl: str) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        conn.executescript(ddl)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        'CREATE TABLE cells ("ID" TEXT PRIMARY KEY, "Record_JSON" TEXT)',
+        "CREATE TABLE cells (id TEXT NOT NULL, record_json TEXT); "
+        "CREATE UNIQUE INDEX cells_id ON cells (id)",
+        "CREATE TABLE cells (id TEXT UNIQUE, record_json TEXT)",
+    ],
+    ids=["folded-names", "unique-index", "unique-constraint"],
+)
+def test_a_table_keyed_by_a_unique_id_is_accepted_and_extended(tmp_path: Path, ddl: str) -> None:
+    db = tmp_path / "c.db"
+    _table(db, ddl)
+    _run(SqliteSink(db, record_schema=CELLS), [CELL])
+    names = [row[1] for row in _rows(db, "PRAGMA table_info(cells)")]
+    assert [n.lower() for n in names[:2]] == ["id", "record_json"]
+    assert names[2:] == ["name", "n", "ok", "x", "made", "at", "props", "extra_json"]
+    assert _rows(db, "SELECT id, name FROM cells") == [("c-1", CELL["name"])]
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "CREATE TABLE cells (id TEXT, record_json TEXT)",
+        "CREATE TABLE cells (id TEXT, record_json TEXT); CREATE INDEX cells_id ON cells (id)",
+        "CREATE TABLE cells (id TEXT, n INT, record_json TEXT, PRIMARY KEY (id, n))",
+        "CREATE TABLE cells (id TEXT, n INT, record_json TEXT); "
+        "CREATE UNIQUE INDEX cells_id_n ON cells (id, n)",
+        "CREATE TABLE cells (key TEXT PRIMARY KEY, record_json TEXT)",
+        "CREATE TABLE cells (id TEXT PRIMARY KEY, json TEXT)",
+    ],
+    ids=["no-key", "plain-index", "composite-key", "composite-index", "other-key", "no-record"],
+)
+def test_a_table_not_made_by_the_sink_is_refused_untouched(tmp_path: Path, ddl: str) -> None:
+    db = tmp_path / "c.db"
+    _table(db, ddl)
+    before = _rows(db, "SELECT sql FROM sqlite_master ORDER BY name")
+    sink = SqliteSink(db, label="sqlite:c.db", record_schema=CELLS)
+    with pytest.raises(SinkTargetError) as info, sink:
+        sink.write([CELL])
+    assert str(info.value) == (
+        "sqlite:c.db: table 'cells' exists but was not created by this sink (it needs an "
+        '"id" primary key and a "record_json" column); choose another table with ?table=NAME'
+    )
+    assert _rows(db, "SELECT sql FROM sqlite_master ORDER BY name") == before
+    assert os.listdir(tmp_path) == ["c.db"]
+
+
+def test_non_ascii_column_names_are_not_folded(tmp_path: Path) -> None:
+    """SQLite folds ASCII letters only: ``"Ä"`` and ``"ä"`` are two columns."""
+    schema = record_schema(
+        {"type": "object", "properties": {"ä": {"type": "string"}}}, resource="cells"
+    )
+    db = tmp_path / "c.db"
+    _table(db, 'CREATE TABLE cells (id TEXT PRIMARY KEY, record_json TEXT, "Ä" TEXT)')
+    _run(SqliteSink(db, record_schema=schema), [{"id": "a", "ä": "small"}])
+    assert [row[1] for row in _rows(db, "PRAGMA table_info(cells)")] == [
+        "id",
+        "record_json",
+        "Ä",
+        "ä",
+        "extra_json",
+    ]
+    assert _rows(db, 'SELECT "Ä", "ä" FROM cells') == [(None, "small")]
+    assert _sqlite._fold("ÄBC_x") == "Äbc_x"
+
+
+# --------------------------------------------------------------------------------------
+# Locks held by another run
+# --------------------------------------------------------------------------------------
+
+
+def _existing(db: Path) -> None:
+    _run(SqliteSink(db, record_schema=CELLS), [{"id": "old"}])
+
+
+def test_a_locked_database_is_waited_for_with_a_notice_then_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    first = SqliteSink(db, record_schema=CELLS)
+    first.write([{"id": "first"}])  # holds the write lock
+    releaser: list[threading.Thread] = []
+    notice = _sqlite._notice
+
+    def release_when_told(message: str) -> None:
+        notice(message)
+        thread = threading.Timer(0.2, first.commit)
+        releaser.append(thread)
+        thread.start()
+
+    monkeypatch.setattr(_sqlite, "_notice", release_when_told)
+    second = SqliteSink(db, label="sqlite:c.db", record_schema=CELLS)
+    second.write([{"id": "second"}])  # waits for the lock, up to the default 30 s
+    releaser[0].join()
+    second.commit()
+    assert capsys.readouterr().err == (
+        "sqlite:c.db: another run is writing to this database; waiting up to 30 s for its lock...\n"
+    )
+    assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("first",), ("old",), ("second",)]
+
+
+class _FailingBegin(sqlite3.Connection):
+    """A connection whose ``BEGIN IMMEDIATE`` fails with ``errors`` (then succeeds)."""
+
+    errors: ClassVar[list[str]] = []
+    closed: ClassVar[list[bool]] = []
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        if sql == "BEGIN IMMEDIATE" and _FailingBegin.errors:
+            raise sqlite3.OperationalError(_FailingBegin.errors.pop(0))
+        return super().execute(sql, *args)
+
+    def close(self) -> None:
+        _FailingBegin.closed.append(True)
+        super().close()
+
+
+@pytest.fixture
+def failing_begin(monkeypatch: pytest.MonkeyPatch) -> type[_FailingBegin]:
+    real = sqlite3.connect
+    monkeypatch.setattr(_FailingBegin, "errors", [])
+    monkeypatch.setattr(_FailingBegin, "closed", [])
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=_FailingBegin, **kw))
+    return _FailingBegin
+
+
+def test_a_busy_database_is_waited_for_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], failing_begin: type[_FailingBegin]
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    failing_begin.errors.append("database is busy")
+    sink = SqliteSink(db, label="sqlite:c.db", timeout=2.5, record_schema=CELLS)
+    _run(sink, [{"id": "new"}])
+    assert capsys.readouterr().err == (
+        "sqlite:c.db: another run is writing to this database; waiting up to 2.5 s for its "
+        "lock...\n"
+    )
+    assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("new",), ("old",)]
+
+
+def test_other_errors_when_beginning_are_raised_and_close_the_connection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], failing_begin: type[_FailingBegin]
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    failing_begin.closed.clear()
+    failing_begin.errors.append("disk I/O error")
+    sink = SqliteSink(db, record_schema=CELLS)
+    with pytest.raises(sqlite3.OperationalError, match=r"^disk I/O error$"), sink:
+        sink.write([{"id": "new"}])
+    assert failing_begin.closed == [True]
+    assert capsys.readouterr().err == ""
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]
+
+
+def test_a_lock_never_released_fails_naming_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], failing_begin: type[_FailingBegin]
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    failing_begin.closed.clear()
+    failing_begin.errors.extend(["database is locked", "database is locked"])
+    sink = SqliteSink(db, label="sqlite:c.db", timeout=0.25, record_schema=CELLS)
+    with pytest.raises(SinkTargetError) as info, sink:
+        sink.write([{"id": "new"}])
+    assert str(info.value) == (
+        "sqlite:c.db: the database is still locked by another run after 0.25 s; nothing was "
+        "written to it (try again when the other run has finished)"
+    )
+    assert isinstance(info.value.__cause__, sqlite3.OperationalError)
+    assert failing_begin.closed == [True]
+    assert os.listdir(tmp_path) == ["c.db"]
+
+
+def test_the_wait_is_bounded_by_the_timeout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    pragmas: list[str] = []
+
+    class Recording(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("PRAGMA busy_timeout"):
+                pragmas.append(sql)
+            return super().execute(sql, *args)
+
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=Recording, **kw))
+    first = SqliteSink(db, record_schema=CELLS)
+    first.write([{"id": "first"}])
+    second = SqliteSink(db, timeout=0.3, record_schema=CELLS)
+    with pytest.raises(SinkTargetError):
+        second.write([{"id": "second"}])
+    first.abort()
+    second.abort()
+    assert pragmas == ["PRAGMA busy_timeout = 300"]
+
+
+# --------------------------------------------------------------------------------------
+# A new database: built beside the target, linked into place at commit
+# --------------------------------------------------------------------------------------
+
+
+def test_a_new_database_is_built_in_a_hidden_part_file_beside_the_target(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "new.db"
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.write([CELL])
+    part, journal = sorted(os.listdir(tmp_path))
+    assert part.startswith(".new.db.") and part.endswith(".part")
+    assert journal == f"{part}-journal"
+    assert not db.exists()
+    old = os.umask(0o077)
+    try:
+        sink.commit()
+    finally:
+        os.umask(old)
+    assert os.listdir(tmp_path) == ["new.db"]
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert _rows(db, "SELECT * FROM cells")[0][:9] == CELL_ROW
+
+
+def test_an_aborted_new_database_leaves_no_journal_or_wal(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.write([CELL])
+    part = min(os.listdir(tmp_path))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"{part}{suffix}").write_bytes(b"")
+    assert f"{part}-journal" in os.listdir(tmp_path)
+    sink.abort()
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_database_another_run_created_meanwhile_gets_the_rows_upserted(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "race.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([CELL, {"id": "ours"}])
+    theirs = SqliteSink(db, record_schema=CELLS)
+    theirs.write([{"id": "c-1", "name": "theirs"}, {"id": "theirs"}])
+    theirs.commit()
+    inode = db.stat().st_ino
+    ours.commit()
+    assert db.stat().st_ino == inode  # their file, never replaced
+    assert _rows(db, "SELECT * FROM cells WHERE id = 'c-1'")[0][:9] == CELL_ROW
+    assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("c-1",), ("ours",), ("theirs",)]
+    assert os.listdir(tmp_path) == ["race.db"]
+
+
+@pytest.mark.parametrize("created_meanwhile", [False, True])
+def test_without_hard_links_the_new_database_is_renamed_or_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, created_meanwhile: bool
+) -> None:
+    db = tmp_path / "fat.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    if created_meanwhile:
+        _existing(db)
+
+    def no_link(src: Any, dst: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")  # e.g. FAT, some FUSE mounts
+
+    monkeypatch.setattr(os, "link", no_link)
+    ours.commit()
+    expected = [("old",), ("ours",)] if created_meanwhile else [("ours",)]
+    assert _rows(db, "SELECT id FROM cells ORDER BY id") == expected
+    assert os.listdir(tmp_path) == ["fat.db"]
+
+
+def test_a_failed_merge_is_rolled_back_and_leaves_only_the_other_database(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "race.db"
+    ours = SqliteSink(db, label="sqlite:race.db", record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    _table(db, "CREATE TABLE cells (name TEXT); INSERT INTO cells VALUES ('theirs')")
+    with pytest.raises(SinkTargetError) as info:
+        ours.commit()
+    assert str(info.value).startswith("sqlite:race.db: table 'cells' exists but was not created")
+    assert getattr(info.value, "__notes__", []) == []  # the abort after it went cleanly
+    assert ours.state == "aborted"
+    assert os.listdir(tmp_path) == ["race.db"]
+    assert _rows(db, "SELECT * FROM cells") == [("theirs",)]
+    conn = sqlite3.connect(db, timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # no lock left behind
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def test_a_merge_failing_after_its_checks_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "race.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    _existing(db)
+    monkeypatch.setattr(SqliteSink, "_upsert_suffix", lambda self: "ON CONFLICT DO NOTHING x")
+    with pytest.raises(sqlite3.OperationalError):
+        ours.commit()
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]
+    assert os.listdir(tmp_path) == ["race.db"]
+
+
+def test_an_existing_database_is_written_in_place_and_rolled_back_on_abort(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+    inode = db.stat().st_ino
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.write([{"id": "new"}])
+    assert sorted(os.listdir(tmp_path)) == ["c.db", "c.db-journal"]  # no part file: in place
+    sink.abort()
+    assert db.stat().st_ino == inode
+    assert os.listdir(tmp_path) == ["c.db"]
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]
+
+
+# --------------------------------------------------------------------------------------
+# Table names and the factory
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["t", "_x9", "A" * 128, "sqlitex", "Sqlite"])
+def test_valid_table_names(table: str, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    _run(SqliteSink(db, table=table, record_schema=CELLS), [{"id": "a"}])
+    assert _rows(db, f'SELECT id FROM "{table}"') == [("a",)]
+
+
+@pytest.mark.parametrize(
+    "table", ["", "9t", "a-b", "A" * 129, "sqlite_x", "SQLITE_stat1", "t\n", "ä"]
+)
+def test_invalid_table_names_are_refused_before_anything_is_written(
+    table: str, tmp_path: Path
+) -> None:
+    message = (
+        f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
+        "starting with a letter or underscore (not 'sqlite_...')"
+    )
+    with pytest.raises(SinkTargetError) as info:
+        SqliteSink(tmp_path / "c.db", table=table)
+    assert str(info.value) == message
+    with pytest.raises(SinkTargetError) as info:
+        make_sqlite_sink(str(tmp_path / "c.db"), {"table": table})
+    assert str(info.value) == message
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_schema_resource_that_is_no_valid_table_is_refused(tmp_path: Path) -> None:
+    schema = record_schema(
+        {"type": "object", "properties": {"n": {"type": "integer"}}}, resource="sqlite_master"
+    )
+    sink = SqliteSink(tmp_path / "c.db", record_schema=schema)
+    with pytest.raises(SinkTargetError, match=r"^invalid sqlite table name 'sqlite_master'"):
+        sink.write([{"id": "a"}])
+    sink.abort()
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    sink = make_sqlite_sink("c.db", {"table": "cells"})
+    assert (sink.label, sink.path, sink.table, sink.timeout) == (
+        "sqlite:c.db",
+        tmp_path / "c.db",
+        "cells",
+        30.0,
+    )
+    default = make_sqlite_sink("c.db", {})
+    assert (default.table, default.label) == ("measurements", "sqlite:c.db")
+    assert SqliteSink(tmp_path / "c.db").label == f"sqlite:{tmp_path}/c.db"
+    with pytest.raises(SinkTargetError) as info:
+        make_sqlite_sink("c.db", {"tabel": "x"})
+    assert str(info.value) == "unknown option 'tabel' for sink 'sqlite'; allowed options: table"
+    with pytest.raises(SinkTargetError) as info:
+        make_sqlite_sink("/dev/null", {})
+    assert str(info.value).startswith("sqlite:/dev/null: '/dev/null' is a character device")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_notice_survives_a_closed_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Closed:
+        def write(self, text: str) -> int:
+            raise ValueError("I/O operation on closed file")
+
+        def flush(self) -> None:
+            raise ValueError("I/O operation on closed file")
+
+    monkeypatch.setattr("sys.stderr", Closed())
+    _sqlite._notice("waiting")  # no error
+
+
+def test_record_json_is_valid_json_for_every_row(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    _run(SqliteSink(db, record_schema=CELLS), [CELL, {"id": "b", "props": {"x": float("inf")}}])
+    texts = [text for (text,) in _rows(db, "SELECT record_json FROM cells ORDER BY rowid")]
+    assert [json.loads(t)["id"] for t in texts] == ["c-1", "b"]
+    assert json.loads(texts[1]) == {"id": "b", "props": {"x": None}}
