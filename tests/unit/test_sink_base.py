@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import io
+import locale
 import os
 import socket
 import stat
@@ -377,6 +378,7 @@ def test_is_broken_pipe(exc: BaseException, expected: bool) -> None:
         ("a.db?", ["sqlite"], SinkTarget("sqlite", "a.db", {})),
         ("x+y.z-w_v:t", ["x+y.z-w_v"], SinkTarget("x+y.z-w_v", "t", {})),
         ("csv:a?b=c?d", ["csv"], SinkTarget("csv", "a", {"b": "c?d"})),
+        ("csv:a?b=c=d&e=", ["csv"], SinkTarget("csv", "a", {"b": "c=d", "e": ""})),
     ],
 )
 def test_parse_sink_target_edges(text: str, known: list[str], expected: SinkTarget) -> None:
@@ -457,8 +459,8 @@ def test_redact_credentials(text: str, expected: str) -> None:
 
 def test_sink_target_str_quotes_every_reserved_character() -> None:
     assert str(SinkTarget("table", "", {})) == "table:"
-    target = SinkTarget("s3", "bucket/out", {"a/b": "c d&e=f"})
-    assert str(target) == "s3:bucket/out?a%2Fb=c%20d%26e%3Df"
+    target = SinkTarget("s3", "bucket/out", {"a/b": "c d&e=f/g"})
+    assert str(target) == "s3:bucket/out?a%2Fb=c%20d%26e%3Df%2Fg"
     assert parse_sink_target(str(target), ["s3"]) == target
 
 
@@ -492,6 +494,24 @@ def test_every_name_of_stdout_is_a_stream(name: str) -> None:
         f"sqlite:{name}: the sqlite sink cannot write to stdout; give a file path, e.g. "
         "sqlite:out.db"
     )
+
+
+@pytest.mark.parametrize("name", ["/abcdefg7", "/abcdefghijklm12"])  # prefix lengths 8, 14
+def test_a_path_with_digits_where_a_descriptor_number_would_be_is_a_path(name: str) -> None:
+    assert output_target("csv", name) == OutputTarget(Path(name), False, "new file")
+
+
+def test_a_file_named_dash_in_a_folder_is_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert output_target("csv", "./-") == OutputTarget(tmp_path / "-", False, "new file")
+    assert output_target("csv", "-") == OutputTarget(None, True, "stdout")
+
+
+def test_base_sink_takes_the_schema_given() -> None:
+    projects = projects_schema()
+    assert BaseSink("mem:x", record_schema=projects).record_schema is projects
 
 
 @pytest.mark.parametrize("name", ["/dev/fd/7", "/proc/self/fd/12"])
@@ -703,11 +723,12 @@ def test_atomic_file_written_by_path_is_synced_and_published(
 def test_atomic_file_syncs_an_open_handle_before_closing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[bytes] = []
+    seen: list[bytes | str] = []
     real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
-        seen.append(Path(os.readlink(f"/proc/self/fd/{fd}")).read_bytes())
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        seen.append(path.read_bytes() if path.is_file() else str(path))
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
@@ -715,6 +736,9 @@ def test_atomic_file_syncs_an_open_handle_before_closing(
     out.open().write("line\n")
     out.prepare()
     assert seen == [b"line\n"]  # flushed before the sync
+    out.prepare()
+    out.publish()
+    assert seen == [b"line\n", str(tmp_path)]  # the file once, then its directory
 
 
 def test_atomic_file_discard_deletes_only_its_temporary_file(tmp_path: Path) -> None:
@@ -752,10 +776,21 @@ def test_atomic_file_discard_survives_a_failing_close(tmp_path: Path) -> None:
     assert not tmp.exists() and out.tmp_path is None
 
 
+def test_current_umask_is_read_without_changing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The umask is process-wide: setting it for a moment to read it (the fallback) could
+    give a file another thread creates meanwhile the wrong mode; /proc is read instead."""
+    old = os.umask(0o027)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "umask", lambda mask: pytest.fail("umask changed"))
+            assert _base._current_umask() == 0o027
+    finally:
+        os.umask(old)
+
+
 def test_current_umask_without_proc(monkeypatch: pytest.MonkeyPatch) -> None:
     old = os.umask(0o027)
     try:
-        assert _base._current_umask() == 0o027
 
         def no_proc(*args: Any, **kwargs: Any) -> Any:
             raise FileNotFoundError(2, "No such file or directory")
@@ -849,6 +884,35 @@ def test_binary_stdout_writes_every_byte_and_never_closes(
     assert not raw.closed
 
 
+def test_a_published_stream_ignores_later_flushes_and_discards(tmp_path: Path) -> None:
+    raw = io.BytesIO()
+    out = StreamOutput(
+        OutputTarget(None, True, "stdout"), stream=io.TextIOWrapper(raw, encoding="utf-8")
+    )
+    out.open().write("x")
+    out.publish()
+    out.flush()
+    out.discard()
+    out.publish()
+    assert raw.getvalue() == b"x"
+    device = StreamOutput(OutputTarget(tmp_path / "dev", True, "FIFO"))
+    device.open().write("y")
+    device.publish()
+    device.flush()
+    device.discard()
+    assert (tmp_path / "dev").read_text() == "y"
+
+
+def test_discard_of_stdout_whose_buffer_was_closed_is_quiet() -> None:
+    raw = io.BytesIO()
+    out = StreamOutput(
+        OutputTarget(None, True, "stdout"), stream=io.TextIOWrapper(raw, encoding="utf-8")
+    )
+    out.open().write("x")
+    raw.close()
+    out.discard()  # flushing a closed buffer: ValueError, ignored while discarding
+
+
 def test_prepare_opens_and_flushes_a_stream_never_written() -> None:
     raw = io.BytesIO()
     stdout = io.TextIOWrapper(raw, encoding="utf-8")
@@ -927,18 +991,67 @@ def test_reader_left_points_stdout_at_the_null_device(
     assert path.read_bytes() == b"page 1\n"
 
 
-def test_reader_left_of_a_given_stream_or_device_leaves_stdout_alone(tmp_path: Path) -> None:
+def test_reader_left_of_a_given_stream_or_device_leaves_stdout_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "stdout.txt"
     with open(path, "w", encoding="utf-8") as given:
+        monkeypatch.setattr(sys, "stdout", given)
         out = StreamOutput(OutputTarget(None, True, "stdout"), stream=given)
         out.open()
         out.reader_left()
+        device = StreamOutput(OutputTarget(tmp_path / "dev", True, "FIFO"))
+        handle = device.open()
+        device.reader_left()
+        assert handle.closed and device._owned is None
         os.write(given.fileno(), b"still here")
     assert path.read_bytes() == b"still here"
-    device = StreamOutput(OutputTarget(tmp_path / "dev", True, "FIFO"))
-    handle = device.open()
-    device.reader_left()
-    assert handle.closed and device._owned is None
+
+
+class _NoFileno:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def fileno(self) -> int:
+        raise self.exc
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    "stdout",
+    [
+        None,  # pythonw: no stdout at all (AttributeError)
+        _NoFileno(ValueError("I/O operation on closed file")),
+        _NoFileno(OSError(errno.EBADF, "Bad file descriptor")),
+        _NoFileno(AttributeError("fileno")),
+    ],
+    ids=repr,
+)
+def test_reader_left_survives_a_stdout_it_cannot_redirect(
+    stdout: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdout", stdout)
+    before = sorted(os.listdir("/proc/self/fd"))
+    out = StreamOutput(OutputTarget(None, True, "stdout"), stream=None)
+    out.reader_left()
+    assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_reader_left_closes_the_null_device_when_redirecting_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(fd: int, fd2: int) -> None:
+        raise OSError(errno.EBUSY, "Device or resource busy")
+
+    monkeypatch.setattr(sys, "stdout", _NoFileno(AssertionError("unused")))
+    monkeypatch.setattr(sys.stdout, "fileno", lambda: 1)
+    before = sorted(os.listdir("/proc/self/fd"))
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "dup2", refused)
+        StreamOutput(OutputTarget(None, True, "stdout")).reader_left()
+    assert sorted(os.listdir("/proc/self/fd")) == before
 
 
 def test_reader_left_survives_a_device_that_fails_on_close(tmp_path: Path) -> None:
@@ -1020,6 +1133,11 @@ def test_file_sink_labels_paths_and_streams(tmp_path: Path) -> None:
     assert (to_stdout.label, to_stdout.path, to_stdout.streaming) == ("mine", None, True)
     assert to_stdout.target == OutputTarget(None, True, "stdout")
     assert LineSink("lines").label == "lines:-"
+    projects = projects_schema()
+    typed = LineSink("lines", tmp_path / "p.bin", record_schema=projects, binary=True)
+    assert typed.record_schema is projects
+    assert isinstance(typed._out, AtomicFile) and typed._out.binary is True
+    assert LineSink("lines", tmp_path / "t.txt")._out.binary is False  # type: ignore[union-attr]
     device = OutputTarget(tmp_path / "dev", True, "FIFO")
     on_device = LineSink("lines", tmp_path / "ignored", target=device)
     assert (on_device.label, on_device.path, on_device.streaming) == (
@@ -1074,3 +1192,26 @@ def test_upsert_id_refuses_other_ids_naming_the_record(record: dict[str, Any], s
         f"postgresql://lab@h/db: record #12 has {shown}; the postgresql sink upserts by id "
         "(text or integer)"
     )
+
+
+def test_text_outputs_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Files, devices and descriptors get UTF-8, never the locale's encoding (ASCII under
+    ``LC_ALL=C`` without Python's UTF-8 mode)."""
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    fd = os.open(tmp_path / "fd.txt", os.O_WRONLY | os.O_CREAT)
+    try:
+        atomic = AtomicFile(tmp_path / "file.txt")
+        atomic.open().write("電池\r\n")
+        atomic.publish()
+        device = StreamOutput(OutputTarget(tmp_path / "device.txt", True, "FIFO"))
+        device.open().write("電池\r\n")
+        device.publish()
+        described = StreamOutput(OutputTarget(None, True, "file descriptor", fd=fd))
+        described.open().write("電池\r\n")
+        described.publish()
+    finally:
+        os.close(fd)
+        locale.setlocale(locale.LC_CTYPE, previous)
+    for name in ("file.txt", "device.txt", "fd.txt"):
+        assert (tmp_path / name).read_bytes() == "電池\r\n".encode(), name

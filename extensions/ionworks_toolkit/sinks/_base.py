@@ -188,18 +188,17 @@ class BaseSink:
         """Accept one page of records. Raises :class:`SinkStateError` if the sink is closed,
         :class:`SinkRecordError` for a record the sink cannot store."""
         self._require_open("write")
-        if self.reader_gone:
-            self.records_dropped += len(records)
-            return
-        try:
-            self._write(records)
-        except OSError as exc:
-            if not (self.streaming and is_broken_pipe(exc)):
-                raise
-            self._reader_left()
-            self.records_dropped += len(records)
-            return
-        self.records_written += len(records)
+        if not self.reader_gone:
+            try:
+                self._write(records)
+            except OSError as exc:
+                if not (self.streaming and is_broken_pipe(exc)):
+                    raise
+                self._reader_left()
+            else:
+                self.records_written += len(records)
+                return
+        self.records_dropped += len(records)
 
     @property
     def record_schema(self) -> RecordSchema:
@@ -451,7 +450,7 @@ def parse_sink_target(
     if not stripped:
         raise SinkTargetError(f"empty sink target; allowed schemes: {allowed}")
     if stripped.lower() in known:
-        return SinkTarget(stripped.lower(), "", {})
+        return SinkTarget(stripped.lower(), "")
 
     match = _SCHEME_RE.match(stripped)
     if match is not None:
@@ -465,7 +464,7 @@ def parse_sink_target(
         scheme, rest = "", stripped
 
     target, _, query = rest.partition("?")
-    options = _parse_query(query, text) if query else {}
+    options = _parse_query(query, text)
 
     if not scheme:
         suffix = Path(target).suffix.lower()
@@ -567,7 +566,7 @@ def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTa
         hint = " or '-' for stdout" if streams else ""
         raise SinkTargetError(f"sink {scheme!r} needs a file path{hint}, e.g. {example}")
     expanded = os.path.expanduser(target)
-    absolute = os.path.abspath(expanded) if target != "-" else "-"
+    absolute = os.path.abspath(expanded)
     if target == "-" or absolute in STDOUT_NAMES:
         if not streams:
             raise SinkTargetError(
@@ -576,8 +575,8 @@ def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTa
             )
         return OutputTarget(None, True, "stdout")
     for prefix in _FD_PREFIXES:
-        number = absolute[len(prefix) :] if absolute.startswith(prefix) else ""
-        if number.isdigit():
+        number = absolute[len(prefix) :]
+        if absolute.startswith(prefix) and number.isdigit():
             if not streams:
                 raise SinkTargetError(
                     f"{scheme}:{target}: a file descriptor is a stream; the {scheme} sink "
@@ -802,9 +801,12 @@ class StreamOutput:
             self._owned = None
         if self.target.kind == "stdout" and self.stream is None:
             with contextlib.suppress(OSError, ValueError, AttributeError):
+                stdout = sys.stdout.fileno()
                 devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                os.close(devnull)
+                try:
+                    os.dup2(devnull, stdout)
+                finally:
+                    os.close(devnull)
 
     def _close(self) -> None:
         if self._wrapper is not None:
