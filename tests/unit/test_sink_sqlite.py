@@ -10,6 +10,7 @@ These tests are the fast selection of the ``sqlite`` mutation group (``nox -s mu
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sqlite3
@@ -650,16 +651,70 @@ def test_the_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_the_notice_survives_a_closed_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Closed:
+@pytest.mark.parametrize(
+    "exc",
+    [ValueError("I/O operation on closed file"), BrokenPipeError(32, "Broken pipe")],
+    ids=repr,
+)
+def test_the_notice_survives_a_stderr_that_fails(
+    exc: Exception, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Failing:
         def write(self, text: str) -> int:
-            raise ValueError("I/O operation on closed file")
+            raise exc
 
         def flush(self) -> None:
-            raise ValueError("I/O operation on closed file")
+            raise exc
 
-    monkeypatch.setattr("sys.stderr", Closed())
+    monkeypatch.setattr("sys.stderr", Failing())
     _sqlite._notice("waiting")  # no error
+
+
+def test_the_notice_is_flushed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Held(io.StringIO):
+        flushed = ""
+
+        def flush(self) -> None:
+            self.flushed = self.getvalue()
+
+    held = Held()
+    monkeypatch.setattr("sys.stderr", held)
+    _sqlite._notice("waiting for the lock")
+    assert held.flushed == "waiting for the lock\n"
+
+
+def test_remove_tmp_removes_the_part_file_and_every_side_file(tmp_path: Path) -> None:
+    sink = SqliteSink(tmp_path / "c.db", record_schema=CELLS)
+    part = tmp_path / ".c.db.x.part"
+    for suffix in ("", "-journal", "-wal", "-shm", "-other"):
+        Path(f"{part}{suffix}").write_bytes(b"")
+    sink._tmp = part
+    sink._remove_tmp()
+    assert os.listdir(tmp_path) == [".c.db.x.part-other"]
+    assert sink._tmp is None
+    sink._remove_tmp()  # nothing left to do
+
+
+def test_a_failure_after_the_merge_committed_is_raised_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "race.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    _existing(db)
+
+    class FailingDetach(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("DETACH"):
+                raise sqlite3.OperationalError("database incoming is locked")
+            return super().execute(sql, *args)
+
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=FailingDetach, **kw))
+    with pytest.raises(sqlite3.OperationalError, match=r"^database incoming is locked$"):
+        ours.commit()
+    assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("old",), ("ours",)]
+    assert os.listdir(tmp_path) == ["race.db"]
 
 
 def test_record_json_is_valid_json_for_every_row(tmp_path: Path) -> None:
