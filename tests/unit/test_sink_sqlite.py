@@ -309,6 +309,15 @@ def test_a_table_not_made_by_the_sink_is_refused_untouched(tmp_path: Path, ddl: 
     assert os.listdir(tmp_path) == ["c.db"]
 
 
+def test_a_table_keyed_by_an_integer_primary_key_is_accepted(tmp_path: Path) -> None:
+    """``INTEGER PRIMARY KEY`` is the rowid: unique, but with no index of its own."""
+    db = tmp_path / "c.db"
+    _table(db, 'CREATE TABLE cells ("Id" INTEGER PRIMARY KEY, record_json TEXT)')
+    _run(SqliteSink(db, record_schema=CELLS), [{"id": 7, "name": "a"}])
+    _run(SqliteSink(db, record_schema=CELLS), [{"id": 7, "name": "b"}])
+    assert _rows(db, "SELECT id, name FROM cells") == [(7, "b")]
+
+
 def test_non_ascii_column_names_are_not_folded(tmp_path: Path) -> None:
     """SQLite folds ASCII letters only: ``"Ä"`` and ``"ä"`` are two columns."""
     schema = record_schema(
@@ -369,10 +378,13 @@ class _FailingBegin(sqlite3.Connection):
 
     errors: ClassVar[list[str]] = []
     closed: ClassVar[list[bool]] = []
+    pragmas: ClassVar[list[str]] = []
 
     def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
         if sql == "BEGIN IMMEDIATE" and _FailingBegin.errors:
             raise sqlite3.OperationalError(_FailingBegin.errors.pop(0))
+        if sql.startswith("PRAGMA busy_timeout"):
+            _FailingBegin.pragmas.append(sql)
         return super().execute(sql, *args)
 
     def close(self) -> None:
@@ -385,6 +397,7 @@ def failing_begin(monkeypatch: pytest.MonkeyPatch) -> type[_FailingBegin]:
     real = sqlite3.connect
     monkeypatch.setattr(_FailingBegin, "errors", [])
     monkeypatch.setattr(_FailingBegin, "closed", [])
+    monkeypatch.setattr(_FailingBegin, "pragmas", [])
     monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=_FailingBegin, **kw))
     return _FailingBegin
 
@@ -401,6 +414,7 @@ def test_a_busy_database_is_waited_for_too(
         "sqlite:c.db: another run is writing to this database; waiting up to 2.5 s for its "
         "lock...\n"
     )
+    assert failing_begin.pragmas == ["PRAGMA busy_timeout = 2500"]
     assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("new",), ("old",)]
 
 

@@ -44,7 +44,7 @@ def quote_identifier(name: str) -> str:
 
 def _fold(name: str) -> str:
     # SQLite compares identifiers case-insensitively for ASCII letters only.
-    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+    return name.translate(_ASCII_LOWER)
 
 
 def sqlite_type(column_type: ColumnType) -> str:
