@@ -128,7 +128,11 @@ GROUPS: dict[str, Group] = {
     ),
     "sqlite": Group(
         ("sinks/_sqlite.py",),
-        ("tests/unit/test_sink_sqlite.py", "tests/unit/test_sinks.py"),
+        (
+            "tests/unit/test_sink_sqlite.py",
+            "tests/unit/test_hot_path.py",
+            "tests/unit/test_sinks.py",
+        ),
     ),
     # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
     # built-in preset selects) start a server per run and check the data, not presets.py.

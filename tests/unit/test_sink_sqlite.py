@@ -9,7 +9,6 @@ These tests are the fast selection of the ``sqlite`` mutation group (``nox -s mu
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -22,6 +21,7 @@ from typing import Any, ClassVar
 import pytest
 from ionworks_toolkit.sinks import (
     SinkRecordError,
+    SinkStateError,
     SinkTargetError,
     SqliteSink,
     _sqlite,
@@ -197,23 +197,6 @@ def test_values_of_the_wrong_type_are_kept_in_extra_json_and_counted(tmp_path: P
 )
 def test_sqlite_type(column_type: Any, declared: str) -> None:
     assert sqlite_type(column_type) == declared
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (True, 1),
-        (False, 0),
-        (dt.datetime(2024, 1, 2, 3, 4, 5, 600, tzinfo=dt.UTC), "2024-01-02T03:04:05.000600Z"),
-        (dt.date(2024, 1, 2), "2024-01-02"),
-        (3, 3),
-        ("t", "t"),
-        (None, None),
-    ],
-)
-def test_cells_are_stored_as_sqlite_values(value: Any, expected: Any) -> None:
-    stored = _sqlite._sql_value(value)
-    assert (stored, type(stored)) == (expected, type(expected))
 
 
 def test_identifiers_are_quoted_with_embedded_quotes_doubled() -> None:
@@ -488,9 +471,8 @@ def test_a_new_database_is_built_in_a_hidden_part_file_beside_the_target(
     db = tmp_path / "new.db"
     sink = SqliteSink(db, record_schema=CELLS)
     sink.write([CELL])
-    part, journal = sorted(os.listdir(tmp_path))
+    (part,) = os.listdir(tmp_path)  # its rollback journal is in memory
     assert part.startswith(".new.db.") and part.endswith(".part")
-    assert journal == f"{part}-journal"
     assert not db.exists()
     old = os.umask(0o077)
     try:
@@ -506,10 +488,9 @@ def test_an_aborted_new_database_leaves_no_journal_or_wal(tmp_path: Path) -> Non
     db = tmp_path / "new.db"
     sink = SqliteSink(db, record_schema=CELLS)
     sink.write([CELL])
-    part = min(os.listdir(tmp_path))
-    for suffix in ("-wal", "-shm"):
+    (part,) = os.listdir(tmp_path)
+    for suffix in ("-journal", "-wal", "-shm"):
         (tmp_path / f"{part}{suffix}").write_bytes(b"")
-    assert f"{part}-journal" in os.listdir(tmp_path)
     sink.abort()
     assert os.listdir(tmp_path) == []
 
@@ -737,3 +718,125 @@ def test_record_json_is_valid_json_for_every_row(tmp_path: Path) -> None:
     texts = [text for (text,) in _rows(db, "SELECT record_json FROM cells ORDER BY rowid")]
     assert [json.loads(t)["id"] for t in texts] == ["c-1", "b"]
     assert json.loads(texts[1]) == {"id": "b", "props": {"x": None}}
+
+
+# --------------------------------------------------------------------------------------
+# NULL cells left out, durability of a new database, commit steps
+# --------------------------------------------------------------------------------------
+
+
+def test_records_with_other_null_cells_in_one_page_keep_their_order(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    page = [
+        {"id": "a", "name": "first", "n": 1},
+        {"id": "b", "name": "b"},
+        {"id": "a", "x": 2.5},  # the later record with this id wins, wholly
+        {"id": "c", "x": 3.5},
+        {"id": "d", "name": "d", "n": 4},
+    ]
+    sink = _run(SqliteSink(db, record_schema=CELLS), page)
+    assert sink.records_written == 5
+    assert _rows(db, "SELECT id, name, n, x FROM cells ORDER BY id") == [
+        ("a", None, None, 2.5),
+        ("b", "b", None, None),
+        ("c", None, None, 3.5),
+        ("d", "d", 4, None),
+    ]
+
+
+def test_a_column_default_is_never_applied_to_a_null_cell(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    _table(
+        db,
+        "CREATE TABLE cells (id TEXT PRIMARY KEY, record_json TEXT, name TEXT DEFAULT 'x', "
+        "n INTEGER DEFAULT 9)",
+    )
+    _run(SqliteSink(db, record_schema=CELLS), [{"id": "a", "n": 1}, {"id": "b", "name": "b"}])
+    assert _rows(db, "SELECT id, name, n FROM cells ORDER BY id") == [
+        ("a", None, 1),
+        ("b", "b", None),
+    ]
+
+
+def test_a_new_database_skips_sqlites_own_syncs_and_is_synced_before_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_link = os.fsync, os.link
+
+    def fsync(fd: int) -> None:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        events.append(f"fsync {'part' if path.endswith('.part') else Path(path).name}")
+        real_fsync(fd)
+
+    def link(src: Any, dst: Any) -> None:
+        events.append("link")
+        real_link(src, dst)
+
+    db = tmp_path / "new.db"
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.write([CELL])
+    conn = sink._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA synchronous").fetchone() == (0,)  # OFF
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("memory",)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    sink.commit()
+    assert events == ["fsync part", "link", f"fsync {tmp_path.name}"]
+    existing = SqliteSink(db, record_schema=CELLS)
+    existing.write([CELL])
+    conn = existing._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL, SQLite's default
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    existing.abort()
+
+
+@pytest.mark.parametrize("created_meanwhile", [False, True])
+def test_commit_steps_write_in_the_transaction_of_the_rows(
+    tmp_path: Path, created_meanwhile: bool
+) -> None:
+    db = tmp_path / "c.db"
+    calls: list[str] = []
+
+    def mark(conn: sqlite3.Connection) -> None:
+        calls.append("mark")
+        conn.execute("CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, at TEXT)")
+        conn.execute("INSERT OR REPLACE INTO marks VALUES ('cells', 'now')")
+
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.in_commit(mark)
+    sink.write([CELL])
+    assert calls == []
+    if created_meanwhile:
+        _existing(db)
+    sink.commit()
+    assert calls == ["mark", "mark"] if created_meanwhile else ["mark"]
+    assert _rows(db, "SELECT * FROM marks") == [("cells", "now")]
+    assert _rows(db, "SELECT COUNT(*) FROM cells") == [(2 if created_meanwhile else 1,)]
+
+
+def test_a_failing_commit_step_publishes_neither_rows_nor_marks(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    _existing(db)
+
+    def half_a_mark(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE marks (name TEXT)")
+        raise OSError("disk full")
+
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.in_commit(half_a_mark)
+    sink.write([{"id": "new"}])
+    with pytest.raises(OSError, match="disk full"):
+        sink.commit()
+    assert _rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'") == [("cells",)]
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]
+
+
+def test_commit_steps_are_taken_only_while_open(tmp_path: Path) -> None:
+    sink = SqliteSink(tmp_path / "c.db", label="sqlite:c.db", record_schema=CELLS)
+    sink.commit()
+    with pytest.raises(SinkStateError) as info:
+        sink.in_commit(lambda conn: None)
+    assert str(info.value) == "sqlite:c.db: cannot add a commit step: sink already committed"
