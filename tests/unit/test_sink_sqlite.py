@@ -329,6 +329,21 @@ def _existing(db: Path) -> None:
     _run(SqliteSink(db, record_schema=CELLS), [{"id": "old"}])
 
 
+def _connect_with(monkeypatch: pytest.MonkeyPatch, factory: type[sqlite3.Connection]) -> None:
+    """Every ``sqlite3.connect`` of the test returns a ``factory`` connection."""
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=factory, **kw))
+
+
+def _created_meanwhile(tmp_path: Path) -> tuple[Path, SqliteSink]:
+    """Our run builds ``race.db`` beside the target; another run creates it meanwhile."""
+    db = tmp_path / "race.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    _existing(db)
+    return db, ours
+
+
 def test_a_locked_database_is_waited_for_with_a_notice_then_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -377,11 +392,10 @@ class _FailingBegin(sqlite3.Connection):
 
 @pytest.fixture
 def failing_begin(monkeypatch: pytest.MonkeyPatch) -> type[_FailingBegin]:
-    real = sqlite3.connect
     monkeypatch.setattr(_FailingBegin, "errors", [])
     monkeypatch.setattr(_FailingBegin, "closed", [])
     monkeypatch.setattr(_FailingBegin, "pragmas", [])
-    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=_FailingBegin, **kw))
+    _connect_with(monkeypatch, _FailingBegin)
     return _FailingBegin
 
 
@@ -448,8 +462,7 @@ def test_the_wait_is_bounded_by_the_timeout(
                 pragmas.append(sql)
             return super().execute(sql, *args)
 
-    real = sqlite3.connect
-    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=Recording, **kw))
+    _connect_with(monkeypatch, Recording)
     first = SqliteSink(db, record_schema=CELLS)
     first.write([{"id": "first"}])
     second = SqliteSink(db, timeout=0.3, record_schema=CELLS)
@@ -557,10 +570,7 @@ def test_a_failed_merge_is_rolled_back_and_leaves_only_the_other_database(
 def test_a_merge_failing_after_its_checks_is_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "race.db"
-    ours = SqliteSink(db, record_schema=CELLS)
-    ours.write([{"id": "ours"}])
-    _existing(db)
+    db, ours = _created_meanwhile(tmp_path)
     monkeypatch.setattr(SqliteSink, "_upsert_suffix", lambda self: "ON CONFLICT DO NOTHING x")
     with pytest.raises(sqlite3.OperationalError):
         ours.commit()
@@ -693,10 +703,7 @@ def test_remove_tmp_removes_the_part_file_and_every_side_file(tmp_path: Path) ->
 def test_a_failure_after_the_merge_committed_is_raised_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "race.db"
-    ours = SqliteSink(db, record_schema=CELLS)
-    ours.write([{"id": "ours"}])
-    _existing(db)
+    db, ours = _created_meanwhile(tmp_path)
 
     class FailingDetach(sqlite3.Connection):
         def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
@@ -704,8 +711,7 @@ def test_a_failure_after_the_merge_committed_is_raised_as_it_is(
                 raise sqlite3.OperationalError("database incoming is locked")
             return super().execute(sql, *args)
 
-    real = sqlite3.connect
-    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, factory=FailingDetach, **kw))
+    _connect_with(monkeypatch, FailingDetach)
     with pytest.raises(sqlite3.OperationalError, match=r"^database incoming is locked$"):
         ours.commit()
     assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("old",), ("ours",)]
