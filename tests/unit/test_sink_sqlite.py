@@ -720,7 +720,10 @@ def test_a_failure_after_the_merge_committed_is_raised_as_it_is(
 
 def test_record_json_is_valid_json_for_every_row(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    _run(SqliteSink(db, record_schema=CELLS), [CELL, {"id": "b", "props": {"x": float("inf")}}])
+    sink = SqliteSink(db, record_schema=CELLS)
+    _run(sink, [CELL, {"id": "b", "props": {"x": float("inf")}}])  # a plain list: scanned
+    assert sink.conversion.non_finite == 1
+    assert _rows(db, "SELECT props FROM cells WHERE id = 'b'") == [('{"x":null}',)]
     texts = [text for (text,) in _rows(db, "SELECT record_json FROM cells ORDER BY rowid")]
     assert [json.loads(t)["id"] for t in texts] == ["c-1", "b"]
     assert json.loads(texts[1]) == {"id": "b", "props": {"x": None}}
