@@ -52,6 +52,8 @@ from ionworks_toolkit.sinks._base import (
 class Recorder(BaseSink):
     """A sink that records the hooks called; ``fail`` maps a hook to the exception it raises."""
 
+    stages_output = True  # nothing reaches a target before commit
+
     def __init__(
         self,
         label: str = "mem:x",
@@ -330,6 +332,20 @@ def test_a_closed_pipe_while_publishing_a_file_aborts_it() -> None:
     with pytest.raises(BrokenPipeError):
         sink.prepare()
     assert (sink.state, sink.reader_gone, sink.records_written) == ("aborted", False, 2)
+
+
+def test_an_aborted_sink_that_may_write_directly_says_its_output_is_unknown() -> None:
+    class Direct(Recorder):
+        stages_output = False  # BaseSink's default: a plugin sink may write to its target
+
+    sink = Direct()
+    sink.write(RECORDS)
+    sink.abort()
+    assert sink.describe() == (
+        "aborted: mem:x got 2 records; output state unknown (the sink does not declare "
+        "stages_output: it may have written to its target directly)"
+    )
+    assert BaseSink("mem:y").stages_output is False
 
 
 def test_an_aborted_stream_says_what_was_already_written() -> None:
