@@ -453,3 +453,43 @@ def test_cancel_safe_transport_outside_asyncio_calls_straight_through() -> None:
     assert stop.value.value.status_code == 204
     assert seen == [sent]
     assert transport._running == set()
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(299, None), (300, "3xx"), (399, "3xx"), (400, "4xx"), (401, "4xx"), (500, "4xx")],
+)
+def test_raise_for_status_boundaries(status: int, kind: str | None) -> None:
+    from ionworks_toolkit.errors import APIError, UnexpectedResponseError
+    from ionworks_toolkit.transport import raise_for_status
+
+    response = httpx.Response(status, json={"detail": "no"}, request=request())
+    if kind is None:
+        assert raise_for_status(response) is response
+        return
+    with pytest.raises(APIError) as info:
+        raise_for_status(response)
+    if kind == "3xx":
+        assert type(info.value) is UnexpectedResponseError
+        assert str(info.value).endswith("without a redirect to follow; the body is not data")
+    else:
+        assert "without a redirect" not in str(info.value)
+        assert info.value.status == status
+
+
+def test_path_of_cuts_at_the_first_question_mark() -> None:
+    assert _path_of({"url": "/a?b?c"}) == "/a"
+
+
+def test_an_error_body_that_is_not_utf8_still_makes_the_error() -> None:
+    from ionworks_toolkit.errors import APIError
+    from ionworks_toolkit.transport import raise_for_status
+
+    response = httpx.Response(400, content=b"\xffbad request", request=request())
+    with pytest.raises(APIError) as info:
+        raise_for_status(response)
+    assert info.value.status == 400
+    # decoded with U+FFFD for the bad byte (3 bytes re-encoded): 14 bytes, not the 12 sent
+    assert str(info.value) == (
+        "GET /cell_instances/ci-1 -> 400: non-JSON response body (unknown content type, 14 bytes)"
+    )
