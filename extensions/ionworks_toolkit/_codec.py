@@ -19,18 +19,15 @@
   NaN/Infinity (:func:`loads_checked` says so), which spares the sinks their NaN scan.
 * :class:`JsonReadyList`: a list of records known to hold JSON values only, every float
   finite (parsed by orjson, see above): the sinks skip their NaN/Infinity scan for it.
-* :func:`gc_paused`: the cyclic garbage collector paused while one page is parsed or written.
 ``default``: values outside JSON (datetimes, UUIDs, enums, Decimals, paths) are converted by
 the caller's hook, e.g. :func:`ionworks_toolkit.sinks._flatten.json_default`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 try:  # optional: the vendored copy works without it
@@ -43,7 +40,6 @@ __all__ = [
     "JsonReadyList",
     "dumps",
     "dumps_bytes",
-    "gc_paused",
     "loads",
     "loads_checked",
 ]
@@ -133,23 +129,3 @@ class JsonReadyList(list[Any]):
     sinks lay them out without scanning for NaN/Infinity; anything else is scanned."""
 
     __slots__ = ()
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the body: one page parsed into records or
-    models, or one page written to the sinks. That work makes ~100,000 containers and no
-    cyclic garbage, and the collections it would trigger (full ones as the heap grows) cost
-    30-40% on top (profile of a 1000-item page: orjson + ``from_dict`` 113 ms CPU with the
-    collector, 64 ms without). It runs again right after (never switched on when it was off
-    before, so nesting is harmless); garbage made meanwhile is collected then, so memory stays
-    flat (keep the pause to one page: over a whole run, peak RSS more than doubled).
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._codec import JsonReadyList, gc_paused
+from ._codec import JsonReadyList
 from .arguments import check_sinks
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
@@ -166,12 +166,11 @@ def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
         if type(page) is JsonReadyList
         else [item if type(item) is dict else item.to_dict() for item in page]
     )
-    with gc_paused():  # laying one page out makes many containers and no cycles
-        for text, sink in sinks:
-            try:
-                sink.write(records)
-            except Exception as exc:
-                raise SinkError(text, exc) from exc
+    for text, sink in sinks:
+        try:
+            sink.write(records)
+        except Exception as exc:
+            raise SinkError(text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
         raise BrokenPipeError("every output's reader has gone")
 

@@ -1,12 +1,11 @@
 """The export hot path (issue 14): the compiled column rule, the checked JSON parse, the
-JSON-ready pages, the paused collector and the SQLite upsert without NULL cells must give
+JSON-ready pages and the SQLite upsert without NULL cells must give
 exactly what the general code gives."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
 import json
 import sqlite3
 from pathlib import Path
@@ -16,7 +15,7 @@ import httpx
 import pytest
 from ionworks_client.models import CellMeasurementWithDetails
 from ionworks_toolkit import Toolkit, _codec
-from ionworks_toolkit._codec import JsonReadyList, gc_paused, loads_checked
+from ionworks_toolkit._codec import JsonReadyList, loads_checked
 from ionworks_toolkit.sinks import measurements_schema
 from ionworks_toolkit.sinks._columns import ConversionStats, _maybe_non_finite, _time_text
 from ionworks_toolkit.sinks._sqlite import SqliteSink
@@ -194,26 +193,6 @@ def test_loads_checked_raises_the_standard_librarys_errors(body: bytes) -> None:
     with pytest.raises(ValueError) as got:
         loads_checked(body)
     assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value))
-
-
-def test_gc_paused_restores_the_collectors_state() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner pause leaves the outer one alone
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()  # never switched on when the caller had it off
-    finally:
-        gc.enable()
-    with pytest.raises(RuntimeError, match="boom"), gc_paused():
-        raise RuntimeError("boom")
-    assert gc.isenabled()
 
 
 # ------------------------------------------------------------------ JSON-ready pages
