@@ -54,7 +54,7 @@ DATETIME_PARAMETERS = frozenset(
 )
 # Paging parameters are the paginator's business, not a preset's.
 PAGING_PARAMETERS = frozenset({"limit", "offset"})
-_RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])$")
+_RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])\Z")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo"]
 
 ENTRY_POINT_GROUP = PROJECT_NAME
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+$")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+\Z")
 logger = logging.getLogger("ionworks_toolkit.plugins")
 
 

@@ -79,7 +79,7 @@ __all__ = [
     "validate_parameters",
 ]
 
-_PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 
 
 def _to_params(value: Mapping[str, object]) -> Mapping[str, object]:

@@ -251,7 +251,7 @@ def parse_byte_size(value: Any, name: str = "max_response_bytes") -> int:
     return size
 
 
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
 
 
 def validate_api_url(value: str, *, name: str = "api_url", source: str = "") -> str:
