@@ -422,11 +422,21 @@ class PluginHost:
         try:
             getattr(self.manager.hook, hook_name)(**kwargs)
         except Exception as exc:
-            culprit = self._culprit(hook_name, exc)
-            raise PluginError(
-                f"plugin {culprit}'s {hook_name} hook raised {type(exc).__name__}: {exc} "
-                f"(switch it off with --disable-plugin {culprit})"
-            ) from exc
+            raise self._hook_error(hook_name, exc) from self._cause(exc)
+
+    def _hook_error(self, hook_name: str, exc: Exception) -> PluginError:
+        """The PluginError for a hook that raised: names the plugin and the hook, with the
+        exception's text redacted of the session's credentials (a hook may quote a header)."""
+        culprit = self._culprit(hook_name, exc)
+        return PluginError(
+            f"plugin {culprit}'s {hook_name} hook raised {type(exc).__name__}: "
+            f"{self._redact(str(exc))} (switch it off with --disable-plugin {culprit})"
+        )
+
+    def _cause(self, exc: Exception) -> Exception | None:
+        """``exc`` to chain as the cause, or None when its text quotes a credential: a chained
+        exception is printed with the traceback (``-v``) and reachable as ``__cause__``."""
+        return exc if self._redact(str(exc)) == str(exc) else None
 
     def request(self, request: httpx.Request) -> None:
         """Call ``ionworks_request(request)`` on every plugin (through pluggy).
@@ -458,11 +468,7 @@ class PluginHost:
         try:
             result = self.manager.hook.ionworks_auth(settings=settings)
         except Exception as exc:
-            culprit = self._culprit("ionworks_auth", exc)
-            raise PluginError(
-                f"plugin {culprit}'s ionworks_auth hook raised {type(exc).__name__}: {exc} "
-                f"(switch it off with --disable-plugin {culprit})"
-            ) from exc
+            raise self._hook_error("ionworks_auth", exc) from self._cause(exc)
         if result is not None and not isinstance(result, httpx.Auth):
             owner = self._auth_owner(settings)
             raise PluginError(

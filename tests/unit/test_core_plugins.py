@@ -13,6 +13,7 @@ import logging
 import shutil
 import sys
 import textwrap
+import traceback
 import uuid
 import warnings
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
@@ -621,3 +622,58 @@ def test_a_plugin_error_quoting_the_session_key_is_redacted_everywhere(
     assert caplog.messages == [f"plugin acme-leaky failed and was switched off: {info.error}"]
     assert key not in " ".join(str(w.message) for w in warned)
     assert key not in repr(toolkit.plugins.list_plugins())
+
+
+@pytest.mark.parametrize("hook_name", ["ionworks_request", "ionworks_auth"])
+def test_a_hook_error_quoting_the_session_key_never_carries_it(
+    make_toolkit: Callable[..., Any], hook_name: str
+) -> None:
+    """A newcomer's plugin raised with the API key it read from the request (or settings):
+    the PluginError's text, repr, cause and printed traceback (``-v``) never hold the key."""
+    key = "sk-live-0123456789abcdef"
+
+    class Leaky:
+        name = "acme-leaky"
+
+        @hookimpl
+        def ionworks_request(self, request: httpx.Request) -> None:
+            if hook_name == "ionworks_request":
+                raise RuntimeError(f"refused header {request.headers['x-api-key']}")
+
+        @hookimpl
+        def ionworks_auth(self, settings: Any) -> None:
+            if hook_name == "ionworks_auth":
+                raise RuntimeError(f"refused key {key}")
+
+    with pytest.raises(PluginError) as info:
+        toolkit = make_toolkit(plugins=[Leaky()], api_key=key)
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    quoted = "refused header ***" if hook_name == "ionworks_request" else "refused key ***"
+    assert str(info.value) == (
+        f"plugin acme-leaky's {hook_name} hook raised RuntimeError: {quoted} "
+        "(switch it off with --disable-plugin acme-leaky)"
+    )
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__ is True
+    printed = "".join(traceback.format_exception(info.value))
+    assert key not in printed + repr(info.value)
+
+
+def test_a_hook_error_without_a_credential_keeps_its_cause(
+    make_toolkit: Callable[..., Any],
+) -> None:
+    class Broken:
+        name = "acme-broken"
+
+        @hookimpl
+        def ionworks_request(self, request: httpx.Request) -> None:
+            raise RuntimeError("no lab server configured")
+
+    toolkit = make_toolkit(plugins=[Broken()])
+    with pytest.raises(PluginError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        "plugin acme-broken's ionworks_request hook raised RuntimeError: no lab server "
+        "configured (switch it off with --disable-plugin acme-broken)"
+    )
+    assert str(info.value.__cause__) == "no lab server configured"
