@@ -1098,7 +1098,13 @@ def sandbox() -> None:
 
 @sandbox.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port, 0..65535 (0 picks a free one).",
+)
 @click.option(
     "--api-key",
     "sandbox_key",

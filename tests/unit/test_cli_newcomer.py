@@ -386,3 +386,36 @@ def test_columns_option_without_a_table_sink_is_a_usage_error(runner: CliRunner)
         "error: --columns chooses the columns of the table: sink, and this run has none; add "
         "--sink table:\n"
     )
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_sandbox_serve_on_a_port_out_of_range_is_a_usage_error(
+    runner: CliRunner, port: str
+) -> None:
+    # Was an OverflowError traceback from bind(), exit 1.
+    result = runner.invoke(main, ["sandbox", "serve", "--port", port])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--port': {port} is not in the range 0<=x<=65535."
+    )
+
+
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [
+        ("99999", "99999 is outside 0..65535 (0 picks a free one)"),
+        ("-1", "-1 is outside 0..65535 (0 picks a free one)"),
+        ("eighty", "'eighty' is not an integer (0..65535)"),
+    ],
+)
+def test_python_m_sandbox_on_a_port_out_of_range_exits_2(
+    port: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ionworks_toolkit.sandbox.__main__ import main as sandbox_main
+
+    with pytest.raises(SystemExit) as info:
+        sandbox_main(["--port", port])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"python -m ionworks_toolkit.sandbox: error: argument --port: {message}"
+    )

@@ -15,6 +15,17 @@ from ._options import SandboxOptions
 __all__ = ["build_parser", "main", "options_from_args"]
 
 
+def _port(text: str) -> int:
+    """A TCP port for ``--port``: an integer 0..65535 (0 picks a free one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer (0..65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is outside 0..65535 (0 picks a free one)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m ionworks_toolkit.sandbox``."""
     defaults = SandboxOptions()
@@ -23,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the offline Ionworks sandbox API over real battery-cell metadata.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
+    p.add_argument(
+        "--port", type=_port, default=8000, help="TCP port, 0..65535 (default: %(default)s)"
+    )
     p.add_argument("--log-level", default="info", help="uvicorn log level (default: %(default)s)")
     p.add_argument("--api-key", default=defaults.api_key, help="accepted X-API-Key value")
     p.add_argument(
