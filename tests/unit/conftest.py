@@ -19,6 +19,7 @@ project-level ``tests/conftest.py``.
 
 from __future__ import annotations
 
+import os
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from typing import Any
 import httpx
 import httpx_retries.retry
 import pytest
+from click.testing import CliRunner
 from ionworks_toolkit import AsyncToolkit, Toolkit
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 from request_budget import DEFAULT_LIMIT, RequestBudget
@@ -243,3 +245,14 @@ def paged_server() -> type[PagedServer]:
 def measurement_fixture() -> Callable[..., dict[str, Any]]:
     """The ``measurement(i, **extra)`` item builder."""
     return measurement
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """A click ``CliRunner`` in an empty working folder, with no ``IONWORKS_*`` variable set
+    (so neither the caller's environment nor a ``.env`` nearby reaches the command)."""
+    for name in list(os.environ):
+        if name.startswith("IONWORKS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()

@@ -4,7 +4,6 @@ test turns the input that broke into an exact assertion."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
@@ -25,15 +24,6 @@ from loopback import Exchange, LoopbackServer
 NASA = "NASA PCoE Li-ion battery aging"
 PROJECT_ID = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
 OFFLINE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in list(os.environ):
-        if name.startswith("IONWORKS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
 
 
 def install_plugin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, code: str) -> None:

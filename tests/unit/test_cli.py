@@ -61,15 +61,6 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in list(os.environ):
-        if name.startswith("IONWORKS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 @pytest.fixture(scope="module")
 def sandbox_url() -> Iterator[str]:
     with run_in_thread(SandboxOptions()) as server:

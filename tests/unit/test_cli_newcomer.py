@@ -5,11 +5,9 @@ without ``--all``.
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +19,6 @@ ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
 NASA = "NASA PCoE Li-ion battery aging"
 NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
 SANDBOX_HINT = 'pip install "ionworks-toolkit[sandbox]"'
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in list(os.environ):
-        if name.startswith("IONWORKS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ loopback listener proves it never was.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,15 +26,6 @@ from loopback import Exchange, LoopbackServer
 
 PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
 TOKEN = "SECRETtok\nX-Injected: 1"
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    for name in list(os.environ):
-        if name.startswith("IONWORKS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
 
 
 @pytest.fixture

@@ -372,14 +372,8 @@ def test_sqlite_records_of_different_shapes_in_one_page(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("IONWORKS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
+def cli(runner: CliRunner) -> CliRunner:
+    return runner
 
 
 @pytest.mark.sandbox
