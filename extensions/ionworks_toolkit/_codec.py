@@ -19,15 +19,18 @@
   NaN/Infinity (:func:`loads_checked` says so), which spares the sinks their NaN scan.
 * :class:`JsonReadyList`: a list of records known to hold JSON values only, every float
   finite (parsed by orjson, see above): the sinks skip their NaN/Infinity scan for it.
+* :func:`gc_paused`: the cyclic garbage collector paused while one page is parsed.
 ``default``: values outside JSON (datetimes, UUIDs, enums, Decimals, paths) are converted by
 the caller's hook, e.g. :func:`ionworks_toolkit.sinks._flatten.json_default`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 try:  # optional: the vendored copy works without it
@@ -40,6 +43,7 @@ __all__ = [
     "JsonReadyList",
     "dumps",
     "dumps_bytes",
+    "gc_paused",
     "loads",
     "loads_checked",
 ]
@@ -129,3 +133,24 @@ class JsonReadyList(list[Any]):
     sinks lay them out without scanning for NaN/Infinity; anything else is scanned."""
 
     __slots__ = ()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the body (one page parsed into models or
+    records: ~100,000 new containers and no cyclic garbage). The collections that work would
+    trigger, full ones included as the heap grows, cost about a third of the parse (a
+    1000-item page, orjson + ``from_dict``: 149 ms CPU with the collector, 102 ms without).
+    It runs again right after, and is never switched on when it was off before (nesting is
+    harmless). Safe for memory only because nothing parsed is cyclic garbage and the
+    response (the ~9 MB body) is in no reference cycle (``transport.send`` breaks httpx's),
+    so refcounting frees what the page leaves behind without a collection.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -1,0 +1,152 @@
+"""Issue 14, the typed page: a sent response is in no reference cycle (its ~9 MB body is freed
+as soon as it is dropped, with no GC collection), and a page is parsed with the cyclic GC
+paused (restored right after, never switched on when it was off)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import weakref
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+from ionworks_toolkit import Toolkit
+from ionworks_toolkit._codec import gc_paused
+from ionworks_toolkit.errors import NotFoundError
+from ionworks_toolkit.parsing import parse_page
+from ionworks_toolkit.transport import asend, send
+
+BODY = b'{"items": [{"id": "m-1"}, {"id": "m-2"}], "count": 2, "total": 2}'
+KWARGS = {"method": "get", "url": "https://api.example.com/projects"}
+
+
+def handler(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/missing":
+        return httpx.Response(404, json={"detail": "no such project"})
+    return httpx.Response(200, content=BODY, headers={"content-type": "application/json"})
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def freed_without_collection(responses: list[httpx.Response]) -> bool:
+    """Drop the only reference (the list's) to a response: is it gone at once?"""
+    ref = weakref.ref(responses.pop())
+    return ref() is None
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_a_sent_response_is_freed_by_refcounting() -> None:
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        response = send(client, KWARGS)
+        assert (response.status_code, response.content, response.read()) == (200, BODY, BODY)
+        assert response.is_closed
+        assert type(response.stream) is httpx.ByteStream
+        assert b"".join(response.iter_bytes()) == BODY
+        held = [response]
+        del response
+        assert freed_without_collection(held)
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_a_plain_httpx_response_is_in_a_cycle() -> None:
+    # What transport.send undoes: if httpx stops binding the stream, this test says so.
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        held = [client.send(client.build_request(**KWARGS))]
+        assert not freed_without_collection(held)
+    gc.collect()
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_an_async_sent_response_is_freed_by_refcounting() -> None:
+    async def run() -> bool:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            response = await asend(client, KWARGS)
+            assert (response.status_code, response.content) == (200, BODY)
+            assert type(response.stream) is httpx.ByteStream
+            held = [response]
+            del response
+            return freed_without_collection(held)
+
+    assert asyncio.run(run())
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_a_toolkit_response_is_freed_by_refcounting(tmp_path: Path) -> None:
+    transport = httpx.MockTransport(handler)
+    with Toolkit(api_url="https://api.example.com", api_key="k", transport=transport,
+                 max_retries=0, load_entry_points=False, environ={},
+                 working_dir=str(tmp_path)) as toolkit:  # fmt: skip
+        held = [toolkit._send({"method": "get", "url": "/projects"})]
+        assert held[0].json() == json.loads(BODY)
+        assert freed_without_collection(held)
+
+
+def test_an_error_status_still_raises_with_its_detail() -> None:
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    with client, pytest.raises(NotFoundError) as caught:
+        send(client, {"method": "get", "url": "https://api.example.com/missing"})
+    assert "no such project" in str(caught.value)
+
+
+def test_gc_paused_pauses_and_restores() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # nested: the inner one leaves it off
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_gc_paused_restores_after_an_error() -> None:
+    with pytest.raises(KeyError), gc_paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_gc_paused_never_switches_the_collector_on() -> None:
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+class Item:
+    """An item model that notes whether the collector ran while it was built."""
+
+    seen: ClassVar[list[bool]] = []
+
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> str:
+        cls.seen.append(gc.isenabled())
+        return str(src["id"])
+
+    @classmethod
+    def record_from_dict(cls, src: Mapping[str, Any]) -> dict[str, Any]:
+        cls.seen.append(gc.isenabled())
+        return dict(src)
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+def test_a_page_is_parsed_with_the_collector_paused(as_records: bool) -> None:
+    Item.seen = []
+    response = httpx.Response(200, content=BODY, request=httpx.Request("GET", KWARGS["url"]))
+    page = parse_page(response, 0, item_model=Item, page_model=None,
+                      operation_id="list_projects", as_records=as_records)  # fmt: skip
+    assert Item.seen == [False, False]
+    assert gc.isenabled()
+    assert page.total == 2
+    assert list(page.items) == ([{"id": "m-1"}, {"id": "m-2"}] if as_records else ["m-1", "m-2"])
