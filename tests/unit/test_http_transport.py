@@ -450,12 +450,14 @@ def test_compressed_page_under_the_cap_is_decoded(toolkit_for) -> None:
 
 
 class Trickle:
-    """Headers at once, then one body byte every 0.5 s (the issue's slow server): 100 bytes
-    would take 50 s, and every single read finishes well inside a 2 s per-read timeout.
-    ``bytes_sent`` counts the body bytes sent; ``hung_up`` is set when the client closes its
-    side before the body is complete (a send fails)."""
+    """Headers at once, then one body byte every ``every`` seconds (the issue's slow server:
+    0.5 s): 100 bytes would take 100 x ``every``, and every single read finishes well inside a
+    per-read timeout of four times ``every``. ``bytes_sent`` counts the body bytes sent;
+    ``hung_up`` is set when the client closes its side before the body is complete (a send
+    fails)."""
 
-    def __init__(self) -> None:
+    def __init__(self, every: float = 0.5) -> None:
+        self.every = every
         self.bytes_sent = 0
         self.hung_up = threading.Event()
 
@@ -465,7 +467,7 @@ class Trickle:
             for _ in range(100):
                 exchange.sock.sendall(b" ")
                 self.bytes_sent += 1
-                time.sleep(0.5)
+                time.sleep(self.every)
         except OSError:
             self.hung_up.set()
 
@@ -473,16 +475,18 @@ class Trickle:
 def test_trickling_server_is_cut_off_by_the_deadline(toolkit_for) -> None:
     # Mechanism, not wall-clock bounds: the error is the overall deadline (a per-read timeout
     # never fires on this server), the client hung up before the body was complete (without
-    # the deadline it read all 100 bytes for ~50 s), and the attempt was not retried.
-    trickle = Trickle()
+    # the deadline it read all 100 bytes for ~12 s), and the attempt was not retried. The
+    # issue's 2 s / 0.5 s scaled down four times (the CLI test below keeps the issue's
+    # figures): a mutation run pays this test for every surviving mutant of the transport.
+    trickle = Trickle(every=0.125)
     with LoopbackServer(trickle) as api:
-        toolkit = toolkit_for(api.url, timeout=2, max_retries=5)
+        toolkit = toolkit_for(api.url, timeout=0.5, max_retries=5)
         with pytest.raises(TransportError) as info:
             list(toolkit.iter_measurements_by_project(PROJECT_ID))
         toolkit.close()
         assert trickle.hung_up.wait(10)
     assert str(info.value) == (
-        f"GET {PATH} failed: DeadlineExceeded: no complete response within the 2 s timeout "
+        f"GET {PATH} failed: DeadlineExceeded: no complete response within the 0.5 s timeout "
         "(body included); raise it with IONWORKS_TOOLKIT_TIMEOUT or timeout="
     )
     assert trickle.bytes_sent < 100
@@ -490,16 +494,16 @@ def test_trickling_server_is_cut_off_by_the_deadline(toolkit_for) -> None:
 
 
 async def test_trickling_server_async(toolkit_for) -> None:
-    trickle = Trickle()
+    trickle = Trickle(every=0.125)
     with LoopbackServer(trickle) as api:
-        toolkit = toolkit_for(api.url, kind=AsyncToolkit, timeout=2, max_retries=5)
+        toolkit = toolkit_for(api.url, kind=AsyncToolkit, timeout=0.5, max_retries=5)
         with pytest.raises(TransportError) as info:
             async for _ in toolkit.iter_measurements_by_project(PROJECT_ID, prefetch=1):
                 pass
         await toolkit.aclose()
         assert trickle.hung_up.wait(10)
     assert str(info.value) == (
-        f"GET {PATH} failed: DeadlineExceeded: no complete response within the 2 s timeout "
+        f"GET {PATH} failed: DeadlineExceeded: no complete response within the 0.5 s timeout "
         "(body included); raise it with IONWORKS_TOOLKIT_TIMEOUT or timeout="
     )
     assert trickle.bytes_sent < 100
@@ -507,14 +511,14 @@ async def test_trickling_server_async(toolkit_for) -> None:
 
 
 def trickle_then_stall(hung_up: threading.Event) -> Callable[[Exchange], None]:
-    """Head and one body byte at once, one more byte after 0.8 s (inside every per-read
-    timeout of a 1 s deadline), then nothing: a sync read armed with the time left when the
-    body began would wait until ~1.8 s. Sets ``hung_up`` when the client closes its side."""
+    """Head and one body byte at once, one more byte after 0.4 s (inside every per-read
+    timeout of a 0.5 s deadline), then nothing: a sync read armed with the time left when the
+    body began would wait until ~0.9 s. Sets ``hung_up`` when the client closes its side."""
 
     def handler(exchange: Exchange) -> None:
         exchange.send_head(200, [("Content-Type", "application/json"), ("Content-Length", "9")])
         exchange.sock.sendall(b"[")
-        time.sleep(0.8)
+        time.sleep(0.4)
         exchange.sock.sendall(b" ")
         exchange.sock.settimeout(30)
         with contextlib.suppress(OSError):
@@ -529,14 +533,14 @@ def test_sync_deadline_holds_when_the_body_stalls_after_trickling() -> None:
     deadline watch (not a socket timeout) ends the attempt, and shuts its socket down."""
     hung_up = threading.Event()
     with LoopbackServer(trickle_then_stall(hung_up)) as api:
-        limited = LimitedTransport(httpx.HTTPTransport(), max_bytes=1024, timeout=1.0)
+        limited = LimitedTransport(httpx.HTTPTransport(), max_bytes=1024, timeout=0.5)
         with httpx.Client(base_url=api.url, transport=limited) as client:
             with pytest.raises(DeadlineExceeded) as info:
                 client.get(PATH)
             assert hung_up.wait(10)  # the abandoned attempt's socket was shut down
         assert limited._watch is not None and limited._watch.expired == 1
     assert str(info.value) == (
-        "no complete response within the 1 s timeout (body included); raise it with "
+        "no complete response within the 0.5 s timeout (body included); raise it with "
         "IONWORKS_TOOLKIT_TIMEOUT or timeout="
     )
     assert info.value.__cause__ is None  # not an httpx.ReadTimeout from a socket wait
@@ -778,34 +782,39 @@ def test_cli_prints_one_line_per_retry_without_verbose(tmp_path: Path, quiet: bo
 # ----------------------------------------------------------------------------- 6. secrets
 
 
+def echo_key(exchange: Exchange) -> None:
+    """A 401 whose detail and request id quote the x-api-key header it received."""
+    body = json.dumps({"detail": f"invalid API key {exchange.headers['x-api-key']}"})
+    exchange.respond(
+        401,
+        body.encode(),
+        headers=[
+            ("Content-Type", "application/json"),
+            ("X-Request-Id", exchange.headers["x-api-key"]),
+        ],
+    )
+
+
 @pytest.mark.parametrize("key", ["k", KEY])
-def test_server_echoing_the_key_is_redacted(key: str, toolkit_for, tmp_path: Path) -> None:
+def test_server_echoing_the_key_is_redacted(key: str, toolkit_for) -> None:
     """The issue's input: a 401 whose detail is `invalid API key <the key>`."""
-
-    def echo_key(exchange: Exchange) -> None:
-        body = json.dumps({"detail": f"invalid API key {exchange.headers['x-api-key']}"})
-        exchange.respond(
-            401,
-            body.encode(),
-            headers=[
-                ("Content-Type", "application/json"),
-                ("X-Request-Id", exchange.headers["x-api-key"]),
-            ],
-        )
-
     with LoopbackServer(echo_key) as api:
         with pytest.raises(AuthenticationError) as info:
             list(toolkit_for(api.url, api_key=key).iter_measurements_by_project(PROJECT_ID))
-        error = info.value
-        assert str(error) == f"GET {PATH} -> 401: invalid API key *** (request id ***)"
-        assert error.body == {"detail": "invalid API key ***"}
-        if key == KEY:
-            assert KEY not in repr(error.args) and KEY not in repr(error.body)
-        result = list_via_cli(
-            api.url,
-            env={"IONWORKS_API_KEY": key},
-            cwd=tmp_path,
-        )
+    error = info.value
+    assert str(error) == f"GET {PATH} -> 401: invalid API key *** (request id ***)"
+    assert error.body == {"detail": "invalid API key ***"}
+    if key == KEY:
+        assert KEY not in repr(error.args) and KEY not in repr(error.body)
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize("key", ["k", KEY])
+def test_cli_redacts_a_server_echoing_the_key(key: str, tmp_path: Path) -> None:
+    """The same 401 through the CLI (a subprocess; kept apart from the in-process test so a
+    mutation run, whose mutants the subprocess never loads, does not pay it per mutant)."""
+    with LoopbackServer(echo_key) as api:
+        result = list_via_cli(api.url, env={"IONWORKS_API_KEY": key}, cwd=tmp_path)
     assert result.returncode == 3
     assert result.stderr.splitlines() == [
         f"error: GET {PATH} -> 401: invalid API key *** (request id ***)"
