@@ -88,6 +88,7 @@ GROUPS: dict[str, Group] = {
         ("settings.py",),
         (
             "tests/unit/test_core_settings.py",
+            "tests/unit/test_settings_resolution.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_http_config.py",
             "tests/unit/test_safety_rules.py",
