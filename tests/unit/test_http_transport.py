@@ -798,9 +798,8 @@ def echo_key(exchange: Exchange) -> None:
 @pytest.mark.parametrize("key", ["k", KEY])
 def test_server_echoing_the_key_is_redacted(key: str, toolkit_for) -> None:
     """The issue's input: a 401 whose detail is `invalid API key <the key>`."""
-    with LoopbackServer(echo_key) as api:
-        with pytest.raises(AuthenticationError) as info:
-            list(toolkit_for(api.url, api_key=key).iter_measurements_by_project(PROJECT_ID))
+    with LoopbackServer(echo_key) as api, pytest.raises(AuthenticationError) as info:
+        list(toolkit_for(api.url, api_key=key).iter_measurements_by_project(PROJECT_ID))
     error = info.value
     assert str(error) == f"GET {PATH} -> 401: invalid API key *** (request id ***)"
     assert error.body == {"detail": "invalid API key ***"}
