@@ -94,6 +94,20 @@ def refusal(spec: ParameterSpec, value: Any) -> ParameterError:
         ),
         (
             ParameterSpec("start_time", "datetime"),
+            " 2024-01-01T06:30 ",
+            "--x: start_time='2024-01-01T06:30' has no time zone; add Z for UTC or an offset, "
+            "e.g. '2024-01-01T06:30:00Z' (UTC is assumed nowhere)",
+            (),
+        ),
+        (
+            ParameterSpec("start_time", "datetime"),
+            "2019-01-24",
+            "--x: start_time='2019-01-24' has no time zone; add Z for UTC or an offset, "
+            "e.g. '2019-01-24T00:00:00Z' (UTC is assumed nowhere)",
+            (),
+        ),
+        (
+            ParameterSpec("start_time", "datetime"),
             "May 2017",
             "--x: start_time='May 2017' is not a datetime; give ISO 8601 (2019-01-24T00:00:00Z) "
             "or a relative time (-30d, -12h, -90m)",
@@ -106,6 +120,26 @@ def test_each_refusal_names_its_source_parameter_and_choices(
 ) -> None:
     error = refusal(spec, value)
     assert (str(error), error.choices) == (message, choices)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.datetime(2024, 1, 1, 6, 30, tzinfo=dt.UTC), "2024-01-01T06:30:00+00:00"),
+        (
+            dt.datetime(2024, 1, 1, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+            "2024-01-01T06:30:00-05:00",
+        ),
+        (" 2024-01-01T06:30Z ", "2024-01-01T06:30Z"),
+        ("2024-01-01T06:30+05:30", "2024-01-01T06:30+05:30"),
+        ("-1d", "2024-06-14T12:00:00Z"),
+    ],
+)
+def test_aware_instants_go_on_the_wire_as_given(value: Any, expected: str) -> None:
+    """An aware datetime as its ISO text, aware text as written (stripped), relative times
+    against ``now``: what ``normalise_value`` returns for a datetime parameter."""
+    spec = ParameterSpec("start_time", "datetime")
+    assert normalise_value(spec, value, source="--x", now=NOW) == expected
 
 
 @pytest.mark.parametrize(("value", "expected"), [(10, 10), ("-3", -3), (5, 5)])
