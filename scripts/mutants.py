@@ -187,7 +187,7 @@ def _config(group: Group, max_children: int) -> str:
         f"only_mutate = {array([f'src/{PACKAGE}/{m}' for m in group.modules])}\n"
         f"pytest_add_cli_args = {array(OFFLINE)}\n"
         f"pytest_add_cli_args_test_selection = {array(group.tests)}\n"
-        'also_copy = ["generated_client", "openapi", "scripts", "README.md"]\n'
+        'also_copy = ["generated_client", "openapi", "scripts", "README.md", "conftest.py"]\n'
         "use_git_change_detection = false\n"
         f"timeout_multiplier = {TIMEOUT_MULTIPLIER}\n"
         f"timeout_constant = {TIMEOUT_CONSTANT}\n"
@@ -202,6 +202,8 @@ def _prepare(workdir: Path, group: Group, max_children: int) -> None:
         shutil.copytree(ROOT / name, workdir / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, workdir / name)
+    # Mutation-run-only hooks: subprocess tests deselected, a mutant's tests fastest first.
+    shutil.copy2(ROOT / "scripts" / "mutants_conftest.py", workdir / "conftest.py")
     pyproject = workdir / "pyproject.toml"
     text = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", pyproject.read_text())
     pyproject.write_text(text + _config(group, max_children))

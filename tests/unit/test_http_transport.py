@@ -170,6 +170,7 @@ def refuse_connect(exchange: Exchange) -> None:
     exchange.respond(403, b"", headers=())
 
 
+@pytest.mark.cli_subprocess
 def test_cli_honours_https_proxy_from_the_environment(tmp_path: Path) -> None:
     """The issue's input: HTTPS_PROXY=http://127.0.0.1:P ... --api-url https://api.ionworks.example
     --api-key k measurements list <uuid>. Before: the listener saw no CONNECT."""
@@ -219,6 +220,7 @@ def test_explicit_proxy_beats_the_environment(monkeypatch: pytest.MonkeyPatch, t
     assert [r.method for r in mine.requests] == ["CONNECT", "CONNECT"]
 
 
+@pytest.mark.cli_subprocess
 def test_cli_proxy_option(tmp_path: Path) -> None:
     with LoopbackServer(refuse_connect) as proxy:
         result = list_via_cli(
@@ -568,6 +570,7 @@ def test_sync_deadline_when_the_server_never_answers(toolkit_for) -> None:
     assert len(api.requests) == 1
 
 
+@pytest.mark.cli_subprocess
 def test_cli_timeout_setting_bounds_the_whole_request(tmp_path: Path) -> None:
     with LoopbackServer(Trickle()) as api:
         result = list_via_cli(
@@ -595,6 +598,7 @@ def redirect_once(status: int, location: str, n: int = 2) -> Callable[[Exchange]
     return handler
 
 
+@pytest.mark.cli_subprocess
 def test_cli_follows_a_same_origin_307_to_the_trailing_slash(tmp_path: Path) -> None:
     """The issue's input: 307 with Location: <same path>/. Before: exit 5, "expected JSON,
     got no content type (0 bytes)"."""
@@ -761,6 +765,7 @@ def test_retries_stop_at_the_time_budget(toolkit_for, monkeypatch: pytest.Monkey
     assert len(api.requests) == 2
 
 
+@pytest.mark.cli_subprocess
 @pytest.mark.parametrize("quiet", [False, True])
 def test_cli_prints_one_line_per_retry_without_verbose(tmp_path: Path, quiet: bool) -> None:
     with LoopbackServer(failing_first((503, [("Retry-After", "1")]))) as api:
@@ -808,6 +813,7 @@ def test_server_echoing_the_key_is_redacted(key: str, toolkit_for) -> None:
     assert len(api.requests) == 1
 
 
+@pytest.mark.cli_subprocess
 @pytest.mark.parametrize("key", ["k", KEY])
 def test_cli_redacts_a_server_echoing_the_key(key: str, tmp_path: Path) -> None:
     """The same 401 through the CLI (a subprocess; kept apart from the in-process test so a
