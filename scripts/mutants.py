@@ -260,11 +260,25 @@ def _mutmut_run(workdir: Path, max_children: int, limit: float | None) -> tuple[
         return proc.returncode, log.read()[-4000:], stopped
 
 
+@dataclass(frozen=True)
+class ModuleResult:
+    """One module's figures from a group's run (``minutes``: the whole group's wall time)."""
+
+    module: str
+    group: str
+    mutants: int
+    killed: int
+    survivors: tuple[str, ...]
+    unchecked: int
+    rate: float
+    minutes: float
+
+
 def run_group(
     name: str, group: Group, *, max_children: int, show: bool, limit: float | None = None
-) -> dict[str, float]:
+) -> list[ModuleResult]:
     """Run mutmut over one group (stopped after ``limit`` seconds if given); print and return
-    the kill rate (percent) per module, unchecked mutants counted as not killed."""
+    each module's figures, unchecked mutants counted as not killed."""
     print(f"== {name}: {', '.join(group.modules)}  (tests: {' '.join(group.tests)})", flush=True)
     with tempfile.TemporaryDirectory(prefix=f"mutants-{name}-") as tmp:
         workdir = Path(tmp)
@@ -282,7 +296,7 @@ def run_group(
                 flush=True,
             )
         verdicts = _results(workdir)
-        rates: dict[str, float] = {}
+        rows: list[ModuleResult] = []
         for module in group.modules:
             mine = {k: v for k, v in verdicts.items() if _module_of(k, group) == module}
             counts = Counter(mine.values())
@@ -294,7 +308,18 @@ def run_group(
             )
             # No verdict at all: a run stopped before mutmut listed its mutants shows 0%.
             rate = 100.0 * killed / len(counted) if counted else (0.0 if stopped else 100.0)
-            rates[module] = rate
+            rows.append(
+                ModuleResult(
+                    module,
+                    name,
+                    len(counted),
+                    killed,
+                    tuple(t.rsplit(".", 1)[1] for t in survivors),
+                    unchecked,
+                    rate,
+                    elapsed / 60,
+                )
+            )
             checked = len(counted) - unchecked
             print(
                 f"{module}: {len(mine)} mutants, {killed} killed ({counts['timeout']} by "
@@ -321,7 +346,7 @@ def run_group(
                     ).stdout
                     print("    " + diff.strip().replace("\n", "\n    "))
         print(f"   {name}: {elapsed / 60:.1f} min with {max_children} workers", flush=True)
-        return rates
+        return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -346,27 +371,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, group in GROUPS.items():
             print(f"{name}: {', '.join(group.modules)}  <- {' '.join(group.tests)}")
         return 0
-    rates: dict[str, float] = {}
+    rows: list[ModuleResult] = []
     started = time.monotonic()
     for name in args.groups or list(GROUPS):
-        rates.update(
-            run_group(
-                name,
-                GROUPS[name],
-                max_children=args.max_children,
-                show=args.show_survivors,
-                limit=args.time_limit * 60 if args.time_limit else None,
-            )
+        rows += run_group(
+            name,
+            GROUPS[name],
+            max_children=args.max_children,
+            show=args.show_survivors,
+            limit=args.time_limit * 60 if args.time_limit else None,
         )
-    print("== kill rate per module")
-    for module, rate in rates.items():
-        print(f"{module}: {rate:.1f}%{'' if rate >= args.target else '  (below target)'}")
+    print()
+    print(_table(rows, args.target))
+    survivors = [(row.module, s) for row in rows for s in row.survivors]
+    print(f"== {len(survivors)} survivors (judged in the README's testing section)")
+    for module, survivor in survivors:
+        print(f"  {module}: {survivor}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"== total wall time {(time.monotonic() - started) / 60:.1f} min "
         f"({args.max_children} workers, {os.cpu_count()} CPUs; load average now {load})"
     )
-    return 0 if all(rate >= args.target for rate in rates.values()) else 1
+    return 0 if all(row.rate >= args.target for row in rows) else 1
+
+
+def _table(rows: Sequence[ModuleResult], target: float) -> str:
+    """The per-module table: mutants, killed, survived, unchecked, kill rate, group minutes."""
+    lines = [
+        f"{'module':<18} {'group':<11} {'mutants':>7} {'killed':>7} {'survived':>8} "
+        f"{'unchecked':>9} {'kill rate':>9} {'group min':>9}"
+    ]
+    for row in rows:
+        lines.append(
+            f"{row.module:<18} {row.group:<11} {row.mutants:>7} {row.killed:>7} "
+            f"{len(row.survivors):>8} {row.unchecked:>9} {row.rate:>8.1f}% {row.minutes:>9.1f}"
+            + ("" if row.rate >= target else "  below target")
+        )
+    mutants = sum(row.mutants for row in rows)
+    killed = sum(row.killed for row in rows)
+    survived = sum(len(row.survivors) for row in rows)
+    unchecked = sum(row.unchecked for row in rows)
+    rate = 100.0 * killed / mutants if mutants else 100.0
+    lines.append(
+        f"{'all':<18} {'':<11} {mutants:>7} {killed:>7} {survived:>8} {unchecked:>9} {rate:>8.1f}%"
+    )
+    return "== kill rate per module\n" + "\n".join(lines)
 
 
 if __name__ == "__main__":
