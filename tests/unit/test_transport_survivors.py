@@ -9,6 +9,7 @@ import gc
 from typing import Any
 
 import httpx
+import pytest
 from ionworks_toolkit.transport import CancelSafeTransport
 
 
@@ -33,10 +34,8 @@ def test_an_error_after_the_caller_left_is_retrieved_not_reported_as_lost() -> N
         for _ in range(5):
             await asyncio.sleep(0)
         caller.cancel()
-        try:
+        with pytest.raises(asyncio.CancelledError):
             await caller
-        except asyncio.CancelledError:
-            pass
         gate.set()
         for _ in range(20):  # the background task ends and its done callback runs
             if not transport._running:
