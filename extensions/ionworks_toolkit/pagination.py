@@ -14,8 +14,18 @@ The rules:
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing, and one
   whose ``total`` is too high costs one empty page;
-- ``max_records`` is enforced here too: a server that sends more than ``limit`` items never
-  makes the walk yield more than asked;
+- a server that keeps paging past its ``total`` is stopped: once a full page goes past the
+  reported ``total`` (the confirming request came back full) the walk logs one warning and goes
+  on (a stale ``total`` loses nothing), but a page ending beyond ``2 * total + page_size``
+  (records past the total outnumbering the total itself by more than a page) raises
+  PaginationError naming the offset (unless that page completes ``max_records``): inserts
+  during a walk explain a few records past a total, not that many, and a server sending new
+  ids forever would never end;
+- a page longer than asked for (a server ignoring ``limit``) logs one warning per walk;
+  ``max_records`` is enforced here too: a server that sends more than ``limit`` items never
+  makes the walk yield more than asked. Without a ``total`` a server ignoring ``limit`` is
+  walked until its first short or empty page (or ``max_records``): only a repeating page or a
+  reported total tells an endless server from a large collection;
 - records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets);
   skipped duplicates are counted in ``WalkStats.duplicates``;
 - no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
@@ -158,6 +168,8 @@ class PageWalk(Generic[T]):
         self._sequential_until_pages = 1  # the first page goes alone: it tells the total
         self._seen: set[str] = set()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
+        self._warned_past_total = False
+        self._warned_long_page = False
 
     # ------------------------------------------------------------------ planning
 
@@ -264,6 +276,32 @@ class PageWalk(Generic[T]):
         self.stats.pages += 1
         return fresh
 
+    def _check_past_total(self, request: PageRequest, length: int, end: int, total: int) -> None:
+        """A page ending at ``end`` past the reported ``total``: PaginationError beyond the
+        allowance (module docstring), else one warning once a full page goes past the total."""
+        bound = 2 * total + self.page_size
+        if end > bound:
+            if self.max_records is not None and self.stats.records + length >= self.max_records:
+                return  # this page holds what is still wanted: the walk ends with it
+            raise PaginationError(
+                f"the page at offset {request.offset} ends at record {end}, past {bound} "
+                f"(twice the reported total {total} plus a page of {self.page_size}): the "
+                f"server keeps sending records past its total; stopped after "
+                f"{self.stats.requests} requests",
+                offset=request.offset,
+            )
+        if length >= request.limit and not self._warned_past_total:
+            self._warned_past_total = True
+            logger.warning(
+                "the server reported total %d but its page at offset %d ends at record %d and "
+                "is full; going on to its first short page, and stopping with an error past "
+                "record %d",
+                total,
+                request.offset,
+                end,
+                bound,
+            )
+
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         """Take the page answering ``request`` (the oldest in flight)."""
         if not self.in_flight or self.in_flight[0] != request:
@@ -281,9 +319,20 @@ class PageWalk(Generic[T]):
         length = len(page.items)
         if length == 0:
             return PageOutcome(None, self._stop(), True)
-        fresh = self._accept(request, page.items)
         end = request.offset + length
         total = self.stats.total
+        if length > request.limit and not self._warned_long_page:
+            self._warned_long_page = True
+            logger.warning(
+                "the server sent %d records at offset %d for limit %d (it ignores limit); the "
+                "walk goes on from where that page ended",
+                length,
+                request.offset,
+                request.limit,
+            )
+        if total is not None and end > total:
+            self._check_past_total(request, length, end, total)
+        fresh = self._accept(request, page.items)
         # Below total the server says more exist (a short page there is its page-size cap);
         # past total, or without one, only a full page calls for a confirming request.
         more = (total is not None and end < total) or length >= request.limit
