@@ -1036,8 +1036,9 @@ def plugins_list(state: Context, as_json: bool) -> None:
 
     With --json, stdout is one JSON array, in load order, of objects with the keys name,
     distribution ("builtin" for ours, null for a plugin passed explicitly), version, hooks,
-    status ("loaded", "disabled", "failed" or "conflict"), error (why it failed or is in
-    conflict, or null), note (e.g. which auth plugin is asked first, or null), sinks (schemes
+    status ("loaded", "disabled", "failed", "conflict" or "unknown hook": a hook name that no
+    hookspec has, never called), error (why it failed, is in conflict or has an unknown hook,
+    or null), note (e.g. which auth plugin is asked first, or null), sinks (schemes
     it registers) and presets (preset names it registers).
     """
     with _handled(state):

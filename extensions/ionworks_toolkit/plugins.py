@@ -55,6 +55,8 @@ __all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo"]
 ENTRY_POINT_GROUP = PROJECT_NAME
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+\Z")
 logger = logging.getLogger("ionworks_toolkit.plugins")
+#: The statuses of a registered plugin whose hooks are called.
+_RUNNING = ("loaded", "unknown hook")
 
 
 class BuiltinSinksPlugin:
@@ -81,8 +83,8 @@ class PluginInfo:
 
     ``distribution``/``version``: the installed distribution providing it (``builtin`` for ours,
     None for a plugin registered explicitly). ``hooks``: hook names it implements. ``status``:
-    ``loaded``, ``disabled``, ``failed`` or ``conflict``; ``error``: why, when failed or in
-    conflict. ``note``: e.g. which auth plugin wins over this one.
+    ``loaded``, ``disabled``, ``failed``, ``conflict`` or ``unknown hook`` (a hook name that is
+    no hookspec's: loaded, but that hook is never called); ``error``: why, when not loaded. ``note``: e.g. which auth plugin wins over this one.
     """
 
     name: str
@@ -126,11 +128,40 @@ class PluginHost:
             self.register(plugin)
         if load_entry_points:  # else an installed plugin's name is not known here
             self._warn_unknown_disabled()
-        try:
-            self.manager.check_pending()  # a misspelt hook name is not silently ignored
-        except pluggy.PluginValidationError as exc:
-            logger.warning("%s", exc)
-            warnings.warn(str(exc), ToolkitWarning, stacklevel=2)
+        self._check_hook_names()  # a misspelt hook name is not silently ignored
+
+    def _check_hook_names(self) -> None:
+        """Warn about each hook implementation whose name is no hookspec's (``@hookimpl def
+        ionworks_register_sink``: it would never be called), naming the plugin by its registered
+        name and the closest hookspec name; ``plugins list`` shows the plugin as ``unknown
+        hook`` with that message. What pluggy's ``check_pending`` checks, for every plugin."""
+        relay = vars(self.manager.hook)
+        specs = sorted(n for n, caller in relay.items() if n[0] != "_" and caller.has_spec())
+        unknown: dict[str, list[str]] = {}
+        for hook_name, caller in sorted(relay.items()):
+            if hook_name[0] == "_" or caller.has_spec():
+                continue
+            for impl in caller.get_hookimpls():
+                if not impl.optionalhook:
+                    unknown.setdefault(impl.plugin_name, []).append(hook_name)
+        for plugin_name, hook_names in unknown.items():
+            problems = []
+            for hook_name in hook_names:
+                close = difflib.get_close_matches(hook_name, specs, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                problems.append(f"{hook_name!r}{hint}")
+            message = (
+                f"plugin {plugin_name}: unknown hook {', '.join(problems)}; it is never "
+                f"called (hooks: {', '.join(specs)})"
+            )
+            logger.warning("%s", message)
+            warnings.warn(message, ToolkitWarning, stacklevel=3)
+            self._infos = [
+                attrs.evolve(info, status="unknown hook", error=message)
+                if info.name == plugin_name and info.status == "loaded"
+                else info
+                for info in self._infos
+            ]
 
     def _warn_unknown_disabled(self) -> None:
         """A name to switch off (``--disable-plugin``, ``IONWORKS_TOOLKIT_DISABLE_PLUGINS``)
@@ -249,7 +280,7 @@ class PluginHost:
                 notes[name] = f"ionworks_auth: asked only when {order[0]} returns None"
         return [
             attrs.evolve(info, note=notes[info.name])
-            if info.name in notes and info.status == "loaded"
+            if info.name in notes and info.status in _RUNNING
             else info
             for info in self._infos
         ]
@@ -413,7 +444,7 @@ class PluginHost:
         logger.warning("plugin %s failed and was switched off: %s", name, error)
         self._infos = [
             attrs.evolve(info, hooks=(), status="failed", error=error)
-            if info.name == name and info.status == "loaded"
+            if info.name == name and info.status in _RUNNING
             else info
             for info in self._infos
         ]

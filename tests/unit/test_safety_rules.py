@@ -302,7 +302,10 @@ def test_a_misspelt_hook_name_is_warned(caplog: pytest.LogCaptureFixture) -> Non
         PluginHost(load_entry_points=False, plugins=[MisspeltHook()])
     messages = [str(w.message) for w in caught]
     assert len(messages) == 1
-    assert messages[0].startswith("unknown hook 'ionworks_register_sink' in plugin <")
+    assert messages[0].startswith(
+        "plugin MisspeltHook: unknown hook 'ionworks_register_sink' (did "
+        "you mean ionworks_register_sinks?); it is never called"
+    )
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == messages
 
 
