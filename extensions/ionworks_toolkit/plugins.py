@@ -84,7 +84,8 @@ class PluginInfo:
     ``distribution``/``version``: the installed distribution providing it (``builtin`` for ours,
     None for a plugin registered explicitly). ``hooks``: hook names it implements. ``status``:
     ``loaded``, ``disabled``, ``failed``, ``conflict`` or ``unknown hook`` (a hook name that is
-    no hookspec's: loaded, but that hook is never called); ``error``: why, when not loaded. ``note``: e.g. which auth plugin wins over this one.
+    no hookspec's: loaded, but that hook is never called); ``error``: why, when not loaded.
+    ``note``: e.g. which auth plugin wins over this one.
     """
 
     name: str
