@@ -145,6 +145,7 @@ GROUPS: dict[str, Group] = {
         (
             "tests/unit/test_preset_registry.py",
             "tests/unit/test_core_presets.py",
+            "tests/unit/test_python_wording.py",
             "tests/unit/test_safety_rules.py::test_a_preset_is_validated_against_its_own_operation",
             "tests/unit/test_safety_rules.py::test_a_broken_plugins_partial_presets_are_undone",
             "-m",
@@ -159,6 +160,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_filters.py",
             "tests/unit/test_core_presets.py",
             "tests/unit/test_preset_registry.py",
+            "tests/unit/test_python_wording.py",
             "tests/unit/test_spec_drift.py",
             "-m",
             "not sandbox",

@@ -788,6 +788,8 @@ def measurements_list(
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         max_records = None if fetch_all else (limit or 25)
         toolkit = state.toolkit()
+        for name in presets:  # named as the option the user typed, before any request
+            toolkit.presets.get(name, source="--preset")
         # Checked before any request; nothing written. Kept for a truthful message if the
         # run stops (see sink_outcome).
         opened = state.sinks = toolkit.open_sinks(targets)
@@ -986,7 +988,7 @@ def presets_show(state: Context, name: str) -> None:
     """Show one preset's parameters, and what they resolve to now."""
     with _handled(state):
         toolkit = state.toolkit()
-        preset = toolkit.presets.get(name)
+        preset = toolkit.presets.get(name, source="presets show")
         resolved = toolkit.resolve_filters([name])
         click.echo(f"{preset.name}: {preset.description}")
         click.echo(f"operation: {preset.operation}")

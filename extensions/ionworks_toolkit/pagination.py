@@ -12,13 +12,14 @@ The rules:
 - a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
   from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
-  more request confirms the end, so a server whose ``total`` is too low loses nothing, and one
-  whose ``total`` is too high costs one empty page;
+  more request confirms the end, so a server whose ``total`` is too low loses nothing (within
+  the bound below), and one whose ``total`` is too high costs one empty page;
 - a server that keeps paging past its ``total`` is stopped: once a full page goes past the
   reported ``total`` (the confirming request came back full) the walk logs one warning and goes
   on (a stale ``total`` loses nothing), but a page ending beyond ``2 * total + page_size``
   (records past the total outnumbering the total itself by more than a page) raises
-  PaginationError naming the offset (unless that page completes ``max_records``): inserts
+  PaginationError naming the offset. Neither happens on a page that completes
+  ``max_records`` (the walk ends there; the CLI compares total and records then): inserts
   during a walk explain a few records past a total, not that many, and a server sending new
   ids forever would never end;
 - a page longer than asked for (a server ignoring ``limit``) logs one warning per walk;
@@ -278,11 +279,12 @@ class PageWalk(Generic[T]):
 
     def _check_past_total(self, request: PageRequest, length: int, end: int, total: int) -> None:
         """A page ending at ``end`` past the reported ``total``: PaginationError beyond the
-        allowance (module docstring), else one warning once a full page goes past the total."""
+        allowance (module docstring), else one warning once a full page goes past the total;
+        neither when this page completes ``max_records`` (the walk ends with it)."""
+        if self.max_records is not None and self.stats.records + length >= self.max_records:
+            return  # this page holds what is still wanted: the walk ends with it
         bound = 2 * total + self.page_size
         if end > bound:
-            if self.max_records is not None and self.stats.records + length >= self.max_records:
-                return  # this page holds what is still wanted: the walk ends with it
             raise PaginationError(
                 f"the page at offset {request.offset} ends at record {end}, past {bound} "
                 f"(twice the reported total {total} plus a page of {self.page_size}): the "

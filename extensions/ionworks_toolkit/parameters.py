@@ -364,8 +364,15 @@ def validate_parameters(
             candidates = [n for n in known if allow_paging or n not in PAGING_PARAMETERS]
             close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
+            # A CLI option (source "--filter") names CLI options; a Python keyword argument
+            # (source "filter") Python's; a preset (used from both) names both.
+            paging = "--limit/--all or max_records"
+            if source.startswith("--"):
+                paging = "--limit/--all"
+            elif source == "filter":
+                paging = "max_records"
             reason = (
-                "is set by the paginator (use --limit/--all or max_records)"
+                f"is set by the paginator (use {paging})"
                 if name in PAGING_PARAMETERS
                 else f"is not a parameter of {operation}"
             )

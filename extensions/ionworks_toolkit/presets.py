@@ -260,17 +260,21 @@ class PresetRegistry:
         for name in [n for n, (_, o) in self._presets.items() if o == owner]:
             del self._presets[name]
 
-    def get(self, name: str) -> FilterPreset:
-        """The preset called ``name``; ConfigurationError listing the closest names otherwise,
-        RegistrationConflictError when two owners registered it."""
+    def get(self, name: str, *, source: str = "presets") -> FilterPreset:
+        """The preset called ``name``; ParameterError listing the closest names otherwise,
+        RegistrationConflictError when two owners registered it.
+
+        ``source`` names where the name came from in the error: the Python argument
+        (``presets``, the default) or a CLI option (``--preset``).
+        """
         if name in self._clashes:
             raise RegistrationConflictError(self._clash_message(name))
         if name not in self._presets:
             close = _closest(name, sorted(self._presets))
             hint = "choose one of: " + ", ".join(close) if close else "no presets are registered"
             raise ParameterError(
-                f"--preset: unknown preset {name!r}; {hint}",
-                source="--preset",
+                f"{source}: unknown preset {name!r}; {hint}",
+                source=source,
                 parameter=name,
                 choices=close,
             )

@@ -322,7 +322,7 @@ def test_disable_through_the_environment(make_toolkit) -> None:
     ]
     with pytest.raises(Exception) as info:
         toolkit.resolve_filters(["lfp-cathode"])
-    assert str(info.value) == "--preset: unknown preset 'lfp-cathode'; no presets are registered"
+    assert str(info.value) == "presets: unknown preset 'lfp-cathode'; no presets are registered"
 
 
 def test_disable_through_the_argument(make_toolkit, paged_server) -> None:

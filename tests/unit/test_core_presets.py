@@ -195,12 +195,12 @@ def test_preset_for_another_operation_is_refused(registry: PresetRegistry) -> No
 def test_unknown_preset_suggests_the_closest(registry: PresetRegistry) -> None:
     with pytest.raises(ParameterError) as info:
         registry.resolve(["lfp-cathod"], {}, now=NOW)
-    assert str(info.value) == "--preset: unknown preset 'lfp-cathod'; choose one of: lfp-cathode"
+    assert str(info.value) == "presets: unknown preset 'lfp-cathod'; choose one of: lfp-cathode"
     assert info.value.choices == ("lfp-cathode",)
     with pytest.raises(ParameterError) as info:
         registry.get("zzz")
     assert str(info.value) == (
-        "--preset: unknown preset 'zzz'; choose one of: cycling-oldest-first, "
+        "presets: unknown preset 'zzz'; choose one of: cycling-oldest-first, "
         "cylindrical-18650, graphite-anode, lfp-cathode, start-time-recorded"
     )
 

@@ -306,9 +306,9 @@ def test_a_config_entry_that_is_not_a_table_is_refused() -> None:
 def test_an_unknown_name_in_an_empty_registry() -> None:
     with pytest.raises(ParameterError) as caught:
         PresetRegistry().get("lfp")
-    assert str(caught.value) == "--preset: unknown preset 'lfp'; no presets are registered"
+    assert str(caught.value) == "presets: unknown preset 'lfp'; no presets are registered"
     assert (caught.value.source, caught.value.parameter, caught.value.choices) == (
-        "--preset",
+        "presets",
         "lfp",
         (),
     )
@@ -322,7 +322,7 @@ def test_an_unknown_name_lists_the_closest_first() -> None:
         registry.get("lfp-cathod")
     assert caught.value.choices == ("lfp-cathode", "lfp-anode")
     assert str(caught.value) == (
-        "--preset: unknown preset 'lfp-cathod'; choose one of: lfp-cathode, lfp-anode"
+        "presets: unknown preset 'lfp-cathod'; choose one of: lfp-cathode, lfp-anode"
     )
 
 

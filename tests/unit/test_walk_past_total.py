@@ -211,3 +211,19 @@ def test_the_bound_uses_the_walks_page_size_not_the_request_limit() -> None:
         "the page at offset 16 ends at record 17, past 16 (twice the reported total 3 plus a "
         "page of 10)"
     )
+
+
+def test_a_full_page_past_the_total_that_completes_max_records_warns_of_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # total 4, --limit 10: the walk ends with the first page; the CLI compares the counts.
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        pages = list(walk_pages(LyingServer(4).fetch, page_size=10, max_records=10))
+        assert [len(page) for page in pages] == [10]
+        assert warnings_of(caplog) == []
+        pages = list(walk_pages(LyingServer(4).fetch, page_size=10, max_records=11))
+    assert [len(page) for page in pages] == [10, 1]
+    assert warnings_of(caplog) == [
+        "the server reported total 4 but its page at offset 0 ends at record 10 and is full; "
+        "going on to its first short page, and stopping with an error past record 18"
+    ]
