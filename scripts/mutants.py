@@ -128,7 +128,11 @@ GROUPS: dict[str, Group] = {
     ),
     "sink-base": Group(
         ("sinks/_base.py",),
-        ("tests/unit/test_sink_base.py", "tests/unit/test_sinks.py"),
+        (
+            "tests/unit/test_sink_base.py",
+            "tests/unit/test_sinks.py",
+            "tests/unit/test_sink_stdout_targets.py",
+        ),
     ),
     "sqlite": Group(
         ("sinks/_sqlite.py",),

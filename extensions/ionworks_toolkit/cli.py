@@ -317,7 +317,9 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.option(
-    "--sandbox", is_flag=True, help="Start the offline sandbox API in-process and use it."
+    "--sandbox",
+    is_flag=True,
+    help="Start the offline sandbox API in-process and use it (not with --api-url/--api-key).",
 )
 @click.option("--api-url", metavar="URL", help="API base URL [env IONWORKS_API_URL].")
 @click.option(
@@ -369,6 +371,15 @@ def main(
     List a project's cell measurements with their cell specifications and cell instances,
     filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
     """
+    if sandbox:  # the sandbox brings its own URL and key: another one would be ignored
+        given = [flag for flag, value in (("--api-url", api_url), ("--api-key", api_key)) if value]
+        if given:
+            named = ", ".join(["--sandbox", *given[:-1]]) + f" and {given[-1]}"
+            raise click.UsageError(
+                f"{named} exclude each other: --sandbox starts its "
+                "own API on a loopback port with its own key (to use a sandbox you started "
+                "with 'sandbox serve', give its --api-url without --sandbox)"
+            )
     ctx.call_on_close(_configure_logging(verbose))
     if not verbose:  # -v logs them with every request instead
         ctx.call_on_close(_show_retries(quiet))

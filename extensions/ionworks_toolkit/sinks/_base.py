@@ -395,6 +395,9 @@ DEFAULT_SINK_SUFFIXES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+#: Bare targets meaning standard output: JSON Lines there (``jsonl:-``).
+_STDOUT_TARGETS = ("-", "/dev/stdout")
+
 # At least two characters, so that a Windows drive letter (``C:\out.csv``) is a path.
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-_]+):")
 
@@ -433,6 +436,8 @@ def parse_sink_target(
       ``SinkTarget("sqlite", "catalog.db", {"table": "cells"})``
     * ``"out.csv"`` -> ``SinkTarget("csv", "out.csv", {})`` (scheme from the suffix, see
       ``suffixes``; a query is allowed on bare paths too)
+    * ``"-"`` or ``"/dev/stdout"`` (bare) -> ``SinkTarget("jsonl", "-" or "/dev/stdout", {})``:
+      JSON Lines on standard output
     * ``"table"`` (exactly a known scheme) -> ``SinkTarget("table", "", {})``
     * ``"C:\\out.csv"`` is a bare path: a scheme has at least two characters.
 
@@ -468,7 +473,8 @@ def parse_sink_target(
 
     if not scheme:
         suffix = Path(target).suffix.lower()
-        inferred = suffixes.get(suffix)
+        # Standard output has no suffix: JSON Lines, as ``jsonl:-`` (the default when piped).
+        inferred = "jsonl" if target in _STDOUT_TARGETS else suffixes.get(suffix)
         if inferred is None or inferred not in known:
             usable = ", ".join(sorted(s for s, sch in suffixes.items() if sch in known))
             shown = repr(suffix) if suffix else "(none)"

@@ -117,6 +117,10 @@ def _named_with_hints(unknown: Sequence[str], known: Sequence[str]) -> str:
     return "; ".join(hints)
 
 
+#: How many column names a "no record has column" error lists at most.
+MAX_LISTED_COLUMNS = 12
+
+
 class TableSink(BaseSink):
     """Print the records as a ``rich`` table when committed; nothing is printed on abort.
 
@@ -208,9 +212,17 @@ class TableSink(BaseSink):
         if not unknown:
             return
         seen = list(self._seen)
+        # A path into a free-form JSON column (test_setup.cyclr) is known to be wrong only
+        # once records came: list the keys seen under that column, not every column (the
+        # whole list of a measurement with details runs to thousands of characters).
+        heads = sorted({c.split(".")[0] for c in unknown if "." in c})
+        under = [c for c in seen if "." in c and c.split(".")[0] in heads]
+        listed, what = (under, f"columns under {', '.join(heads)}") if under else (seen, "columns")
+        more = f", ... ({len(listed)} in all)" if len(listed) > MAX_LISTED_COLUMNS else ""
         raise SinkRecordError(
             f"{self.label.rstrip(':')}: no record has column "
-            f"{_named_with_hints(unknown, seen)}; columns: {', '.join(seen)}"
+            f"{_named_with_hints(unknown, seen)}; {what}: "
+            f"{', '.join(listed[:MAX_LISTED_COLUMNS])}{more}"
         )
 
     def _pick_columns(self, cells: Mapping[str, list[str]], width: int) -> list[str]:
