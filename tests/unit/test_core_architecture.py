@@ -38,6 +38,7 @@ LAYERS = {
     "bulk": 4,
     "session": 4,
     "cli": 5,
+    "_entry": 6,
     "testing": 5,
     "__init__": 5,
 }
