@@ -885,6 +885,7 @@ async def _projects_argument(
     a list for several, every project's id for ``--all-projects``."""
     if all_projects:
         return [p.id for p in await toolkit.list_projects()]
+    project = tuple(dict.fromkeys(project))  # the same PROJECT twice is one project
     if len(project) > 1:
         return list(project)
     return project[0] if project else None
@@ -931,7 +932,8 @@ def _projects_limit_note(
         else (f"listed {records}")
     )
     return (
-        f"{listed} measurements from {count} projects ({which} per project cut {cut} of "
+        f"{listed} measurements from {count} project{'s' if count != 1 else ''} ({which} per "
+        f"project cut {cut} of "
         f"them short; use --all for every measurement)"
     )
 
