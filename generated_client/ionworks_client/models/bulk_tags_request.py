@@ -37,12 +37,12 @@ class BulkTagsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        measurement_ids = d.pop("measurement_ids")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        measurement_ids = d["measurement_ids"]
 
-        add = d.pop("add")
+        add = d["add"]
 
-        remove = d.pop("remove")
+        remove = d["remove"]
 
         bulk_tags_request = cls(
             measurement_ids,
@@ -50,7 +50,10 @@ class BulkTagsRequest:
             remove,
         )
 
-        bulk_tags_request.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            bulk_tags_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return bulk_tags_request
 
     @classmethod
@@ -85,3 +88,13 @@ class BulkTagsRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "measurement_ids",
+        "add",
+        "remove",
+    )
+)

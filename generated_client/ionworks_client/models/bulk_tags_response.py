@@ -29,14 +29,17 @@ class BulkTagsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        updated_count = d.pop("updated_count")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        updated_count = d["updated_count"]
 
         bulk_tags_response = cls(
             updated_count,
         )
 
-        bulk_tags_response.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            bulk_tags_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return bulk_tags_response
 
     @classmethod
@@ -67,3 +70,7 @@ class BulkTagsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(("updated_count",))

@@ -125,25 +125,25 @@ class CellBatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        id = d["id"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        cell_specification_id = d.pop("cell_specification_id")
+        cell_specification_id = d["cell_specification_id"]
 
-        _project_id_raw = d.pop("project_id", UNSET)
+        _project_id_raw = d.get("project_id", UNSET)
         project_id = _project_id_raw
 
-        _organization_id_raw = d.pop("organization_id", UNSET)
+        _organization_id_raw = d.get("organization_id", UNSET)
         organization_id = _organization_id_raw
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        _date_manufactured_raw = d.get("date_manufactured", UNSET)
         date_manufactured: datetime.date | None | Unset
-        if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+        if _date_manufactured_raw is None or _date_manufactured_raw is UNSET:
             date_manufactured = _date_manufactured_raw
         else:
             date_manufactured = _date_manufactured_raw
@@ -155,9 +155,9 @@ class CellBatch:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _properties_raw = d.pop("properties", UNSET)
+        _properties_raw = d.get("properties", UNSET)
         properties: CellBatchPropertiesType0 | None | Unset
-        if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if _properties_raw is None or _properties_raw is UNSET:
             properties = _properties_raw
         else:
             properties = _properties_raw
@@ -169,16 +169,16 @@ class CellBatch:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _created_by_raw = d.pop("created_by", UNSET)
+        _created_by_raw = d.get("created_by", UNSET)
         created_by = _created_by_raw
 
-        _created_at_raw = d.pop("created_at", UNSET)
+        _created_at_raw = d.get("created_at", UNSET)
         created_at = _created_at_raw
 
-        _updated_at_raw = d.pop("updated_at", UNSET)
+        _updated_at_raw = d.get("updated_at", UNSET)
         updated_at = _updated_at_raw
 
-        instance_count = d.pop("instance_count", UNSET)
+        instance_count = d.get("instance_count", UNSET)
 
         cell_batch = cls(
             id,
@@ -195,7 +195,8 @@ class CellBatch:
             instance_count,
         )
 
-        cell_batch.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_batch.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN_KEYS}
         return cell_batch
 
     @classmethod
@@ -265,5 +266,23 @@ class CellBatch:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "id",
+        "name",
+        "cell_specification_id",
+        "project_id",
+        "organization_id",
+        "notes",
+        "date_manufactured",
+        "properties",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "instance_count",
+    )
+)
 
 from ..models.cell_batch_properties_type_0 import CellBatchPropertiesType0  # noqa: E402

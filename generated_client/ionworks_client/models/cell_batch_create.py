@@ -55,21 +55,21 @@ class CellBatchCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        notes = d.pop("notes", UNSET)
+        notes = d.get("notes", UNSET)
 
-        _date_manufactured = d.pop("date_manufactured", UNSET)
+        _date_manufactured = d.get("date_manufactured", UNSET)
         date_manufactured: datetime.date | Unset
-        if isinstance(_date_manufactured, Unset):
+        if _date_manufactured is UNSET:
             date_manufactured = UNSET
         else:
             date_manufactured = datetime.date.fromisoformat(_date_manufactured)
 
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellBatchCreateProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellBatchCreateProperties.from_dict(_properties)
@@ -81,7 +81,10 @@ class CellBatchCreate:
             properties,
         )
 
-        cell_batch_create.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_batch_create.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_batch_create
 
     @classmethod
@@ -99,7 +102,7 @@ class CellBatchCreate:
             _date_manufactured_raw = rec["date_manufactured"]
             _date_manufactured = _date_manufactured_raw
             date_manufactured: datetime.date | Unset
-            if isinstance(_date_manufactured, Unset):
+            if _date_manufactured is UNSET:
                 date_manufactured = UNSET
             else:
                 date_manufactured = datetime.date.fromisoformat(_date_manufactured)
@@ -130,5 +133,15 @@ class CellBatchCreate:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "notes",
+        "date_manufactured",
+        "properties",
+    )
+)
 
 from ..models.cell_batch_create_properties import CellBatchCreateProperties  # noqa: E402

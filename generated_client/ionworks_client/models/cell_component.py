@@ -85,25 +85,22 @@ class CellComponent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _component_type_raw = d.pop("component_type")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _component_type_raw = d["component_type"]
         component_type: ComponentType | str
         component_type = _component_type_raw
         if isinstance(_component_type_raw, str):
-            try:
-                component_type_type_0 = ComponentType(_component_type_raw)
+            component_type = ComponentType._value2member_map_.get(
+                _component_type_raw, _component_type_raw
+            )
 
-                component_type = component_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+        material_id = d["material_id"]
 
-        material_id = d.pop("material_id")
+        id = d["id"]
 
-        id = d.pop("id")
+        organization_id = d["organization_id"]
 
-        organization_id = d.pop("organization_id")
-
-        _created_at_raw = d.pop("created_at")
+        _created_at_raw = d["created_at"]
         created_at: datetime.datetime | None
         if _created_at_raw is None:
             created_at = _created_at_raw
@@ -117,7 +114,7 @@ class CellComponent:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at")
+        _updated_at_raw = d["updated_at"]
         updated_at: datetime.datetime | None
         if _updated_at_raw is None:
             updated_at = _updated_at_raw
@@ -131,16 +128,16 @@ class CellComponent:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellComponentProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellComponentProperties.from_dict(_properties)
 
-        _material = d.pop("material", UNSET)
+        _material = d.get("material", UNSET)
         material: Material | Unset
-        if isinstance(_material, Unset):
+        if _material is UNSET:
             material = UNSET
         else:
             material = Material.from_dict(_material)
@@ -156,7 +153,10 @@ class CellComponent:
             material,
         )
 
-        cell_component.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_component.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_component
 
     @classmethod
@@ -255,6 +255,20 @@ class CellComponent:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "component_type",
+        "material_id",
+        "id",
+        "organization_id",
+        "created_at",
+        "updated_at",
+        "properties",
+        "material",
+    )
+)
 
 from ..models.cell_component_properties import CellComponentProperties  # noqa: E402
 from ..models.material import Material  # noqa: E402

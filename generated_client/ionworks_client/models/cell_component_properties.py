@@ -24,10 +24,10 @@ class CellComponentProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cell_component_properties = cls()
 
-        cell_component_properties.additional_properties = d
+        cell_component_properties.additional_properties = dict(d)
         return cell_component_properties
 
     @classmethod

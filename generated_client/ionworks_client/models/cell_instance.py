@@ -154,14 +154,14 @@ class CellInstance:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        cell_specification_id = d.pop("cell_specification_id")
+        cell_specification_id = d["cell_specification_id"]
 
-        _created_at_raw = d.pop("created_at")
+        _created_at_raw = d["created_at"]
         created_at: datetime.datetime | None
         if _created_at_raw is None:
             created_at = _created_at_raw
@@ -175,7 +175,7 @@ class CellInstance:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at")
+        _updated_at_raw = d["updated_at"]
         updated_at: datetime.datetime | None
         if _updated_at_raw is None:
             updated_at = _updated_at_raw
@@ -189,12 +189,12 @@ class CellInstance:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _batch_raw = d.pop("batch", UNSET)
+        _batch_raw = d.get("batch", UNSET)
         batch = _batch_raw
 
-        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        _date_manufactured_raw = d.get("date_manufactured", UNSET)
         date_manufactured: datetime.date | None | Unset
-        if _date_manufactured_raw is None or isinstance(_date_manufactured_raw, Unset):
+        if _date_manufactured_raw is None or _date_manufactured_raw is UNSET:
             date_manufactured = _date_manufactured_raw
         else:
             date_manufactured = _date_manufactured_raw
@@ -206,31 +206,31 @@ class CellInstance:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _measured_properties = d.pop("measured_properties", UNSET)
+        _measured_properties = d.get("measured_properties", UNSET)
         measured_properties: CellInstanceMeasuredProperties | Unset
-        if isinstance(_measured_properties, Unset):
+        if _measured_properties is UNSET:
             measured_properties = UNSET
         else:
             measured_properties = CellInstanceMeasuredProperties.from_dict(_measured_properties)
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _organization_id_raw = d.pop("organization_id", UNSET)
+        _organization_id_raw = d.get("organization_id", UNSET)
         organization_id = _organization_id_raw
 
-        _created_by_raw = d.pop("created_by", UNSET)
+        _created_by_raw = d.get("created_by", UNSET)
         created_by = _created_by_raw
 
-        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        _created_by_email_raw = d.get("created_by_email", UNSET)
         created_by_email = _created_by_email_raw
 
-        measurement_ids = d.pop("measurement_ids", UNSET)
+        measurement_ids = d.get("measurement_ids", UNSET)
 
-        _batch_id_raw = d.pop("batch_id", UNSET)
+        _batch_id_raw = d.get("batch_id", UNSET)
         batch_id = _batch_id_raw
 
-        _batch_name_raw = d.pop("batch_name", UNSET)
+        _batch_name_raw = d.get("batch_name", UNSET)
         batch_name = _batch_name_raw
 
         cell_instance = cls(
@@ -251,7 +251,10 @@ class CellInstance:
             batch_name,
         )
 
-        cell_instance.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_instance.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_instance
 
     @classmethod
@@ -363,5 +366,26 @@ class CellInstance:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "id",
+        "cell_specification_id",
+        "created_at",
+        "updated_at",
+        "batch",
+        "date_manufactured",
+        "measured_properties",
+        "notes",
+        "organization_id",
+        "created_by",
+        "created_by_email",
+        "measurement_ids",
+        "batch_id",
+        "batch_name",
+    )
+)
 
 from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties  # noqa: E402

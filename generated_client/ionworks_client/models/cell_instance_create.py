@@ -84,28 +84,28 @@ class CellInstanceCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        _batch_id_raw = d.pop("batch_id", UNSET)
+        _batch_id_raw = d.get("batch_id", UNSET)
         batch_id = _batch_id_raw
 
-        _date_manufactured_raw = d.pop("date_manufactured", UNSET)
+        _date_manufactured_raw = d.get("date_manufactured", UNSET)
         date_manufactured = _date_manufactured_raw
 
-        _measured_properties = d.pop("measured_properties", UNSET)
+        _measured_properties = d.get("measured_properties", UNSET)
         measured_properties: CellInstanceCreateMeasuredProperties | Unset
-        if isinstance(_measured_properties, Unset):
+        if _measured_properties is UNSET:
             measured_properties = UNSET
         else:
             measured_properties = CellInstanceCreateMeasuredProperties.from_dict(
                 _measured_properties
             )
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _batch_raw = d.pop("batch", UNSET)
+        _batch_raw = d.get("batch", UNSET)
         batch = _batch_raw
 
         cell_instance_create = cls(
@@ -117,7 +117,10 @@ class CellInstanceCreate:
             batch,
         )
 
-        cell_instance_create.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_instance_create.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_instance_create
 
     @classmethod
@@ -155,5 +158,17 @@ class CellInstanceCreate:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "batch_id",
+        "date_manufactured",
+        "measured_properties",
+        "notes",
+        "batch",
+    )
+)
 
 from ..models.cell_instance_create_measured_properties import CellInstanceCreateMeasuredProperties  # noqa: E402

@@ -24,10 +24,10 @@ class CellInstanceMeasuredProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cell_instance_measured_properties = cls()
 
-        cell_instance_measured_properties.additional_properties = d
+        cell_instance_measured_properties.additional_properties = dict(d)
         return cell_instance_measured_properties
 
     @classmethod

@@ -45,17 +45,17 @@ class CellMeasurementDetailResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _specification = d.pop("specification", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _specification = d.get("specification", UNSET)
         specification: CellSpecification | Unset
-        if isinstance(_specification, Unset):
+        if _specification is UNSET:
             specification = UNSET
         else:
             specification = CellSpecification.from_dict(_specification)
 
-        _instance = d.pop("instance", UNSET)
+        _instance = d.get("instance", UNSET)
         instance: CellInstance | Unset
-        if isinstance(_instance, Unset):
+        if _instance is UNSET:
             instance = UNSET
         else:
             instance = CellInstance.from_dict(_instance)
@@ -65,7 +65,10 @@ class CellMeasurementDetailResponse:
             instance,
         )
 
-        cell_measurement_detail_response.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_measurement_detail_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_measurement_detail_response
 
     @classmethod
@@ -103,6 +106,14 @@ class CellMeasurementDetailResponse:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "specification",
+        "instance",
+    )
+)
 
 from ..models.cell_instance import CellInstance  # noqa: E402
 from ..models.cell_specification import CellSpecification  # noqa: E402

@@ -122,13 +122,13 @@ class CellMeasurementUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _name_raw = d.pop("name", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _name_raw = d.get("name", UNSET)
         name = _name_raw
 
-        _protocol_raw = d.pop("protocol", UNSET)
+        _protocol_raw = d.get("protocol", UNSET)
         protocol: CellMeasurementUpdateProtocolType0 | None | Unset
-        if _protocol_raw is None or isinstance(_protocol_raw, Unset):
+        if _protocol_raw is None or _protocol_raw is UNSET:
             protocol = _protocol_raw
         else:
             protocol = _protocol_raw
@@ -140,9 +140,9 @@ class CellMeasurementUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _test_setup_raw = d.pop("test_setup", UNSET)
+        _test_setup_raw = d.get("test_setup", UNSET)
         test_setup: CellMeasurementUpdateTestSetupType0 | None | Unset
-        if _test_setup_raw is None or isinstance(_test_setup_raw, Unset):
+        if _test_setup_raw is None or _test_setup_raw is UNSET:
             test_setup = _test_setup_raw
         else:
             test_setup = _test_setup_raw
@@ -156,12 +156,12 @@ class CellMeasurementUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _properties_raw = d.pop("properties", UNSET)
+        _properties_raw = d.get("properties", UNSET)
         properties: CellMeasurementUpdatePropertiesType0 | None | Unset
-        if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if _properties_raw is None or _properties_raw is UNSET:
             properties = _properties_raw
         else:
             properties = _properties_raw
@@ -175,16 +175,16 @@ class CellMeasurementUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _channel_id_raw = d.pop("channel_id", UNSET)
+        _channel_id_raw = d.get("channel_id", UNSET)
         channel_id = _channel_id_raw
 
-        _end_time_raw = d.pop("end_time", UNSET)
+        _end_time_raw = d.get("end_time", UNSET)
         end_time = _end_time_raw
 
-        _protocol_id_raw = d.pop("protocol_id", UNSET)
+        _protocol_id_raw = d.get("protocol_id", UNSET)
         protocol_id = _protocol_id_raw
 
-        tags = d.pop("tags", UNSET)
+        tags = d.get("tags", UNSET)
 
         cell_measurement_update = cls(
             name,
@@ -198,7 +198,10 @@ class CellMeasurementUpdate:
             tags,
         )
 
-        cell_measurement_update.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_measurement_update.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_measurement_update
 
     @classmethod
@@ -276,6 +279,21 @@ class CellMeasurementUpdate:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "protocol",
+        "test_setup",
+        "notes",
+        "properties",
+        "channel_id",
+        "end_time",
+        "protocol_id",
+        "tags",
+    )
+)
 
 from ..models.cell_measurement_update_properties_type_0 import CellMeasurementUpdatePropertiesType0  # noqa: E402
 from ..models.cell_measurement_update_protocol_type_0 import CellMeasurementUpdateProtocolType0  # noqa: E402

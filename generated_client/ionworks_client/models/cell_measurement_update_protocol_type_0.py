@@ -22,10 +22,10 @@ class CellMeasurementUpdateProtocolType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cell_measurement_update_protocol_type_0 = cls()
 
-        cell_measurement_update_protocol_type_0.additional_properties = d
+        cell_measurement_update_protocol_type_0.additional_properties = dict(d)
         return cell_measurement_update_protocol_type_0
 
     @classmethod

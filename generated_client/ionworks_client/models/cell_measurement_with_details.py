@@ -265,14 +265,14 @@ class CellMeasurementWithDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        cell_instance_id = d.pop("cell_instance_id")
+        cell_instance_id = d["cell_instance_id"]
 
-        _created_at_raw = d.pop("created_at")
+        _created_at_raw = d["created_at"]
         created_at: datetime.datetime | None
         if _created_at_raw is None:
             created_at = _created_at_raw
@@ -286,7 +286,7 @@ class CellMeasurementWithDetails:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at")
+        _updated_at_raw = d["updated_at"]
         updated_at: datetime.datetime | None
         if _updated_at_raw is None:
             updated_at = _updated_at_raw
@@ -300,16 +300,16 @@ class CellMeasurementWithDetails:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _protocol = d.pop("protocol", UNSET)
+        _protocol = d.get("protocol", UNSET)
         protocol: CellMeasurementProtocol | Unset
-        if isinstance(_protocol, Unset):
+        if _protocol is UNSET:
             protocol = UNSET
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
-        _start_time_raw = d.pop("start_time", UNSET)
+        _start_time_raw = d.get("start_time", UNSET)
         start_time: datetime.datetime | None | Unset
-        if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+        if _start_time_raw is None or _start_time_raw is UNSET:
             start_time = _start_time_raw
         else:
             start_time = _start_time_raw
@@ -321,91 +321,88 @@ class CellMeasurementWithDetails:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _test_setup = d.pop("test_setup", UNSET)
+        _test_setup = d.get("test_setup", UNSET)
         test_setup: CellMeasurementTestSetup | Unset
-        if isinstance(_test_setup, Unset):
+        if _test_setup is UNSET:
             test_setup = UNSET
         else:
             test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
 
-        step_labels_validated = d.pop("step_labels_validated", UNSET)
+        step_labels_validated = d.get("step_labels_validated", UNSET)
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _measurement_type_raw = d.pop("measurement_type", UNSET)
+        _measurement_type_raw = d.get("measurement_type", UNSET)
         measurement_type: MeasurementType | str | Unset
-        if isinstance(_measurement_type_raw, Unset):
+        if _measurement_type_raw is UNSET:
             measurement_type = _measurement_type_raw
         else:
             measurement_type = _measurement_type_raw
             if isinstance(_measurement_type_raw, str):
-                try:
-                    measurement_type_type_0 = MeasurementType(_measurement_type_raw)
+                measurement_type = MeasurementType._value2member_map_.get(
+                    _measurement_type_raw, _measurement_type_raw
+                )
 
-                    measurement_type = measurement_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellMeasurementProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellMeasurementProperties.from_dict(_properties)
 
-        _file_metadata = d.pop("file_metadata", UNSET)
+        _file_metadata = d.get("file_metadata", UNSET)
         file_metadata: CellMeasurementFileMetadata | Unset
-        if isinstance(_file_metadata, Unset):
+        if _file_metadata is UNSET:
             file_metadata = UNSET
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
-        _organization_id_raw = d.pop("organization_id", UNSET)
+        _organization_id_raw = d.get("organization_id", UNSET)
         organization_id = _organization_id_raw
 
-        _created_by_raw = d.pop("created_by", UNSET)
+        _created_by_raw = d.get("created_by", UNSET)
         created_by = _created_by_raw
 
-        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        _created_by_email_raw = d.get("created_by_email", UNSET)
         created_by_email = _created_by_email_raw
 
-        _channel_id_raw = d.pop("channel_id", UNSET)
+        _channel_id_raw = d.get("channel_id", UNSET)
         channel_id = _channel_id_raw
 
-        _protocol_id_raw = d.pop("protocol_id", UNSET)
+        _protocol_id_raw = d.get("protocol_id", UNSET)
         protocol_id = _protocol_id_raw
 
-        _end_time_raw = d.pop("end_time", UNSET)
+        _end_time_raw = d.get("end_time", UNSET)
         end_time = _end_time_raw
 
-        _estimated_end_time_raw = d.pop("estimated_end_time", UNSET)
+        _estimated_end_time_raw = d.get("estimated_end_time", UNSET)
         estimated_end_time = _estimated_end_time_raw
 
-        _estimated_end_time_note_raw = d.pop("estimated_end_time_note", UNSET)
+        _estimated_end_time_note_raw = d.get("estimated_end_time_note", UNSET)
         estimated_end_time_note = _estimated_end_time_note_raw
 
-        _estimated_end_time_calculated_at_raw = d.pop("estimated_end_time_calculated_at", UNSET)
+        _estimated_end_time_calculated_at_raw = d.get("estimated_end_time_calculated_at", UNSET)
         estimated_end_time_calculated_at = _estimated_end_time_calculated_at_raw
 
-        _processing_status_raw = d.pop("processing_status", UNSET)
+        _processing_status_raw = d.get("processing_status", UNSET)
         processing_status = _processing_status_raw
 
-        _processing_error_raw = d.pop("processing_error", UNSET)
+        _processing_error_raw = d.get("processing_error", UNSET)
         processing_error = _processing_error_raw
 
-        tags = d.pop("tags", UNSET)
+        tags = d.get("tags", UNSET)
 
-        _specification = d.pop("specification", UNSET)
+        _specification = d.get("specification", UNSET)
         specification: CellSpecificationWithComponents | Unset
-        if isinstance(_specification, Unset):
+        if _specification is UNSET:
             specification = UNSET
         else:
             specification = CellSpecificationWithComponents.from_dict(_specification)
 
-        _instance = d.pop("instance", UNSET)
+        _instance = d.get("instance", UNSET)
         instance: CellInstance | Unset
-        if isinstance(_instance, Unset):
+        if _instance is UNSET:
             instance = UNSET
         else:
             instance = CellInstance.from_dict(_instance)
@@ -440,7 +437,10 @@ class CellMeasurementWithDetails:
             instance,
         )
 
-        cell_measurement_with_details.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_measurement_with_details.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_measurement_with_details
 
     @classmethod
@@ -585,6 +585,39 @@ class CellMeasurementWithDetails:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "id",
+        "cell_instance_id",
+        "created_at",
+        "updated_at",
+        "protocol",
+        "start_time",
+        "test_setup",
+        "step_labels_validated",
+        "notes",
+        "measurement_type",
+        "properties",
+        "file_metadata",
+        "organization_id",
+        "created_by",
+        "created_by_email",
+        "channel_id",
+        "protocol_id",
+        "end_time",
+        "estimated_end_time",
+        "estimated_end_time_note",
+        "estimated_end_time_calculated_at",
+        "processing_status",
+        "processing_error",
+        "tags",
+        "specification",
+        "instance",
+    )
+)
 
 from ..models.cell_instance import CellInstance  # noqa: E402
 from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata  # noqa: E402

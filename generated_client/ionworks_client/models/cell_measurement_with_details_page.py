@@ -52,17 +52,17 @@ class CellMeasurementWithDetailsPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         items = []
-        _items = d.pop("items")
+        _items = d["items"]
         for items_item_data in _items:
             items_item = CellMeasurementWithDetails.from_dict(items_item_data)
 
             items.append(items_item)
 
-        count = d.pop("count", UNSET)
+        count = d.get("count", UNSET)
 
-        total = d.pop("total", UNSET)
+        total = d.get("total", UNSET)
 
         cell_measurement_with_details_page = cls(
             items,
@@ -70,7 +70,10 @@ class CellMeasurementWithDetailsPage:
             total,
         )
 
-        cell_measurement_with_details_page.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_measurement_with_details_page.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_measurement_with_details_page
 
     @classmethod
@@ -107,5 +110,14 @@ class CellMeasurementWithDetailsPage:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "items",
+        "count",
+        "total",
+    )
+)
 
 from ..models.cell_measurement_with_details import CellMeasurementWithDetails  # noqa: E402

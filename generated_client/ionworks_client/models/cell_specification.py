@@ -172,62 +172,62 @@ class CellSpecification:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        ratings = Ratings.from_dict(d.pop("ratings"))
+        ratings = Ratings.from_dict(d["ratings"])
 
-        id = d.pop("id")
+        id = d["id"]
 
-        organization_id = d.pop("organization_id")
+        organization_id = d["organization_id"]
 
-        _form_factor_raw = d.pop("form_factor", UNSET)
+        _form_factor_raw = d.get("form_factor", UNSET)
         form_factor = _form_factor_raw
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _anode_id_raw = d.pop("anode_id", UNSET)
+        _anode_id_raw = d.get("anode_id", UNSET)
         anode_id = _anode_id_raw
 
-        _cathode_id_raw = d.pop("cathode_id", UNSET)
+        _cathode_id_raw = d.get("cathode_id", UNSET)
         cathode_id = _cathode_id_raw
 
-        _electrolyte_id_raw = d.pop("electrolyte_id", UNSET)
+        _electrolyte_id_raw = d.get("electrolyte_id", UNSET)
         electrolyte_id = _electrolyte_id_raw
 
-        _separator_id_raw = d.pop("separator_id", UNSET)
+        _separator_id_raw = d.get("separator_id", UNSET)
         separator_id = _separator_id_raw
 
-        _case_id_raw = d.pop("case_id", UNSET)
+        _case_id_raw = d.get("case_id", UNSET)
         case_id = _case_id_raw
 
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellSpecificationProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellSpecificationProperties.from_dict(_properties)
 
-        _source = d.pop("source", UNSET)
+        _source = d.get("source", UNSET)
         source: CellSpecificationSource | Unset
-        if isinstance(_source, Unset):
+        if _source is UNSET:
             source = UNSET
         else:
             source = CellSpecificationSource.from_dict(_source)
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _created_by_raw = d.pop("created_by", UNSET)
+        _created_by_raw = d.get("created_by", UNSET)
         created_by = _created_by_raw
 
-        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        _created_by_email_raw = d.get("created_by_email", UNSET)
         created_by_email = _created_by_email_raw
 
-        instance_ids = d.pop("instance_ids", UNSET)
+        instance_ids = d.get("instance_ids", UNSET)
 
-        project_id = d.pop("project_id", UNSET)
+        project_id = d.get("project_id", UNSET)
 
         cell_specification = cls(
             name,
@@ -250,7 +250,10 @@ class CellSpecification:
             project_id,
         )
 
-        cell_specification.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_specification.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_specification
 
     @classmethod
@@ -297,6 +300,30 @@ class CellSpecification:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "ratings",
+        "id",
+        "organization_id",
+        "form_factor",
+        "manufacturer",
+        "anode_id",
+        "cathode_id",
+        "electrolyte_id",
+        "separator_id",
+        "case_id",
+        "properties",
+        "source",
+        "notes",
+        "created_by",
+        "created_by_email",
+        "instance_ids",
+        "project_id",
+    )
+)
 
 from ..models.cell_specification_properties import CellSpecificationProperties  # noqa: E402
 from ..models.cell_specification_source import CellSpecificationSource  # noqa: E402

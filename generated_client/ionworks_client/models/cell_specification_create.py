@@ -153,42 +153,42 @@ class CellSpecificationCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        _ratings = d.pop("ratings", UNSET)
+        _ratings = d.get("ratings", UNSET)
         ratings: Ratings | Unset
-        if isinstance(_ratings, Unset):
+        if _ratings is UNSET:
             ratings = UNSET
         else:
             ratings = Ratings.from_dict(_ratings)
 
-        _project_id_raw = d.pop("project_id", UNSET)
+        _project_id_raw = d.get("project_id", UNSET)
         project_id = _project_id_raw
 
-        _form_factor_raw = d.pop("form_factor", UNSET)
+        _form_factor_raw = d.get("form_factor", UNSET)
         form_factor = _form_factor_raw
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellSpecificationCreateProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellSpecificationCreateProperties.from_dict(_properties)
 
-        _source = d.pop("source", UNSET)
+        _source = d.get("source", UNSET)
         source: CellSpecificationCreateSource | Unset
-        if isinstance(_source, Unset):
+        if _source is UNSET:
             source = UNSET
         else:
             source = CellSpecificationCreateSource.from_dict(_source)
 
-        _anode_raw = d.pop("anode", UNSET)
+        _anode_raw = d.get("anode", UNSET)
         anode: ComponentWithMaterialInput | None | Unset
-        if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if _anode_raw is None or _anode_raw is UNSET:
             anode = _anode_raw
         else:
             anode = _anode_raw
@@ -200,9 +200,9 @@ class CellSpecificationCreate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _cathode_raw = d.pop("cathode", UNSET)
+        _cathode_raw = d.get("cathode", UNSET)
         cathode: ComponentWithMaterialInput | None | Unset
-        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if _cathode_raw is None or _cathode_raw is UNSET:
             cathode = _cathode_raw
         else:
             cathode = _cathode_raw
@@ -214,9 +214,9 @@ class CellSpecificationCreate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        _electrolyte_raw = d.get("electrolyte", UNSET)
         electrolyte: ComponentWithMaterialInput | None | Unset
-        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if _electrolyte_raw is None or _electrolyte_raw is UNSET:
             electrolyte = _electrolyte_raw
         else:
             electrolyte = _electrolyte_raw
@@ -228,9 +228,9 @@ class CellSpecificationCreate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _separator_raw = d.pop("separator", UNSET)
+        _separator_raw = d.get("separator", UNSET)
         separator: ComponentWithMaterialInput | None | Unset
-        if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if _separator_raw is None or _separator_raw is UNSET:
             separator = _separator_raw
         else:
             separator = _separator_raw
@@ -242,9 +242,9 @@ class CellSpecificationCreate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _case_raw = d.pop("case", UNSET)
+        _case_raw = d.get("case", UNSET)
         case: ComponentWithMaterialInput | None | Unset
-        if _case_raw is None or isinstance(_case_raw, Unset):
+        if _case_raw is None or _case_raw is UNSET:
             case = _case_raw
         else:
             case = _case_raw
@@ -256,7 +256,7 @@ class CellSpecificationCreate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
         cell_specification_create = cls(
@@ -275,7 +275,10 @@ class CellSpecificationCreate:
             notes,
         )
 
-        cell_specification_create.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_specification_create.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_specification_create
 
     @classmethod
@@ -397,6 +400,25 @@ class CellSpecificationCreate:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "ratings",
+        "project_id",
+        "form_factor",
+        "manufacturer",
+        "properties",
+        "source",
+        "anode",
+        "cathode",
+        "electrolyte",
+        "separator",
+        "case",
+        "notes",
+    )
+)
 
 from ..models.cell_specification_create_properties import CellSpecificationCreateProperties  # noqa: E402
 from ..models.cell_specification_create_source import CellSpecificationCreateSource  # noqa: E402

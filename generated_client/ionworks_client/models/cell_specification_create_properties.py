@@ -22,10 +22,10 @@ class CellSpecificationCreateProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cell_specification_create_properties = cls()
 
-        cell_specification_create_properties.additional_properties = d
+        cell_specification_create_properties.additional_properties = dict(d)
         return cell_specification_create_properties
 
     @classmethod

@@ -52,17 +52,17 @@ class CellSpecificationPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         items = []
-        _items = d.pop("items")
+        _items = d["items"]
         for items_item_data in _items:
             items_item = CellSpecification.from_dict(items_item_data)
 
             items.append(items_item)
 
-        count = d.pop("count", UNSET)
+        count = d.get("count", UNSET)
 
-        total = d.pop("total", UNSET)
+        total = d.get("total", UNSET)
 
         cell_specification_page = cls(
             items,
@@ -70,7 +70,10 @@ class CellSpecificationPage:
             total,
         )
 
-        cell_specification_page.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_specification_page.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_specification_page
 
     @classmethod
@@ -107,5 +110,14 @@ class CellSpecificationPage:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "items",
+        "count",
+        "total",
+    )
+)
 
 from ..models.cell_specification import CellSpecification  # noqa: E402

@@ -159,19 +159,19 @@ class CellSpecificationUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _name_raw = d.pop("name", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _name_raw = d.get("name", UNSET)
         name = _name_raw
 
-        _form_factor_raw = d.pop("form_factor", UNSET)
+        _form_factor_raw = d.get("form_factor", UNSET)
         form_factor = _form_factor_raw
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _ratings_raw = d.pop("ratings", UNSET)
+        _ratings_raw = d.get("ratings", UNSET)
         ratings: None | Ratings | Unset
-        if _ratings_raw is None or isinstance(_ratings_raw, Unset):
+        if _ratings_raw is None or _ratings_raw is UNSET:
             ratings = _ratings_raw
         else:
             ratings = _ratings_raw
@@ -183,9 +183,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _properties_raw = d.pop("properties", UNSET)
+        _properties_raw = d.get("properties", UNSET)
         properties: CellSpecificationUpdatePropertiesType0 | None | Unset
-        if _properties_raw is None or isinstance(_properties_raw, Unset):
+        if _properties_raw is None or _properties_raw is UNSET:
             properties = _properties_raw
         else:
             properties = _properties_raw
@@ -199,9 +199,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _source_raw = d.pop("source", UNSET)
+        _source_raw = d.get("source", UNSET)
         source: CellSpecificationUpdateSourceType0 | None | Unset
-        if _source_raw is None or isinstance(_source_raw, Unset):
+        if _source_raw is None or _source_raw is UNSET:
             source = _source_raw
         else:
             source = _source_raw
@@ -213,9 +213,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _anode_raw = d.pop("anode", UNSET)
+        _anode_raw = d.get("anode", UNSET)
         anode: ComponentWithMaterialInput | None | Unset
-        if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if _anode_raw is None or _anode_raw is UNSET:
             anode = _anode_raw
         else:
             anode = _anode_raw
@@ -227,9 +227,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _cathode_raw = d.pop("cathode", UNSET)
+        _cathode_raw = d.get("cathode", UNSET)
         cathode: ComponentWithMaterialInput | None | Unset
-        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if _cathode_raw is None or _cathode_raw is UNSET:
             cathode = _cathode_raw
         else:
             cathode = _cathode_raw
@@ -241,9 +241,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        _electrolyte_raw = d.get("electrolyte", UNSET)
         electrolyte: ComponentWithMaterialInput | None | Unset
-        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if _electrolyte_raw is None or _electrolyte_raw is UNSET:
             electrolyte = _electrolyte_raw
         else:
             electrolyte = _electrolyte_raw
@@ -255,9 +255,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _separator_raw = d.pop("separator", UNSET)
+        _separator_raw = d.get("separator", UNSET)
         separator: ComponentWithMaterialInput | None | Unset
-        if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if _separator_raw is None or _separator_raw is UNSET:
             separator = _separator_raw
         else:
             separator = _separator_raw
@@ -269,9 +269,9 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _case_raw = d.pop("case", UNSET)
+        _case_raw = d.get("case", UNSET)
         case: ComponentWithMaterialInput | None | Unset
-        if _case_raw is None or isinstance(_case_raw, Unset):
+        if _case_raw is None or _case_raw is UNSET:
             case = _case_raw
         else:
             case = _case_raw
@@ -283,7 +283,7 @@ class CellSpecificationUpdate:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
         cell_specification_update = cls(
@@ -301,7 +301,10 @@ class CellSpecificationUpdate:
             notes,
         )
 
-        cell_specification_update.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_specification_update.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_specification_update
 
     @classmethod
@@ -455,6 +458,24 @@ class CellSpecificationUpdate:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "form_factor",
+        "manufacturer",
+        "ratings",
+        "properties",
+        "source",
+        "anode",
+        "cathode",
+        "electrolyte",
+        "separator",
+        "case",
+        "notes",
+    )
+)
 
 from ..models.cell_specification_update_properties_type_0 import (
     CellSpecificationUpdatePropertiesType0,  # noqa: E402

@@ -232,66 +232,66 @@ class CellSpecificationWithComponents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        ratings = Ratings.from_dict(d.pop("ratings"))
+        ratings = Ratings.from_dict(d["ratings"])
 
-        id = d.pop("id")
+        id = d["id"]
 
-        organization_id = d.pop("organization_id")
+        organization_id = d["organization_id"]
 
-        _form_factor_raw = d.pop("form_factor", UNSET)
+        _form_factor_raw = d.get("form_factor", UNSET)
         form_factor = _form_factor_raw
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _anode_id_raw = d.pop("anode_id", UNSET)
+        _anode_id_raw = d.get("anode_id", UNSET)
         anode_id = _anode_id_raw
 
-        _cathode_id_raw = d.pop("cathode_id", UNSET)
+        _cathode_id_raw = d.get("cathode_id", UNSET)
         cathode_id = _cathode_id_raw
 
-        _electrolyte_id_raw = d.pop("electrolyte_id", UNSET)
+        _electrolyte_id_raw = d.get("electrolyte_id", UNSET)
         electrolyte_id = _electrolyte_id_raw
 
-        _separator_id_raw = d.pop("separator_id", UNSET)
+        _separator_id_raw = d.get("separator_id", UNSET)
         separator_id = _separator_id_raw
 
-        _case_id_raw = d.pop("case_id", UNSET)
+        _case_id_raw = d.get("case_id", UNSET)
         case_id = _case_id_raw
 
-        _properties = d.pop("properties", UNSET)
+        _properties = d.get("properties", UNSET)
         properties: CellSpecificationWithComponentsProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = CellSpecificationWithComponentsProperties.from_dict(_properties)
 
-        _source = d.pop("source", UNSET)
+        _source = d.get("source", UNSET)
         source: CellSpecificationWithComponentsSource | Unset
-        if isinstance(_source, Unset):
+        if _source is UNSET:
             source = UNSET
         else:
             source = CellSpecificationWithComponentsSource.from_dict(_source)
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _created_by_raw = d.pop("created_by", UNSET)
+        _created_by_raw = d.get("created_by", UNSET)
         created_by = _created_by_raw
 
-        _created_by_email_raw = d.pop("created_by_email", UNSET)
+        _created_by_email_raw = d.get("created_by_email", UNSET)
         created_by_email = _created_by_email_raw
 
-        instance_ids = d.pop("instance_ids", UNSET)
+        instance_ids = d.get("instance_ids", UNSET)
 
-        project_id = d.pop("project_id", UNSET)
+        project_id = d.get("project_id", UNSET)
 
-        _anode_raw = d.pop("anode", UNSET)
+        _anode_raw = d.get("anode", UNSET)
         anode: CellComponent | None | Unset
-        if _anode_raw is None or isinstance(_anode_raw, Unset):
+        if _anode_raw is None or _anode_raw is UNSET:
             anode = _anode_raw
         else:
             anode = _anode_raw
@@ -303,9 +303,9 @@ class CellSpecificationWithComponents:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _cathode_raw = d.pop("cathode", UNSET)
+        _cathode_raw = d.get("cathode", UNSET)
         cathode: CellComponent | None | Unset
-        if _cathode_raw is None or isinstance(_cathode_raw, Unset):
+        if _cathode_raw is None or _cathode_raw is UNSET:
             cathode = _cathode_raw
         else:
             cathode = _cathode_raw
@@ -317,9 +317,9 @@ class CellSpecificationWithComponents:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _electrolyte_raw = d.pop("electrolyte", UNSET)
+        _electrolyte_raw = d.get("electrolyte", UNSET)
         electrolyte: CellComponent | None | Unset
-        if _electrolyte_raw is None or isinstance(_electrolyte_raw, Unset):
+        if _electrolyte_raw is None or _electrolyte_raw is UNSET:
             electrolyte = _electrolyte_raw
         else:
             electrolyte = _electrolyte_raw
@@ -331,9 +331,9 @@ class CellSpecificationWithComponents:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _separator_raw = d.pop("separator", UNSET)
+        _separator_raw = d.get("separator", UNSET)
         separator: CellComponent | None | Unset
-        if _separator_raw is None or isinstance(_separator_raw, Unset):
+        if _separator_raw is None or _separator_raw is UNSET:
             separator = _separator_raw
         else:
             separator = _separator_raw
@@ -345,9 +345,9 @@ class CellSpecificationWithComponents:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _case_raw = d.pop("case", UNSET)
+        _case_raw = d.get("case", UNSET)
         case: CellComponent | None | Unset
-        if _case_raw is None or isinstance(_case_raw, Unset):
+        if _case_raw is None or _case_raw is UNSET:
             case = _case_raw
         else:
             case = _case_raw
@@ -385,7 +385,10 @@ class CellSpecificationWithComponents:
             case,
         )
 
-        cell_specification_with_components.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cell_specification_with_components.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cell_specification_with_components
 
     @classmethod
@@ -504,6 +507,35 @@ class CellSpecificationWithComponents:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "ratings",
+        "id",
+        "organization_id",
+        "form_factor",
+        "manufacturer",
+        "anode_id",
+        "cathode_id",
+        "electrolyte_id",
+        "separator_id",
+        "case_id",
+        "properties",
+        "source",
+        "notes",
+        "created_by",
+        "created_by_email",
+        "instance_ids",
+        "project_id",
+        "anode",
+        "cathode",
+        "electrolyte",
+        "separator",
+        "case",
+    )
+)
 
 from ..models.cell_component import CellComponent  # noqa: E402
 from ..models.cell_specification_with_components_properties import (

@@ -24,10 +24,10 @@ class CellSpecificationWithComponentsSource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cell_specification_with_components_source = cls()
 
-        cell_specification_with_components_source.additional_properties = d
+        cell_specification_with_components_source.additional_properties = dict(d)
         return cell_specification_with_components_source
 
     @classmethod

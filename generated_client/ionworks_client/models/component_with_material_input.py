@@ -49,17 +49,17 @@ class ComponentWithMaterialInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _properties = d.pop("properties", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _properties = d.get("properties", UNSET)
         properties: ComponentWithMaterialInputProperties | Unset
-        if isinstance(_properties, Unset):
+        if _properties is UNSET:
             properties = UNSET
         else:
             properties = ComponentWithMaterialInputProperties.from_dict(_properties)
 
-        _material = d.pop("material", UNSET)
+        _material = d.get("material", UNSET)
         material: MaterialInput | Unset
-        if isinstance(_material, Unset):
+        if _material is UNSET:
             material = UNSET
         else:
             material = MaterialInput.from_dict(_material)
@@ -69,7 +69,10 @@ class ComponentWithMaterialInput:
             material,
         )
 
-        component_with_material_input.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            component_with_material_input.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return component_with_material_input
 
     @classmethod
@@ -109,6 +112,14 @@ class ComponentWithMaterialInput:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "properties",
+        "material",
+    )
+)
 
 from ..models.component_with_material_input_properties import ComponentWithMaterialInputProperties  # noqa: E402
 from ..models.material_input import MaterialInput  # noqa: E402

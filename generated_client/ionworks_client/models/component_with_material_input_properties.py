@@ -24,10 +24,10 @@ class ComponentWithMaterialInputProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         component_with_material_input_properties = cls()
 
-        component_with_material_input_properties.additional_properties = d
+        component_with_material_input_properties.additional_properties = dict(d)
         return component_with_material_input_properties
 
     @classmethod

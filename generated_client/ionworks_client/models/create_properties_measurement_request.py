@@ -124,21 +124,21 @@ class CreatePropertiesMeasurementRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        properties = CreatePropertiesMeasurementRequestProperties.from_dict(d.pop("properties"))
+        properties = CreatePropertiesMeasurementRequestProperties.from_dict(d["properties"])
 
-        _protocol = d.pop("protocol", UNSET)
+        _protocol = d.get("protocol", UNSET)
         protocol: CreatePropertiesMeasurementRequestProtocol | Unset
-        if isinstance(_protocol, Unset):
+        if _protocol is UNSET:
             protocol = UNSET
         else:
             protocol = CreatePropertiesMeasurementRequestProtocol.from_dict(_protocol)
 
-        _start_time_raw = d.pop("start_time", UNSET)
+        _start_time_raw = d.get("start_time", UNSET)
         start_time: datetime.datetime | None | Unset
-        if _start_time_raw is None or isinstance(_start_time_raw, Unset):
+        if _start_time_raw is None or _start_time_raw is UNSET:
             start_time = _start_time_raw
         else:
             start_time = _start_time_raw
@@ -150,36 +150,36 @@ class CreatePropertiesMeasurementRequest:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _test_setup = d.pop("test_setup", UNSET)
+        _test_setup = d.get("test_setup", UNSET)
         test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset
-        if isinstance(_test_setup, Unset):
+        if _test_setup is UNSET:
             test_setup = UNSET
         else:
             test_setup = CreatePropertiesMeasurementRequestTestSetup.from_dict(_test_setup)
 
-        step_labels_validated = d.pop("step_labels_validated", UNSET)
+        step_labels_validated = d.get("step_labels_validated", UNSET)
 
-        _notes_raw = d.pop("notes", UNSET)
+        _notes_raw = d.get("notes", UNSET)
         notes = _notes_raw
 
-        _measurement_type = d.pop("measurement_type", UNSET)
+        _measurement_type = d.get("measurement_type", UNSET)
         measurement_type: MeasurementType | Unset
-        if isinstance(_measurement_type, Unset):
+        if _measurement_type is UNSET:
             measurement_type = UNSET
         else:
             measurement_type = MeasurementType(_measurement_type)
 
-        _file_metadata = d.pop("file_metadata", UNSET)
+        _file_metadata = d.get("file_metadata", UNSET)
         file_metadata: CreatePropertiesMeasurementRequestFileMetadata | Unset
-        if isinstance(_file_metadata, Unset):
+        if _file_metadata is UNSET:
             file_metadata = UNSET
         else:
             file_metadata = CreatePropertiesMeasurementRequestFileMetadata.from_dict(_file_metadata)
 
-        _end_time_raw = d.pop("end_time", UNSET)
+        _end_time_raw = d.get("end_time", UNSET)
         end_time = _end_time_raw
 
-        tags = d.pop("tags", UNSET)
+        tags = d.get("tags", UNSET)
 
         create_properties_measurement_request = cls(
             name,
@@ -195,7 +195,10 @@ class CreatePropertiesMeasurementRequest:
             tags,
         )
 
-        create_properties_measurement_request.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            create_properties_measurement_request.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return create_properties_measurement_request
 
     @classmethod
@@ -257,7 +260,7 @@ class CreatePropertiesMeasurementRequest:
             _measurement_type_raw = rec["measurement_type"]
             _measurement_type = _measurement_type_raw
             measurement_type: MeasurementType | Unset
-            if isinstance(_measurement_type, Unset):
+            if _measurement_type is UNSET:
                 measurement_type = UNSET
             else:
                 measurement_type = MeasurementType(_measurement_type)
@@ -290,6 +293,23 @@ class CreatePropertiesMeasurementRequest:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "properties",
+        "protocol",
+        "start_time",
+        "test_setup",
+        "step_labels_validated",
+        "notes",
+        "measurement_type",
+        "file_metadata",
+        "end_time",
+        "tags",
+    )
+)
 
 from ..models.create_properties_measurement_request_file_metadata import (
     CreatePropertiesMeasurementRequestFileMetadata,  # noqa: E402

@@ -22,10 +22,10 @@ class CreatePropertiesMeasurementRequestFileMetadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         create_properties_measurement_request_file_metadata = cls()
 
-        create_properties_measurement_request_file_metadata.additional_properties = d
+        create_properties_measurement_request_file_metadata.additional_properties = dict(d)
         return create_properties_measurement_request_file_metadata
 
     @classmethod

@@ -24,10 +24,10 @@ class CreatePropertiesMeasurementRequestProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         create_properties_measurement_request_properties = cls()
 
-        create_properties_measurement_request_properties.additional_properties = d
+        create_properties_measurement_request_properties.additional_properties = dict(d)
         return create_properties_measurement_request_properties
 
     @classmethod

@@ -33,14 +33,17 @@ class CyclesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cycles = CyclesResponseCycles.from_dict(d.pop("cycles"))
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        cycles = CyclesResponseCycles.from_dict(d["cycles"])
 
         cycles_response = cls(
             cycles,
         )
 
-        cycles_response.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            cycles_response.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return cycles_response
 
     @classmethod
@@ -73,5 +76,8 @@ class CyclesResponse:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(("cycles",))
 
 from ..models.cycles_response_cycles import CyclesResponseCycles  # noqa: E402

@@ -22,10 +22,10 @@ class CyclesResponseCycles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         cycles_response_cycles = cls()
 
-        cycles_response_cycles.additional_properties = d
+        cycles_response_cycles.additional_properties = dict(d)
         return cycles_response_cycles
 
     @classmethod

@@ -38,8 +38,8 @@ class HTTPValidationError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _detail = d.pop("detail", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _detail = d.get("detail", UNSET)
         detail: list[ValidationError] | Unset = UNSET
         if _detail is not UNSET:
             detail = []
@@ -52,7 +52,10 @@ class HTTPValidationError:
             detail,
         )
 
-        http_validation_error.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            http_validation_error.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return http_validation_error
 
     @classmethod
@@ -90,5 +93,8 @@ class HTTPValidationError:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(("detail",))
 
 from ..models.validation_error import ValidationError  # noqa: E402

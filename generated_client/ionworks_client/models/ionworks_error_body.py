@@ -41,12 +41,12 @@ class IonworksErrorBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        error_code = d.pop("error_code", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        error_code = d.get("error_code", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = d.get("message", UNSET)
 
-        detail = d.pop("detail", UNSET)
+        detail = d.get("detail", UNSET)
 
         ionworks_error_body = cls(
             error_code,
@@ -54,7 +54,10 @@ class IonworksErrorBody:
             detail,
         )
 
-        ionworks_error_body.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            ionworks_error_body.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return ionworks_error_body
 
     @classmethod
@@ -83,3 +86,13 @@ class IonworksErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "error_code",
+        "message",
+        "detail",
+    )
+)

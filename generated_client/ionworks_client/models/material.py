@@ -92,14 +92,14 @@ class Material:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        organization_id = d.pop("organization_id")
+        organization_id = d["organization_id"]
 
-        _created_at_raw = d.pop("created_at")
+        _created_at_raw = d["created_at"]
         created_at: datetime.datetime | None
         if _created_at_raw is None:
             created_at = _created_at_raw
@@ -113,7 +113,7 @@ class Material:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at")
+        _updated_at_raw = d["updated_at"]
         updated_at: datetime.datetime | None
         if _updated_at_raw is None:
             updated_at = _updated_at_raw
@@ -127,20 +127,20 @@ class Material:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _definition = d.pop("definition", UNSET)
+        _definition = d.get("definition", UNSET)
         definition: MaterialDefinition | Unset
-        if isinstance(_definition, Unset):
+        if _definition is UNSET:
             definition = UNSET
         else:
             definition = MaterialDefinition.from_dict(_definition)
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _product_id_raw = d.pop("product_id", UNSET)
+        _product_id_raw = d.get("product_id", UNSET)
         product_id = _product_id_raw
 
-        property_count = d.pop("property_count", UNSET)
+        property_count = d.get("property_count", UNSET)
 
         material = cls(
             name,
@@ -154,7 +154,8 @@ class Material:
             property_count,
         )
 
-        material.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            material.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN_KEYS}
         return material
 
     @classmethod
@@ -246,5 +247,20 @@ class Material:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "id",
+        "organization_id",
+        "created_at",
+        "updated_at",
+        "definition",
+        "manufacturer",
+        "product_id",
+        "property_count",
+    )
+)
 
 from ..models.material_definition import MaterialDefinition  # noqa: E402

@@ -24,10 +24,10 @@ class MaterialDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         material_definition = cls()
 
-        material_definition.additional_properties = d
+        material_definition.additional_properties = dict(d)
         return material_definition
 
     @classmethod

@@ -62,20 +62,20 @@ class MaterialInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        _definition = d.pop("definition", UNSET)
+        _definition = d.get("definition", UNSET)
         definition: MaterialInputDefinition | Unset
-        if isinstance(_definition, Unset):
+        if _definition is UNSET:
             definition = UNSET
         else:
             definition = MaterialInputDefinition.from_dict(_definition)
 
-        _manufacturer_raw = d.pop("manufacturer", UNSET)
+        _manufacturer_raw = d.get("manufacturer", UNSET)
         manufacturer = _manufacturer_raw
 
-        _product_id_raw = d.pop("product_id", UNSET)
+        _product_id_raw = d.get("product_id", UNSET)
         product_id = _product_id_raw
 
         material_input = cls(
@@ -85,7 +85,10 @@ class MaterialInput:
             product_id,
         )
 
-        material_input.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            material_input.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return material_input
 
     @classmethod
@@ -121,5 +124,15 @@ class MaterialInput:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "definition",
+        "manufacturer",
+        "product_id",
+    )
+)
 
 from ..models.material_input_definition import MaterialInputDefinition  # noqa: E402

@@ -22,10 +22,10 @@ class MaterialInputDefinition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         material_input_definition = cls()
 
-        material_input_definition.additional_properties = d
+        material_input_definition.additional_properties = dict(d)
         return material_input_definition
 
     @classmethod

@@ -33,17 +33,20 @@ class MeasurementTagUsage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tag = d.pop("tag")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        tag = d["tag"]
 
-        usage_count = d.pop("usage_count")
+        usage_count = d["usage_count"]
 
         measurement_tag_usage = cls(
             tag,
             usage_count,
         )
 
-        measurement_tag_usage.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            measurement_tag_usage.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return measurement_tag_usage
 
     @classmethod
@@ -76,3 +79,12 @@ class MeasurementTagUsage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "tag",
+        "usage_count",
+    )
+)

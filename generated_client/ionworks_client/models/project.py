@@ -105,14 +105,14 @@ class Project:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        organization_id = d.pop("organization_id")
+        organization_id = d["organization_id"]
 
-        _created_at_raw = d.pop("created_at")
+        _created_at_raw = d["created_at"]
         created_at: datetime.datetime | None
         if _created_at_raw is None:
             created_at = _created_at_raw
@@ -126,7 +126,7 @@ class Project:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at")
+        _updated_at_raw = d["updated_at"]
         updated_at: datetime.datetime | None
         if _updated_at_raw is None:
             updated_at = _updated_at_raw
@@ -140,14 +140,12 @@ class Project:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _description_raw = d.pop("description", UNSET)
+        _description_raw = d.get("description", UNSET)
         description = _description_raw
 
-        _cell_spec_project_mappings_raw = d.pop("cell_spec_project_mappings", UNSET)
+        _cell_spec_project_mappings_raw = d.get("cell_spec_project_mappings", UNSET)
         cell_spec_project_mappings: list[ProjectCellSpecProjectMappingsType0Item] | None | Unset
-        if _cell_spec_project_mappings_raw is None or isinstance(
-            _cell_spec_project_mappings_raw, Unset
-        ):
+        if _cell_spec_project_mappings_raw is None or _cell_spec_project_mappings_raw is UNSET:
             cell_spec_project_mappings = _cell_spec_project_mappings_raw
         else:
             cell_spec_project_mappings = _cell_spec_project_mappings_raw
@@ -172,9 +170,9 @@ class Project:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _user_project_roles_raw = d.pop("user_project_roles", UNSET)
+        _user_project_roles_raw = d.get("user_project_roles", UNSET)
         user_project_roles: list[UserProjectRole] | None | Unset
-        if _user_project_roles_raw is None or isinstance(_user_project_roles_raw, Unset):
+        if _user_project_roles_raw is None or _user_project_roles_raw is UNSET:
             user_project_roles = _user_project_roles_raw
         else:
             user_project_roles = _user_project_roles_raw
@@ -204,7 +202,8 @@ class Project:
             user_project_roles,
         )
 
-        project.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            project.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN_KEYS}
         return project
 
     @classmethod
@@ -342,6 +341,20 @@ class Project:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "id",
+        "organization_id",
+        "created_at",
+        "updated_at",
+        "description",
+        "cell_spec_project_mappings",
+        "user_project_roles",
+    )
+)
 
 from ..models.project_cell_spec_project_mappings_type_0_item import (
     ProjectCellSpecProjectMappingsType0Item,  # noqa: E402

@@ -22,10 +22,10 @@ class ProjectCellSpecProjectMappingsType0Item:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         project_cell_spec_project_mappings_type_0_item = cls()
 
-        project_cell_spec_project_mappings_type_0_item.additional_properties = d
+        project_cell_spec_project_mappings_type_0_item.additional_properties = dict(d)
         return project_cell_spec_project_mappings_type_0_item
 
     @classmethod

@@ -40,10 +40,10 @@ class ProjectCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d["name"]
 
-        _description_raw = d.pop("description", UNSET)
+        _description_raw = d.get("description", UNSET)
         description = _description_raw
 
         project_create = cls(
@@ -51,7 +51,10 @@ class ProjectCreate:
             description,
         )
 
-        project_create.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            project_create.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return project_create
 
     @classmethod
@@ -82,3 +85,12 @@ class ProjectCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "description",
+    )
+)

@@ -75,14 +75,14 @@ class ProjectRole:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        id = d.get("id", UNSET)
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
 
-        _created_at_raw = d.pop("created_at", UNSET)
+        _created_at_raw = d.get("created_at", UNSET)
         created_at: datetime.datetime | None | Unset
-        if _created_at_raw is None or isinstance(_created_at_raw, Unset):
+        if _created_at_raw is None or _created_at_raw is UNSET:
             created_at = _created_at_raw
         else:
             created_at = _created_at_raw
@@ -94,9 +94,9 @@ class ProjectRole:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at", UNSET)
+        _updated_at_raw = d.get("updated_at", UNSET)
         updated_at: datetime.datetime | None | Unset
-        if _updated_at_raw is None or isinstance(_updated_at_raw, Unset):
+        if _updated_at_raw is None or _updated_at_raw is UNSET:
             updated_at = _updated_at_raw
         else:
             updated_at = _updated_at_raw
@@ -108,7 +108,7 @@ class ProjectRole:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _project_role_permissions = d.pop("project_role_permissions", UNSET)
+        _project_role_permissions = d.get("project_role_permissions", UNSET)
         project_role_permissions: list[ProjectRoleProjectRolePermissionsItem] | Unset = UNSET
         if _project_role_permissions is not UNSET:
             project_role_permissions = []
@@ -127,7 +127,10 @@ class ProjectRole:
             project_role_permissions,
         )
 
-        project_role.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            project_role.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return project_role
 
     @classmethod
@@ -223,6 +226,17 @@ class ProjectRole:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "id",
+        "name",
+        "created_at",
+        "updated_at",
+        "project_role_permissions",
+    )
+)
 
 from ..models.project_role_project_role_permissions_item import (
     ProjectRoleProjectRolePermissionsItem,  # noqa: E402

@@ -22,10 +22,10 @@ class ProjectRoleProjectRolePermissionsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         project_role_project_role_permissions_item = cls()
 
-        project_role_project_role_permissions_item.additional_properties = d
+        project_role_project_role_permissions_item.additional_properties = dict(d)
         return project_role_project_role_permissions_item
 
     @classmethod

@@ -38,10 +38,10 @@ class ProjectUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        name = d.get("name", UNSET)
 
-        _description_raw = d.pop("description", UNSET)
+        _description_raw = d.get("description", UNSET)
         description = _description_raw
 
         project_update = cls(
@@ -49,7 +49,10 @@ class ProjectUpdate:
             description,
         )
 
-        project_update.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            project_update.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return project_update
 
     @classmethod
@@ -78,3 +81,12 @@ class ProjectUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "name",
+        "description",
+    )
+)

@@ -40,17 +40,18 @@ class Quantity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        value = d["value"]
 
-        unit = d.pop("unit")
+        unit = d["unit"]
 
         quantity = cls(
             value,
             unit,
         )
 
-        quantity.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            quantity.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN_KEYS}
         return quantity
 
     @classmethod
@@ -83,3 +84,12 @@ class Quantity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "value",
+        "unit",
+    )
+)

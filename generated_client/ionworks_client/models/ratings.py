@@ -127,31 +127,31 @@ class Ratings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _capacity = d.pop("capacity", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        _capacity = d.get("capacity", UNSET)
         capacity: Quantity | Unset
-        if isinstance(_capacity, Unset):
+        if _capacity is UNSET:
             capacity = UNSET
         else:
             capacity = Quantity.from_dict(_capacity)
 
-        _voltage_min = d.pop("voltage_min", UNSET)
+        _voltage_min = d.get("voltage_min", UNSET)
         voltage_min: Quantity | Unset
-        if isinstance(_voltage_min, Unset):
+        if _voltage_min is UNSET:
             voltage_min = UNSET
         else:
             voltage_min = Quantity.from_dict(_voltage_min)
 
-        _voltage_max = d.pop("voltage_max", UNSET)
+        _voltage_max = d.get("voltage_max", UNSET)
         voltage_max: Quantity | Unset
-        if isinstance(_voltage_max, Unset):
+        if _voltage_max is UNSET:
             voltage_max = UNSET
         else:
             voltage_max = Quantity.from_dict(_voltage_max)
 
-        _nominal_voltage_raw = d.pop("nominal_voltage", UNSET)
+        _nominal_voltage_raw = d.get("nominal_voltage", UNSET)
         nominal_voltage: None | Quantity | Unset
-        if _nominal_voltage_raw is None or isinstance(_nominal_voltage_raw, Unset):
+        if _nominal_voltage_raw is None or _nominal_voltage_raw is UNSET:
             nominal_voltage = _nominal_voltage_raw
         else:
             nominal_voltage = _nominal_voltage_raw
@@ -163,9 +163,9 @@ class Ratings:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _energy_raw = d.pop("energy", UNSET)
+        _energy_raw = d.get("energy", UNSET)
         energy: None | Quantity | Unset
-        if _energy_raw is None or isinstance(_energy_raw, Unset):
+        if _energy_raw is None or _energy_raw is UNSET:
             energy = _energy_raw
         else:
             energy = _energy_raw
@@ -177,11 +177,9 @@ class Ratings:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _energy_density_gravimetric_raw = d.pop("energy_density_gravimetric", UNSET)
+        _energy_density_gravimetric_raw = d.get("energy_density_gravimetric", UNSET)
         energy_density_gravimetric: None | Quantity | Unset
-        if _energy_density_gravimetric_raw is None or isinstance(
-            _energy_density_gravimetric_raw, Unset
-        ):
+        if _energy_density_gravimetric_raw is None or _energy_density_gravimetric_raw is UNSET:
             energy_density_gravimetric = _energy_density_gravimetric_raw
         else:
             energy_density_gravimetric = _energy_density_gravimetric_raw
@@ -195,11 +193,9 @@ class Ratings:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _energy_density_volumetric_raw = d.pop("energy_density_volumetric", UNSET)
+        _energy_density_volumetric_raw = d.get("energy_density_volumetric", UNSET)
         energy_density_volumetric: None | Quantity | Unset
-        if _energy_density_volumetric_raw is None or isinstance(
-            _energy_density_volumetric_raw, Unset
-        ):
+        if _energy_density_volumetric_raw is None or _energy_density_volumetric_raw is UNSET:
             energy_density_volumetric = _energy_density_volumetric_raw
         else:
             energy_density_volumetric = _energy_density_volumetric_raw
@@ -213,9 +209,9 @@ class Ratings:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _max_discharge_rate_raw = d.pop("max_discharge_rate", UNSET)
+        _max_discharge_rate_raw = d.get("max_discharge_rate", UNSET)
         max_discharge_rate: None | Quantity | Unset
-        if _max_discharge_rate_raw is None or isinstance(_max_discharge_rate_raw, Unset):
+        if _max_discharge_rate_raw is None or _max_discharge_rate_raw is UNSET:
             max_discharge_rate = _max_discharge_rate_raw
         else:
             max_discharge_rate = _max_discharge_rate_raw
@@ -227,9 +223,9 @@ class Ratings:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _max_charge_rate_raw = d.pop("max_charge_rate", UNSET)
+        _max_charge_rate_raw = d.get("max_charge_rate", UNSET)
         max_charge_rate: None | Quantity | Unset
-        if _max_charge_rate_raw is None or isinstance(_max_charge_rate_raw, Unset):
+        if _max_charge_rate_raw is None or _max_charge_rate_raw is UNSET:
             max_charge_rate = _max_charge_rate_raw
         else:
             max_charge_rate = _max_charge_rate_raw
@@ -253,7 +249,8 @@ class Ratings:
             max_charge_rate,
         )
 
-        ratings.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            ratings.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN_KEYS}
         return ratings
 
     @classmethod
@@ -389,5 +386,20 @@ class Ratings:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "capacity",
+        "voltage_min",
+        "voltage_max",
+        "nominal_voltage",
+        "energy",
+        "energy_density_gravimetric",
+        "energy_density_volumetric",
+        "max_discharge_rate",
+        "max_charge_rate",
+    )
+)
 
 from ..models.quantity import Quantity  # noqa: E402

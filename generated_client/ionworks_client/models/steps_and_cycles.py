@@ -38,17 +38,20 @@ class StepsAndCycles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        steps = StepsAndCyclesSteps.from_dict(d.pop("steps"))
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        steps = StepsAndCyclesSteps.from_dict(d["steps"])
 
-        cycles = StepsAndCyclesCycles.from_dict(d.pop("cycles"))
+        cycles = StepsAndCyclesCycles.from_dict(d["cycles"])
 
         steps_and_cycles = cls(
             steps,
             cycles,
         )
 
-        steps_and_cycles.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            steps_and_cycles.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return steps_and_cycles
 
     @classmethod
@@ -84,6 +87,14 @@ class StepsAndCycles:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "steps",
+        "cycles",
+    )
+)
 
 from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles  # noqa: E402
 from ..models.steps_and_cycles_steps import StepsAndCyclesSteps  # noqa: E402

@@ -22,10 +22,10 @@ class StepsAndCyclesCycles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         steps_and_cycles_cycles = cls()
 
-        steps_and_cycles_cycles.additional_properties = d
+        steps_and_cycles_cycles.additional_properties = dict(d)
         return steps_and_cycles_cycles
 
     @classmethod

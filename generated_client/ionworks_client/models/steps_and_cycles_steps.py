@@ -22,10 +22,10 @@ class StepsAndCyclesSteps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         steps_and_cycles_steps = cls()
 
-        steps_and_cycles_steps.additional_properties = d
+        steps_and_cycles_steps.additional_properties = dict(d)
         return steps_and_cycles_steps
 
     @classmethod

@@ -22,10 +22,10 @@ class UpdateCellInstanceRawData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         update_cell_instance_raw_data = cls()
 
-        update_cell_instance_raw_data.additional_properties = d
+        update_cell_instance_raw_data.additional_properties = dict(d)
         return update_cell_instance_raw_data
 
     @classmethod

@@ -76,16 +76,16 @@ class UserProjectRole:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        user_id = d.pop("user_id", UNSET)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
+        user_id = d.get("user_id", UNSET)
 
-        project_id = d.pop("project_id", UNSET)
+        project_id = d.get("project_id", UNSET)
 
-        project_role_id = d.pop("project_role_id", UNSET)
+        project_role_id = d.get("project_role_id", UNSET)
 
-        _created_at_raw = d.pop("created_at", UNSET)
+        _created_at_raw = d.get("created_at", UNSET)
         created_at: datetime.datetime | None | Unset
-        if _created_at_raw is None or isinstance(_created_at_raw, Unset):
+        if _created_at_raw is None or _created_at_raw is UNSET:
             created_at = _created_at_raw
         else:
             created_at = _created_at_raw
@@ -97,9 +97,9 @@ class UserProjectRole:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _updated_at_raw = d.pop("updated_at", UNSET)
+        _updated_at_raw = d.get("updated_at", UNSET)
         updated_at: datetime.datetime | None | Unset
-        if _updated_at_raw is None or isinstance(_updated_at_raw, Unset):
+        if _updated_at_raw is None or _updated_at_raw is UNSET:
             updated_at = _updated_at_raw
         else:
             updated_at = _updated_at_raw
@@ -111,9 +111,9 @@ class UserProjectRole:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
 
-        _project_roles = d.pop("project_roles", UNSET)
+        _project_roles = d.get("project_roles", UNSET)
         project_roles: ProjectRole | Unset
-        if isinstance(_project_roles, Unset):
+        if _project_roles is UNSET:
             project_roles = UNSET
         else:
             project_roles = ProjectRole.from_dict(_project_roles)
@@ -127,7 +127,10 @@ class UserProjectRole:
             project_roles,
         )
 
-        user_project_role.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            user_project_role.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return user_project_role
 
     @classmethod
@@ -215,5 +218,17 @@ class UserProjectRole:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "user_id",
+        "project_id",
+        "project_role_id",
+        "created_at",
+        "updated_at",
+        "project_roles",
+    )
+)
 
 from ..models.project_role import ProjectRole  # noqa: E402

@@ -59,24 +59,24 @@ class ValidationError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         loc = []
-        _loc = d.pop("loc")
+        _loc = d["loc"]
         for loc_item_data in _loc:
             _loc_item_raw = loc_item_data
             loc_item = _loc_item_raw
 
             loc.append(loc_item)
 
-        msg = d.pop("msg")
+        msg = d["msg"]
 
-        type_ = d.pop("type")
+        type_ = d["type"]
 
-        input_ = d.pop("input", UNSET)
+        input_ = d.get("input", UNSET)
 
-        _ctx = d.pop("ctx", UNSET)
+        _ctx = d.get("ctx", UNSET)
         ctx: ValidationErrorContext | Unset
-        if isinstance(_ctx, Unset):
+        if _ctx is UNSET:
             ctx = UNSET
         else:
             ctx = ValidationErrorContext.from_dict(_ctx)
@@ -89,7 +89,10 @@ class ValidationError:
             ctx,
         )
 
-        validation_error.additional_properties = d
+        if not d.keys() <= _KNOWN_KEYS:
+            validation_error.additional_properties = {
+                k: v for k, v in d.items() if k not in _KNOWN_KEYS
+            }
         return validation_error
 
     @classmethod
@@ -134,5 +137,16 @@ class ValidationError:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+#: The properties from_dict reads; any other key of the input is an additional property.
+_KNOWN_KEYS = frozenset(
+    (
+        "loc",
+        "msg",
+        "type",
+        "input",
+        "ctx",
+    )
+)
 
 from ..models.validation_error_context import ValidationErrorContext  # noqa: E402

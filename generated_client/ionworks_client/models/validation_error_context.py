@@ -22,10 +22,10 @@ class ValidationErrorContext:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if type(src_dict) is dict else dict(src_dict)
         validation_error_context = cls()
 
-        validation_error_context.additional_properties = d
+        validation_error_context.additional_properties = dict(d)
         return validation_error_context
 
     @classmethod
