@@ -15,6 +15,7 @@ from ionworks_client.types import Unset
 
 from ._codec import JsonReadyList, gc_paused
 from ._codec import loads_checked as json_loads_checked
+from ._codec import loads_stdlib as json_loads_stdlib
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
@@ -102,7 +103,12 @@ def _parse_page(
     as_records: bool,
 ) -> Page[Any]:
     try:
-        body, finite = json_loads_checked(response.content)
+        # Records: orjson when exact (JSON-ready pages skip the sinks' NaN scan). Models:
+        # the standard library, faster than orjson plus its exactness scan (see loads_stdlib).
+        if as_records:
+            body, finite = json_loads_checked(response.content)
+        else:
+            body = json_loads_stdlib(response.content)  # finite is read for records only
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         content_type = response.headers.get("content-type", "")
         raise _unexpected(

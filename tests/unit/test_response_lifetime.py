@@ -150,3 +150,63 @@ def test_a_page_is_parsed_with_the_collector_paused(as_records: bool) -> None:
     assert gc.isenabled()
     assert page.total == 2
     assert list(page.items) == ([{"id": "m-1"}, {"id": "m-2"}] if as_records else ["m-1", "m-2"])
+
+
+# ------------------------------------------------------------------ which parser
+
+
+BIG = b'{"items": [{"id": 12345678901234567890123}, {"id": 1.5}], "total": 2}'
+
+
+def failing(data: object) -> object:
+    raise AssertionError("this parser must not be used here")
+
+
+def test_a_typed_page_is_parsed_by_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ionworks_toolkit import parsing
+
+    monkeypatch.setattr(parsing, "json_loads_checked", failing)
+    response = httpx.Response(200, content=BIG, request=httpx.Request("GET", KWARGS["url"]))
+    page = parse_page(response, 0, item_model=Item, page_model=None, operation_id="list_projects")
+    assert list(page.items) == ["12345678901234567890123", "1.5"]  # exact digits, no float
+
+
+def test_a_records_page_is_parsed_by_the_checked_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ionworks_toolkit import _codec, parsing
+
+    monkeypatch.setattr(parsing, "json_loads_stdlib", failing)
+    response = httpx.Response(200, content=BODY, request=httpx.Request("GET", KWARGS["url"]))
+    page = parse_page(response, 0, item_model=Item, page_model=None,
+                      operation_id="list_projects", as_records=True)  # fmt: skip
+    expected = _codec.JsonReadyList if _codec.HAVE_ORJSON else list
+    assert type(page.items) is expected
+    assert list(page.items) == [{"id": "m-1"}, {"id": "m-2"}]
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+def test_a_non_json_body_is_refused_either_way(as_records: bool) -> None:
+    from ionworks_toolkit.errors import UnexpectedResponseError
+
+    response = httpx.Response(200, content=b"<html>oops</html>",
+                              headers={"content-type": "text/html"},
+                              request=httpx.Request("GET", KWARGS["url"]))  # fmt: skip
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse_page(response, 0, item_model=Item, page_model=None,
+                   operation_id="list_projects", as_records=as_records)  # fmt: skip
+    assert caught.value.status == 200
+    assert "html" in str(caught.value).lower()
+
+
+def test_loads_stdlib_is_json_loads_with_the_nesting_error() -> None:
+    from ionworks_toolkit._codec import JSONNestingError, loads_stdlib
+
+    assert loads_stdlib(BIG) == {
+        "items": [{"id": 12345678901234567890123}, {"id": 1.5}],
+        "total": 2,
+    }
+    assert type(loads_stdlib(b"[NaN]")[0]) is float
+    assert loads_stdlib('{"a": [1, "\\u00e9"]}') == {"a": [1, "é"]}
+    with pytest.raises(JSONNestingError, match="nested too deeply"):
+        loads_stdlib(b"[" * 100_000)
+    with pytest.raises(json.JSONDecodeError, match="Expecting value: line 1 column 1"):
+        loads_stdlib(b"nope")
