@@ -125,7 +125,11 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
 def _destination(sink: Any) -> str | None:
     """What a sink writes to, to tell two sinks on one file apart: a regular file's resolved
     path, a dataset's root, ``stdout``; ``None`` for what may be shared (``/dev/null`` and
-    other devices, FIFOs, databases on a server, the terminal table)."""
+    other devices, FIFOs, the terminal table). A database table on a server is named by the
+    sink's ``table_key`` (host, port, database, schema and table; never credentials)."""
+    table_key = getattr(sink, "table_key", None)
+    if isinstance(table_key, str):
+        return table_key
     target = getattr(sink, "target", None)
     if isinstance(target, OutputTarget):
         if target.kind == "stdout":

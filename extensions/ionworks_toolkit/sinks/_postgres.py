@@ -166,6 +166,21 @@ class PostgresSink(BaseSink):
     def destination(self) -> str:
         return f"{self.label} (table {self.schema}.{self.table})"
 
+    @property
+    def table_key(self) -> str:
+        """Which table this sink writes, without credentials, to tell two sinks on one table
+        apart before any request: ``postgresql://HOST:PORT/DBNAME table SCHEMA.TABLE`` (libpq's
+        defaults for what the target leaves out; ``TABLE`` is ``(default)`` when the target
+        names none: the resource's, known once a schema is bound; a ``service`` is named)."""
+        info = self._pg.conninfo.conninfo_to_dict(self._conninfo)
+        where = (
+            f"service {info['service']}"
+            if info.get("service")
+            else f"{info.get('host') or 'localhost'}:{info.get('port') or 5432}"
+        )
+        database = info.get("dbname") or info.get("user") or ""
+        return f"postgresql://{where}/{database} table {self.schema}.{self._table or '(default)'}"
+
     def __repr__(self) -> str:
         return f"<PostgresSink {self.destination} {self.state} records={self.records_written}>"
 
