@@ -5,12 +5,22 @@ pinned with exact values; no wall-clock bounds, no server (fakes and loopback-fr
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
+import threading
 from typing import Any
 
 import httpx
 import pytest
-from ionworks_toolkit.transport import CancelSafeTransport
+from ionworks_toolkit.errors import UnexpectedResponseError
+from ionworks_toolkit.transport import (
+    CancelSafeTransport,
+    DeadlineExceeded,
+    LimitedTransport,
+    _Attempt,
+    _DeadlineWatch,
+    check_redirect,
+)
 
 
 def test_an_error_after_the_caller_left_is_retrieved_not_reported_as_lost() -> None:
@@ -49,3 +59,112 @@ def test_an_error_after_the_caller_left_is_retrieved_not_reported_as_lost() -> N
     asyncio.run(scenario())
     gc.collect()
     assert [c.get("message") for c in reported] == []
+
+
+# ----------------------------------------------------------------------- redirects
+
+
+def redirect(status: int, location: str, method: str = "GET") -> httpx.Response:
+    sent = httpx.Request(method, "https://api.example/items")
+    return httpx.Response(status, headers={"Location": location}, request=sent)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_same_origin_301_302_303_answering_head_is_followed(status: int) -> None:
+    assert check_redirect(redirect(status, "/items/", "HEAD"), "https://api.example") is None
+
+
+def test_an_unparsable_location_is_shown_cut_at_200_characters() -> None:
+    location = "http://[::1" + "x" * 300
+    with pytest.raises(UnexpectedResponseError) as info:
+        check_redirect(redirect(307, location), "https://api.example")
+    assert str(info.value) == (
+        f"GET /items -> 307: redirected to another origin: Location {location[:200]}; not "
+        "followed (credentials go only to https://api.example: if the API moved, set api_url "
+        "to its new address)"
+    )
+
+
+# ----------------------------------------------------------------------- the rebuilt response
+
+
+def test_the_rebuilt_response_drops_the_transfer_encoding_and_keeps_the_extensions() -> None:
+    original = httpx.Response(
+        200,
+        headers={"Transfer-Encoding": "chunked", "Content-Encoding": "gzip", "X-Id": "7"},
+        extensions={"http_version": b"HTTP/1.1", "reason_phrase": b"OK"},
+    )
+    rebuilt = LimitedTransport._rebuild(original, b"[1, 2]")
+    assert rebuilt.headers.multi_items() == [("x-id", "7"), ("content-length", "6")]
+    assert rebuilt.extensions == {"http_version": b"HTTP/1.1", "reason_phrase": b"OK"}
+    assert (rebuilt.status_code, rebuilt.read()) == (200, b"[1, 2]")
+
+
+# ----------------------------------------------------------------------- the deadline watch
+
+
+class _Streaming(httpx.SyncByteStream):
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield b"[]"
+
+
+def test_the_watch_hands_each_attempt_its_network_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attempt learns its response's network stream (to shut it down if abandoned)."""
+    connected: list[Any] = []
+    monkeypatch.setattr(_Attempt, "connected", lambda self, stream: connected.append(stream))
+    marker = object()
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Streaming(), extensions={"network_stream": marker})
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=30)
+    limited._watch = _DeadlineWatch()
+    response = limited.handle_request(httpx.Request("GET", "https://api.example/x"))
+    limited.close()
+    assert (response.read(), connected) == (b"[]", [marker])
+
+
+def test_the_watch_runs_attempts_in_named_workers_with_the_callers_context() -> None:
+    seen: list[Any] = []
+    variable: contextvars.ContextVar[str] = contextvars.ContextVar("variable", default="unset")
+    variable.set("caller's")
+
+    def attempt_fn(attempt: _Attempt) -> httpx.Response:
+        seen.extend([threading.current_thread().name, variable.get(), type(attempt)])
+        return httpx.Response(204)
+
+    watch = _DeadlineWatch(max_workers=3)
+    response = watch.run(attempt_fn, float("inf"), lambda: DeadlineExceeded("late"))
+    assert response.status_code == 204
+    assert watch._pool is not None and watch._pool._max_workers == 3
+    assert _DeadlineWatch()._max_workers == 64
+    watch.close()
+    assert seen == ["ionworks-http_0", "caller's", _Attempt]
+    assert watch._pool is None
+
+
+def test_every_expired_attempt_is_counted_and_its_error_names_the_request() -> None:
+    """A deadline already past: the attempt (still blocked) is abandoned at once, the error is
+    DeadlineExceeded for the request sent, and each expiry counts."""
+    release = threading.Event()
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        release.wait(30)
+        return httpx.Response(204)
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=0)
+    limited._watch = _DeadlineWatch()
+    sent = [httpx.Request("GET", f"https://api.example/{n}") for n in range(2)]
+    errors = []
+    for request in sent:
+        with pytest.raises(DeadlineExceeded) as info:
+            limited.handle_request(request)
+        errors.append(info.value)
+    release.set()
+    limited.close()
+    assert limited._watch.expired == 2
+    assert [e.request for e in errors] == sent
+    assert str(errors[0]) == (
+        "no complete response within the 0 s timeout (body included); raise it with "
+        "IONWORKS_TOOLKIT_TIMEOUT or timeout="
+    )
