@@ -8,15 +8,18 @@ import asyncio
 import contextvars
 import gc
 import threading
+import types
 from typing import Any
 
 import httpx
 import pytest
+from ionworks_toolkit import transport
 from ionworks_toolkit.errors import UnexpectedResponseError
 from ionworks_toolkit.transport import (
     CancelSafeTransport,
     DeadlineExceeded,
     LimitedTransport,
+    ResponseTooLarge,
     _Attempt,
     _DeadlineWatch,
     check_redirect,
@@ -168,3 +171,116 @@ def test_every_expired_attempt_is_counted_and_its_error_names_the_request() -> N
         "no complete response within the 0 s timeout (body included); raise it with "
         "IONWORKS_TOOLKIT_TIMEOUT or timeout="
     )
+
+
+# ----------------------------------------------------------------------- _attempt on a fake clock
+
+
+class Clock:
+    """``time.monotonic`` for transport.py alone: moved by the fake server, never by the
+    test's own duration (no wall-clock bound in any assertion)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(transport, "time", types.SimpleNamespace(monotonic=fake.monotonic))
+    return fake
+
+
+class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A streamed body that records the read timeout in force when it is read."""
+
+    def __init__(self, request: httpx.Request, seen: list[Any]) -> None:
+        self._request, self._seen = request, seen
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._seen.append(self._request.extensions["timeout"]["read"])
+        yield b"[]"
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        self._seen.append(self._request.extensions["timeout"]["read"])
+        yield b"[]"
+
+
+def test_the_body_phase_reads_with_the_time_left(clock: Clock) -> None:
+    """The head took 9.5 s of a 10 s deadline: the body is read with 0.5 s, not the 10 s the
+    head phase was armed with."""
+    seen: list[Any] = []
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        clock.now += 9.5
+        return httpx.Response(200, stream=_Body(r, seen))
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    sent = httpx.Request("GET", "https://api.example/x")
+    response = limited.handle_request(sent)
+    assert (response.read(), seen) == (b"[]", [0.5])
+
+
+@pytest.mark.parametrize(("spent", "late"), [(9.99, True), (9.98, False), (10.5, True)])
+def test_a_timeout_at_the_head_is_the_deadline_from_10_ms_before_it(
+    clock: Clock, spent: float, late: bool
+) -> None:
+    """httpx's own timeout while waiting for the head: DeadlineExceeded (naming the request
+    and the timeout, caused by httpx's error) once the deadline is less than 10 ms away,
+    httpx's error itself before."""
+    start = clock.now
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        clock.now = start + spent
+        raise httpx.ConnectTimeout("connect timed out", request=r)
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    sent = httpx.Request("GET", "https://api.example/x")
+    with pytest.raises(httpx.TimeoutException) as info:
+        limited.handle_request(sent)
+    error = info.value
+    if late:
+        assert type(error) is DeadlineExceeded
+        assert str(error) == (
+            "no complete response within the 10 s timeout (body included); raise it with "
+            "IONWORKS_TOOLKIT_TIMEOUT or timeout="
+        )
+        assert error.request is sent
+        assert type(error.__cause__) is httpx.ConnectTimeout
+    else:
+        assert type(error) is httpx.ConnectTimeout
+
+
+@pytest.mark.parametrize(("spent", "late"), [(9.99, True), (9.98, False)])
+async def test_an_async_timeout_in_the_body_is_the_deadline_from_10_ms_before_it(
+    clock: Clock, spent: float, late: bool
+) -> None:
+    start = clock.now
+
+    class Stalling(httpx.AsyncByteStream):
+        async def __aiter__(self):  # type: ignore[no-untyped-def]
+            clock.now = start + spent
+            raise httpx.ReadTimeout("read timed out")
+            yield b""  # pragma: no cover
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Stalling())
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    with pytest.raises(httpx.TimeoutException) as info:
+        await limited.handle_async_request(httpx.Request("GET", "https://api.example/x"))
+    assert type(info.value) is (DeadlineExceeded if late else httpx.ReadTimeout)
+
+
+def test_a_declared_size_over_the_cap_names_the_request() -> None:
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": "101"}, stream=_Streaming())
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    sent = httpx.Request("GET", "https://api.example/x")
+    with pytest.raises(ResponseTooLarge) as info:
+        limited.handle_request(sent)
+    assert info.value.request is sent
