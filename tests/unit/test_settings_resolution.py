@@ -244,3 +244,16 @@ def test_retry_budget_errors_name_the_retry_budget(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as info:
         load_settings(environ={"IONWORKS_TOOLKIT_TIMEOUT": "soon"}, working_dir=tmp_path)
     assert str(info.value).startswith("timeout 'soon' ")
+
+
+def test_max_retries_up_to_the_limit(tmp_path: Path) -> None:
+    from ionworks_toolkit.settings import MAX_RETRIES_LIMIT
+
+    settings = load_settings(environ={}, working_dir=tmp_path, max_retries=MAX_RETRIES_LIMIT)
+    assert settings.max_retries == MAX_RETRIES_LIMIT
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(environ={}, working_dir=tmp_path, max_retries=MAX_RETRIES_LIMIT + 1)
+    assert str(info.value) == (
+        f"max_retries {MAX_RETRIES_LIMIT + 1} is outside 0..{MAX_RETRIES_LIMIT} (retries per "
+        "request; 0 turns them off, default 5)"
+    )
