@@ -8,6 +8,7 @@ import asyncio
 import contextvars
 import gc
 import threading
+import time
 import types
 from typing import Any
 
@@ -284,3 +285,57 @@ def test_a_declared_size_over_the_cap_names_the_request() -> None:
     with pytest.raises(ResponseTooLarge) as info:
         limited.handle_request(sent)
     assert info.value.request is sent
+
+
+@pytest.mark.parametrize(("spent", "late"), [(10.0, False), (10.001, True)])
+def test_a_body_chunk_after_the_deadline_is_late(clock: Clock, spent: float, late: bool) -> None:
+    """The clock is checked after every chunk: at the deadline itself the body still counts;
+    past it, DeadlineExceeded names the request and the timeout."""
+    start = clock.now
+
+    class Late(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            clock.now = start + spent
+            yield b"[]"
+
+    limited = LimitedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(200, stream=Late())), max_bytes=100, timeout=10
+    )
+    sent = httpx.Request("GET", "https://api.example/x")
+    if not late:
+        assert limited.handle_request(sent).read() == b"[]"
+        return
+    with pytest.raises(DeadlineExceeded) as info:
+        limited.handle_request(sent)
+    assert info.value.request is sent
+    assert str(info.value) == (
+        "no complete response within the 10 s timeout (body included); raise it with "
+        "IONWORKS_TOOLKIT_TIMEOUT or timeout="
+    )
+
+
+def test_a_sent_response_streams_its_body_again() -> None:
+    """send() replaces the response's stream (see test_response_lifetime.py) by one over the
+    same body."""
+    client = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=[1])))
+    response = transport.send(client, {"method": "GET", "url": "https://api.example/x"})
+    client.close()
+    assert b"".join(response.stream) == b"[1]"
+
+
+def test_closing_the_watch_waits_for_its_running_attempts() -> None:
+    release = threading.Event()
+    finished: list[str] = []
+
+    def attempt_fn(attempt: _Attempt) -> httpx.Response:
+        release.wait(30)
+        time.sleep(0.2)  # widens the window a close() that does not wait would fall into
+        finished.append("done")
+        return httpx.Response(204)
+
+    watch = _DeadlineWatch()
+    with pytest.raises(DeadlineExceeded):
+        watch.run(attempt_fn, 0.0, lambda: DeadlineExceeded("late"))
+    release.set()
+    watch.close()
+    assert finished == ["done"]
