@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import gzip
 import threading
 import time
 import types
@@ -339,3 +340,31 @@ def test_closing_the_watch_waits_for_its_running_attempts() -> None:
     release.set()
     watch.close()
     assert finished == ["done"]
+
+
+class _Raw(httpx.SyncByteStream):
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield self._data
+
+
+def test_the_declared_size_counts_only_for_an_unencoded_body_and_up_to_the_cap() -> None:
+    """A gzip body whose compressed Content-Length is over the cap but decodes under it is
+    read (the cap applies to the decoded size); an unencoded body of exactly the cap too."""
+    compressed = gzip.compress(b"[]")
+    assert len(compressed) > 10
+
+    def gzipped(r: httpx.Request) -> httpx.Response:
+        headers = {"Content-Encoding": "gzip", "Content-Length": str(len(compressed))}
+        return httpx.Response(200, headers=headers, stream=_Raw(compressed))
+
+    limited = LimitedTransport(httpx.MockTransport(gzipped), max_bytes=10, timeout=10)
+    assert limited.handle_request(httpx.Request("GET", "https://api.example/x")).read() == b"[]"
+
+    def exact(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": "2"}, stream=_Raw(b"[]"))
+
+    limited = LimitedTransport(httpx.MockTransport(exact), max_bytes=2, timeout=10)
+    assert limited.handle_request(httpx.Request("GET", "https://api.example/x")).read() == b"[]"
