@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from ._collector import fewer_collections
 from .arguments import check_count
 from .errors import ConfigurationError
 from .export import ExportResult, abort_sinks, bind_schema, commit_sinks, write_page
@@ -213,10 +214,12 @@ def export_measurements(
                 stats=run.stats[project_id],
             )
 
-        for project_id, page in _threaded(walk, list(per_project), run.concurrency):
-            write_page(opened, run.records(project_id, page))
-            if progress is not None:
-                progress(run.total_stats())
+        with fewer_collections():  # pages are freed by reference counting
+            for project_id, page in _threaded(walk, list(per_project), run.concurrency):
+                write_page(opened, run.records(project_id, page))
+                del page  # freed before the next one is taken
+                if progress is not None:
+                    progress(run.total_stats())
         run.stage_marks()
         commit_sinks(opened)
     except BaseException:
@@ -319,10 +322,12 @@ async def aexport_measurements(
                 stats=run.stats[project_id],
             )
 
-        async for project_id, page in _tasks(walk, list(per_project), run.concurrency):
-            write_page(opened, run.records(project_id, page))
-            if progress is not None:
-                progress(run.total_stats())
+        with fewer_collections():  # pages are freed by reference counting
+            async for project_id, page in _tasks(walk, list(per_project), run.concurrency):
+                write_page(opened, run.records(project_id, page))
+                del page  # freed before the next one is taken
+                if progress is not None:
+                    progress(run.total_stats())
         run.stage_marks()
         commit_sinks(opened)
     except BaseException:

@@ -373,10 +373,12 @@ def walk_pages(
         page = fetch(request.offset, request.limit)
         walk.answered()
         outcome = walk.receive(request, page)
+        del page  # only the records handed on stay alive
         if outcome.records is not None:
             yield outcome.records
         if outcome.done:
             return
+        del outcome  # a page the caller has dropped is freed before the next fetch
 
 
 async def awalk_pages(
@@ -419,6 +421,7 @@ async def awalk_pages(
             request = walk.in_flight[0]
             page = await tasks.pop(request)
             outcome = walk.receive(request, page)
+            del page  # only the records handed on stay alive
             drop(outcome.cancel)
             if not outcome.done:  # the next requests travel while the caller writes this page
                 for planned in walk.plan():
@@ -427,6 +430,7 @@ async def awalk_pages(
                 yield outcome.records
             if outcome.done:
                 return
+            del outcome  # a page the caller has dropped is freed before the next one
     finally:
         drop(list(tasks))
         for task in dropped:

@@ -37,6 +37,7 @@ import httpx
 from ionworks_client import Client
 from ionworks_client.models import CellMeasurementWithDetails, Project
 
+from ._collector import fewer_collections
 from .arguments import check_count, check_names, check_project, check_sinks
 from .auth import (
     CREDENTIAL_HEADERS,
@@ -575,17 +576,20 @@ class Toolkit(_BaseToolkit):
             bind_schema(opened, measurements_schema())  # table: columns checked, no request
             self._check_credentials()
             project_id = self.resolve_project(project)
-            for page in self._walk(
+            walk = self._walk(
                 MEASUREMENTS_BY_PROJECT.records(),  # dicts, no model round trip
                 {"project_id": project_id},
                 params,
                 page_size=size,
                 max_records=max_records,
                 stats=stats,
-            ):
-                write_page(opened, page)
-                if progress is not None:
-                    progress(stats)
+            )
+            with fewer_collections():  # pages are freed by reference counting
+                for page in walk:
+                    write_page(opened, page)
+                    del page  # freed before the next one is fetched
+                    if progress is not None:
+                        progress(stats)
             commit_sinks(opened)
         except BaseException:
             abort_sinks(opened)
@@ -941,10 +945,12 @@ class AsyncToolkit(_BaseToolkit):
                 stats=stats,
             )
             try:
-                async for page in walk:
-                    write_page(opened, page)
-                    if progress is not None:
-                        progress(stats)
+                with fewer_collections():  # pages are freed by reference counting
+                    async for page in walk:
+                        write_page(opened, page)
+                        del page  # freed before the next one is awaited
+                        if progress is not None:
+                            progress(stats)
             finally:
                 await walk.aclose()  # type: ignore[attr-defined]
             commit_sinks(opened)

@@ -18,6 +18,7 @@ LAYERS = {
     "constants": 0,
     "hookspecs": 0,
     "_codec": 0,
+    "_collector": 0,
     "arguments": 1,
     "filters": 1,
     "parameters": 1,

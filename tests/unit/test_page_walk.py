@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -533,3 +534,48 @@ def test_an_unusable_total_is_kept_in_the_stats_and_logged_once(
             "ends at the first short page)",
         )
     ]
+
+
+class Item:
+    """A record that can be watched with a weak reference (dicts cannot)."""
+
+    __slots__ = ("__weakref__", "id")
+
+    def __init__(self, id: int) -> None:
+        self.id = id
+
+
+class WatchedApi:
+    """Pages of ``Item`` (``total`` 6); each fetch notes how many items of earlier pages are
+    still alive."""
+
+    def __init__(self) -> None:
+        self.refs: list[Any] = []
+        self.log: list[tuple[int, int]] = []
+
+    def fetch(self, offset: int, limit: int) -> Page[Any]:
+        self.log.append((offset, sum(ref() is not None for ref in self.refs)))
+        items = [Item(i) for i in range(offset, min(offset + limit, 6))]
+        self.refs += [weakref.ref(item) for item in items]
+        return Page(items, 6, offset)
+
+    async def afetch(self, offset: int, limit: int) -> Page[Any]:
+        return self.fetch(offset, limit)
+
+
+def test_walk_pages_frees_a_dropped_page_before_the_next_fetch() -> None:
+    api, pages = WatchedApi(), []
+    for records in walk_pages(api.fetch, page_size=3):
+        pages.append([item.id for item in records])
+        del records  # what an export does once the page is written
+    assert pages == [[0, 1, 2], [3, 4, 5]]
+    assert api.log == [(0, 0), (3, 0), (6, 0)]  # nothing of a written page left at a fetch
+
+
+async def test_awalk_pages_frees_a_dropped_page_before_the_next_one() -> None:
+    api, pages = WatchedApi(), []
+    async for records in awalk_pages(api.afetch, page_size=3, prefetch=1):
+        pages.append([item.id for item in records])
+        del records
+    assert pages == [[0, 1, 2], [3, 4, 5]]
+    assert api.log == [(0, 0), (3, 0), (6, 0)]
