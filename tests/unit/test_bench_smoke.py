@@ -141,3 +141,16 @@ if __name__ == "__main__":
         if _name.startswith("test_") and callable(_test):
             _test()
             print(f"ok {_name}")
+
+
+def test_modules_httpx_loads_itself_are_not_counted_against_the_toolkit() -> None:
+    # click and rich are dependencies, so httpx's __init__ imports httpx._main and rich.
+    check = _load_bench().heavy_module_check()
+    assert check["by_httpx"] == ["rich"]
+    stages = {stage["stage"]: stage for stage in check["stages"]}
+    assert (stages["import ionworks_toolkit"]["forbidden"], stages["Toolkit()"]["forbidden"]) == (
+        [],
+        [],
+    )
+    assert stages["Toolkit()"]["forbidden_by_httpx"] == ["rich"]
+    assert stages["import ionworks_toolkit"]["forbidden_by_httpx"] == []
