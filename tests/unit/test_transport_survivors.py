@@ -8,14 +8,16 @@ import asyncio
 import contextvars
 import gc
 import gzip
+import ssl
 import threading
 import time
 import types
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from ionworks_toolkit import transport
+from ionworks_toolkit import ConfigurationError, Settings, transport
 from ionworks_toolkit.errors import UnexpectedResponseError
 from ionworks_toolkit.transport import (
     CancelSafeTransport,
@@ -368,3 +370,29 @@ def test_the_declared_size_counts_only_for_an_unencoded_body_and_up_to_the_cap()
 
     limited = LimitedTransport(httpx.MockTransport(exact), max_bytes=2, timeout=10)
     assert limited.handle_request(httpx.Request("GET", "https://api.example/x")).read() == b"[]"
+
+
+# ----------------------------------------------------------------------- TLS and proxies
+
+
+def test_one_proxy_carries_everything() -> None:
+    settings = Settings(proxy="http://127.0.0.1:3128")
+    assert transport.proxy_map(settings) == {"all://": "http://127.0.0.1:3128"}
+
+
+def test_the_tls_verification_httpx_gets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    given = ssl.create_default_context()
+    assert transport.ssl_context(Settings(verify=given)) is given
+    assert transport.ssl_context(Settings(verify=False)) is False
+    # verify=True: certifi's bundle, never SSL_CERT_FILE read behind the settings' back
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(garbage))
+    assert isinstance(transport.ssl_context(Settings(verify=True)), ssl.SSLContext)
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(ConfigurationError) as info:
+        transport.ssl_context(Settings(verify=str(missing)))
+    assert str(info.value) == (
+        f"verify: CA bundle {str(missing)!r} cannot be loaded: [Errno 2] No such file or "
+        "directory (give a PEM file of CA certificates or a directory of hashed ones)"
+    )
