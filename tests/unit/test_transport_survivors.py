@@ -27,6 +27,7 @@ from ionworks_toolkit.transport import (
     _Attempt,
     _DeadlineWatch,
     check_redirect,
+    client_kwargs,
 )
 
 
@@ -396,3 +397,34 @@ def test_the_tls_verification_httpx_gets(tmp_path: Path, monkeypatch: pytest.Mon
         f"verify: CA bundle {str(missing)!r} cannot be loaded: [Errno 2] No such file or "
         "directory (give a PEM file of CA certificates or a directory of hashed ones)"
     )
+
+
+def _stack(retrying: Any) -> list[str]:
+    """The transport types from the retry layer inwards (async clients)."""
+    names = [type(retrying).__name__]
+    layer = retrying._async_transport
+    names.append(type(layer).__name__)
+    layer = layer._inner  # CancelSafeTransport -> LimitedTransport
+    names.append(type(layer).__name__)
+    names.append(type(layer._inner).__name__)
+    return names
+
+
+def test_an_async_client_gets_async_transports_at_every_layer_and_mount() -> None:
+    kwargs = client_kwargs(
+        Settings(proxy="http://127.0.0.1:3128"),
+        auth=None,
+        transport=None,
+        asynchronous=True,
+        on_request=[],
+        on_response=[],
+    )
+    expected = [
+        "BudgetRetryTransport",
+        "CancelSafeTransport",
+        "LimitedTransport",
+        "AsyncHTTPTransport",
+    ]
+    assert _stack(kwargs["transport"]) == expected
+    assert list(kwargs["mounts"]) == ["all://"]
+    assert _stack(kwargs["mounts"]["all://"]) == expected
