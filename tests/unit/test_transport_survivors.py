@@ -428,3 +428,31 @@ def test_an_async_client_gets_async_transports_at_every_layer_and_mount() -> Non
     assert _stack(kwargs["transport"]) == expected
     assert list(kwargs["mounts"]) == ["all://"]
     assert _stack(kwargs["mounts"]["all://"]) == expected
+
+
+def test_the_retry_policy_statuses_and_jitter() -> None:
+    policy = transport.retry_policy(Settings())
+    assert (set(policy.status_forcelist), policy.backoff_jitter) == ({429, 502, 503, 504}, 1.0)
+
+
+def test_without_httpx_retries_only_max_retries_0_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ionworks_toolkit import retries
+
+    monkeypatch.setattr(retries, "AVAILABLE", False)
+    inner = httpx.MockTransport(lambda r: httpx.Response(204))
+    assert type(transport.retrying_transport(Settings(max_retries=0), inner)) is LimitedTransport
+    with pytest.raises(ConfigurationError) as info:
+        transport.retrying_transport(Settings(max_retries=1), inner)
+    assert str(info.value) == (
+        "retries need the httpx-retries package: pip install httpx-retries (or pass max_retries=0)"
+    )
+
+
+def test_each_phase_is_armed_with_the_time_left_or_its_own_shorter_timeout(clock: Clock) -> None:
+    limited = LimitedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(204)), max_bytes=1, timeout=10
+    )
+    sent = httpx.Request("GET", "https://api.example/x", extensions={"timeout": {"connect": 2}})
+    armed = limited._arm(sent, clock.now + 4)
+    assert armed == {"connect": 2, "read": 4, "write": 4, "pool": 4}
+    assert sent.extensions["timeout"] is armed
