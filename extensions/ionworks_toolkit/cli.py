@@ -160,8 +160,13 @@ class Context:
         return [value for value in found if value]
 
     def handle_sigterm(self) -> None:
-        """SIGTERM cleans up exactly like Ctrl-C (it raises SIGINT), then exits 143. Main
-        thread only; the previous handler is restored when the command ends."""
+        """SIGTERM cleans up exactly like Ctrl-C, then exits 143. Main thread only; the
+        previous handler is restored when the command ends.
+
+        SIGINT is raised so that asyncio's runner cancels the export as it does for Ctrl-C.
+        When SIGINT has no Python handler (a shell starts ``cmd &`` with SIGINT ignored;
+        raising it would do nothing), KeyboardInterrupt is raised here instead, which is
+        what Python's own SIGINT handler does."""
         import signal
         import threading
 
@@ -170,7 +175,10 @@ class Context:
 
         def on_sigterm(_signum: int, _frame: Any) -> None:
             self.terminated = True
-            signal.raise_signal(signal.SIGINT)
+            if callable(signal.getsignal(signal.SIGINT)):
+                signal.raise_signal(signal.SIGINT)
+            else:
+                raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGTERM, on_sigterm)
         self._stack.callback(signal.signal, signal.SIGTERM, previous)

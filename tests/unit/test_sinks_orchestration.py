@@ -246,6 +246,32 @@ def test_a_signal_mid_walk_cleans_up_and_says_so(
     assert (tmp_path / "old.csv").read_text() == "keep\n"
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_sigterm_cleans_up_when_sigint_is_ignored(slow_sandbox: str, tmp_path: Path) -> None:
+    """A shell starts ``ionworks-toolkit ... &`` with SIGINT ignored: SIGTERM used to re-raise
+    SIGINT, which then did nothing, and the run finished and replaced every output (newcomer
+    pass). It must clean up and exit 143 as with SIGINT handled."""
+    (tmp_path / "old.csv").write_text("keep\n")
+    process = _cli(
+        slow_sandbox,
+        tmp_path,
+        "measurements", "list", NASA, "--all", "--page-size", "2",
+        "--sink", "out.jsonl", "--sink", "old.csv", "--sink", "new.db",
+        stdout=subprocess.DEVNULL,
+        preexec_fn=_ignore_sigint,
+    )  # fmt: skip
+    _wait_for_part_file(tmp_path, process)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert err.decode().endswith("terminated: nothing was written (outputs rolled back)\n")
+    assert sorted(os.listdir(tmp_path)) == ["old.csv"]
+    assert (tmp_path / "old.csv").read_text() == "keep\n"
+
+
 def test_a_closed_stdout_does_not_drop_the_other_sinks(slow_sandbox: str, tmp_path: Path) -> None:
     process = _cli(
         slow_sandbox,
