@@ -217,7 +217,11 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
     prefix = "error"
     if isinstance(error, SinkError):
         prefix = "sink error"
-    outcome = sink_outcome(ctx.sinks) if ctx is not None else ""
+    outcome = (
+        sink_outcome(ctx.sinks, name_rolled_back=isinstance(error, SinkError))
+        if ctx is not None
+        else ""
+    )
     if outcome:
         message += f" ({_printable(redact_secrets(outcome, ctx.secrets() if ctx else []))})"
     click.echo(f"{prefix}: {message}", err=True)

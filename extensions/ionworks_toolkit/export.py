@@ -257,11 +257,13 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(number)
 
 
-def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
+def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = False) -> str:
     """What is on disk after a run that stopped: ``"published: A; rolled back (previous output
     kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"``. ``""`` when
-    nothing was published nor streamed (everything rolled back). Uses each sink's ``state``
-    (``committed``/``aborted``), ``streaming``, ``stages_output`` and ``records_written``.
+    nothing was published nor streamed (everything rolled back), unless ``name_rolled_back``
+    (the exit-6 message names every output, even when all were rolled back). Uses each
+    sink's ``state`` (``committed``/``aborted``), ``streaming``, ``stages_output`` and
+    ``records_written``.
 
     Only a sink that declares ``stages_output`` (every built-in one; see
     :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,
@@ -282,7 +284,7 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]]) -> str:
             rolled_back.append(text)
         else:
             unknown.append(text)
-    if not published and not streamed and not unknown:
+    if not published and not streamed and not unknown and not (name_rolled_back and rolled_back):
         return ""
     parts = []
     if published:
