@@ -871,6 +871,16 @@ def measurements_list(
                 note = _limit_note(result.records, result.total, max_records, limit is None)
             if note:
                 click.echo(note, err=True)
+        # Several projects: each project's total is checked on its own (a sum hides a lie).
+        lied = [(pid, n, t) for pid, n, t in result.per_project if t is not None and t < n]
+        for project_id, listed, total in lied:
+            click.echo(
+                f"warning: the server reported total {total} for project {project_id} but "
+                f"{listed} records came back",
+                err=True,
+            )
+        if lied:
+            return
         if (
             max_records is not None
             and result.total is not None
@@ -934,8 +944,9 @@ def _projects_limit_note(
     )
     if not cut:
         return None
-    totals = [total for _, _, total in per_project]
-    known = None if any(t is None for t in totals) else sum(t or 0 for t in totals)
+    # A total below what came back is a lie: the sum of totals is then unknown too.
+    lying = any(total is None or total < listed for _, listed, total in per_project)
+    known = None if lying else sum(total or 0 for _, _, total in per_project)
     count = len(per_project)
     which = f"--limit {limit}" if not default_limit else f"the default --limit {limit}"
     listed = (

@@ -205,6 +205,25 @@ def test_several_projects_name_only_those_the_limit_cut(
     assert every.stderr.splitlines() == ["wrote 466 records to jsonl:a.jsonl"]
 
 
+def test_all_projects_warns_about_each_projects_lying_total(runner: CliRunner) -> None:
+    """Newcomer pass: with totals 50 too low, --all-projects printed no warning (a single
+    project run does) and summed the lying totals into "listed 120 of 282"."""
+    with run_in_thread(SandboxOptions(total_offset=-50)) as server:
+        result = _list(
+            runner, server.base_url, "--all-projects", "--limit", "30", "--sink", "out.jsonl"
+        )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "wrote 120 records to jsonl:out.jsonl",
+        "listed 120 measurements from 5 projects (--limit 30 per project cut 4 of them short; "
+        "use --all for every measurement)",
+        "warning: the server reported total 0 for project 36c391ba-f0d6-5cbc-be8f-435c8275c5eb "
+        "but 30 records came back",
+        "warning: the server reported total 21 for project cfe085f9-20ba-5273-8a4d-2c958cbf865e "
+        "but 30 records came back",
+    ]
+
+
 # --------------------------------------------------------------------------------------
 # 5. Totals the server gets wrong are warned about, truthfully
 # --------------------------------------------------------------------------------------
