@@ -90,9 +90,10 @@ class CellComponent:
         component_type: ComponentType | str
         component_type = _component_type_raw
         if isinstance(_component_type_raw, str):
+            # the map is typed dict[Any, Enum]; its members for this enum are ComponentTypes
             component_type = ComponentType._value2member_map_.get(
                 _component_type_raw, _component_type_raw
-            )
+            )  # type: ignore[assignment]
 
         material_id = d["material_id"]
 

@@ -340,9 +340,10 @@ class CellMeasurementWithDetails:
         else:
             measurement_type = _measurement_type_raw
             if isinstance(_measurement_type_raw, str):
+                # the map is typed dict[Any, Enum]; its members for this enum are MeasurementTypes
                 measurement_type = MeasurementType._value2member_map_.get(
                     _measurement_type_raw, _measurement_type_raw
-                )
+                )  # type: ignore[assignment]
 
         _properties = d.get("properties", UNSET)
         properties: CellMeasurementProperties | Unset
