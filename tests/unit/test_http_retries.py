@@ -12,8 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import types
 
 import httpx
+import httpx_retries.retry
+import ionworks_toolkit.retries
 import pytest
 from ionworks_toolkit import Settings
 from ionworks_toolkit.retries import BudgetRetryTransport, VisibleRetry, describe_outcome
@@ -37,7 +40,11 @@ def request(method: str = "GET") -> httpx.Request:
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """``time.monotonic`` as seen by retries.py: the test moves it by hand."""
     now = [1000.0]
-    monkeypatch.setattr("ionworks_toolkit.retries.time.monotonic", lambda: now[0])
+    # retries.py's own ``time`` only: a dotted "...retries.time.monotonic" would freeze the
+    # process-wide clock, under every event loop and thread of the run.
+    monkeypatch.setattr(
+        ionworks_toolkit.retries, "time", types.SimpleNamespace(monotonic=lambda: now[0])
+    )
     return now
 
 
@@ -172,12 +179,15 @@ def test_an_unstarted_policy_logs_request(caplog: pytest.LogCaptureFixture) -> N
 
 def test_sleep_and_asleep_remember_the_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("httpx_retries.retry.time.sleep", slept.append)
 
     async def asleep(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("httpx_retries.retry.asyncio.sleep", asleep)
+    # The retry module's own names only: patching "httpx_retries.retry.time.sleep" replaced
+    # the process-wide time.sleep, so a thread another test left sleeping in a loop spun and
+    # filled ``slept`` (the full suite hung here printing the assertion's list).
+    monkeypatch.setattr(httpx_retries.retry, "time", types.SimpleNamespace(sleep=slept.append))
+    monkeypatch.setattr(httpx_retries.retry, "asyncio", types.SimpleNamespace(sleep=asleep))
     retry = VisibleRetry(total=2, backoff_factor=0.0)
     busy = httpx.Response(503, headers={"Retry-After": "2"})
     retry.sleep(busy)
