@@ -257,3 +257,40 @@ def test_max_retries_up_to_the_limit(tmp_path: Path) -> None:
         f"max_retries {MAX_RETRIES_LIMIT + 1} is outside 0..{MAX_RETRIES_LIMIT} (retries per "
         "request; 0 turns them off, default 5)"
     )
+
+
+# ------------------------------------------------------ verify: trust before the path is read
+
+
+def test_a_folder_verify_is_refused_before_its_path_is_looked_at(tmp_path: Path) -> None:
+    """A CA bundle named by the working folder's config, with the credential from the
+    environment, is refused by trust first, even when the file does not exist: the message is
+    the trust refusal naming the setting, its source and the credential (not "no such CA
+    bundle"), so a folder cannot learn or steer anything through it."""
+    (tmp_path / "ionworks-toolkit.toml").write_text('verify = "missing-ca.pem"\n')
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(environ={"IONWORKS_API_KEY": "key-env"}, working_dir=tmp_path)
+    assert str(info.value) == (
+        "refusing to use verify 'missing-ca.pem' from the working folder's "
+        "ionworks-toolkit.toml with the credential from the environment (IONWORKS_API_KEY): a "
+        "file in the working folder may not choose where your credential goes. If you trust "
+        "it, confirm with --verify PATH (verify=..., or IONWORKS_TOOLKIT_VERIFY)"
+    )
+
+
+def test_a_relative_verify_from_dotenv_is_relative_to_the_working_folder(
+    tmp_path: Path,
+) -> None:
+    """Only a path from the config file is relative to the config file's folder; one from the
+    working folder's ``.env`` is relative to that folder, wherever ``--config`` points."""
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (tmp_path / ".env").write_text("IONWORKS_API_KEY=key-dotenv\nIONWORKS_TOOLKIT_VERIFY=ca.pem\n")
+    elsewhere = tmp_path / "conf"
+    elsewhere.mkdir()
+    (elsewhere / "settings.toml").write_text("timeout = 9\n")
+    settings = load_settings(
+        environ={}, working_dir=tmp_path, config_file=elsewhere / "settings.toml"
+    )
+    assert settings.verify == str(tmp_path / "ca.pem")
+    assert settings.sources["verify"] == ".env"
+    assert settings.timeout == 9.0
