@@ -5,6 +5,10 @@ load it).
 1. Tests marked ``cli_subprocess`` run the command line in a child Python. The child imports
    the installed (editable) package, never mutmut's mutated copy, so such a test can kill no
    mutant; inside a mutation run it is deselected instead of costing seconds per mutant.
+   Tests marked ``frame_references`` assert what the code's own frames keep alive (a page
+   freed before the next fetch); mutmut calls each function through a trampoline whose frame
+   holds the last value an async generator yielded, so they fail without any mutant (the
+   stats phase stops the group): deselected too.
 2. In a mutant's run (``MUTANT_UNDER_TEST`` names a mutant), the selected tests run fastest
    first by the durations mutmut measured in its stats phase (``mutmut-stats.json``). mutmut
    passes a mutant's tests in set order and stops at the first failure (``-x``), so a killed
@@ -29,10 +33,13 @@ def _durations() -> dict[str, float]:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    children = [item for item in items if item.get_closest_marker("cli_subprocess")]
+    def skipped(item: Any) -> bool:
+        return any(item.get_closest_marker(m) for m in ("cli_subprocess", "frame_references"))
+
+    children = [item for item in items if skipped(item)]
     if children:
         config.hook.pytest_deselected(items=children)
-        items[:] = [item for item in items if not item.get_closest_marker("cli_subprocess")]
+        items[:] = [item for item in items if not skipped(item)]
     if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):
         durations = _durations()
         # sorted() is stable: tests without a measured duration keep their order, first.
