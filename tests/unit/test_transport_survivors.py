@@ -280,6 +280,61 @@ async def test_an_async_timeout_in_the_body_is_the_deadline_from_10_ms_before_it
     assert type(info.value) is (DeadlineExceeded if late else httpx.ReadTimeout)
 
 
+@pytest.mark.parametrize(("spent", "late"), [(9.99, True), (9.98, False)])
+def test_a_sync_timeout_in_the_body_is_the_deadline_from_10_ms_before_it(
+    clock: Clock, spent: float, late: bool
+) -> None:
+    """The sync twin of the async test above (the full mutation run found the sync body
+    phase's conversion untested): httpx's read timeout while the body streams is
+    DeadlineExceeded naming the request and the timeout once the deadline is under 10 ms
+    away, httpx's own error before."""
+    start = clock.now
+
+    class Stalling(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            clock.now = start + spent
+            raise httpx.ReadTimeout("read timed out")
+            yield b""  # pragma: no cover
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Stalling())
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    sent = httpx.Request("GET", "https://api.example/x")
+    with pytest.raises(httpx.TimeoutException) as info:
+        limited.handle_request(sent)
+    error = info.value
+    if late:
+        assert type(error) is DeadlineExceeded
+        assert str(error) == (
+            "no complete response within the 10 s timeout (body included); raise it with "
+            "IONWORKS_TOOLKIT_TIMEOUT or timeout="
+        )
+        assert error.request is sent
+        assert type(error.__cause__) is httpx.ReadTimeout
+    else:
+        assert type(error) is httpx.ReadTimeout
+
+
+def test_a_deadline_raised_in_the_body_passes_through_unchanged(clock: Clock) -> None:
+    """A DeadlineExceeded from the body phase itself (the chunk check) is not re-wrapped,
+    even with time left on the clock."""
+    mine = DeadlineExceeded("from the chunk check")
+
+    class Raising(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            raise mine
+            yield b""  # pragma: no cover
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Raising())
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=100, timeout=10)
+    with pytest.raises(DeadlineExceeded) as info:
+        limited.handle_request(httpx.Request("GET", "https://api.example/x"))
+    assert info.value is mine
+
+
 def test_a_declared_size_over_the_cap_names_the_request() -> None:
     def handler(r: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"Content-Length": "101"}, stream=_Streaming())
