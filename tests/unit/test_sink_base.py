@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import ionworks_toolkit.sinks._base as sinks_base
 import pytest
 from ionworks_toolkit.sinks import (
     BaseSink,
@@ -41,6 +42,7 @@ from ionworks_toolkit.sinks._base import (
     StreamOutput,
     check_options,
     close_quietly,
+    install_hint,
     is_broken_pipe,
     open_output,
     redact_credentials,
@@ -1231,3 +1233,20 @@ def test_text_outputs_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
         locale.setlocale(locale.LC_CTYPE, previous)
     for name in ("file.txt", "device.txt", "fd.txt"):
         assert (tmp_path / name).read_bytes() == "電池\r\n".encode(), name
+
+
+# ------------------------------------------------------------------------- install_hint
+
+
+def test_install_hint_of_the_installed_toolkit_names_its_extra() -> None:
+    assert install_hint("parquet", "pyarrow") == 'pip install "ionworks-toolkit[parquet]"'
+    assert install_hint(None, "rich") == "pip install rich"
+    assert install_hint(None, "psycopg[binary]", "rich") == 'pip install "psycopg[binary]" rich'
+
+
+def test_install_hint_of_a_vendored_copy_names_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vendored copy (scripts/vendor.py) lives under the partner's package and has no
+    extras: the hint names the packages, quoting those with brackets for the shell."""
+    monkeypatch.setattr(sinks_base, "__name__", "acme_lab._vendor.ionworks_toolkit.sinks._base")
+    assert install_hint("parquet", "pyarrow") == "pip install pyarrow"
+    assert install_hint("postgres", "psycopg[binary]") == 'pip install "psycopg[binary]"'
