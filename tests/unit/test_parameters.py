@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from typing import Any
 
 import pytest
 from ionworks_toolkit import parameters
-from ionworks_toolkit.errors import ParameterError
+from ionworks_toolkit.errors import ArgumentTypeError, ParameterError
 from ionworks_toolkit.parameters import (
     SEED_OPERATION,
     ParameterSpec,
     _closest,
     normalise_value,
     parse_relative_datetime,
+    validate_parameters,
 )
 
 NOW = dt.datetime(2024, 6, 15, 12, 0, tzinfo=dt.UTC)
@@ -218,3 +220,49 @@ def test_a_none_value_is_dropped_and_the_rest_kept(tiny_table: None) -> None:
         "abxy": "eq.1",
         "f-rom": "2",
     }
+
+
+# ------------------------------- text parameters given other types (full mutation run survivors)
+
+
+def test_a_uuid_for_a_text_parameter_is_sent_as_its_text() -> None:
+    spec = ParameterSpec("spec_id", "string")
+    value = uuid.UUID("6f1c2a3e-0000-4000-8000-00000000abcd")
+    assert normalise_value(spec, value, source="f") == "6f1c2a3e-0000-4000-8000-00000000abcd"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            5,
+            "filter: name=5 is an int; name takes text: a value or an operator, e.g. "
+            "name='eq.5' or contains('5')",
+        ),
+        (
+            ["LFP"],
+            "filter: name=['LFP'] is a list; name takes text: a value or an operator, e.g. "
+            "name='eq.TEXT' or contains('TEXT')",
+        ),
+    ],
+)
+def test_a_text_parameter_refuses_other_types_naming_source_and_parameter(
+    value: Any, message: str
+) -> None:
+    with pytest.raises(ArgumentTypeError) as info:
+        normalise_value(ParameterSpec("name", "string"), value, source="filter")
+    assert str(info.value) == message
+    assert (info.value.source, info.value.parameter) == ("filter", "name")
+
+
+def test_two_spellings_of_one_parameter_are_refused_naming_both() -> None:
+    with pytest.raises(ParameterError) as info:
+        validate_parameters({"order_by": "name", "orderby": "cycler"}, source="--filter")
+    assert str(info.value) == (
+        "--filter: 'order_by' and 'orderby' both set the API parameter 'order_by'; give it once"
+    )
+    assert (info.value.source, info.value.parameter, info.value.choices) == (
+        "--filter",
+        "order_by",
+        ("order_by",),
+    )
