@@ -511,3 +511,34 @@ def test_each_phase_is_armed_with_the_time_left_or_its_own_shorter_timeout(clock
     armed = limited._arm(sent, clock.now + 4)
     assert armed == {"connect": 2, "read": 4, "write": 4, "pool": 4}
     assert sent.extensions["timeout"] is armed
+
+
+def test_a_deadline_already_past_arms_every_phase_with_a_millisecond(clock: Clock) -> None:
+    """Armed after the deadline (a slow retry wait, a stalled caller): every phase gets the
+    1 ms floor, so the next wait fails at once instead of a phase's own longer timeout."""
+    limited = LimitedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(204)), max_bytes=1, timeout=10
+    )
+    sent = httpx.Request("GET", "https://api.example/x", extensions={"timeout": {"connect": 2}})
+    assert limited._arm(sent, clock.now - 5) == {
+        "connect": 0.001,
+        "read": 0.001,
+        "write": 0.001,
+        "pool": 0.001,
+    }
+
+
+def test_only_a_network_transport_gets_a_deadline_watch() -> None:
+    """The watch (a worker thread per attempt, so the caller can stop waiting at the
+    deadline) is for httpx's network transport; a mock or other in-process transport is
+    called directly."""
+    network = LimitedTransport(httpx.HTTPTransport(), max_bytes=1, timeout=10)
+    in_process = LimitedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(204)), max_bytes=1, timeout=10
+    )
+    try:
+        assert type(network._watch).__name__ == "_DeadlineWatch"
+        assert in_process._watch is None
+    finally:
+        network.close()
+        in_process.close()
