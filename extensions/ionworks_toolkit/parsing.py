@@ -85,7 +85,9 @@ def parse_page(
     ``item_model``/``page_model``: generated models (``from_dict``). ``as_records``: items
     are the dicts ``item.to_dict()`` would give, made by the models' ``record_from_dict``
     (same checks, tolerant fallbacks and errors, no model built: the export path). Raises
-    UnexpectedResponseError when the body is not JSON or does not fit the models.
+    UnexpectedResponseError when the body is not JSON or does not fit the models. Models
+    parse their nested objects on first read (the generated ``LazyModelField``): a nested
+    object missing a required key raises its KeyError then, not here.
     """
     # The cyclic GC is paused for the page (a third of the parse's CPU otherwise); memory
     # stays flat because transport.send leaves the response in no reference cycle, so each

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_batch_create_properties import CellBatchCreateProperties
@@ -71,6 +71,8 @@ class CellBatchCreate:
         properties: CellBatchCreateProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellBatchCreateProperties.from_dict(_properties)
 
@@ -145,3 +147,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.cell_batch_create_properties import CellBatchCreateProperties  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellBatchCreate,
+    properties=CellBatchCreateProperties.from_dict,
+)

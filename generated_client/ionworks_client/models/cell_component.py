@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.component_type import ComponentType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_component_properties import CellComponentProperties
@@ -133,6 +133,8 @@ class CellComponent:
         properties: CellComponentProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellComponentProperties.from_dict(_properties)
 
@@ -140,6 +142,8 @@ class CellComponent:
         material: Material | Unset
         if _material is UNSET:
             material = UNSET
+        elif type(_material) is dict:
+            material = unparsed((_material,))
         else:
             material = Material.from_dict(_material)
 
@@ -273,3 +277,10 @@ _KNOWN_KEYS = frozenset(
 
 from ..models.cell_component_properties import CellComponentProperties  # noqa: E402
 from ..models.material import Material  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellComponent,
+    properties=CellComponentProperties.from_dict,
+    material=Material.from_dict,
+)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties
@@ -210,6 +210,8 @@ class CellInstance:
         measured_properties: CellInstanceMeasuredProperties | Unset
         if _measured_properties is UNSET:
             measured_properties = UNSET
+        elif type(_measured_properties) is dict:
+            measured_properties = unparsed((_measured_properties,))
         else:
             measured_properties = CellInstanceMeasuredProperties.from_dict(_measured_properties)
 
@@ -389,3 +391,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellInstance,
+    measured_properties=CellInstanceMeasuredProperties.from_dict,
+)

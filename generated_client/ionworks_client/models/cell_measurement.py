@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata
@@ -287,6 +287,8 @@ class CellMeasurement:
         protocol: CellMeasurementProtocol | Unset
         if _protocol is UNSET:
             protocol = UNSET
+        elif type(_protocol) is dict:
+            protocol = unparsed((_protocol,))
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
@@ -308,6 +310,8 @@ class CellMeasurement:
         test_setup: CellMeasurementTestSetup | Unset
         if _test_setup is UNSET:
             test_setup = UNSET
+        elif type(_test_setup) is dict:
+            test_setup = unparsed((_test_setup,))
         else:
             test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
 
@@ -332,6 +336,8 @@ class CellMeasurement:
         properties: CellMeasurementProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellMeasurementProperties.from_dict(_properties)
 
@@ -339,6 +345,8 @@ class CellMeasurement:
         file_metadata: CellMeasurementFileMetadata | Unset
         if _file_metadata is UNSET:
             file_metadata = UNSET
+        elif type(_file_metadata) is dict:
+            file_metadata = unparsed((_file_metadata,))
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
@@ -579,3 +587,12 @@ from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata 
 from ..models.cell_measurement_properties import CellMeasurementProperties  # noqa: E402
 from ..models.cell_measurement_protocol import CellMeasurementProtocol  # noqa: E402
 from ..models.cell_measurement_test_setup import CellMeasurementTestSetup  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellMeasurement,
+    protocol=CellMeasurementProtocol.from_dict,
+    test_setup=CellMeasurementTestSetup.from_dict,
+    properties=CellMeasurementProperties.from_dict,
+    file_metadata=CellMeasurementFileMetadata.from_dict,
+)

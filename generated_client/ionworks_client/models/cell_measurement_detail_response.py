@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance import CellInstance
@@ -50,6 +50,8 @@ class CellMeasurementDetailResponse:
         specification: CellSpecification | Unset
         if _specification is UNSET:
             specification = UNSET
+        elif type(_specification) is dict:
+            specification = unparsed((_specification,))
         else:
             specification = CellSpecification.from_dict(_specification)
 
@@ -57,6 +59,8 @@ class CellMeasurementDetailResponse:
         instance: CellInstance | Unset
         if _instance is UNSET:
             instance = UNSET
+        elif type(_instance) is dict:
+            instance = unparsed((_instance,))
         else:
             instance = CellInstance.from_dict(_instance)
 
@@ -117,3 +121,10 @@ _KNOWN_KEYS = frozenset(
 
 from ..models.cell_instance import CellInstance  # noqa: E402
 from ..models.cell_specification import CellSpecification  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellMeasurementDetailResponse,
+    specification=CellSpecification.from_dict,
+    instance=CellInstance.from_dict,
+)

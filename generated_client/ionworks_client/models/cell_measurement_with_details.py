@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance import CellInstance
@@ -304,6 +304,8 @@ class CellMeasurementWithDetails:
         protocol: CellMeasurementProtocol | Unset
         if _protocol is UNSET:
             protocol = UNSET
+        elif type(_protocol) is dict:
+            protocol = unparsed((_protocol,))
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
@@ -325,6 +327,8 @@ class CellMeasurementWithDetails:
         test_setup: CellMeasurementTestSetup | Unset
         if _test_setup is UNSET:
             test_setup = UNSET
+        elif type(_test_setup) is dict:
+            test_setup = unparsed((_test_setup,))
         else:
             test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
 
@@ -349,6 +353,8 @@ class CellMeasurementWithDetails:
         properties: CellMeasurementProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellMeasurementProperties.from_dict(_properties)
 
@@ -356,6 +362,8 @@ class CellMeasurementWithDetails:
         file_metadata: CellMeasurementFileMetadata | Unset
         if _file_metadata is UNSET:
             file_metadata = UNSET
+        elif type(_file_metadata) is dict:
+            file_metadata = unparsed((_file_metadata,))
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
@@ -398,6 +406,8 @@ class CellMeasurementWithDetails:
         specification: CellSpecificationWithComponents | Unset
         if _specification is UNSET:
             specification = UNSET
+        elif type(_specification) is dict:
+            specification = unparsed((_specification,))
         else:
             specification = CellSpecificationWithComponents.from_dict(_specification)
 
@@ -405,6 +415,8 @@ class CellMeasurementWithDetails:
         instance: CellInstance | Unset
         if _instance is UNSET:
             instance = UNSET
+        elif type(_instance) is dict:
+            instance = unparsed((_instance,))
         else:
             instance = CellInstance.from_dict(_instance)
 
@@ -626,3 +638,14 @@ from ..models.cell_measurement_properties import CellMeasurementProperties  # no
 from ..models.cell_measurement_protocol import CellMeasurementProtocol  # noqa: E402
 from ..models.cell_measurement_test_setup import CellMeasurementTestSetup  # noqa: E402
 from ..models.cell_specification_with_components import CellSpecificationWithComponents  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellMeasurementWithDetails,
+    protocol=CellMeasurementProtocol.from_dict,
+    test_setup=CellMeasurementTestSetup.from_dict,
+    properties=CellMeasurementProperties.from_dict,
+    file_metadata=CellMeasurementFileMetadata.from_dict,
+    specification=CellSpecificationWithComponents.from_dict,
+    instance=CellInstance.from_dict,
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_specification_properties import CellSpecificationProperties
@@ -175,7 +175,12 @@ class CellSpecification:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         name = d["name"]
 
-        ratings = Ratings.from_dict(d["ratings"])
+        _ratings = d["ratings"]
+        ratings: Ratings
+        if type(_ratings) is dict:
+            ratings = unparsed((_ratings,))
+        else:
+            ratings = Ratings.from_dict(_ratings)
 
         id = d["id"]
 
@@ -206,6 +211,8 @@ class CellSpecification:
         properties: CellSpecificationProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellSpecificationProperties.from_dict(_properties)
 
@@ -213,6 +220,8 @@ class CellSpecification:
         source: CellSpecificationSource | Unset
         if _source is UNSET:
             source = UNSET
+        elif type(_source) is dict:
+            source = unparsed((_source,))
         else:
             source = CellSpecificationSource.from_dict(_source)
 
@@ -328,3 +337,11 @@ _KNOWN_KEYS = frozenset(
 from ..models.cell_specification_properties import CellSpecificationProperties  # noqa: E402
 from ..models.cell_specification_source import CellSpecificationSource  # noqa: E402
 from ..models.ratings import Ratings  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellSpecification,
+    ratings=Ratings.from_dict,
+    properties=CellSpecificationProperties.from_dict,
+    source=CellSpecificationSource.from_dict,
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_specification_create_properties import CellSpecificationCreateProperties
@@ -160,6 +160,8 @@ class CellSpecificationCreate:
         ratings: Ratings | Unset
         if _ratings is UNSET:
             ratings = UNSET
+        elif type(_ratings) is dict:
+            ratings = unparsed((_ratings,))
         else:
             ratings = Ratings.from_dict(_ratings)
 
@@ -176,6 +178,8 @@ class CellSpecificationCreate:
         properties: CellSpecificationCreateProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellSpecificationCreateProperties.from_dict(_properties)
 
@@ -183,6 +187,8 @@ class CellSpecificationCreate:
         source: CellSpecificationCreateSource | Unset
         if _source is UNSET:
             source = UNSET
+        elif type(_source) is dict:
+            source = unparsed((_source,))
         else:
             source = CellSpecificationCreateSource.from_dict(_source)
 
@@ -424,3 +430,11 @@ from ..models.cell_specification_create_properties import CellSpecificationCreat
 from ..models.cell_specification_create_source import CellSpecificationCreateSource  # noqa: E402
 from ..models.component_with_material_input import ComponentWithMaterialInput  # noqa: E402
 from ..models.ratings import Ratings  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellSpecificationCreate,
+    ratings=Ratings.from_dict,
+    properties=CellSpecificationCreateProperties.from_dict,
+    source=CellSpecificationCreateSource.from_dict,
+)

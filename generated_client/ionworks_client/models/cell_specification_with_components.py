@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_component import CellComponent
@@ -235,7 +235,12 @@ class CellSpecificationWithComponents:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         name = d["name"]
 
-        ratings = Ratings.from_dict(d["ratings"])
+        _ratings = d["ratings"]
+        ratings: Ratings
+        if type(_ratings) is dict:
+            ratings = unparsed((_ratings,))
+        else:
+            ratings = Ratings.from_dict(_ratings)
 
         id = d["id"]
 
@@ -266,6 +271,8 @@ class CellSpecificationWithComponents:
         properties: CellSpecificationWithComponentsProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = CellSpecificationWithComponentsProperties.from_dict(_properties)
 
@@ -273,6 +280,8 @@ class CellSpecificationWithComponents:
         source: CellSpecificationWithComponentsSource | Unset
         if _source is UNSET:
             source = UNSET
+        elif type(_source) is dict:
+            source = unparsed((_source,))
         else:
             source = CellSpecificationWithComponentsSource.from_dict(_source)
 
@@ -543,3 +552,11 @@ from ..models.cell_specification_with_components_properties import (
 )
 from ..models.cell_specification_with_components_source import CellSpecificationWithComponentsSource  # noqa: E402
 from ..models.ratings import Ratings  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CellSpecificationWithComponents,
+    ratings=Ratings.from_dict,
+    properties=CellSpecificationWithComponentsProperties.from_dict,
+    source=CellSpecificationWithComponentsSource.from_dict,
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.component_with_material_input_properties import (
@@ -54,6 +54,8 @@ class ComponentWithMaterialInput:
         properties: ComponentWithMaterialInputProperties | Unset
         if _properties is UNSET:
             properties = UNSET
+        elif type(_properties) is dict:
+            properties = unparsed((_properties,))
         else:
             properties = ComponentWithMaterialInputProperties.from_dict(_properties)
 
@@ -61,6 +63,8 @@ class ComponentWithMaterialInput:
         material: MaterialInput | Unset
         if _material is UNSET:
             material = UNSET
+        elif type(_material) is dict:
+            material = unparsed((_material,))
         else:
             material = MaterialInput.from_dict(_material)
 
@@ -123,3 +127,10 @@ _KNOWN_KEYS = frozenset(
 
 from ..models.component_with_material_input_properties import ComponentWithMaterialInputProperties  # noqa: E402
 from ..models.material_input import MaterialInput  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    ComponentWithMaterialInput,
+    properties=ComponentWithMaterialInputProperties.from_dict,
+    material=MaterialInput.from_dict,
+)

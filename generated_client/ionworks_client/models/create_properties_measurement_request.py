@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.create_properties_measurement_request_file_metadata import (
@@ -127,12 +127,19 @@ class CreatePropertiesMeasurementRequest:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         name = d["name"]
 
-        properties = CreatePropertiesMeasurementRequestProperties.from_dict(d["properties"])
+        _properties = d["properties"]
+        properties: CreatePropertiesMeasurementRequestProperties
+        if type(_properties) is dict:
+            properties = unparsed((_properties,))
+        else:
+            properties = CreatePropertiesMeasurementRequestProperties.from_dict(_properties)
 
         _protocol = d.get("protocol", UNSET)
         protocol: CreatePropertiesMeasurementRequestProtocol | Unset
         if _protocol is UNSET:
             protocol = UNSET
+        elif type(_protocol) is dict:
+            protocol = unparsed((_protocol,))
         else:
             protocol = CreatePropertiesMeasurementRequestProtocol.from_dict(_protocol)
 
@@ -154,6 +161,8 @@ class CreatePropertiesMeasurementRequest:
         test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset
         if _test_setup is UNSET:
             test_setup = UNSET
+        elif type(_test_setup) is dict:
+            test_setup = unparsed((_test_setup,))
         else:
             test_setup = CreatePropertiesMeasurementRequestTestSetup.from_dict(_test_setup)
 
@@ -173,6 +182,8 @@ class CreatePropertiesMeasurementRequest:
         file_metadata: CreatePropertiesMeasurementRequestFileMetadata | Unset
         if _file_metadata is UNSET:
             file_metadata = UNSET
+        elif type(_file_metadata) is dict:
+            file_metadata = unparsed((_file_metadata,))
         else:
             file_metadata = CreatePropertiesMeasurementRequestFileMetadata.from_dict(_file_metadata)
 
@@ -322,4 +333,13 @@ from ..models.create_properties_measurement_request_protocol import (
 )
 from ..models.create_properties_measurement_request_test_setup import (
     CreatePropertiesMeasurementRequestTestSetup,  # noqa: E402
+)
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CreatePropertiesMeasurementRequest,
+    properties=CreatePropertiesMeasurementRequestProperties.from_dict,
+    protocol=CreatePropertiesMeasurementRequestProtocol.from_dict,
+    test_setup=CreatePropertiesMeasurementRequestTestSetup.from_dict,
+    file_metadata=CreatePropertiesMeasurementRequestFileMetadata.from_dict,
 )

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import lazy_fields, unparsed
+
 if TYPE_CHECKING:
     from ..models.cycles_response_cycles import CyclesResponseCycles
 
@@ -34,7 +36,12 @@ class CyclesResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
-        cycles = CyclesResponseCycles.from_dict(d["cycles"])
+        _cycles = d["cycles"]
+        cycles: CyclesResponseCycles
+        if type(_cycles) is dict:
+            cycles = unparsed((_cycles,))
+        else:
+            cycles = CyclesResponseCycles.from_dict(_cycles)
 
         cycles_response = cls(
             cycles,
@@ -81,3 +88,9 @@ class CyclesResponse:
 _KNOWN_KEYS = frozenset(("cycles",))
 
 from ..models.cycles_response_cycles import CyclesResponseCycles  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    CyclesResponse,
+    cycles=CyclesResponseCycles.from_dict,
+)

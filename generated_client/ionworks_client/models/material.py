@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.material_definition import MaterialDefinition
@@ -131,6 +131,8 @@ class Material:
         definition: MaterialDefinition | Unset
         if _definition is UNSET:
             definition = UNSET
+        elif type(_definition) is dict:
+            definition = unparsed((_definition,))
         else:
             definition = MaterialDefinition.from_dict(_definition)
 
@@ -264,3 +266,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.material_definition import MaterialDefinition  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    Material,
+    definition=MaterialDefinition.from_dict,
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.material_input_definition import MaterialInputDefinition
@@ -69,6 +69,8 @@ class MaterialInput:
         definition: MaterialInputDefinition | Unset
         if _definition is UNSET:
             definition = UNSET
+        elif type(_definition) is dict:
+            definition = unparsed((_definition,))
         else:
             definition = MaterialInputDefinition.from_dict(_definition)
 
@@ -136,3 +138,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.material_input_definition import MaterialInputDefinition  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    MaterialInput,
+    definition=MaterialInputDefinition.from_dict,
+)

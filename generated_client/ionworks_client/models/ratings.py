@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.quantity import Quantity
@@ -132,6 +132,8 @@ class Ratings:
         capacity: Quantity | Unset
         if _capacity is UNSET:
             capacity = UNSET
+        elif type(_capacity) is dict:
+            capacity = unparsed((_capacity,))
         else:
             capacity = Quantity.from_dict(_capacity)
 
@@ -139,6 +141,8 @@ class Ratings:
         voltage_min: Quantity | Unset
         if _voltage_min is UNSET:
             voltage_min = UNSET
+        elif type(_voltage_min) is dict:
+            voltage_min = unparsed((_voltage_min,))
         else:
             voltage_min = Quantity.from_dict(_voltage_min)
 
@@ -146,6 +150,8 @@ class Ratings:
         voltage_max: Quantity | Unset
         if _voltage_max is UNSET:
             voltage_max = UNSET
+        elif type(_voltage_max) is dict:
+            voltage_max = unparsed((_voltage_max,))
         else:
             voltage_max = Quantity.from_dict(_voltage_max)
 
@@ -403,3 +409,11 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.quantity import Quantity  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    Ratings,
+    capacity=Quantity.from_dict,
+    voltage_min=Quantity.from_dict,
+    voltage_max=Quantity.from_dict,
+)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import lazy_fields, unparsed
+
 if TYPE_CHECKING:
     from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles
     from ..models.steps_and_cycles_steps import StepsAndCyclesSteps
@@ -39,9 +41,19 @@ class StepsAndCycles:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
-        steps = StepsAndCyclesSteps.from_dict(d["steps"])
+        _steps = d["steps"]
+        steps: StepsAndCyclesSteps
+        if type(_steps) is dict:
+            steps = unparsed((_steps,))
+        else:
+            steps = StepsAndCyclesSteps.from_dict(_steps)
 
-        cycles = StepsAndCyclesCycles.from_dict(d["cycles"])
+        _cycles = d["cycles"]
+        cycles: StepsAndCyclesCycles
+        if type(_cycles) is dict:
+            cycles = unparsed((_cycles,))
+        else:
+            cycles = StepsAndCyclesCycles.from_dict(_cycles)
 
         steps_and_cycles = cls(
             steps,
@@ -98,3 +110,10 @@ _KNOWN_KEYS = frozenset(
 
 from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles  # noqa: E402
 from ..models.steps_and_cycles_steps import StepsAndCyclesSteps  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    StepsAndCycles,
+    steps=StepsAndCyclesSteps.from_dict,
+    cycles=StepsAndCyclesCycles.from_dict,
+)

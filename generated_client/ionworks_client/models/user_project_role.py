@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.project_role import ProjectRole
@@ -115,6 +115,8 @@ class UserProjectRole:
         project_roles: ProjectRole | Unset
         if _project_roles is UNSET:
             project_roles = UNSET
+        elif type(_project_roles) is dict:
+            project_roles = unparsed((_project_roles,))
         else:
             project_roles = ProjectRole.from_dict(_project_roles)
 
@@ -232,3 +234,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.project_role import ProjectRole  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    UserProjectRole,
+    project_roles=ProjectRole.from_dict,
+)

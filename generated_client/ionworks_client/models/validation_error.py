@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.validation_error_context import ValidationErrorContext
@@ -78,6 +78,8 @@ class ValidationError:
         ctx: ValidationErrorContext | Unset
         if _ctx is UNSET:
             ctx = UNSET
+        elif type(_ctx) is dict:
+            ctx = unparsed((_ctx,))
         else:
             ctx = ValidationErrorContext.from_dict(_ctx)
 
@@ -150,3 +152,9 @@ _KNOWN_KEYS = frozenset(
 )
 
 from ..models.validation_error_context import ValidationErrorContext  # noqa: E402
+
+# Nested objects parsed on first read (see from_dict and types.LazyModelField).
+lazy_fields(
+    ValidationError,
+    ctx=ValidationErrorContext.from_dict,
+)
