@@ -216,7 +216,11 @@ def export_measurements(
 
         with fewer_collections():  # pages are freed by reference counting
             for project_id, page in _threaded(walk, list(per_project), run.concurrency):
-                write_page(opened, run.records(project_id, page))
+                write_page(
+                    opened,
+                    run.records(project_id, page),
+                    item_model=MEASUREMENTS_BY_PROJECT.item_model,
+                )
                 del page  # freed before the next one is taken
                 if progress is not None:
                     progress(run.total_stats())
@@ -324,7 +328,11 @@ async def aexport_measurements(
 
         with fewer_collections():  # pages are freed by reference counting
             async for project_id, page in _tasks(walk, list(per_project), run.concurrency):
-                write_page(opened, run.records(project_id, page))
+                write_page(
+                    opened,
+                    run.records(project_id, page),
+                    item_model=MEASUREMENTS_BY_PROJECT.item_model,
+                )
                 del page  # freed before the next one is taken
                 if progress is not None:
                     progress(run.total_stats())

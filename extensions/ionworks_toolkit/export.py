@@ -23,6 +23,7 @@ from ._codec import JsonReadyList
 from .arguments import check_sinks
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
+from .parsing import to_dict_records
 from .sinks import OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
 
 __all__ = [
@@ -158,21 +159,35 @@ def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None
                 raise ConfigurationError(str(exc)) from exc
 
 
-def write_page(sinks: Sequence[tuple[str, Sink]], page: Sequence[Any]) -> None:
+def write_page(
+    sinks: Sequence[tuple[str, Sink]], page: Sequence[Any], *, item_model: Any = None
+) -> None:
     """Write one page's records to every sink; SinkError on a failure. ``page``: records
-    (dicts, from ``ListOperation.records()``) or models (written as ``item.to_dict()``).
+    (dicts) or models (written as ``item.to_dict()``).
+
+    ``item_model``: the page holds records from ``ListOperation.records()`` (date-times
+    possibly as the server sent them, see ``parsing.parse_page``) of this generated model. A
+    sink that applies the sinks' date rule itself (``applies_date_rule``, every built-in
+    sink) gets them as they are; any other (a plugin sink) gets their ``item.to_dict()``
+    form (``parsing.to_dict_records``), built once per page when such a sink is there.
 
     A stream sink whose reader went away (``| head``) stops by itself and the others go on;
     when that is true of every sink, BrokenPipeError ends the run (the CLI exits quietly).
     """
-    records = (
+    records: Sequence[Any] = (
         page  # records parsed by orjson, passed on as such (the sinks skip their NaN scan)
         if type(page) is JsonReadyList
         else [item if type(item) is dict else item.to_dict() for item in page]
     )
+    public: Sequence[Any] | None = None if item_model is not None else records
     for text, sink in sinks:
+        given = records
+        if not getattr(sink, "applies_date_rule", False):
+            if public is None:
+                public = to_dict_records(item_model, records)
+            given = public
         try:
-            sink.write(records)
+            sink.write(given)
         except Exception as exc:
             raise SinkError(text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):

@@ -19,7 +19,7 @@ from ._codec import loads_stdlib as json_loads_stdlib
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
-__all__ = ["parse_page", "unusable_total", "valid_total"]
+__all__ = ["parse_page", "to_dict_records", "unusable_total", "valid_total"]
 
 T = TypeVar("T")
 
@@ -64,6 +64,22 @@ def _json_type(value: object) -> str:
     return "a number"  # json.loads gives nothing else: int or float
 
 
+def _records(model: Any, items: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each item itself when ``model.is_plain_record`` says so, else its
+    ``model.record_from_dict`` (which raises for an item that does not fit)."""
+    plain, build = model.is_plain_record, model.record_from_dict
+    return [x if plain(x) else build(x) for x in items]
+
+
+def to_dict_records(model: Any, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ``item.to_dict()`` dicts of records from ``parse_page(..., as_records=True)``
+    (``model``: the generated item model), for whoever takes records as the models' public
+    shape (a plugin sink): date-times as ``isoformat()`` writes them (``+00:00``), each a new
+    dict. Keeps a :class:`JsonReadyList` one."""
+    out = [model.record_from_dict(record) for record in records]
+    return JsonReadyList(out) if type(records) is JsonReadyList else out
+
+
 def _unexpected(response: httpx.Response, detail: str) -> UnexpectedResponseError:
     request = response.request
     return UnexpectedResponseError(
@@ -83,9 +99,12 @@ def parse_page(
     """Parse a 2xx response: an envelope (via ``page_model``) or a bare list of items.
 
     ``item_model``/``page_model``: generated models (``from_dict``). ``as_records``: items
-    are the dicts ``item.to_dict()`` would give, made by the models' ``record_from_dict``
-    (same checks, tolerant fallbacks and errors, no model built: the export path). Raises
-    UnexpectedResponseError when the body is not JSON or does not fit the models. Models
+    are records as the sinks that apply the date rule take them (the export path, no model
+    built): each parsed item itself when the model's ``is_plain_record`` says so (no copy,
+    date-times as the server sent them in the sinks' form ``...Z``), else the dict
+    ``item.to_dict()`` would give, made by ``record_from_dict`` (same checks, tolerant
+    fallbacks and errors). :func:`to_dict_records` turns them into ``to_dict()`` records.
+    Raises UnexpectedResponseError when the body is not JSON or does not fit the models. Models
     parse their nested objects on first read (the generated ``LazyModelField``): a nested
     object missing a required key raises its KeyError then, not here.
     """
@@ -131,9 +150,10 @@ def _parse_page(
             # Records of a page orjson parsed hold JSON values only, every float finite.
             ready = JsonReadyList if finite else list
             if isinstance(body, list):
-                return Page(ready(model.record_from_dict(x) for x in body), None, offset)
+                return Page(ready(_records(model, body)), None, offset)
             if envelope is not None and isinstance(body, Mapping):
-                record = envelope.record_from_dict(body)
+                # The usual page: checked, handed on as parsed (no copy, no conversion).
+                record = body if envelope.is_plain_record(body) else envelope.record_from_dict(body)
                 return _page(ready(record["items"]), record.get("total"), offset)
         elif isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)
@@ -141,8 +161,10 @@ def _parse_page(
             page = envelope.from_dict(body)
             return _page(list(page.items), page.total, offset)
         if isinstance(body, Mapping) and isinstance(body.get("items"), list):
-            build = model.record_from_dict if as_records else model.from_dict
-            items = [build(x) for x in body["items"]]
+            if as_records:
+                items = _records(model, body["items"])
+            else:
+                items = [model.from_dict(x) for x in body["items"]]
             if as_records and finite:
                 items = JsonReadyList(items)
             return _page(items, body.get("total"), offset)

@@ -535,7 +535,8 @@ class Toolkit(_BaseToolkit):
     ) -> ExportResult:
         """Write a project's measurements to every sink, atomically. Records are the dicts
         ``item.to_dict()`` gives, built without models (``record_from_dict``: same checks and
-        tolerant-reader rules; keys in the order the server sent them).
+        tolerant-reader rules; keys in the order the server sent them); a sink that applies
+        the date rule (every built-in one) gets a plain item as parsed (``is_plain_record``).
 
         Each sink gets ``write(records)`` once per page and ``commit()`` at the end; on any
         error or interrupt every sink is aborted (no half-written output, previous output kept)
@@ -586,7 +587,7 @@ class Toolkit(_BaseToolkit):
             )
             with fewer_collections():  # pages are freed by reference counting
                 for page in walk:
-                    write_page(opened, page)
+                    write_page(opened, page, item_model=MEASUREMENTS_BY_PROJECT.item_model)
                     del page  # freed before the next one is fetched
                     if progress is not None:
                         progress(stats)
@@ -947,7 +948,7 @@ class AsyncToolkit(_BaseToolkit):
             try:
                 with fewer_collections():  # pages are freed by reference counting
                     async for page in walk:
-                        write_page(opened, page)
+                        write_page(opened, page, item_model=MEASUREMENTS_BY_PROJECT.item_model)
                         del page  # freed before the next one is awaited
                         if progress is not None:
                             progress(stats)

@@ -38,6 +38,10 @@ class Item:
     def record_from_dict(cls, src: Mapping[str, Any]) -> tuple[str, Any]:
         return ("record", src["id"])
 
+    @classmethod
+    def is_plain_record(cls, src: Any) -> bool:
+        return isinstance(src, dict) and src.get("plain") is True
+
 
 class Envelope:
     """A page model (``{items, count, total}``) built from ``Item``."""
@@ -57,6 +61,10 @@ class Envelope:
             "count": src.get("count"),
             "total": src.get("total"),
         }
+
+    @classmethod
+    def is_plain_record(cls, src: Any) -> bool:
+        return src.get("plain") is True and all(Item.is_plain_record(x) for x in src["items"])
 
 
 def respond(body: Any = None, *, content: bytes | None = None, **headers: str) -> httpx.Response:
@@ -93,6 +101,36 @@ def test_an_envelope_is_parsed_by_the_page_model() -> None:
 def test_an_envelope_as_records_is_parsed_by_the_page_records() -> None:
     page = parse(respond(PAGE), as_records=True)
     assert (page.items, page.total, page.offset) == ([("record", "a"), ("record", "b")], 7, 40)
+
+
+PLAIN = [{"id": "a", "plain": True}, {"id": "b", "plain": True}]
+
+
+def test_a_plain_envelope_as_records_hands_on_the_parsed_items_themselves() -> None:
+    page = parse(respond({"items": PLAIN, "count": 2, "total": 7, "plain": True}), as_records=True)
+    assert (page.items, page.total, page.offset) == (PLAIN, 7, 40)
+
+
+def test_an_envelope_not_plain_as_records_is_built_by_the_page_records() -> None:
+    # The envelope itself is not plain: every item goes through record_from_dict.
+    page = parse(respond({"items": PLAIN, "count": 2, "total": 7}), as_records=True)
+    assert (page.items, page.total) == ([("record", "a"), ("record", "b")], 7)
+    # One item is not plain: so is the envelope.
+    items = [PLAIN[0], {"id": "c"}]
+    page = parse(respond({"items": items, "total": 5, "plain": True}), as_records=True)
+    assert (page.items, page.total) == ([("record", "a"), ("record", "c")], 5)
+
+
+@pytest.mark.parametrize("envelope", [Envelope, None])
+def test_records_are_the_parsed_items_when_plain_else_built(envelope: type | None) -> None:
+    items = [PLAIN[0], {"id": "c"}, PLAIN[1]]
+    body: Any = items if envelope is Envelope else {"items": items, "total": 9}
+    page = parse(respond(body), envelope=envelope, as_records=True)
+    assert page.items == [PLAIN[0], ("record", "c"), PLAIN[1]]
+    assert page.total == (None if envelope is Envelope else 9)
+    # Models never take the records' shortcut.
+    page = parse(respond(body), envelope=envelope)
+    assert page.items == [("model", "a"), ("model", "c"), ("model", "b")]
 
 
 @pytest.mark.parametrize("as_records", [False, True])

@@ -257,9 +257,9 @@ def test_every_sink_gets_the_same_records_either_way(
     pages: list[str] = []
     real_write_page = write_page
 
-    def spy(sinks: Any, page: Any) -> None:
+    def spy(sinks: Any, page: Any, **options: Any) -> None:
         pages.append(type(page[0]).__name__)
-        real_write_page(sinks, page)
+        real_write_page(sinks, page, **options)
 
     monkeypatch.setattr("ionworks_toolkit.session.write_page", spy)
     records_recorder = export(tmp_path / "records")
@@ -286,3 +286,140 @@ def test_every_sink_gets_the_same_records_either_way(
     expected = [schema.json_record(r) for r in records_recorder.records]
     assert by_records["jsonl"] == sorted(expected, key=lambda r: r["id"])
     assert by_records["jsonl"][0]["created_at"].endswith("Z")
+
+
+# ------------------------------------------------------------------ plain records (no copy)
+
+
+def test_sandbox_measurements_are_plain_and_lay_out_as_their_records(
+    items: list[dict[str, Any]],
+) -> None:
+    """``is_plain_record``: every sandbox measurement is handed on as parsed, and the sinks'
+    rule (rows and JSON) gives the same for it as for its ``record_from_dict``."""
+    schema = measurements_schema()
+    plain = CellMeasurementWithDetails.is_plain_record
+    assert [item["id"] for item in items if not plain(item)] == []
+    for item in items:
+        record = CellMeasurementWithDetails.record_from_dict(item)
+        assert schema.json_record(item) == schema.json_record(record), item["id"]
+        assert schema.row(item) == schema.row(record), item["id"]
+    page = {"items": items[:3], "count": 3, "total": 3}
+    assert CellMeasurementWithDetailsPage.is_plain_record(page) is True
+
+
+PLAIN_CASES: list[tuple[str, Any, bool]] = [
+    ("created_at", "2024-01-15T05:05:00Z", True),
+    ("created_at", "2024-01-15T05:05:00.123456Z", True),
+    ("created_at", None, True),
+    ("start_time", KeyError, True),  # optional and absent
+    ("measurement_type", "future_type", True),  # str enum: kept as sent either way
+    ("future_field", {"nested": [1, 2]}, True),
+    ("specification.anode", "graphite, as text", True),
+    ("specification.anode", None, True),
+    ("specification.anode.material", KeyError, True),
+    # the slow path's: converted by record_from_dict, or an error it raises
+    ("created_at", "2024-01-15T05:05:00.000000Z", False),  # isoformat() drops the fraction
+    ("created_at", "2024-01-15T05:05:00.123Z", False),
+    ("created_at", "2024-01-15T05:05:00+00:00", False),
+    ("created_at", "2024-01-15T05:05:00+02:00", False),
+    ("created_at", "2024-01-15T24:00:00Z", False),  # next day's midnight in newer Pythons
+    ("created_at", "2024-01-15 05:05:00Z", False),
+    ("created_at", "not a date", False),
+    ("created_at", 1705295100, False),
+    ("created_at", KeyError, False),  # required: record_from_dict raises
+    ("instance.updated_at", "2024-01-15T05:05:00.5Z", False),
+    ("specification.anode.created_at", "2024-01-15T05:05:00-01:00", False),
+    ("specification.anode.material.updated_at", "20240115T050500Z", False),
+    ("specification.anode", {"no": "required keys"}, False),  # kept as sent: slow path decides
+    ("specification.ratings", None, False),
+    ("specification.ratings.capacity", [], False),
+    ("specification", []),
+    ("instance", 3, False),
+    ("protocol", "CC-CV", False),
+    ("name", KeyError, False),
+    ("specification.name", KeyError, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "plain"),
+    [(*case, False) if len(case) == 2 else case for case in PLAIN_CASES],
+    ids=[f"{case[0]}={case[1]!r}" for case in PLAIN_CASES],
+)
+def test_plain_only_when_the_sinks_lay_it_out_as_its_record(
+    items: list[dict[str, Any]], path: str, value: Any, plain: bool
+) -> None:
+    with_anode = next(i for i in items if isinstance(i["specification"].get("anode"), dict))
+    raw = mutate(with_anode, path, value)
+    original = copy.deepcopy(raw)
+    assert CellMeasurementWithDetails.is_plain_record(raw) is plain
+    assert raw == original
+    if plain:
+        schema = measurements_schema()
+        record = CellMeasurementWithDetails.record_from_dict(raw)
+        assert schema.json_record(raw) == schema.json_record(record)
+        assert schema.row(raw) == schema.row(record)
+
+
+@pytest.mark.parametrize("model", model_classes(), ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("raw", [None, "text", [], 3], ids=repr)
+def test_no_model_calls_a_non_object_plain(model: type, raw: Any) -> None:
+    assert model.is_plain_record(raw) is False  # type: ignore[attr-defined]
+
+
+class DateRuleSink(RecordingSink):
+    """A sink that declares it applies the sinks' date rule: it keeps the very dicts."""
+
+    applies_date_rule = True
+
+    def write(self, records: Any) -> None:
+        self.records.extend(records)
+
+
+def test_date_rule_sinks_get_the_parsed_records_others_their_to_dict(
+    items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    from ionworks_toolkit.sinks import BaseSink, JsonlSink
+
+    odd = mutate(items[1], "updated_at", "2024-01-15T05:05:00.25+02:00")
+    page = [items[0], CellMeasurementWithDetails.record_from_dict(odd)]  # as parse_page gives
+
+    class PluginSink(BaseSink):  # a plugin's BaseSink subclass: to_dict() records
+        def __init__(self) -> None:
+            super().__init__("plugin:")
+            self.got: list[Any] = []
+
+        def _write(self, records: Any) -> None:
+            self.got.extend(records)
+
+    rule, recorder, plugin = DateRuleSink(), RecordingSink(), PluginSink()
+    jsonl = JsonlSink(tmp_path / "m.jsonl")
+    sinks = [("rule", rule), ("recorder", recorder), ("plugin", plugin), ("jsonl", jsonl)]
+    write_page(sinks, page, item_model=CellMeasurementWithDetails)
+    assert rule.records[0] is items[0] and rule.records[1] is page[1]
+    assert rule.records[0]["created_at"] == items[0]["created_at"] == "2024-01-02T08:45:00Z"
+    expected = [CellMeasurementWithDetails.from_dict(i).to_dict() for i in (items[0], odd)]
+    assert recorder.records == json.loads(json.dumps(expected))
+    assert plugin.got == expected and plugin.got[0] is not items[0]
+    assert plugin.got[0]["created_at"] == "2024-01-02T08:45:00+00:00"
+    assert plugin.got[1]["updated_at"] == "2024-01-15T05:05:00.250000+02:00"
+    jsonl.commit()
+    lines = [json.loads(line) for line in (tmp_path / "m.jsonl").read_text().splitlines()]
+    schema = measurements_schema()
+    assert lines == [schema.json_record(r) for r in expected]
+    # Without item_model (models, or records already in to_dict() form) nothing is converted.
+    again = RecordingSink()
+    write_page([("again", again)], expected)
+    assert again.records == json.loads(json.dumps(expected))
+
+
+def test_every_built_in_sink_applies_the_date_rule() -> None:
+    from ionworks_toolkit import sinks
+
+    built_in = [sinks.JsonlSink, sinks.CsvSink, sinks.SqliteSink, sinks.ParquetSink,
+                sinks.PostgresSink, sinks.DatasetSink, sinks.TableSink]  # fmt: skip
+    assert {cls.__name__: cls.applies_date_rule for cls in built_in} == dict.fromkeys(
+        [cls.__name__ for cls in built_in], True
+    )
+    assert sinks.BaseSink.applies_date_rule is False
+    assert sinks.FileSink.applies_date_rule is False

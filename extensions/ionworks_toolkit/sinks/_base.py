@@ -165,6 +165,15 @@ class BaseSink:
     #: back, since the toolkit cannot tell whether the sink wrote to its target directly.
     stages_output: bool = False
 
+    #: ``True`` for sinks that lay every record out under :attr:`record_schema`'s rule
+    #: (``RecordSchema.row``/``json_record``), which writes each declared date-time in one
+    #: form (UTC with ``Z``) whatever ISO 8601 text of that instant the record holds: the
+    #: export may then hand them records with date-times as the server sent them, skipping
+    #: the conversion to ``item.to_dict()``'s text (``+00:00``) that the rule would undo.
+    #: The built-in sinks set it; any other sink (a plugin's, also when it subclasses
+    #: BaseSink) gets ``item.to_dict()`` records.
+    applies_date_rule: bool = False
+
     def __init__(self, label: str, *, record_schema: RecordSchema | None = None) -> None:
         self.label = label
         self.records_written = 0

@@ -45,6 +45,8 @@ class CsvSink(FileSink):
       a device, a FIFO): rows go out page by page; nothing can be taken back.
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     def __init__(
         self,
         path: Path | None = None,

@@ -90,6 +90,8 @@ class DatasetSink(BaseSink):
     :raises SinkDependencyError: pyarrow or (for URLs) fsspec is missing.
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     stages_output = True  # published only by its commit; abort() keeps the previous output
 
     def __init__(

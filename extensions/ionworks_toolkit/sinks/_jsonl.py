@@ -34,6 +34,8 @@ class JsonlSink(FileSink):
       the other sinks. Bytes are UTF-8 whatever the terminal encoding.
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     def __init__(
         self,
         path: Path | None = None,

@@ -96,6 +96,8 @@ class ParquetSink(FileSink):
         "ionworks-toolkit[parquet]"``).
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     batch_rows = 8192
 
     def __init__(

@@ -138,6 +138,8 @@ class PostgresSink(BaseSink):
         ``SinkError``); messages never carry a password.
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     stages_output = True  # published only by its commit; abort() keeps the previous output
 
     def __init__(

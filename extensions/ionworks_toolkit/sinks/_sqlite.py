@@ -95,6 +95,8 @@ class SqliteSink(BaseSink):
         ``record_json`` column; the database stays locked by another run.
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     stages_output = True  # published only by its commit; abort() keeps the previous output
 
     def __init__(

@@ -140,6 +140,8 @@ class TableSink(BaseSink):
         names it, the closest names and every column seen).
     """
 
+    applies_date_rule = True  # every record goes through record_schema's rule
+
     stages_output = True  # published only by its commit; abort() keeps the previous output
 
     def __init__(

@@ -94,6 +94,29 @@ class CellBatchPage:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        _items_raw = src_dict.get("items", UNSET)
+        if _items_raw is UNSET:
+            return False
+        if type(_items_raw) is not list:
+            return False
+        for items_item_item in _items_raw:
+            if not CellBatch.is_plain_record(items_item_item):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -244,6 +244,89 @@ class CellComponent:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        _component_type_raw = src_dict.get("component_type", UNSET)
+        if _component_type_raw is UNSET:
+            return False
+        pass  # kept as sent either way (see _record_union)
+
+        if "material_id" not in src_dict:
+            return False
+        if "id" not in src_dict:
+            return False
+        if "organization_id" not in src_dict:
+            return False
+        _created_at_raw = src_dict.get("created_at", UNSET)
+        if _created_at_raw is UNSET:
+            return False
+        if _created_at_raw is not None:
+            if not (
+                type(_created_at_raw) is str
+                and (
+                    len(_created_at_raw) == 20
+                    or (
+                        len(_created_at_raw) == 27
+                        and _created_at_raw[19] == "."
+                        and _created_at_raw[20:26] != "000000"
+                    )
+                )
+                and _created_at_raw[-1] == "Z"
+                and _created_at_raw[4] == "-"
+                and _created_at_raw[7] == "-"
+                and _created_at_raw[10] == "T"
+                and _created_at_raw[13] == ":"
+                and _created_at_raw[16] == ":"
+                and _created_at_raw[11:13] != "24"
+            ):
+                return False
+
+        _updated_at_raw = src_dict.get("updated_at", UNSET)
+        if _updated_at_raw is UNSET:
+            return False
+        if _updated_at_raw is not None:
+            if not (
+                type(_updated_at_raw) is str
+                and (
+                    len(_updated_at_raw) == 20
+                    or (
+                        len(_updated_at_raw) == 27
+                        and _updated_at_raw[19] == "."
+                        and _updated_at_raw[20:26] != "000000"
+                    )
+                )
+                and _updated_at_raw[-1] == "Z"
+                and _updated_at_raw[4] == "-"
+                and _updated_at_raw[7] == "-"
+                and _updated_at_raw[10] == "T"
+                and _updated_at_raw[13] == ":"
+                and _updated_at_raw[16] == ":"
+                and _updated_at_raw[11:13] != "24"
+            ):
+                return False
+
+        _properties_raw = src_dict.get("properties", UNSET)
+        if _properties_raw is not UNSET:
+            if not CellComponentProperties.is_plain_record(_properties_raw):
+                return False
+
+        _material_raw = src_dict.get("material", UNSET)
+        if _material_raw is not UNSET:
+            if not Material.is_plain_record(_material_raw):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

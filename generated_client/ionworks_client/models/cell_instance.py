@@ -352,6 +352,84 @@ class CellInstance:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        if "name" not in src_dict:
+            return False
+        if "id" not in src_dict:
+            return False
+        if "cell_specification_id" not in src_dict:
+            return False
+        _created_at_raw = src_dict.get("created_at", UNSET)
+        if _created_at_raw is UNSET:
+            return False
+        if _created_at_raw is not None:
+            if not (
+                type(_created_at_raw) is str
+                and (
+                    len(_created_at_raw) == 20
+                    or (
+                        len(_created_at_raw) == 27
+                        and _created_at_raw[19] == "."
+                        and _created_at_raw[20:26] != "000000"
+                    )
+                )
+                and _created_at_raw[-1] == "Z"
+                and _created_at_raw[4] == "-"
+                and _created_at_raw[7] == "-"
+                and _created_at_raw[10] == "T"
+                and _created_at_raw[13] == ":"
+                and _created_at_raw[16] == ":"
+                and _created_at_raw[11:13] != "24"
+            ):
+                return False
+
+        _updated_at_raw = src_dict.get("updated_at", UNSET)
+        if _updated_at_raw is UNSET:
+            return False
+        if _updated_at_raw is not None:
+            if not (
+                type(_updated_at_raw) is str
+                and (
+                    len(_updated_at_raw) == 20
+                    or (
+                        len(_updated_at_raw) == 27
+                        and _updated_at_raw[19] == "."
+                        and _updated_at_raw[20:26] != "000000"
+                    )
+                )
+                and _updated_at_raw[-1] == "Z"
+                and _updated_at_raw[4] == "-"
+                and _updated_at_raw[7] == "-"
+                and _updated_at_raw[10] == "T"
+                and _updated_at_raw[13] == ":"
+                and _updated_at_raw[16] == ":"
+                and _updated_at_raw[11:13] != "24"
+            ):
+                return False
+
+        _date_manufactured_raw = src_dict.get("date_manufactured", UNSET)
+        if _date_manufactured_raw is not UNSET:
+            if _date_manufactured_raw is not None:
+                return False
+
+        _measured_properties_raw = src_dict.get("measured_properties", UNSET)
+        if _measured_properties_raw is not UNSET:
+            if not CellInstanceMeasuredProperties.is_plain_record(_measured_properties_raw):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -500,6 +500,71 @@ class CellSpecificationWithComponents:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        if "name" not in src_dict:
+            return False
+        _ratings_raw = src_dict.get("ratings", UNSET)
+        if _ratings_raw is UNSET:
+            return False
+        if not Ratings.is_plain_record(_ratings_raw):
+            return False
+
+        if "id" not in src_dict:
+            return False
+        if "organization_id" not in src_dict:
+            return False
+        _properties_raw = src_dict.get("properties", UNSET)
+        if _properties_raw is not UNSET:
+            if not CellSpecificationWithComponentsProperties.is_plain_record(_properties_raw):
+                return False
+
+        _source_raw = src_dict.get("source", UNSET)
+        if _source_raw is not UNSET:
+            if not CellSpecificationWithComponentsSource.is_plain_record(_source_raw):
+                return False
+
+        _anode_raw = src_dict.get("anode", UNSET)
+        if _anode_raw is not UNSET:
+            if isinstance(_anode_raw, dict) and not CellComponent.is_plain_record(_anode_raw):
+                return False
+
+        _cathode_raw = src_dict.get("cathode", UNSET)
+        if _cathode_raw is not UNSET:
+            if isinstance(_cathode_raw, dict) and not CellComponent.is_plain_record(_cathode_raw):
+                return False
+
+        _electrolyte_raw = src_dict.get("electrolyte", UNSET)
+        if _electrolyte_raw is not UNSET:
+            if isinstance(_electrolyte_raw, dict) and not CellComponent.is_plain_record(
+                _electrolyte_raw
+            ):
+                return False
+
+        _separator_raw = src_dict.get("separator", UNSET)
+        if _separator_raw is not UNSET:
+            if isinstance(_separator_raw, dict) and not CellComponent.is_plain_record(
+                _separator_raw
+            ):
+                return False
+
+        _case_raw = src_dict.get("case", UNSET)
+        if _case_raw is not UNSET:
+            if isinstance(_case_raw, dict) and not CellComponent.is_plain_record(_case_raw):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -288,6 +288,72 @@ class CreatePropertiesMeasurementRequest:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        if "name" not in src_dict:
+            return False
+        _properties_raw = src_dict.get("properties", UNSET)
+        if _properties_raw is UNSET:
+            return False
+        if not CreatePropertiesMeasurementRequestProperties.is_plain_record(_properties_raw):
+            return False
+
+        _protocol_raw = src_dict.get("protocol", UNSET)
+        if _protocol_raw is not UNSET:
+            if not CreatePropertiesMeasurementRequestProtocol.is_plain_record(_protocol_raw):
+                return False
+
+        _start_time_raw = src_dict.get("start_time", UNSET)
+        if _start_time_raw is not UNSET:
+            if _start_time_raw is not None:
+                if not (
+                    type(_start_time_raw) is str
+                    and (
+                        len(_start_time_raw) == 20
+                        or (
+                            len(_start_time_raw) == 27
+                            and _start_time_raw[19] == "."
+                            and _start_time_raw[20:26] != "000000"
+                        )
+                    )
+                    and _start_time_raw[-1] == "Z"
+                    and _start_time_raw[4] == "-"
+                    and _start_time_raw[7] == "-"
+                    and _start_time_raw[10] == "T"
+                    and _start_time_raw[13] == ":"
+                    and _start_time_raw[16] == ":"
+                    and _start_time_raw[11:13] != "24"
+                ):
+                    return False
+
+        _test_setup_raw = src_dict.get("test_setup", UNSET)
+        if _test_setup_raw is not UNSET:
+            if not CreatePropertiesMeasurementRequestTestSetup.is_plain_record(_test_setup_raw):
+                return False
+
+        _measurement_type_raw = src_dict.get("measurement_type", UNSET)
+        if _measurement_type_raw is not UNSET:
+            return False
+
+        _file_metadata_raw = src_dict.get("file_metadata", UNSET)
+        if _file_metadata_raw is not UNSET:
+            if not CreatePropertiesMeasurementRequestFileMetadata.is_plain_record(
+                _file_metadata_raw
+            ):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import lazy_fields, unparsed
+from ..types import UNSET, lazy_fields, unparsed
 
 if TYPE_CHECKING:
     from ..models.cycles_response_cycles import CyclesResponseCycles
@@ -66,6 +66,26 @@ class CyclesResponse:
         rec["cycles"] = CyclesResponseCycles.record_from_dict(_cycles_raw)
 
         return rec
+
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        _cycles_raw = src_dict.get("cycles", UNSET)
+        if _cycles_raw is UNSET:
+            return False
+        if not CyclesResponseCycles.is_plain_record(_cycles_raw):
+            return False
+
+        return True
 
     @property
     def additional_keys(self) -> list[str]:

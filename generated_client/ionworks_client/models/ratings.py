@@ -376,6 +376,75 @@ class Ratings:
 
         return rec
 
+    @classmethod
+    def is_plain_record(cls, src_dict: Any) -> bool:
+        """True when ``src_dict`` (parsed JSON) may be written as it is where
+        ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
+        rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
+        with every required key, nested objects that are dicts passing the same test, no key
+        ``record_from_dict`` would drop, and every date-time null or UTC text
+        ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
+        copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
+        raises the errors)."""
+        if type(src_dict) is not dict:
+            return False
+        _capacity_raw = src_dict.get("capacity", UNSET)
+        if _capacity_raw is not UNSET:
+            if not Quantity.is_plain_record(_capacity_raw):
+                return False
+
+        _voltage_min_raw = src_dict.get("voltage_min", UNSET)
+        if _voltage_min_raw is not UNSET:
+            if not Quantity.is_plain_record(_voltage_min_raw):
+                return False
+
+        _voltage_max_raw = src_dict.get("voltage_max", UNSET)
+        if _voltage_max_raw is not UNSET:
+            if not Quantity.is_plain_record(_voltage_max_raw):
+                return False
+
+        _nominal_voltage_raw = src_dict.get("nominal_voltage", UNSET)
+        if _nominal_voltage_raw is not UNSET:
+            if isinstance(_nominal_voltage_raw, dict) and not Quantity.is_plain_record(
+                _nominal_voltage_raw
+            ):
+                return False
+
+        _energy_raw = src_dict.get("energy", UNSET)
+        if _energy_raw is not UNSET:
+            if isinstance(_energy_raw, dict) and not Quantity.is_plain_record(_energy_raw):
+                return False
+
+        _energy_density_gravimetric_raw = src_dict.get("energy_density_gravimetric", UNSET)
+        if _energy_density_gravimetric_raw is not UNSET:
+            if isinstance(_energy_density_gravimetric_raw, dict) and not Quantity.is_plain_record(
+                _energy_density_gravimetric_raw
+            ):
+                return False
+
+        _energy_density_volumetric_raw = src_dict.get("energy_density_volumetric", UNSET)
+        if _energy_density_volumetric_raw is not UNSET:
+            if isinstance(_energy_density_volumetric_raw, dict) and not Quantity.is_plain_record(
+                _energy_density_volumetric_raw
+            ):
+                return False
+
+        _max_discharge_rate_raw = src_dict.get("max_discharge_rate", UNSET)
+        if _max_discharge_rate_raw is not UNSET:
+            if isinstance(_max_discharge_rate_raw, dict) and not Quantity.is_plain_record(
+                _max_discharge_rate_raw
+            ):
+                return False
+
+        _max_charge_rate_raw = src_dict.get("max_charge_rate", UNSET)
+        if _max_charge_rate_raw is not UNSET:
+            if isinstance(_max_charge_rate_raw, dict) and not Quantity.is_plain_record(
+                _max_charge_rate_raw
+            ):
+                return False
+
+        return True
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
