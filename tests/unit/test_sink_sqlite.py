@@ -9,6 +9,7 @@ These tests are the fast selection of the ``sqlite`` mutation group (``nox -s mu
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -789,6 +790,7 @@ def test_a_new_database_skips_sqlites_own_syncs_and_is_synced_before_the_link(
     assert conn is not None
     assert conn.execute("PRAGMA synchronous").fetchone() == (0,)  # OFF
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("memory",)
+    assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "link", link)
     sink.commit()
@@ -799,6 +801,16 @@ def test_a_new_database_skips_sqlites_own_syncs_and_is_synced_before_the_link(
     assert conn is not None
     assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL, SQLite's default
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    existing.abort()
+    assert _rows(db, "PRAGMA page_size") == [(16384,)]  # the published file keeps its pages
+    older = tmp_path / "older.db"
+    with contextlib.closing(sqlite3.connect(older)) as made:  # sqlite3's defaults: 4 KiB
+        made.execute("CREATE TABLE notes (text TEXT)")
+    existing = SqliteSink(older, record_schema=CELLS)
+    existing.write([CELL])
+    conn = existing._conn
+    assert conn is not None
+    assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
     existing.abort()
 
 
