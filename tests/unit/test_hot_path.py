@@ -74,6 +74,8 @@ ODD_VALUES: list[tuple[str, Any]] = [
     ("instance.date_manufactured", "2024-01-01T00:00:00Z"),
     ("protocol", {"a": float("inf")}),
     ("protocol", "text"),
+    ("protocol", {"big": 2**70}),  # orjson cannot write it exactly: the standard library does
+    ("protocol", {1: "a key that is not text"}),
     ("tags", ["a", float("nan")]),
     ("specification", None),
     ("specification", 5),
@@ -120,6 +122,52 @@ def test_compiled_row_is_the_general_rule(text_times: bool) -> None:
         assert stats == expected_stats
         fast += schema._compiled_row(text_times)(record, False) is not None
     assert fast >= 4  # the usual records (and their model round trips) take the compiled path
+
+
+def test_present_row_is_the_row_without_its_nulls() -> None:
+    schema = measurements_schema()
+    fast = 0
+    for record in cases():
+        got = schema.present_row(record)
+        if schema._compiled_row(True)(record, False) is None:
+            assert got is None, record  # the general rule's record: row() lays it out
+            continue
+        fast += 1
+        assert got is not None
+        cells = schema.row(record, text_times=True)
+        indices, values = got
+        assert type(indices) is tuple
+        assert indices == tuple(i for i, cell in enumerate(cells) if cell is not None)
+        assert values == [cell for cell in cells if cell is not None]
+        assert [type(v) for v in values] == [type(c) for c in cells if c is not None]
+    assert fast >= 4
+    usual = CellMeasurementWithDetails.record_from_dict(page_items()[1])
+    for sent in ("2024-03-05T14:07:09.123456Z", "2024-03-05T14:07:09.123456+00:00"):
+        record = {**usual, "created_at": sent}
+        indices, values = schema.present_row(record, json_ready=True) or ((), [])
+        by_name = {schema.column_names[i]: v for i, v in zip(indices, values, strict=True)}
+        assert by_name["id"] == "usual"
+        assert by_name["created_at"] == "2024-03-05T14:07:09.123456Z"
+        assert by_name["step_labels_validated"] is False
+        assert by_name["tags"] == '["batch-2017-05-12","severson-2019"]'
+        assert "end_time" not in by_name  # null: left out
+    # A schema with derived columns (read from inside a JSON column) takes row() always
+    assert schema.with_derived(["test_setup.cycler"]).present_row(usual) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [({"big": 2**70}, '{"big":1180591620717411303424}'), ({1: "a"}, '{"1":"a"}')],
+)
+def test_a_json_value_orjson_cannot_write_is_written_by_the_standard_library(
+    value: Any, text: str
+) -> None:
+    schema = measurements_schema()
+    record = with_value(page_items()[1], "protocol", value)
+    assert schema.present_row(record) is None
+    cells = dict(zip(schema.column_names, schema.row(record), strict=True))
+    assert cells["protocol"] == text
+    assert cells["extra_json"] is None
 
 
 def test_compiled_row_types_and_text_times() -> None:

@@ -30,6 +30,7 @@ from ionworks_toolkit.sinks import (
     projects_schema,
     record_schema,
 )
+from ionworks_toolkit.sinks._columns import RecordSchema
 from ionworks_toolkit.sinks._sqlite import quote_identifier, sqlite_type
 
 #: A schema without an ``id`` property: the sink adds the key column itself.
@@ -861,3 +862,78 @@ def test_commit_steps_are_taken_only_while_open(tmp_path: Path) -> None:
     with pytest.raises(SinkStateError) as info:
         sink.in_commit(lambda conn: None)
     assert str(info.value) == "sqlite:c.db: cannot add a commit step: sink already committed"
+
+
+# -------------------------------------------------------------- the compiled rows without NULLs
+
+
+def _count_present_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the records laid out by ``RecordSchema.present_row`` (the compiled fast path)."""
+    seen: list[str] = []
+    real = RecordSchema.present_row
+
+    def spy(self: RecordSchema, record: Any, **kwargs: Any) -> Any:
+        seen.append(str(record.get("id")))
+        return real(self, record, **kwargs)
+
+    monkeypatch.setattr(RecordSchema, "present_row", spy)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("declared", "records", "fast", "stored"),
+    [
+        (
+            {"type": "string"},
+            [{"id": "a", "n": 1}, {"id": "b"}],
+            ["a", "b"],
+            [("a", 1), ("b", None)],
+        ),
+        ({"type": "integer"}, [{"id": 5, "n": 1}], ["5"], [("5", 1)]),
+        # id declared as free-form JSON: the compiled cell would be the JSON text '"a"', so the
+        # general rule lays it out and the sink puts the id itself in the key column
+        ({}, [{"id": "a", "n": 1}], [], [("a", 1)]),
+        ({"type": "string", "format": "date-time"}, [{"id": "x", "n": 2}], [], [("x", 2)]),
+    ],
+)
+def test_the_compiled_row_without_nulls_is_used_when_its_id_cell_is_the_id(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    declared: dict[str, Any],
+    records: list[dict[str, Any]],
+    fast: list[str],
+    stored: list[tuple[Any, ...]],
+) -> None:
+    schema = record_schema(
+        {"type": "object", "properties": {"id": declared, "n": {"type": "integer"}}}
+    )
+    seen = _count_present_rows(monkeypatch)
+    db = tmp_path / "ids.db"
+    _run(SqliteSink(db, table="t", record_schema=schema), records)
+    assert seen == fast
+    assert _rows(db, "SELECT id, n FROM t ORDER BY id") == stored
+    assert [json.loads(r[0]) for r in _rows(db, "SELECT record_json FROM t ORDER BY id")] == sorted(
+        records, key=lambda r: str(r["id"])
+    )
+
+
+def test_a_table_with_a_default_gets_every_cell_and_no_compiled_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "d.db"
+    with contextlib.closing(sqlite3.connect(db)) as made:
+        made.execute(
+            'CREATE TABLE t ("id" TEXT PRIMARY KEY NOT NULL, n INTEGER DEFAULT 7, '
+            "record_json TEXT NOT NULL)"
+        )
+    schema = record_schema(
+        {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}
+    )
+    seen = _count_present_rows(monkeypatch)
+    _run(SqliteSink(db, table="t", record_schema=schema), [{"id": "a"}, {"id": "b", "n": 1}])
+    assert seen == []
+    # NULL is written, not the column's DEFAULT; extra_json was added as a NULL column
+    assert _rows(db, "SELECT id, n, extra_json FROM t ORDER BY id") == [
+        ("a", None, None),
+        ("b", 1, None),
+    ]

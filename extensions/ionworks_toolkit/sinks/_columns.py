@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
-from ._flatten import dumps
+from ._flatten import dumps, json_bytes, json_default
 
 __all__ = [
     "EXTRA_COLUMN",
@@ -380,6 +380,24 @@ class RecordSchema:
                 cells[index] = value if type(value) is str else dumps(_clean_json(value, stats))
         return cells
 
+    def present_row(
+        self, record: Mapping[str, Any], *, json_ready: bool = False
+    ) -> tuple[tuple[int, ...], list[Any]] | None:
+        """The usual record's row without its nulls, for a SQL insert that leaves NULL cells
+        out: ``(indices, values)``, the cells of :meth:`row` with ``text_times=True`` that are
+        not ``None``, in column order, and their indices in :attr:`column_names` (a tuple).
+        ``None`` when the record needs the general rule (an undeclared field, a value not of
+        its declared type, a NaN/Infinity) or the schema has derived columns: then use
+        :meth:`row`, which counts what it changes. Never raises for data."""
+        if self._derived:
+            return None
+        got: tuple[tuple[int, ...], list[Any]] | None = self._compiled_present(record, json_ready)
+        return got
+
+    @functools.cached_property
+    def _compiled_present(self) -> Callable[[Any, bool], Any]:
+        return _compile_row(self._tree, self.columns, text_times=True, present=True)
+
     def _general_row(self, record: Mapping[str, Any], stats: ConversionStats) -> list[Any]:
         """The rule, value by value (any record; derived columns are left to :meth:`row`)."""
         width = len(self.columns)
@@ -564,14 +582,15 @@ def _time_text(value: Any) -> Any:
     return value
 
 
-def _leaf_lines(column_type: str, index: int, text_times: bool) -> list[str]:
-    """Lines laying out ``v`` (not None) into ``c[index]``, or ``return None``."""
+def _leaf_lines(column_type: str, put: Callable[[str], str], text_times: bool) -> list[str]:
+    """Lines laying out ``v`` (not None) as one cell, stored by the line ``put(expression)``
+    gives, or ``return None``."""
     if column_type == "string":
-        return ["if type(v) is not str: return None", f"c[{index}] = v"]
+        return ["if type(v) is not str: return None", put("v")]
     if column_type == "integer":
         return [
             "if type(v) is not int or v < INT64_MIN or v > INT64_MAX: return None",
-            f"c[{index}] = v",
+            put("v"),
         ]
     if column_type == "number":
         return [
@@ -580,16 +599,16 @@ def _leaf_lines(column_type: str, index: int, text_times: bool) -> list[str]:
             "elif type(v) is int and INT64_MIN <= v <= INT64_MAX:",
             "    v = float(v)",
             "else: return None",
-            f"c[{index}] = v",
+            put("v"),
         ]
     if column_type == "boolean":
-        return ["if type(v) is not bool: return None", f"c[{index}] = v"]
+        return ["if type(v) is not bool: return None", put("v")]
     if column_type == "date":
         return [
             "if type(v) is not str or len(v) != 10: return None",
             "try: v = date_fromiso(v)",
             "except ValueError: return None",
-            f"c[{index}] = v.isoformat()" if text_times else f"c[{index}] = v",
+            put("v.isoformat()" if text_times else "v"),
         ]
     if column_type == "date-time":
         # Instants repeat across records (a component's created_at in every measurement of
@@ -607,21 +626,33 @@ def _leaf_lines(column_type: str, index: int, text_times: bool) -> list[str]:
             "    t = t.isoformat()[:-6] + 'Z'" if text_times else "    pass",
             "    if len(instants) >= INSTANTS_MAX: instants.clear()",
             "    instants[v] = t",
-            f"c[{index}] = t",
+            put("t"),
         ]
-    # json: compact JSON text; a NaN/Infinity inside goes to the general walk (it counts it)
+    # json: compact JSON text; a NaN/Infinity inside goes to the general walk (it counts it).
+    if json_bytes is None:  # pragma: no cover - a vendored copy without orjson
+        return ["if not ready and non_finite(v): return None", put("dumps(v)")]
+    # orjson called directly (what dumps() does, without its two Python calls); what it cannot
+    # write exactly (an integer beyond 64 bits, a key that is not text) goes to the general
+    # walk, whose dumps() falls back to the standard library: the same text either way.
     return [
         "if not ready and non_finite(v): return None",
-        f"c[{index}] = dumps(v)",
+        "try: v = json_bytes(v, default=json_default).decode()",
+        "except TypeError: return None",
+        put("v"),
     ]
 
 
 def _compile_row(
-    tree: Mapping[str, _Node], columns: Sequence[Column], text_times: bool
-) -> Callable[[Any, bool], list[Any] | None]:
-    """``fast(record, ready) -> cells | None`` for :meth:`RecordSchema.row` (see above)."""
+    tree: Mapping[str, _Node], columns: Sequence[Column], text_times: bool, present: bool = False
+) -> Callable[[Any, bool], Any]:
+    """``fast(record, ready) -> cells | None`` for :meth:`RecordSchema.row` (see above); with
+    ``present``, ``fast(record, ready) -> (indices, values) | None`` for
+    :meth:`RecordSchema.present_row`: the cells that are not null, in column order, and their
+    column indices (a tuple)."""
     instants: dict[str, Any] = {}  # date-time text -> its cell (datetime or text)
     names: dict[str, Any] = {
+        "json_bytes": json_bytes,
+        "json_default": json_default,
         "INT64_MIN": _INT64_MIN,
         "INT64_MAX": _INT64_MAX,
         "UTC": _UTC,
@@ -633,11 +664,11 @@ def _compile_row(
         "instants_get": instants.get,
         "INSTANTS_MAX": 8192,
     }
-    lines = [
-        "def fast(rec, ready):",
-        "    if type(rec) is not dict: return None",
-        f"    c = [None] * {len(columns) + 1}",
-    ]
+    lines = ["def fast(rec, ready):", "    if type(rec) is not dict: return None"]
+    if present:  # the values and their indices, appended in column order
+        lines += ["    c = []", "    put = c.append", "    i = []", "    at = i.append"]
+    else:
+        lines.append(f"    c = [None] * {len(columns) + 1}")
     counter = iter(range(1_000_000))
 
     def emit(node: Mapping[str, _Node], var: str, indent: str) -> None:
@@ -648,9 +679,13 @@ def _compile_row(
             if type(child) is int:
                 lines.append(f"{indent}v = {var}.get({key!r})")
                 lines.append(f"{indent}if v is not None:")
+
+                def put(value: str, index: int = child) -> str:
+                    return f"put({value}); at({index})" if present else f"c[{index}] = {value}"
+
                 column_type = columns[child].type
                 lines.extend(
-                    f"{indent}    {line}" for line in _leaf_lines(column_type, child, text_times)
+                    f"{indent}    {line}" for line in _leaf_lines(column_type, put, text_times)
                 )
             else:
                 sub = f"d{next(counter)}"
@@ -660,9 +695,9 @@ def _compile_row(
                 emit(child, sub, indent + "    ")  # type: ignore[arg-type]
 
     emit(tree, "rec", "    ")
-    lines.append("    return c")
+    lines.append("    return tuple(i), c" if present else "    return c")
     exec(compile("\n".join(lines), "<record schema row>", "exec"), names)
-    fast: Callable[[Any, bool], list[Any] | None] = names["fast"]
+    fast: Callable[[Any, bool], Any] = names["fast"]
     return fast
 
 

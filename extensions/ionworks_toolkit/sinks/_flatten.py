@@ -12,6 +12,11 @@ from typing import Any, Literal
 
 from .._codec import dumps as _codec_dumps
 
+try:  # optional, as in _codec: the vendored copy works without it
+    from orjson import dumps as json_bytes
+except ImportError:  # pragma: no cover - a vendored copy without orjson
+    json_bytes = None  # type: ignore[assignment]
+
 __all__ = ["flatten_record"]
 
 Kind = Literal["null", "bool", "int", "bigint", "float", "str", "json"]
