@@ -124,6 +124,50 @@ def test_gc_paused_never_switches_the_collector_on() -> None:
     assert not gc.isenabled()
 
 
+def _generation_of(obj: object) -> int | None:
+    for generation in (0, 1, 2):
+        if any(o is obj for o in gc.get_objects(generation)):
+            return generation
+    return None
+
+
+def test_what_the_paused_body_made_goes_to_the_oldest_generation_unexamined() -> None:
+    gc.collect()  # no collection due during the test's own few allocations
+    before: list[int] = []  # young when the pause starts: collected first, so older
+    assert _generation_of(before) == 0
+    with gc_paused():
+        assert _generation_of(before) == 2
+        made = [[index] for index in range(5000)]
+        assert _generation_of(made) == 0
+    assert gc.get_count()[0] < 100  # no young collection pending over the 5000 lists
+    assert _generation_of(made) == 2 and _generation_of(made[-1]) == 2
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_after_an_error_what_the_body_made_stays_young() -> None:
+    with pytest.raises(KeyError), gc_paused():
+        made: list[int] = []
+        raise KeyError("x")
+    assert gc.isenabled()
+    assert _generation_of(made) == 0
+
+
+def test_the_process_own_frozen_objects_stay_frozen() -> None:
+    frozen: list[int] = []
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        assert count > 0
+        with gc_paused():
+            assert not gc.isenabled()
+            made: list[int] = []
+        assert gc.isenabled() and gc.get_freeze_count() == count
+        assert _generation_of(frozen) is None  # still in the permanent generation
+        assert _generation_of(made) == 0
+    finally:
+        gc.unfreeze()
+
+
 class Item:
     """An item model that notes whether the collector ran while it was built."""
 
