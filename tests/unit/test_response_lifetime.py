@@ -156,12 +156,12 @@ def test_the_process_own_frozen_objects_stay_frozen() -> None:
     frozen: list[int] = []
     gc.freeze()
     try:
-        count = gc.get_freeze_count()
-        assert count > 0
+        assert gc.get_freeze_count() > 0
         with gc_paused():
             assert not gc.isenabled()
             made: list[int] = []
-        assert gc.isenabled() and gc.get_freeze_count() == count
+        # (frozen objects freed meanwhile leave the count: only "not released" is exact)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
         assert _generation_of(frozen) is None  # still in the permanent generation
         assert _generation_of(made) == 0
     finally:
