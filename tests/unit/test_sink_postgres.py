@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
-from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, open_sink
+from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, _postgres, open_sink
 from ionworks_toolkit.sinks._columns import (
     ColumnType,
     measurements_schema,
@@ -383,8 +384,16 @@ def test_unreachable_server_is_exit_6_naming_the_target(
         (
             "postgresql://u@h/db?colour=red",
             "unknown option 'colour' for sink 'postgresql'; allowed options: application_name, "
-            "connect_timeout, options, schema, service, sslcert, sslkey, sslmode, sslrootcert, "
-            "table, target_session_attrs",
+            "connect_timeout, lock_timeout, options, schema, service, sslcert, sslkey, sslmode, "
+            "sslrootcert, table, target_session_attrs",
+        ),
+        *(
+            (
+                f"postgresql://u@h/db?lock_timeout={value}",
+                "option 'lock_timeout' of sink 'postgresql' must be a number of seconds >= 0: "
+                f"{value!r}",
+            )
+            for value in ("abc", "-1", "-0.001", "nan", "inf", "")
         ),
         ("postgresql://u@h:99999/db", "postgresql://u@h:99999/db: Port out of range 0-65535"),
     ],
@@ -393,6 +402,16 @@ def test_bad_targets(target: str, message: str) -> None:
     with pytest.raises(SinkTargetError) as info:
         open_sink(target)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("options", "seconds"), [("", 30.0), ("?lock_timeout=0", 0.0), ("?lock_timeout=2.5", 2.5)]
+)
+def test_lock_timeout_option(options: str, seconds: float) -> None:
+    sink = open_sink(f"postgresql://u@h/db{options}")
+    assert isinstance(sink, _postgres.PostgresSink)
+    assert sink.lock_timeout == seconds
+    assert _postgres.DEFAULT_LOCK_TIMEOUT == 30.0
 
 
 def test_column_type_rule() -> None:
@@ -507,6 +526,151 @@ def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer
     assert "new_field" not in _columns(pg)
     _export(server.url, [[_record(3)]])
     assert pg.execute("select count(*) from measurements").fetchone() == (3,)
+
+
+# -- another run writing the same table (its advisory lock) -----------------------------
+
+LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+
+
+@pytest.fixture
+def holder(server: PostgresServer) -> Iterator[Any]:
+    """A second connection, in a transaction holding the advisory lock of
+    ``public.measurements`` as a concurrent run does between its prepare and its commit."""
+    with server.connect() as conn:
+        conn.autocommit = False
+        conn.execute(LOCK_SQL, ["ionworks_toolkit:public.measurements"])
+        yield conn
+        conn.rollback()
+
+
+class _FakeClock:
+    """The lock wait's clock and sleep: sleeping advances the clock, nothing waits."""
+
+    def __init__(self, on_sleep: Any = None) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> _FakeClock:
+    fake = _FakeClock()
+    monkeypatch.setattr(_postgres, "_clock", fake.clock)
+    monkeypatch.setattr(_postgres, "_sleep", fake.sleep)
+    monkeypatch.setattr(_postgres, "LOCK_POLL_INTERVAL", 0.25)
+    return fake
+
+
+def test_a_table_locked_by_another_export_fails_after_lock_timeout_naming_it(
+    pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock, capsys: Any
+) -> None:
+    with pytest.raises(SinkTargetError) as info:
+        _export(f"{server.url}?lock_timeout=0.6", [[_record(1)]])
+    assert str(info.value) == (
+        f"{server.url}: another export is still writing table public.measurements after 0.6 s; "
+        "nothing was written to it (try again when that export has finished, or wait longer "
+        "with ?lock_timeout=SECONDS)"
+    )
+    assert capsys.readouterr().err == (
+        f"{server.url}: another export is writing table public.measurements; waiting up to 0.6 s "
+        "for it to finish...\n"
+    )
+    # Tried at once, then every 0.25 s; the last sleep ends at the deadline.
+    assert [round(s, 9) for s in fake_clock.sleeps] == [0.25, 0.25, 0.1]
+    holder.rollback()
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
+
+
+def test_lock_timeout_0_fails_at_once_without_waiting(
+    pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock, capsys: Any
+) -> None:
+    with pytest.raises(SinkTargetError) as info:
+        _export(f"{server.url}?lock_timeout=0", [[_record(1)]])
+    assert "another export is still writing table public.measurements after 0 s;" in str(info.value)
+    assert fake_clock.sleeps == []
+    assert capsys.readouterr().err == ""
+
+
+def test_a_run_waits_for_the_other_export_then_writes(
+    pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock, capsys: Any
+) -> None:
+    """The other export commits during the wait: this run takes the lock and writes."""
+    sleeps: list[float] = []
+
+    def commit_on_the_second_sleep() -> None:
+        sleeps.append(0)
+        if len(sleeps) == 2:
+            holder.commit()
+
+    fake_clock.on_sleep = commit_on_the_second_sleep
+    sink = _export(server.url, [[_record(1), _record(2)]])
+    assert fake_clock.sleeps == [0.25, 0.25]
+    assert capsys.readouterr().err == (
+        f"{server.url}: another export is writing table public.measurements; waiting up to "
+        "30 s for it to finish...\n"
+    )
+    assert sink.describe() == f"wrote 2 records to {server.url} (table public.measurements)"
+    assert pg.execute("select id from measurements order by id").fetchall() == [("m1",), ("m2",)]
+
+
+def test_another_table_is_not_blocked(
+    pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock
+) -> None:
+    _export(f"{server.url}?table=other", [[_record(1)]])
+    assert fake_clock.sleeps == []
+    assert pg.execute("select count(*) from other").fetchone() == (1,)
+
+
+@pytest.mark.cli_subprocess
+@pytest.mark.parametrize(
+    ("signum", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["sigterm", "sigint"],
+)
+def test_a_signal_ends_the_wait_for_the_lock_and_rolls_back(
+    pg: Any, server: PostgresServer, holder: Any, tmp_path: Path, signum: int, code: int, word: str
+) -> None:
+    """The newcomer's run: waiting on the lock of a table another run is writing, SIGTERM
+    did nothing (the CLI's event loop only cancels its task, which a blocking wait never
+    noticed). Now the wait ends, the transaction rolls back, exit 143 (Ctrl-C: 130). The
+    wait allowed is 600 s, so a signal that does not end it fails ``communicate(timeout=60)``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ionworks_toolkit.cli", "--sandbox", "measurements", "list",
+         SEVERSON, "--all", "--sink", f"{server.url}?lock_timeout=600"],
+        cwd=tmp_path,
+        env={**env, "PGPASSWORD": server.password},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        notice = process.stderr.readline()
+        assert notice == (
+            f"{server.url}: another export is writing table public.measurements; waiting up "
+            "to 600 s for it to finish...\n"
+        )
+        process.send_signal(signum)
+        _, rest = process.communicate(timeout=60)
+        assert process.returncode == code, rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert rest == f"{word}: nothing was written (outputs rolled back)\n"
+    holder.rollback()
+    assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
 
 
 def test_the_default_table_is_the_resources(pg: Any, server: PostgresServer) -> None:

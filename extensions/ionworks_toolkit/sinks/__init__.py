@@ -129,7 +129,8 @@ BUILTIN_SINK_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
         "extra (options: compression=snappy)",
         "postgresql": "PostgreSQL table (postgresql://user@host:port/db), upsert by id in one "
         "transaction, password from PGPASSWORD/~/.pgpass; needs the 'postgres' extra "
-        "(options: table=measurements, schema=public, sslmode, service, connect_timeout)",
+        "(options: table=measurements, schema=public, lock_timeout=30, sslmode, service, "
+        "connect_timeout)",
         "postgres": "same as postgresql",
         "dataset": "Hive-partitioned Parquet dataset in a folder or fsspec URL (s3://, gs://, "
         "memory://), replaced atomically per run; needs the 'dataset' extra "

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import re
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
@@ -30,8 +33,10 @@ from ._base import (
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
 from ._flatten import dumps
+from ._sqlite import _notice
 
 __all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
     "DEFAULT_SCHEMA",
     "DEFAULT_TABLE",
     "PostgresSink",
@@ -44,6 +49,11 @@ __all__ = [
 #: ``projects``), see :attr:`RecordSchema.resource`.
 DEFAULT_TABLE = "measurements"
 DEFAULT_SCHEMA = "public"
+#: Seconds a run waits for another run writing the same table (its advisory lock) before it
+#: fails; the SQLite sink waits as long for its database's write lock.
+DEFAULT_LOCK_TIMEOUT = 30.0
+#: Seconds between two tries of the table's advisory lock while another run holds it.
+LOCK_POLL_INTERVAL = 0.1
 RECORD_JSON = "record_json"
 INSTALL_HINT = install_hint("postgres", "psycopg[binary]")
 #: libpq connection parameters accepted as ``?key=value`` options (besides table and schema).
@@ -120,14 +130,16 @@ class PostgresSink(BaseSink):
     Table name: ``table``, else the schema's resource (``measurements``, ``projects``).
 
     Run: the first ``write`` connects and creates a temporary staging table of the layout
-    (dropped at the end of the transaction); every page is sent with ``COPY ... FROM STDIN``.
-    ``prepare()`` takes a transaction-scoped advisory lock on the table name (concurrent runs
-    into one table queue there), creates the schema and table if missing, adds new columns
-    and runs ``INSERT INTO ... SELECT DISTINCT ON (id) ... ON CONFLICT (id) DO UPDATE`` (the
-    last record of an id in the run wins); ``commit()`` is the ``COMMIT``. Everything runs in
-    that one transaction: a failed, interrupted or aborted run (or a dropped connection, or
-    a killed process) leaves the table, its columns and its rows as they were. Readers keep
-    seeing the previous rows until the commit.
+    (dropped at the end of the transaction); every page is sent with ``COPY ... FROM
+    STDIN``. ``prepare()`` takes a transaction-scoped advisory lock on the table name
+    (concurrent runs into one table queue there, each for up to ``lock_timeout`` seconds,
+    default 30, then fails saying another export is writing the table), creates the schema
+    and table if missing, adds new columns and runs ``INSERT INTO ... SELECT DISTINCT ON
+    (id) ... ON CONFLICT (id) DO UPDATE`` (the last record of an id in the run wins);
+    ``commit()`` is the ``COMMIT``. Everything runs in that one transaction: a failed,
+    interrupted or aborted run (or a dropped connection, or a killed process) leaves the
+    table, its columns and its rows as they were. Readers keep seeing the previous rows
+    until the commit.
 
     :raises SinkRecordError: a record without a text or integer ``id``; a NUL character
         (U+0000) in a field name or text, which PostgreSQL cannot store (the run fails,
@@ -150,12 +162,15 @@ class PostgresSink(BaseSink):
         schema: str = DEFAULT_SCHEMA,
         label: str,
         record_schema: RecordSchema | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         super().__init__(label, record_schema=record_schema)
         self._pg = _require_psycopg()
         self._conninfo = conninfo
         self._table = table
         self.schema = schema
+        #: Seconds to wait for another run writing the same table (see :meth:`_lock_table`).
+        self.lock_timeout = lock_timeout
         self._conn: Any = None
         self._layout: list[tuple[str, str]] = []  # (column, type) without id and record_json
 
@@ -245,10 +260,7 @@ class PostgresSink(BaseSink):
         sql = self._pg.sql
         conn = self._connection()  # a run without records still creates the table
         target = sql.Identifier(self.schema, self.table)
-        conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"ionworks_toolkit:{self.schema}.{self.table}"],
-        )
+        self._lock_table(conn)
         exists = conn.execute(
             "SELECT 1 FROM pg_namespace WHERE nspname = %s", [self.schema]
         ).fetchone()
@@ -311,6 +323,41 @@ class PostgresSink(BaseSink):
 
     # -- helpers -----------------------------------------------------------------------
 
+    def _lock_table(self, conn: Any) -> None:
+        """Take the table's transaction-scoped advisory lock (key: ``hashtextextended(
+        'ionworks_toolkit:SCHEMA.TABLE', 0)``), which serialises runs into one table.
+
+        Tried at once; while another run holds it, a notice goes to stderr and the lock is
+        tried again every :data:`LOCK_POLL_INTERVAL` seconds for up to ``lock_timeout``
+        seconds. The wait ends early on Ctrl-C or SIGTERM: in a plain thread as
+        KeyboardInterrupt, in an asyncio task (the CLI) as CancelledError once the task is
+        cancelled; the run then rolls back as for any interrupt.
+
+        :raises SinkTargetError: the lock is still held after ``lock_timeout`` seconds
+            (nothing written to the table: the run's pages are only in its staging table).
+        """
+        query = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))"
+        key = [f"ionworks_toolkit:{self.schema}.{self.table}"]
+        deadline = _clock() + self.lock_timeout
+        waiting = False
+        while not conn.execute(query, key).fetchone()[0]:
+            left = deadline - _clock()
+            if left <= 0:
+                raise SinkTargetError(
+                    f"{self.label}: another export is still writing table "
+                    f"{self.schema}.{self.table} after {self.lock_timeout:g} s; nothing was "
+                    "written to it (try again when that export has finished, or wait longer "
+                    "with ?lock_timeout=SECONDS)"
+                )
+            if not waiting:
+                waiting = True
+                _notice(
+                    f"{self.label}: another export is writing table {self.schema}."
+                    f"{self.table}; waiting up to {self.lock_timeout:g} s for it to finish..."
+                )
+            _sleep(min(LOCK_POLL_INTERVAL, left))
+            _stop_if_cancelled()
+
     def _table_columns(self) -> dict[str, str]:
         """column -> type (``format_type``) of the target table; checks it is ours."""
         regclass = self._pg.sql.Identifier(self.schema, self.table).as_string(self._conn)
@@ -333,6 +380,44 @@ class PostgresSink(BaseSink):
                 "choose another table with ?table=NAME"
             )
         return columns
+
+
+#: The lock wait's clock and sleep (module names, so that a test can replace them alone).
+_clock = time.monotonic
+_sleep = time.sleep
+
+
+def _stop_if_cancelled() -> None:
+    """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
+    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
+    main task, which code that waits without awaiting would never notice."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
+    if asyncio is None:
+        return
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running event loop in this thread
+        return
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def lock_timeout_option(raw: str | None) -> float:
+    """The ``lock_timeout`` option in seconds (default :data:`DEFAULT_LOCK_TIMEOUT`; ``0``
+    fails at once when another run holds the table).
+
+    :raises SinkTargetError: not a finite number >= 0, naming the option and the value."""
+    if raw is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds < math.inf:
+        raise SinkTargetError(
+            f"option 'lock_timeout' of sink 'postgresql' must be a number of seconds >= 0: {raw!r}"
+        )
+    return seconds
 
 
 def _refuse_nul(label: str, record: Mapping[str, Any], position: int) -> None:
@@ -375,19 +460,21 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
     """Factory for ``postgresql://USER@HOST:PORT/DBNAME[?table=NAME&schema=public]`` (default
     table: the resource's, ``measurements`` or ``projects``)
     (libpq options ``sslmode``, ``service``, ``connect_timeout`` (default 10 s),
-    ``application_name``... are passed on).
+    ``application_name``... are passed on; ``lock_timeout=SECONDS`` (default 30) bounds the
+    wait for another run writing the same table).
 
     The password never comes from the target (it would sit in shell history and process
     lists): use ``PGPASSWORD``, ``~/.pgpass`` or a service file.
 
     :raises SinkTargetError: a password in the target or options, an unknown option, an
-        unsafe table or schema name, a target that is not a ``//`` URI.
+        unsafe table or schema name, a ``lock_timeout`` that is not seconds >= 0, a target
+        that is not a ``//`` URI.
     :raises SinkDependencyError: psycopg is not installed.
     """
     shown = redact_credentials(target)
     if options.get("password") or "password" in options:
         raise SinkTargetError(_password_message(f"postgresql:{shown}"))
-    check_options("postgresql", options, ("schema", "table", *LIBPQ_OPTIONS))
+    check_options("postgresql", options, ("lock_timeout", "schema", "table", *LIBPQ_OPTIONS))
     if target and not target.startswith("//"):
         raise SinkTargetError(
             f"postgresql:{shown}: expected a connection URI, "
@@ -407,6 +494,7 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
     for what, name in (("table", table), ("schema", schema)):
         if name is not None and (not _NAME_RE.match(name) or name.lower().startswith("pg_")):
             raise SinkTargetError(_bad_name_message(what, name))
+    lock_timeout = lock_timeout_option(options.get("lock_timeout"))
     psycopg = _require_psycopg()
     libpq = {k: v for k, v in options.items() if k in LIBPQ_OPTIONS}
     libpq.setdefault("connect_timeout", "10")
@@ -414,7 +502,13 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
         conninfo = psycopg.conninfo.make_conninfo(f"postgresql:{target}" if target else "", **libpq)
     except psycopg.ProgrammingError as exc:
         raise SinkTargetError(f"postgresql:{shown}: {exc}") from exc
-    return PostgresSink(conninfo, table=table, schema=schema, label=f"postgresql:{shown}")
+    return PostgresSink(
+        conninfo,
+        table=table,
+        schema=schema,
+        label=f"postgresql:{shown}",
+        lock_timeout=lock_timeout,
+    )
 
 
 def _password_message(shown: str) -> str:
