@@ -108,19 +108,32 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
                 # parquet:): a setup problem, reported before any request.
                 raise ConfigurationError(str(exc)) from exc
             raise SinkError(text, exc) from exc
+    try:
+        check_destinations(sinks)
+    except ConfigurationError:
+        abort_sinks(sinks)
+        raise
+    return sinks
+
+
+def check_destinations(sinks: Sequence[tuple[str, Sink]]) -> None:
+    """Refuse two sinks on one destination (see :func:`_destination`), before any request.
+    Run when the sinks are opened and again when the schema is bound (a database sink's
+    default table is the resource's, known only then).
+
+    :raises ConfigurationError: naming both sinks and the destination they share.
+    """
     seen: dict[str, str] = {}
     for text, sink in sinks:
         destination = _destination(sink)
         if destination is None:
             continue
         if destination in seen:
-            abort_sinks(sinks)
             raise ConfigurationError(
                 f"sinks {seen[destination]} and {text} both write to {destination}; give each "
                 "sink its own target"
             )
         seen[destination] = text
-    return sinks
 
 
 def _destination(sink: Any) -> str | None:
@@ -157,6 +170,7 @@ def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None
                 bind(schema)
             except ValueError as exc:  # SinkTargetError: an option the schema cannot serve
                 raise ConfigurationError(str(exc)) from exc
+    check_destinations(sinks)  # default tables are known now: `db` and `db?table=measurements`
 
 
 def write_page(

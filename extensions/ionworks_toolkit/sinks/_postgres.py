@@ -184,19 +184,32 @@ class PostgresSink(BaseSink):
         return f"{self.label} (table {self.schema}.{self.table})"
 
     @property
-    def table_key(self) -> str:
+    def table_key(self) -> str | None:
         """Which table this sink writes, without credentials, to tell two sinks on one table
-        apart before any request: ``postgresql://HOST:PORT/DBNAME table SCHEMA.TABLE`` (libpq's
-        defaults for what the target leaves out; ``TABLE`` is ``(default)`` when the target
-        names none: the resource's, known once a schema is bound; a ``service`` is named)."""
-        info = self._pg.conninfo.conninfo_to_dict(self._conninfo)
-        where = (
-            f"service {info['service']}"
-            if info.get("service")
-            else f"{info.get('host') or 'localhost'}:{info.get('port') or 5432}"
+        apart before any request: ``postgresql://HOST:PORT/DBNAME table SCHEMA.TABLE``.
+
+        Every default is spelt out, so that a target that leaves a part out and one that
+        names the default give one key: libpq's defaults (``PGHOST``, ``PGPORT``,
+        ``PGDATABASE``, ``PGUSER``, else ``localhost``, 5432 and the user's name for the
+        database), schema ``public``, and the resource's table (``measurements``,
+        ``projects``). ``None`` while no table is named and no schema bound (the default
+        table is not known yet; the session checks again once it binds the schema). A
+        ``service`` is named as such (its file is not read)."""
+        table = self._table or (
+            self._record_schema.resource if self._record_schema is not None else None
         )
-        database = info.get("dbname") or info.get("user") or ""
-        return f"postgresql://{where}/{database} table {self.schema}.{self._table or '(default)'}"
+        if table is None:
+            return None
+        info = self._pg.conninfo.conninfo_to_dict(self._conninfo)
+        defaults = _libpq_defaults(self._pg)
+        if info.get("service"):
+            where = f"service {info['service']}"
+        else:
+            host = info.get("host") or defaults.get("host") or "localhost"
+            where = f"{host}:{info.get('port') or defaults.get('port') or 5432}"
+        user = info.get("user") or defaults.get("user") or ""
+        database = info.get("dbname") or defaults.get("dbname") or user
+        return f"postgresql://{where}/{database} table {self.schema}.{table}"
 
     def __repr__(self) -> str:
         return f"<PostgresSink {self.destination} {self.state} records={self.records_written}>"
@@ -380,6 +393,16 @@ class PostgresSink(BaseSink):
                 "choose another table with ?table=NAME"
             )
         return columns
+
+
+def _libpq_defaults(pg: ModuleType) -> dict[str, str]:
+    """libpq's defaults for what a target leaves out (``PQconndefaults``: the ``PG*``
+    environment variables, then compiled-in values), keyword -> value."""
+    return {
+        option.keyword.decode(): option.val.decode()
+        for option in pg.pq.Conninfo.get_defaults()
+        if option.val is not None
+    }
 
 
 #: The lock wait's clock and sleep (module names, so that a test can replace them alone).
