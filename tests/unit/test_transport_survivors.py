@@ -428,6 +428,54 @@ def test_the_declared_size_counts_only_for_an_unencoded_body_and_up_to_the_cap()
     assert limited.handle_request(httpx.Request("GET", "https://api.example/x")).read() == b"[]"
 
 
+class _InChunks(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A streamed body of several chunks (no Content-Length: only the running count caps it)."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self._chunks = chunks
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield from self._chunks
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        for chunk in self._chunks:
+            yield chunk
+
+
+CHUNKS = (b'{"items": [', b"1, 2, 3", b"], " + b" " * 72 + b'"n": 1}')  # 100 bytes in all
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+@pytest.mark.parametrize(("cap", "fits"), [(100, True), (99, False)])
+def test_a_body_in_chunks_is_joined_in_order_and_capped_by_their_sum(
+    asynchronous: bool, cap: int, fits: bool
+) -> None:
+    """Each chunk is under the cap; their sum (100 bytes) is what counts, the body handed up
+    is the chunks joined in order, and Content-Length is set to its size."""
+    assert sum(map(len, CHUNKS)) == 100 and max(map(len, CHUNKS)) < 99
+
+    def handler(r: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_InChunks(*CHUNKS))
+
+    limited = LimitedTransport(httpx.MockTransport(handler), max_bytes=cap, timeout=10)
+    sent = httpx.Request("GET", "https://api.example/x")
+
+    def run() -> httpx.Response:
+        if asynchronous:
+            return asyncio.run(limited.handle_async_request(sent))
+        return limited.handle_request(sent)
+
+    if not fits:
+        with pytest.raises(ResponseTooLarge) as info:
+            run()
+        assert info.value.request is sent
+        assert str(info.value).startswith("response body is larger than max_response_bytes=99 ")
+        return
+    response = run()
+    assert response.read() == b"".join(CHUNKS)
+    assert response.headers["content-length"] == "100"
+
+
 # ----------------------------------------------------------------------- TLS and proxies
 
 
