@@ -138,8 +138,9 @@ def test_present_row_is_the_row_without_its_nulls() -> None:
         indices, values = got
         assert type(indices) is tuple
         assert indices == tuple(i for i, cell in enumerate(cells) if cell is not None)
-        assert values == [cell for cell in cells if cell is not None]
-        assert [type(v) for v in values] == [type(c) for c in cells if c is not None]
+        expected = [int(c) if type(c) is bool else c for c in cells if c is not None]
+        assert values == expected
+        assert [type(v) for v in values] == [type(c) for c in expected]
     assert fast >= 4
     usual = CellMeasurementWithDetails.record_from_dict(page_items()[1])
     for sent in ("2024-03-05T14:07:09.123456Z", "2024-03-05T14:07:09.123456+00:00"):
@@ -148,7 +149,8 @@ def test_present_row_is_the_row_without_its_nulls() -> None:
         by_name = {schema.column_names[i]: v for i, v in zip(indices, values, strict=True)}
         assert by_name["id"] == "usual"
         assert by_name["created_at"] == "2024-03-05T14:07:09.123456Z"
-        assert by_name["step_labels_validated"] is False
+        assert by_name["step_labels_validated"] == 0
+        assert type(by_name["step_labels_validated"]) is int  # SQLite's 0/1, bound as an int
         assert by_name["tags"] == '["batch-2017-05-12","severson-2019"]'
         assert "end_time" not in by_name  # null: left out
     # A schema with derived columns (read from inside a JSON column) takes row() always
@@ -342,3 +344,48 @@ def test_sqlite_table_with_a_default_binds_every_cell(tmp_path: Path) -> None:
     sink.commit()
     with sqlite3.connect(path) as db:
         assert db.execute("select notes from measurements").fetchall() == [(None,)]
+
+
+def test_sqlite_scans_a_page_not_parsed_by_orjson_only_where_the_compiled_rule_did_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ionworks_toolkit.sinks import _columns
+
+    records = [CellMeasurementWithDetails.record_from_dict(i) for i in page_items()[1:]]
+    nan = with_value(records[0], "specification.ratings.capacity.value", float("nan"))
+    nan["id"] = "nan"
+    scanned: list[str] = []
+    real = _columns._maybe_non_finite
+
+    def spy(value: Any) -> bool:
+        if isinstance(value, dict) and "measurement_type" in value:  # a whole record
+            scanned.append(value["id"])
+        return real(value)
+
+    monkeypatch.setattr(_columns, "_maybe_non_finite", spy)
+    path = tmp_path / "plain.db"
+    sink = SqliteSink(path)
+    sink.write([*records, nan])  # a plain list: the standard library's parse, say
+    sink.commit()
+    # the usual records were laid out by the compiled rule, which saw every value: no scan
+    assert scanned == ["nan", "nan"]  # the general row, then its record_json
+    assert sink.conversion.non_finite == 1
+    with sqlite3.connect(path) as db:
+        got = db.execute(
+            'select id, "specification.ratings.capacity.value", '
+            "json_extract(record_json, '$.specification.ratings.capacity.value') "
+            "from measurements order by id"
+        ).fetchall()
+    capacity = records[0]["specification"]["ratings"]["capacity"]["value"]
+    assert got == [
+        ("nan", None, None),
+        ("second", capacity, capacity),
+        ("usual", capacity, capacity),
+    ]
+    # an orjson-parsed page: an odd record's general row scans it, its record_json does not
+    scanned.clear()
+    odd = {**records[0], "id": "odd", "future_field": 1}
+    sink = SqliteSink(tmp_path / "ready.db")
+    sink.write(JsonReadyList([records[1], odd]))
+    sink.commit()
+    assert scanned == ["odd"]

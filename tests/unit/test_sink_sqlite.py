@@ -937,3 +937,26 @@ def test_a_table_with_a_default_gets_every_cell_and_no_compiled_row(
         ("a", None, None),
         ("b", 1, None),
     ]
+
+
+def test_booleans_of_the_compiled_row_are_stored_as_1_and_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = record_schema(
+        {"type": "object", "properties": {"id": {"type": "string"}, "ok": {"type": "boolean"}}}
+    )
+    seen = _count_present_rows(monkeypatch)
+    db = tmp_path / "b.db"
+    _run(
+        SqliteSink(db, table="t", record_schema=schema),
+        [{"id": "a", "ok": True}, {"id": "b", "ok": False}],
+    )
+    assert seen == ["a", "b"]
+    assert _rows(db, "SELECT id, ok, typeof(ok) FROM t ORDER BY id") == [
+        ("a", 1, "integer"),
+        ("b", 0, "integer"),
+    ]
+    assert _rows(db, "SELECT record_json FROM t ORDER BY id") == [
+        ('{"id":"a","ok":true}',),
+        ('{"id":"b","ok":false}',),
+    ]

@@ -385,7 +385,8 @@ class RecordSchema:
     ) -> tuple[tuple[int, ...], list[Any]] | None:
         """The usual record's row without its nulls, for a SQL insert that leaves NULL cells
         out: ``(indices, values)``, the cells of :meth:`row` with ``text_times=True`` that are
-        not ``None``, in column order, and their indices in :attr:`column_names` (a tuple).
+        not ``None``, in column order, booleans as ``1``/``0`` (as SQLite stores them), and
+        their indices in :attr:`column_names` (a tuple).
         ``None`` when the record needs the general rule (an undeclared field, a value not of
         its declared type, a NaN/Infinity) or the schema has derived columns: then use
         :meth:`row`, which counts what it changes. Never raises for data."""
@@ -582,9 +583,11 @@ def _time_text(value: Any) -> Any:
     return value
 
 
-def _leaf_lines(column_type: str, put: Callable[[str], str], text_times: bool) -> list[str]:
+def _leaf_lines(
+    column_type: str, put: Callable[[str], str], text_times: bool, boolean: str = "v"
+) -> list[str]:
     """Lines laying out ``v`` (not None) as one cell, stored by the line ``put(expression)``
-    gives, or ``return None``."""
+    gives, or ``return None``. ``boolean``: the expression of a boolean's cell."""
     if column_type == "string":
         return ["if type(v) is not str: return None", put("v")]
     if column_type == "integer":
@@ -602,7 +605,7 @@ def _leaf_lines(column_type: str, put: Callable[[str], str], text_times: bool) -
             put("v"),
         ]
     if column_type == "boolean":
-        return ["if type(v) is not bool: return None", put("v")]
+        return ["if type(v) is not bool: return None", put(boolean)]
     if column_type == "date":
         return [
             "if type(v) is not str or len(v) != 10: return None",
@@ -684,8 +687,12 @@ def _compile_row(
                     return f"put({value}); at({index})" if present else f"c[{index}] = {value}"
 
                 column_type = columns[child].type
+                # present_row's booleans are 0/1: what SQLite stores, and sqlite3 binds an int
+                # ~3x faster than a bool (a bool goes through its adapter lookup)
+                boolean = "(1 if v else 0)" if present else "v"
                 lines.extend(
-                    f"{indent}    {line}" for line in _leaf_lines(column_type, put, text_times)
+                    f"{indent}    {line}"
+                    for line in _leaf_lines(column_type, put, text_times, boolean)
                 )
             else:
                 sub = f"d{next(counter)}"

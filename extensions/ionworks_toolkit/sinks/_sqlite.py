@@ -262,8 +262,13 @@ class SqliteSink(BaseSink):
         for position, record in enumerate(records, start=self.records_written + 1):
             record_id = upsert_id(label, "sqlite", position, record)
             got = present_row(record, json_ready=ready) if present_row is not None else None
+            # A record that the compiled rule laid out holds no NaN/Infinity anywhere (it saw
+            # every value: an undeclared one sends it to the general rule), so record_json
+            # needs no scan for them even on a page not parsed by orjson.
+            finite = ready
             if got is not None:
                 key, cells = got
+                finite = True
             else:
                 # Dates and date-times as ISO text; booleans bind as 0/1 (bool is an int)
                 cells = row(record, stats, json_ready=ready, text_times=True)
@@ -276,7 +281,7 @@ class SqliteSink(BaseSink):
                     cells = [cell for cell in cells if cell is not None]
                 else:
                     key = every
-            cells.append(dumps(json_record(record, scratch, json_ready=ready)))
+            cells.append(dumps(json_record(record, scratch, json_ready=finite)))
             # Consecutive rows with the same cells go in one executemany (the order of the
             # upserts is kept: a later record with the same id still wins).
             if key != run_key:
