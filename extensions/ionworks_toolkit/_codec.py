@@ -32,7 +32,7 @@ import contextlib
 import functools
 import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 try:  # optional: the vendored copy works without it
@@ -143,9 +143,19 @@ def loads_stdlib(data: bytes | bytearray | str) -> Any:
 class JsonReadyList(list[Any]):
     """Records (dicts) that hold JSON values only, every float finite: e.g. the items of a
     page parsed by :func:`loads_checked` with ``finite`` true, after ``record_from_dict``. The
-    sinks lay them out without scanning for NaN/Infinity; anything else is scanned."""
+    sinks lay them out without scanning for NaN/Infinity; anything else is scanned.
 
-    __slots__ = ()
+    ``plain_for``: the item schema's name (``"CellMeasurementWithDetails"``) when every record
+    passed its model's ``is_plain_record`` as parsed (a page ``parsing.parse_page`` handed on
+    whole), so every date-time that schema declares is null or already UTC text with ``Z``,
+    the sinks' own form: a sink whose record schema has that name may skip its date rule.
+    ``None`` otherwise (the default)."""
+
+    __slots__ = ("plain_for",)
+
+    def __init__(self, records: Iterable[Any] = (), plain_for: str | None = None) -> None:
+        super().__init__(records)
+        self.plain_for = plain_for
 
 
 @contextlib.contextmanager

@@ -271,8 +271,8 @@ class PageWalk(Generic[T]):
         self.stats.duplicates += len(items) - len(fresh)
         if self.max_records is not None:
             fresh = fresh[: max(0, self.max_records - self.stats.records)]
-        if type(items) is JsonReadyList:  # a part of such a page is JSON-ready too
-            fresh = JsonReadyList(fresh)
+        if type(items) is JsonReadyList:  # a part of such a page is JSON-ready (and plain) too
+            fresh = JsonReadyList(fresh, items.plain_for)
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh

@@ -152,8 +152,16 @@ def _parse_page(
             if isinstance(body, list):
                 return Page(ready(_records(model, body)), None, offset)
             if envelope is not None and isinstance(body, Mapping):
-                # The usual page: checked, handed on as parsed (no copy, no conversion).
-                record = body if envelope.is_plain_record(body) else envelope.record_from_dict(body)
+                if envelope.is_plain_record(body):
+                    # The usual page: checked, handed on as parsed (no copy, no conversion);
+                    # its date-times are in the sinks' form already (JsonReadyList.plain_for).
+                    items = body["items"]
+                    if finite:
+                        items = JsonReadyList(items, plain_for=model.__name__)
+                    else:
+                        items = list(items)
+                    return _page(items, body.get("total"), offset)
+                record = envelope.record_from_dict(body)
                 return _page(ready(record["items"]), record.get("total"), offset)
         elif isinstance(body, list):
             return Page([model.from_dict(x) for x in body], None, offset)

@@ -127,3 +127,11 @@ def test_without_orjson_the_sinks_write_the_same_bytes(tmp_path: Path) -> None:
     assert results["blocked"][1].decode("utf-8").splitlines() == [stdlib(r) for r in records]
     assert results["blocked"][0]["rows"] == results["orjson"][0]["rows"]
     assert len(results["orjson"][0]["rows"]) == 2
+
+
+def test_json_ready_list_says_for_which_schema_it_is_plain() -> None:
+    records = _codec.JsonReadyList(iter([{"id": 1}, {"id": 2}]))
+    assert records == [{"id": 1}, {"id": 2}] and records.plain_for is None
+    plain = _codec.JsonReadyList([{"id": 3}], plain_for="CellMeasurementWithDetails")
+    assert (plain, plain.plain_for) == ([{"id": 3}], "CellMeasurementWithDetails")
+    assert _codec.JsonReadyList().plain_for is None and _codec.JsonReadyList() == []

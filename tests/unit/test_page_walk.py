@@ -405,6 +405,19 @@ def test_the_new_records_of_a_json_ready_page_stay_json_ready() -> None:
     assert (type(second.records), second.records) == (list, [{"id": 3}])
 
 
+@pytest.mark.parametrize("plain_for", ["CellMeasurementWithDetails", None])
+def test_what_is_left_of_a_plain_page_stays_plain(plain_for: str | None) -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=3, max_records=4)
+    walk.plan()
+    walk.receive(PageRequest(0, 3), Page(JsonReadyList([{"id": 1}, {"id": 2}, {"id": 3}]), 9, 0))
+    walk.plan()
+    page = JsonReadyList([{"id": 3}, {"id": 4}, {"id": 5}], plain_for=plain_for)
+    second = walk.receive(PageRequest(3, 1), Page(page, 9, 3))  # a duplicate, then max_records
+    assert second.records == [{"id": 4}]
+    assert type(second.records) is JsonReadyList
+    assert second.records.plain_for == plain_for  # type: ignore[attr-defined]
+
+
 # ----------------------------------------------------------------------------- receive's contract
 
 

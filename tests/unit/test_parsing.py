@@ -109,6 +109,23 @@ PLAIN = [{"id": "a", "plain": True}, {"id": "b", "plain": True}]
 def test_a_plain_envelope_as_records_hands_on_the_parsed_items_themselves() -> None:
     page = parse(respond({"items": PLAIN, "count": 2, "total": 7, "plain": True}), as_records=True)
     assert (page.items, page.total, page.offset) == (PLAIN, 7, 40)
+    # Parsed by orjson: JSON-ready, and plain for the item schema (the sinks skip their rules).
+    assert type(page.items) is (JsonReadyList if HAVE_ORJSON else list)
+    assert getattr(page.items, "plain_for", None) == ("Item" if HAVE_ORJSON else None)
+
+
+def test_a_plain_envelope_with_nan_is_neither_json_ready_nor_plain() -> None:
+    body = b'{"items": [{"id": "a", "plain": true, "v": NaN}], "total": 1, "plain": true}'
+    page = parse(respond(content=body, **{"content-type": "application/json"}), as_records=True)
+    assert (type(page.items), page.items[0]["id"], page.total) == (list, "a", 1)
+
+
+def test_records_built_by_the_slow_path_are_not_plain() -> None:
+    page = parse(respond({"items": PLAIN, "count": 2, "total": 7}), as_records=True)
+    assert type(page.items) is (JsonReadyList if HAVE_ORJSON else list)
+    assert getattr(page.items, "plain_for", None) is None
+    page = parse(respond(PLAIN), as_records=True)  # a bare list: items checked one by one
+    assert getattr(page.items, "plain_for", None) is None and page.items == PLAIN
 
 
 def test_an_envelope_not_plain_as_records_is_built_by_the_page_records() -> None:

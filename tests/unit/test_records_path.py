@@ -423,3 +423,33 @@ def test_every_built_in_sink_applies_the_date_rule() -> None:
     )
     assert sinks.BaseSink.applies_date_rule is False
     assert sinks.FileSink.applies_date_rule is False
+
+
+def test_a_plain_page_goes_to_json_lines_as_parsed_and_gives_the_same_lines(
+    items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """A page marked plain for the schema (``JsonReadyList.plain_for``) skips the JSON Lines
+    sink's date rule, which would give each record back unchanged anyway."""
+    from ionworks_toolkit._codec import JsonReadyList
+    from ionworks_toolkit.sinks import JsonlSink
+
+    schema = measurements_schema()
+    plain = [item for item in items if CellMeasurementWithDetails.is_plain_record(item)][:40]
+    assert len(plain) == 40
+    assert all(schema.json_record(item, json_ready=True) is item for item in plain)
+
+    def lines(name: str, page: list[Any]) -> list[str]:
+        sink = JsonlSink(tmp_path / name)
+        sink.write(page)
+        sink.commit()
+        return (tmp_path / name).read_text(encoding="utf-8").splitlines()
+
+    marked = lines("marked.jsonl", JsonReadyList(plain, plain_for="CellMeasurementWithDetails"))
+    assert marked == lines("ready.jsonl", JsonReadyList(plain)) == lines("list.jsonl", list(plain))
+    # The mark is trusted for its schema only: a record it lies about is written as given...
+    odd = mutate(plain[0], "created_at", "2024-01-15T05:05:00+00:00")
+    lying = lines("lying.jsonl", JsonReadyList([odd], plain_for="CellMeasurementWithDetails"))
+    assert json.loads(lying[0])["created_at"] == "2024-01-15T05:05:00+00:00"
+    # ... and a mark for another schema changes nothing: the rule applies.
+    other = lines("other.jsonl", JsonReadyList([odd], plain_for="Project"))
+    assert json.loads(other[0])["created_at"] == "2024-01-15T05:05:00Z"

@@ -54,6 +54,10 @@ class JsonlSink(FileSink):
             return
         json_record, stats = self.record_schema.json_record, self.conversion
         ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        if ready and records.plain_for == self.record_schema.name:  # type: ignore[attr-defined]
+            # Date-times already in this schema's form (JsonReadyList.plain_for): the rule
+            # would give every record back unchanged.
+            json_record = _unchanged
         handle = self._out.open()
         buffer = getattr(handle, "buffer", None)
         if buffer is not None and getattr(handle, "encoding", "") == "utf-8":
@@ -82,6 +86,10 @@ class JsonlSink(FileSink):
 
     def _abort(self) -> None:
         self._out.discard()
+
+
+def _unchanged(record: Any, stats: Any = None, *, json_ready: bool = False) -> Any:
+    return record
 
 
 def make_jsonl_sink(target: str, options: dict[str, str]) -> JsonlSink:
