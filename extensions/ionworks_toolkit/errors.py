@@ -28,8 +28,9 @@ the method, the URL *path* (never the query string or headers) and the server's 
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ._codec import loads as _json_loads
@@ -61,6 +62,33 @@ __all__ = [
 
 _REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "request-id")
 _MAX_DETAIL_CHARS = 300
+
+
+def did_you_mean(
+    value: str,
+    choices: Iterable[str],
+    *,
+    label: str = "choices",
+    cutoff: float = 0.6,
+    most: int = 40,
+    empty: str = "(none)",
+) -> str:
+    """The one wording of every "unknown NAME" message's hint: ``"did you mean lfp-cathode?
+    (choices: lfp-cathode, nmc-cell)"`` when a choice is close to ``value`` (difflib, up to
+    3, best first, joined by ``or``), else ``"choices: lfp-cathode, nmc-cell"``. The list
+    is always every choice, in the order given (``label`` names it: ``"allowed options"``,
+    ``"choose one of"``...), cut after ``most`` with the total: ``"a, b, ... (57 in all)"``.
+    ``empty`` (``"(none)"``) for no choices. ``most=0``: the question alone (``""`` when
+    nothing is close), for a message that says elsewhere what the choices are."""
+    every = list(dict.fromkeys(choices))
+    shown = ", ".join(every[:most]) or empty
+    if len(every) > most:
+        shown += f", ... ({len(every)} in all)"
+    close = difflib.get_close_matches(value, every, n=3, cutoff=cutoff)
+    question = f"did you mean {' or '.join(close)}?" if close else ""
+    if most == 0:  # the message lists the choices elsewhere: the question alone
+        return question
+    return f"{question} ({label}: {shown})" if close else f"{label}: {shown}"
 
 
 class IonworksError(Exception):

@@ -14,13 +14,12 @@ in UTC when the request is prepared.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import json
 import re
 import typing
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -29,7 +28,7 @@ import attrs
 import ionworks_client
 
 from .arguments import type_name
-from .errors import ArgumentTypeError, ConfigurationError, ParameterError
+from .errors import ArgumentTypeError, ConfigurationError, ParameterError, did_you_mean
 from .filters import warn_unknown_operator
 
 __all__ = [
@@ -136,10 +135,8 @@ def operation_parameters(operation: str = SEED_OPERATION) -> dict[str, Parameter
     """
     table = _parameter_table()
     if operation not in table:
-        close = difflib.get_close_matches(operation, list(table), n=3)
         raise ConfigurationError(
-            f"unknown operation {operation!r}"
-            + (f"; did you mean {', '.join(close)}?" if close else "")
+            f"unknown operation {operation!r}; {did_you_mean(operation, sorted(table), most=12)}"
         )
     return table[operation]
 
@@ -166,12 +163,6 @@ def _parse_iso(value: str) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-
-
-def _closest(value: str, choices: Iterable[str]) -> list[str]:
-    choices = list(choices)
-    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
-    return close or choices
 
 
 def squash(name: str) -> str:
@@ -241,8 +232,8 @@ def normalise_value(
         text = str(value)
         if text not in spec.enum:
             raise ParameterError(
-                f"{source}: {spec.name}={text!r} is not allowed; choose one of: "
-                + ", ".join(spec.enum),
+                f"{source}: {spec.name}={text!r} is not allowed; "
+                + did_you_mean(text, spec.enum, label="choose one of"),
                 source=source,
                 parameter=spec.name,
                 choices=spec.enum,
@@ -362,8 +353,13 @@ def validate_parameters(
         spec = known.get(name)
         if spec is None or (name in PAGING_PARAMETERS and not allow_paging):
             candidates = [n for n in known if allow_paging or n not in PAGING_PARAMETERS]
-            close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            # A parameter the paginator sets needs no suggestion; any other name gets the
+            # close ones and every parameter of the operation.
+            hint = (
+                ""
+                if name in PAGING_PARAMETERS
+                else "; " + did_you_mean(name, candidates, cutoff=0.5)
+            )
             # A CLI option (source "--filter") names CLI options; a Python keyword argument
             # (source "filter") Python's; a preset (used from both) names both.
             paging = "--limit/--all or max_records"
@@ -380,7 +376,7 @@ def validate_parameters(
                 f"{source}: {name!r} {reason}{hint}",
                 source=source,
                 parameter=name,
-                choices=close or candidates,
+                choices=candidates,
             )
         if value is None:
             continue

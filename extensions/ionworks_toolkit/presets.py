@@ -26,6 +26,7 @@ from .errors import (
     PluginError,
     RegistrationConflictError,
     ToolkitWarning,
+    did_you_mean,
 )
 from .filters import (
     POSTGREST_OPERATORS,
@@ -44,7 +45,6 @@ from .parameters import (
     PAGING_PARAMETERS,
     SEED_OPERATION,
     ParameterSpec,
-    _closest,
     missing_required,
     normalise_value,
     operation_parameters,
@@ -270,13 +270,17 @@ class PresetRegistry:
         if name in self._clashes:
             raise RegistrationConflictError(self._clash_message(name))
         if name not in self._presets:
-            close = _closest(name, sorted(self._presets))
-            hint = "choose one of: " + ", ".join(close) if close else "no presets are registered"
+            names = sorted(self._presets)
+            hint = (
+                did_you_mean(name, names, label="choose one of", cutoff=0.5)
+                if names
+                else "no presets are registered"
+            )
             raise ParameterError(
                 f"{source}: unknown preset {name!r}; {hint}",
                 source=source,
                 parameter=name,
-                choices=close,
+                choices=names,
             )
         return self._presets[name][0]
 

@@ -55,7 +55,10 @@ BAD_INPUTS = [
     (
         ["--filter", "spec_cathod=LFP"],
         "error: --filter: 'spec_cathod' is not a parameter of list_cell_measurements_by_project; "
-        "did you mean spec_cathode, spec_anode, spec_id?",
+        "did you mean spec_cathode or spec_anode or spec_id? (choices: measurement_type, "
+        "name, created_by_email, start_time, start_time_gt, start_time_lt, created_at, "
+        "created_at_gt, created_at_lt, updated_at, updated_at_gt, updated_at_lt, spec_name, "
+        "instance_name, spec_id, cell_instance_id, spec_anode, spec_cathode, order_by, order)",
     ),
     (["--limit", "3", "--all"], "error: --limit and --all exclude each other: give one"),
 ]

@@ -195,8 +195,18 @@ def test_preset_for_another_operation_is_refused(registry: PresetRegistry) -> No
 def test_unknown_preset_suggests_the_closest(registry: PresetRegistry) -> None:
     with pytest.raises(ParameterError) as info:
         registry.resolve(["lfp-cathod"], {}, now=NOW)
-    assert str(info.value) == "presets: unknown preset 'lfp-cathod'; choose one of: lfp-cathode"
-    assert info.value.choices == ("lfp-cathode",)
+    assert str(info.value) == (
+        "presets: unknown preset 'lfp-cathod'; did you mean lfp-cathode? (choose one of: "
+        "cycling-oldest-first, cylindrical-18650, graphite-anode, lfp-cathode, "
+        "start-time-recorded)"
+    )
+    assert info.value.choices == (
+        "cycling-oldest-first",
+        "cylindrical-18650",
+        "graphite-anode",
+        "lfp-cathode",
+        "start-time-recorded",
+    )
     with pytest.raises(ParameterError) as info:
         registry.get("zzz")
     assert str(info.value) == (
@@ -294,7 +304,10 @@ def bad_preset(params: dict[str, Any]) -> str:
 def test_unknown_parameter_suggests_the_closest() -> None:
     assert bad_preset({"spec_cathod": "LFP"}) == (
         "preset mine: 'spec_cathod' is not a parameter of list_cell_measurements_by_project; "
-        "did you mean spec_cathode, spec_anode, spec_id?"
+        "did you mean spec_cathode or spec_anode or spec_id? (choices: measurement_type, "
+        "name, created_by_email, start_time, start_time_gt, start_time_lt, created_at, "
+        "created_at_gt, created_at_lt, updated_at, updated_at_gt, updated_at_lt, spec_name, "
+        "instance_name, spec_id, cell_instance_id, spec_anode, spec_cathode, order_by, order)"
     )
 
 
@@ -326,7 +339,11 @@ def test_unknown_parameter_without_close_match() -> None:
     with pytest.raises(ParameterError) as info:
         validate_parameters({"zzzzzz": 1}, source="--filter")
     assert str(info.value) == (
-        "--filter: 'zzzzzz' is not a parameter of list_cell_measurements_by_project"
+        "--filter: 'zzzzzz' is not a parameter of list_cell_measurements_by_project; "
+        "choices: measurement_type, name, created_by_email, start_time, start_time_gt, "
+        "start_time_lt, created_at, created_at_gt, created_at_lt, updated_at, updated_at_gt, "
+        "updated_at_lt, spec_name, instance_name, spec_id, cell_instance_id, spec_anode, "
+        "spec_cathode, order_by, order"
     )
     assert "spec_cathode" in info.value.choices
     assert "limit" not in info.value.choices
@@ -412,10 +429,18 @@ def test_unknown_operation() -> None:
         operation_parameters("list_cell_measurement_by_project")
     assert str(info.value) == (
         "unknown operation 'list_cell_measurement_by_project'; did you mean "
-        "list_cell_measurements_by_project, list_cell_measurements, "
-        "get_cell_measurement_detail?"
+        "list_cell_measurements_by_project or list_cell_measurements or "
+        "get_cell_measurement_detail? (choices: bulk_update_measurement_tags, "
+        "create_cell_batch, create_cell_instance, create_cell_specification, create_project, "
+        "create_properties_measurement, delete_cell_instance, delete_cell_measurement, "
+        "delete_cell_specification, delete_project, get_cell_instance, get_cell_measurement, "
+        "... (30 in all))"
     )
-    with pytest.raises(ConfigurationError, match=r"^unknown operation 'zzz'$"):
+    with pytest.raises(
+        ConfigurationError,
+        match=r"^unknown operation 'zzz'; choices: bulk_update_measurement_tags, .*, "
+        r"get_cell_measurement, \.\.\. \(30 in all\)$",
+    ):
         operation_parameters("zzz")
 
 

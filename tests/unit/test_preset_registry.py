@@ -290,7 +290,10 @@ def test_a_config_table_of_an_unknown_parameter_names_the_preset() -> None:
         PresetRegistry().register_from_config(
             {"mine": {"spec_cathode": "LFP", "operation": "list_projects"}}, "/w/t.toml"
         )
-    assert str(caught.value) == "preset mine: 'spec_cathode' is not a parameter of list_projects"
+    assert str(caught.value) == (
+        "preset mine: 'spec_cathode' is not a parameter of list_projects; choices: name, "
+        "created_at_gt, created_at_lt, updated_at_gt, updated_at_lt, order_by, order"
+    )
     assert (caught.value.source, caught.value.parameter) == ("preset mine", "spec_cathode")
 
 
@@ -320,9 +323,11 @@ def test_an_unknown_name_lists_the_closest_first() -> None:
         registry.register(preset(name), "plugin acme")
     with pytest.raises(ParameterError) as caught:
         registry.get("lfp-cathod")
-    assert caught.value.choices == ("lfp-cathode", "lfp-anode")
+    # Newcomer pass: "choose one of: lfp-cathode, lfp-anode" read as the whole list.
+    assert caught.value.choices == ("graphite-anode", "lfp-anode", "lfp-cathode", "nmc")
     assert str(caught.value) == (
-        "presets: unknown preset 'lfp-cathod'; choose one of: lfp-cathode, lfp-anode"
+        "presets: unknown preset 'lfp-cathod'; did you mean lfp-cathode or lfp-anode? "
+        "(choose one of: graphite-anode, lfp-anode, lfp-cathode, nmc)"
     )
 
 
@@ -397,7 +402,10 @@ def test_an_error_resolving_a_preset_names_the_preset() -> None:
 def test_filters_are_validated_against_the_operation_resolved() -> None:
     with pytest.raises(ParameterError) as caught:
         PresetRegistry().resolve([], {"spec_cathode": "LFP"}, operation="list_projects")
-    assert str(caught.value) == "filter: 'spec_cathode' is not a parameter of list_projects"
+    assert str(caught.value) == (
+        "filter: 'spec_cathode' is not a parameter of list_projects; choices: name, "
+        "created_at_gt, created_at_lt, updated_at_gt, updated_at_lt, order_by, order"
+    )
 
 
 def test_every_missing_required_parameter_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

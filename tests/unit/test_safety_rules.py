@@ -266,7 +266,8 @@ def test_a_preset_is_validated_against_its_own_operation() -> None:
     with pytest.raises(ParameterError) as caught:
         registry.register(preset, owner="plugin acme")
     assert str(caught.value) == (
-        "preset projects-lfp: 'spec_cathode' is not a parameter of list_projects"
+        "preset projects-lfp: 'spec_cathode' is not a parameter of list_projects; choices: "
+        "name, created_at_gt, created_at_lt, updated_at_gt, updated_at_lt, order_by, order"
     )
     assert list(registry) == []
 

@@ -319,8 +319,8 @@ def test_unknown_partition_column_names_the_columns(tmp_path: Path) -> None:
         ),
         (
             "dataset:out?partition=a",
-            "unknown option 'partition' for sink 'dataset'; allowed options: compression, "
-            "format, partition_by",
+            "unknown option 'partition' for sink 'dataset'; did you mean partition_by? (allowed "
+            "options: compression, format, partition_by)",
         ),
         (
             "dataset:memory://bucket",

@@ -276,8 +276,9 @@ def test_password_from_a_passfile(
     [
         (
             "postgress://lab:p@ss-w0rd@h/db",
-            "error: unknown sink scheme 'postgress' in 'postgress://lab:***@h/db'; allowed "
-            "schemes: csv, dataset, jsonl, parquet, postgres, postgresql, sqlite, table",
+            "error: unknown sink scheme 'postgress' in 'postgress://lab:***@h/db'; did you mean "
+            "postgres or postgresql? (allowed schemes: csv, dataset, jsonl, parquet, postgres, "
+            "postgresql, sqlite, table)",
         ),
         (
             "postgresql://lab@h/db?password=p@ss-w0rd&x",

@@ -651,7 +651,9 @@ def test_the_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert SqliteSink(tmp_path / "c.db").label == f"sqlite:{tmp_path}/c.db"
     with pytest.raises(SinkTargetError) as info:
         make_sqlite_sink("c.db", {"tabel": "x"})
-    assert str(info.value) == "unknown option 'tabel' for sink 'sqlite'; allowed options: table"
+    assert str(info.value) == (
+        "unknown option 'tabel' for sink 'sqlite'; did you mean table? (allowed options: table)"
+    )
     with pytest.raises(SinkTargetError) as info:
         make_sqlite_sink("/dev/null", {})
     assert str(info.value).startswith("sqlite:/dev/null: '/dev/null' is a character device")

@@ -176,7 +176,9 @@ def test_sink_target_str_round_trips() -> None:
 def test_parse_unknown_scheme_message() -> None:
     with pytest.raises(SinkTargetError) as info:
         parse_sink_target("json:out.json", SCHEMES)
-    assert str(info.value) == f"unknown sink scheme 'json' in 'json:out.json'; {ALLOWED}"
+    assert str(info.value) == (
+        f"unknown sink scheme 'json' in 'json:out.json'; did you mean jsonl? ({ALLOWED})"
+    )
     assert isinstance(info.value, ValueError)
 
 
@@ -221,12 +223,17 @@ def test_parse_errors(text: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sqlite:c.db?tabel=x", "unknown option 'tabel' for sink 'sqlite'; allowed options: table"),
+        (
+            "sqlite:c.db?tabel=x",
+            "unknown option 'tabel' for sink 'sqlite'; did you mean table? (allowed options: "
+            "table)",
+        ),
         ("csv:out.csv?sep=;", "unknown option 'sep' for sink 'csv'; allowed options: formulas"),
         ("jsonl:-?pretty=1", "unknown option 'pretty' for sink 'jsonl'; allowed options: none"),
         (
             "table:?rows=5",
-            "unknown option 'rows' for sink 'table'; allowed options: columns, max_rows",
+            "unknown option 'rows' for sink 'table'; did you mean max_rows? (allowed options: "
+            "columns, max_rows)",
         ),
         (
             "out.parquet?codec=zstd",

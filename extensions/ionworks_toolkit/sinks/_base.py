@@ -29,6 +29,7 @@ from types import MappingProxyType, TracebackType
 from typing import IO, Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import quote, unquote
 
+from ..errors import did_you_mean
 from ._columns import ConversionStats, RecordSchema, measurements_schema
 
 __all__ = [
@@ -470,9 +471,8 @@ def parse_sink_target(
     if match is not None:
         scheme = match.group(1).lower()
         if scheme not in known:
-            raise SinkTargetError(
-                f"unknown sink scheme {scheme!r} in {text!r}; allowed schemes: {allowed}"
-            )
+            hint = did_you_mean(scheme, sorted(known), label="allowed schemes")
+            raise SinkTargetError(f"unknown sink scheme {scheme!r} in {text!r}; {hint}")
         rest = stripped[match.end() :]
     else:
         scheme, rest = "", stripped
@@ -531,10 +531,8 @@ def check_options(scheme: str, options: Mapping[str, str], allowed: Collection[s
     """Raise :class:`SinkTargetError` naming the first unknown key and the allowed keys."""
     for key in options:
         if key not in allowed:
-            names = ", ".join(sorted(allowed)) or "none"
-            raise SinkTargetError(
-                f"unknown option {key!r} for sink {scheme!r}; allowed options: {names}"
-            )
+            hint = did_you_mean(key, sorted(allowed), label="allowed options", empty="none")
+            raise SinkTargetError(f"unknown option {key!r} for sink {scheme!r}; {hint}")
 
 
 #: Targets that mean this process's standard output (written like ``-``).

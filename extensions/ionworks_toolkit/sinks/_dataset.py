@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..errors import did_you_mean
 from ._base import (
     BaseSink,
     SinkDependencyError,
@@ -267,7 +268,11 @@ class DatasetSink(BaseSink):
         try:
             schema = self.record_schema.with_derived(self.partition_by)
         except ValueError as exc:
-            raise SinkTargetError(f"{self.label}: partition_by {exc}") from None
+            columns = self.record_schema.column_names
+            unknown = next((n for n in self.partition_by if n not in columns), "")
+            close = did_you_mean(unknown, columns, most=0)
+            hint = f"; {close}" if close else ""
+            raise SinkTargetError(f"{self.label}: partition_by {exc}{hint}") from None
         if self.partition_by and len(self.partition_by) == len(schema.column_names):
             raise SinkTargetError(f"{self.label}: every column is a partition column")
         self._rows.bind_schema(schema)
