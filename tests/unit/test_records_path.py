@@ -453,3 +453,15 @@ def test_a_plain_page_goes_to_json_lines_as_parsed_and_gives_the_same_lines(
     # ... and a mark for another schema changes nothing: the rule applies.
     other = lines("other.jsonl", JsonReadyList([odd], plain_for="Project"))
     assert json.loads(other[0])["created_at"] == "2024-01-15T05:05:00Z"
+
+
+def test_to_dict_records_are_new_dicts_and_keep_json_ready(items: list[dict[str, Any]]) -> None:
+    from ionworks_toolkit._codec import JsonReadyList
+    from ionworks_toolkit.parsing import to_dict_records
+
+    ready = to_dict_records(CellMeasurementWithDetails, JsonReadyList(items[:2], "x"))
+    assert type(ready) is JsonReadyList and ready.plain_for is None
+    assert ready == [CellMeasurementWithDetails.from_dict(i).to_dict() for i in items[:2]]
+    assert ready[0] is not items[0] and ready[0]["created_at"].endswith("+00:00")
+    plain = to_dict_records(CellMeasurementWithDetails, items[:2])
+    assert type(plain) is list and plain == ready

@@ -341,3 +341,62 @@ def test_commit_steps_land_with_the_rows_also_when_another_run_created_the_datab
     ) == ("m-1,m-2",)
     assert _state(db) == [("p-1", "2024-01-01T02:07:30Z", '{"m-1": "x"}')]
     assert not list(tmp_path.glob(".race.db.*"))  # our temporary database is gone
+
+
+class _Recorder:
+    """A plugin sink (no ``applies_date_rule``): it must get ``item.to_dict()`` records."""
+
+    def __init__(self) -> None:
+        self.records: list[dict] = []
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write(self, records) -> None:
+        self.records.extend(records)
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+def test_several_projects_give_a_plugin_sink_to_dict_records(ionworks_sandbox, tmp_path) -> None:
+    sync_recorder, async_recorder = _Recorder(), _Recorder()
+    with ionworks_sandbox.toolkit() as tk:
+        tk.export([SEVERSON, "NASA PCoE Li-ion battery aging"], [sync_recorder])
+    import asyncio
+
+    async def run() -> None:
+        async with ionworks_sandbox.async_toolkit() as tk:
+            await tk.export([SEVERSON, "NASA PCoE Li-ion battery aging"], [async_recorder])
+
+    asyncio.run(run())
+    for recorder in (sync_recorder, async_recorder):
+        assert len(recorder.records) == 162
+        first = recorder.records[0]
+        assert next(iter(first)) == "project_id"
+        assert first["created_at"].endswith("+00:00")  # isoformat(), as to_dict() writes
+        assert all(r["updated_at"] is None or r["updated_at"].endswith("+00:00")
+                   for r in recorder.records)  # fmt: skip
+
+
+def test_one_project_gives_a_plugin_sink_to_dict_records_either_way(ionworks_sandbox) -> None:
+    import asyncio
+
+    sync_recorder, async_recorder = _Recorder(), _Recorder()
+    with ionworks_sandbox.toolkit() as tk:
+        tk.export(SEVERSON, [sync_recorder])
+
+    async def run() -> None:
+        async with ionworks_sandbox.async_toolkit() as tk:
+            await tk.export(SEVERSON, [async_recorder])
+
+    asyncio.run(run())
+    assert len(sync_recorder.records) == len(async_recorder.records) == 128
+    assert sync_recorder.records == async_recorder.records
+    assert sync_recorder.records[0]["created_at"].endswith("+00:00")
