@@ -325,15 +325,28 @@ def test_default_columns_are_the_key_ones_that_fit_and_skip_empty_ones() -> None
     ]  # start_time is empty in every row shown: left out
 
 
-def test_a_requested_column_no_record_has_is_named_with_close_matches() -> None:
-    from ionworks_toolkit.sinks import SinkRecordError
+def test_a_requested_column_no_record_has_is_shown_empty_and_named_with_close_matches() -> None:
+    import io
 
-    with pytest.raises(SinkRecordError) as info:
-        _table_output([RECORD], 80, columns=["nmae", "test_setup.cycler"])
-    assert str(info.value) == (
-        "table: no record has column 'nmae' (did you mean name?); columns: id, name, "
-        "measurement_type, start_time, instance.name, specification.name, test_setup.cycler, "
-        "test_setup.channel_number"
+    from ionworks_toolkit.sinks import TableSink
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=40, color_system=None)
+    sink = TableSink(console=console, columns=["nmae", "test_setup.cycler"])
+    with sink:
+        sink.write([RECORD])
+        sink.commit()
+    assert console.file.getvalue().splitlines() == [  # type: ignore[attr-defined]
+        "┏━━━━━━┳━━━━━━━━━━━━━━━━━━━┓",
+        "┃ nmae ┃ test_setup.cycler ┃",
+        "┡━━━━━━╇━━━━━━━━━━━━━━━━━━━┩",
+        "│      │ Arbin             │",
+        "└──────┴───────────────────┘",
+    ]
+    assert sink.describe() == (
+        "printed 1 of 1 records (table:; no record has column 'nmae' (did you mean name?), "
+        "shown empty; columns: id, name, measurement_type, start_time, instance.name, "
+        "specification.name, test_setup.cycler, test_setup.channel_number)"
     )
 
 

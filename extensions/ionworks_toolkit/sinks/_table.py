@@ -136,8 +136,9 @@ class TableSink(BaseSink):
     is imported at commit.
 
     :param console: a ``rich.console.Console``; default: :func:`stdout_console`.
-    :raises SinkRecordError: at commit, a requested column that no record has (the message
-        names it, the closest names and every column seen).
+    A requested column that no record has is shown empty, never an error (the run's other
+    sinks are published): :meth:`describe` then names it (``column 'end_time' empty in every
+    record``; a name that is not a declared column also gets the closest names seen).
     """
 
     applies_date_rule = True  # every record goes through record_schema's rule
@@ -168,6 +169,8 @@ class TableSink(BaseSink):
         self.columns = list(columns) if columns else None
         self._rows: list[dict[str, Any]] = []
         self._seen: dict[str, None] = {}
+        #: Set at commit: requested columns no record has (shown empty), for :meth:`describe`.
+        self.note: str | None = None
 
     def bind_schema(self, schema: RecordSchema) -> None:
         """Use ``schema`` for this run, and check the requested ``columns`` against it now,
@@ -209,23 +212,37 @@ class TableSink(BaseSink):
             if keep:
                 self._rows.append(flat)
 
-    def _check_columns(self, columns: Sequence[str]) -> None:
+    def _empty_columns_note(self, columns: Sequence[str]) -> str | None:
+        """The note :meth:`describe` adds for requested ``columns`` that no record has (they
+        are shown empty; a display never fails the run's other sinks): a declared column is
+        merely empty (``end_time`` in a project that records none); any other name (a path
+        inside a free-form JSON column, known only from the records) is named with the
+        closest names and the columns seen."""
         unknown = [column for column in columns if column not in self._seen]
         if not unknown:
-            return
-        seen = list(self._seen)
-        # A path into a free-form JSON column (test_setup.cyclr) is known to be wrong only
-        # once records came: list the keys seen under that column, not every column (the
-        # whole list of a measurement with details runs to thousands of characters).
-        heads = sorted({c.split(".")[0] for c in unknown if "." in c})
-        under = [c for c in seen if "." in c and c.split(".")[0] in heads]
-        listed, what = (under, f"columns under {', '.join(heads)}") if under else (seen, "columns")
-        more = f", ... ({len(listed)} in all)" if len(listed) > MAX_LISTED_COLUMNS else ""
-        raise SinkRecordError(
-            f"{self.label.rstrip(':')}: no record has column "
-            f"{_named_with_hints(unknown, seen)}; {what}: "
-            f"{', '.join(listed[:MAX_LISTED_COLUMNS])}{more}"
-        )
+            return None
+        declared = set(self.record_schema.column_names)
+        empty = [c for c in unknown if c in declared]
+        unseen = [c for c in unknown if c not in declared]
+        notes = []
+        if empty:
+            names = ", ".join(repr(c) for c in empty)
+            notes.append(f"column {names} empty in every record")
+        if unseen:
+            seen = list(self._seen)
+            # A path into a free-form JSON column (test_setup.cyclr): list the keys seen
+            # under that column, not every column (thousands of characters).
+            heads = sorted({c.split(".")[0] for c in unseen if "." in c})
+            under = [c for c in seen if "." in c and c.split(".")[0] in heads]
+            listed, what = (
+                (under, f"columns under {', '.join(heads)}") if under else (seen, "columns")
+            )
+            more = f", ... ({len(listed)} in all)" if len(listed) > MAX_LISTED_COLUMNS else ""
+            notes.append(
+                f"no record has column {_named_with_hints(unseen, seen)}, shown empty; "
+                f"{what}: {', '.join(listed[:MAX_LISTED_COLUMNS])}{more}"
+            )
+        return "; ".join(notes)
 
     def _pick_columns(self, cells: Mapping[str, list[str]], width: int) -> list[str]:
         """The requested columns; else the key columns with a value in some shown row, from
@@ -256,7 +273,7 @@ class TableSink(BaseSink):
             console.print(Text("no records", style="dim"))
             return
         if self.columns:
-            self._check_columns(self.columns)
+            self.note = self._empty_columns_note(self.columns)
         candidates = self.columns or [c for c in DEFAULT_TABLE_COLUMNS if c in self._seen]
         cells = {c: [printable(to_text(row.get(c))) for row in self._rows] for c in candidates}
         columns = self._pick_columns(cells, console.width)
@@ -283,7 +300,8 @@ class TableSink(BaseSink):
     def describe(self) -> str:
         if self.state == "committed":
             shown = min(self.records_written, self.max_rows)
-            return f"printed {shown} of {self.records_written} records (table:)"
+            note = f"; {self.note}" if self.note else ""
+            return f"printed {shown} of {self.records_written} records (table:{note})"
         return super().describe()
 
 
