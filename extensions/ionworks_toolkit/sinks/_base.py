@@ -29,6 +29,7 @@ from types import MappingProxyType, TracebackType
 from typing import IO, Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import quote, unquote
 
+from .._codec import JsonReadyList
 from ..errors import did_you_mean
 from ._columns import ConversionStats, RecordSchema, measurements_schema
 
@@ -184,6 +185,10 @@ class BaseSink:
         self.reader_gone = False
         #: NaN/Infinity and type mismatches handled under the column rule (see ``_columns``).
         self.conversion = ConversionStats()
+        #: Lone surrogates (``"\\ud800"`` in the server's JSON: no Unicode character, so no
+        #: file can hold it) written as U+FFFD, and where the first few were.
+        self.surrogates = 0
+        self.surrogate_places: list[str] = []
         self._record_schema = record_schema
         self._state: SinkState = "open"
 
@@ -198,6 +203,8 @@ class BaseSink:
         """Accept one page of records. Raises :class:`SinkStateError` if the sink is closed,
         :class:`SinkRecordError` for a record the sink cannot store."""
         self._require_open("write")
+        if type(records) is not JsonReadyList:  # orjson refuses lone surrogates: never there
+            records = self._replace_surrogates(records)
         if not self.reader_gone:
             try:
                 self._write(records)
@@ -209,6 +216,27 @@ class BaseSink:
                 self.records_written += len(records)
                 return
         self.records_dropped += len(records)
+
+    def _replace_surrogates(self, records: Sequence[Mapping[str, Any]]) -> Sequence[Any]:
+        """``records`` with every lone surrogate in text (keys too) replaced by U+FFFD,
+        counted in :attr:`surrogates`; the first :data:`MAX_NAMED_PLACES` places (record id
+        and field) kept in :attr:`surrogate_places`. The same list when none holds one."""
+        out: list[Any] | None = None
+        for index, record in enumerate(records):
+            if not _has_surrogate(record):
+                continue
+            if out is None:
+                out = list(records)
+            places: list[str] = []
+            out[index] = _without_surrogates(record, "", places)
+            self.surrogates += len(places)
+            position = self.records_written + index + 1
+            record_id = record.get("id") if isinstance(record, Mapping) else None
+            shown = f"record {record_id!r}" if record_id is not None else f"record #{position}"
+            for place in places:
+                if len(self.surrogate_places) < MAX_NAMED_PLACES:
+                    self.surrogate_places.append(f"{shown} field {place}")
+        return records if out is None else out
 
     @property
     def record_schema(self) -> RecordSchema:
@@ -322,8 +350,25 @@ class BaseSink:
             text = f"{n} ready for {self.destination} (not yet published)"
         else:
             text = f"{n} pending for {self.destination} (not committed)"
-        notes = self.conversion.summary()
+        notes = "; ".join(
+            filter(None, (self.conversion.summary(), self._surrogates_note(), self._notes()))
+        )
         return f"{text} ({notes})" if notes else text
+
+    def _notes(self) -> str:
+        """Hook: what else this sink changed, for :meth:`describe` (default ``""``)."""
+        return ""
+
+    def _surrogates_note(self) -> str:
+        """``""``, or e.g. ``1 lone surrogate written as U+FFFD (record 'm-2' field name)``."""
+        if not self.surrogates:
+            return ""
+        n = self.surrogates
+        more = ", ..." if n > len(self.surrogate_places) else ""
+        return (
+            f"{n} lone surrogate{'' if n == 1 else 's'} written as U+FFFD "
+            f"({', '.join(self.surrogate_places)}{more})"
+        )
 
     def __enter__(self) -> Self:
         return self
@@ -369,6 +414,50 @@ class BaseSink:
     def _require_open(self, action: str) -> None:
         if self._state != "open":
             raise SinkStateError(f"{self.label}: cannot {action}: sink already {self._state}")
+
+
+#: How many places (record and field) a note about replaced text names at most.
+MAX_NAMED_PLACES = 3
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    """``True`` when a lone surrogate is in any text (key or value) inside ``value``. Only
+    non-ASCII text is searched, so a page of ordinary records costs one walk of type checks."""
+    value_type = type(value)
+    if value_type is str:
+        return not value.isascii() and _SURROGATE_RE.search(value) is not None
+    if value_type is dict or isinstance(value, Mapping):
+        return any(
+            (type(k) is str and not k.isascii() and _SURROGATE_RE.search(k) is not None)
+            or (v is not None and type(v) is not int and type(v) is not float and _has_surrogate(v))
+            for k, v in value.items()
+        )
+    if value_type is list or value_type is tuple:
+        return any(_has_surrogate(item) for item in value)
+    return False
+
+
+def _without_surrogates(value: Any, path: str, places: list[str]) -> Any:
+    """``value`` with each lone surrogate replaced by U+FFFD; ``places`` gets the dotted path
+    of each text changed (``name``, ``test_setup.cycler``, ``steps[2]``)."""
+    value_type = type(value)
+    if value_type is str:
+        new, count = _SURROGATE_RE.subn("\ufffd", value)
+        places.extend([path or "(record)"] * count)
+        return new
+    if value_type is dict or isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            new_key = _without_surrogates(key, f"{path}.(key)" if path else "(key)", places)
+            out[new_key] = _without_surrogates(
+                item, f"{path}.{new_key}" if path else str(new_key), places
+            )
+        return out
+    if value_type is list or value_type is tuple:
+        return [_without_surrogates(item, f"{path}[{i}]", places) for i, item in enumerate(value)]
+    return value
 
 
 def _records(n: int) -> str:

@@ -39,6 +39,8 @@ class CsvSink(FileSink):
     * Spreadsheet safety: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
       return gets a leading ``'`` (OWASP). Numbers in number/integer columns are numbers and are
       never changed (``-1.5`` stays ``-1.5``). ``formulas="keep"`` writes text as sent.
+    * A NUL character (U+0000) in text is written as U+FFFD (a NUL byte ends the cell in
+      spreadsheets and C programs), counted in :meth:`describe`, whatever ``formulas`` says.
     * Quoting follows the ``excel`` dialect (RFC 4180, ``\\r\\n`` rows, UTF-8 without BOM).
     * To a regular file: a temporary file beside it, fsynced, then ``os.replace``; ``abort()``
       deletes the temporary file and the previous CSV is untouched. To a stream (``csv:-``,
@@ -63,7 +65,13 @@ class CsvSink(FileSink):
             "csv", path, label=label, target=target, record_schema=record_schema, stream=stream
         )
         self.formulas = formulas
+        #: NUL characters (U+0000) in text cells, written as U+FFFD.
+        self.nul_replaced = 0
         self._writer: Any = None
+
+    def _notes(self) -> str:
+        n = self.nul_replaced
+        return f"{n} NUL character{'' if n == 1 else 's'} written as U+FFFD" if n else ""
 
     @property
     def columns(self) -> list[str]:
@@ -87,10 +95,13 @@ class CsvSink(FileSink):
         rows = []
         for record in records:
             cells = [cell_text(v) for v in schema.row(record, stats, json_ready=ready)]
-            if escape:
-                for i in text_columns:
-                    cell = cells[i]
-                    if cell:
+            for i in text_columns:
+                cell = cells[i]
+                if cell:
+                    if "\x00" in cell:  # a NUL ends a cell in spreadsheets and C readers
+                        self.nul_replaced += cell.count("\x00")
+                        cell = cells[i] = cell.replace("\x00", "\ufffd")
+                    if escape:
                         cells[i] = neutralise_formula(cell)
             rows.append(["" if c is None else c for c in cells])
         writer.writerows(rows)
