@@ -291,35 +291,52 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
     kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"``. ``""`` when
     nothing was published nor streamed (everything rolled back), unless ``name_rolled_back``
     (the exit-6 message names every output, even when all were rolled back). Uses each
-    sink's ``state`` (``committed``/``aborted``), ``streaming``, ``stages_output`` and
-    ``records_written``.
+    sink's ``state`` (``committed``/``aborted``), ``streaming``, ``streamed``,
+    ``keeps_previous_output``, ``stages_output`` and ``records_written``.
+
+    A stream (stdout, a device, a FIFO) or the terminal (``table:``) has no previous output
+    to keep: when none of its records went out (``--sink jsonl:/dev/full``, a Parquet stream
+    whose row group never left) it is listed under ``nothing written (no previous output to
+    keep)``, never as rolled back.
 
     Only a sink that declares ``stages_output`` (every built-in one; see
     :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,
     or one without ``state``, is listed under ``output state unknown``, since it may have
     written to its target directly."""
-    published, rolled_back, streamed, unknown = [], [], [], []
+    published, rolled_back, streamed, unknown, nothing = [], [], [], [], []
     for text, sink in sinks:
         state = getattr(sink, "state", None)
         written = getattr(sink, "records_written", 0)
         n = f"{written} record" if written == 1 else f"{written} records"
+        stream = getattr(sink, "streaming", False)
         if getattr(sink, "reader_gone", False):
             streamed.append(f"{text} ({n}, then its reader closed the pipe)")
-        elif state != "committed" and getattr(sink, "streaming", False) and written:
+        elif state != "committed" and getattr(sink, "streamed", stream and written):
             streamed.append(f"{text} ({n}, cannot be taken back)")
         elif state == "committed":
             published.append(text)
+        elif (stream or not getattr(sink, "keeps_previous_output", True)) and getattr(
+            sink, "stages_output", stream
+        ):
+            nothing.append(text)  # a stream or the terminal: no previous output to keep
         elif state in ("aborted", "open", "prepared") and getattr(sink, "stages_output", False):
             rolled_back.append(text)
         else:
             unknown.append(text)
-    if not published and not streamed and not unknown and not (name_rolled_back and rolled_back):
+    if (
+        not published
+        and not streamed
+        and not unknown
+        and not (name_rolled_back and (rolled_back or nothing))
+    ):
         return ""
     parts = []
     if published:
         parts.append(f"published: {', '.join(published)}")
     if rolled_back:
         parts.append(f"rolled back (previous output kept): {', '.join(rolled_back)}")
+    if nothing:
+        parts.append(f"nothing written (no previous output to keep): {', '.join(nothing)}")
     if streamed:
         parts.append(f"already streamed: {', '.join(streamed)}")
     if unknown:

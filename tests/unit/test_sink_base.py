@@ -360,7 +360,7 @@ def test_an_aborted_stream_says_what_was_already_written() -> None:
     )
     empty = Recorder("jsonl:-", streaming=True)
     empty.abort()
-    assert empty.describe() == "aborted: jsonl:- left unchanged (0 records discarded)"
+    assert empty.describe() == "aborted: nothing written to jsonl:- (0 records discarded)"
 
 
 @pytest.mark.parametrize(

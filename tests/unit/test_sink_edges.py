@@ -161,3 +161,95 @@ def test_surrogates_in_keys_and_nested_text_are_counted_and_the_first_three_name
         "wrote 3 records to jsonl:- (5 lone surrogates written as U+FFFD (record 'a' field "
         "name, record 'a' field name, record 'a' field test_setup.(key), ...))"
     )
+
+
+def test_a_record_without_id_is_named_by_its_position_in_the_run() -> None:
+    from ionworks_toolkit.sinks import JsonlSink
+
+    out = io.StringIO()
+    sink = JsonlSink(stream=out)
+    with sink:
+        sink.write([{"id": 1, "name": "fine"}, {"id": 2, "name": "é"}])
+        sink.write([{"name": "ok"}, {"notes": ["a", ("b\ud800",)]}])
+        sink.commit()
+    assert sink.surrogate_places == ["record #4 field notes[1][0]"]
+    assert sink.describe() == (
+        "wrote 4 records to jsonl:- (1 lone surrogate written as U+FFFD (record #4 field "
+        "notes[1][0]))"
+    )
+    assert out.getvalue().splitlines()[3] == '{"notes":["a",["b\ufffd"]]}'
+
+
+# ------------------------------------------- 4. truthful outcome for streams and devices
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("scheme", ["jsonl", "csv", "parquet"])
+def test_a_device_that_took_nothing_is_not_said_to_be_rolled_back(
+    runner: CliRunner, sandbox_server: Any, scheme: str
+) -> None:
+    result = _list(
+        runner, sandbox_server, SEVERSON, "--limit", "3", "--sink", f"{scheme}:/dev/full"
+    )
+    assert result.exit_code == 6
+    assert result.stderr.splitlines()[-1] == (
+        f"sink error: sink {scheme}:/dev/full failed: OSError: [Errno 28] No space left on "
+        f"device (nothing written (no previous output to keep): {scheme}:/dev/full)"
+    )
+
+
+def test_the_table_on_a_full_terminal_and_a_file_beside_it_are_named_apart(tmp_path: Path) -> None:
+    from ionworks_toolkit.export import sink_outcome
+    from ionworks_toolkit.sinks import JsonlSink, TableSink
+    from rich.console import Console
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    table = TableSink(console=Console(file=Full(), width=80))
+    data = JsonlSink(tmp_path / "keep.jsonl")
+    (tmp_path / "keep.jsonl").write_text("PREV\n", encoding="utf-8")
+    for sink in (table, data):
+        sink.write([{"id": "m-1", "name": "cell"}])
+    data.prepare()
+    with pytest.raises(OSError):
+        table.commit()
+    data.abort()
+    assert sink_outcome([("table:", table), ("keep.jsonl", data)], name_rolled_back=True) == (
+        "rolled back (previous output kept): keep.jsonl; nothing written (no previous output "
+        "to keep): table:"
+    )
+    assert table.describe() == "aborted: nothing written to table: (1 record discarded)"
+    assert (tmp_path / "keep.jsonl").read_text(encoding="utf-8") == "PREV\n"
+
+
+def test_a_stream_that_sent_a_page_is_already_streamed_and_one_that_sent_none_is_not() -> None:
+    from ionworks_toolkit.export import sink_outcome
+    from ionworks_toolkit.sinks import JsonlSink
+
+    out = io.StringIO()
+    sent = JsonlSink(stream=out)
+    sent.write([{"id": "m-1"}, {"id": "m-2"}])
+    sent.abort()
+
+    class PluginStream:
+        state = "aborted"
+        streaming = True
+        stages_output = True
+        records_written = 3
+
+    quiet = JsonlSink(stream=io.StringIO())
+    quiet.abort()
+    assert sink_outcome(
+        [("jsonl:-", sent), ("plugin:x", PluginStream()), ("jsonl:/dev/stderr", quiet)],  # type: ignore[list-item]
+        name_rolled_back=True,
+    ) == (
+        "nothing written (no previous output to keep): jsonl:/dev/stderr; already streamed: "
+        "jsonl:- (2 records, cannot be taken back), plugin:x (3 records, cannot be taken back)"
+    )
+    assert sent.describe() == (
+        "aborted after streaming 2 records to jsonl:- (already written; a stream cannot be "
+        "taken back)"
+    )
+    assert quiet.describe() == "aborted: nothing written to jsonl:- (0 records discarded)"

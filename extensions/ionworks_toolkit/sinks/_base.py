@@ -167,6 +167,11 @@ class BaseSink:
     #: back, since the toolkit cannot tell whether the sink wrote to its target directly.
     stages_output: bool = False
 
+    #: ``False`` for outputs that have no previous output an abort could keep (a stream, the
+    #: terminal): a failed run says "nothing written" (or "already streamed") for them,
+    #: never "rolled back". ``True`` by default, and for streams :attr:`streaming` says it.
+    keeps_previous_output: bool = True
+
     #: ``True`` for sinks that lay every record out under :attr:`record_schema`'s rule
     #: (``RecordSchema.row``/``json_record``), which writes each declared date-time in one
     #: form (UTC with ``Z``) whatever ISO 8601 text of that instant the record holds: the
@@ -320,6 +325,13 @@ class BaseSink:
         self._abort()
 
     @property
+    def streamed(self) -> bool:
+        """``True`` once records reached the destination for good (a stream's page went
+        out): an abort cannot take them back. Default: :attr:`streaming` and records
+        written."""
+        return self.streaming and self.records_written > 0
+
+    @property
     def destination(self) -> str:
         """The destination as :meth:`describe` names it (default: ``label``)."""
         return self.label
@@ -334,11 +346,13 @@ class BaseSink:
             )
         elif self._state == "committed":
             text = f"wrote {n} to {self.destination}"
-        elif self._state == "aborted" and self.streaming and self.records_written:
+        elif self._state == "aborted" and self.streamed:
             text = (
                 f"aborted after streaming {n} to {self.destination} "
                 "(already written; a stream cannot be taken back)"
             )
+        elif self._state == "aborted" and (self.streaming or not self.keeps_previous_output):
+            text = f"aborted: nothing written to {self.destination} ({n} discarded)"
         elif self._state == "aborted" and not self.stages_output:
             text = (
                 f"aborted: {self.destination} got {n}; output state unknown (the sink does "
@@ -1017,6 +1031,12 @@ class FileSink(BaseSink):
         self.target = target
         self.streaming = target.stream
         self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
+
+    @property
+    def streamed(self) -> bool:
+        """``True`` once a page was flushed to a stream target (a Parquet stream's rows wait
+        for their row group: written records are not yet streamed)."""
+        return isinstance(self._out, StreamOutput) and self._out.streamed
 
     def _flush_stream(self) -> None:
         """After each page: a stream's bytes go out now."""

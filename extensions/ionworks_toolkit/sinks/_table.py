@@ -143,7 +143,8 @@ class TableSink(BaseSink):
 
     applies_date_rule = True  # every record goes through record_schema's rule
 
-    stages_output = True  # published only by its commit; abort() keeps the previous output
+    stages_output = True  # published only by its commit; an abort prints nothing
+    keeps_previous_output = False  # the terminal: a failed run says "nothing written"
 
     def __init__(
         self,
