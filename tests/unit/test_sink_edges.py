@@ -253,3 +253,63 @@ def test_a_stream_that_sent_a_page_is_already_streamed_and_one_that_sent_none_is
         "taken back)"
     )
     assert quiet.describe() == "aborted: nothing written to jsonl:- (0 records discarded)"
+
+
+# --------------------------------------------------- 5. part files of killed runs
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "db", "csv", "parquet"])
+def test_the_next_run_removes_part_files_of_killed_runs_and_names_the_rest(
+    tmp_path: Path, suffix: str
+) -> None:
+    from ionworks_toolkit.sinks import open_sink
+
+    dead = _dead_pid()
+    stale = f".k.{suffix}.{dead}.jr15me1o.part"
+    live = f".k.{suffix}.1.abcdefgh.part"  # pid 1 always exists
+    old = f".k.{suffix}.0zbilqey.part"  # an older version's name: no pid
+    other = f".other.{suffix}.{dead}.x1y2z3.part"  # another target's
+    for name in (stale, live, old, other):
+        (tmp_path / name).write_bytes(b"x" * 10)
+    sink: Any = open_sink(f"{tmp_path}/k.{suffix}")
+    with sink:
+        sink.write([{"id": "m-1", "name": "cell"}])
+        sink.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"k.{suffix}", live, old, other])
+    table = " (table measurements)" if suffix == "db" else ""
+    assert sink.describe() == (
+        f"wrote 1 record to {sink.label}{table} (removed 1 part file of a killed run: {stale}; "
+        f"1 part file of an unknown run left beside it (delete if no other run is writing "
+        f"it): {old})"
+    )
+
+
+def test_a_part_file_of_this_process_is_kept_and_a_clean_folder_adds_no_note(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from ionworks_toolkit.sinks import JsonlSink
+    from ionworks_toolkit.sinks._base import part_prefix, remove_stale_parts
+
+    target = tmp_path / "k.jsonl"
+    assert part_prefix(target) == f".k.jsonl.{os.getpid()}."
+    mine = tmp_path / f".k.jsonl.{os.getpid()}.abc.part"
+    mine.write_bytes(b"")
+    assert remove_stale_parts(target) == ([], [])
+    assert remove_stale_parts(tmp_path / "missing" / "k.jsonl") == ([], [])
+    sink = JsonlSink(target)
+    with sink:
+        sink.write([{"id": "m-1"}])
+        sink.commit()
+    assert sink.describe() == f"wrote 1 record to jsonl:{target}"
+    assert mine.exists()

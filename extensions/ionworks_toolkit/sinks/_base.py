@@ -755,6 +755,77 @@ def _current_umask() -> int:
     return mask
 
 
+def part_prefix(path: Path) -> str:
+    """The name prefix of a temporary file staged beside ``path``:
+    ``.{name}.{pid}.`` (the writer's process id, so a later run can tell the part file of a
+    killed run from that of a live one; see :func:`remove_stale_parts`)."""
+    return f".{path.name}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    """``True`` when a process ``pid`` exists on this machine (another user's too)."""
+    if pid <= 0:
+        return True  # never a writer's id: leave such a file alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
+    """Remove the temporary files that killed runs left beside ``path`` (``SIGKILL``, a power
+    cut: nothing deleted them) and return ``(removed, unknown)`` file names.
+
+    A part file is ``.{name}.{pid}.{random}.part`` (:func:`part_prefix`): it is removed when
+    no process ``pid`` exists any more. A live run's file (its process exists) is never
+    touched; when the id was reused by another process meanwhile, the file is kept (safe).
+    ``.{name}.{random}.part`` files of older versions carry no id: they are listed in
+    ``unknown``, never removed (they may belong to a live run of an older version).
+    This process's own files are kept. Errors (a file gone meanwhile, no permission) are
+    ignored: cleaning up never fails a run."""
+    removed: list[str] = []
+    unknown: list[str] = []
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[A-Za-z0-9_]+\.part")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed, unknown
+    for name in sorted(names):
+        match = pattern.fullmatch(name)
+        if match is None:
+            continue
+        if match.group(1) is None:
+            unknown.append(name)
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+            removed.append(name)
+    return removed, unknown
+
+
+def stale_parts_note(removed: Sequence[str], unknown: Sequence[str]) -> str:
+    """``""`` or e.g. ``removed 1 part file of a killed run: .k.jsonl.4242.x1.part``."""
+    notes = []
+    if removed:
+        n = len(removed)
+        notes.append(
+            f"removed {n} part file{'' if n == 1 else 's'} of a killed run: {', '.join(removed)}"
+        )
+    if unknown:
+        n = len(unknown)
+        notes.append(
+            f"{n} part file{'' if n == 1 else 's'} of an unknown run left beside it (delete "
+            f"if no other run is writing it): {', '.join(unknown)}"
+        )
+    return "; ".join(notes)
+
+
 class AtomicFile:
     """A temporary file beside ``path`` that is either published with ``os.replace`` or
     deleted. Until :meth:`publish`, the previous file at ``path`` is untouched.
@@ -779,7 +850,7 @@ class AtomicFile:
                 "wb" if self.binary else "w",
                 delete=False,
                 dir=self.path.parent,
-                prefix=f".{self.path.name}.",
+                prefix=part_prefix(self.path),
                 suffix=".part",
                 **text,
             )
@@ -1037,6 +1108,16 @@ class FileSink(BaseSink):
         """``True`` once a page was flushed to a stream target (a Parquet stream's rows wait
         for their row group: written records are not yet streamed)."""
         return isinstance(self._out, StreamOutput) and self._out.streamed
+
+    def commit(self) -> None:
+        """:meth:`BaseSink.commit`, then remove the part files killed runs left beside a
+        regular file target (:func:`remove_stale_parts`; named in :meth:`describe`)."""
+        super().commit()
+        if self.path is not None:
+            self._stale_parts = stale_parts_note(*remove_stale_parts(self.path))
+
+    def _notes(self) -> str:
+        return getattr(self, "_stale_parts", "")
 
     def _flush_stream(self) -> None:
         """After each page: a stream's bytes go out now."""

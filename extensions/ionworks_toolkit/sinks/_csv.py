@@ -71,7 +71,8 @@ class CsvSink(FileSink):
 
     def _notes(self) -> str:
         n = self.nul_replaced
-        return f"{n} NUL character{'' if n == 1 else 's'} written as U+FFFD" if n else ""
+        nul = f"{n} NUL character{'' if n == 1 else 's'} written as U+FFFD" if n else ""
+        return "; ".join(filter(None, (nul, super()._notes())))
 
     @property
     def columns(self) -> list[str]:

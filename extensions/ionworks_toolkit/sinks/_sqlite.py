@@ -22,6 +22,9 @@ from ._base import (
     _fsync_dir,
     check_options,
     output_target,
+    part_prefix,
+    remove_stale_parts,
+    stale_parts_note,
     upsert_id,
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
@@ -153,7 +156,7 @@ class SqliteSink(BaseSink):
             conn = self._begin(self.path)
         else:
             fd, name = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
+                dir=self.path.parent, prefix=part_prefix(self.path), suffix=".part"
             )
             os.close(fd)
             self._tmp = Path(name)
@@ -321,6 +324,10 @@ class SqliteSink(BaseSink):
         self._conn = None
         if self._tmp is not None:
             self._publish_new_database(self._tmp)
+        self._stale_parts = stale_parts_note(*remove_stale_parts(self.path))
+
+    def _notes(self) -> str:
+        return getattr(self, "_stale_parts", "")
 
     def _publish_new_database(self, tmp: Path) -> None:
         _fsync_file(tmp)  # synchronous=OFF: the data reaches the disk here, before the link
