@@ -313,3 +313,48 @@ def test_a_part_file_of_this_process_is_kept_and_a_clean_folder_adds_no_note(
         sink.commit()
     assert sink.describe() == f"wrote 1 record to jsonl:{target}"
     assert mine.exists()
+
+
+# ---------------------------------- 6. an export that matched nothing replaces a file
+
+
+def test_an_empty_result_replacing_a_file_says_so_with_the_previous_size(
+    runner: CliRunner, sandbox_server: Any
+) -> None:
+    Path("em.jsonl").write_text("PREV\n", encoding="utf-8")
+    Path("new.jsonl").unlink(missing_ok=True)
+    result = _list(
+        runner,
+        sandbox_server,
+        "Sandbox empty project",
+        "--all",
+        "--sink",
+        "em.jsonl",
+        "--sink",
+        "new.jsonl",
+    )
+    assert result.exit_code == 0, result.output
+    assert Path("em.jsonl").read_bytes() == b""
+    assert result.stderr.splitlines()[:2] == [
+        "wrote 0 records to jsonl:em.jsonl (no record matched: the previous em.jsonl (5 bytes) "
+        "was replaced)",
+        "wrote 0 records to jsonl:new.jsonl",
+    ]
+
+
+def test_a_run_with_records_or_into_an_empty_file_adds_no_note(tmp_path: Path) -> None:
+    from ionworks_toolkit.sinks import JsonlSink
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    full = tmp_path / "full.jsonl"
+    full.write_text("PREV\n", encoding="utf-8")
+    quiet = JsonlSink(empty)
+    with quiet:
+        quiet.commit()
+    written = JsonlSink(full)
+    with written:
+        written.write([{"id": "m-1"}])
+        written.commit()
+    assert quiet.describe() == f"wrote 0 records to jsonl:{empty}"
+    assert written.describe() == f"wrote 1 record to jsonl:{full}"

@@ -1111,13 +1111,25 @@ class FileSink(BaseSink):
 
     def commit(self) -> None:
         """:meth:`BaseSink.commit`, then remove the part files killed runs left beside a
-        regular file target (:func:`remove_stale_parts`; named in :meth:`describe`)."""
+        regular file target (:func:`remove_stale_parts`; named in :meth:`describe`).
+        :meth:`describe` also says when a run without records replaced a non-empty file."""
+        previous = None
+        if self.path is not None and not self.records_written:
+            with contextlib.suppress(OSError):
+                previous = os.stat(self.path).st_size
         super().commit()
         if self.path is not None:
-            self._stale_parts = stale_parts_note(*remove_stale_parts(self.path))
+            notes = [stale_parts_note(*remove_stale_parts(self.path))]
+            if previous:  # kept as the rule says, but never in silence
+                notes.insert(
+                    0,
+                    f"no record matched: the previous {self.path.name} ({previous:,} bytes) "
+                    "was replaced",
+                )
+            self._file_notes = "; ".join(filter(None, notes))
 
     def _notes(self) -> str:
-        return getattr(self, "_stale_parts", "")
+        return getattr(self, "_file_notes", "")
 
     def _flush_stream(self) -> None:
         """After each page: a stream's bytes go out now."""
