@@ -1,7 +1,8 @@
 """Project resolution: a project id from an id or a name (I/O-free; the caller lists projects).
 
 Projects come from ``GET /projects`` (``Project.id``, ``Project.name``). A UUID is used as given
-without any request; a name matches exactly, case-insensitively.
+without any request; a name matches exactly, case-insensitively (case decides between names
+that differ only in case).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def project_argument(project: str | None, default: str | None) -> str:
 
 def match_project(project: str, projects: Sequence[Project]) -> str:
     """The id of the one project in ``projects`` whose id or name (case-insensitive) is
-    ``project``.
+    ``project``; when several names match case-insensitively, the one that matches with its
+    case too (``Cells`` among ``Cells`` and ``cells``).
 
     Raises ConfigurationError when the name is ambiguous (listing the ids), NotFoundError for
     an unknown name (listing the closest names).
@@ -59,9 +61,12 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
         return exact[0].id
     names = [p.name for p in projects]
     if len(exact) > 1:
+        same_case = [p for p in exact if p.name == project]
+        if len(same_case) == 1:  # 'Cells' among 'Cells' and 'cells': the exact one
+            return same_case[0].id
         raise ConfigurationError(
             f"project name {project!r} is ambiguous: {len(exact)} projects have it; "
-            "use the project id: " + ", ".join(p.id for p in exact)
+            "use the project id: " + "; ".join(f"{p.name!r} {p.id}" for p in exact)
         )
     close = [n for n in names if project.casefold() in n.casefold()]
     close += [

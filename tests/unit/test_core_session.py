@@ -485,7 +485,7 @@ def test_resolve_project_ambiguous_and_empty(make_toolkit) -> None:
         toolkit.resolve_project("TWIN")
     assert str(info.value) == (
         "project name 'TWIN' is ambiguous: 2 projects have it; use the project id: "
-        f"{uuid.UUID(int=1)}, {uuid.UUID(int=2)}"
+        f"'Twin' {uuid.UUID(int=1)}; 'twin' {uuid.UUID(int=2)}"
     )
     with pytest.raises(ConfigurationError, match=r"^PROJECT is empty: give a project id or name$"):
         toolkit.resolve_project("   ")
@@ -855,3 +855,16 @@ def test_a_broken_observer_or_registration_hook_is_named(make_toolkit, paged_ser
         "(switch it off with --disable-plugin LoudObserver)"
     )
     assert server.requests == []
+
+
+def test_an_exact_case_match_wins_over_names_that_differ_only_in_case(make_toolkit) -> None:
+    projects = [project("Cells", 1), project("cells", 2), project("CELLS", 3)]
+    toolkit = make_toolkit(projects_handler(projects, []))
+    assert toolkit.resolve_project("Cells") == str(uuid.UUID(int=1))
+    assert toolkit.resolve_project("cells") == str(uuid.UUID(int=2))
+    with pytest.raises(ConfigurationError) as info:
+        toolkit.resolve_project("cELLS")
+    assert str(info.value) == (
+        "project name 'cELLS' is ambiguous: 3 projects have it; use the project id: "
+        f"'Cells' {uuid.UUID(int=1)}; 'cells' {uuid.UUID(int=2)}; 'CELLS' {uuid.UUID(int=3)}"
+    )
