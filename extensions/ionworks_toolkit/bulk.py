@@ -142,6 +142,7 @@ class _Run:
             pages=sum(s.pages for s in stats),
             requests=sum(s.requests for s in stats),
             duplicates=sum(s.duplicates for s in stats) + self.skipped,
+            repeated_in_page=sum(s.repeated_in_page for s in stats),
             total=None if any(t is None for t in totals) else sum(t or 0 for t in totals),
         )
 
@@ -166,6 +167,7 @@ class _Run:
             per_project=tuple((pid, s.records, s.total) for pid, s in self.stats.items())
             if self.several
             else (),
+            repeated_in_page=stats.repeated_in_page,
         )
 
 

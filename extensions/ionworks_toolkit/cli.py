@@ -859,9 +859,14 @@ def measurements_list(
                 err=True,
             )
         elif result.duplicates:
+            repeated = getattr(result, "repeated_in_page", 0)
+            reasons = []
+            if repeated:
+                reasons.append(f"{repeated} sent twice in one page by the server")
+            if result.duplicates > repeated:
+                reasons.append("the data changed during the walk")
             click.echo(
-                f"skipped {result.duplicates} duplicate record(s) "
-                "(the data changed during the walk)",
+                f"skipped {result.duplicates} duplicate record(s) ({'; '.join(reasons)})",
                 err=True,
             )
         if max_records is not None:

@@ -60,6 +60,8 @@ class ExportResult:
     total: int | None
     sinks: tuple[str, ...]
     per_project: tuple[tuple[str, int, int | None], ...] = ()
+    #: Of ``duplicates``, copies of an id the server sent twice in one page (``WalkStats``).
+    repeated_in_page: int = 0
 
     @property
     def total_mismatch(self) -> bool:
@@ -259,6 +261,7 @@ def export_result(
         requests=stats.requests,
         total=stats.total,
         sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
+        repeated_in_page=stats.repeated_in_page,
     )
 
 

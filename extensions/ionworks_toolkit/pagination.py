@@ -76,6 +76,9 @@ T = TypeVar("T")
 #: this logger's lines on stderr.
 logger = logging.getLogger("ionworks_toolkit.http")
 
+#: How many ids a warning about ids repeated inside one page names at most.
+MAX_NAMED_IDS = 3
+
 
 @attrs.define
 class Page(Generic[T]):
@@ -101,6 +104,9 @@ class WalkStats:
     total: int | None = None
     #: The first unusable ``total`` the server sent (``"-5 (a negative number)"``), or None.
     total_problem: str | None = None
+    #: Of ``duplicates``, the copies of an id the server sent more than once in ONE page (a
+    #: server fault, not a change of the data during the walk).
+    repeated_in_page: int = 0
 
     @property
     def total_mismatch(self) -> bool:
@@ -268,6 +274,8 @@ class PageWalk(Generic[T]):
                     request.offset,
                     f"is a page past the reported total {total} and holds records without an id",
                 )
+        if len(fresh) < len(items):
+            self._note_repeats(request.offset, items)
         self.stats.duplicates += len(items) - len(fresh)
         if self.max_records is not None:
             fresh = fresh[: max(0, self.max_records - self.stats.records)]
@@ -276,6 +284,35 @@ class PageWalk(Generic[T]):
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh
+
+    def _note_repeats(self, offset: int, items: Sequence[T]) -> None:
+        """Count and warn about ids the server sent more than once in this one page (only
+        called when the page had duplicates: the usual page costs nothing). The first copy
+        is kept; the warning names the first :data:`MAX_NAMED_IDS` ids and says when the
+        copies differ (one of them is then lost)."""
+        copies: dict[Any, list[T]] = {}
+        for item in items:
+            key = record_id(item)
+            if key is not None:
+                copies.setdefault(key, []).append(item)
+        repeated = [key for key, found in copies.items() if len(found) > 1]
+        if not repeated:
+            return
+        self.stats.repeated_in_page += sum(len(copies[key]) - 1 for key in repeated)
+        differ = [key for key in repeated if any(c != copies[key][0] for c in copies[key][1:])]
+        shown = ", ".join(repr(key) for key in repeated[:MAX_NAMED_IDS])
+        more = f" and {len(repeated) - MAX_NAMED_IDS} more" if len(repeated) > MAX_NAMED_IDS else ""
+        what = f"id {shown}" if len(repeated) == 1 else f"{len(repeated)} ids ({shown}{more})"
+        lost = ""
+        if differ:
+            lost = f"; the copies differ for {', '.join(repr(k) for k in differ[:MAX_NAMED_IDS])}"
+        logger.warning(
+            "the server sent %s more than once in one page (offset %d): the first copy of "
+            "each is kept%s",
+            what,
+            offset,
+            lost,
+        )
 
     def _check_past_total(self, request: PageRequest, length: int, end: int, total: int) -> None:
         """A page ending at ``end`` past the reported ``total``: PaginationError beyond the

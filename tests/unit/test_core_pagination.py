@@ -528,3 +528,54 @@ def test_a_server_sending_more_than_limit_never_exceeds_max_records() -> None:
     records, stats = collect(generous, page_size=5, max_records=5)
     assert [r["id"] for r in records] == [0, 1, 2, 3, 4]
     assert stats.records == 5
+
+
+def test_ids_sent_twice_in_one_page_are_named_as_the_server_s_fault(caplog) -> None:
+    # Page 0: 'a' twice (same record), 'b' twice (different records), 'c' three times,
+    # 'd' twice; page 4: 'e' new, 'a' again (a shift across pages: not counted as in-page).
+    pages = {
+        0: [
+            {"id": "a", "v": 1},
+            {"id": "a", "v": 1},
+            {"id": "b", "v": 1},
+            {"id": "b", "v": 2},
+            {"id": "c"},
+            {"id": "c"},
+            {"id": "c"},
+            {"id": "d"},
+            {"id": "d"},
+        ],
+        9: [{"id": "e"}, {"id": "a", "v": 1}],
+    }
+
+    def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        return Page(pages.get(offset, []), None, offset)
+
+    with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
+        records, stats = collect(fetch, page_size=9)
+    assert records == [
+        {"id": "a", "v": 1},
+        {"id": "b", "v": 1},
+        {"id": "c"},
+        {"id": "d"},
+        {"id": "e"},
+    ]
+    assert (stats.duplicates, stats.repeated_in_page) == (6, 5)
+    assert [r.getMessage() for r in caplog.records] == [
+        "the server sent 4 ids ('a', 'b', 'c' and 1 more) more than once in one page (offset "
+        "0): the first copy of each is kept; the copies differ for 'b'"
+    ]
+
+
+def test_one_id_sent_twice_in_one_page_is_named_alone(caplog) -> None:
+    def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        return Page([{"id": 1}, {"id": 1}, {"name": "no id"}] if offset == 0 else [], None, offset)
+
+    with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
+        records, stats = collect(fetch, page_size=3)
+    assert records == [{"id": 1}, {"name": "no id"}]
+    assert (stats.duplicates, stats.repeated_in_page) == (1, 1)
+    assert [r.getMessage() for r in caplog.records] == [
+        "the server sent id '1' more than once in one page (offset 0): the first copy of each "
+        "is kept"
+    ]
