@@ -479,3 +479,57 @@ def test_an_auth_plugin_that_raises_is_named_and_nothing_is_sent(tmp_path: Path)
         "(switch it off with --disable-plugin VaultLocked)"
     )
     assert sent == []
+
+
+def test_cli_names_ids_the_server_sent_twice_in_one_page(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One page holding 'm-1' twice (different records) and 'm-2' once: the server's fault,
+    not a change of the data during the walk."""
+    import json as _json
+
+    data = Path(__file__).resolve().parents[1] / "data" / "by_project_page_severson.json"
+    base = _json.loads(data.read_text(encoding="utf-8"))["items"][0]
+    items = [
+        {**base, "id": "m-1", "name": "first"},
+        {**base, "id": "m-1", "name": "second"},
+        {**base, "id": "m-2", "name": "third"},
+    ]
+
+    def server(request: httpx.Request) -> httpx.Response:
+        body = {"items": items, "count": 3, "total": 3}
+        return httpx.Response(200, json=body if "offset=0" in str(request.url) else {"items": []})
+
+    async def serve(self: object, request: httpx.Request) -> httpx.Response:
+        return server(request)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", serve)
+    monkeypatch.setattr(
+        httpx.HTTPTransport, "handle_request", lambda self, request: server(request)
+    )
+    result = cli.invoke(
+        main,
+        [
+            "--api-url",
+            "https://api.example.com",
+            "--api-key",
+            KEY,
+            "measurements",
+            "list",
+            PROJECT_ID,
+            "--all",
+            "--sink",
+            "out.jsonl",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = Path("out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [_json.loads(line)["name"] for line in lines] == ["first", "third"]
+    assert result.stderr.splitlines()[-2:] == [
+        "wrote 2 records to jsonl:out.jsonl",
+        "skipped 1 duplicate record(s) (1 sent twice in one page by the server)",
+    ]
+    assert (
+        "the server sent id 'm-1' more than once in one page (offset 0): the first copy of "
+        "each is kept; the copies differ for 'm-1'"
+    ) in result.stderr
