@@ -569,11 +569,12 @@ def test_ids_sent_twice_in_one_page_are_named_as_the_server_s_fault(caplog) -> N
 
 def test_one_id_sent_twice_in_one_page_is_named_alone(caplog) -> None:
     def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
-        return Page([{"id": 1}, {"id": 1}, {"name": "no id"}] if offset == 0 else [], None, offset)
+        page = [{"id": 1}, {"id": 1}, {"name": "no id"}, {"name": "no id either"}]
+        return Page(page if offset == 0 else [], None, offset)
 
     with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
-        records, stats = collect(fetch, page_size=3)
-    assert records == [{"id": 1}, {"name": "no id"}]
+        records, stats = collect(fetch, page_size=4)
+    assert records == [{"id": 1}, {"name": "no id"}, {"name": "no id either"}]
     assert (stats.duplicates, stats.repeated_in_page) == (1, 1)
     assert [r.getMessage() for r in caplog.records] == [
         "the server sent id '1' more than once in one page (offset 0): the first copy of each "

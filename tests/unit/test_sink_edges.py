@@ -358,3 +358,19 @@ def test_a_run_with_records_or_into_an_empty_file_adds_no_note(tmp_path: Path) -
         written.commit()
     assert quiet.describe() == f"wrote 0 records to jsonl:{empty}"
     assert written.describe() == f"wrote 1 record to jsonl:{full}"
+
+
+def test_pid_alive_keeps_what_it_cannot_tell_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ionworks_toolkit.sinks import _base
+
+    assert _base._pid_alive(0) is True  # never a writer's id
+    assert _base._pid_alive(os.getpid()) is True
+    assert _base._pid_alive(_dead_pid()) is False
+
+    def denied(pid: int, signal: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "kill", denied)
+    assert _base._pid_alive(4242) is True  # another user's live process
