@@ -4,12 +4,31 @@ from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import define, fields
 
 
 class Unset:
+    """The type of :data:`UNSET`, the one value of a property the server did not send.
+    Models compare and serialise by identity with ``UNSET``, so it stays the one object
+    when pickled or copied (``__reduce__`` names the module global; ``copy`` and
+    ``deepcopy`` return it)."""
+
+    __slots__ = ()
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+    def __copy__(self) -> "Unset":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Unset":
+        return self
 
 
 UNSET: Unset = Unset()
@@ -63,6 +82,24 @@ class _Unparsed(tuple[dict[str, Any]]):
 unparsed: Callable[[tuple[dict[str, Any]]], Any] = _Unparsed
 
 
+class NestedObjectKeyError(KeyError):
+    """A nested object of a model, parsed on first read, misses a key its model requires:
+    raised by reading the attribute (or by ``to_dict``, ``==``, pickling) instead of a bare
+    ``KeyError`` (it is one, so existing handling still works). ``model``/``field``: the
+    parent model's class name and attribute; ``key``: the missing key; ``nested``: the nested
+    model's class name; ``raw``: the nested object as the server sent it."""
+
+    def __init__(self, model: str, field: str, key: Any, nested: str, raw: Any) -> None:
+        super().__init__(key)
+        self.model, self.field, self.key, self.nested, self.raw = model, field, key, nested, raw
+
+    def __str__(self) -> str:
+        where = f"{self.model}.{self.field}"
+        if isinstance(self.raw, dict) and self.key in self.raw:
+            return f"{where}: an object inside it has no {self.key!r} (required by its model)"
+        return f"{where}: the server's object has no {self.key!r} (required by {self.nested})"
+
+
 class LazyModelField:
     """An attribute of a generated (slotted attrs) model holding a nested model object that
     ``from_dict`` left unparsed: it is parsed by ``parse`` (the nested model's ``from_dict``)
@@ -70,22 +107,39 @@ class LazyModelField:
     ``repr``, ``attrs.asdict``, pickling), and stored in its place. Most nested objects of a
     page are never read by most callers, which so skip their cost (a 1000-measurement page's
     cell specifications are ~80% of its models' parse). The only difference a caller can see:
-    a nested object missing a required key raises its ``KeyError`` when first read instead of
-    inside ``from_dict`` (a nested value that is not a JSON object still fails in
-    ``from_dict``). Writing or deleting the attribute works as on any attrs attribute."""
+    a nested object missing a required key raises :class:`NestedObjectKeyError` (a
+    ``KeyError`` naming the model, attribute and key) when first read instead of a
+    ``KeyError`` inside ``from_dict`` (a nested value that is not a JSON object still fails in
+    ``from_dict``); ``repr`` of the model then shows the object as sent
+    (``<unparsed {...}>``) instead of raising. ``name``: the attribute's name. Writing or
+    deleting the attribute works as on any attrs attribute."""
 
-    __slots__ = ("_parse", "_slot")
+    __slots__ = ("_parse", "_slot", "name")
 
-    def __init__(self, slot: Any, parse: Callable[[dict[str, Any]], Any]) -> None:
+    def __init__(self, slot: Any, parse: Callable[[dict[str, Any]], Any], name: str = "") -> None:
         self._slot = slot
         self._parse = parse
+        self.name = name
+
+    @property
+    def model(self) -> Any:
+        """The nested model's class (whose ``from_dict`` parses the attribute)."""
+        return getattr(self._parse, "__self__", None)
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
             return self._slot
         value = self._slot.__get__(instance, owner)
         if type(value) is _Unparsed:
-            value = self._parse(value[0])
+            try:
+                value = self._parse(value[0])
+            except KeyError as exc:
+                if type(exc) is not KeyError or len(exc.args) != 1:
+                    raise
+                nested = getattr(self.model, "__name__", "its model")
+                raise NestedObjectKeyError(
+                    type(instance).__name__, self.name, exc.args[0], nested, value[0]
+                ) from None
             self._slot.__set__(instance, value)
         return value
 
@@ -96,11 +150,38 @@ class LazyModelField:
         self._slot.__delete__(instance)
 
 
+def _repr_with_unparsed(instance: Any) -> str:
+    """attrs' repr of ``instance`` with each nested object that cannot be parsed shown as
+    sent (``<unparsed {...}>``): a repr never raises."""
+    cls = type(instance)
+    shown = []
+    for field in fields(cls):
+        if not field.repr:
+            continue
+        try:
+            value = repr(getattr(instance, field.name))
+        except NestedObjectKeyError:
+            value = f"<unparsed {getattr(cls, field.name).__get__(instance, cls)[0]!r}>"
+        shown.append(f"{field.name}={value}")
+    return f"{cls.__qualname__}({', '.join(shown)})"
+
+
 def lazy_fields(cls: type, **parsers: Callable[[dict[str, Any]], Any]) -> None:
     """Make each named attribute of ``cls`` (a slotted attrs class) a :class:`LazyModelField`
-    parsed by ``parsers[name]``."""
+    parsed by ``parsers[name]``, and its ``repr`` one that never raises for a nested object
+    that cannot be parsed."""
     for name, parse in parsers.items():
-        setattr(cls, name, LazyModelField(cls.__dict__[name], parse))
+        setattr(cls, name, LazyModelField(cls.__dict__[name], parse, name))
+    original = cls.__repr__
+
+    def __repr__(self: Any) -> str:
+        try:
+            return original(self)
+        except NestedObjectKeyError:
+            return _repr_with_unparsed(self)
+
+    __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
+    cls.__repr__ = __repr__  # type: ignore[method-assign]
 
 
 __all__ = [
@@ -108,6 +189,7 @@ __all__ = [
     "File",
     "FileTypes",
     "LazyModelField",
+    "NestedObjectKeyError",
     "RequestFiles",
     "Response",
     "Unset",
