@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from ionworks_client.types import Unset
+from ionworks_client.types import LazyModelField, Unset
 
 from ._codec import JsonReadyList, gc_paused
 from ._codec import loads_checked as json_loads_checked
@@ -80,6 +80,45 @@ def to_dict_records(model: Any, records: Sequence[Mapping[str, Any]]) -> list[di
     return JsonReadyList(out) if type(records) is JsonReadyList else out
 
 
+def _locate(model: Any, body: Any) -> str | None:
+    """The first item of a page that does not fit ``model`` and what is wrong where, for the
+    message of a page that failed to parse: ``items[1] (id 'm1').specification: expected an
+    object, got a string`` (index in the page's items, the item's ``id`` when it has a string
+    or integer one, then the path). None when no item is found at fault (the envelope is).
+    Walked only after a failure, so the parse itself pays nothing for it."""
+    items = body.get("items") if isinstance(body, Mapping) else body
+    if not isinstance(items, list):
+        return None
+    for index, item in enumerate(items):
+        problem = _problem(model, item)
+        if problem is not None:
+            ident = item.get("id") if isinstance(item, dict) else None
+            named = isinstance(ident, (str, int)) and not isinstance(ident, bool)
+            return f"items[{index}]" + (f" (id {ident!r})" if named else "") + problem
+    return None
+
+
+def _problem(model: Any, raw: Any) -> str | None:
+    """What in ``raw`` does not fit the generated ``model`` (``.path: problem``), its nested
+    objects (the model's LazyModelFields) first; None when ``model.from_dict(raw)`` takes it."""
+    if type(raw) is not dict:
+        return f": expected an object, got {_json_type(raw)}"
+    for name, field in vars(model).items():
+        if type(field) is LazyModelField and name in raw:
+            inner = _problem(field.model, raw[name])
+            if inner is not None:
+                return f".{name}{inner}"
+    try:
+        model.from_dict(raw)
+    except KeyError as exc:
+        if len(exc.args) == 1 and exc.args[0] not in raw:
+            return f": missing required key {exc.args[0]!r}"
+        return f": KeyError: {exc}"
+    except (TypeError, ValueError, AttributeError) as exc:
+        return f": {type(exc).__name__}: {exc}"
+    return None
+
+
 def _unexpected(response: httpx.Response, detail: str) -> UnexpectedResponseError:
     request = response.request
     return UnexpectedResponseError(
@@ -106,7 +145,9 @@ def parse_page(
     fallbacks and errors). :func:`to_dict_records` turns them into ``to_dict()`` records.
     Raises UnexpectedResponseError when the body is not JSON or does not fit the models. Models
     parse their nested objects on first read (the generated ``LazyModelField``): a nested
-    object missing a required key raises its KeyError then, not here.
+    object missing a required key raises its ``NestedObjectKeyError`` (a KeyError) then, not
+    here. The message of an item that does not fit names its index, id and path
+    (``items[1] (id 'm1').specification: expected an object, got a string``, see ``_locate``).
     """
     # The cyclic GC is paused for the page (a third of the parse's CPU otherwise); memory
     # stays flat because transport.send leaves the response in no reference cycle, so each
@@ -177,8 +218,10 @@ def _parse_page(
                 items = JsonReadyList(items)
             return _page(items, body.get("total"), offset)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        where = _locate(model, body)
         raise _unexpected(
             response,
-            f"response does not match {operation_id}'s schema: {type(exc).__name__}: {exc}",
+            f"response does not match {operation_id}'s schema: "
+            + (where if where is not None else f"{type(exc).__name__}: {exc}"),
         ) from exc
     raise _unexpected(response, f"expected a page or a list, got {type(body).__name__}")

@@ -588,7 +588,8 @@ async def test_hooks_in_the_async_client(make_async_toolkit, paged_server) -> No
         ),
         (
             httpx.Response(200, json={"items": [{"id": "m-1"}], "count": 1, "total": 1}),
-            "response does not match list_cell_measurements_by_project's schema: KeyError: 'name'",
+            "response does not match list_cell_measurements_by_project's schema: "
+            "items[0] (id 'm-1'): missing required key 'name'",
         ),
     ],
     ids=["html", "string", "schema"],

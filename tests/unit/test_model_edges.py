@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from ionworks_client.models import CellMeasurementWithDetails
 from ionworks_client.types import UNSET, NestedObjectKeyError, Unset
+from ionworks_toolkit.errors import UnexpectedResponseError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_lazy_models import INSTANCE, SPECIFICATION, measurement
@@ -103,3 +105,23 @@ def test_repr_never_raises_and_shows_the_raw_object() -> None:
     good = CellMeasurementWithDetails.from_dict(measurement())
     assert "<unparsed" not in repr(good)
     assert "specification=CellSpecificationWithComponents(name='A123 APR18650M1A'" in repr(good)
+
+
+def test_export_of_a_page_with_a_broken_nested_object_names_the_item(
+    make_toolkit: Any, tmp_path: Path
+) -> None:
+    good = measurement()
+    bad = measurement(id="m1", specification="oops")
+    body = {"items": [good, bad], "count": 2, "total": 2}
+    toolkit = make_toolkit(lambda request: httpx.Response(200, json=body))
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep\n")
+    project = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
+    with pytest.raises(UnexpectedResponseError) as caught:
+        toolkit.export(project, [f"jsonl:{out}"])
+    assert str(caught.value) == (
+        f"GET /cell_measurements/by-project/{project} -> 200: response does not match "
+        "list_cell_measurements_by_project's schema: items[1] (id 'm1').specification: "
+        "expected an object, got a string"
+    )
+    assert out.read_text() == "keep\n"

@@ -317,7 +317,10 @@ def test_an_item_that_does_not_fit_the_model_is_refused(
     body: Any, envelope: type | None, as_records: bool
 ) -> None:
     error = refusal(respond(body), envelope=envelope, as_records=as_records)
-    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'id'"
+    assert (
+        error.detail
+        == f"response does not match {OP}'s schema: items[0]: missing required key 'id'"
+    )
     assert isinstance(error.__cause__, KeyError)
 
 
@@ -341,3 +344,129 @@ def test_invalid_json_says_where_it_broke() -> None:
     content = b'{"items": [1,}'
     error = refusal(respond(content=content, **{"content-type": "application/json"}))
     assert error.detail == ("invalid JSON (application/json, 14 bytes: Expecting value at byte 13)")
+
+
+# ----------------------------------------------------------------------------- located errors
+# A page whose item does not fit says which item (index, id) and where in it.
+
+
+def seed_item(ident: Any, **changes: Any) -> dict[str, Any]:
+    """A measurement of the seed models; ``changes`` replace (``None``: drop) keys."""
+    item: dict[str, Any] = {
+        "name": "CH36",
+        "id": ident,
+        "cell_instance_id": "i-1",
+        "created_at": "2024-01-04T19:05:00Z",
+        "updated_at": None,
+        "specification": {
+            "name": "A123",
+            "ratings": {"capacity": {"value": 1.1, "unit": "Ah"}},
+            "id": "s-1",
+            "organization_id": "o-1",
+        },
+    }
+    item.update(changes)
+    return item
+
+
+def seed_refusal(items: list[Any], as_records: bool, envelope: bool = True) -> str:
+    body: Any = {"items": items, "count": len(items), "total": len(items)} if envelope else items
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse_page(
+            respond(body),
+            0,
+            item_model=CellMeasurementWithDetails,
+            page_model=CellMeasurementWithDetailsPage if envelope else None,
+            operation_id=OP,
+            as_records=as_records,
+        )
+    prefix = f"response does not match {OP}'s schema: "
+    assert caught.value.detail.startswith(prefix)
+    return caught.value.detail[len(prefix) :]
+
+
+@pytest.mark.parametrize("envelope", [True, False])
+@pytest.mark.parametrize("as_records", [False, True])
+def test_a_nested_string_names_item_index_id_and_path(as_records: bool, envelope: bool) -> None:
+    items = [seed_item("m0"), seed_item("m1", specification="oops")]
+    assert seed_refusal(items, as_records, envelope) == (
+        "items[1] (id 'm1').specification: expected an object, got a string"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ident", "shown"), [(7, "items[0] (id 7)"), (True, "items[0]"), (None, "items[0]")]
+)
+def test_an_item_that_is_not_an_object_or_has_no_usable_id(ident: Any, shown: str) -> None:
+    assert seed_refusal([seed_item(ident, specification=[1])], False) == (
+        f"{shown}.specification: expected an object, got an array"
+    )
+
+
+@pytest.mark.parametrize("as_records", [False, True])
+def test_an_item_that_is_a_string(as_records: bool) -> None:
+    assert seed_refusal([seed_item("m0"), "m1"], as_records) == (
+        "items[1]: expected an object, got a string"
+    )
+
+
+def test_a_missing_nested_key_on_the_records_path_names_the_path() -> None:
+    specification = seed_item("x")["specification"]
+    del specification["name"]
+    items = [seed_item("m0"), seed_item("m1", specification=specification)]
+    assert (
+        seed_refusal(items, True) == "items[1] (id 'm1').specification: missing required key 'name'"
+    )
+
+
+def test_a_missing_key_two_objects_deep() -> None:
+    specification = seed_item("x")["specification"]
+    specification["ratings"] = {"capacity": {"unit": "Ah"}}
+    assert seed_refusal([seed_item("m0", specification=specification)], True) == (
+        "items[0] (id 'm0').specification.ratings.capacity: missing required key 'value'"
+    )
+
+
+def test_a_missing_key_of_the_item_itself() -> None:
+    item = seed_item("m0")
+    del item["name"]
+    assert seed_refusal([item], False) == "items[0] (id 'm0'): missing required key 'name'"
+
+
+class Faulty(Item):
+    """An item model whose ``from_dict`` raises what ``src["raise"]`` names."""
+
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> tuple[str, Any]:
+        errors = {"present": KeyError("id"), "bare": KeyError(), "value": ValueError("bad")}
+        if "raise" in src:
+            raise errors[src["raise"]]
+        return ("model", src["id"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "detail"),
+    [
+        ("present", "items[1] (id 'b'): KeyError: 'id'"),
+        ("bare", "items[1] (id 'b'): KeyError: "),
+        ("value", "items[1] (id 'b'): ValueError: bad"),
+    ],
+)
+def test_other_errors_of_an_item_are_named_as_raised(kind: str, detail: str) -> None:
+    body = [{"id": "a"}, {"id": "b", "raise": kind}]
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse_page(respond(body), 0, item_model=Faulty, page_model=None, operation_id=OP)
+    assert caught.value.detail == f"response does not match {OP}'s schema: {detail}"
+
+
+class BrokenEnvelope(Envelope):
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> Envelope:
+        raise KeyError("count")
+
+
+def test_an_envelope_fault_with_every_item_fitting_keeps_the_plain_message() -> None:
+    body = {"items": [{"id": "a"}, {"id": "b"}], "total": 2}
+    error = refusal(respond(body), envelope=BrokenEnvelope)
+    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'count'"
+    assert isinstance(error.__cause__, KeyError)
