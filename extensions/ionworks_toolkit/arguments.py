@@ -11,6 +11,7 @@ fetched. A wrong type raises :class:`~ionworks_toolkit.errors.ArgumentTypeError`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,8 +63,8 @@ def check_project(project: object, *, several: bool = False) -> None:
 
 
 def check_sinks(sinks: object) -> None:
-    """``sinks``: a non-empty list (or tuple) of targets (``"m.csv"``, ``"sqlite:m.db"``) or
-    ``Sink`` objects (with ``write``, ``commit`` and ``abort``).
+    """``sinks``: a non-empty list (or tuple) of targets (``"m.csv"``, ``"sqlite:m.db"``,
+    ``pathlib.Path("m.csv")``) or ``Sink`` objects (with ``write``, ``commit`` and ``abort``).
 
     :raises ArgumentTypeError: a str instead of a list, or an item of another kind.
     :raises ParameterError: an empty list.
@@ -83,12 +84,53 @@ def check_sinks(sinks: object) -> None:
             choices=(),
         )
     for index, sink in enumerate(sinks):
-        if isinstance(sink, str):
+        if isinstance(sink, str) or _is_path(sink):
             continue
         if not all(callable(getattr(sink, name, None)) for name in _SINK_METHODS):
             raise _wrong_type(
-                f"sinks[{index}]", "a sink target (str) or a Sink (write, commit, abort)", sink
+                f"sinks[{index}]",
+                "a sink target (str or path) or a Sink (write, commit, abort)",
+                sink,
             )
+
+
+def _is_path(value: object) -> bool:
+    """A ``pathlib.Path`` (any ``os.PathLike`` naming a str path)."""
+    return isinstance(value, os.PathLike) and isinstance(os.fspath(value), str)
+
+
+def sink_targets(sinks: Sequence[Any]) -> list[Any]:
+    """``sinks`` (checked by :func:`check_sinks`) with each ``os.PathLike`` as its path string:
+    ``pathlib.Path("m.jsonl")`` is the target ``"m.jsonl"`` (sink inferred by suffix)."""
+    return [os.fspath(sink) if _is_path(sink) else sink for sink in sinks]
+
+
+def check_text(helper: str, text: object) -> None:
+    """``text`` of a filter helper (``contains(text)``...): a str.
+
+    :raises ArgumentTypeError: naming ``helper(text)``.
+    """
+    if not isinstance(text, str):
+        raise _wrong_type(f"{helper}(text)", "a str", text)
+
+
+def check_strings(secret: Sequence[str] = (), **values: object) -> None:
+    """Each of ``values`` (``api_url=...``): a str or None. The value of a name in ``secret``
+    (``api_key``) is never shown, only its type.
+
+    :raises ArgumentTypeError: naming the first argument of another type.
+    """
+    for argument, value in values.items():
+        if value is None or isinstance(value, str):
+            continue
+        if argument in secret:
+            raise ArgumentTypeError(
+                f"{argument} must be a str or None; got {type_name(value)}",
+                source="argument",
+                parameter=argument,
+                choices=(),
+            )
+        raise _wrong_type(argument, "a str or None", value)
 
 
 def check_names(names: object, argument: str = "presets") -> None:

@@ -12,6 +12,8 @@ import difflib
 import logging
 import re
 
+from .arguments import check_text
+
 __all__ = [
     "POSTGREST_OPERATORS",
     "contains",
@@ -102,20 +104,24 @@ def contains(text: str) -> str:
     ``%`` and ``_`` in ``text`` are escaped (``contains("CH_1") == "ilike.%CH\\_1%"``), so
     they match themselves, not any character.
     """
+    check_text("contains", text)
     return f"ilike.%{escape_like(text)}%"
 
 
 def starts_with(text: str) -> str:
     """Case-insensitive prefix: ``starts_with("2017-05") == "ilike.2017-05%"`` (escaped as in
     ``contains``)."""
+    check_text("starts_with", text)
     return f"ilike.{escape_like(text)}%"
 
 
 def ilike(pattern: str) -> str:
     """Case-insensitive pattern with ``%``/``_`` wildcards: ``ilike("%18650%")``."""
+    check_text("ilike", pattern)
     return f"ilike.{pattern}"
 
 
 def like(pattern: str) -> str:
     """Case-sensitive pattern with ``%``/``_`` wildcards: ``like("NCR%")``."""
+    check_text("like", pattern)
     return f"like.{pattern}"

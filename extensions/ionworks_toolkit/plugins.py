@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import logging
+import os
 import re
 import sys
 import types
@@ -41,7 +42,7 @@ import pluggy
 
 from . import hookspecs
 from .auth import BuiltinAuthPlugin
-from .errors import PluginError, RegistrationConflictError, ToolkitWarning
+from .errors import ArgumentTypeError, PluginError, RegistrationConflictError, ToolkitWarning
 from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 
@@ -200,6 +201,15 @@ class PluginHost:
 
         Works without any installed distribution, e.g. for a vendored toolkit.
         """
+        if isinstance(plugin, str | bytes | os.PathLike):
+            raise ArgumentTypeError(
+                f"plugins: a plugin is an object with ionworks_* hook implementations (a module, "
+                f"class or instance); got {type(plugin).__name__} {plugin!r} (import the module "
+                f"and pass it, or install it as an entry point)",
+                source="argument",
+                parameter="plugins",
+                choices=(),
+            )
         if isinstance(plugin, type):
             plugin = plugin()
         name = name or self._plugin_name(plugin)
@@ -222,7 +232,16 @@ class PluginHost:
             self.manager.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             raise PluginError(f"plugin {name} does not follow the plugin contract: {exc}") from exc
-        self._infos.append(PluginInfo(name, None, None, self._hooks_of(name)))
+        hooks = self._hooks_of(name)
+        if not hooks:  # Toolkit(plugins=[object()]): nothing of it is ever called
+            message = (
+                f"plugin {name}: {_describe(plugin)} has no hook implementation (methods or "
+                f"functions marked @ionworks_toolkit.hookimpl, named ionworks_*); it is never "
+                f"called"
+            )
+            logger.warning("%s", message)
+            warnings.warn(message, ToolkitWarning, stacklevel=3)
+        self._infos.append(PluginInfo(name, None, None, hooks))
         return name
 
     def _load_entry_points(self) -> None:
@@ -443,6 +462,11 @@ class PluginHost:
             self.manager.unregister(plugin)
         error = self._redact(error)
         logger.warning("plugin %s failed and was switched off: %s", name, error)
+        # as an entry point's import failure: a Python caller (Toolkit(plugins=[...])) sees
+        # it as a ToolkitWarning, not only as a log record
+        warnings.warn(
+            f"plugin {name} failed and was switched off: {error}", ToolkitWarning, stacklevel=2
+        )
         self._infos = [
             attrs.evolve(info, hooks=(), status="failed", error=error)
             if info.name == name and info.status in _RUNNING

@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -38,7 +39,14 @@ from ionworks_client import Client
 from ionworks_client.models import CellMeasurementWithDetails, Project
 
 from ._collector import fewer_collections
-from .arguments import check_count, check_names, check_project, check_sinks
+from .arguments import (
+    check_count,
+    check_names,
+    check_project,
+    check_sinks,
+    check_strings,
+    sink_targets,
+)
 from .auth import (
     CREDENTIAL_HEADERS,
     check_credential_headers,
@@ -106,6 +114,14 @@ class _BaseToolkit:
         environ: Mapping[str, str] | None = None,
         working_dir: str | None = None,
     ) -> None:
+        check_strings(
+            ("api_key", "api_token"),
+            api_url=api_url,
+            api_key=api_key,
+            api_token=api_token,
+            organization_id=organization_id,
+            proxy=proxy,
+        )
         self.settings: Settings = load_settings(
             api_url=api_url,
             api_key=api_key,
@@ -523,7 +539,7 @@ class Toolkit(_BaseToolkit):
     def export(
         self,
         project: str | Sequence[str] | None,
-        sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
+        sinks: Sequence[str | os.PathLike[str] | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -555,6 +571,7 @@ class Toolkit(_BaseToolkit):
         """
         check_project(project, several=True)
         check_sinks(sinks)
+        sinks = sink_targets(sinks)
         if incremental or is_several(project):
             return export_measurements(
                 self,
@@ -896,7 +913,7 @@ class AsyncToolkit(_BaseToolkit):
     async def export(
         self,
         project: str | Sequence[str] | None,
-        sinks: Sequence[str | Sink] = ("sqlite:measurements.db",),
+        sinks: Sequence[str | os.PathLike[str] | Sink] = ("sqlite:measurements.db",),
         *,
         presets: Sequence[str] = (),
         max_records: int | None = None,
@@ -911,6 +928,7 @@ class AsyncToolkit(_BaseToolkit):
         several projects, ``concurrency`` at a time as tasks, and ``incremental``)."""
         check_project(project, several=True)
         check_sinks(sinks)
+        sinks = sink_targets(sinks)
         if incremental or is_several(project):
             return await aexport_measurements(
                 self,

@@ -443,7 +443,8 @@ ARGUMENT_CASES = [
     (
         lambda tk: tk.export(NASA_ID, ["a.jsonl", 5]),
         "ArgumentTypeError",
-        "sinks[1] must be a sink target (str) or a Sink (write, commit, abort); got an int: 5",
+        "sinks[1] must be a sink target (str or path) or a Sink (write, commit, abort); "
+        "got an int: 5",
     ),
     (
         lambda tk: tk.export(5, ["a.jsonl"]),
