@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from ._codec import JsonReadyList
 from ._collector import fewer_collections
 from .arguments import check_count
 from .errors import ConfigurationError
@@ -132,6 +133,8 @@ class _Run:
             self.after[project_id] = self.after[project_id].advanced(kept, self.overlap)
             records = kept
         self.written += len(records)
+        if type(page) is JsonReadyList:  # still JSON values only: the sinks skip their scans
+            return JsonReadyList(records, None if self.several else page.plain_for)
         return records
 
     def total_stats(self) -> WalkStats:

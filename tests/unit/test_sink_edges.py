@@ -374,3 +374,30 @@ def test_pid_alive_keeps_what_it_cannot_tell_apart(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(os, "kill", denied)
     assert _base._pid_alive(4242) is True  # another user's live process
+
+
+def test_several_projects_keep_an_orjson_page_json_ready_so_the_sinks_skip_their_scans() -> None:
+    import datetime as dt
+
+    from ionworks_toolkit._codec import JsonReadyList
+    from ionworks_toolkit.bulk import _Run
+
+    def walks(project: Any) -> _Run:
+        return _Run(
+            project,
+            presets=(),
+            filters={},
+            max_records=None,
+            incremental=False,
+            overlap=dt.timedelta(0),
+            concurrency=1,
+        )
+
+    page = JsonReadyList([{"id": "m-1"}], plain_for="CellMeasurementWithDetails")
+    several = walks(["p-1", "p-2"]).records("p-1", page)
+    assert type(several) is JsonReadyList
+    assert (several, several.plain_for) == ([{"project_id": "p-1", "id": "m-1"}], None)
+    one = walks("p-1").records("p-1", page)
+    assert (type(one), one.plain_for) == (JsonReadyList, "CellMeasurementWithDetails")  # type: ignore[attr-defined]
+    plain = walks(["p-1", "p-2"]).records("p-1", [{"id": "m-1"}])
+    assert type(plain) is list
