@@ -449,8 +449,10 @@ class CancelSafeTransport(httpx.AsyncBaseTransport):
     the wrong moment (encode/httpcore#1093, open; #658, #830): an async walk cancelling its
     prefetched requests leaked connections until the pool was full. Here a cancelled caller
     returns at once, while the request it started finishes in the background (bounded by the
-    timeout) and gives its connection back; ``aclose()`` waits for those before closing the
-    pool.
+    timeout) and gives its connection back. ``aclose()`` cancels those still running (nobody
+    will claim their responses, and closing the pool next closes their connections, orphaned
+    or not), waits for them to end and closes the pool: closing never waits for a silent
+    server (a Ctrl-C while a request was in flight used to wait out its timeout here).
     """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
@@ -475,8 +477,11 @@ class CancelSafeTransport(httpx.AsyncBaseTransport):
             task.exception()
 
     async def aclose(self) -> None:
-        if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
         await self._inner.aclose()
 
 

@@ -229,8 +229,9 @@ def test_cancel_safe_transport_finishes_and_forgets_cancelled_requests() -> None
             await caller
         assert len(transport._running) == 1  # still finishing in the background
         gate.set()
-        await transport.aclose()  # waits for it; its error is not raised here
+        await asyncio.sleep(0.01)  # it ends by itself; its error is not raised anywhere
         results.append(len(transport._running))
+        await transport.aclose()
 
         fast = CancelSafeTransport(httpx.MockTransport(lambda r: httpx.Response(204)))
         response = await fast.handle_async_request(request())
@@ -239,6 +240,39 @@ def test_cancel_safe_transport_finishes_and_forgets_cancelled_requests() -> None
 
     asyncio.run(scenario())
     assert results == [0, 204, 0]
+
+
+def test_cancel_safe_transport_aclose_cancels_requests_still_running() -> None:
+    """Closing (a Ctrl-C while a request is in flight) never waits for a server that does not
+    answer: the background request is cancelled, then the pool closed."""
+    results: list[Any] = []
+
+    async def scenario() -> None:
+        never = asyncio.Event()
+        closed: list[str] = []
+
+        async def silent(r: httpx.Request) -> httpx.Response:
+            await never.wait()  # a server that accepts and never answers
+            raise AssertionError("unreachable")
+
+        inner = httpx.MockTransport(silent)
+
+        async def inner_aclose() -> None:
+            closed.append("pool")
+
+        inner.aclose = inner_aclose  # type: ignore[method-assign]
+        transport = CancelSafeTransport(inner)
+        caller = asyncio.ensure_future(transport.handle_async_request(request()))
+        await asyncio.sleep(0.01)
+        (background,) = transport._running
+        caller.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+        await transport.aclose()
+        results.extend([background.cancelled(), len(transport._running), closed])
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert results == [True, 0, ["pool"]]
 
 
 def test_cancel_safe_transport_passes_the_request_and_error_to_the_caller() -> None:
