@@ -51,7 +51,9 @@ from .auth import (
     CREDENTIAL_HEADERS,
     check_credential_headers,
     check_transport_security,
+    credential_values,
     origin_of,
+    redact_secrets,
     strip_foreign_credentials,
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
@@ -87,6 +89,16 @@ __all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_u
 
 logger = logging.getLogger("ionworks_toolkit.http")
 T = TypeVar("T")
+
+
+def _logged_url(request: httpx.Request) -> str:
+    """The request's URL for a log line: key-like query values replaced (``redact_url``) and
+    every credential the request carries scrubbed wherever it appears (a key typed as a filter
+    value), as exception messages are (``credential_values``)."""
+    secrets = credential_values(request.headers)
+    # A query value is sent percent-encoded: its encoded form too (as httpx encodes it).
+    encoded = [str(httpx.QueryParams({"v": secret}))[2:] for secret in secrets]
+    return redact_secrets(redact_url(request.url), [*secrets, *encoded])
 
 
 class _BaseToolkit:
@@ -194,14 +206,14 @@ class _BaseToolkit:
         ):
             # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
             check_transport_security(request.url)
-        logger.debug("-> %s %s", request.method, redact_url(request.url))
+        logger.debug("-> %s %s", request.method, _logged_url(request))
         self.plugins.request(request)
 
     def _on_response(self, response: httpx.Response) -> None:
         logger.debug(
             "<- %s %s %s",
             response.request.method,
-            redact_url(response.request.url),
+            _logged_url(response.request),
             response.status_code,
         )
         self.plugins.response(response)

@@ -558,3 +558,28 @@ def test_a_plugin_auth_flow_is_held_to_the_same_plain_http_rule(tmp_path) -> Non
         "(plain http is allowed only to loopback, e.g. the sandbox)"
     )
     assert sent == []
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize(
+    ("key", "sent"),
+    [("sk-live-SECRET123", "sk-live-SECRET123"), ("sk+live/SECRET 9", "sk%2Blive%2FSECRET+9")],
+    ids=["plain", "percent-encoded"],
+)
+def test_debug_request_lines_scrub_a_credential_given_as_a_filter_value(
+    sandbox_with, sandbox_toolkit, caplog: pytest.LogCaptureFixture, key: str, sent: str
+) -> None:
+    """Break-it pass: ``--name KEY`` with the same KEY as the API key printed it in the ``-v``
+    request line (exception messages scrubbed it already)."""
+    server = sandbox_with(api_key=key)
+    toolkit = sandbox_toolkit(server, api_key=key)
+    caplog.set_level(logging.DEBUG, logger="ionworks_toolkit.http")
+    records = list(toolkit.iter_measurements_by_project(SEVERSON_ID, page_size=100, name=key))
+    assert records == []
+    url = (
+        f"{server.base_url}/cell_measurements/by-project/{SEVERSON_ID}"
+        "?limit=100&offset=0&name=***&order_by=created_at&order=desc"
+    )
+    lines = [r.getMessage() for r in caplog.records if r.name == "ionworks_toolkit.http"]
+    assert lines == [f"-> GET {url}", f"<- GET {url} 200"]
+    assert not [line for line in lines if sent in line or key in line]
