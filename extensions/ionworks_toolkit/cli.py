@@ -212,7 +212,8 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
     if verbose:
         import traceback
 
-        traceback.print_exception(error, file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed stderr
+            traceback.print_exception(error, file=sys.stderr)
     message = _printable(redact_secrets(str(error), ctx.secrets() if ctx is not None else []))
     prefix = "error"
     if isinstance(error, SinkError):
@@ -532,8 +533,44 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _isatty(stream: Any) -> bool:
+    """True for a terminal; False for a closed (``None``), broken or redirected stream."""
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _default_sink() -> str:
-    return "table:" if sys.stdout.isatty() else "jsonl:-"
+    return "table:" if _isatty(sys.stdout) else "jsonl:-"
+
+
+#: Targets that name standard output (besides the ``table`` scheme, which writes there).
+STDOUT_TARGETS = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _writes_stdout(text: str) -> bool:
+    """True for a sink target that writes to stdout (``table:``, ``csv:-``, ``-``...)."""
+    bare = text.split("?", 1)[0].strip()
+    scheme, colon, target = bare.partition(":")
+    return bare in STDOUT_TARGETS or scheme == "table" or (bool(colon) and target in STDOUT_TARGETS)
+
+
+def _check_stdout_open(targets: Sequence[str]) -> None:
+    """A closed stdout (``1>&-``) with a sink writing there: exit 2 before any request,
+    naming the sink, rather than a crash at the first write.
+
+    :raises ConfigurationError: stdout is closed and a target writes to it."""
+    from . import _entry
+
+    if sys.stdout is not None and not _entry.STDOUT_CLOSED:
+        return
+    closed = [text for text in targets if _writes_stdout(text)]
+    if closed:
+        raise ConfigurationError(
+            f"stdout is closed: sink {', '.join(closed)} has nowhere to write; give a file "
+            "target (e.g. --sink out.jsonl)"
+        )
 
 
 def _streams_to_stdout(target: str) -> bool:
@@ -809,6 +846,7 @@ def measurements_list(
             filters[wire] = value
         _check_required(filters, presets)
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
+        _check_stdout_open(targets)
         max_records = None if fetch_all else (limit or 25)
         toolkit = state.toolkit()
         for name in presets:  # named as the option the user typed, before any request
@@ -818,8 +856,8 @@ def measurements_list(
         opened = state.sinks = toolkit.open_sinks(targets)
         try:
             _apply_columns(opened, columns)
-            show_progress = not state.quiet and sys.stderr.isatty()
-            if sys.stdout.isatty() and any(_streams_to_stdout(text) for text, _ in opened):
+            show_progress = not state.quiet and _isatty(sys.stderr)
+            if _isatty(sys.stdout) and any(_streams_to_stdout(text) for text, _ in opened):
                 show_progress = False  # records stream to this terminal: no bar between them
             bar = _ProgressBar(show_progress)
             ready = [_ClearsProgressFirst(sink, text, bar) for text, sink in opened]
@@ -987,6 +1025,7 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
     """List the projects your credential can see."""
     with _handled(state):
         targets = list(sinks) or [_default_sink()]
+        _check_stdout_open(targets)
         opened = state.sinks = state.toolkit().open_sinks(targets)
         result = state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
         if not state.quiet:  # the same summary as measurements list, on stderr

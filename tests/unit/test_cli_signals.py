@@ -4,6 +4,8 @@
   held until the request's timeout: closing the client waited for the abandoned request).
   The timeout here is 600 s and the subprocess's own timeout 120 s: a held signal fails the
   test by ``TimeoutExpired``, with no duration asserted.
+- A closed or full stderr never fails a run (diagnostics are dropped, the exit code is the
+  run's); a closed stdout with a sink writing there is a usage error (exit 2), no traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SEVERSON_ID
 from loopback import Exchange, LoopbackServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -109,3 +112,70 @@ def test_one_signal_during_a_request_stops_the_run_at_once(
     )
     assert sorted(os.listdir(tmp_path)) == ["t.jsonl"]
     assert (tmp_path / "t.jsonl").read_text() == "previous\n"
+
+
+# --------------------------------------------------------------------------- standard streams
+
+
+def shell(redirect: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The console script under ``sh`` with ``redirect`` applied (``2>&-``, ``>&-``...)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" "$@" {redirect}', sys.executable, "-c", CONSOLE_SCRIPT, *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+LIST_TWO = ("--sandbox", "measurements", "list", SEVERSON_ID, "--limit", "2")
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("redirect", ["2>&-", "2>/dev/full", ">&- 2>&-"])
+def test_a_closed_or_full_stderr_never_fails_the_export(tmp_path: Path, redirect: str) -> None:
+    """Break-it pass: ``2>&-`` failed every run with rc 1 and nothing written; ``2>/dev/full``
+    wrote the file but exited 1. Only the summary is lost now."""
+    done = shell(redirect, *LIST_TWO, "--sink", "out.jsonl", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    assert sorted(os.listdir(tmp_path)) == ["out.jsonl"]
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize(
+    ("sinks", "named"),
+    [(("--sink", "csv:-"), "csv:-"), ((), "jsonl:-"), (("--sink", "x.db", "--sink", "-"), "-")],
+    ids=["csv-stdout", "default-sink", "second-sink"],
+)
+def test_a_closed_stdout_with_a_stdout_sink_is_a_usage_error(
+    tmp_path: Path, sinks: tuple[str, ...], named: str
+) -> None:
+    """Break-it pass: ``>&-`` with ``--sink csv:-`` crashed with a traceback."""
+    done = shell(">&-", *LIST_TWO, *sinks, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"error: stdout is closed: sink {named} has nowhere to write; give a file target "
+        "(e.g. --sink out.jsonl)\n",
+    )
+    assert os.listdir(tmp_path) == []
+
+
+def test_writes_stdout_names_every_stdout_target() -> None:
+    from ionworks_toolkit.cli import _writes_stdout
+
+    found = [
+        text
+        for text in (
+            "-", "table", "table:", "table:?max_rows=3", "csv:-", "jsonl:/dev/stdout",
+            "/dev/fd/1", "csv:/proc/self/fd/1", "out.jsonl", "csv:out.csv", "sqlite:-x.db",
+            "jsonl:/dev/fd/2", "x-", "tablet.csv",
+        )
+    ]  # fmt: skip
+    assert [text for text in found if _writes_stdout(text)] == [
+        "-", "table", "table:", "table:?max_rows=3", "csv:-", "jsonl:/dev/stdout",
+        "/dev/fd/1", "csv:/proc/self/fd/1",
+    ]  # fmt: skip
