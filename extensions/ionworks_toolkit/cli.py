@@ -191,15 +191,42 @@ class Context:
         toolkit = self.toolkit()
 
         async def run_and_close() -> R:
+            restore = _interrupt_hooks()
             try:
                 return await work(toolkit)
             finally:
-                await toolkit.aclose()
+                try:
+                    await toolkit.aclose()
+                finally:
+                    restore()
 
         return asyncio.run(run_and_close())
 
     def close(self) -> None:
         self._stack.close()
+
+
+def _interrupt_hooks() -> Callable[[], None]:
+    """Inside ``asyncio.run``: a Ctrl-C while a plugin's request/response hook runs on the
+    event loop raises KeyboardInterrupt into the hook at once (asyncio's own handler only
+    cancels the task, which waits for a hanging hook to return); otherwise asyncio's handler
+    as before. Main thread only; returns the undo."""
+    import signal
+    import threading
+
+    from .plugins import hook_running
+
+    runner = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(runner):
+        return lambda: None
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if hook_running():
+            raise KeyboardInterrupt
+        runner(signum, frame)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return lambda: signal.signal(signal.SIGINT, runner)
 
 
 def _printable(text: str) -> str:
@@ -239,8 +266,13 @@ def _handled(ctx: Context) -> Iterator[None]:
         _fail(ctx, error)
     except IonworksError as error:
         _fail(ctx, error)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        from .plugins import INTERRUPTED_HOOK
+
         word, code = ("terminated", 143) if ctx.terminated else ("interrupted", 130)
+        hook = getattr(interrupt, INTERRUPTED_HOOK, None)
+        if hook is not None:  # a plugin hook was running (e.g. one that hangs): name it
+            word += f" while {hook}"
         outcome = sink_outcome(ctx.sinks) or "nothing was written (outputs rolled back)"
         click.echo(f"{word}: {_printable(redact_secrets(outcome, ctx.secrets()))}", err=True)
         raise SystemExit(code) from None

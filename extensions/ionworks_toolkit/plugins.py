@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import types
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -58,6 +59,20 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+\Z")
 logger = logging.getLogger("ionworks_toolkit.plugins")
 #: The statuses of a registered plugin whose hooks are called.
 _RUNNING = ("loaded", "unknown hook")
+
+
+#: Per thread: how many request/response hooks are running now (``hook_running()``).
+_RUNNING = threading.local()
+#: The attribute a KeyboardInterrupt raised inside a request/response hook gets: what ran
+#: (``"plugin 'acme' ran ionworks_response"``), for the CLI's message.
+INTERRUPTED_HOOK = "ionworks_interrupted_hook"
+
+
+def hook_running() -> bool:
+    """True while this thread runs a plugin's ``ionworks_request``/``ionworks_response`` hook
+    (the CLI's SIGINT handler, which runs in the main thread, raises KeyboardInterrupt into a
+    hook that hangs instead of waiting for it to return)."""
+    return getattr(_RUNNING, "hooks", 0) > 0
 
 
 class BuiltinSinksPlugin:
@@ -475,10 +490,21 @@ class PluginHost:
         ]
 
     def _observe(self, hook_name: str, **kwargs: Any) -> None:
+        _RUNNING.hooks = getattr(_RUNNING, "hooks", 0) + 1
         try:
             getattr(self.manager.hook, hook_name)(**kwargs)
         except Exception as exc:
             raise self._hook_error(hook_name, exc) from self._cause(exc)
+        except KeyboardInterrupt as exc:  # Ctrl-C while a hook ran (one that hangs): name it
+            if not hasattr(exc, INTERRUPTED_HOOK):
+                setattr(
+                    exc,
+                    INTERRUPTED_HOOK,
+                    f"plugin {self._culprit(hook_name, exc)!r} ran {hook_name}",
+                )
+            raise
+        finally:
+            _RUNNING.hooks -= 1
 
     def _hook_error(self, hook_name: str, exc: Exception) -> PluginError:
         """The PluginError for a hook that raised: names the plugin and the hook, with the

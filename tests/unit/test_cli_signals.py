@@ -179,3 +179,74 @@ def test_writes_stdout_names_every_stdout_target() -> None:
         "-", "table", "table:", "table:?max_rows=3", "csv:-", "jsonl:/dev/stdout",
         "/dev/fd/1", "csv:/proc/self/fd/1",
     ]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- a hanging hook
+
+HANGER = """\
+import pathlib
+import time
+
+from ionworks_toolkit.hookspecs import hookimpl
+
+
+@hookimpl
+def ionworks_response(response):
+    pathlib.Path("hook-started").write_text("")  # in the run's folder: the test waits for it
+    time.sleep(600)  # a hook that hangs
+"""
+
+
+def install_plugin(folder: Path, name: str, source: str) -> None:
+    """A plugin module and its entry point (a dist-info folder) importable from ``folder``."""
+    (folder / f"{name}.py").write_text(source)
+    info = folder / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[ionworks_toolkit]\n{name} = {name}\n")
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize(
+    ("signum", "code", "word"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["sigint", "sigterm"],
+)
+def test_one_signal_while_a_plugin_hook_hangs_names_the_plugin(
+    tmp_path: Path, signum: int, code: int, word: str
+) -> None:
+    """Break-it pass: an ``ionworks_response`` hook that sleeps held the first Ctrl-C and was
+    never named."""
+    plugins = tmp_path / "site"
+    plugins.mkdir()
+    install_plugin(plugins, "hanger", HANGER)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "out.csv").write_text("previous\n")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(plugins), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", CONSOLE_SCRIPT, *LIST_TWO, "--sink", "out.csv"],
+        cwd=work,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # The hook runs once the first response has arrived: wait for it to begin.
+    deadline = time.monotonic() + 60
+    while not (work / "hook-started").exists():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the hook never ran"
+        time.sleep(0.05)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)  # the hook sleeps 600 s
+    assert (process.returncode, err) == (
+        code,
+        f"{word} while plugin 'hanger' ran ionworks_response: nothing was written "
+        "(outputs rolled back)\n",
+    )
+    assert sorted(os.listdir(work)) == ["hook-started", "out.csv"]
+    assert (work / "out.csv").read_text() == "previous\n"
