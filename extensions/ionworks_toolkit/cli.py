@@ -226,7 +226,11 @@ def _interrupt_hooks() -> Callable[[], None]:
         runner(signum, frame)
 
     signal.signal(signal.SIGINT, on_sigint)
-    return lambda: signal.signal(signal.SIGINT, runner)
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, runner)
+
+    return restore
 
 
 def _printable(text: str) -> str:

@@ -62,7 +62,7 @@ _RUNNING = ("loaded", "unknown hook")
 
 
 #: Per thread: how many request/response hooks are running now (``hook_running()``).
-_RUNNING = threading.local()
+_IN_HOOK = threading.local()
 #: The attribute a KeyboardInterrupt raised inside a request/response hook gets: what ran
 #: (``"plugin 'acme' ran ionworks_response"``), for the CLI's message.
 INTERRUPTED_HOOK = "ionworks_interrupted_hook"
@@ -72,7 +72,7 @@ def hook_running() -> bool:
     """True while this thread runs a plugin's ``ionworks_request``/``ionworks_response`` hook
     (the CLI's SIGINT handler, which runs in the main thread, raises KeyboardInterrupt into a
     hook that hangs instead of waiting for it to return)."""
-    return getattr(_RUNNING, "hooks", 0) > 0
+    return getattr(_IN_HOOK, "hooks", 0) > 0
 
 
 class BuiltinSinksPlugin:
@@ -490,7 +490,7 @@ class PluginHost:
         ]
 
     def _observe(self, hook_name: str, **kwargs: Any) -> None:
-        _RUNNING.hooks = getattr(_RUNNING, "hooks", 0) + 1
+        _IN_HOOK.hooks = getattr(_IN_HOOK, "hooks", 0) + 1
         try:
             getattr(self.manager.hook, hook_name)(**kwargs)
         except Exception as exc:
@@ -504,7 +504,7 @@ class PluginHost:
                 )
             raise
         finally:
-            _RUNNING.hooks -= 1
+            _IN_HOOK.hooks -= 1
 
     def _hook_error(self, hook_name: str, exc: Exception) -> PluginError:
         """The PluginError for a hook that raised: names the plugin and the hook, with the
