@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from .transport import certificate_failure
+from .transport import tls_failure
 
 try:
     from httpx_retries import Retry, RetryTransport
@@ -54,7 +54,8 @@ class VisibleRetry(Retry):
       attempt, and no wait runs past it (the clock starts in ``for_request``);
     - every wait capped at ``max_backoff_wait``, and the cap said when ``Retry-After`` asked
       for more;
-    - a TLS certificate failure is never retried (it would fail the same way);
+    - a TLS failure (a certificate refused, a plain-http server on an https URL; see
+      ``transport.tls_failure``) is never retried (it would fail the same way);
     - one INFO line per retry: attempt, wait, request, and what went wrong.
     """
 
@@ -90,7 +91,7 @@ class VisibleRetry(Retry):
         return super().is_exhausted() or self.elapsed() >= self.budget
 
     def is_retryable_exception(self, exception: Exception) -> bool:
-        return not certificate_failure(exception) and super().is_retryable_exception(exception)
+        return not tls_failure(exception) and super().is_retryable_exception(exception)
 
     def parse_retry_after(self, retry_after: str) -> float:
         self._asked = super().parse_retry_after(retry_after)

@@ -438,6 +438,41 @@ def certificate_failure(exc: BaseException) -> bool:
     return False
 
 
+#: ssl errors of a connection dropped during the handshake (EOF, reset): they may pass, and
+#: are retried as any dropped connection. Every other ``ssl.SSLError`` would repeat.
+_TRANSIENT_SSL = (ssl.SSLEOFError, ssl.SSLSyscallError, ssl.SSLZeroReturnError)
+#: OpenSSL's words when a TLS handshake is answered by something that does not speak TLS (a
+#: plain-http server): WRONG_VERSION_NUMBER (OpenSSL 1.1-3.1), "record layer failure"
+#: (3.2+), HTTP_REQUEST (the other side sent an HTTP request line).
+NOT_TLS_WORDS = ("WRONG_VERSION_NUMBER", "record layer failure", "HTTP_REQUEST")
+
+
+def tls_failure(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) is a TLS failure that would fail the same way
+    again, so is never retried: a certificate refused (``certificate_failure``), or any other
+    ``ssl.SSLError`` but a connection dropped during the handshake (``_TRANSIENT_SSL``), e.g.
+    ``[SSL: WRONG_VERSION_NUMBER]`` from an https URL on a plain-http port."""
+    if certificate_failure(exc):
+        return True
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) and not isinstance(seen, _TRANSIENT_SSL):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def not_tls_server(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the server answered the TLS handshake with
+    something else (``NOT_TLS_WORDS``): most likely an https URL for an http server."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if any(word in str(seen) for word in NOT_TLS_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 # --------------------------------------------------------------------------- retries
 
 
@@ -490,8 +525,9 @@ def retry_policy(settings: Settings) -> Any:
     retries of idempotent methods on connect/read errors, dropped connections and
     ``RETRY_STATUSES``; exponential backoff (0.5 s factor, full jitter); ``Retry-After``
     honoured up to ``RETRY_WAIT_CAP`` seconds; no retry starts ``settings.retry_budget``
-    seconds after the first attempt; one INFO line per retry. A certificate failure, a body
-    over ``max_response_bytes`` and an exceeded ``timeout`` are not retried."""
+    seconds after the first attempt; one INFO line per retry. A TLS failure (a certificate
+    refused, a plain-http server on an https URL: ``tls_failure``), a body over
+    ``max_response_bytes`` and an exceeded ``timeout`` are not retried."""
     from .retries import VisibleRetry
 
     return VisibleRetry(
@@ -704,6 +740,8 @@ def _reason(exc: httpx.HTTPError) -> str:
         reason += (
             " (give your CA bundle with --verify PATH, IONWORKS_TOOLKIT_VERIFY or SSL_CERT_FILE)"
         )
+    elif not_tls_server(exc):
+        reason += " (the server does not speak TLS: is this an http:// server?)"
     return reason
 
 

@@ -10,15 +10,19 @@ constant, comparison or string fails a test (``python scripts/mutants.py transpo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import re
+import socket
 import ssl
+import threading
 import types
 
 import httpx
 import httpx_retries.retry
 import ionworks_toolkit.retries
 import pytest
-from ionworks_toolkit import Settings
+from ionworks_toolkit import Settings, Toolkit, TransportError
 from ionworks_toolkit.retries import BudgetRetryTransport, VisibleRetry, describe_outcome
 from ionworks_toolkit.transport import (
     IDEMPOTENT_METHODS,
@@ -271,3 +275,129 @@ def test_each_request_gets_its_own_started_retry(asynchronous: bool) -> None:
     ]
     assert seen[0] is not seen[1]
     assert transport.retry.started is None
+
+
+# --------------------------------------------------------------------------- TLS failures
+
+
+def _caused(exc: BaseException, *causes: BaseException, context: bool = False) -> BaseException:
+    """``exc`` with the chain ``causes`` (outermost first) as ``__cause__`` (or ``__context__``)."""
+    outer = exc
+    for cause in causes:
+        if context:
+            outer.__context__ = cause
+        else:
+            outer.__cause__ = cause
+        outer = cause
+    return exc
+
+
+WRONG_VERSION = "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"
+
+
+@pytest.mark.parametrize(
+    ("exc", "failure", "not_tls"),
+    [
+        (httpx.ConnectError("connection refused"), False, False),
+        (_caused(httpx.ConnectError(WRONG_VERSION), ssl.SSLError(1, WRONG_VERSION)), True, True),
+        (
+            _caused(
+                httpx.ConnectError("x"), httpx.ConnectError("y"), ssl.SSLError(1, WRONG_VERSION)
+            ),
+            True,
+            True,
+        ),
+        (
+            _caused(httpx.ConnectError("x"), ssl.SSLError(1, "record layer failure"), context=True),
+            True,
+            True,
+        ),
+        (
+            _caused(httpx.ConnectError("x"), ssl.SSLError(1, "[SSL: HTTP_REQUEST] http request")),
+            True,
+            True,
+        ),
+        (
+            _caused(
+                httpx.ConnectError("x"), ssl.SSLError(1, "[SSL] sslv3 alert handshake failure")
+            ),
+            True,
+            False,
+        ),
+        (
+            _caused(httpx.ConnectError("x"), ssl.SSLEOFError(8, "EOF in violation of protocol")),
+            False,
+            False,
+        ),
+        (_caused(httpx.ConnectError("x"), ssl.SSLSyscallError(5, "reset")), False, False),
+        (_caused(httpx.ConnectError("x"), ssl.SSLZeroReturnError(6, "closed")), False, False),
+        (
+            _caused(httpx.ConnectError("x"), ssl.SSLCertVerificationError("unknown issuer")),
+            True,
+            False,
+        ),
+        (
+            httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+            True,
+            False,
+        ),
+    ],
+    ids=[
+        "refused",
+        "wrong-version",
+        "nested",
+        "context-record-layer",
+        "http-request",
+        "handshake-alert",
+        "eof",
+        "syscall",
+        "zero-return",
+        "cert-class",
+        "cert-text",
+    ],
+)
+def test_tls_failures_that_would_repeat_are_never_retried(
+    exc: BaseException, failure: bool, not_tls: bool
+) -> None:
+    """Break-it pass: an https URL on a plain-http port was retried 5 times (~20 s) with
+    ``[SSL: WRONG_VERSION_NUMBER]``; a handshake dropped mid-way may pass and is retried."""
+    from ionworks_toolkit.transport import not_tls_server, tls_failure
+
+    retry = VisibleRetry(retry_on_exceptions=(httpx.ConnectError,))
+    assert (tls_failure(exc), not_tls_server(exc)) == (failure, not_tls)
+    assert retry.is_retryable_exception(exc) is (not failure)  # type: ignore[arg-type]
+
+
+PROJECT = "11111111-1111-1111-1111-111111111111"
+
+
+def test_an_https_url_on_a_plain_http_port_fails_once_with_a_hint() -> None:
+    """Break-it pass: ``--api-url https://127.0.0.1:PORT`` on a plain-http server was retried
+    5 times with ``ConnectError: [SSL: WRONG_VERSION_NUMBER]`` and no hint."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    accepted: list[int] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                accepted.append(1)
+                with conn:
+                    conn.recv(4096)  # the ClientHello; a plain-http server answers 400
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        toolkit = Toolkit(api_url=f"https://127.0.0.1:{port}", api_key="k", max_retries=5)
+        with toolkit, pytest.raises(TransportError) as caught:
+            list(toolkit.iter_measurements_by_project(PROJECT, max_records=2))
+    finally:
+        listener.close()
+    assert re.fullmatch(
+        rf"GET /cell_measurements/by-project/{PROJECT} failed: ConnectError: "
+        r"\[SSL: WRONG_VERSION_NUMBER\] wrong version number \(_ssl\.c:\d+\) "
+        r"\(the server does not speak TLS: is this an http:// server\?\)",
+        str(caught.value),
+    ), str(caught.value)
+    assert accepted == [1]
