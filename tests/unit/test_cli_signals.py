@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEVERSON_ID
 from loopback import Exchange, LoopbackServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 #: What the ``ionworks-toolkit`` console script runs.
 CONSOLE_SCRIPT = "from ionworks_toolkit._entry import main; main()"
+#: The sandbox's Severson 2019 project (its id is fixed by the sandbox's seed data).
+SEVERSON_ID = "dad27f90-713a-5a2b-a976-e4a38e9951be"
 PROJECT = "11111111-1111-1111-1111-111111111111"
 
 
