@@ -13,7 +13,7 @@ cannot be written (``2>/dev/full``) never fails a run: what cannot be printed is
 the exit code is what it would have been. A closed descriptor 0, 1 or 2 is first pointed at
 the null device, so that no file the run opens (a database, a temporary file) takes its
 number and receives another writer's bytes. A closed stdout becomes a null stream
-(``STDOUT_CLOSED``), which the CLI refuses as a sink target (exit 2).
+marked ``CLOSED_MARK``, which the CLI refuses as a sink target (exit 2).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import sys
 from typing import Any
 
 EXIT_INTERRUPTED = 130
-#: True when the process started with stdout closed (``1>&-``): no sink may write there.
-STDOUT_CLOSED = False
+#: The attribute (true) of the null stream that replaces a stdout closed at start (``1>&-``):
+#: no sink may write there. An attribute, not a flag here: ``cli`` never imports this module.
+CLOSED_MARK = "ionworks_closed_at_start"
 
 
 class _Diagnostics:
@@ -66,10 +67,10 @@ def _guard_standard_streams() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
-    global STDOUT_CLOSED
     if sys.stdout is None:  # closed at start: a null stream for code that prints (uvicorn)
-        STDOUT_CLOSED = True
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        setattr(stream, CLOSED_MARK, True)
+        sys.stdout = stream
     if sys.stderr is None:  # closed at start (its descriptor is the null device now)
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     if not isinstance(sys.stderr, _Diagnostics):

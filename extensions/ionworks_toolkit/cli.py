@@ -597,9 +597,8 @@ def _check_stdout_open(targets: Sequence[str]) -> None:
     naming the sink, rather than a crash at the first write.
 
     :raises ConfigurationError: stdout is closed and a target writes to it."""
-    from . import _entry
-
-    if sys.stdout is not None and not _entry.STDOUT_CLOSED:
+    # The console script (_entry) replaces a closed stdout with a null stream marked so.
+    if sys.stdout is not None and not getattr(sys.stdout, "ionworks_closed_at_start", False):
         return
     closed = [text for text in targets if _writes_stdout(text)]
     if closed:
