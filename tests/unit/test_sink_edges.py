@@ -7,6 +7,7 @@ import copy
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -272,24 +273,30 @@ def test_the_next_run_removes_part_files_of_killed_runs_and_names_the_rest(
     tmp_path: Path, suffix: str
 ) -> None:
     from ionworks_toolkit.sinks import open_sink
+    from ionworks_toolkit.sinks._base import process_space
 
-    dead = _dead_pid()
-    stale = f".k.{suffix}.{dead}.jr15me1o.part"
-    live = f".k.{suffix}.1.abcdefgh.part"  # pid 1 always exists
+    dead, here = _dead_pid(), process_space()
+    elsewhere = "0" * 8 if here != "0" * 8 else "1" * 8
+    stale = f".k.{suffix}.{here}-{dead}.jr15me1o.part"
+    live = f".k.{suffix}.{here}-1.abcdefgh.part"  # pid 1 always exists
     old = f".k.{suffix}.0zbilqey.part"  # an older version's name: no pid
-    other = f".other.{suffix}.{dead}.x1y2z3.part"  # another target's
-    for name in (stale, live, old, other):
+    # another machine's or container's (its pid means nothing here, dead or not)
+    remote = f".k.{suffix}.{elsewhere}-{dead}.q1w2e3r4.part"
+    other = f".other.{suffix}.{here}-{dead}.x1y2z3.part"  # another target's
+    for name in (stale, live, old, remote, other):
         (tmp_path / name).write_bytes(b"x" * 10)
     sink: Any = open_sink(f"{tmp_path}/k.{suffix}")
     with sink:
         sink.write([{"id": "m-1", "name": "cell"}])
         sink.commit()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"k.{suffix}", live, old, other])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"k.{suffix}", live, old, remote, other]
+    )
     table = " (table measurements)" if suffix == "db" else ""
     assert sink.describe() == (
         f"wrote 1 record to {sink.label}{table} (removed 1 part file of a killed run: {stale}; "
-        f"1 part file of an unknown run left beside it (delete if no other run is writing "
-        f"it): {old})"
+        f"2 part files of an unknown run left beside it (delete if no other run is writing "
+        f"it): {', '.join(sorted([old, remote]))})"
     )
 
 
@@ -299,11 +306,11 @@ def test_a_part_file_of_this_process_is_kept_and_a_clean_folder_adds_no_note(
     import os
 
     from ionworks_toolkit.sinks import JsonlSink
-    from ionworks_toolkit.sinks._base import part_prefix, remove_stale_parts
+    from ionworks_toolkit.sinks._base import part_prefix, process_space, remove_stale_parts
 
     target = tmp_path / "k.jsonl"
-    assert part_prefix(target) == f".k.jsonl.{os.getpid()}."
-    mine = tmp_path / f".k.jsonl.{os.getpid()}.abc.part"
+    assert part_prefix(target) == f".k.jsonl.{process_space()}-{os.getpid()}."
+    mine = tmp_path / f".k.jsonl.{process_space()}-{os.getpid()}.abc.part"
     mine.write_bytes(b"")
     assert remove_stale_parts(target) == ([], [])
     assert remove_stale_parts(tmp_path / "missing" / "k.jsonl") == ([], [])
@@ -358,6 +365,40 @@ def test_a_run_with_records_or_into_an_empty_file_adds_no_note(tmp_path: Path) -
         written.commit()
     assert quiet.describe() == f"wrote 0 records to jsonl:{empty}"
     assert written.describe() == f"wrote 1 record to jsonl:{full}"
+
+
+def test_process_space_tells_machines_and_pid_namespaces_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two containers sharing a folder (own PID namespaces, maybe one host name) or two
+    machines on a network folder: a pid that is dead here may be a live writer there."""
+    import os
+    import socket
+
+    from ionworks_toolkit.sinks import _base
+
+    def space(host: str, namespace: str | None) -> str:
+        def readlink(path: str) -> str:
+            assert path == "/proc/self/ns/pid"
+            if namespace is None:
+                raise OSError(2, "No such file or directory")  # not Linux
+            return namespace
+
+        monkeypatch.setattr(socket, "gethostname", lambda: host)
+        monkeypatch.setattr(os, "readlink", readlink)
+        _base.process_space.cache_clear()
+        try:
+            return _base.process_space()
+        finally:
+            _base.process_space.cache_clear()
+
+    lab = space("lab-1", "pid:[4026531836]")
+    assert re.fullmatch(r"[0-9a-f]{8}", lab)
+    assert space("lab-1", "pid:[4026531836]") == lab
+    assert space("lab-2", "pid:[4026531836]") != lab  # another machine
+    assert space("lab-1", "pid:[4026532999]") != lab  # another container, same host name
+    assert space("lab-1", None) != lab  # no /proc: the host name alone
+    assert space("lab-1", None) == space("lab-1", "")
 
 
 def test_pid_alive_keeps_what_it_cannot_tell_apart(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import hashlib
 import os
 import re
+import socket
 import stat
 import sys
 import tempfile
@@ -757,9 +760,24 @@ def _current_umask() -> int:
 
 def part_prefix(path: Path) -> str:
     """The name prefix of a temporary file staged beside ``path``:
-    ``.{name}.{pid}.`` (the writer's process id, so a later run can tell the part file of a
-    killed run from that of a live one; see :func:`remove_stale_parts`)."""
-    return f".{path.name}.{os.getpid()}."
+    ``.{name}.{space}-{pid}.``: the writer's process id and :func:`process_space` (which
+    machine and PID namespace that id belongs to), so a later run can tell the part file of
+    a killed run from that of a live one; see :func:`remove_stale_parts`."""
+    return f".{path.name}.{process_space()}-{os.getpid()}."
+
+
+@functools.cache
+def process_space() -> str:
+    """8 hex digits naming where this process's id means something: a hash of the host name
+    and, on Linux, the PID namespace (``/proc/self/ns/pid``). Two containers writing to one
+    shared folder (each with its own PID namespace, even with the same host name) or two
+    machines on a network folder get different values, so neither takes the other's live
+    part file for a killed run's."""
+    namespace = ""
+    with contextlib.suppress(OSError):
+        namespace = os.readlink("/proc/self/ns/pid")
+    where = f"{socket.gethostname()}\0{namespace}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2s(where, digest_size=4).hexdigest()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -779,16 +797,21 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
     """Remove the temporary files that killed runs left beside ``path`` (``SIGKILL``, a power
     cut: nothing deleted them) and return ``(removed, unknown)`` file names.
 
-    A part file is ``.{name}.{pid}.{random}.part`` (:func:`part_prefix`): it is removed when
-    no process ``pid`` exists any more. A live run's file (its process exists) is never
-    touched; when the id was reused by another process meanwhile, the file is kept (safe).
-    ``.{name}.{random}.part`` files of older versions carry no id: they are listed in
-    ``unknown``, never removed (they may belong to a live run of an older version).
+    A part file is ``.{name}.{space}-{pid}.{random}.part`` (:func:`part_prefix`): it is
+    removed when it was written in this process's :func:`process_space` (same machine, same
+    PID namespace) and no process ``pid`` exists there any more. A live run's file (its
+    process exists) is never touched; when the id was reused by another process meanwhile,
+    the file is kept (safe). Files of another machine or container (another ``space``) and
+    ``.{name}.{random}.part`` files of older versions (no id) are listed in ``unknown``,
+    never removed: whether their writer still runs cannot be told from here.
     This process's own files are kept. Errors (a file gone meanwhile, no permission) are
     ignored: cleaning up never fails a run."""
     removed: list[str] = []
     unknown: list[str] = []
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[A-Za-z0-9_]+\.part")
+    pattern = re.compile(
+        rf"\.{re.escape(path.name)}\.(?:([0-9a-f]{{8}})-(\d+)\.)?[A-Za-z0-9_]+\.part"
+    )
+    here = process_space()
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -797,10 +820,10 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
         match = pattern.fullmatch(name)
         if match is None:
             continue
-        if match.group(1) is None:
+        if match.group(1) != here:  # no id, or another machine's or container's
             unknown.append(name)
             continue
-        pid = int(match.group(1))
+        pid = int(match.group(2))
         if pid == os.getpid() or _pid_alive(pid):
             continue
         with contextlib.suppress(OSError):
