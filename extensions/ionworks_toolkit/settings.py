@@ -35,7 +35,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +315,23 @@ def _non_negative_int(value: Any, name: str) -> int:
     return number
 
 
+def _page_size(value: Any) -> int:
+    size = _non_negative_int(value, "page_size")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ConfigurationError(
+            f"page_size {size} is outside 1..{MAX_PAGE_SIZE} (the API's maximum limit)"
+        )
+    return size
+
+
+def _organization(value: Any) -> Any:
+    if value is not None:
+        problem = header_value_problem(str(value))
+        if problem:
+            raise ConfigurationError(f"organization_id contains {problem}; it is sent as a header")
+    return value
+
+
 def _bounded_retries(value: Any) -> int:
     """``max_retries`` in 0..MAX_RETRIES_LIMIT: more retries than that only hide an outage
     (each waits up to 30 s, within the retry budget)."""
@@ -477,6 +494,23 @@ def load_settings(
     def pick(explicit: Any, env_name: str, config_key: str | None, default: Any) -> Any:
         return pick_with_source(explicit, env_name, config_key, default)[0]
 
+    def checked(
+        check: Callable[[Any], Any], explicit: Any, env_name: str, config_key: str, default: Any
+    ) -> Any:
+        """``check(value)`` of the picked value; its ConfigurationError names where the value
+        came from (an argument names itself already; a default is always valid)."""
+        value, where = pick_with_source(explicit, env_name, config_key, default)
+        try:
+            return check(value)
+        except ConfigurationError as exc:
+            if where in ("environment", ".env"):
+                origin = f"{env_name} in {_SOURCE_LABELS[where]}"
+            elif where in ("config file", "folder config"):
+                origin = f"{config_key} in {config_path}"
+            else:
+                raise
+            raise ConfigurationError(f"{exc} (from {origin})") from None
+
     # Credentials: first source holding either; a token beats a key from the same source.
     key: str | None = None
     token: str | None = None
@@ -541,19 +575,10 @@ def load_settings(
         {"api_url": url, "proxy": proxy_url, "verify": verify_value},
     )
 
-    size = _non_negative_int(
-        pick(page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", MAX_PAGE_SIZE), "page_size"
+    size = checked(_page_size, page_size, "IONWORKS_TOOLKIT_PAGE_SIZE", "page_size", MAX_PAGE_SIZE)
+    organization = checked(
+        _organization, organization_id, "IONWORKS_ORGANIZATION_ID", "organization_id", None
     )
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ConfigurationError(
-            f"page_size {size} is outside 1..{MAX_PAGE_SIZE} (the API's maximum limit)"
-        )
-
-    organization = pick(organization_id, "IONWORKS_ORGANIZATION_ID", "organization_id", None)
-    if organization is not None:
-        problem = header_value_problem(str(organization))
-        if problem:
-            raise ConfigurationError(f"organization_id contains {problem}; it is sent as a header")
 
     # The environment, else .env (as every IONWORKS_* variable), plus disable_plugins.
     listed = str(pick(None, DISABLE_PLUGINS_ENV, None, ""))
@@ -571,25 +596,29 @@ def load_settings(
         organization_id=organization,
         project_id=pick(project_id, "IONWORKS_PROJECT_ID", "project_id", None),
         credential_source=source,
-        timeout=_positive_seconds(
-            pick(timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", DEFAULT_TIMEOUT)
+        timeout=checked(
+            _positive_seconds, timeout, "IONWORKS_TOOLKIT_TIMEOUT", "timeout", DEFAULT_TIMEOUT
         ),
-        max_retries=_bounded_retries(
-            pick(max_retries, "IONWORKS_TOOLKIT_MAX_RETRIES", "max_retries", DEFAULT_MAX_RETRIES)
+        max_retries=checked(
+            _bounded_retries,
+            max_retries,
+            "IONWORKS_TOOLKIT_MAX_RETRIES",
+            "max_retries",
+            DEFAULT_MAX_RETRIES,
         ),
-        retry_budget=_positive_seconds(
-            pick(
-                retry_budget, "IONWORKS_TOOLKIT_RETRY_BUDGET", "retry_budget", DEFAULT_RETRY_BUDGET
-            ),
+        retry_budget=checked(
+            lambda value: _positive_seconds(value, "retry_budget"),
+            retry_budget,
+            "IONWORKS_TOOLKIT_RETRY_BUDGET",
             "retry_budget",
+            DEFAULT_RETRY_BUDGET,
         ),
-        max_response_bytes=parse_byte_size(
-            pick(
-                max_response_bytes,
-                "IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES",
-                "max_response_bytes",
-                DEFAULT_MAX_RESPONSE_BYTES,
-            )
+        max_response_bytes=checked(
+            parse_byte_size,
+            max_response_bytes,
+            "IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES",
+            "max_response_bytes",
+            DEFAULT_MAX_RESPONSE_BYTES,
         ),
         proxy=proxy_url,
         verify=verify_value,

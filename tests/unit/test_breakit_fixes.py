@@ -836,6 +836,6 @@ def test_max_retries_is_bounded(tmp_path: Path, value: str, message: str) -> Non
 
     with pytest.raises(ConfigurationError) as info:
         load_settings(environ={"IONWORKS_TOOLKIT_MAX_RETRIES": value}, working_dir=str(tmp_path))
-    assert str(info.value) == message
+    assert str(info.value) == f"{message} (from IONWORKS_TOOLKIT_MAX_RETRIES in the environment)"
     edge = load_settings(environ={"IONWORKS_TOOLKIT_MAX_RETRIES": "20"}, working_dir=str(tmp_path))
     assert edge.max_retries == 20

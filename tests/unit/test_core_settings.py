@@ -79,7 +79,8 @@ def test_a_credential_is_kept_stripped() -> None:
         ({"max_retries": "many"}, "max_retries 'many' is not an integer"),
         (
             {"max_retries": None, "environ": {"IONWORKS_TOOLKIT_MAX_RETRIES": "-1"}},
-            "max_retries -1 must be 0 or more",
+            "max_retries -1 must be 0 or more (from IONWORKS_TOOLKIT_MAX_RETRIES in the "
+            "environment)",
         ),
         ({"page_size": "ten"}, "page_size 'ten' is not an integer"),
         ({"timeout": True}, "timeout True is not a number of seconds"),

@@ -225,7 +225,8 @@ def test_an_organization_id_with_a_line_break_is_refused(tmp_path: Path) -> None
             environ={"IONWORKS_ORGANIZATION_ID": "org\r\nX-Injected: 1"}, working_dir=tmp_path
         )
     assert str(info.value) == (
-        "organization_id contains a line break (character 4); it is sent as a header"
+        "organization_id contains a line break (character 4); it is sent as a header (from "
+        "IONWORKS_ORGANIZATION_ID in the environment)"
     )
 
 

@@ -553,7 +553,7 @@ def parse_sink_target(
     * ``"out.csv"`` -> ``SinkTarget("csv", "out.csv", {})`` (scheme from the suffix, see
       ``suffixes``; a query is allowed on bare paths too)
     * ``"-"`` or ``"/dev/stdout"`` (bare) -> ``SinkTarget("jsonl", "-" or "/dev/stdout", {})``:
-      JSON Lines on standard output
+      JSON Lines on standard output; bare ``"/dev/null"`` -> JSON Lines thrown away
     * ``"table"`` (exactly a known scheme) -> ``SinkTarget("table", "", {})``
     * ``"C:\\out.csv"`` is a bare path: a scheme has at least two characters.
 
@@ -561,7 +561,8 @@ def parse_sink_target(
 
     :param known_schemes: the schemes that may be used (built-ins plus plugins).
     :raises SinkTargetError: empty text; an unknown scheme; a bare path whose suffix names
-        no known scheme; a malformed or repeated query key. Messages name the input and
+        no known scheme (a directory: saying so, with ``SCHEME:DIR/FILE`` as the example); a
+        malformed or repeated query key. Messages name the input and
         list the allowed schemes.
     """
     known = {s.lower() for s in known_schemes}
@@ -589,10 +590,20 @@ def parse_sink_target(
     if not scheme:
         suffix = Path(target).suffix.lower()
         # Standard output has no suffix: JSON Lines, as ``jsonl:-`` (the default when piped).
-        inferred = "jsonl" if target in _STDOUT_TARGETS else suffixes.get(suffix)
+        # /dev/null: JSON Lines thrown away (a dry run that still checks every page).
+        bare_jsonl = target in _STDOUT_TARGETS or target == os.devnull
+        inferred = "jsonl" if bare_jsonl else suffixes.get(suffix)
         if inferred is None or inferred not in known:
             usable = ", ".join(sorted(s for s, sch in suffixes.items() if sch in known))
             shown = repr(suffix) if suffix else "(none)"
+            if target and os.path.isdir(os.path.expanduser(target)):
+                example = f"{target.rstrip('/')}/FILE"
+                kind = "jsonl" if "jsonl" in known else min(known, default="SCHEME")
+                raise SinkTargetError(
+                    f"cannot infer a sink from {text!r}: it is a directory; name a file in it: "
+                    f"SCHEME:{example} (e.g. {kind}:{example}) or a file with one of the "
+                    f"suffixes {usable or '(none)'}; allowed schemes: {allowed}"
+                )
             raise SinkTargetError(
                 f"cannot infer a sink from {text!r}: no SCHEME: prefix and the suffix "
                 f"{shown} is not one of {usable or '(none)'}; allowed schemes: {allowed}"
