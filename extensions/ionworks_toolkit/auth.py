@@ -44,6 +44,11 @@ REDACTED = "***"
 # not "req-k" or "sandbox-4"), so that a short key does not blank out every "k" or every
 # "sandbox" of a message; longer ones wherever they appear.
 _SHORT_SECRET = 8
+#: API keys that are published, so no secret: the offline sandbox's (``--sandbox``, the
+#: README, ``SandboxOptions.api_key``). Masking it hid nothing and garbled every message
+#: holding the word ("the sandbox project" -> "the *** project"); any other key, short or
+#: long, is still masked.
+PUBLIC_API_KEYS = frozenset({"sandbox"})
 
 
 def credential_values(headers: httpx.Headers) -> list[str]:
@@ -69,8 +74,11 @@ def credential_values(headers: httpx.Headers) -> list[str]:
 
 
 def redact_secrets(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and its JSON-escaped form) replaced by ``***``."""
+    """``text`` with every secret (and its JSON-escaped form) replaced by ``***``; a
+    published key (:data:`PUBLIC_API_KEYS`) is left as it is."""
     for secret in secrets:
+        if secret in PUBLIC_API_KEYS:
+            continue
         for form in {secret, json.dumps(secret)[1:-1]}:
             if len(form) >= _SHORT_SECRET:
                 text = text.replace(form, REDACTED)

@@ -8,6 +8,9 @@ comparison or string in ``auth.py`` fails a test (``python scripts/mutants.py au
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import httpx
 import pytest
 from ionworks_toolkit import ConfigurationError, Secret, Settings
@@ -91,7 +94,12 @@ def test_credential_values_of_a_request_without_credentials() -> None:
         # shorter: only where the secret stands alone as a token
         ("invalid API key k", ["k"], "invalid API key ***"),
         ("req-k k-1 x.k kk k. (k)", ["k"], "req-k k-1 x.k kk ***. (***)"),
-        ("sandbox-4 sandbox sandboxes x.sandbox", ["sandbox"], "sandbox-4 *** sandboxes x.sandbox"),
+        ("hunter2-4 hunter2 hunter22 x.hunter2", ["hunter2"], "hunter2-4 *** hunter22 x.hunter2"),
+        # the sandbox's published key is no secret: messages keep the word (newcomer pass:
+        # "the sandbox project" read "the *** project"); a real key beside it is still masked
+        ("the sandbox project", ["sandbox"], "the sandbox project"),
+        ("sandbox key s3cr3t", ["sandbox", "s3cr3t"], "sandbox key ***"),
+        ("Sandbox sandbox", ["Sandbox"], "*** sandbox"),  # only the exact key is public
         # a short secret is a literal, not a pattern
         ("a+b ab aab", ["a+b"], "*** ab aab"),
         ("1.2 102", ["1.2"], "*** 102"),
@@ -303,3 +311,25 @@ def test_strip_foreign_credentials_removes_exactly_the_credential_headers() -> N
     own = httpx.Request("GET", "http://api.example.com/p", headers=headers)
     strip_foreign_credentials(own, ("http", "api.example.com", 80))
     assert sorted(own.headers) == sorted(h.lower() for h in (*headers, "Host"))
+
+
+def test_the_sandboxs_key_is_the_one_public_key() -> None:
+    from ionworks_toolkit.auth import PUBLIC_API_KEYS
+    from ionworks_toolkit.sandbox._options import SandboxOptions
+
+    assert PUBLIC_API_KEYS == frozenset({SandboxOptions().api_key}) == frozenset({"sandbox"})
+
+
+def test_sandbox_messages_keep_the_word_sandbox(tmp_path: Path, monkeypatch: Any) -> None:
+    """The newcomer's run: with ``--sandbox`` (key ``sandbox``) the error read "no project
+    named '***'; closest: '*** empty project'"."""
+    from click.testing import CliRunner
+    from ionworks_toolkit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--sandbox", "measurements", "list", "sandbox"])
+    assert result.exit_code == 4, result.output
+    assert result.stderr == (
+        "error: GET /projects -> 404: no project named 'sandbox'; closest: 'Sandbox empty "
+        "project'\n"
+    )
