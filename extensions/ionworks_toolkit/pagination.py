@@ -334,11 +334,12 @@ class PageWalk(Generic[T]):
             logger.warning(
                 "the server reported total %d but its page at offset %d ends at record %d and "
                 "is full; going on to its first short page, and stopping with an error past "
-                "record %d",
+                "record %d (twice the total plus a page of %d)",
                 total,
                 request.offset,
                 end,
                 bound,
+                self.page_size,
             )
 
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:

@@ -50,7 +50,8 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 PAST_40 = (
     "the server reported total 40 but its page at offset 40 ends at record 50 and is full; "
-    "going on to its first short page, and stopping with an error past record 90"
+    "going on to its first short page, and stopping with an error past record 90 (twice the "
+    "total plus a page of 10)"
 )
 
 
@@ -118,7 +119,8 @@ def test_a_server_ignoring_limit_is_flagged_once_and_stopped_past_its_total(
         "the server sent 15 records at offset 0 for limit 10 (it ignores limit); the walk goes "
         "on from where that page ended",
         "the server reported total 40 but its page at offset 30 ends at record 45 and is full; "
-        "going on to its first short page, and stopping with an error past record 90",
+        "going on to its first short page, and stopping with an error past record 90 (twice the "
+        "total plus a page of 10)",
     ]
 
 
@@ -225,5 +227,6 @@ def test_a_full_page_past_the_total_that_completes_max_records_warns_of_nothing(
     assert [len(page) for page in pages] == [10, 1]
     assert warnings_of(caplog) == [
         "the server reported total 4 but its page at offset 0 ends at record 10 and is full; "
-        "going on to its first short page, and stopping with an error past record 18"
+        "going on to its first short page, and stopping with an error past record 18 (twice "
+        "the total plus a page of 10)"
     ]
