@@ -90,6 +90,7 @@ GROUPS: dict[str, Group] = {
         (
             "tests/unit/test_core_settings.py",
             "tests/unit/test_settings_resolution.py",
+            "tests/unit/test_settings_sources.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_http_config.py",
             "tests/unit/test_safety_rules.py",
@@ -133,6 +134,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sink_base.py",
             "tests/unit/test_sinks.py",
             "tests/unit/test_sink_stdout_targets.py",
+            "tests/unit/test_sink_edges.py",
         ),
     ),
     "sqlite": Group(
@@ -141,6 +143,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sink_sqlite.py",
             "tests/unit/test_hot_path.py",
             "tests/unit/test_sinks.py",
+            "tests/unit/test_sink_edges.py",
         ),
     ),
     # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
@@ -151,6 +154,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_preset_registry.py",
             "tests/unit/test_core_presets.py",
             "tests/unit/test_python_wording.py",
+            "tests/unit/test_did_you_mean.py",
             "tests/unit/test_safety_rules.py::test_a_preset_is_validated_against_its_own_operation",
             "tests/unit/test_safety_rules.py::test_a_broken_plugins_partial_presets_are_undone",
             "-m",
@@ -166,6 +170,8 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_core_presets.py",
             "tests/unit/test_preset_registry.py",
             "tests/unit/test_python_wording.py",
+            "tests/unit/test_did_you_mean.py",
+            "tests/unit/test_python_api_types.py",
             "tests/unit/test_spec_drift.py",
             "-m",
             "not sandbox",
