@@ -124,6 +124,7 @@ GROUPS: dict[str, Group] = {
         ("parsing.py",),
         (
             "tests/unit/test_parsing.py",
+            "tests/unit/test_records_path.py",
             "tests/unit/test_safety_rules.py::test_a_valid_total_is_kept",
             "tests/unit/test_safety_rules.py::test_an_invalid_total_is_unknown",
         ),
