@@ -1,4 +1,4 @@
-"""JSON on the export hot path: orjson when installed, the standard library otherwise.
+"""JSON on the export hot path: msgspec parses, orjson writes, the standard library otherwise.
 
 * :func:`dumps` / :func:`dumps_bytes` write compact JSON (no spaces, UTF-8 characters kept,
   keys in the order given), as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``
@@ -9,18 +9,20 @@
   library, so no value is lost or rounded. One difference is kept on purpose: orjson writes
   NaN and +-Infinity (JSON has no token for them) as ``null``, the standard library as the
   non-standard ``NaN``/``Infinity``.
-* :func:`loads` parses response bodies with orjson when it can do so exactly, else with the
-  standard library (same values, same errors). orjson alone turns integers beyond 64 bits into
-  floats silently, so a body holding a run of 19 or more digits (about 1 ms per MB to find) is
-  parsed by the standard library; so is anything orjson refuses (NaN/Infinity tokens, numbers
-  beyond the float range, lone surrogates, UTF-16/32, nesting past 1024 levels), so the
-  standard library's values and error messages are what callers see. Measured on a 1000-item
-  page of the seed endpoint (8.7 MB): 46 ms against 55 ms CPU, and the parsed page holds no
-  NaN/Infinity (:func:`loads_checked` says so), which spares the sinks their NaN scan.
-  Callers that need no such guarantee (the typed page) use :func:`loads_stdlib`: there the
-  scan costs more than orjson saves.
+* :func:`loads` parses response bodies with msgspec when it is installed (a dependency of the
+  distribution) and accepts the body, else with the standard library, so the standard
+  library's values and error messages are what callers see. msgspec gives the standard
+  library's values exactly (integers of any size, as Python ints, where orjson would round
+  those beyond 64 bits to floats) and refuses what JSON does not allow plus a few things the
+  standard library accepts (NaN/Infinity tokens, numbers beyond the float range, lone
+  surrogates, a byte order mark, UTF-16/32, integers past Python's 4300-digit limit, nesting
+  past the interpreter's recursion limit): those bodies go to the standard library. Measured
+  on a 1000-item page of the seed endpoint (8.7 MB), CPU medians of 7: msgspec 34 ms,
+  orjson 43 ms plus the 8 ms scan for long digit runs it needed to be exact, the standard
+  library 47 ms. A page msgspec parsed holds no NaN/Infinity and no lone surrogate
+  (:func:`loads_checked` says so), which spares the sinks their scans.
 * :class:`JsonReadyList`: a list of records known to hold JSON values only, every float
-  finite (parsed by orjson, see above): the sinks skip their NaN/Infinity scan for it.
+  finite (parsed by msgspec, see above): the sinks skip their NaN/Infinity scan for it.
 * :func:`gc_paused`: the cyclic garbage collector paused while one page is parsed.
 ``default``: values outside JSON (datetimes, UUIDs, enums, Decimals, paths) are converted by
 the caller's hook, e.g. :func:`ionworks_toolkit.sinks._flatten.json_default`.
@@ -40,7 +42,13 @@ try:  # optional: the vendored copy works without it
 except ImportError:  # pragma: no cover - exercised by tests/unit/test_codec.py in a subprocess
     _orjson = None  # type: ignore[assignment]
 
+try:  # optional too: without it the standard library parses
+    import msgspec.json as _msgspec_json
+except ImportError:  # pragma: no cover - exercised by tests/unit/test_codec.py in a subprocess
+    _msgspec_json = None  # type: ignore[assignment]
+
 __all__ = [
+    "HAVE_MSGSPEC",
     "HAVE_ORJSON",
     "JsonReadyList",
     "dumps",
@@ -48,11 +56,18 @@ __all__ = [
     "gc_paused",
     "loads",
     "loads_checked",
-    "loads_stdlib",
 ]
 
 #: True when orjson is importable (and used for writing).
 HAVE_ORJSON = _orjson is not None
+
+#: True when msgspec is importable (and used for parsing).
+HAVE_MSGSPEC = _msgspec_json is not None
+
+#: msgspec's untyped JSON decoder (stateless: one for the process), or None.
+_fast_decode: Callable[[bytes | bytearray | str], Any] | None = (
+    _msgspec_json.Decoder().decode if _msgspec_json is not None else None
+)
 
 Default = Callable[[Any], Any] | None
 
@@ -97,7 +112,7 @@ class JSONNestingError(ValueError):
 
 def loads(data: bytes | bytearray | str) -> Any:
     """Parse JSON text or UTF-8/16/32 bytes: the values ``json.loads`` gives (see the module
-    docstring for when orjson does the work).
+    docstring for when msgspec does the work).
 
     :raises ValueError: (``json.JSONDecodeError``) the input is not JSON; ``JSONNestingError``
         when arrays/objects nest deeper than the parser's recursion limit (a hostile page such
@@ -106,34 +121,17 @@ def loads(data: bytes | bytearray | str) -> Any:
     return loads_checked(data)[0]
 
 
-#: Digits -> "0", so that one ``find`` spots a run of 19 digits (an integer orjson might round).
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_LONG_DIGIT_RUN = b"0" * 19
-
-
 def loads_checked(data: bytes | bytearray | str) -> tuple[Any, bool]:
-    """``(value, finite)``: :func:`loads`'s value, and ``True`` when orjson parsed it, so it
-    holds only JSON values (dict, list, str, int within 64 bits, bool, None) and every float is
-    finite (no NaN/Infinity anywhere). Errors as :func:`loads`."""
-    if _orjson is not None and not isinstance(data, str):
-        raw = bytes(data) if isinstance(data, bytearray) else data
-        if raw.translate(_DIGITS_TO_ZERO).find(_LONG_DIGIT_RUN) < 0:
-            try:
-                return _orjson.loads(raw), True
-            except ValueError:  # orjson.JSONDecodeError: the standard library decides
-                pass
-    return loads_stdlib(data), False
-
-
-def loads_stdlib(data: bytes | bytearray | str) -> Any:
-    """``json.loads(data)`` (exact by construction: no scan for long digit runs), errors as
-    :func:`loads`. For callers that do not need :func:`loads_checked`'s ``finite``: on a
-    1000-item page of the seed endpoint (9 MB) the scan that makes orjson exact (a 9 MB
-    ``translate`` + ``find``, ~10 ms) costs more than orjson saves over the standard library
-    (~5 ms), so the typed page parses with this (CPU medians with the GC paused, same run:
-    45 ms against 49 ms; whole typed parse_page 88 ms against 98 ms)."""
+    """``(value, finite)``: :func:`loads`'s value, and ``True`` when msgspec parsed it, so it
+    holds only JSON values (dict, list, str without lone surrogates, int, bool, None) and
+    every float is finite (no NaN/Infinity anywhere). Errors as :func:`loads`."""
+    if _fast_decode is not None:
+        try:
+            return _fast_decode(data), True
+        except (ValueError, RecursionError):  # msgspec.DecodeError: the standard library decides
+            pass
     try:
-        return json.loads(data)
+        return json.loads(data), False
     except RecursionError:
         raise JSONNestingError(
             "nested too deeply (more arrays/objects inside each other than the parser allows)"
@@ -163,7 +161,7 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for the body (one page parsed into models or
     records: ~30,000 new containers and no cyclic garbage). The collections that work would
     trigger, full ones included as the heap grows, cost about a third of the parse (a
-    1000-item page, orjson + ``from_dict``: 149 ms CPU with the collector, 102 ms without).
+    1000-item page, parse + ``from_dict``: 149 ms CPU with the collector, 102 ms without).
     It runs again right after, and is never switched on when it was off before (nesting is
     harmless). Safe for memory only because nothing parsed is cyclic garbage and the
     response (the ~9 MB body) is in no reference cycle (``transport.send`` breaks httpx's),

@@ -15,7 +15,6 @@ from ionworks_client.types import LazyModelField, Unset
 
 from ._codec import JsonReadyList, gc_paused
 from ._codec import loads_checked as json_loads_checked
-from ._codec import loads_stdlib as json_loads_stdlib
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
 
@@ -165,12 +164,9 @@ def _parse_page(
     as_records: bool,
 ) -> Page[Any]:
     try:
-        # Records: orjson when exact (JSON-ready pages skip the sinks' NaN scan). Models:
-        # the standard library, faster than orjson plus its exactness scan (see loads_stdlib).
-        if as_records:
-            body, finite = json_loads_checked(response.content)
-        else:
-            body = json_loads_stdlib(response.content)  # finite is read for records only
+        # msgspec when it accepts the body (JSON-ready pages skip the sinks' scans), else
+        # the standard library: the same values either way (see _codec.loads_checked).
+        body, finite = json_loads_checked(response.content)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         content_type = response.headers.get("content-type", "")
         raise _unexpected(
@@ -188,7 +184,7 @@ def _parse_page(
     envelope: Any = page_model
     try:
         if as_records:
-            # Records of a page orjson parsed hold JSON values only, every float finite.
+            # Records of a page msgspec parsed hold JSON values only, every float finite.
             ready = JsonReadyList if finite else list
             if isinstance(body, list):
                 return Page(ready(_records(model, body)), None, offset)

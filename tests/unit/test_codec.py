@@ -135,3 +135,29 @@ def test_json_ready_list_says_for_which_schema_it_is_plain() -> None:
     plain = _codec.JsonReadyList([{"id": 3}], plain_for="CellMeasurementWithDetails")
     assert (plain, plain.plain_for) == ([{"id": 3}], "CellMeasurementWithDetails")
     assert _codec.JsonReadyList().plain_for is None and _codec.JsonReadyList() == []
+
+
+def test_without_msgspec_the_standard_library_parses_the_same_values() -> None:
+    """The vendored copy may run without msgspec: bodies are then parsed by the standard
+    library, with the same values (integers beyond 64 bits included), only not JSON-ready."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        if sys.argv[1] == "blocked":
+            sys.modules["msgspec"] = None  # import msgspec -> ImportError
+        from ionworks_toolkit import _codec
+        value, finite = _codec.loads_checked(sys.argv[2].encode())
+        print(json.dumps({"msgspec": _codec.HAVE_MSGSPEC, "finite": finite, "value": value}))
+        """
+    )
+    body = json.dumps([RECORD, {"id": "b", "cycles": 2**70, "v": -1.5e-7}])
+    results = {}
+    for mode in ("blocked", "msgspec"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, mode, body], capture_output=True, text=True, check=True
+        )
+        results[mode] = json.loads(proc.stdout)
+    assert (results["blocked"]["msgspec"], results["blocked"]["finite"]) == (False, False)
+    assert (results["msgspec"]["msgspec"], results["msgspec"]["finite"]) == (True, True)
+    assert results["blocked"]["value"] == results["msgspec"]["value"] == json.loads(body)
+    assert results["msgspec"]["value"][1]["cycles"] == 2**70

@@ -210,24 +210,32 @@ def failing(data: object) -> object:
     raise AssertionError("this parser must not be used here")
 
 
-def test_a_typed_page_is_parsed_by_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ionworks_toolkit import parsing
-
-    monkeypatch.setattr(parsing, "json_loads_checked", failing)
+@pytest.mark.parametrize("as_records", [False, True])
+def test_typed_and_records_pages_keep_integers_beyond_64_bits_exact(as_records: bool) -> None:
     response = httpx.Response(200, content=BIG, request=httpx.Request("GET", KWARGS["url"]))
-    page = parse_page(response, 0, item_model=Item, page_model=None, operation_id="list_projects")
-    assert list(page.items) == ["12345678901234567890123", "1.5"]  # exact digits, no float
+    page = parse_page(response, 0, item_model=Item, page_model=None,
+                      operation_id="list_projects", as_records=as_records)  # fmt: skip
+    if as_records:
+        assert list(page.items) == [{"id": 12345678901234567890123}, {"id": 1.5}]
+    else:
+        assert list(page.items) == ["12345678901234567890123", "1.5"]  # exact digits, no float
 
 
 def test_a_records_page_is_parsed_by_the_checked_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     from ionworks_toolkit import _codec, parsing
 
-    monkeypatch.setattr(parsing, "json_loads_stdlib", failing)
+    calls: list[bytes] = []
+
+    def checked(data: bytes) -> tuple[object, bool]:
+        calls.append(data)
+        return _codec.loads_checked(data)
+
+    monkeypatch.setattr(parsing, "json_loads_checked", checked)
     response = httpx.Response(200, content=BODY, request=httpx.Request("GET", KWARGS["url"]))
     page = parse_page(response, 0, item_model=Item, page_model=None,
                       operation_id="list_projects", as_records=True)  # fmt: skip
-    expected = _codec.JsonReadyList if _codec.HAVE_ORJSON else list
-    assert type(page.items) is expected
+    expected = _codec.JsonReadyList if _codec.HAVE_MSGSPEC else list
+    assert (calls, type(page.items)) == ([BODY], expected)
     assert list(page.items) == [{"id": "m-1"}, {"id": "m-2"}]
 
 
@@ -245,16 +253,16 @@ def test_a_non_json_body_is_refused_either_way(as_records: bool) -> None:
     assert "html" in str(caught.value).lower()
 
 
-def test_loads_stdlib_is_json_loads_with_the_nesting_error() -> None:
-    from ionworks_toolkit._codec import JSONNestingError, loads_stdlib
+def test_loads_is_json_loads_with_the_nesting_error() -> None:
+    from ionworks_toolkit._codec import JSONNestingError, loads
 
-    assert loads_stdlib(BIG) == {
+    assert loads(BIG) == {
         "items": [{"id": 12345678901234567890123}, {"id": 1.5}],
         "total": 2,
     }
-    assert type(loads_stdlib(b"[NaN]")[0]) is float
-    assert loads_stdlib('{"a": [1, "\\u00e9"]}') == {"a": [1, "é"]}
+    assert type(loads(b"[NaN]")[0]) is float
+    assert loads('{"a": [1, "\\u00e9"]}') == {"a": [1, "é"]}
     with pytest.raises(JSONNestingError, match="nested too deeply"):
-        loads_stdlib(b"[" * 100_000)
+        loads(b"[" * 100_000)
     with pytest.raises(json.JSONDecodeError, match="Expecting value: line 1 column 1"):
-        loads_stdlib(b"nope")
+        loads(b"nope")
