@@ -20,8 +20,9 @@ What is copied:
   vendored toolkit is the Python API only. Importing it and building a ``Toolkit`` need httpx,
   attrs and pluggy; sending requests also needs httpx-retries (imported when the HTTP client is
   built), reading a ``.env`` file needs python-dotenv, the ``table:`` sink rich and the
-  ``parquet:`` sink pyarrow (each imported only when used). orjson is optional: JSON writing
-  (jsonl lines, JSON columns) uses it when installed and the standard library otherwise.
+  ``parquet:`` sink pyarrow (each imported only when used). orjson and msgspec are optional:
+  JSON writing (jsonl lines, JSON columns) uses orjson and response parsing uses msgspec when
+  installed, the standard library otherwise (same values).
 * ``__pycache__`` folders and compiled files are never copied.
 
 Every *absolute* import of a vendored package, anywhere in a file (module level, inside
