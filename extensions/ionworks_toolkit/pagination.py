@@ -36,10 +36,13 @@ The rules:
   requests after the first page by then; they are cancelled);
 - the first page goes alone (it tells ``total``, which bounds the prefetch; without a total
   the second goes alone too, proving the server advances); then up to ``prefetch`` requests
-  are in flight at once (async; the sync walk has one), planned as soon
-  as a page is taken (before its records are yielded, so they travel while the caller writes
-  them), and pages are consumed in offset order. A server ignoring offset is still caught at
-  the second page consumed; the requests already in flight are cancelled then.
+  are in flight at once (async; the sync walk has one), planned as soon as a page is taken
+  (before its records are yielded, so they travel while the caller writes them), and pages
+  are consumed in offset order. The request confirming the end (at exactly ``total``, when
+  the pages before it end there) travels with the prefetched pages before it; no other
+  request past ``total`` is sent while others are in flight. A server ignoring offset is
+  still caught at the second page consumed; the requests already in flight are cancelled
+  then.
 """
 
 from __future__ import annotations
@@ -188,8 +191,11 @@ class PageWalk(Generic[T]):
                 return 0
             if offset >= max_records and busy:
                 return 0  # topping up after duplicates: one request at a time
-        if stats.total is not None and offset >= stats.total and busy:
-            return 0  # beyond the reported total: only the one confirming request, alone
+        if stats.total is not None and offset > stats.total and busy:
+            # Past the reported total only one request is ever in flight. The one at exactly
+            # ``total`` (the pages before it end there, full) travels with them: it confirms
+            # the end. Past it, a page before is expected short, so nothing more is planned.
+            return 0
         if max_records is not None:
             # Prefetching (busy) asks for what is left below max_records; alone, it also tops
             # up what duplicates took away.

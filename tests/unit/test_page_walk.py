@@ -86,9 +86,9 @@ def test_the_first_page_goes_alone_then_prefetch_up_to_the_total() -> None:
         (600, ids(600, 700), [], False),
         ("plan", [(900, 100)]),
         (700, ids(700, 800), [], False),
+        ("plan", [(1000, 100)]),  # confirms the end at the total: travels with 800 and 900
         (800, ids(800, 900), [], False),
         (900, ids(900, 1000), [], False),
-        ("plan", [(1000, 100)]),
         (1000, None, [], True),
     ]
     assert walk.stats == WalkStats(records=1000, pages=10, requests=11, duplicates=0, total=1000)
@@ -97,15 +97,15 @@ def test_the_first_page_goes_alone_then_prefetch_up_to_the_total() -> None:
 
 
 def test_at_the_total_only_one_confirming_request_is_in_flight() -> None:
-    # 300 is the total: the full page ending there is confirmed by one request, sent alone.
-    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=3)
+    # 300 is the total: the full page ending there is confirmed by one request, which travels
+    # with the pages before it; none past it while they are in flight.
+    walk: PageWalk[Any] = PageWalk(page_size=100, prefetch=4)
     assert drive(walk, server(300), total=300) == [
         ("plan", [(0, 100)]),
         (0, ids(0, 100), [], False),
-        ("plan", [(100, 100), (200, 100)]),
+        ("plan", [(100, 100), (200, 100), (300, 100)]),
         (100, ids(100, 200), [], False),
         (200, ids(200, 300), [], False),
-        ("plan", [(300, 100)]),
         (300, None, [], True),
     ]
     assert walk.stats == WalkStats(records=300, pages=3, requests=4, duplicates=0, total=300)
@@ -289,8 +289,8 @@ def test_a_page_longer_than_asked_is_kept_and_the_walk_goes_on_from_its_end() ->
     assert drive(walk, generous, total=30) == [
         ("plan", [(0, 10)]),
         (0, ids(0, 10), [], False),
-        ("plan", [(10, 10), (20, 10)]),
-        (10, ids(10, 25), [(20, 10)], False),  # planned for a 10-item page: dropped
+        ("plan", [(10, 10), (20, 10), (30, 10)]),
+        (10, ids(10, 25), [(20, 10), (30, 10)], False),  # planned for 10-item pages: dropped
         ("plan", [(25, 10)]),
         (25, ids(25, 30), [], True),
     ]
