@@ -191,7 +191,7 @@ def write_page(
     when that is true of every sink, BrokenPipeError ends the run (the CLI exits quietly).
     """
     records: Sequence[Any] = (
-        page  # records parsed by orjson, passed on as such (the sinks skip their NaN scan)
+        page  # records parsed by msgspec, passed on as such (the sinks skip their NaN scan)
         if type(page) is JsonReadyList
         else [item if type(item) is dict else item.to_dict() for item in page]
     )

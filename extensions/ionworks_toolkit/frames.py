@@ -61,7 +61,7 @@ class _Builder:
         self.batches: list[Any] = []
 
     def add(self, page: Sequence[Mapping[str, Any]]) -> None:
-        ready = type(page) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(page) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         rows = [self.schema.row(record, self.stats, json_ready=ready) for record in page]
         if rows:
             self.batches.append(record_batch(rows, self.arrow))

@@ -49,6 +49,7 @@ OPTIONAL = (
     "dateutil",
     "yaml",
     "orjson",
+    "msgspec",
 )
 BUILTIN_PLUGINS = ["ionworks-auth", "ionworks-presets", "ionworks-sinks"]
 REPLAYED_AT_LEAST = 21  # tests in test_replay_seed.py when this was written

@@ -211,7 +211,7 @@ class BaseSink:
         """Accept one page of records. Raises :class:`SinkStateError` if the sink is closed,
         :class:`SinkRecordError` for a record the sink cannot store."""
         self._require_open("write")
-        if type(records) is not JsonReadyList:  # orjson refuses lone surrogates: never there
+        if type(records) is not JsonReadyList:  # msgspec refuses lone surrogates: never there
             records = self._replace_surrogates(records)
         if not self.reader_gone:
             try:

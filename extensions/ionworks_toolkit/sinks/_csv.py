@@ -92,7 +92,7 @@ class CsvSink(FileSink):
         text_columns = {i for i, c in enumerate(schema.columns) if c.type in ("string", "json")} | {
             len(schema.columns)
         }
-        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         rows = []
         for record in records:
             cells = [cell_text(v) for v in schema.row(record, stats, json_ready=ready)]

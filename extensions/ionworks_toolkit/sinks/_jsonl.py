@@ -53,7 +53,7 @@ class JsonlSink(FileSink):
         if not records:
             return
         json_record, stats = self.record_schema.json_record, self.conversion
-        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         if ready and records.plain_for == self.record_schema.name:  # type: ignore[attr-defined]
             # Date-times already in this schema's form (JsonReadyList.plain_for): the rule
             # would give every record back unchanged.

@@ -141,7 +141,7 @@ class ParquetSink(FileSink):
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         writer = self._parquet_writer()
         schema, stats = self.record_schema, self.conversion
-        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         self._rows.extend(schema.row(record, stats, json_ready=ready) for record in records)
         if len(self._rows) >= self.batch_rows:
             self._flush_rows(writer)

@@ -250,7 +250,7 @@ class PostgresSink(BaseSink):
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
         scratch = ConversionStats()  # record_json repeats what the row already counted
-        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         rows = []
         for position, record in enumerate(records, start=self.records_written + 1):
             record_id = upsert_id(self.label, "postgresql", position, record)

@@ -251,7 +251,7 @@ class SqliteSink(BaseSink):
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
         scratch = ConversionStats()  # record_json repeats what the row already counted
-        ready = type(records) is JsonReadyList  # parsed by orjson: no NaN/Infinity to scan for
+        ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
         row, json_record, label = schema.row, schema.json_record, self.label
         # Binding None costs ~10x binding text in the sqlite3 module and a measurement row is
         # ~60% NULL, so NULL cells are left out of the upsert when that means the same (see
@@ -272,7 +272,7 @@ class SqliteSink(BaseSink):
             got = present_row(record, json_ready=ready) if present_row is not None else None
             # A record that the compiled rule laid out holds no NaN/Infinity anywhere (it saw
             # every value: an undeclared one sends it to the general rule), so record_json
-            # needs no scan for them even on a page not parsed by orjson.
+            # needs no scan for them even on a page not parsed by msgspec.
             finite = ready
             if got is not None:
                 key, cells = got
