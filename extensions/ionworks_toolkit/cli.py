@@ -16,6 +16,7 @@ the traceback and logs every request (credentials redacted).
 from __future__ import annotations
 
 import contextlib
+import errno
 import inspect
 import json
 import logging
@@ -66,10 +67,13 @@ EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
 EXIT_SERVER = 5
 EXIT_SINK = 6
+#: The reader of stdout closed the pipe (``| head``): 128 + SIGPIPE, the status a shell
+#: reports for a Unix tool that the closed pipe stopped.
+EXIT_PIPE = 141
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 2 usage, validation or plugin; 3 authentication; 4 not found; "
-    "5 server, network or pagination; 6 output sink."
+    "5 server, network or pagination; 6 output sink; 141 the reader of stdout left (| head)."
 )
 
 SANDBOX_PROJECT_HINT = "Severson 2019 fast-charging cycle life"
@@ -282,15 +286,44 @@ def _handled(ctx: Context) -> Iterator[None]:
         raise SystemExit(code) from None
     except BrokenPipeError:
         _quiet_broken_pipe()
+    if any(getattr(sink, "reader_gone", False) for _, sink in ctx.sinks):
+        # The other outputs were published (the summary says so); stdout's reader left early.
+        raise SystemExit(EXIT_PIPE)
 
 
 def _quiet_broken_pipe() -> NoReturn:
-    """``... --sink jsonl:- | head``: the reader left; stop quietly, as Unix tools do."""
+    """``... | head``: the reader of stdout left. Stop quietly (no message, no traceback)
+    with :data:`EXIT_PIPE`, as Unix tools do; stdout now points at the null device so that
+    the interpreter's last flush does not fail again."""
     import os
 
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # fd 1 itself: sys.stdout may be closed already
-    raise SystemExit(0) from None
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)  # fd 1 itself: sys.stdout may be closed already
+        os.close(devnull)
+    raise SystemExit(EXIT_PIPE) from None
+
+
+class _RootGroup(click.Group):
+    """The root command: click's own output (``--help``, ``--version``, usage) to a stdout
+    whose reader has gone ends as every command's does (quiet, :data:`EXIT_PIPE`), not with
+    click's exit 1."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _quiet_broken_pipe()
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _quiet_broken_pipe()
 
 
 class _StderrLines(logging.Handler):
@@ -364,7 +397,11 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
     return undo
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+@click.group(
+    cls=_RootGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
 @click.option(
     "--sandbox",
     is_flag=True,

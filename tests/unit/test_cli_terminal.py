@@ -178,12 +178,36 @@ def test_every_line_fits_the_terminal_one_line_per_record(sandbox_url: str, colu
         ["measurements", "list", ATTIA, "--all", "--sink", "table:"],
         ["measurements", "list", ATTIA, "--all", "--sink", "jsonl:-"],
         ["projects", "list", "--sink", "table:"],
+        ["measurements", "list", ATTIA, "--sink", "csv:-"],
+        ["measurements", "list", ATTIA, "--sink", "parquet:-"],
         ["presets", "list"],
+        ["presets", "show", "lfp-cathode"],
         ["plugins", "list"],
+        ["plugins", "list", "--json"],
+        ["sinks", "list"],
+        ["--help"],
+        ["--version"],
+        ["measurements", "list", "--help"],
     ],
-    ids=["table", "jsonl", "projects-table", "presets", "plugins"],
+    ids=[
+        "table",
+        "jsonl",
+        "projects-table",
+        "csv",
+        "parquet",
+        "presets",
+        "presets-show",
+        "plugins",
+        "plugins-json",
+        "sinks",
+        "help",
+        "version",
+        "command-help",
+    ],
 )
 def test_a_closed_pipe_stops_every_output_quietly(sandbox_url: str, arguments: list[str]) -> None:
+    # The Unix convention: no message, no traceback, exit 141 (128 + SIGPIPE), for every
+    # command writing to stdout (click's own --help/--version said exit 1; the rest 0).
     process = subprocess.Popen(
         [
             sys.executable,
@@ -203,5 +227,5 @@ def test_a_closed_pipe_stops_every_output_quietly(sandbox_url: str, arguments: l
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()  # the reader leaves before anything is written
     stderr = process.stderr.read().decode()
-    assert process.wait(timeout=120) == 0, stderr
+    assert process.wait(timeout=120) == 141, stderr
     assert stderr == ""

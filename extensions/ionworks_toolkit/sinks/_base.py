@@ -199,6 +199,9 @@ class BaseSink:
         self.surrogate_places: list[str] = []
         self._record_schema = record_schema
         self._state: SinkState = "open"
+        #: Set by a stream sink's ``_write`` when the reader leaves mid-page: how many of the
+        #: page's records went out whole before (see :class:`StreamOutput`'s counters).
+        self._page_delivered = 0
 
     # -- public API --------------------------------------------------------------------
 
@@ -214,12 +217,18 @@ class BaseSink:
         if type(records) is not JsonReadyList:  # msgspec refuses lone surrogates: never there
             records = self._replace_surrogates(records)
         if not self.reader_gone:
+            self._page_delivered = 0
             try:
                 self._write(records)
             except OSError as exc:
                 if not (self.streaming and is_broken_pipe(exc)):
                     raise
                 self._reader_left()
+                # The page's records whose bytes the stream took before its reader left.
+                delivered = min(self._page_delivered, len(records))
+                self.records_written += delivered
+                self.records_dropped += len(records) - delivered
+                return
             else:
                 self.records_written += len(records)
                 return
@@ -962,35 +971,45 @@ class StreamOutput:
         self.streamed = False  # True once bytes were flushed to the destination
         self._handle: IO[Any] | None = None
         self._owned: IO[Any] | None = None  # what we opened and must close
-        self._wrapper: _Utf8Writer | None = None  # our text layer over stdout's buffer
+        self._wrapper: _CountingWriter | None = None  # our layer over the bytes out
 
     def open(self) -> IO[Any]:
+        """The handle the sink writes to: text (UTF-8 whatever the terminal's encoding) or
+        bytes (``binary``). Bytes go to the descriptor unbuffered, each ``write`` whole or
+        an error, counted (:attr:`delivered`, :attr:`writes`)."""
         if self._handle is not None:
             return self._handle
-        text: dict[str, Any] = {} if self.binary else {"encoding": "utf-8", "newline": ""}
-        mode = "wb" if self.binary else "w"
         if self.target.kind == "stdout":
             out = self.stream if self.stream is not None else sys.stdout
             out.flush()
             buffer = getattr(out, "buffer", None)
-            if self.binary:
-                if buffer is None:
+            if buffer is None:
+                if self.binary:
                     raise SinkTargetError("stdout takes no binary data here (no byte buffer)")
-                self._handle = _FullWriter(buffer)  # type: ignore[assignment]
-            elif buffer is not None:  # UTF-8 whatever the terminal's encoding
-                self._wrapper = _Utf8Writer(buffer)
-                self._handle = self._wrapper  # type: ignore[assignment]
-            else:
                 self._handle = out
+                return out
+            raw = getattr(buffer, "raw", None)
+            if raw is not None:  # straight to the descriptor: what it took is known exactly
+                buffer.flush()
+                buffer = raw
         elif self.target.fd is not None:
-            self._owned = os.fdopen(os.dup(self.target.fd), mode, **text)
-            self._handle = self._owned
+            self._owned = buffer = os.fdopen(os.dup(self.target.fd), "wb", buffering=0)
         else:
             assert self.target.path is not None
-            self._owned = open(self.target.path, mode, **text)  # noqa: SIM115
-            self._handle = self._owned
-        assert self._handle is not None
-        return self._handle
+            self._owned = buffer = open(self.target.path, "wb", buffering=0)  # noqa: SIM115
+        self._wrapper = _FullWriter(buffer) if self.binary else _Utf8Writer(buffer)
+        self._handle = self._wrapper  # type: ignore[assignment]
+        return self._handle  # type: ignore[return-value]
+
+    @property
+    def delivered(self) -> int | None:
+        """Bytes the stream took so far (``None``: a text stream that does not say)."""
+        return self._wrapper.delivered if self._wrapper is not None else None
+
+    @property
+    def writes(self) -> int | None:
+        """``write`` calls whose every byte the stream took (``None`` as :attr:`delivered`)."""
+        return self._wrapper.writes if self._wrapper is not None else None
 
     def flush(self) -> None:
         """Push what was written so far to the destination."""
@@ -1030,50 +1049,70 @@ class StreamOutput:
                     os.close(devnull)
 
     def _close(self) -> None:
-        if self._wrapper is not None:
+        if self._wrapper is not None and self._handle is not None:
             self._wrapper.flush()  # never closes stdout's buffer
-            self._wrapper = None
         if self._owned is not None:
             self._owned.close()
             self._owned = None
         self._handle = None
 
 
-class _Utf8Writer:
-    """Text in, UTF-8 bytes out to a binary stream it never closes (stdout's buffer). Unlike
-    ``io.TextIOWrapper`` it does not close that stream when it is dropped."""
+class _CountingWriter:
+    """Bytes out to a binary stream it never closes (stdout's descriptor or buffer), every
+    byte or an error (see :func:`write_fully`), counting what the stream took: ``delivered``
+    (bytes) and ``writes`` (``write`` calls whose every byte went out). Written straight to
+    the descriptor (``raw``), those counts are what the reader could get when it leaves."""
 
     def __init__(self, buffer: IO[bytes]) -> None:
         self._buffer = buffer
+        self.delivered = 0
+        self.writes = 0
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream under it is closed (a device or FIFO we opened, at the end)."""
+        return bool(getattr(self._buffer, "closed", False))
+
+    def _count(self, taken: int) -> None:
+        self.delivered += taken
+
+    def _send(self, data: bytes | memoryview) -> int:
+        written = write_fully(self._buffer, data, self._count)
+        self.writes += 1
+        return written
+
+    def flush(self) -> None:
+        self._buffer.flush()
+
+    def fileno(self) -> int:
+        return self._buffer.fileno()
+
+
+class _Utf8Writer(_CountingWriter):
+    """Text in, UTF-8 bytes out. Unlike ``io.TextIOWrapper`` it does not close the stream
+    under it when it is dropped, and it never translates line ends."""
 
     def write(self, text: str) -> int:
-        write_fully(self._buffer, text.encode("utf-8"))
+        self._send(text.encode("utf-8"))
         return len(text)
 
-    def flush(self) -> None:
-        self._buffer.flush()
 
-
-class _FullWriter:
-    """Bytes out to a binary stream it never closes (stdout's buffer), every byte or an error
-    (see :func:`write_fully`); what pyarrow and other writers get for ``parquet:-``."""
-
-    def __init__(self, buffer: IO[bytes]) -> None:
-        self._buffer = buffer
-        self.closed = False
+class _FullWriter(_CountingWriter):
+    """Bytes out; what pyarrow and other writers get for ``parquet:-``."""
 
     def write(self, data: bytes) -> int:
-        return write_fully(self._buffer, data)
-
-    def flush(self) -> None:
-        self._buffer.flush()
+        return self._send(data)
 
     def writable(self) -> bool:
         return True
 
 
-def write_fully(buffer: IO[bytes], data: bytes | memoryview) -> int:
-    """Write all of ``data`` to ``buffer`` and return its length.
+def write_fully(
+    buffer: IO[bytes], data: bytes | memoryview, taken: Callable[[int], None] | None = None
+) -> int:
+    """Write all of ``data`` to ``buffer`` and return its length; ``taken(n)`` after each
+    write the stream accepted (``n`` bytes), so a caller knows how much went out before an
+    error.
 
     ``io.BufferedWriter.write`` on a pipe whose reader has gone can return a short count
     (65,536 of a 1 MB page) without raising, and its ``flush`` then raises nothing either, so
@@ -1086,6 +1125,8 @@ def write_fully(buffer: IO[bytes], data: bytes | memoryview) -> int:
         written = buffer.write(view)
         if not written:
             raise BrokenPipeError(errno.EPIPE, "the stream took no more bytes")
+        if taken is not None:
+            taken(written)
         view = view[written:]
     return total
 

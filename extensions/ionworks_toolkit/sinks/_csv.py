@@ -12,6 +12,7 @@ from ._base import (
     FileSink,
     OutputTarget,
     SinkTargetError,
+    StreamOutput,
     check_options,
     output_target,
 )
@@ -105,7 +106,13 @@ class CsvSink(FileSink):
                     if escape:
                         cells[i] = neutralise_formula(cell)
             rows.append(["" if c is None else c for c in cells])
-        writer.writerows(rows)
+        before = self._out.writes if isinstance(self._out, StreamOutput) else None
+        try:
+            writer.writerows(rows)  # one write per row
+        except OSError:
+            if before is not None:  # the reader left mid-page: count the rows that went out
+                self._page_delivered = self._out.writes - before  # type: ignore[union-attr, operator]
+            raise
         self._flush_stream()
 
     def _prepare(self) -> None:

@@ -10,6 +10,7 @@ from .._codec import JsonReadyList, dumps_bytes
 from ._base import (
     FileSink,
     OutputTarget,
+    StreamOutput,
     check_options,
     output_target,
 )
@@ -72,10 +73,16 @@ class JsonlSink(FileSink):
             handle.flush()  # nothing is pending in the text layer; kept in order regardless
             buffer.write(data)
         else:
-            text = "".join(
-                [dumps(json_record(record, stats, json_ready=ready)) + "\n" for record in records]
-            )
-            handle.write(text)
+            lines = [
+                dumps(json_record(record, stats, json_ready=ready)) + "\n" for record in records
+            ]
+            start = self._out.delivered if isinstance(self._out, StreamOutput) else None
+            try:
+                handle.write("".join(lines))
+            except OSError:
+                if start is not None:  # the reader left mid-page: count the whole lines out
+                    self._page_delivered = whole_lines(lines, self._out.delivered - start)  # type: ignore[union-attr, operator]
+                raise
         self._flush_stream()
 
     def _prepare(self) -> None:
@@ -86,6 +93,18 @@ class JsonlSink(FileSink):
 
     def _abort(self) -> None:
         self._out.discard()
+
+
+def whole_lines(lines: Sequence[str], taken: int) -> int:
+    """How many of ``lines`` (text, written one after another as UTF-8) lie whole within
+    the first ``taken`` bytes: the records a reader could get before it left."""
+    whole = 0
+    for line in lines:
+        taken -= len(line.encode("utf-8"))
+        if taken < 0:
+            break
+        whole += 1
+    return whole
 
 
 def _unchanged(record: Any, stats: Any = None, *, json_ready: bool = False) -> Any:
