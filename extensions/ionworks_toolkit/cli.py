@@ -31,6 +31,7 @@ import click
 from .auth import redact_secrets
 from .constants import MAX_PAGE_SIZE
 from .errors import (
+    SWITCH_OFF_ADVICE,
     APIError,
     AuthenticationError,
     ConfigurationError,
@@ -374,25 +375,39 @@ def _show_retries(quiet: bool) -> Callable[[], None]:
 
 def _configure_logging(verbose: bool) -> Callable[[], None]:
     """Where our loggers' records go for this command: with ``-v`` every record (requests
-    redacted) with a timestamp; else each warning (a preset or sink name registered twice, a
-    plugin switched off, an unusable server total) as one ``warning: ...`` line. Python
-    warnings of the same events (``ToolkitWarning``) are ignored here, so each is printed
-    once. Idempotent: a handler is added once however often this runs in one process; the
-    returned undo removes what this call added (in-process callers, e.g. tests)."""
-    warnings.filterwarnings("ignore", category=ToolkitWarning)
+    redacted) with a timestamp; else each warning (an unusable server total, ...) as one
+    ``warning: ...`` line. A ``ToolkitWarning`` (a preset or sink name registered twice, a
+    plugin switched off; given once, never also logged) is one ``warning: ...`` line too,
+    whatever the Python warning filters say. Idempotent: a handler is added once however
+    often this runs in one process; the returned undo removes what this call added
+    (in-process callers, e.g. tests)."""
+    shown = warnings.showwarning
+    filters = list(warnings.filters)
+    warnings.filterwarnings("always", category=ToolkitWarning)
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, ToolkitWarning):
+            click.echo(_printable(f"warning: {message}"), err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    warnings.showwarning = show
     # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
     log = logging.getLogger("ionworks_toolkit")
     handler = _VERBOSE_LINES if verbose else _WARNING_LINES
-    if handler in log.handlers:
-        return lambda: None
+    added = handler not in log.handlers
     previous = log.level
-    log.addHandler(handler)
-    if verbose:
-        log.setLevel(logging.DEBUG)
+    if added:
+        log.addHandler(handler)
+        if verbose:
+            log.setLevel(logging.DEBUG)
 
     def undo() -> None:
-        log.removeHandler(handler)
-        log.setLevel(previous)
+        warnings.showwarning = shown
+        warnings.filters[:] = filters
+        if added:
+            log.removeHandler(handler)
+            log.setLevel(previous)
 
     return undo
 
@@ -467,6 +482,9 @@ def main(
                 "with 'sandbox serve', give its --api-url without --sandbox)"
             )
     ctx.call_on_close(_configure_logging(verbose))
+    # Messages advising to switch a plugin off name this command's option.
+    advice = SWITCH_OFF_ADVICE.set("--disable-plugin {name}")
+    ctx.call_on_close(lambda: SWITCH_OFF_ADVICE.reset(advice))
     if not verbose:  # -v logs them with every request instead
         ctx.call_on_close(_show_retries(quiet))
     state = Context(

@@ -28,10 +28,18 @@ the method, the URL *path* (never the query string or headers) and the server's 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import json
+import os
+import sys
+import threading
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import pluggy
 
 from ._codec import loads as _json_loads
 
@@ -125,9 +133,54 @@ class ArgumentTypeError(ParameterError, TypeError):
 
 
 class ToolkitWarning(UserWarning):
-    """A Python warning the toolkit also logs (a preset or sink name registered twice, a
-    plugin that failed to load or was switched off, a misspelt hook). The command line shows
-    the logged line once (``warning: ...``) and ignores this category."""
+    """A Python warning about the plugins and presets this toolkit loaded (a preset or sink
+    name registered twice, a plugin that failed to load or was switched off, a misspelt
+    hook), given once (:func:`toolkit_warning`), not also as a log record: to have it in your
+    logs, ``logging.captureWarnings(True)`` (logger ``py.warnings``). The command line prints
+    it as one ``warning: ...`` line."""
+
+
+#: Files whose frames a ToolkitWarning never points at: this package's, and the machinery
+#: between it and the caller's line (pluggy calling a hook, asyncio running the export,
+#: the worker thread of a sync Toolkit, contextlib's wrappers).
+_NOT_THE_CALLER = (
+    os.path.dirname(__file__) + os.sep,
+    os.path.dirname(pluggy.__file__ or "") + os.sep,
+    os.path.join(os.path.dirname(os.__file__), "asyncio") + os.sep,  # not imported for this
+    threading.__file__,
+    contextlib.__file__,
+    "<attrs generated",
+)
+
+
+def toolkit_warning(message: str) -> None:
+    """Give ``message`` as one :class:`ToolkitWarning` pointing at the caller's own line: the
+    innermost frame outside this package (and pluggy, asyncio, threading); the toolkit's own
+    line when there is none (a worker thread)."""
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_NOT_THE_CALLER):
+        frame = frame.f_back
+        level += 1
+    if frame.f_code.co_filename.startswith(_NOT_THE_CALLER):
+        level = 2
+    warnings.warn(message, ToolkitWarning, stacklevel=level)
+
+
+#: How the caller at hand switches a plugin off, for messages that advise it (``{name}``:
+#: the plugin's name). A Python caller: the Toolkit/AsyncToolkit argument or the setting;
+#: the command line sets its option (``--disable-plugin {name}``) while a command runs.
+SWITCH_OFF_ADVICE: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "ionworks_switch_off_advice",
+    default="disable_plugins=['{name}'] or IONWORKS_TOOLKIT_DISABLE_PLUGINS={name}",
+)
+
+
+def switch_off_advice(name: str) -> str:
+    """How to switch plugin ``name`` off, for the caller at hand (see SWITCH_OFF_ADVICE):
+    ``"disable_plugins=['acme'] or IONWORKS_TOOLKIT_DISABLE_PLUGINS=acme"`` from Python,
+    ``"--disable-plugin acme"`` on the command line."""
+    return SWITCH_OFF_ADVICE.get().format(name=name)
 
 
 class PluginError(IonworksError):

@@ -33,7 +33,6 @@ import re
 import sys
 import threading
 import types
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,13 @@ import pluggy
 
 from . import hookspecs
 from .auth import BuiltinAuthPlugin
-from .errors import ArgumentTypeError, PluginError, RegistrationConflictError, ToolkitWarning
+from .errors import (
+    ArgumentTypeError,
+    PluginError,
+    RegistrationConflictError,
+    switch_off_advice,
+    toolkit_warning,
+)
 from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 
@@ -171,8 +176,7 @@ class PluginHost:
                 f"plugin {plugin_name}: unknown hook {', '.join(problems)}; it is never "
                 f"called (hooks: {', '.join(specs)})"
             )
-            logger.warning("%s", message)
-            warnings.warn(message, ToolkitWarning, stacklevel=3)
+            toolkit_warning(message)
             self._infos = [
                 attrs.evolve(info, status="unknown hook", error=message)
                 if info.name == plugin_name and info.status == "loaded"
@@ -193,8 +197,7 @@ class PluginHost:
                 f"cannot switch off plugin {name!r}: there is no plugin of that name{hint}; "
                 f"plugins: {', '.join(known)}"
             )
-            logger.warning("%s", message)
-            warnings.warn(message, ToolkitWarning, stacklevel=3)
+            toolkit_warning(message)
 
     @staticmethod
     def _plugin_name(plugin: object) -> str:
@@ -254,8 +257,7 @@ class PluginHost:
                 f"functions marked @ionworks_toolkit.hookimpl, named ionworks_*); it is never "
                 f"called"
             )
-            logger.warning("%s", message)
-            warnings.warn(message, ToolkitWarning, stacklevel=3)
+            toolkit_warning(message)
         self._infos.append(PluginInfo(name, None, None, hooks))
         return name
 
@@ -278,10 +280,7 @@ class PluginHost:
                 self.manager.register(plugin, name=name)
             except Exception as exc:  # a broken plugin must not break the others
                 error = self._redact(f"{type(exc).__name__}: {exc}")
-                logger.warning("plugin %s failed to load: %s", name, error)
-                warnings.warn(
-                    f"plugin {name} failed to load: {error}", ToolkitWarning, stacklevel=2
-                )
+                toolkit_warning(f"plugin {name} failed to load: {error}")
                 self._infos.append(
                     PluginInfo(name, dist_name, version, status="failed", error=error)
                 )
@@ -296,8 +295,7 @@ class PluginHost:
                 )
 
     def _conflict(self, info: PluginInfo, error: str) -> None:
-        logger.warning("%s", error)
-        warnings.warn(error, ToolkitWarning, stacklevel=3)
+        toolkit_warning(error)
         self._infos.append(attrs.evolve(info, status="conflict", error=error))
 
     @property
@@ -423,10 +421,9 @@ class PluginHost:
             for scheme, owners in clashes.items():
                 message = (
                     f"sink scheme {scheme!r} is registered twice: by {' and by '.join(owners)}; "
-                    f"it is switched off (disable one of them with --disable-plugin NAME)"
+                    f"it is switched off (disable one of them with {switch_off_advice('NAME')})"
                 )
-                logger.warning("%s", message)
-                warnings.warn(message, ToolkitWarning, stacklevel=2)
+                toolkit_warning(message)
                 sinks[scheme] = (_conflicting_sink(message), "conflict: " + ", ".join(owners))
             return sinks
 
@@ -476,12 +473,7 @@ class PluginHost:
         if plugin is not None:
             self.manager.unregister(plugin)
         error = self._redact(error)
-        logger.warning("plugin %s failed and was switched off: %s", name, error)
-        # as an entry point's import failure: a Python caller (Toolkit(plugins=[...])) sees
-        # it as a ToolkitWarning, not only as a log record
-        warnings.warn(
-            f"plugin {name} failed and was switched off: {error}", ToolkitWarning, stacklevel=2
-        )
+        toolkit_warning(f"plugin {name} failed and was switched off: {error}")
         self._infos = [
             attrs.evolve(info, hooks=(), status="failed", error=error)
             if info.name == name and info.status in _RUNNING
@@ -512,7 +504,7 @@ class PluginHost:
         culprit = self._culprit(hook_name, exc)
         return PluginError(
             f"plugin {culprit}'s {hook_name} hook raised {type(exc).__name__}: "
-            f"{self._redact(str(exc))} (switch it off with --disable-plugin {culprit})"
+            f"{self._redact(str(exc))} (switch it off with {switch_off_advice(culprit)})"
         )
 
     def _cause(self, exc: Exception) -> Exception | None:
@@ -555,7 +547,7 @@ class PluginHost:
             owner = self._auth_owner(settings)
             raise PluginError(
                 f"plugin {owner}'s ionworks_auth hook returned {type(result).__name__}, "
-                f"not httpx.Auth (switch it off with --disable-plugin {owner})"
+                f"not httpx.Auth (switch it off with {switch_off_advice(owner)})"
             )
         return result
 

@@ -14,7 +14,6 @@ import logging
 import re
 import types
 import typing
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,8 +24,9 @@ from .errors import (
     ParameterError,
     PluginError,
     RegistrationConflictError,
-    ToolkitWarning,
     did_you_mean,
+    switch_off_advice,
+    toolkit_warning,
 )
 from .filters import (
     POSTGREST_OPERATORS,
@@ -216,16 +216,14 @@ class PresetRegistry:
         owners = self._clashes[name]
         return (
             f"preset {name!r} is registered twice: by {' and by '.join(owners)}; it is "
-            "switched off (rename one, or disable a plugin with --disable-plugin NAME)"
+            f"switched off (rename one, or disable a plugin with {switch_off_advice('NAME')})"
         )
 
     def report_conflicts(self) -> None:
-        """Warn (log and ``warnings``) once per preset name switched off by a clash."""
+        """A ToolkitWarning (:func:`~.errors.toolkit_warning`) per preset name switched off by
+        a clash."""
         for name in self._clashes:
-            message = self._clash_message(name)
-            logger.warning("%s", message)
-            # 4: the user's line that built the toolkit (Toolkit.__init__ -> _BaseToolkit's)
-            warnings.warn(message, ToolkitWarning, stacklevel=4)
+            toolkit_warning(self._clash_message(name))
 
     def conflicts(self) -> dict[str, tuple[str, ...]]:
         """Preset names switched off by a clash, with their owners."""

@@ -102,7 +102,8 @@ def test_a_raising_observer_wrapper_is_named(make_toolkit, paged_server) -> None
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
         "plugin acme-loud's ionworks_request hook raised RuntimeError: after the others "
-        "(switch it off with --disable-plugin acme-loud)"
+        "(switch it off with disable_plugins=['acme-loud'] or "
+        "IONWORKS_TOOLKIT_DISABLE_PLUGINS=acme-loud)"
     )
 
 

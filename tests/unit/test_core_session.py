@@ -529,7 +529,8 @@ def test_auth_hook_returning_a_non_auth_is_a_plugin_error(make_toolkit, paged_se
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
         "plugin Broken's ionworks_auth hook returned str, not httpx.Auth "
-        "(switch it off with --disable-plugin Broken)"
+        "(switch it off with disable_plugins=['Broken'] or "
+        "IONWORKS_TOOLKIT_DISABLE_PLUGINS=Broken)"
     )
     assert server.requests == []
 
@@ -853,7 +854,8 @@ def test_a_broken_observer_or_registration_hook_is_named(make_toolkit, paged_ser
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
         "plugin LoudObserver's ionworks_request hook raised RuntimeError: observer bug "
-        "(switch it off with --disable-plugin LoudObserver)"
+        "(switch it off with disable_plugins=['LoudObserver'] or "
+        "IONWORKS_TOOLKIT_DISABLE_PLUGINS=LoudObserver)"
     )
     assert server.requests == []
 

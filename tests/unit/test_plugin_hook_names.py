@@ -66,9 +66,7 @@ def test_a_module_plugins_misspelt_hook_is_named_by_plugin_with_a_suggestion(
     with pytest.warns(ToolkitWarning) as caught:
         host = PluginHost(load_entry_points=True)
     assert [str(w.message) for w in caught] == [TYPO_MESSAGE]
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
-        TYPO_MESSAGE
-    ]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
     (typo,) = [info for info in host.list_plugins() if info.name == "typo"]
     assert (typo.status, typo.error) == ("unknown hook", TYPO_MESSAGE)
     assert typo.hooks == ("ionworks_register_sinks", "ionworks_reqest")

@@ -20,7 +20,8 @@ BUILTIN = "plugin ionworks-presets"
 def clash(name: str, *owners: str) -> str:
     return (
         f"preset {name!r} is registered twice: by {' and by '.join(owners)}; it is switched off "
-        "(rename one, or disable a plugin with --disable-plugin NAME)"
+        "(rename one, or disable a plugin with disable_plugins=['NAME'] or "
+        "IONWORKS_TOOLKIT_DISABLE_PLUGINS=NAME)"
     )
 
 
