@@ -381,8 +381,9 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
     whatever the Python warning filters say. Idempotent: a handler is added once however
     often this runs in one process; the returned undo removes what this call added
     (in-process callers, e.g. tests)."""
+    saved = warnings.catch_warnings()  # the filters and showwarning, restored by undo
+    saved.__enter__()
     shown = warnings.showwarning
-    filters = list(warnings.filters)
     warnings.filterwarnings("always", category=ToolkitWarning)
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
@@ -403,8 +404,7 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
             log.setLevel(logging.DEBUG)
 
     def undo() -> None:
-        warnings.showwarning = shown
-        warnings.filters[:] = filters
+        saved.__exit__(None, None, None)
         if added:
             log.removeHandler(handler)
             log.setLevel(previous)
