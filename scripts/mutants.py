@@ -136,6 +136,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sinks.py",
             "tests/unit/test_sink_stdout_targets.py",
             "tests/unit/test_sink_edges.py",
+            "tests/unit/test_sink_base_survivors.py",
         ),
     ),
     "sqlite": Group(
