@@ -223,6 +223,28 @@ def test_no_known_scheme_is_named_as_none() -> None:
     assert str(info.value) == "empty sink target; allowed schemes: (none)"
 
 
+def test_a_directory_with_no_known_scheme_or_suffix_shows_placeholders(tmp_path: Path) -> None:
+    with pytest.raises(SinkTargetError) as info:
+        parse_sink_target(str(tmp_path), [])
+    assert str(info.value) == (
+        f"cannot infer a sink from {str(tmp_path)!r}: it is a directory; name a file in it: "
+        f"SCHEME:{tmp_path}/FILE (e.g. SCHEME:{tmp_path}/FILE) or a file with one of the "
+        "suffixes (none); allowed schemes: (none)"
+    )
+
+
+def test_a_directory_example_strips_only_trailing_slashes(tmp_path: Path) -> None:
+    folder = tmp_path / "runX"
+    folder.mkdir()
+    with pytest.raises(SinkTargetError) as info:
+        parse_sink_target(f"{folder}//", ["jsonl"])
+    assert str(info.value) == (
+        f"cannot infer a sink from {f'{folder}//'!r}: it is a directory; name a file in it: "
+        f"SCHEME:{folder}/FILE (e.g. jsonl:{folder}/FILE) or a file with one of the suffixes "
+        ".jsonl, .ndjson; allowed schemes: jsonl"
+    )
+
+
 def test_a_stream_sink_is_not_streamed_before_its_first_flush() -> None:
     sink = JsonlSink(stream=io.StringIO())
     assert sink.streamed is False
