@@ -116,6 +116,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_page_walk.py",
             "tests/unit/test_core_pagination.py",
             "tests/unit/test_walk_past_total.py",
+            "tests/unit/test_walk_survivors.py",
             "-m",
             "not sandbox",
         ),
