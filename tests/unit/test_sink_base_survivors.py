@@ -20,8 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from ionworks_toolkit.sinks import JsonlSink, SinkTargetError, parse_sink_target
-from ionworks_toolkit.sinks import _base
+from ionworks_toolkit.sinks import JsonlSink, SinkTargetError, _base, parse_sink_target
 from ionworks_toolkit.sinks._base import BaseSink, process_space, stale_parts_note
 
 
