@@ -5,10 +5,13 @@ spec shipped with the generated client (``ionworks_client/openapi.json``): name,
 integer range. A wrong one raises ParameterError naming its source (preset or option), the
 parameter and the closest valid choices, before any request is sent.
 
-Datetime parameters (``start_time``, ``created_at``, ``updated_at`` and their ``_gt``/``_lt``
-forms: the published spec types them as plain strings, the docs say ISO 8601 datetimes) accept
-an ISO 8601 datetime or a relative time ``-30d``, ``-12h``, ``-90m``, ``-45s``, ``-2w``, resolved
-in UTC when the request is prepared.
+Datetime parameters are the ones the overlaid spec marks as instants: ``x-ionworks-datetime:
+true`` on the parameter (added by ``openapi/overlays/62-instant-parameters.yaml`` to text-typed
+query parameters named ``*_at``/``*_time`` with an optional ``_gt``/``_lt``:
+today ``start_time``, ``created_at``, ``updated_at`` and their ``_gt``/``_lt`` forms, which the
+published spec types as plain strings) or ``format: date-time`` on its schema. They accept an
+ISO 8601 datetime or a relative time ``-30d``, ``-12h``, ``-90m``, ``-45s``, ``-2w``, resolved in
+UTC when the request is prepared.
 """
 
 from __future__ import annotations
@@ -32,25 +35,26 @@ from .errors import ArgumentTypeError, ConfigurationError, ParameterError, did_y
 from .filters import warn_unknown_operator
 
 __all__ = [
-    "DATETIME_PARAMETERS",
+    "DATETIME_MARKER",
+    "DATETIME_PARAMETERS",  # noqa: F822 (module __getattr__: read from the spec on first use)
     "PAGING_PARAMETERS",
     "SEED_OPERATION",
     "ParameterError",
     "ParameterSpec",
+    "datetime_parameters",
+    "is_datetime_parameter",
     "missing_required",
     "normalise_value",
     "operation_parameters",
+    "parameter_table",
     "parse_relative_datetime",
     "validate_parameters",
     "wire_name",
 ]
 
 SEED_OPERATION = "list_cell_measurements_by_project"
-DATETIME_PARAMETERS = frozenset(
-    f"{field}{suffix}"
-    for field in ("start_time", "created_at", "updated_at")
-    for suffix in ("", "_gt", "_lt")
-)
+#: The vendor extension on a query parameter saying its value is an instant (see module docstring).
+DATETIME_MARKER = "x-ionworks-datetime"
 # Paging parameters are the paginator's business, not a preset's.
 PAGING_PARAMETERS = frozenset({"limit", "offset"})
 _RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])\Z")
@@ -82,9 +86,23 @@ def _load_effective_spec() -> dict[str, Any]:
     return typing.cast(dict[str, Any], json.loads(text))
 
 
+def is_datetime_parameter(parameter: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """Whether a query ``parameter`` (its spec object) takes an instant: it carries
+    ``x-ionworks-datetime: true`` (``DATETIME_MARKER``) or its resolved ``schema`` (the non-null
+    member of ``anyOf``) has ``format: date-time``."""
+    return parameter.get(DATETIME_MARKER) is True or schema.get("format") == "date-time"
+
+
 @cache
 def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
-    spec = _load_effective_spec()
+    return parameter_table(_load_effective_spec())
+
+
+def parameter_table(spec: Mapping[str, Any]) -> dict[str, dict[str, ParameterSpec]]:
+    """The query parameters of every operation of an OpenAPI ``spec`` (a parsed document, e.g.
+    the client's overlaid ``openapi.json``): ``{operationId: {wire name: ParameterSpec}}``, in
+    the spec's order. Path and header parameters and operations without an operationId are left
+    out."""
     schemas = spec.get("components", {}).get("schemas", {})
     table: dict[str, dict[str, ParameterSpec]] = {}
 
@@ -112,7 +130,7 @@ def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
                 kind = schema.get("type", "object" if "properties" in schema else "string")
                 if isinstance(kind, list):  # OpenAPI 3.1: type: [integer, "null"]
                     kind = next((k for k in kind if k != "null"), "string")
-                if name in DATETIME_PARAMETERS:
+                if is_datetime_parameter(parameter, schema):
                     kind = "datetime"
                 enum_values = schema.get("enum")
                 params[name] = ParameterSpec(
@@ -126,6 +144,27 @@ def _parameter_table() -> dict[str, dict[str, ParameterSpec]]:
                 )
             table[operation["operationId"]] = params
     return table
+
+
+def datetime_parameters() -> frozenset[str]:
+    """Wire names of the datetime query parameters of every operation of the client's overlaid
+    spec (``ionworks_client/openapi.json``; see ``is_datetime_parameter``), e.g.
+    ``start_time_gt``. Use ``operation_parameters(op)[name].kind == "datetime"`` for one
+    operation's."""
+    return frozenset(
+        name
+        for params in _parameter_table().values()
+        for name, spec in params.items()
+        if spec.kind == "datetime"
+    )
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    # DATETIME_PARAMETERS was a hard-coded set; it is now read from the spec on first use
+    # (datetime_parameters()), so that importing this module does not load the spec.
+    if name == "DATETIME_PARAMETERS":
+        return datetime_parameters()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def operation_parameters(operation: str = SEED_OPERATION) -> dict[str, ParameterSpec]:

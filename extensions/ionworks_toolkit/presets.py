@@ -41,10 +41,10 @@ from .filters import (
 from .hookspecs import hookimpl
 from .operations import coerce_to_operation
 from .parameters import (
-    DATETIME_PARAMETERS,
     PAGING_PARAMETERS,
     SEED_OPERATION,
     ParameterSpec,
+    datetime_parameters,
     missing_required,
     normalise_value,
     operation_parameters,
@@ -54,9 +54,10 @@ from .parameters import (
 
 logger = logging.getLogger("ionworks_toolkit.presets")
 
+
 __all__ = [
     "BUILTIN_PRESETS",
-    "DATETIME_PARAMETERS",
+    "DATETIME_PARAMETERS",  # noqa: F822 (module __getattr__: read from the spec on first use)
     "PAGING_PARAMETERS",
     "POSTGREST_OPERATORS",
     "SEED_OPERATION",
@@ -78,6 +79,14 @@ __all__ = [
     "starts_with",
     "validate_parameters",
 ]
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    # DATETIME_PARAMETERS is read from the spec on first use (parameters.datetime_parameters).
+    if name == "DATETIME_PARAMETERS":
+        return datetime_parameters()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 

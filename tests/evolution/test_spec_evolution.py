@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -585,3 +586,47 @@ def test_the_cli_loads_when_an_operation_it_wraps_is_gone(ws: Workspace) -> None
     )  # fmt: skip
     assert by_id.returncode == 0, by_id.stderr
     assert len(by_id.stdout.splitlines()) == 2
+
+
+def test_a_new_date_time_filter_following_the_naming_rule_takes_relative_times(
+    ws: Workspace,
+) -> None:
+    """An API change adds ``ended_at_gt`` and ``ended_on`` (both anyOf [string, null], as the
+    published spec types its date-time filters): 62-instant-parameters.yaml marks the first
+    (named like an instant), so ``-30d`` is sent as an instant, with no code change; the other
+    is text, sent as given."""
+    text = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    spec = with_seed_parameter({"name": "ended_at_gt", "schema": text})
+    spec["paths"][SEED]["get"]["parameters"].insert(
+        0, {"in": "query", "name": "ended_on", "schema": text}
+    )
+    result = ws.regenerate("--spec", ws.write_spec(spec))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:-1] == [
+        f"[ok] parameter GET {SEED} query:ended_at_gt: added (optional)",
+        f"[ok] parameter GET {SEED} query:ended_on: added (optional)",
+    ]
+    shipped = json.loads((ws.client / "openapi.json").read_text("utf-8"))
+    marked = {
+        p["name"]: p.get("x-ionworks-datetime")
+        for p in shipped["paths"][SEED]["get"]["parameters"]
+        if p["name"].startswith("ended")
+    }
+    assert marked == {"ended_at_gt": True, "ended_on": None}
+    help_text = " ".join(ws.toolkit("measurements", "list", "--help").stdout.split())
+    assert "--ended-at-gt VALUE ended_at after this instant: ISO 8601" in help_text
+    result = ws.toolkit(
+        "--sandbox", "-v", "measurements", "list", SEVERSON, "--ended-at-gt", "-30d",
+        "--ended-on", "-30d", "--limit", "1", "--sink", "jsonl:-",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (query,) = requests_sent(result.stderr)
+    sent = dict(pair.split("=", 1) for pair in query.split("&"))
+    assert sent["ended_on"] == "-30d"
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d%3A\d\d%3A\d\d(\.\d+)?Z", sent["ended_at_gt"])
+    refused = ws.toolkit(*UNREACHABLE, "measurements", "list", SEVERSON, "--ended-at-gt", "soon")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1].endswith(
+        "ended_at_gt='soon' is not a datetime; give ISO 8601 (2019-01-24T00:00:00Z) or a "
+        "relative time (-30d, -12h, -90m)"
+    )

@@ -256,3 +256,130 @@ def test_two_spellings_of_one_parameter_are_refused_naming_both() -> None:
         "order_by",
         ("order_by",),
     )
+
+
+# ----------------------------------------------------------------------------- datetime kinds
+
+
+def marked_in(spec: dict[str, Any]) -> dict[str, set[str]]:
+    """Per operationId, the query parameters ``spec`` marks as instants, read straight from it."""
+    out: dict[str, set[str]] = {}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                out[operation["operationId"]] = {
+                    p["name"]
+                    for p in operation.get("parameters", [])
+                    if p.get("in") == "query" and p.get("x-ionworks-datetime") is True
+                }
+    return out
+
+
+def test_the_datetime_kind_is_exactly_what_the_shipped_spec_marks() -> None:
+    """The overlaid spec (62-instant-parameters.yaml) is the only source: every marked
+    parameter is a datetime, every other is not, and every filter the published descriptions
+    call an ISO datetime is marked."""
+    spec = parameters._load_effective_spec()
+    marked = marked_in(spec)
+    table = parameters.parameter_table(spec)
+    assert {
+        op: {name for name, p in params.items() if p.kind == "datetime"}
+        for op, params in table.items()
+    } == marked
+    described = {
+        p["name"]
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for p in operation.get("parameters", [])
+        if "ISO datetime" in p.get("description", "")
+    }
+    assert described  # the published descriptions still say so somewhere
+    assert described <= set().union(*marked.values())
+    assert parameters.datetime_parameters() == frozenset().union(*marked.values())
+    assert parameters.datetime_parameters() == parameters.DATETIME_PARAMETERS
+    assert "start_time_gt" in marked[SEED_OPERATION]
+
+
+def test_the_marker_is_the_documented_vendor_extension() -> None:
+    assert parameters.DATETIME_MARKER == "x-ionworks-datetime"
+    text = parameter(schema={"type": "string"})
+    assert parameters.is_datetime_parameter({**text, "x-ionworks-datetime": True}, {}) is True
+    assert parameters.is_datetime_parameter(text, {"format": "date-time"}) is True
+    assert parameters.is_datetime_parameter(text, {"format": "date"}) is False
+    assert parameters.is_datetime_parameter({**text, "x-ionworks-datetime": "yes"}, {}) is False
+    assert parameters.is_datetime_parameter({**text, "x-ionworks-datetime": False}, {}) is False
+    assert parameters.is_datetime_parameter(text, {}) is False
+
+
+def test_datetime_parameters_stays_importable_from_both_modules() -> None:
+    from ionworks_toolkit import presets
+    from ionworks_toolkit.presets import DATETIME_PARAMETERS
+
+    assert DATETIME_PARAMETERS == presets.DATETIME_PARAMETERS == parameters.DATETIME_PARAMETERS
+    assert "created_at_lt" in DATETIME_PARAMETERS
+    with pytest.raises(AttributeError) as info:
+        parameters.DATETIME_PARAMETER  # noqa: B018
+    assert str(info.value) == (
+        "module 'ionworks_toolkit.parameters' has no attribute 'DATETIME_PARAMETER'"
+    )
+    with pytest.raises(AttributeError) as info:
+        presets.DATETIME_PARAMETER  # noqa: B018
+    assert str(info.value) == (
+        "module 'ionworks_toolkit.presets' has no attribute 'DATETIME_PARAMETER'"
+    )
+
+
+def parameter(name: str = "ended_at_gt", **extra: Any) -> dict[str, Any]:
+    schema = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    return {"in": "query", "name": name, "schema": schema, **extra}
+
+
+def spec_with(*new: dict[str, Any]) -> dict[str, Any]:
+    """The shipped spec with ``new`` query parameters on the seed operation."""
+    spec = parameters._load_effective_spec()
+    seed = spec["paths"]["/cell_measurements/by-project/{project_id}"]["get"]
+    seed["parameters"] = [*seed["parameters"], *new]
+    return spec
+
+
+def test_a_new_parameter_carrying_the_marker_takes_instants() -> None:
+    table = parameters.parameter_table(spec_with(parameter(**{"x-ionworks-datetime": True})))
+    ended = table[SEED_OPERATION]["ended_at_gt"]
+    assert ended == ParameterSpec("ended_at_gt", "datetime")
+    assert normalise_value(ended, "-30d", source="--x", now=NOW) == "2024-05-16T12:00:00Z"
+    assert normalise_value(ended, " -12h ", source="--x", now=NOW) == "2024-06-15T00:00:00Z"
+    assert normalise_value(ended, "2024-01-02T03:04:05+01:00", source="--x", now=NOW) == (
+        "2024-01-02T03:04:05+01:00"
+    )
+    with pytest.raises(ParameterError) as info:
+        normalise_value(ended, "soon", source="--x", now=NOW)
+    assert str(info.value) == (
+        "--x: ended_at_gt='soon' is not a datetime; give ISO 8601 (2019-01-24T00:00:00Z) or a "
+        "relative time (-30d, -12h, -90m)"
+    )
+
+
+def test_a_new_parameter_without_the_marker_is_text_sent_as_given() -> None:
+    unmarked = parameter(description="Ended after (ISO datetime)")
+    table = parameters.parameter_table(spec_with(unmarked))
+    ended = table[SEED_OPERATION]["ended_at_gt"]
+    assert ended == ParameterSpec("ended_at_gt", "string")
+    assert normalise_value(ended, "-30d", source="--x", now=NOW) == "-30d"
+    assert normalise_value(ended, "soon", source="--x", now=NOW) == "soon"
+
+
+def test_format_date_time_on_a_new_parameter_also_makes_an_instant() -> None:
+    """Should the published spec type a filter itself (anyOf [date-time, null])."""
+    typed = {
+        "in": "query",
+        "name": "measured",
+        "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]},
+    }
+    dated = {**typed, "name": "made", "schema": {"type": "string", "format": "date"}}
+    table = parameters.parameter_table(spec_with(typed, dated))
+    assert table[SEED_OPERATION]["measured"] == ParameterSpec("measured", "datetime")
+    assert table[SEED_OPERATION]["made"] == ParameterSpec("made", "string")
+    assert normalise_value(table[SEED_OPERATION]["measured"], "-1w", source="--x", now=NOW) == (
+        "2024-06-08T12:00:00Z"
+    )

@@ -309,6 +309,7 @@ def test_real_overlays_all_match_and_give_the_shipped_openapi_json() -> None:
         "40-response-schemas.yaml",
         "50-tolerant-reader.yaml",
         "60-parameter-constraints.yaml",
+        "62-instant-parameters.yaml",
         "65-calendar-dates.yaml",
         "70-error-responses.yaml",
     ]
