@@ -10,8 +10,9 @@ Layers, outermost first::
            line per retry)
           -> LimitedTransport (deadline per attempt, body included; decoded-size cap; the body
              is read here, inside the retry layer)
-            -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle), or a
-               transport given by the caller (then no proxies, as in httpx)
+            -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle; sockets read
+               READ_SIZE bytes at a time, ``widen_reads``), or a transport given by the
+               caller (then no proxies, as in httpx; its reads as they are)
 
 ``client_kwargs(settings, ...)`` is the one place that turns settings into the keyword
 arguments of ``httpx.Client``/``httpx.AsyncClient``. ``send`` / ``asend`` send one request and
@@ -33,7 +34,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -52,8 +53,12 @@ from .errors import (
 )
 from .settings import Settings
 
+if TYPE_CHECKING:  # httpcore is imported by httpx when a transport is built, not before
+    import httpcore
+
 __all__ = [
     "IDEMPOTENT_METHODS",
+    "READ_SIZE",
     "RETRY_STATUSES",
     "RETRY_WAIT_CAP",
     "CancelSafeTransport",
@@ -68,6 +73,7 @@ __all__ = [
     "retrying_transport",
     "send",
     "transport_error",
+    "widen_reads",
 ]
 
 logger = logging.getLogger("ionworks_toolkit.http")
@@ -78,6 +84,15 @@ RETRY_STATUSES = (429, 502, 503, 504)
 RETRY_WAIT_CAP = 30.0
 #: Query parameter names whose values are secrets (redacted in logs, held to the https rule).
 SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
+#: Bytes httpcore asks of a connection's socket per read on the toolkit's own transports
+#: (httpcore's own default: 64 KiB, ``HTTP11Connection.READ_NUM_BYTES``, a class attribute
+#: shared by every httpx client of the process, so left alone). A 1000-measurement page is
+#: ~9 MB. Async: asyncio's socket transport receives at most 256 KiB per ``recv()`` and anyio
+#: cut every such chunk into 64 KiB reads, copying the rest each time; asking for more takes
+#: each chunk whole. Sync: one ``recv()`` takes what the kernel holds, up to this. Measured on
+#: the sandbox's 1000-measurement pages (CPU time per page, receive only): async ~31 -> ~29 ms,
+#: sync ~31 -> ~21 ms (READ_SIZE docs in ARCHITECTURE.md's figures).
+READ_SIZE = 1024 * 1024
 # A compressed body is fed to the decoder in slices this big, so one slice of a gzip bomb
 # inflates to at most ~1000x this (deflate's limit) before the cap is checked.
 _DECODE_SLICE = 4096
@@ -572,6 +587,108 @@ def retrying_transport(settings: Settings, transport: Any, *, asynchronous: bool
     return BudgetRetryTransport(transport=limited, retry=retry_policy(settings))
 
 
+# --------------------------------------------------------------------------- wide reads
+
+
+class _WideStream:
+    """An ``httpcore.NetworkStream`` whose reads ask for at least READ_SIZE bytes; all else
+    is ``inner``'s (duck-typed: httpcore, imported lazily by httpx, is no base class here)."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max(max_bytes, READ_SIZE), timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> _WideStream:
+        # TLS inside a proxy's CONNECT tunnel: the TLS stream reads wide as well.
+        return _WideStream(self.inner.start_tls(*args, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)  # "socket" for _Attempt, "is_readable"...
+
+
+class _WideAsyncStream:
+    """An ``httpcore.AsyncNetworkStream`` whose reads ask for at least READ_SIZE bytes."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self.inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.inner.read(max(max_bytes, READ_SIZE), timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def start_tls(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
+        return _WideAsyncStream(await self.inner.start_tls(*args, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _WideBackend:
+    """An ``httpcore.NetworkBackend``: ``inner``'s, its streams reading wide (``_WideStream``)."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self.inner = inner
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> _WideStream:
+        return _WideStream(self.inner.connect_tcp(*args, **kwargs))
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> _WideStream:
+        return _WideStream(self.inner.connect_unix_socket(*args, **kwargs))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class _WideAsyncBackend:
+    """An ``httpcore.AsyncNetworkBackend``: ``inner``'s, its streams reading wide."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self.inner = inner
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
+        return _WideAsyncStream(await self.inner.connect_tcp(*args, **kwargs))
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
+        return _WideAsyncStream(await self.inner.connect_unix_socket(*args, **kwargs))
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def widen_reads(transport: Any) -> Any:
+    """``transport`` (an ``httpx.HTTPTransport``/``AsyncHTTPTransport`` the toolkit built,
+    direct or through a proxy), its connections from now on reading READ_SIZE bytes at a time.
+
+    httpx 0.28 passes no network backend to the httpcore pool it builds (encode/httpx#3749,
+    open), so the pool's backend is wrapped in place: httpx's private ``_pool`` and
+    httpcore's private ``_network_backend``, which the pool and its proxy variants
+    (``HTTPProxy``, ``SOCKSProxy``) open every connection with. Only this transport changes,
+    never another client of the process. Should either name change, the transport is returned
+    as it was (httpcore's 64 KiB reads) and ``tests/unit/test_transport_reads.py`` fails.
+    """
+    pool: Any = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None:
+        wide = (
+            _WideAsyncBackend if isinstance(transport, httpx.AsyncBaseTransport) else _WideBackend
+        )
+        pool._network_backend = wide(backend)
+    return transport
+
+
 # --------------------------------------------------------------------------- TLS and proxies
 
 
@@ -617,7 +734,7 @@ def proxy_map(settings: Settings) -> dict[str, str | None]:
 def _proxy_transport(proxy: str, verify: Any, asynchronous: bool) -> Any:
     cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
     try:
-        return cls(verify=verify, proxy=httpx.Proxy(proxy))
+        return widen_reads(cls(verify=verify, proxy=httpx.Proxy(proxy)))
     except ImportError as exc:  # socks5:// without socksio
         raise ConfigurationError(
             f"proxy {httpx.URL(proxy).copy_with(username=None, password=None)}: {exc}"
@@ -689,7 +806,7 @@ def client_kwargs(
     if transport is None:
         verify = ssl_context(settings)
         cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
-        inner: Any = cls(verify=verify)
+        inner: Any = widen_reads(cls(verify=verify))
         for pattern, proxy in proxy_map(settings).items():
             mounts[pattern] = (
                 None

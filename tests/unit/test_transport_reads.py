@@ -1,0 +1,412 @@
+"""Wide socket reads on the toolkit's own transports (transport.READ_SIZE, ``widen_reads``).
+
+httpcore reads 64 KiB at a time (``READ_NUM_BYTES``, a class attribute shared by every httpx
+client of the process, never patched); the toolkit's transports read READ_SIZE bytes instead
+by wrapping their own pool's network backend. These tests pin the size, the delegation of
+every other stream and backend method, that only the toolkit's pools (direct and proxied)
+are wrapped, and, over loopback sockets, that httpx and httpcore still open connections
+through the wrapped backend: if either renames what ``widen_reads`` relies on (httpx's
+``_pool``, httpcore's ``_network_backend``), a test here fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+import trustme
+from ionworks_toolkit.settings import load_settings
+from ionworks_toolkit.transport import (
+    READ_SIZE,
+    _proxy_transport,
+    _WideAsyncBackend,
+    _WideAsyncStream,
+    _WideBackend,
+    _WideStream,
+    client_kwargs,
+    widen_reads,
+)
+from loopback import Exchange, LoopbackServer, read_request
+
+BODY = bytes(range(256)) * (3 * 4096 + 7)  # 3 MiB and 1792 bytes: several wide reads
+
+
+def test_read_size_is_one_mib() -> None:
+    assert READ_SIZE == 1048576
+    assert httpcore.HTTP11Connection.READ_NUM_BYTES == 65536  # httpcore's, left alone
+    assert httpcore.AsyncHTTP11Connection.READ_NUM_BYTES == 65536
+
+
+# ------------------------------------------------------------------- streams and backends
+
+
+class Recorder:
+    """A fake inner stream and backend (sync or async): records each call, returns ``out``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def _call(self, *call: Any) -> Any:
+        self.calls.append(call)
+        return {"read": b"data", "start_tls": "tls-stream", "get_extra_info": "info"}.get(
+            call[0], "stream"
+        )
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> Any:
+        return self._call("read", max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> Any:
+        return self._call("write", buffer, timeout)
+
+    def close(self) -> Any:
+        return self._call("close")
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("start_tls", args, kwargs)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._call("get_extra_info", info)
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("connect_tcp", args, kwargs)
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("connect_unix_socket", args, kwargs)
+
+    def sleep(self, seconds: float) -> Any:
+        return self._call("sleep", seconds)
+
+
+class AsyncRecorder(Recorder):
+    async def read(self, max_bytes: int, timeout: float | None = None) -> Any:  # type: ignore[override]
+        return self._call("read", max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> Any:  # type: ignore[override]
+        return self._call("write", buffer, timeout)
+
+    async def aclose(self) -> Any:
+        return self._call("aclose")
+
+    async def start_tls(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return self._call("start_tls", args, kwargs)
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return self._call("connect_tcp", args, kwargs)
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return self._call("connect_unix_socket", args, kwargs)
+
+    async def sleep(self, seconds: float) -> Any:  # type: ignore[override]
+        return self._call("sleep", seconds)
+
+
+def test_sync_stream_reads_wide_and_passes_the_rest_through() -> None:
+    inner = Recorder()
+    stream = _WideStream(inner)  # type: ignore[arg-type]
+    assert stream.read(65536, 2.5) == b"data"
+    assert stream.read(READ_SIZE + 1) == b"data"  # a larger ask is kept
+    stream.write(b"GET", 1.5)
+    assert stream.get_extra_info("socket") == "info"
+    tls = stream.start_tls("ctx", server_hostname="api.example", timeout=3.0)
+    stream.close()
+    assert isinstance(tls, _WideStream) and tls.inner == "tls-stream"
+    assert inner.calls == [
+        ("read", 1048576, 2.5),
+        ("read", 1048577, None),
+        ("write", b"GET", 1.5),
+        ("get_extra_info", "socket"),
+        ("start_tls", ("ctx",), {"server_hostname": "api.example", "timeout": 3.0}),
+        ("close",),
+    ]
+
+
+def test_async_stream_reads_wide_and_passes_the_rest_through() -> None:
+    inner = AsyncRecorder()
+    stream = _WideAsyncStream(inner)  # type: ignore[arg-type]
+
+    async def scenario() -> Any:
+        assert await stream.read(65536, 2.5) == b"data"
+        assert await stream.read(READ_SIZE + 1) == b"data"
+        await stream.write(b"GET", 1.5)
+        assert stream.get_extra_info("ssl_object") == "info"
+        tls = await stream.start_tls("ctx", server_hostname="api.example", timeout=3.0)
+        await stream.aclose()
+        return tls
+
+    tls = asyncio.run(scenario())
+    assert isinstance(tls, _WideAsyncStream) and tls.inner == "tls-stream"
+    assert inner.calls == [
+        ("read", 1048576, 2.5),
+        ("read", 1048577, None),
+        ("write", b"GET", 1.5),
+        ("get_extra_info", "ssl_object"),
+        ("start_tls", ("ctx",), {"server_hostname": "api.example", "timeout": 3.0}),
+        ("aclose",),
+    ]
+
+
+def test_sync_backend_wraps_every_stream_it_opens() -> None:
+    inner = Recorder()
+    backend = _WideBackend(inner)  # type: ignore[arg-type]
+    tcp = backend.connect_tcp("127.0.0.1", 443, timeout=5.0)
+    unix = backend.connect_unix_socket("/tmp/api.sock", timeout=6.0)
+    backend.sleep(0.25)
+    assert isinstance(tcp, _WideStream) and tcp.inner == "stream"
+    assert isinstance(unix, _WideStream) and unix.inner == "stream"
+    assert inner.calls == [
+        ("connect_tcp", ("127.0.0.1", 443), {"timeout": 5.0}),
+        ("connect_unix_socket", ("/tmp/api.sock",), {"timeout": 6.0}),
+        ("sleep", 0.25),
+    ]
+
+
+def test_async_backend_wraps_every_stream_it_opens() -> None:
+    inner = AsyncRecorder()
+    backend = _WideAsyncBackend(inner)  # type: ignore[arg-type]
+
+    async def scenario() -> tuple[Any, Any]:
+        tcp = await backend.connect_tcp("127.0.0.1", 443, timeout=5.0)
+        unix = await backend.connect_unix_socket("/tmp/api.sock", timeout=6.0)
+        await backend.sleep(0.25)
+        return tcp, unix
+
+    tcp, unix = asyncio.run(scenario())
+    assert isinstance(tcp, _WideAsyncStream) and tcp.inner == "stream"
+    assert isinstance(unix, _WideAsyncStream) and unix.inner == "stream"
+    assert inner.calls == [
+        ("connect_tcp", ("127.0.0.1", 443), {"timeout": 5.0}),
+        ("connect_unix_socket", ("/tmp/api.sock",), {"timeout": 6.0}),
+        ("sleep", 0.25),
+    ]
+
+
+# ------------------------------------------------------------------- which pools are wrapped
+
+
+@pytest.mark.parametrize(
+    ("transport", "pool", "wrapper", "backend"),
+    [
+        (httpx.HTTPTransport, httpcore.ConnectionPool, _WideBackend, "SyncBackend"),
+        (httpx.AsyncHTTPTransport, httpcore.AsyncConnectionPool, _WideAsyncBackend, "AutoBackend"),
+    ],
+)
+def test_widen_reads_wraps_the_pools_own_backend(
+    transport: type, pool: type, wrapper: type, backend: str
+) -> None:
+    built = transport()
+    assert widen_reads(built) is built
+    assert type(built._pool) is pool  # httpx's private name: see widen_reads
+    wide = built._pool._network_backend  # httpcore's private name
+    assert type(wide) is wrapper
+    assert type(wide.inner).__name__ == backend
+
+
+@pytest.mark.parametrize(
+    ("asynchronous", "pool", "wrapper"),
+    [(False, httpcore.HTTPProxy, _WideBackend), (True, httpcore.AsyncHTTPProxy, _WideAsyncBackend)],
+)
+def test_proxy_transports_read_wide(asynchronous: bool, pool: type, wrapper: type) -> None:
+    proxied = _proxy_transport("http://127.0.0.1:3128", True, asynchronous)
+    assert type(proxied._pool) is pool
+    assert type(proxied._pool._network_backend) is wrapper
+
+
+def test_a_transport_without_an_httpcore_pool_is_left_as_it_is() -> None:
+    mock = httpx.MockTransport(lambda r: httpx.Response(200))
+    assert widen_reads(mock) is mock
+    assert not hasattr(mock, "_pool")
+
+
+def _innermost(transport: Any) -> Any:
+    """Down the toolkit's layers (retry, cancel-safe, limited) to the httpx transport."""
+    for name in ("_sync_transport", "_async_transport", "_inner", "_inner"):
+        transport = getattr(transport, name, None) or transport
+    return transport
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_client_kwargs_widens_its_own_transports_and_proxies_only(
+    asynchronous: bool, tmp_path: Any
+) -> None:
+    settings = load_settings(
+        api_url="https://api.ionworks.example",
+        api_key="k",
+        proxy="http://127.0.0.1:3128",
+        environ={},
+        working_dir=str(tmp_path),
+    )
+    wrapper = _WideAsyncBackend if asynchronous else _WideBackend
+    kwargs = client_kwargs(
+        settings,
+        auth=None,
+        transport=None,
+        asynchronous=asynchronous,
+        on_request=[],
+        on_response=[],
+    )
+    direct = _innermost(kwargs["transport"])
+    proxied = _innermost(kwargs["mounts"]["all://"])
+    assert type(direct) is (httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport)
+    assert type(direct._pool._network_backend) is wrapper
+    assert type(proxied._pool._network_backend) is wrapper
+    # A transport given by the caller is used as it is; other clients keep httpcore's reads.
+    mock = httpx.MockTransport(lambda r: httpx.Response(200))
+    given = client_kwargs(
+        settings,
+        auth=None,
+        transport=mock,
+        asynchronous=asynchronous,
+        on_request=[],
+        on_response=[],
+    )
+    assert _innermost(given["transport"]) is mock
+    other = httpx.AsyncHTTPTransport() if asynchronous else httpx.HTTPTransport()
+    assert type(other._pool._network_backend) is not wrapper
+
+
+# ------------------------------------------------------------------- over real sockets
+
+
+def _answer_body(exchange: Exchange) -> None:
+    exchange.respond(200, BODY, headers=(("Content-Type", "application/octet-stream"),))
+
+
+def _record_reads(inner_transport: Any) -> list[int]:
+    """Replace the wide backend's inner backend by one recording each read's ``max_bytes``."""
+    asked: list[int] = []
+    wide = inner_transport._pool._network_backend
+    real = wide.inner
+
+    class Stream:
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.stream, name)
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> Any:
+            asked.append(max_bytes)
+            return self.stream.read(max_bytes, timeout)
+
+    class AsyncStream(Stream):
+        async def read(self, max_bytes: int, timeout: float | None = None) -> Any:  # type: ignore[override]
+            asked.append(max_bytes)
+            return await self.stream.read(max_bytes, timeout)
+
+    class Backend:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+            return Stream(real.connect_tcp(*args, **kwargs))
+
+    class AsyncBackend:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+            return AsyncStream(await real.connect_tcp(*args, **kwargs))
+
+    wide.inner = AsyncBackend() if isinstance(wide, _WideAsyncBackend) else Backend()
+    return asked
+
+
+def _settings(api_url: str, tmp_path: Any, **extra: Any) -> Any:
+    return load_settings(
+        api_url=api_url, api_key="k", max_retries=0, environ={}, working_dir=str(tmp_path), **extra
+    )
+
+
+def test_sync_client_reads_the_body_read_size_at_a_time(tmp_path: Any) -> None:
+    with LoopbackServer(_answer_body) as api:
+        kwargs = client_kwargs(
+            _settings(api.url, tmp_path),
+            auth=None,
+            transport=None,
+            asynchronous=False,
+            on_request=[],
+            on_response=[],
+        )
+        asked = _record_reads(_innermost(kwargs["transport"]))
+        with httpx.Client(**kwargs) as client:
+            response = client.get("/blob")
+    assert response.content == BODY
+    assert isinstance(response.extensions["network_stream"], _WideStream)
+    assert asked and set(asked) == {1048576}
+
+
+def test_async_client_reads_the_body_read_size_at_a_time(tmp_path: Any) -> None:
+    async def scenario(url: str) -> tuple[httpx.Response, list[int]]:
+        kwargs = client_kwargs(
+            _settings(url, tmp_path),
+            auth=None,
+            transport=None,
+            asynchronous=True,
+            on_request=[],
+            on_response=[],
+        )
+        asked = _record_reads(_innermost(kwargs["transport"]))
+        async with httpx.AsyncClient(**kwargs) as client:
+            return await client.get("/blob"), asked
+
+    with LoopbackServer(_answer_body) as api:
+        response, asked = asyncio.run(scenario(api.url))
+    assert response.content == BODY
+    assert isinstance(response.extensions["network_stream"], _WideAsyncStream)
+    assert asked and set(asked) == {1048576}
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_tls_through_a_proxy_tunnel_reads_wide(asynchronous: bool, tmp_path: Any) -> None:
+    """CONNECT, then TLS inside the tunnel (``start_tls`` on the wide stream): the response
+    comes over a wide stream whose inner stream speaks TLS, and the body is intact."""
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    inner_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("api.ionworks.example").configure_cert(inner_tls)
+
+    def proxy_then_api(exchange: Exchange) -> None:
+        exchange.sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        tls = inner_tls.wrap_socket(exchange.sock, server_side=True)
+        inner = read_request(tls)
+        assert inner is not None
+        _answer_body(inner)
+        tls.close()
+
+    with LoopbackServer(proxy_then_api) as proxy:
+        settings = _settings(
+            "https://api.ionworks.example", tmp_path, proxy=proxy.url, verify=str(bundle)
+        )
+        kwargs = client_kwargs(
+            settings,
+            auth=None,
+            transport=None,
+            asynchronous=asynchronous,
+            on_request=[],
+            on_response=[],
+        )
+        if asynchronous:
+
+            async def get() -> httpx.Response:
+                async with httpx.AsyncClient(**kwargs) as client:
+                    return await client.get("/blob")
+
+            response = asyncio.run(get())
+        else:
+            with httpx.Client(**kwargs) as client:
+                response = client.get("/blob")
+    assert [(r.method, r.target) for r in proxy.requests] == [
+        ("CONNECT", "api.ionworks.example:443")
+    ]
+    assert response.content == BODY
+    stream = response.extensions["network_stream"]
+    assert type(stream) is (_WideAsyncStream if asynchronous else _WideStream)
+    if asynchronous:
+        assert isinstance(stream.get_extra_info("ssl_object"), ssl.SSLObject)
+    else:  # httpcore's sync stream over the TLS socket (closed by now: no ssl_object left)
+        assert isinstance(stream.get_extra_info("socket"), ssl.SSLSocket)
