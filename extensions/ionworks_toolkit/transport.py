@@ -85,13 +85,13 @@ RETRY_WAIT_CAP = 30.0
 #: Query parameter names whose values are secrets (redacted in logs, held to the https rule).
 SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
 #: Bytes httpcore asks of a connection's socket per read on the toolkit's own transports
-#: (httpcore's own default: 64 KiB, ``HTTP11Connection.READ_NUM_BYTES``, a class attribute
-#: shared by every httpx client of the process, so left alone). A 1000-measurement page is
-#: ~9 MB. Async: asyncio's socket transport receives at most 256 KiB per ``recv()`` and anyio
-#: cut every such chunk into 64 KiB reads, copying the rest each time; asking for more takes
-#: each chunk whole. Sync: one ``recv()`` takes what the kernel holds, up to this. Measured on
-#: the sandbox's 1000-measurement pages (CPU time per page, receive only): async ~31 -> ~29 ms,
-#: sync ~31 -> ~21 ms (READ_SIZE docs in ARCHITECTURE.md's figures).
+#: (``widen_reads``); httpcore's default is 64 KiB (``HTTP11Connection.READ_NUM_BYTES``, a
+#: class attribute shared by every httpx client of the process, so left alone). A
+#: 1000-measurement page is ~9 MB. Async: asyncio's socket transport receives at most 256 KiB
+#: per ``recv()``, and anyio cut each such chunk into 64 KiB reads (copying the rest every
+#: time, one event-loop pass and one cancellation scope per read); any ask of 256 KiB or more
+#: takes a chunk whole. Sync: one ``recv()`` takes what the kernel holds, up to this (on
+#: loopback often the whole 1 MiB). TLS reads return one record (16 KiB) whatever the ask.
 READ_SIZE = 1024 * 1024
 # A compressed body is fed to the decoder in slices this big, so one slice of a gzip bomb
 # inflates to at most ~1000x this (deflate's limit) before the cap is checked.
