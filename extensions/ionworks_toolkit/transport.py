@@ -11,7 +11,7 @@ Layers, outermost first::
           -> LimitedTransport (deadline per attempt, body included; decoded-size cap; the body
              is read here, inside the retry layer)
             -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle; sockets read
-               READ_SIZE bytes at a time, ``widen_reads``), or a transport given by the
+               READ_SIZE bytes at a time on plain TCP, ``widen_reads``), or a transport given by the
                caller (then no proxies, as in httpx; its reads as they are)
 
 ``client_kwargs(settings, ...)`` is the one place that turns settings into the keyword
@@ -91,7 +91,9 @@ SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNO
 #: per ``recv()``, and anyio cut each such chunk into 64 KiB reads (copying the rest every
 #: time, one event-loop pass and one cancellation scope per read); any ask of 256 KiB or more
 #: takes a chunk whole. Sync: one ``recv()`` takes what the kernel holds, up to this (on
-#: loopback often the whole 1 MiB). TLS reads return one record (16 KiB) whatever the ask.
+#: loopback often the whole 1 MiB). Plain TCP only: a TLS read returns one record (16 KiB)
+#: whatever the ask, and a 1 MiB ask costs a 1 MiB buffer per record (measured: ~0.5 ms more
+#: per 9 MB page), so TLS streams keep httpcore's ask.
 READ_SIZE = 1024 * 1024
 # A compressed body is fed to the decoder in slices this big, so one slice of a gzip bomb
 # inflates to at most ~1000x this (deflate's limit) before the cap is checked.
@@ -591,8 +593,9 @@ def retrying_transport(settings: Settings, transport: Any, *, asynchronous: bool
 
 
 class _WideStream:
-    """An ``httpcore.NetworkStream`` whose reads ask for at least READ_SIZE bytes; all else
-    is ``inner``'s (duck-typed: httpcore, imported lazily by httpx, is no base class here)."""
+    """An ``httpcore.NetworkStream`` (plain TCP) whose reads ask for at least READ_SIZE bytes;
+    all else is ``inner``'s (duck-typed: httpcore, imported lazily by httpx, is no base class
+    here). ``start_tls`` returns the inner TLS stream as it is (see READ_SIZE)."""
 
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self.inner = inner
@@ -606,16 +609,16 @@ class _WideStream:
     def close(self) -> None:
         self.inner.close()
 
-    def start_tls(self, *args: Any, **kwargs: Any) -> _WideStream:
-        # TLS inside a proxy's CONNECT tunnel: the TLS stream reads wide as well.
-        return _WideStream(self.inner.start_tls(*args, **kwargs))
+    def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return self.inner.start_tls(*args, **kwargs)
 
     def get_extra_info(self, info: str) -> Any:
         return self.inner.get_extra_info(info)  # "socket" for _Attempt, "is_readable"...
 
 
 class _WideAsyncStream:
-    """An ``httpcore.AsyncNetworkStream`` whose reads ask for at least READ_SIZE bytes."""
+    """An ``httpcore.AsyncNetworkStream`` (plain TCP) whose reads ask for at least READ_SIZE
+    bytes; ``start_tls`` returns the inner TLS stream as it is."""
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self.inner = inner
@@ -629,8 +632,8 @@ class _WideAsyncStream:
     async def aclose(self) -> None:
         await self.inner.aclose()
 
-    async def start_tls(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
-        return _WideAsyncStream(await self.inner.start_tls(*args, **kwargs))
+    async def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        return await self.inner.start_tls(*args, **kwargs)
 
     def get_extra_info(self, info: str) -> Any:
         return self.inner.get_extra_info(info)
@@ -670,7 +673,8 @@ class _WideAsyncBackend:
 
 def widen_reads(transport: Any) -> Any:
     """``transport`` (an ``httpx.HTTPTransport``/``AsyncHTTPTransport`` the toolkit built,
-    direct or through a proxy), its connections from now on reading READ_SIZE bytes at a time.
+    direct or through a proxy), its plain TCP connections (http://, and the hop to an http://
+    proxy) from now on reading READ_SIZE bytes at a time; TLS keeps httpcore's 64 KiB ask.
 
     httpx 0.28 passes no network backend to the httpcore pool it builds (encode/httpx#3749,
     open), so the pool's backend is wrapped in place: httpx's private ``_pool`` and

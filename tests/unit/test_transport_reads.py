@@ -113,7 +113,7 @@ def test_sync_stream_reads_wide_and_passes_the_rest_through() -> None:
     assert stream.get_extra_info("socket") == "info"
     tls = stream.start_tls("ctx", server_hostname="api.example", timeout=3.0)
     stream.close()
-    assert isinstance(tls, _WideStream) and tls.inner == "tls-stream"
+    assert tls == "tls-stream"  # TLS reads as httpcore asks (one record whatever the ask)
     assert inner.calls == [
         ("read", 1048576, 2.5),
         ("read", 1048577, None),
@@ -137,8 +137,7 @@ def test_async_stream_reads_wide_and_passes_the_rest_through() -> None:
         await stream.aclose()
         return tls
 
-    tls = asyncio.run(scenario())
-    assert isinstance(tls, _WideAsyncStream) and tls.inner == "tls-stream"
+    assert asyncio.run(scenario()) == "tls-stream"
     assert inner.calls == [
         ("read", 1048576, 2.5),
         ("read", 1048577, None),
@@ -361,9 +360,12 @@ def test_async_client_reads_the_body_read_size_at_a_time(tmp_path: Any) -> None:
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])
-def test_tls_through_a_proxy_tunnel_reads_wide(asynchronous: bool, tmp_path: Any) -> None:
-    """CONNECT, then TLS inside the tunnel (``start_tls`` on the wide stream): the response
-    comes over a wide stream whose inner stream speaks TLS, and the body is intact."""
+def test_tls_through_a_proxy_tunnel_keeps_httpcores_reads(
+    asynchronous: bool, tmp_path: Any
+) -> None:
+    """CONNECT over the wide plain stream to the proxy, then TLS inside the tunnel
+    (``start_tls``): the TLS stream is httpcore's own, reading 64 KiB asks; the body is
+    intact."""
     ca = trustme.CA()
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
@@ -378,6 +380,10 @@ def test_tls_through_a_proxy_tunnel_reads_wide(asynchronous: bool, tmp_path: Any
         _answer_body(inner)
         tls.close()
 
+    async def aget(kwargs: dict[str, Any]) -> httpx.Response:
+        async with httpx.AsyncClient(**kwargs) as client:
+            return await client.get("/blob")
+
     with LoopbackServer(proxy_then_api) as proxy:
         settings = _settings(
             "https://api.ionworks.example", tmp_path, proxy=proxy.url, verify=str(bundle)
@@ -390,13 +396,9 @@ def test_tls_through_a_proxy_tunnel_reads_wide(asynchronous: bool, tmp_path: Any
             on_request=[],
             on_response=[],
         )
+        asked = _record_reads(_innermost(kwargs["mounts"]["all://"]))
         if asynchronous:
-
-            async def get() -> httpx.Response:
-                async with httpx.AsyncClient(**kwargs) as client:
-                    return await client.get("/blob")
-
-            response = asyncio.run(get())
+            response = asyncio.run(aget(kwargs))
         else:
             with httpx.Client(**kwargs) as client:
                 response = client.get("/blob")
@@ -404,8 +406,9 @@ def test_tls_through_a_proxy_tunnel_reads_wide(asynchronous: bool, tmp_path: Any
         ("CONNECT", "api.ionworks.example:443")
     ]
     assert response.content == BODY
+    assert asked == [1048576]  # the proxy's answer to CONNECT, over plain TCP
     stream = response.extensions["network_stream"]
-    assert type(stream) is (_WideAsyncStream if asynchronous else _WideStream)
+    assert type(stream).__name__ == ("AnyIOStream" if asynchronous else "SyncStream")
     if asynchronous:
         assert isinstance(stream.get_extra_info("ssl_object"), ssl.SSLObject)
     else:  # httpcore's sync stream over the TLS socket (closed by now: no ssl_object left)
