@@ -103,6 +103,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_http_stack.py",
             "tests/unit/test_http_transport.py",
             "tests/unit/test_transport_survivors.py",
+            "tests/unit/test_transport_reads.py",
             "tests/unit/test_response_lifetime.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_safety_rules.py",
