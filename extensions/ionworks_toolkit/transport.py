@@ -736,7 +736,7 @@ def proxy_map(settings: Settings) -> dict[str, str | None]:
 
 
 def _proxy_transport(proxy: str, verify: Any, asynchronous: bool) -> Any:
-    cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
+    cls = _AsyncProxyTransport if asynchronous else _ProxyTransport
     try:
         return widen_reads(cls(verify=verify, proxy=httpx.Proxy(proxy)))
     except ImportError as exc:  # socks5:// without socksio
@@ -745,6 +745,48 @@ def _proxy_transport(proxy: str, verify: Any, asynchronous: bool) -> Any:
         ) from None
     except ValueError as exc:
         raise ConfigurationError(f"proxy: {exc}") from None
+
+
+#: What a proxy transport raises when the proxy itself fails: not reached, or it refused.
+_PROXY_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError)
+
+
+def _naming_the_proxy(exc: httpx.TransportError, proxy: httpx.Proxy) -> httpx.TransportError:
+    """``exc`` (same type: retried as before) saying which proxy failed: its URL without
+    credentials, and its password redacted from the text."""
+    shown = proxy.url.copy_with(username=None, password=None)
+    text = redact_secrets(str(exc) or type(exc).__name__, [p for p in proxy.auth or () if p])
+    if isinstance(exc, httpx.ProxyError):
+        return type(exc)(f"proxy {shown} refused the connection: {text}")
+    return type(exc)(f"could not reach proxy {shown}: {text}")
+
+
+class _ProxyTransport(httpx.HTTPTransport):
+    """httpx's transport through ``proxy``, whose connection failures name the proxy."""
+
+    def __init__(self, *, proxy: httpx.Proxy, **kwargs: Any) -> None:
+        super().__init__(proxy=proxy, **kwargs)
+        self.proxy = proxy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return super().handle_request(request)
+        except _PROXY_FAILURES as exc:
+            raise _naming_the_proxy(exc, self.proxy) from exc
+
+
+class _AsyncProxyTransport(httpx.AsyncHTTPTransport):
+    """Async ``_ProxyTransport``."""
+
+    def __init__(self, *, proxy: httpx.Proxy, **kwargs: Any) -> None:
+        super().__init__(proxy=proxy, **kwargs)
+        self.proxy = proxy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except _PROXY_FAILURES as exc:
+            raise _naming_the_proxy(exc, self.proxy) from exc
 
 
 # --------------------------------------------------------------------------- redirects

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from ionworks_toolkit import ConfigurationError, Settings, TransportError
+from ionworks_toolkit import ConfigurationError, Settings, TransportError, transport
 from ionworks_toolkit.auth import IonworksAuth
 from ionworks_toolkit.settings import Secret
 from ionworks_toolkit.transport import (
@@ -355,9 +355,10 @@ def test_shutting_a_closed_socket_is_quiet() -> None:
 
 def test_proxy_transport_kinds() -> None:
     sync = _proxy_transport("http://127.0.0.1:3128", True, False)
-    assert type(sync) is httpx.HTTPTransport
+    assert type(sync).__mro__[1] is httpx.HTTPTransport  # one that names the proxy it failed
+    assert str(sync.proxy.url) == "http://127.0.0.1:3128"
     asynchronous = _proxy_transport("http://127.0.0.1:3128", True, True)
-    assert type(asynchronous) is httpx.AsyncHTTPTransport
+    assert type(asynchronous).__mro__[1] is httpx.AsyncHTTPTransport
 
 
 def test_proxy_transport_errors_never_show_the_password(monkeypatch) -> None:
@@ -371,7 +372,7 @@ def test_proxy_transport_errors_never_show_the_password(monkeypatch) -> None:
         def __init__(self, **kwargs: Any) -> None:
             raise ImportError("Using SOCKS proxy, but the 'socksio' package is not installed.")
 
-    monkeypatch.setattr(httpx, "HTTPTransport", NoSocks)
+    monkeypatch.setattr(transport, "_ProxyTransport", NoSocks)
     with pytest.raises(ConfigurationError) as info:
         _proxy_transport("socks5://user:pw@127.0.0.1:1080", True, False)
     assert str(info.value) == (
