@@ -13,8 +13,11 @@ import contextlib
 import io
 import json
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
@@ -413,7 +416,7 @@ def test_a_busy_database_is_waited_for_too(
         "sqlite:c.db: another run is writing to this database; waiting up to 2.5 s for its "
         "lock...\n"
     )
-    assert failing_begin.pragmas == ["PRAGMA busy_timeout = 2500"]
+    assert failing_begin.pragmas == []  # polled (Ctrl-C gets through), not SQLite's busy wait
     assert _rows(db, "SELECT id FROM cells ORDER BY id") == [("new",), ("old",)]
 
 
@@ -433,15 +436,30 @@ def test_other_errors_when_beginning_are_raised_and_close_the_connection(
 
 
 def test_a_lock_never_released_fails_naming_the_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], failing_begin: type[_FailingBegin]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    failing_begin: type[_FailingBegin],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = tmp_path / "c.db"
     _existing(db)
     failing_begin.closed.clear()
-    failing_begin.errors.extend(["database is locked", "database is locked"])
+    failing_begin.errors.extend(["database is locked"] * 10)
+    clock = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(_sqlite, "_clock", lambda: clock[0])
+    monkeypatch.setattr(_sqlite, "_sleep", sleep)
     sink = SqliteSink(db, label="sqlite:c.db", timeout=0.25, record_schema=CELLS)
     with pytest.raises(SinkTargetError) as info, sink:
         sink.write([{"id": "new"}])
+    # Tried at once, then every LOCK_POLL_INTERVAL (0.1 s); the last sleep ends at the deadline.
+    assert [round(s, 9) for s in sleeps] == [0.1, 0.1, 0.05]
+    assert len(failing_begin.errors) == 6  # 4 tries
     assert str(info.value) == (
         "sqlite:c.db: the database is still locked by another run after 0.25 s; nothing was "
         "written to it (try again when the other run has finished)"
@@ -472,7 +490,7 @@ def test_the_wait_is_bounded_by_the_timeout(
         second.write([{"id": "second"}])
     first.abort()
     second.abort()
-    assert pragmas == ["PRAGMA busy_timeout = 300"]
+    assert pragmas == []  # polled by the sink (Ctrl-C gets through), not SQLite's busy wait
 
 
 # --------------------------------------------------------------------------------------
@@ -962,3 +980,91 @@ def test_booleans_of_the_compiled_row_are_stored_as_1_and_0(
         ('{"id":"a","ok":true}',),
         ('{"id":"b","ok":false}',),
     ]
+
+
+# --------------------------------------------------------------------------------------
+# The lock wait ends on Ctrl-C / SIGTERM (SQLite's busy_timeout let neither through)
+# --------------------------------------------------------------------------------------
+
+
+def test_a_cancelled_task_stops_waiting_for_the_lock_and_writes_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    failing_begin: type[_FailingBegin],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    db = tmp_path / "c.db"
+    _existing(db)
+    failing_begin.closed.clear()
+    failing_begin.errors.extend(["database is locked"] * 10)
+    sleeps: list[float] = []
+    monkeypatch.setattr(_sqlite, "_sleep", sleeps.append)
+    sink = SqliteSink(db, label="sqlite:c.db", timeout=600, record_schema=CELLS)
+
+    async def export() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()  # what asyncio's SIGINT handler does; the wait never awaits
+        sink.write([{"id": "new"}])
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(export())
+    sink.abort()
+    assert (sleeps, len(failing_begin.errors), failing_begin.closed) == ([0.1], 9, [True])
+    assert (
+        sink.describe() == "aborted: sqlite:c.db (table cells) left unchanged (0 records discarded)"
+    )
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]
+    assert os.listdir(tmp_path) == ["c.db"]
+
+
+@pytest.mark.cli_subprocess
+@pytest.mark.parametrize(
+    ("signum", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["sigterm", "sigint"],
+)
+def test_a_signal_ends_the_wait_for_the_database_lock(
+    tmp_path: Path, signum: int, code: int, word: str
+) -> None:
+    """The CLI waits up to 30 s for another run's write lock; a signal ends the wait at once:
+    while this test holds the lock throughout, the run ends interrupted (not with the
+    lock's exit 6 after 30 s), and the database is as it was."""
+    db = tmp_path / "big.db"
+    _existing(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ionworks_toolkit.cli", "--sandbox", "measurements", "list",
+         "Severson 2019 fast-charging cycle life", "--all", "--sink", "big.db",
+         "--sink", "out.jsonl"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        notice = process.stderr.readline()
+        assert notice == (
+            "sqlite:big.db: another run is writing to this database; waiting up to 30 s for "
+            "its lock...\n"
+        )
+        process.send_signal(signum)
+        _, rest = process.communicate(timeout=25)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        holder.rollback()
+        holder.close()
+    assert (process.returncode, rest) == (
+        code,
+        f"{word}: nothing was written (outputs rolled back)\n",
+    )
+    assert sorted(os.listdir(tmp_path)) == ["big.db"]  # no out.jsonl, no part file
+    assert _rows(db, "SELECT id FROM cells") == [("old",)]

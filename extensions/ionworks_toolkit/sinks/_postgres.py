@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import math
 import re
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from types import ModuleType
@@ -33,7 +32,7 @@ from ._base import (
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
 from ._flatten import dumps
-from ._sqlite import _notice
+from ._sqlite import LOCK_POLL_INTERVAL, _notice, _stop_if_cancelled
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -52,8 +51,6 @@ DEFAULT_SCHEMA = "public"
 #: Seconds a run waits for another run writing the same table (its advisory lock) before it
 #: fails; the SQLite sink waits as long for its database's write lock.
 DEFAULT_LOCK_TIMEOUT = 30.0
-#: Seconds between two tries of the table's advisory lock while another run holds it.
-LOCK_POLL_INTERVAL = 0.1
 RECORD_JSON = "record_json"
 INSTALL_HINT = install_hint("postgres", "psycopg[binary]")
 #: libpq connection parameters accepted as ``?key=value`` options (besides table and schema).
@@ -408,21 +405,6 @@ def _libpq_defaults(pg: ModuleType) -> dict[str, str]:
 #: The lock wait's clock and sleep (module names, so that a test can replace them alone).
 _clock = time.monotonic
 _sleep = time.sleep
-
-
-def _stop_if_cancelled() -> None:
-    """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
-    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
-    main task, which code that waits without awaiting would never notice."""
-    asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
-    if asyncio is None:
-        return
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no running event loop in this thread
-        return
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
 
 
 def lock_timeout_option(raw: str | None) -> float:

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_not
@@ -65,6 +66,29 @@ def sqlite_type(column_type: ColumnType) -> str:
     if column_type == "number":
         return "REAL"
     return "TEXT"
+
+
+#: Seconds between two tries of a lock another run holds (this sink's database write lock,
+#: the postgresql sink's table lock): between them, Ctrl-C and SIGTERM are noticed.
+LOCK_POLL_INTERVAL = 0.1
+#: The lock wait's clock and sleep (module names, so that a test can replace them alone).
+_clock = time.monotonic
+_sleep = time.sleep
+
+
+def _stop_if_cancelled() -> None:
+    """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
+    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
+    main task, which code that waits without awaiting would never notice."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
+    if asyncio is None:
+        return
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running event loop in this thread
+        return
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _notice(message: str) -> None:
@@ -179,28 +203,45 @@ class SqliteSink(BaseSink):
         try:
             for pragma in pragmas:
                 conn.execute(pragma)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                _notice(
-                    f"{self.label}: another run is writing to this database; waiting up to "
-                    f"{self.timeout:g} s for its lock..."
-                )
-                conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as again:
-                    raise SinkTargetError(
-                        f"{self.label}: the database is still locked by another run after "
-                        f"{self.timeout:g} s; nothing was written to it (try again when the "
-                        "other run has finished)"
-                    ) from again
+            self._take_write_lock(conn)
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _take_write_lock(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``: tried at once; while another run holds the write lock, a
+        notice goes to stderr and it is tried again every :data:`LOCK_POLL_INTERVAL` seconds
+        for up to ``timeout`` seconds (not SQLite's busy_timeout: its wait, inside one call,
+        let no Ctrl-C or SIGTERM through until it ended). The wait ends early on Ctrl-C or
+        SIGTERM: in a plain thread as KeyboardInterrupt, in an asyncio task (the CLI) as
+        CancelledError once the task is cancelled; nothing was written.
+
+        :raises SinkTargetError: the lock is still held after ``timeout`` seconds.
+        """
+        deadline = None
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if deadline is None:
+                    deadline = _clock() + self.timeout
+                    _notice(
+                        f"{self.label}: another run is writing to this database; waiting up "
+                        f"to {self.timeout:g} s for its lock..."
+                    )
+                left = deadline - _clock()
+                if left <= 0:
+                    raise SinkTargetError(
+                        f"{self.label}: the database is still locked by another run after "
+                        f"{self.timeout:g} s; nothing was written to it (try again when the "
+                        "other run has finished)"
+                    ) from exc
+            _sleep(min(LOCK_POLL_INTERVAL, left))
+            _stop_if_cancelled()
 
     def _prepare_table(self, conn: sqlite3.Connection, database: str) -> None:
         schema = self.record_schema
