@@ -20,6 +20,8 @@ project-level ``tests/conftest.py``.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +33,7 @@ import httpx_retries.retry
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit import AsyncToolkit, Toolkit
+from ionworks_toolkit.cli import main
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 from request_budget import DEFAULT_LIMIT, RequestBudget
 
@@ -183,6 +186,68 @@ def sandbox() -> Iterator[Any]:
     """The sandbox with default options plus a ``scale`` project of 1500 measurements."""
     with run_in_thread(SandboxOptions(scale=SCALE)) as server:
         yield server
+
+
+@pytest.fixture
+def sandbox_server() -> Iterator[Any]:
+    """A fresh sandbox with default options (``SandboxOptions()``) on loopback, for one test
+    (its ``app.state.request_counter`` counts this test's requests only)."""
+    with run_in_thread(SandboxOptions()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The base URL of a sandbox with default options, shared by a test module's tests."""
+    with run_in_thread(SandboxOptions()) as server:
+        yield server.base_url
+
+
+@pytest.fixture
+def cli_list(runner: CliRunner) -> Callable[..., Any]:
+    """``cli_list(sandbox, *arguments)``: ``measurements list ARGUMENTS`` through ``runner``
+    against ``sandbox`` (a sandbox server or its base URL) with its API key; click's
+    ``Result``."""
+
+    def invoke(sandbox: Any, *arguments: str) -> Any:
+        url = getattr(sandbox, "base_url", sandbox)
+        return runner.invoke(
+            main, ["--api-url", url, "--api-key", "sandbox", "measurements", "list", *arguments]
+        )
+
+    return invoke
+
+
+@pytest.fixture
+def signal_while_waiting() -> Callable[..., tuple[str, int, str]]:
+    """``signal_while_waiting(arguments, cwd, env, signum)``: the CLI (``python -m
+    ionworks_toolkit.cli ARGUMENTS``) run until its first stderr line (e.g. a lock wait's
+    notice), then sent ``signum``; returns that line, the exit code and the rest of stderr.
+    A child that does not end within 60 s is killed (the test then fails)."""
+
+    def run(
+        arguments: list[str], cwd: Path, env: dict[str, str], signum: int
+    ) -> tuple[str, int, str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ionworks_toolkit.cli", *arguments],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stderr is not None
+            first = process.stderr.readline()
+            process.send_signal(signum)
+            _, rest = process.communicate(timeout=60)
+            return first, process.returncode, rest
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    return run
 
 
 @pytest.fixture

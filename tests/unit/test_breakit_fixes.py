@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -161,20 +161,10 @@ def test_an_interrupt_never_says_nothing_was_written_over_a_direct_writing_sink(
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server.base_url
-
-
-def _list(runner: CliRunner, url: str, *arguments: str) -> Any:
-    return runner.invoke(
-        main, ["--api-url", url, "--api-key", "sandbox", "measurements", "list", *arguments]
-    )
-
-
-def test_all_projects_says_the_limit_is_per_project(runner: CliRunner, sandbox_url: str) -> None:
-    result = _list(runner, sandbox_url, "--all-projects", "--sink", "out.jsonl")
+def test_all_projects_says_the_limit_is_per_project(
+    cli_list: Callable[..., Any], sandbox_url: str
+) -> None:
+    result = cli_list(sandbox_url, "--all-projects", "--sink", "out.jsonl")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "wrote 100 records to jsonl:out.jsonl",
@@ -184,10 +174,9 @@ def test_all_projects_says_the_limit_is_per_project(runner: CliRunner, sandbox_u
 
 
 def test_several_projects_name_only_those_the_limit_cut(
-    runner: CliRunner, sandbox_url: str
+    cli_list: Callable[..., Any], sandbox_url: str
 ) -> None:
-    result = _list(
-        runner,
+    result = cli_list(
         sandbox_url,
         "Severson 2019 fast-charging cycle life",
         NASA,
@@ -201,17 +190,15 @@ def test_several_projects_name_only_those_the_limit_cut(
         "listed 74 of 162 measurements from 2 projects (--limit 40 per project cut 1 of them "
         "short; use --all for every measurement)"
     )
-    every = _list(runner, sandbox_url, "--all-projects", "--limit", "1000", "--sink", "a.jsonl")
+    every = cli_list(sandbox_url, "--all-projects", "--limit", "1000", "--sink", "a.jsonl")
     assert every.stderr.splitlines() == ["wrote 466 records to jsonl:a.jsonl"]
 
 
-def test_all_projects_warns_about_each_projects_lying_total(runner: CliRunner) -> None:
+def test_all_projects_warns_about_each_projects_lying_total(cli_list: Callable[..., Any]) -> None:
     """Newcomer pass: with totals 50 too low, --all-projects printed no warning (a single
     project run does) and summed the lying totals into "listed 120 of 282"."""
     with run_in_thread(SandboxOptions(total_offset=-50)) as server:
-        result = _list(
-            runner, server.base_url, "--all-projects", "--limit", "30", "--sink", "out.jsonl"
-        )
+        result = cli_list(server.base_url, "--all-projects", "--limit", "30", "--sink", "out.jsonl")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "wrote 120 records to jsonl:out.jsonl",
@@ -255,10 +242,11 @@ def _serve_pages(n: int, total: Any) -> LoopbackServer:
     ("total", "shown"),
     [(-5, "-5 (a negative number)"), ("34", "'34' (a string)"), (2.5, "2.5 (a number)")],
 )
-def test_an_unusable_total_is_warned_about_once(runner: CliRunner, total: Any, shown: str) -> None:
+def test_an_unusable_total_is_warned_about_once(
+    cli_list: Callable[..., Any], total: Any, shown: str
+) -> None:
     with _serve_pages(30, total) as server:
-        result = _list(
-            runner,
+        result = cli_list(
             server.url,
             PROJECT_ID,
             "--limit",
@@ -278,10 +266,10 @@ def test_an_unusable_total_is_warned_about_once(runner: CliRunner, total: Any, s
 
 
 def test_a_total_below_the_records_received_with_a_limit_is_warned_about(
-    runner: CliRunner,
+    cli_list: Callable[..., Any],
 ) -> None:
     with _serve_pages(30, 4) as server:
-        result = _list(runner, server.url, PROJECT_ID, "--limit", "10", "--sink", "out.jsonl")
+        result = cli_list(server.url, PROJECT_ID, "--limit", "10", "--sink", "out.jsonl")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "wrote 10 records to jsonl:out.jsonl",
@@ -545,10 +533,10 @@ async def test_the_async_toolkit_checks_the_same_arguments(make_async_toolkit: A
     ],
 )
 def test_a_mistyped_table_column_fails_before_any_request(
-    runner: CliRunner, arguments: list[str], column: str
+    cli_list: Callable[..., Any], arguments: list[str], column: str
 ) -> None:
     with _serve_pages(3, 3) as server:
-        result = _list(runner, server.url, PROJECT_ID, *arguments)
+        result = cli_list(server.url, PROJECT_ID, *arguments)
     assert result.exit_code == 2, result.output
     assert result.stderr == (
         f"error: table: CellMeasurementWithDetails has no column {column}; give declared "
@@ -559,7 +547,7 @@ def test_a_mistyped_table_column_fails_before_any_request(
 
 
 def test_table_columns_are_checked_against_the_runs_own_schema(
-    runner: CliRunner, sandbox_url: str
+    runner: CliRunner, cli_list: Callable[..., Any], sandbox_url: str
 ) -> None:
     base = ["--api-url", sandbox_url, "--api-key", "sandbox", "projects", "list"]
     good = runner.invoke(main, [*base, "--sink", "table:?columns=name,organization_id"])
@@ -568,18 +556,18 @@ def test_table_columns_are_checked_against_the_runs_own_schema(
     bad = runner.invoke(main, [*base, "--sink", "table:?columns=instance.name"])
     assert bad.exit_code == 2
     assert bad.stderr.startswith("error: table: Project has no column 'instance.name'")
-    several = _list(
-        runner, sandbox_url, "--all-projects", "--limit", "1", "--columns", "project_id,name"
+    several = cli_list(
+        sandbox_url, "--all-projects", "--limit", "1", "--columns", "project_id,name"
     )
     assert several.exit_code == 0, several.output
 
 
 def test_a_table_sink_without_rich_fails_before_any_request(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    cli_list: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "rich", None)  # import rich raises ImportError
     with _serve_pages(3, 3) as server:
-        result = _list(runner, server.url, PROJECT_ID, "--sink", "table:")
+        result = cli_list(server.url, PROJECT_ID, "--sink", "table:")
     assert result.exit_code == 2
     assert result.stderr == "error: sink 'table' needs rich: pip install rich\n"
     assert server.requests == []
@@ -617,10 +605,13 @@ plugin = Plugin()
 
 
 def test_a_plugin_warning_is_printed_once_and_a_raising_hook_exits_2(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox_url: str
+    cli_list: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    sandbox_url: str,
 ) -> None:
     install_plugin(monkeypatch, tmp_path, "clash", _CLASHING_PLUGIN)
-    result = _list(runner, sandbox_url, NASA, "--limit", "2", "--sink", "out.jsonl")
+    result = cli_list(sandbox_url, NASA, "--limit", "2", "--sink", "out.jsonl")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "warning: sink scheme 'csv' is registered twice: by plugin clash and by plugin "
@@ -797,10 +788,14 @@ def test_projects_list_prints_its_summary(runner: CliRunner, sandbox_url: str) -
     ],
 )
 def test_two_sinks_on_one_target_are_refused_before_any_request(
-    runner: CliRunner, tmp_path: Path, first: str, second: str, destination: str
+    cli_list: Callable[..., Any],
+    tmp_path: Path,
+    first: str,
+    second: str,
+    destination: str,
 ) -> None:
     with _serve_pages(3, 3) as server:
-        result = _list(runner, server.url, PROJECT_ID, "--sink", first, "--sink", second)
+        result = cli_list(server.url, PROJECT_ID, "--sink", first, "--sink", second)
     assert result.exit_code == 2
     shown = destination.format(tmp=tmp_path.resolve())
     assert result.stderr == (

@@ -12,13 +12,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import main
-from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
 NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
@@ -62,12 +60,6 @@ BAD_INPUTS = [
     ),
     (["--limit", "3", "--all"], "error: --limit and --all exclude each other: give one"),
 ]
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server.base_url
 
 
 @pytest.mark.parametrize(("arguments", "message"), BAD_INPUTS, ids=lambda v: str(v)[:40])

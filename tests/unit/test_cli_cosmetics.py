@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import _projects_limit_note, main
-from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
+from ionworks_toolkit.sandbox import SandboxOptions
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
 TWICE = [SEVERSON, SEVERSON, "--sink", "out.jsonl"]
 SEVERSON_ID = "dad27f90-713a-5a2b-a976-e4a38e9951be"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server.base_url
 
 
 def test_the_same_project_twice_is_listed_once(runner: CliRunner, sandbox_url: str) -> None:

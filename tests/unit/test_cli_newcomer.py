@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import _limit_note, main
-from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
 ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
 NASA = "NASA PCoE Li-ion battery aging"
@@ -21,24 +20,13 @@ NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
 SANDBOX_HINT = 'pip install "ionworks-toolkit[sandbox]"'
 
 
-@pytest.fixture
-def sandbox_server() -> Iterator[Any]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server
-
-
-def _list(runner: CliRunner, server: Any, *arguments: str) -> Any:
-    return runner.invoke(
-        main,
-        ["--api-url", server.base_url, "--api-key", "sandbox", "measurements", "list", *arguments],
-    )
-
-
 # ------------------------------------------------------------------ 2. the default limit
 
 
-def test_the_default_limit_says_how_many_matched(runner: CliRunner, sandbox_server: Any) -> None:
-    result = _list(runner, sandbox_server, ATTIA, "--sink", "jsonl:-")
+def test_the_default_limit_says_how_many_matched(
+    cli_list: Callable[..., Any], sandbox_server: Any
+) -> None:
+    result = cli_list(sandbox_server, ATTIA, "--sink", "jsonl:-")
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 25
     assert result.stderr.splitlines() == [
@@ -48,9 +36,9 @@ def test_the_default_limit_says_how_many_matched(runner: CliRunner, sandbox_serv
 
 
 def test_an_explicit_limit_is_named_and_the_table_gets_the_same_note(
-    runner: CliRunner, sandbox_server: Any
+    cli_list: Callable[..., Any], sandbox_server: Any
 ) -> None:
-    result = _list(runner, sandbox_server, ATTIA, "--limit", "7", "--sink", "table:")
+    result = cli_list(sandbox_server, ATTIA, "--limit", "7", "--sink", "table:")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "printed 7 of 7 records (table:)",
@@ -60,9 +48,9 @@ def test_an_explicit_limit_is_named_and_the_table_gets_the_same_note(
 
 @pytest.mark.parametrize("arguments", [["--limit", "50"], ["--all"]])
 def test_no_note_when_every_match_was_listed(
-    runner: CliRunner, sandbox_server: Any, arguments: list[str]
+    cli_list: Callable[..., Any], sandbox_server: Any, arguments: list[str]
 ) -> None:
-    result = _list(runner, sandbox_server, NASA, *arguments, "--sink", "jsonl:-")
+    result = cli_list(sandbox_server, NASA, *arguments, "--sink", "jsonl:-")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == ["wrote 34 records to jsonl:-"]
 
@@ -152,9 +140,9 @@ def test_python_m_sandbox_on_a_busy_port_exits_2(
 
 
 def test_page_size_without_all_sets_the_request_size(
-    runner: CliRunner, sandbox_server: Any
+    cli_list: Callable[..., Any], sandbox_server: Any
 ) -> None:
-    result = _list(runner, sandbox_server, NASA, "--limit", "30", "--page-size", "10")
+    result = cli_list(sandbox_server, NASA, "--limit", "30", "--page-size", "10")
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 30
     # one GET /projects to resolve the name, then 3 pages of 10
@@ -351,10 +339,9 @@ def test_a_requested_column_no_record_has_is_shown_empty_and_named_with_close_ma
 
 
 def test_columns_option_implies_the_table_when_piped(
-    runner: CliRunner, sandbox_server: Any
+    cli_list: Callable[..., Any], sandbox_server: Any
 ) -> None:
-    result = _list(
-        runner,
+    result = cli_list(
         sandbox_server,
         NASA,
         "--limit",

@@ -17,10 +17,8 @@ import struct
 import subprocess
 import sys
 import termios
-from collections.abc import Iterator
 
 import pytest
-from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
 pyte = pytest.importorskip("pyte")
 
@@ -28,12 +26,6 @@ ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
 BEEP = "TRI BEEP protocol test plans (Talos, Drive)"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server.base_url
 
 
 def _environment() -> dict[str, str]:

@@ -9,31 +9,15 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
-from ionworks_toolkit.cli import main
-from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
-
-
-@pytest.fixture(scope="module")
-def sandbox_server() -> Iterator[Any]:
-    with run_in_thread(SandboxOptions()) as server:
-        yield server
-
-
-def _list(runner: CliRunner, server: Any, *arguments: str) -> Any:
-    return runner.invoke(
-        main,
-        ["--api-url", server.base_url, "--api-key", "sandbox", "measurements", "list", *arguments],
-    )
 
 
 # ------------------------------------------------- 1. an empty declared table column
@@ -47,9 +31,12 @@ def _list(runner: CliRunner, server: Any, *arguments: str) -> Any:
     ],
 )
 def test_an_empty_declared_table_column_is_shown_empty_and_the_data_sinks_are_published(
-    runner: CliRunner, sandbox_server: Any, table: list[str], data: str
+    cli_list: Callable[..., Any],
+    sandbox_server: Any,
+    table: list[str],
+    data: str,
 ) -> None:
-    result = _list(runner, sandbox_server, SEVERSON, "--all", *table, "--sink", data)
+    result = cli_list(sandbox_server, SEVERSON, "--all", *table, "--sink", data)
     assert result.exit_code == 0, result.output
     header = result.stdout.splitlines()[1]
     assert [c.strip() for c in header.strip("┃").split("┃")] == ["name", "end_time"]
@@ -187,11 +174,9 @@ def test_a_record_without_id_is_named_by_its_position_in_the_run() -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("scheme", ["jsonl", "csv", "parquet"])
 def test_a_device_that_took_nothing_is_not_said_to_be_rolled_back(
-    runner: CliRunner, sandbox_server: Any, scheme: str
+    cli_list: Callable[..., Any], sandbox_server: Any, scheme: str
 ) -> None:
-    result = _list(
-        runner, sandbox_server, SEVERSON, "--limit", "3", "--sink", f"{scheme}:/dev/full"
-    )
+    result = cli_list(sandbox_server, SEVERSON, "--limit", "3", "--sink", f"{scheme}:/dev/full")
     assert result.exit_code == 6
     assert result.stderr.splitlines()[-1] == (
         f"sink error: sink {scheme}:/dev/full failed: OSError: [Errno 28] No space left on "
@@ -326,12 +311,11 @@ def test_a_part_file_of_this_process_is_kept_and_a_clean_folder_adds_no_note(
 
 
 def test_an_empty_result_replacing_a_file_says_so_with_the_previous_size(
-    runner: CliRunner, sandbox_server: Any
+    cli_list: Callable[..., Any], sandbox_server: Any
 ) -> None:
     Path("em.jsonl").write_text("PREV\n", encoding="utf-8")
     Path("new.jsonl").unlink(missing_ok=True)
-    result = _list(
-        runner,
+    result = cli_list(
         sandbox_server,
         "Sandbox empty project",
         "--all",

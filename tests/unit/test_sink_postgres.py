@@ -639,36 +639,32 @@ def test_another_table_is_not_blocked(
     ids=["sigterm", "sigint"],
 )
 def test_a_signal_ends_the_wait_for_the_lock_and_rolls_back(
-    pg: Any, server: PostgresServer, holder: Any, tmp_path: Path, signum: int, code: int, word: str
+    pg: Any,
+    server: PostgresServer,
+    holder: Any,
+    tmp_path: Path,
+    signal_while_waiting: Any,
+    signum: int,
+    code: int,
+    word: str,
 ) -> None:
     """The newcomer's run: waiting on the lock of a table another run is writing, SIGTERM
     did nothing (the CLI's event loop only cancels its task, which a blocking wait never
     noticed). Now the wait ends, the transaction rolls back, exit 143 (Ctrl-C: 130). The
     wait allowed is 600 s, so a signal that does not end it fails ``communicate(timeout=60)``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ionworks_toolkit.cli", "--sandbox", "measurements", "list",
-         SEVERSON, "--all", "--sink", f"{server.url}?lock_timeout=600"],
-        cwd=tmp_path,
-        env={**env, "PGPASSWORD": server.password},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    notice, returncode, rest = signal_while_waiting(
+        ["--sandbox", "measurements", "list", SEVERSON, "--all",
+         "--sink", f"{server.url}?lock_timeout=600"],
+        tmp_path,
+        {**env, "PGPASSWORD": server.password},
+        signum,
     )  # fmt: skip
-    try:
-        assert process.stderr is not None
-        notice = process.stderr.readline()
-        assert notice == (
-            f"{server.url}: another export is writing table public.measurements; waiting up "
-            "to 600 s for it to finish...\n"
-        )
-        process.send_signal(signum)
-        _, rest = process.communicate(timeout=60)
-        assert process.returncode == code, rest
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    assert notice == (
+        f"{server.url}: another export is writing table public.measurements; waiting up "
+        "to 600 s for it to finish...\n"
+    )
+    assert returncode == code, rest
     assert rest == f"{word}: nothing was written (outputs rolled back)\n"
     holder.rollback()
     assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)

@@ -16,8 +16,6 @@ import os
 import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
@@ -435,14 +433,13 @@ def test_other_errors_when_beginning_are_raised_and_close_the_connection(
     assert _rows(db, "SELECT id FROM cells") == [("old",)]
 
 
-def test_a_lock_never_released_fails_naming_the_database(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    failing_begin: type[_FailingBegin],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    db = tmp_path / "c.db"
-    _existing(db)
+@pytest.fixture
+def locked_ten_times(
+    tmp_path: Path, failing_begin: type[_FailingBegin], monkeypatch: pytest.MonkeyPatch
+) -> list[float]:
+    """``c.db`` (one row, ``old``) whose next 10 ``BEGIN IMMEDIATE`` find it locked, and the
+    lock wait's clock replaced: the sleeps it asked for (each advances the clock)."""
+    _existing(tmp_path / "c.db")
     failing_begin.closed.clear()
     failing_begin.errors.extend(["database is locked"] * 10)
     clock = [0.0]
@@ -454,7 +451,14 @@ def test_a_lock_never_released_fails_naming_the_database(
 
     monkeypatch.setattr(_sqlite, "_clock", lambda: clock[0])
     monkeypatch.setattr(_sqlite, "_sleep", sleep)
-    sink = SqliteSink(db, label="sqlite:c.db", timeout=0.25, record_schema=CELLS)
+    return sleeps
+
+
+def test_a_lock_never_released_fails_naming_the_database(
+    tmp_path: Path, failing_begin: type[_FailingBegin], locked_ten_times: list[float]
+) -> None:
+    sleeps = locked_ten_times
+    sink = SqliteSink(tmp_path / "c.db", label="sqlite:c.db", timeout=0.25, record_schema=CELLS)
     with pytest.raises(SinkTargetError) as info, sink:
         sink.write([{"id": "new"}])
     # Tried at once, then every LOCK_POLL_INTERVAL (0.1 s); the last sleep ends at the deadline.
@@ -988,19 +992,11 @@ def test_booleans_of_the_compiled_row_are_stored_as_1_and_0(
 
 
 def test_a_cancelled_task_stops_waiting_for_the_lock_and_writes_nothing(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    failing_begin: type[_FailingBegin],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, failing_begin: type[_FailingBegin], locked_ten_times: list[float]
 ) -> None:
     import asyncio
 
-    db = tmp_path / "c.db"
-    _existing(db)
-    failing_begin.closed.clear()
-    failing_begin.errors.extend(["database is locked"] * 10)
-    sleeps: list[float] = []
-    monkeypatch.setattr(_sqlite, "_sleep", sleeps.append)
+    db, sleeps = tmp_path / "c.db", locked_ten_times
     sink = SqliteSink(db, label="sqlite:c.db", timeout=600, record_schema=CELLS)
 
     async def export() -> None:
@@ -1027,7 +1023,7 @@ def test_a_cancelled_task_stops_waiting_for_the_lock_and_writes_nothing(
     ids=["sigterm", "sigint"],
 )
 def test_a_signal_ends_the_wait_for_the_database_lock(
-    tmp_path: Path, signum: int, code: int, word: str
+    tmp_path: Path, signal_while_waiting: Any, signum: int, code: int, word: str
 ) -> None:
     """The CLI waits up to 30 s for another run's write lock; a signal ends the wait at once:
     while this test holds the lock throughout, the run ends interrupted (not with the
@@ -1037,34 +1033,17 @@ def test_a_signal_ends_the_wait_for_the_database_lock(
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     env = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ionworks_toolkit.cli", "--sandbox", "measurements", "list",
-         "Severson 2019 fast-charging cycle life", "--all", "--sink", "big.db",
-         "--sink", "out.jsonl"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
+    arguments = ["--sandbox", "measurements", "list", "Severson 2019 fast-charging cycle life",
+                 "--all", "--sink", "big.db", "--sink", "out.jsonl"]  # fmt: skip
     try:
-        assert process.stderr is not None
-        notice = process.stderr.readline()
-        assert notice == (
-            "sqlite:big.db: another run is writing to this database; waiting up to 30 s for "
-            "its lock...\n"
-        )
-        process.send_signal(signum)
-        _, rest = process.communicate(timeout=25)
+        notice, returncode, rest = signal_while_waiting(arguments, tmp_path, env, signum)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
         holder.rollback()
         holder.close()
-    assert (process.returncode, rest) == (
-        code,
-        f"{word}: nothing was written (outputs rolled back)\n",
+    assert notice == (
+        "sqlite:big.db: another run is writing to this database; waiting up to 30 s for "
+        "its lock...\n"
     )
+    assert (returncode, rest) == (code, f"{word}: nothing was written (outputs rolled back)\n")
     assert sorted(os.listdir(tmp_path)) == ["big.db"]  # no out.jsonl, no part file
     assert _rows(db, "SELECT id FROM cells") == [("old",)]
