@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
+import weakref
 from collections.abc import Generator, Iterable
 
 import httpx
@@ -87,6 +89,77 @@ def redact_secrets(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+#: Query parameter names whose values are secrets (``api_key``, ``token``, ``signature``...).
+SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
+#: In log text: a key-like query parameter's value (``?api_key=VALUE``, ``&token=VALUE``).
+_QUERY_SECRET = re.compile(
+    r"([?&;][^=&#\s'\"]*(?:key|token|secret|password|signature|auth)[^=&#\s'\"]*=)"
+    r"([^&;#\s'\"]+)",
+    re.IGNORECASE,
+)
+#: In log text: a credential header in httpcore's traces (``(b'set-cookie', b'VALUE')``).
+_HEADER_SECRET = re.compile(
+    r"(\(b['\"](?:authorization|proxy-authorization|x-api-key|cookie|set-cookie)['\"], b)"
+    r"(['\"])(.*?)\2\)",
+    re.IGNORECASE,
+)
+#: In log text: a URL's user information (``https://user:password@host``).
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s'\"]+@", re.IGNORECASE)
+#: The credentials of every live IonworksAuth (gone with it), redacted from library logs.
+_LIVE_SECRETS: weakref.WeakKeyDictionary[object, tuple[str, ...]] = weakref.WeakKeyDictionary()
+#: The loggers of the HTTP libraries under the toolkit's clients that print request URLs
+#: (``httpx``: one INFO line per request; ``httpx_retries``: the request at DEBUG) or
+#: headers (``httpcore``: DEBUG traces).
+HTTP_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpx_retries.transport",
+    "httpx_retries.retry",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+def redact_log_text(text: str) -> str:
+    """``text`` (a formatted log line) with URL user information, key-like query values
+    (:data:`SECRET_QUERY`), credential headers in httpcore's traces and the credentials of
+    every live :class:`IonworksAuth` replaced by ``***``."""
+    text = _USERINFO.sub(rf"\1{REDACTED}@", text)
+    text = _QUERY_SECRET.sub(rf"\1{REDACTED}", text)
+    text = _HEADER_SECRET.sub(rf"\1\2{REDACTED}\2)", text)
+    return redact_secrets(text, [s for secrets in _LIVE_SECRETS.values() for s in secrets])
+
+
+class _RedactingFilter(logging.Filter):
+    """On the HTTP libraries' loggers: each record's message with :func:`redact_log_text`
+    applied (httpx prints ``HTTP Request: GET https://host/path?api_key=...`` as sent)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot be formatted: logging reports it itself
+            return True
+        cleaned = redact_log_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_REDACTING_FILTER = _RedactingFilter()
+
+
+def redact_http_library_logs() -> None:
+    """Put the redacting filter on :data:`HTTP_LIBRARY_LOGGERS` (once; called whenever the
+    toolkit builds a client), so that a user who turns logging on (``logging.basicConfig(
+    level=logging.DEBUG)``) never sees a secret in httpx's or httpcore's lines."""
+    for name in HTTP_LIBRARY_LOGGERS:
+        log = logging.getLogger(name)
+        if _REDACTING_FILTER not in log.filters:
+            log.addFilter(_REDACTING_FILTER)
+
+
 def check_credential_headers(request: httpx.Request) -> None:
     """Refuse a request whose credential headers hold a line break or control character.
 
@@ -145,6 +218,7 @@ class IonworksAuth(httpx.Auth):
         self._api_key = api_key
         self._api_token = api_token
         self._organization_id = organization_id
+        _LIVE_SECRETS[self] = tuple(s.reveal() for s in (api_key, api_token) if s is not None)
 
     @property
     def kind(self) -> str:

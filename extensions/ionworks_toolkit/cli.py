@@ -393,7 +393,8 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
             shown(message, category, *args, **kwargs)
 
     warnings.showwarning = show
-    # Not httpx's own logger: its request lines print URLs unredacted; ours redacts them.
+    # Not httpx's own logger (its lines are only filtered, see auth.redact_http_library_logs):
+    # ours logs each request with its URL redacted and its timing.
     log = logging.getLogger("ionworks_toolkit")
     handler = _VERBOSE_LINES if verbose else _WARNING_LINES
     added = handler not in log.handlers

@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-import re
 import socket
 import ssl
 import threading
@@ -39,9 +38,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .auth import (
+    SECRET_QUERY,
     credential_values,
     is_loopback_host,
     origin_of,
+    redact_http_library_logs,
     redact_secrets,
 )
 from .errors import (
@@ -83,7 +84,6 @@ RETRY_STATUSES = (429, 502, 503, 504)
 #: Seconds: the longest single wait between retries, whatever ``Retry-After`` asks for.
 RETRY_WAIT_CAP = 30.0
 #: Query parameter names whose values are secrets (redacted in logs, held to the https rule).
-SECRET_QUERY = re.compile(r"(key|token|secret|password|signature|auth)", re.IGNORECASE)
 #: Bytes httpcore asks of a connection's socket per read on the toolkit's own transports
 #: (``widen_reads``); httpcore's default is 64 KiB (``HTTP11Connection.READ_NUM_BYTES``, a
 #: class attribute shared by every httpx client of the process, so left alone). A
@@ -848,6 +848,7 @@ def client_kwargs(
     followed only as ``check_redirect`` allows. Raises ConfigurationError for an unusable CA
     bundle or proxy, or retries without httpx-retries installed.
     """
+    redact_http_library_logs()  # httpx's own request lines print URLs as sent
     mounts: dict[str, Any] = {}
     if transport is None:
         verify = ssl_context(settings)
