@@ -192,7 +192,8 @@ def test_cli_honours_https_proxy_from_the_environment(tmp_path: Path) -> None:
     assert "x-api-key" not in proxy.requests[0].headers  # the key only travels in the tunnel
     assert result.returncode == 5, result.stderr
     assert result.stderr.splitlines() == [
-        f"error: GET {PATH} failed: ProxyError: 403 Forbidden",
+        f"error: GET {PATH} failed: ProxyError: proxy {proxy.url} refused the connection: "
+        "403 Forbidden",
     ]
 
 
