@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import shutil
 import ssl
 import subprocess
@@ -203,7 +204,8 @@ def test_python_api_honours_proxy_variables(
 ) -> None:
     with LoopbackServer(refuse_connect) as proxy:
         monkeypatch.setenv(variable, proxy.url)
-        with pytest.raises(TransportError, match=r"ProxyError: 403 Forbidden$"):
+        shown = f"ProxyError: proxy {proxy.url} refused the connection: 403 Forbidden"
+        with pytest.raises(TransportError, match=f"{re.escape(shown)}$"):
             list(toolkit_for(FOREIGN_API).iter_measurements_by_project(PROJECT_ID))
     assert [r.target for r in proxy.requests] == ["api.ionworks.example:443"]
 
