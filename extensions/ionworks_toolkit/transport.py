@@ -93,7 +93,10 @@ RETRY_WAIT_CAP = 30.0
 #: takes a chunk whole. Sync: one ``recv()`` takes what the kernel holds, up to this (on
 #: loopback often the whole 1 MiB). Plain TCP only: a TLS read returns one record (16 KiB)
 #: whatever the ask, and a 1 MiB ask costs a 1 MiB buffer per record (measured: ~0.5 ms more
-#: per 9 MB page), so TLS streams keep httpcore's ask.
+#: per 9 MB page), so TLS streams keep httpcore's ask. Measured on the sandbox (http, 9 MB
+#: pages, receive only: ``client.get`` of one page on the toolkit's client), 64 KiB -> 1 MiB:
+#: instructions per page (callgrind) async 105M -> 63M, sync 66M -> 50M; CPU time per page,
+#: median of 80 on a loaded 2-core machine, async 42.5 -> 38.4 ms, sync 33.2 -> 16.6 ms.
 READ_SIZE = 1024 * 1024
 # A compressed body is fed to the decoder in slices this big, so one slice of a gzip bomb
 # inflates to at most ~1000x this (deflate's limit) before the cap is checked.
