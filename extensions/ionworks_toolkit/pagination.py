@@ -6,14 +6,18 @@ requests it plans and feed it the pages, as httpx's ``Auth.auth_flow`` serves bo
 The rules:
 
 - the walk ends at an empty page, or at a short page (fewer items than asked for) once the
-  server's ``total`` is reached or when it gives none. A short page *below* ``total`` is a
-  server capping its page size (the vendor's client notes routes capped at 100): the walk goes
-  on from where that page ended, asking that many per page, so nothing is lost;
+  server's ``total`` is reached or when it gives none. An empty page *below* ``total`` is
+  asked for once more, alone (requests planned beyond it are dropped), before it ends the
+  walk: a page that came back empty by a glitch (a replica lagging, a cache) then loses
+  nothing, and a ``total`` that is simply too high costs one more empty page. A short page
+  *below* ``total`` is a server capping its page size (the vendor's client notes routes capped
+  at 100): the walk goes on from where that page ended, asking that many per page, so nothing
+  is lost;
 - a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
   from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing (within
-  the bound below), and one whose ``total`` is too high costs one empty page;
+  the bound below), and one whose ``total`` is too high costs two empty pages (see above);
 - a server that keeps paging past its ``total`` is stopped: once a full page goes past the
   reported ``total`` (the confirming request came back full) the walk logs one warning and goes
   on (a stale ``total`` loses nothing), but a page ending beyond ``2 * total + page_size``
@@ -98,7 +102,9 @@ class Page(Generic[T]):
 @attrs.define
 class WalkStats:
     """Running figures of a walk: ``records`` yielded (unique), ``pages`` with new records,
-    ``requests`` sent, ``duplicates`` skipped, ``total`` as last reported by the server."""
+    ``requests`` the server answered (prefetched pages included; a prefetched request cancelled
+    before its answer came is not counted), ``duplicates`` skipped, ``total`` as last reported
+    by the server."""
 
     records: int = 0
     pages: int = 0
@@ -176,6 +182,7 @@ class PageWalk(Generic[T]):
         self._next_offset = 0
         self._stride = page_size  # what a page is assumed to hold (a capping server's size)
         self._sequential_until_pages = 1  # the first page goes alone: it tells the total
+        self._asked_again: int | None = None  # offset of an empty page below total, re-asked
         self._seen: set[str] = set()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
         self._warned_past_total = False
@@ -364,7 +371,17 @@ class PageWalk(Generic[T]):
             )
         length = len(page.items)
         if length == 0:
-            return PageOutcome(None, self._stop(), True)
+            total = self.stats.total
+            if total is None or request.offset >= total or self._asked_again == request.offset:
+                return PageOutcome(None, self._stop(), True)
+            # Empty below the reported total: asked for once more, alone, before it is taken
+            # as the end (the module docstring).
+            self._asked_again = request.offset
+            dropped = tuple(self.in_flight)
+            self.in_flight.clear()
+            self._next_offset = request.offset
+            self._sequential_until_pages = self.stats.pages + 1
+            return PageOutcome(None, dropped)
         end = request.offset + length
         total = self.stats.total
         if length > request.limit and not self._warned_long_page:

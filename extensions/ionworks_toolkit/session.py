@@ -57,7 +57,7 @@ from .auth import (
     strip_foreign_credentials,
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
-from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
+from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH
 from .errors import ConfigurationError
 from .export import (
     ExportResult,
@@ -287,7 +287,7 @@ class _BaseToolkit:
             none="the settings' page size",
             type_only=True,  # the range is checked below, with the settings' page size
         )
-        check_count(prefetch, "prefetch", minimum=1)
+        check_count(prefetch, "prefetch", minimum=1, maximum=MAX_PREFETCH)
         params = self.resolve_filters(presets, filters)
         size = page_size if page_size is not None else self.settings.page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
@@ -757,7 +757,12 @@ class AsyncToolkit(_BaseToolkit):
     def iter_project_pages(
         self, *, prefetch: int = DEFAULT_PREFETCH
     ) -> AsyncIterator[list[Project]]:
-        """Pages of ``GET /projects`` (every project visible to the credential)."""
+        """Pages of ``GET /projects`` (every project visible to the credential).
+
+        :raises ArgumentTypeError: ``prefetch`` is not an int; ParameterError: outside
+            1..``MAX_PREFETCH`` (32).
+        """
+        check_count(prefetch, "prefetch", minimum=1, maximum=MAX_PREFETCH)
         self._check_credentials()
         return self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, prefetch=prefetch)
 

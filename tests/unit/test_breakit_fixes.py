@@ -510,7 +510,7 @@ async def test_the_async_toolkit_checks_the_same_arguments(make_async_toolkit: A
     async with make_async_toolkit(requests.append) as toolkit:
         with pytest.raises(ArgumentTypeError, match=r"^sinks must be a list"):
             await toolkit.export(NASA_ID, "m.csv")
-        with pytest.raises(ArgumentTypeError, match=r"^prefetch must be a whole number >= 1"):
+        with pytest.raises(ArgumentTypeError, match=r"^prefetch must be a whole number 1\.\.32"):
             async for _ in toolkit.iter_measurements_by_project(NASA_ID, prefetch="2"):
                 pass
     assert requests == []
@@ -834,3 +834,26 @@ def test_max_retries_is_bounded(tmp_path: Path, value: str, message: str) -> Non
     assert str(info.value) == f"{message} (from IONWORKS_TOOLKIT_MAX_RETRIES in the environment)"
     edge = load_settings(environ={"IONWORKS_TOOLKIT_MAX_RETRIES": "20"}, working_dir=str(tmp_path))
     assert edge.max_retries == 20
+
+
+@pytest.mark.parametrize("prefetch", [0, 33, 10**9])
+async def test_prefetch_outside_1_to_32_is_refused_before_any_request(
+    make_async_toolkit: Any, prefetch: int
+) -> None:
+    """FINDINGS6 F1: prefetch=2000 sent hundreds of requests past the end of a collection
+    without a total; the async walks take 1..MAX_PREFETCH (32)."""
+    from ionworks_toolkit import ParameterError
+    from ionworks_toolkit.constants import MAX_PREFETCH
+
+    assert MAX_PREFETCH == 32
+    requests: list[Any] = []
+    async with make_async_toolkit(requests.append) as toolkit:
+        with pytest.raises(ParameterError) as caught:
+            async for _ in toolkit.iter_measurements_by_project(NASA_ID, prefetch=prefetch):
+                pass
+        assert str(caught.value) == f"prefetch={prefetch} is outside 1..32"
+        with pytest.raises(ParameterError) as caught:
+            async for _ in toolkit.iter_project_pages(prefetch=prefetch):
+                pass
+        assert str(caught.value) == f"prefetch={prefetch} is outside 1..32"
+    assert requests == []
