@@ -1187,7 +1187,13 @@ def test_file_sink_flushes_each_page_of_a_stream_and_stops_when_the_reader_left(
 
 @pytest.mark.parametrize(
     ("record", "expected"),
-    [({"id": "m-1"}, "m-1"), ({"id": 7}, 7), ({"id": ""}, "")],
+    [
+        ({"id": "m-1"}, "m-1"),
+        ({"id": 7}, 7),
+        ({"id": ""}, ""),
+        ({"id": 2**63 - 1}, 2**63 - 1),
+        ({"id": -(2**63)}, -(2**63)),
+    ],
 )
 def test_upsert_id_takes_text_or_integers(record: dict[str, Any], expected: Any) -> None:
     assert upsert_id("sqlite:c.db", "sqlite", 1, record) == expected
@@ -1201,6 +1207,10 @@ def test_upsert_id_takes_text_or_integers(record: dict[str, Any], expected: Any)
         ({"id": True}, "an unusable id True"),
         ({"id": 1.0}, "an unusable id 1.0"),
         ({"id": ["a"]}, "an unusable id ['a']"),
+        # FINDINGS6 F14: exact as parsed, but beyond SQLite's INTEGER and PostgreSQL's bigint
+        ({"id": 10**22}, f"an unusable id {10**22} (beyond 64 bits)"),
+        ({"id": 2**63}, f"an unusable id {2**63} (beyond 64 bits)"),
+        ({"id": -(2**63) - 1}, f"an unusable id {-(2**63) - 1} (beyond 64 bits)"),
     ],
 )
 def test_upsert_id_refuses_other_ids_naming_the_record(record: dict[str, Any], shown: str) -> None:

@@ -172,6 +172,19 @@ def test_a_record_without_a_usable_id_names_its_position_in_the_run(tmp_path: Pa
     assert os.listdir(tmp_path) == []
 
 
+def test_an_integer_id_beyond_64_bits_is_named_not_an_overflow(tmp_path: Path) -> None:
+    """FINDINGS6 F14: the id was handed to SQLite and came back as OverflowError."""
+    sink = SqliteSink(tmp_path / "c.db", label="sqlite:c.db", record_schema=CELLS)
+    with pytest.raises(SinkRecordError) as info:
+        sink.write([{"id": "a"}, {"id": 12345678901234567890123}])
+    assert str(info.value) == (
+        "sqlite:c.db: record #2 has an unusable id 12345678901234567890123 (beyond 64 bits); "
+        "the sqlite sink upserts by id (text or integer)"
+    )
+    sink.abort()
+    assert os.listdir(tmp_path) == []
+
+
 def test_non_finite_numbers_are_counted_once(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     sink = _run(SqliteSink(db, record_schema=CELLS), [{"id": "a", "x": float("nan")}])

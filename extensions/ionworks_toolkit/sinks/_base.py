@@ -1217,20 +1217,29 @@ class FileSink(BaseSink):
             self._out.reader_left()
 
 
+#: The range of a SQLite INTEGER and a PostgreSQL bigint (signed 64 bits).
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def upsert_id(label: str, kind: str, position: int, record: Mapping[str, Any]) -> str | int:
-    """The ``id`` a database sink upserts ``record`` by (text or integer).
+    """The ``id`` a database sink upserts ``record`` by (text or an integer within 64 bits).
 
     :raises SinkRecordError: naming the sink (``label``, ``kind`` such as ``sqlite``) and the
-        record's 1-based ``position`` in the run, when the id is missing or of another type.
+        record's 1-based ``position`` in the run, when the id is missing, of another type, or
+        an integer beyond 64 bits (``"... an unusable id 12345678901234567890123 (beyond 64
+        bits) ..."``; the database would raise OverflowError).
     """
     record_id = record.get("id")
-    if type(record_id) not in (str, int):
+    if type(record_id) is int and not _INT64_MIN <= record_id <= _INT64_MAX:
+        # Exact as parsed (any size), but no SQLite INTEGER or PostgreSQL bigint holds it.
+        shown = f"an unusable id {record_id!r} (beyond 64 bits)"
+    elif type(record_id) not in (str, int):
         shown = "no 'id'" if record_id is None else f"an unusable id {record_id!r}"
-        raise SinkRecordError(
-            f"{label}: record #{position} has {shown}; the {kind} sink upserts by id "
-            "(text or integer)"
-        )
-    return record_id  # type: ignore[return-value]
+    else:
+        return record_id  # type: ignore[return-value]
+    raise SinkRecordError(
+        f"{label}: record #{position} has {shown}; the {kind} sink upserts by id (text or integer)"
+    )
 
 
 def is_broken_pipe(exc: BaseException) -> bool:
