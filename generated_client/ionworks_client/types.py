@@ -143,11 +143,39 @@ class LazyModelField:
             self._slot.__set__(instance, value)
         return value
 
+    def to_dict_of(self, instance: Any, optional: bool = False) -> Any:
+        """What ``to_dict`` writes for this attribute of ``instance``: a nested object never
+        read becomes its dict by the nested model's ``to_dict_of_raw`` (the dict its
+        ``from_dict(...).to_dict()`` gives, key order included) without building models, and
+        stays unparsed; a missing required key raises :class:`NestedObjectKeyError` as
+        reading it would. A model gives its ``to_dict()``; ``UNSET`` (``optional``) stays."""
+        value = self._slot.__get__(instance, type(instance))
+        if type(value) is _Unparsed:
+            return nested_to_dict(type(instance).__name__, self.name, self.model, value[0])
+        if optional and isinstance(value, Unset):
+            return UNSET
+        return value.to_dict()
+
     def __set__(self, instance: Any, value: Any) -> None:
         self._slot.__set__(instance, value)
 
     def __delete__(self, instance: Any) -> None:
         self._slot.__delete__(instance)
+
+
+def nested_to_dict(owner: str, name: str, model: Any, raw: Any) -> dict[str, Any]:
+    """``model.to_dict_of_raw(raw)``: the ``to_dict`` form of the nested object ``raw`` of
+    attribute ``name`` of an ``owner`` model (class name). A JSON object missing a key its
+    model requires raises :class:`NestedObjectKeyError`, as reading the attribute would."""
+    if type(raw) is not dict:
+        return model.to_dict_of_raw(raw)
+    try:
+        return model.to_dict_of_raw(raw)
+    except KeyError as exc:
+        if type(exc) is not KeyError or len(exc.args) != 1:
+            raise
+        nested = getattr(model, "__name__", "its model")
+        raise NestedObjectKeyError(owner, name, exc.args[0], nested, raw) from None
 
 
 def _repr_with_unparsed(instance: Any) -> str:
@@ -194,5 +222,6 @@ __all__ = [
     "Response",
     "Unset",
     "lazy_fields",
+    "nested_to_dict",
     "unparsed",
 ]

@@ -251,6 +251,76 @@ class CellBatch:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _cell_specification_id_raw = src_dict["cell_specification_id"]
+        rec["cell_specification_id"] = _cell_specification_id_raw
+        if "project_id" in src_dict:
+            _project_id_raw = src_dict["project_id"]
+            rec["project_id"] = _project_id_raw
+        if "organization_id" in src_dict:
+            _organization_id_raw = src_dict["organization_id"]
+            rec["organization_id"] = _organization_id_raw
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "date_manufactured" in src_dict:
+            _date_manufactured_raw = src_dict["date_manufactured"]
+            if _date_manufactured_raw is None:
+                rec["date_manufactured"] = _date_manufactured_raw
+            else:
+                rec["date_manufactured"] = _date_manufactured_raw
+                if isinstance(_date_manufactured_raw, str):
+                    try:
+                        date_manufactured_type_0 = datetime.date.fromisoformat(
+                            _date_manufactured_raw
+                        )
+
+                        date_manufactured_type_0_record = date_manufactured_type_0.isoformat()
+
+                        rec["date_manufactured"] = date_manufactured_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            if _properties_raw is None:
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = CellBatchPropertiesType0.to_dict_of_raw(
+                            _properties_raw
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "created_by" in src_dict:
+            _created_by_raw = src_dict["created_by"]
+            rec["created_by"] = _created_by_raw
+        if "created_at" in src_dict:
+            _created_at_raw = src_dict["created_at"]
+            rec["created_at"] = _created_at_raw
+        if "updated_at" in src_dict:
+            _updated_at_raw = src_dict["updated_at"]
+            rec["updated_at"] = _updated_at_raw
+        if "instance_count" in src_dict:
+            _instance_count_raw = src_dict["instance_count"]
+            rec["instance_count"] = _instance_count_raw
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_batch_create_properties import CellBatchCreateProperties
@@ -33,9 +33,7 @@ class CellBatchCreate:
         if not isinstance(self.date_manufactured, Unset):
             date_manufactured = self.date_manufactured.isoformat()
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = CellBatchCreate.__dict__["properties"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -117,6 +115,38 @@ class CellBatchCreate:
             _properties_raw = rec["properties"]
             rec["properties"] = CellBatchCreateProperties.record_from_dict(_properties_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "date_manufactured" in src_dict:
+            _date_manufactured_raw = src_dict["date_manufactured"]
+            _date_manufactured = _date_manufactured_raw
+            date_manufactured: datetime.date | Unset
+            if _date_manufactured is UNSET:
+                date_manufactured = UNSET
+            else:
+                date_manufactured = datetime.date.fromisoformat(_date_manufactured)
+
+            rec["date_manufactured"] = UNSET
+            if not isinstance(date_manufactured, Unset):
+                rec["date_manufactured"] = date_manufactured.isoformat()
+
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "CellBatchCreate", "properties", CellBatchCreateProperties, _properties_raw
+            )
         return rec
 
     @classmethod

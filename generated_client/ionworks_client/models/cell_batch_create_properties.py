@@ -40,6 +40,15 @@ class CellBatchCreateProperties:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = dict(src_dict)
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.component_type import ComponentType
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_component_properties import CellComponentProperties
@@ -56,13 +56,9 @@ class CellComponent:
         else:
             updated_at = self.updated_at
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = CellComponent.__dict__["properties"].to_dict_of(self, optional=True)
 
-        material: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.material, Unset):
-            material = self.material.to_dict()
+        material = CellComponent.__dict__["material"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -242,6 +238,84 @@ class CellComponent:
             _material_raw = rec["material"]
             rec["material"] = Material.record_from_dict(_material_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _component_type_raw = src_dict["component_type"]
+        rec["component_type"] = _component_type_raw
+
+        _material_id_raw = src_dict["material_id"]
+        rec["material_id"] = _material_id_raw
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _organization_id_raw = src_dict["organization_id"]
+        rec["organization_id"] = _organization_id_raw
+        _created_at_raw = src_dict["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = src_dict["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "CellComponent", "properties", CellComponentProperties, _properties_raw
+            )
+        if "material" in src_dict:
+            _material_raw = src_dict["material"]
+            rec["material"] = nested_to_dict("CellComponent", "material", Material, _material_raw)
         return rec
 
     @classmethod

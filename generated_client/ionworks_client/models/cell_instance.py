@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties
@@ -74,9 +74,9 @@ class CellInstance:
         else:
             date_manufactured = self.date_manufactured
 
-        measured_properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.measured_properties, Unset):
-            measured_properties = self.measured_properties.to_dict()
+        measured_properties = CellInstance.__dict__["measured_properties"].to_dict_of(
+            self, optional=True
+        )
 
         notes: None | str | Unset
         if isinstance(self.notes, Unset):
@@ -350,6 +350,123 @@ class CellInstance:
                 _measured_properties_raw
             )
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _cell_specification_id_raw = src_dict["cell_specification_id"]
+        rec["cell_specification_id"] = _cell_specification_id_raw
+        _created_at_raw = src_dict["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = src_dict["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        if "batch" in src_dict:
+            _batch_raw = src_dict["batch"]
+            rec["batch"] = _batch_raw
+        if "date_manufactured" in src_dict:
+            _date_manufactured_raw = src_dict["date_manufactured"]
+            if _date_manufactured_raw is None:
+                rec["date_manufactured"] = _date_manufactured_raw
+            else:
+                rec["date_manufactured"] = _date_manufactured_raw
+                if isinstance(_date_manufactured_raw, str):
+                    try:
+                        date_manufactured_type_0 = datetime.date.fromisoformat(
+                            _date_manufactured_raw
+                        )
+
+                        date_manufactured_type_0_record = date_manufactured_type_0.isoformat()
+
+                        rec["date_manufactured"] = date_manufactured_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "measured_properties" in src_dict:
+            _measured_properties_raw = src_dict["measured_properties"]
+            rec["measured_properties"] = nested_to_dict(
+                "CellInstance",
+                "measured_properties",
+                CellInstanceMeasuredProperties,
+                _measured_properties_raw,
+            )
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "organization_id" in src_dict:
+            _organization_id_raw = src_dict["organization_id"]
+            rec["organization_id"] = _organization_id_raw
+        if "created_by" in src_dict:
+            _created_by_raw = src_dict["created_by"]
+            rec["created_by"] = _created_by_raw
+        if "created_by_email" in src_dict:
+            _created_by_email_raw = src_dict["created_by_email"]
+            rec["created_by_email"] = _created_by_email_raw
+        if "measurement_ids" in src_dict:
+            _measurement_ids_raw = src_dict["measurement_ids"]
+            rec["measurement_ids"] = _measurement_ids_raw
+        if "batch_id" in src_dict:
+            _batch_id_raw = src_dict["batch_id"]
+            rec["batch_id"] = _batch_id_raw
+        if "batch_name" in src_dict:
+            _batch_name_raw = src_dict["batch_name"]
+            rec["batch_name"] = _batch_name_raw
         return rec
 
     @classmethod

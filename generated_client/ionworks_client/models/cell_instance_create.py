@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance_create_measured_properties import (
@@ -46,9 +46,9 @@ class CellInstanceCreate:
         else:
             date_manufactured = self.date_manufactured
 
-        measured_properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.measured_properties, Unset):
-            measured_properties = self.measured_properties.to_dict()
+        measured_properties = CellInstanceCreate.__dict__["measured_properties"].to_dict_of(
+            self, optional=True
+        )
 
         notes: None | str | Unset
         if isinstance(self.notes, Unset):
@@ -142,6 +142,37 @@ class CellInstanceCreate:
                 _measured_properties_raw
             )
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        if "batch_id" in src_dict:
+            _batch_id_raw = src_dict["batch_id"]
+            rec["batch_id"] = _batch_id_raw
+        if "date_manufactured" in src_dict:
+            _date_manufactured_raw = src_dict["date_manufactured"]
+            rec["date_manufactured"] = _date_manufactured_raw
+        if "measured_properties" in src_dict:
+            _measured_properties_raw = src_dict["measured_properties"]
+            rec["measured_properties"] = nested_to_dict(
+                "CellInstanceCreate",
+                "measured_properties",
+                CellInstanceCreateMeasuredProperties,
+                _measured_properties_raw,
+            )
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "batch" in src_dict:
+            _batch_raw = src_dict["batch"]
+            rec["batch"] = _batch_raw
         return rec
 
     @classmethod

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance import CellInstance
@@ -25,13 +25,13 @@ class CellMeasurementDetailResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        specification: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.specification, Unset):
-            specification = self.specification.to_dict()
+        specification = CellMeasurementDetailResponse.__dict__["specification"].to_dict_of(
+            self, optional=True
+        )
 
-        instance: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.instance, Unset):
-            instance = self.instance.to_dict()
+        instance = CellMeasurementDetailResponse.__dict__["instance"].to_dict_of(
+            self, optional=True
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -92,6 +92,28 @@ class CellMeasurementDetailResponse:
             _instance_raw = rec["instance"]
             rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "specification" in src_dict:
+            _specification_raw = src_dict["specification"]
+            rec["specification"] = nested_to_dict(
+                "CellMeasurementDetailResponse",
+                "specification",
+                CellSpecification,
+                _specification_raw,
+            )
+        if "instance" in src_dict:
+            _instance_raw = src_dict["instance"]
+            rec["instance"] = nested_to_dict(
+                "CellMeasurementDetailResponse", "instance", CellInstance, _instance_raw
+            )
         return rec
 
     @classmethod

@@ -264,6 +264,81 @@ class CellMeasurementUpdate:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "name" in src_dict:
+            _name_raw = src_dict["name"]
+            rec["name"] = _name_raw
+        if "protocol" in src_dict:
+            _protocol_raw = src_dict["protocol"]
+            if _protocol_raw is None:
+                rec["protocol"] = _protocol_raw
+            else:
+                rec["protocol"] = _protocol_raw
+                if isinstance(_protocol_raw, dict):
+                    try:
+                        protocol_type_0_record = CellMeasurementUpdateProtocolType0.to_dict_of_raw(
+                            _protocol_raw
+                        )
+
+                        rec["protocol"] = protocol_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "test_setup" in src_dict:
+            _test_setup_raw = src_dict["test_setup"]
+            if _test_setup_raw is None:
+                rec["test_setup"] = _test_setup_raw
+            else:
+                rec["test_setup"] = _test_setup_raw
+                if isinstance(_test_setup_raw, dict):
+                    try:
+                        test_setup_type_0_record = (
+                            CellMeasurementUpdateTestSetupType0.to_dict_of_raw(_test_setup_raw)
+                        )
+
+                        rec["test_setup"] = test_setup_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            if _properties_raw is None:
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = (
+                            CellMeasurementUpdatePropertiesType0.to_dict_of_raw(_properties_raw)
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "channel_id" in src_dict:
+            _channel_id_raw = src_dict["channel_id"]
+            rec["channel_id"] = _channel_id_raw
+        if "end_time" in src_dict:
+            _end_time_raw = src_dict["end_time"]
+            rec["end_time"] = _end_time_raw
+        if "protocol_id" in src_dict:
+            _protocol_id_raw = src_dict["protocol_id"]
+            rec["protocol_id"] = _protocol_id_raw
+        if "tags" in src_dict:
+            _tags_raw = src_dict["tags"]
+            rec["tags"] = _tags_raw
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

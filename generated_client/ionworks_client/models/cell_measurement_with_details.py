@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance import CellInstance
@@ -87,9 +87,7 @@ class CellMeasurementWithDetails:
         else:
             updated_at = self.updated_at
 
-        protocol: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.protocol, Unset):
-            protocol = self.protocol.to_dict()
+        protocol = CellMeasurementWithDetails.__dict__["protocol"].to_dict_of(self, optional=True)
 
         start_time: None | str | Unset
         if isinstance(self.start_time, Unset):
@@ -99,9 +97,9 @@ class CellMeasurementWithDetails:
         else:
             start_time = self.start_time
 
-        test_setup: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.test_setup, Unset):
-            test_setup = self.test_setup.to_dict()
+        test_setup = CellMeasurementWithDetails.__dict__["test_setup"].to_dict_of(
+            self, optional=True
+        )
 
         step_labels_validated = self.step_labels_validated
 
@@ -119,13 +117,13 @@ class CellMeasurementWithDetails:
         else:
             measurement_type = self.measurement_type
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = CellMeasurementWithDetails.__dict__["properties"].to_dict_of(
+            self, optional=True
+        )
 
-        file_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.file_metadata, Unset):
-            file_metadata = self.file_metadata.to_dict()
+        file_metadata = CellMeasurementWithDetails.__dict__["file_metadata"].to_dict_of(
+            self, optional=True
+        )
 
         organization_id: None | str | Unset
         if isinstance(self.organization_id, Unset):
@@ -197,13 +195,11 @@ class CellMeasurementWithDetails:
         if not isinstance(self.tags, Unset):
             tags = self.tags
 
-        specification: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.specification, Unset):
-            specification = self.specification.to_dict()
+        specification = CellMeasurementWithDetails.__dict__["specification"].to_dict_of(
+            self, optional=True
+        )
 
-        instance: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.instance, Unset):
-            instance = self.instance.to_dict()
+        instance = CellMeasurementWithDetails.__dict__["instance"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -580,6 +576,188 @@ class CellMeasurementWithDetails:
             _instance_raw = rec["instance"]
             rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _cell_instance_id_raw = src_dict["cell_instance_id"]
+        rec["cell_instance_id"] = _cell_instance_id_raw
+        _created_at_raw = src_dict["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = src_dict["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        if "protocol" in src_dict:
+            _protocol_raw = src_dict["protocol"]
+            rec["protocol"] = nested_to_dict(
+                "CellMeasurementWithDetails", "protocol", CellMeasurementProtocol, _protocol_raw
+            )
+        if "start_time" in src_dict:
+            _start_time_raw = src_dict["start_time"]
+            if _start_time_raw is None:
+                rec["start_time"] = _start_time_raw
+            else:
+                rec["start_time"] = _start_time_raw
+                if isinstance(_start_time_raw, str):
+                    try:
+                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        if (
+                            len(_start_time_raw) == 20
+                            and _start_time_raw[19] == "Z"
+                            and _start_time_raw[4] == "-"
+                            and _start_time_raw[7] == "-"
+                            and _start_time_raw[10] == "T"
+                            and _start_time_raw[13] == ":"
+                            and _start_time_raw[16] == ":"
+                            and _start_time_raw[11:13] != "24"
+                        ):
+                            start_time_type_0_record = _start_time_raw[:19] + "+00:00"
+                        else:
+                            start_time_type_0_record = _start_time_type_0_parsed.isoformat()
+
+                        rec["start_time"] = start_time_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "test_setup" in src_dict:
+            _test_setup_raw = src_dict["test_setup"]
+            rec["test_setup"] = nested_to_dict(
+                "CellMeasurementWithDetails",
+                "test_setup",
+                CellMeasurementTestSetup,
+                _test_setup_raw,
+            )
+        if "step_labels_validated" in src_dict:
+            _step_labels_validated_raw = src_dict["step_labels_validated"]
+            rec["step_labels_validated"] = _step_labels_validated_raw
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "measurement_type" in src_dict:
+            _measurement_type_raw = src_dict["measurement_type"]
+            rec["measurement_type"] = _measurement_type_raw
+
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "CellMeasurementWithDetails",
+                "properties",
+                CellMeasurementProperties,
+                _properties_raw,
+            )
+        if "file_metadata" in src_dict:
+            _file_metadata_raw = src_dict["file_metadata"]
+            rec["file_metadata"] = nested_to_dict(
+                "CellMeasurementWithDetails",
+                "file_metadata",
+                CellMeasurementFileMetadata,
+                _file_metadata_raw,
+            )
+        if "organization_id" in src_dict:
+            _organization_id_raw = src_dict["organization_id"]
+            rec["organization_id"] = _organization_id_raw
+        if "created_by" in src_dict:
+            _created_by_raw = src_dict["created_by"]
+            rec["created_by"] = _created_by_raw
+        if "created_by_email" in src_dict:
+            _created_by_email_raw = src_dict["created_by_email"]
+            rec["created_by_email"] = _created_by_email_raw
+        if "channel_id" in src_dict:
+            _channel_id_raw = src_dict["channel_id"]
+            rec["channel_id"] = _channel_id_raw
+        if "protocol_id" in src_dict:
+            _protocol_id_raw = src_dict["protocol_id"]
+            rec["protocol_id"] = _protocol_id_raw
+        if "end_time" in src_dict:
+            _end_time_raw = src_dict["end_time"]
+            rec["end_time"] = _end_time_raw
+        if "estimated_end_time" in src_dict:
+            _estimated_end_time_raw = src_dict["estimated_end_time"]
+            rec["estimated_end_time"] = _estimated_end_time_raw
+        if "estimated_end_time_note" in src_dict:
+            _estimated_end_time_note_raw = src_dict["estimated_end_time_note"]
+            rec["estimated_end_time_note"] = _estimated_end_time_note_raw
+        if "estimated_end_time_calculated_at" in src_dict:
+            _estimated_end_time_calculated_at_raw = src_dict["estimated_end_time_calculated_at"]
+            rec["estimated_end_time_calculated_at"] = _estimated_end_time_calculated_at_raw
+        if "processing_status" in src_dict:
+            _processing_status_raw = src_dict["processing_status"]
+            rec["processing_status"] = _processing_status_raw
+        if "processing_error" in src_dict:
+            _processing_error_raw = src_dict["processing_error"]
+            rec["processing_error"] = _processing_error_raw
+        if "tags" in src_dict:
+            _tags_raw = src_dict["tags"]
+            rec["tags"] = _tags_raw
+        if "specification" in src_dict:
+            _specification_raw = src_dict["specification"]
+            rec["specification"] = nested_to_dict(
+                "CellMeasurementWithDetails",
+                "specification",
+                CellSpecificationWithComponents,
+                _specification_raw,
+            )
+        if "instance" in src_dict:
+            _instance_raw = src_dict["instance"]
+            rec["instance"] = nested_to_dict(
+                "CellMeasurementWithDetails", "instance", CellInstance, _instance_raw
+            )
         return rec
 
     @classmethod

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_specification_create_properties import CellSpecificationCreateProperties
@@ -41,9 +41,7 @@ class CellSpecificationCreate:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        ratings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ratings, Unset):
-            ratings = self.ratings.to_dict()
+        ratings = CellSpecificationCreate.__dict__["ratings"].to_dict_of(self, optional=True)
 
         project_id: None | str | Unset
         if isinstance(self.project_id, Unset):
@@ -63,13 +61,9 @@ class CellSpecificationCreate:
         else:
             manufacturer = self.manufacturer
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = CellSpecificationCreate.__dict__["properties"].to_dict_of(self, optional=True)
 
-        source: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source, Unset):
-            source = self.source.to_dict()
+        source = CellSpecificationCreate.__dict__["source"].to_dict_of(self, optional=True)
 
         anode: dict[str, Any] | None | Unset
         if isinstance(self.anode, Unset):
@@ -388,6 +382,123 @@ class CellSpecificationCreate:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        if "ratings" in src_dict:
+            _ratings_raw = src_dict["ratings"]
+            rec["ratings"] = nested_to_dict(
+                "CellSpecificationCreate", "ratings", Ratings, _ratings_raw
+            )
+        if "project_id" in src_dict:
+            _project_id_raw = src_dict["project_id"]
+            rec["project_id"] = _project_id_raw
+        if "form_factor" in src_dict:
+            _form_factor_raw = src_dict["form_factor"]
+            rec["form_factor"] = _form_factor_raw
+        if "manufacturer" in src_dict:
+            _manufacturer_raw = src_dict["manufacturer"]
+            rec["manufacturer"] = _manufacturer_raw
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "CellSpecificationCreate",
+                "properties",
+                CellSpecificationCreateProperties,
+                _properties_raw,
+            )
+        if "source" in src_dict:
+            _source_raw = src_dict["source"]
+            rec["source"] = nested_to_dict(
+                "CellSpecificationCreate", "source", CellSpecificationCreateSource, _source_raw
+            )
+        if "anode" in src_dict:
+            _anode_raw = src_dict["anode"]
+            if _anode_raw is None:
+                rec["anode"] = _anode_raw
+            else:
+                rec["anode"] = _anode_raw
+                if isinstance(_anode_raw, dict):
+                    try:
+                        anode_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(_anode_raw)
+
+                        rec["anode"] = anode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "cathode" in src_dict:
+            _cathode_raw = src_dict["cathode"]
+            if _cathode_raw is None:
+                rec["cathode"] = _cathode_raw
+            else:
+                rec["cathode"] = _cathode_raw
+                if isinstance(_cathode_raw, dict):
+                    try:
+                        cathode_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _cathode_raw
+                        )
+
+                        rec["cathode"] = cathode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "electrolyte" in src_dict:
+            _electrolyte_raw = src_dict["electrolyte"]
+            if _electrolyte_raw is None:
+                rec["electrolyte"] = _electrolyte_raw
+            else:
+                rec["electrolyte"] = _electrolyte_raw
+                if isinstance(_electrolyte_raw, dict):
+                    try:
+                        electrolyte_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _electrolyte_raw
+                        )
+
+                        rec["electrolyte"] = electrolyte_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "separator" in src_dict:
+            _separator_raw = src_dict["separator"]
+            if _separator_raw is None:
+                rec["separator"] = _separator_raw
+            else:
+                rec["separator"] = _separator_raw
+                if isinstance(_separator_raw, dict):
+                    try:
+                        separator_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _separator_raw
+                        )
+
+                        rec["separator"] = separator_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "case" in src_dict:
+            _case_raw = src_dict["case"]
+            if _case_raw is None:
+                rec["case"] = _case_raw
+            else:
+                rec["case"] = _case_raw
+                if isinstance(_case_raw, dict):
+                    try:
+                        case_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(_case_raw)
+
+                        rec["case"] = case_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
         return rec
 
     @classmethod

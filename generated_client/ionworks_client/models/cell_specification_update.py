@@ -443,6 +443,149 @@ class CellSpecificationUpdate:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "name" in src_dict:
+            _name_raw = src_dict["name"]
+            rec["name"] = _name_raw
+        if "form_factor" in src_dict:
+            _form_factor_raw = src_dict["form_factor"]
+            rec["form_factor"] = _form_factor_raw
+        if "manufacturer" in src_dict:
+            _manufacturer_raw = src_dict["manufacturer"]
+            rec["manufacturer"] = _manufacturer_raw
+        if "ratings" in src_dict:
+            _ratings_raw = src_dict["ratings"]
+            if _ratings_raw is None:
+                rec["ratings"] = _ratings_raw
+            else:
+                rec["ratings"] = _ratings_raw
+                if isinstance(_ratings_raw, dict):
+                    try:
+                        ratings_type_0_record = Ratings.to_dict_of_raw(_ratings_raw)
+
+                        rec["ratings"] = ratings_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            if _properties_raw is None:
+                rec["properties"] = _properties_raw
+            else:
+                rec["properties"] = _properties_raw
+                if isinstance(_properties_raw, dict):
+                    try:
+                        properties_type_0_record = (
+                            CellSpecificationUpdatePropertiesType0.to_dict_of_raw(_properties_raw)
+                        )
+
+                        rec["properties"] = properties_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "source" in src_dict:
+            _source_raw = src_dict["source"]
+            if _source_raw is None:
+                rec["source"] = _source_raw
+            else:
+                rec["source"] = _source_raw
+                if isinstance(_source_raw, dict):
+                    try:
+                        source_type_0_record = CellSpecificationUpdateSourceType0.to_dict_of_raw(
+                            _source_raw
+                        )
+
+                        rec["source"] = source_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "anode" in src_dict:
+            _anode_raw = src_dict["anode"]
+            if _anode_raw is None:
+                rec["anode"] = _anode_raw
+            else:
+                rec["anode"] = _anode_raw
+                if isinstance(_anode_raw, dict):
+                    try:
+                        anode_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(_anode_raw)
+
+                        rec["anode"] = anode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "cathode" in src_dict:
+            _cathode_raw = src_dict["cathode"]
+            if _cathode_raw is None:
+                rec["cathode"] = _cathode_raw
+            else:
+                rec["cathode"] = _cathode_raw
+                if isinstance(_cathode_raw, dict):
+                    try:
+                        cathode_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _cathode_raw
+                        )
+
+                        rec["cathode"] = cathode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "electrolyte" in src_dict:
+            _electrolyte_raw = src_dict["electrolyte"]
+            if _electrolyte_raw is None:
+                rec["electrolyte"] = _electrolyte_raw
+            else:
+                rec["electrolyte"] = _electrolyte_raw
+                if isinstance(_electrolyte_raw, dict):
+                    try:
+                        electrolyte_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _electrolyte_raw
+                        )
+
+                        rec["electrolyte"] = electrolyte_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "separator" in src_dict:
+            _separator_raw = src_dict["separator"]
+            if _separator_raw is None:
+                rec["separator"] = _separator_raw
+            else:
+                rec["separator"] = _separator_raw
+                if isinstance(_separator_raw, dict):
+                    try:
+                        separator_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(
+                            _separator_raw
+                        )
+
+                        rec["separator"] = separator_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "case" in src_dict:
+            _case_raw = src_dict["case"]
+            if _case_raw is None:
+                rec["case"] = _case_raw
+            else:
+                rec["case"] = _case_raw
+                if isinstance(_case_raw, dict):
+                    try:
+                        case_type_0_record = ComponentWithMaterialInput.to_dict_of_raw(_case_raw)
+
+                        rec["case"] = case_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

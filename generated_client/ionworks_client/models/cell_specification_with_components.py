@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_component import CellComponent
@@ -59,7 +59,7 @@ class CellSpecificationWithComponents:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        ratings = self.ratings.to_dict()
+        ratings = CellSpecificationWithComponents.__dict__["ratings"].to_dict_of(self)
 
         id = self.id
 
@@ -107,13 +107,11 @@ class CellSpecificationWithComponents:
         else:
             case_id = self.case_id
 
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = CellSpecificationWithComponents.__dict__["properties"].to_dict_of(
+            self, optional=True
+        )
 
-        source: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.source, Unset):
-            source = self.source.to_dict()
+        source = CellSpecificationWithComponents.__dict__["source"].to_dict_of(self, optional=True)
 
         notes: None | str | Unset
         if isinstance(self.notes, Unset):
@@ -493,6 +491,147 @@ class CellSpecificationWithComponents:
                 if isinstance(_case_raw, dict):
                     try:
                         case_type_0_record = CellComponent.record_from_dict(_case_raw)
+
+                        rec["case"] = case_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _ratings_raw = src_dict["ratings"]
+        rec["ratings"] = nested_to_dict(
+            "CellSpecificationWithComponents", "ratings", Ratings, _ratings_raw
+        )
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _organization_id_raw = src_dict["organization_id"]
+        rec["organization_id"] = _organization_id_raw
+        if "form_factor" in src_dict:
+            _form_factor_raw = src_dict["form_factor"]
+            rec["form_factor"] = _form_factor_raw
+        if "manufacturer" in src_dict:
+            _manufacturer_raw = src_dict["manufacturer"]
+            rec["manufacturer"] = _manufacturer_raw
+        if "anode_id" in src_dict:
+            _anode_id_raw = src_dict["anode_id"]
+            rec["anode_id"] = _anode_id_raw
+        if "cathode_id" in src_dict:
+            _cathode_id_raw = src_dict["cathode_id"]
+            rec["cathode_id"] = _cathode_id_raw
+        if "electrolyte_id" in src_dict:
+            _electrolyte_id_raw = src_dict["electrolyte_id"]
+            rec["electrolyte_id"] = _electrolyte_id_raw
+        if "separator_id" in src_dict:
+            _separator_id_raw = src_dict["separator_id"]
+            rec["separator_id"] = _separator_id_raw
+        if "case_id" in src_dict:
+            _case_id_raw = src_dict["case_id"]
+            rec["case_id"] = _case_id_raw
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "CellSpecificationWithComponents",
+                "properties",
+                CellSpecificationWithComponentsProperties,
+                _properties_raw,
+            )
+        if "source" in src_dict:
+            _source_raw = src_dict["source"]
+            rec["source"] = nested_to_dict(
+                "CellSpecificationWithComponents",
+                "source",
+                CellSpecificationWithComponentsSource,
+                _source_raw,
+            )
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "created_by" in src_dict:
+            _created_by_raw = src_dict["created_by"]
+            rec["created_by"] = _created_by_raw
+        if "created_by_email" in src_dict:
+            _created_by_email_raw = src_dict["created_by_email"]
+            rec["created_by_email"] = _created_by_email_raw
+        if "instance_ids" in src_dict:
+            _instance_ids_raw = src_dict["instance_ids"]
+            rec["instance_ids"] = _instance_ids_raw
+        if "project_id" in src_dict:
+            _project_id_raw = src_dict["project_id"]
+            rec["project_id"] = _project_id_raw
+        if "anode" in src_dict:
+            _anode_raw = src_dict["anode"]
+            if _anode_raw is None:
+                rec["anode"] = _anode_raw
+            else:
+                rec["anode"] = _anode_raw
+                if isinstance(_anode_raw, dict):
+                    try:
+                        anode_type_0_record = CellComponent.to_dict_of_raw(_anode_raw)
+
+                        rec["anode"] = anode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "cathode" in src_dict:
+            _cathode_raw = src_dict["cathode"]
+            if _cathode_raw is None:
+                rec["cathode"] = _cathode_raw
+            else:
+                rec["cathode"] = _cathode_raw
+                if isinstance(_cathode_raw, dict):
+                    try:
+                        cathode_type_0_record = CellComponent.to_dict_of_raw(_cathode_raw)
+
+                        rec["cathode"] = cathode_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "electrolyte" in src_dict:
+            _electrolyte_raw = src_dict["electrolyte"]
+            if _electrolyte_raw is None:
+                rec["electrolyte"] = _electrolyte_raw
+            else:
+                rec["electrolyte"] = _electrolyte_raw
+                if isinstance(_electrolyte_raw, dict):
+                    try:
+                        electrolyte_type_0_record = CellComponent.to_dict_of_raw(_electrolyte_raw)
+
+                        rec["electrolyte"] = electrolyte_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "separator" in src_dict:
+            _separator_raw = src_dict["separator"]
+            if _separator_raw is None:
+                rec["separator"] = _separator_raw
+            else:
+                rec["separator"] = _separator_raw
+                if isinstance(_separator_raw, dict):
+                    try:
+                        separator_type_0_record = CellComponent.to_dict_of_raw(_separator_raw)
+
+                        rec["separator"] = separator_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "case" in src_dict:
+            _case_raw = src_dict["case"]
+            if _case_raw is None:
+                rec["case"] = _case_raw
+            else:
+                rec["case"] = _case_raw
+                if isinstance(_case_raw, dict):
+                    try:
+                        case_type_0_record = CellComponent.to_dict_of_raw(_case_raw)
 
                         rec["case"] = case_type_0_record
                     except (TypeError, ValueError, AttributeError, KeyError):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.component_with_material_input_properties import (
@@ -29,13 +29,11 @@ class ComponentWithMaterialInput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        properties: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.properties, Unset):
-            properties = self.properties.to_dict()
+        properties = ComponentWithMaterialInput.__dict__["properties"].to_dict_of(
+            self, optional=True
+        )
 
-        material: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.material, Unset):
-            material = self.material.to_dict()
+        material = ComponentWithMaterialInput.__dict__["material"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -98,6 +96,28 @@ class ComponentWithMaterialInput:
             _material_raw = rec["material"]
             rec["material"] = MaterialInput.record_from_dict(_material_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "properties" in src_dict:
+            _properties_raw = src_dict["properties"]
+            rec["properties"] = nested_to_dict(
+                "ComponentWithMaterialInput",
+                "properties",
+                ComponentWithMaterialInputProperties,
+                _properties_raw,
+            )
+        if "material" in src_dict:
+            _material_raw = src_dict["material"]
+            rec["material"] = nested_to_dict(
+                "ComponentWithMaterialInput", "material", MaterialInput, _material_raw
+            )
         return rec
 
     @classmethod

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.create_properties_measurement_request_file_metadata import (
@@ -49,11 +49,11 @@ class CreatePropertiesMeasurementRequest:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        properties = self.properties.to_dict()
+        properties = CreatePropertiesMeasurementRequest.__dict__["properties"].to_dict_of(self)
 
-        protocol: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.protocol, Unset):
-            protocol = self.protocol.to_dict()
+        protocol = CreatePropertiesMeasurementRequest.__dict__["protocol"].to_dict_of(
+            self, optional=True
+        )
 
         start_time: None | str | Unset
         if isinstance(self.start_time, Unset):
@@ -63,9 +63,9 @@ class CreatePropertiesMeasurementRequest:
         else:
             start_time = self.start_time
 
-        test_setup: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.test_setup, Unset):
-            test_setup = self.test_setup.to_dict()
+        test_setup = CreatePropertiesMeasurementRequest.__dict__["test_setup"].to_dict_of(
+            self, optional=True
+        )
 
         step_labels_validated = self.step_labels_validated
 
@@ -79,9 +79,9 @@ class CreatePropertiesMeasurementRequest:
         if not isinstance(self.measurement_type, Unset):
             measurement_type = self.measurement_type.value
 
-        file_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.file_metadata, Unset):
-            file_metadata = self.file_metadata.to_dict()
+        file_metadata = CreatePropertiesMeasurementRequest.__dict__["file_metadata"].to_dict_of(
+            self, optional=True
+        )
 
         end_time: None | str | Unset
         if isinstance(self.end_time, Unset):
@@ -286,6 +286,100 @@ class CreatePropertiesMeasurementRequest:
                 _file_metadata_raw
             )
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _properties_raw = src_dict["properties"]
+        rec["properties"] = nested_to_dict(
+            "CreatePropertiesMeasurementRequest",
+            "properties",
+            CreatePropertiesMeasurementRequestProperties,
+            _properties_raw,
+        )
+        if "protocol" in src_dict:
+            _protocol_raw = src_dict["protocol"]
+            rec["protocol"] = nested_to_dict(
+                "CreatePropertiesMeasurementRequest",
+                "protocol",
+                CreatePropertiesMeasurementRequestProtocol,
+                _protocol_raw,
+            )
+        if "start_time" in src_dict:
+            _start_time_raw = src_dict["start_time"]
+            if _start_time_raw is None:
+                rec["start_time"] = _start_time_raw
+            else:
+                rec["start_time"] = _start_time_raw
+                if isinstance(_start_time_raw, str):
+                    try:
+                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        if (
+                            len(_start_time_raw) == 20
+                            and _start_time_raw[19] == "Z"
+                            and _start_time_raw[4] == "-"
+                            and _start_time_raw[7] == "-"
+                            and _start_time_raw[10] == "T"
+                            and _start_time_raw[13] == ":"
+                            and _start_time_raw[16] == ":"
+                            and _start_time_raw[11:13] != "24"
+                        ):
+                            start_time_type_0_record = _start_time_raw[:19] + "+00:00"
+                        else:
+                            start_time_type_0_record = _start_time_type_0_parsed.isoformat()
+
+                        rec["start_time"] = start_time_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "test_setup" in src_dict:
+            _test_setup_raw = src_dict["test_setup"]
+            rec["test_setup"] = nested_to_dict(
+                "CreatePropertiesMeasurementRequest",
+                "test_setup",
+                CreatePropertiesMeasurementRequestTestSetup,
+                _test_setup_raw,
+            )
+        if "step_labels_validated" in src_dict:
+            _step_labels_validated_raw = src_dict["step_labels_validated"]
+            rec["step_labels_validated"] = _step_labels_validated_raw
+        if "notes" in src_dict:
+            _notes_raw = src_dict["notes"]
+            rec["notes"] = _notes_raw
+        if "measurement_type" in src_dict:
+            _measurement_type_raw = src_dict["measurement_type"]
+            _measurement_type = _measurement_type_raw
+            measurement_type: MeasurementType | Unset
+            if _measurement_type is UNSET:
+                measurement_type = UNSET
+            else:
+                measurement_type = MeasurementType(_measurement_type)
+
+            rec["measurement_type"] = UNSET
+            if not isinstance(measurement_type, Unset):
+                rec["measurement_type"] = measurement_type.value
+
+        if "file_metadata" in src_dict:
+            _file_metadata_raw = src_dict["file_metadata"]
+            rec["file_metadata"] = nested_to_dict(
+                "CreatePropertiesMeasurementRequest",
+                "file_metadata",
+                CreatePropertiesMeasurementRequestFileMetadata,
+                _file_metadata_raw,
+            )
+        if "end_time" in src_dict:
+            _end_time_raw = src_dict["end_time"]
+            rec["end_time"] = _end_time_raw
+        if "tags" in src_dict:
+            _tags_raw = src_dict["tags"]
+            rec["tags"] = _tags_raw
         return rec
 
     @classmethod

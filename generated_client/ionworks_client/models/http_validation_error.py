@@ -78,6 +78,23 @@ class HTTPValidationError:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "detail" in src_dict:
+            _detail_raw = src_dict["detail"]
+            rec["detail"] = []
+            for detail_item_data in _detail_raw:
+                detail_item_record = ValidationError.to_dict_of_raw(detail_item_data)
+
+                rec["detail"].append(detail_item_record)
+
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.material_definition import MaterialDefinition
@@ -50,9 +50,7 @@ class Material:
         else:
             updated_at = self.updated_at
 
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
+        definition = Material.__dict__["definition"].to_dict_of(self, optional=True)
 
         manufacturer: None | str | Unset
         if isinstance(self.manufacturer, Unset):
@@ -231,6 +229,87 @@ class Material:
             _definition_raw = rec["definition"]
             rec["definition"] = MaterialDefinition.record_from_dict(_definition_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _organization_id_raw = src_dict["organization_id"]
+        rec["organization_id"] = _organization_id_raw
+        _created_at_raw = src_dict["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = src_dict["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        if "definition" in src_dict:
+            _definition_raw = src_dict["definition"]
+            rec["definition"] = nested_to_dict(
+                "Material", "definition", MaterialDefinition, _definition_raw
+            )
+        if "manufacturer" in src_dict:
+            _manufacturer_raw = src_dict["manufacturer"]
+            rec["manufacturer"] = _manufacturer_raw
+        if "product_id" in src_dict:
+            _product_id_raw = src_dict["product_id"]
+            rec["product_id"] = _product_id_raw
+        if "property_count" in src_dict:
+            _property_count_raw = src_dict["property_count"]
+            rec["property_count"] = _property_count_raw
         return rec
 
     @classmethod

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.material_input_definition import MaterialInputDefinition
@@ -28,9 +28,7 @@ class MaterialInput:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        definition: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.definition, Unset):
-            definition = self.definition.to_dict()
+        definition = MaterialInput.__dict__["definition"].to_dict_of(self, optional=True)
 
         manufacturer: None | str | Unset
         if isinstance(self.manufacturer, Unset):
@@ -108,6 +106,28 @@ class MaterialInput:
             _definition_raw = rec["definition"]
             rec["definition"] = MaterialInputDefinition.record_from_dict(_definition_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        if "definition" in src_dict:
+            _definition_raw = src_dict["definition"]
+            rec["definition"] = nested_to_dict(
+                "MaterialInput", "definition", MaterialInputDefinition, _definition_raw
+            )
+        if "manufacturer" in src_dict:
+            _manufacturer_raw = src_dict["manufacturer"]
+            rec["manufacturer"] = _manufacturer_raw
+        if "product_id" in src_dict:
+            _product_id_raw = src_dict["product_id"]
+            rec["product_id"] = _product_id_raw
         return rec
 
     @classmethod

@@ -95,6 +95,28 @@ class MeasurementTagUsagePage:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _items_raw = src_dict["items"]
+        rec["items"] = []
+        for items_item_data in _items_raw:
+            items_item_record = MeasurementTagUsage.to_dict_of_raw(items_item_data)
+
+            rec["items"].append(items_item_record)
+
+        if "count" in src_dict:
+            _count_raw = src_dict["count"]
+            rec["count"] = _count_raw
+        if "total" in src_dict:
+            _total_raw = src_dict["total"]
+            rec["total"] = _total_raw
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

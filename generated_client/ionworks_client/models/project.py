@@ -326,6 +326,124 @@ class Project:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _name_raw = src_dict["name"]
+        rec["name"] = _name_raw
+        _id_raw = src_dict["id"]
+        rec["id"] = _id_raw
+        _organization_id_raw = src_dict["organization_id"]
+        rec["organization_id"] = _organization_id_raw
+        _created_at_raw = src_dict["created_at"]
+        if _created_at_raw is None:
+            rec["created_at"] = _created_at_raw
+        else:
+            rec["created_at"] = _created_at_raw
+            if isinstance(_created_at_raw, str):
+                try:
+                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    if (
+                        len(_created_at_raw) == 20
+                        and _created_at_raw[19] == "Z"
+                        and _created_at_raw[4] == "-"
+                        and _created_at_raw[7] == "-"
+                        and _created_at_raw[10] == "T"
+                        and _created_at_raw[13] == ":"
+                        and _created_at_raw[16] == ":"
+                        and _created_at_raw[11:13] != "24"
+                    ):
+                        created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                    else:
+                        created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                    rec["created_at"] = created_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        _updated_at_raw = src_dict["updated_at"]
+        if _updated_at_raw is None:
+            rec["updated_at"] = _updated_at_raw
+        else:
+            rec["updated_at"] = _updated_at_raw
+            if isinstance(_updated_at_raw, str):
+                try:
+                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    if (
+                        len(_updated_at_raw) == 20
+                        and _updated_at_raw[19] == "Z"
+                        and _updated_at_raw[4] == "-"
+                        and _updated_at_raw[7] == "-"
+                        and _updated_at_raw[10] == "T"
+                        and _updated_at_raw[13] == ":"
+                        and _updated_at_raw[16] == ":"
+                        and _updated_at_raw[11:13] != "24"
+                    ):
+                        updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                    else:
+                        updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                    rec["updated_at"] = updated_at_type_0_record
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+
+        if "description" in src_dict:
+            _description_raw = src_dict["description"]
+            rec["description"] = _description_raw
+        if "cell_spec_project_mappings" in src_dict:
+            _cell_spec_project_mappings_raw = src_dict["cell_spec_project_mappings"]
+            if _cell_spec_project_mappings_raw is None:
+                rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
+            else:
+                rec["cell_spec_project_mappings"] = _cell_spec_project_mappings_raw
+                if isinstance(_cell_spec_project_mappings_raw, list):
+                    try:
+                        cell_spec_project_mappings_type_0_record = []
+                        for (
+                            cell_spec_project_mappings_type_0_item_data
+                        ) in _cell_spec_project_mappings_raw:
+                            cell_spec_project_mappings_type_0_item_record = (
+                                ProjectCellSpecProjectMappingsType0Item.to_dict_of_raw(
+                                    cell_spec_project_mappings_type_0_item_data
+                                )
+                            )
+
+                            cell_spec_project_mappings_type_0_record.append(
+                                cell_spec_project_mappings_type_0_item_record
+                            )
+
+                        rec["cell_spec_project_mappings"] = cell_spec_project_mappings_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "user_project_roles" in src_dict:
+            _user_project_roles_raw = src_dict["user_project_roles"]
+            if _user_project_roles_raw is None:
+                rec["user_project_roles"] = _user_project_roles_raw
+            else:
+                rec["user_project_roles"] = _user_project_roles_raw
+                if isinstance(_user_project_roles_raw, list):
+                    try:
+                        user_project_roles_type_0_record = []
+                        for user_project_roles_type_0_item_data in _user_project_roles_raw:
+                            user_project_roles_type_0_item_record = UserProjectRole.to_dict_of_raw(
+                                user_project_roles_type_0_item_data
+                            )
+
+                            user_project_roles_type_0_record.append(
+                                user_project_roles_type_0_item_record
+                            )
+
+                        rec["user_project_roles"] = user_project_roles_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

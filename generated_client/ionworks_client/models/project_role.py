@@ -211,6 +211,87 @@ class ProjectRole:
         return rec
 
     @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "id" in src_dict:
+            _id_raw = src_dict["id"]
+            rec["id"] = _id_raw
+        if "name" in src_dict:
+            _name_raw = src_dict["name"]
+            rec["name"] = _name_raw
+        if "created_at" in src_dict:
+            _created_at_raw = src_dict["created_at"]
+            if _created_at_raw is None:
+                rec["created_at"] = _created_at_raw
+            else:
+                rec["created_at"] = _created_at_raw
+                if isinstance(_created_at_raw, str):
+                    try:
+                        _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                        if (
+                            len(_created_at_raw) == 20
+                            and _created_at_raw[19] == "Z"
+                            and _created_at_raw[4] == "-"
+                            and _created_at_raw[7] == "-"
+                            and _created_at_raw[10] == "T"
+                            and _created_at_raw[13] == ":"
+                            and _created_at_raw[16] == ":"
+                            and _created_at_raw[11:13] != "24"
+                        ):
+                            created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                        else:
+                            created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                        rec["created_at"] = created_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "updated_at" in src_dict:
+            _updated_at_raw = src_dict["updated_at"]
+            if _updated_at_raw is None:
+                rec["updated_at"] = _updated_at_raw
+            else:
+                rec["updated_at"] = _updated_at_raw
+                if isinstance(_updated_at_raw, str):
+                    try:
+                        _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                        if (
+                            len(_updated_at_raw) == 20
+                            and _updated_at_raw[19] == "Z"
+                            and _updated_at_raw[4] == "-"
+                            and _updated_at_raw[7] == "-"
+                            and _updated_at_raw[10] == "T"
+                            and _updated_at_raw[13] == ":"
+                            and _updated_at_raw[16] == ":"
+                            and _updated_at_raw[11:13] != "24"
+                        ):
+                            updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                        else:
+                            updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                        rec["updated_at"] = updated_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "project_role_permissions" in src_dict:
+            _project_role_permissions_raw = src_dict["project_role_permissions"]
+            rec["project_role_permissions"] = []
+            for project_role_permissions_item_data in _project_role_permissions_raw:
+                project_role_permissions_item_record = (
+                    ProjectRoleProjectRolePermissionsItem.to_dict_of_raw(
+                        project_role_permissions_item_data
+                    )
+                )
+
+                rec["project_role_permissions"].append(project_role_permissions_item_record)
+
+        return rec
+
+    @classmethod
     def is_plain_record(cls, src_dict: Any) -> bool:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date

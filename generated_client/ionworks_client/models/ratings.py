@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.quantity import Quantity
@@ -41,17 +41,11 @@ class Ratings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        capacity: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.capacity, Unset):
-            capacity = self.capacity.to_dict()
+        capacity = Ratings.__dict__["capacity"].to_dict_of(self, optional=True)
 
-        voltage_min: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.voltage_min, Unset):
-            voltage_min = self.voltage_min.to_dict()
+        voltage_min = Ratings.__dict__["voltage_min"].to_dict_of(self, optional=True)
 
-        voltage_max: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.voltage_max, Unset):
-            voltage_max = self.voltage_max.to_dict()
+        voltage_max = Ratings.__dict__["voltage_max"].to_dict_of(self, optional=True)
 
         nominal_voltage: dict[str, Any] | None | Unset
         if isinstance(self.nominal_voltage, Unset):
@@ -367,6 +361,122 @@ class Ratings:
                 if isinstance(_max_charge_rate_raw, dict):
                     try:
                         max_charge_rate_type_0_record = Quantity.record_from_dict(
+                            _max_charge_rate_raw
+                        )
+
+                        rec["max_charge_rate"] = max_charge_rate_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "capacity" in src_dict:
+            _capacity_raw = src_dict["capacity"]
+            rec["capacity"] = nested_to_dict("Ratings", "capacity", Quantity, _capacity_raw)
+        if "voltage_min" in src_dict:
+            _voltage_min_raw = src_dict["voltage_min"]
+            rec["voltage_min"] = nested_to_dict(
+                "Ratings", "voltage_min", Quantity, _voltage_min_raw
+            )
+        if "voltage_max" in src_dict:
+            _voltage_max_raw = src_dict["voltage_max"]
+            rec["voltage_max"] = nested_to_dict(
+                "Ratings", "voltage_max", Quantity, _voltage_max_raw
+            )
+        if "nominal_voltage" in src_dict:
+            _nominal_voltage_raw = src_dict["nominal_voltage"]
+            if _nominal_voltage_raw is None:
+                rec["nominal_voltage"] = _nominal_voltage_raw
+            else:
+                rec["nominal_voltage"] = _nominal_voltage_raw
+                if isinstance(_nominal_voltage_raw, dict):
+                    try:
+                        nominal_voltage_type_0_record = Quantity.to_dict_of_raw(
+                            _nominal_voltage_raw
+                        )
+
+                        rec["nominal_voltage"] = nominal_voltage_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "energy" in src_dict:
+            _energy_raw = src_dict["energy"]
+            if _energy_raw is None:
+                rec["energy"] = _energy_raw
+            else:
+                rec["energy"] = _energy_raw
+                if isinstance(_energy_raw, dict):
+                    try:
+                        energy_type_0_record = Quantity.to_dict_of_raw(_energy_raw)
+
+                        rec["energy"] = energy_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "energy_density_gravimetric" in src_dict:
+            _energy_density_gravimetric_raw = src_dict["energy_density_gravimetric"]
+            if _energy_density_gravimetric_raw is None:
+                rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
+            else:
+                rec["energy_density_gravimetric"] = _energy_density_gravimetric_raw
+                if isinstance(_energy_density_gravimetric_raw, dict):
+                    try:
+                        energy_density_gravimetric_type_0_record = Quantity.to_dict_of_raw(
+                            _energy_density_gravimetric_raw
+                        )
+
+                        rec["energy_density_gravimetric"] = energy_density_gravimetric_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "energy_density_volumetric" in src_dict:
+            _energy_density_volumetric_raw = src_dict["energy_density_volumetric"]
+            if _energy_density_volumetric_raw is None:
+                rec["energy_density_volumetric"] = _energy_density_volumetric_raw
+            else:
+                rec["energy_density_volumetric"] = _energy_density_volumetric_raw
+                if isinstance(_energy_density_volumetric_raw, dict):
+                    try:
+                        energy_density_volumetric_type_0_record = Quantity.to_dict_of_raw(
+                            _energy_density_volumetric_raw
+                        )
+
+                        rec["energy_density_volumetric"] = energy_density_volumetric_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "max_discharge_rate" in src_dict:
+            _max_discharge_rate_raw = src_dict["max_discharge_rate"]
+            if _max_discharge_rate_raw is None:
+                rec["max_discharge_rate"] = _max_discharge_rate_raw
+            else:
+                rec["max_discharge_rate"] = _max_discharge_rate_raw
+                if isinstance(_max_discharge_rate_raw, dict):
+                    try:
+                        max_discharge_rate_type_0_record = Quantity.to_dict_of_raw(
+                            _max_discharge_rate_raw
+                        )
+
+                        rec["max_discharge_rate"] = max_discharge_rate_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "max_charge_rate" in src_dict:
+            _max_charge_rate_raw = src_dict["max_charge_rate"]
+            if _max_charge_rate_raw is None:
+                rec["max_charge_rate"] = _max_charge_rate_raw
+            else:
+                rec["max_charge_rate"] = _max_charge_rate_raw
+                if isinstance(_max_charge_rate_raw, dict):
+                    try:
+                        max_charge_rate_type_0_record = Quantity.to_dict_of_raw(
                             _max_charge_rate_raw
                         )
 

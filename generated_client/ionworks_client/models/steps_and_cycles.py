@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, lazy_fields, unparsed
+from ..types import UNSET, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.steps_and_cycles_cycles import StepsAndCyclesCycles
@@ -23,9 +23,9 @@ class StepsAndCycles:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        steps = self.steps.to_dict()
+        steps = StepsAndCycles.__dict__["steps"].to_dict_of(self)
 
-        cycles = self.cycles.to_dict()
+        cycles = StepsAndCycles.__dict__["cycles"].to_dict_of(self)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,6 +81,21 @@ class StepsAndCycles:
         _cycles_raw = rec["cycles"]
         rec["cycles"] = StepsAndCyclesCycles.record_from_dict(_cycles_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _steps_raw = src_dict["steps"]
+        rec["steps"] = nested_to_dict("StepsAndCycles", "steps", StepsAndCyclesSteps, _steps_raw)
+        _cycles_raw = src_dict["cycles"]
+        rec["cycles"] = nested_to_dict(
+            "StepsAndCycles", "cycles", StepsAndCyclesCycles, _cycles_raw
+        )
         return rec
 
     @classmethod

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.project_role import ProjectRole
@@ -52,9 +52,7 @@ class UserProjectRole:
         else:
             updated_at = self.updated_at
 
-        project_roles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.project_roles, Unset):
-            project_roles = self.project_roles.to_dict()
+        project_roles = UserProjectRole.__dict__["project_roles"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -202,6 +200,83 @@ class UserProjectRole:
             _project_roles_raw = rec["project_roles"]
             rec["project_roles"] = ProjectRole.record_from_dict(_project_roles_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        if "user_id" in src_dict:
+            _user_id_raw = src_dict["user_id"]
+            rec["user_id"] = _user_id_raw
+        if "project_id" in src_dict:
+            _project_id_raw = src_dict["project_id"]
+            rec["project_id"] = _project_id_raw
+        if "project_role_id" in src_dict:
+            _project_role_id_raw = src_dict["project_role_id"]
+            rec["project_role_id"] = _project_role_id_raw
+        if "created_at" in src_dict:
+            _created_at_raw = src_dict["created_at"]
+            if _created_at_raw is None:
+                rec["created_at"] = _created_at_raw
+            else:
+                rec["created_at"] = _created_at_raw
+                if isinstance(_created_at_raw, str):
+                    try:
+                        _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                        if (
+                            len(_created_at_raw) == 20
+                            and _created_at_raw[19] == "Z"
+                            and _created_at_raw[4] == "-"
+                            and _created_at_raw[7] == "-"
+                            and _created_at_raw[10] == "T"
+                            and _created_at_raw[13] == ":"
+                            and _created_at_raw[16] == ":"
+                            and _created_at_raw[11:13] != "24"
+                        ):
+                            created_at_type_0_record = _created_at_raw[:19] + "+00:00"
+                        else:
+                            created_at_type_0_record = _created_at_type_0_parsed.isoformat()
+
+                        rec["created_at"] = created_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "updated_at" in src_dict:
+            _updated_at_raw = src_dict["updated_at"]
+            if _updated_at_raw is None:
+                rec["updated_at"] = _updated_at_raw
+            else:
+                rec["updated_at"] = _updated_at_raw
+                if isinstance(_updated_at_raw, str):
+                    try:
+                        _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                        if (
+                            len(_updated_at_raw) == 20
+                            and _updated_at_raw[19] == "Z"
+                            and _updated_at_raw[4] == "-"
+                            and _updated_at_raw[7] == "-"
+                            and _updated_at_raw[10] == "T"
+                            and _updated_at_raw[13] == ":"
+                            and _updated_at_raw[16] == ":"
+                            and _updated_at_raw[11:13] != "24"
+                        ):
+                            updated_at_type_0_record = _updated_at_raw[:19] + "+00:00"
+                        else:
+                            updated_at_type_0_record = _updated_at_type_0_parsed.isoformat()
+
+                        rec["updated_at"] = updated_at_type_0_record
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+
+        if "project_roles" in src_dict:
+            _project_roles_raw = src_dict["project_roles"]
+            rec["project_roles"] = nested_to_dict(
+                "UserProjectRole", "project_roles", ProjectRole, _project_roles_raw
+            )
         return rec
 
     @classmethod

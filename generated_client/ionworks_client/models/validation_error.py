@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
 
 if TYPE_CHECKING:
     from ..models.validation_error_context import ValidationErrorContext
@@ -37,9 +37,7 @@ class ValidationError:
 
         input_ = self.input_
 
-        ctx: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ctx, Unset):
-            ctx = self.ctx.to_dict()
+        ctx = ValidationError.__dict__["ctx"].to_dict_of(self, optional=True)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -121,6 +119,32 @@ class ValidationError:
             _ctx_raw = rec["ctx"]
             rec["ctx"] = ValidationErrorContext.record_from_dict(_ctx_raw)
 
+        return rec
+
+    @classmethod
+    def to_dict_of_raw(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """The dict ``cls.from_dict(src_dict).to_dict()`` returns, key order included,
+        without building models (``to_dict`` of a nested object never read uses it): the same
+        checks and errors, tolerant fallbacks and conversions as ``record_from_dict``. A new
+        dict: ``src_dict`` is not changed."""
+        rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
+        _loc_raw = src_dict["loc"]
+        rec["loc"] = []
+        for loc_item_data in _loc_raw:
+            loc_item_record = loc_item_data
+
+            rec["loc"].append(loc_item_record)
+
+        _msg_raw = src_dict["msg"]
+        rec["msg"] = _msg_raw
+        _type__raw = src_dict["type"]
+        rec["type"] = _type__raw
+        if "input" in src_dict:
+            _input__raw = src_dict["input"]
+            rec["input"] = _input__raw
+        if "ctx" in src_dict:
+            _ctx_raw = src_dict["ctx"]
+            rec["ctx"] = nested_to_dict("ValidationError", "ctx", ValidationErrorContext, _ctx_raw)
         return rec
 
     @classmethod
