@@ -250,3 +250,82 @@ def test_a_stream_sink_is_not_streamed_before_its_first_flush() -> None:
     sink.write([{"id": "m-1"}])
     assert sink.streamed is True
     sink.abort()
+
+
+# ------------------------------------------------------------------ streams cut mid-page
+
+
+class _Pipe:
+    """A descriptor taking ``accept`` bytes in all (one ``write`` may take part of its
+    data), then raising ``BrokenPipeError``: a pipe whose reader left."""
+
+    def __init__(self, accept: int) -> None:
+        self.accepted = b""
+        self._left = accept
+
+    def write(self, data: Any) -> int:
+        if self._left <= 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        taken = bytes(data[: self._left])
+        self.accepted += taken
+        self._left -= len(taken)
+        return len(taken)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Stdout:
+    def __init__(self, accept: int) -> None:
+        self.raw = _Pipe(accept)
+        self.buffer = io.BytesIO()
+        self.buffer.raw = self.raw  # type: ignore[attr-defined]
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_second_page_cut_after_one_whole_line_counts_that_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bytes a page delivered are counted from where that page started: the pipe took
+    page one whole, then the first line of page two and 5 bytes of its second."""
+    first = b'{"id":"m-1"}\n{"id":"m-2"}\n'
+    stdout = _Stdout(accept=len(first) + len(b'{"id":"m-3"}\n') + 5)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    sink = JsonlSink()
+    sink.write([{"id": "m-1"}, {"id": "m-2"}])
+    sink.write([{"id": "m-3"}, {"id": "m-4"}, {"id": "m-5"}])
+    assert (sink.reader_gone, sink.records_written, sink.records_dropped) == (True, 3, 2)
+    assert stdout.raw.accepted == first + b'{"id":"m-3"}\n{"id"'
+    sink.commit()
+    assert sink.describe() == (
+        "stopped writing to jsonl:-: its reader closed the pipe after 3 records; 2 records "
+        "not written there"
+    )
+
+
+def test_a_descriptor_target_gets_each_write_at_once(tmp_path: Path) -> None:
+    """``/dev/fd/N`` and a FIFO are written unbuffered: what a write took is in the pipe
+    before any flush (so the records counted as delivered are the ones the reader can get)."""
+    from ionworks_toolkit.sinks._base import OutputTarget, StreamOutput
+
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    fifo_read = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    outputs = [
+        (StreamOutput(OutputTarget(None, True, "file descriptor", fd=write)), read),
+        (StreamOutput(OutputTarget(fifo, True, "FIFO")), fifo_read),
+        (StreamOutput(OutputTarget(fifo, True, "FIFO"), binary=True), fifo_read),
+    ]
+    try:
+        for out, end in outputs:
+            out.open().write(b"ab\n" if out.binary else "é\n")
+            assert os.read(end, 100) == ("é\n".encode() if not out.binary else b"ab\n")
+            assert (out.delivered, out.writes) == (3, 1)
+            out.discard()
+    finally:
+        for fd in (read, write, fifo_read):
+            os.close(fd)
