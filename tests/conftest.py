@@ -85,11 +85,32 @@ def _normalise_request(request: Any) -> Any:
     return request
 
 
+#: Where a live recording's credentials come from (``--live``): a server may echo them back,
+#: verbatim or encoded, in a body or a header.
+LIVE_CREDENTIAL_VARIABLES = ("IONWORKS_API_KEY", "IONWORKS_API_TOKEN")
+
+
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in ("set-cookie", "date", "server"):
             del headers[name]
+    secrets = [os.environ.get(name, "") for name in LIVE_CREDENTIAL_VARIABLES]
+    if any(secrets):
+        from ionworks_toolkit.auth import redact_secrets
+
+        for name, values in headers.items():  # vcrpy keeps a list of values per name
+            headers[name] = (
+                redact_secrets(values, secrets)
+                if isinstance(values, str)
+                else [redact_secrets(value, secrets) for value in values]
+            )
+        body = response.get("body") or {}
+        try:
+            text = body["string"].decode("utf-8")
+        except (KeyError, AttributeError, UnicodeDecodeError):
+            return response  # no body, or not text: nothing a key could be echoed in as text
+        body["string"] = redact_secrets(text, secrets).encode("utf-8")
     return response
 
 

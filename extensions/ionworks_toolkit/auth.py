@@ -15,6 +15,7 @@ Security rules (ARCHITECTURE.md section 5), enforced here and tested:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -36,6 +37,7 @@ __all__ = [
     "credential_values",
     "is_loopback_host",
     "redact_secrets",
+    "secret_pattern",
     "strip_foreign_credentials",
 ]
 
@@ -76,16 +78,14 @@ def credential_values(headers: httpx.Headers) -> list[str]:
 
 
 def redact_secrets(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and its JSON-escaped form) replaced by ``***``; a
-    published key (:data:`PUBLIC_API_KEYS`) is left as it is."""
+    """``text`` with every secret replaced by ``***``, in every form a server may echo it:
+    verbatim, JSON-escaped, percent-encoded (either hex case, even twice), form-encoded,
+    base64url (``-_``, padding left off), as HTML character references, and any mix of these
+    (``SeCrEt-K3y%2Fwith+chars%3D%3D`` for ``SeCrEt-K3y/with+chars==``; see
+    :func:`secret_pattern`). A published key (:data:`PUBLIC_API_KEYS`) is left as it is."""
     for secret in secrets:
-        if secret in PUBLIC_API_KEYS:
-            continue
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            if len(form) >= _SHORT_SECRET:
-                text = text.replace(form, REDACTED)
-            else:
-                text = re.sub(rf"(?<![\w.-]){re.escape(form)}(?![\w-])", REDACTED, text)
+        if secret and secret not in PUBLIC_API_KEYS:
+            text = secret_pattern(secret).sub(REDACTED, text)
     return text
 
 
@@ -158,6 +158,67 @@ def redact_http_library_logs() -> None:
         log = logging.getLogger(name)
         if _REDACTING_FILTER not in log.filters:
             log.addFilter(_REDACTING_FILTER)
+
+
+#: Other spellings of a character in text that quotes a secret: form encoding writes a space
+#: as ``+``; base64url writes ``+`` as ``-`` and ``/`` as ``_``; JSON may escape ``/``; HTML's
+#: named character references.
+_ALIASES = {
+    " ": ("+",),
+    "+": ("-",),
+    "/": ("_", "\\/"),
+    '"': ("&quot;",),
+    "&": ("&amp;",),
+    "'": ("&apos;",),
+    "<": ("&lt;",),
+    ">": ("&gt;",),
+}
+
+
+def _hex(number: int, width: int) -> str:
+    """A pattern for ``number`` in hex digits of either case: ``_hex(47, 2)`` -> ``2[fF]``."""
+    return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{number:0{width}x}")
+
+
+def _char_pattern(char: str) -> str:
+    """A pattern for one character of a secret in any of the forms :func:`redact_secrets`
+    names. Letters, digits and ``-._~`` (which no encoding changes) stand for themselves."""
+    if char.isascii() and (char.isalnum() or char in "-._~"):
+        return re.escape(char)
+    units = char.encode("utf-16-be", "surrogatepass")
+    forms = {
+        re.escape(char),
+        re.escape(json.dumps(char, ensure_ascii=False)[1:-1]),
+        "".join(f"%(?:25)?{_hex(byte, 2)}" for byte in char.encode("utf-8", "surrogatepass")),
+        "".join(
+            rf"\\u{_hex(int.from_bytes(units[i : i + 2], 'big'), 4)}"
+            for i in range(0, len(units), 2)
+        ),
+        f"&#0*{ord(char)};",
+        f"&#[xX]0*{_hex(ord(char), 1)};",
+        *(re.escape(alias) for alias in _ALIASES.get(char, ())),
+    }
+    return "(?:" + "|".join(sorted(forms)) + ")"
+
+
+@functools.lru_cache(maxsize=32)  # built once per secret, not per log line
+def secret_pattern(secret: str) -> re.Pattern[str]:
+    """The compiled pattern :func:`redact_secrets` replaces for ``secret``.
+
+    A secret of 8 characters or more (not counting base64 ``=`` padding, which may be left
+    off) matches wherever it appears; a shorter one only where it stands alone as a token
+    (``invalid API key k``, not ``req-k``), and with its padding.
+    """
+    body = secret.rstrip("=")
+    padding = len(secret) - len(body)
+    if len(body) < _SHORT_SECRET:
+        body, padding = secret, 0
+    pattern = "".join(_char_pattern(char) for char in body)
+    if padding:
+        pattern += f"{_char_pattern('=')}{{0,{padding}}}"
+    if len(body) < _SHORT_SECRET:
+        pattern = rf"(?<![\w.-]){pattern}(?![\w-])"
+    return re.compile(pattern)
 
 
 def check_credential_headers(request: httpx.Request) -> None:

@@ -95,10 +95,8 @@ def _logged_url(request: httpx.Request) -> str:
     """The request's URL for a log line: key-like query values replaced (``redact_url``) and
     every credential the request carries scrubbed wherever it appears (a key typed as a filter
     value), as exception messages are (``credential_values``)."""
-    secrets = credential_values(request.headers)
-    # A query value is sent percent-encoded: its encoded form too (as httpx encodes it).
-    encoded = [str(httpx.QueryParams({"v": secret}))[2:] for secret in secrets]
-    return redact_secrets(redact_url(request.url), [*secrets, *encoded])
+    # A query value is sent percent-encoded: redact_secrets knows that form too.
+    return redact_secrets(redact_url(request.url), credential_values(request.headers))
 
 
 class _BaseToolkit:

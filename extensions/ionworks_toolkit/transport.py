@@ -800,7 +800,8 @@ def check_redirect(response: httpx.Response, api_url: str) -> None:
 
     Followed: 307/308 (method and body kept) and 301/302/303 answering GET or HEAD, to the
     API's own origin (scheme, host, port). Anything else raises UnexpectedResponseError naming
-    the ``Location`` (query values that look like keys redacted): a redirect to another origin
+    the ``Location`` (query values that look like keys and the request's credentials, in any
+    encoding, redacted): a redirect to another origin
     is never followed, so no credential goes there; a 301/302/303 answering another method
     would turn it into a GET.
     """
@@ -813,6 +814,8 @@ def check_redirect(response: httpx.Response, api_url: str) -> None:
     except httpx.InvalidURL:
         target = None
     shown = redact_url(target) if target is not None else location[:200]
+    # The request's own credentials too, in any encoding (a server echoing the key).
+    shown = redact_secrets(shown, credential_values(request.headers))
     if target is None or origin_of(str(target)) != origin_of(api_url):
         raise UnexpectedResponseError(
             status=response.status_code,
