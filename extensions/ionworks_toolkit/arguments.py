@@ -12,12 +12,21 @@ fetched. A wrong type raises :class:`~ionworks_toolkit.errors.ArgumentTypeError`
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .errors import ArgumentTypeError, ParameterError
+from .errors import ArgumentTypeError, ParameterError, did_you_mean
 
-__all__ = ["check_count", "check_names", "check_project", "check_sinks", "type_name"]
+__all__ = [
+    "check_callable",
+    "check_count",
+    "check_flag",
+    "check_keywords",
+    "check_names",
+    "check_project",
+    "check_sinks",
+    "type_name",
+]
 
 _SINK_METHODS = ("write", "commit", "abort")
 
@@ -180,3 +189,41 @@ def check_count(
             parameter=argument,
             choices=(),
         )
+
+
+def check_flag(value: object, argument: str) -> None:
+    """A yes/no argument (``incremental``, ``load_entry_points``): ``True`` or ``False``
+    only; ``"yes"``, ``"false"`` or ``1`` would otherwise be taken by their truth value.
+
+    :raises ArgumentTypeError: naming the argument.
+    """
+    if not isinstance(value, bool):
+        raise _wrong_type(argument, "True or False", value)
+
+
+def check_callable(value: object, argument: str, takes: str) -> None:
+    """A callback argument (``progress``): a callable or ``None``; ``takes`` says what it is
+    called with (``"the WalkStats after each page"``).
+
+    :raises ArgumentTypeError: naming the argument, before any request.
+    """
+    if value is not None and not callable(value):
+        raise _wrong_type(argument, f"a callable taking {takes}, or None", value)
+
+
+def check_keywords(owner: str, given: Iterable[str], accepted: Sequence[str]) -> None:
+    """Keyword arguments of ``owner`` (``Toolkit()``) that it accepts, the closest named
+    first: ``Toolkit() got an unexpected keyword argument 'api_ur'; did you mean api_url?
+    (arguments: api_url, api_key, ...)``.
+
+    :raises ArgumentTypeError: for the first unknown name (also a TypeError, as Python's own).
+    """
+    for name in given:
+        if name not in accepted:
+            raise ArgumentTypeError(
+                f"{owner} got an unexpected keyword argument {name!r}; "
+                + did_you_mean(name, accepted, label="arguments", most=len(accepted)),
+                source="argument",
+                parameter=name,
+                choices=tuple(accepted),
+            )

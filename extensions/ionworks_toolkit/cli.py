@@ -43,6 +43,7 @@ from .errors import (
     SinkError,
     ToolkitWarning,
     TransportError,
+    did_you_mean,
 )
 from .export import sink_outcome
 from .pagination import WalkStats
@@ -325,6 +326,25 @@ class _RootGroup(click.Group):
             if error.errno != errno.EPIPE:
                 raise
             _quiet_broken_pipe()
+        except click.NoSuchOption as error:
+            raise self._global_option_hint(error) or error from None
+
+    def _global_option_hint(self, error: click.NoSuchOption) -> click.UsageError | None:
+        """``-q`` given after the command: say it is a global option and where it goes
+        (``ionworks-toolkit -q measurements list ...``); None for any other option."""
+        for param in self.params:
+            if isinstance(param, click.Option) and error.option_name in param.opts:
+                metavar = param.metavar or (param.name or "value").upper()
+                value = "" if param.is_flag else f" {metavar}"
+                path = error.ctx.command_path if error.ctx is not None else "COMMAND"
+                root, _, command = path.partition(" ")
+                return click.UsageError(
+                    f"No such option {error.option_name!r} for {command!r}: it is a global "
+                    f"option, given before the command: {root} {error.option_name}{value} "
+                    f"{command} ...",
+                    error.ctx,
+                )
+        return None
 
 
 class _StderrLines(logging.Handler):
@@ -524,6 +544,16 @@ def filter_option_name(wire: str, taken: frozenset[str] = OWN_OPTION_NAMES) -> s
     return name
 
 
+class _Choice(click.Choice):
+    """click's Choice with the toolkit's one wording of an unknown name: ``'nme' is not
+    allowed; did you mean name? (choose one of: name, created_at, ...)``."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return f"{value!r} is not allowed; " + did_you_mean(
+            str(value), [str(choice) for choice in self.choices], label="choose one of"
+        )
+
+
 def _filter_option(
     spec: ParameterSpec, taken: frozenset[str] = OWN_OPTION_NAMES
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -531,7 +561,7 @@ def _filter_option(
     flag = "--" + name.replace("_", "-")
     FILTER_OPTIONS[name] = (flag, spec.name)
     if spec.enum:
-        kind: click.ParamType = click.Choice(list(spec.enum))
+        kind: click.ParamType = _Choice(list(spec.enum))
         default_note = f" [default: {spec.default}]" if spec.default is not None else ""
         help_text = f"One of: {', '.join(spec.enum)}.{default_note}"
     elif spec.kind == "datetime":

@@ -82,8 +82,9 @@ def did_you_mean(
     empty: str = "(none)",
 ) -> str:
     """The one wording of every "unknown NAME" message's hint: ``"did you mean lfp-cathode?
-    (choices: lfp-cathode, nmc-cell)"`` when a choice is close to ``value`` (difflib, up to
-    3, best first, joined by ``or``), else ``"choices: lfp-cathode, nmc-cell"``. The list
+    (choices: lfp-cathode, nmc-cell)"`` when a choice is close to ``value`` (difflib, best
+    first, then the choices that start with a ``value`` of 3 characters or more; up to 3,
+    joined by ``or``), else ``"choices: lfp-cathode, nmc-cell"``. The list
     is always every choice, in the order given (``label`` names it: ``"allowed options"``,
     ``"choose one of"``...), cut after ``most`` with the total: ``"a, b, ... (57 in all)"``.
     ``empty`` (``"(none)"``) for no choices. ``most=0``: the question alone (``""`` when
@@ -93,6 +94,9 @@ def did_you_mean(
     if len(every) > most:
         shown += f", ... ({len(every)} in all)"
     close = difflib.get_close_matches(value, every, n=3, cutoff=cutoff)
+    if len(value) >= 3:  # a name's start is close too: 'lfp' -> 'lfp-cathode'
+        starts = [c for c in every if c.casefold().startswith(value.casefold())]
+        close = list(dict.fromkeys([*close, *starts]))[:3]
     question = f"did you mean {' or '.join(close)}?" if close else ""
     if most == 0:  # the message lists the choices elsewhere: the question alone
         return question

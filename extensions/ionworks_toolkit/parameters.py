@@ -238,6 +238,32 @@ def missing_required(params: Mapping[str, Any], operation: str = SEED_OPERATION)
     ]
 
 
+def check_sendable(name: str, text: str, source: str) -> None:
+    """``text`` can go on the wire (UTF-8): no lone surrogate (``"\\ud800"``, which a str
+    may hold but no URL can carry).
+
+    :raises ParameterError: naming ``source``, the parameter and the character, before any
+        request.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        # U+DC80..U+DCFF: a byte of a command line that is not UTF-8 (surrogateescape)
+        what = (
+            f"the byte 0x{code - 0xDC00:02X} (not UTF-8)"
+            if 0xDC80 <= code <= 0xDCFF
+            else f"a lone surrogate U+{code:04X}"
+        )
+        raise ParameterError(
+            f"{source}: {name}={text!r} holds {what} at character {exc.start + 1}; it "
+            "cannot be sent: a URL carries UTF-8 text only",
+            source=source,
+            parameter=name,
+            choices=(),
+        ) from None
+
+
 def normalise_value(
     spec: ParameterSpec, value: Any, *, source: str, now: dt.datetime | None = None
 ) -> Any:
@@ -267,8 +293,18 @@ def normalise_value(
                 choices=(),
             )
         return value.isoformat()
+    if isinstance(value, str):
+        check_sendable(spec.name, value, source)
     if spec.enum is not None:
-        text = str(value)
+        if not isinstance(value, str):  # order_by=5 would be sent as '5'
+            raise ArgumentTypeError(
+                f"{source}: {spec.name}={value!r} is {type_name(value)}; {spec.name} takes "
+                f"one of: {', '.join(spec.enum)}",
+                source=source,
+                parameter=spec.name,
+                choices=spec.enum,
+            )
+        text = value
         if text not in spec.enum:
             raise ParameterError(
                 f"{source}: {spec.name}={text!r} is not allowed; "

@@ -15,7 +15,7 @@ from ionworks_client.models import Project
 
 from .errors import ConfigurationError, NotFoundError
 
-__all__ = ["is_project_id", "match_project", "project_argument"]
+__all__ = ["ProjectNotFoundError", "is_project_id", "match_project", "project_argument"]
 
 # \Z, not $: $ also matches before a final newline.
 _UUID = re.compile(
@@ -50,8 +50,9 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
     ``project``; when several names match case-insensitively, the one that matches with its
     case too (``Cells`` among ``Cells`` and ``cells``).
 
-    Raises ConfigurationError when the name is ambiguous (listing the ids), NotFoundError for
-    an unknown name (listing the closest names).
+    Raises ConfigurationError when the name is ambiguous (listing the ids),
+    ProjectNotFoundError (a NotFoundError) for an unknown name, listing the closest names,
+    else every name.
     """
     by_id = [p for p in projects if p.id == project]
     if by_id:
@@ -68,14 +69,40 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
             f"project name {project!r} is ambiguous: {len(exact)} projects have it; "
             "use the project id: " + "; ".join(f"{p.name!r} {p.id}" for p in exact)
         )
-    close = [n for n in names if project.casefold() in n.casefold()]
-    close += [
-        n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close
-    ]
-    hint = ("; closest: " + "; ".join(repr(n) for n in close[:5])) if close else ""
-    raise NotFoundError(
-        status=404,
-        method="GET",
-        path="/projects",
-        detail=f"no project named {project!r}{hint}",
-    )
+    raise ProjectNotFoundError(project, names)
+
+
+class ProjectNotFoundError(NotFoundError):
+    """No project visible to the credential has the name given: the toolkit's own 404 (the
+    ``GET /projects`` listing it searched answered 200). The message names the closest names
+    (containing the name, or close to it: difflib), else every name the credential sees:
+    ``no project named 'Nope' (GET /projects lists 2 projects, none close): 'Cells';
+    'NASA PCoE Li-ion battery aging'``. ``status`` 404, ``method`` GET, ``path`` /projects,
+    ``detail`` that message; ``names`` every project name listed."""
+
+    #: How many names the message lists when none is close (then ``... (N in all)``).
+    MOST = 20
+
+    def __init__(self, project: str, names: Sequence[str]) -> None:
+        close = [n for n in names if project.casefold() in n.casefold()]
+        close += [
+            n for n in difflib.get_close_matches(project, names, n=3, cutoff=0.4) if n not in close
+        ]
+        count = f"{len(names)} project{'s' if len(names) != 1 else ''}"
+        if close:
+            detail = f"no project named {project!r}; closest: " + "; ".join(
+                repr(n) for n in close[:5]
+            )
+        elif names:
+            shown = "; ".join(repr(n) for n in names[: self.MOST])
+            more = f"; ... ({len(names)} in all)" if len(names) > self.MOST else ""
+            detail = (
+                f"no project named {project!r} (GET /projects lists {count}, none close): "
+                f"{shown}{more}"
+            )
+        else:
+            detail = f"no project named {project!r}: GET /projects lists no project for this "
+            detail += "credential"
+        super().__init__(status=404, method="GET", path="/projects", detail=detail)
+        self.args = (detail,)  # the toolkit's own 404: not worded as the server's answer
+        self.names = tuple(names)

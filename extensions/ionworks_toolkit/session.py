@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import inspect
 import logging
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -40,7 +41,10 @@ from ionworks_client.models import CellMeasurementWithDetails, Project
 
 from ._collector import fewer_collections
 from .arguments import (
+    check_callable,
     check_count,
+    check_flag,
+    check_keywords,
     check_names,
     check_project,
     check_sinks,
@@ -132,6 +136,7 @@ class _BaseToolkit:
             organization_id=organization_id,
             proxy=proxy,
         )
+        check_flag(load_entry_points, "load_entry_points")
         self.settings: Settings = load_settings(
             api_url=api_url,
             api_key=api_key,
@@ -195,6 +200,14 @@ class _BaseToolkit:
         if self._auth_flow is None:
             self._auth_flow = (self.plugins.auth(self.settings),)
         return self._auth_flow[0]
+
+    @classmethod
+    def _check_options(cls, options: Mapping[str, Any]) -> None:
+        """Every keyword of ``options`` is an argument of the session (ArgumentTypeError
+        naming the class and listing them all, the closest first, not Python's message
+        naming this private base class)."""
+        accepted = list(inspect.signature(_BaseToolkit.__init__).parameters)
+        check_keywords(f"{cls.__name__}()", options, [*accepted[1:], "transport"])
 
     def _on_request(self, request: httpx.Request) -> None:
         strip_foreign_credentials(request, self._api_origin)
@@ -324,6 +337,7 @@ class Toolkit(_BaseToolkit):
     """
 
     def __init__(self, *, transport: httpx.BaseTransport | None = None, **options: Any) -> None:
+        self._check_options(options)
         super().__init__(**options)
         self._transport = transport
         self._client: Client | None = None
@@ -582,6 +596,8 @@ class Toolkit(_BaseToolkit):
         check_project(project, several=True)
         check_sinks(sinks)
         sinks = sink_targets(sinks)
+        check_callable(progress, "progress", "the WalkStats after each page")
+        check_flag(incremental, "incremental")
         if incremental or is_several(project):
             return export_measurements(
                 self,
@@ -675,6 +691,7 @@ class AsyncToolkit(_BaseToolkit):
     def __init__(
         self, *, transport: httpx.AsyncBaseTransport | None = None, **options: Any
     ) -> None:
+        self._check_options(options)
         super().__init__(**options)
         self._transport = transport
         self._client: Client | None = None
@@ -944,6 +961,8 @@ class AsyncToolkit(_BaseToolkit):
         check_project(project, several=True)
         check_sinks(sinks)
         sinks = sink_targets(sinks)
+        check_callable(progress, "progress", "the WalkStats after each page")
+        check_flag(incremental, "incremental")
         if incremental or is_several(project):
             return await aexport_measurements(
                 self,

@@ -157,8 +157,7 @@ def test_unknown_project_name_lists_close_matches(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--sandbox", "measurements", "list", "Severson"])
     assert result.exit_code == 4
     assert result.stderr.strip() == (
-        "error: GET /projects -> 404: no project named 'Severson'; "
-        "closest: 'Severson 2019 fast-charging cycle life'"
+        "error: no project named 'Severson'; closest: 'Severson 2019 fast-charging cycle life'"
     )
 
 

@@ -330,6 +330,5 @@ def test_sandbox_messages_keep_the_word_sandbox(tmp_path: Path, monkeypatch: Any
     result = CliRunner().invoke(main, ["--sandbox", "measurements", "list", "sandbox"])
     assert result.exit_code == 4, result.output
     assert result.stderr == (
-        "error: GET /projects -> 404: no project named 'sandbox'; closest: 'Sandbox empty "
-        "project'\n"
+        "error: no project named 'sandbox'; closest: 'Sandbox empty project'\n"
     )

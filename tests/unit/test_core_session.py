@@ -472,7 +472,7 @@ def test_resolve_project_unknown_name_lists_the_closest(make_toolkit) -> None:
     with pytest.raises(NotFoundError) as info:
         toolkit.resolve_project("fast-charging")
     assert str(info.value) == (
-        "GET /projects -> 404: no project named 'fast-charging'; closest: "
+        "no project named 'fast-charging'; closest: "
         "'Severson 2019 fast-charging cycle life'; "
         "'Attia 2020 closed-loop fast-charging optimisation'"
     )
