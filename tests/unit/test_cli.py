@@ -21,14 +21,15 @@ from ionworks_toolkit.cli import main
 SEVERSON = "Severson 2019 fast-charging cycle life"
 NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
 ORDER_BY = (
-    "'name', 'created_at', 'updated_at', 'start_time', 'cell_instance_id', "
-    "'step_labels_validated', 'cycler', 'notes'"
+    "name, created_at, updated_at, start_time, cell_instance_id, step_labels_validated, "
+    "cycler, notes"
 )
 
 BAD_INPUTS = [
     (
         ["--order-by", "colour"],
-        f"Error: Invalid value for '--order-by': 'colour' is not one of {ORDER_BY}.",
+        f"Error: Invalid value for '--order-by': 'colour' is not allowed; choose one of: "
+        f"{ORDER_BY}",
     ),
     (["--limit", "0"], "error: --limit 0 is outside 1..1000; use --all to fetch every measurement"),
     (

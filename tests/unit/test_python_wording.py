@@ -95,10 +95,10 @@ def test_the_preset_registry_names_the_source_it_is_given() -> None:
     with pytest.raises(ParameterError) as flag:
         registry.get("lfp", source="--preset")
     assert (str(default.value), default.value.source) == (
-        "presets: unknown preset 'lfp'; choose one of: lfp-cathode",
+        "presets: unknown preset 'lfp'; did you mean lfp-cathode? (choose one of: lfp-cathode)",
         "presets",
     )
     assert (str(flag.value), flag.value.source) == (
-        "--preset: unknown preset 'lfp'; choose one of: lfp-cathode",
+        "--preset: unknown preset 'lfp'; did you mean lfp-cathode? (choose one of: lfp-cathode)",
         "--preset",
     )
