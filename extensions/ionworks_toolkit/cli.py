@@ -491,7 +491,8 @@ def main(
     """Client and plugin toolkit for the Ionworks cell-data API.
 
     List a project's cell measurements with their cell specifications and cell instances,
-    filter them, and write them to the terminal, JSON Lines, CSV, SQLite or Parquet.
+    filter them, and write them to the terminal, JSON Lines, CSV, Parquet (a file or a
+    partitioned dataset), SQLite or PostgreSQL.
     """
     if sandbox:  # the sandbox brings its own URL and key: another one would be ignored
         given = [flag for flag, value in (("--api-url", api_url), ("--api-key", api_key)) if value]
