@@ -187,6 +187,7 @@ class PageWalk(Generic[T]):
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
         self._warned_past_total = False
         self._warned_long_page = False
+        self._warned_total_fell = False
 
     # ------------------------------------------------------------------ planning
 
@@ -355,12 +356,30 @@ class PageWalk(Generic[T]):
                 self.page_size,
             )
 
+    def _warn_total_fell(self, offset: int, total: int) -> None:
+        """One warning per walk when the reported ``total`` drops between pages: records
+        deleted during the walk shift the later ones to lower offsets, so a record the walk
+        has not reached yet can slip below the next offset and be missed (FINDINGS6 F17)."""
+        if self._warned_total_fell:
+            return
+        self._warned_total_fell = True
+        logger.warning(
+            "the server's total went from %d to %d during the walk (page at offset %d): "
+            "records deleted meanwhile move later ones to lower offsets, so some may be "
+            "missing from this walk; run it again to be sure",
+            self.stats.total,
+            total,
+            offset,
+        )
+
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         """Take the page answering ``request`` (the oldest in flight)."""
         if not self.in_flight or self.in_flight[0] != request:
             raise ValueError(f"{request} is not the oldest request in flight")
         self.in_flight.popleft()
         if page.total is not None:
+            if self.stats.total is not None and page.total < self.stats.total:
+                self._warn_total_fell(request.offset, page.total)
             self.stats.total = page.total
         if page.total_problem is not None and self.stats.total_problem is None:
             self.stats.total_problem = page.total_problem
