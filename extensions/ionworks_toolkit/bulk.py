@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -28,11 +29,22 @@ from ._collector import fewer_collections
 from .arguments import check_count
 from .errors import ConfigurationError
 from .export import ExportResult, abort_sinks, bind_schema, commit_sinks, write_page
-from .incremental import DEFAULT_OVERLAP, SyncMark, combined_mark, filter_key, open_sync_state
+from .incremental import (
+    DEFAULT_OVERLAP,
+    SyncMark,
+    combined_mark,
+    filter_key,
+    iso_z,
+    open_sync_state,
+    parse_instant,
+)
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
 from .sinks import Sink
 from .sinks._columns import measurements_schema, multi_project_measurements_schema
+
+#: Incremental warnings go where the walk's go: the CLI prints this logger's lines on stderr.
+logger = logging.getLogger("ionworks_toolkit.http")
 
 if TYPE_CHECKING:
     from .session import AsyncToolkit, Toolkit
@@ -93,6 +105,10 @@ class _Run:
         self.stats: dict[str, WalkStats] = {}
         self.written = 0
         self.skipped = 0
+        #: No ``updated_at`` later than this becomes a mark: this run's clock plus the
+        #: overlap (clock skew between this machine and the server).
+        self.latest = dt.datetime.now(dt.UTC) + overlap
+        self._future_warned: set[str] = set()
 
     def open_state(self, opened: Sequence[tuple[str, Sink]]) -> None:
         """Bind the columns with ``project_id`` (several projects); read the sinks' sync state
@@ -113,6 +129,14 @@ class _Run:
             project_params = dict(params)
             if self.incremental:
                 mark = combined_mark(self.states, project_id, self.key)
+                if mark.mark is not None and mark.mark > self.latest:
+                    logger.warning(
+                        "incremental: the mark stored for project %s (%s) is later than this "
+                        "run's clock; not used: every record is read again",
+                        project_id,
+                        iso_z(mark.mark),
+                    )
+                    mark = SyncMark()
                 self.before[project_id] = self.after[project_id] = mark
                 since = mark.since(self.overlap)
                 if since is not None:
@@ -130,12 +154,32 @@ class _Run:
             before = self.before[project_id]
             kept = [record for record in records if not before.is_stored(record)]
             self.skipped += len(records) - len(kept)
-            self.after[project_id] = self.after[project_id].advanced(kept, self.overlap)
+            self._warn_future(project_id, kept)
+            self.after[project_id] = self.after[project_id].advanced(
+                kept, self.overlap, latest=self.latest
+            )
             records = kept
         self.written += len(records)
         if type(page) is JsonReadyList:  # still JSON values only: the sinks skip their scans
             return JsonReadyList(records, None if self.several else page.plain_for)
         return records
+
+    def _warn_future(self, project_id: str, records: Sequence[Mapping[str, Any]]) -> None:
+        """One warning per record whose ``updated_at`` is later than this run's clock (plus
+        the overlap): written, but not taken as the mark (FINDINGS6 F19)."""
+        for record in records:
+            when = parse_instant(record.get("updated_at"))
+            key = str(record.get("id"))
+            if when is not None and when > self.latest and key not in self._future_warned:
+                self._future_warned.add(key)
+                logger.warning(
+                    "incremental: record %r of project %s has updated_at %s, later than this "
+                    "run's clock: written, but not used as the mark (it would hide every later "
+                    "change); the next runs read it again",
+                    key,
+                    project_id,
+                    record.get("updated_at"),
+                )
 
     def total_stats(self) -> WalkStats:
         stats = list(self.stats.values())

@@ -100,9 +100,18 @@ class SyncMark:
         seen = self.recent.get(str(record.get("id")))
         return seen is not None and parse_instant(seen) == parse_instant(record.get("updated_at"))
 
-    def advanced(self, records: Iterable[Mapping[str, Any]], overlap: dt.timedelta) -> SyncMark:
+    def advanced(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        overlap: dt.timedelta,
+        *,
+        latest: dt.datetime | None = None,
+    ) -> SyncMark:
         """The mark after storing ``records``: the largest ``updated_at`` seen (old or new),
-        and every id within ``overlap`` below it."""
+        and every id within ``overlap`` below it. ``latest``: no ``updated_at`` after it
+        becomes the mark (a record stamped in the future, e.g. by a wrong clock, would
+        otherwise hide every later change from the next runs; such a record is re-read by
+        each run instead)."""
         stamps: dict[str, dt.datetime] = {}
         for key, text in self.recent.items():
             when = parse_instant(text)
@@ -112,6 +121,8 @@ class SyncMark:
             when = parse_instant(record.get("updated_at"))
             if when is not None and record.get("id") is not None:
                 stamps[str(record["id"])] = when
+        if latest is not None:
+            stamps = {key: when for key, when in stamps.items() if when <= latest}
         marks = [when for when in stamps.values()]
         if self.mark is not None:
             marks.append(self.mark)

@@ -54,7 +54,8 @@ def test_incremental_128_then_0_then_exactly_the_changed_one(ionworks_sandbox, t
         assert dt.datetime.fromisoformat(served) == dt.datetime.fromisoformat(mark)
 
         changed = _count(db, "select id from measurements order by id limit 1")[0]
-        when = dt.datetime(2030, 5, 6, 7, 8, 9, 250000, tzinfo=dt.UTC)
+        when = dt.datetime(2025, 5, 6, 7, 8, 9, 250000, tzinfo=dt.UTC)  # after the project's
+        # newest, before this run's clock (a later one is never taken as the mark: see below)
         ionworks_sandbox.app.state.catalogue.touch_measurement(
             changed, int(when.timestamp() * 1_000_000)
         )
@@ -64,8 +65,8 @@ def test_incremental_128_then_0_then_exactly_the_changed_one(ionworks_sandbox, t
         [stored] = _count(db, f"select updated_at from measurements where id = '{changed}'")
         assert dt.datetime.fromisoformat(stored) == when
         [(_, mark, recent)] = _state(db)
-        assert mark == "2030-05-06T07:08:09.250000Z"
-        assert recent == f'{{"{changed}": "2030-05-06T07:08:09.250000Z"}}'
+        assert mark == "2025-05-06T07:08:09.250000Z"
+        assert recent == f'{{"{changed}": "2025-05-06T07:08:09.250000Z"}}'
         assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 0
 
 
@@ -113,7 +114,7 @@ def test_a_failure_between_the_data_and_the_mark_only_re_fetches(
         assert tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True).records == 128
         [(_, mark_before, _)] = _state(db)
         changed = _count(db, "select id from measurements order by id limit 1")[0]
-        when = dt.datetime(2030, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+        when = dt.datetime(2025, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
         ionworks_sandbox.app.state.catalogue.touch_measurement(
             changed, int(when.timestamp() * 1_000_000)
         )
@@ -122,7 +123,7 @@ def test_a_failure_between_the_data_and_the_mark_only_re_fetches(
         def rows_then_fail(self, conn, marks, key):  # the injected failure
             written_rows.append(
                 conn.execute(
-                    "select count(*) from measurements where updated_at like '2030%'"
+                    "select count(*) from measurements where updated_at like '2025%'"
                 ).fetchone()[0]
             )
             raise OSError("disk gone between the data and the mark")
@@ -138,7 +139,7 @@ def test_a_failure_between_the_data_and_the_mark_only_re_fetches(
         assert stored.startswith("2024-")  # ... nor the data was published
         again = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
         assert (again.records, again.duplicates) == (1, 5)  # re-fetched, not skipped
-    assert _state(db)[0][1] == "2030-05-06T07:08:09Z"
+    assert _state(db)[0][1] == "2025-05-06T07:08:09Z"
     [stored] = _count(db, f"select updated_at from measurements where id = '{changed}'")
     assert dt.datetime.fromisoformat(stored) == when
 
@@ -220,6 +221,72 @@ def test_mark_skips_only_unchanged_rereads() -> None:
     assert mark.is_stored({"id": "c", "updated_at": "2024-01-01T00:10:00+00:00"})
     assert not mark.is_stored({"id": "c", "updated_at": "2024-01-01T00:10:01Z"})
     assert not mark.is_stored({"id": "e", "updated_at": "2024-01-01T00:09:00Z"})
+
+
+def test_a_mark_never_goes_past_the_latest_instant_allowed() -> None:
+    records = [
+        {"id": "a", "updated_at": "2024-01-01T00:10:00Z"},
+        {"id": "future", "updated_at": "2999-01-01T00:00:00Z"},
+    ]
+    latest = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    mark = SyncMark().advanced(records, dt.timedelta(minutes=5), latest=latest)
+    assert (mark.mark, mark.recent) == (
+        dt.datetime(2024, 1, 1, 0, 10, tzinfo=dt.UTC),
+        {"a": "2024-01-01T00:10:00Z"},
+    )
+    assert SyncMark().advanced(records[1:], dt.timedelta(minutes=5), latest=latest) == SyncMark()
+    at_latest = [{"id": "b", "updated_at": "2026-11-30T00:00:00Z"}]
+    assert SyncMark().advanced(at_latest, dt.timedelta(0), latest=latest).mark == latest
+
+
+@pytest.mark.ionworks_sandbox()  # its own sandbox: the test edits a measurement
+def test_a_record_stamped_in_the_future_never_becomes_the_mark(
+    ionworks_sandbox, tmp_path, caplog
+) -> None:
+    """FINDINGS6 F19: one record with updated_at 2999 made every later run ask only for
+    changes after 2998-12-31, silently."""
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit() as tk:
+        tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        future = _count(db, "select id from measurements order by id limit 1")[0]
+        when = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+        ionworks_sandbox.app.state.catalogue.touch_measurement(
+            future, int(when.timestamp() * 1_000_000)
+        )
+        project_id = ionworks_sandbox.project_id(SEVERSON)
+        for _ in range(2):  # re-read by every run: never taken as the mark
+            caplog.clear()
+            with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
+                run = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+            assert run.records == 1
+            assert [r.getMessage() for r in caplog.records] == [
+                f"incremental: record '{future}' of project {project_id} has updated_at "
+                "2999-01-01T00:00:00Z, later than this run's clock: written, but not used as "
+                "the mark (it would hide every later change); the next runs read it again"
+            ]
+            [(_, mark, _)] = _state(db)
+            assert mark == "2024-01-01T02:07:30Z"
+    assert _count(db, f"select updated_at from measurements where id = '{future}'") == (
+        "2999-01-01T00:00:00Z",
+    )
+
+
+@pytest.mark.ionworks_sandbox()
+def test_a_stored_mark_in_the_future_is_not_used(ionworks_sandbox, tmp_path, caplog) -> None:
+    db = tmp_path / "inc.db"
+    with ionworks_sandbox.toolkit() as tk:
+        tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+        with sqlite3.connect(db) as conn:  # a mark left by an earlier version of the toolkit
+            conn.execute(f"update {STATE_TABLE} set mark = '2999-01-01T00:00:00Z'")
+        project_id = ionworks_sandbox.project_id(SEVERSON)
+        with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
+            run = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"incremental: the mark stored for project {project_id} (2999-01-01T00:00:00Z) is "
+        "later than this run's clock; not used: every record is read again"
+    ]
+    assert run.records == 128
+    assert _state(db)[0][1] == "2024-01-01T02:07:30Z"
 
 
 def test_export_of_several_projects_tags_every_row(ionworks_sandbox, tmp_path) -> None:
