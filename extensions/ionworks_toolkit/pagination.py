@@ -17,7 +17,10 @@ The rules:
   from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing (within
-  the bound below), and one whose ``total`` is too high costs two empty pages (see above);
+  the bound below), and one whose ``total`` is too high costs two empty pages (see above).
+  A server that answers a request at or past its ``total`` with an error status instead of
+  an empty page (404, 416 Range Not Satisfiable, 422: :data:`END_OF_COLLECTION_STATUSES`)
+  ends the walk there as an empty page would; any other error is raised;
 - a server that keeps paging past its ``total`` is stopped: once a full page goes past the
   reported ``total`` (the confirming request came back full) the walk logs one warning and goes
   on (a stale ``total`` loses nothing), but a page ending beyond ``2 * total + page_size``
@@ -63,9 +66,10 @@ import attrs
 
 from ._codec import JsonReadyList
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE
-from .errors import PaginationError
+from .errors import APIError, PaginationError
 
 __all__ = [
+    "END_OF_COLLECTION_STATUSES",
     "MAX_PAGE_SIZE",
     "Page",
     "PageOutcome",
@@ -85,6 +89,11 @@ logger = logging.getLogger("ionworks_toolkit.http")
 
 #: How many ids a warning about ids repeated inside one page names at most.
 MAX_NAMED_IDS = 3
+
+#: Statuses some servers answer a request past the end of a collection with, instead of an
+#: empty page: 404, 416 (Range Not Satisfiable), 422 (an offset validated against the total).
+#: Taken as the end only for a request at or past the reported ``total`` (the module docstring).
+END_OF_COLLECTION_STATUSES = frozenset({404, 416, 422})
 
 
 @attrs.define
@@ -372,6 +381,21 @@ class PageWalk(Generic[T]):
             offset,
         )
 
+    def end_of_collection(self, request: PageRequest, error: Exception) -> Page[T] | None:
+        """An empty page standing for ``error`` when it is an APIError whose status is in
+        :data:`END_OF_COLLECTION_STATUSES` and ``request`` starts at or past the reported
+        ``total`` (FINDINGS6 F2: every record had arrived, and the request confirming the end
+        was answered 422); None otherwise (the caller raises ``error``)."""
+        total = self.stats.total
+        if (
+            isinstance(error, APIError)
+            and error.status in END_OF_COLLECTION_STATUSES
+            and total is not None
+            and request.offset >= total
+        ):
+            return Page([], total, request.offset)
+        return None
+
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         """Take the page answering ``request`` (the oldest in flight)."""
         if not self.in_flight or self.in_flight[0] != request:
@@ -450,7 +474,13 @@ def walk_pages(
     walk: PageWalk[T] = PageWalk(page_size=page_size, max_records=max_records, stats=stats)
     while planned := walk.plan():
         (request,) = planned
-        page = fetch(request.offset, request.limit)
+        try:
+            page = fetch(request.offset, request.limit)
+        except APIError as exc:
+            end = walk.end_of_collection(request, exc)
+            if end is None:
+                raise
+            page = end
         walk.answered()
         outcome = walk.receive(request, page)
         del page  # only the records handed on stay alive
@@ -482,7 +512,13 @@ async def awalk_pages(
     dropped: list[asyncio.Task[Page[T]]] = []
 
     async def answered(request: PageRequest) -> Page[T]:
-        page = await fetch(request.offset, request.limit)
+        try:
+            page = await fetch(request.offset, request.limit)
+        except APIError as exc:
+            end = walk.end_of_collection(request, exc)
+            if end is None:
+                raise
+            page = end
         walk.answered()  # prefetched pages count even when discarded: what the server saw
         return page
 

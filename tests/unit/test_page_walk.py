@@ -701,3 +701,64 @@ def test_a_total_that_stays_or_grows_is_not_warned_about(caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
         drive(walk, server(25), total=25)
     assert caplog.records == []
+
+
+# ------------------------------------------------------------------ an error status past the end
+
+
+def _refusing(status: int, n: int = 30) -> Callable[[int, int], Page[dict[str, Any]]]:
+    from ionworks_toolkit.errors import APIError
+
+    def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        if offset >= n:
+            raise APIError(status=status, method="GET", path="/x", detail="offset out of range")
+        return Page([{"id": i} for i in range(offset, min(n, offset + limit))], n, offset)
+
+    return fetch
+
+
+@pytest.mark.parametrize("status", [404, 416, 422])
+def test_an_end_of_collection_status_at_the_total_ends_the_walk(status: int) -> None:
+    # FINDINGS6 F2: 30 of 30 records had arrived; the request confirming the end was refused.
+    stats = WalkStats()
+    pages = list(walk_pages(_refusing(status), page_size=10, stats=stats))
+    assert [r["id"] for page in pages for r in page] == ids(0, 30)
+    assert stats == WalkStats(records=30, pages=3, requests=4, duplicates=0, total=30)
+
+
+@pytest.mark.parametrize("status", [400, 403, 409, 429, 500])
+def test_other_statuses_at_the_total_are_raised(status: int) -> None:
+    from ionworks_toolkit.errors import APIError
+
+    with pytest.raises(APIError) as caught:
+        list(walk_pages(_refusing(status), page_size=10))
+    assert caught.value.status == status
+
+
+def test_an_end_of_collection_status_below_the_total_is_raised() -> None:
+    from ionworks_toolkit.errors import APIError
+
+    def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        if offset == 10:
+            raise APIError(status=422, method="GET", path="/x", detail="bad offset")
+        return Page([{"id": i} for i in range(offset, min(30, offset + limit))], 30, offset)
+
+    with pytest.raises(APIError, match="bad offset"):
+        list(walk_pages(fetch, page_size=10))
+
+
+async def test_the_async_walk_ends_at_an_end_of_collection_status_too() -> None:
+    sync_fetch = _refusing(416)
+
+    async def afetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        await asyncio.sleep(0)
+        return sync_fetch(offset, limit)
+
+    stats = WalkStats()
+    records = [
+        r["id"]
+        async for page in awalk_pages(afetch, page_size=10, prefetch=4, stats=stats)
+        for r in page
+    ]
+    assert records == ids(0, 30)
+    assert (stats.records, stats.pages, stats.requests) == (30, 3, 4)
