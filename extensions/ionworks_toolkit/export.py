@@ -300,7 +300,8 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
     A stream (stdout, a device, a FIFO) or the terminal (``table:``) has no previous output
     to keep: when none of its records went out (``--sink jsonl:/dev/full``, a Parquet stream
     whose row group never left) it is listed under ``nothing written (no previous output to
-    keep)``, never as rolled back.
+    keep)``, never as rolled back; so is a file or SQLite database that did not exist when
+    its sink was built (its ``keeps_previous_output`` is false).
 
     Only a sink that declares ``stages_output`` (every built-in one; see
     :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,

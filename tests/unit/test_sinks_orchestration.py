@@ -80,7 +80,8 @@ def test_a_failure_while_publishing_says_what_was_published(
     assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]  # no c.db, no .part
     assert sink_outcome([(s.label, s) for s in sinks]) == (
         f"published: jsonl:{tmp_path}/a.jsonl; rolled back (previous output kept): "
-        f"csv:{tmp_path}/b.csv, sqlite:{tmp_path}/c.db"
+        f"csv:{tmp_path}/b.csv; nothing written (no previous output to keep): "
+        f"sqlite:{tmp_path}/c.db"
     )
 
 

@@ -686,7 +686,9 @@ class OutputTarget:
     fd: int | None = None
 
 
-def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTarget:
+def output_target(
+    scheme: str, target: str, *, streams: bool = True, in_place: bool = False
+) -> OutputTarget:
     """Classify a file target (``~`` expanded, symlinks followed) before anything is written.
 
     * ``-``, ``/dev/stdout``, ``/dev/fd/1`` -> stdout, a stream (all alike).
@@ -696,9 +698,15 @@ def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTa
     * a character device (``/dev/null``, a terminal), a FIFO, ``/dev/fd/N`` -> a stream, never
       replaced, when ``streams`` is true; refused otherwise.
     * a directory, a socket, a block device, or anything else -> refused.
+    * a regular file that is read-only (no write permission bit, or not writable by this
+      user) -> refused like a shell's ``>``: ``out.csv is read-only; not replaced`` (``not
+      changed`` for ``in_place`` sinks such as SQLite, which write into the file).
+    * a regular file, new or existing, in a folder this user cannot write to -> refused: the
+      file is staged beside its target (or SQLite's journal is).
 
     :raises SinkTargetError: an empty target, a refused kind, a missing parent directory, an
-        unreadable path (the message names the target and what it is).
+        unreadable path, a read-only file, an unwritable folder (the message names the
+        target and what it is).
     """
     example = f"{scheme}:out{_example_suffix(scheme)}"
     if not target:
@@ -730,12 +738,21 @@ def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTa
             raise SinkTargetError(
                 f"{scheme}:{target}: directory {str(path.parent)!r} does not exist"
             ) from None
+        _check_folder_writable(scheme, target, expanded, path)
         return OutputTarget(path, False, "new file")
     except OSError as exc:
         raise SinkTargetError(f"{scheme}:{target}: cannot use this path: {exc.strerror}") from exc
     mode = info.st_mode
     if stat.S_ISREG(mode):
-        return OutputTarget(Path(os.path.realpath(expanded)), False, "file")
+        path = Path(os.path.realpath(expanded))
+        if not mode & 0o222 or not os.access(path, os.W_OK):
+            verb = "changed" if in_place else "replaced"
+            raise SinkTargetError(
+                f"{scheme}:{target}: {target} is read-only; not {verb} (make it writable, "
+                "e.g. chmod u+w, or give another file)"
+            )
+        _check_folder_writable(scheme, target, expanded, path)
+        return OutputTarget(path, False, "file")
     kind = (
         "character device"
         if stat.S_ISCHR(mode)
@@ -755,6 +772,20 @@ def output_target(scheme: str, target: str, *, streams: bool = True) -> OutputTa
     raise SinkTargetError(
         f"{scheme}:{target}: {expanded!r} is a {kind}, not a regular file; it is never "
         f"replaced (the {scheme} sink writes {allowed})"
+    )
+
+
+def _check_folder_writable(scheme: str, target: str, expanded: str, path: Path) -> None:
+    """Refuse a file whose folder this user cannot write to (the file is staged there and
+    renamed into place), naming the folder as given (``ro``), or the real one when a
+    symlink leads elsewhere."""
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return
+    given = os.path.dirname(expanded) or "."
+    shown = given if os.path.realpath(given) == str(path.parent) else str(path.parent)
+    raise SinkTargetError(
+        f"{scheme}:{target}: folder {shown!r} is not writable; {path.name} cannot be "
+        "written there (choose a folder you can write to)"
     )
 
 
@@ -888,15 +919,18 @@ class AtomicFile:
         """Create the temporary file on first call; return its handle."""
         if self._handle is None:
             text: dict[str, Any] = {} if self.binary else {"encoding": "utf-8", "newline": ""}
-            # Closed by publish()/discard(), hence no context manager.
-            handle: IO[Any] = tempfile.NamedTemporaryFile(  # noqa: SIM115
-                "wb" if self.binary else "w",
-                delete=False,
-                dir=self.path.parent,
-                prefix=part_prefix(self.path),
-                suffix=".part",
-                **text,
-            )
+            try:
+                # Closed by publish()/discard(), hence no context manager.
+                handle: IO[Any] = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                    "wb" if self.binary else "w",
+                    delete=False,
+                    dir=self.path.parent,
+                    prefix=part_prefix(self.path),
+                    suffix=".part",
+                    **text,
+                )
+            except OSError as exc:  # name the folder, never the hidden part file
+                raise type(exc)(exc.errno, exc.strerror, str(self.path.parent)) from None
             self._handle = handle
             self.tmp_path = Path(handle.name)
         return self._handle
@@ -1176,6 +1210,9 @@ class FileSink(BaseSink):
         self.path = target.path if not target.stream else None
         self.target = target
         self.streaming = target.stream
+        #: A file that did not exist when the sink was built has no previous output: a
+        #: failed run says "nothing written (no previous output to keep)" for it.
+        self.keeps_previous_output = target.kind != "new file"
         self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
 
     @property

@@ -152,6 +152,9 @@ class SqliteSink(BaseSink):
         self.path = path
         self._table = table
         self.timeout = timeout
+        #: A database that did not exist when the sink was built has no previous output: a
+        #: failed run says "nothing written (no previous output to keep)" for it.
+        self.keeps_previous_output = path.exists()
         self._conn: sqlite3.Connection | None = None
         self._tmp: Path | None = None  # the new database being built, until commit
         #: Upserts by the columns they set (indices into _all_columns); NULL cells are left
@@ -179,9 +182,12 @@ class SqliteSink(BaseSink):
         if self.path.exists():
             conn = self._begin(self.path)
         else:
-            fd, name = tempfile.mkstemp(
-                dir=self.path.parent, prefix=part_prefix(self.path), suffix=".part"
-            )
+            try:
+                fd, name = tempfile.mkstemp(
+                    dir=self.path.parent, prefix=part_prefix(self.path), suffix=".part"
+                )
+            except OSError as exc:  # name the folder, never the hidden part file
+                raise type(exc)(exc.errno, exc.strerror, str(self.path.parent)) from None
             os.close(fd)
             self._tmp = Path(name)
             # The new database is private until it is published (fsync, then hard link, see
@@ -261,6 +267,15 @@ class SqliteSink(BaseSink):
         # each time) and a measurement row is ~60% NULL: leave NULL cells out of the INSERT
         # when that means the same, i.e. no column has a DEFAULT (this sink never declares one).
         self._omit_nulls = all(row[4] is None for row in info)
+        self._check_owned(conn, database, info)
+        for name, declared in wanted:  # a table from an older version: add what it lacks
+            if _fold(name) not in existing:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(name)} {declared}")
+
+    def _check_owned(self, conn: sqlite3.Connection, database: str, info: list[Any]) -> None:
+        """Refuse a table this sink did not make: ``info`` (its ``PRAGMA table_info`` rows)
+        must hold a ``record_json`` column and ``id`` must be its primary key or unique."""
+        existing = {_fold(row[1]) for row in info}
         pk = [_fold(row[1]) for row in info if row[5]]
         if _fold(RECORD_JSON) not in existing or not (
             pk == ["id"] or self._has_unique_id(conn, database)
@@ -270,9 +285,39 @@ class SqliteSink(BaseSink):
                 f'(it needs an "id" primary key and a "{RECORD_JSON}" column); '
                 "choose another table with ?table=NAME"
             )
-        for name, declared in wanted:  # a table from an older version: add what it lacks
-            if _fold(name) not in existing:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(name)} {declared}")
+
+    def bind_schema(self, schema: RecordSchema) -> None:
+        """Use ``schema`` for this run (its resource names the default table) and check the
+        table now, before any request: one that exists in the database must have been
+        made by this sink (see :meth:`check_table`).
+
+        :raises SinkTargetError: a table of another shape (a user's own ``measurements``).
+        """
+        super().bind_schema(schema)
+        self.check_table()
+
+    def check_table(self) -> None:
+        """Read the database (read-only, no lock taken) and refuse a table of the same name
+        that this sink did not make, as the first write would. A database that does not
+        exist yet, a table not there yet, or a database another run is writing to (checked
+        again at the first write) passes.
+
+        :raises SinkTargetError: naming the sink and the table, and ``?table=NAME``.
+        """
+        if not self.path.exists():
+            return
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+        except sqlite3.Error:
+            return  # checked again when the first page is written
+        try:
+            info = conn.execute(f"PRAGMA table_info({quote_identifier(self.table)})").fetchall()
+            if info:
+                self._check_owned(conn, "main", info)
+        except sqlite3.Error:
+            return
+        finally:
+            conn.close()
 
     def _has_unique_id(self, conn: sqlite3.Connection, database: str) -> bool:
         table = quote_identifier(self.table)
@@ -469,6 +514,26 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+#: The first 16 bytes of every SQLite 3 database file (https://sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_database_file(target: str, path: Path) -> None:
+    """Refuse an existing file that is not a SQLite database (a text file named ``text.db``):
+    a non-empty file must start with :data:`SQLITE_HEADER`; an empty one is an empty
+    database to SQLite. A file that cannot be read is left to the first write."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if head and head != SQLITE_HEADER:
+        raise SinkTargetError(
+            f"sqlite:{target}: {target} is not a SQLite database (it does not start with "
+            "'SQLite format 3'); not changed (give a SQLite database or a new file)"
+        )
+
+
 def _valid_table(table: str) -> bool:
     return bool(_IDENTIFIER_RE.match(table)) and not table.lower().startswith("sqlite_")
 
@@ -492,6 +557,7 @@ def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
     table = options.get("table")
     if table is not None and not _valid_table(table):
         raise SinkTargetError(_bad_table_message(table))
-    resolved = output_target("sqlite", target, streams=False)
+    resolved = output_target("sqlite", target, streams=False, in_place=True)
     assert resolved.path is not None
+    _check_database_file(target, resolved.path)
     return SqliteSink(resolved.path, table=table, label=f"sqlite:{target}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from ._base import (
     BaseSink,
+    OutputTarget,
     SinkDependencyError,
     SinkRecordError,
     SinkTargetError,
@@ -166,6 +167,9 @@ class TableSink(BaseSink):
                     f"sink 'table' needs rich: {install_hint(None, 'rich')}"
                 ) from exc
         self.console = console
+        #: Where the table goes: stdout for the default console (so ``csv:-`` with ``table:``
+        #: is refused as two streams on stdout), ``None`` for a caller's own console.
+        self.target = OutputTarget(None, True, "stdout") if console is None else None
         self.max_rows = max_rows
         self.columns = list(columns) if columns else None
         self._rows: list[dict[str, Any]] = []
