@@ -214,7 +214,8 @@ def test_sink_failure_is_exit_6_and_keeps_previous_output(
     assert result.exit_code == 6
     assert result.stderr.strip() == (
         "sink error: sink x.jsonl failed: OSError: [Errno 28] No space left on device "
-        "(rolled back (previous output kept): csv:out.csv, x.jsonl)"
+        "(rolled back (previous output kept): csv:out.csv; nothing written (no previous "
+        "output to keep): x.jsonl)"
     )
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -135,6 +135,29 @@ def test_a_file_this_user_may_not_write_is_refused(
     )
 
 
+@pytest.mark.parametrize("mode", [0o444, 0o555, 0o111, 0o000])
+def test_a_file_without_any_write_bit_is_read_only_even_for_root(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "golden.csv"
+    path.write_text("old\n")
+    path.chmod(mode)
+    with pytest.raises(SinkTargetError) as caught:
+        output_target("csv", str(path))
+    assert str(caught.value).startswith(f"csv:{path}: {path} is read-only; not replaced (")
+
+
+def test_a_bare_name_in_an_unwritable_working_folder_names_it_dot(
+    runner: CliRunner, tmp_path: Path, deny_access: Callable[[Path], None]
+) -> None:
+    deny_access(tmp_path)  # the runner's working folder
+    result, requests = _list(runner, "out.csv")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: csv:out.csv: folder '.' is not writable; out.csv cannot be written there "
+        "(choose a folder you can write to)\n"
+    )
+    assert requests == []
+
+
 @pytest.mark.parametrize("mode", [0o200, 0o020, 0o002, 0o644])
 def test_a_file_with_any_write_bit_the_user_holds_is_replaced(tmp_path: Path, mode: int) -> None:
     path = tmp_path / "out.csv"
@@ -240,6 +263,37 @@ def test_a_file_that_is_not_a_database_is_refused_before_any_request(
     )
     assert requests == []
     assert (tmp_path / "text.db").read_bytes() == content
+
+
+def test_a_damaged_database_is_refused_before_any_request(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    content = SQLITE_HEADER + b"\xff" * 200
+    (tmp_path / "bad.db").write_bytes(content)
+    result, requests = _list(runner, "bad.db")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "error: sqlite:bad.db: bad.db cannot be read as a SQLite database (file is not a "
+        "database); not changed (give a SQLite database or a new file)\n"
+    )
+    assert requests == []
+    assert (tmp_path / "bad.db").read_bytes() == content
+
+
+def test_a_locked_database_is_left_to_the_first_write(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("CREATE TABLE measurements (id INTEGER)")  # not this sink's
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        make_sqlite_sink(str(path), {}).check_table()  # cannot read now: no verdict yet
+    finally:
+        holder.execute("ROLLBACK")
+    with pytest.raises(SinkTargetError) as caught:
+        make_sqlite_sink(str(path), {}).check_table()
+    holder.close()
+    assert str(caught.value).startswith(f"sqlite:{path}: table 'measurements' exists but")
 
 
 def test_an_empty_file_and_a_database_are_sqlite_targets(tmp_path: Path) -> None:

@@ -302,7 +302,8 @@ class SqliteSink(BaseSink):
         exist yet, a table not there yet, or a database another run is writing to (checked
         again at the first write) passes.
 
-        :raises SinkTargetError: naming the sink and the table, and ``?table=NAME``.
+        :raises SinkTargetError: naming the sink and the table, and ``?table=NAME``; or a
+            file with a SQLite header that SQLite cannot read (``file is not a database``).
         """
         if not self.path.exists():
             return
@@ -314,8 +315,13 @@ class SqliteSink(BaseSink):
             info = conn.execute(f"PRAGMA table_info({quote_identifier(self.table)})").fetchall()
             if info:
                 self._check_owned(conn, "main", info)
-        except sqlite3.Error:
-            return
+        except sqlite3.OperationalError:
+            return  # e.g. locked by another run: checked again at the first write
+        except sqlite3.DatabaseError as exc:  # a SQLite header over damaged pages
+            raise SinkTargetError(
+                f"{self.label}: {self.path.name} cannot be read as a SQLite database ({exc}); "
+                "not changed (give a SQLite database or a new file)"
+            ) from None
         finally:
             conn.close()
 
