@@ -32,7 +32,7 @@ hang is stopped after ``(its tests' duration + TIMEOUT_CONSTANT) * TIMEOUT_MULTI
 of wall time (twice that in CPU time) and counts as killed (timeout).
 
 Survivors judged *equivalent* (the mutant behaves exactly like the original, e.g. a changed
-log message that no rule depends on) are listed in the README's testing section; every other
+log message that no rule depends on) are listed in TESTING.md; every other
 survivor is a missing test.
 """
 
@@ -423,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(_table(rows, args.target))
     survivors = [(row.module, s) for row in rows for s in row.survivors]
-    print(f"== {len(survivors)} survivors (judged in the README's testing section)")
+    print(f"== {len(survivors)} survivors (judged in TESTING.md)")
     for module, survivor in survivors:
         print(f"  {module}: {survivor}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())

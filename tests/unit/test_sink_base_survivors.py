@@ -5,7 +5,7 @@ files of killed runs (an unrelated file sorting first, an unlink that fails, the
 plurals and order); ``_pid_alive`` never signalling the process it probes; the description
 of an empty scheme list and a stream not yet flushed.
 
-Each test was checked against its mutants planted by hand (README, testing section).
+Each test was checked against its mutants planted by hand (TESTING.md).
 """
 
 from __future__ import annotations

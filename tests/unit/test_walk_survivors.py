@@ -2,7 +2,7 @@
 walk's behaviour (pages in, records and warnings out), never on its internals: ids repeated
 inside a page counted over the whole walk and named in full up to three.
 
-Each test was checked against its mutants planted by hand (README, testing section).
+Each test was checked against its mutants planted by hand (TESTING.md).
 """
 
 from __future__ import annotations
