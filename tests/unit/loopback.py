@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 HOST = "127.0.0.1"
 
@@ -153,3 +155,26 @@ class LoopbackServer:
         finally:
             with contextlib.suppress(OSError):
                 sock.close()
+
+
+def by_project_pages(n: int, total: Any) -> LoopbackServer:
+    """The by-project list endpoint over ``n`` minimal measurements (``m-0``..), honouring
+    ``offset`` and ``limit`` and always reporting ``total`` (pass ``n`` for a truthful one)."""
+
+    def handler(exchange: Exchange) -> None:
+        query = parse_qs(urlsplit(exchange.target).query)
+        offset, limit = int(query["offset"][0]), int(query["limit"][0])
+        items = [
+            {
+                "id": f"m-{i}",
+                "name": f"m {i}",
+                "cell_instance_id": "ci",
+                "created_at": None,
+                "updated_at": None,
+            }
+            for i in range(offset, min(n, offset + limit))
+        ]
+        body = {"items": items, "count": len(items), "total": total}
+        exchange.respond(200, json.dumps(body).encode())
+
+    return LoopbackServer(handler)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +18,7 @@ from ionworks_toolkit.errors import SinkError
 from ionworks_toolkit.export import sink_outcome
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 from ionworks_toolkit.sinks import CsvSink
-from loopback import Exchange, LoopbackServer
+from loopback import by_project_pages
 
 NASA = "NASA PCoE Li-ion battery aging"
 PROJECT_ID = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
@@ -216,28 +215,6 @@ def test_all_projects_warns_about_each_projects_lying_total(cli_list: Callable[.
 # --------------------------------------------------------------------------------------
 
 
-def _serve_pages(n: int, total: Any) -> LoopbackServer:
-    """A by-project endpoint over ``n`` records that always reports ``total``."""
-
-    def handler(exchange: Exchange) -> None:
-        query = parse_qs(urlsplit(exchange.target).query)
-        offset, limit = int(query["offset"][0]), int(query["limit"][0])
-        items = [
-            {
-                "id": f"m-{i}",
-                "name": f"m {i}",
-                "cell_instance_id": "ci",
-                "created_at": None,
-                "updated_at": None,
-            }
-            for i in range(offset, min(n, offset + limit))
-        ]
-        body = {"items": items, "count": len(items), "total": total}
-        exchange.respond(200, json.dumps(body).encode())
-
-    return LoopbackServer(handler)
-
-
 @pytest.mark.parametrize(
     ("total", "shown"),
     [(-5, "-5 (a negative number)"), ("34", "'34' (a string)"), (2.5, "2.5 (a number)")],
@@ -245,7 +222,7 @@ def _serve_pages(n: int, total: Any) -> LoopbackServer:
 def test_an_unusable_total_is_warned_about_once(
     cli_list: Callable[..., Any], total: Any, shown: str
 ) -> None:
-    with _serve_pages(30, total) as server:
+    with by_project_pages(30, total) as server:
         result = cli_list(
             server.url,
             PROJECT_ID,
@@ -268,7 +245,7 @@ def test_an_unusable_total_is_warned_about_once(
 def test_a_total_below_the_records_received_with_a_limit_is_warned_about(
     cli_list: Callable[..., Any],
 ) -> None:
-    with _serve_pages(30, 4) as server:
+    with by_project_pages(30, 4) as server:
         result = cli_list(server.url, PROJECT_ID, "--limit", "10", "--sink", "out.jsonl")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
@@ -535,7 +512,7 @@ async def test_the_async_toolkit_checks_the_same_arguments(make_async_toolkit: A
 def test_a_mistyped_table_column_fails_before_any_request(
     cli_list: Callable[..., Any], arguments: list[str], column: str
 ) -> None:
-    with _serve_pages(3, 3) as server:
+    with by_project_pages(3, 3) as server:
         result = cli_list(server.url, PROJECT_ID, *arguments)
     assert result.exit_code == 2, result.output
     assert result.stderr == (
@@ -566,7 +543,7 @@ def test_a_table_sink_without_rich_fails_before_any_request(
     cli_list: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "rich", None)  # import rich raises ImportError
-    with _serve_pages(3, 3) as server:
+    with by_project_pages(3, 3) as server:
         result = cli_list(server.url, PROJECT_ID, "--sink", "table:")
     assert result.exit_code == 2
     assert result.stderr == "error: sink 'table' needs rich: pip install rich\n"
@@ -794,7 +771,7 @@ def test_two_sinks_on_one_target_are_refused_before_any_request(
     second: str,
     destination: str,
 ) -> None:
-    with _serve_pages(3, 3) as server:
+    with by_project_pages(3, 3) as server:
         result = cli_list(server.url, PROJECT_ID, "--sink", first, "--sink", second)
     assert result.exit_code == 2
     shown = destination.format(tmp=tmp_path.resolve())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from closed_pipe import ClosedPipe
 from ionworks_toolkit.cli import EXIT_CODES_HELP
 from ionworks_toolkit.sinks import open_sink
 
@@ -24,37 +25,17 @@ RECORDS = [
 ]
 
 
-class _Descriptor:
-    """A pipe's descriptor (what ``sys.stdout.buffer.raw`` is) that takes ``accept`` bytes in
-    all, then raises ``BrokenPipeError``, as a pipe whose reader closed it."""
-
-    def __init__(self, accept: int) -> None:
-        self.accepted = b""
-        self._left = accept
-
-    def write(self, data: Any) -> int:
-        if self._left <= 0:
-            raise BrokenPipeError(32, "Broken pipe")
-        taken = bytes(data[: self._left])
-        self.accepted += taken
-        self._left -= len(taken)
-        return len(taken)
-
-    def flush(self) -> None:
-        pass
-
-
 class _Buffer(io.BytesIO):
     """stdout's byte buffer: what was buffered before the sink's first page, and ``raw``."""
 
-    def __init__(self, raw: _Descriptor) -> None:
+    def __init__(self, raw: ClosedPipe) -> None:
         super().__init__()
         self.raw = raw
 
 
 class _Stdout:
     def __init__(self, accept: int) -> None:
-        self.raw = _Descriptor(accept)
+        self.raw = ClosedPipe(accept)
         self.buffer = _Buffer(self.raw)
 
     def flush(self) -> None:

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from closed_pipe import ClosedPipe
 from ionworks_toolkit.sinks import JsonlSink, SinkTargetError, _base, parse_sink_target
 from ionworks_toolkit.sinks._base import BaseSink, process_space, stale_parts_note
 
@@ -255,29 +256,9 @@ def test_a_stream_sink_is_not_streamed_before_its_first_flush() -> None:
 # ------------------------------------------------------------------ streams cut mid-page
 
 
-class _Pipe:
-    """A descriptor taking ``accept`` bytes in all (one ``write`` may take part of its
-    data), then raising ``BrokenPipeError``: a pipe whose reader left."""
-
-    def __init__(self, accept: int) -> None:
-        self.accepted = b""
-        self._left = accept
-
-    def write(self, data: Any) -> int:
-        if self._left <= 0:
-            raise BrokenPipeError(32, "Broken pipe")
-        taken = bytes(data[: self._left])
-        self.accepted += taken
-        self._left -= len(taken)
-        return len(taken)
-
-    def flush(self) -> None:
-        pass
-
-
 class _Stdout:
     def __init__(self, accept: int) -> None:
-        self.raw = _Pipe(accept)
+        self.raw = ClosedPipe(accept)
         self.buffer = io.BytesIO()
         self.buffer.raw = self.raw  # type: ignore[attr-defined]
 

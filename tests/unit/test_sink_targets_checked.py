@@ -5,13 +5,11 @@ ConfigurationError from Python), naming the file or folder in the user's terms."
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -28,35 +26,12 @@ from ionworks_toolkit.sinks import (
 )
 from ionworks_toolkit.sinks._base import AtomicFile, output_target
 from ionworks_toolkit.sinks._sqlite import SQLITE_HEADER
-from loopback import Exchange, LoopbackServer
-
-
-def _serve(n: int = 2) -> LoopbackServer:
-    """The by-project endpoint over ``n`` records, total ``n``."""
-
-    def handler(exchange: Exchange) -> None:
-        query = parse_qs(urlsplit(exchange.target).query)
-        offset, limit = int(query["offset"][0]), int(query["limit"][0])
-        items = [
-            {
-                "id": f"m-{i}",
-                "name": f"m {i}",
-                "cell_instance_id": "ci",
-                "created_at": None,
-                "updated_at": None,
-            }
-            for i in range(offset, min(n, offset + limit))
-        ]
-        exchange.respond(
-            200, json.dumps({"items": items, "count": len(items), "total": n}).encode()
-        )
-
-    return LoopbackServer(handler)
+from loopback import Exchange, by_project_pages
 
 
 def _list(runner: CliRunner, *sinks: str) -> tuple[Any, list[Exchange]]:
     arguments = [a for sink in sinks for a in ("--sink", sink)]
-    with _serve() as server:
+    with by_project_pages(2, 2) as server:
         result = runner.invoke(
             main,
             [

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from closed_pipe import ClosedStdout
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.errors import SinkError
 from ionworks_toolkit.export import sink_outcome
@@ -320,31 +321,10 @@ def test_a_page_larger_than_the_pipe_is_never_reported_as_written(
     assert wrote == "wrote 128 records to sqlite:big.db (table measurements)"
 
 
-class _ShortPipe:
-    """A stdout whose byte buffer takes ``accept`` bytes, then reports a closed pipe (what
-    ``io.BufferedWriter`` does: a short count first, ``BrokenPipeError`` on the next write)."""
-
-    def __init__(self, accept: int) -> None:
-        self.buffer = self
-        self.accepted = b""
-        self._left = accept
-
-    def write(self, data: bytes) -> int:
-        if self._left <= 0:
-            raise BrokenPipeError(32, "Broken pipe")
-        taken = bytes(data[: self._left])
-        self.accepted += taken
-        self._left -= len(taken)
-        return len(taken)
-
-    def flush(self) -> None:
-        pass
-
-
 def test_write_fully_writes_the_rest_after_a_short_count() -> None:
     from ionworks_toolkit.sinks._base import write_fully
 
-    pipe = _ShortPipe(accept=10**6)
+    pipe = ClosedStdout(accept=10**6)
     calls: list[int] = []
     original = pipe.write
 
@@ -357,7 +337,7 @@ def test_write_fully_writes_the_rest_after_a_short_count() -> None:
     assert pipe.accepted == b"abcdefgh"
     assert calls == [8, 5, 2]
     with pytest.raises(BrokenPipeError):
-        write_fully(_ShortPipe(accept=4), b"abcdefgh")
+        write_fully(ClosedStdout(accept=4), b"abcdefgh")
 
 
 def test_a_stream_whose_reader_leaves_while_publishing_lets_the_others_publish(
@@ -369,7 +349,7 @@ def test_a_stream_whose_reader_leaves_while_publishing_lets_the_others_publish(
     page = json.loads(
         (Path(__file__).parents[1] / "data/by_project_page_severson.json").read_text()
     )
-    pipe = _ShortPipe(accept=100)  # parquet:- sends its whole file while publishing
+    pipe = ClosedStdout(accept=100)  # parquet:- sends its whole file while publishing
     monkeypatch.setattr(sys, "stdout", pipe)
     stream: Any = open_sink("parquet:-")
     db = SqliteSink(tmp_path / "big.db")
