@@ -762,3 +762,23 @@ async def test_the_async_walk_ends_at_an_end_of_collection_status_too() -> None:
     ]
     assert records == ids(0, 30)
     assert (stats.records, stats.pages, stats.requests) == (30, 3, 4)
+
+
+@pytest.mark.parametrize("glitch", [0, 30])  # the first page, the last (short) one
+def test_an_empty_first_or_last_page_below_the_total_is_asked_again(glitch: int) -> None:
+    # FINDINGS6 F5's other inputs: an empty first page wrote 0 of 34 records, exit 0.
+    glitches = {glitch}
+
+    def glitchy(offset: int, limit: int) -> list[int]:
+        if offset in glitches:
+            glitches.discard(offset)
+            return []
+        return ids(offset, min(34, offset + limit))
+
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    trace = drive(walk, glitchy, total=34)
+    assert [step for step in trace if step[0] == glitch] == [
+        (glitch, None, [], False),
+        (glitch, ids(glitch, min(34, glitch + 10)), [], glitch == 30),
+    ]
+    assert walk.stats == WalkStats(records=34, pages=4, requests=5, duplicates=0, total=34)
