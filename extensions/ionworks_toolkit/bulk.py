@@ -36,7 +36,6 @@ from .incremental import (
     filter_key,
     iso_z,
     open_sync_state,
-    parse_instant,
 )
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
@@ -154,9 +153,11 @@ class _Run:
             before = self.before[project_id]
             kept = [record for record in records if not before.is_stored(record)]
             self.skipped += len(records) - len(kept)
-            self._warn_future(project_id, kept)
             self.after[project_id] = self.after[project_id].advanced(
-                kept, self.overlap, latest=self.latest
+                kept,
+                self.overlap,
+                latest=self.latest,
+                beyond=lambda record: self._warn_future(project_id, record),
             )
             records = kept
         self.written += len(records)
@@ -164,22 +165,20 @@ class _Run:
             return JsonReadyList(records, None if self.several else page.plain_for)
         return records
 
-    def _warn_future(self, project_id: str, records: Sequence[Mapping[str, Any]]) -> None:
+    def _warn_future(self, project_id: str, record: Mapping[str, Any]) -> None:
         """One warning per record whose ``updated_at`` is later than this run's clock (plus
         the overlap): written, but not taken as the mark (FINDINGS6 F19)."""
-        for record in records:
-            when = parse_instant(record.get("updated_at"))
-            key = str(record.get("id"))
-            if when is not None and when > self.latest and key not in self._future_warned:
-                self._future_warned.add(key)
-                logger.warning(
-                    "incremental: record %r of project %s has updated_at %s, later than this "
-                    "run's clock: written, but not used as the mark (it would hide every later "
-                    "change); the next runs read it again",
-                    key,
-                    project_id,
-                    record.get("updated_at"),
-                )
+        key = str(record.get("id"))
+        if key not in self._future_warned:
+            self._future_warned.add(key)
+            logger.warning(
+                "incremental: record %r of project %s has updated_at %s, later than this "
+                "run's clock: written, but not used as the mark (it would hide every later "
+                "change); the next runs read it again",
+                key,
+                project_id,
+                record.get("updated_at"),
+            )
 
     def total_stats(self) -> WalkStats:
         stats = list(self.stats.values())

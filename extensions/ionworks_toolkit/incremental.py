@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,12 +106,13 @@ class SyncMark:
         overlap: dt.timedelta,
         *,
         latest: dt.datetime | None = None,
+        beyond: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> SyncMark:
         """The mark after storing ``records``: the largest ``updated_at`` seen (old or new),
         and every id within ``overlap`` below it. ``latest``: no ``updated_at`` after it
         becomes the mark (a record stamped in the future, e.g. by a wrong clock, would
         otherwise hide every later change from the next runs; such a record is re-read by
-        each run instead)."""
+        each run instead); ``beyond(record)`` is called for each such record."""
         stamps: dict[str, dt.datetime] = {}
         for key, text in self.recent.items():
             when = parse_instant(text)
@@ -121,6 +122,8 @@ class SyncMark:
             when = parse_instant(record.get("updated_at"))
             if when is not None and record.get("id") is not None:
                 stamps[str(record["id"])] = when
+                if beyond is not None and latest is not None and when > latest:
+                    beyond(record)
         if latest is not None:
             stamps = {key: when for key, when in stamps.items() if when <= latest}
         marks = [when for when in stamps.values()]

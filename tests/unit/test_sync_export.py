@@ -235,6 +235,11 @@ def test_a_mark_never_goes_past_the_latest_instant_allowed() -> None:
         {"a": "2024-01-01T00:10:00Z"},
     )
     assert SyncMark().advanced(records[1:], dt.timedelta(minutes=5), latest=latest) == SyncMark()
+    beyond: list[str] = []
+    SyncMark().advanced(
+        records, dt.timedelta(0), latest=latest, beyond=lambda r: beyond.append(r["id"])
+    )
+    assert beyond == ["future"]
     at_latest = [{"id": "b", "updated_at": "2026-11-30T00:00:00Z"}]
     assert SyncMark().advanced(at_latest, dt.timedelta(0), latest=latest).mark == latest
 
