@@ -34,6 +34,7 @@ __all__ = [
     "export_result",
     "open_sinks",
     "sink_outcome",
+    "takes_raw_lines",
     "write_page",
 ]
 
@@ -173,6 +174,13 @@ def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None
             except ValueError as exc:  # SinkTargetError: an option the schema cannot serve
                 raise ConfigurationError(str(exc)) from exc
     check_destinations(sinks)  # default tables are known now: `db` and `db?table=measurements`
+
+
+def takes_raw_lines(sinks: Sequence[tuple[str, Sink]]) -> bool:
+    """True when a sink writes a page's items as the server sent them (``takes_raw_lines``:
+    the ``jsonl:`` sink), so that the export asks the parser for them
+    (``ListOperation.records(raw_lines=True)``)."""
+    return any(getattr(sink, "takes_raw_lines", False) for _, sink in sinks)
 
 
 def write_page(

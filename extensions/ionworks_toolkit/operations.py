@@ -115,10 +115,16 @@ class ListOperation(Generic[T]):
     page_model: type | None = None
     #: pages hold records (``item.to_dict()`` dicts, built without models) instead of models
     as_records: bool = False
+    #: pages of plain records also carry each item's JSON bytes as sent (``parse_page``)
+    raw_lines: bool = False
 
-    def records(self) -> ListOperation[Any]:
-        """This operation with pages of records instead of models (the export path)."""
-        return attrs.evolve(self, as_records=True)
+    def records(self, *, raw_lines: bool = False) -> ListOperation[Any]:
+        """This operation with pages of records instead of models (the export path).
+        ``raw_lines``: a page handed on as parsed also carries each item's JSON bytes as the
+        server sent them, for a JSON Lines sink (``JsonReadyList.raw_lines``); it keeps each
+        page's body alive while its records are, so it is asked for only by a JSON Lines
+        export."""
+        return attrs.evolve(self, as_records=True, raw_lines=raw_lines)
 
     @property
     def generated(self) -> types.ModuleType:
@@ -142,6 +148,7 @@ class ListOperation(Generic[T]):
             page_model=self.page_model,
             operation_id=self.operation_id,
             as_records=self.as_records,
+            raw_lines=self.raw_lines,
         )
 
 

@@ -303,7 +303,12 @@ class PageWalk(Generic[T]):
         if self.max_records is not None:
             fresh = fresh[: max(0, self.max_records - self.stats.records)]
         if type(items) is JsonReadyList:  # a part of such a page is JSON-ready (and plain) too
-            fresh = JsonReadyList(fresh, items.plain_for)
+            lines = items.raw_lines
+            if lines is not None and len(fresh) != len(items):
+                kept = {id(record) for record in fresh}  # the lines of the records kept
+                pairs = zip(items, lines, strict=True)
+                lines = [line for record, line in pairs if id(record) in kept]
+            fresh = JsonReadyList(fresh, items.plain_for, lines)
         self.stats.records += len(fresh)
         self.stats.pages += 1
         return fresh

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 from ionworks_client.types import LazyModelField, Unset
 
-from ._codec import JsonReadyList, gc_paused
+from ._codec import JsonReadyList, gc_paused, raw_items
 from ._codec import loads_checked as json_loads_checked
 from .errors import UnexpectedResponseError, describe_unparsable_body
 from .pagination import Page
@@ -133,6 +133,7 @@ def parse_page(
     page_model: type | None,
     operation_id: str,
     as_records: bool = False,
+    raw_lines: bool = False,
 ) -> Page[Any]:
     """Parse a 2xx response: an envelope (via ``page_model``) or a bare list of items.
 
@@ -147,12 +148,17 @@ def parse_page(
     object missing a required key raises its ``NestedObjectKeyError`` (a KeyError) then, not
     here. The message of an item that does not fit names its index, id and path
     (``items[1] (id 'm1').specification: expected an object, got a string``, see ``_locate``).
+    ``raw_lines`` (with ``as_records``): a page whose items are handed on as parsed also
+    carries each item's JSON bytes as sent (``JsonReadyList.raw_lines``, see
+    ``_codec.raw_items``), for a JSON Lines sink to write as they are.
     """
     # The cyclic GC is paused for the page (a third of the parse's CPU otherwise); memory
     # stays flat because transport.send leaves the response in no reference cycle, so each
     # body is freed by refcounting when dropped, with no collection (see gc_paused).
     with gc_paused():
-        return _parse_page(response, offset, item_model, page_model, operation_id, as_records)
+        return _parse_page(
+            response, offset, item_model, page_model, operation_id, as_records, raw_lines
+        )
 
 
 def _parse_page(
@@ -162,6 +168,7 @@ def _parse_page(
     page_model: type | None,
     operation_id: str,
     as_records: bool,
+    raw_lines: bool,
 ) -> Page[Any]:
     try:
         # msgspec when it accepts the body (JSON-ready pages skip the sinks' scans), else
@@ -194,7 +201,8 @@ def _parse_page(
                     # its date-times are in the sinks' form already (JsonReadyList.plain_for).
                     items = body["items"]
                     if finite:
-                        items = JsonReadyList(items, plain_for=model.__name__)
+                        lines = raw_items(response.content, len(items)) if raw_lines else None
+                        items = JsonReadyList(items, plain_for=model.__name__, raw_lines=lines)
                     else:
                         items = list(items)
                     return _page(items, body.get("total"), offset)

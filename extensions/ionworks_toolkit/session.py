@@ -70,6 +70,7 @@ from .export import (
     commit_sinks,
     export_result,
     open_sinks,
+    takes_raw_lines,
     write_page,
 )
 from .frames import (
@@ -621,7 +622,8 @@ class Toolkit(_BaseToolkit):
             self._check_credentials()
             project_id = self.resolve_project(project)
             walk = self._walk(
-                MEASUREMENTS_BY_PROJECT.records(),  # dicts, no model round trip
+                # dicts, no model round trip; plus each item's bytes for a JSON Lines sink
+                MEASUREMENTS_BY_PROJECT.records(raw_lines=takes_raw_lines(opened)),
                 {"project_id": project_id},
                 params,
                 page_size=size,
@@ -989,7 +991,8 @@ class AsyncToolkit(_BaseToolkit):
             self._check_credentials()
             project_id = await self.resolve_project(project)
             walk = self._walk(
-                MEASUREMENTS_BY_PROJECT.records(),  # dicts, no model round trip
+                # dicts, no model round trip; plus each item's bytes for a JSON Lines sink
+                MEASUREMENTS_BY_PROJECT.records(raw_lines=takes_raw_lines(opened)),
                 {"project_id": project_id},
                 params,
                 page_size=size,

@@ -147,7 +147,10 @@ def test_without_msgspec_the_standard_library_parses_the_same_values() -> None:
             sys.modules["msgspec"] = None  # import msgspec -> ImportError
         from ionworks_toolkit import _codec
         value, finite = _codec.loads_checked(sys.argv[2].encode())
-        print(json.dumps({"msgspec": _codec.HAVE_MSGSPEC, "finite": finite, "value": value}))
+        raw = _codec.raw_items(b'{"items":[{"id": "a"}],"total":1}', 1)
+        raw = None if raw is None else [bytes(item).decode() for item in raw]
+        print(json.dumps({"msgspec": _codec.HAVE_MSGSPEC, "finite": finite, "value": value,
+                          "raw": raw}))
         """
     )
     body = json.dumps([RECORD, {"id": "b", "cycles": 2**70, "v": -1.5e-7}])
@@ -161,3 +164,5 @@ def test_without_msgspec_the_standard_library_parses_the_same_values() -> None:
     assert (results["msgspec"]["msgspec"], results["msgspec"]["finite"]) == (True, True)
     assert results["blocked"]["value"] == results["msgspec"]["value"] == json.loads(body)
     assert results["msgspec"]["value"][1]["cycles"] == 2**70
+    # Without msgspec no page carries its items' bytes: JSON Lines encodes the records.
+    assert (results["blocked"]["raw"], results["msgspec"]["raw"]) == (None, ['{"id": "a"}'])

@@ -260,16 +260,21 @@ def test_every_sink_gets_the_same_records_either_way(
         return recorder
 
     pages: list[str] = []
+    with_lines: list[bool] = []
     real_write_page = write_page
 
     def spy(sinks: Any, page: Any, **options: Any) -> None:
         pages.append(type(page[0]).__name__)
+        with_lines.append(getattr(page, "raw_lines", None) is not None)
         real_write_page(sinks, page, **options)
 
     monkeypatch.setattr("ionworks_toolkit.session.write_page", spy)
     records_recorder = export(tmp_path / "records")
     assert pages == ["dict", "dict", "dict"]
-    monkeypatch.setattr(operations.ListOperation, "records", lambda self: self)
+    # The first page holds records that are not plain; the JSON Lines sink wrote the other
+    # two pages' items from the server's bytes (JsonReadyList.raw_lines): the same records.
+    assert with_lines == [False, True, True]
+    monkeypatch.setattr(operations.ListOperation, "records", lambda self, **_: self)
     models_recorder = export(tmp_path / "models")
     assert pages[3:] == ["CellMeasurementWithDetails"] * 3
 
