@@ -194,9 +194,20 @@ class _Run:
 
     def stage_marks(self) -> None:
         """Have each state sink write the new marks in the transaction of its data (call after
-        the last page, before committing the sinks)."""
+        the last page, before committing the sinks). A project whose walk may lack records
+        (``WalkStats.incomplete``) keeps the mark it started from: the next run reads them."""
+        marks = dict(self.after)
+        for project_id, stats in self.stats.items():
+            if self.states and stats.incomplete is not None:
+                logger.warning(
+                    "incremental: %s during the walk of project %s, so records may be missing; "
+                    "its mark is not moved (the next run reads these changes again)",
+                    stats.incomplete,
+                    project_id,
+                )
+                marks[project_id] = self.before[project_id]
         for state in self.states:
-            state.stage(self.after, self.key)
+            state.stage(marks, self.key)
 
     def result(self, opened: Sequence[tuple[str, Sink]]) -> ExportResult:
         stats = self.total_stats()

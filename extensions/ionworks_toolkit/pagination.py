@@ -7,17 +7,23 @@ The rules:
 
 - the walk ends at an empty page, or at a short page (fewer items than asked for) once the
   server's ``total`` is reached or when it gives none. An empty page *below* ``total`` is
-  asked for once more, alone (requests planned beyond it are dropped), before it ends the
-  walk: a page that came back empty by a glitch (a replica lagging, a cache) then loses
-  nothing, and a ``total`` that is simply too high costs one more empty page. A short page
-  *below* ``total`` is a server capping its page size (the vendor's client notes routes capped
-  at 100): the walk goes on from where that page ended, asking that many per page, so nothing
-  is lost;
+  asked for once more before anything new is planned (requests already in flight stay: their
+  pages are still used): a page that came back empty by a glitch (a replica lagging, a cache)
+  then loses nothing. Empty again, it is a *gap* if any record exists past it: the pages
+  already in flight beyond it are checked, or, when none is, the next page (offset + limit) is
+  probed once, alone. A gap raises PaginationError naming the offset, the total and how many
+  records came (an export then publishes nothing and keeps the previous output; an
+  incremental mark is not moved). Nothing past it: the ``total`` was too high (a stale
+  count), the empty page is the true end, and the walk ends there with one warning. A short
+  page *below* ``total`` is a server capping its page size (the vendor's client notes routes
+  capped at 100): the walk goes on from where that page ended, asking that many per page, so
+  nothing is lost;
 - a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
   from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing (within
-  the bound below), and one whose ``total`` is too high costs two empty pages (see above).
+  the bound below), and one whose ``total`` is too high costs the empty page asked again
+  and one page past it (see above).
   A server that answers a request at or past its ``total`` with an error status instead of
   an empty page (404, 416 Range Not Satisfiable, 422: :data:`END_OF_COLLECTION_STATUSES`)
   ends the walk there as an empty page would; any other error is raised;
@@ -125,6 +131,11 @@ class WalkStats:
     #: Of ``duplicates``, the copies of an id the server sent more than once in ONE page (a
     #: server fault, not a change of the data during the walk).
     repeated_in_page: int = 0
+    #: Why records may be missing from a walk that ended without an error, or None: the
+    #: server's total fell during it (``"the server's total went from 34 to 33"``: records
+    #: deleted meanwhile move later ones to lower offsets). An incremental export keeps its
+    #: previous mark then (``bulk``), so the next run reads those records again.
+    incomplete: str | None = None
 
     @property
     def total_mismatch(self) -> bool:
@@ -191,12 +202,17 @@ class PageWalk(Generic[T]):
         self._next_offset = 0
         self._stride = page_size  # what a page is assumed to hold (a capping server's size)
         self._sequential_until_pages = 1  # the first page goes alone: it tells the total
-        self._asked_again: int | None = None  # offset of an empty page below total, re-asked
         self._seen: set[str] = set()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
         self._warned_past_total = False
         self._warned_long_page = False
         self._warned_total_fell = False
+        # An empty page below total: ``_resend`` is the request to plan first (the page asked
+        # again, or the probe past it); ``_holding`` plans nothing new meanwhile; ``_gap`` is
+        # the page that came back empty twice, whose following pages tell gap from end.
+        self._resend: PageRequest | None = None
+        self._holding = False
+        self._gap: PageRequest | None = None
 
     # ------------------------------------------------------------------ planning
 
@@ -232,7 +248,11 @@ class PageWalk(Generic[T]):
         )
         window = 1 if sequential else self.prefetch
         planned: list[PageRequest] = []
-        while len(self.in_flight) < window:
+        if self._resend is not None:  # goes before every request in flight
+            self.in_flight.appendleft(self._resend)
+            planned.append(self._resend)
+            self._resend = None
+        while not self._holding and len(self.in_flight) < window:
             limit = self._limit_at(self._next_offset)
             if limit <= 0:
                 break
@@ -377,6 +397,7 @@ class PageWalk(Generic[T]):
         if self._warned_total_fell:
             return
         self._warned_total_fell = True
+        self.stats.incomplete = f"the server's total went from {self.stats.total} to {total}"
         logger.warning(
             "the server's total went from %d to %d during the walk (page at offset %d): "
             "records deleted meanwhile move later ones to lower offsets, so some may be "
@@ -401,6 +422,43 @@ class PageWalk(Generic[T]):
             return Page([], total, request.offset)
         return None
 
+    def _check_empty(self, request: PageRequest, length: int) -> PageOutcome[T] | None:
+        """While an empty page below the total is checked (module docstring): first the page
+        asked again, then the pages past it. None when the page asked again came back with
+        records (it is then taken as any page)."""
+        gap, total = self._gap, self.stats.total
+        if gap is None:
+            if length:
+                self._holding = False
+                return None
+            if total is None or request.offset >= total:  # the server's total fell to here
+                return PageOutcome(None, self._stop(), True)
+            self._gap = request  # empty twice: is anything past it?
+            if not self.in_flight:
+                self._resend = PageRequest(request.offset + request.limit, request.limit)
+            return PageOutcome(None)
+        if length:
+            raise PaginationError(
+                f"the page at offset {gap.offset} came back empty twice below the reported "
+                f"total {total}, but the page at offset {request.offset} holds records: the "
+                f"server's answers are missing records (a lagging replica?); stopped after "
+                f"{self.stats.records} of {total} records; run it again later",
+                offset=gap.offset,
+            )
+        if self.in_flight:
+            return PageOutcome(None)
+        logger.warning(
+            "the server reported total %s but its page at offset %d came back empty twice "
+            "and so did offsets %d to %d after it: the total is too high; the walk ends "
+            "there with %d records",
+            total,
+            gap.offset,
+            gap.offset + gap.limit,
+            request.offset + request.limit - 1,
+            self.stats.records,
+        )
+        return PageOutcome(None, self._stop(), True)
+
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         """Take the page answering ``request`` (the oldest in flight)."""
         if not self.in_flight or self.in_flight[0] != request:
@@ -418,18 +476,17 @@ class PageWalk(Generic[T]):
                 page.total_problem,
             )
         length = len(page.items)
+        if self._holding and (checked := self._check_empty(request, length)) is not None:
+            return checked
         if length == 0:
             total = self.stats.total
-            if total is None or request.offset >= total or self._asked_again == request.offset:
+            if total is None or request.offset >= total:
                 return PageOutcome(None, self._stop(), True)
-            # Empty below the reported total: asked for once more, alone, before it is taken
-            # as the end (the module docstring).
-            self._asked_again = request.offset
-            dropped = tuple(self.in_flight)
-            self.in_flight.clear()
-            self._next_offset = request.offset
-            self._sequential_until_pages = self.stats.pages + 1
-            return PageOutcome(None, dropped)
+            # Empty below the reported total: asked for once more before anything new is
+            # planned (the module docstring).
+            self._resend = request
+            self._holding = True
+            return PageOutcome(None)
         end = request.offset + length
         total = self.stats.total
         if length > request.limit and not self._warned_long_page:

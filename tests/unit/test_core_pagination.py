@@ -81,14 +81,21 @@ async def acollect(
 
 def test_total_too_high_walk_ends_at_the_first_empty_page_after_the_short_one() -> None:
     # A short page below total may be a server's page-size cap, so the walk asks once more;
-    # the first empty page below the total is asked for once more, and then ends it: no
-    # request beyond it. It asks for as many as the short page held (300), as the async walk
-    # does: one set of rules for both.
+    # the first empty page below the total is asked for once more and, empty again, the next
+    # page is probed: empty too, the total was too high and the walk ends. It asks for as
+    # many as the short page held (300), as the async walk does: one set of rules for both.
     api = FakeApi(2300, total=5000)
     records, stats = collect(api.fetch, page_size=1000)
     assert [r["id"] for r in records] == list(range(2300))
-    assert api.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 300), (2300, 300)]
-    assert stats == WalkStats(records=2300, pages=3, requests=5, duplicates=0, total=5000)
+    assert api.calls == [
+        (0, 1000),
+        (1000, 1000),
+        (2000, 1000),
+        (2300, 300),
+        (2300, 300),
+        (2600, 300),
+    ]
+    assert stats == WalkStats(records=2300, pages=3, requests=6, duplicates=0, total=5000)
     assert stats.total_mismatch is True
 
 
@@ -96,9 +103,10 @@ def test_total_too_high_walk_stops_at_the_first_empty_page() -> None:
     api = FakeApi(2300, total=5000)
     records, stats = collect(api.fetch, page_size=100)
     assert len(records) == 2300
-    # 23 full pages, then the empty one at 2300, asked for twice (it is below the total)
-    assert api.offsets == [*range(0, 2400, 100), 2300]
-    assert stats.requests == 25
+    # 23 full pages, then the empty one at 2300, asked for twice (it is below the total),
+    # and the probe past it
+    assert api.offsets == [*range(0, 2400, 100), 2300, 2400]
+    assert stats.requests == 26
     assert stats.pages == 23
 
 
@@ -106,11 +114,12 @@ async def test_async_total_too_high_prefetch_is_bounded() -> None:
     api = FakeApi(2300, total=5000)
     records, stats = await acollect(api.afetch, page_size=100, prefetch=4)
     assert [r["id"] for r in records] == list(range(2300))
-    # In order up to the first empty page (2300); prefetch can have sent at most 3 more; the
-    # empty page (below the total) is asked for once more, alone.
-    assert api.offsets == [*range(0, 2400, 100), 2400, 2300]
+    # In order up to the first empty page (2300); prefetch has sent 3 more, which stay in
+    # flight; the empty page (below the total) is asked for once more, nothing new is
+    # planned, and the 3 pages past it (empty) tell that the total is too high.
+    assert api.offsets == [*range(0, 2700, 100), 2300]
     assert max(api.offsets) - 2300 <= (4 - 1) * 100
-    assert stats == WalkStats(records=2300, pages=23, requests=26, duplicates=0, total=5000)
+    assert stats == WalkStats(records=2300, pages=23, requests=28, duplicates=0, total=5000)
 
 
 async def test_async_total_too_high_full_pages() -> None:
@@ -118,7 +127,7 @@ async def test_async_total_too_high_full_pages() -> None:
     records, stats = await acollect(api.afetch, page_size=1000, prefetch=4)
     assert len(records) == 2300
     # 0 alone, then 1000..4000 in flight; 2000 is short (below total), so
-    # the walk realigns on its length and asks 2300 alone: empty, the end.
+    # the walk realigns on its length and asks 2300 alone: empty.
     assert api.calls == [
         (0, 1000),
         (1000, 1000),
@@ -126,9 +135,10 @@ async def test_async_total_too_high_full_pages() -> None:
         (3000, 1000),
         (4000, 1000),
         (2300, 300),
-        (2300, 300),  # empty below the total: asked for once more, then the end
+        (2300, 300),  # empty below the total: asked for once more
+        (2600, 300),  # empty again, nothing in flight: the probe past it, empty: the end
     ]
-    assert stats.requests == 7
+    assert stats.requests == 8
     assert stats.records == 2300
 
 
@@ -320,8 +330,15 @@ def test_session_walk_with_lying_total(make_toolkit, paged_server) -> None:
     stats = WalkStats()
     ids = [m.id for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
-    assert server.calls == [(0, 1000), (1000, 1000), (2000, 1000), (2300, 300), (2300, 300)]
-    assert stats.requests == 5
+    assert server.calls == [
+        (0, 1000),
+        (1000, 1000),
+        (2000, 1000),
+        (2300, 300),
+        (2300, 300),
+        (2600, 300),
+    ]
+    assert stats.requests == 6
     assert stats.total == 5000
 
 
@@ -330,7 +347,7 @@ def test_session_walk_stops_at_the_first_empty_page(make_toolkit, paged_server) 
     toolkit = make_toolkit(server)
     ids = [m.id for m in toolkit.iter_measurements_by_project(PROJECT_ID, page_size=100)]
     assert len(ids) == 2300
-    assert server.offsets == [*range(0, 2400, 100), 2300]
+    assert server.offsets == [*range(0, 2400, 100), 2300, 2400]
     assert {limit for _, limit in server.calls} == {100}
 
 
@@ -340,8 +357,8 @@ async def test_session_async_walk_with_lying_total(make_async_toolkit, paged_ser
     stats = WalkStats()
     ids = [m.id async for m in toolkit.iter_measurements_by_project(PROJECT_ID, stats=stats)]
     assert ids == [f"m-{i}" for i in range(2300)]
-    assert sorted(server.offsets) == [0, 1000, 2000, 2300, 2300, 3000, 4000]
-    assert stats.requests == 7
+    assert sorted(server.offsets) == [0, 1000, 2000, 2300, 2300, 2600, 3000, 4000]
+    assert stats.requests == 8
     await toolkit.aclose()
 
 
@@ -487,16 +504,17 @@ async def test_sandbox_lying_total(
     assert async_ids == sync_ids
     assert sync_stats.total == async_stats.total == 1200 + total_offset
     # Four full pages and the empty one that confirms the end; below a (too high) total, the
-    # empty page is asked for once more.
-    assert sync_stats.requests == (5 if total_offset < 0 else 6)
+    # empty page is asked for once more, and the page past it is probed.
+    assert sync_stats.requests == (5 if total_offset < 0 else 7)
     assert (async_stats.records, async_stats.duplicates) == (1200, 0)
     if total_offset < 0:
         # Beyond the reported total the async walk goes one confirming request at a time.
         assert async_stats.requests == 5
     else:
-        # Below the (too high) total it prefetches: at most 3 answered beyond the empty page,
-        # which is then asked for once more.
-        assert 6 <= async_stats.requests <= 9
+        # Below the (too high) total it prefetches: 3 pages in flight past the empty page at
+        # 1200 (1500, 1800, 2100: empty, they tell that the total is too high) and 1200 asked
+        # for once more.
+        assert async_stats.requests == 9
     await toolkit.aclose()
 
 

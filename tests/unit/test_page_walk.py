@@ -474,20 +474,29 @@ class SlowApi:
         return Page(items, self.total, offset)
 
 
-async def test_async_walk_cancels_the_requests_an_empty_page_makes_useless() -> None:
+async def test_async_walk_uses_the_pages_in_flight_past_an_empty_page(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     api = SlowApi(60, total=100, cap=10)  # a total too high: the walk ends at an empty page
     stats = WalkStats()
     walk = awalk_pages(api.afetch, page_size=10, prefetch=3, stats=stats)
     pages = [[r["id"] for r in await anext(walk)] for _ in range(3)]
     assert pages == [ids(0, 10), ids(10, 20), ids(20, 30)]
     assert api.calls == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10)]
-    rest = [[r["id"] for r in page] async for page in walk]
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        rest = [[r["id"] for r in page] async for page in walk]
     assert rest == [ids(30, 40), ids(40, 50), ids(50, 60)]
-    # The empty page at 60 (below the total) is asked for once more, alone: still empty, it ends
-    # the walk; the requests planned beyond it are cancelled when it first comes back.
+    # The empty page at 60 (below the total) is asked for once more, nothing new planned
+    # meanwhile; still empty, the pages already in flight past it (70, 80: empty) say that
+    # nothing follows it: the total was too high. None is cancelled, no probe is sent.
     assert api.calls[5:] == [(50, 10), (60, 10), (70, 10), (80, 10), (60, 10)]
-    assert (sorted(api.cancelled), api.running) == ([70, 80], 0)
-    assert stats == WalkStats(records=60, pages=6, requests=8, duplicates=0, total=100)
+    assert (api.cancelled, api.running) == ([], 0)
+    assert stats == WalkStats(records=60, pages=6, requests=10, duplicates=0, total=100)
+    assert [r.getMessage() for r in caplog.records] == [
+        "the server reported total 100 but its page at offset 60 came back empty twice and "
+        "so did offsets 70 to 89 after it: the total is too high; the walk ends there with "
+        "60 records"
+    ]
 
 
 async def test_async_walk_with_a_capping_server_drops_and_awaits_what_it_planned() -> None:
@@ -601,8 +610,9 @@ async def test_awalk_pages_frees_a_dropped_page_before_the_next_one() -> None:
 
 
 def test_an_empty_page_below_the_total_is_asked_again_and_then_loses_nothing() -> None:
-    # The page at 10 comes back empty once (a replica lagging), total 34: asked again, alone,
-    # it holds its records and the walk goes on to the end (FINDINGS6 F5: 10 of 34 kept).
+    # The page at 10 comes back empty once (a replica lagging), total 34: asked again before
+    # anything new is planned (20 and 30, already in flight, stay and are used), it holds its
+    # records and the walk goes on to the end (FINDINGS6 F5: 10 of 34 kept).
     glitches = {10}
 
     def glitchy(offset: int, limit: int) -> list[int]:
@@ -616,29 +626,142 @@ def test_an_empty_page_below_the_total_is_asked_again_and_then_loses_nothing() -
         ("plan", [(0, 10)]),
         (0, ids(0, 10), [], False),
         ("plan", [(10, 10), (20, 10), (30, 10)]),
-        (10, None, [(20, 10), (30, 10)], False),  # empty below 34: planned ones dropped
-        ("plan", [(10, 10)]),  # asked for once more, alone
+        (10, None, [], False),  # empty below 34: nothing cancelled
+        ("plan", [(10, 10)]),  # asked for once more, ahead of 20 and 30
         (10, ids(10, 20), [], False),
-        ("plan", [(20, 10), (30, 10)]),
         (20, ids(20, 30), [], False),
         (30, ids(30, 34), [], True),
     ]
     assert walk.stats == WalkStats(records=34, pages=4, requests=5, duplicates=0, total=34)
 
 
-def test_an_empty_page_below_the_total_twice_ends_the_walk() -> None:
+def _empty_at(empty: set[int], n: int = 34) -> Ids:
+    """Ids ``0..n-1``, but the pages at ``empty`` always come back empty (FINDINGS7 G1)."""
+    return lambda offset, limit: [] if offset in empty else ids(offset, min(n, offset + limit))
+
+
+GAP_AT_10 = (
+    "the page at offset 10 came back empty twice below the reported total 34, but the page "
+    "at offset 20 holds records: the server's answers are missing records (a lagging "
+    "replica?); stopped after 10 of 34 records; run it again later"
+)
+
+
+def test_a_page_empty_twice_with_records_past_it_is_a_gap() -> None:
+    # FINDINGS7 G1: 34 records, the page at 10 stays empty. The walk asks it again, then
+    # probes the next page alone: it holds records, so records are missing: PaginationError
+    # naming the offset, the total and how many came (no longer a silent 10 of 34).
     walk: PageWalk[Any] = PageWalk(page_size=10)
-    trace = drive(walk, lambda offset, limit: [] if offset >= 10 else ids(0, 10), total=34)
+    with pytest.raises(PaginationError) as caught:
+        drive(walk, _empty_at({10}), total=34)
+    assert (str(caught.value), caught.value.offset) == (GAP_AT_10, 10)
+    assert (list(walk.in_flight), walk.stats) == (
+        [],
+        WalkStats(records=10, pages=1, requests=4, duplicates=0, total=34),
+    )
+
+
+def test_the_gap_walk_sends_the_page_again_then_the_probe() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    assert walk.plan() == [PageRequest(0, 10)]
+    walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(10)], 34, 0))
+    assert walk.plan() == [PageRequest(10, 10)]
+    assert walk.receive(PageRequest(10, 10), Page([], 34, 10)) == PageOutcome(None)
+    assert walk.plan() == [PageRequest(10, 10)]  # asked again
+    assert walk.plan() == []  # nothing new while it is out
+    assert walk.receive(PageRequest(10, 10), Page([], 34, 10)) == PageOutcome(None)
+    assert walk.plan() == [PageRequest(20, 10)]  # empty again: the probe past it, alone
+    assert walk.plan() == []
+    with pytest.raises(PaginationError, match="^the page at offset 10 came back empty twice"):
+        walk.receive(PageRequest(20, 10), Page([{"id": 20}], 34, 20))
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+async def test_the_async_walk_fails_on_a_gap_with_the_pages_it_holds(prefetch: int) -> None:
+    # FINDINGS7 G1 (async): with prefetch the pages past the empty one (20, 30: the 24
+    # missing records) are already in flight; they prove the gap, no probe is sent. Without
+    # prefetch the probe at 20 does.
+    calls: list[tuple[int, int]] = []
+
+    async def afetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        calls.append((offset, limit))
+        await asyncio.sleep(0)
+        return Page([{"id": i} for i in _empty_at({10})(offset, limit)], 34, offset)
+
+    stats = WalkStats()
+    got: list[Any] = []
+    with pytest.raises(PaginationError) as caught:
+        async for page in awalk_pages(afetch, page_size=10, prefetch=prefetch, stats=stats):
+            got += [r["id"] for r in page]
+    assert (str(caught.value), caught.value.offset, got) == (GAP_AT_10, 10, ids(0, 10))
+    if prefetch == 1:
+        assert calls == [(0, 10), (10, 10), (10, 10), (20, 10)]
+    else:
+        assert calls == [(0, 10), (10, 10), (20, 10), (30, 10), (10, 10)]
+    assert (stats.records, stats.pages, stats.requests) == (10, 1, len(calls))
+
+
+def test_an_empty_first_page_twice_with_records_past_it_is_a_gap() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    with pytest.raises(PaginationError) as caught:
+        drive(walk, _empty_at({0}), total=34)
+    assert caught.value.offset == 0
+    assert str(caught.value) == (
+        "the page at offset 0 came back empty twice below the reported total 34, but the "
+        "page at offset 10 holds records: the server's answers are missing records (a "
+        "lagging replica?); stopped after 0 of 34 records; run it again later"
+    )
+    assert walk.stats == WalkStats(records=0, pages=0, requests=3, duplicates=0, total=34)
+
+
+def test_an_empty_page_twice_with_nothing_past_it_ends_the_walk_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A total too high (a stale count): 10 records, total 34. The page at 10, empty twice,
+    # and the probe past it, empty too: the empty page is the true end.
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        trace = drive(walk, lambda offset, limit: [] if offset >= 10 else ids(0, 10), total=34)
     assert trace == [
         ("plan", [(0, 10)]),
         (0, ids(0, 10), [], False),
         ("plan", [(10, 10)]),
         (10, None, [], False),
         ("plan", [(10, 10)]),
-        (10, None, [], True),
+        (10, None, [], False),
+        ("plan", [(20, 10)]),
+        (20, None, [], True),
     ]
-    assert walk.stats == WalkStats(records=10, pages=1, requests=3, duplicates=0, total=34)
+    assert walk.stats == WalkStats(records=10, pages=1, requests=4, duplicates=0, total=34)
     assert walk.stats.total_mismatch is True
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        (
+            "ionworks_toolkit.http",
+            logging.WARNING,
+            "the server reported total 34 but its page at offset 10 came back empty twice and "
+            "so did offsets 20 to 29 after it: the total is too high; the walk ends there "
+            "with 10 records",
+        )
+    ]
+
+
+def test_a_page_asked_again_whose_total_falls_to_it_ends_the_walk(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Asked again, the empty page at 10 now comes with total 10: it is at the total, the end
+    # (no probe; only the warning about the falling total).
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    walk.plan()
+    walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(10)], 34, 0))
+    walk.plan()
+    walk.receive(PageRequest(10, 10), Page([], 34, 10))
+    assert walk.plan() == [PageRequest(10, 10)]
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        outcome = walk.receive(PageRequest(10, 10), Page([], 10, 10))
+    assert (outcome, walk.finished, walk.plan()) == (PageOutcome(None, (), True), True, [])
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "the server's total went from 34 to 10 during the walk (page at offset 10)"
+    ]
 
 
 def test_an_empty_page_at_or_past_the_total_ends_the_walk_at_once() -> None:
@@ -666,7 +789,7 @@ async def test_async_walk_asks_an_empty_page_below_the_total_again() -> None:
         for r in page
     ]
     assert records == ids(0, 34)
-    assert (stats.records, stats.pages, stats.total) == (34, 4, 34)
+    assert (stats.records, stats.pages, stats.total, stats.requests) == (34, 4, 34, 5)
 
 
 def test_a_total_that_falls_during_the_walk_is_warned_about_once(
