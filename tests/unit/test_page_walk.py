@@ -672,8 +672,9 @@ def test_the_gap_walk_sends_the_page_again_then_the_probe() -> None:
     assert walk.receive(PageRequest(10, 10), Page([], 34, 10)) == PageOutcome(None)
     assert walk.plan() == [PageRequest(20, 10)]  # empty again: the probe past it, alone
     assert walk.plan() == []
-    with pytest.raises(PaginationError, match="^the page at offset 10 came back empty twice"):
+    with pytest.raises(PaginationError) as caught:
         walk.receive(PageRequest(20, 10), Page([{"id": 20}], 34, 20))
+    assert str(caught.value) == GAP_AT_10
 
 
 @pytest.mark.parametrize("prefetch", [1, 4])
