@@ -1,5 +1,7 @@
 """Contains some shared types for properties"""
 
+import datetime
+import re
 from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
@@ -68,6 +70,38 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+
+
+#: A fraction of a second with a non-zero digit past the sixth (``.1234567``): finer than a
+#: microsecond, which is all a ``datetime`` holds.
+_FINER_THAN_MICROSECONDS = re.compile(r"[.,][0-9]{6}0*[1-9]")
+_fromisoformat = datetime.datetime.fromisoformat
+
+
+def parse_datetime(text: str) -> datetime.datetime:
+    """A date-time property's text (``format: date-time``: RFC 3339, or any ISO 8601 form
+    ``datetime.fromisoformat`` reads) as a ``datetime``, only when it holds the instant
+    exactly; the models keep any other text as sent (their tolerant fallback), and so do the
+    toolkit's sinks, which read date-times with this same function.
+
+    * ``Z`` and ``z`` both mean UTC (RFC 3339 section 5.6 allows the lower case): a final
+      ``z`` after a digit, ``2024-01-02T03:04:05z``, is ``2024-01-02 03:04:05+00:00``.
+    * More than six fractional digits: read when the digits past the sixth are zeros
+      (``.1234560Z``); else ``ValueError`` (``.1234567Z``, as .NET and SQL Server write):
+      ``datetime`` holds microseconds, and cutting the text would change the value sent.
+
+    :raises ValueError: the text does not parse, or names a time finer than a microsecond.
+    :raises TypeError: ``text`` is not a ``str``.
+    """
+    try:
+        parsed = _fromisoformat(text)
+    except ValueError:
+        if text[-1:] != "z" or not text[-2:-1].isdigit():  # "...05z", never "...05zz"
+            raise
+        parsed = _fromisoformat(text[:-1] + "Z")
+    if ("." in text or "," in text) and _FINER_THAN_MICROSECONDS.search(text) is not None:
+        raise ValueError(f"{text!r} is finer than a microsecond; a datetime cannot hold it")
+    return parsed
 
 
 class _Unparsed(tuple[dict[str, Any]]):
@@ -223,5 +257,6 @@ __all__ = [
     "Unset",
     "lazy_fields",
     "nested_to_dict",
+    "parse_datetime",
     "unparsed",
 ]

@@ -26,7 +26,13 @@ The rule (also in the README, section "Sinks"):
   date, ``2016-03-01``, never a date-time; ``date-time`` (``format: date-time``) -> an instant
   in UTC: text ``2024-01-01T07:42:00Z`` (microseconds kept when present), Parquet
   ``timestamp[us, tz=UTC]``. A date-time without an offset is taken as UTC (the API's
-  timestamps are UTC); a bare date in a date-time field is midnight UTC of that day.
+  timestamps are UTC); a bare date in a date-time field is midnight UTC of that day; ``z``
+  is UTC like ``Z``. Date-times are read by the generated models' reader
+  (``ionworks_client.types.parse_datetime``), so a model and every sink agree on which texts
+  are instants: a text finer than a microsecond (``.1234567Z``, .NET's seven digits; digits
+  past the sixth that are zeros do not count) is no instant any column holds exactly, so it
+  is kept as sent, like a text that does not parse: ``extra_json`` in the tabular sinks
+  (counted), unchanged in JSON Lines and JSON columns.
   ``json`` -> compact JSON text. ``null`` stays null in every type.
 * **Valid JSON.** NaN and +-Infinity (Python's ``json`` reads them from a server) become
   ``null``, in number columns, in JSON columns and in JSON Lines; each one is counted in
@@ -36,7 +42,7 @@ Public API: :class:`Column`, :class:`RecordSchema` (``columns``, ``column_names`
 ``json_record``), :class:`ConversionStats`, :func:`record_schema` (from any JSON schema),
 :func:`schema_for_item`, :func:`measurements_schema`, :func:`projects_schema`,
 :func:`format_instant` / :func:`cell_text` (the text forms), :data:`EXTRA_COLUMN`.
-Only the standard library is imported.
+Only the standard library and the generated client's date-time reader are imported.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
+
+from ionworks_client.types import parse_datetime
 
 from ._flatten import dumps, json_bytes, json_default
 
@@ -210,7 +218,7 @@ def _to_date(value: Any) -> _dt.date:
 def _to_instant(value: Any) -> _dt.datetime:
     if type(value) is str:
         try:
-            parsed = _dt.datetime.fromisoformat(value)
+            parsed = parse_datetime(value)
         except ValueError:
             raise _Mismatch from None
         if parsed.tzinfo is None:
@@ -660,7 +668,7 @@ def _compile_row(
         "INT64_MAX": _INT64_MAX,
         "UTC": _UTC,
         "date_fromiso": _dt.date.fromisoformat,
-        "datetime_fromiso": _dt.datetime.fromisoformat,
+        "datetime_fromiso": parse_datetime,
         "non_finite": _maybe_non_finite,
         "dumps": dumps,
         "instants": instants,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, parse_datetime, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_instance_measured_properties import CellInstanceMeasuredProperties
@@ -169,7 +169,7 @@ class CellInstance:
             created_at = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
+                    created_at_type_0 = parse_datetime(_created_at_raw)
 
                     created_at = created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -183,7 +183,7 @@ class CellInstance:
             updated_at = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
+                    updated_at_type_0 = parse_datetime(_updated_at_raw)
 
                     updated_at = updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -281,7 +281,7 @@ class CellInstance:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -307,7 +307,7 @@ class CellInstance:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"
@@ -372,7 +372,7 @@ class CellInstance:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -398,7 +398,7 @@ class CellInstance:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, parse_datetime, unparsed
 
 if TYPE_CHECKING:
     from ..models.cell_measurement_file_metadata import CellMeasurementFileMetadata
@@ -255,7 +255,7 @@ class CellMeasurement:
             created_at = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
+                    created_at_type_0 = parse_datetime(_created_at_raw)
 
                     created_at = created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -269,7 +269,7 @@ class CellMeasurement:
             updated_at = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
+                    updated_at_type_0 = parse_datetime(_updated_at_raw)
 
                     updated_at = updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -292,7 +292,7 @@ class CellMeasurement:
             start_time = _start_time_raw
             if isinstance(_start_time_raw, str):
                 try:
-                    start_time_type_0 = datetime.datetime.fromisoformat(_start_time_raw)
+                    start_time_type_0 = parse_datetime(_start_time_raw)
 
                     start_time = start_time_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -433,7 +433,7 @@ class CellMeasurement:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -459,7 +459,7 @@ class CellMeasurement:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"
@@ -490,7 +490,7 @@ class CellMeasurement:
                 rec["start_time"] = _start_time_raw
                 if isinstance(_start_time_raw, str):
                     try:
-                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        _start_time_type_0_parsed = parse_datetime(_start_time_raw)
                         if (
                             len(_start_time_raw) == 20
                             and _start_time_raw[19] == "Z"
@@ -547,7 +547,7 @@ class CellMeasurement:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -573,7 +573,7 @@ class CellMeasurement:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"
@@ -605,7 +605,7 @@ class CellMeasurement:
                 rec["start_time"] = _start_time_raw
                 if isinstance(_start_time_raw, str):
                     try:
-                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        _start_time_type_0_parsed = parse_datetime(_start_time_raw)
                         if (
                             len(_start_time_raw) == 20
                             and _start_time_raw[19] == "Z"

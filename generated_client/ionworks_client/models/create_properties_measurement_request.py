@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.measurement_type import MeasurementType
-from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, parse_datetime, unparsed
 
 if TYPE_CHECKING:
     from ..models.create_properties_measurement_request_file_metadata import (
@@ -151,7 +151,7 @@ class CreatePropertiesMeasurementRequest:
             start_time = _start_time_raw
             if isinstance(_start_time_raw, str):
                 try:
-                    start_time_type_0 = datetime.datetime.fromisoformat(_start_time_raw)
+                    start_time_type_0 = parse_datetime(_start_time_raw)
 
                     start_time = start_time_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -242,7 +242,7 @@ class CreatePropertiesMeasurementRequest:
                 rec["start_time"] = _start_time_raw
                 if isinstance(_start_time_raw, str):
                     try:
-                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        _start_time_type_0_parsed = parse_datetime(_start_time_raw)
                         if (
                             len(_start_time_raw) == 20
                             and _start_time_raw[19] == "Z"
@@ -320,7 +320,7 @@ class CreatePropertiesMeasurementRequest:
                 rec["start_time"] = _start_time_raw
                 if isinstance(_start_time_raw, str):
                     try:
-                        _start_time_type_0_parsed = datetime.datetime.fromisoformat(_start_time_raw)
+                        _start_time_type_0_parsed = parse_datetime(_start_time_raw)
                         if (
                             len(_start_time_raw) == 20
                             and _start_time_raw[19] == "Z"

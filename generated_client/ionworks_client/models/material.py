@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, lazy_fields, nested_to_dict, unparsed
+from ..types import UNSET, Unset, lazy_fields, nested_to_dict, parse_datetime, unparsed
 
 if TYPE_CHECKING:
     from ..models.material_definition import MaterialDefinition
@@ -105,7 +105,7 @@ class Material:
             created_at = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
+                    created_at_type_0 = parse_datetime(_created_at_raw)
 
                     created_at = created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -119,7 +119,7 @@ class Material:
             updated_at = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
+                    updated_at_type_0 = parse_datetime(_updated_at_raw)
 
                     updated_at = updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -180,7 +180,7 @@ class Material:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -206,7 +206,7 @@ class Material:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"
@@ -251,7 +251,7 @@ class Material:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -277,7 +277,7 @@ class Material:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"

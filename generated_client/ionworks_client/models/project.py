@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.project_cell_spec_project_mappings_type_0_item import (
@@ -120,7 +120,7 @@ class Project:
             created_at = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
+                    created_at_type_0 = parse_datetime(_created_at_raw)
 
                     created_at = created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -134,7 +134,7 @@ class Project:
             updated_at = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
+                    updated_at_type_0 = parse_datetime(_updated_at_raw)
 
                     updated_at = updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -228,7 +228,7 @@ class Project:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -254,7 +254,7 @@ class Project:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"
@@ -345,7 +345,7 @@ class Project:
             rec["created_at"] = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                    _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                     if (
                         len(_created_at_raw) == 20
                         and _created_at_raw[19] == "Z"
@@ -371,7 +371,7 @@ class Project:
             rec["updated_at"] = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                    _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                     if (
                         len(_updated_at_raw) == 20
                         and _updated_at_raw[19] == "Z"

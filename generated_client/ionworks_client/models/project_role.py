@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.project_role_project_role_permissions_item import (
@@ -88,7 +88,7 @@ class ProjectRole:
             created_at = _created_at_raw
             if isinstance(_created_at_raw, str):
                 try:
-                    created_at_type_0 = datetime.datetime.fromisoformat(_created_at_raw)
+                    created_at_type_0 = parse_datetime(_created_at_raw)
 
                     created_at = created_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -102,7 +102,7 @@ class ProjectRole:
             updated_at = _updated_at_raw
             if isinstance(_updated_at_raw, str):
                 try:
-                    updated_at_type_0 = datetime.datetime.fromisoformat(_updated_at_raw)
+                    updated_at_type_0 = parse_datetime(_updated_at_raw)
 
                     updated_at = updated_at_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
@@ -150,7 +150,7 @@ class ProjectRole:
                 rec["created_at"] = _created_at_raw
                 if isinstance(_created_at_raw, str):
                     try:
-                        _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                        _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                         if (
                             len(_created_at_raw) == 20
                             and _created_at_raw[19] == "Z"
@@ -177,7 +177,7 @@ class ProjectRole:
                 rec["updated_at"] = _updated_at_raw
                 if isinstance(_updated_at_raw, str):
                     try:
-                        _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                        _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                         if (
                             len(_updated_at_raw) == 20
                             and _updated_at_raw[19] == "Z"
@@ -231,7 +231,7 @@ class ProjectRole:
                 rec["created_at"] = _created_at_raw
                 if isinstance(_created_at_raw, str):
                     try:
-                        _created_at_type_0_parsed = datetime.datetime.fromisoformat(_created_at_raw)
+                        _created_at_type_0_parsed = parse_datetime(_created_at_raw)
                         if (
                             len(_created_at_raw) == 20
                             and _created_at_raw[19] == "Z"
@@ -258,7 +258,7 @@ class ProjectRole:
                 rec["updated_at"] = _updated_at_raw
                 if isinstance(_updated_at_raw, str):
                     try:
-                        _updated_at_type_0_parsed = datetime.datetime.fromisoformat(_updated_at_raw)
+                        _updated_at_type_0_parsed = parse_datetime(_updated_at_raw)
                         if (
                             len(_updated_at_raw) == 20
                             and _updated_at_raw[19] == "Z"
