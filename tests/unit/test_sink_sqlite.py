@@ -643,14 +643,27 @@ def test_valid_table_names(table: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "table", ["", "9t", "a-b", "A" * 129, "sqlite_x", "SQLITE_stat1", "t\n", "ä"]
+    "table",
+    [
+        "",
+        "9t",
+        "a-b",
+        "A" * 129,
+        "sqlite_x",
+        "SQLITE_stat1",
+        "t\n",
+        "ä",
+        "ionworks_sink_tables",
+        "IONWORKS_Sink_Tables",
+    ],
 )
 def test_invalid_table_names_are_refused_before_anything_is_written(
     table: str, tmp_path: Path
 ) -> None:
     message = (
         f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
-        "starting with a letter or underscore (not 'sqlite_...')"
+        "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables': "
+        "the sink's record of its tables)"
     )
     with pytest.raises(SinkTargetError) as info:
         SqliteSink(tmp_path / "c.db", table=table)
@@ -889,7 +902,8 @@ def test_a_failing_commit_step_publishes_neither_rows_nor_marks(tmp_path: Path) 
     sink.write([{"id": "new"}])
     with pytest.raises(OSError, match="disk full"):
         sink.commit()
-    assert _rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'") == [("cells",)]
+    tables = _rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    assert tables == [("cells",), ("ionworks_sink_tables",)]  # the first run's, no "marks"
     assert _rows(db, "SELECT id FROM cells") == [("old",)]
 
 

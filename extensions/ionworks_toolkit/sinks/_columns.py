@@ -42,7 +42,8 @@ Public API: :class:`Column`, :class:`RecordSchema` (``columns``, ``column_names`
 ``json_record``), :class:`ConversionStats`, :func:`record_schema` (from any JSON schema),
 :func:`schema_for_item`, :func:`measurements_schema`, :func:`projects_schema`,
 :func:`format_instant` / :func:`cell_text` (the text forms), :data:`EXTRA_COLUMN`.
-Only the standard library and the generated client's date-time reader are imported.
+Only the standard library is imported here; the generated client's date-time reader at the
+first date-time (importing the client imports httpx, which the sinks alone never need).
 """
 
 from __future__ import annotations
@@ -55,8 +56,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
-
-from ionworks_client.types import parse_datetime
 
 from ._flatten import dumps, json_bytes, json_default
 
@@ -215,10 +214,20 @@ def _to_date(value: Any) -> _dt.date:
     raise _Mismatch
 
 
+@functools.cache
+def _datetime_reader() -> Callable[[str], _dt.datetime]:
+    """The generated models' date-time reader, ``ionworks_client.types.parse_datetime``: the
+    one rule of which texts are instants (``z`` is UTC; finer than a microsecond is not),
+    imported when first needed."""
+    from ionworks_client.types import parse_datetime
+
+    return parse_datetime
+
+
 def _to_instant(value: Any) -> _dt.datetime:
     if type(value) is str:
         try:
-            parsed = parse_datetime(value)
+            parsed = _datetime_reader()(value)
         except ValueError:
             raise _Mismatch from None
         if parsed.tzinfo is None:
@@ -668,7 +677,7 @@ def _compile_row(
         "INT64_MAX": _INT64_MAX,
         "UTC": _UTC,
         "date_fromiso": _dt.date.fromisoformat,
-        "datetime_fromiso": parse_datetime,
+        "datetime_fromiso": _datetime_reader(),
         "non_finite": _maybe_non_finite,
         "dumps": dumps,
         "instants": instants,

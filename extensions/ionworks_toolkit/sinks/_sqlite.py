@@ -28,15 +28,35 @@ from ._base import (
     stale_parts_note,
     upsert_id,
 )
-from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
+from ._columns import (
+    EXTRA_COLUMN,
+    ColumnType,
+    ConversionStats,
+    RecordSchema,
+    measurements_schema,
+    projects_schema,
+)
 from ._flatten import dumps
 
-__all__ = ["DEFAULT_TABLE", "RECORD_JSON", "SqliteSink", "make_sqlite_sink", "sqlite_type"]
+__all__ = [
+    "DEFAULT_TABLE",
+    "RECORD_JSON",
+    "TABLES_TABLE",
+    "SqliteSink",
+    "make_sqlite_sink",
+    "sqlite_type",
+]
 
 #: The table measurements go to; other resources use their own (``projects list`` ->
 #: ``projects``), see :attr:`RecordSchema.resource`.
 DEFAULT_TABLE = "measurements"
 RECORD_JSON = "record_json"
+#: The sink's own table recording which item schema each of its tables holds: one row per
+#: table, ``table_name`` (ASCII letters folded to lower case, as SQLite compares names),
+#: ``item_schema`` (:attr:`RecordSchema.name`, e.g. ``CellMeasurementWithDetails``) and
+#: ``resource`` (:attr:`RecordSchema.resource`, e.g. ``measurements``). Written in the
+#: transaction of the rows; its name is no data table's (``?table=`` refuses it).
+TABLES_TABLE = "ionworks_sink_tables"
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\Z")  # \Z: "$" allows a final "\n"
 #: Set on a database this sink builds (see SqliteSink._connection); page_size before any table.
 _NEW_DATABASE_PRAGMAS = (
@@ -162,6 +182,10 @@ class SqliteSink(BaseSink):
         self._sql_present: dict[tuple[int, ...], str] = {}
         self._omit_nulls = False
         self._in_commit: list[Callable[[sqlite3.Connection], None]] = []
+        #: ``True`` once the run writes into a table an older version made (no record of
+        #: its item schema in :data:`TABLES_TABLE`), which it then records: named in
+        #: :meth:`describe`.
+        self.adopted_table = False
 
     @property
     def table(self) -> str:
@@ -254,23 +278,103 @@ class SqliteSink(BaseSink):
         table = f"{database}.{quote_identifier(self.table)}"
         wanted = [(c.name, sqlite_type(c.type)) for c in schema.columns if c.name != "id"]
         wanted.append((EXTRA_COLUMN, "TEXT"))
-        definitions = ", ".join(f"{quote_identifier(n)} {t}" for n, t in wanted)
-        conn.execute(
-            f'CREATE TABLE IF NOT EXISTS {table} ("id" TEXT PRIMARY KEY NOT NULL, '
-            f'{definitions}, "{RECORD_JSON}" TEXT NOT NULL)'
-        )
-        info = conn.execute(
-            f"PRAGMA {database}.table_info({quote_identifier(self.table)})"
-        ).fetchall()
+        info = self._table_info(conn, database)
+        if info:  # refused before anything is changed: another shape, another item schema
+            self._check_owned(conn, database, info)
+            recorded = self._check_item_schema(conn, database)
+            self.adopted_table = not recorded
+        else:
+            definitions = ", ".join(f"{quote_identifier(n)} {t}" for n, t in wanted)
+            conn.execute(
+                f'CREATE TABLE {table} ("id" TEXT PRIMARY KEY NOT NULL, '
+                f'{definitions}, "{RECORD_JSON}" TEXT NOT NULL)'
+            )
+            info = self._table_info(conn, database)
+            recorded = False
+        if not recorded:
+            self._record_item_schema(conn, database)
         existing = {_fold(row[1]) for row in info}
         # Binding None costs ~10x binding text in the sqlite3 module (it looks for an adapter
         # each time) and a measurement row is ~60% NULL: leave NULL cells out of the INSERT
         # when that means the same, i.e. no column has a DEFAULT (this sink never declares one).
         self._omit_nulls = all(row[4] is None for row in info)
-        self._check_owned(conn, database, info)
         for name, declared in wanted:  # a table from an older version: add what it lacks
             if _fold(name) not in existing:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(name)} {declared}")
+
+    def _table_info(self, conn: sqlite3.Connection, database: str) -> list[Any]:
+        """``PRAGMA table_info`` of the table: ``[]`` when it does not exist."""
+        return conn.execute(
+            f"PRAGMA {database}.table_info({quote_identifier(self.table)})"
+        ).fetchall()
+
+    def _check_item_schema(self, conn: sqlite3.Connection, database: str) -> bool:
+        """Whether :data:`TABLES_TABLE` records the (existing) table as holding this run's item
+        schema: ``True``; ``False`` when it records nothing for it (a table made by a version
+        before the record, which this run adopts, see :meth:`_refuse_unrecorded`).
+
+        :raises SinkTargetError: the table holds another item schema's records (``projects
+            list --sink "sqlite:big.db?table=measurements"``), naming the table, what it
+            holds and what this run writes.
+        """
+        schema = self.record_schema
+        has_tables = conn.execute(
+            f"SELECT 1 FROM {database}.sqlite_master WHERE type = 'table' AND name = ?",
+            (TABLES_TABLE,),
+        ).fetchone()
+        row = None
+        if has_tables:
+            row = conn.execute(
+                f'SELECT "item_schema", "resource" FROM {database}.{TABLES_TABLE} '
+                'WHERE "table_name" = ?',
+                (_fold(self.table),),
+            ).fetchone()
+        if row is None:
+            self._refuse_unrecorded()
+            return False
+        if row[0] != schema.name:
+            raise SinkTargetError(
+                f"{self.label}: table {self.table!r} holds {row[1]} ({row[0]} records), not "
+                f"{schema.resource} ({schema.name} records); nothing was written (choose "
+                "another table with ?table=NAME)"
+            )
+        return True
+
+    def _refuse_unrecorded(self) -> None:
+        """A table without a record (made by a version before :data:`TABLES_TABLE`) is taken
+        to hold what this run writes, and recorded so, unless its name is ANOTHER resource's
+        default table (``measurements``, ``projects``): older versions put only that
+        resource's records there by default, so writing ``projects list`` into an older
+        ``measurements`` table is refused. No column of the table is read to guess.
+
+        :raises SinkTargetError: naming the table, the resource its name says, and this run's.
+        """
+        schema = self.record_schema
+        folded = _fold(self.table)
+        if folded == _fold(schema.resource) or folded not in _default_tables():
+            return
+        raise SinkTargetError(
+            f"{self.label}: table {self.table!r} holds {folded} (the default table of "
+            f"{folded}, made by an older version that kept no record of it), not "
+            f"{schema.resource} ({schema.name} records); nothing was written (choose another "
+            "table with ?table=NAME)"
+        )
+
+    def _record_item_schema(self, conn: sqlite3.Connection, database: str) -> None:
+        """Record in :data:`TABLES_TABLE` (made when missing) that the table holds this run's
+        item schema, in the transaction of the rows."""
+        schema = self.record_schema
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {database}.{TABLES_TABLE} ("
+            '"table_name" TEXT PRIMARY KEY NOT NULL, "item_schema" TEXT NOT NULL, '
+            '"resource" TEXT NOT NULL)'
+        )
+        conn.execute(
+            f'INSERT INTO {database}.{TABLES_TABLE} ("table_name", "item_schema", "resource") '
+            'VALUES (?, ?, ?) ON CONFLICT("table_name") DO UPDATE SET '
+            '"item_schema" = excluded."item_schema", "resource" = excluded."resource"',
+            (_fold(self.table), schema.name, schema.resource),
+        )
 
     def _check_owned(self, conn: sqlite3.Connection, database: str, info: list[Any]) -> None:
         """Refuse a table this sink did not make: ``info`` (its ``PRAGMA table_info`` rows)
@@ -312,9 +416,10 @@ class SqliteSink(BaseSink):
         except sqlite3.Error:
             return  # checked again when the first page is written
         try:
-            info = conn.execute(f"PRAGMA table_info({quote_identifier(self.table)})").fetchall()
+            info = self._table_info(conn, "main")
             if info:
                 self._check_owned(conn, "main", info)
+                self._check_item_schema(conn, "main")
         except sqlite3.OperationalError:
             return  # e.g. locked by another run: checked again at the first write
         except sqlite3.DatabaseError as exc:  # a SQLite header over damaged pages
@@ -419,7 +524,14 @@ class SqliteSink(BaseSink):
         self._stale_parts = stale_parts_note(*remove_stale_parts(self.path))
 
     def _notes(self) -> str:
-        return getattr(self, "_stale_parts", "")
+        adopted = ""
+        if self.adopted_table:
+            schema = self.record_schema
+            adopted = (
+                f"table {self.table} had no record of what it holds (made by an older "
+                f"version): recorded as {schema.resource} ({schema.name} records)"
+            )
+        return "; ".join(filter(None, (adopted, getattr(self, "_stale_parts", ""))))
 
     def _publish_new_database(self, tmp: Path) -> None:
         _fsync_file(tmp)  # synchronous=OFF: the data reaches the disk here, before the link
@@ -541,13 +653,24 @@ def _check_database_file(target: str, path: Path) -> None:
 
 
 def _valid_table(table: str) -> bool:
-    return bool(_IDENTIFIER_RE.match(table)) and not table.lower().startswith("sqlite_")
+    return (
+        bool(_IDENTIFIER_RE.match(table))
+        and not table.lower().startswith("sqlite_")
+        and _fold(table) != TABLES_TABLE
+    )
+
+
+def _default_tables() -> frozenset[str]:
+    """The default tables of the resources the toolkit writes (``measurements``,
+    ``projects``): what an older version's table of that name holds."""
+    return frozenset(_fold(s.resource) for s in (measurements_schema(), projects_schema()))
 
 
 def _bad_table_message(table: str) -> str:
     return (
         f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
-        "starting with a letter or underscore (not 'sqlite_...')"
+        f"starting with a letter or underscore (not 'sqlite_...', not {TABLES_TABLE!r}: the "
+        "sink's record of its tables)"
     )
 
 
