@@ -135,7 +135,7 @@ def test_projects_list_into_sqlite_writes_a_projects_table(
         names = [r[0] for r in conn.execute("SELECT name FROM projects ORDER BY name")]
         columns = [r[1] for r in conn.execute("PRAGMA table_info(projects)")][:6]
     conn.close()
-    assert tables == ["projects"]
+    assert tables == ["projects", "ionworks_sink_tables"]  # the data, the sink's record of it
     assert names == [
         "Attia 2020 closed-loop fast-charging optimisation",
         NASA,

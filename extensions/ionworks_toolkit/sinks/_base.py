@@ -1165,6 +1165,20 @@ def write_fully(
     return total
 
 
+def whole_segments(segments: Sequence[str], taken: int) -> int:
+    """How many of ``segments`` (texts written one after another as UTF-8 in ONE write, e.g.
+    a page's CSV rows or JSON lines) lie whole within the first ``taken`` bytes: the records
+    a reader got before it closed the pipe. A segment may hold line breaks (a quoted CSV
+    cell), so it is counted as one piece, never by lines. Only encoded on that failure."""
+    whole = 0
+    for segment in segments:
+        taken -= len(segment.encode("utf-8"))
+        if taken < 0:
+            break
+        whole += 1
+    return whole
+
+
 def open_output(
     target: OutputTarget, *, binary: bool = False, stream: IO[Any] | None = None
 ) -> AtomicFile | StreamOutput:

@@ -15,6 +15,7 @@ from ._base import (
     StreamOutput,
     check_options,
     output_target,
+    whole_segments,
 )
 from ._columns import RecordSchema, cell_text
 
@@ -45,7 +46,9 @@ class CsvSink(FileSink):
     * Quoting follows the ``excel`` dialect (RFC 4180, ``\\r\\n`` rows, UTF-8 without BOM).
     * To a regular file: a temporary file beside it, fsynced, then ``os.replace``; ``abort()``
       deletes the temporary file and the previous CSV is untouched. To a stream (``csv:-``,
-      a device, a FIFO): rows go out page by page; nothing can be taken back.
+      a device, a FIFO): rows go out page by page, each page in one write (the header with
+      the first); nothing can be taken back. A reader that leaves mid-page (``| head``)
+      got the rows whose every byte went out before: those are counted as written.
     """
 
     applies_date_rule = True  # every record goes through record_schema's rule
@@ -69,6 +72,10 @@ class CsvSink(FileSink):
         #: NUL characters (U+0000) in text cells, written as U+FFFD.
         self.nul_replaced = 0
         self._writer: Any = None
+        #: The rows the csv writer made since the last page went out, one text each
+        #: (``csv.writer`` writes a row in one ``write`` call), the header first.
+        self._pending: list[str] = []
+        self._header_sent = False
 
     def _notes(self) -> str:
         n = self.nul_replaced
@@ -82,9 +89,31 @@ class CsvSink(FileSink):
 
     def _csv_writer(self) -> Any:
         if self._writer is None:
-            self._writer = csv.writer(self._out.open(), dialect="excel")
+            self._writer = csv.writer(_Rows(self._pending), dialect="excel")
             self._writer.writerow(self.columns)
         return self._writer
+
+    def _send_pending(self) -> None:
+        """The rows made so far to the output in ONE write, then flushed (a stream's page
+        goes out now). When the reader leaves mid-write, the rows whose every byte the
+        stream took count as written (:func:`whole_segments`; the header is no record)."""
+        pending = self._pending
+        if not pending:
+            return
+        header = 0 if self._header_sent else 1
+        handle = self._out.open()
+        start = self._out.delivered if isinstance(self._out, StreamOutput) else None
+        segments = pending[:]
+        pending.clear()  # the same list: the csv writer appends to it
+        self._header_sent = True
+        try:
+            handle.write("".join(segments))
+        except OSError:
+            if start is not None:  # the reader left mid-page: count the rows that went out
+                taken = self._out.delivered - start  # type: ignore[union-attr, operator]
+                self._page_delivered = max(0, whole_segments(segments, taken) - header)
+            raise
+        self._flush_stream()
 
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         writer = self._csv_writer()
@@ -106,17 +135,12 @@ class CsvSink(FileSink):
                     if escape:
                         cells[i] = neutralise_formula(cell)
             rows.append(["" if c is None else c for c in cells])
-        before = self._out.writes if isinstance(self._out, StreamOutput) else None
-        try:
-            writer.writerows(rows)  # one write per row
-        except OSError:
-            if before is not None:  # the reader left mid-page: count the rows that went out
-                self._page_delivered = self._out.writes - before  # type: ignore[union-attr, operator]
-            raise
-        self._flush_stream()
+        writer.writerows(rows)  # into self._pending, one text per row
+        self._send_pending()  # one write per page
 
     def _prepare(self) -> None:
         self._csv_writer()  # a run without records still gets its header
+        self._send_pending()
         self._out.prepare()
 
     def _commit(self) -> None:
@@ -124,7 +148,18 @@ class CsvSink(FileSink):
 
     def _abort(self) -> None:
         self._writer = None
+        self._pending.clear()
         self._out.discard()
+
+
+class _Rows:
+    """What the csv writer writes to: ``csv.writer`` makes one ``write`` call per row, so
+    ``rows`` gets each row's text (line end included) as one item."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, rows: list[str]) -> None:
+        self.write = rows.append
 
 
 FORMULA_MODES = ("escape", "keep")
