@@ -141,9 +141,10 @@ def check_destinations(sinks: Sequence[tuple[str, Sink]]) -> None:
 
 def _destination(sink: Any) -> str | None:
     """What a sink writes to, to tell two sinks on one file apart: a regular file's resolved
-    path, a dataset's root, ``stdout``; ``None`` for what may be shared (``/dev/null`` and
-    other devices, FIFOs, the terminal table). A database table on a server is named by the
-    sink's ``table_key`` (host, port, database, schema and table; never credentials)."""
+    path, a dataset's ``location`` (its root with its filesystem's protocol), ``stdout``;
+    ``None`` for what may be shared (``/dev/null`` and other devices, FIFOs, the terminal
+    table). A database table on a server is named by the sink's ``table_key`` (host, port,
+    database, schema and table; never credentials)."""
     table_key = getattr(sink, "table_key", None)
     if isinstance(table_key, str):
         return table_key
@@ -156,7 +157,7 @@ def _destination(sink: Any) -> str | None:
     path = getattr(sink, "path", None)
     if isinstance(path, Path):
         return str(path.resolve())
-    root = getattr(sink, "root", None)
+    root = getattr(sink, "location", None) or getattr(sink, "root", None)
     return root if isinstance(root, str) else None
 
 

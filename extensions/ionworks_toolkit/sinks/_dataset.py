@@ -141,6 +141,16 @@ class DatasetSink(BaseSink):
         self.conversion = self._rows.conversion  # NaN/mismatch counts of the rows inside
         self._check_partitions()
 
+    @property
+    def location(self) -> str:
+        """Where the dataset is, to tell two sinks on one dataset apart: a local folder's real
+        path (``file://`` alike), else the root on its filesystem with that filesystem's own
+        protocol (``memory:///lab/ds``; fsspec's first name for it, so ``s3a://b/ds`` is
+        ``s3://b/ds``). Two roots that differ only in protocol are two datasets."""
+        if self._fs is None:
+            return self.root
+        return str(self._fs.unstrip_protocol(self.root))
+
     def bind_schema(self, schema: RecordSchema) -> None:
         """Use ``schema`` for this run's columns (and for the Parquet rows inside)."""
         super().bind_schema(schema)

@@ -9,9 +9,11 @@ libpq users keep it: ``PGPASSWORD``, ``~/.pgpass`` (``PGPASSFILE``) or a service
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import hashlib
 import math
+import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -190,8 +192,13 @@ class PostgresSink(BaseSink):
         ``PGDATABASE``, ``PGUSER``, else ``localhost``, 5432 and the user's name for the
         database), schema ``public``, and the resource's table (``measurements``,
         ``projects``). ``None`` while no table is named and no schema bound (the default
-        table is not known yet; the session checks again once it binds the schema). A
-        ``service`` is named as such (its file is not read)."""
+        table is not known yet; the session checks again once it binds the schema).
+
+        A ``service`` (``?service=NAME``, else ``PGSERVICE``) is read from its service file
+        as libpq reads it (:func:`service_parameters`) and fills what the target leaves out,
+        before the environment's defaults: so two service names for one database are one
+        key, and one name is keyed by what it means. A service no file defines (libpq will
+        refuse it) is named as such: ``postgresql://service NAME/...``."""
         table = self._table or (
             self._record_schema.resource if self._record_schema is not None else None
         )
@@ -199,13 +206,17 @@ class PostgresSink(BaseSink):
             return None
         info = self._pg.conninfo.conninfo_to_dict(self._conninfo)
         defaults = _libpq_defaults(self._pg)
-        if info.get("service"):
-            where = f"service {info['service']}"
+        service = info.get("service") or defaults.get("service")
+        found = service_parameters(service) if service else {}
+        if found is None:
+            where = f"service {service}"
+            found = {}
         else:
-            host = info.get("host") or defaults.get("host") or "localhost"
-            where = f"{host}:{info.get('port') or defaults.get('port') or 5432}"
-        user = info.get("user") or defaults.get("user") or ""
-        database = info.get("dbname") or defaults.get("dbname") or user
+            host = info.get("host") or found.get("host") or defaults.get("host") or "localhost"
+            port = info.get("port") or found.get("port") or defaults.get("port") or 5432
+            where = f"{host}:{port}"
+        user = info.get("user") or found.get("user") or defaults.get("user") or ""
+        database = info.get("dbname") or found.get("dbname") or defaults.get("dbname") or user
         return f"postgresql://{where}/{database} table {self.schema}.{table}"
 
     def __repr__(self) -> str:
@@ -390,6 +401,31 @@ class PostgresSink(BaseSink):
                 "choose another table with ?table=NAME"
             )
         return columns
+
+
+def service_parameters(name: str) -> dict[str, str] | None:
+    """The connection parameters of the libpq connection service ``name``, read as libpq
+    reads them (https://www.postgresql.org/docs/current/libpq-pgservice.html): the
+    per-user file (``PGSERVICEFILE``, else ``~/.pg_service.conf``) first, then the
+    system-wide ``pg_service.conf`` in ``PGSYSCONFDIR`` (when set); the first file holding a
+    ``[name]`` section wins, its ``key=value`` lines are the parameters. ``None`` when no
+    readable file defines it (libpq then refuses the connection). Only read, never
+    written; a file that cannot be parsed counts as not defining it."""
+    files = [os.environ.get("PGSERVICEFILE") or os.path.expanduser("~/.pg_service.conf")]
+    if os.environ.get("PGSYSCONFDIR"):
+        files.append(os.path.join(os.environ["PGSYSCONFDIR"], "pg_service.conf"))
+    for file in files:
+        parser = configparser.ConfigParser(
+            delimiters=("=",), comment_prefixes=("#",), interpolation=None, strict=False
+        )
+        try:
+            with open(file, encoding="utf-8") as handle:
+                parser.read_file(handle)
+        except (OSError, UnicodeDecodeError, configparser.Error):
+            continue
+        if parser.has_section(name):
+            return dict(parser.items(name))
+    return None
 
 
 def _libpq_defaults(pg: ModuleType) -> dict[str, str]:
