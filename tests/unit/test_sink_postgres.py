@@ -733,3 +733,67 @@ def test_cli_projects_list_writes_the_projects_table(
     assert result.exit_code == 0, result.output
     assert pg.execute("select count(*) from projects").fetchone() == (5,)
     assert pg.execute("select to_regclass('measurements')").fetchone() == (None,)
+
+
+# -- the record of which item schema a table holds (FINDINGS6 F20, as for sqlite:) -------
+
+
+def _project(i: int) -> dict[str, Any]:
+    return {"id": f"p{i}", "name": f"project {i}", "organization_id": "o"}
+
+
+def _run(target: str, schema: Any, records: list[dict[str, Any]]) -> BaseSink:
+    sink = open_sink(target)
+    assert isinstance(sink, BaseSink)
+    sink.bind_schema(schema)
+    sink.write(records)
+    sink.commit()
+    return sink
+
+
+def test_each_table_is_recorded_and_another_resource_refused(
+    pg: Any, server: PostgresServer
+) -> None:
+    _run(server.url, measurements_schema(), [_record(1)])
+    _run(server.url, projects_schema(), [_project(1)])
+    assert pg.execute("SELECT * FROM ionworks_sink_tables ORDER BY table_name").fetchall() == [
+        ("measurements", "CellMeasurementWithDetails", "measurements"),
+        ("projects", "Project", "projects"),
+    ]
+    with pytest.raises(SinkTargetError) as info:
+        _run(f"{server.url}?table=measurements", projects_schema(), [_project(2)])
+    assert str(info.value) == (
+        f"{server.url}: table 'measurements' holds measurements (CellMeasurementWithDetails "
+        "records), not projects (Project records); nothing was written (choose another table "
+        "with ?table=NAME)"
+    )
+    assert pg.execute("SELECT id FROM measurements").fetchall() == [("m1",)]
+    again = _run(server.url, measurements_schema(), [_record(2)])
+    assert again.describe() == f"wrote 1 record to {server.url} (table public.measurements)"
+
+
+def test_an_older_versions_table_is_adopted_once_unless_named_for_another(
+    pg: Any, server: PostgresServer
+) -> None:
+    _run(f"{server.url}?table=lab", measurements_schema(), [_record(1)])
+    _run(server.url, projects_schema(), [_project(1)])
+    pg.execute("DROP TABLE ionworks_sink_tables")  # as a version before the record left them
+    with pytest.raises(SinkTargetError) as info:
+        _run(server.url + "?table=projects", measurements_schema(), [_record(2)])
+    assert str(info.value) == (
+        f"{server.url}: table 'projects' holds projects (the default table of projects, made "
+        "by an older version that kept no record of it), not measurements "
+        "(CellMeasurementWithDetails records); nothing was written (choose another table with "
+        "?table=NAME)"
+    )
+    first = _run(f"{server.url}?table=lab", measurements_schema(), [_record(2)])
+    assert first.describe() == (
+        f"wrote 1 record to {server.url} (table public.lab) (table public.lab had no record of "
+        "what it holds (made by an older version): recorded as measurements "
+        "(CellMeasurementWithDetails records))"
+    )
+    second = _run(f"{server.url}?table=lab", measurements_schema(), [_record(3)])
+    assert second.describe() == f"wrote 1 record to {server.url} (table public.lab)"
+    assert pg.execute("SELECT * FROM ionworks_sink_tables").fetchall() == [
+        ("lab", "CellMeasurementWithDetails", "measurements")
+    ]

@@ -34,7 +34,13 @@ from ._base import (
 )
 from ._columns import EXTRA_COLUMN, ColumnType, ConversionStats, RecordSchema
 from ._flatten import dumps
-from ._sqlite import LOCK_POLL_INTERVAL, _notice, _stop_if_cancelled
+from ._sqlite import (
+    LOCK_POLL_INTERVAL,
+    TABLES_TABLE,
+    _notice,
+    _stop_if_cancelled,
+    check_item_schema,
+)
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -172,6 +178,9 @@ class PostgresSink(BaseSink):
         self.lock_timeout = lock_timeout
         self._conn: Any = None
         self._layout: list[tuple[str, str]] = []  # (column, type) without id and record_json
+        #: ``True`` once the run writes into a table an older version made (no record of
+        #: its item schema), which it then records: named in :meth:`describe`.
+        self.adopted_table = False
 
     @property
     def table(self) -> str:
@@ -221,6 +230,15 @@ class PostgresSink(BaseSink):
 
     def __repr__(self) -> str:
         return f"<PostgresSink {self.destination} {self.state} records={self.records_written}>"
+
+    def _notes(self) -> str:
+        if not self.adopted_table:
+            return ""
+        schema = self.record_schema
+        return (
+            f"table {self.schema}.{self.table} had no record of what it holds (made by an "
+            f"older version): recorded as {schema.resource} ({schema.name} records)"
+        )
 
     # -- connection --------------------------------------------------------------------
 
@@ -290,12 +308,23 @@ class PostgresSink(BaseSink):
         definitions = sql.SQL(", ").join(
             sql.SQL("{} " + pg_type).format(sql.Identifier(name)) for name, pg_type in self._layout
         )
+        adopt = self._check_item_schema(conn)
         conn.execute(
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (id text PRIMARY KEY, {}, {} jsonb NOT NULL)"
             ).format(target, definitions, sql.Identifier(RECORD_JSON))
         )
         existing = self._table_columns()
+        if adopt is not True:
+            self.adopted_table = adopt is False
+            conn.execute(
+                sql.SQL(
+                    "INSERT INTO {} (table_name, item_schema, resource) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (table_name) DO UPDATE SET item_schema = EXCLUDED.item_schema, "
+                    "resource = EXCLUDED.resource"
+                ).format(sql.Identifier(self.schema, TABLES_TABLE)),
+                [self.table, self.record_schema.name, self.record_schema.resource],
+            )
         for name, pg_type in self._layout:
             if name not in existing:  # declared by a newer spec than the table's
                 conn.execute(
@@ -378,6 +407,38 @@ class PostgresSink(BaseSink):
                 )
             _sleep(min(LOCK_POLL_INTERVAL, left))
             _stop_if_cancelled()
+
+    def _check_item_schema(self, conn: Any) -> bool | None:
+        """Check the target table against the sink's record of tables (``SCHEMA.
+        ionworks_sink_tables``: ``table_name``, ``item_schema``, ``resource``; made when
+        missing, under a lock of its own so that two runs never race to create it), as the
+        SQLite sink does (:func:`~ionworks_toolkit.sinks._sqlite.check_item_schema`): ``True``
+        when it is recorded as holding this run's item schema, ``False`` when it exists with
+        no record (an older version's: adopted), ``None`` when it does not exist yet.
+
+        :raises SinkTargetError: the table holds another item schema's records.
+        """
+        sql = self._pg.sql
+        tables = sql.Identifier(self.schema, TABLES_TABLE)
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"ionworks_toolkit:{self.schema}.{TABLES_TABLE}"],
+        )
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (table_name text PRIMARY KEY, "
+                "item_schema text NOT NULL, resource text NOT NULL)"
+            ).format(tables)
+        )
+        regclass = sql.Identifier(self.schema, self.table).as_string(conn)
+        if conn.execute("SELECT to_regclass(%s)", [regclass]).fetchone()[0] is None:
+            return None
+        self._table_columns()  # a table of another shape is refused first
+        row = conn.execute(
+            sql.SQL("SELECT item_schema, resource FROM {} WHERE table_name = %s").format(tables),
+            [self.table],
+        ).fetchone()
+        return check_item_schema(self.label, self.table, row, self.record_schema)
 
     def _table_columns(self) -> dict[str, str]:
         """column -> type (``format_type``) of the target table; checks it is ours."""

@@ -311,7 +311,7 @@ class SqliteSink(BaseSink):
     def _check_item_schema(self, conn: sqlite3.Connection, database: str) -> bool:
         """Whether :data:`TABLES_TABLE` records the (existing) table as holding this run's item
         schema: ``True``; ``False`` when it records nothing for it (a table made by a version
-        before the record, which this run adopts, see :meth:`_refuse_unrecorded`).
+        before the record, which this run adopts, see :func:`check_item_schema`).
 
         :raises SinkTargetError: the table holds another item schema's records (``projects
             list --sink "sqlite:big.db?table=measurements"``), naming the table, what it
@@ -329,36 +329,7 @@ class SqliteSink(BaseSink):
                 'WHERE "table_name" = ?',
                 (_fold(self.table),),
             ).fetchone()
-        if row is None:
-            self._refuse_unrecorded()
-            return False
-        if row[0] != schema.name:
-            raise SinkTargetError(
-                f"{self.label}: table {self.table!r} holds {row[1]} ({row[0]} records), not "
-                f"{schema.resource} ({schema.name} records); nothing was written (choose "
-                "another table with ?table=NAME)"
-            )
-        return True
-
-    def _refuse_unrecorded(self) -> None:
-        """A table without a record (made by a version before :data:`TABLES_TABLE`) is taken
-        to hold what this run writes, and recorded so, unless its name is ANOTHER resource's
-        default table (``measurements``, ``projects``): older versions put only that
-        resource's records there by default, so writing ``projects list`` into an older
-        ``measurements`` table is refused. No column of the table is read to guess.
-
-        :raises SinkTargetError: naming the table, the resource its name says, and this run's.
-        """
-        schema = self.record_schema
-        folded = _fold(self.table)
-        if folded == _fold(schema.resource) or folded not in _default_tables():
-            return
-        raise SinkTargetError(
-            f"{self.label}: table {self.table!r} holds {folded} (the default table of "
-            f"{folded}, made by an older version that kept no record of it), not "
-            f"{schema.resource} ({schema.name} records); nothing was written (choose another "
-            "table with ?table=NAME)"
-        )
+        return check_item_schema(self.label, self.table, row, schema, _fold)
 
     def _record_item_schema(self, conn: sqlite3.Connection, database: str) -> None:
         """Record in :data:`TABLES_TABLE` (made when missing) that the table holds this run's
@@ -650,6 +621,45 @@ def _check_database_file(target: str, path: Path) -> None:
             f"sqlite:{target}: {target} is not a SQLite database (it does not start with "
             "'SQLite format 3'); not changed (give a SQLite database or a new file)"
         )
+
+
+def check_item_schema(
+    label: str,
+    table: str,
+    recorded: Sequence[str] | None,
+    schema: RecordSchema,
+    fold: Callable[[str], str] = str,
+) -> bool:
+    """A database sink's rule for an existing ``table`` that its record of tables says holds
+    ``recorded`` (``(item_schema, resource)``, ``None``: no record) when a run writes
+    ``schema``'s records into it: ``True`` when recorded as ``schema``.
+
+    No record (a table made by a version before the record): ``False``, the run takes the
+    table and records it, unless its name (compared by ``fold``) is ANOTHER resource's
+    default table (``measurements``, ``projects``): older versions put only that resource's
+    records there by default. No column of the table is read to guess what it holds.
+
+    :raises SinkTargetError: the table holds (or by its name, held) another item schema's
+        records: ``sqlite:big.db: table 'measurements' holds measurements
+        (CellMeasurementWithDetails records), not projects (Project records); nothing was
+        written (choose another table with ?table=NAME)``.
+    """
+    if recorded is None:
+        named = fold(table)
+        if named == fold(schema.resource) or named not in {fold(t) for t in _default_tables()}:
+            return False
+        held = (
+            f"{named} (the default table of {named}, made by an older version that kept no "
+            "record of it)"
+        )
+    elif recorded[0] == schema.name:
+        return True
+    else:
+        held = f"{recorded[1]} ({recorded[0]} records)"
+    raise SinkTargetError(
+        f"{label}: table {table!r} holds {held}, not {schema.resource} ({schema.name} "
+        "records); nothing was written (choose another table with ?table=NAME)"
+    )
 
 
 def _valid_table(table: str) -> bool:
