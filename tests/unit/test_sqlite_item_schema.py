@@ -7,6 +7,8 @@ with a note, except that one named after ANOTHER resource's default table is ref
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from ionworks_toolkit.sinks import (
     projects_schema,
     record_schema,
 )
+from ionworks_toolkit.sinks._base import process_space
 from ionworks_toolkit.sinks._sqlite import TABLES_TABLE, _default_tables
 from loopback import by_project_pages
 
@@ -289,3 +292,24 @@ def test_a_python_export_names_the_sink_in_a_sink_error_when_checked_late(
         make_toolkit(handler).export(PROJECT_ID, [f"sqlite:{db}"])
     assert "holds projects (Project records), not measurements" in str(caught.value)
     assert rows(db, "SELECT id FROM measurements") == [("p-1",)]
+
+
+def test_the_adoption_note_comes_before_the_stale_part_files(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    _older_version(db, measurements_schema())
+    stale = f".old.db.{process_space()}-{_dead_pid()}.abc123.part"  # a killed run's
+    (tmp_path / stale).write_bytes(b"x")
+    sink = SqliteSink(db, label="sqlite:old.db", record_schema=measurements_schema())
+    sink.write([measurement(1)])
+    sink.commit()
+    assert sink.describe() == (
+        "wrote 1 record to sqlite:old.db (table measurements) (table measurements had no "
+        "record of what it holds (made by an older version): recorded as measurements "
+        f"(CellMeasurementWithDetails records); removed 1 part file of a killed run: {stale})"
+    )
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
