@@ -199,7 +199,7 @@ def test_every_sink_keeps_what_it_cannot_hold_and_reads_lower_case_z(
     server = PagedServer(0)
     server.records = served()
     if path == "models":
-        monkeypatch.setattr(operations.ListOperation, "records", lambda self: self)
+        monkeypatch.setattr(operations.ListOperation, "records", lambda self, **_: self)
     if path == "async":
 
         async def run() -> Any:
