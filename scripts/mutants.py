@@ -153,6 +153,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_hot_path.py",
             "tests/unit/test_sinks.py",
             "tests/unit/test_sink_edges.py",
+            "tests/unit/test_sqlite_survivors.py",
         ),
     ),
     # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
