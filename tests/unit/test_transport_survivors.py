@@ -591,3 +591,25 @@ def test_only_a_network_transport_gets_a_deadline_watch() -> None:
     finally:
         network.close()
         in_process.close()
+
+
+# ----------------------------------------------------------------------- TLS failures named
+
+
+_CA_HINT = " (give your CA bundle with --verify PATH, IONWORKS_TOOLKIT_VERIFY or SSL_CERT_FILE)"
+
+
+@pytest.mark.parametrize("link", ["__cause__", "__context__"])
+def test_a_certificate_failure_under_the_error_is_found_by_its_type(link: str) -> None:
+    """httpx wraps ssl's error; the certificate failure is found by its type anywhere down the
+    chain (``raise ... from`` sets the cause, an error raised while handling another only the
+    context), whatever its text says (here no ``CERTIFICATE_VERIFY_FAILED``)."""
+    refused = ssl.SSLCertVerificationError(1, "certificate verify failed: unknown issuer")
+    middle = httpx.ConnectError("handshake failed")
+    setattr(middle, link, refused)
+    outer = httpx.ConnectError("connect failed")
+    setattr(outer, link, middle)
+    error = transport.transport_error({"method": "get", "url": "/projects?api_key=k"}, outer)
+    assert str(error) == "GET /projects failed: ConnectError: connect failed" + _CA_HINT
+    assert transport.certificate_failure(middle) is True
+    assert transport.certificate_failure(httpx.ConnectError("connect failed")) is False
