@@ -28,7 +28,14 @@ from ._codec import JsonReadyList
 from ._collector import fewer_collections
 from .arguments import check_count
 from .errors import ConfigurationError
-from .export import ExportResult, abort_sinks, bind_schema, commit_sinks, write_page
+from .export import (
+    ExportResult,
+    abort_sinks,
+    bind_schema,
+    commit_sinks,
+    describe_sink,
+    write_page,
+)
 from .incremental import (
     DEFAULT_OVERLAP,
     SyncMark,
@@ -218,9 +225,7 @@ class _Run:
             pages=stats.pages,
             requests=stats.requests,
             total=stats.total,
-            sinks=tuple(
-                sink.describe() if hasattr(sink, "describe") else text for text, sink in opened
-            ),
+            sinks=tuple(describe_sink(text, sink) for text, sink in opened),
             per_project=tuple((pid, s.records, s.total) for pid, s in self.stats.items())
             if self.several
             else (),

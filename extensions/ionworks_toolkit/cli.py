@@ -1011,7 +1011,7 @@ def measurements_list(
             return
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
         for description in result.sinks:
-            click.echo(description, err=True)
+            click.echo(_printable(description), err=True)
         if incremental:
             click.echo(
                 f"incremental: {result.records} new or changed record(s); "
@@ -1143,7 +1143,7 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
         result = state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
         if not state.quiet:  # the same summary as measurements list, on stderr
             for description in result.sinks:
-                click.echo(description, err=True)
+                click.echo(_printable(description), err=True)
 
 
 # ------------------------------------------------------------------ presets, sinks, plugins

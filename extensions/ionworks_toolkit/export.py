@@ -21,6 +21,7 @@ import attrs
 
 from ._codec import JsonReadyList
 from .arguments import check_sinks
+from .auth import redact_log_text
 from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
 from .parsing import to_dict_records
@@ -31,6 +32,7 @@ __all__ = [
     "abort_sinks",
     "bind_schema",
     "commit_sinks",
+    "describe_sink",
     "export_result",
     "open_sinks",
     "sink_outcome",
@@ -258,6 +260,35 @@ def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
             logger.exception("sink abort failed")
 
 
+def describe_sink(text: str, sink: Any) -> str:
+    """The one-line summary of a committed sink: its ``describe()``, or ``text`` (the target
+    it was opened from) when it has none. A ``describe()`` that raises or gives something
+    other than text (a plugin's) does not turn a published export into a failure: the
+    summary says ``"committed TEXT (its describe() raised RuntimeError)"`` and one warning on
+    the ``ionworks_toolkit.http`` logger gives the exception."""
+    describe = getattr(sink, "describe", None)
+    if describe is None:
+        return text
+    try:
+        description = describe()
+    except Exception as exc:
+        logger.warning(
+            "sink %s was committed, but its describe() raised %s: %s",
+            text,
+            type(exc).__name__,
+            redact_log_text(str(exc)),  # a plugin's message may quote a credential
+        )
+        return f"committed {text} (its describe() raised {type(exc).__name__})"
+    if not isinstance(description, str):
+        logger.warning(
+            "sink %s was committed, but its describe() gave %s, not text",
+            text,
+            type(description).__name__,
+        )
+        return f"committed {text}"
+    return description
+
+
 def export_result(
     project_id: str, stats: WalkStats, sinks: Sequence[tuple[str, Sink]]
 ) -> ExportResult:
@@ -269,7 +300,7 @@ def export_result(
         pages=stats.pages,
         requests=stats.requests,
         total=stats.total,
-        sinks=tuple(sink.describe() if hasattr(sink, "describe") else text for text, sink in sinks),
+        sinks=tuple(describe_sink(text, sink) for text, sink in sinks),
         repeated_in_page=stats.repeated_in_page,
     )
 

@@ -72,10 +72,15 @@ def ionworks_request(request: httpx.Request) -> None:
     """Observe every outgoing ``httpx.Request`` after auth (the return value is ignored).
 
     The request carries credentials (headers, possibly the query): never log its headers,
-    and log its URL through ``ionworks_toolkit.redact_url``.
+    and log its URL through ``ionworks_toolkit.redact_url``. A hook may change the request
+    (a header, the path) but not its origin (scheme, host, port): that raises PluginError and
+    the request is not sent, since the credentials never go to another origin.
     """
 
 
 @hookspec
 def ionworks_response(response: httpx.Response) -> None:
-    """Observe every ``httpx.Response`` (the body may not be read yet; return value ignored)."""
+    """Observe every ``httpx.Response``, redirects included, its body read (``response.content``
+    and ``response.json()`` work, from ``Toolkit`` and ``AsyncToolkit`` alike; read under the
+    session's size cap and deadline). The return value is ignored; raising stops the request
+    with a PluginError naming the plugin."""

@@ -356,6 +356,10 @@ class PluginHost:
             tb = tb.tb_next
         if culprit is not None:
             return culprit
+        return self._implementers(hook_name)
+
+    def _implementers(self, hook_name: str) -> str:
+        """Every plugin implementing ``hook_name``, joined by " or " (``"acme or beta"``)."""
         names = [i.plugin_name for i in getattr(self.manager.hook, hook_name).get_hookimpls()]
         return " or ".join(dict.fromkeys(names))
 
@@ -515,9 +519,28 @@ class PluginHost:
     def request(self, request: httpx.Request) -> None:
         """Call ``ionworks_request(request)`` on every plugin (through pluggy).
 
-        Raises PluginError naming the plugin whose hook raised (the request is not sent).
+        Raises PluginError naming the plugin whose hook raised, or the plugins whose hook
+        changed the request's origin (scheme, host or port): the request carries the
+        session's credentials, which never go to another origin (as with a redirect, see
+        ``auth.strip_foreign_credentials``). The request is not sent then.
         """
+        origin = _origin(request.url)
         self._observe("ionworks_request", request=request)
+        moved = _origin(request.url)
+        if moved != origin:
+            culprit = self._implementers("ionworks_request")
+            raise PluginError(
+                f"plugin {culprit}'s ionworks_request hook sent the request to "
+                f"{_origin_text(moved)} instead of {_origin_text(origin)}: refused, because "
+                "the request carries the session's credentials, which are never sent to "
+                f"another origin (switch it off with {switch_off_advice(culprit)})"
+            )
+
+    @property
+    def observes_responses(self) -> bool:
+        """True when a plugin implements ``ionworks_response`` (the sessions then read each
+        response's body before calling it, so the hook gets it read from both toolkits)."""
+        return bool(self.manager.hook.ionworks_response.get_hookimpls())
 
     def response(self, response: httpx.Response) -> None:
         """Call ``ionworks_response(response)`` on every plugin (through pluggy).
@@ -560,6 +583,18 @@ class PluginHost:
                 if impls[name].function(settings=settings) is not None:
                     return name
         return " or ".join(self._auth_order())
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of ``url``, the default port filled in (80, 443)."""
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _origin_text(origin: tuple[str, str, int | None]) -> str:
+    """``"https://api.example.com:443"``: an origin, never credentials, path or query."""
+    scheme, host, port = origin
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{port}"
 
 
 class _Retry(Exception):

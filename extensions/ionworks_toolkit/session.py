@@ -231,17 +231,28 @@ class _BaseToolkit:
         self.plugins.response(response)
 
     def _client_kwargs(self, transport: Any, *, asynchronous: bool) -> dict[str, Any]:
+        # A plugin's ionworks_response gets the response with its body read, from either
+        # toolkit (a sync hook cannot read an async stream); read through the same transport
+        # stream, so the size cap and deadline apply. Without such a hook nothing changes.
         if asynchronous:
 
             async def on_request(request: httpx.Request) -> None:
                 self._on_request(request)
 
             async def on_response(response: httpx.Response) -> None:
+                if self.plugins.observes_responses:
+                    await response.aread()
                 self._on_response(response)
 
             hooks: tuple[Callable[..., Any], Callable[..., Any]] = (on_request, on_response)
         else:
-            hooks = (self._on_request, self._on_response)
+
+            def on_sync_response(response: httpx.Response) -> None:
+                if self.plugins.observes_responses:
+                    response.read()
+                self._on_response(response)
+
+            hooks = (self._on_request, on_sync_response)
         return client_kwargs(
             self.settings,
             auth=self._auth(),
