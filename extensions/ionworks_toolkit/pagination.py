@@ -6,18 +6,24 @@ requests it plans and feed it the pages, as httpx's ``Auth.auth_flow`` serves bo
 The rules:
 
 - the walk ends at an empty page, or at a short page (fewer items than asked for) once the
-  server's ``total`` is reached or when it gives none. An empty page *below* ``total`` is
-  asked for once more before anything new is planned (requests already in flight stay: their
-  pages are still used): a page that came back empty by a glitch (a replica lagging, a cache)
-  then loses nothing. Empty again, it is a *gap* if any record exists past it: the pages
-  already in flight beyond it are checked, or, when none is, the next page (offset + limit) is
-  probed once, alone. A gap raises PaginationError naming the offset, the total and how many
-  records came (an export then publishes nothing and keeps the previous output; an
-  incremental mark is not moved). Nothing past it: the ``total`` was too high (a stale
-  count), the empty page is the true end, and the walk ends there with one warning. A short
-  page *below* ``total`` is a server capping its page size (the vendor's client notes routes
-  capped at 100): the walk goes on from where that page ended, asking that many per page, so
-  nothing is lost;
+  server's ``total`` is reached. Without a usable ``total`` (a bare list such as
+  ``GET /projects``) a short page ends the walk only when it asked for no more than a page
+  the server has already sent held: a first page shorter than asked may be a server capping
+  ``limit`` (FINDINGS6 F6: 100 of 2505 projects, no word), so the walk goes on from where it
+  ended, asking that many per page, and a short or empty page then ends it (one request more
+  than the collection needs when the short page was really the end; a server ignoring
+  ``offset`` that sends the same records again ends it too, with one warning). An empty page
+  *below* ``total`` is asked for once more before anything new is planned (requests already
+  in flight stay: their pages are still used): a page that came back empty by a glitch (a
+  replica lagging, a cache) then loses nothing. Empty again, it is a *gap* if any record
+  exists past it: the pages already in flight beyond it are checked, or, when none is, the
+  next page (offset + limit) is probed once, alone. A gap raises PaginationError naming the
+  offset, the total and how many records came (an export then publishes nothing and keeps the
+  previous output; an incremental mark is not moved). Nothing past it: the ``total`` was too
+  high (a stale count), the empty page is the true end, and the walk ends there with one
+  warning. A short page *below* ``total`` is a server capping its page size (the vendor's
+  client notes routes capped at 100): the walk goes on from where that page ended, asking
+  that many per page, so nothing is lost;
 - a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
   from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
@@ -201,6 +207,8 @@ class PageWalk(Generic[T]):
         self.finished = False
         self._next_offset = 0
         self._stride = page_size  # what a page is assumed to hold (a capping server's size)
+        self._largest = 0  # the most items one page has held: a server sends at least that many
+        self._cap_probe: int | None = None  # offset asked after a short page without a total
         self._sequential_until_pages = 1  # the first page goes alone: it tells the total
         self._seen: set[str] = set()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
@@ -472,7 +480,8 @@ class PageWalk(Generic[T]):
             self.stats.total_problem = page.total_problem
             logger.warning(
                 "the server sent total %s, not a count of records; ignored (the "
-                "walk ends at the first short page)",
+                "walk ends at the first empty page, or at a short one once a page has shown "
+                "how many the server sends)",
                 page.total_problem,
             )
         length = len(page.items)
@@ -500,10 +509,27 @@ class PageWalk(Generic[T]):
             )
         if total is not None and end > total:
             self._check_past_total(request, length, end, total)
-        fresh = self._accept(request, page.items)
+        try:
+            fresh = self._accept(request, page.items)
+        except PaginationError:
+            if self._cap_probe != request.offset:
+                raise
+            # Asked past a short page without a total (a capping server?), the server sent
+            # what it had sent: it ignores offset, and nothing more can be paged to.
+            logger.warning(
+                "the server answered offset %d with records it had already sent (it ignores "
+                "offset) and gives no total: the walk ends with the %d records received; "
+                "more may exist that cannot be paged to",
+                request.offset,
+                self.stats.records,
+            )
+            return PageOutcome(None, self._stop(), True)
         # Below total the server says more exist (a short page there is its page-size cap);
-        # past total, or without one, only a full page calls for a confirming request.
-        more = (total is not None and end < total) or length >= request.limit
+        # past total only a full page calls for a confirming request. Without a total a
+        # short page asking more than any page has held may be a cap too (module docstring).
+        capped = total is None and request.limit > self._largest
+        self._largest = max(self._largest, length)
+        more = (total is not None and end < total) or length >= request.limit or capped
         if not more or (self.max_records is not None and self.stats.records >= self.max_records):
             return PageOutcome(fresh, self._stop(), True)
         if length == request.limit:
@@ -515,6 +541,7 @@ class PageWalk(Generic[T]):
         self.in_flight.clear()
         if length < request.limit:
             self._stride = length
+            self._cap_probe = end if total is None else None
         self._next_offset = end
         self._sequential_until_pages = self.stats.pages + 1
         return PageOutcome(fresh, dropped)

@@ -3,6 +3,13 @@
 Projects come from ``GET /projects`` (``Project.id``, ``Project.name``). A UUID is used as given
 without any request; a name matches exactly, case-insensitively (case decides between names
 that differ only in case).
+
+A name is looked up first with the operation's ``name`` query parameter (``name_query``: the
+spec's "ilike.%x% or eq.x" operator syntax, here ``ilike.`` with the name's ``%``, ``_`` and
+``\\`` escaped: a case-insensitive exact match), so a server capping ``limit`` over thousands of
+projects still finds it in one page (FINDINGS6 F6). Only when that answer holds no project of
+that name (a server without the filter, or one whose case folding differs) is every project
+listed, for the match and for the closest names of the error.
 """
 
 from __future__ import annotations
@@ -10,12 +17,23 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from ionworks_client.models import Project
 
+from .constants import MAX_PAGE_SIZE
 from .errors import ConfigurationError, NotFoundError
+from .filters import escape_like
+from .operations import PROJECTS
 
-__all__ = ["ProjectNotFoundError", "is_project_id", "match_project", "project_argument"]
+__all__ = [
+    "ProjectNotFoundError",
+    "is_project_id",
+    "match_project",
+    "name_query",
+    "named",
+    "project_argument",
+]
 
 # \Z, not $: $ also matches before a final newline.
 _UUID = re.compile(
@@ -45,6 +63,26 @@ def project_argument(project: str | None, default: str | None) -> str:
     return project
 
 
+def name_query(project: str) -> dict[str, Any]:
+    """The request (``httpx.Client.request`` keyword arguments, built by the generated
+    ``list_projects``) asking for the first page of projects named ``project``
+    (case-insensitive, exact): ``GET /projects?name=ilike.<project, LIKE wildcards escaped>``
+    with ``limit`` ``MAX_PAGE_SIZE`` and ``offset`` 0; for ``CH_1 100%`` the ``name`` is
+    ``ilike.CH\\_1 100\\%``. One page is enough: a name shared by a page of projects is
+    beyond any use of a name."""
+    return PROJECTS.request_kwargs(
+        {}, {"name": "ilike." + escape_like(project), "offset": 0, "limit": MAX_PAGE_SIZE}
+    )
+
+
+def named(project: str, projects: Sequence[Project]) -> list[Project]:
+    """The projects of ``projects`` whose name is ``project`` case-insensitively (what
+    ``match_project`` matches a name with): the answer to ``name_query`` that can be trusted,
+    whatever the server did with the filter."""
+    wanted = project.casefold()
+    return [p for p in projects if p.name.casefold() == wanted]
+
+
 def match_project(project: str, projects: Sequence[Project]) -> str:
     """The id of the one project in ``projects`` whose id or name (case-insensitive) is
     ``project``; when several names match case-insensitively, the one that matches with its
@@ -57,7 +95,7 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
     by_id = [p for p in projects if p.id == project]
     if by_id:
         return by_id[0].id
-    exact = [p for p in projects if p.name.casefold() == project.casefold()]
+    exact = named(project, projects)
     if len(exact) == 1:
         return exact[0].id
     names = [p.name for p in projects]

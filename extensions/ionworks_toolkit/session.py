@@ -62,7 +62,7 @@ from .auth import (
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH
-from .errors import ConfigurationError
+from .errors import APIError, ConfigurationError
 from .export import (
     ExportResult,
     abort_sinks,
@@ -85,7 +85,7 @@ from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
 from .pagination import Page, WalkStats, awalk_pages, walk_pages
 from .plugins import PluginHost
 from .presets import PresetRegistry
-from .projects import is_project_id, match_project, project_argument
+from .projects import is_project_id, match_project, name_query, named, project_argument
 from .settings import Settings, load_settings
 from .sinks import Sink, measurements_schema, projects_schema
 from .transport import SECRET_QUERY, asend, client_kwargs, redact_url, send
@@ -94,6 +94,10 @@ __all__ = ["AsyncToolkit", "ExportResult", "ListOperation", "Toolkit", "redact_u
 
 logger = logging.getLogger("ionworks_toolkit.http")
 T = TypeVar("T")
+
+#: Statuses of a ``GET /projects?name=`` lookup that mean "this server does not take the name
+#: parameter" (400 Bad Request, 422 its validation): every project is listed instead.
+NAME_QUERY_REFUSED = frozenset({400, 422})
 
 
 def _logged_url(request: httpx.Request) -> str:
@@ -417,14 +421,24 @@ class Toolkit(_BaseToolkit):
         """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
 
         ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
-        matches exactly (case-insensitive). Raises ConfigurationError when there is no project
-        or the name is ambiguous, NotFoundError for an unknown name, each listing the closest
-        project names.
+        matches exactly (case-insensitive): it is asked for with one ``GET /projects?name=``
+        first (``projects.name_query``; one page of ``MAX_PAGE_SIZE``), and only when that
+        answer holds no project of that name is every project listed (the match, or the
+        closest names for the error). Raises
+        ConfigurationError when there is no project or the name is ambiguous, NotFoundError
+        for an unknown name, each listing the closest project names.
         """
         project = self._project_or_id(project)
         if is_project_id(project):
             return project
-        return match_project(project, self.list_projects())
+        self._check_credentials()
+        try:
+            found = named(project, PROJECTS.parse_page(self._send(name_query(project)), 0).items)
+        except APIError as exc:
+            if exc.status not in NAME_QUERY_REFUSED:
+                raise
+            found = []  # a server refusing the name parameter: every project is listed
+        return match_project(project, found or self.list_projects())
 
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
@@ -803,7 +817,15 @@ class AsyncToolkit(_BaseToolkit):
         project = self._project_or_id(project)
         if is_project_id(project):
             return project
-        return match_project(project, await self.list_projects())
+        self._check_credentials()
+        try:
+            page = PROJECTS.parse_page(await self._send(name_query(project)), 0)
+            found = named(project, page.items)
+        except APIError as exc:
+            if exc.status not in NAME_QUERY_REFUSED:
+                raise
+            found = []  # a server refusing the name parameter: every project is listed
+        return match_project(project, found or await self.list_projects())
 
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""

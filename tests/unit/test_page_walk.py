@@ -555,7 +555,8 @@ def test_an_unusable_total_is_kept_in_the_stats_and_logged_once(
             "ionworks_toolkit.http",
             logging.WARNING,
             "the server sent total '34' (a string), not a count of records; ignored (the walk "
-            "ends at the first short page)",
+            "ends at the first empty page, or at a short one once a page has shown how many "
+            "the server sends)",
         )
     ]
 

@@ -1,0 +1,288 @@
+"""Project lookup by name and project listing against a server that caps ``limit`` (FINDINGS6 F6).
+
+The named input: 2505 projects, ``GET /projects`` a bare list (never a total) capped at 100 per
+page. Before: a lookup by name asked ``?limit=1000&offset=0`` once and answered a false "no
+project named" (exit 4) for a project past the first 100; ``projects list`` wrote 100 of 2505
+without a word. Now a name is asked for with ``?name=ilike.<name>`` (one request), every
+project is listed only when that answer holds none of that name, and a walk without a total
+goes on past a first page shorter than asked (pagination.py's docstring).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from ionworks_toolkit import ConfigurationError, PaginationError, WalkStats
+from ionworks_toolkit.pagination import Page, PageRequest, PageWalk, awalk_pages, walk_pages
+from ionworks_toolkit.projects import ProjectNotFoundError, name_query
+from request_budget import RequestBudget
+
+WANTED = "NASA PCoE Li-ion battery aging"
+WANTED_AT = 2000  # far past the first capped page
+
+
+def project(i: int, name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": str(uuid.UUID(int=i + 1)),
+        "name": name or f"Cycling campaign {i:04d}",
+        "organization_id": str(uuid.UUID(int=0)),
+        "created_at": "2024-01-01T00:00:00Z",
+        "updated_at": "2024-01-01T00:00:00Z",
+    }
+
+
+class CappingServer:
+    """``GET /projects``: a bare list of ``n`` projects, at most ``cap`` per page. ``name``:
+    ``"ilike"`` applies ``ilike.X`` (no wildcards in these tests) case-insensitively,
+    ``"ignored"`` serves every project whatever the name, ``"refused"`` answers 422."""
+
+    def __init__(self, n: int = 2505, cap: int = 100, name: str = "ilike") -> None:
+        self.projects = [project(i, WANTED if i == WANTED_AT else None) for i in range(n)]
+        self.cap, self.name = cap, name
+        self.queries: list[dict[str, str]] = []
+        self.budget = RequestBudget(40)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.budget.spend()
+        query = dict(request.url.params)
+        self.queries.append(query)
+        chosen = self.projects
+        if "name" in query:
+            if self.name == "refused":
+                return httpx.Response(422, json={"detail": [{"msg": "unknown parameter"}]})
+            if self.name == "ilike":
+                wanted = query["name"].removeprefix("ilike.").casefold()
+                chosen = [p for p in chosen if p["name"].casefold() == wanted]
+        offset, limit = int(query["offset"]), min(int(query["limit"]), self.cap)
+        return httpx.Response(200, json=chosen[offset : offset + limit])
+
+    @property
+    def pages(self) -> list[tuple[int, int]]:
+        return [(int(q["offset"]), int(q["limit"])) for q in self.queries if "name" not in q]
+
+
+#: The listing of 2505 projects capped at 100: the first page asks 1000 and gets 100, then
+#: pages of 100 to the short one of 5 (a page of 100 has been seen: no request past it).
+LISTING = [(0, 1000)] + [(offset, 100) for offset in range(100, 2600, 100)]
+NAME_QUERY = {"limit": "1000", "offset": "0", "name": f"ilike.{WANTED}"}
+
+
+def test_a_name_past_the_first_capped_page_is_found_in_one_request(make_toolkit) -> None:
+    server = CappingServer()
+    with make_toolkit(server) as toolkit:
+        assert toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
+        assert toolkit.resolve_project(WANTED.upper()) == str(uuid.UUID(int=WANTED_AT + 1))
+    assert server.queries == [NAME_QUERY, {**NAME_QUERY, "name": f"ilike.{WANTED.upper()}"}]
+
+
+async def test_the_async_lookup_asks_the_same_one_request(make_async_toolkit) -> None:
+    server = CappingServer()
+    async with make_async_toolkit(server) as toolkit:
+        assert await toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
+    assert server.queries == [NAME_QUERY]
+
+
+@pytest.mark.parametrize("behaviour", ["ignored", "refused"])
+def test_a_server_without_the_name_filter_gets_every_project_listed(
+    make_toolkit, behaviour: str
+) -> None:
+    server = CappingServer(name=behaviour)
+    with make_toolkit(server) as toolkit:
+        assert toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
+    assert server.queries[0] == NAME_QUERY
+    assert server.pages == LISTING
+
+
+async def test_the_async_lookup_falls_back_to_the_listing_too(make_async_toolkit) -> None:
+    server = CappingServer(name="refused")
+    async with make_async_toolkit(server) as toolkit:
+        assert await toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
+    assert server.queries[0] == NAME_QUERY
+    assert server.pages == LISTING
+
+
+def test_an_unknown_name_lists_every_project_for_the_closest_names(make_toolkit) -> None:
+    server = CappingServer()
+    with make_toolkit(server) as toolkit, pytest.raises(ProjectNotFoundError) as caught:
+        toolkit.resolve_project("Cycling campaign 2504x")
+    assert str(caught.value) == (
+        "no project named 'Cycling campaign 2504x'; closest: 'Cycling campaign 2504'; "
+        "'Cycling campaign 2503'; 'Cycling campaign 2502'"
+    )
+    assert len(caught.value.names) == 2505
+    assert server.queries[0] == {**NAME_QUERY, "name": "ilike.Cycling campaign 2504x"}
+    assert server.pages == LISTING
+
+
+def test_two_projects_of_that_name_are_ambiguous_from_the_name_query(make_toolkit) -> None:
+    server = CappingServer()
+    server.projects[150]["name"] = WANTED.lower()
+    with make_toolkit(server) as toolkit, pytest.raises(ConfigurationError) as caught:
+        toolkit.resolve_project("Nasa PCoE Li-ion battery aging")
+    assert str(caught.value) == (
+        "project name 'Nasa PCoE Li-ion battery aging' is ambiguous: 2 projects have it; use "
+        f"the project id: {WANTED.lower()!r} {uuid.UUID(int=151)}; {WANTED!r} "
+        f"{uuid.UUID(int=WANTED_AT + 1)}"
+    )
+    assert server.queries == [{**NAME_QUERY, "name": "ilike.Nasa PCoE Li-ion battery aging"}]
+
+
+def test_like_wildcards_in_a_name_are_escaped() -> None:
+    assert name_query("CH_1 100% \\ B") == {
+        "method": "get",
+        "url": "/projects",
+        "params": {"limit": 1000, "offset": 0, "name": "ilike.CH\\_1 100\\% \\\\ B"},
+    }
+
+
+def test_a_name_with_a_wildcard_finds_only_itself_in_the_sandbox(
+    sandbox_server, sandbox_toolkit
+) -> None:
+    toolkit = sandbox_toolkit(sandbox_server)
+    # 'nasa_pcoe li-ion battery aging' unescaped ('_' any one character) would match the NASA
+    # project in the name query; escaped it matches nothing, and the listing finds no such
+    # name either (the match is exact): the closest name is given.
+    with pytest.raises(ProjectNotFoundError) as caught:
+        toolkit.resolve_project("nasa_pcoe li-ion battery aging")
+    assert str(caught.value) == (
+        "no project named 'nasa_pcoe li-ion battery aging'; closest: "
+        "'NASA PCoE Li-ion battery aging'"
+    )
+    # ... while the real name is found by the name query alone.
+    before = sandbox_server.app.state.request_counter.count
+    assert toolkit.resolve_project("nasa pcoe li-ion battery aging") == (
+        "36c391ba-f0d6-5cbc-be8f-435c8275c5eb"
+    )
+    assert sandbox_server.app.state.request_counter.count - before == 1
+
+
+def test_projects_list_of_a_capping_server_gets_all_2505(make_toolkit) -> None:
+    server = CappingServer()
+    with make_toolkit(server) as toolkit:
+        projects = toolkit.list_projects()
+    assert [p.name for p in projects] == [p["name"] for p in server.projects]
+    assert server.pages == LISTING
+
+
+async def test_export_projects_of_a_capping_server_writes_all_2505(
+    make_async_toolkit, tmp_path
+) -> None:
+    server = CappingServer()
+    target = tmp_path / "projects.jsonl"
+    async with make_async_toolkit(server) as toolkit:
+        result = await toolkit.export_projects([f"jsonl:{target}"])
+    assert (result.records, result.requests, result.total) == (2505, 26, None)
+    lines = target.read_text().splitlines()
+    assert [json.loads(line)["name"] for line in lines] == [p["name"] for p in server.projects]
+    assert server.pages == LISTING
+
+
+# ------------------------------------------------------------------ the walk without a total
+
+
+class NoTotal:
+    """``n`` records, pages of at most ``cap``, no total (``total`` None)."""
+
+    def __init__(self, n: int, cap: int) -> None:
+        self.n, self.cap = n, cap
+        self.calls: list[tuple[int, int]] = []
+
+    def page(self, offset: int, limit: int) -> Page[dict[str, Any]]:
+        self.calls.append((offset, limit))
+        stop = min(offset + min(limit, self.cap), self.n)
+        return Page([{"id": i} for i in range(offset, stop)], None, offset)
+
+    def fetch(self, offset: int, limit: int) -> Page[dict[str, Any]]:
+        return self.page(offset, limit)
+
+    async def afetch(self, offset: int, limit: int) -> Page[dict[str, Any]]:
+        return self.page(offset, limit)
+
+
+@pytest.mark.parametrize(
+    ("n", "cap", "page_size", "calls"),
+    [
+        # FINDINGS6 F6's measurements: cap 25, 34 records, --all (pages of 1000): 34, not 25.
+        (34, 25, 1000, [(0, 1000), (25, 25)]),
+        # A cap that divides the collection: the page of 25 at 25 is full, one more confirms.
+        (50, 25, 1000, [(0, 1000), (25, 25), (50, 25)]),
+        # No cap: the short first page costs one request past it.
+        (34, 1000, 1000, [(0, 1000), (34, 34)]),
+        # Full pages as asked: no change (the short page asked what a page held).
+        (34, 1000, 10, [(0, 10), (10, 10), (20, 10), (30, 10)]),
+        (0, 25, 1000, [(0, 1000)]),
+    ],
+)
+def test_a_walk_without_a_total_goes_past_a_first_page_shorter_than_asked(
+    n: int, cap: int, page_size: int, calls: list[tuple[int, int]]
+) -> None:
+    server = NoTotal(n, cap)
+    stats = WalkStats()
+    got = [
+        r["id"] for page in walk_pages(server.fetch, page_size=page_size, stats=stats) for r in page
+    ]
+    assert got == list(range(n))
+    assert server.calls == calls
+    assert (stats.records, stats.requests, stats.total) == (n, len(calls), None)
+
+
+async def test_the_async_walk_without_a_total_goes_past_the_cap_too() -> None:
+    server = NoTotal(34, 25)
+    got = [
+        r["id"]
+        async for page in awalk_pages(server.afetch, page_size=1000, prefetch=8)
+        for r in page
+    ]
+    assert got == list(range(34))
+    assert server.calls == [(0, 1000), (25, 25)]
+
+
+def test_max_records_below_a_short_page_asks_only_what_is_left() -> None:
+    server = NoTotal(3, 1000)
+    pages = list(walk_pages(server.fetch, page_size=5, max_records=5))
+    assert [[r["id"] for r in page] for page in pages] == [[0, 1, 2]]
+    assert server.calls == [(0, 5), (3, 2)]
+
+
+def test_a_server_ignoring_offset_without_a_total_ends_at_the_repeat_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[tuple[int, int]] = []
+
+    def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        calls.append((offset, limit))
+        return Page([{"id": i} for i in range(6)], None, offset)  # always the first page
+
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        pages = list(walk_pages(fetch, page_size=1000))
+    assert [len(page) for page in pages] == [6]
+    assert calls == [(0, 1000), (6, 6)]
+    assert caplog.messages == [
+        "the server answered offset 6 with records it had already sent (it ignores offset) "
+        "and gives no total: the walk ends with the 6 records received; more may exist that "
+        "cannot be paged to"
+    ]
+
+
+def test_a_repeat_below_a_total_is_still_an_error() -> None:
+    # Only the request past a short page without a total may end the walk on a repeat.
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    assert walk.plan() == [PageRequest(0, 10)]
+    walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(5)], 20, 0))
+    assert walk.plan() == [PageRequest(5, 5)]
+    with pytest.raises(PaginationError):
+        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], 20, 5))
+
+
+def test_a_repeat_after_a_full_page_without_a_total_is_still_an_error() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=5)
+    walk.plan()
+    walk.receive(PageRequest(0, 5), Page([{"id": i} for i in range(5)], None, 0))
+    assert walk.plan() == [PageRequest(5, 5)]
+    with pytest.raises(PaginationError):
+        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], None, 5))
