@@ -393,6 +393,17 @@ def normalise_value(
             choices=(),
         )
     if isinstance(value, str):
+        if spec.kind == "string" and not value.strip():
+            # name='' is sent as name= and matches only records whose name is empty text:
+            # almost always an empty shell variable, not a wish (FINDINGS6 F13).
+            raise ParameterError(
+                f"{source}: {spec.name}={value!r} is {'empty' if not value else 'blank'}: it "
+                f"would match only records whose {spec.name} is exactly that; give a value "
+                f"(or {spec.name}='eq.{value}' to ask for those)",
+                source=source,
+                parameter=spec.name,
+                choices=(),
+            )
         warn_unknown_operator(spec.name, value, source)
     return value
 
