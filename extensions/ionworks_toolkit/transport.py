@@ -792,6 +792,70 @@ class _AsyncProxyTransport(httpx.AsyncHTTPTransport):
             raise _naming_the_proxy(exc, self.proxy) from exc
 
 
+def server_of(url: httpx.URL) -> str:
+    """``scheme://host:port`` of ``url`` (the default port written out, an IPv6 host in
+    brackets; never its user information, path or query): where a connection goes."""
+    host = url.host if ":" not in url.host else f"[{url.host}]"
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    return f"{url.scheme}://{host}:{port}" if port else f"{url.scheme}://{host}"
+
+
+#: What a direct transport raises when the API host cannot be connected to.
+_CONNECT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def _naming_the_server(
+    exc: httpx.TransportError, request: httpx.Request, api_url: httpx.URL, source: str
+) -> httpx.TransportError:
+    """``exc`` (same type: retried as before) saying where the connection went: the request's
+    ``scheme://host:port``, and for the API's own origin which setting chose it (FINDINGS6
+    F15: ``ConnectError: All connection attempts failed`` named no host)."""
+    where = server_of(request.url)
+    if where == server_of(api_url) and source:
+        where += f" (api_url {source})"
+    return type(exc)(f"cannot connect to {where}: {str(exc) or type(exc).__name__}")
+
+
+class _DirectTransport(httpx.HTTPTransport):
+    """httpx's transport to the server itself, whose connection failures name the server.
+    ``api_url``/``source``: the session's API address and where it came from."""
+
+    def __init__(self, *, api_url: str, source: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api_url, self.source = httpx.URL(api_url), source
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return super().handle_request(request)
+        except _CONNECT_FAILURES as exc:
+            raise _naming_the_server(exc, request, self.api_url, self.source) from exc
+
+
+class _AsyncDirectTransport(httpx.AsyncHTTPTransport):
+    """Async ``_DirectTransport``."""
+
+    def __init__(self, *, api_url: str, source: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api_url, self.source = httpx.URL(api_url), source
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except _CONNECT_FAILURES as exc:
+            raise _naming_the_server(exc, request, self.api_url, self.source) from exc
+
+
+#: How a connection failure says where ``api_url`` came from (``Settings.sources``).
+_API_URL_SOURCES = {
+    "argument": "from --api-url / api_url=",
+    "environment": "from IONWORKS_API_URL",
+    "config file": "from the config file",
+    ".env": "from the working folder's .env",
+    "folder config": "from the working folder's ionworks-toolkit.toml",
+    "default": "the default",
+}
+
+
 # --------------------------------------------------------------------------- redirects
 
 
@@ -858,8 +922,9 @@ def client_kwargs(
     mounts: dict[str, Any] = {}
     if transport is None:
         verify = ssl_context(settings)
-        cls = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
-        inner: Any = widen_reads(cls(verify=verify))
+        cls = _AsyncDirectTransport if asynchronous else _DirectTransport
+        source = _API_URL_SOURCES.get(settings.sources.get("api_url", ""), "")
+        inner: Any = widen_reads(cls(verify=verify, api_url=settings.api_url, source=source))
         for pattern, proxy in proxy_map(settings).items():
             mounts[pattern] = (
                 None

@@ -335,7 +335,8 @@ def test_connection_refused_is_a_transport_error(make_toolkit, fake_sleep) -> No
         list(toolkit.iter_measurements_by_project(SEVERSON_ID))
     assert (
         str(info.value)
-        == f"GET {SEVERSON_PATH} failed: ConnectError: [Errno 111] Connection refused"
+        == f"GET {SEVERSON_PATH} failed: ConnectError: cannot connect to http://127.0.0.1:{port} "
+        "(api_url from --api-url / api_url=): [Errno 111] Connection refused"
     )
     assert (info.value.method, info.value.path) == ("GET", SEVERSON_PATH)
     assert isinstance(info.value.__cause__, httpx.ConnectError)
@@ -353,7 +354,8 @@ async def test_connection_refused_async(make_async_toolkit, fake_sleep) -> None:
     await toolkit.aclose()
     assert (
         str(info.value)
-        == f"GET {SEVERSON_PATH} failed: ConnectError: All connection attempts failed"
+        == f"GET {SEVERSON_PATH} failed: ConnectError: cannot connect to http://127.0.0.1:{port} "
+        "(api_url from --api-url / api_url=): All connection attempts failed"
     )
     assert fake_sleep == [1.0, 2.0]
 

@@ -395,7 +395,8 @@ def test_an_https_url_on_a_plain_http_port_fails_once_with_a_hint() -> None:
     finally:
         listener.close()
     assert re.fullmatch(
-        rf"GET /cell_measurements/by-project/{PROJECT} failed: ConnectError: "
+        rf"GET /cell_measurements/by-project/{PROJECT} failed: ConnectError: cannot connect to "
+        rf"https://127\.0\.0\.1:{port} \(api_url from --api-url / api_url=\): "
         r"\[SSL: WRONG_VERSION_NUMBER\] wrong version number \(_ssl\.c:\d+\) "
         r"\(the server does not speak TLS: is this an http:// server\?\)",
         str(caught.value),

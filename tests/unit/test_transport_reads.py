@@ -22,6 +22,8 @@ import trustme
 from ionworks_toolkit.settings import load_settings
 from ionworks_toolkit.transport import (
     READ_SIZE,
+    _AsyncDirectTransport,
+    _DirectTransport,
     _proxy_transport,
     _WideAsyncBackend,
     _WideAsyncStream,
@@ -249,7 +251,7 @@ def test_client_kwargs_widens_its_own_transports_and_proxies_only(
     )
     direct = _innermost(kwargs["transport"])
     proxied = _innermost(kwargs["mounts"]["all://"])
-    assert type(direct) is (httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport)
+    assert type(direct) is (_AsyncDirectTransport if asynchronous else _DirectTransport)
     assert type(direct._pool._network_backend) is wrapper
     assert type(proxied._pool._network_backend) is wrapper
     # A transport given by the caller is used as it is; other clients keep httpcore's reads.

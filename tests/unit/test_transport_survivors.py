@@ -526,7 +526,7 @@ def test_an_async_client_gets_async_transports_at_every_layer_and_mount() -> Non
         "BudgetRetryTransport",
         "CancelSafeTransport",
         "LimitedTransport",
-        "AsyncHTTPTransport",
+        "_AsyncDirectTransport",  # httpx's, naming the server it cannot connect to
     ]
     assert _stack(kwargs["transport"]) == expected
     assert list(kwargs["mounts"]) == ["all://"]
