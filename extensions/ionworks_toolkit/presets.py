@@ -172,6 +172,15 @@ class BuiltinPresetsPlugin:
 BUILTIN_PRESETS_OWNER = "plugin ionworks-presets"
 
 
+def _in_file(error: ConfigurationError, owner: str) -> ConfigurationError:
+    """A fresh copy of ``error`` (same class and attributes), its message prefixed with
+    ``owner: `` (``config file PATH: ``) when ``owner`` is given: raised anew on every use."""
+    copy = type(error).__new__(type(error))
+    copy.__dict__.update(error.__dict__)
+    copy.args = (f"{owner}: {error}" if owner else str(error),)
+    return copy
+
+
 class PresetRegistry:
     """Presets by name, with the plugin (or config file) that registered each.
 
@@ -184,6 +193,8 @@ class PresetRegistry:
         self._presets: dict[str, tuple[FilterPreset, str]] = {}
         self._clashes: dict[str, list[str]] = {}
         self._overrides: dict[str, str] = {}
+        #: Config-file presets left out as invalid: name -> the error ``get`` raises for it.
+        self._broken: dict[str, ConfigurationError] = {}
 
     def register(self, preset: FilterPreset, owner: str) -> None:
         """Add ``preset`` (validated against its operation; ParameterError when it is not).
@@ -247,19 +258,39 @@ class PresetRegistry:
         self._overrides.clear()
 
     def register_from_config(self, presets: Mapping[str, Mapping[str, Any]], path: str) -> None:
-        """Add ``[presets.NAME]`` tables (keys: parameters, plus ``description``/``operation``)."""
+        """Add ``[presets.NAME]`` tables (keys: parameters, plus ``description``/``operation``).
+
+        An invalid one (not a table, a bad name, an unknown parameter or value) is left out:
+        every command that does not use it runs, after one ToolkitWarning for the whole file
+        naming each such preset and why; ``get`` (so ``--preset NAME``, ``presets=[NAME]``)
+        raises the error it got, prefixed with ``config file PATH:`` (FINDINGS6 F11: one bad
+        preset stopped every command, ``presets list`` included). Such a name hides a
+        built-in preset of that name too: the file meant its own.
+        """
+        owner = f"config file {path}"
+        broken: list[str] = []
         for name, table in presets.items():
-            if not isinstance(table, Mapping):
-                raise ConfigurationError(f"{path}: [presets.{name}] must be a table")
-            params = {k: v for k, v in table.items() if k not in ("description", "operation")}
-            self.register(
-                FilterPreset(
-                    name=name,
-                    description=str(table.get("description", "")),
-                    params=params,
-                    operation=str(table.get("operation", SEED_OPERATION)),
-                ),
-                owner=f"config file {path}",
+            try:
+                if not isinstance(table, Mapping):
+                    raise ConfigurationError(f"[presets.{name}] must be a table")
+                params = {k: v for k, v in table.items() if k not in ("description", "operation")}
+                self.register(
+                    FilterPreset(
+                        name=name,
+                        description=str(table.get("description", "")),
+                        params=params,
+                        operation=str(table.get("operation", SEED_OPERATION)),
+                    ),
+                    owner=owner,
+                )
+            except ConfigurationError as exc:
+                self._broken[name] = _in_file(exc, owner)
+                broken.append(f"{name!r} ({exc})")
+        if broken:
+            one = len(broken) == 1
+            toolkit_warning(
+                f"{owner}: {'preset' if one else 'presets'} left out as invalid (a command "
+                f"that uses {'it' if one else 'one'} fails with this reason): " + "; ".join(broken)
             )
 
     def remove_owner(self, owner: str) -> None:
@@ -274,6 +305,8 @@ class PresetRegistry:
         ``source`` names where the name came from in the error: the Python argument
         (``presets``, the default) or a CLI option (``--preset``).
         """
+        if name in self._broken:
+            raise _in_file(self._broken[name], "")
         if name in self._clashes:
             raise RegistrationConflictError(self._clash_message(name))
         if name not in self._presets:

@@ -284,22 +284,76 @@ def test_config_tables_become_presets_of_their_operation() -> None:
     assert registry.owner("lfp") == "config file /w/t.toml"
 
 
-def test_a_config_table_of_an_unknown_parameter_names_the_preset() -> None:
-    with pytest.raises(ParameterError) as caught:
-        PresetRegistry().register_from_config(
-            {"mine": {"spec_cathode": "LFP", "operation": "list_projects"}}, "/w/t.toml"
-        )
-    assert str(caught.value) == (
+def test_a_config_table_of_an_unknown_parameter_names_the_file_and_the_preset() -> None:
+    registry = PresetRegistry()
+    reason = (
         "preset mine: 'spec_cathode' is not a parameter of list_projects; choices: name, "
         "created_at_gt, created_at_lt, updated_at_gt, updated_at_lt, order_by, order"
     )
-    assert (caught.value.source, caught.value.parameter) == ("preset mine", "spec_cathode")
+    with pytest.warns(ToolkitWarning) as warned:
+        registry.register_from_config(
+            {"mine": {"spec_cathode": "LFP", "operation": "list_projects"}}, "/w/t.toml"
+        )
+    assert [str(w.message) for w in warned] == [
+        "config file /w/t.toml: preset left out as invalid (a command that uses it fails with "
+        f"this reason): 'mine' ({reason})"
+    ]
+    assert len(registry) == 0
+    for _ in range(2):  # a fresh error each time, the same message and attributes
+        with pytest.raises(ParameterError) as caught:
+            registry.get("mine", source="--preset")
+        assert str(caught.value) == f"config file /w/t.toml: {reason}"
+        assert (caught.value.source, caught.value.parameter, caught.value.choices[:2]) == (
+            "preset mine",
+            "spec_cathode",
+            ("name", "created_at_gt"),
+        )
 
 
-def test_a_config_entry_that_is_not_a_table_is_refused() -> None:
+def test_a_config_entry_that_is_not_a_table_is_left_out_with_the_others_kept() -> None:
+    registry = PresetRegistry()
+    with pytest.warns(ToolkitWarning) as warned:
+        registry.register_from_config(
+            {"ok": {}, "mine": "LFP", "Bad Name": {}, "lfp-cathode": 3}, "/w/t.toml"
+        )
+    assert [str(w.message) for w in warned] == [  # one warning for the whole file
+        "config file /w/t.toml: presets left out as invalid (a command that uses one fails with "
+        "this reason): 'mine' ([presets.mine] must be a table); 'Bad Name' (preset name "
+        "'Bad Name' must be lower-case letters, digits, '-', '_' or '.'); 'lfp-cathode' "
+        "([presets.lfp-cathode] must be a table)"
+    ]
+    assert [p.name for p in registry] == ["ok"]
     with pytest.raises(ConfigurationError) as caught:
-        PresetRegistry().register_from_config({"ok": {}, "mine": "LFP"}, "/w/t.toml")
-    assert str(caught.value) == "/w/t.toml: [presets.mine] must be a table"
+        registry.get("mine")
+    assert type(caught.value) is ConfigurationError
+    assert str(caught.value) == "config file /w/t.toml: [presets.mine] must be a table"
+    with pytest.raises(ConfigurationError) as caught:
+        registry.get("Bad Name")
+    assert str(caught.value) == (
+        "config file /w/t.toml: preset name 'Bad Name' must be lower-case letters, digits, "
+        "'-', '_' or '.'"
+    )
+
+
+def test_a_broken_config_preset_hides_the_builtin_of_its_name() -> None:
+    registry = PresetRegistry()
+    registry.register(BUILTIN_PRESETS[2], "plugin ionworks-presets")  # lfp-cathode
+    with pytest.warns(ToolkitWarning):
+        registry.register_from_config({"lfp-cathode": {"spec_cathod": "LFP"}}, "/w/t.toml")
+    with pytest.raises(ParameterError) as caught:
+        registry.resolve(["lfp-cathode"], {})
+    assert str(caught.value).startswith(
+        "config file /w/t.toml: preset lfp-cathode: 'spec_cathod' is not a parameter of "
+        "list_cell_measurements_by_project; did you mean spec_cathode"
+    )
+
+
+def test_a_valid_config_file_gives_no_warning() -> None:
+    registry = PresetRegistry()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        registry.register_from_config({"ok": {"spec_cathode": "LFP"}}, "/w/t.toml")
+    assert [p.name for p in registry] == ["ok"]
 
 
 # ----------------------------------------------------------------------------- lookups
