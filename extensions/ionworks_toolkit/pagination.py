@@ -35,7 +35,8 @@ The rules:
   ends the walk there as an empty page would; any other error is raised;
 - a server that keeps paging past its ``total`` is stopped: once a full page goes past the
   reported ``total`` (the confirming request came back full) the walk logs one warning and goes
-  on (a stale ``total`` loses nothing), but a page ending beyond ``2 * total + page_size``
+  on (a stale ``total`` loses nothing; a later page reporting a higher total gets one more
+  warning giving it, so the figure quoted is not left standing), but a page ending beyond ``2 * total + page_size``
   (records past the total outnumbering the total itself by more than a page) raises
   PaginationError naming the offset. Neither happens on a page that completes
   ``max_records`` (the walk ends there; the CLI compares total and records then): inserts
@@ -221,6 +222,9 @@ class PageWalk(Generic[T]):
         self._resend: PageRequest | None = None
         self._holding = False
         self._gap: PageRequest | None = None
+        #: (offset, total) of the page whose going past its total was warned about, until a
+        #: later page reports a higher total (then noted once: the warning's figure is stale).
+        self._past_total_warned: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ planning
 
@@ -387,6 +391,7 @@ class PageWalk(Generic[T]):
             )
         if length >= request.limit and not self._warned_past_total:
             self._warned_past_total = True
+            self._past_total_warned = (request.offset, total)
             logger.warning(
                 "the server reported total %d but its page at offset %d ends at record %d and "
                 "is full; going on to its first short page, and stopping with an error past "
@@ -413,6 +418,23 @@ class PageWalk(Generic[T]):
             self.stats.total,
             total,
             offset,
+        )
+
+    def _note_total_rose(self, offset: int, total: int, page: int, quoted: int) -> None:
+        """One warning when the reported ``total`` rises past the one ``quoted`` by the
+        past-total warning (given at the page at offset ``page``; FINDINGS6 F13: that warning
+        said 51 while the walk ended with total 68, as ``WalkStats.total`` and the CLI then
+        say): the figure quoted is superseded."""
+        self._past_total_warned = None
+        logger.warning(
+            "the server's total rose from %d to %d during the walk (page at offset %d), "
+            "after its page at offset %d had gone past %d: %d is the total it reports now",
+            quoted,
+            total,
+            offset,
+            page,
+            quoted,
+            total,
         )
 
     def end_of_collection(self, request: PageRequest, error: Exception) -> Page[T] | None:
@@ -475,6 +497,8 @@ class PageWalk(Generic[T]):
         if page.total is not None:
             if self.stats.total is not None and page.total < self.stats.total:
                 self._warn_total_fell(request.offset, page.total)
+            elif self._past_total_warned and page.total > self._past_total_warned[1]:
+                self._note_total_rose(request.offset, page.total, *self._past_total_warned)
             self.stats.total = page.total
         if page.total_problem is not None and self.stats.total_problem is None:
             self.stats.total_problem = page.total_problem
