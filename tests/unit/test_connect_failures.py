@@ -123,3 +123,43 @@ def test_python_names_a_file_source(tmp_path, where: str, source: str) -> None:
     )
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
     assert isinstance(caught.value.__cause__.__cause__, httpx.ConnectError)
+
+
+@pytest.mark.parametrize(
+    ("raised", "renamed"),
+    [
+        (httpx.ConnectError("refused"), True),
+        (httpx.ConnectTimeout("timed out"), True),
+        (httpx.ReadTimeout("slow"), False),  # connected: the server is not the question
+        (httpx.RemoteProtocolError("dropped"), False),
+    ],
+)
+async def test_only_connect_failures_are_renamed_sync_and_async(
+    monkeypatch: pytest.MonkeyPatch, raised: httpx.TransportError, renamed: bool
+) -> None:
+    from ionworks_toolkit import transport
+
+    def fail(self: object, request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    async def afail(self: object, request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", fail)
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", afail)
+    request = httpx.Request("GET", "http://127.0.0.1:9/projects")
+    sync = transport._DirectTransport(api_url="http://127.0.0.1:9", source="the default")
+    asynchronous = transport._AsyncDirectTransport(api_url="http://127.0.0.1:9", source="x")
+    with pytest.raises(type(raised)) as caught:
+        sync.handle_request(request)
+    with pytest.raises(type(raised)) as acaught:
+        await asynchronous.handle_async_request(request)
+    if renamed:
+        assert str(caught.value) == (
+            f"cannot connect to http://127.0.0.1:9 (api_url the default): {raised}"
+        )
+        assert str(acaught.value) == f"cannot connect to http://127.0.0.1:9 (api_url x): {raised}"
+        assert caught.value.__cause__ is raised
+    else:
+        assert caught.value is raised
+        assert acaught.value is raised
