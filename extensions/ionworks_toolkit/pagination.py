@@ -36,8 +36,9 @@ The rules:
 - a server that keeps paging past its ``total`` is stopped: once a full page goes past the
   reported ``total`` (the confirming request came back full) the walk logs one warning and goes
   on (a stale ``total`` loses nothing; a later page reporting a higher total gets one more
-  warning giving it, so the figure quoted is not left standing), but a page ending beyond ``2 * total + page_size``
-  (records past the total outnumbering the total itself by more than a page) raises
+  warning giving it, so the figure quoted is not left standing), but a page ending beyond
+  ``2 * total + page_size`` (records past the total outnumbering the total itself by more
+  than a page) raises
   PaginationError naming the offset. Neither happens on a page that completes
   ``max_records`` (the walk ends there; the CLI compares total and records then): inserts
   during a walk explain a few records past a total, not that many, and a server sending new

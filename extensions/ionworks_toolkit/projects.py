@@ -24,7 +24,6 @@ from ionworks_client.models import Project
 from .constants import MAX_PAGE_SIZE
 from .errors import ConfigurationError, NotFoundError
 from .filters import escape_like
-from .operations import PROJECTS
 
 __all__ = [
     "ProjectNotFoundError",
@@ -64,15 +63,12 @@ def project_argument(project: str | None, default: str | None) -> str:
 
 
 def name_query(project: str) -> dict[str, Any]:
-    """The request (``httpx.Client.request`` keyword arguments, built by the generated
-    ``list_projects``) asking for the first page of projects named ``project``
-    (case-insensitive, exact): ``GET /projects?name=ilike.<project, LIKE wildcards escaped>``
-    with ``limit`` ``MAX_PAGE_SIZE`` and ``offset`` 0; for ``CH_1 100%`` the ``name`` is
+    """The ``GET /projects`` query parameters asking for the first page of projects named
+    ``project`` (case-insensitive, exact): ``name`` ``ilike.<project, LIKE wildcards
+    escaped>``, ``offset`` 0, ``limit`` ``MAX_PAGE_SIZE``; for ``CH_1 100%`` the ``name`` is
     ``ilike.CH\\_1 100\\%``. One page is enough: a name shared by a page of projects is
     beyond any use of a name."""
-    return PROJECTS.request_kwargs(
-        {}, {"name": "ilike." + escape_like(project), "offset": 0, "limit": MAX_PAGE_SIZE}
-    )
+    return {"name": "ilike." + escape_like(project), "offset": 0, "limit": MAX_PAGE_SIZE}
 
 
 def named(project: str, projects: Sequence[Project]) -> list[Project]:

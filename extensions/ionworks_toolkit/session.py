@@ -433,7 +433,8 @@ class Toolkit(_BaseToolkit):
             return project
         self._check_credentials()
         try:
-            found = named(project, PROJECTS.parse_page(self._send(name_query(project)), 0).items)
+            kwargs = PROJECTS.request_kwargs({}, name_query(project))
+            found = named(project, PROJECTS.parse_page(self._send(kwargs), 0).items)
         except APIError as exc:
             if exc.status not in NAME_QUERY_REFUSED:
                 raise
@@ -819,7 +820,8 @@ class AsyncToolkit(_BaseToolkit):
             return project
         self._check_credentials()
         try:
-            page = PROJECTS.parse_page(await self._send(name_query(project)), 0)
+            kwargs = PROJECTS.request_kwargs({}, name_query(project))
+            page = PROJECTS.parse_page(await self._send(kwargs), 0)
             found = named(project, page.items)
         except APIError as exc:
             if exc.status not in NAME_QUERY_REFUSED:
