@@ -423,8 +423,8 @@ class Toolkit(_BaseToolkit):
         ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
         matches exactly (case-insensitive): it is asked for with one ``GET /projects?name=``
         first (``projects.name_query``; one page of ``MAX_PAGE_SIZE``), and only when that
-        answer holds no project of that name is every project listed (the match, or the
-        closest names for the error). Raises
+        answer holds no project of that name (or the server refuses the parameter: 400, 422)
+        is every project listed (the match, or the closest names for the error). Raises
         ConfigurationError when there is no project or the name is ambiguous, NotFoundError
         for an unknown name, each listing the closest project names.
         """

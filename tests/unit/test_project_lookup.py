@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from ionworks_toolkit import ConfigurationError, PaginationError, WalkStats
+from ionworks_toolkit import APIError, ConfigurationError, PaginationError, WalkStats
 from ionworks_toolkit.pagination import Page, PageRequest, PageWalk, awalk_pages, walk_pages
 from ionworks_toolkit.projects import ProjectNotFoundError, name_query
 from request_budget import RequestBudget
@@ -39,7 +39,7 @@ def project(i: int, name: str | None = None) -> dict[str, Any]:
 class CappingServer:
     """``GET /projects``: a bare list of ``n`` projects, at most ``cap`` per page. ``name``:
     ``"ilike"`` applies ``ilike.X`` (no wildcards in these tests) case-insensitively,
-    ``"ignored"`` serves every project whatever the name, ``"refused"`` answers 422."""
+    ``"ignored"`` serves every project whatever the name, an int answers that status."""
 
     def __init__(self, n: int = 2505, cap: int = 100, name: str = "ilike") -> None:
         self.projects = [project(i, WANTED if i == WANTED_AT else None) for i in range(n)]
@@ -53,8 +53,8 @@ class CappingServer:
         self.queries.append(query)
         chosen = self.projects
         if "name" in query:
-            if self.name == "refused":
-                return httpx.Response(422, json={"detail": [{"msg": "unknown parameter"}]})
+            if self.name.isdigit():
+                return httpx.Response(int(self.name), json={"detail": "no name parameter here"})
             if self.name == "ilike":
                 wanted = query["name"].removeprefix("ilike.").casefold()
                 chosen = [p for p in chosen if p["name"].casefold() == wanted]
@@ -87,7 +87,7 @@ async def test_the_async_lookup_asks_the_same_one_request(make_async_toolkit) ->
     assert server.queries == [NAME_QUERY]
 
 
-@pytest.mark.parametrize("behaviour", ["ignored", "refused"])
+@pytest.mark.parametrize("behaviour", ["ignored", "422", "400"])
 def test_a_server_without_the_name_filter_gets_every_project_listed(
     make_toolkit, behaviour: str
 ) -> None:
@@ -99,11 +99,20 @@ def test_a_server_without_the_name_filter_gets_every_project_listed(
 
 
 async def test_the_async_lookup_falls_back_to_the_listing_too(make_async_toolkit) -> None:
-    server = CappingServer(name="refused")
+    server = CappingServer(name="422")
     async with make_async_toolkit(server) as toolkit:
         assert await toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
     assert server.queries[0] == NAME_QUERY
     assert server.pages == LISTING
+
+
+@pytest.mark.parametrize("status", [401, 404, 500])
+def test_another_error_of_the_name_query_is_raised(make_toolkit, status: int) -> None:
+    server = CappingServer(name=str(status))
+    with make_toolkit(server) as toolkit, pytest.raises(APIError) as caught:
+        toolkit.resolve_project(WANTED)
+    assert caught.value.status == status
+    assert server.queries == [NAME_QUERY]
 
 
 def test_an_unknown_name_lists_every_project_for_the_closest_names(make_toolkit) -> None:
