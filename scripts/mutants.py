@@ -120,6 +120,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_core_pagination.py",
             "tests/unit/test_walk_past_total.py",
             "tests/unit/test_walk_survivors.py",
+            "tests/unit/test_seen_ids.py",
             "-m",
             "not sandbox",
         ),

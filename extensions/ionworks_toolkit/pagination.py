@@ -48,8 +48,9 @@ The rules:
   makes the walk yield more than asked. Without a ``total`` a server ignoring ``limit`` is
   walked until its first short or empty page (or ``max_records``): only a repeating page or a
   reported total tells an endless server from a large collection;
-- records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets);
-  skipped duplicates are counted in ``WalkStats.duplicates``;
+- records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets),
+  ids compared as the strings ``record_id`` gives (``SeenIds``: kept exactly, canonical UUIDs
+  as 128-bit ints); skipped duplicates are counted in ``WalkStats.duplicates``;
 - no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
   of records without ids identical to an earlier page, or records without ids at an offset a
   page past ``total`` raise PaginationError naming the offset, at the second page consumed at
@@ -72,6 +73,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -89,6 +91,7 @@ __all__ = [
     "PageOutcome",
     "PageRequest",
     "PageWalk",
+    "SeenIds",
     "WalkStats",
     "awalk_pages",
     "record_id",
@@ -170,9 +173,108 @@ class PageOutcome(Generic[T]):
 
 
 def record_id(item: Any) -> str | None:
-    """The ``id`` of a generated model or a dict, else None (never deduplicated then)."""
-    value = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
-    return None if value is None else str(value)
+    """The ``id`` of a generated model or a dict as a str (``str(id)``), else None (never
+    deduplicated then)."""
+    if type(item) is dict:  # the export's records: no ABC check per record
+        value = item.get("id")
+    else:
+        value = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
+    return value if value is None or type(value) is str else str(value)
+
+
+#: A UUID as ``str(uuid.UUID(...))`` writes it: 36 characters, lowercase hexadecimal digits in
+#: groups of 8-4-4-4-12 joined by ``-``. Only such an id is kept as its 128-bit value.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def compact_id(key: str) -> str | int:
+    """How ``SeenIds`` keeps the id ``key`` (a str, as ``record_id`` gives it): a canonical
+    UUID string (``_CANONICAL_UUID``) as its 128-bit int (``uuid.UUID(key).int``), any other
+    string as itself. The int and the canonical string determine each other, and a str never
+    equals an int, so two ids give equal results exactly when the strings are equal."""
+    return int(key.replace("-", ""), 16) if _CANONICAL_UUID.fullmatch(key) else key
+
+
+def _compact_uuids(keys: Sequence[str | None]) -> list[int] | None:
+    """``[compact_id(key) for key in keys]`` when every key is a canonical UUID string, else
+    None (also for a None key): a few passes over the page's keys joined by newlines instead
+    of a regular expression per key (a third of the CPU). Each check is needed, and together
+    they prove every key canonical: newlines every 37th character (each key but the last is
+    36 long, the last at most 36), ``-`` at 8, 13, 18 and 23 of each key, no capital, and the
+    rest 32 hexadecimal digits per key (``bytes.fromhex`` refuses anything but hexadecimal
+    digits and ASCII whitespace, and whitespace, a shorter key or another ``-`` would leave
+    it fewer than 16 bytes per key)."""
+    try:
+        joined = "\n".join(keys)  # type: ignore[arg-type]  # a None raises TypeError
+    except TypeError:
+        return None
+    count = len(keys)
+    dashes = "-" * count
+    if (
+        joined[36::37] != "\n" * (count - 1)
+        or joined[8::37] != dashes
+        or joined[13::37] != dashes
+        or joined[18::37] != dashes
+        or joined[23::37] != dashes
+        or any(capital in joined for capital in "ABCDEF")  # the capitals fromhex takes
+    ):
+        return None
+    try:
+        raw = bytes.fromhex(joined.replace("-", ""))
+    except ValueError:
+        return None
+    if len(raw) != 16 * count:
+        return None
+    chunks = [raw[start : start + 16] for start in range(0, len(raw), 16)]
+    return list(map(int.from_bytes, chunks))  # big-endian: uuid.UUID(key).int
+
+
+class SeenIds:
+    """The record ids a walk has seen, exactly, in little memory: ``first_seen(keys)`` says
+    which of a page's ids are new. ``len()`` is the number of distinct ids seen.
+
+    Ids are compared as the strings ``record_id`` gives: ``5`` and ``"5"`` are one id, a UUID
+    in capitals another id than its lowercase form (the walk's rule since round one). The
+    usual id, a lowercase UUID (``GET /cell_measurements/by-project/{project_id}`` items:
+    ``id``, format ``uuid``), is kept as its 128-bit int (``compact_id``): 44 bytes instead of
+    the string's 85, and the string is not kept alive after its record is written (about
+    4 MiB less at 100,000 records). No hashing shortcut: an id is reported seen only when an
+    equal one came before (a false duplicate would lose a record).
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self) -> None:
+        self._keys: set[str | int] = set()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def first_seen(self, keys: Sequence[str | None]) -> list[bool]:
+        """For each of ``keys`` (one page's ids, in order), whether it is new: True the first
+        time an id comes (in this call or an earlier one; it is remembered), False for every
+        later copy. None (a record without an id, never deduplicated) is always True."""
+        seen = self._keys
+        uuids = _compact_uuids(keys)
+        compact: Sequence[str | int | None]
+        if uuids is None:
+            compact = [None if key is None else compact_id(key) for key in keys]
+        else:
+            page = set(uuids)
+            if len(page) == len(uuids) and seen.isdisjoint(page):
+                seen |= page  # the usual page: every id new
+                return [True] * len(uuids)
+            compact = uuids
+        flags: list[bool] = []
+        for key in compact:
+            if key is None:
+                flags.append(True)
+            elif key in seen:
+                flags.append(False)
+            else:
+                seen.add(key)
+                flags.append(True)
+        return flags
 
 
 def _content_key(item: Any) -> str:
@@ -212,7 +314,7 @@ class PageWalk(Generic[T]):
         self._largest = 0  # the most items one page has held: a server sends at least that many
         self._cap_probe: int | None = None  # offset asked after a short page without a total
         self._sequential_until_pages = 1  # the first page goes alone: it tells the total
-        self._seen: set[str] = set()
+        self._seen = SeenIds()
         self._pages_without_ids: dict[int, int] = {}  # content hash -> offset
         self._warned_past_total = False
         self._warned_long_page = False
@@ -299,17 +401,9 @@ class PageWalk(Generic[T]):
     def _accept(self, request: PageRequest, items: Sequence[T]) -> list[T]:
         """The page's new records (at most up to ``max_records`` in all); PaginationError when
         the page brings nothing new."""
-        fresh: list[T] = []
-        without_ids = 0
-        for item in items:
-            key = record_id(item)
-            if key is None:
-                without_ids += 1
-            elif key in self._seen:
-                continue
-            else:
-                self._seen.add(key)
-            fresh.append(item)
+        keys = [record_id(item) for item in items]
+        without_ids = keys.count(None)
+        fresh = [item for item, new in zip(items, self._seen.first_seen(keys), strict=True) if new]
         if not fresh:
             raise self._not_advancing(
                 request.offset, f"holds only records already seen ({len(items)} of them)"
