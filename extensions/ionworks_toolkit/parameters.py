@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 import attrs
+import httpx
 import ionworks_client
 
 from .arguments import type_name
@@ -37,10 +38,12 @@ from .filters import warn_unknown_operator
 __all__ = [
     "DATETIME_MARKER",
     "DATETIME_PARAMETERS",  # noqa: F822 (module __getattr__: read from the spec on first use)
+    "MAX_QUERY_LENGTH",
     "PAGING_PARAMETERS",
     "SEED_OPERATION",
     "ParameterError",
     "ParameterSpec",
+    "check_query_length",
     "datetime_parameters",
     "is_datetime_parameter",
     "missing_required",
@@ -57,6 +60,9 @@ SEED_OPERATION = "list_cell_measurements_by_project"
 DATETIME_MARKER = "x-ionworks-datetime"
 # Paging parameters are the paginator's business, not a preset's.
 PAGING_PARAMETERS = frozenset({"limit", "offset"})
+#: The longest URL component httpx builds (``httpx._urlparse.MAX_URL_LENGTH``): a request whose
+#: query string (names and percent-encoded values) is longer raises ``httpx.InvalidURL``.
+MAX_QUERY_LENGTH = 65_536
 _RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])\Z")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -262,6 +268,31 @@ def check_sendable(name: str, text: str, source: str) -> None:
             parameter=name,
             choices=(),
         ) from None
+
+
+def check_query_length(query: Mapping[str, Any], *, source: str = "filter") -> None:
+    """``query`` (parameter name -> value, as a request sends them) fits in one URL: its query
+    string, as httpx encodes it (``name=value&...``, UTF-8 percent-encoded), is at most
+    :data:`MAX_QUERY_LENGTH` characters (FINDINGS7 G2: a long ``name`` filter gave a bare
+    ``httpx.InvalidURL``).
+
+    :raises ParameterError: naming ``source``, the parameter whose encoded ``name=value`` is
+        longest, the query's length and the limit; the value itself is never shown.
+    """
+    length = len(str(httpx.QueryParams(query)))
+    if length <= MAX_QUERY_LENGTH:
+        return
+    sizes = {name: len(str(httpx.QueryParams({name: value}))) for name, value in query.items()}
+    name = max(sizes, key=sizes.__getitem__)
+    raise ParameterError(
+        f"{source}: {name}: the request's query would be {length:,} characters long "
+        f"({sizes[name]:,} of them for {name}, percent-encoded), over the "
+        f"{MAX_QUERY_LENGTH:,} httpx accepts in a URL; give a shorter value or split the "
+        "request",
+        source=source,
+        parameter=name,
+        choices=(),
+    )
 
 
 def normalise_value(

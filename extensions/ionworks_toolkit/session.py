@@ -83,6 +83,7 @@ from .frames import (
 )
 from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
 from .pagination import Page, WalkStats, awalk_pages, walk_pages
+from .parameters import check_query_length
 from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import is_project_id, match_project, name_query, named, project_argument
@@ -98,6 +99,10 @@ T = TypeVar("T")
 #: Statuses of a ``GET /projects?name=`` lookup that mean "this server does not take the name
 #: parameter" (400 Bad Request, 422 its validation): every project is listed instead.
 NAME_QUERY_REFUSED = frozenset({400, 422})
+
+#: An offset no walk reaches (10**12 records): the query length checked before a walk
+#: allows for every offset the walk will send.
+_LARGEST_OFFSET = 10**12
 
 
 def _logged_url(request: httpx.Request) -> str:
@@ -319,6 +324,14 @@ class _BaseToolkit:
         size = page_size if page_size is not None else self.settings.page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size {size} is outside 1..{MAX_PAGE_SIZE}")
+        # A value no URL can carry is refused here, before any request (the project lookup
+        # included): the query as the walk sends it, with room for any offset it reaches.
+        paging = {"offset": _LARGEST_OFFSET, "limit": size}
+        check_query_length(
+            MEASUREMENTS_BY_PROJECT.request_kwargs({"project_id": "p"}, {**params, **paging})[
+                "params"
+            ]
+        )
         return params, size
 
     def open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:

@@ -52,6 +52,7 @@ from .errors import (
     UnexpectedResponseError,
     error_from_response,
 )
+from .parameters import check_query_length
 from .settings import Settings
 
 if TYPE_CHECKING:  # httpcore is imported by httpx when a transport is built, not before
@@ -1042,12 +1043,32 @@ def _unbound(response: httpx.Response) -> httpx.Response:
     return response
 
 
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any]
+) -> httpx.Request:
+    """``client.build_request(**kwargs)``; a request httpx refuses to build (``InvalidURL``: a
+    URL component over 65,536 characters, a control character; ``ValueError``: a header value
+    it cannot encode) raises ParameterError for a query too long (naming the parameter:
+    ``parameters.check_query_length``), else ConfigurationError naming the request."""
+    try:
+        return client.build_request(**kwargs)
+    except (httpx.InvalidURL, ValueError) as exc:
+        check_query_length(kwargs.get("params") or {})
+        path = repr(_path_of(kwargs))[1:-1]  # a control character shown escaped
+        if len(path) > 100:
+            path = f"{path[:100]}... ({len(path):,} characters)"
+        raise ConfigurationError(
+            f"{kwargs['method'].upper()} {path}: httpx cannot build this request "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 def send(client: httpx.Client, kwargs: Mapping[str, Any]) -> httpx.Response:
     """Send one request built by a generated operation (``_get_kwargs``); return a 2xx
     response (body read, in no reference cycle: freed once dropped) or raise APIError /
     UnexpectedResponseError / TransportError (any httpx failure: connect, timeout, deadline,
-    size cap, decoding, too many redirects)."""
-    request = client.build_request(**kwargs)
+    size cap, decoding, too many redirects); a request httpx cannot build: ``build_request``."""
+    request = build_request(client, kwargs)
     try:
         response = client.send(request)
     except IonworksError:
@@ -1059,7 +1080,7 @@ def send(client: httpx.Client, kwargs: Mapping[str, Any]) -> httpx.Response:
 
 async def asend(client: httpx.AsyncClient, kwargs: Mapping[str, Any]) -> httpx.Response:
     """Async ``send``."""
-    request = client.build_request(**kwargs)
+    request = build_request(client, kwargs)
     try:
         response = await client.send(request)
     except IonworksError:

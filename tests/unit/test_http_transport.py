@@ -865,3 +865,86 @@ def test_plugin_credential_with_a_line_break_is_refused_unsent(toolkit_for) -> N
         "sent and the value is not shown (a credential is one line of printable ASCII)"
     )
     assert api.connections == 0
+
+
+# ------------------------------------------------------------- requests httpx cannot build
+
+
+def _counting_clients() -> tuple[httpx.Client, httpx.AsyncClient, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    transport = httpx.MockTransport(handler)
+    base = "http://127.0.0.1:9"
+    return (
+        httpx.Client(base_url=base, transport=transport),
+        httpx.AsyncClient(base_url=base, transport=transport),
+        sent,
+    )
+
+
+def test_a_query_httpx_cannot_build_is_a_parameter_error_naming_it_unsent() -> None:
+    # FINDINGS7 G2, where requests are built: whatever reaches it, never a bare InvalidURL.
+    from ionworks_toolkit.errors import ParameterError
+    from ionworks_toolkit.transport import send
+
+    client, _, sent = _counting_clients()
+    with pytest.raises(ParameterError) as info:
+        send(client, {"method": "get", "url": "/x", "params": {"limit": 5, "name": "x" * 70_000}})
+    assert str(info.value) == (
+        "filter: name: the request's query would be 70,013 characters long (70,005 of them "
+        "for name, percent-encoded), over the 65,536 httpx accepts in a URL; give a shorter "
+        "value or split the request"
+    )
+    assert (info.value.parameter, sent) == ("name", [])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"method": "get", "url": "/x", "headers": {"x-note": "é"}},
+            "GET /x: httpx cannot build this request (UnicodeEncodeError: 'ascii' codec can't "
+            "encode character '\\xe9' in position 0: ordinal not in range(128))",
+        ),
+        (
+            {"method": "get", "url": "/x\x00y"},
+            "GET /x\\x00y: httpx cannot build this request (InvalidURL: Invalid non-printable "
+            "ASCII character in URL, '\\x00' at position 2.)",
+        ),
+        (  # 100 characters shown: kept whole
+            {"method": "get", "url": "/" + "p" * 95 + "\x00"},
+            f"GET /{'p' * 95}\\x00: httpx cannot build this request (InvalidURL: Invalid "
+            "non-printable ASCII character in URL, '\\x00' at position 96.)",
+        ),
+        (  # 101: cut, its length given
+            {"method": "get", "url": "/" + "p" * 96 + "\x00"},
+            f"GET /{'p' * 96}\\x0... (101 characters): httpx cannot build this request "
+            "(InvalidURL: Invalid non-printable ASCII character in URL, '\\x00' at position 97.)",
+        ),
+        (
+            {"method": "post", "url": "/" + "p" * 70_000},
+            f"POST /{'p' * 99}... (70,001 characters): httpx cannot build this request "
+            "(InvalidURL: URL too long)",
+        ),
+    ],
+)
+async def test_any_other_request_httpx_cannot_build_is_a_configuration_error(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    from ionworks_toolkit.errors import ParameterError
+    from ionworks_toolkit.transport import asend, send
+
+    client, async_client, sent = _counting_clients()
+    with pytest.raises(ConfigurationError) as info:
+        send(client, kwargs)
+    cause = "InvalidURL" if "(InvalidURL:" in message else "UnicodeEncodeError"
+    assert (str(info.value), type(info.value.__cause__).__name__) == (message, cause)
+    assert not isinstance(info.value, ParameterError)
+    with pytest.raises(ConfigurationError) as again:
+        await asend(async_client, kwargs)
+    assert str(again.value) == message
+    assert sent == []

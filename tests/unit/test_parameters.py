@@ -383,3 +383,45 @@ def test_format_date_time_on_a_new_parameter_also_makes_an_instant() -> None:
     assert normalise_value(table[SEED_OPERATION]["measured"], "-1w", source="--x", now=NOW) == (
         "2024-06-08T12:00:00Z"
     )
+
+
+# ----------------------------------------------------------------------------- a query too long
+
+
+def test_the_query_limit_is_httpx_s() -> None:
+    import httpx._urlparse
+
+    assert parameters.MAX_QUERY_LENGTH == httpx._urlparse.MAX_URL_LENGTH == 65_536
+
+
+def test_a_query_of_exactly_the_limit_passes_and_one_more_character_is_refused() -> None:
+    # FINDINGS7 G2: a name filter of 100,000 characters gave a bare httpx.InvalidURL.
+    parameters.check_query_length({"name": "x" * (65_536 - len("name="))})
+    with pytest.raises(ParameterError) as info:
+        parameters.check_query_length({"order": "desc", "name": "x" * (65_537 - len("name="))})
+    assert str(info.value) == (
+        "filter: name: the request's query would be 65,548 characters long (65,537 of them "
+        "for name, percent-encoded), over the 65,536 httpx accepts in a URL; give a shorter "
+        "value or split the request"
+    )
+    assert (info.value.source, info.value.parameter, info.value.choices) == ("filter", "name", ())
+
+
+def test_the_query_is_measured_percent_encoded() -> None:
+    # 'é' travels as %C3%A9: 10,921 of them fit (65,531 characters), 10,922 do not.
+    parameters.check_query_length({"name": "é" * 10_921})
+    with pytest.raises(ParameterError) as info:
+        parameters.check_query_length({"name": "é" * 10_922}, source="--name")
+    assert str(info.value).startswith(
+        "--name: name: the request's query would be 65,537 characters long (65,537 of them "
+        "for name, percent-encoded)"
+    )
+
+
+def test_the_parameter_named_is_the_longest_once_encoded() -> None:
+    with pytest.raises(ParameterError) as info:
+        parameters.check_query_length({"a": "x" * 40_000, "bb": "é" * 7_000, "c": 1})
+    assert info.value.parameter == "bb"
+    assert str(info.value).startswith(
+        "filter: bb: the request's query would be 82,010 characters long (42,003 of them for bb"
+    )
