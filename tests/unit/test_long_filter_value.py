@@ -8,13 +8,12 @@ the server on loopback sees no request at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from ionworks_toolkit import AsyncToolkit, ParameterError, Toolkit
-from ionworks_toolkit.cli import main
 from loopback import Exchange, LoopbackServer
 
 PROJECT = "NASA PCoE Li-ion battery aging"  # a name: the lookup would be the first request
@@ -31,39 +30,18 @@ def unreachable(exchange: Exchange) -> None:
 
 
 def test_the_cli_refuses_a_name_of_100000_characters_before_any_request(
-    runner: CliRunner,
+    cli_list: Callable[..., Any],
 ) -> None:
     with LoopbackServer(unreachable) as server:
-        result = runner.invoke(
-            main,
-            [
-                "--api-url",
-                server.url,
-                "--api-key",
-                "k",
-                "measurements",
-                "list",
-                PROJECT,
-                "--name",
-                "x" * 100_000,
-                "--sink",
-                "out.jsonl",
-            ],
-        )
+        result = cli_list(server.url, PROJECT, "--name", "x" * 100_000, "--sink", "out.jsonl")
     assert (result.exit_code, result.stderr) == (2, f"error: {REFUSED_100K}\n")
     assert (server.requests, Path("out.jsonl").exists()) == ([], False)
 
 
-def test_the_cli_measures_the_value_percent_encoded(runner: CliRunner) -> None:
+def test_the_cli_measures_the_value_percent_encoded(cli_list: Callable[..., Any]) -> None:
     # 20,000 'é' are 120,000 characters on the wire (%C3%A9 each)
     with LoopbackServer(unreachable) as server:
-        result = runner.invoke(
-            main,
-            [
-                *("--api-url", server.url, "--api-key", "k", "measurements", "list", PROJECT),
-                *("--name", "é" * 20_000, "--sink", "out.jsonl"),
-            ],
-        )
+        result = cli_list(server.url, PROJECT, "--name", "é" * 20_000, "--sink", "out.jsonl")
     assert result.exit_code == 2
     assert result.stderr == (
         "error: filter: name: the request's query would be 120,068 characters long (120,005 "
