@@ -1048,18 +1048,18 @@ def build_request(
 ) -> httpx.Request:
     """``client.build_request(**kwargs)``; a request httpx refuses to build (``InvalidURL``: a
     URL component over 65,536 characters, a control character; ``ValueError``: a header value
-    it cannot encode) raises ParameterError for a query too long (naming the parameter:
-    ``parameters.check_query_length``), else ConfigurationError naming the request."""
+    it cannot encode) raises ParameterError for a query too long (naming the request and the
+    parameter: ``parameters.check_query_length``), else ConfigurationError naming the request."""
     try:
         return client.build_request(**kwargs)
     except (httpx.InvalidURL, ValueError) as exc:
-        check_query_length(kwargs.get("params") or {})
         path = repr(_path_of(kwargs))[1:-1]  # a control character shown escaped
         if len(path) > 100:
             path = f"{path[:100]}... ({len(path):,} characters)"
+        request = f"{kwargs['method'].upper()} {path}"
+        check_query_length(kwargs.get("params") or {}, source=request)
         raise ConfigurationError(
-            f"{kwargs['method'].upper()} {path}: httpx cannot build this request "
-            f"({type(exc).__name__}: {exc})"
+            f"{request}: httpx cannot build this request ({type(exc).__name__}: {exc})"
         ) from exc
 
 

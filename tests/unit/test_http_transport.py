@@ -895,11 +895,11 @@ def test_a_query_httpx_cannot_build_is_a_parameter_error_naming_it_unsent() -> N
     with pytest.raises(ParameterError) as info:
         send(client, {"method": "get", "url": "/x", "params": {"limit": 5, "name": "x" * 70_000}})
     assert str(info.value) == (
-        "filter: name: the request's query would be 70,013 characters long (70,005 of them "
+        "GET /x: name: the request's query would be 70,013 characters long (70,005 of them "
         "for name, percent-encoded), over the 65,536 httpx accepts in a URL; give a shorter "
         "value or split the request"
     )
-    assert (info.value.parameter, sent) == ("name", [])
+    assert (info.value.source, info.value.parameter, sent) == ("GET /x", "name", [])
 
 
 @pytest.mark.parametrize(
