@@ -76,7 +76,8 @@ def check_sinks(sinks: object) -> None:
     ``pathlib.Path("m.csv")``) or ``Sink`` objects (with ``write``, ``commit`` and ``abort``).
 
     :raises ArgumentTypeError: a str instead of a list, or an item of another kind.
-    :raises ParameterError: an empty list.
+    :raises ParameterError: an empty list; one Sink object given twice; a Sink that has
+        already finished a run (its ``state`` is not ``"open"``: a Sink writes one output).
     """
     if isinstance(sinks, str):
         raise _wrong_type(
@@ -100,6 +101,24 @@ def check_sinks(sinks: object) -> None:
                 f"sinks[{index}]",
                 "a sink target (str or path) or a Sink (write, commit, abort)",
                 sink,
+            )
+        for earlier, other in enumerate(sinks[:index]):
+            if other is sink:
+                raise ParameterError(
+                    f"sinks[{index}] is the same Sink object as sinks[{earlier}]: a Sink "
+                    "writes one output; give each output its own",
+                    source="argument",
+                    parameter="sinks",
+                    choices=(),
+                )
+        state = getattr(sink, "state", "open")
+        if isinstance(state, str) and state != "open":
+            raise ParameterError(
+                f"sinks[{index}] has already been {state} by an earlier run: a Sink is used "
+                "for one run; make a new one",
+                source="argument",
+                parameter="sinks",
+                choices=(),
             )
 
 

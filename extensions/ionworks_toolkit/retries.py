@@ -15,7 +15,10 @@ The CLI prints these lines on stderr without ``-v``.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
+import re
 import time
 from typing import Any
 
@@ -34,6 +37,9 @@ except ImportError:  # a vendored copy without httpx-retries: the classes below 
 __all__ = ["AVAILABLE", "BudgetRetryTransport", "VisibleRetry"]
 
 logger = logging.getLogger("ionworks_toolkit.http")
+
+#: ``Retry-After`` as a number of seconds: RFC 9110's delta-seconds, plus a fraction.
+_DELTA_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def describe_outcome(outcome: httpx.Response | Exception | None) -> str:
@@ -63,6 +69,7 @@ class VisibleRetry(Retry):
     started: float | None = None
     label: str = ""
     _asked: float | None = None
+    _unusable: str | None = None
     _outcome: httpx.Response | Exception | None = None
 
     def with_budget(self, seconds: float) -> VisibleRetry:
@@ -94,8 +101,27 @@ class VisibleRetry(Retry):
         return not tls_failure(exception) and super().is_retryable_exception(exception)
 
     def parse_retry_after(self, retry_after: str) -> float:
-        self._asked = super().parse_retry_after(retry_after)
-        return self._asked
+        """Seconds to wait for a ``Retry-After`` value (RFC 9110: delta-seconds or an HTTP
+        date), never raising, so httpx-retries logs nothing of its own: whole or fractional
+        seconds (``120``, ``0.5``: fractions are common), an HTTP date (one without a zone
+        read as UTC), else 0, the backoff then used and the value named in the retry line."""
+        text = retry_after.strip()
+        seconds: float | None = None
+        if _DELTA_SECONDS.fullmatch(text):
+            seconds = float(text)
+        else:
+            try:
+                when = email.utils.parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None:
+                when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+                seconds = max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+        if seconds is None:
+            self._unusable = text
+            return 0.0
+        self._asked = seconds
+        return seconds
 
     def sleep(self, response: httpx.Response | Exception) -> None:
         self._outcome = response
@@ -108,14 +134,25 @@ class VisibleRetry(Retry):
     def _calculate_sleep(self, headers: Any) -> float:
         # httpx-retries computes the wait here, once per retry (backoff with jitter, or
         # Retry-After capped at max_backoff_wait): cap it by the budget and say it.
-        self._asked = None
-        wait = max(0.0, min(super()._calculate_sleep(headers), self.budget - self.elapsed()))
-        note = ""
+        self._asked = self._unusable = None
+        planned = super()._calculate_sleep(headers)
+        left = self.budget - self.elapsed()
+        wait = max(0.0, min(planned, left))
+        notes = []
         if self._asked is not None and self._asked > self.max_backoff_wait:
-            note = (
-                f" (the server's Retry-After asked for {self._asked:g} s; waits are capped "
-                f"at {self.max_backoff_wait:g} s)"
+            notes.append(
+                f"the server's Retry-After asked for {self._asked:g} s; waits are capped "
+                f"at {self.max_backoff_wait:g} s"
             )
+        if self._unusable is not None:
+            shown = self._unusable if len(self._unusable) <= 40 else self._unusable[:40] + "..."
+            notes.append(
+                f"the server's Retry-After {shown!r} is neither seconds nor an HTTP date; "
+                "backoff used"
+            )
+        if wait < planned:
+            notes.append(f"{max(0.0, left):.1f} s left of the {self.budget:g} s retry budget")
+        note = f" ({'; '.join(notes)})" if notes else ""
         logger.info(
             "retry %d/%d in %.1f s%s: %s %s",
             self.attempts_made,

@@ -35,6 +35,7 @@ import os
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 from ionworks_client import Client
 from ionworks_client.models import CellMeasurementWithDetails, Project
@@ -621,7 +622,8 @@ class Toolkit(_BaseToolkit):
         Each sink gets ``write(records)`` once per page and ``commit()`` at the end; on any
         error or interrupt every sink is aborted (no half-written output, previous output kept)
         and the error is re-raised (sink failures as SinkError naming the sink).
-        ``progress(stats)`` is called after each page.
+        ``progress(stats)`` is called after each page with a copy of the walk's WalkStats
+        (changing it changes neither the walk nor the result).
 
         ``project`` may be a list of projects (ids or names): they are walked ``concurrency``
         at a time, every record gets ``project_id``, and the sinks are committed once at the
@@ -674,7 +676,7 @@ class Toolkit(_BaseToolkit):
                     write_page(opened, page, item_model=MEASUREMENTS_BY_PROJECT.item_model)
                     del page  # freed before the next one is fetched
                     if progress is not None:
-                        progress(stats)
+                        progress(attrs.evolve(stats))  # a copy: the walk's own stay
             commit_sinks(opened)
         except BaseException:
             abort_sinks(opened)
@@ -1054,7 +1056,7 @@ class AsyncToolkit(_BaseToolkit):
                         write_page(opened, page, item_model=MEASUREMENTS_BY_PROJECT.item_model)
                         del page  # freed before the next one is awaited
                         if progress is not None:
-                            progress(stats)
+                            progress(attrs.evolve(stats))  # a copy: the walk's own stay
             finally:
                 await walk.aclose()  # type: ignore[attr-defined]
             commit_sinks(opened)

@@ -168,9 +168,13 @@ def test_a_wait_never_runs_past_the_budget(
     retry = retry.for_request(request("DELETE")).increment().increment()
     retry._outcome = httpx.ReadError("reset by peer")
     clock[0] += 15.0
+    # The line says why the wait is shorter than Retry-After asked (FINDINGS7 G13).
     assert _waits(caplog, retry, {"Retry-After": "10"}) == (
         5.0,
-        ["retry 2/5 in 5.0 s: DELETE /cell_instances/ci-1 ReadError: reset by peer"],
+        [
+            "retry 2/5 in 5.0 s (5.0 s left of the 20 s retry budget): DELETE "
+            "/cell_instances/ci-1 ReadError: reset by peer"
+        ],
     )
     clock[0] += 10.0  # past the budget: no negative wait
     assert _waits(caplog, retry, {"Retry-After": "10"})[0] == 0.0
@@ -402,3 +406,48 @@ def test_an_https_url_on_a_plain_http_port_fails_once_with_a_hint() -> None:
         str(caught.value),
     ), str(caught.value)
     assert accepted == [1]
+
+
+@pytest.mark.parametrize(
+    ("value", "wait", "note"),
+    [
+        ("0.5", 0.5, ""),  # fractional seconds: common, and taken
+        ("7", 7.0, ""),
+        ("-5", 1.0, " (the server's Retry-After '-5' is neither seconds nor an HTTP date; "
+                    "backoff used)"),
+        ("abc", 1.0, " (the server's Retry-After 'abc' is neither seconds nor an HTTP date; "
+                     "backoff used)"),
+        ("1e10", 1.0, " (the server's Retry-After '1e10' is neither seconds nor an HTTP date; "
+                      "backoff used)"),
+        ("x" * 50, 1.0, f" (the server's Retry-After '{'x' * 40}...' is neither seconds nor an "
+                        "HTTP date; backoff used)"),
+    ],
+)  # fmt: skip
+def test_an_unusable_retry_after_is_named_in_the_retry_line_only(
+    caplog: pytest.LogCaptureFixture, clock: list[float], value: str, wait: float, note: str
+) -> None:
+    """FINDINGS7 G13: httpx-retries printed its own unprefixed line for these (also with
+    -q, and from Python via logging's last-resort handler); now nothing of its own."""
+    retry = VisibleRetry(total=5, backoff_factor=0.5, backoff_jitter=0.0, max_backoff_wait=30.0)
+    retry = retry.with_budget(100.0).for_request(request()).increment()
+    retry._outcome = httpx.Response(429)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        assert retry._calculate_sleep(httpx.Headers({"Retry-After": value})) == wait
+    assert [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.INFO] == [
+        (
+            "ionworks_toolkit.http",
+            f"retry 1/5 in {wait:.1f} s{note}: GET /cell_instances/ci-1 answered 429 Too Many "
+            "Requests",
+        )
+    ]
+
+
+def test_an_http_date_without_a_zone_is_read_as_utc_without_a_library_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    retry = VisibleRetry(total=5, max_backoff_wait=30.0)
+    with caplog.at_level(logging.DEBUG):
+        assert retry.parse_retry_after("Thu, 01 Jan 1970 00:00:00 -0000") == 0.0
+        assert retry.parse_retry_after("Fri, 31 Dec 2100 23:59:59 GMT") > 2_000_000_000
+    assert [r for r in caplog.records if r.name.startswith("httpx_retries")] == []
