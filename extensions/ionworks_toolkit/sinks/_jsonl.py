@@ -13,6 +13,7 @@ from ._base import (
     StreamOutput,
     check_options,
     output_target,
+    whole_segments,
 )
 from ._columns import RecordSchema
 from ._flatten import dumps, json_default
@@ -96,7 +97,7 @@ class JsonlSink(FileSink):
                 handle.write("".join(lines))
             except OSError:
                 if start is not None:  # the reader left mid-page: count the whole lines out
-                    self._page_delivered = whole_lines(lines, self._out.delivered - start)  # type: ignore[union-attr, operator]
+                    self._page_delivered = whole_segments(lines, self._out.delivered - start)  # type: ignore[union-attr, operator]
                 raise
         self._flush_stream()
 
@@ -108,18 +109,6 @@ class JsonlSink(FileSink):
 
     def _abort(self) -> None:
         self._out.discard()
-
-
-def whole_lines(lines: Sequence[str], taken: int) -> int:
-    """How many of ``lines`` (text, written one after another as UTF-8) lie whole within
-    the first ``taken`` bytes: the records a reader could get before it left."""
-    whole = 0
-    for line in lines:
-        taken -= len(line.encode("utf-8"))
-        if taken < 0:
-            break
-        whole += 1
-    return whole
 
 
 def _unchanged(record: Any, stats: Any = None, *, json_ready: bool = False) -> Any:
