@@ -306,10 +306,29 @@ def _quiet_broken_pipe() -> NoReturn:
     raise SystemExit(EXIT_PIPE) from None
 
 
-class _RootGroup(click.Group):
+class _Group(click.Group):
+    """A command group whose unknown command gets the toolkit's wording (``No such command
+    'get'. choose one of: list``; ``did you mean list?`` when one is close), as every other
+    unknown name does, instead of click's bare ``No such command 'get'.``."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            ctx.fail(
+                f"No such command {name!r}. "
+                + did_you_mean(name, self.list_commands(ctx), label="choose one of")
+            )
+        return super().resolve_command(ctx, args)
+
+
+class _RootGroup(_Group):
     """The root command: click's own output (``--help``, ``--version``, usage) to a stdout
     whose reader has gone ends as every command's does (quiet, :data:`EXIT_PIPE`), not with
     click's exit 1."""
+
+    group_class = _Group
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -1375,7 +1394,11 @@ def sandbox_serve(host: str, port: int, sandbox_key: str, **options: Any) -> Non
         _fail(None, ConfigurationError(f"sandbox serve: {exc}"))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        _fail(None, ConfigurationError(f"{reason}; choose another --port (0 picks a free one)"))
+        if exc.errno == errno.EADDRNOTAVAIL:  # the host is not an address of this machine
+            advice = "choose another --host (an address of this machine, e.g. 127.0.0.1)"
+        else:
+            advice = "choose another --port (0 picks a free one)"
+        _fail(None, ConfigurationError(f"{reason}; {advice}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

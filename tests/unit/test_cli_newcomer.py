@@ -128,6 +128,19 @@ def test_sandbox_serve_on_a_busy_port_is_a_usage_error(runner: CliRunner, busy_p
     )
 
 
+def test_sandbox_serve_on_an_address_of_another_machine_names_the_host(
+    runner: CliRunner,
+) -> None:
+    # FINDINGS7 G16: the advice named --port though the host was the problem. 192.0.2.1 is
+    # TEST-NET-1 (RFC 5737): binding to it fails here, and no packet is sent.
+    result = runner.invoke(main, ["sandbox", "serve", "--host", "192.0.2.1", "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "error: cannot listen on 192.0.2.1:0: Cannot assign requested address; choose another "
+        "--host (an address of this machine, e.g. 127.0.0.1)"
+    )
+
+
 def test_python_m_sandbox_on_a_busy_port_exits_2(
     busy_port: int, capsys: pytest.CaptureFixture[str]
 ) -> None:

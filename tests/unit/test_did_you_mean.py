@@ -78,3 +78,25 @@ def test_partition_by_suggests_a_column(tmp_path: Path, partition_by: str, hint:
         "CellMeasurementWithDetails nor a field inside one of its JSON columns (protocol, "
         f"test_setup, properties, file_metadata, ...){hint}"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["measurements", "get", "x"], "No such command 'get'. choose one of: list"),
+        (
+            ["measurement", "list"],
+            "No such command 'measurement'. did you mean measurements? (choose one of: "
+            "measurements, plugins, presets, projects, sandbox, sinks)",
+        ),
+        (["sinks", "lst"], "No such command 'lst'. did you mean list? (choose one of: list)"),
+    ],
+)
+def test_an_unknown_command_gets_the_same_wording(args: list[str], message: str) -> None:
+    """FINDINGS7 G16: click's bare ``No such command 'get'.`` listed nothing."""
+    from click.testing import CliRunner
+    from ionworks_toolkit.cli import main
+
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
