@@ -249,12 +249,20 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def check_transport_security(url: httpx.URL) -> None:
-    """Refuse to send credentials over plain http to anything but loopback."""
+def check_transport_security(url: httpx.URL, proxy: str | None = None) -> None:
+    """Refuse to send credentials over plain http to anything but loopback: the API's host,
+    and ``proxy`` (the session's one proxy, ``settings.proxy``), which reads a plain-http
+    request as sent (an https one passes it in a CONNECT tunnel it cannot read)."""
     if url.scheme == "http" and not is_loopback_host(url.host):
         raise ConfigurationError(
             f"refusing to send credentials over plain http to {url.host}: use https "
             "(plain http is allowed only to loopback, e.g. the sandbox)"
+        )
+    if url.scheme == "http" and proxy and not is_loopback_host(httpx.URL(proxy).host):
+        raise ConfigurationError(
+            f"refusing to send credentials over plain http through the proxy "
+            f"{httpx.URL(proxy).host}: it would read them (use https for the API, whose "
+            "requests tunnel through the proxy unread, or no proxy for a loopback API)"
         )
     if url.scheme not in ("http", "https"):
         raise ConfigurationError(f"refusing to send credentials over {url.scheme}://")

@@ -227,7 +227,7 @@ class _BaseToolkit:
             SECRET_QUERY.search(name) for name in request.url.params
         ):
             # Whoever attached them (built-in or a plugin's auth flow): https or loopback only.
-            check_transport_security(request.url)
+            check_transport_security(request.url, self.settings.proxy)
         logger.debug("-> %s %s", request.method, _logged_url(request))
         self.plugins.request(request)
 

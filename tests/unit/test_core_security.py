@@ -374,6 +374,40 @@ def test_plain_http_to_a_remote_host_is_refused(make_toolkit) -> None:
     assert KEY not in str(info.value)
 
 
+def test_plain_http_through_a_proxy_elsewhere_is_refused(make_toolkit) -> None:
+    """FINDINGS7 G30: a loopback API is allowed over plain http, but through an explicit
+    proxy on another host the key would reach that proxy in clear."""
+    seen: list[httpx.Request] = []
+    toolkit = make_toolkit(
+        page_handler(seen),
+        api_url="http://127.0.0.1:8000",
+        api_key=KEY,
+        proxy="http://user:pw@proxy.corp:3128",
+    )
+    with pytest.raises(ConfigurationError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        "refusing to send credentials over plain http through the proxy proxy.corp: it would "
+        "read them (use https for the API, whose requests tunnel through the proxy unread, or "
+        "no proxy for a loopback API)"
+    )
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    ("api_url", "proxy"),
+    [
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8080"),  # a debugging proxy on this machine
+        ("https://api.example.com", "http://proxy.corp:3128"),  # a CONNECT tunnel: unread
+    ],
+)
+def test_a_proxy_that_cannot_read_the_key_is_allowed(make_toolkit, api_url: str, proxy: str):
+    seen: list[httpx.Request] = []
+    toolkit = make_toolkit(page_handler(seen), api_url=api_url, api_key=KEY, proxy=proxy)
+    list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert len(seen) == 1
+
+
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost", "http://[::1]:9"])
 def test_plain_http_to_loopback_is_allowed(make_toolkit, url: str) -> None:
     seen: list[httpx.Request] = []
