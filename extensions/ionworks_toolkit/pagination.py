@@ -552,11 +552,12 @@ class PageWalk(Generic[T]):
         asked again, then the pages past it. None when the page asked again came back with
         records (it is then taken as any page)."""
         gap, total = self._gap, self.stats.total
+        assert total is not None  # the check began at an empty page below it
         if gap is None:
             if length:
                 self._holding = False
                 return None
-            if total is None or request.offset >= total:  # the server's total fell to here
+            if request.offset >= total:  # the server's total fell to here
                 return PageOutcome(None, self._stop(), True)
             self._gap = request  # empty twice: is anything past it?
             if not self.in_flight:
