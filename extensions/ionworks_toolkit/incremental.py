@@ -31,6 +31,7 @@ from typing import Any
 
 from .errors import ConfigurationError
 from .sinks import Sink, SqliteSink
+from .sinks._sqlite import SYNC_STATE_TABLE, quote_identifier
 
 __all__ = [
     "DEFAULT_OVERLAP",
@@ -43,8 +44,11 @@ __all__ = [
 
 #: How far before the mark the next run starts (``updated_at_gt = mark - overlap``).
 DEFAULT_OVERLAP = dt.timedelta(minutes=5)
-#: The SQLite table holding the marks, beside the data.
-STATE_TABLE = "ionworks_sync_state"
+#: The SQLite table holding the marks, beside the data (a name the sqlite: sink refuses as a
+#: data table).
+STATE_TABLE = SYNC_STATE_TABLE
+#: The columns of :data:`STATE_TABLE` (:meth:`SyncState.write` makes it).
+STATE_COLUMNS = ("project_id", "filter_key", "data_table", "mark", "recent_json", "synced_at")
 
 _UTC = dt.UTC
 
@@ -146,6 +150,40 @@ class SyncState:
         #: The sink whose transaction carries the marks (:meth:`stage`), if any.
         self.sink = sink
 
+    def check(self, label: str) -> None:
+        """Refuse, before any request, a database whose :data:`STATE_TABLE` is not the one
+        :meth:`write` makes (a data table given that name by an older version, a user's own
+        table): the marks could never be stored, so the run would fail at its commit. A
+        database or a state table not there yet, or one that cannot be read now (checked
+        again at the commit), passes.
+
+        :raises ConfigurationError: naming the sink ``label``, the table and its columns.
+        """
+        if not self.path.exists():
+            return
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+        except sqlite3.Error:
+            return
+        try:
+            info = conn.execute(f"PRAGMA table_info({quote_identifier(STATE_TABLE)})").fetchall()
+        except sqlite3.Error:
+            return
+        finally:
+            conn.close()
+        columns = tuple(row[1] for row in info)
+        if not columns or columns == STATE_COLUMNS:
+            return
+        shown = ", ".join(columns[:4])
+        if len(columns) > 4:
+            shown += f" and {len(columns) - 4} more"
+        raise ConfigurationError(
+            f"{label}: table {STATE_TABLE!r} exists but does not hold incremental sync marks "
+            f"(its columns: {shown}); incremental sync keeps its marks under that name, so "
+            "nothing can be synced into this database: rename that table (ALTER TABLE "
+            f"{STATE_TABLE} RENAME TO ...) or sync into another database"
+        )
+
     def load(self, project_id: str, key: str) -> SyncMark:
         """The mark stored for ``project_id`` and filter ``key`` (an empty one when the
         database or the row does not exist: a first run fetches everything)."""
@@ -206,7 +244,8 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
     """The state stores of ``sinks`` (every one must be able to hold a mark).
 
     :raises ConfigurationError: a sink cannot hold state (message names it and the sinks that
-        can), or there is no sink.
+        can), a database holds another table under :data:`STATE_TABLE`
+        (:meth:`SyncState.check`), or there is no sink.
     """
     states: list[SyncState] = []
     for text, given in sinks:
@@ -217,7 +256,9 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
                 f"{text!r} cannot. Use a sqlite: sink (e.g. sqlite:measurements.db), or drop "
                 "--incremental / incremental=True"
             )
-        states.append(SyncState(Path(sink.path), sink.table, sink))
+        state = SyncState(Path(sink.path), sink.table, sink)
+        state.check(sink.label)
+        states.append(state)
     if not states:
         raise ConfigurationError("incremental sync needs a sqlite: sink")
     return states

@@ -662,9 +662,15 @@ def test_invalid_table_names_are_refused_before_anything_is_written(
 ) -> None:
     message = (
         f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
-        "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables': "
-        "the sink's record of its tables)"
+        "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables' "
+        "or 'ionworks_sync_state': tables the toolkit keeps)"
     )
+    if table.lower() == "ionworks_sink_tables":  # reserved: the message says for what
+        message = (
+            f"invalid sqlite table name {table!r}: the toolkit keeps its record of which item "
+            "schema each table holds in a table of that name; choose another table with "
+            "?table=NAME"
+        )
     with pytest.raises(SinkTargetError) as info:
         SqliteSink(tmp_path / "c.db", table=table)
     assert str(info.value) == message

@@ -256,14 +256,14 @@ def test_unknown_option_messages(
         (
             "sqlite:c.db?table=x;drop",
             "invalid sqlite table name 'x;drop': use letters, digits and underscores, "
-            "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables': "
-            "the sink's record of its tables)",
+            "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables' "
+            "or 'ionworks_sync_state': tables the toolkit keeps)",
         ),
         (
             "sqlite:c.db?table=sqlite_master",
             "invalid sqlite table name 'sqlite_master': use letters, digits and underscores, "
-            "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables': "
-            "the sink's record of its tables)",
+            "starting with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables' "
+            "or 'ionworks_sync_state': tables the toolkit keeps)",
         ),
         (
             "table:?max_rows=many",

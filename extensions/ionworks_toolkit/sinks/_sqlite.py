@@ -41,6 +41,8 @@ from ._flatten import dumps
 __all__ = [
     "DEFAULT_TABLE",
     "RECORD_JSON",
+    "RESERVED_TABLES",
+    "SYNC_STATE_TABLE",
     "TABLES_TABLE",
     "SqliteSink",
     "make_sqlite_sink",
@@ -57,6 +59,15 @@ RECORD_JSON = "record_json"
 #: ``resource`` (:attr:`RecordSchema.resource`, e.g. ``measurements``). Written in the
 #: transaction of the rows; its name is no data table's (``?table=`` refuses it).
 TABLES_TABLE = "ionworks_sink_tables"
+#: The table of incremental sync marks (``ionworks_toolkit.incremental``), kept beside the data.
+SYNC_STATE_TABLE = "ionworks_sync_state"
+#: The tables the toolkit keeps in a user's database (lower-case name -> what it keeps there):
+#: never a data table (``?table=`` refuses them, in any letter case: SQLite folds ASCII
+#: letters).
+RESERVED_TABLES = {
+    TABLES_TABLE: "its record of which item schema each table holds",
+    SYNC_STATE_TABLE: "its incremental sync marks",
+}
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\Z")  # \Z: "$" allows a final "\n"
 #: Set on a database this sink builds (see SqliteSink._connection); page_size before any table.
 _NEW_DATABASE_PRAGMAS = (
@@ -666,7 +677,7 @@ def _valid_table(table: str) -> bool:
     return (
         bool(_IDENTIFIER_RE.match(table))
         and not table.lower().startswith("sqlite_")
-        and _fold(table) != TABLES_TABLE
+        and _fold(table) not in RESERVED_TABLES
     )
 
 
@@ -677,10 +688,17 @@ def _default_tables() -> frozenset[str]:
 
 
 def _bad_table_message(table: str) -> str:
+    reserved = RESERVED_TABLES.get(_fold(table))
+    if reserved is not None:
+        return (
+            f"invalid sqlite table name {table!r}: the toolkit keeps {reserved} in a table of "
+            "that name; choose another table with ?table=NAME"
+        )
+    kept = " or ".join(repr(name) for name in RESERVED_TABLES)
     return (
         f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
-        f"starting with a letter or underscore (not 'sqlite_...', not {TABLES_TABLE!r}: the "
-        "sink's record of its tables)"
+        f"starting with a letter or underscore (not 'sqlite_...', not {kept}: tables the "
+        "toolkit keeps)"
     )
 
 

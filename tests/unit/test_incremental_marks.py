@@ -1,0 +1,252 @@
+"""FINDINGS7 G3, G7 and G8: what an incremental sync keeps in the user's database, and when its
+mark may move.
+
+A server on loopback holds 34 measurements (the NASA PCoE project's size), newest first,
+measurement ``i`` updated ``i`` minutes before the newest; it honours ``updated_at_gt``
+unless told to ignore it (G8), and can delete its newest record once the first page has gone
+(G7: the total falls 34 -> 33 and record 11 slides below offset 10).
+
+* G3: the sync-state table's name is refused as a data table (exit 2, before any request),
+  and an incremental run into a database holding another table under that name stops before
+  the walk, naming it.
+* G7: a walk that may lack records (its total fell, fewer records than the total, ids seen
+  twice because offsets shifted) writes its rows but keeps the previous mark, and says so.
+* G8: records at or below the mark that the destination holds unchanged are skipped, and one
+  warning says the server seems to ignore ``updated_at_gt``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from ionworks_toolkit import Toolkit
+from ionworks_toolkit.cli import main
+from ionworks_toolkit.errors import ConfigurationError
+from ionworks_toolkit.incremental import STATE_COLUMNS, STATE_TABLE, SyncMark, SyncState
+from ionworks_toolkit.sinks import SinkTargetError, SqliteSink
+from ionworks_toolkit.sinks._sqlite import make_sqlite_sink
+from loopback import Exchange, LoopbackServer
+
+PROJECT_ID = "5b0c3c61-7d0a-4f43-9d55-0e4a6f1f6a10"
+N = 34
+NEWEST = dt.datetime(2024, 1, 1, 7, 45, 30, tzinfo=dt.UTC)
+
+
+def stamp(i: int) -> str:
+    return (NEWEST - dt.timedelta(minutes=i)).isoformat().replace("+00:00", "Z")
+
+
+class Catalogue:
+    """The by-project list endpoint over ``N`` measurements ``m-00``.. (newest first).
+
+    ``honour_since``: apply ``updated_at_gt`` (False: a server ignoring it). ``delete_newest``:
+    from the second request on, the newest record is gone (total one less). ``insert_newest``:
+    from the second request on, one new record heads the list (total one more). ``edits``:
+    id -> a new ``updated_at``.
+    """
+
+    def __init__(self) -> None:
+        self.honour_since = True
+        self.delete_newest = False
+        self.insert_newest = False
+        self.edits: dict[str, str] = {}
+        self.queries: list[dict[str, str]] = []
+
+    def records(self) -> list[dict[str, Any]]:
+        records = [
+            {
+                "id": f"m-{i:02d}",
+                "name": f"m {i}",
+                "cell_instance_id": "ci",
+                "created_at": stamp(i),
+                "updated_at": self.edits.get(f"m-{i:02d}", stamp(i)),
+            }
+            for i in range(N)
+        ]
+        if len(self.queries) > 1:
+            if self.delete_newest:
+                records = records[1:]
+            if self.insert_newest:
+                new = {"id": "m-new", "name": "new", "cell_instance_id": "ci"}
+                records.insert(0, {**new, "created_at": stamp(-1), "updated_at": stamp(-1)})
+        return records
+
+    def handle(self, exchange: Exchange) -> None:
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(exchange.target).query).items()}
+        self.queries.append(query)
+        offset, limit = int(query["offset"]), int(query["limit"])
+        records = self.records()
+        if "updated_at_gt" in query and self.honour_since:
+            records = [r for r in records if r["updated_at"] > query["updated_at_gt"]]
+        items = records[offset : offset + limit]
+        body = {"items": items, "count": len(items), "total": len(records)}
+        exchange.respond(200, json.dumps(body).encode())
+
+    @property
+    def since(self) -> list[str | None]:
+        return [q.get("updated_at_gt") for q in self.queries]
+
+
+@pytest.fixture
+def catalogue() -> Iterator[tuple[Catalogue, str]]:
+    state = Catalogue()
+    with LoopbackServer(state.handle) as server:
+        yield state, server.url
+
+
+def run_cli(url: str, *arguments: str) -> Any:
+    return CliRunner().invoke(
+        main,
+        ["--api-url", url, "--api-key", "k", "measurements", "list", PROJECT_ID, *arguments],
+    )
+
+
+def toolkit(url: str) -> Toolkit:
+    return Toolkit(api_url=url, api_key="k", max_retries=0)
+
+
+def marks(db: Path | str) -> list[tuple[str, str | None]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"select project_id, mark from {STATE_TABLE}").fetchall()
+
+
+def rows(db: Path | str, table: str = "measurements") -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"select id, updated_at from {table} order by id").fetchall()
+
+
+# ----------------------------------------------------------------------------- G3
+
+
+RESERVED_MESSAGE = (
+    "invalid sqlite table name {!r}: the toolkit keeps its incremental sync marks in a table "
+    "of that name; choose another table with ?table=NAME"
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["ionworks_sync_state", "IONWORKS_SYNC_STATE", "Ionworks_Sync_state"]
+)
+def test_the_sync_state_table_is_refused_as_a_data_table(name: str, tmp_path: Path) -> None:
+    # SQLite compares table names without regard to ASCII case: every spelling is the same table.
+    with pytest.raises(SinkTargetError) as caught:
+        make_sqlite_sink(str(tmp_path / "t.db"), {"table": name})
+    assert str(caught.value) == RESERVED_MESSAGE.format(name)
+    with pytest.raises(SinkTargetError) as caught:
+        SqliteSink(tmp_path / "t.db", table=name)
+    assert str(caught.value) == RESERVED_MESSAGE.format(name)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["ionworks_sync_state2", "my_ionworks_sync_state", "ionworks_sync"]
+)
+def test_names_near_the_reserved_one_are_data_tables(name: str, tmp_path: Path) -> None:
+    assert make_sqlite_sink(str(tmp_path / "t.db"), {"table": name}).table == name
+
+
+def test_other_bad_names_keep_their_message(tmp_path: Path) -> None:
+    with pytest.raises(SinkTargetError) as caught:
+        make_sqlite_sink(str(tmp_path / "t.db"), {"table": "sqlite_x"})
+    assert str(caught.value) == (
+        "invalid sqlite table name 'sqlite_x': use letters, digits and underscores, starting "
+        "with a letter or underscore (not 'sqlite_...', not 'ionworks_sink_tables' or "
+        "'ionworks_sync_state': tables the toolkit keeps)"
+    )
+
+
+def test_the_cli_refuses_the_reserved_name_before_any_request(
+    catalogue: tuple[Catalogue, str], runner: CliRunner
+) -> None:
+    # FINDINGS7 G3: it was written as a measurements table (rc 0), and every later
+    # --incremental into that database failed at its commit with an OperationalError (rc 6).
+    state, url = catalogue
+    result = run_cli(url, "--limit", "1", "--sink", "sqlite:t.db?table=ionworks_sync_state")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: " + RESERVED_MESSAGE.format("ionworks_sync_state")
+    ]
+    assert (state.queries, Path("t.db").exists()) == ([], False)
+
+
+def _old_version_database(db: Path) -> None:
+    """What an earlier version left after ``--sink 'sqlite:t.db?table=ionworks_sync_state'``:
+    a measurements table under the sync state's name."""
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            'CREATE TABLE ionworks_sync_state ("id" TEXT PRIMARY KEY NOT NULL, "name" TEXT, '
+            '"cell_instance_id" TEXT, "created_at" TEXT, "updated_at" TEXT, '
+            '"extra_json" TEXT, "record_json" TEXT NOT NULL)'
+        )
+        conn.execute("INSERT INTO ionworks_sync_state (id, record_json) VALUES ('m-x', '{}')")
+
+
+FOREIGN_MESSAGE = (
+    "sqlite:{}: table 'ionworks_sync_state' exists but does not hold incremental sync marks "
+    "(its columns: id, name, cell_instance_id, created_at and 3 more); incremental sync keeps "
+    "its marks under that name, so nothing can be synced into this database: rename that "
+    "table (ALTER TABLE ionworks_sync_state RENAME TO ...) or sync into another database"
+)
+
+
+def test_an_incremental_run_into_a_foreign_state_table_stops_before_the_walk(
+    catalogue: tuple[Catalogue, str], runner: CliRunner
+) -> None:
+    state, url = catalogue
+    _old_version_database(Path("t.db"))
+    before = Path("t.db").read_bytes()
+    result = run_cli(url, "--incremental", "--sink", "t.db")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: {FOREIGN_MESSAGE.format('t.db')}"]
+    assert state.queries == []  # not one page asked for
+    assert Path("t.db").read_bytes() == before
+
+
+def test_the_python_export_into_a_foreign_state_table_raises(
+    catalogue: tuple[Catalogue, str], tmp_path: Path
+) -> None:
+    state, url = catalogue
+    db = tmp_path / "t.db"
+    _old_version_database(db)
+    with toolkit(url) as tk, pytest.raises(ConfigurationError) as caught:
+        tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True)
+    assert str(caught.value) == FOREIGN_MESSAGE.format(db)
+    assert state.queries == []
+
+
+def test_the_state_table_check_accepts_only_the_state_layout(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    state = SyncState(db, "measurements")
+    state.check("sqlite:t.db")  # no database yet
+    sqlite3.connect(db).close()
+    state.check("sqlite:t.db")  # no state table yet
+    with sqlite3.connect(db) as conn:
+        state.write(conn, {"p": SyncMark()}, "k")
+    state.check("sqlite:t.db")  # the one write() makes
+    assert STATE_COLUMNS == (
+        "project_id",
+        "filter_key",
+        "data_table",
+        "mark",
+        "recent_json",
+        "synced_at",
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"ALTER TABLE {STATE_TABLE} ADD COLUMN note TEXT")
+    with pytest.raises(ConfigurationError) as caught:
+        state.check("sqlite:t.db")
+    assert "(its columns: project_id, filter_key, data_table, mark and 3 more)" in str(caught.value)
+    other = tmp_path / "o.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE IONWORKS_SYNC_STATE (a, b, c, d)")
+    with pytest.raises(ConfigurationError) as caught:
+        SyncState(other, "measurements").check("sqlite:o.db")
+    assert "(its columns: a, b, c, d);" in str(caught.value)
