@@ -43,6 +43,7 @@ from .incremental import (
     filter_key,
     iso_z,
     open_sync_state,
+    parse_instant,
 )
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
@@ -111,6 +112,10 @@ class _Run:
         self.stats: dict[str, WalkStats] = {}
         self.written = 0
         self.skipped = 0
+        #: Per project: the ``updated_at_gt`` sent (incremental with a mark), and how many
+        #: records the server sent at or before it (a server ignoring the filter: FINDINGS7 G8).
+        self.since: dict[str, dt.datetime] = {}
+        self.older: dict[str, int] = {}
         #: No ``updated_at`` later than this becomes a mark: this run's clock plus the
         #: overlap (clock skew between this machine and the server).
         self.latest = dt.datetime.now(dt.UTC) + overlap
@@ -147,6 +152,8 @@ class _Run:
                 since = mark.since(self.overlap)
                 if since is not None:
                     project_params["updated_at_gt"] = since
+                    self.since[project_id] = parse_instant(since)  # type: ignore[assignment]
+                    self.older[project_id] = 0
             per_project[project_id] = project_params
         return per_project
 
@@ -158,6 +165,8 @@ class _Run:
             records = [{"project_id": project_id, **record} for record in records]
         if self.incremental:
             before = self.before[project_id]
+            if before.mark is not None:
+                self._count_older(project_id, records)
             kept = [record for record in records if not before.is_stored(record)]
             self.skipped += len(records) - len(kept)
             self.after[project_id] = self.after[project_id].advanced(
@@ -166,11 +175,53 @@ class _Run:
                 latest=self.latest,
                 beyond=lambda record: self._warn_future(project_id, record),
             )
+            if before.mark is not None and kept:
+                kept = self._drop_held(project_id, kept)
             records = kept
         self.written += len(records)
         if type(page) is JsonReadyList:  # still JSON values only: the sinks skip their scans
             return JsonReadyList(records, None if self.several else page.plain_for)
         return records
+
+    def _drop_held(self, project_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``records`` without those every state database already holds unchanged (same
+        ``id`` and ``updated_at``: re-reads outside the overlap, e.g. from a server ignoring
+        ``updated_at_gt`` or after a mark kept by an incomplete walk), counted as skipped.
+        Called only for a project with a stored mark: one lookup by primary key per page and
+        database."""
+        held: set[str] | None = None
+        for state in self.states:
+            found = state.held_unchanged(records)
+            held = found if held is None else held & found
+        if not held:
+            return records
+        kept = [record for record in records if str(record.get("id")) not in held]
+        self.skipped += len(records) - len(kept)
+        return kept
+
+    def _count_older(self, project_id: str, records: Sequence[Mapping[str, Any]]) -> None:
+        """Count the records sent with an ``updated_at`` at or before the ``updated_at_gt``
+        asked for: a server applying the filter sends none."""
+        since = self.since[project_id]
+        for record in records:
+            when = parse_instant(record.get("updated_at"))
+            if when is not None and when <= since:
+                self.older[project_id] += 1
+
+    def warn_ignored_filter(self) -> None:
+        """One warning per project whose server sent records at or before the
+        ``updated_at_gt`` asked for (it seems to ignore the filter: every run reads the whole
+        project; the unchanged records are still skipped)."""
+        for project_id, older in self.older.items():
+            if older:
+                logger.warning(
+                    "incremental: the server sent %d record(s) of project %s older than "
+                    "updated_at_gt=%s: it seems to ignore that filter, so every run reads the "
+                    "whole project (the records the database holds unchanged are skipped)",
+                    older,
+                    project_id,
+                    iso_z(self.since[project_id]),
+                )
 
     def _warn_future(self, project_id: str, record: Mapping[str, Any]) -> None:
         """One warning per record whose ``updated_at`` is later than this run's clock (plus
@@ -203,6 +254,7 @@ class _Run:
         """Have each state sink write the new marks in the transaction of its data (call after
         the last page, before committing the sinks). A project whose walk may lack records
         (``WalkStats.incomplete``) keeps the mark it started from: the next run reads them."""
+        self.warn_ignored_filter()
         marks = dict(self.after)
         for project_id, stats in self.stats.items():
             if self.states and stats.incomplete is not None:

@@ -1034,7 +1034,7 @@ def measurements_list(
         if incremental:
             click.echo(
                 f"incremental: {result.records} new or changed record(s); "
-                f"{result.duplicates} unchanged re-read in the overlap skipped",
+                f"{result.duplicates} unchanged re-read skipped",
                 err=True,
             )
         elif result.duplicates:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, SinkError
 from .sinks import Sink, SqliteSink
 from .sinks._sqlite import SYNC_STATE_TABLE, quote_identifier
 
@@ -231,6 +231,30 @@ class SyncState:
                 for project_id, mark in marks.items()
             ],
         )
+
+    def held_unchanged(self, records: Sequence[Mapping[str, Any]]) -> set[str]:
+        """The ids of ``records`` the data table already holds with the same ``updated_at``
+        (a re-read of an unchanged record), read by primary key through the sink's
+        transaction (:meth:`SqliteSink.stored_values`): the cost follows the page, never
+        the table.
+
+        :raises SinkError: the lookup failed (naming the sink).
+        """
+        assert self.sink is not None, "held_unchanged() needs the SyncState of a sink"
+        ids = [str(record["id"]) for record in records if record.get("id") is not None]
+        try:
+            stored = self.sink.stored_values(ids, "updated_at")
+        except Exception as exc:
+            raise SinkError(self.sink.label, exc) from exc
+        held: set[str] = set()
+        for record in records:
+            key, value = str(record.get("id")), record.get("updated_at")
+            if value is None or key not in stored:
+                continue
+            text = stored[key]
+            if value == text or ((when := parse_instant(value)) and when == parse_instant(text)):
+                held.add(key)
+        return held
 
     def stage(self, marks: Mapping[str, SyncMark], key: str) -> None:
         """Have the sink write ``marks`` in the transaction that commits its rows (call after

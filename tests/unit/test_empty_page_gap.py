@@ -241,7 +241,7 @@ def test_an_incremental_walk_whose_total_falls_keeps_its_mark(
         f"{PROJECT_ID}, so records may be missing; its mark is not moved (the next run reads "
         "these changes again)",
         "wrote 34 records to sqlite:m.db (table measurements)",
-        "incremental: 34 new or changed record(s); 0 unchanged re-read in the overlap skipped",
+        "incremental: 34 new or changed record(s); 0 unchanged re-read skipped",
     ]
     with sqlite3.connect("m.db") as conn:
         assert conn.execute(f"select mark, recent_json from {STATE_TABLE}").fetchall() == [

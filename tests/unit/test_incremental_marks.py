@@ -250,3 +250,122 @@ def test_the_state_table_check_accepts_only_the_state_layout(tmp_path: Path) -> 
     with pytest.raises(ConfigurationError) as caught:
         SyncState(other, "measurements").check("sqlite:o.db")
     assert "(its columns: a, b, c, d);" in str(caught.value)
+
+
+# ----------------------------------------------------------------------------- G8
+
+
+def ignored_filter_warning(older: int, since: str) -> str:
+    return (
+        f"incremental: the server sent {older} record(s) of project {PROJECT_ID} older than "
+        f"updated_at_gt={since}: it seems to ignore that filter, so every run reads the whole "
+        "project (the records the database holds unchanged are skipped)"
+    )
+
+
+def test_a_server_ignoring_updated_at_gt_rewrites_nothing_unchanged(
+    catalogue: tuple[Catalogue, str], runner: CliRunner
+) -> None:
+    # FINDINGS7 G8: the second run got all 34 records again; the 29 older than the overlap were
+    # rewritten and reported as "new or changed".
+    state, url = catalogue
+    state.honour_since = False
+    first = run_cli(url, "--incremental", "--sink", "i.db")
+    assert first.exit_code == 0, first.output
+    assert marks("i.db") == [(PROJECT_ID, stamp(0))]
+    second = run_cli(url, "--incremental", "--sink", "i.db")
+    assert second.exit_code == 0, second.output
+    assert state.since == [None, stamp(5)]  # mark 07:45:30 minus the 5-minute overlap
+    assert second.stderr.splitlines() == [
+        f"warning: {ignored_filter_warning(29, stamp(5))}",
+        "wrote 0 records to sqlite:i.db (table measurements)",
+        "incremental: 0 new or changed record(s); 34 unchanged re-read skipped",
+    ]
+    assert marks("i.db") == [(PROJECT_ID, stamp(0))]
+    assert len(rows("i.db")) == 34
+
+
+def test_records_changed_below_the_mark_are_still_written(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only a record the database holds with the same updated_at is skipped: one edited to a
+    # later instant, and one whose updated_at went BACK (below updated_at_gt), are written.
+    state, url = catalogue
+    state.honour_since = False
+    db = tmp_path / "i.db"
+    with toolkit(url) as tk:
+        assert tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True).records == 34
+        state.edits = {"m-20": "2024-01-01T08:00:00Z", "m-30": "2023-12-31T00:00:00+00:00"}
+        with caplog.at_level("WARNING", logger="ionworks_toolkit"):
+            result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True)
+    assert (result.records, result.duplicates, result.total) == (2, 32, 34)
+    # 28 older than 07:40:30 (m-05..m-33 but m-20, edited later), unchanged or not.
+    assert [r.getMessage() for r in caplog.records] == [ignored_filter_warning(28, stamp(5))]
+    held = dict(rows(db))
+    assert (held["m-20"], held["m-30"], held["m-21"]) == (
+        "2024-01-01T08:00:00Z",
+        "2023-12-31T00:00:00Z",
+        stamp(21),
+    )
+    assert marks(db) == [(PROJECT_ID, "2024-01-01T08:00:00Z")]
+
+
+def test_a_server_honouring_updated_at_gt_gets_no_warning(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state, url = catalogue
+    db = tmp_path / "i.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True)
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True)
+    assert (result.records, result.duplicates, result.total) == (0, 5, 5)
+    assert state.since == [None, stamp(5)]
+    assert caplog.records == []
+
+
+def test_held_unchanged_compares_instants_and_needs_an_updated_at(tmp_path: Path) -> None:
+    sink = SqliteSink(tmp_path / "h.db")
+    from ionworks_toolkit.sinks._columns import measurements_schema
+
+    sink.bind_schema(measurements_schema())
+    sink.write(
+        [
+            {"id": "a", "name": "a", "cell_instance_id": "c", "updated_at": "2024-01-01T00:00:00Z"},
+            {"id": "b", "name": "b", "cell_instance_id": "c", "updated_at": None},
+            {"id": "c", "name": "c", "cell_instance_id": "c", "updated_at": "kept as sent"},
+        ]
+    )
+    state = SyncState(sink.path, "measurements", sink)
+    got = state.held_unchanged(
+        [
+            {"id": "a", "updated_at": "2024-01-01T01:00:00+01:00"},  # the same instant
+            {"id": "b", "updated_at": None},  # no updated_at: never known unchanged
+            # Unparseable: the table keeps it in extra_json, its column empty: not compared.
+            {"id": "c", "updated_at": "kept as sent"},
+            {"id": "d", "updated_at": "2024-01-01T00:00:00Z"},  # not held
+            {"id": "e"},
+        ]
+    )
+    assert got == {"a"}
+    assert state.held_unchanged([{"id": "a", "updated_at": "2024-01-01T00:00:01Z"}]) == set()
+    sink.abort()
+
+
+def test_stored_values_looks_up_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ionworks_toolkit.sinks import _sqlite
+    from ionworks_toolkit.sinks._columns import measurements_schema
+
+    monkeypatch.setattr(_sqlite, "LOOKUP_CHUNK", 2)
+    sink = SqliteSink(tmp_path / "h.db")
+    sink.bind_schema(measurements_schema())
+    sink.write([{"id": f"r{i}", "name": str(i), "updated_at": f"t{i}"} for i in range(5)])
+    assert sink.stored_values(["r0", "r4", "x", "r2", "r1"], "name") == {
+        "r0": "0",
+        "r4": "4",
+        "r2": "2",
+        "r1": "1",
+    }
+    assert sink.stored_values([], "name") == {}
+    sink.abort()
+    with pytest.raises(Exception, match="cannot read stored rows: sink already aborted"):
+        sink.stored_values(["r0"], "name")

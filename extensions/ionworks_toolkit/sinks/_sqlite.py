@@ -105,6 +105,9 @@ LOCK_POLL_INTERVAL = 0.1
 #: The lock wait's clock and sleep (module names, so that a test can replace them alone).
 _clock = time.monotonic
 _sleep = time.sleep
+#: Ids per statement of :meth:`SqliteSink.stored_values` (below SQLite's 999 bound variables
+#: of versions before 3.32).
+LOOKUP_CHUNK = 500
 
 
 def _stop_if_cancelled() -> None:
@@ -478,6 +481,28 @@ class SqliteSink(BaseSink):
             run.append(cells)
         if run:
             conn.executemany(self._upsert_present_sql(run_key), run)
+
+    def stored_values(self, ids: Sequence[str], column: str) -> dict[str, Any]:
+        """``id -> value of column`` for the rows of the table whose ``id`` is in ``ids``, as
+        this run's transaction sees them (rows written earlier in the run included; an id
+        the table does not hold is left out). Incremental sync compares re-read records
+        with them. Opens the transaction, taking the write lock, as the first write would.
+        Looked up by the primary key, :data:`LOOKUP_CHUNK` ids per statement: the cost
+        follows ``len(ids)``, never the table's size.
+
+        :raises SinkStateError: the sink is no longer open.
+        :raises SinkTargetError: as the first write (a table of another shape, a lock
+            held too long).
+        """
+        self._require_open("read stored rows")
+        conn = self._connection()
+        found: dict[str, Any] = {}
+        select = f'SELECT "id", {quote_identifier(column)} FROM {quote_identifier(self.table)}'
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            found.update(conn.execute(f'{select} WHERE "id" IN ({marks})', chunk).fetchall())
+        return found
 
     def in_commit(self, step: Callable[[sqlite3.Connection], None]) -> None:
         """Have ``step(connection)`` write in the transaction that publishes this sink's rows
