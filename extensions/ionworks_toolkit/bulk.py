@@ -231,7 +231,7 @@ class _Run:
             self._future_warned.add(key)
             logger.warning(
                 "incremental: record %r of project %s has updated_at %s, later than this "
-                "run's clock: written, but not used as the mark (it would hide every later "
+                "run's clock: stored, but not used as the mark (it would hide every later "
                 "change); the next runs read it again",
                 key,
                 project_id,

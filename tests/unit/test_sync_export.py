@@ -259,14 +259,15 @@ def test_a_record_stamped_in_the_future_never_becomes_the_mark(
             future, int(when.timestamp() * 1_000_000)
         )
         project_id = ionworks_sandbox.project_id(SEVERSON)
-        for _ in range(2):  # re-read by every run: never taken as the mark
+        for written in (1, 0):  # re-read by every run: never taken as the mark
             caplog.clear()
             with caplog.at_level("WARNING", logger="ionworks_toolkit.http"):
                 run = tk.export(SEVERSON, [f"sqlite:{db}"], incremental=True)
-            assert run.records == 1
+            # Written once; the next run finds it held unchanged (FINDINGS7 G8) and skips it.
+            assert (run.records, run.duplicates) == (written, 6 - written)
             assert [r.getMessage() for r in caplog.records] == [
                 f"incremental: record '{future}' of project {project_id} has updated_at "
-                "2999-01-01T00:00:00Z, later than this run's clock: written, but not used as "
+                "2999-01-01T00:00:00Z, later than this run's clock: stored, but not used as "
                 "the mark (it would hide every later change); the next runs read it again"
             ]
             [(_, mark, _)] = _state(db)
