@@ -42,6 +42,7 @@ from .incremental import (
     combined_mark,
     filter_key,
     iso_z,
+    missing_records,
     open_sync_state,
     parse_instant,
 )
@@ -253,15 +254,17 @@ class _Run:
     def stage_marks(self) -> None:
         """Have each state sink write the new marks in the transaction of its data (call after
         the last page, before committing the sinks). A project whose walk may lack records
-        (``WalkStats.incomplete``) keeps the mark it started from: the next run reads them."""
+        (:func:`~ionworks_toolkit.incremental.missing_records`) keeps the mark it started
+        from, with one warning: the next run reads them."""
         self.warn_ignored_filter()
         marks = dict(self.after)
         for project_id, stats in self.stats.items():
-            if self.states and stats.incomplete is not None:
+            reason = missing_records(stats) if self.states else None
+            if reason is not None:
                 logger.warning(
                     "incremental: %s during the walk of project %s, so records may be missing; "
                     "its mark is not moved (the next run reads these changes again)",
-                    stats.incomplete,
+                    reason,
                     project_id,
                 )
                 marks[project_id] = self.before[project_id]

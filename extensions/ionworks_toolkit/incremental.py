@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigurationError, SinkError
+from .pagination import WalkStats
 from .sinks import Sink, SqliteSink
 from .sinks._sqlite import SYNC_STATE_TABLE, quote_identifier
 
@@ -39,6 +40,7 @@ __all__ = [
     "SyncMark",
     "SyncState",
     "filter_key",
+    "missing_records",
     "open_sync_state",
 ]
 
@@ -138,6 +140,36 @@ class SyncMark:
         top = max(marks)
         recent = {key: iso_z(when) for key, when in stamps.items() if when >= top - overlap}
         return SyncMark(top, recent)
+
+
+def missing_records(stats: WalkStats) -> str | None:
+    """Why a walk that ended without an error may lack records, or None: THE rule deciding
+    whether an incremental run may move its mark (``bulk``: a walk that may lack records
+    writes its rows but keeps the mark it started from, so the next run reads those
+    changes again). Fed by the walk (:class:`WalkStats`):
+
+    * ``stats.incomplete``: what the walk itself found (the server's total fell during it:
+      records deleted meanwhile move later ones below the next offset);
+    * fewer unique records than the server's ``total`` (an incremental walk has no
+      ``max_records`` to explain it: a total that ended too high, a record sent twice in
+      place of another);
+    * ids that came back on two pages (``duplicates`` beyond ``repeated_in_page``): records
+      moved to later offsets during the walk (inserted or re-ordered), so its pages were not
+      cut from one list.
+
+    Worded to follow "... during the walk of project P".
+    """
+    if stats.incomplete is not None:
+        return stats.incomplete
+    if stats.total is not None and stats.records < stats.total:
+        return f"{stats.records} records came back of the server's total {stats.total}"
+    moved = stats.duplicates - stats.repeated_in_page
+    if moved > 0:
+        return (
+            f"{moved} record(s) came back on two pages (records moved to later offsets: "
+            "inserted or re-ordered)"
+        )
+    return None
 
 
 class SyncState:

@@ -30,7 +30,14 @@ from click.testing import CliRunner
 from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.errors import ConfigurationError
-from ionworks_toolkit.incremental import STATE_COLUMNS, STATE_TABLE, SyncMark, SyncState
+from ionworks_toolkit.incremental import (
+    STATE_COLUMNS,
+    STATE_TABLE,
+    SyncMark,
+    SyncState,
+    missing_records,
+)
+from ionworks_toolkit.pagination import WalkStats
 from ionworks_toolkit.sinks import SinkTargetError, SqliteSink
 from ionworks_toolkit.sinks._sqlite import make_sqlite_sink
 from loopback import Exchange, LoopbackServer
@@ -47,17 +54,22 @@ def stamp(i: int) -> str:
 class Catalogue:
     """The by-project list endpoint over ``N`` measurements ``m-00``.. (newest first).
 
-    ``honour_since``: apply ``updated_at_gt`` (False: a server ignoring it). ``delete_newest``:
-    from the second request on, the newest record is gone (total one less). ``insert_newest``:
-    from the second request on, one new record heads the list (total one more). ``edits``:
-    id -> a new ``updated_at``.
+    ``honour_since``: apply ``updated_at_gt`` (False: a server ignoring it). ``delete_from``:
+    from that request on (1 = the first one answered), the newest record is gone (total one
+    less). ``insert_from``: from that request on, a new record ``m-new`` heads the list (total
+    one more). ``edits``: id -> a new ``updated_at``. ``extra_total``: added to the total
+    reported. ``twice``: the id whose record is sent in place of the record after it.
+    ``omit_total``: no ``total`` in the answers.
     """
 
     def __init__(self) -> None:
         self.honour_since = True
-        self.delete_newest = False
-        self.insert_newest = False
+        self.delete_from: int | None = None
+        self.insert_from: int | None = None
         self.edits: dict[str, str] = {}
+        self.extra_total = 0
+        self.twice: str | None = None
+        self.omit_total = False
         self.queries: list[dict[str, str]] = []
 
     def records(self) -> list[dict[str, Any]]:
@@ -71,12 +83,15 @@ class Catalogue:
             }
             for i in range(N)
         ]
-        if len(self.queries) > 1:
-            if self.delete_newest:
-                records = records[1:]
-            if self.insert_newest:
-                new = {"id": "m-new", "name": "new", "cell_instance_id": "ci"}
-                records.insert(0, {**new, "created_at": stamp(-1), "updated_at": stamp(-1)})
+        answered = len(self.queries)
+        if self.delete_from is not None and answered >= self.delete_from:
+            records = records[1:]
+        if self.insert_from is not None and answered >= self.insert_from:
+            new = {"id": "m-new", "name": "new", "cell_instance_id": "ci"}
+            records.insert(0, {**new, "created_at": stamp(-1), "updated_at": stamp(-1)})
+        if self.twice is not None:
+            at = [r["id"] for r in records].index(self.twice)
+            records[at + 1] = records[at]
         return records
 
     def handle(self, exchange: Exchange) -> None:
@@ -87,7 +102,9 @@ class Catalogue:
         if "updated_at_gt" in query and self.honour_since:
             records = [r for r in records if r["updated_at"] > query["updated_at_gt"]]
         items = records[offset : offset + limit]
-        body = {"items": items, "count": len(items), "total": len(records)}
+        body = {"items": items, "count": len(items), "total": len(records) + self.extra_total}
+        if self.omit_total:
+            del body["total"]
         exchange.respond(200, json.dumps(body).encode())
 
     @property
@@ -369,3 +386,182 @@ def test_stored_values_looks_up_in_chunks(tmp_path: Path, monkeypatch: pytest.Mo
     sink.abort()
     with pytest.raises(Exception, match="cannot read stored rows: sink already aborted"):
         sink.stored_values(["r0"], "name")
+
+
+# ----------------------------------------------------------------------------- G7
+
+TOTAL_FELL = (
+    "the server's total went from 34 to 33 during the walk (page at offset 10): records "
+    "deleted meanwhile move later ones to lower offsets, so some may be missing from this "
+    "walk; run it again to be sure"
+)
+
+
+def kept_mark(reason: str) -> str:
+    return (
+        f"incremental: {reason} during the walk of project {PROJECT_ID}, so records may be "
+        "missing; its mark is not moved (the next run reads these changes again)"
+    )
+
+
+def test_a_falling_total_keeps_the_mark_and_running_again_recovers_the_record(
+    catalogue: tuple[Catalogue, str], runner: CliRunner
+) -> None:
+    # FINDINGS7 G7: the newest record is deleted once the first page has gone, so m-10 slides
+    # below offset 10 and is never sent. The mark was stored anyway, and "run it again" never
+    # asked for m-10 again.
+    state, url = catalogue
+    first = run_cli(url, "--incremental", "--page-size", "10", "--sink", "d.db")
+    assert first.exit_code == 0, first.output
+    assert marks("d.db") == [(PROJECT_ID, stamp(0))]
+    state.edits = {f"m-{i:02d}": f"2024-01-02T00:{i:02d}:00Z" for i in range(1, 34)}
+    state.delete_from = len(state.queries) + 2  # from the run's second page on
+    second = run_cli(url, "--incremental", "--page-size", "10", "--sink", "d.db")
+    assert second.exit_code == 0, second.output
+    assert second.stderr.splitlines() == [
+        f"warning: {TOTAL_FELL}",
+        "warning: " + kept_mark("the server's total went from 34 to 33"),
+        "wrote 32 records to sqlite:d.db (table measurements)",
+        "incremental: 32 new or changed record(s); 1 unchanged re-read skipped",
+    ]
+    assert marks("d.db") == [(PROJECT_ID, stamp(0))]  # kept
+    held = dict(rows("d.db"))
+    assert held["m-10"] == stamp(10)  # the edit of m-10 was missed ...
+    third = run_cli(url, "--incremental", "--page-size", "10", "--sink", "d.db")
+    assert third.exit_code == 0, third.output
+    assert state.since[-4:] == [stamp(5)] * 4  # asked from the kept mark again
+    assert third.stderr.splitlines() == [
+        "wrote 1 record to sqlite:d.db (table measurements)",
+        "incremental: 1 new or changed record(s); 32 unchanged re-read skipped",
+    ]
+    assert dict(rows("d.db"))["m-10"] == "2024-01-02T00:10:00Z"  # ... and is now there
+    assert marks("d.db") == [(PROJECT_ID, "2024-01-02T00:33:00Z")]
+
+
+def test_a_first_run_whose_total_falls_stores_no_mark(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state, url = catalogue
+    state.delete_from = 2
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.total) == (33, 33)
+    assert [r.getMessage() for r in caplog.records] == [
+        TOTAL_FELL,
+        kept_mark("the server's total went from 34 to 33"),
+    ]
+    assert marks(db) == [(PROJECT_ID, None)]
+    assert "m-10" not in dict(rows(db))
+    with toolkit(url) as tk:
+        again = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert again.records == 33  # everything read again: m-10 is there now
+    assert len(rows(db)) == 34  # m-00 (deleted since) stays from the first run
+    assert marks(db) == [(PROJECT_ID, stamp(1))]
+
+
+def test_fewer_records_than_the_total_keeps_the_mark(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state, url = catalogue
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk:
+        tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+        state.edits = {"m-03": "2024-01-02T00:00:00Z"}
+        state.extra_total = 3  # 5 records sent (m-00..m-04 after 07:40:30), total 8
+        with caplog.at_level("WARNING", logger="ionworks_toolkit"):
+            result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.duplicates, result.total) == (1, 4, 8)
+    assert caplog.records[-1].getMessage() == kept_mark(
+        "5 records came back of the server's total 8"
+    )
+    assert len(caplog.records) == 2  # the walk's own warning about the total first
+    assert marks(db) == [(PROJECT_ID, stamp(0))]
+
+
+def test_records_moved_during_the_walk_keep_the_mark(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A record inserted at the head once the first page has gone: the walk misses it and
+    # sees the last record of each page again on the next one.
+    state, url = catalogue
+    state.insert_from = 2
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.duplicates, result.total) == (34, 1, 35)
+    assert [r.getMessage() for r in caplog.records] == [
+        kept_mark("34 records came back of the server's total 35")
+    ]
+    assert marks(db) == [(PROJECT_ID, None)]
+    assert "m-new" not in dict(rows(db))
+
+
+def test_records_moved_without_a_total_keep_the_mark(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The same insert from a server that reports no total: only the id seen on two pages (m-09,
+    # offsets shifted by one) tells that the walk missed something.
+    state, url = catalogue
+    state.insert_from = 2
+    state.omit_total = True
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.duplicates, result.total) == (34, 1, None)
+    assert [r.getMessage() for r in caplog.records] == [
+        kept_mark(
+            "1 record(s) came back on two pages (records moved to later offsets: "
+            "inserted or re-ordered)"
+        )
+    ]
+    assert marks(db) == [(PROJECT_ID, None)]
+
+
+def test_an_id_sent_twice_in_one_page_in_place_of_another_keeps_the_mark(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state, url = catalogue
+    state.twice = "m-08"  # m-09 is never sent
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.duplicates, result.repeated_in_page) == (33, 1, 1)
+    assert caplog.records[-1].getMessage() == kept_mark(
+        "33 records came back of the server's total 34"
+    )
+    assert marks(db) == [(PROJECT_ID, None)]
+
+
+def test_a_complete_walk_moves_the_mark_without_a_warning(
+    catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _state, url = catalogue
+    db = tmp_path / "d.db"
+    with toolkit(url) as tk, caplog.at_level("WARNING", logger="ionworks_toolkit"):
+        result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
+    assert (result.records, result.duplicates, result.total) == (34, 0, 34)
+    assert (caplog.records, marks(db)) == ([], [(PROJECT_ID, stamp(0))])
+
+
+@pytest.mark.parametrize(
+    ("stats", "reason"),
+    [
+        (WalkStats(records=34, total=34), None),
+        (WalkStats(records=34, total=None), None),
+        (WalkStats(records=35, total=34), None),  # more than the total: nothing missing
+        (WalkStats(records=33, total=34), "33 records came back of the server's total 34"),
+        (WalkStats(records=34, duplicates=2, repeated_in_page=2, total=34), None),
+        (
+            WalkStats(records=34, duplicates=3, repeated_in_page=1, total=34),
+            "2 record(s) came back on two pages (records moved to later offsets: inserted "
+            "or re-ordered)",
+        ),
+        (
+            WalkStats(records=33, total=33, incomplete="the walk's own reason"),
+            "the walk's own reason",
+        ),
+    ],
+)
+def test_missing_records_is_the_one_rule(stats: WalkStats, reason: str | None) -> None:
+    assert missing_records(stats) == reason
