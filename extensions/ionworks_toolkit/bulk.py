@@ -150,11 +150,10 @@ class _Run:
                     )
                     mark = SyncMark()
                 self.before[project_id] = self.after[project_id] = mark
-                since = mark.since(self.overlap)
-                if since is not None:
-                    project_params["updated_at_gt"] = since
-                    self.since[project_id] = parse_instant(since)  # type: ignore[assignment]
+                if mark.mark is not None:
+                    self.since[project_id] = mark.mark - self.overlap
                     self.older[project_id] = 0
+                    project_params["updated_at_gt"] = iso_z(self.since[project_id])
             per_project[project_id] = project_params
         return per_project
 
