@@ -175,7 +175,7 @@ class _Run:
                 latest=self.latest,
                 beyond=lambda record: self._warn_future(project_id, record),
             )
-            if before.mark is not None and kept:
+            if before.stored and kept:
                 kept = self._drop_held(project_id, kept)
             records = kept
         self.written += len(records)
@@ -187,8 +187,8 @@ class _Run:
         """``records`` without those every state database already holds unchanged (same
         ``id`` and ``updated_at``: re-reads outside the overlap, e.g. from a server ignoring
         ``updated_at_gt`` or after a mark kept by an incomplete walk), counted as skipped.
-        Called only for a project with a stored mark: one lookup by primary key per page and
-        database."""
+        Called only for a project whose mark a previous run stored (:attr:`SyncMark.stored`):
+        one lookup by primary key per page and database."""
         held: set[str] | None = None
         for state in self.states:
             found = state.held_unchanged(records)

@@ -91,10 +91,13 @@ class SyncMark:
     :ivar mark: the largest ``updated_at`` stored, or ``None`` before the first run.
     :ivar recent: ``id -> updated_at`` of the records stored within the overlap below the
         mark (the ones the next run re-reads and skips when unchanged).
+    :ivar stored: a previous run stored this mark (also one without a mark: its walk may
+        have lacked records), so the database may hold the records re-read now.
     """
 
     mark: dt.datetime | None = None
     recent: dict[str, str] = field(default_factory=dict)
+    stored: bool = False
 
     def since(self, overlap: dt.timedelta) -> str | None:
         """The ``updated_at_gt`` value for the next run (``None``: everything)."""
@@ -234,7 +237,7 @@ class SyncState:
             conn.close()
         if row is None:
             return SyncMark()
-        return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])))
+        return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])), stored=True)
 
     def write(self, conn: sqlite3.Connection, marks: Mapping[str, SyncMark], key: str) -> None:
         """Upsert the marks of every project (``project_id -> SyncMark``) through ``conn``,
@@ -325,11 +328,11 @@ def combined_mark(states: Sequence[SyncState], project_id: str, key: str) -> Syn
     record); ids are skipped only when every sink stored them."""
     loaded = [state.load(project_id, key) for state in states]
     if any(mark.mark is None for mark in loaded):
-        return SyncMark()
+        return SyncMark(stored=all(mark.stored for mark in loaded))
     lowest = min(loaded, key=lambda mark: mark.mark or dt.datetime.min.replace(tzinfo=_UTC))
     recent = {
         key_: value
         for key_, value in lowest.recent.items()
         if all(mark.recent.get(key_) == value for mark in loaded)
     }
-    return SyncMark(lowest.mark, recent)
+    return SyncMark(lowest.mark, recent, stored=True)

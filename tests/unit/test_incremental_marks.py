@@ -455,7 +455,10 @@ def test_a_first_run_whose_total_falls_stores_no_mark(
     assert "m-10" not in dict(rows(db))
     with toolkit(url) as tk:
         again = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
-    assert again.records == 33  # everything read again: m-10 is there now
+    # Everything read again (no mark), the 32 records the first run stored skipped as
+    # unchanged: m-10 is the one new record.
+    assert (again.records, again.duplicates) == (1, 32)
+    assert dict(rows(db))["m-10"] == stamp(10)
     assert len(rows(db)) == 34  # m-00 (deleted since) stays from the first run
     assert marks(db) == [(PROJECT_ID, stamp(1))]
 
@@ -565,3 +568,20 @@ def test_a_complete_walk_moves_the_mark_without_a_warning(
 )
 def test_missing_records_is_the_one_rule(stats: WalkStats, reason: str | None) -> None:
     assert missing_records(stats) == reason
+
+
+def test_a_mark_is_stored_only_when_every_database_holds_a_row(tmp_path: Path) -> None:
+    from ionworks_toolkit.incremental import combined_mark
+
+    one, two = SyncState(tmp_path / "1.db", "measurements"), SyncState(tmp_path / "2.db", "m")
+    assert combined_mark([one, two], "p", "k") == SyncMark(None, {}, stored=False)
+    with sqlite3.connect(one.path) as conn:  # a walk that lacked records: a row, no mark
+        one.write(conn, {"p": SyncMark()}, "k")
+    assert one.load("p", "k") == SyncMark(None, {}, stored=True)
+    assert combined_mark([one, two], "p", "k").stored is False
+    assert combined_mark([one], "p", "k").stored is True
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with sqlite3.connect(two.path) as conn:
+        two.write(conn, {"p": SyncMark(when, {"a": "2024-01-01T00:00:00Z"})}, "k")
+    assert combined_mark([one, two], "p", "k") == SyncMark(None, {}, stored=True)
+    assert combined_mark([two], "p", "k") == SyncMark(when, {"a": "2024-01-01T00:00:00Z"}, True)
