@@ -194,6 +194,34 @@ def test_the_cli_refuses_the_reserved_name_before_any_request(
     assert (state.queries, Path("t.db").exists()) == ([], False)
 
 
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("ionworks_sink_tables", "its record of which item schema each table holds"),
+        ("Ionworks_Sync_State", "its incremental sync marks"),
+    ],
+)
+def test_the_postgresql_sink_refuses_the_reserved_names_too(name: str, what: str) -> None:
+    # The postgresql sink keeps its record of tables in the user's schema (no sync state: an
+    # incremental run refuses it), so the same names are no data table there either.
+    from ionworks_toolkit.sinks._postgres import PostgresSink, make_postgres_sink
+
+    message = (
+        f"invalid postgresql table name {name!r}: the toolkit keeps {what} in a table of that "
+        "name; choose another table with ?table=NAME"
+    )
+    with pytest.raises(SinkTargetError) as caught:
+        make_postgres_sink("//u@127.0.0.1:1/db", {"table": name})
+    assert str(caught.value) == message
+    sink = PostgresSink("host=127.0.0.1 port=1", table=name, label="postgresql:x")
+    with pytest.raises(SinkTargetError) as caught:
+        sink._connection()  # a sink built in Python: refused before connecting
+    assert str(caught.value) == message
+    assert make_postgres_sink("//u@127.0.0.1:1/db", {"table": "ionworks_sync"}).table == (
+        "ionworks_sync"
+    )
+
+
 def _old_version_database(db: Path) -> None:
     """What an earlier version left after ``--sink 'sqlite:t.db?table=ionworks_sync_state'``:
     a measurements table under the sync state's name."""

@@ -40,6 +40,7 @@ from ._sqlite import (
     _notice,
     _stop_if_cancelled,
     check_item_schema,
+    reserved_table_message,
 )
 
 __all__ = [
@@ -247,6 +248,7 @@ class PostgresSink(BaseSink):
             return self._conn
         if not _NAME_RE.match(self.table):
             raise SinkTargetError(_bad_name_message("table", self.table))
+        _check_not_reserved(self.table)
         sql = self._pg.sql
         self._layout = [
             (column_name(c.name), postgres_type(c.type))
@@ -551,6 +553,14 @@ def _refuse_nul(label: str, record: Mapping[str, Any], position: int) -> None:
         )
 
 
+def _check_not_reserved(table: str) -> None:
+    """Refuse a table the toolkit keeps in the schema (:data:`RESERVED_TABLES`, e.g. its
+    record of tables) as a data table: ``SinkTargetError`` naming it and what it holds."""
+    message = reserved_table_message("postgresql", table)
+    if message is not None:
+        raise SinkTargetError(message)
+
+
 def _bad_name_message(what: str, name: str) -> str:
     return (
         f"invalid postgresql {what} name {name!r}: use letters, digits and underscores, "
@@ -596,6 +606,8 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
     for what, name in (("table", table), ("schema", schema)):
         if name is not None and (not _NAME_RE.match(name) or name.lower().startswith("pg_")):
             raise SinkTargetError(_bad_name_message(what, name))
+    if table is not None:
+        _check_not_reserved(table)
     lock_timeout = lock_timeout_option(options.get("lock_timeout"))
     psycopg = _require_psycopg()
     libpq = {k: v for k, v in options.items() if k in LIBPQ_OPTIONS}

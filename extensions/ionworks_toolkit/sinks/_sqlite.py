@@ -712,13 +712,22 @@ def _default_tables() -> frozenset[str]:
     return frozenset(_fold(s.resource) for s in (measurements_schema(), projects_schema()))
 
 
-def _bad_table_message(table: str) -> str:
+def reserved_table_message(kind: str, table: str) -> str | None:
+    """Why ``table`` cannot be a data table of a ``kind`` (``sqlite``, ``postgresql``) sink:
+    one of :data:`RESERVED_TABLES`, in any ASCII letter case; None for any other name."""
     reserved = RESERVED_TABLES.get(_fold(table))
+    if reserved is None:
+        return None
+    return (
+        f"invalid {kind} table name {table!r}: the toolkit keeps {reserved} in a table of "
+        "that name; choose another table with ?table=NAME"
+    )
+
+
+def _bad_table_message(table: str) -> str:
+    reserved = reserved_table_message("sqlite", table)
     if reserved is not None:
-        return (
-            f"invalid sqlite table name {table!r}: the toolkit keeps {reserved} in a table of "
-            "that name; choose another table with ?table=NAME"
-        )
+        return reserved
     kept = " or ".join(repr(name) for name in RESERVED_TABLES)
     return (
         f"invalid sqlite table name {table!r}: use letters, digits and underscores, "
