@@ -99,11 +99,12 @@ def _locate(model: Any, body: Any) -> str | None:
 
 def _problem(model: Any, raw: Any) -> str | None:
     """What in ``raw`` does not fit the generated ``model`` (``.path: problem``), its nested
-    objects (the model's LazyModelFields) first; None when ``model.from_dict(raw)`` takes it."""
+    objects (the model's LazyModelFields) first, a null one being kept as ``None``; None when
+    ``model.from_dict(raw)`` takes it."""
     if type(raw) is not dict:
         return f": expected an object, got {_json_type(raw)}"
     for name, field in vars(model).items():
-        if type(field) is LazyModelField and name in raw:
+        if type(field) is LazyModelField and raw.get(name) is not None:
             inner = _problem(field.model, raw[name])
             if inner is not None:
                 return f".{name}{inner}"

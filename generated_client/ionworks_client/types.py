@@ -143,8 +143,8 @@ class LazyModelField:
     cell specifications are ~80% of its models' parse). The only difference a caller can see:
     a nested object missing a required key raises :class:`NestedObjectKeyError` (a
     ``KeyError`` naming the model, attribute and key) when first read instead of a
-    ``KeyError`` inside ``from_dict`` (a nested value that is not a JSON object still fails in
-    ``from_dict``); ``repr`` of the model then shows the object as sent
+    ``KeyError`` inside ``from_dict`` (a null is kept as ``None``; any other nested value that
+    is not a JSON object still fails in ``from_dict``); ``repr`` of the model then shows the object as sent
     (``<unparsed {...}>``) instead of raising. ``name``: the attribute's name. Writing or
     deleting the attribute works as on any attrs attribute."""
 
@@ -182,12 +182,13 @@ class LazyModelField:
         read becomes its dict by the nested model's ``to_dict_of_raw`` (the dict its
         ``from_dict(...).to_dict()`` gives, key order included) without building models, and
         stays unparsed; a missing required key raises :class:`NestedObjectKeyError` as
-        reading it would. A model gives its ``to_dict()``; ``UNSET`` (``optional``) stays."""
+        reading it would. A model gives its ``to_dict()``; ``UNSET`` (``optional``) and a
+        null the server sent (``None``, kept by ``from_dict``) stay."""
         value = self._slot.__get__(instance, type(instance))
         if type(value) is _Unparsed:
             return nested_to_dict(type(instance).__name__, self.name, self.model, value[0])
-        if optional and isinstance(value, Unset):
-            return UNSET
+        if value is None or (optional and isinstance(value, Unset)):
+            return value
         return value.to_dict()
 
     def __set__(self, instance: Any, value: Any) -> None:

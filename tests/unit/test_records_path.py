@@ -122,8 +122,16 @@ CASES: list[tuple[str, Any]] = [
     ("name", KeyError),  # missing required keys: KeyError either way
     ("specification.name", KeyError),
     ("instance.created_at", KeyError),
-    ("protocol", None),  # a nested object that is not an object
-    ("protocol", "CC-CV"),
+    ("protocol", None),  # a null nested object: kept, required or not
+    ("test_setup", None),
+    ("properties", None),
+    ("file_metadata", None),
+    ("specification", None),
+    ("instance", None),
+    ("specification.ratings", None),
+    ("specification.ratings.capacity", None),
+    ("instance.measured_properties", None),
+    ("protocol", "CC-CV"),  # a nested object that is not an object
     ("specification", []),
     ("instance", 3),
 ]
@@ -341,7 +349,16 @@ PLAIN_CASES: list[tuple[str, Any, bool]] = [
     ("specification.anode.created_at", "2024-01-15T05:05:00-01:00", False),
     ("specification.anode.material.updated_at", "20240115T050500Z", False),
     ("specification.anode", {"no": "required keys"}, False),  # kept as sent: slow path decides
-    ("specification.ratings", None, False),
+    # a null nested object is kept as sent either way (required ratings too)
+    ("protocol", None, True),
+    ("test_setup", None, True),
+    ("properties", None, True),
+    ("file_metadata", None, True),
+    ("specification", None, True),
+    ("instance", None, True),
+    ("specification.ratings", None, True),
+    ("specification.ratings.capacity", None, True),
+    ("instance.measured_properties", None, True),
     ("specification.ratings.capacity", [], False),
     ("specification", []),
     ("instance", 3, False),

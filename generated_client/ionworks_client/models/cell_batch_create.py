@@ -29,9 +29,13 @@ class CellBatchCreate:
 
         notes = self.notes
 
-        date_manufactured: str | Unset = UNSET
-        if not isinstance(self.date_manufactured, Unset):
-            date_manufactured = self.date_manufactured.isoformat()
+        date_manufactured: str | Unset
+        if self.date_manufactured is None:
+            date_manufactured = None
+        else:
+            date_manufactured = UNSET
+            if not isinstance(self.date_manufactured, Unset):
+                date_manufactured = self.date_manufactured.isoformat()
 
         properties = CellBatchCreate.__dict__["properties"].to_dict_of(self, optional=True)
 
@@ -60,17 +64,17 @@ class CellBatchCreate:
 
         _date_manufactured = d.get("date_manufactured", UNSET)
         date_manufactured: datetime.date | Unset
-        if _date_manufactured is UNSET:
-            date_manufactured = UNSET
+        if _date_manufactured is UNSET or _date_manufactured is None:
+            date_manufactured = _date_manufactured
         else:
             date_manufactured = datetime.date.fromisoformat(_date_manufactured)
 
         _properties = d.get("properties", UNSET)
         properties: CellBatchCreateProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellBatchCreateProperties.from_dict(_properties)
 
@@ -100,20 +104,22 @@ class CellBatchCreate:
             raise KeyError("name")
         if "date_manufactured" in rec:
             _date_manufactured_raw = rec["date_manufactured"]
-            _date_manufactured = _date_manufactured_raw
-            date_manufactured: datetime.date | Unset
-            if _date_manufactured is UNSET:
-                date_manufactured = UNSET
-            else:
-                date_manufactured = datetime.date.fromisoformat(_date_manufactured)
+            if _date_manufactured_raw is not None:
+                _date_manufactured = _date_manufactured_raw
+                date_manufactured: datetime.date | Unset
+                if _date_manufactured is UNSET or _date_manufactured is None:
+                    date_manufactured = _date_manufactured
+                else:
+                    date_manufactured = datetime.date.fromisoformat(_date_manufactured)
 
-            rec["date_manufactured"] = UNSET
-            if not isinstance(date_manufactured, Unset):
-                rec["date_manufactured"] = date_manufactured.isoformat()
+                rec["date_manufactured"] = UNSET
+                if not isinstance(date_manufactured, Unset):
+                    rec["date_manufactured"] = date_manufactured.isoformat()
 
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellBatchCreateProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellBatchCreateProperties.record_from_dict(_properties_raw)
 
         return rec
 
@@ -131,22 +137,28 @@ class CellBatchCreate:
             rec["notes"] = _notes_raw
         if "date_manufactured" in src_dict:
             _date_manufactured_raw = src_dict["date_manufactured"]
-            _date_manufactured = _date_manufactured_raw
-            date_manufactured: datetime.date | Unset
-            if _date_manufactured is UNSET:
-                date_manufactured = UNSET
+            if _date_manufactured_raw is None:
+                rec["date_manufactured"] = None
             else:
-                date_manufactured = datetime.date.fromisoformat(_date_manufactured)
+                _date_manufactured = _date_manufactured_raw
+                date_manufactured: datetime.date | Unset
+                if _date_manufactured is UNSET or _date_manufactured is None:
+                    date_manufactured = _date_manufactured
+                else:
+                    date_manufactured = datetime.date.fromisoformat(_date_manufactured)
 
-            rec["date_manufactured"] = UNSET
-            if not isinstance(date_manufactured, Unset):
-                rec["date_manufactured"] = date_manufactured.isoformat()
+                rec["date_manufactured"] = UNSET
+                if not isinstance(date_manufactured, Unset):
+                    rec["date_manufactured"] = date_manufactured.isoformat()
 
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellBatchCreate", "properties", CellBatchCreateProperties, _properties_raw
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellBatchCreate", "properties", CellBatchCreateProperties, _properties_raw
+                )
         return rec
 
     @classmethod
@@ -164,11 +176,11 @@ class CellBatchCreate:
         if "name" not in src_dict:
             return False
         _date_manufactured_raw = src_dict.get("date_manufactured", UNSET)
-        if _date_manufactured_raw is not UNSET:
+        if _date_manufactured_raw is not UNSET and _date_manufactured_raw is not None:
             return False
 
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellBatchCreateProperties.is_plain_record(_properties_raw):
                 return False
 

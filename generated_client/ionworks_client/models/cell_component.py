@@ -127,19 +127,19 @@ class CellComponent:
 
         _properties = d.get("properties", UNSET)
         properties: CellComponentProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellComponentProperties.from_dict(_properties)
 
         _material = d.get("material", UNSET)
         material: Material | Unset
-        if _material is UNSET:
-            material = UNSET
-        elif type(_material) is dict:
+        if type(_material) is dict:
             material = unparsed((_material,))
+        elif _material is UNSET or _material is None:
+            material = _material
         else:
             material = Material.from_dict(_material)
 
@@ -232,11 +232,13 @@ class CellComponent:
 
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellComponentProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellComponentProperties.record_from_dict(_properties_raw)
 
         if "material" in rec:
             _material_raw = rec["material"]
-            rec["material"] = Material.record_from_dict(_material_raw)
+            if _material_raw is not None:
+                rec["material"] = Material.record_from_dict(_material_raw)
 
         return rec
 
@@ -310,12 +312,20 @@ class CellComponent:
 
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellComponent", "properties", CellComponentProperties, _properties_raw
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellComponent", "properties", CellComponentProperties, _properties_raw
+                )
         if "material" in src_dict:
             _material_raw = src_dict["material"]
-            rec["material"] = nested_to_dict("CellComponent", "material", Material, _material_raw)
+            if _material_raw is None:
+                rec["material"] = None
+            else:
+                rec["material"] = nested_to_dict(
+                    "CellComponent", "material", Material, _material_raw
+                )
         return rec
 
     @classmethod
@@ -390,12 +400,12 @@ class CellComponent:
                 return False
 
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellComponentProperties.is_plain_record(_properties_raw):
                 return False
 
         _material_raw = src_dict.get("material", UNSET)
-        if _material_raw is not UNSET:
+        if _material_raw is not UNSET and _material_raw is not None:
             if not Material.is_plain_record(_material_raw):
                 return False
 

@@ -208,10 +208,10 @@ class CellInstance:
 
         _measured_properties = d.get("measured_properties", UNSET)
         measured_properties: CellInstanceMeasuredProperties | Unset
-        if _measured_properties is UNSET:
-            measured_properties = UNSET
-        elif type(_measured_properties) is dict:
+        if type(_measured_properties) is dict:
             measured_properties = unparsed((_measured_properties,))
+        elif _measured_properties is UNSET or _measured_properties is None:
+            measured_properties = _measured_properties
         else:
             measured_properties = CellInstanceMeasuredProperties.from_dict(_measured_properties)
 
@@ -346,9 +346,10 @@ class CellInstance:
 
         if "measured_properties" in rec:
             _measured_properties_raw = rec["measured_properties"]
-            rec["measured_properties"] = CellInstanceMeasuredProperties.record_from_dict(
-                _measured_properties_raw
-            )
+            if _measured_properties_raw is not None:
+                rec["measured_properties"] = CellInstanceMeasuredProperties.record_from_dict(
+                    _measured_properties_raw
+                )
 
         return rec
 
@@ -440,12 +441,15 @@ class CellInstance:
 
         if "measured_properties" in src_dict:
             _measured_properties_raw = src_dict["measured_properties"]
-            rec["measured_properties"] = nested_to_dict(
-                "CellInstance",
-                "measured_properties",
-                CellInstanceMeasuredProperties,
-                _measured_properties_raw,
-            )
+            if _measured_properties_raw is None:
+                rec["measured_properties"] = None
+            else:
+                rec["measured_properties"] = nested_to_dict(
+                    "CellInstance",
+                    "measured_properties",
+                    CellInstanceMeasuredProperties,
+                    _measured_properties_raw,
+                )
         if "notes" in src_dict:
             _notes_raw = src_dict["notes"]
             rec["notes"] = _notes_raw
@@ -541,7 +545,7 @@ class CellInstance:
                 return False
 
         _measured_properties_raw = src_dict.get("measured_properties", UNSET)
-        if _measured_properties_raw is not UNSET:
+        if _measured_properties_raw is not UNSET and _measured_properties_raw is not None:
             if not CellInstanceMeasuredProperties.is_plain_record(_measured_properties_raw):
                 return False
 

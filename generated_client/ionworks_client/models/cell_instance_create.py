@@ -95,10 +95,10 @@ class CellInstanceCreate:
 
         _measured_properties = d.get("measured_properties", UNSET)
         measured_properties: CellInstanceCreateMeasuredProperties | Unset
-        if _measured_properties is UNSET:
-            measured_properties = UNSET
-        elif type(_measured_properties) is dict:
+        if type(_measured_properties) is dict:
             measured_properties = unparsed((_measured_properties,))
+        elif _measured_properties is UNSET or _measured_properties is None:
+            measured_properties = _measured_properties
         else:
             measured_properties = CellInstanceCreateMeasuredProperties.from_dict(
                 _measured_properties
@@ -138,9 +138,10 @@ class CellInstanceCreate:
             raise KeyError("name")
         if "measured_properties" in rec:
             _measured_properties_raw = rec["measured_properties"]
-            rec["measured_properties"] = CellInstanceCreateMeasuredProperties.record_from_dict(
-                _measured_properties_raw
-            )
+            if _measured_properties_raw is not None:
+                rec["measured_properties"] = CellInstanceCreateMeasuredProperties.record_from_dict(
+                    _measured_properties_raw
+                )
 
         return rec
 
@@ -161,12 +162,15 @@ class CellInstanceCreate:
             rec["date_manufactured"] = _date_manufactured_raw
         if "measured_properties" in src_dict:
             _measured_properties_raw = src_dict["measured_properties"]
-            rec["measured_properties"] = nested_to_dict(
-                "CellInstanceCreate",
-                "measured_properties",
-                CellInstanceCreateMeasuredProperties,
-                _measured_properties_raw,
-            )
+            if _measured_properties_raw is None:
+                rec["measured_properties"] = None
+            else:
+                rec["measured_properties"] = nested_to_dict(
+                    "CellInstanceCreate",
+                    "measured_properties",
+                    CellInstanceCreateMeasuredProperties,
+                    _measured_properties_raw,
+                )
         if "notes" in src_dict:
             _notes_raw = src_dict["notes"]
             rec["notes"] = _notes_raw
@@ -190,7 +194,7 @@ class CellInstanceCreate:
         if "name" not in src_dict:
             return False
         _measured_properties_raw = src_dict.get("measured_properties", UNSET)
-        if _measured_properties_raw is not UNSET:
+        if _measured_properties_raw is not UNSET and _measured_properties_raw is not None:
             if not CellInstanceCreateMeasuredProperties.is_plain_record(_measured_properties_raw):
                 return False
 

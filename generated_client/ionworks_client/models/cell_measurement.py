@@ -277,10 +277,10 @@ class CellMeasurement:
 
         _protocol = d.get("protocol", UNSET)
         protocol: CellMeasurementProtocol | Unset
-        if _protocol is UNSET:
-            protocol = UNSET
-        elif type(_protocol) is dict:
+        if type(_protocol) is dict:
             protocol = unparsed((_protocol,))
+        elif _protocol is UNSET or _protocol is None:
+            protocol = _protocol
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
@@ -300,10 +300,10 @@ class CellMeasurement:
 
         _test_setup = d.get("test_setup", UNSET)
         test_setup: CellMeasurementTestSetup | Unset
-        if _test_setup is UNSET:
-            test_setup = UNSET
-        elif type(_test_setup) is dict:
+        if type(_test_setup) is dict:
             test_setup = unparsed((_test_setup,))
+        elif _test_setup is UNSET or _test_setup is None:
+            test_setup = _test_setup
         else:
             test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
 
@@ -326,19 +326,19 @@ class CellMeasurement:
 
         _properties = d.get("properties", UNSET)
         properties: CellMeasurementProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellMeasurementProperties.from_dict(_properties)
 
         _file_metadata = d.get("file_metadata", UNSET)
         file_metadata: CellMeasurementFileMetadata | Unset
-        if _file_metadata is UNSET:
-            file_metadata = UNSET
-        elif type(_file_metadata) is dict:
+        if type(_file_metadata) is dict:
             file_metadata = unparsed((_file_metadata,))
+        elif _file_metadata is UNSET or _file_metadata is None:
+            file_metadata = _file_metadata
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
@@ -480,7 +480,8 @@ class CellMeasurement:
 
         if "protocol" in rec:
             _protocol_raw = rec["protocol"]
-            rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
+            if _protocol_raw is not None:
+                rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
 
         if "start_time" in rec:
             _start_time_raw = rec["start_time"]
@@ -511,7 +512,8 @@ class CellMeasurement:
 
         if "test_setup" in rec:
             _test_setup_raw = rec["test_setup"]
-            rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
+            if _test_setup_raw is not None:
+                rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
 
         if "measurement_type" in rec:
             _measurement_type_raw = rec["measurement_type"]
@@ -519,11 +521,15 @@ class CellMeasurement:
 
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
 
         if "file_metadata" in rec:
             _file_metadata_raw = rec["file_metadata"]
-            rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(_file_metadata_raw)
+            if _file_metadata_raw is not None:
+                rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(
+                    _file_metadata_raw
+                )
 
         return rec
 
@@ -594,9 +600,12 @@ class CellMeasurement:
 
         if "protocol" in src_dict:
             _protocol_raw = src_dict["protocol"]
-            rec["protocol"] = nested_to_dict(
-                "CellMeasurement", "protocol", CellMeasurementProtocol, _protocol_raw
-            )
+            if _protocol_raw is None:
+                rec["protocol"] = None
+            else:
+                rec["protocol"] = nested_to_dict(
+                    "CellMeasurement", "protocol", CellMeasurementProtocol, _protocol_raw
+                )
         if "start_time" in src_dict:
             _start_time_raw = src_dict["start_time"]
             if _start_time_raw is None:
@@ -626,9 +635,12 @@ class CellMeasurement:
 
         if "test_setup" in src_dict:
             _test_setup_raw = src_dict["test_setup"]
-            rec["test_setup"] = nested_to_dict(
-                "CellMeasurement", "test_setup", CellMeasurementTestSetup, _test_setup_raw
-            )
+            if _test_setup_raw is None:
+                rec["test_setup"] = None
+            else:
+                rec["test_setup"] = nested_to_dict(
+                    "CellMeasurement", "test_setup", CellMeasurementTestSetup, _test_setup_raw
+                )
         if "step_labels_validated" in src_dict:
             _step_labels_validated_raw = src_dict["step_labels_validated"]
             rec["step_labels_validated"] = _step_labels_validated_raw
@@ -641,14 +653,23 @@ class CellMeasurement:
 
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellMeasurement", "properties", CellMeasurementProperties, _properties_raw
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellMeasurement", "properties", CellMeasurementProperties, _properties_raw
+                )
         if "file_metadata" in src_dict:
             _file_metadata_raw = src_dict["file_metadata"]
-            rec["file_metadata"] = nested_to_dict(
-                "CellMeasurement", "file_metadata", CellMeasurementFileMetadata, _file_metadata_raw
-            )
+            if _file_metadata_raw is None:
+                rec["file_metadata"] = None
+            else:
+                rec["file_metadata"] = nested_to_dict(
+                    "CellMeasurement",
+                    "file_metadata",
+                    CellMeasurementFileMetadata,
+                    _file_metadata_raw,
+                )
         if "organization_id" in src_dict:
             _organization_id_raw = src_dict["organization_id"]
             rec["organization_id"] = _organization_id_raw
@@ -754,7 +775,7 @@ class CellMeasurement:
                 return False
 
         _protocol_raw = src_dict.get("protocol", UNSET)
-        if _protocol_raw is not UNSET:
+        if _protocol_raw is not UNSET and _protocol_raw is not None:
             if not CellMeasurementProtocol.is_plain_record(_protocol_raw):
                 return False
 
@@ -782,7 +803,7 @@ class CellMeasurement:
                     return False
 
         _test_setup_raw = src_dict.get("test_setup", UNSET)
-        if _test_setup_raw is not UNSET:
+        if _test_setup_raw is not UNSET and _test_setup_raw is not None:
             if not CellMeasurementTestSetup.is_plain_record(_test_setup_raw):
                 return False
 
@@ -791,12 +812,12 @@ class CellMeasurement:
             pass  # kept as sent either way (see _record_union)
 
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellMeasurementProperties.is_plain_record(_properties_raw):
                 return False
 
         _file_metadata_raw = src_dict.get("file_metadata", UNSET)
-        if _file_metadata_raw is not UNSET:
+        if _file_metadata_raw is not UNSET and _file_metadata_raw is not None:
             if not CellMeasurementFileMetadata.is_plain_record(_file_metadata_raw):
                 return False
 

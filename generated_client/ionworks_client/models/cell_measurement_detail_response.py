@@ -48,19 +48,19 @@ class CellMeasurementDetailResponse:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         _specification = d.get("specification", UNSET)
         specification: CellSpecification | Unset
-        if _specification is UNSET:
-            specification = UNSET
-        elif type(_specification) is dict:
+        if type(_specification) is dict:
             specification = unparsed((_specification,))
+        elif _specification is UNSET or _specification is None:
+            specification = _specification
         else:
             specification = CellSpecification.from_dict(_specification)
 
         _instance = d.get("instance", UNSET)
         instance: CellInstance | Unset
-        if _instance is UNSET:
-            instance = UNSET
-        elif type(_instance) is dict:
+        if type(_instance) is dict:
             instance = unparsed((_instance,))
+        elif _instance is UNSET or _instance is None:
+            instance = _instance
         else:
             instance = CellInstance.from_dict(_instance)
 
@@ -86,11 +86,13 @@ class CellMeasurementDetailResponse:
         rec = dict(src_dict)
         if "specification" in rec:
             _specification_raw = rec["specification"]
-            rec["specification"] = CellSpecification.record_from_dict(_specification_raw)
+            if _specification_raw is not None:
+                rec["specification"] = CellSpecification.record_from_dict(_specification_raw)
 
         if "instance" in rec:
             _instance_raw = rec["instance"]
-            rec["instance"] = CellInstance.record_from_dict(_instance_raw)
+            if _instance_raw is not None:
+                rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
         return rec
 
@@ -103,17 +105,23 @@ class CellMeasurementDetailResponse:
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         if "specification" in src_dict:
             _specification_raw = src_dict["specification"]
-            rec["specification"] = nested_to_dict(
-                "CellMeasurementDetailResponse",
-                "specification",
-                CellSpecification,
-                _specification_raw,
-            )
+            if _specification_raw is None:
+                rec["specification"] = None
+            else:
+                rec["specification"] = nested_to_dict(
+                    "CellMeasurementDetailResponse",
+                    "specification",
+                    CellSpecification,
+                    _specification_raw,
+                )
         if "instance" in src_dict:
             _instance_raw = src_dict["instance"]
-            rec["instance"] = nested_to_dict(
-                "CellMeasurementDetailResponse", "instance", CellInstance, _instance_raw
-            )
+            if _instance_raw is None:
+                rec["instance"] = None
+            else:
+                rec["instance"] = nested_to_dict(
+                    "CellMeasurementDetailResponse", "instance", CellInstance, _instance_raw
+                )
         return rec
 
     @classmethod
@@ -129,12 +137,12 @@ class CellMeasurementDetailResponse:
         if type(src_dict) is not dict:
             return False
         _specification_raw = src_dict.get("specification", UNSET)
-        if _specification_raw is not UNSET:
+        if _specification_raw is not UNSET and _specification_raw is not None:
             if not CellSpecification.is_plain_record(_specification_raw):
                 return False
 
         _instance_raw = src_dict.get("instance", UNSET)
-        if _instance_raw is not UNSET:
+        if _instance_raw is not UNSET and _instance_raw is not None:
             if not CellInstance.is_plain_record(_instance_raw):
                 return False
 

@@ -298,10 +298,10 @@ class CellMeasurementWithDetails:
 
         _protocol = d.get("protocol", UNSET)
         protocol: CellMeasurementProtocol | Unset
-        if _protocol is UNSET:
-            protocol = UNSET
-        elif type(_protocol) is dict:
+        if type(_protocol) is dict:
             protocol = unparsed((_protocol,))
+        elif _protocol is UNSET or _protocol is None:
+            protocol = _protocol
         else:
             protocol = CellMeasurementProtocol.from_dict(_protocol)
 
@@ -321,10 +321,10 @@ class CellMeasurementWithDetails:
 
         _test_setup = d.get("test_setup", UNSET)
         test_setup: CellMeasurementTestSetup | Unset
-        if _test_setup is UNSET:
-            test_setup = UNSET
-        elif type(_test_setup) is dict:
+        if type(_test_setup) is dict:
             test_setup = unparsed((_test_setup,))
+        elif _test_setup is UNSET or _test_setup is None:
+            test_setup = _test_setup
         else:
             test_setup = CellMeasurementTestSetup.from_dict(_test_setup)
 
@@ -347,19 +347,19 @@ class CellMeasurementWithDetails:
 
         _properties = d.get("properties", UNSET)
         properties: CellMeasurementProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellMeasurementProperties.from_dict(_properties)
 
         _file_metadata = d.get("file_metadata", UNSET)
         file_metadata: CellMeasurementFileMetadata | Unset
-        if _file_metadata is UNSET:
-            file_metadata = UNSET
-        elif type(_file_metadata) is dict:
+        if type(_file_metadata) is dict:
             file_metadata = unparsed((_file_metadata,))
+        elif _file_metadata is UNSET or _file_metadata is None:
+            file_metadata = _file_metadata
         else:
             file_metadata = CellMeasurementFileMetadata.from_dict(_file_metadata)
 
@@ -400,19 +400,19 @@ class CellMeasurementWithDetails:
 
         _specification = d.get("specification", UNSET)
         specification: CellSpecificationWithComponents | Unset
-        if _specification is UNSET:
-            specification = UNSET
-        elif type(_specification) is dict:
+        if type(_specification) is dict:
             specification = unparsed((_specification,))
+        elif _specification is UNSET or _specification is None:
+            specification = _specification
         else:
             specification = CellSpecificationWithComponents.from_dict(_specification)
 
         _instance = d.get("instance", UNSET)
         instance: CellInstance | Unset
-        if _instance is UNSET:
-            instance = UNSET
-        elif type(_instance) is dict:
+        if type(_instance) is dict:
             instance = unparsed((_instance,))
+        elif _instance is UNSET or _instance is None:
+            instance = _instance
         else:
             instance = CellInstance.from_dict(_instance)
 
@@ -521,7 +521,8 @@ class CellMeasurementWithDetails:
 
         if "protocol" in rec:
             _protocol_raw = rec["protocol"]
-            rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
+            if _protocol_raw is not None:
+                rec["protocol"] = CellMeasurementProtocol.record_from_dict(_protocol_raw)
 
         if "start_time" in rec:
             _start_time_raw = rec["start_time"]
@@ -552,7 +553,8 @@ class CellMeasurementWithDetails:
 
         if "test_setup" in rec:
             _test_setup_raw = rec["test_setup"]
-            rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
+            if _test_setup_raw is not None:
+                rec["test_setup"] = CellMeasurementTestSetup.record_from_dict(_test_setup_raw)
 
         if "measurement_type" in rec:
             _measurement_type_raw = rec["measurement_type"]
@@ -560,21 +562,27 @@ class CellMeasurementWithDetails:
 
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellMeasurementProperties.record_from_dict(_properties_raw)
 
         if "file_metadata" in rec:
             _file_metadata_raw = rec["file_metadata"]
-            rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(_file_metadata_raw)
+            if _file_metadata_raw is not None:
+                rec["file_metadata"] = CellMeasurementFileMetadata.record_from_dict(
+                    _file_metadata_raw
+                )
 
         if "specification" in rec:
             _specification_raw = rec["specification"]
-            rec["specification"] = CellSpecificationWithComponents.record_from_dict(
-                _specification_raw
-            )
+            if _specification_raw is not None:
+                rec["specification"] = CellSpecificationWithComponents.record_from_dict(
+                    _specification_raw
+                )
 
         if "instance" in rec:
             _instance_raw = rec["instance"]
-            rec["instance"] = CellInstance.record_from_dict(_instance_raw)
+            if _instance_raw is not None:
+                rec["instance"] = CellInstance.record_from_dict(_instance_raw)
 
         return rec
 
@@ -645,9 +653,12 @@ class CellMeasurementWithDetails:
 
         if "protocol" in src_dict:
             _protocol_raw = src_dict["protocol"]
-            rec["protocol"] = nested_to_dict(
-                "CellMeasurementWithDetails", "protocol", CellMeasurementProtocol, _protocol_raw
-            )
+            if _protocol_raw is None:
+                rec["protocol"] = None
+            else:
+                rec["protocol"] = nested_to_dict(
+                    "CellMeasurementWithDetails", "protocol", CellMeasurementProtocol, _protocol_raw
+                )
         if "start_time" in src_dict:
             _start_time_raw = src_dict["start_time"]
             if _start_time_raw is None:
@@ -677,12 +688,15 @@ class CellMeasurementWithDetails:
 
         if "test_setup" in src_dict:
             _test_setup_raw = src_dict["test_setup"]
-            rec["test_setup"] = nested_to_dict(
-                "CellMeasurementWithDetails",
-                "test_setup",
-                CellMeasurementTestSetup,
-                _test_setup_raw,
-            )
+            if _test_setup_raw is None:
+                rec["test_setup"] = None
+            else:
+                rec["test_setup"] = nested_to_dict(
+                    "CellMeasurementWithDetails",
+                    "test_setup",
+                    CellMeasurementTestSetup,
+                    _test_setup_raw,
+                )
         if "step_labels_validated" in src_dict:
             _step_labels_validated_raw = src_dict["step_labels_validated"]
             rec["step_labels_validated"] = _step_labels_validated_raw
@@ -695,20 +709,26 @@ class CellMeasurementWithDetails:
 
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellMeasurementWithDetails",
-                "properties",
-                CellMeasurementProperties,
-                _properties_raw,
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellMeasurementWithDetails",
+                    "properties",
+                    CellMeasurementProperties,
+                    _properties_raw,
+                )
         if "file_metadata" in src_dict:
             _file_metadata_raw = src_dict["file_metadata"]
-            rec["file_metadata"] = nested_to_dict(
-                "CellMeasurementWithDetails",
-                "file_metadata",
-                CellMeasurementFileMetadata,
-                _file_metadata_raw,
-            )
+            if _file_metadata_raw is None:
+                rec["file_metadata"] = None
+            else:
+                rec["file_metadata"] = nested_to_dict(
+                    "CellMeasurementWithDetails",
+                    "file_metadata",
+                    CellMeasurementFileMetadata,
+                    _file_metadata_raw,
+                )
         if "organization_id" in src_dict:
             _organization_id_raw = src_dict["organization_id"]
             rec["organization_id"] = _organization_id_raw
@@ -747,17 +767,23 @@ class CellMeasurementWithDetails:
             rec["tags"] = _tags_raw
         if "specification" in src_dict:
             _specification_raw = src_dict["specification"]
-            rec["specification"] = nested_to_dict(
-                "CellMeasurementWithDetails",
-                "specification",
-                CellSpecificationWithComponents,
-                _specification_raw,
-            )
+            if _specification_raw is None:
+                rec["specification"] = None
+            else:
+                rec["specification"] = nested_to_dict(
+                    "CellMeasurementWithDetails",
+                    "specification",
+                    CellSpecificationWithComponents,
+                    _specification_raw,
+                )
         if "instance" in src_dict:
             _instance_raw = src_dict["instance"]
-            rec["instance"] = nested_to_dict(
-                "CellMeasurementWithDetails", "instance", CellInstance, _instance_raw
-            )
+            if _instance_raw is None:
+                rec["instance"] = None
+            else:
+                rec["instance"] = nested_to_dict(
+                    "CellMeasurementWithDetails", "instance", CellInstance, _instance_raw
+                )
         return rec
 
     @classmethod
@@ -827,7 +853,7 @@ class CellMeasurementWithDetails:
                 return False
 
         _protocol_raw = src_dict.get("protocol", UNSET)
-        if _protocol_raw is not UNSET:
+        if _protocol_raw is not UNSET and _protocol_raw is not None:
             if not CellMeasurementProtocol.is_plain_record(_protocol_raw):
                 return False
 
@@ -855,7 +881,7 @@ class CellMeasurementWithDetails:
                     return False
 
         _test_setup_raw = src_dict.get("test_setup", UNSET)
-        if _test_setup_raw is not UNSET:
+        if _test_setup_raw is not UNSET and _test_setup_raw is not None:
             if not CellMeasurementTestSetup.is_plain_record(_test_setup_raw):
                 return False
 
@@ -864,22 +890,22 @@ class CellMeasurementWithDetails:
             pass  # kept as sent either way (see _record_union)
 
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellMeasurementProperties.is_plain_record(_properties_raw):
                 return False
 
         _file_metadata_raw = src_dict.get("file_metadata", UNSET)
-        if _file_metadata_raw is not UNSET:
+        if _file_metadata_raw is not UNSET and _file_metadata_raw is not None:
             if not CellMeasurementFileMetadata.is_plain_record(_file_metadata_raw):
                 return False
 
         _specification_raw = src_dict.get("specification", UNSET)
-        if _specification_raw is not UNSET:
+        if _specification_raw is not UNSET and _specification_raw is not None:
             if not CellSpecificationWithComponents.is_plain_record(_specification_raw):
                 return False
 
         _instance_raw = src_dict.get("instance", UNSET)
-        if _instance_raw is not UNSET:
+        if _instance_raw is not UNSET and _instance_raw is not None:
             if not CellInstance.is_plain_record(_instance_raw):
                 return False
 

@@ -175,6 +175,8 @@ class CellSpecification:
         ratings: Ratings
         if type(_ratings) is dict:
             ratings = unparsed((_ratings,))
+        elif _ratings is None:
+            ratings = _ratings
         else:
             ratings = Ratings.from_dict(_ratings)
 
@@ -205,19 +207,19 @@ class CellSpecification:
 
         _properties = d.get("properties", UNSET)
         properties: CellSpecificationProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellSpecificationProperties.from_dict(_properties)
 
         _source = d.get("source", UNSET)
         source: CellSpecificationSource | Unset
-        if _source is UNSET:
-            source = UNSET
-        elif type(_source) is dict:
+        if type(_source) is dict:
             source = unparsed((_source,))
+        elif _source is UNSET or _source is None:
+            source = _source
         else:
             source = CellSpecificationSource.from_dict(_source)
 
@@ -273,7 +275,8 @@ class CellSpecification:
         if "name" not in rec:
             raise KeyError("name")
         _ratings_raw = rec["ratings"]
-        rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
+        if _ratings_raw is not None:
+            rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
 
         if "id" not in rec:
             raise KeyError("id")
@@ -281,11 +284,13 @@ class CellSpecification:
             raise KeyError("organization_id")
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellSpecificationProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellSpecificationProperties.record_from_dict(_properties_raw)
 
         if "source" in rec:
             _source_raw = rec["source"]
-            rec["source"] = CellSpecificationSource.record_from_dict(_source_raw)
+            if _source_raw is not None:
+                rec["source"] = CellSpecificationSource.record_from_dict(_source_raw)
 
         return rec
 
@@ -299,7 +304,10 @@ class CellSpecification:
         _name_raw = src_dict["name"]
         rec["name"] = _name_raw
         _ratings_raw = src_dict["ratings"]
-        rec["ratings"] = nested_to_dict("CellSpecification", "ratings", Ratings, _ratings_raw)
+        if _ratings_raw is None:
+            rec["ratings"] = None
+        else:
+            rec["ratings"] = nested_to_dict("CellSpecification", "ratings", Ratings, _ratings_raw)
         _id_raw = src_dict["id"]
         rec["id"] = _id_raw
         _organization_id_raw = src_dict["organization_id"]
@@ -327,14 +335,20 @@ class CellSpecification:
             rec["case_id"] = _case_id_raw
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellSpecification", "properties", CellSpecificationProperties, _properties_raw
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellSpecification", "properties", CellSpecificationProperties, _properties_raw
+                )
         if "source" in src_dict:
             _source_raw = src_dict["source"]
-            rec["source"] = nested_to_dict(
-                "CellSpecification", "source", CellSpecificationSource, _source_raw
-            )
+            if _source_raw is None:
+                rec["source"] = None
+            else:
+                rec["source"] = nested_to_dict(
+                    "CellSpecification", "source", CellSpecificationSource, _source_raw
+                )
         if "notes" in src_dict:
             _notes_raw = src_dict["notes"]
             rec["notes"] = _notes_raw
@@ -369,20 +383,21 @@ class CellSpecification:
         _ratings_raw = src_dict.get("ratings", UNSET)
         if _ratings_raw is UNSET:
             return False
-        if not Ratings.is_plain_record(_ratings_raw):
-            return False
+        if _ratings_raw is not None:
+            if not Ratings.is_plain_record(_ratings_raw):
+                return False
 
         if "id" not in src_dict:
             return False
         if "organization_id" not in src_dict:
             return False
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellSpecificationProperties.is_plain_record(_properties_raw):
                 return False
 
         _source_raw = src_dict.get("source", UNSET)
-        if _source_raw is not UNSET:
+        if _source_raw is not UNSET and _source_raw is not None:
             if not CellSpecificationSource.is_plain_record(_source_raw):
                 return False
 

@@ -152,10 +152,10 @@ class CellSpecificationCreate:
 
         _ratings = d.get("ratings", UNSET)
         ratings: Ratings | Unset
-        if _ratings is UNSET:
-            ratings = UNSET
-        elif type(_ratings) is dict:
+        if type(_ratings) is dict:
             ratings = unparsed((_ratings,))
+        elif _ratings is UNSET or _ratings is None:
+            ratings = _ratings
         else:
             ratings = Ratings.from_dict(_ratings)
 
@@ -170,19 +170,19 @@ class CellSpecificationCreate:
 
         _properties = d.get("properties", UNSET)
         properties: CellSpecificationCreateProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = CellSpecificationCreateProperties.from_dict(_properties)
 
         _source = d.get("source", UNSET)
         source: CellSpecificationCreateSource | Unset
-        if _source is UNSET:
-            source = UNSET
-        elif type(_source) is dict:
+        if type(_source) is dict:
             source = unparsed((_source,))
+        elif _source is UNSET or _source is None:
+            source = _source
         else:
             source = CellSpecificationCreateSource.from_dict(_source)
 
@@ -294,15 +294,20 @@ class CellSpecificationCreate:
             raise KeyError("name")
         if "ratings" in rec:
             _ratings_raw = rec["ratings"]
-            rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
+            if _ratings_raw is not None:
+                rec["ratings"] = Ratings.record_from_dict(_ratings_raw)
 
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = CellSpecificationCreateProperties.record_from_dict(_properties_raw)
+            if _properties_raw is not None:
+                rec["properties"] = CellSpecificationCreateProperties.record_from_dict(
+                    _properties_raw
+                )
 
         if "source" in rec:
             _source_raw = rec["source"]
-            rec["source"] = CellSpecificationCreateSource.record_from_dict(_source_raw)
+            if _source_raw is not None:
+                rec["source"] = CellSpecificationCreateSource.record_from_dict(_source_raw)
 
         if "anode" in rec:
             _anode_raw = rec["anode"]
@@ -395,9 +400,12 @@ class CellSpecificationCreate:
         rec["name"] = _name_raw
         if "ratings" in src_dict:
             _ratings_raw = src_dict["ratings"]
-            rec["ratings"] = nested_to_dict(
-                "CellSpecificationCreate", "ratings", Ratings, _ratings_raw
-            )
+            if _ratings_raw is None:
+                rec["ratings"] = None
+            else:
+                rec["ratings"] = nested_to_dict(
+                    "CellSpecificationCreate", "ratings", Ratings, _ratings_raw
+                )
         if "project_id" in src_dict:
             _project_id_raw = src_dict["project_id"]
             rec["project_id"] = _project_id_raw
@@ -409,17 +417,23 @@ class CellSpecificationCreate:
             rec["manufacturer"] = _manufacturer_raw
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "CellSpecificationCreate",
-                "properties",
-                CellSpecificationCreateProperties,
-                _properties_raw,
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "CellSpecificationCreate",
+                    "properties",
+                    CellSpecificationCreateProperties,
+                    _properties_raw,
+                )
         if "source" in src_dict:
             _source_raw = src_dict["source"]
-            rec["source"] = nested_to_dict(
-                "CellSpecificationCreate", "source", CellSpecificationCreateSource, _source_raw
-            )
+            if _source_raw is None:
+                rec["source"] = None
+            else:
+                rec["source"] = nested_to_dict(
+                    "CellSpecificationCreate", "source", CellSpecificationCreateSource, _source_raw
+                )
         if "anode" in src_dict:
             _anode_raw = src_dict["anode"]
             if _anode_raw is None:
@@ -516,17 +530,17 @@ class CellSpecificationCreate:
         if "name" not in src_dict:
             return False
         _ratings_raw = src_dict.get("ratings", UNSET)
-        if _ratings_raw is not UNSET:
+        if _ratings_raw is not UNSET and _ratings_raw is not None:
             if not Ratings.is_plain_record(_ratings_raw):
                 return False
 
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not CellSpecificationCreateProperties.is_plain_record(_properties_raw):
                 return False
 
         _source_raw = src_dict.get("source", UNSET)
-        if _source_raw is not UNSET:
+        if _source_raw is not UNSET and _source_raw is not None:
             if not CellSpecificationCreateSource.is_plain_record(_source_raw):
                 return False
 

@@ -50,19 +50,19 @@ class ComponentWithMaterialInput:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         _properties = d.get("properties", UNSET)
         properties: ComponentWithMaterialInputProperties | Unset
-        if _properties is UNSET:
-            properties = UNSET
-        elif type(_properties) is dict:
+        if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is UNSET or _properties is None:
+            properties = _properties
         else:
             properties = ComponentWithMaterialInputProperties.from_dict(_properties)
 
         _material = d.get("material", UNSET)
         material: MaterialInput | Unset
-        if _material is UNSET:
-            material = UNSET
-        elif type(_material) is dict:
+        if type(_material) is dict:
             material = unparsed((_material,))
+        elif _material is UNSET or _material is None:
+            material = _material
         else:
             material = MaterialInput.from_dict(_material)
 
@@ -88,13 +88,15 @@ class ComponentWithMaterialInput:
         rec = dict(src_dict)
         if "properties" in rec:
             _properties_raw = rec["properties"]
-            rec["properties"] = ComponentWithMaterialInputProperties.record_from_dict(
-                _properties_raw
-            )
+            if _properties_raw is not None:
+                rec["properties"] = ComponentWithMaterialInputProperties.record_from_dict(
+                    _properties_raw
+                )
 
         if "material" in rec:
             _material_raw = rec["material"]
-            rec["material"] = MaterialInput.record_from_dict(_material_raw)
+            if _material_raw is not None:
+                rec["material"] = MaterialInput.record_from_dict(_material_raw)
 
         return rec
 
@@ -107,17 +109,23 @@ class ComponentWithMaterialInput:
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         if "properties" in src_dict:
             _properties_raw = src_dict["properties"]
-            rec["properties"] = nested_to_dict(
-                "ComponentWithMaterialInput",
-                "properties",
-                ComponentWithMaterialInputProperties,
-                _properties_raw,
-            )
+            if _properties_raw is None:
+                rec["properties"] = None
+            else:
+                rec["properties"] = nested_to_dict(
+                    "ComponentWithMaterialInput",
+                    "properties",
+                    ComponentWithMaterialInputProperties,
+                    _properties_raw,
+                )
         if "material" in src_dict:
             _material_raw = src_dict["material"]
-            rec["material"] = nested_to_dict(
-                "ComponentWithMaterialInput", "material", MaterialInput, _material_raw
-            )
+            if _material_raw is None:
+                rec["material"] = None
+            else:
+                rec["material"] = nested_to_dict(
+                    "ComponentWithMaterialInput", "material", MaterialInput, _material_raw
+                )
         return rec
 
     @classmethod
@@ -133,12 +141,12 @@ class ComponentWithMaterialInput:
         if type(src_dict) is not dict:
             return False
         _properties_raw = src_dict.get("properties", UNSET)
-        if _properties_raw is not UNSET:
+        if _properties_raw is not UNSET and _properties_raw is not None:
             if not ComponentWithMaterialInputProperties.is_plain_record(_properties_raw):
                 return False
 
         _material_raw = src_dict.get("material", UNSET)
-        if _material_raw is not UNSET:
+        if _material_raw is not UNSET and _material_raw is not None:
             if not MaterialInput.is_plain_record(_material_raw):
                 return False
 

@@ -75,9 +75,13 @@ class CreatePropertiesMeasurementRequest:
         else:
             notes = self.notes
 
-        measurement_type: str | Unset = UNSET
-        if not isinstance(self.measurement_type, Unset):
-            measurement_type = self.measurement_type.value
+        measurement_type: str | Unset
+        if self.measurement_type is None:
+            measurement_type = None
+        else:
+            measurement_type = UNSET
+            if not isinstance(self.measurement_type, Unset):
+                measurement_type = self.measurement_type.value
 
         file_metadata = CreatePropertiesMeasurementRequest.__dict__["file_metadata"].to_dict_of(
             self, optional=True
@@ -131,15 +135,17 @@ class CreatePropertiesMeasurementRequest:
         properties: CreatePropertiesMeasurementRequestProperties
         if type(_properties) is dict:
             properties = unparsed((_properties,))
+        elif _properties is None:
+            properties = _properties
         else:
             properties = CreatePropertiesMeasurementRequestProperties.from_dict(_properties)
 
         _protocol = d.get("protocol", UNSET)
         protocol: CreatePropertiesMeasurementRequestProtocol | Unset
-        if _protocol is UNSET:
-            protocol = UNSET
-        elif type(_protocol) is dict:
+        if type(_protocol) is dict:
             protocol = unparsed((_protocol,))
+        elif _protocol is UNSET or _protocol is None:
+            protocol = _protocol
         else:
             protocol = CreatePropertiesMeasurementRequestProtocol.from_dict(_protocol)
 
@@ -159,10 +165,10 @@ class CreatePropertiesMeasurementRequest:
 
         _test_setup = d.get("test_setup", UNSET)
         test_setup: CreatePropertiesMeasurementRequestTestSetup | Unset
-        if _test_setup is UNSET:
-            test_setup = UNSET
-        elif type(_test_setup) is dict:
+        if type(_test_setup) is dict:
             test_setup = unparsed((_test_setup,))
+        elif _test_setup is UNSET or _test_setup is None:
+            test_setup = _test_setup
         else:
             test_setup = CreatePropertiesMeasurementRequestTestSetup.from_dict(_test_setup)
 
@@ -173,17 +179,17 @@ class CreatePropertiesMeasurementRequest:
 
         _measurement_type = d.get("measurement_type", UNSET)
         measurement_type: MeasurementType | Unset
-        if _measurement_type is UNSET:
-            measurement_type = UNSET
+        if _measurement_type is UNSET or _measurement_type is None:
+            measurement_type = _measurement_type
         else:
             measurement_type = MeasurementType(_measurement_type)
 
         _file_metadata = d.get("file_metadata", UNSET)
         file_metadata: CreatePropertiesMeasurementRequestFileMetadata | Unset
-        if _file_metadata is UNSET:
-            file_metadata = UNSET
-        elif type(_file_metadata) is dict:
+        if type(_file_metadata) is dict:
             file_metadata = unparsed((_file_metadata,))
+        elif _file_metadata is UNSET or _file_metadata is None:
+            file_metadata = _file_metadata
         else:
             file_metadata = CreatePropertiesMeasurementRequestFileMetadata.from_dict(_file_metadata)
 
@@ -224,15 +230,17 @@ class CreatePropertiesMeasurementRequest:
         if "name" not in rec:
             raise KeyError("name")
         _properties_raw = rec["properties"]
-        rec["properties"] = CreatePropertiesMeasurementRequestProperties.record_from_dict(
-            _properties_raw
-        )
+        if _properties_raw is not None:
+            rec["properties"] = CreatePropertiesMeasurementRequestProperties.record_from_dict(
+                _properties_raw
+            )
 
         if "protocol" in rec:
             _protocol_raw = rec["protocol"]
-            rec["protocol"] = CreatePropertiesMeasurementRequestProtocol.record_from_dict(
-                _protocol_raw
-            )
+            if _protocol_raw is not None:
+                rec["protocol"] = CreatePropertiesMeasurementRequestProtocol.record_from_dict(
+                    _protocol_raw
+                )
 
         if "start_time" in rec:
             _start_time_raw = rec["start_time"]
@@ -263,28 +271,33 @@ class CreatePropertiesMeasurementRequest:
 
         if "test_setup" in rec:
             _test_setup_raw = rec["test_setup"]
-            rec["test_setup"] = CreatePropertiesMeasurementRequestTestSetup.record_from_dict(
-                _test_setup_raw
-            )
+            if _test_setup_raw is not None:
+                rec["test_setup"] = CreatePropertiesMeasurementRequestTestSetup.record_from_dict(
+                    _test_setup_raw
+                )
 
         if "measurement_type" in rec:
             _measurement_type_raw = rec["measurement_type"]
-            _measurement_type = _measurement_type_raw
-            measurement_type: MeasurementType | Unset
-            if _measurement_type is UNSET:
-                measurement_type = UNSET
-            else:
-                measurement_type = MeasurementType(_measurement_type)
+            if _measurement_type_raw is not None:
+                _measurement_type = _measurement_type_raw
+                measurement_type: MeasurementType | Unset
+                if _measurement_type is UNSET or _measurement_type is None:
+                    measurement_type = _measurement_type
+                else:
+                    measurement_type = MeasurementType(_measurement_type)
 
-            rec["measurement_type"] = UNSET
-            if not isinstance(measurement_type, Unset):
-                rec["measurement_type"] = measurement_type.value
+                rec["measurement_type"] = UNSET
+                if not isinstance(measurement_type, Unset):
+                    rec["measurement_type"] = measurement_type.value
 
         if "file_metadata" in rec:
             _file_metadata_raw = rec["file_metadata"]
-            rec["file_metadata"] = CreatePropertiesMeasurementRequestFileMetadata.record_from_dict(
-                _file_metadata_raw
-            )
+            if _file_metadata_raw is not None:
+                rec["file_metadata"] = (
+                    CreatePropertiesMeasurementRequestFileMetadata.record_from_dict(
+                        _file_metadata_raw
+                    )
+                )
 
         return rec
 
@@ -298,20 +311,26 @@ class CreatePropertiesMeasurementRequest:
         _name_raw = src_dict["name"]
         rec["name"] = _name_raw
         _properties_raw = src_dict["properties"]
-        rec["properties"] = nested_to_dict(
-            "CreatePropertiesMeasurementRequest",
-            "properties",
-            CreatePropertiesMeasurementRequestProperties,
-            _properties_raw,
-        )
+        if _properties_raw is None:
+            rec["properties"] = None
+        else:
+            rec["properties"] = nested_to_dict(
+                "CreatePropertiesMeasurementRequest",
+                "properties",
+                CreatePropertiesMeasurementRequestProperties,
+                _properties_raw,
+            )
         if "protocol" in src_dict:
             _protocol_raw = src_dict["protocol"]
-            rec["protocol"] = nested_to_dict(
-                "CreatePropertiesMeasurementRequest",
-                "protocol",
-                CreatePropertiesMeasurementRequestProtocol,
-                _protocol_raw,
-            )
+            if _protocol_raw is None:
+                rec["protocol"] = None
+            else:
+                rec["protocol"] = nested_to_dict(
+                    "CreatePropertiesMeasurementRequest",
+                    "protocol",
+                    CreatePropertiesMeasurementRequestProtocol,
+                    _protocol_raw,
+                )
         if "start_time" in src_dict:
             _start_time_raw = src_dict["start_time"]
             if _start_time_raw is None:
@@ -341,12 +360,15 @@ class CreatePropertiesMeasurementRequest:
 
         if "test_setup" in src_dict:
             _test_setup_raw = src_dict["test_setup"]
-            rec["test_setup"] = nested_to_dict(
-                "CreatePropertiesMeasurementRequest",
-                "test_setup",
-                CreatePropertiesMeasurementRequestTestSetup,
-                _test_setup_raw,
-            )
+            if _test_setup_raw is None:
+                rec["test_setup"] = None
+            else:
+                rec["test_setup"] = nested_to_dict(
+                    "CreatePropertiesMeasurementRequest",
+                    "test_setup",
+                    CreatePropertiesMeasurementRequestTestSetup,
+                    _test_setup_raw,
+                )
         if "step_labels_validated" in src_dict:
             _step_labels_validated_raw = src_dict["step_labels_validated"]
             rec["step_labels_validated"] = _step_labels_validated_raw
@@ -355,25 +377,31 @@ class CreatePropertiesMeasurementRequest:
             rec["notes"] = _notes_raw
         if "measurement_type" in src_dict:
             _measurement_type_raw = src_dict["measurement_type"]
-            _measurement_type = _measurement_type_raw
-            measurement_type: MeasurementType | Unset
-            if _measurement_type is UNSET:
-                measurement_type = UNSET
+            if _measurement_type_raw is None:
+                rec["measurement_type"] = None
             else:
-                measurement_type = MeasurementType(_measurement_type)
+                _measurement_type = _measurement_type_raw
+                measurement_type: MeasurementType | Unset
+                if _measurement_type is UNSET or _measurement_type is None:
+                    measurement_type = _measurement_type
+                else:
+                    measurement_type = MeasurementType(_measurement_type)
 
-            rec["measurement_type"] = UNSET
-            if not isinstance(measurement_type, Unset):
-                rec["measurement_type"] = measurement_type.value
+                rec["measurement_type"] = UNSET
+                if not isinstance(measurement_type, Unset):
+                    rec["measurement_type"] = measurement_type.value
 
         if "file_metadata" in src_dict:
             _file_metadata_raw = src_dict["file_metadata"]
-            rec["file_metadata"] = nested_to_dict(
-                "CreatePropertiesMeasurementRequest",
-                "file_metadata",
-                CreatePropertiesMeasurementRequestFileMetadata,
-                _file_metadata_raw,
-            )
+            if _file_metadata_raw is None:
+                rec["file_metadata"] = None
+            else:
+                rec["file_metadata"] = nested_to_dict(
+                    "CreatePropertiesMeasurementRequest",
+                    "file_metadata",
+                    CreatePropertiesMeasurementRequestFileMetadata,
+                    _file_metadata_raw,
+                )
         if "end_time" in src_dict:
             _end_time_raw = src_dict["end_time"]
             rec["end_time"] = _end_time_raw
@@ -399,11 +427,12 @@ class CreatePropertiesMeasurementRequest:
         _properties_raw = src_dict.get("properties", UNSET)
         if _properties_raw is UNSET:
             return False
-        if not CreatePropertiesMeasurementRequestProperties.is_plain_record(_properties_raw):
-            return False
+        if _properties_raw is not None:
+            if not CreatePropertiesMeasurementRequestProperties.is_plain_record(_properties_raw):
+                return False
 
         _protocol_raw = src_dict.get("protocol", UNSET)
-        if _protocol_raw is not UNSET:
+        if _protocol_raw is not UNSET and _protocol_raw is not None:
             if not CreatePropertiesMeasurementRequestProtocol.is_plain_record(_protocol_raw):
                 return False
 
@@ -431,16 +460,16 @@ class CreatePropertiesMeasurementRequest:
                     return False
 
         _test_setup_raw = src_dict.get("test_setup", UNSET)
-        if _test_setup_raw is not UNSET:
+        if _test_setup_raw is not UNSET and _test_setup_raw is not None:
             if not CreatePropertiesMeasurementRequestTestSetup.is_plain_record(_test_setup_raw):
                 return False
 
         _measurement_type_raw = src_dict.get("measurement_type", UNSET)
-        if _measurement_type_raw is not UNSET:
+        if _measurement_type_raw is not UNSET and _measurement_type_raw is not None:
             return False
 
         _file_metadata_raw = src_dict.get("file_metadata", UNSET)
-        if _file_metadata_raw is not UNSET:
+        if _file_metadata_raw is not UNSET and _file_metadata_raw is not None:
             if not CreatePropertiesMeasurementRequestFileMetadata.is_plain_record(
                 _file_metadata_raw
             ):

@@ -40,6 +40,8 @@ class CyclesResponse:
         cycles: CyclesResponseCycles
         if type(_cycles) is dict:
             cycles = unparsed((_cycles,))
+        elif _cycles is None:
+            cycles = _cycles
         else:
             cycles = CyclesResponseCycles.from_dict(_cycles)
 
@@ -63,7 +65,8 @@ class CyclesResponse:
         changed."""
         rec = dict(src_dict)
         _cycles_raw = rec["cycles"]
-        rec["cycles"] = CyclesResponseCycles.record_from_dict(_cycles_raw)
+        if _cycles_raw is not None:
+            rec["cycles"] = CyclesResponseCycles.record_from_dict(_cycles_raw)
 
         return rec
 
@@ -75,9 +78,12 @@ class CyclesResponse:
         dict: ``src_dict`` is not changed."""
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         _cycles_raw = src_dict["cycles"]
-        rec["cycles"] = nested_to_dict(
-            "CyclesResponse", "cycles", CyclesResponseCycles, _cycles_raw
-        )
+        if _cycles_raw is None:
+            rec["cycles"] = None
+        else:
+            rec["cycles"] = nested_to_dict(
+                "CyclesResponse", "cycles", CyclesResponseCycles, _cycles_raw
+            )
         return rec
 
     @classmethod
@@ -95,8 +101,9 @@ class CyclesResponse:
         _cycles_raw = src_dict.get("cycles", UNSET)
         if _cycles_raw is UNSET:
             return False
-        if not CyclesResponseCycles.is_plain_record(_cycles_raw):
-            return False
+        if _cycles_raw is not None:
+            if not CyclesResponseCycles.is_plain_record(_cycles_raw):
+                return False
 
         return True
 

@@ -21,12 +21,16 @@ class HTTPValidationError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        detail: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.detail, Unset):
-            detail = []
-            for detail_item_data in self.detail:
-                detail_item = detail_item_data.to_dict()
-                detail.append(detail_item)
+        detail: list[dict[str, Any]] | Unset
+        if self.detail is None:
+            detail = None
+        else:
+            detail = UNSET
+            if not isinstance(self.detail, Unset):
+                detail = []
+                for detail_item_data in self.detail:
+                    detail_item = detail_item_data.to_dict()
+                    detail.append(detail_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -41,7 +45,9 @@ class HTTPValidationError:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         _detail = d.get("detail", UNSET)
         detail: list[ValidationError] | Unset = UNSET
-        if _detail is not UNSET:
+        if _detail is None:
+            detail = _detail
+        elif _detail is not UNSET:
             detail = []
             for detail_item_data in _detail:
                 detail_item = ValidationError.from_dict(detail_item_data)
@@ -69,11 +75,12 @@ class HTTPValidationError:
         rec = dict(src_dict)
         if "detail" in rec:
             _detail_raw = rec["detail"]
-            rec["detail"] = []
-            for detail_item_data in _detail_raw:
-                detail_item_record = ValidationError.record_from_dict(detail_item_data)
+            if _detail_raw is not None:
+                rec["detail"] = []
+                for detail_item_data in _detail_raw:
+                    detail_item_record = ValidationError.record_from_dict(detail_item_data)
 
-                rec["detail"].append(detail_item_record)
+                    rec["detail"].append(detail_item_record)
 
         return rec
 
@@ -86,11 +93,14 @@ class HTTPValidationError:
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         if "detail" in src_dict:
             _detail_raw = src_dict["detail"]
-            rec["detail"] = []
-            for detail_item_data in _detail_raw:
-                detail_item_record = ValidationError.to_dict_of_raw(detail_item_data)
+            if _detail_raw is None:
+                rec["detail"] = None
+            else:
+                rec["detail"] = []
+                for detail_item_data in _detail_raw:
+                    detail_item_record = ValidationError.to_dict_of_raw(detail_item_data)
 
-                rec["detail"].append(detail_item_record)
+                    rec["detail"].append(detail_item_record)
 
         return rec
 
@@ -107,7 +117,7 @@ class HTTPValidationError:
         if type(src_dict) is not dict:
             return False
         _detail_raw = src_dict.get("detail", UNSET)
-        if _detail_raw is not UNSET:
+        if _detail_raw is not UNSET and _detail_raw is not None:
             if type(_detail_raw) is not list:
                 return False
             for detail_item_item in _detail_raw:

@@ -127,10 +127,10 @@ class Material:
 
         _definition = d.get("definition", UNSET)
         definition: MaterialDefinition | Unset
-        if _definition is UNSET:
-            definition = UNSET
-        elif type(_definition) is dict:
+        if type(_definition) is dict:
             definition = unparsed((_definition,))
+        elif _definition is UNSET or _definition is None:
+            definition = _definition
         else:
             definition = MaterialDefinition.from_dict(_definition)
 
@@ -227,7 +227,8 @@ class Material:
 
         if "definition" in rec:
             _definition_raw = rec["definition"]
-            rec["definition"] = MaterialDefinition.record_from_dict(_definition_raw)
+            if _definition_raw is not None:
+                rec["definition"] = MaterialDefinition.record_from_dict(_definition_raw)
 
         return rec
 
@@ -298,9 +299,12 @@ class Material:
 
         if "definition" in src_dict:
             _definition_raw = src_dict["definition"]
-            rec["definition"] = nested_to_dict(
-                "Material", "definition", MaterialDefinition, _definition_raw
-            )
+            if _definition_raw is None:
+                rec["definition"] = None
+            else:
+                rec["definition"] = nested_to_dict(
+                    "Material", "definition", MaterialDefinition, _definition_raw
+                )
         if "manufacturer" in src_dict:
             _manufacturer_raw = src_dict["manufacturer"]
             rec["manufacturer"] = _manufacturer_raw
@@ -379,7 +383,7 @@ class Material:
                 return False
 
         _definition_raw = src_dict.get("definition", UNSET)
-        if _definition_raw is not UNSET:
+        if _definition_raw is not UNSET and _definition_raw is not None:
             if not MaterialDefinition.is_plain_record(_definition_raw):
                 return False
 

@@ -65,10 +65,10 @@ class MaterialInput:
 
         _definition = d.get("definition", UNSET)
         definition: MaterialInputDefinition | Unset
-        if _definition is UNSET:
-            definition = UNSET
-        elif type(_definition) is dict:
+        if type(_definition) is dict:
             definition = unparsed((_definition,))
+        elif _definition is UNSET or _definition is None:
+            definition = _definition
         else:
             definition = MaterialInputDefinition.from_dict(_definition)
 
@@ -104,7 +104,8 @@ class MaterialInput:
             raise KeyError("name")
         if "definition" in rec:
             _definition_raw = rec["definition"]
-            rec["definition"] = MaterialInputDefinition.record_from_dict(_definition_raw)
+            if _definition_raw is not None:
+                rec["definition"] = MaterialInputDefinition.record_from_dict(_definition_raw)
 
         return rec
 
@@ -119,9 +120,12 @@ class MaterialInput:
         rec["name"] = _name_raw
         if "definition" in src_dict:
             _definition_raw = src_dict["definition"]
-            rec["definition"] = nested_to_dict(
-                "MaterialInput", "definition", MaterialInputDefinition, _definition_raw
-            )
+            if _definition_raw is None:
+                rec["definition"] = None
+            else:
+                rec["definition"] = nested_to_dict(
+                    "MaterialInput", "definition", MaterialInputDefinition, _definition_raw
+                )
         if "manufacturer" in src_dict:
             _manufacturer_raw = src_dict["manufacturer"]
             rec["manufacturer"] = _manufacturer_raw
@@ -145,7 +149,7 @@ class MaterialInput:
         if "name" not in src_dict:
             return False
         _definition_raw = src_dict.get("definition", UNSET)
-        if _definition_raw is not UNSET:
+        if _definition_raw is not UNSET and _definition_raw is not None:
             if not MaterialInputDefinition.is_plain_record(_definition_raw):
                 return False
 

@@ -27,10 +27,14 @@ class MeasurementTagUsagePage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        items: list[dict[str, Any]]
+        if self.items is None:
+            items = None
+        else:
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
         count = self.count
 
@@ -53,12 +57,17 @@ class MeasurementTagUsagePage:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
-        items = []
-        _items = d["items"]
-        for items_item_data in _items:
-            items_item = MeasurementTagUsage.from_dict(items_item_data)
+        _items_value = d["items"]
+        items: list[MeasurementTagUsage]
+        if _items_value is None:
+            items = _items_value
+        else:
+            items = []
+            _items = _items_value
+            for items_item_data in _items:
+                items_item = MeasurementTagUsage.from_dict(items_item_data)
 
-            items.append(items_item)
+                items.append(items_item)
 
         count = d.get("count", UNSET)
 
@@ -86,11 +95,12 @@ class MeasurementTagUsagePage:
         changed."""
         rec = dict(src_dict)
         _items_raw = rec["items"]
-        rec["items"] = []
-        for items_item_data in _items_raw:
-            items_item_record = MeasurementTagUsage.record_from_dict(items_item_data)
+        if _items_raw is not None:
+            rec["items"] = []
+            for items_item_data in _items_raw:
+                items_item_record = MeasurementTagUsage.record_from_dict(items_item_data)
 
-            rec["items"].append(items_item_record)
+                rec["items"].append(items_item_record)
 
         return rec
 
@@ -102,11 +112,14 @@ class MeasurementTagUsagePage:
         dict: ``src_dict`` is not changed."""
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         _items_raw = src_dict["items"]
-        rec["items"] = []
-        for items_item_data in _items_raw:
-            items_item_record = MeasurementTagUsage.to_dict_of_raw(items_item_data)
+        if _items_raw is None:
+            rec["items"] = None
+        else:
+            rec["items"] = []
+            for items_item_data in _items_raw:
+                items_item_record = MeasurementTagUsage.to_dict_of_raw(items_item_data)
 
-            rec["items"].append(items_item_record)
+                rec["items"].append(items_item_record)
 
         if "count" in src_dict:
             _count_raw = src_dict["count"]
@@ -131,11 +144,12 @@ class MeasurementTagUsagePage:
         _items_raw = src_dict.get("items", UNSET)
         if _items_raw is UNSET:
             return False
-        if type(_items_raw) is not list:
-            return False
-        for items_item_item in _items_raw:
-            if not MeasurementTagUsage.is_plain_record(items_item_item):
+        if _items_raw is not None:
+            if type(_items_raw) is not list:
                 return False
+            for items_item_item in _items_raw:
+                if not MeasurementTagUsage.is_plain_record(items_item_item):
+                    return False
 
         return True
 

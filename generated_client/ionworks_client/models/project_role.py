@@ -50,12 +50,16 @@ class ProjectRole:
         else:
             updated_at = self.updated_at
 
-        project_role_permissions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.project_role_permissions, Unset):
-            project_role_permissions = []
-            for project_role_permissions_item_data in self.project_role_permissions:
-                project_role_permissions_item = project_role_permissions_item_data.to_dict()
-                project_role_permissions.append(project_role_permissions_item)
+        project_role_permissions: list[dict[str, Any]] | Unset
+        if self.project_role_permissions is None:
+            project_role_permissions = None
+        else:
+            project_role_permissions = UNSET
+            if not isinstance(self.project_role_permissions, Unset):
+                project_role_permissions = []
+                for project_role_permissions_item_data in self.project_role_permissions:
+                    project_role_permissions_item = project_role_permissions_item_data.to_dict()
+                    project_role_permissions.append(project_role_permissions_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,7 +114,9 @@ class ProjectRole:
 
         _project_role_permissions = d.get("project_role_permissions", UNSET)
         project_role_permissions: list[ProjectRoleProjectRolePermissionsItem] | Unset = UNSET
-        if _project_role_permissions is not UNSET:
+        if _project_role_permissions is None:
+            project_role_permissions = _project_role_permissions
+        elif _project_role_permissions is not UNSET:
             project_role_permissions = []
             for project_role_permissions_item_data in _project_role_permissions:
                 project_role_permissions_item = ProjectRoleProjectRolePermissionsItem.from_dict(
@@ -198,15 +204,16 @@ class ProjectRole:
 
         if "project_role_permissions" in rec:
             _project_role_permissions_raw = rec["project_role_permissions"]
-            rec["project_role_permissions"] = []
-            for project_role_permissions_item_data in _project_role_permissions_raw:
-                project_role_permissions_item_record = (
-                    ProjectRoleProjectRolePermissionsItem.record_from_dict(
-                        project_role_permissions_item_data
+            if _project_role_permissions_raw is not None:
+                rec["project_role_permissions"] = []
+                for project_role_permissions_item_data in _project_role_permissions_raw:
+                    project_role_permissions_item_record = (
+                        ProjectRoleProjectRolePermissionsItem.record_from_dict(
+                            project_role_permissions_item_data
+                        )
                     )
-                )
 
-                rec["project_role_permissions"].append(project_role_permissions_item_record)
+                    rec["project_role_permissions"].append(project_role_permissions_item_record)
 
         return rec
 
@@ -279,15 +286,18 @@ class ProjectRole:
 
         if "project_role_permissions" in src_dict:
             _project_role_permissions_raw = src_dict["project_role_permissions"]
-            rec["project_role_permissions"] = []
-            for project_role_permissions_item_data in _project_role_permissions_raw:
-                project_role_permissions_item_record = (
-                    ProjectRoleProjectRolePermissionsItem.to_dict_of_raw(
-                        project_role_permissions_item_data
+            if _project_role_permissions_raw is None:
+                rec["project_role_permissions"] = None
+            else:
+                rec["project_role_permissions"] = []
+                for project_role_permissions_item_data in _project_role_permissions_raw:
+                    project_role_permissions_item_record = (
+                        ProjectRoleProjectRolePermissionsItem.to_dict_of_raw(
+                            project_role_permissions_item_data
+                        )
                     )
-                )
 
-                rec["project_role_permissions"].append(project_role_permissions_item_record)
+                    rec["project_role_permissions"].append(project_role_permissions_item_record)
 
         return rec
 
@@ -350,7 +360,7 @@ class ProjectRole:
                     return False
 
         _project_role_permissions_raw = src_dict.get("project_role_permissions", UNSET)
-        if _project_role_permissions_raw is not UNSET:
+        if _project_role_permissions_raw is not UNSET and _project_role_permissions_raw is not None:
             if type(_project_role_permissions_raw) is not list:
                 return False
             for project_role_permissions_item_item in _project_role_permissions_raw:

@@ -124,28 +124,28 @@ class Ratings:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         _capacity = d.get("capacity", UNSET)
         capacity: Quantity | Unset
-        if _capacity is UNSET:
-            capacity = UNSET
-        elif type(_capacity) is dict:
+        if type(_capacity) is dict:
             capacity = unparsed((_capacity,))
+        elif _capacity is UNSET or _capacity is None:
+            capacity = _capacity
         else:
             capacity = Quantity.from_dict(_capacity)
 
         _voltage_min = d.get("voltage_min", UNSET)
         voltage_min: Quantity | Unset
-        if _voltage_min is UNSET:
-            voltage_min = UNSET
-        elif type(_voltage_min) is dict:
+        if type(_voltage_min) is dict:
             voltage_min = unparsed((_voltage_min,))
+        elif _voltage_min is UNSET or _voltage_min is None:
+            voltage_min = _voltage_min
         else:
             voltage_min = Quantity.from_dict(_voltage_min)
 
         _voltage_max = d.get("voltage_max", UNSET)
         voltage_max: Quantity | Unset
-        if _voltage_max is UNSET:
-            voltage_max = UNSET
-        elif type(_voltage_max) is dict:
+        if type(_voltage_max) is dict:
             voltage_max = unparsed((_voltage_max,))
+        elif _voltage_max is UNSET or _voltage_max is None:
+            voltage_max = _voltage_max
         else:
             voltage_max = Quantity.from_dict(_voltage_max)
 
@@ -264,15 +264,18 @@ class Ratings:
         rec = dict(src_dict)
         if "capacity" in rec:
             _capacity_raw = rec["capacity"]
-            rec["capacity"] = Quantity.record_from_dict(_capacity_raw)
+            if _capacity_raw is not None:
+                rec["capacity"] = Quantity.record_from_dict(_capacity_raw)
 
         if "voltage_min" in rec:
             _voltage_min_raw = rec["voltage_min"]
-            rec["voltage_min"] = Quantity.record_from_dict(_voltage_min_raw)
+            if _voltage_min_raw is not None:
+                rec["voltage_min"] = Quantity.record_from_dict(_voltage_min_raw)
 
         if "voltage_max" in rec:
             _voltage_max_raw = rec["voltage_max"]
-            rec["voltage_max"] = Quantity.record_from_dict(_voltage_max_raw)
+            if _voltage_max_raw is not None:
+                rec["voltage_max"] = Quantity.record_from_dict(_voltage_max_raw)
 
         if "nominal_voltage" in rec:
             _nominal_voltage_raw = rec["nominal_voltage"]
@@ -379,17 +382,26 @@ class Ratings:
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         if "capacity" in src_dict:
             _capacity_raw = src_dict["capacity"]
-            rec["capacity"] = nested_to_dict("Ratings", "capacity", Quantity, _capacity_raw)
+            if _capacity_raw is None:
+                rec["capacity"] = None
+            else:
+                rec["capacity"] = nested_to_dict("Ratings", "capacity", Quantity, _capacity_raw)
         if "voltage_min" in src_dict:
             _voltage_min_raw = src_dict["voltage_min"]
-            rec["voltage_min"] = nested_to_dict(
-                "Ratings", "voltage_min", Quantity, _voltage_min_raw
-            )
+            if _voltage_min_raw is None:
+                rec["voltage_min"] = None
+            else:
+                rec["voltage_min"] = nested_to_dict(
+                    "Ratings", "voltage_min", Quantity, _voltage_min_raw
+                )
         if "voltage_max" in src_dict:
             _voltage_max_raw = src_dict["voltage_max"]
-            rec["voltage_max"] = nested_to_dict(
-                "Ratings", "voltage_max", Quantity, _voltage_max_raw
-            )
+            if _voltage_max_raw is None:
+                rec["voltage_max"] = None
+            else:
+                rec["voltage_max"] = nested_to_dict(
+                    "Ratings", "voltage_max", Quantity, _voltage_max_raw
+                )
         if "nominal_voltage" in src_dict:
             _nominal_voltage_raw = src_dict["nominal_voltage"]
             if _nominal_voltage_raw is None:
@@ -499,17 +511,17 @@ class Ratings:
         if type(src_dict) is not dict:
             return False
         _capacity_raw = src_dict.get("capacity", UNSET)
-        if _capacity_raw is not UNSET:
+        if _capacity_raw is not UNSET and _capacity_raw is not None:
             if not Quantity.is_plain_record(_capacity_raw):
                 return False
 
         _voltage_min_raw = src_dict.get("voltage_min", UNSET)
-        if _voltage_min_raw is not UNSET:
+        if _voltage_min_raw is not UNSET and _voltage_min_raw is not None:
             if not Quantity.is_plain_record(_voltage_min_raw):
                 return False
 
         _voltage_max_raw = src_dict.get("voltage_max", UNSET)
-        if _voltage_max_raw is not UNSET:
+        if _voltage_max_raw is not UNSET and _voltage_max_raw is not None:
             if not Quantity.is_plain_record(_voltage_max_raw):
                 return False
 

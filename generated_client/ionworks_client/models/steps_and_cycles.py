@@ -45,6 +45,8 @@ class StepsAndCycles:
         steps: StepsAndCyclesSteps
         if type(_steps) is dict:
             steps = unparsed((_steps,))
+        elif _steps is None:
+            steps = _steps
         else:
             steps = StepsAndCyclesSteps.from_dict(_steps)
 
@@ -52,6 +54,8 @@ class StepsAndCycles:
         cycles: StepsAndCyclesCycles
         if type(_cycles) is dict:
             cycles = unparsed((_cycles,))
+        elif _cycles is None:
+            cycles = _cycles
         else:
             cycles = StepsAndCyclesCycles.from_dict(_cycles)
 
@@ -76,10 +80,12 @@ class StepsAndCycles:
         changed."""
         rec = dict(src_dict)
         _steps_raw = rec["steps"]
-        rec["steps"] = StepsAndCyclesSteps.record_from_dict(_steps_raw)
+        if _steps_raw is not None:
+            rec["steps"] = StepsAndCyclesSteps.record_from_dict(_steps_raw)
 
         _cycles_raw = rec["cycles"]
-        rec["cycles"] = StepsAndCyclesCycles.record_from_dict(_cycles_raw)
+        if _cycles_raw is not None:
+            rec["cycles"] = StepsAndCyclesCycles.record_from_dict(_cycles_raw)
 
         return rec
 
@@ -91,11 +97,19 @@ class StepsAndCycles:
         dict: ``src_dict`` is not changed."""
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         _steps_raw = src_dict["steps"]
-        rec["steps"] = nested_to_dict("StepsAndCycles", "steps", StepsAndCyclesSteps, _steps_raw)
+        if _steps_raw is None:
+            rec["steps"] = None
+        else:
+            rec["steps"] = nested_to_dict(
+                "StepsAndCycles", "steps", StepsAndCyclesSteps, _steps_raw
+            )
         _cycles_raw = src_dict["cycles"]
-        rec["cycles"] = nested_to_dict(
-            "StepsAndCycles", "cycles", StepsAndCyclesCycles, _cycles_raw
-        )
+        if _cycles_raw is None:
+            rec["cycles"] = None
+        else:
+            rec["cycles"] = nested_to_dict(
+                "StepsAndCycles", "cycles", StepsAndCyclesCycles, _cycles_raw
+            )
         return rec
 
     @classmethod
@@ -113,14 +127,16 @@ class StepsAndCycles:
         _steps_raw = src_dict.get("steps", UNSET)
         if _steps_raw is UNSET:
             return False
-        if not StepsAndCyclesSteps.is_plain_record(_steps_raw):
-            return False
+        if _steps_raw is not None:
+            if not StepsAndCyclesSteps.is_plain_record(_steps_raw):
+                return False
 
         _cycles_raw = src_dict.get("cycles", UNSET)
         if _cycles_raw is UNSET:
             return False
-        if not StepsAndCyclesCycles.is_plain_record(_cycles_raw):
-            return False
+        if _cycles_raw is not None:
+            if not StepsAndCyclesCycles.is_plain_record(_cycles_raw):
+                return False
 
         return True
 

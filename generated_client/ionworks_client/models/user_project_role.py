@@ -111,10 +111,10 @@ class UserProjectRole:
 
         _project_roles = d.get("project_roles", UNSET)
         project_roles: ProjectRole | Unset
-        if _project_roles is UNSET:
-            project_roles = UNSET
-        elif type(_project_roles) is dict:
+        if type(_project_roles) is dict:
             project_roles = unparsed((_project_roles,))
+        elif _project_roles is UNSET or _project_roles is None:
+            project_roles = _project_roles
         else:
             project_roles = ProjectRole.from_dict(_project_roles)
 
@@ -198,7 +198,8 @@ class UserProjectRole:
 
         if "project_roles" in rec:
             _project_roles_raw = rec["project_roles"]
-            rec["project_roles"] = ProjectRole.record_from_dict(_project_roles_raw)
+            if _project_roles_raw is not None:
+                rec["project_roles"] = ProjectRole.record_from_dict(_project_roles_raw)
 
         return rec
 
@@ -274,9 +275,12 @@ class UserProjectRole:
 
         if "project_roles" in src_dict:
             _project_roles_raw = src_dict["project_roles"]
-            rec["project_roles"] = nested_to_dict(
-                "UserProjectRole", "project_roles", ProjectRole, _project_roles_raw
-            )
+            if _project_roles_raw is None:
+                rec["project_roles"] = None
+            else:
+                rec["project_roles"] = nested_to_dict(
+                    "UserProjectRole", "project_roles", ProjectRole, _project_roles_raw
+                )
         return rec
 
     @classmethod
@@ -338,7 +342,7 @@ class UserProjectRole:
                     return False
 
         _project_roles_raw = src_dict.get("project_roles", UNSET)
-        if _project_roles_raw is not UNSET:
+        if _project_roles_raw is not UNSET and _project_roles_raw is not None:
             if not ProjectRole.is_plain_record(_project_roles_raw):
                 return False
 

@@ -25,11 +25,15 @@ class ValidationError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        loc = []
-        for loc_item_data in self.loc:
-            loc_item: int | str
-            loc_item = loc_item_data
-            loc.append(loc_item)
+        loc: list[int | str]
+        if self.loc is None:
+            loc = None
+        else:
+            loc = []
+            for loc_item_data in self.loc:
+                loc_item: int | str
+                loc_item = loc_item_data
+                loc.append(loc_item)
 
         msg = self.msg
 
@@ -58,13 +62,18 @@ class ValidationError:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
-        loc = []
-        _loc = d["loc"]
-        for loc_item_data in _loc:
-            _loc_item_raw = loc_item_data
-            loc_item = _loc_item_raw
+        _loc_value = d["loc"]
+        loc: list[int | str]
+        if _loc_value is None:
+            loc = _loc_value
+        else:
+            loc = []
+            _loc = _loc_value
+            for loc_item_data in _loc:
+                _loc_item_raw = loc_item_data
+                loc_item = _loc_item_raw
 
-            loc.append(loc_item)
+                loc.append(loc_item)
 
         msg = d["msg"]
 
@@ -74,10 +83,10 @@ class ValidationError:
 
         _ctx = d.get("ctx", UNSET)
         ctx: ValidationErrorContext | Unset
-        if _ctx is UNSET:
-            ctx = UNSET
-        elif type(_ctx) is dict:
+        if type(_ctx) is dict:
             ctx = unparsed((_ctx,))
+        elif _ctx is UNSET or _ctx is None:
+            ctx = _ctx
         else:
             ctx = ValidationErrorContext.from_dict(_ctx)
 
@@ -105,11 +114,12 @@ class ValidationError:
         changed."""
         rec = dict(src_dict)
         _loc_raw = rec["loc"]
-        rec["loc"] = []
-        for loc_item_data in _loc_raw:
-            loc_item_record = loc_item_data
+        if _loc_raw is not None:
+            rec["loc"] = []
+            for loc_item_data in _loc_raw:
+                loc_item_record = loc_item_data
 
-            rec["loc"].append(loc_item_record)
+                rec["loc"].append(loc_item_record)
 
         if "msg" not in rec:
             raise KeyError("msg")
@@ -117,7 +127,8 @@ class ValidationError:
             raise KeyError("type")
         if "ctx" in rec:
             _ctx_raw = rec["ctx"]
-            rec["ctx"] = ValidationErrorContext.record_from_dict(_ctx_raw)
+            if _ctx_raw is not None:
+                rec["ctx"] = ValidationErrorContext.record_from_dict(_ctx_raw)
 
         return rec
 
@@ -129,11 +140,14 @@ class ValidationError:
         dict: ``src_dict`` is not changed."""
         rec: dict[str, Any] = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         _loc_raw = src_dict["loc"]
-        rec["loc"] = []
-        for loc_item_data in _loc_raw:
-            loc_item_record = loc_item_data
+        if _loc_raw is None:
+            rec["loc"] = None
+        else:
+            rec["loc"] = []
+            for loc_item_data in _loc_raw:
+                loc_item_record = loc_item_data
 
-            rec["loc"].append(loc_item_record)
+                rec["loc"].append(loc_item_record)
 
         _msg_raw = src_dict["msg"]
         rec["msg"] = _msg_raw
@@ -144,7 +158,12 @@ class ValidationError:
             rec["input"] = _input__raw
         if "ctx" in src_dict:
             _ctx_raw = src_dict["ctx"]
-            rec["ctx"] = nested_to_dict("ValidationError", "ctx", ValidationErrorContext, _ctx_raw)
+            if _ctx_raw is None:
+                rec["ctx"] = None
+            else:
+                rec["ctx"] = nested_to_dict(
+                    "ValidationError", "ctx", ValidationErrorContext, _ctx_raw
+                )
         return rec
 
     @classmethod
@@ -162,17 +181,18 @@ class ValidationError:
         _loc_raw = src_dict.get("loc", UNSET)
         if _loc_raw is UNSET:
             return False
-        if type(_loc_raw) is not list:
-            return False
-        for loc_item_item in _loc_raw:
-            pass
+        if _loc_raw is not None:
+            if type(_loc_raw) is not list:
+                return False
+            for loc_item_item in _loc_raw:
+                pass
 
         if "msg" not in src_dict:
             return False
         if "type" not in src_dict:
             return False
         _ctx_raw = src_dict.get("ctx", UNSET)
-        if _ctx_raw is not UNSET:
+        if _ctx_raw is not UNSET and _ctx_raw is not None:
             if not ValidationErrorContext.is_plain_record(_ctx_raw):
                 return False
 
