@@ -242,8 +242,22 @@ def test_every_sink_gets_the_same_records_either_way(
         mutate(items[3], "future_field", "kept"),
         mutate(items[4], "specification.future_field", 2),
         mutate(items[5], "updated_at", "2024-01-15T05:05:00.25+02:00"),
+        # null objects (FINDINGS7 G6): plain, so a page of them goes on as parsed
+        mutate(items[6], "protocol", None),
+        mutate(items[7], "specification", None),
+        mutate(items[8], "specification.ratings", None),
     ]
-    served = [*odd, *items[6:40]]
+    nulls = {
+        20: "test_setup",
+        21: "instance",
+        22: "specification.ratings.capacity",
+        23: "properties",
+        24: "file_metadata",
+    }
+    served = [*odd, *items[9:40]]
+    for index, path in nulls.items():  # on the second page, written from the server's bytes
+        served[index] = mutate(served[index], path, None)
+    nulls.update({6: "protocol", 7: "specification", 8: "specification.ratings"})
 
     def handler(request: httpx.Request) -> httpx.Response:
         offset = int(request.url.params.get("offset", 0))
@@ -294,6 +308,11 @@ def test_every_sink_gets_the_same_records_either_way(
     assert records_recorder.records[2]["created_at"] == "not a date"
     assert records_recorder.records[3]["future_field"] == "kept"
     assert records_recorder.records[5]["updated_at"] == "2024-01-15T05:05:00.250000+02:00"
+    for index, path in nulls.items():
+        value: Any = records_recorder.records[index]
+        for key in path.split("."):
+            value = value[key]
+        assert value is None, path
     by_records = read_outputs(tmp_path / "records")
     by_models = read_outputs(tmp_path / "models")
     for sink in ("jsonl", "csv", "sqlite", "parquet", "dataset"):
@@ -304,6 +323,14 @@ def test_every_sink_gets_the_same_records_either_way(
     expected = [schema.json_record(r) for r in records_recorder.records]
     assert by_records["jsonl"] == sorted(expected, key=lambda r: r["id"])
     assert by_records["jsonl"][0]["created_at"].endswith("Z")
+    # A null object is a null JSON column, or empty flattened columns, in every sink.
+    for index, path in nulls.items():
+        under = [c for c in schema.column_names if c == path or c.startswith(path + ".")]
+        ident = served[index]["id"]
+        for sink in ("csv", "sqlite", "parquet", "dataset"):
+            (row,) = [r for r in by_records[sink] if r["id"] == ident]
+            empty = "" if sink == "csv" else None
+            assert under and {c: row[c] for c in under} == dict.fromkeys(under, empty), (sink, path)
 
 
 # ------------------------------------------------------------------ plain records (no copy)

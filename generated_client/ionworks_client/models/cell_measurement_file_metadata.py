@@ -34,8 +34,9 @@ class CellMeasurementFileMetadata:
     def record_from_dict(cls, src_dict: Mapping[str, Any]) -> dict[str, Any]:
         """The record ``cls.from_dict(src_dict).to_dict()`` returns (equal as a dict), without
         building the model: the same checks and errors (missing required keys, nested objects
-        that are not objects), the same tolerant fallbacks (unknown enum values and unparseable
-        date-times kept as sent, nulls kept) and conversions (date-times re-written by
+        that are neither objects nor null), the same tolerant fallbacks (unknown enum values and
+        unparseable date-times kept as sent, nulls kept, also where an object belongs) and
+        conversions (date-times re-written by
         ``isoformat()``); keys stay in the order they came. A new dict: ``src_dict`` is not
         changed."""
         rec = dict(src_dict)
@@ -55,7 +56,8 @@ class CellMeasurementFileMetadata:
         """True when ``src_dict`` (parsed JSON) may be written as it is where
         ``cls.record_from_dict(src_dict)`` would be, by a sink that applies the sinks' date
         rule (``RecordSchema.row``/``json_record``: date-times in UTC with ``Z``): a dict
-        with every required key, nested objects that are dicts passing the same test, no key
+        with every required key, nested objects that are null or dicts passing the same test
+        (a null kept where the spec declares an object is laid out as the record's), no key
         ``record_from_dict`` would drop, and every date-time null or UTC text
         ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (the text such a sink writes either way). Neither
         copies nor converts nor raises; ``False`` means: use ``record_from_dict`` (which
