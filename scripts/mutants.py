@@ -106,6 +106,8 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_transport_reads.py",
             "tests/unit/test_response_lifetime.py",
             "tests/unit/test_proxy_failures.py",
+            "tests/unit/test_connect_failures.py",
+            "tests/unit/test_long_filter_value.py",
             "tests/unit/test_encoded_secrets.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_safety_rules.py",
