@@ -8,6 +8,7 @@ import asyncio
 import contextvars
 import gc
 import gzip
+import socket
 import ssl
 import threading
 import time
@@ -613,3 +614,20 @@ def test_a_certificate_failure_under_the_error_is_found_by_its_type(link: str) -
     assert str(error) == "GET /projects failed: ConnectError: connect failed" + _CA_HINT
     assert transport.certificate_failure(middle) is True
     assert transport.certificate_failure(httpx.ConnectError("connect failed")) is False
+
+
+def test_settings_built_directly_name_no_api_url_source() -> None:
+    """A ``Settings`` made by hand has no ``sources``: a connection failure names the server
+    only, never an invented source for ``api_url``."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
+    settings = Settings(api_url=f"http://127.0.0.1:{port}", max_retries=0)
+    kwargs = client_kwargs(
+        settings, auth=None, transport=None, asynchronous=False, on_request=(), on_response=()
+    )
+    with httpx.Client(**kwargs) as client, pytest.raises(httpx.ConnectError) as info:
+        client.get("/projects")
+    assert str(info.value) == (
+        f"cannot connect to http://127.0.0.1:{port}: [Errno 111] Connection refused"
+    )
