@@ -214,20 +214,23 @@ class Context:
 
 def _interrupt_hooks() -> Callable[[], None]:
     """Inside ``asyncio.run``: a Ctrl-C while a plugin's request/response hook runs on the
-    event loop raises KeyboardInterrupt into the hook at once (asyncio's own handler only
-    cancels the task, which waits for a hanging hook to return); otherwise asyncio's handler
-    as before. Main thread only; returns the undo."""
+    event loop, or while a sink waits for a stream's reader (a FIFO without one, a full pipe:
+    :func:`~.sinks._base.waiting_for_stream`), raises KeyboardInterrupt there at once
+    (asyncio's own handler only cancels the task, which a hanging hook or a blocked system
+    call never notices); otherwise asyncio's handler as before. Main thread only; returns
+    the undo."""
     import signal
     import threading
 
     from .plugins import hook_running
+    from .sinks._base import waiting_for_stream
 
     runner = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is not threading.main_thread() or not callable(runner):
         return lambda: None
 
     def on_sigint(signum: int, frame: Any) -> None:
-        if hook_running():
+        if hook_running() or waiting_for_stream():  # nothing there notices a cancelled task
             raise KeyboardInterrupt
         runner(signum, frame)
 

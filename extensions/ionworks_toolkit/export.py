@@ -331,7 +331,8 @@ def _signals_held() -> Iterator[None]:
 
 def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = False) -> str:
     """What is on disk after a run that stopped: ``"published: A; rolled back (previous output
-    kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"``. ``""`` when
+    kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"`` (``"5 records
+    and part of record 6"`` when a stream stopped inside a record: its ``cut_record``). ``""`` when
     nothing was published nor streamed (everything rolled back), unless ``name_rolled_back``
     (the exit-6 message names every output, even when all were rolled back). Uses each
     sink's ``state`` (``committed``/``aborted``), ``streaming``, ``streamed``,
@@ -352,6 +353,8 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
         state = getattr(sink, "state", None)
         written = getattr(sink, "records_written", 0)
         n = f"{written} record" if written == 1 else f"{written} records"
+        if getattr(sink, "cut_record", False):  # the stream stopped inside the next record
+            n += f" and part of record {written + 1}"
         stream = getattr(sink, "streaming", False)
         if getattr(sink, "reader_gone", False):
             streamed.append(f"{text} ({n}, then its reader closed the pipe)")

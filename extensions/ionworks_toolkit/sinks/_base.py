@@ -18,14 +18,17 @@ import contextlib
 import errno
 import functools
 import hashlib
+import io
 import os
 import re
+import select
 import socket
 import stat
 import sys
 import tempfile
+import threading
 import warnings
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, TracebackType
@@ -202,6 +205,9 @@ class BaseSink:
         #: Set by a stream sink's ``_write`` when the reader leaves mid-page: how many of the
         #: page's records went out whole before (see :class:`StreamOutput`'s counters).
         self._page_delivered = 0
+        #: ``True`` when a stream's write stopped inside a record (Ctrl-C, SIGTERM, or its
+        #: reader left mid-page): part of record ``records_written + 1`` went out too.
+        self.cut_record = False
 
     # -- public API --------------------------------------------------------------------
 
@@ -229,6 +235,10 @@ class BaseSink:
                 self.records_written += delivered
                 self.records_dropped += len(records) - delivered
                 return
+            except BaseException:
+                if self.streaming:  # Ctrl-C or SIGTERM in a stream's write: count what went out
+                    self.records_written += min(self._page_delivered, len(records))
+                raise
             else:
                 self.records_written += len(records)
                 return
@@ -1030,7 +1040,11 @@ class StreamOutput:
             self._owned = buffer = os.fdopen(os.dup(self.target.fd), "wb", buffering=0)
         else:
             assert self.target.path is not None
-            self._owned = buffer = open(self.target.path, "wb", buffering=0)  # noqa: SIM115
+            self._owned = buffer = (
+                open_fifo(self.target.path)
+                if self.target.kind == "FIFO"
+                else open(self.target.path, "wb", buffering=0)  # noqa: SIM115
+            )
         self._wrapper = _FullWriter(buffer) if self.binary else _Utf8Writer(buffer)
         self._handle = self._wrapper  # type: ignore[assignment]
         return self._handle  # type: ignore[return-value]
@@ -1091,6 +1105,92 @@ class StreamOutput:
         self._handle = None
 
 
+def stop_if_cancelled() -> None:
+    """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
+    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
+    main task, which code that waits without awaiting would never notice."""
+    asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
+    if asyncio is None:
+        return
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running event loop in this thread
+        return
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def notice(message: str) -> None:
+    """A visible message on stderr (stdout may carry another sink's data)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr, flush=True)
+
+
+_STREAM_WAIT = threading.local()
+
+
+def waiting_for_stream() -> bool:
+    """``True`` while this thread waits for a stream's reader (a FIFO's first reader, room in
+    a full pipe) in :func:`stream_wait`. Such a wait moves no byte, and the system call is
+    retried after a signal whose handler returns (PEP 475): the CLI's SIGINT handler, which
+    runs in the main thread, raises KeyboardInterrupt into it instead of only cancelling the
+    asyncio task (which a blocked thread never notices)."""
+    return getattr(_STREAM_WAIT, "depth", 0) > 0
+
+
+@contextlib.contextmanager
+def stream_wait() -> Iterator[None]:
+    """Mark the block as a wait for a stream's reader (see :func:`waiting_for_stream`). A
+    stop asked for before it began (the asyncio task cancelled by a first Ctrl-C or SIGTERM
+    while bytes were moving) ends it at once: ``asyncio.CancelledError``."""
+    _STREAM_WAIT.depth = getattr(_STREAM_WAIT, "depth", 0) + 1
+    try:
+        stop_if_cancelled()
+        yield
+    finally:
+        _STREAM_WAIT.depth -= 1
+
+
+def _wait_writable(fd: int) -> None:
+    """Block until ``fd`` (a pipe, FIFO, socket or terminal) can take bytes, as a
+    :func:`stream_wait`; a write that follows then moves at least one byte."""
+    with stream_wait():
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        poller.poll()
+
+
+def _waitable_fd(buffer: Any) -> int | None:
+    """The descriptor under ``buffer`` when writes to it can block on a reader (a pipe, FIFO,
+    socket, terminal or other character device; POSIX): waited for by :func:`_wait_writable`
+    before each write. ``None`` for a regular file or a stream without a descriptor."""
+    if not hasattr(select, "poll"):
+        return None
+    try:
+        fd = buffer.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return fd if not stat.S_ISREG(mode) else None
+
+
+def open_fifo(path: Path) -> IO[bytes]:
+    """``path`` (a FIFO) opened for writing, unbuffered. With no reader yet, a notice on
+    stderr says the run waits for one, and the wait (in ``open``) is a :func:`stream_wait`:
+    the first Ctrl-C or SIGTERM ends it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:  # ENXIO: no process has the FIFO open for reading
+            raise
+        notice(f"waiting for a reader on {path} (a FIFO nothing reads yet; Ctrl-C stops)...")
+        with stream_wait():
+            fd = os.open(path, os.O_WRONLY)
+    else:
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "wb", buffering=0)
+
+
 class _CountingWriter:
     """Bytes out to a binary stream it never closes (stdout's descriptor or buffer), every
     byte or an error (see :func:`write_fully`), counting what the stream took: ``delivered``
@@ -1101,6 +1201,9 @@ class _CountingWriter:
         self._buffer = buffer
         self.delivered = 0
         self.writes = 0
+        #: Waited on before each write (see :func:`_waitable_fd`), so that a write never
+        #: blocks before its first byte, where a signal could not stop it.
+        self._wait_fd = _waitable_fd(buffer)
 
     @property
     def closed(self) -> bool:
@@ -1111,7 +1214,7 @@ class _CountingWriter:
         self.delivered += taken
 
     def _send(self, data: bytes | memoryview) -> int:
-        written = write_fully(self._buffer, data, self._count)
+        written = write_fully(self._buffer, data, self._count, self._wait_fd)
         self.writes += 1
         return written
 
@@ -1142,7 +1245,10 @@ class _FullWriter(_CountingWriter):
 
 
 def write_fully(
-    buffer: IO[bytes], data: bytes | memoryview, taken: Callable[[int], None] | None = None
+    buffer: IO[bytes],
+    data: bytes | memoryview,
+    taken: Callable[[int], None] | None = None,
+    wait_fd: int | None = None,
 ) -> int:
     """Write all of ``data`` to ``buffer`` and return its length; ``taken(n)`` after each
     write the stream accepted (``n`` bytes), so a caller knows how much went out before an
@@ -1152,10 +1258,19 @@ def write_fully(
     (65,536 of a 1 MB page) without raising, and its ``flush`` then raises nothing either, so
     the rest of the page would be lost in silence. Writing the remainder again raises
     ``BrokenPipeError``, which the sinks report as "its reader closed the pipe".
+
+    With ``wait_fd`` (the descriptor under ``buffer``: a pipe, FIFO, terminal), each write
+    waits first until it can take bytes (:func:`_wait_writable`): a stalled reader then holds
+    the run in that wait, which the first Ctrl-C or SIGTERM ends, and never inside a write
+    before its first byte, where the system call is retried after the signal (PEP 475). A
+    write stopped by a signal after some bytes returns their count (``taken`` gets it), and
+    the wait before the next write ends the run.
     """
     view = memoryview(data)
     total = len(view)
     while view:
+        if wait_fd is not None:
+            _wait_writable(wait_fd)
         written = buffer.write(view)
         if not written:
             raise BrokenPipeError(errno.EPIPE, "the stream took no more bytes")
@@ -1256,6 +1371,23 @@ class FileSink(BaseSink):
 
     def _notes(self) -> str:
         return getattr(self, "_file_notes", "")
+
+    def _count_cut_page(self, segments: Sequence[str], start: int | None, header: int = 0) -> None:
+        """A stream's write of ``segments`` (one page's lines or rows, after ``header`` segments
+        that are no record) stopped part-way: its reader left, or Ctrl-C/SIGTERM. Sets how many
+        records went out whole (``_page_delivered``, :func:`whole_segments`), whether part of
+        the next one did (:attr:`cut_record`), and marks the stream as streamed when any byte
+        of the page went out (:attr:`streamed`). ``start``: :attr:`StreamOutput.delivered`
+        before the write (``None``: not a counting stream, nothing known)."""
+        out = self._out
+        if start is None or not isinstance(out, StreamOutput) or out.delivered is None:
+            return
+        taken = out.delivered - start
+        whole = whole_segments(segments, taken)
+        self._page_delivered = max(0, whole - header)
+        self.cut_record = whole >= header and taken > len("".join(segments[:whole]).encode())
+        if taken:
+            out.streamed = True
 
     def _flush_stream(self) -> None:
         """After each page: a stream's bytes go out now."""

@@ -15,7 +15,6 @@ from ._base import (
     StreamOutput,
     check_options,
     output_target,
-    whole_segments,
 )
 from ._columns import RecordSchema, cell_text
 
@@ -108,10 +107,8 @@ class CsvSink(FileSink):
         self._header_sent = True
         try:
             handle.write("".join(segments))
-        except OSError:
-            if start is not None:  # the reader left mid-page: count the rows that went out
-                taken = self._out.delivered - start  # type: ignore[union-attr, operator]
-                self._page_delivered = max(0, whole_segments(segments, taken) - header)
+        except BaseException:  # the reader left, or Ctrl-C/SIGTERM: count the rows out
+            self._count_cut_page(segments, start, header)
             raise
         self._flush_stream()
 

@@ -13,7 +13,6 @@ from ._base import (
     StreamOutput,
     check_options,
     output_target,
-    whole_segments,
 )
 from ._columns import RecordSchema
 from ._flatten import dumps, json_default
@@ -95,9 +94,8 @@ class JsonlSink(FileSink):
             start = self._out.delivered if isinstance(self._out, StreamOutput) else None
             try:
                 handle.write("".join(lines))
-            except OSError:
-                if start is not None:  # the reader left mid-page: count the whole lines out
-                    self._page_delivered = whole_segments(lines, self._out.delivered - start)  # type: ignore[union-attr, operator]
+            except BaseException:  # the reader left, or Ctrl-C/SIGTERM: count what went out
+                self._count_cut_page(lines, start)
                 raise
         self._flush_stream()
 

@@ -6,7 +6,6 @@ import contextlib
 import os
 import re
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +27,8 @@ from ._base import (
     stale_parts_note,
     upsert_id,
 )
+from ._base import notice as _notice
+from ._base import stop_if_cancelled as _stop_if_cancelled
 from ._columns import (
     EXTRA_COLUMN,
     ColumnType,
@@ -108,27 +109,6 @@ _sleep = time.sleep
 #: Ids per statement of :meth:`SqliteSink.stored_values` (below SQLite's 999 bound variables
 #: of versions before 3.32).
 LOOKUP_CHUNK = 500
-
-
-def _stop_if_cancelled() -> None:
-    """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
-    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
-    main task, which code that waits without awaiting would never notice."""
-    asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
-    if asyncio is None:
-        return
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:  # no running event loop in this thread
-        return
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
-
-
-def _notice(message: str) -> None:
-    """A visible message on stderr (stdout may carry another sink's data)."""
-    with contextlib.suppress(OSError, ValueError):
-        print(message, file=sys.stderr, flush=True)
 
 
 class SqliteSink(BaseSink):
