@@ -356,4 +356,4 @@ def test_open_fifo_without_a_reader_notices_then_waits_for_one(
 
 def test_open_fifo_other_errors_propagate(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        _base.open_fifo(tmp_path / "missing")
+        _base.open_fifo(tmp_path / "missing" / "f")

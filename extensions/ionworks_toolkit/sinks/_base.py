@@ -1179,7 +1179,9 @@ def open_fifo(path: Path) -> IO[bytes]:
     stderr says the run waits for one, and the wait (in ``open``) is a :func:`stream_wait`:
     the first Ctrl-C or SIGTERM ends it."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        # O_CREAT|O_TRUNC as open(path, "wb"): a FIFO gone since the target was classified is no
+        # reason to fail here (the file made then is what a shell's ">" makes).
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CREAT | os.O_TRUNC, 0o666)
     except OSError as exc:
         if exc.errno != errno.ENXIO:  # ENXIO: no process has the FIFO open for reading
             raise
