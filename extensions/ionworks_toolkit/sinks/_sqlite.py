@@ -243,26 +243,62 @@ class SqliteSink(BaseSink):
 
         :raises SinkTargetError: the lock is still held after ``timeout`` seconds.
         """
+        self._while_locked(
+            conn,
+            "BEGIN IMMEDIATE",
+            "another run is writing to this database; waiting up to {timeout} s for its lock...",
+            "the database is still locked by another run after {timeout} s; nothing was "
+            "written to it (try again when the other run has finished)",
+        )
+
+    def _commit_when_unread(self, conn: sqlite3.Connection) -> None:
+        """``COMMIT``, waited for like the write lock (:meth:`_take_write_lock`) while another
+        connection reads the database: in a rollback-journal database (SQLite's default) an
+        open read transaction (a notebook's unfinished cursor, a
+        database browser, a ``sqlite3`` shell inside ``BEGIN``) holds a SHARED lock that
+        ``COMMIT`` must wait for; the transaction stays open and ``COMMIT`` is tried again.
+
+        Databases this sink creates stay in rollback-journal mode (WAL, where readers never
+        block the writer, would add ``-wal``/``-shm`` files beside a catalogue people copy as
+        one file, and needs shared memory: no network file systems, no read-only readers).
+
+        :raises SinkTargetError: a reader still holds the database after ``timeout`` seconds.
+        """
+        self._while_locked(
+            conn,
+            "COMMIT",
+            "another connection is reading this database (an open read transaction: a "
+            "notebook, a database browser, a sqlite3 shell); waiting up to {timeout} s for "
+            "it to finish...",
+            "another connection is still reading this database after {timeout} s; nothing "
+            "was written to it (close that connection or end its transaction, then try "
+            "again)",
+        )
+
+    def _while_locked(
+        self, conn: sqlite3.Connection, statement: str, waiting: str, gave_up: str
+    ) -> None:
+        """Run ``statement``; while SQLite says the database is locked or busy, the notice
+        ``waiting`` on stderr (once), then tried again every :data:`LOCK_POLL_INTERVAL`
+        seconds for up to ``timeout`` seconds, then :class:`SinkTargetError` (``gave_up``).
+        Both texts follow the label and get ``{timeout}``. Ctrl-C and SIGTERM end the wait
+        (see :meth:`_take_write_lock`)."""
         deadline = None
         while True:
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(statement)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
+                timeout = f"{self.timeout:g}"
                 if deadline is None:
                     deadline = _clock() + self.timeout
-                    _notice(
-                        f"{self.label}: another run is writing to this database; waiting up "
-                        f"to {self.timeout:g} s for its lock..."
-                    )
+                    _notice(f"{self.label}: {waiting.format(timeout=timeout)}")
                 left = deadline - _clock()
                 if left <= 0:
                     raise SinkTargetError(
-                        f"{self.label}: the database is still locked by another run after "
-                        f"{self.timeout:g} s; nothing was written to it (try again when the "
-                        "other run has finished)"
+                        f"{self.label}: {gave_up.format(timeout=timeout)}"
                     ) from exc
             _sleep(min(LOCK_POLL_INTERVAL, left))
             _stop_if_cancelled()
@@ -503,7 +539,7 @@ class SqliteSink(BaseSink):
 
     def _commit(self) -> None:
         conn = self._connection()
-        conn.execute("COMMIT")
+        self._commit_when_unread(conn)
         conn.close()
         self._conn = None
         if self._tmp is not None:
@@ -547,7 +583,7 @@ class SqliteSink(BaseSink):
             )
             for step in self._in_commit:
                 step(conn)
-            conn.execute("COMMIT")
+            self._commit_when_unread(conn)
             conn.execute("DETACH DATABASE incoming")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
