@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._base import (
@@ -279,24 +279,42 @@ class TableSink(BaseSink):
             return
         if self.columns:
             self.note = self._empty_columns_note(self.columns)
+        # What stdout cannot encode (an ASCII console, PYTHONIOENCODING=ascii) is shown as
+        # "?" and the ellipsis as "...": a display never fails the run's other sinks.
+        encoding = getattr(console, "encoding", "utf-8") or "utf-8"
+        shown = _encodable(encoding)
+        ellipsis = shown("…")
         candidates = self.columns or [c for c in DEFAULT_TABLE_COLUMNS if c in self._seen]
-        cells = {c: [printable(to_text(row.get(c))) for row in self._rows] for c in candidates}
+        cells = {
+            c: [shown(printable(to_text(row.get(c)))) for row in self._rows] for c in candidates
+        }
         columns = self._pick_columns(cells, console.width)
-        cells.update({c: [printable(to_text(row.get(c))) for row in self._rows] for c in columns})
+        cells.update(
+            {c: [shown(printable(to_text(row.get(c)))) for row in self._rows] for c in columns}
+        )
         widths = column_widths(
             [_natural_width(c, cells[c]) for c in columns], console.width - 1 - 3 * len(columns)
         )
+        cut = _cut if ellipsis != "…" else lambda text, width: text
         table = Table(show_lines=False)
         for column, column_width in zip(columns, widths, strict=True):
             table.add_column(
-                Text(printable(column)), width=column_width, no_wrap=True, overflow="ellipsis"
+                Text(cut(shown(printable(column)), column_width)),
+                width=column_width,
+                no_wrap=True,
+                overflow="ellipsis" if ellipsis == "…" else "crop",
             )
         for position in range(len(self._rows)):
-            table.add_row(*(Text(cells[column][position]) for column in columns))
+            table.add_row(
+                *(
+                    Text(cut(cells[column][position], width))
+                    for column, width in zip(columns, widths, strict=True)
+                )
+            )
         console.print(table)
         hidden = self.records_written - len(self._rows)
         if hidden > 0:
-            console.print(Text(f"… {hidden} more", style="dim"))
+            console.print(Text(f"{'…' if ellipsis == '…' else '...'} {hidden} more", style="dim"))
         self._rows = []
 
     def _abort(self) -> None:
@@ -308,6 +326,30 @@ class TableSink(BaseSink):
             note = f"; {self.note}" if self.note else ""
             return f"printed {shown} of {self.records_written} records (table:{note})"
         return super().describe()
+
+
+def _encodable(encoding: str) -> Callable[[str], str]:
+    """``text`` as a stream of ``encoding`` can show it: unchanged when it encodes, else
+    each character it cannot hold as ``?`` (``…`` becomes ``?`` too: see ``_cut``)."""
+
+    def shown(text: str) -> str:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            return text.encode(encoding, "replace").decode(encoding)
+        except LookupError:  # an encoding Python does not know: ASCII is safe
+            return text.encode("ascii", "replace").decode("ascii")
+        return text
+
+    return shown
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in ``width`` characters, ending in ``...`` when cut (the ellipsis of a
+    stream that cannot encode ``…``)."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 3)] + "..."[: min(3, width)]
 
 
 def make_table_sink(target: str, options: dict[str, str]) -> TableSink:
