@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -196,7 +198,7 @@ def make_parquet_sink(target: str, options: dict[str, str]) -> ParquetSink:
     socket or block device is refused.
 
     :raises SinkTargetError: an unknown option or compression, a missing path or directory, a
-        refused target.
+        refused target, stdout (or ``/dev/fd/N``) on a terminal: binary there garbles it.
     :raises SinkDependencyError: pyarrow is not installed.
     """
     check_options("parquet", options, ("compression",))
@@ -205,8 +207,21 @@ def make_parquet_sink(target: str, options: dict[str, str]) -> ParquetSink:
         raise SinkTargetError(
             f"unknown parquet compression {compression!r}; allowed: {', '.join(COMPRESSIONS)}"
         )
-    return ParquetSink(
-        target=output_target("parquet", target),
-        compression=compression,
-        label=f"parquet:{target}",
-    )
+    output = output_target("parquet", target)
+    if _is_terminal(output):
+        raise SinkTargetError(
+            f"parquet:{target} would write binary Parquet to the terminal; redirect stdout "
+            "(> out.parquet, | duckdb ...) or give a file path, e.g. parquet:out.parquet"
+        )
+    return ParquetSink(target=output, compression=compression, label=f"parquet:{target}")
+
+
+def _is_terminal(output: OutputTarget) -> bool:
+    """True when ``output`` is stdout or a descriptor (``/dev/fd/N``) on a terminal, as
+    ``gzip`` and ``zstd`` check before writing binary there."""
+    try:
+        if output.kind == "stdout":
+            return sys.stdout is not None and bool(sys.stdout.isatty())
+        return output.fd is not None and os.isatty(output.fd)
+    except (OSError, ValueError, AttributeError):  # closed or replaced streams
+        return False
