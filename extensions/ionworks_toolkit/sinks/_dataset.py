@@ -27,6 +27,8 @@ from ._base import (
     _fsync_dir,
     check_options,
     install_hint,
+    remove_stale_parts,
+    stale_parts_note,
 )
 from ._columns import RecordSchema
 from ._parquet import COMPRESSIONS, ParquetSink
@@ -136,7 +138,9 @@ class DatasetSink(BaseSink):
                 "s3://bucket/measurements (the run is staged beside it)"
             )
         self._staging = f"{parent}/.{name}.staging-{self.run_id}"
-        self._rows = ParquetSink(spool_dir / f".{name}.dataset.parquet", label=self.label)
+        #: The rows' Parquet spool (staged as a part file beside it until the run ends).
+        self._spool = spool_dir / f".{name}.dataset.parquet"
+        self._rows = ParquetSink(self._spool, label=self.label)
         self._staged_files: list[str] = []
         self.conversion = self._rows.conversion  # NaN/mismatch counts of the rows inside
         self._check_partitions()
@@ -175,6 +179,12 @@ class DatasetSink(BaseSink):
             self._publish_by_rename(self._staged_files)
         else:
             self._publish_by_copy(self._staged_files)
+        # The spool's part files that killed runs left (SIGKILL: nothing deleted them), as
+        # every file sink removes its own (remove_stale_parts; named in describe()).
+        self._stale_parts = stale_parts_note(*remove_stale_parts(self._spool))
+
+    def _notes(self) -> str:
+        return getattr(self, "_stale_parts", "")
 
     def _abort(self) -> None:
         self._rows.abort()
