@@ -357,3 +357,38 @@ def test_open_fifo_without_a_reader_notices_then_waits_for_one(
 def test_open_fifo_other_errors_propagate(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         _base.open_fifo(tmp_path / "missing" / "f")
+
+
+@pytest.mark.parametrize(
+    ("stop_at_wait", "expected"),
+    [
+        (1, (0, False, False, "")),  # nothing went out: the stream was not streamed
+        (2, (0, True, True, "already streamed: csv:- (0 records and part of record 1, "
+                            "cannot be taken back)")),
+    ],
+    ids=["before-any-byte", "inside-the-first-row"],
+)  # fmt: skip
+def test_a_csv_stream_stopped_before_or_inside_its_first_row(
+    monkeypatch: pytest.MonkeyPatch, stop_at_wait: int, expected: tuple[Any, ...]
+) -> None:
+    read_end, write_end = small_pipe(16384)
+    calls = []
+
+    def wait(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == stop_at_wait:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(_base, "_wait_writable", wait)
+    sink = CsvSink(target=OutputTarget(None, True, "file descriptor", fd=write_end))
+    header = len(",".join(sink.columns).encode()) + 2
+    first = {"id": "a" * (16384 - header)}  # the header and part of this row fill the pipe
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sink.write([first, *RECORDS])
+    finally:
+        sink.abort()
+        os.close(read_end)
+        os.close(write_end)
+    got = (sink.records_written, sink.cut_record, sink.streamed)
+    assert (*got, sink_outcome([("csv:-", sink)])) == expected
