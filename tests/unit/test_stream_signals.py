@@ -47,6 +47,12 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
 
 
+def default_sigint() -> None:
+    """In the child: Ctrl-C as a terminal's foreground job gets it, whatever the test runner
+    inherited (a background job of a script starts with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 # ------------------------------------------------------------------------------ the CLI
 
 
@@ -60,7 +66,7 @@ def test_a_fifo_without_a_reader_says_so_and_one_signal_ends_the_run(
         [sys.executable, "-c", CONSOLE_SCRIPT, "--sandbox", "measurements", "list", NASA,
          "--limit", "2", "--sink", "f.jsonl"],
         cwd=tmp_path, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True,
+        text=True, preexec_fn=default_sigint,
     )  # fmt: skip
     assert process.stderr is not None
     # The notice is printed just before the blocking open(): the run now waits there.
@@ -96,6 +102,7 @@ def test_a_stalled_stdout_reader_one_signal_ends_the_run_and_the_message_counts_
             [sys.executable, "-c", CONSOLE_SCRIPT, "--sandbox", "measurements", "list", ATTIA,
              "--all", "--sink", "jsonl:-", "--sink", "w.csv"],
             cwd=tmp_path, env=environment(), stdout=write_end, stderr=subprocess.PIPE, text=True,
+            preexec_fn=default_sigint,
         )  # fmt: skip
     finally:
         os.close(write_end)
