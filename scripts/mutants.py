@@ -123,6 +123,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_walk_past_total.py",
             "tests/unit/test_walk_survivors.py",
             "tests/unit/test_seen_ids.py",
+            "tests/unit/test_overlapping_pages.py",
             "-m",
             "not sandbox",
         ),

@@ -51,6 +51,15 @@ The rules:
 - records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets),
   ids compared as the strings ``record_id`` gives (``SeenIds``: kept exactly, canonical UUIDs
   as 128-bit ints); skipped duplicates are counted in ``WalkStats.duplicates``;
+- pages that overlap lose records (FINDINGS7 G25): offset paging over a sort key with ties
+  (``order_by=start_time``, null for many measurements) has no stable order between pages,
+  so a page may send records again and skip others. A walk that ends (without another
+  error) with the ``total`` the same on every page, records skipped as already seen on an
+  earlier page (copies inside one page do not count), and fewer unique records than the
+  ``total`` (``max_records`` not reached) raises PaginationError naming the counts and the
+  likely cause, as a gap does (an export publishes nothing, an incremental mark is not
+  moved). A total that rises explains the copies (inserts during the walk shift records to
+  higher offsets) and one that falls warns and sets ``WalkStats.incomplete`` (above);
 - no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
   of records without ids identical to an earlier page, or records without ids at an offset a
   page past ``total`` raise PaginationError naming the offset, at the second page consumed at
@@ -319,6 +328,7 @@ class PageWalk(Generic[T]):
         self._warned_past_total = False
         self._warned_long_page = False
         self._warned_total_fell = False
+        self._total_moved = False  # a page reported another total than the one before it
         # An empty page below total: ``_resend`` is the request to plan first (the page asked
         # again, or the probe past it); ``_holding`` plans nothing new meanwhile; ``_gap`` is
         # the page that came back empty twice, whose following pages tell gap from end.
@@ -585,12 +595,44 @@ class PageWalk(Generic[T]):
         )
         return PageOutcome(None, self._stop(), True)
 
+    def _check_overlap(self, offset: int) -> None:
+        """At the end of a walk (``offset``: its last page): PaginationError when its pages
+        overlapped (module docstring): the ``total`` stayed the same on every page, records
+        already seen on an earlier page were skipped, and fewer unique records came than the
+        total (nor did ``max_records`` end the walk). Records sent twice in ONE page (a server
+        fault, ``WalkStats.repeated_in_page``) are not an overlap."""
+        stats, total = self.stats, self.stats.total
+        overlapped = stats.duplicates - stats.repeated_in_page
+        if total is None or self._total_moved or overlapped <= 0 or stats.records >= total:
+            return
+        if self.max_records is not None and stats.records >= self.max_records:
+            return
+        missing = total - stats.records
+        raise PaginationError(
+            f"the pages overlapped: {overlapped} record(s) came again on a later page while "
+            f"the server's total stayed {total}, so {stats.records} of {total} records came "
+            f"({missing} missing): the sort key likely has ties (start_time is null for many "
+            f"measurements), so the server's order between pages is not stable; order by a "
+            f"unique key such as created_at (the default); stopped at the page at offset "
+            f"{offset}",
+            offset=offset,
+        )
+
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
-        """Take the page answering ``request`` (the oldest in flight)."""
+        """Take the page answering ``request`` (the oldest in flight). Raises PaginationError
+        (module docstring), also at the end of a walk whose pages overlapped."""
+        outcome = self._receive(request, page)
+        if outcome.done:
+            self._check_overlap(request.offset)
+        return outcome
+
+    def _receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         if not self.in_flight or self.in_flight[0] != request:
             raise ValueError(f"{request} is not the oldest request in flight")
         self.in_flight.popleft()
         if page.total is not None:
+            if self.stats.total is not None and page.total != self.stats.total:
+                self._total_moved = True
             if self.stats.total is not None and page.total < self.stats.total:
                 self._warn_total_fell(request.offset, page.total)
             elif self._past_total_warned and page.total > self._past_total_warned[1]:

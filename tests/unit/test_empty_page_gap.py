@@ -44,11 +44,14 @@ def stamp(i: int) -> str:
 
 class Catalogue:
     """The by-project list endpoint over ``N`` measurements; ``empty_at``: offsets answered
-    with no items (every time); ``total``: the total reported (``totals``: per request, in
-    order, the last one repeated); honours ``updated_at_gt``."""
+    with no items (every time); ``back``: offsets answered from that many records earlier
+    (an unstable order of tied rows: the pages overlap, FINDINGS7 G25); ``total``: the total
+    reported (``totals``: per request, in order, the last one repeated); honours
+    ``updated_at_gt``."""
 
     def __init__(self) -> None:
         self.empty_at: set[int] = set()
+        self.back: dict[int, int] = {}
         self.total: int | None = None
         self.totals: list[int] = []
         self.queries: list[dict[str, str]] = []
@@ -69,7 +72,8 @@ class Catalogue:
         ]
         if "updated_at_gt" in query:
             records = [r for r in records if r["updated_at"] > query["updated_at_gt"]]
-        items = [] if offset in self.empty_at else records[offset : offset + limit]
+        start = offset - self.back.get(offset, 0)
+        items = [] if offset in self.empty_at else records[start : start + limit]
         total = len(records) if self.total is None else self.total
         if self.totals:
             total = self.totals[min(len(self.queries), len(self.totals)) - 1]
