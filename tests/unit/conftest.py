@@ -64,9 +64,12 @@ class PagedServer:
 
     ``total``: the ``total`` it reports (default: the real count). ``ignore_offset``: always
     serve from 0. ``insert_after_first_page``: after answering offset 0, insert that many new
-    records at the head (newest first), shifting every later offset. ``bare_list``: answer a
-    bare JSON list instead of ``{items, count, total}``. ``script``: responses to send first,
-    in order, one per request (``httpx.Response`` or a callable ``request -> Response``).
+    records at the head (newest first), shifting every later offset (the first page reports
+    the total before them: it rises on the next page, as inserts between pages make it; a
+    total unchanged on every page with copies is an overlap, FINDINGS7 G25). ``bare_list``:
+    answer a bare JSON list instead of ``{items, count, total}``. ``script``: responses to
+    send first, in order, one per request (``httpx.Response`` or a callable
+    ``request -> Response``).
     """
 
     def __init__(
@@ -100,12 +103,12 @@ class PagedServer:
         self.calls.append((offset, limit))
         start = 0 if self.ignore_offset else offset
         items = self.records[start : start + limit]
+        total = self.total if self.total is not None else len(self.records)
         if offset == 0 and self.insert_after_first_page:
             new = [measurement(f"new-{k}") for k in range(self.insert_after_first_page)]
             self.records[:0] = new
         if self.bare_list:
             return httpx.Response(200, json=items)
-        total = self.total if self.total is not None else len(self.records)
         return httpx.Response(200, json={"items": items, "count": len(items), "total": total})
 
     @property
