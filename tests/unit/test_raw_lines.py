@@ -161,12 +161,16 @@ def test_a_page_that_is_not_plain_goes_through_the_date_rule(tmp_path: Path) -> 
 def test_duplicates_and_max_records_keep_the_lines_of_the_records_kept(
     tmp_path: Path, mode: str
 ) -> None:
-    # Offsets shift during the walk: the second page starts with the first page's last two.
+    # Offsets shift during the walk (two inserts after the first page: the total rises from 10
+    # to 12): the second page starts with the first page's last two. (A total that stayed the
+    # same would make the copies an overlap: a PaginationError, FINDINGS7 G25.)
     pages = {0: [0, 1, 2, 3], 4: [2, 3, 4, 5], 8: [6, 7, 8, 9]}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        chunk = [measurement(i) for i in pages.get(int(request.url.params["offset"]), [])]
-        body = '{"items":[' + ",".join(spaced(i) for i in chunk) + '],"total":12}'
+        offset = int(request.url.params["offset"])
+        chunk = [measurement(i) for i in pages.get(offset, [])]
+        total = 10 if offset == 0 else 12
+        body = '{"items":[' + ",".join(spaced(i) for i in chunk) + f'],"total":{total}}}'
         return httpx.Response(200, content=body.encode())
 
     lines, result = export_lines(handler, tmp_path, mode=mode, page_size=4)
