@@ -56,6 +56,7 @@ from .presets import (
     operation_parameters,
     validate_parameters,
 )
+from .sinks._table import printable
 
 if TYPE_CHECKING:
     from .session import AsyncToolkit
@@ -242,11 +243,6 @@ def _interrupt_hooks() -> Callable[[], None]:
     return restore
 
 
-def _printable(text: str) -> str:
-    """One line, no terminal control sequences: server-supplied text is escaped, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
 def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
     verbose = ctx.verbose if ctx is not None else False
     if verbose:
@@ -254,7 +250,7 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
 
         with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed stderr
             traceback.print_exception(error, file=sys.stderr)
-    message = _printable(redact_secrets(str(error), ctx.secrets() if ctx is not None else []))
+    message = printable(redact_secrets(str(error), ctx.secrets() if ctx is not None else []))
     prefix = "error"
     if isinstance(error, SinkError):
         prefix = "sink error"
@@ -264,7 +260,7 @@ def _fail(ctx: Context | None, error: BaseException) -> NoReturn:
         else ""
     )
     if outcome:
-        message += f" ({_printable(redact_secrets(outcome, ctx.secrets() if ctx else []))})"
+        message += f" ({printable(redact_secrets(outcome, ctx.secrets() if ctx else []))})"
     click.echo(f"{prefix}: {message}", err=True)
     raise SystemExit(exit_code_for(error))
 
@@ -287,7 +283,7 @@ def _handled(ctx: Context) -> Iterator[None]:
         if hook is not None:  # a plugin hook was running (e.g. one that hangs): name it
             word += f" while {hook}"
         outcome = sink_outcome(ctx.sinks) or "nothing was written (outputs rolled back)"
-        click.echo(f"{word}: {_printable(redact_secrets(outcome, ctx.secrets()))}", err=True)
+        click.echo(f"{word}: {printable(redact_secrets(outcome, ctx.secrets()))}", err=True)
         raise SystemExit(code) from None
     except BrokenPipeError:
         _quiet_broken_pipe()
@@ -375,7 +371,7 @@ class _StderrLines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(_printable(self.format(record)), err=True)
+            click.echo(printable(self.format(record)), err=True)
         except Exception:
             self.handleError(record)
 
@@ -430,7 +426,7 @@ def _configure_logging(verbose: bool) -> Callable[[], None]:
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, ToolkitWarning):
-            click.echo(_printable(f"warning: {message}"), err=True)
+            click.echo(printable(f"warning: {message}"), err=True)
         else:
             shown(message, category, *args, **kwargs)
 
@@ -1033,7 +1029,7 @@ def measurements_list(
             return
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
         for description in result.sinks:
-            click.echo(_printable(description), err=True)
+            click.echo(printable(description), err=True)
         if incremental:
             click.echo(
                 f"incremental: {result.records} new or changed record(s); "
@@ -1165,7 +1161,7 @@ def projects_list(state: Context, sinks: tuple[str, ...]) -> None:
         result = state.run(lambda toolkit: toolkit.export_projects([sink for _, sink in opened]))
         if not state.quiet:  # the same summary as measurements list, on stderr
             for description in result.sinks:
-                click.echo(_printable(description), err=True)
+                click.echo(printable(description), err=True)
 
 
 # ------------------------------------------------------------------ presets, sinks, plugins

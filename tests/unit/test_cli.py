@@ -329,6 +329,6 @@ def test_no_project_at_all_is_a_usage_error(runner: CliRunner) -> None:
 
 
 def test_server_text_cannot_drive_the_terminal() -> None:
-    from ionworks_toolkit.cli import _printable
+    from ionworks_toolkit.cli import printable as _printable
 
     assert _printable("\x1b[2Jgone\nsecond") == "\\x1b[2Jgone\\nsecond"
