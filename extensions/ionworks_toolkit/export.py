@@ -344,11 +344,15 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
     keep)``, never as rolled back; so is a file or SQLite database that did not exist when
     its sink was built (its ``keeps_previous_output`` is false).
 
+    A sink whose abort could not restore its previous output says what it left in its
+    ``abort_left`` text (the sqlite sink after a failed write whose journal could not be
+    replayed): listed under ``not rolled back: TEXT (ITS abort_left)``.
+
     Only a sink that declares ``stages_output`` (every built-in one; see
     :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,
     or one without ``state``, is listed under ``output state unknown``, since it may have
     written to its target directly."""
-    published, rolled_back, streamed, unknown, nothing = [], [], [], [], []
+    published, rolled_back, streamed, unknown, nothing, left = [], [], [], [], [], []
     for text, sink in sinks:
         state = getattr(sink, "state", None)
         written = getattr(sink, "records_written", 0)
@@ -366,6 +370,8 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
             sink, "stages_output", stream
         ):
             nothing.append(text)  # a stream or the terminal: no previous output to keep
+        elif state == "aborted" and getattr(sink, "abort_left", ""):
+            left.append(f"{text} ({sink.abort_left})")  # type: ignore[attr-defined]
         elif state in ("aborted", "open", "prepared") and getattr(sink, "stages_output", False):
             rolled_back.append(text)
         else:
@@ -374,6 +380,7 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
         not published
         and not streamed
         and not unknown
+        and not left
         and not (name_rolled_back and (rolled_back or nothing))
     ):
         return ""
@@ -382,6 +389,8 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
         parts.append(f"published: {', '.join(published)}")
     if rolled_back:
         parts.append(f"rolled back (previous output kept): {', '.join(rolled_back)}")
+    if left:
+        parts.append(f"not rolled back: {', '.join(left)}")
     if nothing:
         parts.append(f"nothing written (no previous output to keep): {', '.join(nothing)}")
     if streamed:

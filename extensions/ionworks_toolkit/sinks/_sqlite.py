@@ -106,6 +106,9 @@ LOCK_POLL_INTERVAL = 0.1
 #: The lock wait's clock and sleep (module names, so that a test can replace them alone).
 _clock = time.monotonic
 _sleep = time.sleep
+#: Seconds :meth:`SqliteSink._restore_target` waits for another connection's lock (one
+#: busy wait inside SQLite, kept short: it holds off Ctrl-C).
+RESTORE_WAIT = 2.0
 #: Ids per statement of :meth:`SqliteSink.stored_values` (below SQLite's 999 bound variables
 #: of versions before 3.32).
 LOOKUP_CHUNK = 500
@@ -180,6 +183,9 @@ class SqliteSink(BaseSink):
         #: its item schema in :data:`TABLES_TABLE`), which it then records: named in
         #: :meth:`describe`.
         self.adopted_table = False
+        #: ``""``, or what an abort could not undo: the state the failed run left the
+        #: database file in (see :meth:`_restore_target`); the run's outcome says it.
+        self.abort_left = ""
 
     @property
     def table(self) -> str:
@@ -546,6 +552,14 @@ class SqliteSink(BaseSink):
             self._publish_new_database(self._tmp)
         self._stale_parts = stale_parts_note(*remove_stale_parts(self.path))
 
+    def describe(self) -> str:
+        """:meth:`BaseSink.describe`; after an abort that could not restore the database,
+        ``aborted: sqlite:s.db (table measurements) not restored: the failed write left ...``
+        (:attr:`abort_left`)."""
+        if self.state == "aborted" and self.abort_left:
+            return f"aborted: {self.destination} not restored: {self.abort_left}"
+        return super().describe()
+
     def _notes(self) -> str:
         adopted = ""
         if self.adopted_table:
@@ -586,23 +600,66 @@ class SqliteSink(BaseSink):
             self._commit_when_unread(conn)
             conn.execute("DETACH DATABASE incoming")
         except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # _abort raises what abort_left says
+                self._close_rolled_back(conn, on_target=True)
             raise
-        finally:
-            conn.close()
+        conn.close()
 
     def _abort(self) -> None:
+        """``ROLLBACK`` and close; on an existing database, make sure the rollback reached the
+        file (:meth:`_restore_target`). Then remove this run's own temporary database.
+
+        :raises SinkTargetError: the previous content could not be restored: the message
+            (also :attr:`abort_left`) says what state the file is in.
+        """
         conn, self._conn = self._conn, None
         try:
             if conn is not None:
-                try:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                finally:
-                    conn.close()
+                self._close_rolled_back(conn, on_target=self._tmp is None)
         finally:
             self._remove_tmp()  # only ever our own temporary database, never the target
+        if self.abort_left:
+            raise SinkTargetError(f"{self.label}: {self.abort_left}")
+
+    def _close_rolled_back(self, conn: sqlite3.Connection, *, on_target: bool) -> None:
+        """``ROLLBACK`` the open transaction (if SQLite has not ended it already) and close
+        ``conn``; when ``conn`` wrote to the target itself (``on_target``), then
+        :meth:`_restore_target`."""
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+            if on_target:
+                self._restore_target()
+
+    def _restore_target(self) -> None:
+        """After a failed write into the existing database: leave its previous bytes and no
+        rollback journal, or say in :attr:`abort_left` that it could not.
+
+        A write that fails inside SQLite's pager (disk full, ``SQLITE_FULL``; a file size
+        limit or an I/O error, ``SQLITE_IOERR``) may have changed pages of the database file
+        already; SQLite then ends the transaction without undoing them (``ROLLBACK`` finds
+        none open) and closing leaves the ``-journal`` holding the original pages beside the
+        modified file: a *hot journal*, which only a connection that may write replays, so a
+        read-only reader (``?mode=ro``, a read-only mount) cannot open the database at all.
+        When that journal exists, a new connection reads the schema: SQLite replays a hot
+        journal before any read (restoring the original bytes and size, and deleting the
+        journal), and leaves a journal of another run's live transaction alone. Waits at most
+        :data:`RESTORE_WAIT` seconds for another connection's lock."""
+        if not os.path.lexists(f"{self.path}-journal"):
+            return
+        try:
+            _replay_journal(self.path)
+        except sqlite3.Error as exc:
+            name = self.path.name
+            self.abort_left = (
+                f"the failed write left {name} modified, with SQLite's rollback journal "
+                f"{name}-journal beside it, and restoring the previous content from it failed "
+                f"({type(exc).__name__}: {exc}): SQLite restores it when a program that may "
+                f"write to {name} next opens it (the next run does); until then read-only "
+                f"readers cannot open it; keep {name}-journal beside it"
+            )
 
     def _remove_tmp(self) -> None:
         tmp, self._tmp = self._tmp, None
@@ -645,6 +702,20 @@ class SqliteSink(BaseSink):
             )
             self._sql_present[present] = sql
         return sql
+
+
+def _replay_journal(path: Path) -> None:
+    """Open the existing database ``path`` for writing (never creating it) and read its
+    schema: SQLite first replays a hot rollback journal beside it (see
+    :meth:`SqliteSink._restore_target`).
+
+    :raises sqlite3.Error: the journal could not be replayed (no write access, the database
+        locked for longer than :data:`RESTORE_WAIT` seconds, the file gone)."""
+    check = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=RESTORE_WAIT)
+    try:
+        check.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        check.close()
 
 
 def _fsync_file(path: Path) -> None:
