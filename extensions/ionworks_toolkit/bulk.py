@@ -8,8 +8,9 @@
   ``project_id`` (its first key); the sinks are committed ONCE at the end (one atomic
   publish), or all aborted on any error.
 * **Incremental** (see :mod:`ionworks_toolkit.incremental`): each project asks only for
-  ``updated_at_gt`` = its mark minus the overlap; re-read unchanged records are skipped; the
-  marks are written in the transaction that commits the data (both or neither).
+  ``updated_at_gt`` = its mark minus the overlap; records the databases hold with the same
+  content are skipped, older copies of the rows they hold are ignored; the marks are
+  written in the transaction that commits the data (both or neither).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .export import (
 )
 from .incremental import (
     DEFAULT_OVERLAP,
+    OLDER,
     SyncMark,
     combined_mark,
     filter_key,
@@ -112,7 +114,11 @@ class _Run:
         self.after: dict[str, SyncMark] = {}
         self.stats: dict[str, WalkStats] = {}
         self.written = 0
-        self.skipped = 0
+        #: Records every state database holds with the same content (skipped).
+        self.unchanged = 0
+        #: Per project: ``(id, updated_at sent)`` of the older copies ignored (every state
+        #: database holds the record with a later ``updated_at``: FINDINGS7 G28).
+        self.older_copies: dict[str, list[tuple[str, Any]]] = {}
         #: Per project: the ``updated_at_gt`` sent (incremental with a mark), and how many
         #: records the server sent at or before it (a server ignoring the filter: FINDINGS7 G8).
         self.since: dict[str, dt.datetime] = {}
@@ -158,45 +164,50 @@ class _Run:
         return per_project
 
     def records(self, project_id: str, page: Sequence[Any]) -> list[dict[str, Any]]:
-        """The page's records to write: ``project_id`` added (several projects), re-read
-        unchanged records dropped (incremental); the new mark advanced."""
+        """The page's records to write: ``project_id`` added (several projects); incremental:
+        the new mark advanced, records the databases hold unchanged and older copies of
+        their rows dropped."""
         records = [item if type(item) is dict else item.to_dict() for item in page]
         if self.several:
             records = [{"project_id": project_id, **record} for record in records]
         if self.incremental:
-            before = self.before[project_id]
-            if before.mark is not None:
+            if self.before[project_id].mark is not None:
                 self._count_older(project_id, records)
-            kept = [record for record in records if not before.is_stored(record)]
-            self.skipped += len(records) - len(kept)
             self.after[project_id] = self.after[project_id].advanced(
-                kept,
+                records,
                 self.overlap,
                 latest=self.latest,
                 beyond=lambda record: self._warn_future(project_id, record),
             )
-            if before.stored and kept:
-                kept = self._drop_held(project_id, kept)
-            records = kept
+            if records:
+                records = self._drop_held(project_id, records)
         self.written += len(records)
         if type(page) is JsonReadyList:  # still JSON values only: the sinks skip their scans
             return JsonReadyList(records, None if self.several else page.plain_for)
         return records
 
     def _drop_held(self, project_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``records`` without those every state database already holds unchanged (same
-        ``id`` and ``updated_at``: re-reads outside the overlap, e.g. from a server ignoring
-        ``updated_at_gt`` or after a mark kept by an incomplete walk), counted as skipped.
-        Called only for a project whose mark a previous run stored (:attr:`SyncMark.stored`):
-        one lookup by primary key per page and database."""
-        held: set[str] | None = None
-        for state in self.states:
-            found = state.held_unchanged(records)
-            held = found if held is None else held & found
-        if not held:
-            return records
-        kept = [record for record in records if str(record.get("id")) not in held]
-        self.skipped += len(records) - len(kept)
+        """``records`` without those EVERY state database holds already
+        (:meth:`SyncState.compare <ionworks_toolkit.incremental.SyncState.compare>`, one
+        lookup by primary key per page and database): with the same content (re-reads in
+        the overlap, from a server ignoring ``updated_at_gt``, after a mark kept by an
+        incomplete walk), counted as unchanged; or with a later ``updated_at`` in at least
+        one of them (an older copy, e.g. from a lagging read replica), counted and named
+        in a warning (:meth:`warn_older_copies`). A record some database lacks or holds
+        otherwise is written to all: each database's upsert keeps its newer rows
+        (``SqliteSink.keep_newer``)."""
+        verdicts = [state.compare(records) for state in self.states]
+        kept: list[dict[str, Any]] = []
+        for record in records:
+            key = str(record.get("id"))
+            found = [verdict.get(key) for verdict in verdicts]
+            if None in found:
+                kept.append(record)
+            elif OLDER in found:
+                older = self.older_copies.setdefault(project_id, [])
+                older.append((key, record.get("updated_at")))
+            else:
+                self.unchanged += 1
         return kept
 
     def _count_older(self, project_id: str, records: Sequence[Mapping[str, Any]]) -> None:
@@ -223,6 +234,22 @@ class _Run:
                     iso_z(self.since[project_id]),
                 )
 
+    def warn_older_copies(self) -> None:
+        """One warning per project whose server sent older copies of records the databases
+        hold (FINDINGS7 G28), naming up to 3 of them."""
+        for project_id, older in self.older_copies.items():
+            named = ", ".join(f"{key!r} (updated_at {sent})" for key, sent in older[:3])
+            more = f" and {len(older) - 3} more" if len(older) > 3 else ""
+            logger.warning(
+                "incremental: the server sent %d record(s) of project %s older than the rows "
+                "the database holds: %s%s; ignored, the newer rows are kept (a lagging read "
+                "replica sends such older copies)",
+                len(older),
+                project_id,
+                named,
+                more,
+            )
+
     def _warn_future(self, project_id: str, record: Mapping[str, Any]) -> None:
         """One warning per record whose ``updated_at`` is later than this run's clock (plus
         the overlap): written, but not taken as the mark (FINDINGS6 F19)."""
@@ -245,10 +272,15 @@ class _Run:
             records=self.written,
             pages=sum(s.pages for s in stats),
             requests=sum(s.requests for s in stats),
-            duplicates=sum(s.duplicates for s in stats) + self.skipped,
+            duplicates=sum(s.duplicates for s in stats) + self.unchanged + self.older_count,
             repeated_in_page=sum(s.repeated_in_page for s in stats),
             total=None if any(t is None for t in totals) else sum(t or 0 for t in totals),
         )
+
+    @property
+    def older_count(self) -> int:
+        """Older copies ignored, every project."""
+        return sum(len(older) for older in self.older_copies.values())
 
     def stage_marks(self) -> None:
         """Have each state sink write the new marks in the transaction of its data (call after
@@ -256,6 +288,7 @@ class _Run:
         (:func:`~ionworks_toolkit.incremental.missing_records`) keeps the mark it started
         from, with one warning: the next run reads them."""
         self.warn_ignored_filter()
+        self.warn_older_copies()
         marks = dict(self.after)
         for project_id, stats in self.stats.items():
             reason = missing_records(stats) if self.states else None
@@ -284,6 +317,8 @@ class _Run:
             if self.several
             else (),
             repeated_in_page=stats.repeated_in_page,
+            unchanged=self.unchanged,
+            older_copies=self.older_count,
         )
 
 

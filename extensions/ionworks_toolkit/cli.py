@@ -1031,11 +1031,16 @@ def measurements_list(
         for description in result.sinks:
             click.echo(printable(description), err=True)
         if incremental:
-            click.echo(
-                f"incremental: {result.records} new or changed record(s); "
-                f"{result.duplicates} unchanged re-read skipped",
-                err=True,
-            )
+            parts = [
+                f"incremental: {result.records} new or changed record(s)",
+                f"{result.unchanged} unchanged re-read skipped",
+            ]
+            if result.older_copies:
+                parts.append(f"{result.older_copies} older copies ignored")
+            walk = result.duplicates - result.unchanged - result.older_copies
+            if walk:
+                parts.append(f"{walk} duplicate record(s) skipped")
+            click.echo("; ".join(parts), err=True)
         elif result.duplicates:
             repeated = getattr(result, "repeated_in_page", 0)
             reasons = []

@@ -50,6 +50,11 @@ class ExportResult:
     """What an export did: ``records`` written to every sink, ``duplicates`` skipped, ``pages``
     and ``requests``, the server's ``total``, and each sink's one-line description.
 
+    An incremental export (``incremental=True``) also counts, within ``duplicates``, the
+    records its databases hold with the same content (``unchanged``) and the older copies of
+    their rows it ignored (``older_copies``: an ``updated_at`` earlier than the stored row's,
+    e.g. from a lagging read replica); both are 0 for any other export.
+
     For an export of several projects (``project_id`` is then their ids joined by commas,
     ``total`` the sum of the servers' totals, ``None`` when one is unknown), ``per_project``
     holds ``(project id, records listed, the server's total or None)`` for each, in walk
@@ -65,6 +70,10 @@ class ExportResult:
     per_project: tuple[tuple[str, int, int | None], ...] = ()
     #: Of ``duplicates``, copies of an id the server sent twice in one page (``WalkStats``).
     repeated_in_page: int = 0
+    #: Of ``duplicates`` (incremental): records the databases hold with the same content.
+    unchanged: int = 0
+    #: Of ``duplicates`` (incremental): older copies of rows the databases hold, ignored.
+    older_copies: int = 0
 
     @property
     def total_mismatch(self) -> bool:

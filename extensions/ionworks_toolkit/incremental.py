@@ -5,8 +5,24 @@ A run with ``incremental=True`` (``export(..., incremental=True)``, ``measuremen
 --incremental``) reads the mark its destination holds for (project id, filter set, table),
 asks ``GET /cell_measurements/by-project/{project_id}`` only for ``updated_at_gt`` = mark
 minus :data:`DEFAULT_OVERLAP` (ties at the mark and clock skew are re-read, never missed), and
-upserts. A record re-read inside the overlap whose ``id`` and ``updated_at`` the previous run
-already stored is skipped (counted as a duplicate), so an unchanged catalogue writes 0 records.
+upserts. Every record is compared with the row its database holds under its ``id`` (looked up
+by primary key, page by page, in the run's transaction: :meth:`SyncState.compare`):
+
+* the same content (the stored ``record_json`` equals the record under the sinks' rule) is
+  skipped, counted as unchanged (``ExportResult.unchanged``), so an unchanged catalogue
+  writes 0 records, whatever the server re-sends (the overlap, a server ignoring
+  ``updated_at_gt``); a record whose content changed but whose ``updated_at`` did not is
+  written (fields kept by background jobs change so);
+* an ``updated_at`` earlier than the stored row's is an older copy (a lagging read replica
+  inside the overlap): ignored, counted (``ExportResult.older_copies``) and named in a
+  warning; the sinks' upsert never replaces a row with an older ``updated_at`` either
+  (:meth:`SqliteSink.keep_newer <ionworks_toolkit.sinks.SqliteSink.keep_newer>`), so no
+  database's row moves back, also when several hold different rows;
+* anything else is upserted. A null or unparseable ``updated_at`` (kept as sent) has no
+  order: such a record is compared by content only, never ignored as older.
+
+Date-times are read by one rule, the sinks' and the generated models'
+(:func:`parse_instant`).
 
 Where the state lives: SQLite sinks (``sqlite:PATH``) hold it in the table
 :data:`STATE_TABLE` of the same database, written in the same transaction as the data
@@ -32,16 +48,21 @@ from typing import Any
 from .errors import ConfigurationError, SinkError
 from .pagination import WalkStats
 from .sinks import Sink, SqliteSink
-from .sinks._sqlite import SYNC_STATE_TABLE, quote_identifier
+from .sinks._columns import parse_instant
+from .sinks._sqlite import RECORD_JSON, SYNC_STATE_TABLE, quote_identifier
 
 __all__ = [
     "DEFAULT_OVERLAP",
+    "OLDER",
+    "ORDER_PARAMETERS",
     "STATE_TABLE",
+    "UNCHANGED",
     "SyncMark",
     "SyncState",
     "filter_key",
     "missing_records",
     "open_sync_state",
+    "parse_instant",
 ]
 
 #: How far before the mark the next run starts (``updated_at_gt = mark - overlap``).
@@ -51,20 +72,15 @@ DEFAULT_OVERLAP = dt.timedelta(minutes=5)
 STATE_TABLE = SYNC_STATE_TABLE
 #: The columns of :data:`STATE_TABLE` (:meth:`SyncState.write` makes it).
 STATE_COLUMNS = ("project_id", "filter_key", "data_table", "mark", "recent_json", "synced_at")
+#: Query parameters that order the records without changing which match: not part of the
+#: filter key (:func:`filter_key`), so a run in another order keeps its mark.
+ORDER_PARAMETERS = frozenset({"order_by", "order"})
+#: :meth:`SyncState.compare`'s verdicts: the database holds the record with the same content
+#: (``UNCHANGED``), or with a later ``updated_at`` (``OLDER``: the record is an older copy).
+UNCHANGED = "unchanged"
+OLDER = "older"
 
 _UTC = dt.UTC
-
-
-def parse_instant(value: Any) -> dt.datetime | None:
-    """An ``updated_at`` value (ISO-8601 text, ``Z`` or offset; no offset = UTC) as an aware
-    UTC datetime; ``None`` for a missing or unreadable value."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=_UTC) if parsed.tzinfo is None else parsed.astimezone(_UTC)
 
 
 def iso_z(value: dt.datetime) -> str:
@@ -76,9 +92,12 @@ def filter_key(presets: Sequence[str], filters: Mapping[str, Any]) -> str:
     """The filter set as canonical JSON text (presets in order, filters sorted by name,
     values as text): one mark per project AND filter set, so a run with other filters never
     reuses a mark it did not earn. Presets are keyed by name, not by their resolved values
-    (``-30d`` moves every day)."""
+    (``-30d`` moves every day). The order (:data:`ORDER_PARAMETERS`: ``order_by``,
+    ``order``) is left out: it changes no record that matches, so a run in another order
+    uses the same mark."""
+    kept = {k: str(v) for k, v in sorted(filters.items()) if k not in ORDER_PARAMETERS}
     return json.dumps(
-        {"presets": list(presets), "filters": {k: str(v) for k, v in sorted(filters.items())}},
+        {"presets": list(presets), "filters": kept},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -90,24 +109,17 @@ class SyncMark:
 
     :ivar mark: the largest ``updated_at`` stored, or ``None`` before the first run.
     :ivar recent: ``id -> updated_at`` of the records stored within the overlap below the
-        mark (the ones the next run re-reads and skips when unchanged).
-    :ivar stored: a previous run stored this mark (also one without a mark: its walk may
-        have lacked records), so the database may hold the records re-read now.
+        mark (the ones the next run re-reads; kept in the state table's ``recent_json`` as
+        a record of them: re-read records are compared with the database's rows, see
+        :meth:`SyncState.compare`).
     """
 
     mark: dt.datetime | None = None
     recent: dict[str, str] = field(default_factory=dict)
-    stored: bool = False
 
     def since(self, overlap: dt.timedelta) -> str | None:
         """The ``updated_at_gt`` value for the next run (``None``: everything)."""
         return None if self.mark is None else iso_z(self.mark - overlap)
-
-    def is_stored(self, record: Mapping[str, Any]) -> bool:
-        """True when ``record`` (same ``id``, same ``updated_at``) was stored by a previous
-        run: a re-read inside the overlap."""
-        seen = self.recent.get(str(record.get("id")))
-        return seen is not None and parse_instant(seen) == parse_instant(record.get("updated_at"))
 
     def advanced(
         self,
@@ -237,7 +249,7 @@ class SyncState:
             conn.close()
         if row is None:
             return SyncMark()
-        return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])), stored=True)
+        return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])))
 
     def write(self, conn: sqlite3.Connection, marks: Mapping[str, SyncMark], key: str) -> None:
         """Upsert the marks of every project (``project_id -> SyncMark``) through ``conn``,
@@ -267,29 +279,39 @@ class SyncState:
             ],
         )
 
-    def held_unchanged(self, records: Sequence[Mapping[str, Any]]) -> set[str]:
-        """The ids of ``records`` the data table already holds with the same ``updated_at``
-        (a re-read of an unchanged record), read by primary key through the sink's
-        transaction (:meth:`SqliteSink.stored_values`): the cost follows the page, never
-        the table.
+    def compare(self, records: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        """``id -> verdict`` for the ``records`` the data table already holds (read by
+        primary key through the sink's transaction, :meth:`SqliteSink.stored_rows`: the cost
+        follows the page, never the table); a record not in the result is new or changed.
+
+        * :data:`OLDER`: the record's ``updated_at`` is an earlier instant than the stored
+          row's (both instants under :func:`parse_instant`);
+        * :data:`UNCHANGED`: the same ``updated_at`` instant (or neither has one: null or
+          text kept as sent) and the same content: the stored ``record_json`` equals the
+          record under the sink's rule (``RecordSchema.json_record``: date-times as UTC
+          text, NaN as null), compared as JSON values (key order does not count).
 
         :raises SinkError: the lookup failed (naming the sink).
         """
-        assert self.sink is not None, "held_unchanged() needs the SyncState of a sink"
+        assert self.sink is not None, "compare() needs the SyncState of a sink"
         ids = [str(record["id"]) for record in records if record.get("id") is not None]
         try:
-            stored = self.sink.stored_values(ids, "updated_at")
+            stored = self.sink.stored_rows(ids, ("updated_at", RECORD_JSON))
         except Exception as exc:
             raise SinkError(self.sink.label, exc) from exc
-        held: set[str] = set()
+        json_record = self.sink.record_schema.json_record
+        verdicts: dict[str, str] = {}
         for record in records:
-            key, value = str(record.get("id")), record.get("updated_at")
-            if value is None or key not in stored:
+            key = str(record.get("id"))
+            row = stored.get(key) if record.get("id") is not None else None
+            if row is None:
                 continue
-            text = stored[key]
-            if value == text or ((when := parse_instant(value)) and when == parse_instant(text)):
-                held.add(key)
-        return held
+            sent, held = parse_instant(record.get("updated_at")), parse_instant(row[0])
+            if sent is not None and held is not None and sent < held:
+                verdicts[key] = OLDER
+            elif sent == held and _same_content(row[1], json_record(record)):
+                verdicts[key] = UNCHANGED
+        return verdicts
 
     def stage(self, marks: Mapping[str, SyncMark], key: str) -> None:
         """Have the sink write ``marks`` in the transaction that commits its rows (call after
@@ -299,8 +321,18 @@ class SyncState:
         self.sink.in_commit(lambda conn: self.write(conn, final, key))
 
 
+def _same_content(stored_json: Any, record: Any) -> bool:
+    """``stored_json`` (a row's ``record_json`` text) holds ``record`` (JSON values)."""
+    try:
+        return bool(json.loads(stored_json) == record)
+    except (TypeError, ValueError):  # not JSON text (a row edited by hand): changed
+        return False
+
+
 def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
-    """The state stores of ``sinks`` (every one must be able to hold a mark).
+    """The state stores of ``sinks`` (every one must be able to hold a mark); each sink's
+    upsert is told never to replace a row with an older ``updated_at``
+    (:meth:`SqliteSink.keep_newer`).
 
     :raises ConfigurationError: a sink cannot hold state (message names it and the sinks that
         can), a database holds another table under :data:`STATE_TABLE`
@@ -317,6 +349,7 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
             )
         state = SyncState(Path(sink.path), sink.table, sink)
         state.check(sink.label)
+        sink.keep_newer("updated_at")
         states.append(state)
     if not states:
         raise ConfigurationError("incremental sync needs a sqlite: sink")
@@ -325,14 +358,14 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
 
 def combined_mark(states: Sequence[SyncState], project_id: str, key: str) -> SyncMark:
     """The mark to start from when several sinks hold state: the lowest (no sink misses a
-    record); ids are skipped only when every sink stored them."""
+    record); ``recent`` holds the ids every sink holds at the same ``updated_at``."""
     loaded = [state.load(project_id, key) for state in states]
     if any(mark.mark is None for mark in loaded):
-        return SyncMark(stored=all(mark.stored for mark in loaded))
+        return SyncMark()
     lowest = min(loaded, key=lambda mark: mark.mark or dt.datetime.min.replace(tzinfo=_UTC))
     recent = {
         key_: value
         for key_, value in lowest.recent.items()
         if all(mark.recent.get(key_) == value for mark in loaded)
     }
-    return SyncMark(lowest.mark, recent, stored=True)
+    return SyncMark(lowest.mark, recent)

@@ -333,8 +333,9 @@ def test_a_server_ignoring_updated_at_gt_rewrites_nothing_unchanged(
 def test_records_changed_below_the_mark_are_still_written(
     catalogue: tuple[Catalogue, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Only a record the database holds with the same updated_at is skipped: one edited to a
-    # later instant, and one whose updated_at went BACK (below updated_at_gt), are written.
+    # Only a record the database holds with the same content is skipped: one edited to a
+    # later instant is written; one whose updated_at went BACK (below updated_at_gt) is an
+    # older copy of the row held (FINDINGS7 G28): ignored, named in a warning.
     state, url = catalogue
     state.honour_since = False
     db = tmp_path / "i.db"
@@ -343,13 +344,19 @@ def test_records_changed_below_the_mark_are_still_written(
         state.edits = {"m-20": "2024-01-01T08:00:00Z", "m-30": "2023-12-31T00:00:00+00:00"}
         with caplog.at_level("WARNING", logger="ionworks_toolkit"):
             result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True)
-    assert (result.records, result.duplicates, result.total) == (2, 32, 34)
+    assert (result.records, result.duplicates, result.total) == (1, 33, 34)
+    assert (result.unchanged, result.older_copies) == (32, 1)
     # 28 older than 07:40:30 (m-05..m-33 but m-20, edited later), unchanged or not.
-    assert [r.getMessage() for r in caplog.records] == [ignored_filter_warning(28, stamp(5))]
+    assert [r.getMessage() for r in caplog.records] == [
+        ignored_filter_warning(28, stamp(5)),
+        f"incremental: the server sent 1 record(s) of project {PROJECT_ID} older than the "
+        "rows the database holds: 'm-30' (updated_at 2023-12-31T00:00:00+00:00); ignored, "
+        "the newer rows are kept (a lagging read replica sends such older copies)",
+    ]
     held = dict(rows(db))
     assert (held["m-20"], held["m-30"], held["m-21"]) == (
         "2024-01-01T08:00:00Z",
-        "2023-12-31T00:00:00Z",
+        stamp(30),
         stamp(21),
     )
     assert marks(db) == [(PROJECT_ID, "2024-01-01T08:00:00Z")]
@@ -368,31 +375,47 @@ def test_a_server_honouring_updated_at_gt_gets_no_warning(
     assert caplog.records == []
 
 
-def test_held_unchanged_compares_instants_and_needs_an_updated_at(tmp_path: Path) -> None:
+def test_compare_reads_instants_and_content(tmp_path: Path) -> None:
     sink = SqliteSink(tmp_path / "h.db")
+    from ionworks_toolkit.incremental import OLDER, UNCHANGED
     from ionworks_toolkit.sinks._columns import measurements_schema
 
     sink.bind_schema(measurements_schema())
-    sink.write(
-        [
-            {"id": "a", "name": "a", "cell_instance_id": "c", "updated_at": "2024-01-01T00:00:00Z"},
-            {"id": "b", "name": "b", "cell_instance_id": "c", "updated_at": None},
-            {"id": "c", "name": "c", "cell_instance_id": "c", "updated_at": "kept as sent"},
-        ]
-    )
+    held = [
+        {"id": "a", "name": "a", "cell_instance_id": "c", "updated_at": "2024-01-01T00:00:00Z"},
+        {"id": "b", "name": "b", "cell_instance_id": "c", "updated_at": None},
+        {"id": "c", "name": "c", "cell_instance_id": "c", "updated_at": "kept as sent"},
+        {"id": "n", "name": "n", "cell_instance_id": "c", "updated_at": "2024-01-01T00:00:00Z"},
+    ]
+    sink.write(held)
     state = SyncState(sink.path, "measurements", sink)
-    got = state.held_unchanged(
+    a, b, c, n = held
+    got = state.compare(
         [
-            {"id": "a", "updated_at": "2024-01-01T01:00:00+01:00"},  # the same instant
-            {"id": "b", "updated_at": None},  # no updated_at: never known unchanged
-            # Unparseable: the table keeps it in extra_json, its column empty: not compared.
-            {"id": "c", "updated_at": "kept as sent"},
+            # The same instant in another form, the keys in another order: the same content
+            {
+                "updated_at": "2024-01-01T01:00:00+01:00",
+                "cell_instance_id": "c",
+                "name": "a",
+                "id": "a",
+            },
+            b,  # null updated_at: compared by content only
+            c,  # unparseable: kept as sent (extra_json), compared by content only
+            {**n, "updated_at": "2023-12-31T23:59:59.999999Z"},  # an earlier instant: older
             {"id": "d", "updated_at": "2024-01-01T00:00:00Z"},  # not held
             {"id": "e"},
         ]
     )
-    assert got == {"a"}
-    assert state.held_unchanged([{"id": "a", "updated_at": "2024-01-01T00:00:01Z"}]) == set()
+    assert got == {"a": UNCHANGED, "b": UNCHANGED, "c": UNCHANGED, "n": OLDER}
+    changed = [
+        {**a, "name": "a2"},  # same updated_at, other content (FINDINGS7 G29)
+        {**a, "updated_at": "2024-01-01T00:00:01Z"},  # later
+        {**b, "updated_at": "2024-01-01T00:00:00Z"},  # an instant where none was
+        {**c, "updated_at": "2024-01-01T00:00:00Z"},
+        {**c, "updated_at": "also kept as sent"},  # no order known: never older
+        {**n, "updated_at": None},
+    ]
+    assert [state.compare([record]) for record in changed] == [{}] * 6
     sink.abort()
 
 
@@ -598,18 +621,22 @@ def test_missing_records_is_the_one_rule(stats: WalkStats, reason: str | None) -
     assert missing_records(stats) == reason
 
 
-def test_a_mark_is_stored_only_when_every_database_holds_a_row(tmp_path: Path) -> None:
+def test_the_combined_mark_is_the_lowest_and_none_when_one_database_has_none(
+    tmp_path: Path,
+) -> None:
     from ionworks_toolkit.incremental import combined_mark
 
     one, two = SyncState(tmp_path / "1.db", "measurements"), SyncState(tmp_path / "2.db", "m")
-    assert combined_mark([one, two], "p", "k") == SyncMark(None, {}, stored=False)
+    assert combined_mark([one, two], "p", "k") == SyncMark(None, {})
     with sqlite3.connect(one.path) as conn:  # a walk that lacked records: a row, no mark
         one.write(conn, {"p": SyncMark()}, "k")
-    assert one.load("p", "k") == SyncMark(None, {}, stored=True)
-    assert combined_mark([one, two], "p", "k").stored is False
-    assert combined_mark([one], "p", "k").stored is True
+    assert one.load("p", "k") == SyncMark(None, {})
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     with sqlite3.connect(two.path) as conn:
         two.write(conn, {"p": SyncMark(when, {"a": "2024-01-01T00:00:00Z"})}, "k")
-    assert combined_mark([one, two], "p", "k") == SyncMark(None, {}, stored=True)
-    assert combined_mark([two], "p", "k") == SyncMark(when, {"a": "2024-01-01T00:00:00Z"}, True)
+    assert combined_mark([one, two], "p", "k") == SyncMark(None, {})
+    assert combined_mark([two], "p", "k") == SyncMark(when, {"a": "2024-01-01T00:00:00Z"})
+    later = SyncMark(when + dt.timedelta(hours=1), {"a": "2024-01-01T00:00:00Z", "b": "x"})
+    with sqlite3.connect(one.path) as conn:
+        one.write(conn, {"p": later}, "k")
+    assert combined_mark([one, two], "p", "k") == SyncMark(when, {"a": "2024-01-01T00:00:00Z"})

@@ -41,7 +41,8 @@ The rule (also in the README, section "Sinks"):
 Public API: :class:`Column`, :class:`RecordSchema` (``columns``, ``column_names``, ``row``,
 ``json_record``), :class:`ConversionStats`, :func:`record_schema` (from any JSON schema),
 :func:`schema_for_item`, :func:`measurements_schema`, :func:`projects_schema`,
-:func:`format_instant` / :func:`cell_text` (the text forms), :data:`EXTRA_COLUMN`.
+:func:`format_instant` / :func:`cell_text` (the text forms), :func:`parse_instant` (the
+one reader of date-times as instants), :data:`EXTRA_COLUMN`.
 Only the standard library is imported here; the generated client's date-time reader at the
 first date-time (importing the client imports httpx, which the sinks alone never need).
 """
@@ -69,6 +70,7 @@ __all__ = [
     "format_instant",
     "measurements_schema",
     "multi_project_measurements_schema",
+    "parse_instant",
     "projects_schema",
     "record_schema",
     "schema_for_item",
@@ -237,6 +239,20 @@ def _to_instant(value: Any) -> _dt.datetime:
         except OverflowError:
             raise _Mismatch from None
     raise _Mismatch
+
+
+def parse_instant(value: Any) -> _dt.datetime | None:
+    """A date-time value as an aware UTC ``datetime`` under the sinks' rule (the generated
+    models' reader, ``ionworks_client.types.parse_datetime``: ``Z`` or ``z`` is UTC, no
+    offset is UTC, a bare date is midnight UTC), or ``None`` for a value that is no instant
+    a column holds: not text (``None``, a number), text that does not parse, finer than a
+    microsecond (``.1234567Z``), or out of ``datetime``'s range once moved to UTC
+    (``0001-01-01T00:00:00+01:00``). Never raises: such values are kept as sent by the
+    sinks, and compared as "unknown" by incremental sync."""
+    try:
+        return _to_instant(value)
+    except _Mismatch:
+        return None
 
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {

@@ -35,6 +35,7 @@ from ._columns import (
     ConversionStats,
     RecordSchema,
     measurements_schema,
+    parse_instant,
     projects_schema,
 )
 from ._flatten import dumps
@@ -186,6 +187,8 @@ class SqliteSink(BaseSink):
         #: ``""``, or what an abort could not undo: the state the failed run left the
         #: database file in (see :meth:`_restore_target`); the run's outcome says it.
         self.abort_left = ""
+        #: The date-time column an upsert never moves back (:meth:`keep_newer`), if any.
+        self._newer_column: str | None = None
 
     @property
     def table(self) -> str:
@@ -231,6 +234,7 @@ class SqliteSink(BaseSink):
         # Used serially by one run; pages may arrive from a worker thread.
         conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
+            conn.create_function(_NOT_OLDER, 2, _not_older, deterministic=True)
             for pragma in pragmas:
                 conn.execute(pragma)
             self._take_write_lock(conn)
@@ -505,12 +509,17 @@ class SqliteSink(BaseSink):
             conn.executemany(self._upsert_present_sql(run_key), run)
 
     def stored_values(self, ids: Sequence[str], column: str) -> dict[str, Any]:
-        """``id -> value of column`` for the rows of the table whose ``id`` is in ``ids``, as
-        this run's transaction sees them (rows written earlier in the run included; an id
-        the table does not hold is left out). Incremental sync compares re-read records
-        with them. Opens the transaction, taking the write lock, as the first write would.
-        Looked up by the primary key, :data:`LOOKUP_CHUNK` ids per statement: the cost
-        follows ``len(ids)``, never the table's size.
+        """``id -> value of column`` for the rows of the table whose ``id`` is in ``ids``
+        (:meth:`stored_rows` of one column)."""
+        return {key: row[0] for key, row in self.stored_rows(ids, (column,)).items()}
+
+    def stored_rows(self, ids: Sequence[str], columns: Sequence[str]) -> dict[str, tuple]:
+        """``id -> (value of each of columns)`` for the rows of the table whose ``id`` is in
+        ``ids``, as this run's transaction sees them (rows written earlier in the run
+        included; an id the table does not hold is left out). Incremental sync compares
+        re-read records with them. Opens the transaction, taking the write lock, as the
+        first write would. Looked up by the primary key, :data:`LOOKUP_CHUNK` ids per
+        statement: the cost follows ``len(ids)``, never the table's size.
 
         :raises SinkStateError: the sink is no longer open.
         :raises SinkTargetError: as the first write (a table of another shape, a lock
@@ -518,13 +527,37 @@ class SqliteSink(BaseSink):
         """
         self._require_open("read stored rows")
         conn = self._connection()
-        found: dict[str, Any] = {}
-        select = f'SELECT "id", {quote_identifier(column)} FROM {quote_identifier(self.table)}'
+        found: dict[str, tuple] = {}
+        names = ", ".join(quote_identifier(column) for column in columns)
+        select = f'SELECT "id", {names} FROM {quote_identifier(self.table)}'
         for start in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[start : start + LOOKUP_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            found.update(conn.execute(f'{select} WHERE "id" IN ({marks})', chunk).fetchall())
+            for row in conn.execute(f'{select} WHERE "id" IN ({marks})', chunk):
+                found[row[0]] = row[1:]
         return found
+
+    def keep_newer(self, column: str = "updated_at") -> None:
+        """From now on an upsert never replaces a row whose date-time ``column`` holds a
+        later instant than the incoming record's (``ON CONFLICT("id") DO UPDATE ... WHERE``
+        the incoming instant is not earlier): an older copy of a record (a lagging read
+        replica) leaves the newer row as it is. A row or a record without an instant there
+        (null, or text kept as sent) is replaced as before: no order is known. Instants are
+        compared as :func:`~ionworks_toolkit.sinks._columns.parse_instant` reads them, not
+        as text. Incremental sync sets it (``updated_at``); call it before the first write.
+
+        :raises ValueError: ``column`` is not a date-time column of the record schema.
+        :raises SinkStateError: the sink is no longer open.
+        """
+        self._require_open("keep newer rows")
+        types = {c.name: c.type for c in self.record_schema.columns}
+        if types.get(column) != "date-time":
+            raise ValueError(
+                f"{self.label}: keep_newer needs a date-time column of "
+                f"{self.record_schema.name}, not {column!r}"
+            )
+        self._newer_column = column
+        self._sql_present.clear()
 
     def in_commit(self, step: Callable[[sqlite3.Connection], None]) -> None:
         """Have ``step(connection)`` write in the transaction that publishes this sink's rows
@@ -684,7 +717,14 @@ class SqliteSink(BaseSink):
             for n in self._all_columns()
             if n != "id"
         )
-        return f'ON CONFLICT("id") DO UPDATE SET {updates}'
+        suffix = f'ON CONFLICT("id") DO UPDATE SET {updates}'
+        if self._newer_column is not None:  # keep_newer(): never move the row back
+            column = quote_identifier(self._newer_column)
+            suffix += (
+                f" WHERE {_NOT_OLDER}(excluded.{column}, "
+                f"{quote_identifier(self.table)}.{column})"
+            )
+        return suffix
 
     def _upsert_present_sql(self, present: tuple[int, ...]) -> str:
         """The upsert of the columns at the indices ``present`` of :meth:`_all_columns` (every
@@ -716,6 +756,18 @@ def _replay_journal(path: Path) -> None:
         check.execute("SELECT count(*) FROM sqlite_master").fetchone()
     finally:
         check.close()
+
+
+#: The SQL function of :meth:`SqliteSink.keep_newer`'s upsert (on every connection the sink
+#: opens): :func:`_not_older`.
+_NOT_OLDER = "ionworks_not_older"
+
+
+def _not_older(incoming: Any, stored: Any) -> bool:
+    """False only when both are instants (:func:`parse_instant`) and ``incoming`` is the
+    earlier: an unknown order never keeps the stored row."""
+    new, old = parse_instant(incoming), parse_instant(stored)
+    return new is None or old is None or new >= old
 
 
 def _fsync_file(path: Path) -> None:
