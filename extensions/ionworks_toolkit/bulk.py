@@ -118,7 +118,7 @@ class _Run:
         self.unchanged = 0
         #: Per project: ``(id, updated_at sent)`` of the older copies ignored (every state
         #: database holds the record with a later ``updated_at``: FINDINGS7 G28).
-        self.older_copies: dict[str, list[tuple[str, Any]]] = {}
+        self.older_copies: dict[str, list[tuple[str, str]]] = {}
         #: Per project: the ``updated_at_gt`` sent (incremental with a mark), and how many
         #: records the server sent at or before it (a server ignoring the filter: FINDINGS7 G8).
         self.since: dict[str, dt.datetime] = {}
@@ -204,8 +204,9 @@ class _Run:
             if None in found:
                 kept.append(record)
             elif OLDER in found:
-                older = self.older_copies.setdefault(project_id, [])
-                older.append((key, record.get("updated_at")))
+                sent = parse_instant(record.get("updated_at"))
+                assert sent is not None  # OLDER: an instant earlier than the stored one
+                self.older_copies.setdefault(project_id, []).append((key, iso_z(sent)))
             else:
                 self.unchanged += 1
         return kept

@@ -1036,7 +1036,8 @@ def measurements_list(
                 f"{result.unchanged} unchanged re-read skipped",
             ]
             if result.older_copies:
-                parts.append(f"{result.older_copies} older copies ignored")
+                copies = "copy" if result.older_copies == 1 else "copies"
+                parts.append(f"{result.older_copies} older {copies} ignored")
             walk = result.duplicates - result.unchanged - result.older_copies
             if walk:
                 parts.append(f"{walk} duplicate record(s) skipped")

@@ -350,7 +350,7 @@ def test_records_changed_below_the_mark_are_still_written(
     assert [r.getMessage() for r in caplog.records] == [
         ignored_filter_warning(28, stamp(5)),
         f"incremental: the server sent 1 record(s) of project {PROJECT_ID} older than the "
-        "rows the database holds: 'm-30' (updated_at 2023-12-31T00:00:00+00:00); ignored, "
+        "rows the database holds: 'm-30' (updated_at 2023-12-31T00:00:00Z); ignored, "
         "the newer rows are kept (a lagging read replica sends such older copies)",
     ]
     held = dict(rows(db))

@@ -721,8 +721,7 @@ class SqliteSink(BaseSink):
         if self._newer_column is not None:  # keep_newer(): never move the row back
             column = quote_identifier(self._newer_column)
             suffix += (
-                f" WHERE {_NOT_OLDER}(excluded.{column}, "
-                f"{quote_identifier(self.table)}.{column})"
+                f" WHERE {_NOT_OLDER}(excluded.{column}, {quote_identifier(self.table)}.{column})"
             )
         return suffix
 
