@@ -11,6 +11,7 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -41,6 +42,13 @@ MANIFEST = "_ionworks_dataset.json"
 FORMATS = ("parquet",)
 INSTALL_HINT = install_hint("dataset", "pyarrow", "fsspec")
 MAX_PARTITIONS = 4096
+#: How many of the files the sink did not write a refusal names (then "and N more").
+MAX_NAMED_FOREIGN = 5
+#: A file as this sink names it: partition folders ``COLUMN=VALUE`` (values URI-encoded, so
+#: never a ``/``), then ``part-RUN-N.parquet`` (RUN: 12 hex digits).
+_OWN_FILE = re.compile(r"(?:[^/=]+=[^/]*/)*part-[0-9a-f]{12}-[0-9]+\.parquet\Z")
+#: Files a desktop (Finder, Explorer) writes by itself into a folder it shows.
+_DESKTOP_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def _require(module: str) -> ModuleType:
@@ -259,7 +267,13 @@ class DatasetSink(BaseSink):
 
     def _publish_by_copy(self, files: list[str]) -> None:
         fs = self._fs
-        before = [p for p in self._list(self.root) if not p.endswith(f"/{MANIFEST}")]
+        listed = self._listed_files()  # the previous run's; only the sink's files are removed
+        before = [
+            path
+            for path in self._list(self.root)
+            if (rel := path[len(self.root) + 1 :]) != MANIFEST
+            and (rel in listed or _OWN_FILE.match(rel))
+        ]
         copied: list[str] = []
         try:
             for rel in files:
@@ -298,7 +312,9 @@ class DatasetSink(BaseSink):
         self._rows.bind_schema(schema)
 
     def _check_root(self) -> None:
-        """Refuse a target that is a file, or a non-empty directory without a manifest."""
+        """Refuse a target that is a file, a non-empty directory without a manifest, or a
+        dataset holding files this sink did not write (:meth:`_foreign_entries`): each run
+        replaces the whole folder, which would delete them."""
         if self._fs is None:
             root = Path(self.root)
             if root.exists() and not root.is_dir():
@@ -318,6 +334,75 @@ class DatasetSink(BaseSink):
                 f"{self.label}: {self.root!r} is a non-empty directory that this sink did not "
                 f"write (no {MANIFEST}); it is never replaced: choose a new or empty directory"
             )
+        others = self._foreign_entries()
+        if others:
+            shown = ", ".join(others[:MAX_NAMED_FOREIGN])
+            if len(others) > MAX_NAMED_FOREIGN:
+                shown += f" and {len(others) - MAX_NAMED_FOREIGN} more"
+            raise SinkTargetError(
+                f"{self.label}: {self.root!r} holds files this sink did not write (not in its "
+                f"{MANIFEST}): {shown}; each run replaces the whole "
+                "dataset folder, which would delete them: move them out of it (e.g. beside "
+                "it), or choose another folder; nothing was written"
+            )
+
+    def _foreign_entries(self) -> list[str]:
+        """What the dataset folder holds that this sink did not write, as paths relative to
+        it (``NOTES.md``; a folder holding none of the sink's files as ``my_plots/``; an empty
+        folder too), sorted; ``[]`` for a new folder or one without a manifest (refused
+        as a whole by :meth:`_check_root`).
+
+        The sink's own files: the manifest, the files the manifest lists, and any file named
+        as the sink names them (``[COLUMN=VALUE/...]part-RUN-N.parquet``: a run killed while
+        publishing on an object store may leave files of two runs, which the next publish
+        removes). Files a desktop makes by itself in every folder it shows (``.DS_Store``,
+        ``._*``, ``Thumbs.db``, ``desktop.ini``) are not the user's: replaced with the rest.
+        """
+        files, empty = self._entries()
+        if MANIFEST not in files:
+            return []
+        listed = self._listed_files()
+        own = [rel for rel in files if rel == MANIFEST or rel in listed or _OWN_FILE.match(rel)]
+        own_folders = {folder for rel in own for folder in _folders(rel)}
+        named: dict[str, None] = {}
+        for rel in sorted([*files, *(f"{folder}/" for folder in empty)]):
+            if rel in own or rel.rpartition("/")[2] in _DESKTOP_FILES or "/._" in f"/{rel}":
+                continue
+            top, sep, _ = rel.partition("/")
+            named[f"{top}/" if sep and top not in own_folders else rel] = None
+        return list(named)
+
+    def _entries(self) -> tuple[list[str], list[str]]:
+        """The dataset folder's files and its empty folders, as ``/``-separated paths
+        relative to it (an object store has no empty folders)."""
+        if self._fs is None:
+            files: list[str] = []
+            empty: list[str] = []
+            root = Path(self.root)
+            if not root.is_dir():
+                return [], []
+            for folder, folders, names in os.walk(root):
+                relative = Path(folder).relative_to(root).as_posix()
+                prefix = "" if relative == "." else f"{relative}/"
+                files.extend(prefix + name for name in names)
+                if not folders and not names and prefix:
+                    empty.append(relative)
+            return files, empty
+        found = self._list(self.root)
+        return [p[len(self.root) + 1 :] for p in found if p.startswith(f"{self.root}/")], []
+
+    def _listed_files(self) -> set[str]:
+        """The files the dataset's manifest lists (``[]`` when it cannot be read: then only
+        the sink's naming tells its files apart)."""
+        try:
+            if self._fs is None:
+                text = (Path(self.root) / MANIFEST).read_bytes()
+            else:
+                text = self._fs.cat_file(f"{self.root}/{MANIFEST}")
+            files = json.loads(text).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            return set()
+        return {rel for rel in files if isinstance(rel, str)} if isinstance(files, list) else set()
 
     def _list(self, path: str) -> list[str]:
         if not self._fs.exists(path):
@@ -341,6 +426,12 @@ class DatasetSink(BaseSink):
         with contextlib.suppress(FileNotFoundError):
             if self._fs.exists(path):
                 self._fs.rm(path, recursive=True)
+
+
+def _folders(rel: str) -> list[str]:
+    """The folders a relative path lies in: ``a/b/c.parquet`` -> ``["a", "a/b"]``."""
+    parts = rel.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def make_dataset_sink(target: str, options: dict[str, str]) -> DatasetSink:
