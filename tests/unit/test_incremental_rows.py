@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit import AsyncToolkit
-from ionworks_toolkit.incremental import filter_key, parse_instant
+from ionworks_toolkit.incremental import UNCHANGED, SyncState, filter_key, parse_instant
 from ionworks_toolkit.sinks import SinkStateError, SqliteSink
 from ionworks_toolkit.sinks._columns import measurements_schema
 from loopback import LoopbackServer
@@ -112,6 +112,21 @@ def test_an_older_copy_from_a_lagging_replica_never_replaces_the_newer_row(
     )
     assert row("st.db", "m-02") == ("newest", stamp(-1), None)
     assert marks("st.db") == [(PROJECT_ID, stamp(-1))]
+
+
+def test_the_summary_names_the_walks_own_duplicates_apart(
+    replica: tuple[Replica, str], runner: CliRunner
+) -> None:
+    # A record inserted at the head once the first page has gone: the last record of each
+    # page comes again on the next one. Such copies are no "unchanged re-read".
+    state, url = replica
+    state.insert_from = 2
+    result = run_cli(url, "--incremental", "--page-size", "10", "--sink", "d.db")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "incremental: 34 new or changed record(s); 0 unchanged re-read skipped; "
+        "1 duplicate record(s) skipped"
+    )
 
 
 def test_older_copies_are_counted_on_the_result_and_named_up_to_three(
@@ -238,9 +253,11 @@ def test_without_keep_newer_the_last_write_wins(tmp_path: Path) -> None:
     sink = SqliteSink(db)
     sink.bind_schema(measurements_schema())
     sink.write([record("a", "2024-01-01T07:45:30Z", "a1")])
-    sink.write([record("a", "2024-01-01T07:43:00Z", "a2")])
+    sink.write([record("a", "2024-01-01T07:43:00Z", "a2"), record("b", None, "b1")])
+    sink.keep_newer()  # from now on, also after writes (the upserts made so far are dropped)
+    sink.write([record("a", "2024-01-01T07:40:00Z", "a3"), record("b", None, "b2")])
     sink.commit()
-    assert stored(db) == {"a": ("a2", "2024-01-01T07:43:00Z")}
+    assert stored(db) == {"a": ("a2", "2024-01-01T07:43:00Z"), "b": ("b2", None)}
 
 
 def test_keep_newer_holds_in_the_merge_into_a_database_created_meanwhile(tmp_path: Path) -> None:
@@ -406,3 +423,28 @@ def test_a_run_in_another_order_keeps_the_mark(
     ]
     assert (again.records, again.unchanged) == (0, 5)
     assert marks(db) == [(PROJECT_ID, stamp(0))]
+
+
+# ------------------------------------------------- typed and raw records, real data
+
+
+@pytest.mark.sandbox
+def test_rows_a_plain_export_wrote_are_unchanged_for_typed_and_raw_records(
+    ionworks_sandbox: Any, tmp_path: Path
+) -> None:
+    """The sandbox's Severson project (nested specifications, floats, free-form protocols):
+    the rows a plain export wrote hold the same content as the records the typed models give
+    (``to_dict()``) and as the raw records an incremental run reads."""
+    project = "Severson 2019 fast-charging cycle life"
+    db = tmp_path / "p.db"
+    with ionworks_sandbox.toolkit() as tk:
+        assert tk.export(project, [f"sqlite:{db}"]).records == 128
+        typed = [model.to_dict() for model in tk.iter_measurements_by_project(project)]
+        sink = SqliteSink(db)
+        sink.bind_schema(measurements_schema())
+        assert SyncState(db, "measurements", sink).compare(typed) == dict.fromkeys(
+            (record["id"] for record in typed), UNCHANGED
+        )
+        sink.abort()
+        first = tk.export(project, [f"sqlite:{db}"], incremental=True)
+    assert (first.records, first.unchanged, first.older_copies, first.total) == (0, 128, 0, 128)

@@ -234,7 +234,7 @@ class SqliteSink(BaseSink):
         # Used serially by one run; pages may arrive from a worker thread.
         conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
-            conn.create_function(_NOT_OLDER, 2, _not_older, deterministic=True)
+            conn.create_function(_NOT_OLDER, 2, _not_older)
             for pragma in pragmas:
                 conn.execute(pragma)
             self._take_write_lock(conn)
