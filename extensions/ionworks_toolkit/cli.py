@@ -45,7 +45,7 @@ from .errors import (
     TransportError,
     did_you_mean,
 )
-from .export import sink_outcome
+from .export import ABANDONED_SINK, sink_outcome
 from .pagination import WalkStats
 from .parameters import missing_required, wire_name
 from .presets import (
@@ -130,6 +130,8 @@ class Context:
         self.sinks: list[tuple[str, Sink]] = []
         #: Set by the SIGTERM handler: the run was terminated, not interrupted.
         self.terminated = False
+        #: While ``run`` runs: what a signal does to it (see :func:`_interrupt_hooks`).
+        self._stop: Callable[[int, Any], None] | None = None
 
     def toolkit(self) -> AsyncToolkit:
         """Build the AsyncToolkit once (starting the in-process sandbox first with
@@ -172,18 +174,22 @@ class Context:
 
         SIGINT is raised so that asyncio's runner cancels the export as it does for Ctrl-C.
         When SIGINT has no Python handler (a shell starts ``cmd &`` with SIGINT ignored;
-        raising it would do nothing), KeyboardInterrupt is raised here instead, which is
-        what Python's own SIGINT handler does."""
+        raising it would do nothing), the SIGTERM handler stops the run itself as the SIGINT
+        one would (:func:`_interrupt_hooks`: the task cancelled, KeyboardInterrupt only where
+        nothing notices that, so that a stream's count stays exact); outside ``run``,
+        KeyboardInterrupt is raised here, which is what Python's own SIGINT handler does."""
         import signal
         import threading
 
         if threading.current_thread() is not threading.main_thread():
             return
 
-        def on_sigterm(_signum: int, _frame: Any) -> None:
+        def on_sigterm(signum: int, frame: Any) -> None:
             self.terminated = True
             if callable(signal.getsignal(signal.SIGINT)):
                 signal.raise_signal(signal.SIGINT)
+            elif self._stop is not None:
+                self._stop(signum, frame)
             else:
                 raise KeyboardInterrupt
 
@@ -196,9 +202,10 @@ class Context:
         import asyncio
 
         toolkit = self.toolkit()
+        stopped: list[bool] = []
 
         async def run_and_close() -> R:
-            restore = _interrupt_hooks()
+            restore = _interrupt_hooks(self, stopped)
             try:
                 return await work(toolkit)
             finally:
@@ -207,38 +214,65 @@ class Context:
                 finally:
                     restore()
 
-        return asyncio.run(run_and_close())
+        try:
+            return asyncio.run(run_and_close())
+        except asyncio.CancelledError:
+            if stopped:  # SIGTERM with SIGINT ignored cancelled the run, as Ctrl-C would
+                raise KeyboardInterrupt from None
+            raise
 
     def close(self) -> None:
         self._stack.close()
 
 
-def _interrupt_hooks() -> Callable[[], None]:
-    """Inside ``asyncio.run``: a Ctrl-C while a plugin's request/response hook runs on the
-    event loop, or while a sink waits for a stream's reader (a FIFO without one, a full pipe:
-    :func:`~.sinks._base.waiting_for_stream`), raises KeyboardInterrupt there at once
-    (asyncio's own handler only cancels the task, which a hanging hook or a blocked system
-    call never notices); otherwise asyncio's handler as before. Main thread only; returns
-    the undo."""
+def _interrupt_hooks(ctx: Context, stopped: list[bool]) -> Callable[[], None]:
+    """Inside ``asyncio.run``: what Ctrl-C (and SIGTERM, through it) does to the run. Where
+    nothing would notice a cancelled asyncio task, KeyboardInterrupt is raised at once: while
+    a plugin's request/response hook runs on the event loop, while a sink waits for a
+    stream's reader or a lock (a FIFO without one, a full pipe:
+    :func:`~.sinks._base.waiting_for_stream`), or while a sink that does not mark its waits
+    writes or prepares (a plugin sink's ``_write`` that blocks:
+    :func:`~.sinks._base.stops_at_once`). Elsewhere asyncio's handler cancels the task, which
+    stops the run at its next await or stream wait, where a stream's count is exact.
+
+    When SIGINT is ignored (a shell starts ``cmd &`` in a script so), asyncio installs no
+    handler and SIGINT stays ignored; SIGTERM's handler then calls the same rule
+    (``ctx._stop``), doing what asyncio's handler would (the first signal cancels the task
+    and appends to ``stopped``, a second raises KeyboardInterrupt). Main thread only;
+    returns the undo."""
+    import asyncio
     import signal
     import threading
 
     from .plugins import hook_running
-    from .sinks._base import waiting_for_stream
+    from .sinks._base import stops_at_once
 
     runner = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or not callable(runner):
+    if threading.current_thread() is not threading.main_thread():
         return lambda: None
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
 
-    def on_sigint(signum: int, frame: Any) -> None:
-        if hook_running() or waiting_for_stream():  # nothing there notices a cancelled task
+    def stop(signum: int, frame: Any) -> None:
+        if hook_running() or stops_at_once():  # nothing there notices a cancelled task
             raise KeyboardInterrupt
-        runner(signum, frame)
+        if callable(runner):
+            runner(signum, frame)
+        elif not stopped and task is not None and not task.done():
+            stopped.append(True)
+            task.cancel()
+            loop.call_soon_threadsafe(lambda: None)  # wake a loop that waits in select()
+        else:
+            raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, on_sigint)
+    if callable(runner):
+        signal.signal(signal.SIGINT, stop)
+    ctx._stop = stop
 
     def restore() -> None:
-        signal.signal(signal.SIGINT, runner)
+        ctx._stop = None
+        if callable(runner):
+            signal.signal(signal.SIGINT, runner)
 
     return restore
 
@@ -282,7 +316,13 @@ def _handled(ctx: Context) -> Iterator[None]:
         hook = getattr(interrupt, INTERRUPTED_HOOK, None)
         if hook is not None:  # a plugin hook was running (e.g. one that hangs): name it
             word += f" while {hook}"
-        outcome = sink_outcome(ctx.sinks) or "nothing was written (outputs rolled back)"
+        abandoned = getattr(interrupt, ABANDONED_SINK, None)
+        if abandoned is not None:  # a second signal while publishing
+            word += " while publishing"
+        outcome = (
+            sink_outcome(ctx.sinks, abandoned=abandoned or "")
+            or "nothing was written (outputs rolled back)"
+        )
         click.echo(f"{word}: {printable(redact_secrets(outcome, ctx.secrets()))}", err=True)
         raise SystemExit(code) from None
     except BrokenPipeError:

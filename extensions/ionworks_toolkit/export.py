@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
+import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,11 @@ from .errors import ConfigurationError, PluginError, SinkError
 from .pagination import WalkStats
 from .parsing import to_dict_records
 from .sinks import OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
+from .sinks._base import interruptible, stop_if_cancelled, waiting_for_stream
+from .sinks._table import printable
 
 __all__ = [
+    "ABANDONED_SINK",
     "ExportResult",
     "abort_sinks",
     "bind_schema",
@@ -41,6 +46,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger("ionworks_toolkit.http")
+
+#: The attribute a KeyboardInterrupt that abandoned publishing gets (a second Ctrl-C or
+#: SIGTERM, see :func:`commit_sinks`): the text of the sink whose commit it cut part-way (its
+#: output state unknown), or ``""`` when it stopped the run between two sinks' commits.
+ABANDONED_SINK = "ionworks_abandoned_sink"
 
 SinkFactories = Mapping[str, tuple[Callable[[str, dict[str, str]], Sink], str]]
 
@@ -223,7 +233,8 @@ def write_page(
                 public = to_dict_records(item_model, records)
             given = public
         try:
-            sink.write(given)
+            with interruptible(sink):  # a plugin's write that blocks: Ctrl-C stops it at once
+                sink.write(given)
         except Exception as exc:
             raise SinkError(text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
@@ -232,32 +243,53 @@ def write_page(
 
 def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
     """Publish every sink, in two phases: first ``prepare()`` each (finish, fsync, take locks;
-    nothing visible yet; a failure here aborts all and publishes nothing), then ``commit()``
-    each (renames and SQL ``COMMIT``: the window in which only some outputs are published is
-    the time of these steps). SIGINT and SIGTERM that arrive during the second phase are held
-    until it ends (main thread only), then delivered: the run reports every output published.
+    nothing visible yet; a failure or an interrupt here aborts all and publishes nothing),
+    then ``commit()`` each (renames and SQL ``COMMIT``: the window in which only some
+    outputs are published is the time of these steps).
+
+    SIGINT and SIGTERM that arrive during the second phase (main thread only) are held: the
+    first prints ``publishing: finishing OUTPUT; press Ctrl-C again to abandon it (outputs
+    may be left partly published)`` on stderr and is delivered when the phase ends (the run
+    then reports every output published). A second one abandons the phase: at once when the
+    sink being committed does not declare ``marks_its_waits`` (a plugin's ``_commit``, a
+    PostgreSQL ``COMMIT``, an object-store copy: the KeyboardInterrupt carries
+    :data:`ABANDONED_SINK`, that sink's text, since its output state is then unknown) or
+    waits for a lock; otherwise (a rename, a local ``COMMIT``: milliseconds) once that sink
+    is published, before the next one. The outputs not yet committed are rolled back.
 
     :raises SinkError: naming the sink that failed; when some were already published, a note
         says which (see :func:`sink_outcome`).
+    :raises asyncio.CancelledError: the asyncio task running the export was cancelled (a
+        first Ctrl-C under ``asyncio.run``) before the second phase began: nothing published.
     """
     for text, sink in sinks:
         prepare = getattr(sink, "prepare", None)
         if prepare is None:
             continue
         try:
-            prepare()
+            with interruptible(sink):
+                prepare()
         except Exception as exc:
             raise SinkError(text, exc) from exc
-    with _signals_held():
+    stop_if_cancelled()  # a Ctrl-C while preparing: publish nothing
+    with _Publishing() as publishing:
         for text, sink in sinks:
+            publishing.now(text, sink)
             try:
                 sink.commit()
+            except KeyboardInterrupt as interrupt:  # a second signal: publishing abandoned
+                if getattr(sink, "state", None) != "committed" and not getattr(
+                    sink, "marks_its_waits", False
+                ):
+                    setattr(interrupt, ABANDONED_SINK, text)  # stopped inside its commit
+                raise
             except Exception as exc:
                 error = SinkError(text, exc)
                 published = [t for t, s in sinks if getattr(s, "state", "") == "committed"]
                 if published:
                     error.add_note(f"already published: {', '.join(published)}")
                 raise error from exc
+            publishing.act_on_abandon()  # one asked for while this brief commit ran
 
 
 def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
@@ -314,31 +346,94 @@ def export_result(
     )
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM while the body runs; deliver them, in order, afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-    previous: dict[int, Any] = {}
+class _Publishing:
+    """The second phase's signal handling (see :func:`commit_sinks`): a context manager that
+    holds SIGINT and SIGTERM (main thread only; a signal ignored when the phase begins, such
+    as SIGINT in a background job, stays ignored) and delivers them, in order, to the
+    handlers it replaced when the phase ends or is abandoned."""
 
-    def hold(signum: int, _frame: Any) -> None:
-        held.append(signum)
+    def __init__(self) -> None:
+        self.held: list[int] = []
+        self._previous: dict[int, Any] = {}
+        self._text = ""
+        self._sink: Any = None
+        self._abandon = False
 
-    for wanted in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(ValueError, OSError):  # not the main interpreter
-            previous[wanted] = signal.signal(wanted, hold)
-    try:
-        yield
-    finally:
+    def __enter__(self) -> _Publishing:
+        if threading.current_thread() is threading.main_thread():
+            for wanted in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(ValueError, OSError):  # not the main interpreter
+                    if signal.getsignal(wanted) is not signal.SIG_IGN:
+                        self._previous[wanted] = signal.signal(wanted, self._hold)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._deliver(at_once=False)
+
+    def now(self, text: str, sink: Any) -> None:
+        """``sink`` (named ``text``) is the one being committed now."""
+        self._text, self._sink = text, sink
+
+    def _hold(self, signum: int, _frame: Any) -> None:
+        self.held.append(signum)
+        if len(self.held) == 1:
+            again = (
+                "press Ctrl-C again to abandon it"
+                if signum == signal.SIGINT
+                else "a second SIGTERM or Ctrl-C abandons it"
+            )
+            _say(
+                f"publishing: finishing {printable(redact_log_text(self._text))}; {again} "
+                "(outputs may be left partly published)"
+            )
+        elif waiting_for_stream() or not getattr(self._sink, "marks_its_waits", False):
+            self._deliver(at_once=True)  # e.g. a plugin's _commit that hangs: stop it now
+        else:
+            self._abandon = True  # a rename or local COMMIT: done in milliseconds
+
+    def act_on_abandon(self) -> None:
+        """After each sink's commit: a second signal that came while it ran stops the run
+        now (KeyboardInterrupt), before the next output is published."""
+        if self._abandon:
+            self._deliver(at_once=True)
+
+    def _deliver(self, *, at_once: bool) -> None:
+        """Put the replaced handlers back and raise the held signals through them. With
+        ``at_once`` (abandoning), inside :func:`interruptible`: the CLI's handlers raise
+        KeyboardInterrupt rather than cancel the asyncio task; Python's default SIGINT
+        handler raises it anyway. A handler that returns (nothing stops the run) leaves
+        KeyboardInterrupt to be raised here when abandoning."""
+        previous, self._previous = self._previous, {}
         for number, handler in previous.items():
             signal.signal(number, handler)
-        for number in dict.fromkeys(held):
-            signal.raise_signal(number)
+        held = [number for number in dict.fromkeys(self.held) if number in previous]
+        if not held:
+            return
+        if not at_once:
+            for number in held:
+                signal.raise_signal(number)
+            return
+        try:
+            with interruptible():
+                for number in held:
+                    signal.raise_signal(number)
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            if not hasattr(interrupt, ABANDONED_SINK):
+                setattr(interrupt, ABANDONED_SINK, "")  # commit_sinks names a sink cut part-way
+            raise
 
 
-def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = False) -> str:
+def _say(message: str) -> None:
+    """``message`` on stderr from a signal handler: one ``os.write`` (the handler may run
+    while the main thread is inside ``sys.stderr.write``, which is not reentrant)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.write(sys.stderr.fileno(), f"{message}\n".encode(errors="replace"))
+
+
+def sink_outcome(
+    sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = False, abandoned: str = ""
+) -> str:
     """What is on disk after a run that stopped: ``"published: A; rolled back (previous output
     kept): B; already streamed: jsonl:- (25 records, cannot be taken back)"`` (``"5 records
     and part of record 6"`` when a stream stopped inside a record: its ``cut_record``). ``""`` when
@@ -360,9 +455,17 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
     Only a sink that declares ``stages_output`` (every built-in one; see
     :class:`~.sinks.BaseSink`) is said to be rolled back: an aborted plugin sink without it,
     or one without ``state``, is listed under ``output state unknown``, since it may have
-    written to its target directly."""
-    published, rolled_back, streamed, unknown, nothing, left = [], [], [], [], [], []
+    written to its target directly.
+
+    ``abandoned``: the text of the sink whose commit a second Ctrl-C or SIGTERM abandoned
+    part-way (a KeyboardInterrupt's :data:`ABANDONED_SINK`): listed under ``publishing
+    abandoned part-way, output state unknown (it may be partly published)``."""
+    published, rolled_back, streamed, unknown, nothing = [], [], [], [], []
+    left, cut = [], []
     for text, sink in sinks:
+        if abandoned and text == abandoned:
+            cut.append(text)
+            continue
         state = getattr(sink, "state", None)
         written = getattr(sink, "records_written", 0)
         n = f"{written} record" if written == 1 else f"{written} records"
@@ -390,12 +493,18 @@ def sink_outcome(sinks: Sequence[tuple[str, Sink]], *, name_rolled_back: bool = 
         and not streamed
         and not unknown
         and not left
+        and not cut
         and not (name_rolled_back and (rolled_back or nothing))
     ):
         return ""
     parts = []
     if published:
         parts.append(f"published: {', '.join(published)}")
+    if cut:
+        parts.append(
+            "publishing abandoned part-way, output state unknown (it may be partly "
+            f"published): {', '.join(cut)}"
+        )
     if rolled_back:
         parts.append(f"rolled back (previous output kept): {', '.join(rolled_back)}")
     if left:

@@ -187,6 +187,17 @@ class BaseSink:
     #: BaseSink) gets ``item.to_dict()`` records.
     applies_date_rule: bool = False
 
+    #: ``True`` for sinks whose every step that can wait for long (a stream's reader, a
+    #: lock) runs inside :func:`stream_wait`, and whose other work ends by itself (local
+    #: files, a local SQLite database): a Ctrl-C or SIGTERM stops them only in such a wait
+    #: or between pages, so that what a stream took is counted exactly, and a second signal
+    #: while publishing lets their rename or ``COMMIT`` finish before the run stops (see
+    #: ``export.commit_sinks``). The built-in file and SQLite sinks set it. Otherwise
+    #: (default: plugin sinks, network databases, object stores) a signal while the sink's
+    #: ``write``/``prepare``/``commit`` runs raises KeyboardInterrupt there at once
+    #: (:func:`interruptible`): a write that blocks never swallows Ctrl-C.
+    marks_its_waits: bool = False
+
     def __init__(self, label: str, *, record_schema: RecordSchema | None = None) -> None:
         self.label = label
         self.records_written = 0
@@ -1131,24 +1142,59 @@ _STREAM_WAIT = threading.local()
 
 def waiting_for_stream() -> bool:
     """``True`` while this thread waits for a stream's reader (a FIFO's first reader, room in
-    a full pipe) in :func:`stream_wait`. Such a wait moves no byte, and the system call is
-    retried after a signal whose handler returns (PEP 475): the CLI's SIGINT handler, which
-    runs in the main thread, raises KeyboardInterrupt into it instead of only cancelling the
-    asyncio task (which a blocked thread never notices)."""
+    a full pipe) or for a lock, in :func:`stream_wait`. Such a wait moves no byte, and the
+    system call is retried after a signal whose handler returns (PEP 475): the CLI's SIGINT
+    handler, which runs in the main thread, raises KeyboardInterrupt into it instead of only
+    cancelling the asyncio task (which a blocked thread never notices)."""
     return getattr(_STREAM_WAIT, "depth", 0) > 0
+
+
+def stops_at_once() -> bool:
+    """``True`` where a Ctrl-C or SIGTERM should raise KeyboardInterrupt in this thread at
+    once rather than only cancel the asyncio task: inside a :func:`stream_wait`, or inside
+    an :func:`interruptible` block (a sink's code that may block where no cancelled task is
+    noticed, e.g. a plugin sink's ``_write`` waiting on a network share)."""
+    return getattr(_STREAM_WAIT, "depth", 0) > 0 or getattr(_STREAM_WAIT, "at_once", 0) > 0
 
 
 @contextlib.contextmanager
 def stream_wait() -> Iterator[None]:
-    """Mark the block as a wait for a stream's reader (see :func:`waiting_for_stream`). A
-    stop asked for before it began (the asyncio task cancelled by a first Ctrl-C or SIGTERM
-    while bytes were moving) ends it at once: ``asyncio.CancelledError``."""
+    """Mark the block as a wait for a stream's reader or a lock (see
+    :func:`waiting_for_stream`). A stop asked for before it began (the asyncio task
+    cancelled by a first Ctrl-C or SIGTERM while bytes were moving) ends it at once:
+    ``asyncio.CancelledError``."""
+    with lock_wait():
+        stop_if_cancelled()
+        yield
+
+
+@contextlib.contextmanager
+def lock_wait() -> Iterator[None]:
+    """Mark the block as a wait (a sleep between two tries of a lock another connection
+    holds): as in a :func:`stream_wait`, a Ctrl-C or SIGTERM stops the run there at once,
+    also while publishing, where signals are otherwise held (see ``export.commit_sinks``)."""
     _STREAM_WAIT.depth = getattr(_STREAM_WAIT, "depth", 0) + 1
     try:
-        stop_if_cancelled()
         yield
     finally:
         _STREAM_WAIT.depth -= 1
+
+
+@contextlib.contextmanager
+def interruptible(sink: object = None) -> Iterator[None]:
+    """Mark the block as one that a Ctrl-C or SIGTERM may stop at once (see
+    :func:`stops_at_once`): the export runs each sink's ``write`` and ``prepare`` so, unless
+    the sink declares :attr:`BaseSink.marks_its_waits` (then the block is left as it is:
+    only its own waits stop at once). A KeyboardInterrupt raised there aborts the sink like
+    any error, and its staged output is discarded."""
+    if getattr(sink, "marks_its_waits", False):
+        yield
+        return
+    _STREAM_WAIT.at_once = getattr(_STREAM_WAIT, "at_once", 0) + 1
+    try:
+        yield
+    finally:
+        _STREAM_WAIT.at_once -= 1
 
 
 def _wait_writable(fd: int) -> None:
@@ -1317,6 +1363,7 @@ class FileSink(BaseSink):
     """
 
     stages_output = True  # a file is staged beside its target; a stream sets ``streaming``
+    marks_its_waits = True  # a stream's waits are stream_wait; a file's work ends by itself
 
     def __init__(
         self,

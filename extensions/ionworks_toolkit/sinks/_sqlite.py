@@ -21,6 +21,7 @@ from ._base import (
     _current_umask,
     _fsync_dir,
     check_options,
+    lock_wait,
     output_target,
     part_prefix,
     remove_stale_parts,
@@ -154,6 +155,7 @@ class SqliteSink(BaseSink):
     applies_date_rule = True  # every record goes through record_schema's rule
 
     stages_output = True  # published only by its commit; abort() keeps the previous output
+    marks_its_waits = True  # its lock waits are lock_wait; the rest is local work
 
     def __init__(
         self,
@@ -310,7 +312,8 @@ class SqliteSink(BaseSink):
                     raise SinkTargetError(
                         f"{self.label}: {gave_up.format(timeout=timeout)}"
                     ) from exc
-            _sleep(min(LOCK_POLL_INTERVAL, left))
+            with lock_wait():  # a signal stops the run here at once, also while publishing
+                _sleep(min(LOCK_POLL_INTERVAL, left))
             _stop_if_cancelled()
 
     def _prepare_table(self, conn: sqlite3.Connection, database: str) -> None:

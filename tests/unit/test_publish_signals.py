@@ -1,0 +1,551 @@
+"""Ctrl-C and SIGTERM while a sink blocks or while the run publishes (FINDINGS7 G22, G24).
+
+- G24: a plugin sink whose ``_write`` blocks (a slow share, a lock, an upload) swallowed the
+  first Ctrl-C or SIGTERM: under ``asyncio.run`` the signal only cancelled the task, which
+  the blocked write never noticed. Now a sink that does not declare ``marks_its_waits``
+  (plugin sinks, network databases) is stopped inside its ``write``/``prepare`` at once.
+- G22: signals were held for the whole commit (publish) phase however long it took: a
+  plugin ``_commit`` that hangs could only be killed. Now the first held signal says what
+  is being published and that a second one abandons it; the second does, and the message
+  names what was published, what was cut part-way and what was rolled back. A built-in
+  file sink's rename still finishes (milliseconds) before the run stops; a SQLite
+  ``COMMIT`` waiting for a reader is abandoned in that wait, rolled back.
+- SIGTERM while SIGINT is ignored (``cmd &`` in a script): the SIGTERM handler raised
+  KeyboardInterrupt wherever the main thread was, e.g. after a stream's bytes went out
+  but before they were counted, so the message undercounted what was streamed. It now
+  stops the run as Ctrl-C does (the task cancelled; KeyboardInterrupt only in a wait).
+
+No durations are asserted: a swallowed signal fails a test by ``TimeoutExpired``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ionworks_toolkit import export as export_module
+from ionworks_toolkit.cli import Context
+from ionworks_toolkit.export import ABANDONED_SINK, commit_sinks, sink_outcome, write_page
+from ionworks_toolkit.sinks import BaseSink, CsvSink, JsonlSink, SqliteSink, _base, _sqlite
+from ionworks_toolkit.sinks._base import OutputTarget, stops_at_once, stream_wait
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+CONSOLE_SCRIPT = "from ionworks_toolkit._entry import main; main()"
+NASA = "NASA PCoE Li-ion battery aging"
+RECORDS = [{"id": f"m-{n}", "name": "x" * 1000} for n in range(1, 9)]  # ~1 KB lines
+
+# ------------------------------------------------------------------ the CLI, with a plugin
+
+BAD_PLUGIN = """\
+import os
+import pathlib
+import time
+
+from ionworks_toolkit.hookspecs import hookimpl
+from ionworks_toolkit.sinks import BaseSink
+
+
+class Bad(BaseSink):
+    stages_output = True
+
+    def __init__(self, target):
+        super().__init__(f"bad:{target}")
+        self.target = target
+        self.rows = 0
+
+    def _hang(self, where):
+        if os.environ.get("BADMODE") == where:
+            pathlib.Path(where + "-started").write_text("")  # the test waits for it
+            time.sleep(600)
+
+    def _write(self, records):
+        self._hang("write")
+        self.rows += len(records)
+
+    def _commit(self):
+        self._hang("commit")
+        pathlib.Path(self.target).write_text(f"{self.rows}\\n")
+
+    def _abort(self):
+        pass
+
+
+@hookimpl
+def ionworks_register_sinks(register):
+    register("bad", lambda target, options: Bad(target))
+"""
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """A run folder, with the ``bad`` plugin (sink ``bad:``) importable by the child."""
+    plugins = tmp_path / "site"
+    plugins.mkdir()
+    (plugins / "badsink.py").write_text(BAD_PLUGIN)
+    info = plugins / "badsink-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: badsink\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[ionworks_toolkit]\nbad = badsink\n")
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+def run_cli(work: Path, mode: str, *sinks: str, sigint: Any = signal.SIG_DFL) -> Any:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(work.parent / "site"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    environment["BADMODE"] = mode
+    args = [sys.executable, "-c", CONSOLE_SCRIPT, "--sandbox", "measurements", "list", NASA]
+    return subprocess.Popen(
+        [*args, "--limit", "2", *(a for s in sinks for a in ("--sink", s))],
+        cwd=work,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as a terminal's foreground job gets it (SIG_DFL), or as `cmd &` in a
+        # script starts (SIG_IGN), whatever the test runner inherited.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
+
+
+def wait_for(marker: Path, process: Any) -> None:
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, f"{marker.name} never appeared"
+        time.sleep(0.05)
+
+
+@pytest.mark.sandbox
+@pytest.mark.cli_subprocess
+@pytest.mark.parametrize(
+    ("signum", "sigint", "code", "word"),
+    [
+        (signal.SIGINT, signal.SIG_DFL, 130, "interrupted"),
+        (signal.SIGTERM, signal.SIG_DFL, 143, "terminated"),
+        (signal.SIGTERM, signal.SIG_IGN, 143, "terminated"),
+    ],
+    ids=["sigint", "sigterm", "sigterm-sigint-ignored"],
+)
+def test_one_signal_stops_a_plugin_sink_whose_write_blocks(
+    work: Path, signum: int, sigint: Any, code: int, word: str
+) -> None:
+    """G24's input: ``--sink bad:w.out --sink wh.jsonl``, ``_write`` sleeping 600 s."""
+    (work / "wh.jsonl").write_text("previous\n")
+    process = run_cli(work, "write", "bad:w.out", "wh.jsonl", sigint=sigint)
+    wait_for(work / "write-started", process)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)  # a swallowed signal: the write sleeps 600 s
+    assert (process.returncode, err) == (
+        code,
+        f"{word}: nothing was written (outputs rolled back)\n",
+    )
+    assert sorted(os.listdir(work)) == ["wh.jsonl", "write-started"]
+    assert (work / "wh.jsonl").read_text() == "previous\n"
+
+
+@pytest.mark.sandbox
+@pytest.mark.cli_subprocess
+@pytest.mark.parametrize(
+    ("first", "second", "again", "code", "word"),
+    [
+        (signal.SIGINT, signal.SIGINT, "press Ctrl-C again to abandon it", 130, "interrupted"),
+        (signal.SIGTERM, signal.SIGTERM, "a second SIGTERM or Ctrl-C abandons it", 143,
+         "terminated"),
+        (signal.SIGTERM, signal.SIGINT, "a second SIGTERM or Ctrl-C abandons it", 143,
+         "terminated"),
+    ],
+    ids=["sigint-twice", "sigterm-twice", "sigterm-then-sigint"],
+)  # fmt: skip
+def test_a_second_signal_abandons_a_commit_that_hangs_and_the_message_names_each_output(
+    work: Path, first: int, second: int, again: str, code: int, word: str
+) -> None:
+    """G22's input: ``--sink ch.jsonl --sink bad:ch.out`` (plus a third output, after it),
+    the plugin's ``_commit`` sleeping 600 s."""
+    (work / "after.csv").write_text("previous\n")
+    process = run_cli(work, "commit", "ch.jsonl", "bad:ch.out", "after.csv")
+    wait_for(work / "commit-started", process)
+    assert process.stderr is not None
+    process.send_signal(first)
+    # The notice is printed by the first signal's handler: the run is still publishing.
+    ready, _, _ = select.select([process.stderr], [], [], 120)  # none: the old silence
+    assert ready, "no notice after the first signal"
+    assert process.stderr.readline() == (
+        f"publishing: finishing bad:ch.out; {again} (outputs may be left partly published)\n"
+    )
+    assert process.poll() is None
+    process.send_signal(second)
+    _, err = process.communicate(timeout=120)  # a held signal: the commit sleeps 600 s
+    assert (process.returncode, err) == (
+        code,
+        f"{word} while publishing: published: ch.jsonl; publishing abandoned part-way, output "
+        "state unknown (it may be partly published): bad:ch.out; rolled back (previous output "
+        "kept): after.csv\n",
+    )
+    assert sorted(os.listdir(work)) == ["after.csv", "ch.jsonl", "commit-started"]
+    assert len((work / "ch.jsonl").read_text().splitlines()) == 2
+    assert (work / "after.csv").read_text() == "previous\n"
+
+
+# ------------------------------------------------------------ publishing, in this process
+
+
+def previous_text(path: Path, text: str = "previous\n") -> Path:
+    path.write_text(text)
+    return path
+
+
+def write_all(sinks: list[tuple[str, Any]]) -> None:
+    write_page(sinks, [{"id": "m-1", "name": "a"}, {"id": "m-2", "name": "b"}])
+
+
+@pytest.fixture
+def sigint_default() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_one_signal_while_publishing_is_held_says_so_and_every_output_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+    sigint_default: None,
+) -> None:  # fmt: skip
+    a, b = tmp_path / "a.jsonl", previous_text(tmp_path / "b.csv")
+    sinks = [("a.jsonl", JsonlSink(a)), ("b.csv", CsvSink(b))]
+    write_all(sinks)
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if dst == a:
+            signal.raise_signal(signal.SIGINT)  # held: the rename goes on
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt) as raised:  # delivered when the phase ends
+        commit_sinks(sinks)
+    assert not hasattr(raised.value, ABANDONED_SINK)
+    assert capfd.readouterr().err == (
+        "publishing: finishing a.jsonl; press Ctrl-C again to abandon it (outputs may be left "
+        "partly published)\n"
+    )
+    assert [s.state for _, s in sinks] == ["committed", "committed"]
+    assert sink_outcome(sinks) == "published: a.jsonl, b.csv"
+    assert len(b.read_text().splitlines()) == 3  # header + 2 rows
+
+
+def test_a_second_signal_during_a_rename_lets_it_finish_then_stops_before_the_next_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+    sigint_default: None,
+) -> None:  # fmt: skip
+    """A built-in file sink's commit is a rename: the second signal takes effect after it."""
+    a, b = previous_text(tmp_path / "a.jsonl"), previous_text(tmp_path / "b.csv")
+    sinks = [("a.jsonl", JsonlSink(a)), ("b.csv", CsvSink(b))]
+    write_all(sinks)
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        if dst == a:
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        real_replace(src, dst)
+        renamed.append(Path(dst).name)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        try:
+            commit_sinks(sinks)
+        finally:
+            export_module.abort_sinks(sinks)  # as every export does
+    assert getattr(raised.value, ABANDONED_SINK) == ""  # no output cut part-way
+    assert renamed == ["a.jsonl"]
+    assert [s.state for _, s in sinks] == ["committed", "aborted"]
+    assert sink_outcome(sinks) == ("published: a.jsonl; rolled back (previous output kept): b.csv")
+    assert len(a.read_text().splitlines()) == 2
+    assert b.read_text() == "previous\n"
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]
+    assert capfd.readouterr().err.count("publishing: finishing a.jsonl;") == 1
+
+
+class HangingCommit(BaseSink):
+    """A plugin-like sink (no ``marks_its_waits``) whose ``_commit`` gets two signals."""
+
+    stages_output = True
+
+    def __init__(self, signals: list[int]) -> None:
+        super().__init__("hang:x")
+        self.signals = signals
+        self.after_signals = False
+        self.aborted = False
+
+    def _write(self, records: Any) -> None:
+        pass
+
+    def _commit(self) -> None:
+        for signum in self.signals:
+            signal.raise_signal(signum)
+        self.after_signals = True  # never reached when the second signal abandons
+
+    def _abort(self) -> None:
+        self.aborted = True
+
+
+def test_a_second_signal_cuts_a_plugin_commit_at_once_and_names_it(
+    tmp_path: Path, sigint_default: None
+) -> None:
+    a, c = tmp_path / "a.jsonl", previous_text(tmp_path / "c.csv")
+    hang = HangingCommit([signal.SIGINT, signal.SIGINT])
+    sinks = [("a.jsonl", JsonlSink(a)), ("hang:x", hang), ("c.csv", CsvSink(c))]
+    write_all(sinks)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        try:
+            commit_sinks(sinks)
+        finally:
+            export_module.abort_sinks(sinks)
+    assert getattr(raised.value, ABANDONED_SINK) == "hang:x"
+    assert (hang.after_signals, hang.aborted, hang.state) == (False, True, "aborted")
+    assert sink_outcome(sinks, abandoned="hang:x") == (
+        "published: a.jsonl; publishing abandoned part-way, output state unknown (it may be "
+        "partly published): hang:x; rolled back (previous output kept): c.csv"
+    )
+    assert c.read_text() == "previous\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
+
+
+def test_one_signal_in_a_plugin_commit_is_held_and_the_commit_finishes(
+    tmp_path: Path, sigint_default: None
+) -> None:
+    hang = HangingCommit([signal.SIGINT])
+    sinks = [("hang:x", hang)]
+    write_all(sinks)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        commit_sinks(sinks)
+    assert not hasattr(raised.value, ABANDONED_SINK)
+    assert (hang.after_signals, hang.state) == (True, "committed")
+
+
+def test_a_signal_ignored_when_publishing_begins_stays_ignored(tmp_path: Path) -> None:
+    """``cmd &`` in a script: SIGINT is ignored; publishing must not start catching it."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        hang = HangingCommit([signal.SIGINT, signal.SIGINT])
+        commit_sinks([("hang:x", hang)])  # nothing raised, nothing printed
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert (hang.after_signals, hang.state) == (True, "committed")
+
+
+def test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None
+) -> None:
+    """The COMMIT waits (up to 30 s) while another connection reads: that wait is where a
+    second signal stops it, so the database keeps its previous rows (a known state)."""
+    db = tmp_path / "k.db"
+    first = SqliteSink(db)
+    first.write([{"id": "old"}])
+    first.commit()
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM measurements").fetchall()  # a SHARED lock held
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        signal.raise_signal(signal.SIGINT)  # the first is held, the second abandons
+
+    monkeypatch.setattr(_sqlite, "_sleep", sleep)
+    a = tmp_path / "a.jsonl"
+    sinks = [("a.jsonl", JsonlSink(a)), ("k.db", SqliteSink(db))]
+    write_all(sinks)
+    try:
+        with pytest.raises(KeyboardInterrupt) as raised:
+            try:
+                commit_sinks(sinks)
+            finally:
+                export_module.abort_sinks(sinks)
+    finally:
+        reader.close()
+    assert getattr(raised.value, ABANDONED_SINK) == ""  # stopped in the wait: state known
+    assert sleeps == [0.1, 0.1]
+    assert sink_outcome(sinks) == ("published: a.jsonl; rolled back (previous output kept): k.db")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM measurements").fetchall() == [("old",)]
+    conn.close()
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "k.db"]  # no journal left
+
+
+def test_a_cancelled_task_while_preparing_publishes_nothing(tmp_path: Path) -> None:
+    """A first Ctrl-C under ``asyncio.run`` cancels the task; a prepare never awaits, so
+    the cancellation is checked before the first output is published."""
+    a = tmp_path / "a.jsonl"
+
+    class CancelsWhilePreparing(CsvSink):
+        def _prepare(self) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # what asyncio's SIGINT handler does
+            super()._prepare()
+
+    sinks = [("a.jsonl", JsonlSink(a)), ("b.csv", CancelsWhilePreparing(tmp_path / "b.csv"))]
+
+    async def run() -> None:
+        write_all(sinks)
+        try:
+            commit_sinks(sinks)
+        finally:
+            export_module.abort_sinks(sinks)
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(run())
+    assert [s.state for _, s in sinks] == ["aborted", "aborted"]
+    assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------- which code a signal stops at once
+
+
+class Recording(BaseSink):
+    def __init__(self, seen: list[bool]) -> None:
+        super().__init__("rec:x")
+        self.seen = seen
+
+    def _write(self, records: Any) -> None:
+        self.seen.append(stops_at_once())
+
+    def _prepare(self) -> None:
+        self.seen.append(stops_at_once())
+
+    def _commit(self) -> None:
+        pass
+
+    def _abort(self) -> None:
+        pass
+
+
+def test_a_plugin_sinks_write_and_prepare_stop_at_once_a_built_in_files_do_not(
+    tmp_path: Path,
+) -> None:
+    seen: list[bool] = []
+
+    class FileRecording(JsonlSink):
+        def _write(self, records: Any) -> None:
+            seen.append(stops_at_once())
+            super()._write(records)
+
+    sinks = [("rec:x", Recording(seen)), ("f.jsonl", FileRecording(tmp_path / "f.jsonl"))]
+    write_all(sinks)
+    commit_sinks(sinks)
+    assert seen == [True, False, True]  # plugin write, file write, plugin prepare
+    assert stops_at_once() is False
+    assert (JsonlSink.marks_its_waits, SqliteSink.marks_its_waits, BaseSink.marks_its_waits) == (
+        True,
+        True,
+        False,
+    )
+
+
+# ------------------------------------------------- SIGTERM while SIGINT is ignored (CLI)
+
+
+@pytest.fixture
+def context(monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
+    """The CLI's Context as ``cmd &`` in a script runs it: SIGINT ignored, SIGTERM handled."""
+    for name in list(os.environ):
+        if name.startswith("IONWORKS_"):
+            monkeypatch.delenv(name)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ctx = Context(
+        api_url="http://127.0.0.1:9",
+        api_key="k",
+        config=None,
+        disabled=(),
+        sandbox=False,
+        verbose=False,
+        quiet=True,
+    )
+    ctx.handle_sigterm()
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigterm_with_sigint_ignored_counts_a_page_that_went_out(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal arrives after the stream took the page's bytes, before they are counted:
+    the run stops at its next await, with every record of the page counted."""
+    read_end, write_end = os.pipe()
+    sink = JsonlSink(target=OutputTarget(None, True, "file descriptor", fd=write_end))
+    real_count = _base._CountingWriter._count
+
+    def count(self: Any, taken: int) -> None:
+        signal.raise_signal(signal.SIGTERM)  # the bytes went out; not yet counted
+        real_count(self, taken)
+
+    monkeypatch.setattr(_base._CountingWriter, "_count", count)
+    reached: list[str] = []
+
+    async def work(_toolkit: Any) -> None:
+        sink.write(RECORDS)
+        reached.append("written")
+        await asyncio.sleep(60)  # the cancelled task stops here
+        reached.append("never")
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            context.run(work)
+        sink.abort()
+        got = os.read(read_end, 1 << 20)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert (reached, context.terminated) == (["written"], True)
+    assert got.count(b"\n") == 8
+    assert (sink.records_written, sink.cut_record) == (8, False)
+    assert sink_outcome([("jsonl:-", sink)]) == (
+        "already streamed: jsonl:- (8 records, cannot be taken back)"
+    )
+
+
+def test_sigterm_with_sigint_ignored_stops_a_wait_at_once_and_a_second_at_once(
+    context: Context,
+) -> None:
+    steps: list[str] = []
+
+    async def in_a_wait(_toolkit: Any) -> None:
+        with stream_wait():
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("after the signal")  # never: KeyboardInterrupt in the wait
+
+    with pytest.raises(KeyboardInterrupt):
+        context.run(in_a_wait)
+
+    async def twice(_toolkit: Any) -> None:
+        signal.raise_signal(signal.SIGTERM)  # cancels the task
+        steps.append("first")
+        signal.raise_signal(signal.SIGTERM)  # a second: at once, as asyncio's Ctrl-C
+        steps.append("second")
+
+    with pytest.raises(KeyboardInterrupt):
+        context.run(twice)
+    assert steps == ["first"]
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
