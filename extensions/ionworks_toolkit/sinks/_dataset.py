@@ -19,15 +19,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote
 
 from ..errors import did_you_mean
 from ._base import (
     BaseSink,
     SinkDependencyError,
+    SinkRecordError,
     SinkTargetError,
     _fsync_dir,
     check_options,
     install_hint,
+    part_prefix,
     remove_stale_parts,
     stale_parts_note,
 )
@@ -138,6 +141,9 @@ class DatasetSink(BaseSink):
                 )
             self.root = str(path)
             spool_dir = path.parent
+        #: The longest file or folder name (bytes) the dataset's file system takes; ``None``
+        #: on an fsspec filesystem (object stores limit whole keys, not names).
+        self.name_max = _name_max(spool_dir) if self._fs is None else None
         self._check_root()
         parent, _, name = self.root.rpartition("/")
         if not name or (self._fs is not None and not parent.strip("/")):
@@ -148,7 +154,9 @@ class DatasetSink(BaseSink):
         self._staging = f"{parent}/.{name}.staging-{self.run_id}"
         #: The rows' Parquet spool (staged as a part file beside it until the run ends).
         self._spool = spool_dir / f".{name}.dataset.parquet"
+        self._check_name_length(name, _name_max(spool_dir))
         self._rows = ParquetSink(self._spool, label=self.label)
+        self._rows.check_rows = self._check_partition_values
         self._staged_files: list[str] = []
         self.conversion = self._rows.conversion  # NaN/mismatch counts of the rows inside
         self._check_partitions()
@@ -311,6 +319,68 @@ class DatasetSink(BaseSink):
             raise SinkTargetError(f"{self.label}: every column is a partition column")
         self._rows.bind_schema(schema)
 
+    def _check_name_length(self, name: str, spool_max: int) -> None:
+        """Refuse a dataset folder name too long for the names staged beside it (the spool's
+        part file ``..NAME.dataset.parquet.SPACE-PID.RANDOM.part``, the staging folder
+        ``.NAME.staging-RUN``), before any request, giving the longest name that fits.
+
+        :raises SinkTargetError: ``dataset:NAME: the dataset folder's name is 250 bytes: ...``
+        """
+        staged = [(f"{part_prefix(self._spool)}{'x' * 8}.part", spool_max)]
+        if self.name_max is not None:
+            staged.append((f".{name}.previous-{self.run_id}", self.name_max))
+        size = len(name.encode("utf-8", "surrogateescape"))
+        for longest, limit in staged:
+            over = len(longest.encode("utf-8", "surrogateescape")) - limit
+            if over > 0:
+                raise SinkTargetError(
+                    f"{self.label}: the dataset folder's name is {size} bytes: the run is "
+                    f"staged beside it under names {over + limit - size} bytes longer, over the "
+                    f"file system's {limit}-byte name limit; give a folder name of at most "
+                    f"{size - over} bytes"
+                )
+
+    def _check_partition_values(
+        self, records: Sequence[Mapping[str, Any]], rows: list[list[Any]]
+    ) -> None:
+        """Refuse, at the page that holds it and before anything of the dataset is written, a
+        record whose partition value makes a folder name (``COLUMN=VALUE``, the value
+        URI-encoded as pyarrow writes it) longer than the file system's name limit
+        (:attr:`name_max`), naming the record, the column and the sizes.
+
+        :raises SinkRecordError: ``dataset:ds: record 'm-7' (record 7 of the run) has a
+            measurement_type of 300 bytes ('LLLL...'): as the partition folder
+            'measurement_type=LLLL...' it takes 317 bytes, over the file system's 255-byte
+            name limit; nothing was written (partition by another column, or leave
+            partition_by out)``
+        """
+        limit = self.name_max
+        if limit is None or not self.partition_by:
+            return
+        columns = self._rows.record_schema.column_names
+        for name in self.partition_by:
+            index = columns.index(name)
+            for position, row in enumerate(rows):
+                value = row[index]
+                if not isinstance(value, str):
+                    continue  # numbers, booleans, dates: short
+                folder = f"{name}={quote(value, safe='')}"
+                size = len(folder.encode())
+                if size <= limit:
+                    continue
+                record = records[position]
+                number = self.records_written + position + 1
+                record_id = record.get("id") if isinstance(record, Mapping) else None
+                shown = f"record {record_id!r} (record {number} of the run)"
+                if record_id is None:
+                    shown = f"record {number} of the run"
+                raise SinkRecordError(
+                    f"{self.label}: {shown} has a {name} of {len(value.encode())} bytes "
+                    f"({value[:20]!r}...): as the partition folder {folder[:40]!r}... it takes "
+                    f"{size} bytes, over the file system's {limit}-byte name limit; nothing was "
+                    "written (partition by another column, or leave partition_by out)"
+                )
+
     def _check_root(self) -> None:
         """Refuse a target that is a file, a non-empty directory without a manifest, or a
         dataset holding files this sink did not write (:meth:`_foreign_entries`): each run
@@ -426,6 +496,15 @@ class DatasetSink(BaseSink):
         with contextlib.suppress(FileNotFoundError):
             if self._fs.exists(path):
                 self._fs.rm(path, recursive=True)
+
+
+def _name_max(folder: Path) -> int:
+    """The longest name (bytes) a file in ``folder`` may have: ``PC_NAME_MAX`` (255 on the
+    usual Linux, macOS and Windows file systems; the default where it cannot be asked)."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
+        return 255
 
 
 def _folders(rel: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,6 +25,8 @@ from ._columns import ColumnType, RecordSchema
 
 __all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink", "record_batch"]
 
+#: ``check(records, rows)``: see :attr:`ParquetSink.check_rows`.
+RowCheck = Callable[[Sequence[Mapping[str, Any]], list[list[Any]]], None]
 COMPRESSIONS = ("brotli", "gzip", "lz4", "none", "snappy", "zstd")
 INSTALL_HINT = install_hint("parquet", "pyarrow")
 
@@ -122,6 +124,10 @@ class ParquetSink(FileSink):
         self._writer: Any = None
         self._arrow: Any = None
         self._rows: list[list[Any]] = []
+        #: Called with each page's records and their rows (aligned with the record schema's
+        #: columns) before they are buffered; raising refuses the page (the ``dataset:`` sink
+        #: checks its partition values so). ``None``: no check.
+        self.check_rows: RowCheck | None = None
 
     @property
     def arrow_schema(self) -> Any:
@@ -144,7 +150,10 @@ class ParquetSink(FileSink):
         writer = self._parquet_writer()
         schema, stats = self.record_schema, self.conversion
         ready = type(records) is JsonReadyList  # parsed by msgspec: no NaN/Infinity to scan for
-        self._rows.extend(schema.row(record, stats, json_ready=ready) for record in records)
+        rows = [schema.row(record, stats, json_ready=ready) for record in records]
+        if self.check_rows is not None:
+            self.check_rows(records, rows)
+        self._rows.extend(rows)
         if len(self._rows) >= self.batch_rows:
             self._flush_rows(writer)
 
