@@ -148,6 +148,8 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_closed_stdout.py::test_a_stream_counts_the_records_the_pipe_took_whole",
             "tests/unit/test_closed_stdout.py::"
             "test_a_page_the_pipe_took_whole_is_written_and_the_next_one_dropped",
+            # Where a signal stops a sink at once; publishing's held signals (G22, G24).
+            "tests/unit/test_publish_signals.py",
         ),
     ),
     "sqlite": Group(
@@ -159,6 +161,9 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sink_edges.py",
             "tests/unit/test_sqlite_survivors.py",
             "tests/unit/test_sqlite_disk_full.py",  # a failed write's journal replayed (G23)
+            # A second signal in the COMMIT's wait for a reader rolls it back (G22).
+            "tests/unit/test_publish_signals.py::"
+            "test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back",
             # The reserved table names and the lookup of stored rows (FINDINGS7 G3, G8).
             "tests/unit/test_incremental_marks.py::test_the_sync_state_table_is_refused_as_a_data_table",
             "tests/unit/test_incremental_marks.py::test_names_near_the_reserved_one_are_data_tables",

@@ -293,10 +293,16 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
 
 
 def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
-    """Abort every sink; a failing abort is logged and the others still aborted."""
+    """Abort every sink; a failing abort is logged and the others still aborted. The run is
+    stopping already: a Ctrl-C or SIGTERM while an abort hangs (a plugin's, a ``ROLLBACK``
+    on a dead connection) ends that abort at once, unless the sink marks its waits (see
+    :func:`~.sinks._base.interruptible`), and the others are still aborted."""
     for _, sink in sinks:
         try:
-            sink.abort()
+            with interruptible(sink):
+                sink.abort()
+        except KeyboardInterrupt:  # the error or interrupt that stopped the run stays raised
+            continue
         except Exception:  # keep aborting the others; the original error is what matters
             logger.exception("sink abort failed")
 

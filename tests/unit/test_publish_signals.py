@@ -549,3 +549,48 @@ def test_sigterm_with_sigint_ignored_stops_a_wait_at_once_and_a_second_at_once(
         context.run(twice)
     assert steps == ["first"]
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+def test_where_a_signal_stops_at_once_nests_and_ends_with_the_block() -> None:
+    class PlainSink:  # a plugin sink that does not subclass BaseSink: no marks_its_waits
+        pass
+
+    seen = []
+    for block in (
+        _base.stream_wait(),
+        _base.lock_wait(),
+        _base.interruptible(),
+        _base.interruptible(PlainSink()),
+        _base.interruptible(BaseSink("x")),
+    ):
+        with block:
+            with _base.interruptible(JsonlSink(Path(os.devnull))):  # marks its waits: as is
+                seen.append(stops_at_once())
+            seen.append(stops_at_once())
+        seen.append(stops_at_once())
+    with _base.interruptible(JsonlSink(Path(os.devnull))):
+        seen.append(stops_at_once())
+    assert seen == [True, True, False] * 5 + [False]
+    assert _base.waiting_for_stream() is False
+
+
+class HangingAbort(Recording):
+    def _abort(self) -> None:
+        self.seen.append(stops_at_once())
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while the abort hangs
+        self.seen.append(True)  # never reached
+
+
+def test_a_signal_while_an_abort_hangs_ends_it_and_the_others_are_still_aborted(
+    tmp_path: Path, sigint_default: None
+) -> None:
+    seen: list[bool] = []
+    hang, b = HangingAbort(seen), CsvSink(previous_text(tmp_path / "b.csv"))
+    sinks = [("rec:x", hang), ("b.csv", b)]
+    write_all(sinks)
+    seen.clear()
+    export_module.abort_sinks(sinks)  # nothing raised: the run is stopping already
+    assert seen == [True]
+    assert (hang.state, b.state) == ("aborted", "aborted")
+    assert sorted(os.listdir(tmp_path)) == ["b.csv"]  # b's staged file removed
+    assert (tmp_path / "b.csv").read_text() == "previous\n"
