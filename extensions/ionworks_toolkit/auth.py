@@ -45,9 +45,15 @@ CREDENTIAL_HEADERS = ("X-API-Key", "Authorization", "X-Organization-Id", "Cookie
 SECRET_HEADERS = ("X-API-Key", "Authorization", "Cookie", "Proxy-Authorization")
 REDACTED = "***"
 # Shorter secrets are redacted only where they stand alone as a token ("invalid API key k",
-# not "req-k" or "sandbox-4"), so that a short key does not blank out every "k" or every
-# "sandbox" of a message; longer ones wherever they appear.
+# "key=k", "'k'", "k." at the end of a sentence; not "req-k", "sandbox-4", a file name
+# "k.out" or a path "/home/k/"), so that a short key does not blank out every "k" or every
+# "sandbox" of a message; longer ones wherever they appear (FINDINGS7 G26: with the dev key
+# "x" a sink "bad:x.out" was shown as "bad:***.out").
 _SHORT_SECRET = 8
+#: What may not touch a short secret for it to stand alone: a word character, "-", or "."
+#: / "/" / "\" joining it to more of a word (a file name, a path), on either side.
+_TOKEN_START = r"(?<![\w.\-/\\])"
+_TOKEN_END = r"(?![\w\-]|[./\\]\w)"
 #: API keys that are published, so no secret: the offline sandbox's (``--sandbox``, the
 #: README, ``SandboxOptions.api_key``). Masking it hid nothing and garbled every message
 #: holding the word ("the sandbox project" -> "the *** project"); any other key, short or
@@ -207,7 +213,8 @@ def secret_pattern(secret: str) -> re.Pattern[str]:
 
     A secret of 8 characters or more (not counting base64 ``=`` padding, which may be left
     off) matches wherever it appears; a shorter one only where it stands alone as a token
-    (``invalid API key k``, not ``req-k``), and with its padding.
+    (``invalid API key k``, ``key=k``, ``k.`` ending a sentence; not ``req-k``, ``k.out``,
+    ``/home/k/``: see ``_TOKEN_START``/``_TOKEN_END``), and with its padding.
     """
     body = secret.rstrip("=")
     padding = len(secret) - len(body)
@@ -217,7 +224,7 @@ def secret_pattern(secret: str) -> re.Pattern[str]:
     if padding:
         pattern += f"{_char_pattern('=')}{{0,{padding}}}"
     if len(body) < _SHORT_SECRET:
-        pattern = rf"(?<![\w.-]){pattern}(?![\w-])"
+        pattern = _TOKEN_START + pattern + _TOKEN_END
     return re.compile(pattern)
 
 

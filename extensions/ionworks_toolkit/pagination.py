@@ -8,11 +8,14 @@ The rules:
 - the walk ends at an empty page, or at a short page (fewer items than asked for) once the
   server's ``total`` is reached. Without a usable ``total`` (a bare list such as
   ``GET /projects``) a short page ends the walk only when it asked for no more than a page
-  the server has already sent held: a first page shorter than asked may be a server capping
-  ``limit`` (FINDINGS6 F6: 100 of 2505 projects, no word), so the walk goes on from where it
-  ended, asking that many per page, and a short or empty page then ends it (one request more
-  than the collection needs when the short page was really the end; a server ignoring
-  ``offset`` that sends the same records again ends it too, with one warning). An empty page
+  the server has already sent held, or when its size is no plausible cap
+  (:func:`plausible_cap`): a first page of a round size shorter than asked (100 of 1000)
+  may be a server capping ``limit`` (FINDINGS6 F6: 100 of 2505 projects, no word), so the
+  walk goes on from where it ended, asking that many per page, and a short or empty page
+  then ends it (one request more than the collection needs when that page was really the
+  end; a server ignoring ``offset`` that sends the same records again ends it too, with one
+  warning). A first page of any other size shorter than asked (5 projects for 1000) is the
+  ordinary end of the list: no further request, no warning (FINDINGS7 G31). An empty page
   *below* ``total`` is asked for once more before anything new is planned (requests already
   in flight stay: their pages are still used): a page that came back empty by a glitch (a
   replica lagging, a cache) then loses nothing. Empty again, it is a *gap* if any record
@@ -103,6 +106,7 @@ __all__ = [
     "SeenIds",
     "WalkStats",
     "awalk_pages",
+    "plausible_cap",
     "record_id",
     "walk_pages",
 ]
@@ -284,6 +288,23 @@ class SeenIds:
                 seen.add(key)
                 flags.append(True)
         return flags
+
+
+#: The page sizes servers cap ``limit`` at are round figures (FINDINGS6 F6: 100): at least
+#: this many records, and a multiple of 10 or 25 or a power of two (see :func:`plausible_cap`).
+SMALLEST_CAP = 10
+
+
+def plausible_cap(length: int) -> bool:
+    """Whether a page of ``length`` records, shorter than asked and without a ``total``, may
+    be a server capping ``limit`` rather than the end of the list: a round page size, at
+    least :data:`SMALLEST_CAP`, that is a multiple of 10 (10, 20, 50, 100, 200, 500) or of 25
+    (25, 75, 250) or a power of two (16, 32, 64, 128, 256, 512). The walk asks past such a
+    page once more; after any other short first page (5, 34, 129) it stops (FINDINGS7
+    G31: a server sending its whole short list cost a second request and a warning)."""
+    if length < SMALLEST_CAP:
+        return False
+    return length % 10 == 0 or length % 25 == 0 or length & (length - 1) == 0
 
 
 def _content_key(item: Any) -> str:
@@ -688,8 +709,9 @@ class PageWalk(Generic[T]):
             return PageOutcome(None, self._stop(), True)
         # Below total the server says more exist (a short page there is its page-size cap);
         # past total only a full page calls for a confirming request. Without a total a
-        # short page asking more than any page has held may be a cap too (module docstring).
-        capped = total is None and request.limit > self._largest
+        # short page asking more than any page has held may be a cap too, when its size is
+        # a plausible one (module docstring).
+        capped = total is None and request.limit > self._largest and plausible_cap(length)
         self._largest = max(self._largest, length)
         more = (total is not None and end < total) or length >= request.limit or capped
         if not more or (self.max_records is not None and self.stats.records >= self.max_records):

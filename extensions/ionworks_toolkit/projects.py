@@ -9,7 +9,10 @@ spec's "ilike.%x% or eq.x" operator syntax, here ``ilike.`` with the name's ``%`
 ``\\`` escaped: a case-insensitive exact match), so a server capping ``limit`` over thousands of
 projects still finds it in one page (FINDINGS6 F6). Only when that answer holds no project of
 that name (a server without the filter, or one whose case folding differs) is every project
-listed, for the match and for the closest names of the error.
+listed, for the match and for the closest names of the error. When that answer holds
+projects of other names (``ignores_name``: a server without the filter sent its first page of
+every project), it is that listing's first page, and the listing goes on from there instead
+of asking for it again (FINDINGS7 G31).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .filters import escape_like
 
 __all__ = [
     "ProjectNotFoundError",
+    "ignores_name",
     "is_project_id",
     "match_project",
     "name_query",
@@ -77,6 +81,15 @@ def named(project: str, projects: Sequence[Project]) -> list[Project]:
     whatever the server did with the filter."""
     wanted = project.casefold()
     return [p for p in projects if p.name.casefold() == wanted]
+
+
+def ignores_name(project: str, projects: Sequence[Project]) -> bool:
+    """Whether ``projects``, the answer to ``name_query(project)``, holds a project whose name
+    is not ``project`` case-insensitively: a server that filters by ``name`` never sends
+    one, so the server ignored the parameter and the answer is the first page
+    (``offset`` 0, ``limit`` ``MAX_PAGE_SIZE``) of every project."""
+    wanted = project.casefold()
+    return any(p.name.casefold() != wanted for p in projects)
 
 
 def match_project(project: str, projects: Sequence[Project]) -> str:

@@ -87,7 +87,14 @@ from .pagination import Page, WalkStats, awalk_pages, walk_pages
 from .parameters import check_query_length
 from .plugins import PluginHost
 from .presets import PresetRegistry
-from .projects import is_project_id, match_project, name_query, named, project_argument
+from .projects import (
+    ignores_name,
+    is_project_id,
+    match_project,
+    name_query,
+    named,
+    project_argument,
+)
 from .settings import Settings, load_settings
 from .sinks import Sink, measurements_schema, projects_schema
 from .transport import SECRET_QUERY, asend, client_kwargs, redact_url, send
@@ -411,8 +418,14 @@ class Toolkit(_BaseToolkit):
         page_size: int,
         max_records: int | None = None,
         stats: WalkStats | None = None,
+        first: Page[T] | None = None,
     ) -> Iterator[list[T]]:
+        # ``first``: the walk's first page, already received (see resolve_project).
         def fetch(offset: int, limit: int) -> Page[T]:
+            nonlocal first
+            if first is not None and offset == first.offset:
+                page, first = first, None
+                return page
             kwargs = operation.request_kwargs(
                 path_params, {**params, "offset": offset, "limit": limit}
             )
@@ -438,7 +451,9 @@ class Toolkit(_BaseToolkit):
         matches exactly (case-insensitive): it is asked for with one ``GET /projects?name=``
         first (``projects.name_query``; one page of ``MAX_PAGE_SIZE``), and only when that
         answer holds no project of that name (or the server refuses the parameter: 400, 422)
-        is every project listed (the match, or the closest names for the error). Raises
+        is every project listed (the match, or the closest names for the error); an answer
+        holding projects of other names (a server ignoring ``name``) is taken as the
+        listing's first page (``projects.ignores_name``), not asked for again. Raises
         ConfigurationError when there is no project or the name is ambiguous, NotFoundError
         for an unknown name, each listing the closest project names.
         """
@@ -446,14 +461,19 @@ class Toolkit(_BaseToolkit):
         if is_project_id(project):
             return project
         self._check_credentials()
+        page: Page[Project] | None = None
         try:
             kwargs = PROJECTS.request_kwargs({}, name_query(project))
-            found = named(project, PROJECTS.parse_page(self._send(kwargs), 0).items)
+            page = PROJECTS.parse_page(self._send(kwargs), 0)
         except APIError as exc:
             if exc.status not in NAME_QUERY_REFUSED:
-                raise
-            found = []  # a server refusing the name parameter: every project is listed
-        return match_project(project, found or self.list_projects())
+                raise  # else a server refusing the name parameter: every project is listed
+        found = named(project, page.items) if page is not None else []
+        if found:
+            return match_project(project, found)
+        first = page if page is not None and ignores_name(project, page.items) else None
+        walk = self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, first=first)
+        return match_project(project, [p for projects in walk for p in projects])
 
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
@@ -799,8 +819,14 @@ class AsyncToolkit(_BaseToolkit):
         max_records: int | None = None,
         prefetch: int = DEFAULT_PREFETCH,
         stats: WalkStats | None = None,
+        first: Page[T] | None = None,
     ) -> AsyncIterator[list[T]]:
+        # ``first``: the walk's first page, already received (see resolve_project).
         async def fetch(offset: int, limit: int) -> Page[T]:
+            nonlocal first
+            if first is not None and offset == first.offset:
+                page, first = first, None
+                return page
             kwargs = operation.request_kwargs(
                 path_params, {**params, "offset": offset, "limit": limit}
             )
@@ -834,15 +860,19 @@ class AsyncToolkit(_BaseToolkit):
         if is_project_id(project):
             return project
         self._check_credentials()
+        page: Page[Project] | None = None
         try:
             kwargs = PROJECTS.request_kwargs({}, name_query(project))
             page = PROJECTS.parse_page(await self._send(kwargs), 0)
-            found = named(project, page.items)
         except APIError as exc:
             if exc.status not in NAME_QUERY_REFUSED:
-                raise
-            found = []  # a server refusing the name parameter: every project is listed
-        return match_project(project, found or await self.list_projects())
+                raise  # else a server refusing the name parameter: every project is listed
+        found = named(project, page.items) if page is not None else []
+        if found:
+            return match_project(project, found)
+        first = page if page is not None and ignores_name(project, page.items) else None
+        walk = self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, first=first)
+        return match_project(project, [p async for projects in walk for p in projects])
 
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""

@@ -131,10 +131,19 @@ class DeadlineExceeded(httpx.TimeoutException):
 
 
 def _too_large(request: httpx.Request, limit: int) -> ResponseTooLarge:
+    """The error for a body over ``limit`` bytes. For a page of a list (the request has a
+    ``limit`` query parameter) a smaller page is the usual fix and is named first
+    (FINDINGS7 G26)."""
+    advice = "raise it with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or max_response_bytes="
+    asked = request.url.params.get("limit")
+    if asked is not None:
+        advice = (
+            f"this page asked for limit={asked} records: ask for smaller pages (--page-size, "
+            f"page_size=), or {advice}"
+        )
     return ResponseTooLarge(
         f"response body is larger than max_response_bytes={limit} ({_size(limit)}, counted "
-        "after decompression); raise it with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or "
-        "max_response_bytes=",
+        f"after decompression); {advice}",
         request=request,
     )
 

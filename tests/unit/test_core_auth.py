@@ -95,6 +95,30 @@ def test_credential_values_of_a_request_without_credentials() -> None:
         ("invalid API key k", ["k"], "invalid API key ***"),
         ("req-k k-1 x.k kk k. (k)", ["k"], "req-k k-1 x.k kk ***. (***)"),
         ("hunter2-4 hunter2 hunter22 x.hunter2", ["hunter2"], "hunter2-4 *** hunter22 x.hunter2"),
+        # FINDINGS7 G26: a dev key "x" or "dev" leaves file names and paths readable...
+        (
+            "published: h.db; rolled back (previous output kept): bad:x.out",
+            ["x"],
+            "published: h.db; rolled back (previous output kept): bad:x.out",
+        ),
+        (
+            "/home/dev/out.db dev/x dir\\dev.db dev.jsonl",
+            ["dev"],
+            "/home/dev/out.db dev/x dir\\dev.db dev.jsonl",
+        ),
+        # a real (long) key never leaks: masked inside a file name or a path too
+        (
+            "bad:sk-live-0123456789.out /home/sk-live-0123456789/ x.sk-live-0123456789",
+            ["sk-live-0123456789"],
+            "bad:***.out /home/***/ x.***",
+        ),
+        # ... while the short key standing alone is still masked, also before a full stop, a slash
+        # or a backslash that ends the text, and inside quotes, JSON and a query string
+        (
+            'invalid API key dev. "dev" key=dev&a=1 X-API-Key: dev dev/ dev\\',
+            ["dev"],
+            'invalid API key ***. "***" key=***&a=1 X-API-Key: *** ***/ ***\\',
+        ),
         # the sandbox's published key is no secret: messages keep the word (newcomer pass:
         # "the sandbox project" read "the *** project"); a real key beside it is still masked
         ("the sandbox project", ["sandbox"], "the sandbox project"),

@@ -85,6 +85,24 @@ def test_a_body_in_memory_over_the_cap(limit: int) -> None:
     assert info.value.request is sent
 
 
+def test_a_page_over_the_cap_names_a_smaller_page_first() -> None:
+    # FINDINGS7 G26: for a page of a list, a smaller page is the usual fix.
+    sent = request("https://api.example.com/projects?limit=250&offset=500")
+    transport = LimitedTransport(
+        httpx.MockTransport(lambda r: httpx.Response(200, content=b"x" * 11)),
+        max_bytes=10,
+        timeout=5.0,
+    )
+    with pytest.raises(ResponseTooLarge) as info:
+        transport.handle_request(sent)
+    assert str(info.value) == (
+        "response body is larger than max_response_bytes=10 (10 bytes, counted after "
+        "decompression); this page asked for limit=250 records: ask for smaller pages "
+        "(--page-size, page_size=), or raise it with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or "
+        "max_response_bytes="
+    )
+
+
 # ---------------------------------------------------------------------- async, streamed
 
 

@@ -374,8 +374,9 @@ def test_streamed_body_over_the_cap_stops_at_the_cap(toolkit_for) -> None:
             list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
         f"GET {PATH} failed: ResponseTooLarge: response body is larger than "
-        "max_response_bytes=10000000 (9.53674 MiB, counted after decompression); raise it "
-        "with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or max_response_bytes="
+        "max_response_bytes=10000000 (9.53674 MiB, counted after decompression); this page "
+        "asked for limit=1000 records: ask for smaller pages (--page-size, page_size=), or "
+        "raise it with IONWORKS_TOOLKIT_MAX_RESPONSE_BYTES or max_response_bytes="
     )
     assert len(api.requests) == 1  # not retried
     assert sent[0] < 30_000_000  # the client hung up, it did not drain 60 MB

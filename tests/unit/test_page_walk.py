@@ -19,11 +19,13 @@ import pytest
 from ionworks_toolkit import PaginationError, WalkStats
 from ionworks_toolkit._codec import JsonReadyList
 from ionworks_toolkit.pagination import (
+    SMALLEST_CAP,
     Page,
     PageOutcome,
     PageRequest,
     PageWalk,
     awalk_pages,
+    plausible_cap,
     walk_pages,
 )
 from request_budget import RequestBudget
@@ -147,6 +149,83 @@ def test_without_a_total_a_short_page_ends_the_walk_and_a_full_one_asks_again() 
         (20, None, [(30, 10), (40, 10), (50, 10)], True),
     ]
     assert walk.stats == WalkStats(records=20, pages=2, requests=3, duplicates=0, total=None)
+
+
+@pytest.mark.parametrize(
+    ("length", "cap"),
+    [
+        (0, False),
+        (1, False),
+        (5, False),
+        (8, False),  # a power of two below SMALLEST_CAP
+        (9, False),
+        (10, True),
+        (15, False),
+        (16, True),
+        (20, True),
+        (25, True),
+        (34, False),
+        (64, True),
+        (75, True),
+        (99, False),
+        (100, True),
+        (101, False),
+        (128, True),
+        (129, False),
+        (250, True),
+        (512, True),
+        (999, False),
+    ],
+)
+def test_plausible_caps_are_round_page_sizes(length: int, cap: bool) -> None:
+    assert plausible_cap(length) is cap
+    assert SMALLEST_CAP == 10
+
+
+def test_a_repeat_below_a_total_is_still_an_error() -> None:
+    # Only the request past a short page without a total may end the walk on a repeat.
+    walk: PageWalk[Any] = PageWalk(page_size=10)
+    assert walk.plan() == [PageRequest(0, 10)]
+    walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(5)], 20, 0))
+    assert walk.plan() == [PageRequest(5, 5)]
+    with pytest.raises(PaginationError):
+        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], 20, 5))
+
+
+def test_a_repeat_after_a_full_page_without_a_total_is_still_an_error() -> None:
+    walk: PageWalk[Any] = PageWalk(page_size=5)
+    walk.plan()
+    walk.receive(PageRequest(0, 5), Page([{"id": i} for i in range(5)], None, 0))
+    assert walk.plan() == [PageRequest(5, 5)]
+    with pytest.raises(PaginationError):
+        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], None, 5))
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+def test_without_a_total_a_short_first_page_of_no_round_size_is_the_end(prefetch: int) -> None:
+    # FINDINGS7 G31: 34 records for limit 1000 is the end of the list: no request past it.
+    walk: PageWalk[Any] = PageWalk(page_size=1000, prefetch=prefetch)
+    assert drive(walk, server(34)) == [
+        ("plan", [(0, 1000)]),
+        (0, ids(0, 34), [], True),
+    ]
+    assert walk.stats == WalkStats(records=34, pages=1, requests=1, duplicates=0, total=None)
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+def test_without_a_total_a_short_first_page_of_a_round_size_may_be_a_cap(prefetch: int) -> None:
+    # FINDINGS6 F6 stays fixed: 100 of 250 (a cap of 100) goes on in pages of 100.
+    walk: PageWalk[Any] = PageWalk(page_size=1000, prefetch=prefetch)
+    prefetched = [(300, 100), (400, 100), (500, 100)][: prefetch - 1]
+    assert drive(walk, server(250, cap=100)) == [
+        ("plan", [(0, 1000)]),
+        (0, ids(0, 100), [], False),
+        ("plan", [(100, 100)]),
+        (100, ids(100, 200), [], False),
+        ("plan", [(200, 100), *prefetched]),
+        (200, ids(200, 250), prefetched, True),
+    ]
+    assert walk.stats == WalkStats(records=250, pages=3, requests=3, duplicates=0, total=None)
 
 
 @pytest.mark.parametrize("prefetch", [0, -1])

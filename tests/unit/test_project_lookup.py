@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from ionworks_toolkit import APIError, ConfigurationError, PaginationError, WalkStats
-from ionworks_toolkit.pagination import Page, PageRequest, PageWalk, awalk_pages, walk_pages
+from ionworks_toolkit import APIError, ConfigurationError, WalkStats
+from ionworks_toolkit.pagination import Page, awalk_pages, walk_pages
 from ionworks_toolkit.projects import ProjectNotFoundError, name_query
 from request_budget import RequestBudget
 
@@ -87,7 +87,7 @@ async def test_the_async_lookup_asks_the_same_one_request(make_async_toolkit) ->
     assert server.queries == [NAME_QUERY]
 
 
-@pytest.mark.parametrize("behaviour", ["ignored", "422", "400"])
+@pytest.mark.parametrize("behaviour", ["422", "400"])
 def test_a_server_without_the_name_filter_gets_every_project_listed(
     make_toolkit, behaviour: str
 ) -> None:
@@ -96,6 +96,19 @@ def test_a_server_without_the_name_filter_gets_every_project_listed(
         assert toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
     assert server.queries[0] == NAME_QUERY
     assert server.pages == LISTING
+
+
+def test_a_server_ignoring_the_name_filter_has_its_answer_taken_as_the_first_page(
+    make_toolkit,
+) -> None:
+    # The answer to ?name= holds projects of other names: it is the listing's first page
+    # (offset 0, limit 1000), so the listing goes on at offset 100 (FINDINGS7 G31).
+    server = CappingServer(name="ignored")
+    with make_toolkit(server) as toolkit:
+        assert toolkit.resolve_project(WANTED) == str(uuid.UUID(int=WANTED_AT + 1))
+    assert server.queries[0] == NAME_QUERY
+    assert server.pages == LISTING[1:]
+    assert len(server.queries) == 26
 
 
 async def test_the_async_lookup_falls_back_to_the_listing_too(make_async_toolkit) -> None:
@@ -220,8 +233,15 @@ class NoTotal:
         (34, 25, 1000, [(0, 1000), (25, 25)]),
         # A cap that divides the collection: the page of 25 at 25 is full, one more confirms.
         (50, 25, 1000, [(0, 1000), (25, 25), (50, 25)]),
-        # No cap: the short first page costs one request past it.
-        (34, 1000, 1000, [(0, 1000), (34, 34)]),
+        # No cap: a short first page of no round size is the end (FINDINGS7 G31).
+        (34, 1000, 1000, [(0, 1000)]),
+        (5, 1000, 1000, [(0, 1000)]),
+        (129, 1000, 1000, [(0, 1000)]),
+        # A round short first page may be a cap: one request past it, empty, ends it.
+        (100, 1000, 1000, [(0, 1000), (100, 100)]),
+        (64, 1000, 1000, [(0, 1000), (64, 64)]),
+        # A cap of 200 over 450: 200, 200, then the short 50 ends it.
+        (450, 200, 1000, [(0, 1000), (200, 200), (400, 200)]),
         # Full pages as asked: no change (the short page asked what a page held).
         (34, 1000, 10, [(0, 10), (10, 10), (20, 10), (30, 10)]),
         (0, 25, 1000, [(0, 1000)]),
@@ -252,10 +272,21 @@ async def test_the_async_walk_without_a_total_goes_past_the_cap_too() -> None:
 
 
 def test_max_records_below_a_short_page_asks_only_what_is_left() -> None:
+    server = NoTotal(100, 10)
+    pages = list(walk_pages(server.fetch, page_size=50, max_records=25))
+    assert [[r["id"] for r in page] for page in pages] == [
+        list(range(10)),
+        list(range(10, 20)),
+        list(range(20, 25)),
+    ]
+    assert server.calls == [(0, 25), (10, 10), (20, 5)]
+
+
+def test_a_short_first_page_of_no_round_size_ends_the_walk_below_max_records() -> None:
     server = NoTotal(3, 1000)
     pages = list(walk_pages(server.fetch, page_size=5, max_records=5))
     assert [[r["id"] for r in page] for page in pages] == [[0, 1, 2]]
-    assert server.calls == [(0, 5), (3, 2)]
+    assert server.calls == [(0, 5)]
 
 
 def test_a_server_ignoring_offset_without_a_total_ends_at_the_repeat_with_a_warning(
@@ -265,33 +296,104 @@ def test_a_server_ignoring_offset_without_a_total_ends_at_the_repeat_with_a_warn
 
     def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
         calls.append((offset, limit))
-        return Page([{"id": i} for i in range(6)], None, offset)  # always the first page
+        return Page([{"id": i} for i in range(100)], None, offset)  # always the first page
 
     with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
         pages = list(walk_pages(fetch, page_size=1000))
-    assert [len(page) for page in pages] == [6]
-    assert calls == [(0, 1000), (6, 6)]
+    assert [len(page) for page in pages] == [100]
+    assert calls == [(0, 1000), (100, 100)]
     assert caplog.messages == [
-        "the server answered offset 6 with records it had already sent (it ignores offset) "
-        "and gives no total: the walk ends with the 6 records received; more may exist that "
+        "the server answered offset 100 with records it had already sent (it ignores offset) "
+        "and gives no total: the walk ends with the 100 records received; more may exist that "
         "cannot be paged to"
     ]
 
 
-def test_a_repeat_below_a_total_is_still_an_error() -> None:
-    # Only the request past a short page without a total may end the walk on a repeat.
-    walk: PageWalk[Any] = PageWalk(page_size=10)
-    assert walk.plan() == [PageRequest(0, 10)]
-    walk.receive(PageRequest(0, 10), Page([{"id": i} for i in range(5)], 20, 0))
-    assert walk.plan() == [PageRequest(5, 5)]
-    with pytest.raises(PaginationError):
-        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], 20, 5))
+# ------------------------------------------------ FINDINGS7 G31: a short list is its end
 
 
-def test_a_repeat_after_a_full_page_without_a_total_is_still_an_error() -> None:
-    walk: PageWalk[Any] = PageWalk(page_size=5)
-    walk.plan()
-    walk.receive(PageRequest(0, 5), Page([{"id": i} for i in range(5)], None, 0))
-    assert walk.plan() == [PageRequest(5, 5)]
-    with pytest.raises(PaginationError):
-        walk.receive(PageRequest(5, 5), Page([{"id": i} for i in range(5)], None, 5))
+class WholeList:
+    """``GET /projects`` that sends its 5 projects whatever ``limit``, ``offset`` and
+    ``name`` say (FINDINGS7 G31's server)."""
+
+    def __init__(self, n: int = 5) -> None:
+        self.projects = [project(i) for i in range(n)]
+        self.queries: list[dict[str, str]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.queries.append(dict(request.url.params))
+        return httpx.Response(200, json=self.projects)
+
+
+def test_projects_list_of_a_server_sending_its_whole_short_list_is_one_request(
+    make_toolkit, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = WholeList()
+    with caplog.at_level(logging.WARNING), make_toolkit(server) as toolkit:
+        projects = toolkit.list_projects()
+    assert [p.name for p in projects] == [f"Cycling campaign {i:04d}" for i in range(5)]
+    assert server.queries == [{"limit": "1000", "offset": "0"}]
+    assert caplog.messages == []
+
+
+async def test_the_async_export_of_that_list_is_one_request_too(
+    make_async_toolkit, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = WholeList()
+    with caplog.at_level(logging.WARNING):
+        async with make_async_toolkit(server) as toolkit:
+            result = await toolkit.export_projects([f"jsonl:{tmp_path / 'p.jsonl'}"])
+    assert (result.records, result.requests, result.total) == (5, 1, None)
+    assert server.queries == [{"limit": "1000", "offset": "0"}]
+    assert caplog.messages == []
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_an_unknown_name_on_that_server_costs_one_request(
+    make_toolkit, make_async_toolkit, asynchronous: bool
+) -> None:
+    # The name query's answer (every project: the server ignores name) is the listing.
+    server = WholeList()
+    with pytest.raises(ProjectNotFoundError) as caught:
+        if asynchronous:
+            async with make_async_toolkit(server) as toolkit:
+                await toolkit.resolve_project("NASA PCoE")
+        else:
+            with make_toolkit(server) as toolkit:
+                toolkit.resolve_project("NASA PCoE")
+    assert caught.value.names == tuple(f"Cycling campaign {i:04d}" for i in range(5))
+    assert server.queries == [{"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE"}]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_name_on_that_server_is_found_in_one_request(
+    make_toolkit, make_async_toolkit, asynchronous: bool
+) -> None:
+    server = WholeList()
+    if asynchronous:
+        async with make_async_toolkit(server) as toolkit:
+            found = await toolkit.resolve_project("cycling campaign 0003")
+    else:
+        with make_toolkit(server) as toolkit:
+            found = toolkit.resolve_project("cycling campaign 0003")
+    assert found == str(uuid.UUID(int=4))
+    assert len(server.queries) == 1
+
+
+def test_a_server_filtering_by_name_another_way_costs_two_requests(make_toolkit) -> None:
+    # ?name= taken as a plain substring ('ilike.X' matches nothing): the answer is empty, so
+    # every project is listed, in one request (5 projects, no round size: the end).
+    server = WholeList()
+
+    def substring(request: httpx.Request) -> httpx.Response:
+        query = dict(request.url.params)
+        server.queries.append(query)
+        chosen = [p for p in server.projects if query.get("name", "") in p["name"]]
+        return httpx.Response(200, json=chosen)
+
+    with make_toolkit(substring) as toolkit, pytest.raises(ProjectNotFoundError):
+        toolkit.resolve_project("NASA PCoE")
+    assert server.queries == [
+        {"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE"},
+        {"limit": "1000", "offset": "0"},
+    ]

@@ -132,8 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = options_from_args(args)
     except ValueError as exc:
         parser.error(str(exc))
-    from ._server import SandboxDependencyError, serve
+    from ._server import SandboxDependencyError, remote_warning, serve
 
+    warning = remote_warning(args.host)
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         serve(options, host=args.host, port=args.port, log_level=args.log_level)
     except SandboxDependencyError as exc:

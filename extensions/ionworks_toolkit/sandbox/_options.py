@@ -7,8 +7,27 @@ from dataclasses import dataclass
 __all__ = ["SandboxOptions"]
 
 
+def _shown(value: object) -> str:
+    """``a str: '5'``, ``an int: 1``, ``None``: a value of the wrong type, for a message."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}: {value!r}"
+
+
+def _check_type(name: str, value: object, kinds: tuple[type, ...], allowed: str) -> None:
+    """TypeError naming the field and what it takes (``SandboxOptions(scale="5")``: ``scale
+    must be a positive integer or None; got a str: '5'``), instead of a comparison's raw
+    TypeError later (FINDINGS7 G26). A bool is no number here."""
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        raise TypeError(f"SandboxOptions.{name} must be {allowed}; got {_shown(value)}")
+
+
 def _check_positive(name: str, value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or value < 1):
+    if value is None:
+        return
+    _check_type(name, value, (int,), "a positive integer or None")
+    if value < 1:
         raise ValueError(f"SandboxOptions.{name} must be a positive integer or None, got {value!r}")
 
 
@@ -67,7 +86,23 @@ class SandboxOptions:
     page_cache_mib: float = 0.0
 
     def __post_init__(self) -> None:
+        """Checks every field: a wrong type is a TypeError, a value out of range a ValueError,
+        each naming the field and what it takes."""
+        if self.api_key is not None:
+            _check_type("api_key", self.api_key, (str,), "a str or None")
+        if isinstance(self.bearer_tokens, str):
+            raise TypeError(
+                "SandboxOptions.bearer_tokens must be a tuple of str; got a str: "
+                f"{self.bearer_tokens!r} (write ({self.bearer_tokens!r},))"
+            )
         object.__setattr__(self, "bearer_tokens", tuple(self.bearer_tokens))
+        for token in self.bearer_tokens:
+            _check_type("bearer_tokens", token, (str,), "a tuple of str")
+        for name in ("latency_ms", "page_cache_mib"):
+            _check_type(name, getattr(self, name), (int, float), "a number (int or float)")
+        _check_type("retry_after_s", self.retry_after_s, (int,), "an integer (seconds)")
+        _check_type("total_offset", self.total_offset, (int,), "an integer")
+        _check_type("ignore_offset", self.ignore_offset, (bool,), "True or False")
         for name in (
             "expire_token_after_requests",
             "scale",

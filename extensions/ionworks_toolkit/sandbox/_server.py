@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -20,6 +22,8 @@ __all__ = [
     "SandboxDependencyError",
     "SandboxServer",
     "bind_socket",
+    "is_loopback",
+    "remote_warning",
     "require_dependencies",
     "run_in_thread",
     "serve",
@@ -46,6 +50,25 @@ def require_dependencies() -> None:
         raise SandboxDependencyError(
             f"the sandbox needs {missing}, which is not installed: {SANDBOX_INSTALL_HINT}"
         ) from exc
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ``::1``): only this
+    machine can reach a server bound there."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def remote_warning(host: str) -> str | None:
+    """The warning for a sandbox bound to ``host`` beyond loopback (``0.0.0.0``, a LAN
+    address), as ``ionworks-toolkit sandbox serve --host`` prints it; None on loopback."""
+    if is_loopback(host):
+        return None
+    return f"serving the sandbox on {host}, not loopback: anyone who can reach it can read it"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -78,7 +101,8 @@ def serve(
 
     The port is bound before uvicorn starts, so a busy port is an ``OSError`` raised here
     (naming the address), not a uvicorn start-up failure. ``on_listening(port)`` is called
-    once bound (``port=0`` picks a free port).
+    once bound (``port=0`` picks a free port). A host beyond loopback is not warned about
+    here: the command lines that call this print :func:`remote_warning` themselves.
 
     :raises SandboxDependencyError: the ``sandbox`` extra is not installed.
     :raises OSError: ``host:port`` cannot be bound.
@@ -136,11 +160,18 @@ class SandboxServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> SandboxServer:
-        """Bind the port, start uvicorn on a daemon thread and wait until it accepts requests."""
+        """Bind the port, start uvicorn on a daemon thread and wait until it accepts requests.
+
+        A host beyond loopback (``0.0.0.0``) gets a ``UserWarning`` (:func:`remote_warning`)
+        before it is bound, as the CLI's ``sandbox serve --host`` warns (FINDINGS7 G26).
+        """
         import uvicorn
 
         if self._thread is not None:
             raise RuntimeError("the sandbox server was already started")
+        message = remote_warning(self.host)
+        if message is not None:
+            warnings.warn(message, UserWarning, stacklevel=2)
         sock = bind_socket(self.host, self._requested_port)
         self._socket = sock
         self.port = sock.getsockname()[1]
@@ -217,7 +248,8 @@ def run_in_thread(
     *,
     log_level: str = "warning",
 ) -> SandboxServer:
-    """Start a sandbox on *host* (loopback by default) and a free port; returns once it is up.
+    """Start a sandbox on *host* (loopback by default; another host is warned about, see
+    :meth:`SandboxServer.start`) and a free port; returns once it is up.
 
     Use ``with run_in_thread(opts) as server: httpx.get(server.base_url + "/projects", ...)``;
     leaving the block stops uvicorn and joins its thread.
