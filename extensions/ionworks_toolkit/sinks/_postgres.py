@@ -15,6 +15,7 @@ import hashlib
 import math
 import os
 import re
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from types import ModuleType
@@ -256,7 +257,10 @@ class PostgresSink(BaseSink):
             if c.name != "id"
         ]
         self._layout.append((EXTRA_COLUMN, "jsonb"))
-        conn = self._pg.connect(self._conninfo, autocommit=False)
+        try:
+            conn = self._pg.connect(self._conninfo, autocommit=False)
+        except self._pg.OperationalError as exc:  # libpq's lines ("\n\tIs the server...") as one
+            raise type(exc)(" ".join(str(exc).split())) from exc
         self._conn = conn
         definitions = sql.SQL(", ").join(
             sql.SQL("{} " + pg_type).format(sql.Identifier(name))
@@ -616,12 +620,88 @@ def make_postgres_sink(target: str, options: dict[str, str]) -> PostgresSink:
         conninfo = psycopg.conninfo.make_conninfo(f"postgresql:{target}" if target else "", **libpq)
     except psycopg.ProgrammingError as exc:
         raise SinkTargetError(f"postgresql:{shown}: {exc}") from exc
+    check_connection_options(psycopg, conninfo, f"postgresql:{shown}")
     return PostgresSink(
         conninfo,
         table=table,
         schema=schema,
         label=f"postgresql:{shown}",
         lock_timeout=lock_timeout,
+    )
+
+
+#: The values libpq (14 and later) takes for the options whose values it checks itself,
+#: named in a refusal as a hint (libpq's own message names the option and the value).
+_LIBPQ_CHOICES = {
+    "sslmode": "disable, allow, prefer, require, verify-ca, verify-full",
+    "target_session_attrs": "any, read-write, read-only, primary, standby, prefer-standby",
+    "gssencmode": "disable, prefer, require",
+}
+
+
+def check_connection_options(pg: ModuleType, conninfo: str, label: str) -> None:
+    """Refuse connection options that psycopg or libpq would refuse when the run connects
+    (after its first API requests), before any request and without connecting anywhere.
+
+    * ``connect_timeout``, which psycopg reads itself (``psycopg.conninfo.
+      timeout_from_conninfo``): ``bad value for connect_timeout: 'abc'``.
+    * everything libpq checks before it opens a connection (``sslmode``,
+      ``target_session_attrs``, ``gssencmode``, as many ports as hosts, those a service
+      file sets...), from the target and the ``PG*`` environment variables alike:
+      libpq is asked to start a connection with the same options but every host replaced by
+      an empty temporary folder (a Unix-domain socket that cannot exist) and ``hostaddr``
+      emptied, so nothing leaves the machine. When libpq gets as far as that socket, the
+      options passed; any other failure is its refusal, quoted on one line. Not on Windows
+      (its libpq may not take a socket folder as a host): there they are found when the run
+      connects, as before. A ``service`` that no service file defines is left to the
+      connection too (the file may be written before the run connects; :attr:`PostgresSink.
+      table_key` names such a service by its name).
+
+    :raises SinkTargetError: ``postgresql://u@h/db?sslmode=bogus: libpq refuses the
+        connection options: invalid sslmode value: "bogus" (sslmode takes disable, allow,
+        prefer, require, verify-ca, verify-full); check the target's options and the PG*
+        environment variables``.
+    """
+    options = pg.conninfo.conninfo_to_dict(conninfo)
+    try:
+        pg.conninfo.timeout_from_conninfo(options)
+    except pg.ProgrammingError as exc:
+        raise SinkTargetError(
+            f"{label}: {exc} (connect_timeout takes whole seconds, e.g. connect_timeout=10; "
+            "0 waits without a limit)"
+        ) from None
+    if os.name == "nt":
+        return
+    with tempfile.TemporaryDirectory(prefix="ionworks-libpq-check-") as nowhere:
+        # As many socket folders as libpq would find hosts (the target's, else its service's,
+        # else PGHOST's): so a list of ports still matches them.
+        service = options.get("service") or _libpq_defaults(pg).get("service")
+        hosts = str(
+            options.get("host")
+            or ((service_parameters(service) or {}) if service else {}).get("host")
+            or _libpq_defaults(pg).get("host")
+            or ""
+        ).split(",")
+        options.update(host=",".join([nowhere] * len(hosts)), hostaddr="")
+        attempt = pg.pq.PGconn.connect_start(pg.conninfo.make_conninfo("", **options).encode())
+        try:
+            message = attempt.error_message.decode("utf-8", "replace")
+        finally:
+            attempt.finish()
+    refusal = " ".join(message.split())
+    if not refusal or nowhere in message:
+        return  # libpq took the options and tried the (missing) socket
+    if refusal.startswith("definition of service"):
+        return  # a service no file defines yet: left to the connection (see table_key)
+    hints = [
+        f"{key} takes {choices}"
+        for key, choices in _LIBPQ_CHOICES.items()
+        if f"invalid {key} value" in refusal
+    ]
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    raise SinkTargetError(
+        f"{label}: libpq refuses the connection options: {refusal}{hint}; check the target's "
+        "options and the PG* environment variables"
     )
 
 
