@@ -41,6 +41,7 @@ from typing import Any
 
 import pluggy
 
+from ._codec import JSONNestingError
 from ._codec import loads as _json_loads
 
 __all__ = [
@@ -375,7 +376,11 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
     A body labelled JSON (``application/json`` or ``...+json``) that does not parse says where
     it broke: ``invalid JSON (application/json, 812 bytes: Expecting ',' delimiter at byte
     402)`` (``error`` is the ``json.JSONDecodeError`` or ``UnicodeDecodeError`` raised by
-    ``json.loads``; the byte offset counts bytes of the body, not characters). Anything else
+    ``json.loads``; the byte offset counts bytes of the body, not characters). A body nested
+    deeper than the parser reads (``_codec.JSONNestingError``) is not called invalid: ``JSON
+    nested too deeply to read (application/json, 5000 bytes: more arrays/objects inside each
+    other than the parser allows)``.
+    Anything else
     (an HTML page from a proxy) is summarised by what it is: ``expected JSON, got text/html;
     charset=utf-8 (37 bytes)``.
     """
@@ -383,6 +388,12 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
         shown = content_type or "no content type"
         return f"expected JSON, got {shown} ({len(content)} bytes)"
     kind = content_type.split(";")[0].strip()
+    if isinstance(error, JSONNestingError):
+        # Well-formed, maybe: too deep to read, not "invalid" (FINDINGS7 G26).
+        return (
+            f"JSON nested too deeply to read ({kind}, {len(content)} bytes: more "
+            "arrays/objects inside each other than the parser allows)"
+        )
     if isinstance(error, json.JSONDecodeError):
         where = len(error.doc[: error.pos].encode("utf-8", errors="surrogatepass"))
         reason = f"{error.msg.removesuffix(' at')} at byte {where}"

@@ -119,6 +119,21 @@ def _problem(model: Any, raw: Any) -> str | None:
     return None
 
 
+def _envelope_problem(body: Any, exc: Exception) -> str:
+    """What is wrong with a page envelope whose items all fit: a required key it lacks is
+    named as an item's is (``missing required key 'items'`` for ``{}``, FINDINGS7 G26: was
+    ``KeyError: 'items'``), anything else as raised (``KeyError: 'count'`` for a key that is
+    there, ``TypeError: ...``)."""
+    if (
+        type(exc) is KeyError
+        and len(exc.args) == 1
+        and isinstance(body, Mapping)
+        and exc.args[0] not in body
+    ):
+        return f"missing required key {exc.args[0]!r}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _unexpected(response: httpx.Response, detail: str) -> UnexpectedResponseError:
     request = response.request
     return UnexpectedResponseError(
@@ -224,9 +239,9 @@ def _parse_page(
             return _page(items, body.get("total"), offset)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         where = _locate(model, body)
+        if where is None:
+            where = _envelope_problem(body, exc)
         raise _unexpected(
-            response,
-            f"response does not match {operation_id}'s schema: "
-            + (where if where is not None else f"{type(exc).__name__}: {exc}"),
+            response, f"response does not match {operation_id}'s schema: {where}"
         ) from exc
     raise _unexpected(response, f"expected a page or a list, got {type(body).__name__}")

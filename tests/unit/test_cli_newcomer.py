@@ -205,8 +205,8 @@ PATH = f"/cell_measurements/by-project/{PROJECT_ID}"
             # a hostile page nested past the parser's recursion limit: no RecursionError
             b'{"items": ' + b"[" * 100_000,
             "application/json",
-            "invalid JSON (application/json, 100010 bytes: nested too deeply (more "
-            "arrays/objects inside each other than the parser allows))",
+            "JSON nested too deeply to read (application/json, 100010 bytes: more "
+            "arrays/objects inside each other than the parser allows)",
         ),
         (
             b"<html>Maintenance</html>",
@@ -228,6 +228,30 @@ def test_a_body_that_is_not_json_on_a_200_says_where_it_broke(
     with pytest.raises(UnexpectedResponseError) as info:
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == f"GET {PATH} -> 200: {detail}"
+
+
+def test_valid_json_nested_too_deeply_is_not_called_invalid(make_toolkit: Any) -> None:
+    # FINDINGS7 G26: well-formed JSON nested 2000 deep in a free-form protocol.
+    import json
+
+    import httpx
+    from ionworks_toolkit.errors import UnexpectedResponseError
+
+    item = {"id": "m-1", "name": "m", "cell_instance_id": "ci", "protocol": {"steps": 0}}
+    text = json.dumps({"items": [item], "count": 1, "total": 1})
+    body = text.replace('{"steps": 0}', "[" * 2000 + "]" * 2000).encode()
+    json.loads(body.decode().replace("[" * 2000 + "]" * 2000, "[]"))  # well-formed around it
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    toolkit = make_toolkit(handler)
+    with pytest.raises(UnexpectedResponseError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        f"GET {PATH} -> 200: JSON nested too deeply to read (application/json, {len(body)} "
+        "bytes: more arrays/objects inside each other than the parser allows)"
+    )
 
 
 def test_invalid_json_on_an_error_status_says_where_it_broke(make_toolkit: Any) -> None:
@@ -261,8 +285,8 @@ def test_json_nested_too_deeply_on_an_error_status_is_a_server_error(make_toolki
     with pytest.raises(ServerError) as info:
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
-        f"GET {PATH} -> 500: invalid JSON (application/json, 50000 bytes: nested too deeply "
-        "(more arrays/objects inside each other than the parser allows))"
+        f"GET {PATH} -> 500: JSON nested too deeply to read (application/json, 50000 bytes: "
+        "more arrays/objects inside each other than the parser allows)"
     )
 
 

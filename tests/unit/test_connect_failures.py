@@ -91,7 +91,9 @@ def test_each_retry_line_names_the_host_too(runner: CliRunner, no_retry_sleep) -
     assert len(lines) == 2
     assert lines[0].startswith("retry 1/1 in ")
     where = f"cannot connect to http://127.0.0.1:{port} (api_url from --api-url / api_url=)"
-    assert lines[0].endswith(f": GET {PATH} ConnectError: {where}: All connection attempts failed")
+    assert lines[0].endswith(
+        f": GET {PATH} (offset 0) ConnectError: {where}: All connection attempts failed"
+    )
     assert (
         lines[1]
         == f"error: GET {PATH} failed: ConnectError: {where}: All connection attempts failed"

@@ -23,7 +23,12 @@ import httpx_retries.retry
 import ionworks_toolkit.retries
 import pytest
 from ionworks_toolkit import Settings, Toolkit, TransportError
-from ionworks_toolkit.retries import BudgetRetryTransport, VisibleRetry, describe_outcome
+from ionworks_toolkit.retries import (
+    BudgetRetryTransport,
+    VisibleRetry,
+    describe_outcome,
+    retry_label,
+)
 from ionworks_toolkit.transport import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -159,6 +164,28 @@ def test_each_wait_is_logged_with_attempt_request_and_outcome(
     assert _waits(caplog, retry, {})[1] == [
         "retry 1/5 in 1.0 s: GET /cell_instances/ci-1 answered 503 Service Unavailable"
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://api.example.com/cell_instances/ci-1", "GET /cell_instances/ci-1"),
+        # FINDINGS7 G26: prefetched pages of one path are told apart by their offset...
+        (
+            "https://api.example.com/projects?limit=1000&offset=2000",
+            "GET /projects (offset 2000)",
+        ),
+        ("https://api.example.com/projects?offset=0", "GET /projects (offset 0)"),
+        # ... and nothing else of the query is shown (filters, a key put there by a plugin)
+        (
+            "https://api.example.com/p?name=ilike.x&api_key=s3cr3t&offset=5&limit=5",
+            "GET /p (offset 5)",
+        ),
+    ],
+)
+def test_the_retry_line_names_the_request_and_its_offset(url: str, label: str) -> None:
+    assert retry_label(httpx.Request("GET", url)) == label
+    assert VisibleRetry(total=1).for_request(httpx.Request("GET", url)).label == label
 
 
 def test_a_wait_never_runs_past_the_budget(

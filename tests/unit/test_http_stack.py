@@ -85,6 +85,36 @@ def test_a_body_in_memory_over_the_cap(limit: int) -> None:
     assert info.value.request is sent
 
 
+def _gzipped(request: httpx.Request) -> httpx.Response:
+    body = gzip.compress(b'{"items": []}')
+    return httpx.Response(200, content=body, headers={"content-encoding": "gzip", "x-id": "7"})
+
+
+def test_an_in_memory_response_is_handed_up_decoded_without_its_encoding() -> None:
+    # A response given whole (MockTransport, a cassette) is read, and so decoded: it loses
+    # its Content-Encoding and gets the decoded length, as a streamed one does.
+    transport = LimitedTransport(httpx.MockTransport(_gzipped), max_bytes=100, timeout=5.0)
+    with httpx.Client(transport=transport) as client:
+        response = client.get("https://api.example.com/projects")
+    assert response.content == b'{"items": []}'
+    assert dict(response.headers) == {"x-id": "7", "content-length": "13"}
+
+
+async def test_an_async_in_memory_response_too() -> None:
+    transport = LimitedTransport(httpx.MockTransport(_gzipped), max_bytes=100, timeout=5.0)
+    async with httpx.AsyncClient(transport=transport) as client:
+        response = await client.get("https://api.example.com/projects")
+    assert response.content == b'{"items": []}'
+    assert dict(response.headers) == {"x-id": "7", "content-length": "13"}
+
+
+def test_an_in_memory_response_without_an_encoding_is_handed_up_as_it_is() -> None:
+    given = httpx.Response(200, content=b"{}", headers={"x-id": "8"})
+    transport = LimitedTransport(httpx.MockTransport(lambda r: given), max_bytes=100, timeout=5.0)
+    assert transport.handle_request(request()) is given
+    assert dict(given.headers) == {"x-id": "8", "content-length": "2"}
+
+
 def test_a_page_over_the_cap_names_a_smaller_page_first() -> None:
     # FINDINGS7 G26: for a page of a list, a smaller page is the usual fix.
     sent = request("https://api.example.com/projects?limit=250&offset=500")

@@ -698,9 +698,31 @@ def test_redirect_loop_is_a_transport_error(toolkit_for) -> None:
     def loop(exchange: Exchange) -> None:
         exchange.respond(307, b"", headers=[("Location", exchange.target.split("?")[0])])
 
-    with LoopbackServer(loop) as api, pytest.raises(TransportError, match=r"TooManyRedirects"):
+    with LoopbackServer(loop) as api, pytest.raises(TransportError) as info:
         list(toolkit_for(api.url).iter_measurements_by_project(PROJECT_ID))
     assert len(api.requests) == 11  # the first request and 10 redirects
+    # FINDINGS7 G26: the message names where the redirects went.
+    assert str(info.value) == (
+        f"GET {PATH} failed: TooManyRedirects: Exceeded maximum allowed redirects. (more than "
+        f"10 redirects; the last Location: {api.url}{PATH}: a redirect loop?)"
+    )
+
+
+def test_a_redirect_loop_names_its_location_without_secrets(toolkit_for) -> None:
+    # The key itself, and a key-like query value, are redacted from the Location named.
+    def loop(exchange: Exchange) -> None:
+        target = exchange.target.split("?")[0] + "?api_key=zzz&note=k3y-Secret-Value&page=2"
+        exchange.respond(302, b"", headers=[("Location", target)])
+
+    with LoopbackServer(loop) as api, pytest.raises(TransportError) as info:
+        toolkit = toolkit_for(api.url, api_key="k3y-Secret-Value")
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    assert str(info.value) == (
+        f"GET {PATH} failed: TooManyRedirects: Exceeded maximum allowed redirects. (more than "
+        f"10 redirects; the last Location: {api.url}{PATH}?api_key=%2A%2A%2A&note=***"
+        "&page=2: a redirect loop?)"
+    )
+    assert "k3y-Secret-Value" not in repr(info.value)
 
 
 # ----------------------------------------------------------------------------- 5. retries
@@ -727,8 +749,11 @@ def test_each_retry_is_logged_at_info(caplog, fake_sleep: list[float], toolkit_f
     assert [
         (r.levelno, r.getMessage()) for r in caplog.records if r.name == "ionworks_toolkit.http"
     ] == [
-        (logging.INFO, f"retry 1/5 in 1.0 s: GET {PATH} answered 503 Service Unavailable"),
-        (logging.INFO, f"retry 2/5 in 2.0 s: GET {PATH} answered 502 Bad Gateway"),
+        (
+            logging.INFO,
+            f"retry 1/5 in 1.0 s: GET {PATH} (offset 0) answered 503 Service Unavailable",
+        ),
+        (logging.INFO, f"retry 2/5 in 2.0 s: GET {PATH} (offset 0) answered 502 Bad Gateway"),
     ]
     assert fake_sleep == [1.0, 2.0]
 
@@ -741,7 +766,7 @@ def test_huge_retry_after_is_capped_and_the_cap_said(
         list(toolkit_for(api.url, max_retries=5).iter_measurements_by_project(PROJECT_ID))
     assert [r.getMessage() for r in caplog.records if r.name == "ionworks_toolkit.http"] == [
         "retry 1/5 in 30.0 s (the server's Retry-After asked for 3600 s; waits are capped at "
-        f"30 s): GET {PATH} answered 429 Too Many Requests"
+        f"30 s): GET {PATH} (offset 0) answered 429 Too Many Requests"
     ]
     assert fake_sleep == [30.0]
 
@@ -783,7 +808,7 @@ def test_cli_prints_one_line_per_retry_without_verbose(tmp_path: Path, quiet: bo
         )
     assert result.returncode == 0, result.stderr
     retry_lines = [line for line in result.stderr.splitlines() if line.startswith("retry ")]
-    expected = [f"retry 1/5 in 1.0 s: GET {PATH} answered 503 Service Unavailable"]
+    expected = [f"retry 1/5 in 1.0 s: GET {PATH} (offset 0) answered 503 Service Unavailable"]
     assert retry_lines == ([] if quiet else expected)
     assert len(result.stdout.splitlines()) == 1
 

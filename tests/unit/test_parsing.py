@@ -334,9 +334,12 @@ def test_an_item_that_does_not_fit_the_model_is_refused(
     assert isinstance(error.__cause__, KeyError)
 
 
-def test_an_envelope_without_items_is_refused() -> None:
-    error = refusal(respond({"total": 3}))
-    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'items'"
+@pytest.mark.parametrize("as_records", [False, True])
+@pytest.mark.parametrize("body", [{"total": 3}, {}])
+def test_an_envelope_without_items_is_refused(body: dict[str, Any], as_records: bool) -> None:
+    # FINDINGS7 G26: worded as a missing key of an item is (was "KeyError: 'items'").
+    error = refusal(respond(body), as_records=as_records)
+    assert error.detail == f"response does not match {OP}'s schema: missing required key 'items'"
 
 
 def test_a_page_that_is_not_json_is_refused_by_its_content_type() -> None:
@@ -475,8 +478,54 @@ class BrokenEnvelope(Envelope):
         raise KeyError("count")
 
 
-def test_an_envelope_fault_with_every_item_fitting_keeps_the_plain_message() -> None:
-    body = {"items": [{"id": "a"}, {"id": "b"}], "total": 2}
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        # the key the envelope's model asks for is not in the body: named as missing
+        ({"items": [{"id": "a"}, {"id": "b"}], "total": 2}, "missing required key 'count'"),
+        # it is there (the model failed otherwise): the KeyError as raised
+        ({"items": [{"id": "a"}], "total": 1, "count": 1}, "KeyError: 'count'"),
+    ],
+)
+def test_an_envelope_fault_with_every_item_fitting_names_the_envelope(
+    body: dict[str, Any], detail: str
+) -> None:
     error = refusal(respond(body), envelope=BrokenEnvelope)
-    assert error.detail == f"response does not match {OP}'s schema: KeyError: 'count'"
+    assert error.detail == f"response does not match {OP}'s schema: {detail}"
     assert isinstance(error.__cause__, KeyError)
+
+
+class OtherBrokenEnvelope(Envelope):
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> Envelope:
+        raise TypeError("count must be an int")
+
+
+def test_another_envelope_fault_is_named_as_raised() -> None:
+    error = refusal(respond({"items": [], "total": 0}), envelope=OtherBrokenEnvelope)
+    assert error.detail == f"response does not match {OP}'s schema: TypeError: count must be an int"
+
+
+class SubKeyEnvelope(Envelope):
+    @classmethod
+    def from_dict(cls, src: Mapping[str, Any]) -> Envelope:
+        raise LookupErrorKey("count")
+
+
+class LookupErrorKey(KeyError):
+    """A KeyError subclass (e.g. a nested object's NestedObjectKeyError): named as raised."""
+
+
+def test_a_key_error_subclass_of_the_envelope_is_named_as_raised() -> None:
+    error = refusal(respond({"items": [], "total": 0}), envelope=SubKeyEnvelope)
+    assert error.detail == f"response does not match {OP}'s schema: LookupErrorKey: 'count'"
+
+
+def test_two_key_error_arguments_are_named_as_raised() -> None:
+    class TwoArgs(Envelope):
+        @classmethod
+        def from_dict(cls, src: Mapping[str, Any]) -> Envelope:
+            raise KeyError("count", "total")
+
+    error = refusal(respond({"items": [], "total": 0}), envelope=TwoArgs)
+    assert error.detail == (f"response does not match {OP}'s schema: KeyError: ('count', 'total')")
