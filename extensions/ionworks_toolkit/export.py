@@ -247,10 +247,12 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
     then ``commit()`` each (renames and SQL ``COMMIT``: the window in which only some
     outputs are published is the time of these steps).
 
-    SIGINT and SIGTERM that arrive during the second phase (main thread only) are held: the
-    first prints ``publishing: finishing OUTPUT; press Ctrl-C again to abandon it (outputs
-    may be left partly published)`` on stderr and is delivered when the phase ends (the run
-    then reports every output published). A second one abandons the phase: at once when the
+    SIGINT and SIGTERM that arrive during the second phase (main thread only) are held
+    (except in a wait before any output is published, e.g. a SQLite ``COMMIT`` waiting for
+    a reader: the run stops there, nothing published): the first prints ``publishing:
+    finishing OUTPUT; press Ctrl-C again to abandon it (outputs may be left partly
+    published)`` on stderr and is delivered when the phase ends (the run then reports every
+    output published). A second one abandons the phase: at once when the
     sink being committed does not declare ``marks_its_waits`` (a plugin's ``_commit``, a
     PostgreSQL ``COMMIT``, an object-store copy: the KeyboardInterrupt carries
     :data:`ABANDONED_SINK`, that sink's text, since its output state is then unknown) or
@@ -289,7 +291,7 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
                 if published:
                     error.add_note(f"already published: {', '.join(published)}")
                 raise error from exc
-            publishing.act_on_abandon()  # one asked for while this brief commit ran
+            publishing.committed()  # a stop asked for while this brief commit ran: now
 
 
 def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
@@ -364,6 +366,7 @@ class _Publishing:
         self._text = ""
         self._sink: Any = None
         self._abandon = False
+        self._published = False
 
     def __enter__(self) -> _Publishing:
         if threading.current_thread() is threading.main_thread():
@@ -382,7 +385,11 @@ class _Publishing:
 
     def _hold(self, signum: int, _frame: Any) -> None:
         self.held.append(signum)
-        if len(self.held) == 1:
+        if not self._published and waiting_for_stream():
+            # Nothing published yet, and the first output waits (a SQLite COMMIT for a
+            # reader): stopping here publishes nothing, as before this phase.
+            self._deliver(at_once=True)
+        elif len(self.held) == 1:
             again = (
                 "press Ctrl-C again to abandon it"
                 if signum == signal.SIGINT
@@ -397,9 +404,10 @@ class _Publishing:
         else:
             self._abandon = True  # a rename or local COMMIT: done in milliseconds
 
-    def act_on_abandon(self) -> None:
+    def committed(self) -> None:
         """After each sink's commit: a second signal that came while it ran stops the run
         now (KeyboardInterrupt), before the next output is published."""
+        self._published = True
         if self._abandon:
             self._deliver(at_once=True)
 

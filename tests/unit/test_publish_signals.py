@@ -594,3 +594,42 @@ def test_a_signal_while_an_abort_hangs_ends_it_and_the_others_are_still_aborted(
     assert (hang.state, b.state) == ("aborted", "aborted")
     assert sorted(os.listdir(tmp_path)) == ["b.csv"]  # b's staged file removed
     assert (tmp_path / "b.csv").read_text() == "previous\n"
+
+
+def test_one_signal_while_the_first_output_waits_for_a_reader_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None
+) -> None:
+    """``timeout`` sends one SIGTERM: while the first output's COMMIT waits (up to 30 s)
+    for a reader, nothing is published yet, so that one signal stops the run there."""
+    db = tmp_path / "k.db"
+    first = SqliteSink(db)
+    first.write([{"id": "old"}])
+    first.commit()
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM measurements").fetchall()
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(_sqlite, "_sleep", sleep)
+    sinks = [("k.db", SqliteSink(db)), ("a.jsonl", JsonlSink(tmp_path / "a.jsonl"))]
+    write_all(sinks)
+    try:
+        with pytest.raises(KeyboardInterrupt) as raised:
+            try:
+                commit_sinks(sinks)
+            finally:
+                export_module.abort_sinks(sinks)
+    finally:
+        reader.close()
+    assert getattr(raised.value, ABANDONED_SINK) == ""
+    assert sleeps == [0.1]
+    assert [s.state for _, s in sinks] == ["aborted", "aborted"]
+    assert sink_outcome(sinks) == ""  # the CLI: "nothing was written (outputs rolled back)"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM measurements").fetchall() == [("old",)]
+    conn.close()
+    assert sorted(os.listdir(tmp_path)) == ["k.db"]
