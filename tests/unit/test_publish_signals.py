@@ -161,23 +161,26 @@ def test_one_signal_stops_a_plugin_sink_whose_write_blocks(
 @pytest.mark.sandbox
 @pytest.mark.cli_subprocess
 @pytest.mark.parametrize(
-    ("first", "second", "again", "code", "word"),
+    ("first", "second", "sigint", "again", "code", "word"),
     [
-        (signal.SIGINT, signal.SIGINT, "press Ctrl-C again to abandon it", 130, "interrupted"),
-        (signal.SIGTERM, signal.SIGTERM, "a second SIGTERM or Ctrl-C abandons it", 143,
-         "terminated"),
-        (signal.SIGTERM, signal.SIGINT, "a second SIGTERM or Ctrl-C abandons it", 143,
-         "terminated"),
+        (signal.SIGINT, signal.SIGINT, signal.SIG_DFL, "press Ctrl-C again to abandon it", 130,
+         "interrupted"),
+        (signal.SIGTERM, signal.SIGTERM, signal.SIG_DFL, "a second SIGTERM or Ctrl-C abandons it",
+         143, "terminated"),
+        (signal.SIGTERM, signal.SIGINT, signal.SIG_DFL, "a second SIGTERM or Ctrl-C abandons it",
+         143, "terminated"),
+        (signal.SIGTERM, signal.SIGTERM, signal.SIG_IGN, "a second SIGTERM or Ctrl-C abandons it",
+         143, "terminated"),
     ],
-    ids=["sigint-twice", "sigterm-twice", "sigterm-then-sigint"],
+    ids=["sigint-twice", "sigterm-twice", "sigterm-then-sigint", "sigterm-twice-sigint-ignored"],
 )  # fmt: skip
 def test_a_second_signal_abandons_a_commit_that_hangs_and_the_message_names_each_output(
-    work: Path, first: int, second: int, again: str, code: int, word: str
+    work: Path, first: int, second: int, sigint: Any, again: str, code: int, word: str
 ) -> None:
     """G22's input: ``--sink ch.jsonl --sink bad:ch.out`` (plus a third output, after it),
     the plugin's ``_commit`` sleeping 600 s."""
     (work / "after.csv").write_text("previous\n")
-    process = run_cli(work, "commit", "ch.jsonl", "bad:ch.out", "after.csv")
+    process = run_cli(work, "commit", "ch.jsonl", "bad:ch.out", "after.csv", sigint=sigint)
     wait_for(work / "commit-started", process)
     assert process.stderr is not None
     process.send_signal(first)
