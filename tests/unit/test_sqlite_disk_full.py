@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from ionworks_toolkit.export import sink_outcome
-from ionworks_toolkit.sinks import SqliteSink, record_schema
+from ionworks_toolkit.sinks import SinkTargetError, SqliteSink, record_schema
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="RLIMIT_FSIZE and SIGXFSZ are POSIX"
@@ -202,3 +202,73 @@ def test_an_abort_with_nothing_to_replay_opens_no_connection(
         sink.describe() == "aborted: sqlite:s.db (table cells) left unchanged (1 record discarded)"
     )
     assert sink_outcome([("s.db", sink)]) == ""
+
+
+#: A writer that dies inside its transaction after SQLite spilled changed pages into the
+#: file (a one-page cache): the database is left modified beside a hot journal, as after the
+#: failed write above, without a file size limit.
+CRASHED_WRITER = textwrap.dedent(
+    """
+    import os, sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        "INSERT OR REPLACE INTO cells (id, name, record_json) VALUES (?, ?, '{}')",
+        [(f"c-{i}", "z" * 3000) for i in range(40)],
+    )
+    os._exit(0)
+    """
+)
+
+
+def _hot_journal(db: Path) -> bytes:
+    """``db`` with 5 cells, then left modified beside a hot journal; its bytes before."""
+    before = _catalogue(db, 5)
+    subprocess.run([sys.executable, "-c", CRASHED_WRITER, str(db)], check=True, timeout=60)
+    assert db.read_bytes() != before
+    assert (db.parent / "s.db-journal").exists()
+    return before
+
+
+def test_the_restore_replays_a_hot_journal(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    before = _hot_journal(db)
+    sink = SqliteSink(db, label="sqlite:s.db", record_schema=CELLS)
+    sink._restore_target()
+    assert sink.abort_left == ""
+    assert sorted(os.listdir(tmp_path)) == ["s.db"]
+    assert db.read_bytes() == before
+    assert _count_read_only(db) == 5
+
+
+def test_a_restore_that_fails_says_what_state_the_file_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "s.db"
+    _hot_journal(db)
+
+    def refused(path: Path) -> None:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr("ionworks_toolkit.sinks._sqlite._replay_journal", refused)
+    sink = SqliteSink(db, label="sqlite:s.db", record_schema=CELLS)
+    sink._restore_target()
+    left = (
+        "the failed write left s.db modified, with SQLite's rollback journal s.db-journal "
+        "beside it, and restoring the previous content from it failed (OperationalError: "
+        "unable to open database file): SQLite restores it when a program that may write to "
+        "s.db next opens it (the next run does); until then read-only readers cannot open "
+        "it; keep s.db-journal beside it"
+    )
+    assert sink.abort_left == left
+    with pytest.raises(SinkTargetError) as info:
+        sink.abort()
+    assert str(info.value) == f"sqlite:s.db: {left}"
+    assert sink.state == "aborted"
+    assert sink.describe() == f"aborted: sqlite:s.db (table cells) not restored: {left}"
+    published = SqliteSink(tmp_path / "other.db", label="sqlite:other.db", record_schema=CELLS)
+    published.commit()
+    assert sink_outcome([("other.db", published), ("s.db", sink)]) == (
+        f"published: other.db; not rolled back: s.db ({left})"
+    )
