@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from ionworks_toolkit.export import sink_outcome
-from ionworks_toolkit.sinks import SinkTargetError, SqliteSink, record_schema
+from ionworks_toolkit.sinks import SinkTargetError, SqliteSink, _sqlite, record_schema
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="RLIMIT_FSIZE and SIGXFSZ are POSIX"
@@ -272,3 +272,46 @@ def test_a_restore_that_fails_says_what_state_the_file_is_in(
     assert sink_outcome([("other.db", published), ("s.db", sink)]) == (
         f"published: other.db; not rolled back: s.db ({left})"
     )
+
+
+def test_the_restore_runs_after_a_write_into_the_target_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An abort checks the target after closing a connection that wrote to it (an existing
+    database; the merge into one another run created meanwhile), never after building a new
+    database beside it (its temporary file is deleted)."""
+    restored: list[str] = []
+    monkeypatch.setattr(SqliteSink, "_restore_target", lambda self: restored.append(self.label))
+    existing = tmp_path / "old.db"
+    _catalogue(existing, 1)
+    for label, path in (("old", existing), ("new", tmp_path / "new.db")):
+        sink = SqliteSink(path, label=label, record_schema=CELLS)
+        sink.write([{"id": "c-9", "name": "x"}])
+        sink.abort()
+    assert restored == ["old"]
+
+    race = tmp_path / "race.db"
+    ours = SqliteSink(race, label="race", record_schema=CELLS)
+    ours.write([{"id": "ours"}])
+    _catalogue(race, 1)  # another run creates it meanwhile
+    real_connect = sqlite3.connect
+
+    class FailingMerge(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql.startswith("INSERT INTO") and "incoming" in sql:
+                raise sqlite3.OperationalError("database or disk is full")
+            return super().execute(sql, *args)
+
+    monkeypatch.setattr(
+        sqlite3, "connect", lambda *a, **kw: real_connect(*a, factory=FailingMerge, **kw)
+    )
+    with pytest.raises(sqlite3.OperationalError, match=r"^database or disk is full$"):
+        ours.commit()
+    assert restored == ["old", "race"]
+    assert sorted(os.listdir(tmp_path)) == ["old.db", "race.db"]  # no part file left
+
+
+def test_the_replay_never_creates_a_database(tmp_path: Path) -> None:
+    with pytest.raises(sqlite3.OperationalError, match=r"^unable to open database file$"):
+        _sqlite._replay_journal(tmp_path / "gone.db")
+    assert os.listdir(tmp_path) == []
