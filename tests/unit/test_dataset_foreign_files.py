@@ -1,4 +1,5 @@
-"""The ``dataset:`` sink never deletes files it did not write (FINDINGS7 G27).
+"""The ``dataset:`` sink never deletes files it did not write (FINDINGS7 G27), and never says
+"previous output kept" of a folder that held no dataset (FINDINGS8 H5).
 
 Each run replaces the whole dataset folder; a user's ``NOTES.md`` or ``my_plots/`` put inside
 it was deleted by the next run without a word. Now a folder holding anything but the sink's
@@ -21,6 +22,7 @@ import pyarrow.dataset as ds
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import main
+from ionworks_toolkit.export import sink_outcome
 from ionworks_toolkit.sinks import BaseSink, SinkTargetError, open_sink
 from ionworks_toolkit.sinks._dataset import MANIFEST
 
@@ -199,3 +201,38 @@ def test_a_foreign_file_appearing_during_an_object_store_publish_is_never_delete
         ds.dataset(root, filesystem=fs, format="parquet", exclude_invalid_files=True).count_rows()
         == 1
     )
+
+
+@pytest.mark.parametrize("before", ["none", "empty folder", "dataset"])
+def test_a_failed_run_says_whether_a_dataset_was_kept(tmp_path: Path, before: str) -> None:
+    root = tmp_path / "nds"
+    if before == "empty folder":
+        root.mkdir()
+    elif before == "dataset":
+        _export(f"dataset:{root}", PAGE)
+    sink = open_sink(f"dataset:{root}?partition_by=measurement_type")
+    with pytest.raises(OSError, match="disk full"), sink:
+        sink.write(PAGE)
+        raise OSError(28, "disk full")
+    kept = before == "dataset"
+    assert sink.keeps_previous_output is kept
+    outcome = sink_outcome([("dataset:nds", sink)], name_rolled_back=True)
+    if kept:
+        assert outcome == "rolled back (previous output kept): dataset:nds"
+        assert sink.describe() == f"aborted: dataset:{root} left unchanged (3 records discarded)"
+    else:
+        assert outcome == "nothing written (no previous output to keep): dataset:nds"
+        assert (
+            sink.describe() == f"aborted: nothing written to dataset:{root} (3 records discarded)"
+        )
+
+
+def test_a_new_object_store_dataset_has_no_previous_output(memfs: tuple[Any, str]) -> None:
+    _, bucket = memfs
+    target = f"dataset:memory://{bucket}/ds"
+    for exported in (False, True):
+        if exported:
+            _export(target, PAGE)
+        sink = open_sink(target)
+        sink.abort()
+        assert sink.keeps_previous_output is exported

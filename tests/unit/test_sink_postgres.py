@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
+from ionworks_toolkit.export import sink_outcome
 from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, _postgres, open_sink
 from ionworks_toolkit.sinks._columns import (
     ColumnType,
@@ -195,6 +196,42 @@ def test_failed_or_interrupted_run_leaves_the_table_as_it_was(
     assert pg.execute("select * from measurements order by id").fetchall() == before_rows
     assert _columns(pg) == before_columns
     assert "brand_new" not in before_columns
+
+
+@pytest.mark.parametrize(
+    ("existing", "outcome", "describe"),
+    [
+        (True, "rolled back (previous output kept)", "left unchanged"),
+        (False, "nothing written (no previous output to keep)", "nothing written to"),
+    ],
+)
+def test_a_failed_run_says_whether_the_table_had_rows_to_keep(
+    pg: Any, server: PostgresServer, existing: bool, outcome: str, describe: str
+) -> None:
+    """FINDINGS8 H5: a table that did not exist before the run is not "rolled back"."""
+    if existing:
+        _export(f"{server.url}?table=cells", [[_record(1)]])
+    sink = open_sink(f"{server.url}?table=cells")
+    _failing_run_of(sink)
+    assert isinstance(sink, BaseSink)
+    assert sink.keeps_previous_output is existing
+    assert sink_outcome([("pg", sink)], name_rolled_back=True) == f"{outcome}: pg"
+    if existing:
+        assert (
+            sink.describe()
+            == f"aborted: {server.url} (table public.cells) {describe} (2 records discarded)"
+        )
+    else:
+        assert (
+            sink.describe()
+            == f"aborted: {describe} {server.url} (table public.cells) (2 records discarded)"
+        )
+
+
+def _failing_run_of(sink: Any) -> None:
+    with pytest.raises(SinkRecordError), sink:
+        sink.write([_record(1, name="changed"), _record(5)])
+        sink.write([{"name": "no id"}])
 
 
 def test_failed_first_run_creates_no_table_and_no_schema(pg: Any, server: PostgresServer) -> None:

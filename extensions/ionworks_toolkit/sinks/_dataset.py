@@ -96,7 +96,10 @@ class DatasetSink(BaseSink):
       and a run killed in that window leaves extra files that the next publish removes.
 
     A failed or aborted run deletes its staging prefix and never touches ``ROOT``. A
-    directory that exists, is not empty and has no manifest is refused, never replaced.
+    directory that exists, is not empty and has no manifest is refused, never replaced; so
+    is a dataset holding files this sink did not write (see :meth:`_foreign_entries`). A
+    folder without a manifest has no previous output to keep (``keeps_previous_output``
+    false): a failed run says "nothing written" for it.
 
     :raises SinkTargetError: a ``partition_by`` name that is neither a column of the record
         schema nor a field inside one of its JSON columns (at creation, before any request),
@@ -145,6 +148,9 @@ class DatasetSink(BaseSink):
         #: on an fsspec filesystem (object stores limit whole keys, not names).
         self.name_max = _name_max(spool_dir) if self._fs is None else None
         self._check_root()
+        #: A folder without a manifest holds no dataset of this sink (a new or empty one):
+        #: a failed run says "nothing written (no previous output to keep)" for it.
+        self.keeps_previous_output = self._has_manifest()
         parent, _, name = self.root.rpartition("/")
         if not name or (self._fs is not None and not parent.strip("/")):
             raise SinkTargetError(
@@ -460,6 +466,11 @@ class DatasetSink(BaseSink):
             return files, empty
         found = self._list(self.root)
         return [p[len(self.root) + 1 :] for p in found if p.startswith(f"{self.root}/")], []
+
+    def _has_manifest(self) -> bool:
+        if self._fs is None:
+            return (Path(self.root) / MANIFEST).is_file()
+        return bool(self._fs.isfile(f"{self.root}/{MANIFEST}"))
 
     def _listed_files(self) -> set[str]:
         """The files the dataset's manifest lists (``[]`` when it cannot be read: then only

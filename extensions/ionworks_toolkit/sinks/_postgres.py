@@ -146,7 +146,8 @@ class PostgresSink(BaseSink):
     ``commit()`` is the ``COMMIT``. Everything runs in that one transaction: a failed,
     interrupted or aborted run (or a dropped connection, or a killed process) leaves the
     table, its columns and its rows as they were. Readers keep seeing the previous rows
-    until the commit.
+    until the commit. A table that does not exist when the run connects has no previous
+    rows to keep (``keeps_previous_output`` false): a failed run says "nothing written".
 
     :raises SinkRecordError: a record without a text or integer ``id``; a NUL character
         (U+0000) in a field name or text, which PostgreSQL cannot store (the run fails,
@@ -262,6 +263,12 @@ class PostgresSink(BaseSink):
         except self._pg.OperationalError as exc:  # libpq's lines ("\n\tIs the server...") as one
             raise type(exc)(" ".join(str(exc).split())) from exc
         self._conn = conn
+        # A table that does not exist yet has no previous rows: a failed run says "nothing
+        # written (no previous output to keep)" for it, never "rolled back".
+        found = conn.execute(
+            "SELECT to_regclass(%s)", [sql.Identifier(self.schema, self.table).as_string(conn)]
+        ).fetchone()
+        self.keeps_previous_output = found is not None and found[0] is not None
         definitions = sql.SQL(", ").join(
             sql.SQL("{} " + pg_type).format(sql.Identifier(name))
             for name, pg_type in [(_SEQ, "bigint"), ("id", "text"), *self._layout]
