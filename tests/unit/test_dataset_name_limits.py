@@ -6,7 +6,9 @@ writes it); one longer than the file system's name limit (255 bytes here) used t
 the whole walk with a raw ``OSError: [Errno 36]``. Now the page holding it is refused, naming
 the record, the column and the sizes, before anything of the dataset is written (the
 previous dataset kept). A dataset folder whose name leaves no room for the names staged
-beside it is refused when the sink is made, before any request.
+beside it is refused when the sink is made, before any request. So are partition keys that
+make a folder per record or change the column's type (``id``, date-time and JSON columns:
+FINDINGS8 H8).
 """
 
 from __future__ import annotations
@@ -172,3 +174,55 @@ def test_a_dataset_folder_name_that_leaves_no_room_for_its_staging_is_refused(
     assert os.listdir(tmp_path) == ["d" * fits]
     with pytest.raises(SinkTargetError, match=f"name is {fits + 1} bytes"):
         open_sink(f"dataset:{tmp_path / ('d' * (fits + 1))}")
+
+
+UNFIT = "partition by a column with a few values, e.g. measurement_type or test_setup.cycler"
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        (
+            "created_at",
+            "is a date-time column: nearly every record would get a folder of its own, and "
+            "readers would get its instants back as text in another form ('2024-01-01 "
+            "07:43:00.000000Z', no longer a timestamp)",
+        ),
+        (
+            "instance.updated_at",
+            "is a date-time column: nearly every record would get a folder of its own, and "
+            "readers would get its instants back as text in another form ('2024-01-01 "
+            "07:43:00.000000Z', no longer a timestamp)",
+        ),
+        (
+            "protocol",
+            "is a JSON column: its folder names would be whole JSON objects, percent-encoded "
+            "(a field inside it works: protocol.FIELD)",
+        ),
+        ("id", "is the record's key: every record would get a folder of its own"),
+    ],
+)
+def test_unfit_partition_columns_are_refused_before_any_request(
+    tmp_path: Path, column: str, why: str
+) -> None:
+    """FINDINGS8 H8: ``partition_by=created_at`` turned the column into text of another form
+    (``2024-01-01 07:43:00.000000Z``) with a folder per record; ``id`` and JSON columns made
+    a folder per record or per JSON object."""
+    target = f"dataset:{tmp_path / 'ds'}"
+    with pytest.raises(SinkTargetError) as info:
+        open_sink(f"{target}?partition_by=measurement_type,{column}")
+    assert str(info.value) == f"{target}: partition_by {column!r} {why}; {UNFIT}"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["cell_instance_id", "instance.date_manufactured", "protocol.name", "step_labels_validated"],
+)
+def test_other_columns_and_fields_inside_json_columns_partition(
+    tmp_path: Path, column: str
+) -> None:
+    sink = open_sink(f"dataset:{tmp_path / 'ds'}?partition_by={column}")
+    sink.abort()
+    assert isinstance(sink, DatasetSink)
+    assert sink.partition_by == (column,)

@@ -50,6 +50,19 @@ MAX_NAMED_FOREIGN = 5
 #: A file as this sink names it: partition folders ``COLUMN=VALUE`` (values URI-encoded, so
 #: never a ``/``), then ``part-RUN-N.parquet`` (RUN: 12 hex digits).
 _OWN_FILE = re.compile(r"(?:[^/=]+=[^/]*/)*part-[0-9a-f]{12}-[0-9]+\.parquet\Z")
+#: Columns refused as partition keys (by type; ``id`` by name), and why.
+_UNFIT_PARTITIONS = {
+    "id": "is the record's key: every record would get a folder of its own",
+    "date-time": (
+        "is a date-time column: nearly every record would get a folder of its own, and "
+        "readers would get its instants back as text in another form "
+        "('2024-01-01 07:43:00.000000Z', no longer a timestamp)"
+    ),
+    "json": (
+        "is a JSON column: its folder names would be whole JSON objects, percent-encoded "
+        "(a field inside it works: {name}.FIELD)"
+    ),
+}
 #: Files a desktop (Finder, Explorer) writes by itself into a folder it shows.
 _DESKTOP_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -102,8 +115,9 @@ class DatasetSink(BaseSink):
     false): a failed run says "nothing written" for it.
 
     :raises SinkTargetError: a ``partition_by`` name that is neither a column of the record
-        schema nor a field inside one of its JSON columns (at creation, before any request),
-        a target that is a file or a foreign directory.
+        schema nor a field inside one of its JSON columns, or is ``id``, a date-time or a
+        JSON column (at creation, before any request), a target that is a file or a foreign
+        directory.
     :raises SinkDependencyError: pyarrow or (for URLs) fsspec is missing.
     """
 
@@ -323,6 +337,14 @@ class DatasetSink(BaseSink):
             raise SinkTargetError(f"{self.label}: partition_by {exc}{hint}") from None
         if self.partition_by and len(self.partition_by) == len(schema.column_names):
             raise SinkTargetError(f"{self.label}: every column is a partition column")
+        types = {column.name: column.type for column in schema.columns}
+        for name in self.partition_by:
+            why = _UNFIT_PARTITIONS.get("id" if name == "id" else types[name])
+            if why is not None:
+                raise SinkTargetError(
+                    f"{self.label}: partition_by {name!r} {why.format(name=name)}; partition "
+                    "by a column with a few values, e.g. measurement_type or test_setup.cycler"
+                )
         self._rows.bind_schema(schema)
 
     def _check_name_length(self, name: str, spool_max: int) -> None:
