@@ -163,7 +163,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sqlite_disk_full.py",  # a failed write's journal replayed (G23)
             # A second signal in the COMMIT's wait for a reader rolls it back (G22).
             "tests/unit/test_publish_signals.py::"
-            "test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back",
+            "test_a_signal_while_sqlite_waits_for_a_reader_rolls_it_back",
             # The reserved table names and the lookup of stored rows (FINDINGS7 G3, G8).
             "tests/unit/test_incremental_marks.py::test_the_sync_state_table_is_refused_as_a_data_table",
             "tests/unit/test_incremental_marks.py::test_names_near_the_reserved_one_are_data_tables",

@@ -355,11 +355,23 @@ def test_a_signal_ignored_when_publishing_begins_stays_ignored(tmp_path: Path) -
     assert (hang.after_signals, hang.state) == (True, "committed")
 
 
-def test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None
-) -> None:
+@pytest.mark.parametrize(
+    ("sqlite_first", "sleeps", "states", "outcome", "files"),
+    [
+        (False, [0.1, 0.1], ["committed", "aborted"],
+         "published: a.jsonl; rolled back (previous output kept): k.db", ["a.jsonl", "k.db"]),
+        (True, [0.1], ["aborted", "aborted"], "", ["k.db"]),
+    ],
+    ids=["after-an-output-two-signals", "first-output-one-signal"],
+)  # fmt: skip
+def test_a_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None,
+    sqlite_first: bool, sleeps: list[float], states: list[str], outcome: str, files: list[str],
+) -> None:  # fmt: skip
     """The COMMIT waits (up to 30 s) while another connection reads: that wait is where a
-    second signal stops it, so the database keeps its previous rows (a known state)."""
+    second signal stops it, so the database keeps its previous rows (a known state). While
+    nothing is published yet (the database is the first output), one signal (``timeout``
+    sends one SIGTERM) stops the run there: nothing published, as before this phase."""
     db = tmp_path / "k.db"
     first = SqliteSink(db)
     first.write([{"id": "old"}])
@@ -367,15 +379,15 @@ def test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
     reader = sqlite3.connect(db)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM measurements").fetchall()  # a SHARED lock held
-    sleeps: list[float] = []
+    slept: list[float] = []
 
     def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        signal.raise_signal(signal.SIGINT)  # the first is held, the second abandons
+        slept.append(seconds)
+        signal.raise_signal(signal.SIGINT)  # the first is held once a.jsonl is published
 
     monkeypatch.setattr(_sqlite, "_sleep", sleep)
-    a = tmp_path / "a.jsonl"
-    sinks = [("a.jsonl", JsonlSink(a)), ("k.db", SqliteSink(db))]
+    sinks: list[tuple[str, Any]] = [("a.jsonl", JsonlSink(tmp_path / "a.jsonl"))]
+    sinks.insert(0 if sqlite_first else 1, ("k.db", SqliteSink(db)))
     write_all(sinks)
     try:
         with pytest.raises(KeyboardInterrupt) as raised:
@@ -386,12 +398,13 @@ def test_a_second_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
     finally:
         reader.close()
     assert getattr(raised.value, ABANDONED_SINK) == ""  # stopped in the wait: state known
-    assert sleeps == [0.1, 0.1]
-    assert sink_outcome(sinks) == ("published: a.jsonl; rolled back (previous output kept): k.db")
+    assert slept == sleeps
+    assert [s.state for text, s in sorted(sinks, key=lambda pair: pair[0])] == states
+    assert sink_outcome(sinks) == outcome  # "": the CLI says "nothing was written ..."
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT id FROM measurements").fetchall() == [("old",)]
     conn.close()
-    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "k.db"]  # no journal left
+    assert sorted(os.listdir(tmp_path)) == files  # no journal left
 
 
 def test_a_cancelled_task_while_preparing_publishes_nothing(tmp_path: Path) -> None:
@@ -597,42 +610,3 @@ def test_a_signal_while_an_abort_hangs_ends_it_and_the_others_are_still_aborted(
     assert (hang.state, b.state) == ("aborted", "aborted")
     assert sorted(os.listdir(tmp_path)) == ["b.csv"]  # b's staged file removed
     assert (tmp_path / "b.csv").read_text() == "previous\n"
-
-
-def test_one_signal_while_the_first_output_waits_for_a_reader_publishes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None
-) -> None:
-    """``timeout`` sends one SIGTERM: while the first output's COMMIT waits (up to 30 s)
-    for a reader, nothing is published yet, so that one signal stops the run there."""
-    db = tmp_path / "k.db"
-    first = SqliteSink(db)
-    first.write([{"id": "old"}])
-    first.commit()
-    reader = sqlite3.connect(db)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM measurements").fetchall()
-    sleeps: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        signal.raise_signal(signal.SIGINT)
-
-    monkeypatch.setattr(_sqlite, "_sleep", sleep)
-    sinks = [("k.db", SqliteSink(db)), ("a.jsonl", JsonlSink(tmp_path / "a.jsonl"))]
-    write_all(sinks)
-    try:
-        with pytest.raises(KeyboardInterrupt) as raised:
-            try:
-                commit_sinks(sinks)
-            finally:
-                export_module.abort_sinks(sinks)
-    finally:
-        reader.close()
-    assert getattr(raised.value, ABANDONED_SINK) == ""
-    assert sleeps == [0.1]
-    assert [s.state for _, s in sinks] == ["aborted", "aborted"]
-    assert sink_outcome(sinks) == ""  # the CLI: "nothing was written (outputs rolled back)"
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id FROM measurements").fetchall() == [("old",)]
-    conn.close()
-    assert sorted(os.listdir(tmp_path)) == ["k.db"]
