@@ -855,7 +855,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parts = parse_prefix(args.package)
         target: Path = args.target
         if not target.is_dir():
-            raise VendorError(f"target directory {target} does not exist")
+            problem = "is not a directory" if target.exists() else "does not exist"
+            raise VendorError(f"target directory {target} {problem} (give your source folder)")
         if args.check:
             return run_check(target, parts, args.package)
         return run_vendor(

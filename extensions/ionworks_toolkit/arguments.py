@@ -134,12 +134,23 @@ def sink_targets(sinks: Sequence[Any]) -> list[Any]:
 
 
 def check_text(helper: str, text: object) -> None:
-    """``text`` of a filter helper (``contains(text)``...): a str.
+    """``text`` of a filter helper (``contains(text)``...): a str with some text in it
+    (``contains("")`` would send ``ilike.%%``, matching every record: an empty variable, not
+    a wish).
 
-    :raises ArgumentTypeError: naming ``helper(text)``.
+    :raises ArgumentTypeError: naming ``helper(text)``, for another type.
+    :raises ParameterError: for an empty or blank text.
     """
     if not isinstance(text, str):
         raise _wrong_type(f"{helper}(text)", "a str", text)
+    if not text.strip():
+        raise ParameterError(
+            f"{helper}({text!r}): the text is {'empty' if not text else 'blank'}; give the "
+            f"text to look for, e.g. {helper}('LFP')",
+            source="argument",
+            parameter=f"{helper}(text)",
+            choices=(),
+        )
 
 
 def check_strings(secret: Sequence[str] = (), **values: object) -> None:

@@ -714,6 +714,17 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _contains(key: str, text: str) -> str:
+    """``--contains KEY=TEXT`` as ``ilike.%TEXT%``; an empty or blank TEXT (an unset shell
+    variable) is refused naming the option: it would match every record."""
+    if not text.strip():
+        raise ConfigurationError(
+            f"--contains {key}={text}: the text is empty, so it would match every record; give "
+            f"the text to look for (--contains {key}=LFP)"
+        )
+    return contains(text)
+
+
 def _isatty(stream: Any) -> bool:
     """True for a terminal; False for a closed (``None``), broken or redirected stream."""
     try:
@@ -1007,7 +1018,8 @@ def measurements_list(
             (*FILTER_OPTIONS[k], v) for k, v in options.items() if v is not None
         ]
         sources += [
-            ("--contains", k, contains(v)) for k, v in _parse_pairs(contains_filters, "--contains")
+            ("--contains", k, _contains(k, v))
+            for k, v in _parse_pairs(contains_filters, "--contains")
         ]
         sources += [("--filter", k, v) for k, v in _parse_pairs(raw_filters, "--filter")]
         given: dict[str, str] = {}

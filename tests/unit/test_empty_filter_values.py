@@ -118,3 +118,33 @@ def test_a_preset_with_an_empty_value_names_the_preset(make_toolkit) -> None:
             owner="plugin test",
         )
     assert str(caught.value) == message("preset empty-name", "name", "")
+
+
+@pytest.mark.parametrize("text", ["", "  "])
+def test_contains_with_no_text_is_refused_naming_the_option(runner: CliRunner, text: str) -> None:
+    # FINDINGS7 G16: --contains name= sent name=ilike.%% (every record), exit 0.
+    result = runner.invoke(
+        main, ["--sandbox", "measurements", "list", SEVERSON, "--contains", f"name={text}"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: --contains name={text}: the text is empty, so it would match every record; "
+        "give the text to look for (--contains name=LFP)\n"
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("helper", ["contains", "starts_with", "ilike", "like"])
+@pytest.mark.parametrize(("text", "kind"), [("", "empty"), (" \t", "blank")])
+def test_a_filter_helper_refuses_empty_text(helper: str, text: str, kind: str) -> None:
+    import ionworks_toolkit
+
+    with pytest.raises(ParameterError) as caught:
+        getattr(ionworks_toolkit, helper)(text)
+    assert str(caught.value) == (
+        f"{helper}({text!r}): the text is {kind}; give the text to look for, e.g. {helper}('LFP')"
+    )
+    assert (caught.value.source, caught.value.parameter) == ("argument", f"{helper}(text)")
+    assert not isinstance(caught.value, TypeError)
+    kept = {"contains": "ilike.% x%", "starts_with": "ilike. x%", "ilike": "ilike. x"}
+    assert getattr(ionworks_toolkit, helper)(" x") == kept.get(helper, "like. x")

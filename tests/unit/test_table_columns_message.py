@@ -49,3 +49,14 @@ def test_twelve_columns_are_listed_without_an_ellipsis() -> None:
     record = {f"c{i:02}": i for i in range(12)}
     described = commit_table([record], ["zzz"])
     assert described.endswith("columns: " + ", ".join(f"c{i:02}" for i in range(12)) + ")")
+
+
+def test_a_column_asked_for_twice_is_shown_once() -> None:
+    console = Console(file=io.StringIO(), width=80)
+    sink = TableSink(console=console, columns=["name", "id", "name"])
+    assert sink.columns == ["name", "id"]
+    with sink:
+        sink.write([WIDE])
+        sink.commit()
+    header = console.file.getvalue().splitlines()[1]
+    assert header.split() == ["┃", "name", "┃", "id", "┃"]

@@ -629,7 +629,16 @@ def test_clear_errors(
 ) -> None:
     missing = tmp_path / "missing"
     assert vendor.main([str(missing), "--package", PREFIX]) == 2
-    assert capsys.readouterr().err == f"error: target directory {missing} does not exist\n"
+    assert capsys.readouterr().err == (
+        f"error: target directory {missing} does not exist (give your source folder)\n"
+    )
+    a_file = tmp_path / "module.py"  # FINDINGS7 G16: a file was reported as missing
+    a_file.write_text("")
+    assert vendor.main([str(a_file), "--package", PREFIX]) == 2
+    assert capsys.readouterr().err == (
+        f"error: target directory {a_file} is not a directory (give your source folder)\n"
+    )
+    a_file.unlink()
 
     nowhere = tmp_path / "nowhere"
     assert vendor.main([str(tmp_path), "--package", PREFIX, "--source-root", str(nowhere)]) == 2

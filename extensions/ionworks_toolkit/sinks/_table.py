@@ -125,7 +125,7 @@ MAX_LISTED_COLUMNS = 12
 class TableSink(BaseSink):
     """Print the records as a ``rich`` table when committed; nothing is printed on abort.
 
-    Columns: ``columns`` if given (in that order); else those of
+    Columns: ``columns`` if given (in that order, each once); else those of
     :data:`DEFAULT_TABLE_COLUMNS` present in any record, from the left, for as long as each
     new one gets at least :data:`MIN_COLUMN_WIDTH` characters of the console width; else the
     first eight flattened keys seen. Every cell stays on one line: a value longer than its
@@ -171,7 +171,8 @@ class TableSink(BaseSink):
         #: is refused as two streams on stdout), ``None`` for a caller's own console.
         self.target = OutputTarget(None, True, "stdout") if console is None else None
         self.max_rows = max_rows
-        self.columns = list(columns) if columns else None
+        # A column asked for twice is shown once (FINDINGS7 G16: --columns name,name).
+        self.columns = list(dict.fromkeys(columns)) if columns else None
         self._rows: list[dict[str, Any]] = []
         self._seen: dict[str, None] = {}
         #: Set at commit: requested columns no record has (shown empty), for :meth:`describe`.
