@@ -68,7 +68,10 @@ def check_project(project: object, *, several: bool = False) -> None:
                 raise _wrong_type(f"project[{index}]", one, item)
         return
     allowed = f"{one}, a list of them," if several else f"{one}"
-    raise _wrong_type("project", f"{allowed} or None (IONWORKS_PROJECT_ID)", project)
+    hint = ""
+    if not several and isinstance(project, list | tuple):  # to_pandas([P, Q]) (FINDINGS7 R6)
+        hint = " (one project here; export() takes a list of them)"
+    raise _wrong_type("project", f"{allowed} or None (IONWORKS_PROJECT_ID)", project, hint)
 
 
 def check_sinks(sinks: object) -> None:

@@ -114,3 +114,20 @@ def test_readme_examples_run_against_the_sandbox(
     assert first == "466 new or changed; 0 unchanged re-reads skipped"
     # 5 re-reads per project inside the 5-minute overlap (one update a minute), all unchanged
     assert second == "0 new or changed; 20 unchanged re-reads skipped"
+
+
+@pytest.mark.parametrize("method", ["to_arrow", "to_pandas", "to_polars"])
+def test_a_frame_takes_one_project_and_says_export_takes_several(
+    ionworks_sandbox, method: str
+) -> None:
+    # FINDINGS7 R6: to_pandas([P, Q]) said only "got a list".
+    from ionworks_toolkit import ArgumentTypeError
+
+    before = ionworks_sandbox.request_count
+    with ionworks_sandbox.toolkit() as tk, pytest.raises(ArgumentTypeError) as caught:
+        getattr(tk, method)(["P", "Q"])
+    assert str(caught.value) == (
+        "project must be a project name or id (str) or None (IONWORKS_PROJECT_ID); got a "
+        "list: ['P', 'Q'] (one project here; export() takes a list of them)"
+    )
+    assert ionworks_sandbox.request_count == before
