@@ -4,6 +4,7 @@ repository points to a design document outside it."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,37 +13,56 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "extensions" / "ionworks_toolkit"
 
-#: ARCHITECTURE.md's layers: a module imports only from its own layer or lower ones.
-LAYERS = {
-    "errors": 0,
-    "constants": 0,
-    "hookspecs": 0,
-    "_codec": 0,
-    "_collector": 0,
-    "arguments": 1,
-    "filters": 1,
-    "parameters": 1,
-    "pagination": 1,
-    "parsing": 1,
-    "projects": 1,
-    "settings": 1,
-    "sinks": 1,
-    "operations": 2,
-    "transport": 2,
-    "retries": 2,
-    "auth": 2,
-    "presets": 2,
-    "plugins": 3,
-    "export": 3,
-    "incremental": 3,
-    "frames": 3,
-    "bulk": 4,
-    "session": 4,
-    "cli": 5,
-    "_entry": 6,
-    "testing": 5,
-    "__init__": 5,
-}
+
+def documented_layers() -> dict[str, int]:
+    """ARCHITECTURE.md's layers, read from its drawing in section 1 (``  4 sessions
+    session.py ...``, continuation lines indented under it): a module imports only from its
+    own layer or lower ones. Names in parentheses are comments, not modules."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    drawing = text.split("## 1. Layers", 1)[1].split("```", 2)[1]
+    layers: dict[str, int] = {}
+    layer: int | None = None
+    for line in drawing.splitlines():
+        numbered = re.match(r"^  (\d) [a-z ]+?\s{2,}(.*)$", line)
+        if numbered:
+            layer, line = int(numbered.group(1)), numbered.group(2)
+        elif not re.match(r"^ {10,}\S", line):
+            layer = None
+        if layer is None:
+            continue
+        line = re.sub(r"\([^)]*\)", "", line)
+        for name in re.findall(r"(?<![\w.])(_{0,2}[a-z][a-z_]*_{0,2})(?:\.py\b|/)", line):
+            layers[name] = layer
+    return layers
+
+
+LAYERS = documented_layers()
+
+
+def test_the_drawing_names_each_layer_s_modules() -> None:
+    """The layers as drawn (a module moved between layers is a design change: change both)."""
+    drawn = documented_layers()
+    assert drawn == {
+        **dict.fromkeys(["errors", "constants", "hookspecs", "_codec", "_collector"], 0),
+        **dict.fromkeys(
+            [
+                "pagination",
+                "parsing",
+                "projects",
+                "parameters",
+                "arguments",
+                "filters",
+                "settings",
+                "sinks",
+            ],
+            1,
+        ),
+        **dict.fromkeys(["operations", "transport", "retries", "auth", "presets"], 2),
+        **dict.fromkeys(["plugins", "export", "incremental", "frames"], 3),
+        **dict.fromkeys(["session", "bulk"], 4),
+        **dict.fromkeys(["cli", "testing", "__init__"], 5),
+        "_entry": 6,
+    }
 
 
 def top_module(path: Path) -> str:
