@@ -139,3 +139,15 @@ def test_nothing_points_to_a_design_document_outside_the_repository() -> None:
             offenders.append(name.decode())
     assert offenders == []
     assert (ROOT / "ARCHITECTURE.md").is_file()
+
+
+def test_the_sessions_section_lists_every_public_verb() -> None:
+    from ionworks_toolkit import AsyncToolkit, Toolkit
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("### Sessions\n", 1)[1].split("On `AsyncToolkit`", 1)[0]
+    listed = set(re.findall(r"`([a-z_]+)`", section.split("same verbs:", 1)[1]))
+    lifecycle = {"client", "close", "aclose", "is_closed"}
+    for cls in (Toolkit, AsyncToolkit):
+        public = {name for name in dir(cls) if not name.startswith("_")} - lifecycle
+        assert listed == public, cls.__name__
