@@ -151,3 +151,12 @@ def test_the_sessions_section_lists_every_public_verb() -> None:
     for cls in (Toolkit, AsyncToolkit):
         public = {name for name in dir(cls) if not name.startswith("_")} - lifecycle
         assert listed == public, cls.__name__
+
+
+def test_the_constants_section_gives_every_constant_its_value() -> None:
+    from ionworks_toolkit import constants
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("### Constants\n", 1)[1].split("\n### ", 1)[0]
+    listed = dict(re.findall(r"`([A-Z_]+)` \((\d+)", section))
+    assert listed == {name: str(int(getattr(constants, name))) for name in constants.__all__}
