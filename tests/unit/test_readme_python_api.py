@@ -65,3 +65,23 @@ def test_the_ten_lines_and_the_async_example_run_against_the_sandbox(
     assert names[0] == "FastCharge_000025_CH8"  # newest first: the default order
     with sqlite3.connect(tmp_path / "m.db") as db:
         assert db.execute("select count(*) from measurements").fetchone() == (128,)
+
+
+def test_the_argument_errors_the_readme_quotes(ionworks_sandbox) -> None:
+    from ionworks_toolkit import ArgumentTypeError, Toolkit
+
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    with ionworks_sandbox.toolkit() as tk:
+        with pytest.raises(ArgumentTypeError) as project:
+            list(tk.iter_measurements_by_project(123))
+        with pytest.raises(ArgumentTypeError) as sinks:
+            tk.export("NASA PCoE Li-ion battery aging", "m.csv")
+    with pytest.raises(ArgumentTypeError) as bogus:
+        Toolkit(bogus=1)
+    assert f"`iter_measurements_by_project(123)`: `{project.value}`" in readme
+    assert str(sinks.value).startswith("sinks must be a list ")
+    assert str(sinks.value).endswith(" (write ['m.csv'])")
+    assert "`export(p, \"m.csv\")`: `sinks must be a list ... (write ['m.csv'])`" in readme
+    prefix = "Toolkit() got an unexpected keyword argument 'bogus'; arguments: api_url, api_key, "
+    assert str(bogus.value).startswith(prefix)
+    assert f"`Toolkit(bogus=1)`: `{prefix}...`" in readme
