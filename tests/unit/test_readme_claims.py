@@ -1,0 +1,43 @@
+"""README claims checked against the code, both ways: what the README says the toolkit does,
+and what it says it does not do (FINDINGS7 R3: "in whatever form the server echoes them"
+was not true). A change that makes one of these fail changes the README sentence too."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from ionworks_toolkit.auth import redact_secrets
+
+README = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+KEY = "SeCrEt-K3y/with+chars=="
+
+
+def test_echoed_credentials_are_redacted_in_the_forms_the_readme_lists() -> None:
+    assert "percent-encoded (`SeCrEt-K3y%2Fwith%2Bchars%3D%3D`, either hex case" in README
+    for echoed in (
+        KEY,
+        "SeCrEt-K3y%2Fwith%2Bchars%3D%3D",
+        "SeCrEt-K3y%2fwith%2bchars%3d%3d",
+        "SeCrEt-K3y%252Fwith%252Bchars%253D%253D",  # twice
+        "SeCrEt-K3y%2Fwith+chars",  # mixed, padding left off
+        "SeCrEt-K3y_with-chars",  # base64url
+        "SeCrEt-K3y\\/with+chars==",  # JSON-escaped
+        "SeCrEt-K3y&#47;with&#43;chars&#61;&#61;",  # HTML references
+    ):
+        assert redact_secrets(f"bad key {echoed}.", [KEY]) == "bad key ***.", echoed
+
+
+def test_a_short_key_is_redacted_only_as_a_word() -> None:
+    assert "(`key dev is bad`, not `device` or `bad:dev.out`)" in README
+    assert redact_secrets("key dev is bad", ["dev"]) == "key *** is bad"
+    assert redact_secrets("device; bad:dev.out", ["dev"]) == "device; bad:dev.out"
+
+
+def test_the_forms_the_readme_says_are_not_recognised_are_not() -> None:
+    assert (
+        "A part of a key (`SeCrEt-K3y...`), the key in other letter case, or its base64 "
+        "encoding is not recognised." in README
+    )
+    for echoed in ("SeCrEt-K3y", KEY.upper(), base64.b64encode(KEY.encode()).decode()):
+        assert redact_secrets(f"bad key {echoed}", [KEY]) == f"bad key {echoed}"
