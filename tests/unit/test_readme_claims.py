@@ -5,6 +5,7 @@ was not true). A change that makes one of these fail changes the README sentence
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from ionworks_toolkit.auth import redact_secrets
@@ -41,3 +42,24 @@ def test_the_forms_the_readme_says_are_not_recognised_are_not() -> None:
     )
     for echoed in ("SeCrEt-K3y", KEY.upper(), base64.b64encode(KEY.encode()).decode()):
         assert redact_secrets(f"bad key {echoed}", [KEY]) == f"bad key {echoed}"
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's anchors for the headings of ``markdown``: lower case, punctuation dropped,
+    spaces as hyphens."""
+    headings = re.findall(r"^#+ (.+)$", markdown, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_link_inside_the_docs_leads_somewhere() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("README.md", "ARCHITECTURE.md", "TESTING.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = root / path if path else root / doc
+            assert linked.exists(), f"{doc}: {target}"
+            if anchor:
+                assert anchor in _anchors(linked.read_text(encoding="utf-8")), f"{doc}: {target}"
