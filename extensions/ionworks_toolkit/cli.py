@@ -75,8 +75,9 @@ EXIT_SINK = 6
 EXIT_PIPE = 141
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 ok; 2 usage, validation or plugin; 3 authentication; 4 not found; "
-    "5 server, network or pagination; 6 output sink; 141 the reader of stdout left (| head)."
+    "Exit codes: 0 ok; 1 a bug (a traceback: please report it); 2 usage, validation or "
+    "plugin; 3 authentication; 4 not found; 5 server, network or pagination; 6 output sink; "
+    "130 interrupted (143 SIGTERM); 141 the reader of stdout left (| head)."
 )
 
 SANDBOX_PROJECT_HINT = "Severson 2019 fast-charging cycle life"
