@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -148,6 +149,7 @@ def check_destinations(sinks: Sequence[tuple[str, Sink]]) -> None:
     :raises ConfigurationError: naming both sinks and the destination they share.
     """
     seen: dict[str, str] = {}
+    files: dict[tuple[int, int], tuple[str, str]] = {}  # (device, inode) -> (text, path)
     for text, sink in sinks:
         destination = _destination(sink)
         if destination is None:
@@ -158,6 +160,15 @@ def check_destinations(sinks: Sequence[tuple[str, Sink]]) -> None:
                 "sink its own target"
             )
         seen[destination] = text
+        same = _file_identity(sink)
+        if same is not None:
+            if same in files:  # hard links (or a bind mount) of one file under two paths
+                first, path = files[same]
+                raise ConfigurationError(
+                    f"sinks {first} and {text} both write to one file: {path} and "
+                    f"{destination} are links to it; give each sink its own target"
+                )
+            files[same] = (text, destination)
 
 
 def _destination(sink: Any) -> str | None:
@@ -180,6 +191,20 @@ def _destination(sink: Any) -> str | None:
         return str(path.resolve())
     root = getattr(sink, "location", None) or getattr(sink, "root", None)
     return root if isinstance(root, str) else None
+
+
+def _file_identity(sink: Any) -> tuple[int, int] | None:
+    """``(device, inode)`` of the existing regular file a sink's ``path`` names (two paths of
+    one file, hard links, have one; a SQLite sink on each would wait for its own lock), else
+    ``None``."""
+    path = getattr(sink, "path", None)
+    if not isinstance(path, Path):
+        return None
+    try:
+        found = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 def bind_schema(sinks: Sequence[tuple[str, Sink]], schema: RecordSchema) -> None:
