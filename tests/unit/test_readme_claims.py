@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import base64
 import re
+import shlex
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from ionworks_toolkit.auth import redact_secrets
+from ionworks_toolkit.cli import main
 
 README = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
 KEY = "SeCrEt-K3y/with+chars=="
@@ -63,3 +67,25 @@ def test_every_link_inside_the_docs_leads_somewhere() -> None:
             assert linked.exists(), f"{doc}: {target}"
             if anchor:
                 assert anchor in _anchors(linked.read_text(encoding="utf-8")), f"{doc}: {target}"
+
+
+@pytest.mark.sandbox
+def test_the_quick_start_prints_what_the_readme_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    command = text.split("```bash\n", 1)[1].split("\n```", 1)[0]
+    arguments = shlex.split(command.split(".venv/bin/ionworks-toolkit ", 1)[1])
+    printed = re.search(r"It prints `([^`]+)`", text)
+    assert printed is not None
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [printed.group(1)]
+    assert result.stdout == ""
+
+    quiet_after = CliRunner().invoke(main, [*arguments[1:], "-q"], prog_name="ionworks-toolkit")
+    assert quiet_after.exit_code == 2
+    refusal = re.search(r"refused\s+saying so: `([^`]+)`", text)
+    assert refusal is not None
+    assert quiet_after.stderr.splitlines()[-1] == "Error: " + " ".join(refusal.group(1).split())
