@@ -89,3 +89,20 @@ def test_the_quick_start_prints_what_the_readme_says(
     refusal = re.search(r"refused\s+saying so: `([^`]+)`", text)
     assert refusal is not None
     assert quiet_after.stderr.splitlines()[-1] == "Error: " + " ".join(refusal.group(1).split())
+
+
+def test_the_provenance_marks_the_readme_counts() -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[2]
+    spec = json.loads((root / "openapi" / "ionworks.openapi.json").read_text(encoding="utf-8"))
+    operations = [o for item in spec["paths"].values() for o in item.values() if "responses" in o]
+    ids = sum(o.get("x-provenance-operationId") == "assumption" for o in operations)
+    statuses = sum(
+        any("status code not documented" in n for n in o.get("x-provenance-notes", ()))
+        for o in operations
+    )
+    assert (len(operations), ids, statuses) == (30, 26, 8)
+    assert "it covers the 30 project, cell specification, cell instance and cell" in README
+    assert f"({ids} operation ids built by FastAPI's rule" in README
+    assert f"{statuses} assumed status codes: `x-provenance-notes`" in README
