@@ -11,7 +11,9 @@ duplicates dropped, ``max_records``) is still written exactly.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ import pytest
 from ionworks_toolkit import AsyncToolkit, Toolkit, _codec, export, parsing
 from ionworks_toolkit._codec import JsonReadyList, raw_items
 from ionworks_toolkit.pagination import Page, PageWalk
-from ionworks_toolkit.sinks import JsonlSink, measurements_schema
+from ionworks_toolkit.sinks import JsonlSink, _jsonl, measurements_schema
+from ionworks_toolkit.sinks._jsonl import write_lines
 from ionworks_toolkit.sinks._sqlite import SqliteSink
 
 PROJECT_ID = "00000000-0000-0000-0000-000000abcdef"
@@ -249,3 +252,66 @@ def test_the_sink_writes_the_lines_only_for_its_own_plain_records(tmp_path: Path
     assert written("other.jsonl", other) == compact
     assert written("none.jsonl", JsonReadyList(records, "CellMeasurementWithDetails")) == compact
     assert JsonReadyList(records, None, lines).raw_lines is None  # only with plain_for
+
+
+# ------------------------------------------------------------- write_lines (no joined copy)
+
+
+def write_to_file(path: Path, lines: list[Any]) -> bytes:
+    with open(path, "wb") as handle:
+        handle.write(b"head:")  # buffered, not yet on disk: write_lines flushes it first
+        write_lines(handle, lines)
+        handle.write(b":tail")
+    return path.read_bytes()
+
+
+def test_write_lines_writes_each_line_and_a_newline_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_jsonl, "_LINES_PER_WRITEV", 2)  # 5 lines: 3 writev calls
+    calls: list[int] = []
+    real_writev = os.writev
+
+    def counting_writev(fd: int, buffers: list[Any]) -> int:
+        calls.append(len(buffers))
+        return real_writev(fd, buffers)
+
+    monkeypatch.setattr(os, "writev", counting_writev)
+    lines = raw_items(b'{"items":[{"a":1},{"b":"x y"},[3],4,"five"]}', 5)
+    assert lines is not None
+    out = write_to_file(tmp_path / "out.jsonl", lines)
+    assert out == b'head:{"a":1}\n{"b":"x y"}\n[3]\n4\n"five"\n:tail'
+    assert calls == [4, 4, 2]
+
+
+def test_write_lines_finishes_a_short_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_writev = os.writev
+
+    def short_writev(fd: int, buffers: list[Any]) -> int:
+        return real_writev(fd, [bytes(buffers[0])[:3]])  # 3 bytes of the first line only
+
+    monkeypatch.setattr(os, "writev", short_writev)
+    out = write_to_file(tmp_path / "out.jsonl", [b'{"id":"m-1"}', b'{"id":"m-2"}'])
+    assert out == b'head:{"id":"m-1"}\n{"id":"m-2"}\n:tail'
+
+
+def test_write_lines_without_writev_joins_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(os, "writev")
+    out = write_to_file(tmp_path / "out.jsonl", [b"[1]", b"[2]"])
+    assert out == b"head:[1]\n[2]\n:tail"
+
+
+def test_write_lines_raises_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_writev(fd: int, buffers: list[Any]) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "writev", full_writev)
+    with open(tmp_path / "out.jsonl", "wb") as handle:
+        write_lines(handle, [])  # nothing to write: no call, so no error
+        with pytest.raises(OSError) as caught:
+            write_lines(handle, [b"[1]"])
+    assert caught.value.errno == errno.ENOSPC
