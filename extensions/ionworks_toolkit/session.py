@@ -65,6 +65,7 @@ from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH
 from .errors import APIError, ConfigurationError
 from .export import (
+    AsyncPageWriter,
     ExportResult,
     abort_sinks,
     bind_schema,
@@ -1080,14 +1081,19 @@ class AsyncToolkit(_BaseToolkit):
                 prefetch=prefetch,
                 stats=stats,
             )
+            # Pages of a regular JSON Lines or CSV file are written by a worker thread while
+            # the loop receives the next one (AsyncPageWriter); progress after each write.
+            writer = AsyncPageWriter(
+                opened, item_model=MEASUREMENTS_BY_PROJECT.item_model, progress=progress
+            )
             try:
                 with fewer_collections():  # pages are freed by reference counting
                     async for page in walk:
-                        write_page(opened, page, item_model=MEASUREMENTS_BY_PROJECT.item_model)
+                        await writer.write(page, stats)
                         del page  # freed before the next one is awaited
-                        if progress is not None:
-                            progress(attrs.evolve(stats))  # a copy: the walk's own stay
+                    await writer.finish()
             finally:
+                writer.close()  # after an error: the page being written is finished first
                 await walk.aclose()  # type: ignore[attr-defined]
             commit_sinks(opened)
         except BaseException:

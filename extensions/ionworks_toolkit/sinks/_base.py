@@ -1393,6 +1393,24 @@ class FileSink(BaseSink):
         self.keeps_previous_output = target.kind != "new file"
         self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
 
+    #: Whether this kind of sink may have its pages written from a worker thread when its
+    #: target is a regular file (see :attr:`writes_in_worker_thread`).
+    worker_thread_safe = False
+
+    @property
+    def writes_in_worker_thread(self) -> bool:
+        """``True`` when an async export may call :meth:`write` from a worker thread (one
+        page at a time, never at once with another call on this sink) while the event loop
+        receives the next page: a sink of a kind that allows it (:attr:`worker_thread_safe`:
+        JSON Lines, CSV, set on the class itself, not inherited) writing a regular file,
+        which a failed run deletes whole. A stream
+        (stdout, a pipe) is written on the event loop's thread, where its reader leaving and
+        Ctrl-C are counted record by record."""
+        # Declared by the sink's own class: a subclass (a plugin's) whose ``_write`` may block
+        # is written on the loop's thread, where a Ctrl-C stops it at once.
+        declared = type(self).__dict__.get("worker_thread_safe", False)
+        return declared is True and isinstance(self._out, AtomicFile)
+
     @property
     def streamed(self) -> bool:
         """``True`` once a page was flushed to a stream target (a Parquet stream's rows wait

@@ -51,6 +51,7 @@ class CsvSink(FileSink):
     """
 
     applies_date_rule = True  # every record goes through record_schema's rule
+    worker_thread_safe = True  # a regular file: its pages may go out from a worker thread
 
     def __init__(
         self,

@@ -81,6 +81,7 @@ class JsonlSink(FileSink):
     #: them) instead of encoding its records again, when it holds plain records of this
     #: sink's record schema: an export asks for them only when a sink says so.
     takes_raw_lines = True
+    worker_thread_safe = True  # a regular file: its pages may go out from a worker thread
 
     def __init__(
         self,
