@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .constants import MAX_PAGE_SIZE, MAX_RETRIES_LIMIT
 from .errors import ArgumentTypeError, ParameterError, did_you_mean
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "check_keywords",
     "check_names",
     "check_project",
+    "check_session_arguments",
     "check_sinks",
     "type_name",
 ]
@@ -175,18 +177,115 @@ def check_strings(secret: Sequence[str] = (), **values: object) -> None:
         raise _wrong_type(argument, "a str or None", value)
 
 
-def check_names(names: object, argument: str = "presets") -> None:
+def _is_path_or_str(value: object) -> bool:
+    return isinstance(value, str) or _is_path(value)
+
+
+def check_session_arguments(owner: str, transport: object, **values: Any) -> None:
+    """The arguments of ``Toolkit()`` / ``AsyncToolkit()`` (``owner``) that are not text
+    (``check_strings`` checks those), before anything is built (FINDINGS7 G26:
+    ``Toolkit(transport=5)`` failed at the first request with a bare AssertionError,
+    ``timeout="5"`` was taken as text, ``working_dir="/nonexistent"`` silently):
+
+    - ``transport``: an ``httpx.BaseTransport`` (``Toolkit``) or ``httpx.AsyncBaseTransport``
+      (``AsyncToolkit``), or None;
+    - ``timeout``, ``retry_budget``: a number of seconds (int or float), or None;
+    - ``max_retries``, ``page_size``: an int, or None (their ranges: ``settings``);
+    - ``max_response_bytes``: an int (bytes) or a str (``"256MiB"``), or None;
+    - ``verify``: True/False, a CA bundle path (str or path) or an ``ssl.SSLContext``, or None;
+    - ``config_file``: a str or path, or None; ``working_dir`` the same, an existing folder;
+    - ``plugins``, ``disable_plugins``: lists (of plugin objects; of plugin names);
+    - ``environ``: a mapping of str to str, or None.
+
+    :raises ArgumentTypeError: naming the first argument of another type and what it takes.
+    :raises ParameterError: ``working_dir`` is not an existing folder.
+    """
+    import ssl
+    from collections.abc import Mapping
+
+    import httpx
+
+    wanted = httpx.AsyncBaseTransport if owner.startswith("Async") else httpx.BaseTransport
+    if transport is not None and not isinstance(transport, wanted):
+        kind = f"an httpx.{wanted.__name__}"
+        raise _wrong_type("transport", f"{kind} (e.g. httpx.{_example(wanted)}) or None", transport)
+    defaults = {
+        "timeout": "IONWORKS_TOOLKIT_TIMEOUT, else 30",
+        "retry_budget": "IONWORKS_TOOLKIT_RETRY_BUDGET, else 60",
+    }
+    for argument, default in defaults.items():
+        value = values.get(argument)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise _wrong_type(
+                argument, f"a number of seconds (int or float), or None ({default})", value
+            )
+    counts = {
+        "max_retries": (0, MAX_RETRIES_LIMIT, "IONWORKS_TOOLKIT_MAX_RETRIES, else 5"),
+        "page_size": (1, MAX_PAGE_SIZE, f"IONWORKS_TOOLKIT_PAGE_SIZE, else {MAX_PAGE_SIZE}"),
+    }
+    for argument, (low, high, default) in counts.items():
+        check_count(
+            values.get(argument), argument, minimum=low, maximum=high, none=default, type_only=True
+        )
+    size = values.get("max_response_bytes")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int | str)):
+        raise _wrong_type(
+            "max_response_bytes",
+            "a number of bytes (int) or a size (str, e.g. '256MiB'), or None",
+            size,
+        )
+    verify = values.get("verify")
+    if verify is not None and not (
+        isinstance(verify, bool | ssl.SSLContext) or _is_path_or_str(verify)
+    ):
+        raise _wrong_type(
+            "verify",
+            "True, False, a CA bundle path (str or path) or an ssl.SSLContext, or None",
+            verify,
+        )
+    for argument in ("config_file", "working_dir"):
+        value = values.get(argument)
+        if value is not None and not _is_path_or_str(value):
+            raise _wrong_type(argument, "a path (str or pathlib.Path) or None", value)
+    folder = values.get("working_dir")
+    if folder is not None and not os.path.isdir(folder):
+        problem = "is not a folder" if os.path.exists(folder) else "does not exist"
+        raise ParameterError(
+            f"working_dir {os.fspath(folder)!r} {problem}: give the folder to read .env and "
+            "ionworks-toolkit.toml from, or None (the current folder)",
+            source="argument",
+            parameter="working_dir",
+            choices=(),
+        )
+    plugins = values.get("plugins")
+    if plugins is not None and (
+        isinstance(plugins, str | bytes) or not isinstance(plugins, Sequence)
+    ):
+        raise _wrong_type("plugins", "a list of plugin objects", plugins)
+    disabled = values.get("disable_plugins")
+    if disabled is not None:
+        check_names(disabled, "disable_plugins", "plugin names")
+    environ = values.get("environ")
+    if environ is not None and not isinstance(environ, Mapping):
+        raise _wrong_type("environ", "a mapping of variable names to values, or None", environ)
+
+
+def _example(kind: type) -> str:
+    return "AsyncHTTPTransport()" if kind.__name__.startswith("Async") else "HTTPTransport()"
+
+
+def check_names(names: object, argument: str = "presets", what: str = "preset names") -> None:
     """``presets``: a list (or tuple) of preset names.
 
     :raises ArgumentTypeError: a str instead of a list, or an item that is not a str.
     """
     if isinstance(names, str):
-        raise _wrong_type(argument, "a list of preset names", names, f" (write [{names!r}])")
+        raise _wrong_type(argument, f"a list of {what}", names, f" (write [{names!r}])")
     if not isinstance(names, Sequence):
-        raise _wrong_type(argument, "a list of preset names", names)
+        raise _wrong_type(argument, f"a list of {what}", names)
     for index, name in enumerate(names):
         if not isinstance(name, str):
-            raise _wrong_type(f"{argument}[{index}]", "a preset name (str)", name)
+            raise _wrong_type(f"{argument}[{index}]", f"a {what.removesuffix('s')} (str)", name)
 
 
 def check_count(

@@ -18,7 +18,11 @@ documents, on every hook.
   An explicit plugin whose name is taken by another object is a conflict too.
 - A preset name or sink scheme registered by two owners is switched off (that one name only)
   with a warning naming both; using it is a RegistrationConflictError saying why. The config
-  file may override a built-in preset (``presets list`` says so).
+  file may override a built-in preset (``presets list`` says so). A built-in sink's scheme
+  (``jsonl``, ``csv``, ``sqlite``...) is never taken by another plugin: its registration is
+  refused with one warning, the plugin's other sinks kept, and ``plugins list`` names it in
+  the plugin's note (FINDINGS7 G26: a plugin registering ``jsonl`` switched off the CLI's
+  default output when piped).
 - Names in ``disabled`` (``IONWORKS_TOOLKIT_DISABLE_PLUGINS``, ``--disable-plugin``) are blocked
   before loading.
 """
@@ -91,10 +95,13 @@ class BuiltinSinksPlugin:
             register(scheme, factory)
 
 
+#: The registered name of :class:`BuiltinSinksPlugin`, whose schemes no other plugin takes.
+BUILTIN_SINKS_PLUGIN = "ionworks-sinks"
+
 BUILTIN_PLUGINS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("ionworks-auth", BuiltinAuthPlugin),
     ("ionworks-presets", BuiltinPresetsPlugin),
-    ("ionworks-sinks", BuiltinSinksPlugin),
+    (BUILTIN_SINKS_PLUGIN, BuiltinSinksPlugin),
 )
 
 
@@ -136,6 +143,8 @@ class PluginHost:
         self.manager.add_hookspecs(hookspecs)
         self._disabled = tuple(dict.fromkeys(disabled))
         self._infos: list[PluginInfo] = []
+        #: Per plugin, the built-in sink schemes it registered and was refused.
+        self._refused_sinks: dict[str, list[str]] = {}
         for name in self._disabled:
             self.manager.set_blocked(name)
         for name, factory in BUILTIN_PLUGINS:
@@ -311,6 +320,9 @@ class PluginHost:
             notes[order[0]] = "ionworks_auth: asked first (wins)"
             for name in order[1:]:
                 notes[name] = f"ionworks_auth: asked only when {order[0]} returns None"
+        for name, schemes in self._refused_sinks.items():
+            refused = f"{_sink_names(schemes)} not registered: built-in names win"
+            notes[name] = f"{notes[name]}; {refused}" if name in notes else refused
         return [
             attrs.evolve(info, note=notes[info.name])
             if info.name in notes and info.status in _RUNNING
@@ -415,13 +427,23 @@ class PluginHost:
         """``{scheme: (factory, owner)}`` from every plugin's ``ionworks_register_sinks`` hook.
 
         A scheme registered twice is switched off with a warning naming both (using it raises
-        RegistrationConflictError); a bad scheme or factory switches its plugin off.
+        RegistrationConflictError); a bad scheme or factory switches its plugin off. Another
+        plugin's registration of a built-in scheme is refused with one warning (the module
+        docstring), while the built-in sinks plugin is registered.
         """
         while True:
             try:
                 sinks, clashes = self._sinks_once()
             except _Retry:
                 continue
+            for name, schemes in self._refused_sinks.items():
+                one = len(set(schemes)) == 1
+                toolkit_warning(
+                    f"plugin {name} registered {_sink_names(schemes)} under "
+                    f"{'a built-in sink name' if one else 'built-in sink names'}: not "
+                    f"registered (built-in names win); give {'it' if one else 'them'} another "
+                    "name"
+                )
             for scheme, owners in clashes.items():
                 message = (
                     f"sink scheme {scheme!r} is registered twice: by {' and by '.join(owners)}; "
@@ -434,11 +456,16 @@ class PluginHost:
     def _sinks_once(
         self,
     ) -> tuple[dict[str, tuple[Callable[[str, dict[str, str]], Any], str]], dict[str, list[str]]]:
+        from .sinks import BUILTIN_SINKS
+
         sinks: dict[str, tuple[Callable[[str, dict[str, str]], Any], str]] = {}
         clashes: dict[str, list[str]] = {}
+        self._refused_sinks = {}
+        builtin = self.manager.get_plugin(BUILTIN_SINKS_PLUGIN) is not None
 
         def register(scheme: str, factory: Any) -> None:
-            owner = f"plugin {self._caller('ionworks_register_sinks')}"
+            caller = self._caller("ionworks_register_sinks")
+            owner = f"plugin {caller}"
             if not isinstance(scheme, str) or not _SCHEME.match(scheme):
                 raise PluginError(
                     f"{owner} registered sink scheme {scheme!r}: a scheme is 2 or more "
@@ -446,6 +473,9 @@ class PluginHost:
                 )
             if not callable(factory):
                 raise PluginError(f"{owner} registered sink {scheme!r} with a non-callable")
+            if builtin and scheme in BUILTIN_SINKS and caller != BUILTIN_SINKS_PLUGIN:
+                self._refused_sinks.setdefault(caller, []).append(scheme)
+                return
             if scheme in clashes:
                 clashes[scheme].append(owner)
             elif scheme in sinks:
@@ -614,6 +644,12 @@ def _dist_name(entry_point: metadata.EntryPoint) -> str | None:
 def _dist_version(entry_point: metadata.EntryPoint) -> str | None:
     dist = entry_point.dist
     return dist.version if dist is not None else None
+
+
+def _sink_names(schemes: Sequence[str]) -> str:
+    """``sink 'jsonl'``, ``sinks 'csv', 'jsonl'``: schemes named in a message."""
+    shown = ", ".join(repr(scheme) for scheme in dict.fromkeys(schemes))
+    return f"sink{'s' if len(set(schemes)) > 1 else ''} {shown}"
 
 
 def _conflicting_sink(message: str) -> Callable[[str, dict[str, str]], Any]:

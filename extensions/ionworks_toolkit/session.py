@@ -48,6 +48,7 @@ from .arguments import (
     check_keywords,
     check_names,
     check_project,
+    check_session_arguments,
     check_sinks,
     check_strings,
     sink_targets,
@@ -376,6 +377,7 @@ class Toolkit(_BaseToolkit):
 
     def __init__(self, *, transport: httpx.BaseTransport | None = None, **options: Any) -> None:
         self._check_options(options)
+        check_session_arguments("Toolkit", transport, **options)
         super().__init__(**options)
         self._transport = transport
         self._client: Client | None = None
@@ -756,6 +758,7 @@ class AsyncToolkit(_BaseToolkit):
         self, *, transport: httpx.AsyncBaseTransport | None = None, **options: Any
     ) -> None:
         self._check_options(options)
+        check_session_arguments("AsyncToolkit", transport, **options)
         super().__init__(**options)
         self._transport = transport
         self._client: Client | None = None
@@ -988,7 +991,8 @@ class AsyncToolkit(_BaseToolkit):
         page_size: int | None = None,
         **filters: Any,
     ) -> Any:
-        """``Toolkit.to_arrow`` (same table, same errors), pages prefetched."""
+        """``Toolkit.to_arrow`` (same table, same errors), pages prefetched; pyarrow imported
+        in a worker thread, not on the event loop (``frames.arrow_table_async``)."""
         return await arrow_table_async(
             self._record_pages(project, presets, max_records, page_size, filters)
         )
@@ -1002,12 +1006,13 @@ class AsyncToolkit(_BaseToolkit):
         page_size: int | None = None,
         **filters: Any,
     ) -> Any:
-        """``Toolkit.to_pandas`` (same frame, same errors)."""
-        require_pandas()
+        """``Toolkit.to_pandas`` (same frame, same errors); pandas imported and the frame
+        converted in a worker thread, not on the event loop."""
+        await asyncio.to_thread(require_pandas)
         table = await self.to_arrow(
             project, presets=presets, max_records=max_records, page_size=page_size, **filters
         )
-        return pandas_frame(table)
+        return await asyncio.to_thread(pandas_frame, table)
 
     async def to_polars(
         self,
@@ -1018,12 +1023,13 @@ class AsyncToolkit(_BaseToolkit):
         page_size: int | None = None,
         **filters: Any,
     ) -> Any:
-        """``Toolkit.to_polars`` (same frame, same errors)."""
-        require_polars()
+        """``Toolkit.to_polars`` (same frame, same errors); polars imported and the frame
+        converted in a worker thread, not on the event loop."""
+        await asyncio.to_thread(require_polars)
         table = await self.to_arrow(
             project, presets=presets, max_records=max_records, page_size=page_size, **filters
         )
-        return polars_frame(table)
+        return await asyncio.to_thread(polars_frame, table)
 
     async def export(
         self,

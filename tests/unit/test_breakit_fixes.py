@@ -593,8 +593,8 @@ def test_a_plugin_warning_is_printed_once_and_a_raising_hook_exits_2(
     result = cli_list(sandbox_url, NASA, "--limit", "2", "--sink", "out.jsonl")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "warning: sink scheme 'csv' is registered twice: by plugin clash and by plugin "
-        "ionworks-sinks; it is switched off (disable one of them with --disable-plugin NAME)",
+        "warning: plugin clash registered sink 'csv' under a built-in sink name: not "
+        "registered (built-in names win); give it another name",
         "error: plugin clash's ionworks_request hook raised RuntimeError: hook boom (switch it "
         "off with --disable-plugin clash)",
     ]
@@ -623,7 +623,7 @@ def test_quiet_keeps_warnings_and_they_are_printed_once(
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.stderr.count("is registered twice") == 1
+    assert result.stderr.count("under a built-in sink name") == 1
 
 
 # --------------------------------------------------------------------------------------

@@ -223,28 +223,98 @@ def test_a_preset_name_registered_twice_by_third_parties(make_toolkit) -> None:
     assert toolkit.presets.conflicts() == {"shared": ("plugin second", "plugin first")}
 
 
-def test_a_sink_scheme_registered_twice_is_switched_off_with_a_warning(
+def test_a_sink_scheme_registered_by_two_plugins_is_switched_off_with_a_warning(
     make_toolkit, tmp_path
 ) -> None:
-    class Csv:
-        name = "acme-csv"
+    class Lims:
+        name = "acme-lims"
 
         @hookimpl
         def ionworks_register_sinks(self, register: Any) -> None:
-            register("csv", MemorySink)
+            register("lims", MemorySink)
+
+    class OtherLims(Lims):
+        name = "beta-lims"
 
     message = (
-        "sink scheme 'csv' is registered twice: by plugin acme-csv and by plugin "
-        "ionworks-sinks; it is switched off (disable one of them with disable_plugins=['NAME'] or "
+        "sink scheme 'lims' is registered twice: by plugin beta-lims and by plugin acme-lims; "
+        "it is switched off (disable one of them with disable_plugins=['NAME'] or "
         "IONWORKS_TOOLKIT_DISABLE_PLUGINS=NAME)"
     )
     with pytest.warns(UserWarning) as warned:
-        toolkit = make_toolkit(plugins=[Csv()])
+        toolkit = make_toolkit(plugins=[Lims(), OtherLims()])
     assert [str(w.message) for w in warned] == [message]
     with pytest.raises(RegistrationConflictError) as info:
-        toolkit.export(PROJECT_ID, [f"csv:{tmp_path / 'x.csv'}"])
+        toolkit.export(PROJECT_ID, [f"lims:{tmp_path / 'x'}"])
     assert str(info.value) == message
-    assert toolkit.sink_factories["jsonl"][1] == "plugin ionworks-sinks"
+    assert toolkit.sink_factories["lims"][1] == "conflict: plugin beta-lims, plugin acme-lims"
+
+
+def test_a_plugin_registering_a_built_in_sink_name_is_refused_and_the_built_in_kept(
+    make_toolkit,
+) -> None:
+    # FINDINGS7 G26: a plugin registering jsonl switched the built-in (the CLI's default
+    # output when piped) off for everyone. Built-in names win; the plugin's own sink stays.
+    class Shadow:
+        name = "acme-shadow"
+
+        @hookimpl
+        def ionworks_register_sinks(self, register: Any) -> None:
+            register("jsonl", MemorySink)
+            register("acme", MemorySink)
+            register("csv", MemorySink)
+            register("jsonl", MemorySink)
+
+    with pytest.warns(UserWarning) as warned:
+        toolkit = make_toolkit(plugins=[Shadow()])
+    assert [str(w.message) for w in warned] == [
+        "plugin acme-shadow registered sinks 'jsonl', 'csv' under built-in sink names: not "
+        "registered (built-in names win); give them another name"
+    ]
+    owners = {scheme: owner for scheme, (_factory, owner) in toolkit.sink_factories.items()}
+    assert (owners["jsonl"], owners["csv"], owners["acme"]) == (
+        "plugin ionworks-sinks",
+        "plugin ionworks-sinks",
+        "plugin acme-shadow",
+    )
+    infos = {info.name: info for info in toolkit.plugins.list_plugins()}
+    assert (infos["acme-shadow"].status, infos["acme-shadow"].note) == (
+        "loaded",
+        "sinks 'jsonl', 'csv' not registered: built-in names win",
+    )
+    assert infos["ionworks-sinks"].note is None
+
+
+def test_one_refused_built_in_name_is_worded_in_the_singular(make_toolkit) -> None:
+    class Shadow:
+        name = "acme-one"
+
+        @hookimpl
+        def ionworks_register_sinks(self, register: Any) -> None:
+            register("sqlite", MemorySink)
+
+    with pytest.warns(UserWarning) as warned:
+        toolkit = make_toolkit(plugins=[Shadow()])
+    assert [str(w.message) for w in warned] == [
+        "plugin acme-one registered sink 'sqlite' under a built-in sink name: not registered "
+        "(built-in names win); give it another name"
+    ]
+    note = {info.name: info.note for info in toolkit.plugins.list_plugins()}["acme-one"]
+    assert note == "sink 'sqlite' not registered: built-in names win"
+
+
+def test_without_the_built_in_sinks_a_plugin_may_take_their_names(make_toolkit) -> None:
+    class Jsonl:
+        name = "acme-jsonl"
+
+        @hookimpl
+        def ionworks_register_sinks(self, register: Any) -> None:
+            register("jsonl", MemorySink)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        toolkit = make_toolkit(plugins=[Jsonl()], disable_plugins=["ionworks-sinks"])
+    assert {s: o for s, (_f, o) in toolkit.sink_factories.items()} == {"jsonl": "plugin acme-jsonl"}
 
 
 def test_a_non_callable_sink_factory_is_refused(make_toolkit) -> None:

@@ -65,6 +65,39 @@ async def test_async_toolkit_frames(ionworks_sandbox) -> None:
     assert polars_frame.shape[0] == 128
 
 
+async def test_async_frames_import_their_libraries_off_the_event_loop(
+    ionworks_sandbox, monkeypatch
+) -> None:
+    # FINDINGS7 G26: the first to_arrow of a process stalled the loop ~0.8 s importing
+    # pyarrow. Each import (frames._require) now runs in a worker thread.
+    import threading
+
+    from ionworks_toolkit import frames
+
+    loop_thread = threading.current_thread()
+    where: list[tuple[str, bool]] = []
+    real = frames._require
+
+    def recording(module: str, extra: str, what: str) -> object:
+        where.append((module, threading.current_thread() is loop_thread))
+        return real(module, extra, what)
+
+    monkeypatch.setattr(frames, "_require", recording)
+    async with ionworks_sandbox.async_toolkit() as tk:
+        await tk.to_arrow("NASA PCoE Li-ion battery aging", max_records=2)
+        await tk.to_pandas("NASA PCoE Li-ion battery aging", max_records=2)
+        await tk.to_polars("NASA PCoE Li-ion battery aging", max_records=2)
+    assert where == [
+        ("pyarrow", False),
+        ("pandas", False),  # checked before any request
+        ("pyarrow", False),
+        ("pandas", False),  # converting the table
+        ("polars", False),
+        ("pyarrow", False),
+        ("polars", False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("module", "method", "extra"),
     [
