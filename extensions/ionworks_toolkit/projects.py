@@ -27,6 +27,7 @@ from ionworks_client.models import Project
 from .constants import MAX_PAGE_SIZE
 from .errors import ConfigurationError, NotFoundError
 from .filters import escape_like
+from .parameters import check_sendable
 
 __all__ = [
     "ProjectNotFoundError",
@@ -52,10 +53,13 @@ def is_project_id(text: str) -> bool:
 def project_argument(project: str | None, default: str | None) -> str:
     """The stripped project argument, ``default`` (``IONWORKS_PROJECT_ID``) when None.
 
-    Raises ConfigurationError when there is none or it is blank.
+    Raises ConfigurationError when there is none or it is blank, and ParameterError when it is
+    text no URL can carry (a byte that is not UTF-8, from a Latin-1 terminal or file, or a
+    lone surrogate), as for a filter value (FINDINGS8 H14: a raw UnicodeEncodeError before).
     """
+    source = "project"
     if project is None:
-        project = default
+        project, source = default, "IONWORKS_PROJECT_ID"
         if not project:
             raise ConfigurationError(
                 "no project: give PROJECT (an id or a name) or set IONWORKS_PROJECT_ID"
@@ -63,6 +67,7 @@ def project_argument(project: str | None, default: str | None) -> str:
     project = project.strip()
     if not project:
         raise ConfigurationError("PROJECT is empty: give a project id or name")
+    check_sendable("project", project, source)
     return project
 
 
