@@ -402,14 +402,19 @@ def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
     stopping already: a Ctrl-C or SIGTERM while an abort hangs (a plugin's, a ``ROLLBACK``
     on a dead connection) ends that abort at once, unless the sink marks its waits (see
     :func:`~.sinks._base.interruptible`), and the others are still aborted."""
-    for _, sink in sinks:
+    for text, sink in sinks:
         try:
             with interruptible(sink):
                 sink.abort()
         except KeyboardInterrupt:  # the error or interrupt that stopped the run stays raised
             continue
-        except Exception:  # keep aborting the others; the original error is what matters
-            logger.exception("sink abort failed")
+        except Exception as exc:  # keep aborting the others; the original error is what matters
+            logger.warning(
+                "could not abort sink %s (%s: %s)",
+                text,
+                type(exc).__name__,
+                redact_log_text(str(exc)),  # a plugin's message may quote a credential
+            )
 
 
 def describe_sink(text: str, sink: Any) -> str:
@@ -422,7 +427,8 @@ def describe_sink(text: str, sink: Any) -> str:
     if describe is None:
         return text
     try:
-        description = describe()
+        with interruptible(sink):  # a plugin's describe() that hangs: Ctrl-C stops it
+            description = describe()
     except Exception as exc:
         logger.warning(
             "sink %s was committed, but its describe() raised %s: %s",

@@ -70,17 +70,17 @@ logger = logging.getLogger("ionworks_toolkit.plugins")
 _RUNNING = ("loaded", "unknown hook")
 
 
-#: Per thread: how many request/response hooks are running now (``hook_running()``).
+#: Per thread: how many request/response/auth hooks are running now (``hook_running()``).
 _IN_HOOK = threading.local()
-#: The attribute a KeyboardInterrupt raised inside a request/response hook gets: what ran
-#: (``"plugin 'acme' ran ionworks_response"``), for the CLI's message.
+#: The attribute a KeyboardInterrupt raised inside a request/response/auth hook gets: what
+#: ran (``"plugin 'acme' ran ionworks_response"``), for the CLI's message.
 INTERRUPTED_HOOK = "ionworks_interrupted_hook"
 
 
 def hook_running() -> bool:
-    """True while this thread runs a plugin's ``ionworks_request``/``ionworks_response`` hook
-    (the CLI's SIGINT handler, which runs in the main thread, raises KeyboardInterrupt into a
-    hook that hangs instead of waiting for it to return)."""
+    """True while this thread runs a plugin's ``ionworks_request``, ``ionworks_response`` or
+    ``ionworks_auth`` hook (the CLI's SIGINT handler, which runs in the main thread, raises
+    KeyboardInterrupt into a hook that hangs instead of waiting for it to return)."""
     return getattr(_IN_HOOK, "hooks", 0) > 0
 
 
@@ -516,9 +516,16 @@ class PluginHost:
         ]
 
     def _observe(self, hook_name: str, **kwargs: Any) -> None:
+        self._call_hook(hook_name, **kwargs)
+
+    def _call_hook(self, hook_name: str, **kwargs: Any) -> Any:
+        """``hook_name``'s result (pluggy's call), the call marked as a running hook
+        (:func:`hook_running`: the CLI's Ctrl-C raises KeyboardInterrupt into a hook that
+        hangs, which then names the plugin, :data:`INTERRUPTED_HOOK`). PluginError naming the
+        plugin when a hook raises."""
         _IN_HOOK.hooks = getattr(_IN_HOOK, "hooks", 0) + 1
         try:
-            getattr(self.manager.hook, hook_name)(**kwargs)
+            return getattr(self.manager.hook, hook_name)(**kwargs)
         except Exception as exc:
             raise self._hook_error(hook_name, exc) from self._cause(exc)
         except KeyboardInterrupt as exc:  # Ctrl-C while a hook ran (one that hangs): name it
@@ -592,10 +599,7 @@ class PluginHost:
         """
         import httpx
 
-        try:
-            result = self.manager.hook.ionworks_auth(settings=settings)
-        except Exception as exc:
-            raise self._hook_error("ionworks_auth", exc) from self._cause(exc)
+        result = self._call_hook("ionworks_auth", settings=settings)  # Ctrl-C stops a hang
         if result is not None and not isinstance(result, httpx.Auth):
             owner = self._auth_owner(settings)
             raise PluginError(

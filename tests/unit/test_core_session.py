@@ -32,6 +32,7 @@ from ionworks_toolkit import (
     redact_url,
 )
 from ionworks_toolkit.errors import error_from_response
+from ionworks_toolkit.export import sink_outcome
 
 PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
 BY_PROJECT = f"/cell_measurements/by-project/{PROJECT_ID}"
@@ -711,8 +712,12 @@ def test_a_commit_failure_aborts_the_other_sinks(
     # abort failed, which is logged and does not hide the original error
     assert (first.state, failing.state, noisy.state) == ("committed", "aborted", "aborted")
     assert [r.getMessage() for r in caplog.records if r.name == "ionworks_toolkit.http"] == [
-        "sink abort failed"
+        "could not abort sink y: (OSError: cannot clean up)"  # FINDINGS8 H6: named
     ]
+    assert noisy.abort_left == "its abort failed (OSError); output state unknown"
+    assert sink_outcome([("y:", noisy)]) == (
+        "not rolled back: y: (its abort failed (OSError); output state unknown)"
+    )
 
 
 async def test_async_export_failure_aborts(make_async_toolkit, tmp_path) -> None:

@@ -71,6 +71,8 @@ class Bad(BaseSink):
 
     def _write(self, records):
         self._hang("write")
+        if os.environ.get("BADMODE") == "abort":
+            raise RuntimeError("write boom")
         self.rows += len(records)
 
     def _commit(self):
@@ -78,12 +80,23 @@ class Bad(BaseSink):
         pathlib.Path(self.target).write_text(f"{self.rows}\\n")
 
     def _abort(self):
-        pass
+        self._hang("abort")
+
+    def describe(self):
+        self._hang("describe")
+        return super().describe()
 
 
 @hookimpl
 def ionworks_register_sinks(register):
     register("bad", lambda target, options: Bad(target))
+
+
+@hookimpl
+def ionworks_auth(settings):
+    if os.environ.get("BADMODE") == "auth":  # asked at the first request
+        pathlib.Path("auth-started").write_text("")
+        time.sleep(600)
 """
 
 
@@ -156,6 +169,39 @@ def test_one_signal_stops_a_plugin_sink_whose_write_blocks(
     )
     assert sorted(os.listdir(work)) == ["wh.jsonl", "write-started"]
     assert (work / "wh.jsonl").read_text() == "previous\n"
+
+
+@pytest.mark.sandbox
+@pytest.mark.cli_subprocess
+@pytest.mark.parametrize(
+    ("mode", "signum", "code", "message", "files"),
+    [
+        ("auth", signal.SIGINT, 130, "interrupted while plugin 'bad' ran ionworks_auth: "
+         "nothing was written (outputs rolled back)", []),
+        ("describe", signal.SIGTERM, 143, "terminated: published: bad:s.out, s.jsonl",
+         ["s.out"]),
+        # The write failed first; the signal only ends the abort that hangs: the failure is
+        # what the run reports, and the sink whose abort was cut is not called rolled back.
+        ("abort", signal.SIGTERM, 6, "sink error: sink bad:s.out failed: RuntimeError: write "
+         "boom (rolled back (previous output kept): s.jsonl; not rolled back: bad:s.out (its "
+         "abort was interrupted; output state unknown))", []),
+    ],
+    ids=["auth-hook", "describe", "abort-after-a-write-error"],
+)  # fmt: skip
+def test_one_signal_stops_other_plugin_code_that_hangs(
+    work: Path, mode: str, signum: int, code: int, message: str, files: list[str]
+) -> None:
+    """FINDINGS8 H2: G24's kind beyond ``_write``: an ``ionworks_auth`` hook, a sink's
+    ``describe()`` and a sink's ``_abort`` that hang each swallowed the first signal."""
+    (work / "s.jsonl").write_text("previous\n")
+    process = run_cli(work, mode, "bad:s.out", "s.jsonl")
+    wait_for(work / f"{mode}-started", process)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)  # a swallowed signal: the hang lasts 600 s
+    assert (process.returncode, err) == (code, f"{message}\n")
+    assert sorted(os.listdir(work)) == sorted([f"{mode}-started", "s.jsonl", *files])
+    lines = (work / "s.jsonl").read_text().splitlines()
+    assert len(lines) == (2 if files else 1)  # published, or "previous" kept
 
 
 @pytest.mark.sandbox
@@ -608,5 +654,19 @@ def test_a_signal_while_an_abort_hangs_ends_it_and_the_others_are_still_aborted(
     export_module.abort_sinks(sinks)  # nothing raised: the run is stopping already
     assert seen == [True]
     assert (hang.state, b.state) == ("aborted", "aborted")
+    assert sink_outcome(sinks) == (
+        "rolled back (previous output kept): b.csv; not rolled back: rec:x (its abort was "
+        "interrupted; output state unknown)"
+    )
+
+    class LeftItsOwnWord(HangingAbort):
+        def _abort(self) -> None:
+            self.abort_left = "journal kept"
+            raise OSError("no space")
+
+    told = LeftItsOwnWord([])
+    with pytest.raises(OSError):
+        told.abort()
+    assert told.abort_left == "journal kept"  # the sink's own account wins
     assert sorted(os.listdir(tmp_path)) == ["b.csv"]  # b's staged file removed
     assert (tmp_path / "b.csv").read_text() == "previous\n"

@@ -219,6 +219,9 @@ class BaseSink:
         #: ``True`` when a stream's write stopped inside a record (Ctrl-C, SIGTERM, or its
         #: reader left mid-page): part of record ``records_written + 1`` went out too.
         self.cut_record = False
+        #: Set when an abort could not restore the previous output: what it left (e.g. ``its
+        #: abort was interrupted; output state unknown``); ``""`` otherwise.
+        self.abort_left = ""
 
     # -- public API --------------------------------------------------------------------
 
@@ -351,11 +354,23 @@ class BaseSink:
             raise
 
     def abort(self) -> None:
-        """Discard everything written. Idempotent; a no-op after :meth:`commit`."""
+        """Discard everything written. Idempotent; a no-op after :meth:`commit`. When
+        ``_abort`` raises or is interrupted (Ctrl-C while it hangs), ``abort_left`` says so
+        unless the sink set it (its output is then reported as not rolled back)."""
         if self._state not in ("open", "prepared"):
             return
         self._state = "aborted"
-        self._abort()
+        try:
+            self._abort()
+        except BaseException as exc:
+            if not self.abort_left:
+                stopped = (
+                    "was interrupted"
+                    if isinstance(exc, KeyboardInterrupt)
+                    else f"failed ({type(exc).__name__})"
+                )
+                self.abort_left = f"its abort {stopped}; output state unknown"
+            raise
 
     @property
     def streamed(self) -> bool:
