@@ -106,3 +106,13 @@ def test_the_provenance_marks_the_readme_counts() -> None:
     assert "it covers the 30 project, cell specification, cell instance and cell" in README
     assert f"({ids} operation ids built by FastAPI's rule" in README
     assert f"{statuses} assumed status codes: `x-provenance-notes`" in README
+
+
+def test_the_sandbox_marker_row_names_every_sandbox_option() -> None:
+    import dataclasses
+
+    from ionworks_toolkit.sandbox import SandboxOptions
+
+    row = next(line for line in README.split(" | ") if "`SandboxOptions`:" in line)
+    listed = re.findall(r"`([a-z0-9_]+)`", row.split("`SandboxOptions`:", 1)[1])
+    assert sorted(listed) == sorted(field.name for field in dataclasses.fields(SandboxOptions))
