@@ -160,3 +160,24 @@ def test_the_constants_section_gives_every_constant_its_value() -> None:
     section = text.split("### Constants\n", 1)[1].split("\n### ", 1)[0]
     listed = dict(re.findall(r"`([A-Z_]+)` \((\d+)", section))
     assert listed == {name: str(int(getattr(constants, name))) for name in constants.__all__}
+
+
+def test_every_name_the_document_gives_is_in_the_code() -> None:
+    """A `name` or `module.name` in ARCHITECTURE.md that no source file holds any more (a
+    rename, a removal) is a document out of step with the code."""
+    suffixes = {".py", ".jinja", ".yaml", ".json", ".toml"}
+    sources = [ROOT / "noxfile.py", ROOT / "pyproject.toml"] + [
+        path
+        for folder in ("extensions", "generated_client", "scripts", "tests", "openapi")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in suffixes and path.is_file()
+    ]
+    code = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in sources)
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    names = {t.removesuffix("()") for t in re.findall(r"`([^`\s]+)`", text)}
+    gone = sorted(
+        name
+        for name in names
+        if re.fullmatch(r"[A-Za-z_][\w.]*", name) and name.split(".")[-1] not in code
+    )
+    assert gone == []
