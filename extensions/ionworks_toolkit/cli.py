@@ -77,7 +77,7 @@ EXIT_PIPE = 141
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 a bug (a traceback: please report it); 2 usage, validation or "
     "plugin; 3 authentication; 4 not found; 5 server, network or pagination; 6 output sink; "
-    "130 interrupted (143 SIGTERM); 141 the reader of stdout left (| head)."
+    "130 interrupted (143 SIGTERM, 129 SIGHUP); 141 the reader of stdout left (| head)."
 )
 
 SANDBOX_PROJECT_HINT = "Severson 2019 fast-charging cycle life"
@@ -129,8 +129,10 @@ class Context:
         self._toolkit: AsyncToolkit | None = None
         #: The sinks of the running command, for a truthful message when it stops.
         self.sinks: list[tuple[str, Sink]] = []
-        #: Set by the SIGTERM handler: the run was terminated, not interrupted.
+        #: Set by the SIGTERM (or SIGHUP) handler: the run was terminated, not interrupted.
         self.terminated = False
+        #: The message's first word and the exit code for that signal (Ctrl-C when unset).
+        self.stop_word: tuple[str, int] = ("interrupted", 130)
         #: While ``run`` runs: what a signal does to it (see :func:`_interrupt_hooks`).
         self._stop: Callable[[int, Any], None] | None = None
 
@@ -170,8 +172,10 @@ class Context:
         return [value for value in found if value]
 
     def handle_sigterm(self) -> None:
-        """SIGTERM cleans up exactly like Ctrl-C, then exits 143. Main thread only; the
-        previous handler is restored when the command ends.
+        """SIGTERM cleans up exactly like Ctrl-C, then exits 143; so does SIGHUP (a closed
+        terminal, a dropped ssh session), exit 129, unless it is ignored (``nohup``) or has
+        a handler already. Main thread only; the previous handlers are restored when the
+        command ends.
 
         SIGINT is raised so that asyncio's runner cancels the export as it does for Ctrl-C.
         When SIGINT has no Python handler (a shell starts ``cmd &`` with SIGINT ignored;
@@ -185,8 +189,11 @@ class Context:
         if threading.current_thread() is not threading.main_thread():
             return
 
+        hangup = getattr(signal, "SIGHUP", None)  # POSIX only
+
         def on_sigterm(signum: int, frame: Any) -> None:
             self.terminated = True
+            self.stop_word = ("hangup", 129) if signum == hangup else ("terminated", 143)
             if callable(signal.getsignal(signal.SIGINT)):
                 signal.raise_signal(signal.SIGINT)
             elif self._stop is not None:
@@ -196,6 +203,9 @@ class Context:
 
         previous = signal.signal(signal.SIGTERM, on_sigterm)
         self._stack.callback(signal.signal, signal.SIGTERM, previous)
+        if hangup is not None and signal.getsignal(hangup) == signal.SIG_DFL:
+            previous = signal.signal(hangup, on_sigterm)
+            self._stack.callback(signal.signal, hangup, previous)
 
     def run(self, work: Callable[[AsyncToolkit], Awaitable[R]]) -> R:
         """``work(toolkit)`` under ``asyncio.run``; the toolkit's httpx client is closed in
@@ -313,7 +323,7 @@ def _handled(ctx: Context) -> Iterator[None]:
     except KeyboardInterrupt as interrupt:
         from .plugins import INTERRUPTED_HOOK
 
-        word, code = ("terminated", 143) if ctx.terminated else ("interrupted", 130)
+        word, code = ctx.stop_word
         hook = getattr(interrupt, INTERRUPTED_HOOK, None)
         if hook is not None:  # a plugin hook was running (e.g. one that hangs): name it
             word += f" while {hook}"

@@ -465,9 +465,10 @@ def export_result(
 
 class _Publishing:
     """The second phase's signal handling (see :func:`commit_sinks`): a context manager that
-    holds SIGINT and SIGTERM (main thread only; a signal ignored when the phase begins, such
-    as SIGINT in a background job, stays ignored) and delivers them, in order, to the
-    handlers it replaced when the phase ends or is abandoned."""
+    holds SIGINT, SIGTERM and SIGHUP (main thread only; a signal ignored when the phase
+    begins, such as SIGINT in a background job or SIGHUP under ``nohup``, stays ignored)
+    and delivers them, in order, to the handlers it replaced when the phase ends or is
+    abandoned."""
 
     def __init__(self) -> None:
         self.held: list[int] = []
@@ -479,7 +480,8 @@ class _Publishing:
 
     def __enter__(self) -> _Publishing:
         if threading.current_thread() is threading.main_thread():
-            for wanted in (signal.SIGINT, signal.SIGTERM):
+            hangup = getattr(signal, "SIGHUP", None)  # POSIX only
+            for wanted in (signal.SIGINT, signal.SIGTERM, *filter(None, [hangup])):
                 with contextlib.suppress(ValueError, OSError):  # not the main interpreter
                     if signal.getsignal(wanted) is not signal.SIG_IGN:
                         self._previous[wanted] = signal.signal(wanted, self._hold)

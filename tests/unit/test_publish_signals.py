@@ -131,7 +131,10 @@ def run_cli(work: Path, mode: str, *sinks: str, sigint: Any = signal.SIG_DFL) ->
         text=True,
         # Ctrl-C as a terminal's foreground job gets it (SIG_DFL), or as `cmd &` in a
         # script starts (SIG_IGN), whatever the test runner inherited.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+        preexec_fn=lambda: (
+            signal.signal(signal.SIGINT, sigint),
+            signal.signal(signal.SIGHUP, signal.SIG_DFL),  # a terminal's job, not nohup's
+        ),
     )
 
 
@@ -151,8 +154,9 @@ def wait_for(marker: Path, process: Any) -> None:
         (signal.SIGINT, signal.SIG_DFL, 130, "interrupted"),
         (signal.SIGTERM, signal.SIG_DFL, 143, "terminated"),
         (signal.SIGTERM, signal.SIG_IGN, 143, "terminated"),
+        (signal.SIGHUP, signal.SIG_DFL, 129, "hangup"),  # FINDINGS8 H12: cleaned up too
     ],
-    ids=["sigint", "sigterm", "sigterm-sigint-ignored"],
+    ids=["sigint", "sigterm", "sigterm-sigint-ignored", "sighup"],
 )
 def test_one_signal_stops_a_plugin_sink_whose_write_blocks(
     work: Path, signum: int, sigint: Any, code: int, word: str
@@ -670,3 +674,39 @@ def test_a_signal_while_an_abort_hangs_ends_it_and_the_others_are_still_aborted(
     assert told.abort_left == "journal kept"  # the sink's own account wins
     assert sorted(os.listdir(tmp_path)) == ["b.csv"]  # b's staged file removed
     assert (tmp_path / "b.csv").read_text() == "previous\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "handled"), [(signal.SIG_DFL, True), (signal.SIG_IGN, False)], ids=["dfl", "nohup"]
+)
+def test_sighup_is_handled_as_sigterm_unless_ignored(before: Any, handled: bool) -> None:
+    """FINDINGS8 H12: a dropped ssh session killed the run, parts left as after SIGKILL.
+    Under ``nohup`` (SIGHUP ignored) it stays ignored: the run goes on."""
+    previous = signal.signal(signal.SIGHUP, before)
+    try:
+        ctx = Context(
+            api_url=None, api_key=None, config=None, disabled=(), sandbox=False,
+            verbose=False, quiet=True,
+        )  # fmt: skip
+        ctx.handle_sigterm()
+        installed = signal.getsignal(signal.SIGHUP)
+        assert callable(installed) is handled
+        if handled:
+            with pytest.raises(KeyboardInterrupt):  # outside a run: as Python's Ctrl-C
+                signal.raise_signal(signal.SIGHUP)
+            assert (ctx.terminated, ctx.stop_word) == (True, ("hangup", 129))
+        ctx.close()
+        assert signal.getsignal(signal.SIGHUP) == before
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_publishing_holds_sighup_too(sigint_default: None) -> None:
+    got: list[int] = []
+    previous = signal.signal(signal.SIGHUP, lambda signum, _frame: got.append(signum))
+    try:
+        hang = HangingCommit([signal.SIGHUP])
+        commit_sinks([("hang:x", hang)])
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert (hang.after_signals, hang.state, got) == (True, "committed", [signal.SIGHUP])
