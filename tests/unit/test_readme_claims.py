@@ -41,8 +41,8 @@ def test_a_short_key_is_redacted_only_as_a_word() -> None:
 
 def test_the_forms_the_readme_says_are_not_recognised_are_not() -> None:
     assert (
-        "A part of a key (`SeCrEt-K3y...`), the key in other letter case, or its base64 "
-        "encoding is not recognised." in README
+        "A part of a key (`SeCrEt-K3y...`), the key in other letter case, or the key "
+        "base64-encoded is not recognised." in README
     )
     for echoed in ("SeCrEt-K3y", KEY.upper(), base64.b64encode(KEY.encode()).decode()):
         assert redact_secrets(f"bad key {echoed}", [KEY]) == f"bad key {echoed}"
