@@ -57,6 +57,11 @@ logger = logging.getLogger("ionworks_toolkit.http")
 #: output state unknown), or ``""`` when it stopped the run between two sinks' commits.
 ABANDONED_SINK = "ionworks_abandoned_sink"
 
+#: What a sink's code (a factory, ``write``, ``prepare``, ``commit``, ``abort``,
+#: ``describe()``) raises that is its own failure, reported naming the sink: also
+#: ``SystemExit`` (a plugin calling ``sys.exit``), which must not end the run as a success.
+SINK_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
+
 SinkFactories = Mapping[str, tuple[Callable[[str, dict[str, str]], Sink], str]]
 
 
@@ -127,7 +132,7 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
         factory, _owner = factories[spec.scheme]
         try:
             sinks.append((text, factory(spec.target, dict(spec.options))))
-        except Exception as exc:
+        except SINK_FAILURES as exc:
             for _, opened in sinks:  # nothing stays open when any target is bad
                 opened.abort()
             if isinstance(exc, PluginError):  # e.g. a scheme switched off by a clash
@@ -264,7 +269,7 @@ def write_page(
         try:
             with interruptible(sink):  # a plugin's write that blocks: Ctrl-C stops it at once
                 sink.write(given)
-        except Exception as exc:
+        except SINK_FAILURES as exc:
             raise SinkError(text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
         raise BrokenPipeError("every output's reader has gone")
@@ -374,7 +379,7 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
         try:
             with interruptible(sink):
                 prepare()
-        except Exception as exc:
+        except SINK_FAILURES as exc:
             raise SinkError(text, exc) from exc
     stop_if_cancelled()  # a Ctrl-C while preparing: publish nothing
     with _Publishing() as publishing:
@@ -388,7 +393,7 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
                 ):
                     setattr(interrupt, ABANDONED_SINK, text)  # stopped inside its commit
                 raise
-            except Exception as exc:
+            except SINK_FAILURES as exc:
                 error = SinkError(text, exc)
                 published = [t for t, s in sinks if getattr(s, "state", "") == "committed"]
                 if published:
@@ -408,7 +413,7 @@ def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
                 sink.abort()
         except KeyboardInterrupt:  # the error or interrupt that stopped the run stays raised
             continue
-        except Exception as exc:  # keep aborting the others; the original error is what matters
+        except SINK_FAILURES as exc:  # keep aborting the others; the original error is what matters
             logger.warning(
                 "could not abort sink %s (%s: %s)",
                 text,
@@ -429,7 +434,7 @@ def describe_sink(text: str, sink: Any) -> str:
     try:
         with interruptible(sink):  # a plugin's describe() that hangs: Ctrl-C stops it
             description = describe()
-    except Exception as exc:
+    except SINK_FAILURES as exc:
         logger.warning(
             "sink %s was committed, but its describe() raised %s: %s",
             text,

@@ -35,6 +35,7 @@ from typing import Any
 import pytest
 from ionworks_toolkit import export as export_module
 from ionworks_toolkit.cli import Context
+from ionworks_toolkit.errors import SinkError
 from ionworks_toolkit.export import ABANDONED_SINK, commit_sinks, sink_outcome, write_page
 from ionworks_toolkit.sinks import BaseSink, CsvSink, JsonlSink, SqliteSink, _base, _sqlite
 from ionworks_toolkit.sinks._base import OutputTarget, stops_at_once, stream_wait
@@ -710,3 +711,66 @@ def test_publishing_holds_sighup_too(sigint_default: None) -> None:
     finally:
         signal.signal(signal.SIGHUP, previous)
     assert (hang.after_signals, hang.state, got) == (True, "committed", [signal.SIGHUP])
+
+
+class Exits(BaseSink):
+    """A plugin sink calling ``sys.exit`` where ``where`` says (FINDINGS8 H7)."""
+
+    stages_output = True
+
+    def __init__(self, where: str) -> None:
+        super().__init__("bad:we.out")
+        self.where = where
+
+    def _exit_if(self, step: str) -> None:
+        if self.where == step:
+            raise SystemExit(0)
+
+    def _write(self, records: Any) -> None:
+        self._exit_if("write")
+
+    def _commit(self) -> None:
+        self._exit_if("commit")
+
+    def _abort(self) -> None:
+        self._exit_if("abort")
+
+    def describe(self) -> str:
+        self._exit_if("describe")
+        return super().describe()
+
+
+@pytest.mark.parametrize("where", ["write", "commit"])
+def test_a_plugin_sink_calling_sys_exit_is_a_sink_error_not_a_success(
+    tmp_path: Path, where: str
+) -> None:
+    """FINDINGS8 H7: ``SystemExit(0)`` from a plugin's ``_write`` ended the run with exit 0,
+    no message, nothing published."""
+    bad, other = Exits(where), JsonlSink(previous_text(tmp_path / "we.jsonl"))
+    sinks = [("bad:we.out", bad), ("we.jsonl", other)]
+    with pytest.raises(SinkError) as raised:
+        try:
+            write_all(sinks)
+            commit_sinks(sinks)
+        finally:
+            export_module.abort_sinks(sinks)
+    assert str(raised.value) == "sink bad:we.out failed: SystemExit: 0"
+    assert (bad.state, other.state) == ("aborted", "aborted")
+    assert (tmp_path / "we.jsonl").read_text() == "previous\n"
+
+
+def test_sys_exit_in_a_plugin_sinks_abort_or_describe_is_reported_not_obeyed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    aborting = Exits("abort")
+    export_module.abort_sinks([("bad:we.out", aborting)])  # nothing raised
+    assert aborting.abort_left == "its abort failed (SystemExit); output state unknown"
+    describing = Exits("describe")
+    describing.commit()
+    assert export_module.describe_sink("bad:we.out", describing) == (
+        "committed bad:we.out (its describe() raised SystemExit)"
+    )
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not abort sink bad:we.out (SystemExit: 0)",
+        "sink bad:we.out was committed, but its describe() raised SystemExit: 0",
+    ]
