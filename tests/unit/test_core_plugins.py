@@ -283,6 +283,15 @@ def test_a_plugin_registering_a_built_in_sink_name_is_refused_and_the_built_in_k
         "sinks 'jsonl', 'csv' not registered: built-in names win",
     )
     assert infos["ionworks-sinks"].note is None
+    # `plugins list --json` names the refused schemes in the plugin's entry
+    from ionworks_toolkit.cli import _plugins_as_json
+
+    (entry,) = [e for e in _plugins_as_json(toolkit) if e["name"] == "acme-shadow"]
+    assert (entry["status"], entry["sinks"], entry["note"]) == (
+        "loaded",
+        ["acme"],
+        "sinks 'jsonl', 'csv' not registered: built-in names win",
+    )
 
 
 def test_one_refused_built_in_name_is_worded_in_the_singular(make_toolkit) -> None:
@@ -301,6 +310,26 @@ def test_one_refused_built_in_name_is_worded_in_the_singular(make_toolkit) -> No
     ]
     note = {info.name: info.note for info in toolkit.plugins.list_plugins()}["acme-one"]
     assert note == "sink 'sqlite' not registered: built-in names win"
+
+
+def test_a_refused_sink_is_noted_beside_the_auth_note(make_toolkit) -> None:
+    class AuthAndSink:
+        name = "acme-both"
+
+        @hookimpl
+        def ionworks_auth(self, settings: Any) -> None:
+            return None
+
+        @hookimpl
+        def ionworks_register_sinks(self, register: Any) -> None:
+            register("table", MemorySink)
+
+    with pytest.warns(UserWarning):
+        toolkit = make_toolkit(plugins=[AuthAndSink()])
+    notes = {info.name: info.note for info in toolkit.plugins.list_plugins()}
+    assert notes["acme-both"] == (
+        "ionworks_auth: asked first (wins); sink 'table' not registered: built-in names win"
+    )
 
 
 def test_without_the_built_in_sinks_a_plugin_may_take_their_names(make_toolkit) -> None:
