@@ -1,8 +1,9 @@
 """Project resolution: a project id from an id or a name (I/O-free; the caller lists projects).
 
 Projects come from ``GET /projects`` (``Project.id``, ``Project.name``). A UUID is used as given
-without any request; a name matches exactly, case-insensitively (case decides between names
-that differ only in case).
+without any request; a name matches exactly, case-insensitively and whatever its Unicode
+normalization (``Müller`` typed as one code point matches a server's ``u`` + U+0308, as macOS
+writes it: FINDINGS8 H3); case decides between names that differ only in case.
 
 A name is looked up first with the operation's ``name`` query parameter (``name_query``: the
 spec's "ilike.%x% or eq.x" operator syntax, here ``ilike.`` with the name's ``%``, ``_`` and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +36,7 @@ __all__ = [
     "ignores_name",
     "is_project_id",
     "match_project",
+    "name_key",
     "name_query",
     "named",
     "project_argument",
@@ -43,6 +46,13 @@ __all__ = [
 _UUID = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
+
+
+def name_key(name: str) -> str:
+    """What two project names are compared by: case-folded and NFC-normalized (canonical
+    caseless matching), so names that differ only in case or in Unicode normalization (NFC
+    ``ü`` vs NFD ``u`` + U+0308) are one name."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def is_project_id(text: str) -> bool:
@@ -84,8 +94,8 @@ def named(project: str, projects: Sequence[Project]) -> list[Project]:
     """The projects of ``projects`` whose name is ``project`` case-insensitively (what
     ``match_project`` matches a name with): the answer to ``name_query`` that can be trusted,
     whatever the server did with the filter."""
-    wanted = project.casefold()
-    return [p for p in projects if p.name.casefold() == wanted]
+    wanted = name_key(project)
+    return [p for p in projects if name_key(p.name) == wanted]
 
 
 def ignores_name(project: str, projects: Sequence[Project]) -> bool:
@@ -93,8 +103,8 @@ def ignores_name(project: str, projects: Sequence[Project]) -> bool:
     is not ``project`` case-insensitively: a server that filters by ``name`` never sends
     one, so the server ignored the parameter and the answer is the first page
     (``offset`` 0, ``limit`` ``MAX_PAGE_SIZE``) of every project."""
-    wanted = project.casefold()
-    return any(p.name.casefold() != wanted for p in projects)
+    wanted = name_key(project)
+    return any(name_key(p.name) != wanted for p in projects)
 
 
 def match_project(project: str, projects: Sequence[Project]) -> str:
@@ -114,7 +124,8 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
         return exact[0].id
     names = [p.name for p in projects]
     if len(exact) > 1:
-        same_case = [p for p in exact if p.name == project]
+        spelt = unicodedata.normalize("NFC", project)
+        same_case = [p for p in exact if unicodedata.normalize("NFC", p.name) == spelt]
         if len(same_case) == 1:  # 'Cells' among 'Cells' and 'cells': the exact one
             return same_case[0].id
         raise ConfigurationError(

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from ionworks_client.models import Project
 from ionworks_toolkit import APIError, ConfigurationError, WalkStats
 from ionworks_toolkit.pagination import Page, awalk_pages, walk_pages
 from ionworks_toolkit.projects import ProjectNotFoundError, name_query
@@ -397,3 +398,35 @@ def test_a_server_filtering_by_name_another_way_costs_two_requests(make_toolkit)
         {"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE"},
         {"limit": "1000", "offset": "0"},
     ]
+
+
+# ------------------------------------------------ FINDINGS8 H3: names as text, as typed
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_name_matches_whatever_its_unicode_normalization(make_toolkit, form: str) -> None:
+    # The server holds the name in the other form than the one typed (macOS writes NFD).
+    import unicodedata
+
+    server = WholeList()
+    other = "NFD" if form == "NFC" else "NFC"
+    server.projects[2]["name"] = unicodedata.normalize(other, "Zellalterung Müller")
+    typed = unicodedata.normalize(form, "zellalterung MÜLLER")
+    with make_toolkit(server) as toolkit:
+        assert toolkit.resolve_project(typed) == str(uuid.UUID(int=3))
+    assert len(server.queries) == 1  # the answer (every project) held it
+
+
+def test_names_differing_only_in_normalization_pick_the_one_spelt_as_typed() -> None:
+    import unicodedata
+
+    from ionworks_toolkit.projects import match_project, name_key
+
+    nfc, nfd = (unicodedata.normalize(f, "Müller") for f in ("NFC", "NFD"))
+    projects = [
+        Project.from_dict(project(0, nfd)),
+        Project.from_dict(project(1, "müller")),
+    ]
+    assert name_key(nfc) == name_key(nfd) == name_key("MÜLLER") == "müller"
+    assert match_project(nfc, projects) == str(uuid.UUID(int=1))
+    assert match_project("müller", projects) == str(uuid.UUID(int=2))
