@@ -124,6 +124,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_walk_survivors.py",
             "tests/unit/test_seen_ids.py",
             "tests/unit/test_overlapping_pages.py",
+            "tests/unit/test_overlap_with_inserts.py",
             "-m",
             "not sandbox",
         ),

@@ -276,7 +276,16 @@ class _Run:
             duplicates=sum(s.duplicates for s in stats) + self.unchanged + self.older_count,
             repeated_in_page=sum(s.repeated_in_page for s in stats),
             total=None if any(t is None for t in totals) else sum(t or 0 for t in totals),
+            incomplete=self.incomplete(),
         )
+
+    def incomplete(self) -> str | None:
+        """Why records may be missing (``WalkStats.incomplete`` of each walk), or None; with
+        several projects, each reason after its project id."""
+        reasons = [(pid, s.incomplete) for pid, s in self.stats.items() if s.incomplete]
+        if not self.several:
+            return reasons[0][1] if reasons else None
+        return "; ".join(f"project {pid}: {reason}" for pid, reason in reasons) or None
 
     @property
     def older_count(self) -> int:
@@ -318,6 +327,7 @@ class _Run:
             if self.several
             else (),
             repeated_in_page=stats.repeated_in_page,
+            incomplete=stats.incomplete,
             unchanged=self.unchanged,
             older_copies=self.older_count,
         )
@@ -352,6 +362,7 @@ def export_measurements(
         concurrency=concurrency,
     )
     params, size = toolkit._measurement_walk_args(presets, filters, page_size, max_records)
+    order = toolkit._sort_order(presets, filters, params)
     opened = toolkit.open_sinks(sinks)
     try:
         run.open_state(opened)
@@ -365,6 +376,7 @@ def export_measurements(
                 per_project[project_id],
                 page_size=size,
                 max_records=max_records,
+                order=order,
                 stats=run.stats[project_id],
             )
 
@@ -462,6 +474,7 @@ async def aexport_measurements(
     params, size = toolkit._measurement_walk_args(
         presets, filters, page_size, max_records, prefetch=prefetch
     )
+    order = toolkit._sort_order(presets, filters, params)
     opened = toolkit.open_sinks(sinks)
     try:
         run.open_state(opened)
@@ -476,6 +489,7 @@ async def aexport_measurements(
                 per_project[project_id],
                 page_size=size,
                 max_records=max_records,
+                order=order,
                 prefetch=prefetch,
                 stats=run.stats[project_id],
             )

@@ -1110,7 +1110,9 @@ def measurements_list(
             reasons = []
             if repeated:
                 reasons.append(f"{repeated} sent twice in one page by the server")
-            if result.duplicates > repeated:
+            if result.duplicates > repeated and result.total is None and result.incomplete:
+                reasons.append("records came again on later pages: see the warning")
+            elif result.duplicates > repeated:
                 reasons.append("the data changed during the walk")
             click.echo(
                 f"skipped {result.duplicates} duplicate record(s) ({'; '.join(reasons)})",

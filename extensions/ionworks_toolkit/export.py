@@ -90,6 +90,10 @@ class ExportResult:
     per_project: tuple[tuple[str, int, int | None], ...] = ()
     #: Of ``duplicates``, copies of an id the server sent twice in one page (``WalkStats``).
     repeated_in_page: int = 0
+    #: Why records may be missing although the walk ended without an error, or None
+    #: (``WalkStats.incomplete``: the server's total fell during the walk, or records came
+    #: again on later pages without a total to count against; each was warned about).
+    incomplete: str | None = None
     #: Of ``duplicates`` (incremental): records the databases hold with the same content.
     unchanged: int = 0
     #: Of ``duplicates`` (incremental): older copies of rows the databases hold, ignored.
@@ -465,6 +469,7 @@ def export_result(
         total=stats.total,
         sinks=tuple(describe_sink(text, sink) for text, sink in sinks),
         repeated_in_page=stats.repeated_in_page,
+        incomplete=stats.incomplete,
     )
 
 

@@ -54,20 +54,27 @@ The rules:
 - records are de-duplicated by ``id`` across pages (an insert during the walk shifts offsets),
   ids compared as the strings ``record_id`` gives (``SeenIds``: kept exactly, canonical UUIDs
   as 128-bit ints); skipped duplicates are counted in ``WalkStats.duplicates``;
-- pages that overlap lose records (FINDINGS7 G25): offset paging over a sort key with ties
-  (``order_by=start_time``, null for many measurements) has no stable order between pages,
-  so a page may send records again and skip others. A walk that ends (without another
-  error) with the ``total`` the same on every page, records skipped as already seen on an
-  earlier page (copies inside one page do not count), and fewer unique records than the
-  ``total`` (``max_records`` not reached) raises PaginationError naming the counts and the
-  likely cause, as a gap does (an export publishes nothing, an incremental mark is not
-  moved). A total that rises explains the copies (inserts during the walk shift records to
-  higher offsets) and one that falls warns and sets ``WalkStats.incomplete`` (above);
-- no endless walk: a page made only of ids already seen (a server ignoring ``offset``), a page
-  of records without ids identical to an earlier page, or records without ids at an offset a
-  page past ``total`` raise PaginationError naming the offset, at the second page consumed at
-  the latest for a server ignoring offset (the async walk may have sent up to ``prefetch``
-  requests after the first page by then; they are cancelled);
+- pages that overlap lose records (FINDINGS7 G25, FINDINGS8 H11): offset paging over a sort
+  key with ties (``order_by=start_time``, null for many measurements) has no stable order
+  between pages, so a page may send records again and skip others. An insert during the
+  walk (the ``total`` rises by one) moves one record to the next page: it explains one copy.
+  A walk that ends (without another error) with more records skipped as already seen on an
+  earlier page (copies inside one page do not count) than the ``total`` rose by in all
+  during the walk (its rises between pages summed; 0 when it stayed the same or fell), and
+  fewer unique records than the last ``total`` (``max_records`` not reached), raises
+  PaginationError naming the counts, the likely cause and the sort (``SortOrder``: the
+  ``order_by`` sent and the preset that set it), as a gap does (an export publishes
+  nothing, an incremental mark is not moved). Copies the rise explains are skipped; a total
+  that falls warns and sets ``WalkStats.incomplete`` (above). Without a ``total`` nothing
+  can be counted, but copies on later pages show that records moved during the walk (an
+  unstable order, or inserts): one warning that records may be missing, and
+  ``WalkStats.incomplete`` set;
+- no endless walk: a page made only of ids already seen (a server ignoring ``offset``: the
+  first page's ids again; ids from later pages too are an overlap, and the error says so),
+  a page of records without ids identical to an earlier page, or records without ids at an
+  offset a page past ``total`` raise PaginationError naming the offset, at the second page
+  consumed at the latest for a server ignoring offset (the async walk may have sent up to
+  ``prefetch`` requests after the first page by then; they are cancelled);
 - the first page goes alone (it tells ``total``, which bounds the prefetch; without a total
   the second goes alone too, proving the server advances); then up to ``prefetch`` requests
   are in flight at once (async; the sync walk has one), planned as soon as a page is taken
@@ -104,6 +111,7 @@ __all__ = [
     "PageRequest",
     "PageWalk",
     "SeenIds",
+    "SortOrder",
     "WalkStats",
     "awalk_pages",
     "plausible_cap",
@@ -165,6 +173,54 @@ class WalkStats:
     def total_mismatch(self) -> bool:
         """True when a finished walk got a different number of records than the server's total."""
         return self.total is not None and self.total != self.records + self.duplicates
+
+
+@attrs.frozen
+class SortOrder:
+    """The order a walk's pages are cut from, named by its overlap error's advice (FINDINGS8
+    H4): ``key``, the ``order_by`` value sent (``"start_time"``); ``preset``, the preset that
+    set it when the caller did not give it (``"cycling-oldest-first"``), else None. The
+    by-project list's ``order_by`` is one key of an enum (``openapi/ionworks.openapi.json``),
+    so no unique tiebreak can be added to a key with ties."""
+
+    key: str
+    preset: str | None = None
+
+
+def unstable_order(order: SortOrder | None, total: int | None) -> str:
+    """Why pages overlapped and what to do, for the walk's messages: the sort key (``order``,
+    None when the caller gave none) likely has ties, so the server's order between pages is
+    not stable; order by a unique key. With a ``total`` up to :data:`MAX_PAGE_SIZE` and a
+    sort the caller or a preset chose, pages of at least ``total`` records (one page) work
+    too."""
+    if order is None:
+        return (
+            "the sort key likely has ties (start_time is null for many measurements), so the "
+            "server's order between pages is not stable; order by a unique key such as "
+            "created_at (the default)"
+        )
+    ties = " (null for many measurements)" if order.key == "start_time" else ""
+    if order.preset is None:
+        cause = f"the sort key {order.key} (order_by) likely has ties{ties}"
+    else:
+        cause = (
+            f"the preset {order.preset} sorts on {order.key} (order_by), which likely has "
+            f"ties{ties}"
+        )
+    fix = "order by a unique key such as created_at (the default)"
+    if order.key == "created_at":
+        fix = "records created at the same instant tie on created_at too"
+    elif order.preset is not None:
+        fix += ": an explicit order_by (--order-by created_at) wins over the preset"
+    if total is not None and 0 < total <= MAX_PAGE_SIZE:
+        fix += (
+            f"; or ask for pages of at least {total} records (--page-size {total}), so one "
+            "page holds them all"
+        )
+    return (
+        f"{cause}, so the server's order between pages is not stable (the API takes one "
+        f"order_by key, with no tiebreak); {fix}"
+    )
 
 
 @attrs.frozen
@@ -319,7 +375,8 @@ class PageWalk(Generic[T]):
     the walk is probing); ``receive(request, page)`` takes the page answering the oldest
     planned request and returns a ``PageOutcome``; ``answered()`` counts a request the server
     answered (prefetched ones included). ``page_size``: 1..1000. ``max_records``: stop after
-    this many unique records (None: all). ``stats`` is updated in place.
+    this many unique records (None: all). ``stats`` is updated in place. ``order``: the sort
+    the pages are cut from, named in the advice when they overlap (None: not given).
     Raises ValueError for ``prefetch < 1``; ``receive`` raises PaginationError.
     """
 
@@ -330,6 +387,7 @@ class PageWalk(Generic[T]):
         max_records: int | None = None,
         prefetch: int = 1,
         stats: WalkStats | None = None,
+        order: SortOrder | None = None,
     ) -> None:
         if prefetch < 1:
             raise ValueError("prefetch must be at least 1")
@@ -337,6 +395,7 @@ class PageWalk(Generic[T]):
         self.max_records = max_records
         self.prefetch = prefetch
         self.stats = stats if stats is not None else WalkStats()
+        self.order = order
         self.in_flight: deque[PageRequest] = deque()
         self.finished = False
         self._next_offset = 0
@@ -349,7 +408,10 @@ class PageWalk(Generic[T]):
         self._warned_past_total = False
         self._warned_long_page = False
         self._warned_total_fell = False
-        self._total_moved = False  # a page reported another total than the one before it
+        # The first total reported, and the rises of the total between pages summed: each
+        # record inserted during the walk explains one record sent again (FINDINGS8 H11).
+        self._first_total: int | None = None
+        self._total_rises = 0
         # An empty page below total: ``_resend`` is the request to plan first (the page asked
         # again, or the probe past it); ``_holding`` plans nothing new meanwhile; ``_gap`` is
         # the page that came back empty twice, whose following pages tell gap from end.
@@ -429,6 +491,24 @@ class PageWalk(Generic[T]):
             offset=offset,
         )
 
+    def _nothing_new(self, request: PageRequest, length: int) -> PaginationError:
+        """The error for a page of ``length`` records all seen before. A server ignoring
+        offset sends the first page again: at the second page with new records at the
+        latest, "is it ignoring offset?". Past two pages with new records the server does
+        advance: the pages overlapped (an unstable order; FINDINGS8 H11, where the async
+        walk blamed offset)."""
+        offset, stats, total = request.offset, self.stats, self.stats.total
+        what = f"holds only records already seen ({length} of them"
+        if stats.pages < 2:
+            return self._not_advancing(offset, what + ")")
+        came = f"{stats.records}" if total is None else f"{stats.records} of {total}"
+        return PaginationError(
+            f"the pages overlapped: the page at offset {offset} {what}, after {stats.pages} "
+            f"pages with new ones: the server does advance), and {came} records came before "
+            f"it: {unstable_order(self.order, total)}; stopped at the page at offset {offset}",
+            offset=offset,
+        )
+
     def _accept(self, request: PageRequest, items: Sequence[T]) -> list[T]:
         """The page's new records (at most up to ``max_records`` in all); PaginationError when
         the page brings nothing new."""
@@ -436,9 +516,7 @@ class PageWalk(Generic[T]):
         without_ids = keys.count(None)
         fresh = [item for item, new in zip(items, self._seen.first_seen(keys), strict=True) if new]
         if not fresh:
-            raise self._not_advancing(
-                request.offset, f"holds only records already seen ({len(items)} of them)"
-            )
+            raise self._nothing_new(request, len(items))
         if without_ids:
             fingerprint = hash(tuple(_content_key(item) for item in items))
             earlier = self._pages_without_ids.get(fingerprint)
@@ -618,25 +696,60 @@ class PageWalk(Generic[T]):
 
     def _check_overlap(self, offset: int) -> None:
         """At the end of a walk (``offset``: its last page): PaginationError when its pages
-        overlapped (module docstring): the ``total`` stayed the same on every page, records
-        already seen on an earlier page were skipped, and fewer unique records came than the
-        total (nor did ``max_records`` end the walk). Records sent twice in ONE page (a server
-        fault, ``WalkStats.repeated_in_page``) are not an overlap."""
+        overlapped (module docstring): more records came again on a later page than the
+        ``total``'s rises during the walk explain (an insert explains one), and fewer unique
+        records came than the last total (nor did ``max_records`` end the walk). Without a
+        total, any such copy gets one warning and sets ``WalkStats.incomplete``. Records
+        sent twice in ONE page (a server fault, ``WalkStats.repeated_in_page``) are not an
+        overlap."""
         stats, total = self.stats, self.stats.total
         overlapped = stats.duplicates - stats.repeated_in_page
-        if total is None or self._total_moved or overlapped <= 0 or stats.records >= total:
+        if overlapped <= 0:
             return
         if self.max_records is not None and stats.records >= self.max_records:
             return
-        missing = total - stats.records
+        if total is None:
+            self._warn_overlap_without_total(overlapped)
+            return
+        rises = self._total_rises
+        if stats.records >= total or overlapped <= rises:
+            return
+        first = total if self._first_total is None else self._first_total
+        if rises:
+            moved = (
+                f"the server's total rose by only {rises} during the walk ({first} to "
+                f"{total}; an insert explains one record sent again)"
+            )
+        elif first == total:
+            moved = f"the server's total stayed {total}"
+        else:
+            moved = f"the server's total went from {first} to {total} and never rose"
         raise PaginationError(
             f"the pages overlapped: {overlapped} record(s) came again on a later page while "
-            f"the server's total stayed {total}, so {stats.records} of {total} records came "
-            f"({missing} missing): the sort key likely has ties (start_time is null for many "
-            f"measurements), so the server's order between pages is not stable; order by a "
-            f"unique key such as created_at (the default); stopped at the page at offset "
+            f"{moved}, so {stats.records} of {total} records came ({total - stats.records} "
+            f"missing): {unstable_order(self.order, total)}; stopped at the page at offset "
             f"{offset}",
             offset=offset,
+        )
+
+    def _warn_overlap_without_total(self, overlapped: int) -> None:
+        """Records came again on a later page and the server gives no total to count them
+        against (FINDINGS8 H11): an unstable order or inserts moved records between pages,
+        so some may be missing. One warning; ``WalkStats.incomplete`` set (an incremental
+        export keeps its mark)."""
+        self.stats.incomplete = (
+            f"{overlapped} record(s) came back on two pages (records moved to later offsets: "
+            "inserted or re-ordered)"
+        )
+        advice = "" if self.order is None else f"; {unstable_order(self.order, None)}"
+        logger.warning(
+            "%d record(s) came again on a later page and the server sends no total to count "
+            "the walk against: records moved between pages during the walk (inserts, or an "
+            "unstable order of ties in the sort key), so some may be missing from these %d "
+            "records; run it again to be sure%s",
+            overlapped,
+            self.stats.records,
+            advice,
         )
 
     def receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
@@ -652,8 +765,10 @@ class PageWalk(Generic[T]):
             raise ValueError(f"{request} is not the oldest request in flight")
         self.in_flight.popleft()
         if page.total is not None:
-            if self.stats.total is not None and page.total != self.stats.total:
-                self._total_moved = True
+            if self._first_total is None:
+                self._first_total = page.total
+            elif self.stats.total is not None and page.total > self.stats.total:
+                self._total_rises += page.total - self.stats.total
             if self.stats.total is not None and page.total < self.stats.total:
                 self._warn_total_fell(request.offset, page.total)
             elif self._past_total_warned and page.total > self._past_total_warned[1]:
@@ -737,14 +852,18 @@ def walk_pages(
     page_size: int = MAX_PAGE_SIZE,
     max_records: int | None = None,
     stats: WalkStats | None = None,
+    order: SortOrder | None = None,
 ) -> Iterator[list[T]]:
     """Yield the new records of each page, calling ``fetch(offset, limit)`` sequentially.
 
     ``page_size``: 1..1000. ``max_records``: stop after this many unique records (None: all).
-    ``stats`` is updated in place as pages arrive. Raises PaginationError (see module docs) and
-    whatever ``fetch`` raises.
+    ``stats`` is updated in place as pages arrive. ``order``: the sort asked for, named when
+    pages overlap (``PageWalk``). Raises PaginationError (see module docs) and whatever
+    ``fetch`` raises.
     """
-    walk: PageWalk[T] = PageWalk(page_size=page_size, max_records=max_records, stats=stats)
+    walk: PageWalk[T] = PageWalk(
+        page_size=page_size, max_records=max_records, stats=stats, order=order
+    )
     while planned := walk.plan():
         (request,) = planned
         try:
@@ -771,6 +890,7 @@ async def awalk_pages(
     max_records: int | None = None,
     prefetch: int = DEFAULT_PREFETCH,
     stats: WalkStats | None = None,
+    order: SortOrder | None = None,
 ) -> AsyncIterator[list[T]]:
     """Async ``walk_pages`` with up to ``prefetch`` requests in flight, yielding in offset order.
 
@@ -779,7 +899,7 @@ async def awalk_pages(
     go back to the pool.
     """
     walk: PageWalk[T] = PageWalk(
-        page_size=page_size, max_records=max_records, prefetch=prefetch, stats=stats
+        page_size=page_size, max_records=max_records, prefetch=prefetch, stats=stats, order=order
     )
     tasks: dict[PageRequest, asyncio.Task[Page[T]]] = {}
     dropped: list[asyncio.Task[Page[T]]] = []

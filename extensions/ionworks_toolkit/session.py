@@ -85,7 +85,7 @@ from .frames import (
     require_polars,
 )
 from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
-from .pagination import Page, WalkStats, awalk_pages, walk_pages
+from .pagination import Page, SortOrder, WalkStats, awalk_pages, walk_pages
 from .parameters import check_query_length
 from .plugins import PluginHost
 from .presets import PresetRegistry
@@ -344,6 +344,22 @@ class _BaseToolkit:
         )
         return params, size
 
+    def _sort_order(
+        self, presets: Sequence[str], filters: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> SortOrder | None:
+        """The sort a measurement walk asks for (``params``: ``_measurement_walk_args``'),
+        for the advice when its pages overlap (FINDINGS8 H4): its ``order_by`` and the
+        preset that set it (the last of ``presets`` giving one, unless ``filters`` does), or
+        None when none is asked for (the server's default, ``created_at``)."""
+        key = params.get("order_by")
+        if key is None:
+            return None
+        preset = None
+        if filters.get("order_by") is None:
+            setting = [name for name in presets if "order_by" in self.presets.get(name).params]
+            preset = setting[-1] if setting else None
+        return SortOrder(str(key), preset)
+
     def open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:
         """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
 
@@ -422,6 +438,7 @@ class Toolkit(_BaseToolkit):
         max_records: int | None = None,
         stats: WalkStats | None = None,
         first: Page[T] | None = None,
+        order: SortOrder | None = None,
     ) -> Iterator[list[T]]:
         # ``first``: the walk's first page, already received (see resolve_project).
         def fetch(offset: int, limit: int) -> Page[T]:
@@ -434,7 +451,9 @@ class Toolkit(_BaseToolkit):
             )
             return operation.parse_page(self._send(kwargs), offset)
 
-        return walk_pages(fetch, page_size=page_size, max_records=max_records, stats=stats)
+        return walk_pages(
+            fetch, page_size=page_size, max_records=max_records, stats=stats, order=order
+        )
 
     # ------------------------------------------------------------------ projects
 
@@ -520,6 +539,7 @@ class Toolkit(_BaseToolkit):
             MEASUREMENTS_BY_PROJECT,
             {"project_id": project_id},
             params,
+            order=self._sort_order(presets, filters, params),
             page_size=size,
             max_records=max_records,
             stats=stats,
@@ -567,6 +587,7 @@ class Toolkit(_BaseToolkit):
             MEASUREMENTS_BY_PROJECT.records(),
             {"project_id": project_id},
             params,
+            order=self._sort_order(presets, filters, params),
             page_size=size,
             max_records=max_records,
         )
@@ -690,6 +711,7 @@ class Toolkit(_BaseToolkit):
                 MEASUREMENTS_BY_PROJECT.records(raw_lines=takes_raw_lines(opened)),
                 {"project_id": project_id},
                 params,
+                order=self._sort_order(presets, filters, params),
                 page_size=size,
                 max_records=max_records,
                 stats=stats,
@@ -824,6 +846,7 @@ class AsyncToolkit(_BaseToolkit):
         prefetch: int = DEFAULT_PREFETCH,
         stats: WalkStats | None = None,
         first: Page[T] | None = None,
+        order: SortOrder | None = None,
     ) -> AsyncIterator[list[T]]:
         # ``first``: the walk's first page, already received (see resolve_project).
         async def fetch(offset: int, limit: int) -> Page[T]:
@@ -837,7 +860,12 @@ class AsyncToolkit(_BaseToolkit):
             return operation.parse_page(await self._send(kwargs), offset)
 
         return awalk_pages(
-            fetch, page_size=page_size, max_records=max_records, prefetch=prefetch, stats=stats
+            fetch,
+            page_size=page_size,
+            max_records=max_records,
+            prefetch=prefetch,
+            stats=stats,
+            order=order,
         )
 
     # ------------------------------------------------------------------ projects
@@ -917,6 +945,7 @@ class AsyncToolkit(_BaseToolkit):
             MEASUREMENTS_BY_PROJECT,
             {"project_id": project_id},
             params,
+            order=self._sort_order(presets, filters, params),
             page_size=size,
             max_records=max_records,
             prefetch=prefetch,
@@ -973,6 +1002,7 @@ class AsyncToolkit(_BaseToolkit):
             MEASUREMENTS_BY_PROJECT.records(),
             {"project_id": project_id},
             params,
+            order=self._sort_order(presets, filters, params),
             page_size=size,
             max_records=max_records,
         )
@@ -1082,6 +1112,7 @@ class AsyncToolkit(_BaseToolkit):
                 MEASUREMENTS_BY_PROJECT.records(raw_lines=takes_raw_lines(opened)),
                 {"project_id": project_id},
                 params,
+                order=self._sort_order(presets, filters, params),
                 page_size=size,
                 max_records=max_records,
                 prefetch=prefetch,
