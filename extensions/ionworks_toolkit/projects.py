@@ -32,6 +32,7 @@ from .filters import escape_like
 from .parameters import check_sendable
 
 __all__ = [
+    "PROJECT_ORDER",
     "ProjectNotFoundError",
     "ignores_name",
     "is_project_id",
@@ -81,13 +82,26 @@ def project_argument(project: str | None, default: str | None) -> str:
     return project
 
 
+#: The order every ``GET /projects`` walk asks for (the operation's ``order_by``/``order``):
+#: offset paging over a server's default order, which a database need not keep from one
+#: request to the next, skips and repeats projects (FINDINGS8 H16: 175 of 250 listed, no
+#: word). Newest first, the sandbox's own default, so listings read as before.
+PROJECT_ORDER: dict[str, Any] = {"order_by": "created_at", "order": "desc"}
+
+
 def name_query(project: str) -> dict[str, Any]:
     """The ``GET /projects`` query parameters asking for the first page of projects named
     ``project`` (case-insensitive, exact): ``name`` ``ilike.<project, LIKE wildcards
-    escaped>``, ``offset`` 0, ``limit`` ``MAX_PAGE_SIZE``; for ``CH_1 100%`` the ``name`` is
-    ``ilike.CH\\_1 100\\%``. One page is enough: a name shared by a page of projects is
-    beyond any use of a name."""
-    return {"name": "ilike." + escape_like(project), "offset": 0, "limit": MAX_PAGE_SIZE}
+    escaped>``, ``offset`` 0, ``limit`` ``MAX_PAGE_SIZE`` and :data:`PROJECT_ORDER` (so that
+    a server ignoring ``name`` answers the listing's own first page); for ``CH_1 100%`` the
+    ``name`` is ``ilike.CH\\_1 100\\%``. One page is enough: a name shared by a page of
+    projects is beyond any use of a name."""
+    return {
+        "name": "ilike." + escape_like(project),
+        "offset": 0,
+        "limit": MAX_PAGE_SIZE,
+        **PROJECT_ORDER,
+    }
 
 
 def named(project: str, projects: Sequence[Project]) -> list[Project]:

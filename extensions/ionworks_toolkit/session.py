@@ -90,6 +90,7 @@ from .parameters import check_query_length
 from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import (
+    PROJECT_ORDER,
     ignores_name,
     is_project_id,
     match_project,
@@ -460,7 +461,7 @@ class Toolkit(_BaseToolkit):
     def iter_project_pages(self) -> Iterator[list[Project]]:
         """Pages of ``GET /projects`` (every project visible to the credential)."""
         self._check_credentials()
-        return self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE)
+        return self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE)
 
     def list_projects(self) -> list[Project]:
         """All projects visible to the credential (GET /projects, every page)."""
@@ -494,7 +495,7 @@ class Toolkit(_BaseToolkit):
         if found:
             return match_project(project, found)
         first = page if page is not None and ignores_name(project, page.items) else None
-        walk = self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, first=first)
+        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first)
         return match_project(project, [p for projects in walk for p in projects])
 
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
@@ -504,7 +505,8 @@ class Toolkit(_BaseToolkit):
         try:
             bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
             self._check_credentials()
-            for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
+            walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
+            for page in walk:
                 write_page(opened, page)
             commit_sinks(opened)
         except BaseException:
@@ -880,7 +882,7 @@ class AsyncToolkit(_BaseToolkit):
         """
         check_count(prefetch, "prefetch", minimum=1, maximum=MAX_PREFETCH)
         self._check_credentials()
-        return self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, prefetch=prefetch)
+        return self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, prefetch=prefetch)
 
     async def list_projects(self) -> list[Project]:
         """All projects visible to the credential (GET /projects, every page)."""
@@ -903,7 +905,7 @@ class AsyncToolkit(_BaseToolkit):
         if found:
             return match_project(project, found)
         first = page if page is not None and ignores_name(project, page.items) else None
-        walk = self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, first=first)
+        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first)
         return match_project(project, [p async for projects in walk for p in projects])
 
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
@@ -913,7 +915,8 @@ class AsyncToolkit(_BaseToolkit):
         try:
             bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
             self._check_credentials()
-            async for page in self._walk(PROJECTS, {}, {}, page_size=MAX_PAGE_SIZE, stats=stats):
+            pages = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
+            async for page in pages:
                 write_page(opened, page)
             commit_sinks(opened)
         except BaseException:

@@ -675,7 +675,7 @@ def test_verbose_runs_in_one_process_do_not_pile_up_handlers(
     # One line per request of the last run: the 5 projects (GET /projects gives no total; a
     # short first page of 5 is no plausible cap, so it is the list's end: FINDINGS7 G31).
     assert [line.split("/projects", 1)[1] for line in lines] == [
-        "?limit=1000&offset=0",
+        "?limit=1000&offset=0&order_by=created_at&order=desc",
     ], result.stderr
 
 

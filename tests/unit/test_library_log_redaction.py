@@ -44,8 +44,8 @@ def test_httpx_request_lines_never_show_a_secret(
         toolkit.list_projects()
     lines = [(r.name, r.getMessage()) for r in caplog.records]
     assert [m for name, m in lines if name == "httpx"] == [
-        "HTTP Request: GET https://api.example.com/projects?limit=1000&offset=0&api_key=***&x=1 "
-        '"HTTP/1.1 200 OK"'
+        "HTTP Request: GET https://api.example.com/projects?limit=1000&offset=0&order_by="
+        'created_at&order=desc&api_key=***&x=1 "HTTP/1.1 200 OK"'
     ]
     retry_lines = [m for name, m in lines if name == "httpx_retries.transport"]
     assert len(retry_lines) == 2 and all("api_key=***&x=1" in m for m in retry_lines)

@@ -70,7 +70,8 @@ class CappingServer:
 #: The listing of 2505 projects capped at 100: the first page asks 1000 and gets 100, then
 #: pages of 100 to the short one of 5 (a page of 100 has been seen: no request past it).
 LISTING = [(0, 1000)] + [(offset, 100) for offset in range(100, 2600, 100)]
-NAME_QUERY = {"limit": "1000", "offset": "0", "name": f"ilike.{WANTED}"}
+ORDER = {"order_by": "created_at", "order": "desc"}  # every /projects request (FINDINGS8 H16)
+NAME_QUERY = {"limit": "1000", "offset": "0", "name": f"ilike.{WANTED}", **ORDER}
 
 
 def test_a_name_past_the_first_capped_page_is_found_in_one_request(make_toolkit) -> None:
@@ -160,6 +161,8 @@ def test_like_wildcards_in_a_name_are_escaped() -> None:
         "limit": 1000,
         "offset": 0,
         "name": "ilike.CH\\_1 100\\% \\\\ B",
+        "order_by": "created_at",
+        "order": "desc",
     }
 
 
@@ -333,7 +336,7 @@ def test_projects_list_of_a_server_sending_its_whole_short_list_is_one_request(
     with caplog.at_level(logging.WARNING), make_toolkit(server) as toolkit:
         projects = toolkit.list_projects()
     assert [p.name for p in projects] == [f"Cycling campaign {i:04d}" for i in range(5)]
-    assert server.queries == [{"limit": "1000", "offset": "0"}]
+    assert server.queries == [{"limit": "1000", "offset": "0", **ORDER}]
     assert caplog.messages == []
 
 
@@ -345,7 +348,7 @@ async def test_the_async_export_of_that_list_is_one_request_too(
         async with make_async_toolkit(server) as toolkit:
             result = await toolkit.export_projects([f"jsonl:{tmp_path / 'p.jsonl'}"])
     assert (result.records, result.requests, result.total) == (5, 1, None)
-    assert server.queries == [{"limit": "1000", "offset": "0"}]
+    assert server.queries == [{"limit": "1000", "offset": "0", **ORDER}]
     assert caplog.messages == []
 
 
@@ -363,7 +366,7 @@ async def test_an_unknown_name_on_that_server_costs_one_request(
             with make_toolkit(server) as toolkit:
                 toolkit.resolve_project("NASA PCoE")
     assert caught.value.names == tuple(f"Cycling campaign {i:04d}" for i in range(5))
-    assert server.queries == [{"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE"}]
+    assert server.queries == [{"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE", **ORDER}]
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])
@@ -395,8 +398,8 @@ def test_a_server_filtering_by_name_another_way_costs_two_requests(make_toolkit)
     with make_toolkit(substring) as toolkit, pytest.raises(ProjectNotFoundError):
         toolkit.resolve_project("NASA PCoE")
     assert server.queries == [
-        {"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE"},
-        {"limit": "1000", "offset": "0"},
+        {"limit": "1000", "offset": "0", "name": "ilike.NASA PCoE", **ORDER},
+        {"limit": "1000", "offset": "0", **ORDER},
     ]
 
 
@@ -430,3 +433,48 @@ def test_names_differing_only_in_normalization_pick_the_one_spelt_as_typed() -> 
     assert name_key(nfc) == name_key(nfd) == name_key("MÜLLER") == "müller"
     assert match_project(nfc, projects) == str(uuid.UUID(int=1))
     assert match_project("müller", projects) == str(uuid.UUID(int=2))
+
+
+# ------------------------------------------- FINDINGS8 H16: /projects walked in a stable order
+
+
+class ShufflingServer:
+    """``GET /projects``: 250 projects, capped at 100 per page, in a new order on every
+    request unless ``order_by``/``order`` ask for one (a database without ORDER BY)."""
+
+    def __init__(self) -> None:
+        import random
+
+        self.projects = [project(i) for i in range(250)]
+        self.random = random.Random(16)
+        self.queries: list[dict[str, str]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        query = dict(request.url.params)
+        self.queries.append(query)
+        chosen = list(self.projects)
+        if (query.get("order_by"), query.get("order")) == ("created_at", "desc"):
+            chosen.reverse()  # created in id order: newest first
+        else:
+            self.random.shuffle(chosen)
+        offset, limit = int(query["offset"]), min(int(query["limit"]), 100)
+        return httpx.Response(200, json=chosen[offset : offset + limit])
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_every_project_is_listed_from_a_server_without_a_default_order(
+    make_toolkit, make_async_toolkit, asynchronous: bool
+) -> None:
+    server = ShufflingServer()
+    if asynchronous:
+        async with make_async_toolkit(server) as toolkit:
+            projects = await toolkit.list_projects()
+    else:
+        with make_toolkit(server) as toolkit:
+            projects = toolkit.list_projects()
+    assert [p.name for p in projects] == [f"Cycling campaign {i:04d}" for i in range(249, -1, -1)]
+    asked = [(q["offset"], q["limit"]) for q in server.queries]
+    # (the async walk prefetches pages past the end, cancelled once the short page came)
+    assert asked[:3] == [("0", "1000"), ("100", "100"), ("200", "100")]
+    assert len(asked) == 3 or asynchronous
+    assert all((q["order_by"], q["order"]) == ("created_at", "desc") for q in server.queries)

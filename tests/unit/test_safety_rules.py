@@ -94,8 +94,10 @@ def test_the_request_log_redacts_a_key_in_the_query_string(
     assert [r.url.params["api_key"] for r in sent] == [KEY]
     lines = [r.getMessage() for r in caplog.records if r.name == "ionworks_toolkit.http"]
     assert lines == [
-        "-> GET https://api.example.com/projects?limit=1000&offset=0&api_key=%2A%2A%2A",
-        "<- GET https://api.example.com/projects?limit=1000&offset=0&api_key=%2A%2A%2A 200",
+        "-> GET https://api.example.com/projects?limit=1000&offset=0&order_by=created_at&order=desc"
+        "&api_key=%2A%2A%2A",
+        "<- GET https://api.example.com/projects?limit=1000&offset=0&order_by=created_at&order=desc"
+        "&api_key=%2A%2A%2A 200",
     ]
     assert KEY not in caplog.text
 
