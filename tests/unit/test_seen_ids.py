@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -224,6 +226,31 @@ def test_record_id_gives_the_string_of_any_id() -> None:
 
     assert type(record_id({"id": Text("x")})) is str
     assert record_id({"id": Text("x")}) == "text"
+
+
+def test_record_id_of_a_mapping_that_is_not_a_dict_reads_its_id_key() -> None:
+    # Any Mapping (a plugin's read-only view of a record) is read by its "id" key, like a dict;
+    # an attribute named id on it is not the record's id.
+    class Record(Mapping[str, Any]):
+        id = "the attribute"
+
+        def __init__(self, data: dict[str, Any]) -> None:
+            self._data = data
+
+        def __getitem__(self, key: str) -> Any:
+            return self._data[key]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self._data)
+
+        def __len__(self) -> int:
+            return len(self._data)
+
+    assert record_id(MappingProxyType({"id": U1})) == U1
+    assert record_id(MappingProxyType({"id": 7})) == "7"
+    assert record_id(MappingProxyType({"ID": U1})) is None
+    assert record_id(Record({"id": "the key"})) == "the key"
+    assert record_id(Record({})) is None
 
 
 def test_a_walk_of_uuid_pages_with_an_insert_counts_the_duplicate() -> None:
