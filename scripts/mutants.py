@@ -135,9 +135,10 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_project_lookup.py::test_max_records_below_a_short_page_asks_only_what_is_left",
             "tests/unit/test_project_lookup.py::"
             "test_a_server_ignoring_offset_without_a_total_ends_at_the_repeat_with_a_warning",
-            "tests/unit/test_project_lookup.py::test_a_repeat_below_a_total_is_still_an_error",
             "tests/unit/test_project_lookup.py::"
-            "test_a_repeat_after_a_full_page_without_a_total_is_still_an_error",
+            "test_the_async_walk_ends_at_the_repeat_without_a_total_the_same",
+            "tests/unit/test_project_lookup.py::"
+            "test_a_short_first_page_of_no_round_size_ends_the_walk_below_max_records",
             "-m",
             "not sandbox",
         ),

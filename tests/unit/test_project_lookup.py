@@ -313,6 +313,26 @@ def test_a_server_ignoring_offset_without_a_total_ends_at_the_repeat_with_a_warn
     ]
 
 
+async def test_the_async_walk_ends_at_the_repeat_without_a_total_the_same(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[tuple[int, int]] = []
+
+    async def fetch(offset: int, limit: int) -> Page[dict[str, Any]]:
+        calls.append((offset, limit))
+        return Page([{"id": i} for i in range(100)], None, offset)  # always the first page
+
+    with caplog.at_level(logging.WARNING, logger="ionworks_toolkit.http"):
+        pages = [page async for page in awalk_pages(fetch, page_size=1000, prefetch=4)]
+    assert [len(page) for page in pages] == [100]
+    assert calls == [(0, 1000), (100, 100)]
+    assert caplog.messages == [
+        "the server answered offset 100 with records it had already sent (it ignores offset) "
+        "and gives no total: the walk ends with the 100 records received; more may exist that "
+        "cannot be paged to"
+    ]
+
+
 # ------------------------------------------------ FINDINGS7 G31: a short list is its end
 
 
