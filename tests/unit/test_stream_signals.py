@@ -370,6 +370,29 @@ def test_open_fifo_without_a_reader_notices_then_waits_for_one(
     assert got == [b"late\n"]
 
 
+def test_open_fifo_of_a_target_no_longer_a_fifo_opens_it_as_open_wb_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The FIFO went away after the target was classified: the file is created with mode
+    # 0o666 less the umask (as ``open(path, "wb")``), or emptied, and written at once.
+    notices: list[str] = []
+    monkeypatch.setattr(_base, "notice", notices.append)
+    previous = os.umask(0o022)
+    try:
+        with _base.open_fifo(tmp_path / "gone") as out:
+            assert os.get_blocking(out.fileno()) is True
+            out.write(b"new\n")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "gone").read_bytes() == b"new\n"
+    assert oct((tmp_path / "gone").stat().st_mode & 0o777) == oct(0o644)
+    (tmp_path / "old").write_bytes(b"previous content\n")
+    with _base.open_fifo(tmp_path / "old") as out:
+        out.write(b"x\n")
+    assert (tmp_path / "old").read_bytes() == b"x\n"
+    assert notices == []
+
+
 def test_open_fifo_other_errors_propagate(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         _base.open_fifo(tmp_path / "missing" / "f")
