@@ -121,6 +121,17 @@ def ignores_name(project: str, projects: Sequence[Project]) -> bool:
     return any(name_key(p.name) != wanted for p in projects)
 
 
+def _normalization(name: str, projects: Sequence[Project]) -> str:
+    """`` (NFD)`` (or NFC, or ``mixed``) after ``name`` when another of ``projects`` prints
+    the same but is another string (FINDINGS8 H3: two names that look identical, only their
+    Unicode normalization differs), else ``""``."""
+    spelt = unicodedata.normalize("NFC", name)
+    if not any(p.name != name and unicodedata.normalize("NFC", p.name) == spelt for p in projects):
+        return ""
+    form = next((f for f in ("NFC", "NFD") if unicodedata.is_normalized(f, name)), "mixed")
+    return f" ({form} Unicode normalization)"
+
+
 def match_project(project: str, projects: Sequence[Project]) -> str:
     """The id of the one project in ``projects`` whose id or name (case-insensitive) is
     ``project``; when several names match case-insensitively, the one that matches with its
@@ -144,7 +155,8 @@ def match_project(project: str, projects: Sequence[Project]) -> str:
             return same_case[0].id
         raise ConfigurationError(
             f"project name {project!r} is ambiguous: {len(exact)} projects have it; "
-            "use the project id: " + "; ".join(f"{p.name!r} {p.id}" for p in exact)
+            "use the project id: "
+            + "; ".join(f"{p.name!r}{_normalization(p.name, exact)} {p.id}" for p in exact)
         )
     raise ProjectNotFoundError(project, names)
 

@@ -498,3 +498,21 @@ async def test_every_project_is_listed_from_a_server_without_a_default_order(
     assert asked[:3] == [("0", "1000"), ("100", "100"), ("200", "100")]
     assert len(asked) == 3 or asynchronous
     assert all((q["order_by"], q["order"]) == ("created_at", "desc") for q in server.queries)
+
+
+def test_names_that_look_the_same_are_told_apart_by_their_normalization() -> None:
+    # Typed in capitals, neither server name is spelt as typed: ambiguous, and
+    # the two names that print alike say which normalization each has (FINDINGS8 H3).
+    import unicodedata
+
+    from ionworks_toolkit.projects import match_project
+
+    nfc, nfd = (unicodedata.normalize(f, "Zellalterung Müller") for f in ("NFC", "NFD"))
+    projects = [Project.from_dict(project(0, nfc)), Project.from_dict(project(1, nfd))]
+    with pytest.raises(ConfigurationError) as caught:
+        match_project("ZELLALTERUNG MÜLLER", projects)
+    assert str(caught.value) == (
+        "project name 'ZELLALTERUNG MÜLLER' is ambiguous: 2 projects have it; use the project "
+        f"id: {nfc!r} (NFC Unicode normalization) {uuid.UUID(int=1)}; {nfd!r} (NFD Unicode "
+        f"normalization) {uuid.UUID(int=2)}"
+    )
