@@ -294,7 +294,8 @@ class _BaseToolkit:
         ):
             raise ConfigurationError(
                 "no credentials: set IONWORKS_API_KEY (or IONWORKS_API_TOKEN), pass "
-                "api_key=..., or use --sandbox"
+                "api_key=..., or try the offline sandbox (--sandbox on the command line; "
+                "run_in_thread(SandboxOptions()) from Python, see the README)"
             )
 
     # ------------------------------------------------------------------ filters and sinks

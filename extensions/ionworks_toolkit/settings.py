@@ -265,6 +265,9 @@ def validate_api_url(value: str, *, name: str = "api_url", source: str = "") -> 
     """
     where = f" (from {source})" if source else ""
     url = value.strip().rstrip("/")
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme.lower() in ("http", "https"):
+        url = f"{scheme.lower()}://{rest}"  # schemes are case-insensitive: HTTP://, Https://
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"{name} {url!r}{where} must start with http:// or https://")
     authority = url.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
@@ -439,6 +442,20 @@ def _verify_off_refused(source: str) -> Any:
     )
 
 
+def _current_folder() -> Path:
+    """The current working folder, where ``.env`` and ``ionworks-toolkit.toml`` are looked
+    for. Raises ConfigurationError when it was deleted meanwhile (``cd x; rm -rf ../x``: a
+    cleaned-up temporary folder), not the FileNotFoundError traceback of ``Path.cwd()``
+    (FINDINGS8 H17)."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise ConfigurationError(
+            "the current working folder no longer exists (deleted meanwhile?): cd to an "
+            "existing folder (.env and ionworks-toolkit.toml are looked for there)"
+        ) from None
+
+
 def load_settings(
     *,
     api_url: str | None = None,
@@ -469,7 +486,7 @@ def load_settings(
     of range or a page size outside 1..1000.
     """
     env = dict(os.environ if environ is None else environ)
-    cwd = Path(working_dir) if working_dir is not None else Path.cwd()
+    cwd = Path(working_dir) if working_dir is not None else _current_folder()
     dotenv = _read_dotenv(cwd / ".env")
 
     config_path = Path(config_file) if config_file is not None else cwd / CONFIG_FILE_NAME

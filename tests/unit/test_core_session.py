@@ -515,7 +515,8 @@ def test_no_credentials_fails_before_any_request(make_toolkit, paged_server) -> 
         list(toolkit.iter_measurements_by_project(PROJECT_ID))
     assert str(info.value) == (
         "no credentials: set IONWORKS_API_KEY (or IONWORKS_API_TOKEN), pass api_key=..., or "
-        "use --sandbox"
+        "try the offline sandbox (--sandbox on the command line; run_in_thread(SandboxOptions()) "
+        "from Python, see the README)"
     )
     assert server.requests == []
 

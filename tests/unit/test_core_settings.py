@@ -257,6 +257,10 @@ def test_a_missing_bundle_from_each_source_is_named(tmp_path: Path) -> None:
         ("  https://api.example.com//  ", "https://api.example.com"),
         ("http://h.example:1", "http://h.example:1"),
         ("http://h.example:65535/v1", "http://h.example:65535/v1"),
+        # schemes are case-insensitive (FINDINGS8 H17): written in lower case
+        ("HTTP://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("Https://API.example.com/V1", "https://API.example.com/V1"),
+        ("hTTpS://h.example", "https://h.example"),
     ],
 )
 def test_validate_api_url_keeps_the_path(url: str, expected: str) -> None:
@@ -269,6 +273,9 @@ def test_validate_api_url_keeps_the_path(url: str, expected: str) -> None:
     ("url", "message"),
     [
         ("ftp://x", "api_url 'ftp://x' must start with http:// or https://"),
+        ("FTP://x", "api_url 'FTP://x' must start with http:// or https://"),
+        ("HTTPX://x", "api_url 'HTTPX://x' must start with http:// or https://"),
+        ("h.example", "api_url 'h.example' must start with http:// or https://"),
         (
             "https://h.example#x@y#z",
             "api_url must not have a query (?...) or fragment (#...): give only scheme, host, "
@@ -342,3 +349,28 @@ def test_a_dotenv_without_python_dotenv(tmp_path: Path, monkeypatch: pytest.Monk
         f"{tmp_path / '.env'} exists but python-dotenv is not installed to read it: pip install "
         "python-dotenv, or remove the file"
     )
+
+
+def test_a_deleted_working_folder_is_one_line(tmp_path: Path) -> None:
+    # FINDINGS8 H17: run from a folder deleted meanwhile, Path.cwd() raised a traceback.
+    import os
+
+    from ionworks_toolkit import ConfigurationError
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    before = os.getcwd()
+    os.chdir(gone)
+    try:
+        gone.rmdir()
+        with pytest.raises(ConfigurationError) as caught:
+            load_settings(environ={})
+    finally:
+        os.chdir(before)
+    assert str(caught.value) == (
+        "the current working folder no longer exists (deleted meanwhile?): cd to an existing "
+        "folder (.env and ionworks-toolkit.toml are looked for there)"
+    )
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    # a working_dir given is used as it is, whatever the current folder
+    assert load_settings(environ={}, working_dir=tmp_path).page_size == 1000
