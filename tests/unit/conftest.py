@@ -6,6 +6,7 @@
 * ``PagedServer``: a programmable by-project endpoint (records, lying ``total``, ignored
   offset, inserts during the walk, status scripts) that records every request it gets.
 * ``fake_sleep``: the retry library's clock, replaced by a recorder (no real waiting).
+* ``memfs``: fsspec's memory filesystem and a fresh bucket, removed after the test.
 * ``sandbox``: the real sandbox API over loopback (session scoped, ``scale=1500``), and
   ``sandbox_with(**options)`` for one with faults; ``sandbox_toolkit(server, **kwargs)``
   (every toolkit it makes carries a ``RequestBudget``: ``request_budget=N`` to tighten it).
@@ -324,3 +325,16 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     return CliRunner()
+
+
+@pytest.fixture
+def memfs() -> Iterator[tuple[Any, str]]:
+    """fsspec's process-wide ``memory://`` filesystem and a fresh bucket name (``bucket-`` and
+    8 hex digits), the bucket removed after the test."""
+    import fsspec  # the parquet extra's; only the tests asking for memfs need it
+
+    fs = fsspec.filesystem("memory")
+    bucket = f"bucket-{uuid.uuid4().hex[:8]}"
+    yield fs, bucket
+    if fs.exists(f"/{bucket}"):
+        fs.rm(f"/{bucket}", recursive=True)

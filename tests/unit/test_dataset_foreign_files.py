@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import fsspec
 import pyarrow.dataset as ds
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.export import sink_outcome
-from ionworks_toolkit.sinks import BaseSink, SinkTargetError, open_sink
+from ionworks_toolkit.sinks import SinkTargetError, open_sink
 from ionworks_toolkit.sinks._dataset import MANIFEST
+from sink_runs import export_pages
 
 
 def _record(i: int, kind: str = "time_series") -> dict[str, Any]:
@@ -32,14 +30,6 @@ def _record(i: int, kind: str = "time_series") -> dict[str, Any]:
 
 
 PAGE = [_record(1), _record(2, "file"), _record(3)]
-
-
-def _export(target: str, page: list[dict[str, Any]]) -> BaseSink:
-    with open_sink(target) as sink:
-        sink.write(page)
-        sink.commit()
-    assert isinstance(sink, BaseSink)
-    return sink
 
 
 def _refusal(root: str, label: str, shown: str) -> str:
@@ -50,21 +40,12 @@ def _refusal(root: str, label: str, shown: str) -> str:
     )
 
 
-@pytest.fixture
-def memfs() -> Iterator[tuple[Any, str]]:
-    fs = fsspec.filesystem("memory")
-    bucket = f"bucket-{uuid.uuid4().hex[:8]}"
-    yield fs, bucket
-    if fs.exists(f"/{bucket}"):
-        fs.rm(f"/{bucket}", recursive=True)
-
-
 def test_the_findings_notes_and_plots_are_refused_before_any_request(tmp_path: Path) -> None:
     """FINDINGS7 G27 as reported: the CLI run is refused (exit 2) before it asks the API
     anything (its address answers nothing), and the user's files are untouched."""
     cat = tmp_path / "cat"
     target = f"dataset:{cat}?partition_by=measurement_type"
-    _export(target, PAGE)
+    export_pages(target, [PAGE])
     (cat / "NOTES.md").write_text("my analysis notes\n")
     (cat / "my_plots").mkdir()
     (cat / "my_plots" / "fig1.png").write_bytes(b"png")
@@ -87,7 +68,7 @@ def test_the_findings_notes_and_plots_are_refused_before_any_request(tmp_path: P
 def test_files_inside_partition_folders_and_empty_folders_are_named(tmp_path: Path) -> None:
     root = tmp_path / "ds"
     target = f"dataset:{root}?partition_by=measurement_type"
-    _export(target, PAGE)
+    export_pages(target, [PAGE])
     (root / "measurement_type=file" / "notes.txt").write_text("x")
     (root / "scratch").mkdir()
     (root / "measurement_type=file" / "old").mkdir()
@@ -102,7 +83,7 @@ def test_files_inside_partition_folders_and_empty_folders_are_named(tmp_path: Pa
 
 def test_more_than_five_are_counted(tmp_path: Path) -> None:
     root = tmp_path / "ds"
-    _export(f"dataset:{root}", PAGE)
+    export_pages(f"dataset:{root}", [PAGE])
     for name in "abcdefg":
         (root / f"{name}.md").write_text(name)
     with pytest.raises(SinkTargetError) as info:
@@ -113,7 +94,7 @@ def test_more_than_five_are_counted(tmp_path: Path) -> None:
 
 def test_a_file_added_after_the_sink_opened_is_refused_at_publish(tmp_path: Path) -> None:
     root = tmp_path / "ds"
-    _export(f"dataset:{root}", PAGE)
+    export_pages(f"dataset:{root}", [PAGE])
     sink = open_sink(f"dataset:{root}")
     sink.write([_record(9)])
     (root / "NOTES.md").write_text("late")
@@ -129,7 +110,7 @@ def test_a_file_added_after_the_sink_opened_is_refused_at_publish(tmp_path: Path
 def test_desktop_files_and_the_sinks_own_files_are_replaced(tmp_path: Path) -> None:
     root = tmp_path / "ds"
     target = f"dataset:{root}?partition_by=measurement_type"
-    _export(target, PAGE)
+    export_pages(target, [PAGE])
     (root / ".DS_Store").write_bytes(b"\0")
     (root / "measurement_type=file" / "Thumbs.db").write_bytes(b"\0")
     (root / "desktop.ini").write_text("[.ShellClassInfo]")
@@ -141,7 +122,7 @@ def test_desktop_files_and_the_sinks_own_files_are_replaced(tmp_path: Path) -> N
     )
     (root / MANIFEST).write_text("{not json")  # unreadable: the sink's naming still tells
 
-    sink = _export(target, [_record(7)])
+    sink = export_pages(target, [[_record(7)]])
 
     assert sink.describe() == f"wrote 1 record to dataset:{root}"
     files = json.loads((root / MANIFEST).read_text())["files"]
@@ -158,7 +139,7 @@ def test_an_object_store_dataset_keeps_foreign_files_and_removes_a_killed_runs(
     fs, bucket = memfs
     root = f"/{bucket}/ds"
     target = f"dataset:memory://{bucket}/ds?partition_by=measurement_type"
-    _export(target, PAGE)
+    export_pages(target, [PAGE])
     fs.pipe_file(f"{root}/NOTES.md", b"notes")
     with pytest.raises(SinkTargetError) as info:
         open_sink(target)
@@ -170,7 +151,7 @@ def test_an_object_store_dataset_keeps_foreign_files_and_removes_a_killed_runs(
     fs.pipe_file(
         leftover, fs.cat_file(f"{root}/{json.loads(fs.cat_file(f'{root}/{MANIFEST}'))['files'][0]}")
     )
-    _export(target, [_record(7)])
+    export_pages(target, [[_record(7)]])
     files = json.loads(fs.cat_file(f"{root}/{MANIFEST}"))["files"]
     assert sorted(fs.find(root)) == sorted([f"{root}/{MANIFEST}", *(f"{root}/{f}" for f in files)])
     assert ds.dataset(root, filesystem=fs, partitioning="hive").count_rows() == 1
@@ -184,7 +165,7 @@ def test_a_foreign_file_appearing_during_an_object_store_publish_is_never_delete
     fs, bucket = memfs
     root = f"/{bucket}/ds"
     target = f"dataset:memory://{bucket}/ds"
-    _export(target, PAGE)
+    export_pages(target, [PAGE])
     sink = open_sink(target)
     sink.write([_record(9)])
     sink.prepare()
@@ -209,7 +190,7 @@ def test_a_failed_run_says_whether_a_dataset_was_kept(tmp_path: Path, before: st
     if before == "empty folder":
         root.mkdir()
     elif before == "dataset":
-        _export(f"dataset:{root}", PAGE)
+        export_pages(f"dataset:{root}", [PAGE])
     sink = open_sink(f"dataset:{root}?partition_by=measurement_type")
     with pytest.raises(OSError, match="disk full"), sink:
         sink.write(PAGE)
@@ -232,7 +213,7 @@ def test_a_new_object_store_dataset_has_no_previous_output(memfs: tuple[Any, str
     target = f"dataset:memory://{bucket}/ds"
     for exported in (False, True):
         if exported:
-            _export(target, PAGE)
+            export_pages(target, [PAGE])
         sink = open_sink(target)
         sink.abort()
         assert sink.keeps_previous_output is exported

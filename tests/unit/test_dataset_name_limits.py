@@ -19,8 +19,9 @@ from typing import Any
 
 import pyarrow.dataset as ds
 import pytest
-from ionworks_toolkit.sinks import BaseSink, SinkRecordError, SinkTargetError, open_sink
+from ionworks_toolkit.sinks import SinkRecordError, SinkTargetError, open_sink
 from ionworks_toolkit.sinks._dataset import DatasetSink
+from sink_runs import export_pages, snapshot
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "pathconf"), reason="the name limit is asked with os.pathconf"
@@ -29,19 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 def _record(i: int, kind: str = "time_series", **extra: Any) -> dict[str, Any]:
     return {"id": f"m{i}", "measurement_type": kind, **extra}
-
-
-def _export(target: str, pages: list[list[dict[str, Any]]]) -> BaseSink:
-    with open_sink(target) as sink:
-        for page in pages:
-            sink.write(page)
-        sink.commit()
-    assert isinstance(sink, BaseSink)
-    return sink
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -57,8 +45,8 @@ def test_the_findings_300_character_partition_value_is_refused_at_its_page(
 ) -> None:
     root = tmp_path / "hds"
     target = f"dataset:{root}?partition_by=measurement_type"
-    _export(target, [[_record(1), _record(2, "file")]])
-    before = _snapshot(root)
+    export_pages(target, [[_record(1), _record(2, "file")]])
+    before = snapshot(root)
 
     sink = open_sink(target)
     with pytest.raises(SinkRecordError) as info, sink:
@@ -72,7 +60,7 @@ def test_the_findings_300_character_partition_value_is_refused_at_its_page(
         "written (partition by another column, or leave partition_by out)"
     )
     assert sink.records_written == 1  # the page holding it was refused whole
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
     assert sorted(os.listdir(tmp_path)) == ["hds"]  # no staging folder, no spool left
 
 
@@ -91,10 +79,10 @@ def test_the_limit_is_on_the_folder_name_as_written(
     target = f"dataset:{root}?partition_by=measurement_type"
     if size > limit:
         with pytest.raises(SinkRecordError, match=f"it takes {size} bytes, over the file"):
-            _export(target, [[_record(1, value)]])
+            export_pages(target, [[_record(1, value)]])
         assert os.listdir(tmp_path) == []
         return
-    _export(target, [[_record(1, value)]])
+    export_pages(target, [[_record(1, value)]])
     (folder,) = os.listdir(root / "..")  # the dataset only
     assert len(next(p.name for p in root.iterdir() if p.is_dir()).encode()) == size
     table = ds.dataset(root, partitioning="hive").to_table()
@@ -105,7 +93,7 @@ def test_the_limit_is_on_the_folder_name_as_written(
 @pytest.mark.parametrize("over", [1, 18])
 def test_one_byte_over_is_refused(tmp_path: Path, limit: int, over: int) -> None:
     with pytest.raises(SinkRecordError) as info:
-        _export(
+        export_pages(
             f"dataset:{tmp_path / 'ds'}?partition_by=measurement_type",
             [[_record(1), {"measurement_type": "x" * (238 + over)}]],
         )
@@ -120,7 +108,7 @@ def test_a_partition_field_inside_a_json_column_is_named(tmp_path: Path, limit: 
     target = f"dataset:{tmp_path / 'ds'}?partition_by=measurement_type,test_setup.cycler"
     record = _record(1, test_setup={"cycler": "Arbin " * 50})
     with pytest.raises(SinkRecordError) as info:
-        _export(target, [[record]])
+        export_pages(target, [[record]])
     assert str(info.value).startswith(
         f"dataset:{tmp_path / 'ds'}: record 'm1' (record 1 of the run) has a "
         "test_setup.cycler of 300 bytes ('Arbin Arbin Arbin Ar'...): as the partition folder "
@@ -129,7 +117,7 @@ def test_a_partition_field_inside_a_json_column_is_named(tmp_path: Path, limit: 
 
 
 def test_a_null_and_short_values_are_not_checked_against_the_limit(tmp_path: Path) -> None:
-    sink = _export(
+    sink = export_pages(
         f"dataset:{tmp_path / 'ds'}?partition_by=measurement_type",
         [[_record(1, None), _record(2, "")]],  # type: ignore[arg-type]
     )
@@ -170,7 +158,7 @@ def test_a_dataset_folder_name_that_leaves_no_room_for_its_staging_is_refused(
     )  # 255 - len("..", ".dataset.parquet.", 8 + 1 + PID digits, ".", 8, ".part")
     assert os.listdir(tmp_path) == []
 
-    _export(f"dataset:{tmp_path / ('d' * fits)}", [[_record(1)]])
+    export_pages(f"dataset:{tmp_path / ('d' * fits)}", [[_record(1)]])
     assert os.listdir(tmp_path) == ["d" * fits]
     with pytest.raises(SinkTargetError, match=f"name is {fits + 1} bytes"):
         open_sink(f"dataset:{tmp_path / ('d' * (fits + 1))}")

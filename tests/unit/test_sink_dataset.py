@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import fsspec
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
@@ -20,20 +17,11 @@ from click.testing import CliRunner
 from ionworks_toolkit import Toolkit
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
-from ionworks_toolkit.sinks import BaseSink, ParquetSink, SinkTargetError, open_sink
+from ionworks_toolkit.sinks import ParquetSink, SinkTargetError, open_sink
 from ionworks_toolkit.sinks._dataset import MANIFEST
+from sink_runs import export_pages, snapshot
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
-
-
-@pytest.fixture
-def memfs() -> Iterator[tuple[Any, str]]:
-    """fsspec's process-wide memory filesystem and a fresh bucket name, emptied after."""
-    fs = fsspec.filesystem("memory")
-    bucket = f"bucket-{uuid.uuid4().hex[:8]}"
-    yield fs, bucket
-    if fs.exists(f"/{bucket}"):
-        fs.rm(f"/{bucket}", recursive=True)
 
 
 def _record(i: int, kind: str = "time_series", **extra: Any) -> dict[str, Any]:
@@ -53,21 +41,6 @@ PAGES = [
     [_record(1), _record(2, "file"), _record(3)],
     [_record(4, "properties"), _record(5, "file")],
 ]
-
-
-def _export(target: str, pages: list[list[dict[str, Any]]]) -> BaseSink:
-    with open_sink(target) as sink:
-        for page in pages:
-            sink.write(page)
-        sink.commit()
-    assert isinstance(sink, BaseSink)
-    return sink
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def _mem_snapshot(fs: Any, root: str) -> dict[str, bytes]:
@@ -134,7 +107,7 @@ def test_toolkit_export_to_fsspec_memory(memfs: tuple[Any, str]) -> None:
 def test_two_level_partitioning_types_and_null_partition(tmp_path: Path) -> None:
     root = tmp_path / "ds"
     pages = [*PAGES, [_record(6, None)]]  # type: ignore[arg-type]
-    sink = _export(f"dataset:{root}?partition_by=measurement_type,test_setup.cycler", pages)
+    sink = export_pages(f"dataset:{root}?partition_by=measurement_type,test_setup.cycler", pages)
     assert sink.describe() == f"wrote 6 records to dataset:{root}"
     dirs = sorted(str(p.relative_to(root)) for p in root.glob("*/*"))
     assert dirs == [
@@ -159,9 +132,9 @@ def test_two_level_partitioning_types_and_null_partition(tmp_path: Path) -> None
 
 def test_unpartitioned_dataset_and_empty_run(tmp_path: Path) -> None:
     root = tmp_path / "flat"
-    _export(f"dataset:{root}", PAGES)
+    export_pages(f"dataset:{root}", PAGES)
     assert ds.dataset(root).count_rows() == 5
-    _export(f"dataset:{root}", [])
+    export_pages(f"dataset:{root}", [])
     assert ds.dataset(root).count_rows() == 0
     assert json.loads((root / MANIFEST).read_text())["files"] == []
 
@@ -206,11 +179,11 @@ def test_failed_run_keeps_the_previous_local_dataset(
 ) -> None:
     root = tmp_path / "ds"
     target = f"dataset:{root}?partition_by=measurement_type"
-    _export(target, PAGES)
-    before = _snapshot(root)
+    export_pages(target, PAGES)
+    before = snapshot(root)
     _fail(target, how, monkeypatch)
     monkeypatch.undo()
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
     assert ds.dataset(root, partitioning="hive").count_rows() == 5
     assert sorted(os.listdir(tmp_path)) == ["ds"]
 
@@ -221,7 +194,7 @@ def test_failed_copy_keeps_the_previous_memory_dataset(
     fs, bucket = memfs
     root = f"/{bucket}/ds"
     target = f"dataset:memory://{bucket}/ds?partition_by=measurement_type"
-    _export(target, PAGES)
+    export_pages(target, PAGES)
     before = _mem_snapshot(fs, root)
     real_copy = type(fs).copy
     copies: list[str] = []
@@ -234,7 +207,7 @@ def test_failed_copy_keeps_the_previous_memory_dataset(
 
     monkeypatch.setattr(type(fs), "copy", copy)
     with pytest.raises(OSError, match="bucket unreachable"):
-        _export(target, [[_record(7), _record(8, "file")]])
+        export_pages(target, [[_record(7), _record(8, "file")]])
     monkeypatch.undo()
     assert len(copies) == 2
     assert _mem_snapshot(fs, root) == before
@@ -248,7 +221,7 @@ def test_failed_run_keeps_the_previous_memory_dataset(
 ) -> None:
     fs, bucket = memfs
     target = f"dataset:memory://{bucket}/ds?partition_by=measurement_type"
-    _export(target, PAGES)
+    export_pages(target, PAGES)
     before = _mem_snapshot(fs, f"/{bucket}/ds")
     _fail(target, how, monkeypatch)
     assert _mem_snapshot(fs, f"/{bucket}/ds") == before
@@ -258,8 +231,8 @@ def test_failed_run_keeps_the_previous_memory_dataset(
 def test_rerun_on_memory_replaces_the_files(memfs: tuple[Any, str]) -> None:
     fs, bucket = memfs
     target = f"dataset:memory://{bucket}/ds?partition_by=measurement_type"
-    _export(target, PAGES)
-    _export(target, [[_record(9, "file")]])
+    export_pages(target, PAGES)
+    export_pages(target, [[_record(9, "file")]])
     table = ds.dataset(f"/{bucket}/ds", filesystem=fs, partitioning="hive").to_table()
     assert table.column("id").to_pylist() == ["m9"]
     assert sorted(p.rsplit("/", 1)[0] for p in fs.find(f"/{bucket}/ds")) == [

@@ -31,6 +31,7 @@ from ionworks_toolkit.sinks._columns import (
 from ionworks_toolkit.sinks._postgres import column_name, postgres_type
 from ionworks_toolkit.testing import SinkContract
 from postgres_server import PostgresServer, postgres_server
+from sink_runs import export_pages
 
 SEVERSON = "Severson 2019 fast-charging cycle life"
 NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
@@ -69,15 +70,6 @@ def _record(i: int, **extra: Any) -> dict[str, Any]:
     }
     record.update(extra)
     return record
-
-
-def _export(target: str, pages: list[list[dict[str, Any]]]) -> BaseSink:
-    with open_sink(target) as sink:
-        for page in pages:
-            sink.write(page)
-        sink.commit()
-    assert isinstance(sink, BaseSink)
-    return sink
 
 
 def _columns(pg: Any, table: str = "measurements", schema: str = "public") -> dict[str, str]:
@@ -136,10 +128,10 @@ def test_rerun_upserts_last_record_wins_and_a_newer_spec_adds_a_column(
     pg: Any, server: PostgresServer
 ) -> None:
     target = f"{server.url}?table=cells"
-    first = _export(target, [[_record(1), _record(2)], [_record(3)]])
+    first = export_pages(target, [[_record(1), _record(2)], [_record(3)]])
     assert first.describe() == f"wrote 3 records to {server.url} (table public.cells)"
     # An undeclared field lands in extra_json; the same id twice in one run: the later wins.
-    _export(
+    export_pages(
         target,
         [[_record(2, name="renamed"), _record(4, energy_wh=3.5)], [_record(2, name="last")]],
     )
@@ -189,7 +181,7 @@ def _failing_run(target: str, failure: str) -> None:
 def test_failed_or_interrupted_run_leaves_the_table_as_it_was(
     pg: Any, server: PostgresServer, failure: str
 ) -> None:
-    _export(server.url, [[_record(1), _record(2)]])
+    export_pages(server.url, [[_record(1), _record(2)]])
     before_rows = pg.execute("select * from measurements order by id").fetchall()
     before_columns = _columns(pg)
     _failing_run(server.url, failure)
@@ -210,7 +202,7 @@ def test_a_failed_run_says_whether_the_table_had_rows_to_keep(
 ) -> None:
     """FINDINGS8 H5: a table that did not exist before the run is not "rolled back"."""
     if existing:
-        _export(f"{server.url}?table=cells", [[_record(1)]])
+        export_pages(f"{server.url}?table=cells", [[_record(1)]])
     sink = open_sink(f"{server.url}?table=cells")
     _failing_run_of(sink)
     assert isinstance(sink, BaseSink)
@@ -240,7 +232,7 @@ def test_failed_first_run_creates_no_table_and_no_schema(pg: Any, server: Postgr
 
 
 def test_failing_commit_rolls_back_everything(pg: Any, server: PostgresServer) -> None:
-    _export(server.url, [[_record(1)]])
+    export_pages(server.url, [[_record(1)]])
     # A column someone retyped: values are cast to its type, and this one cannot be.
     pg.execute('ALTER TABLE measurements ALTER COLUMN "notes" TYPE bigint USING NULL')
     pg.execute('ALTER TABLE measurements DROP COLUMN "cell_instance_id"')
@@ -255,7 +247,7 @@ def test_failing_commit_rolls_back_everything(pg: Any, server: PostgresServer) -
 
 
 def test_empty_run_creates_the_table_in_a_new_schema(pg: Any, server: PostgresServer) -> None:
-    sink = _export(f"{server.url}?schema=lab&table=runs", [])
+    sink = export_pages(f"{server.url}?schema=lab&table=runs", [])
     assert sink.describe() == f"wrote 0 records to {server.url} (table lab.runs)"
     columns = _columns(pg, "runs", "lab")
     assert len(columns) == len(measurements_schema().column_names) + 1  # + record_json
@@ -265,7 +257,7 @@ def test_empty_run_creates_the_table_in_a_new_schema(pg: Any, server: PostgresSe
 def test_a_table_of_another_shape_is_refused(pg: Any, server: PostgresServer) -> None:
     pg.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
     with pytest.raises(SinkTargetError) as info:
-        _export(f"{server.url}?table=notes", [[_record(1)]])
+        export_pages(f"{server.url}?table=notes", [[_record(1)]])
     assert str(info.value) == (
         f"{server.url}: table public.notes exists but was not created by this sink (it needs "
         'an "id" primary key and a "record_json" column); choose another table with ?table=NAME'
@@ -275,7 +267,7 @@ def test_a_table_of_another_shape_is_refused(pg: Any, server: PostgresServer) ->
 
 def test_record_without_id_names_the_record(server: PostgresServer, pg: Any) -> None:
     with pytest.raises(SinkRecordError) as info:
-        _export(server.url, [[_record(1)], [_record(2), {"name": "x"}]])
+        export_pages(server.url, [[_record(1)], [_record(2), {"name": "x"}]])
     assert str(info.value) == (
         f"{server.url}: record #3 has no 'id'; the postgresql sink upserts by id (text or integer)"
     )
@@ -304,7 +296,7 @@ def test_password_from_a_passfile(
     passfile.write_text(f"127.0.0.1:{server.port}:*:postgres:{server.password}\n")
     passfile.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(passfile))
-    _export(server.url, [[_record(1)]])
+    export_pages(server.url, [[_record(1)]])
     assert pg.execute("select count(*) from measurements").fetchone() == (1,)
 
 
@@ -525,7 +517,7 @@ def test_a_nul_character_fails_the_run_naming_record_and_field(
     pg: Any, server: PostgresServer, record: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(SinkRecordError) as info:
-        _export(server.url, [[_record(1), record]])
+        export_pages(server.url, [[_record(1), record]])
     assert str(info.value) == (
         f"{server.url}: record #2 (id {record['id']!r}): field {field!r} contains a NUL "
         "character (U+0000), which PostgreSQL cannot store in text or jsonb"
@@ -535,7 +527,7 @@ def test_a_nul_character_fails_the_run_naming_record_and_field(
 
 def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer) -> None:
     """SIGKILL in the middle of a run (pages sent, no commit): the server rolls back."""
-    _export(server.url, [[_record(1), _record(2)]])
+    export_pages(server.url, [[_record(1), _record(2)]])
     before = pg.execute("select * from measurements order by id").fetchall()
     code = (
         "import sys\n"
@@ -562,7 +554,7 @@ def test_a_killed_run_leaves_the_table_as_it_was(pg: Any, server: PostgresServer
     pg.execute("SET lock_timeout = '5s'")
     assert pg.execute("select * from measurements order by id").fetchall() == before
     assert "new_field" not in _columns(pg)
-    _export(server.url, [[_record(3)]])
+    export_pages(server.url, [[_record(3)]])
     assert pg.execute("select count(*) from measurements").fetchone() == (3,)
 
 
@@ -613,7 +605,7 @@ def test_a_table_locked_by_another_export_fails_after_lock_timeout_naming_it(
     pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock, capsys: Any
 ) -> None:
     with pytest.raises(SinkTargetError) as info:
-        _export(f"{server.url}?lock_timeout=0.6", [[_record(1)]])
+        export_pages(f"{server.url}?lock_timeout=0.6", [[_record(1)]])
     assert str(info.value) == (
         f"{server.url}: another export is still writing table public.measurements after 0.6 s; "
         "nothing was written to it (try again when that export has finished, or wait longer "
@@ -633,7 +625,7 @@ def test_lock_timeout_0_fails_at_once_without_waiting(
     pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock, capsys: Any
 ) -> None:
     with pytest.raises(SinkTargetError) as info:
-        _export(f"{server.url}?lock_timeout=0", [[_record(1)]])
+        export_pages(f"{server.url}?lock_timeout=0", [[_record(1)]])
     assert "another export is still writing table public.measurements after 0 s;" in str(info.value)
     assert fake_clock.sleeps == []
     assert capsys.readouterr().err == ""
@@ -651,7 +643,7 @@ def test_a_run_waits_for_the_other_export_then_writes(
             holder.commit()
 
     fake_clock.on_sleep = commit_on_the_second_sleep
-    sink = _export(server.url, [[_record(1), _record(2)]])
+    sink = export_pages(server.url, [[_record(1), _record(2)]])
     assert fake_clock.sleeps == [0.25, 0.25]
     assert capsys.readouterr().err == (
         f"{server.url}: another export is writing table public.measurements; waiting up to "
@@ -664,7 +656,7 @@ def test_a_run_waits_for_the_other_export_then_writes(
 def test_another_table_is_not_blocked(
     pg: Any, server: PostgresServer, holder: Any, fake_clock: _FakeClock
 ) -> None:
-    _export(f"{server.url}?table=other", [[_record(1)]])
+    export_pages(f"{server.url}?table=other", [[_record(1)]])
     assert fake_clock.sleeps == []
     assert pg.execute("select count(*) from other").fetchone() == (1,)
 

@@ -35,6 +35,7 @@ from ionworks_toolkit.sinks import (
     parse_sink_target,
 )
 from rich.console import Console
+from sink_runs import export_pages
 
 SCHEMES = ("csv", "dataset", "jsonl", "parquet", "postgres", "postgresql", "sqlite", "table")
 ALLOWED = "allowed schemes: csv, dataset, jsonl, parquet, postgres, postgresql, sqlite, table"
@@ -372,18 +373,9 @@ def test_parquet_without_pyarrow_says_what_to_install(
 # --------------------------------------------------------------------------------------
 
 
-def _export(target: str, pages: list[list[dict[str, Any]]]) -> BaseSink:
-    with open_sink(target) as sink:
-        for page in pages:
-            sink.write(page)
-        sink.commit()
-    assert isinstance(sink, BaseSink)
-    return sink
-
-
 def test_sqlite_record_without_id_is_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    _export(str(db), [[{"id": "a", "name": "kept"}]])
+    export_pages(str(db), [[{"id": "a", "name": "kept"}]])
     before = db.read_bytes()
     with pytest.raises(SinkRecordError) as info, open_sink(str(db)) as sink:
         sink.write([{"id": "b"}, {"name": "no id"}])
@@ -424,7 +416,7 @@ def _pages() -> Iterator[list[dict[str, Any]]]:
 
 
 def _previous_output(target: Path) -> bytes:
-    _export(str(target), [[measurement(9, "previous run")]])
+    export_pages(str(target), [[measurement(9, "previous run")]])
     return target.read_bytes()
 
 
@@ -498,12 +490,12 @@ def test_new_file_gets_umask_mode_and_replaced_file_keeps_its_mode(
     name: str, tmp_path: Path
 ) -> None:
     target = tmp_path / name
-    _export(str(target), [[measurement(1, "one")]])
+    export_pages(str(target), [[measurement(1, "one")]])
     umask = os.umask(0o022)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
     target.chmod(0o640)
-    _export(str(target), [[measurement(1, "two")]])
+    export_pages(str(target), [[measurement(1, "two")]])
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
