@@ -1,13 +1,16 @@
 """The ``ionworks-toolkit`` command line (click + rich), on the same code path as the Python API.
 
-Exit codes:
+Exit codes (README.md's "Exit codes" table; ``EXIT_CODES_HELP`` in ``--help``):
   0  ok
+  1  an unexpected error, shown with its traceback: a bug
   2  usage, validation or plugin error (bad option, filter, preset, sink target, settings;
      a plugin hook that raises or breaks the contract: switch it off with --disable-plugin)
   3  authentication or permission error (401, 403)
   4  not found (404, unknown project name)
   5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
   6  output sink error (the message names each output's state: published, rolled back...)
+  130  interrupted (Ctrl-C; 143 for SIGTERM, 129 for SIGHUP)
+  141  the reader of stdout closed the pipe (``| head``): quiet
 
 Errors are one line on stderr (with the server's detail and request id); ``--verbose`` adds
 the traceback and logs every request (credentials redacted).
