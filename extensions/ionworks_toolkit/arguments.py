@@ -275,7 +275,8 @@ def _example(kind: type) -> str:
 
 
 def check_names(names: object, argument: str = "presets", what: str = "preset names") -> None:
-    """``presets``: a list (or tuple) of preset names.
+    """``argument`` (``presets``, ``disable_plugins``): a list (or tuple) of ``what``
+    (preset names, plugin names).
 
     :raises ArgumentTypeError: a str instead of a list, or an item that is not a str.
     """
