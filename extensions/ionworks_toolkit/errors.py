@@ -73,6 +73,21 @@ _REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "request-id")
 _MAX_DETAIL_CHARS = 300
 
 
+def not_utf8(text: str) -> str | None:
+    """What in ``text`` is no UTF-8 text, or None when it all is: ``"the byte 0xFC (not
+    UTF-8) at character 2"`` for U+DC80..U+DCFF (a byte of a command line, file name or
+    environment variable that is not UTF-8, surrogate-escaped by Python), else ``"a lone
+    surrogate U+D800 at character 1"``. The first such character is named."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"the byte 0x{code - 0xDC00:02X} (not UTF-8) at character {exc.start + 1}"
+        return f"a lone surrogate U+{code:04X} at character {exc.start + 1}"
+    return None
+
+
 def did_you_mean(
     value: str,
     choices: Iterable[str],

@@ -32,7 +32,13 @@ import httpx
 import ionworks_client
 
 from .arguments import type_name
-from .errors import ArgumentTypeError, ConfigurationError, ParameterError, did_you_mean
+from .errors import (
+    ArgumentTypeError,
+    ConfigurationError,
+    ParameterError,
+    did_you_mean,
+    not_utf8,
+)
 from .filters import warn_unknown_operator
 
 __all__ = [
@@ -251,23 +257,15 @@ def check_sendable(name: str, text: str, source: str) -> None:
     :raises ParameterError: naming ``source``, the parameter and the character, before any
         request.
     """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        code = ord(text[exc.start])
-        # U+DC80..U+DCFF: a byte of a command line that is not UTF-8 (surrogateescape)
-        what = (
-            f"the byte 0x{code - 0xDC00:02X} (not UTF-8)"
-            if 0xDC80 <= code <= 0xDCFF
-            else f"a lone surrogate U+{code:04X}"
-        )
+    what = not_utf8(text)
+    if what is not None:
         raise ParameterError(
-            f"{source}: {name}={text!r} holds {what} at character {exc.start + 1}; it "
-            "cannot be sent: a URL carries UTF-8 text only",
+            f"{source}: {name}={text!r} holds {what}; it cannot be sent: a URL carries UTF-8 "
+            "text only",
             source=source,
             parameter=name,
             choices=(),
-        ) from None
+        )
 
 
 def check_query_length(query: Mapping[str, Any], *, source: str = "filter") -> None:

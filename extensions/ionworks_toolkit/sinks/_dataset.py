@@ -35,7 +35,7 @@ from ._base import (
     stale_parts_note,
 )
 from ._columns import RecordSchema
-from ._parquet import COMPRESSIONS, ParquetSink
+from ._parquet import COMPRESSIONS, ParquetSink, check_arrow_path
 
 __all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink"]
 
@@ -161,6 +161,7 @@ class DatasetSink(BaseSink):
         #: The longest file or folder name (bytes) the dataset's file system takes; ``None``
         #: on an fsspec filesystem (object stores limit whole keys, not names).
         self.name_max = _name_max(spool_dir) if self._fs is None else None
+        check_arrow_path(self.label, self.root)  # before the file system sees it
         self._check_root()
         #: A folder without a manifest holds no dataset of this sink (a new or empty one):
         #: a failed run says "nothing written (no previous output to keep)" for it.

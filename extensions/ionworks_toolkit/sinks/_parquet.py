@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from .._codec import JsonReadyList
+from ..errors import not_utf8
 from ._base import (
     AtomicFile,
     FileSink,
@@ -23,12 +24,36 @@ from ._base import (
 )
 from ._columns import ColumnType, RecordSchema
 
-__all__ = ["ParquetSink", "arrow_schema", "arrow_type", "make_parquet_sink", "record_batch"]
+__all__ = [
+    "ParquetSink",
+    "arrow_schema",
+    "arrow_type",
+    "check_arrow_path",
+    "make_parquet_sink",
+    "record_batch",
+]
 
 #: ``check(records, rows)``: see :attr:`ParquetSink.check_rows`.
 RowCheck = Callable[[Sequence[Mapping[str, Any]], list[list[Any]]], None]
 COMPRESSIONS = ("brotli", "gzip", "lz4", "none", "snappy", "zstd")
 INSTALL_HINT = install_hint("parquet", "pyarrow")
+
+
+def check_arrow_path(label: str, path: str) -> None:
+    """pyarrow opens a file or folder by its path as UTF-8 text only: a path holding a byte
+    that is not UTF-8 (a name typed in a Latin-1 terminal or read from such a file, or a
+    folder so named, surrogate-escaped by Python) failed the first write, after the walk,
+    with a bare UnicodeEncodeError (FINDINGS8 H14). Checked when the sink is made, before
+    any request.
+
+    :raises SinkTargetError: naming the sink (``label``), the path and the byte.
+    """
+    what = not_utf8(path)
+    if what is not None:
+        raise SinkTargetError(
+            f"{label}: the path {path!r} holds {what}; pyarrow writes to UTF-8 paths only: "
+            "give a path that is UTF-8 text (csv:, jsonl: and sqlite: take any file name)"
+        )
 
 
 def _require_pyarrow() -> tuple[ModuleType, ModuleType]:
@@ -119,6 +144,8 @@ class ParquetSink(FileSink):
         super().__init__(
             "parquet", path, label=label, target=target, record_schema=record_schema, binary=True
         )
+        if self.path is not None:
+            check_arrow_path(self.label, str(self.path))
         self._pa, self._pq = pa_modules
         self.compression = compression
         self._writer: Any = None
