@@ -84,12 +84,13 @@ def test_a_project_name_too_long_for_the_lookup_is_refused_unsent(
     cli_list: Callable[..., Any],
 ) -> None:
     # The same kind on another request: the project lookup's GET /projects?name=ilike.<name>.
-    # Refused where requests are built (transport.build_request), naming that request.
+    # Refused where requests are built (transport.build_request), naming that request (its
+    # query also holds order_by=created_at&order=desc: projects.PROJECT_ORDER).
     with LoopbackServer(unreachable) as server:
         result = cli_list(server.url, "x" * 70_000, "--sink", "out.jsonl")
     assert (result.exit_code, server.requests) == (2, [])
     assert result.stderr == (
-        "error: GET /projects: name: the request's query would be 70,031 characters long "
+        "error: GET /projects: name: the request's query would be 70,062 characters long "
         "(70,011 of them for name, percent-encoded), over the 65,536 httpx accepts in a URL; "
         "give a shorter value or split the request\n"
     )
