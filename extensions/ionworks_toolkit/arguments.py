@@ -12,7 +12,7 @@ fetched. A wrong type raises :class:`~ionworks_toolkit.errors.ArgumentTypeError`
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .constants import MAX_PAGE_SIZE, MAX_RETRIES_LIMIT
@@ -195,13 +195,13 @@ def check_session_arguments(owner: str, transport: object, **values: Any) -> Non
     - ``verify``: True/False, a CA bundle path (str or path) or an ``ssl.SSLContext``, or None;
     - ``config_file``: a str or path, or None; ``working_dir`` the same, an existing folder;
     - ``plugins``, ``disable_plugins``: lists (of plugin objects; of plugin names);
-    - ``environ``: a mapping of str to str, or None.
+    - ``environ``: a mapping of str to str, or None (its values are never shown: they
+      may be credentials).
 
     :raises ArgumentTypeError: naming the first argument of another type and what it takes.
     :raises ParameterError: ``working_dir`` is not an existing folder.
     """
     import ssl
-    from collections.abc import Mapping
 
     import httpx
 
@@ -266,8 +266,32 @@ def check_session_arguments(owner: str, transport: object, **values: Any) -> Non
     if disabled is not None:
         check_names(disabled, "disable_plugins", "plugin names")
     environ = values.get("environ")
-    if environ is not None and not isinstance(environ, Mapping):
-        raise _wrong_type("environ", "a mapping of variable names to values, or None", environ)
+    if environ is not None:
+        _check_environ(environ)
+
+
+def _check_environ(environ: object) -> None:
+    """``environ``: a mapping of str to str, never shown (it holds the credentials,
+    ``IONWORKS_API_KEY``): only types are named."""
+    if not isinstance(environ, Mapping):
+        raise ArgumentTypeError(
+            "environ must be a mapping of variable names to values (str to str), or None; "
+            f"got {type_name(environ)} (its contents are not shown: it may hold credentials)",
+            source="argument",
+            parameter="environ",
+            choices=(),
+        )
+    for name, value in environ.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            shown = f"environ[{name!r}]" if isinstance(name, str) else "a name in environ"
+            raise ArgumentTypeError(
+                f"environ must map variable names to values, both str; {shown} is "
+                f"{type_name(value if isinstance(name, str) else name)} (values are not "
+                "shown: they may be credentials)",
+                source="argument",
+                parameter="environ",
+                choices=(),
+            )
 
 
 def _example(kind: type) -> str:

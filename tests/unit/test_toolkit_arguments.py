@@ -79,9 +79,19 @@ KINDS = [Toolkit, AsyncToolkit]
             "disable_plugins[1] must be a plugin name (str); got an int: 1",
         ),
         (
-            {"environ": [("IONWORKS_API_KEY", "k")]},
-            "environ must be a mapping of variable names to values, or None; got a list: "
-            "[('IONWORKS_API_KEY', 'k')]",
+            {"environ": [("IONWORKS_API_KEY", "sk-live-1234567890abcdef")]},
+            "environ must be a mapping of variable names to values (str to str), or None; got a "
+            "list (its contents are not shown: it may hold credentials)",
+        ),
+        (
+            {"environ": {"IONWORKS_API_KEY": b"sk-live-1234567890abcdef"}},
+            "environ must map variable names to values, both str; environ['IONWORKS_API_KEY'] "
+            "is a bytes (values are not shown: they may be credentials)",
+        ),
+        (
+            {"environ": {b"IONWORKS_API_KEY": "sk-live-1234567890abcdef"}},
+            "environ must map variable names to values, both str; a name in environ is a bytes "
+            "(values are not shown: they may be credentials)",
         ),
     ],
 )
