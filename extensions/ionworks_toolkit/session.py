@@ -390,7 +390,10 @@ class Toolkit(_BaseToolkit):
     ``with Toolkit() as tk:`` or call ``close()``.
     For coroutines and prefetching, use ``AsyncToolkit``.
 
-    Raises ConfigurationError for bad settings and PluginError for a contract violation.
+    Raises ConfigurationError for bad settings, PluginError for a contract violation, and,
+    before anything is built, ArgumentTypeError (a TypeError) naming an argument of the
+    wrong type and ParameterError for a ``working_dir`` that is not an existing folder
+    (``arguments.check_session_arguments``).
     """
 
     def __init__(self, *, transport: httpx.BaseTransport | None = None, **options: Any) -> None:
