@@ -48,7 +48,7 @@ from .errors import (
     TransportError,
     did_you_mean,
 )
-from .export import ABANDONED_SINK, sink_outcome
+from .export import ABANDONED_SINK, abort_sinks, sink_outcome
 from .pagination import WalkStats
 from .parameters import missing_required, wire_name
 from .presets import (
@@ -1088,8 +1088,7 @@ def measurements_list(
             finally:
                 bar.stop()
         except BaseException:
-            for _, sink in opened:  # idempotent; export has aborted them if it got that far
-                sink.abort()
+            abort_sinks(opened)  # idempotent; export has aborted them if it got that far
             raise
         if state.quiet:
             return

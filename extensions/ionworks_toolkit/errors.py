@@ -223,10 +223,14 @@ class SinkError(IonworksError):
     """An output sink failed while writing or committing; the sink was aborted (nothing published).
 
     ``sink`` is the target text (e.g. ``csv:out.csv``); ``__cause__`` is the original exception.
+    The message: ``sink csv:out.csv failed: OSError: [Errno 28] ...``; ``detail``, when given,
+    follows in parentheses (e.g. which plugin's sink raised a SystemExit).
     """
 
-    def __init__(self, sink: str, error: BaseException) -> None:
-        super().__init__(f"sink {sink} failed: {type(error).__name__}: {error}")
+    def __init__(self, sink: str, error: BaseException, *, detail: str = "") -> None:
+        text = f": {error}" if str(error) else ""
+        more = f" ({detail})" if detail else ""
+        super().__init__(f"sink {sink} failed: {type(error).__name__}{text}{more}")
         self.sink = sink
 
 

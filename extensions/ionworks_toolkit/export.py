@@ -27,15 +27,24 @@ import attrs
 from ._codec import JsonReadyList
 from .arguments import check_sinks
 from .auth import redact_log_text
-from .errors import ConfigurationError, PluginError, SinkError
+from .errors import (
+    ConfigurationError,
+    ParameterError,
+    PluginError,
+    SinkError,
+    switch_off_advice,
+)
 from .pagination import WalkStats
 from .parsing import to_dict_records
-from .sinks import OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
+from .plugins import BUILTIN_SINKS_PLUGIN
+from .sinks import BaseSink, OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
 from .sinks._base import interruptible, stop_if_cancelled, waiting_for_stream
 from .sinks._table import printable
 
 __all__ = [
     "ABANDONED_SINK",
+    "SINK_PLUGIN",
+    "STOPS",
     "AsyncPageWriter",
     "ExportResult",
     "abort_sinks",
@@ -44,6 +53,7 @@ __all__ = [
     "describe_sink",
     "export_result",
     "open_sinks",
+    "sink_error",
     "sink_outcome",
     "takes_raw_lines",
     "write_page",
@@ -56,11 +66,6 @@ logger = logging.getLogger("ionworks_toolkit.http")
 #: SIGTERM, see :func:`commit_sinks`): the text of the sink whose commit it cut part-way (its
 #: output state unknown), or ``""`` when it stopped the run between two sinks' commits.
 ABANDONED_SINK = "ionworks_abandoned_sink"
-
-#: What a sink's code (a factory, ``write``, ``prepare``, ``commit``, ``abort``,
-#: ``describe()``) raises that is its own failure, reported naming the sink: also
-#: ``SystemExit`` (a plugin calling ``sys.exit``), which must not end the run as a success.
-SINK_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
 
 SinkFactories = Mapping[str, tuple[Callable[[str, dict[str, str]], Sink], str]]
 
@@ -104,18 +109,111 @@ class ExportResult:
         return self.total is not None and self.total != self.records + self.duplicates
 
 
+#: The attribute :func:`open_sinks` sets on a sink that a plugin's factory built: the
+#: plugin's name, so that an error the sink's code raises names the plugin (see
+#: :func:`sink_error`); read through wrappers that pass attributes on (the CLI's).
+SINK_PLUGIN = "ionworks_plugin"
+
+
+#: Exceptions from sink code that stop the run as they are: a Ctrl-C or SIGTERM
+#: (KeyboardInterrupt) and the cancellation of the asyncio task running the export. Any
+#: other BaseException a sink raises (SystemExit, GeneratorExit, a BaseException subclass)
+#: is a sink failure like an Exception (:func:`sink_error`), never a silent exit.
+STOPS: tuple[type[BaseException], ...] = (KeyboardInterrupt, asyncio.CancelledError)
+
+
+def sink_error(sinks: Sequence[tuple[str, Sink]], text: str, error: BaseException) -> SinkError:
+    """The SinkError for ``error``, raised by the code of the sink named ``text`` (one of
+    ``sinks``). An Exception: ``sink TEXT failed: TYPE: MESSAGE``. Another BaseException
+    (not one of :data:`STOPS`: a plugin's ``_write`` raising ``SystemExit(0)``, which would
+    end the program with exit code 0 and nothing published) also names the plugin whose
+    factory built the sink (:data:`SINK_PLUGIN`), or the sink's class: ``sink bad:x failed:
+    SystemExit: 0 (plugin bad's sink raised SystemExit: a sink's code may not end the
+    program; ...)``."""
+    if isinstance(error, Exception):
+        return SinkError(text, error)
+    sink = next((sink for name, sink in sinks if name == text), None)
+    plugin = getattr(sink, SINK_PLUGIN, None)
+    if isinstance(plugin, str):
+        who = f"plugin {plugin}'s sink"
+        advice = f"; switch it off with {switch_off_advice(plugin)}"
+    else:  # a Sink object given to export(): its class (the one a wrapper wraps)
+        who = f"its code ({_class_name(getattr(sink, 'wrapped', sink))})"
+        advice = ""
+    return SinkError(
+        text,
+        error,
+        detail=f"{who} raised {type(error).__name__}: a sink's code may not end the program; "
+        f"it fails by raising an Exception{advice}",
+    )
+
+
+def _class_name(value: object) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _plugin_of(owner: str) -> str | None:
+    """The plugin name in a sink factory's owner (``"plugin acme"`` -> ``"acme"``); None for
+    the built-in sinks (their failures are sink errors, not a plugin's)."""
+    if not owner.startswith("plugin "):
+        return None
+    name = owner.removeprefix("plugin ")
+    return None if name == BUILTIN_SINKS_PLUGIN else name
+
+
+def _not_a_sink(made: object) -> str | None:
+    """What is wrong with ``made`` as a Sink, or None: it lacks ``write``, ``commit`` or
+    ``abort`` (None, a str, an object), or it is a :class:`~.sinks.BaseSink` whose
+    ``__init__`` did not call ``BaseSink.__init__`` (no state: its first write or abort would
+    raise AttributeError)."""
+    methods = ("write", "commit", "abort")
+    missing = [name for name in methods if not callable(getattr(made, name, None))]
+    if missing:
+        shown = "None" if made is None else type(made).__name__
+        if isinstance(made, str):
+            shown += f" {printable(made[:60])!r}"
+        if len(missing) < len(methods):  # duck-typed, but not all of it
+            shown += f", which has no {' nor '.join(f'{name}()' for name in missing)}:"
+        else:
+            shown += ","
+        return f"returned {shown} not a Sink with write(records), commit() and abort()"
+    if isinstance(made, BaseSink) and not hasattr(made, "_state"):
+        return (
+            f"{type(made).__name__} is not initialised (does its __init__ call "
+            "super().__init__(label)?)"
+        )
+    return None
+
+
 def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[tuple[str, Sink]]:
     """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
 
     ``factories``: scheme -> (factory, owning plugin), from the ``ionworks_register_sinks``
     hook. Raises ConfigurationError naming the target and the known schemes; nothing is opened
     when any target is bad. ``targets`` must be a non-empty list (ArgumentTypeError for a
-    str or an item that is neither a target nor a Sink, ParameterError for an empty list).
+    str or an item that is neither a target nor a Sink, ParameterError for an empty list or
+    a :class:`~.sinks.BaseSink` whose ``__init__`` skipped ``BaseSink.__init__``).
+
+    A plugin's factory that raises something other than ValueError/ImportError (a bad
+    target or option, a missing dependency: ConfigurationError), or returns something that
+    is not a Sink (None, a str, an object without ``write``/``commit``/``abort``, a
+    ``BaseSink`` subclass that is not initialised), is a PluginError naming the plugin and
+    the scheme: ``plugin bad's sink factory for 'retnone' returned None, not a Sink ...``.
+    All of this happens before any request; the sinks opened so far are aborted.
     """
     check_sinks(targets)
     parsed: list[tuple[str, SinkTarget | None, Sink | None]] = []
-    for target in targets:
+    for index, target in enumerate(targets):
         if not isinstance(target, str):
+            problem = _not_a_sink(target)  # check_sinks saw the methods: the state here
+            if problem is not None:
+                raise ParameterError(
+                    f"sinks[{index}]: {problem}",
+                    source="argument",
+                    parameter="sinks",
+                    choices=(),
+                )
             # A ready sink is named by its label ("csv:out.csv") when it has one.
             label = getattr(target, "label", None)
             parsed.append(
@@ -133,19 +231,40 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
             sinks.append((text, ready))
             continue
         assert spec is not None
-        factory, _owner = factories[spec.scheme]
+        factory, owner = factories[spec.scheme]
+        plugin = _plugin_of(owner)
         try:
-            sinks.append((text, factory(spec.target, dict(spec.options))))
-        except SINK_FAILURES as exc:
-            for _, opened in sinks:  # nothing stays open when any target is bad
-                opened.abort()
-            if isinstance(exc, PluginError):  # e.g. a scheme switched off by a clash
+            made = factory(spec.target, dict(spec.options))
+        except BaseException as exc:
+            abort_sinks(sinks)  # nothing stays open when any target is bad
+            if isinstance(exc, (*STOPS, PluginError)):  # e.g. a scheme switched off by a clash
                 raise
             if isinstance(exc, ValueError | ImportError):
                 # A bad target or option, or a missing optional dependency (pyarrow for
                 # parquet:): a setup problem, reported before any request.
                 raise ConfigurationError(str(exc)) from exc
-            raise SinkError(text, exc) from exc
+            if plugin is None:
+                if not isinstance(exc, Exception):
+                    raise
+                raise SinkError(text, exc) from exc
+            message = f": {redact_log_text(str(exc))}" if str(exc) else ""
+            raise PluginError(
+                f"plugin {plugin}'s sink factory for {spec.scheme!r} raised "
+                f"{type(exc).__name__}{message} (switch it off with {switch_off_advice(plugin)})"
+            ) from exc
+        problem = _not_a_sink(made)
+        if problem is not None:
+            abort_sinks(sinks)
+            maker = f"plugin {plugin}'s" if plugin is not None else "the"
+            separator = ": " if problem[0].isupper() else " "
+            advice = f" (switch it off with {switch_off_advice(plugin)})" if plugin else ""
+            raise PluginError(
+                f"{maker} sink factory for {spec.scheme!r}{separator}{problem}{advice}"
+            )
+        if plugin is not None:
+            with contextlib.suppress(AttributeError, TypeError):  # __slots__, frozen: unnamed
+                setattr(made, SINK_PLUGIN, plugin)
+        sinks.append((text, made))
     try:
         check_destinations(sinks)
     except ConfigurationError:
@@ -273,8 +392,10 @@ def write_page(
         try:
             with interruptible(sink):  # a plugin's write that blocks: Ctrl-C stops it at once
                 sink.write(given)
-        except SINK_FAILURES as exc:
-            raise SinkError(text, exc) from exc
+        except STOPS:
+            raise
+        except BaseException as exc:  # SystemExit(0) from a plugin's _write too: a failure
+            raise sink_error(sinks, text, exc) from exc
     if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
         raise BrokenPipeError("every output's reader has gone")
 
@@ -373,6 +494,8 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
 
     :raises SinkError: naming the sink that failed; when some were already published, a note
         says which (see :func:`sink_outcome`).
+    :raises BrokenPipeError: every sink is a stream whose reader closed the pipe (e.g.
+        ``parquet:- | head -c 10``, found when its footer is sent): the CLI exits quietly.
     :raises asyncio.CancelledError: the asyncio task running the export was cancelled (a
         first Ctrl-C under ``asyncio.run``) before the second phase began: nothing published.
     """
@@ -383,8 +506,10 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
         try:
             with interruptible(sink):
                 prepare()
-        except SINK_FAILURES as exc:
-            raise SinkError(text, exc) from exc
+        except STOPS:
+            raise
+        except BaseException as exc:
+            raise sink_error(sinks, text, exc) from exc
     stop_if_cancelled()  # a Ctrl-C while preparing: publish nothing
     with _Publishing() as publishing:
         for text, sink in sinks:
@@ -397,13 +522,19 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
                 ):
                     setattr(interrupt, ABANDONED_SINK, text)  # stopped inside its commit
                 raise
-            except SINK_FAILURES as exc:
-                error = SinkError(text, exc)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:
+                error = sink_error(sinks, text, exc)
                 published = [t for t, s in sinks if getattr(s, "state", "") == "committed"]
                 if published:
                     error.add_note(f"already published: {', '.join(published)}")
                 raise error from exc
             publishing.committed()  # a stop asked for while this brief commit ran: now
+    if sinks and all(getattr(sink, "reader_gone", False) for _, sink in sinks):
+        # Every output was stdout and its reader left while the last bytes went out (a
+        # Parquet stream's footer, FINDINGS8 H10): stop quietly, as write_page does.
+        raise BrokenPipeError("every output's reader has gone")
 
 
 def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
@@ -417,7 +548,9 @@ def abort_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
                 sink.abort()
         except KeyboardInterrupt:  # the error or interrupt that stopped the run stays raised
             continue
-        except SINK_FAILURES as exc:  # keep aborting the others; the original error is what matters
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # keep aborting the others; the original error matters
             logger.warning(
                 "could not abort sink %s (%s: %s)",
                 text,
@@ -438,7 +571,9 @@ def describe_sink(text: str, sink: Any) -> str:
     try:
         with interruptible(sink):  # a plugin's describe() that hangs: Ctrl-C stops it
             description = describe()
-    except SINK_FAILURES as exc:
+    except STOPS:
+        raise
+    except BaseException as exc:  # SystemExit from a plugin's describe() too
         logger.warning(
             "sink %s was committed, but its describe() raised %s: %s",
             text,

@@ -29,6 +29,7 @@ documents, on every hook.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import difflib
 import logging
@@ -37,17 +38,19 @@ import re
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import httpx
 import pluggy
 
 from . import hookspecs
-from .auth import BuiltinAuthPlugin
+from .auth import BuiltinAuthPlugin, IonworksAuth
 from .errors import (
     ArgumentTypeError,
+    IonworksError,
     PluginError,
     RegistrationConflictError,
     switch_off_advice,
@@ -57,11 +60,9 @@ from .hookspecs import PROJECT_NAME, hookimpl
 from .presets import BuiltinPresetsPlugin, FilterPreset, PresetRegistry
 
 if TYPE_CHECKING:
-    import httpx
-
     from .settings import Settings
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo"]
+__all__ = ["ENTRY_POINT_GROUP", "MAX_AUTH_RESENDS", "PluginAuth", "PluginHost", "PluginInfo"]
 
 ENTRY_POINT_GROUP = PROJECT_NAME
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-_]+\Z")
@@ -597,8 +598,6 @@ class PluginHost:
         Raises PluginError naming the plugin when a hook raises or returns something that is
         not an ``httpx.Auth``.
         """
-        import httpx
-
         result = self._call_hook("ionworks_auth", settings=settings)  # Ctrl-C stops a hang
         if result is not None and not isinstance(result, httpx.Auth):
             owner = self._auth_owner(settings)
@@ -606,7 +605,28 @@ class PluginHost:
                 f"plugin {owner}'s ionworks_auth hook returned {type(result).__name__}, "
                 f"not httpx.Auth (switch it off with {switch_off_advice(owner)})"
             )
-        return result
+        if result is None or type(result) is IonworksAuth:  # the built-in's: ours
+            return result
+        return PluginAuth(result, self, lambda: self._auth_maker(result, settings))
+
+    def _auth_maker(self, auth: httpx.Auth, settings: Settings) -> str:
+        """The plugin whose ``ionworks_auth`` hook gave ``auth``: the one implementer whose
+        hook is defined in the module that defines ``auth``'s class, else the one
+        implementer that is not built in, else (several) the first that answers when asked
+        again (:meth:`_auth_owner`). Asked only to name a plugin in an error."""
+        impls = [
+            impl
+            for impl in self.manager.hook.ionworks_auth.get_hookimpls()
+            if not (impl.wrapper or impl.hookwrapper)
+        ]
+        module = type(auth).__module__
+        same = {i.plugin_name for i in impls if getattr(i.function, "__module__", "") == module}
+        if len(same) == 1:
+            return same.pop()
+        others = {i.plugin_name for i in impls if i.plugin_name != "ionworks-auth"}
+        if len(others) == 1:
+            return others.pop()
+        return self._auth_owner(settings)
 
     def _auth_owner(self, settings: Settings) -> str:
         """The first plugin, in call order, whose hook answers (asked again only to name a
@@ -629,6 +649,196 @@ def _origin_text(origin: tuple[str, str, int | None]) -> str:
     scheme, host, port = origin
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}:{port}"
+
+
+#: How many times a plugin's auth flow may re-send one request (a token refresh re-sends it
+#: once, digest and NTLM-like handshakes once or twice) before :class:`PluginAuth` stops it
+#: as a loop; below httpx's redirect limit (``transport.MAX_REDIRECTS``), which counts the
+#: re-sends too and would end such a loop as ``TooManyRedirects``.
+MAX_AUTH_RESENDS = 3
+
+_ENDED = object()  # a step of an auth flow that returned (StopIteration)
+
+
+class PluginAuth(httpx.Auth):
+    """A plugin's ``httpx.Auth`` (the ``ionworks_auth`` result) as the session runs it: the
+    plugin's flow, with what goes wrong inside it made a PluginError naming the plugin, as
+    a raising hook is (FINDINGS8 H13; the flow is the plugin's code, run on every request):
+
+    - the flow raises (a token refresh whose identity provider is down): ``plugin acme's
+      auth flow raised RuntimeError: ... (switch it off with --disable-plugin acme)``; a
+      toolkit error it raises (an IonworksError) is passed on as it is;
+    - it yields something that is not an ``httpx.Request`` (``None``), or ends before
+      yielding the request;
+    - it keeps re-sending the request: more than :data:`MAX_AUTH_RESENDS` times for one
+      request is ``plugin acme's auth flow re-sent the request 3 times (GET /projects,
+      answered 200 each time) and asked to send it again ...``, not httpx's
+      ``TooManyRedirects``.
+
+    While the flow's own code runs (synchronous steps), :func:`hook_running` is true, so
+    that the CLI's Ctrl-C stops a flow that hangs at once, naming the plugin (an
+    ``async_auth_flow`` the plugin wrote itself is stopped as any awaited work is).
+    ``maker()`` names the plugin; it is called only when naming it.
+    """
+
+    def __init__(self, auth: httpx.Auth, host: PluginHost, maker: Callable[[], str]) -> None:
+        self.auth = auth
+        self._host = host
+        self._maker = maker
+
+    def __repr__(self) -> str:
+        return f"PluginAuth({self.auth!r})"
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        auth = self.auth
+        own = type(auth).sync_auth_flow is not httpx.Auth.sync_auth_flow
+        # httpx's default sync flow steps the plugin's auth_flow: stepped here, the same way
+        # (bodies read as the Auth asks), so that a flow that returns at once is named.
+        if not own and auth.requires_request_body:
+            request.read()
+        flow = self._run(auth.sync_auth_flow if own else auth.auth_flow, request)
+        read = not own and auth.requires_response_body
+        try:
+            outgoing = self._run(next, flow)
+            answers: list[int] = []
+            while True:
+                response = yield self._checked(outgoing, request, answers)
+                answers.append(response.status_code)
+                if read:
+                    response.read()
+                outgoing = self._run(flow.send, response)
+                if outgoing is _ENDED:
+                    return
+        finally:
+            self._close(flow)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        auth = self.auth
+        if type(auth).async_auth_flow is not httpx.Auth.async_auth_flow:
+            async for outgoing in self._own_async_flow(request):  # the plugin's own
+                yield outgoing
+            return
+        # httpx's default async flow steps the plugin's auth_flow: stepped here, the same
+        # way, so that its code runs as a marked hook (Ctrl-C stops a hang).
+        if auth.requires_request_body:
+            await request.aread()
+        flow = self._run(auth.auth_flow, request)
+        try:
+            outgoing = self._run(next, flow)
+            answers: list[int] = []
+            while True:
+                response = yield self._checked(outgoing, request, answers)
+                answers.append(response.status_code)
+                if auth.requires_response_body:
+                    await response.aread()
+                outgoing = self._run(flow.send, response)
+                if outgoing is _ENDED:
+                    return
+        finally:
+            self._close(flow)
+
+    async def _own_async_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        flow = self._run(self.auth.async_auth_flow, request)
+        try:
+            outgoing = await self._arun(flow.__anext__())
+            answers: list[int] = []
+            while True:
+                response = yield self._checked(outgoing, request, answers)
+                answers.append(response.status_code)
+                outgoing = await self._arun(flow.asend(response))
+                if outgoing is _ENDED:
+                    return
+        finally:
+            with contextlib.suppress(Exception):
+                await flow.aclose()
+
+    def _run(self, step: Callable[..., Any], *args: Any) -> Any:
+        """``step(*args)``: a step of the plugin's flow, run as a marked hook; its end
+        (StopIteration) is :data:`_ENDED`, what it raises a PluginError (:meth:`_failed`)."""
+        _IN_HOOK.hooks = getattr(_IN_HOOK, "hooks", 0) + 1
+        try:
+            return step(*args)
+        except StopIteration:
+            return _ENDED
+        except BaseException as exc:
+            raise self._failed(exc) from self._cause(exc)
+        finally:
+            _IN_HOOK.hooks -= 1
+
+    async def _arun(self, step: Awaitable[Any]) -> Any:
+        try:
+            return await step
+        except StopAsyncIteration:
+            return _ENDED
+        except BaseException as exc:
+            raise self._failed(exc) from self._cause(exc)
+
+    def _failed(self, exc: BaseException) -> BaseException:
+        """What to raise for ``exc`` from the plugin's flow: a Ctrl-C or SIGTERM
+        (KeyboardInterrupt, named as a hook's is), a cancellation and a toolkit error as
+        they are; anything else (SystemExit too) a PluginError naming the plugin."""
+        if isinstance(exc, KeyboardInterrupt):
+            if not hasattr(exc, INTERRUPTED_HOOK):
+                setattr(exc, INTERRUPTED_HOOK, f"plugin {self._maker()!r} ran its auth flow")
+            return exc
+        if isinstance(exc, IonworksError | asyncio.CancelledError | GeneratorExit):
+            return exc
+        text = self._host._redact(str(exc))
+        return self._error(f"raised {type(exc).__name__}" + (f": {text}" if text else ""))
+
+    def _cause(self, exc: BaseException) -> BaseException | None:
+        if isinstance(exc, KeyboardInterrupt | IonworksError | asyncio.CancelledError):
+            return exc.__cause__  # raised as it is: its own cause kept
+        return exc if self._host._redact(str(exc)) == str(exc) else None
+
+    def _checked(
+        self, outgoing: Any, request: httpx.Request, answers: Sequence[int]
+    ) -> httpx.Request:
+        """``outgoing``, the request the flow yielded, once it is one and the flow has not
+        re-sent the request more than :data:`MAX_AUTH_RESENDS` times (``answers``: the
+        statuses it got so far)."""
+        if outgoing is _ENDED:
+            raise self._error(f"ended without yielding the request ({_named(request)})")
+        if not isinstance(outgoing, httpx.Request):
+            shown = "None" if outgoing is None else type(outgoing).__name__
+            raise self._error(f"yielded {shown}, not an httpx.Request ({_named(request)})")
+        if len(answers) > MAX_AUTH_RESENDS:
+            got = (
+                f"answered {answers[0]} each time"
+                if len(set(answers)) == 1
+                else f"answered {', '.join(map(str, answers))}"
+            )
+            raise self._error(
+                f"re-sent the request {len(answers) - 1} times ({_named(request)}, {got}) "
+                "and asked to send it again: stopped, since a flow that re-sends on every "
+                "answer never ends (a token refresh re-sends a request once, after a 401)"
+            )
+        return outgoing
+
+    def _error(self, what: str) -> PluginError:
+        maker = self._maker()
+        return PluginError(
+            f"plugin {maker}'s auth flow {what} (switch it off with {switch_off_advice(maker)})"
+        )
+
+    @staticmethod
+    def _close(flow: Any) -> None:
+        """Close the plugin's flow (its ``finally`` runs); what that raises is dropped: the
+        request's own outcome is what the caller gets."""
+        if hasattr(flow, "close"):
+            with contextlib.suppress(Exception):
+                flow.close()
+
+
+def _named(request: httpx.Request) -> str:
+    """``GET /projects``: a request named by method and path, never its query or headers."""
+    return f"{request.method} {request.url.path}"
 
 
 class _Retry(Exception):

@@ -146,3 +146,20 @@ def test_the_exit_codes_help_names_141() -> None:
         "(| head)."
     )
     assert "; 1 a bug (a traceback: please report it); 2 usage" in EXIT_CODES_HELP
+
+
+def test_a_parquet_stream_as_the_only_output_stops_quietly_too(tmp_path: Path) -> None:
+    # FINDINGS8 H10: a Parquet stream sends its bytes when publishing (the footer); its
+    # reader's leaving was found there, after the walk, and reported although stdout was the
+    # only output (csv:- and jsonl:- were quiet).
+    pytest.importorskip("pyarrow")
+    args = ["--sandbox", "measurements", "list", SEVERSON, "--sink", "parquet:-"]
+    done = _run_to_closed_pipe(tmp_path, *args)
+    assert (done.returncode, done.stderr) == (141, "")
+    beside = _run_to_closed_pipe(tmp_path, *args, "--sink", "p.csv")
+    assert beside.returncode == 141
+    assert beside.stderr.splitlines()[:2] == [
+        "stopped writing to parquet:-: its reader closed the pipe after 0 records; 25 records "
+        "not written there",
+        "wrote 25 records to csv:p.csv",
+    ]

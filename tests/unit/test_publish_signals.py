@@ -754,7 +754,10 @@ def test_a_plugin_sink_calling_sys_exit_is_a_sink_error_not_a_success(
             commit_sinks(sinks)
         finally:
             export_module.abort_sinks(sinks)
-    assert str(raised.value) == "sink bad:we.out failed: SystemExit: 0"
+    assert str(raised.value) == (
+        "sink bad:we.out failed: SystemExit: 0 (its code (test_publish_signals.Exits) raised "
+        "SystemExit: a sink's code may not end the program; it fails by raising an Exception)"
+    )
     assert (bad.state, other.state) == ("aborted", "aborted")
     assert (tmp_path / "we.jsonl").read_text() == "previous\n"
 
