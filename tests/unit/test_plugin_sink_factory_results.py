@@ -120,6 +120,12 @@ class Keeper(BaseSink):
         pass
 
 
+def _export_nasa(runner: CliRunner, *targets: str) -> Any:
+    """``measurements list NASA --all`` on the sandbox into ``targets``: click's Result."""
+    sinks = [arg for target in targets for arg in ("--sink", target)]
+    return runner.invoke(main, ["--sandbox", "measurements", "list", NASA, "--all", *sinks])
+
+
 def _plugin(factories: dict[str, Any]) -> object:
     class Acme:
         name = "acme"
@@ -256,20 +262,7 @@ def test_the_cli_exits_2_naming_the_plugin(
     message: str,
 ) -> None:
     install_plugin(monkeypatch, tmp_path, "bad", _CLI_PLUGIN)
-    result = runner.invoke(
-        main,
-        [
-            "--sandbox",
-            "measurements",
-            "list",
-            NASA,
-            "--all",
-            "--sink",
-            target,
-            "--sink",
-            "ok.jsonl",
-        ],
-    )
+    result = _export_nasa(runner, target, "ok.jsonl")
     assert (result.exit_code, result.stderr) == (2, message)
     assert not Path("ok.jsonl").exists()
 
@@ -407,20 +400,7 @@ def test_the_cli_exits_6_when_a_plugin_write_raises_system_exit_0(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     install_plugin(monkeypatch, tmp_path, "bad", _EXIT_PLUGIN)
-    result = runner.invoke(
-        main,
-        [
-            "--sandbox",
-            "measurements",
-            "list",
-            NASA,
-            "--all",
-            "--sink",
-            "bad:we.out",
-            "--sink",
-            "we.jsonl",
-        ],
-    )
+    result = _export_nasa(runner, "bad:we.out", "we.jsonl")
     assert (result.exit_code, result.stderr) == (
         6,
         "sink error: sink bad:we.out failed: SystemExit: 0 (plugin bad's sink raised "
