@@ -181,10 +181,12 @@ class SortOrder:
     H4): ``key``, the ``order_by`` value sent (``"start_time"``); ``preset``, the preset that
     set it when the caller did not give it (``"cycling-oldest-first"``), else None. The
     by-project list's ``order_by`` is one key of an enum (``openapi/ionworks.openapi.json``),
-    so no unique tiebreak can be added to a key with ties."""
+    so no unique tiebreak can be added to a key with ties. ``default``: no ``order_by`` was
+    sent and ``key`` is the spec's default for it (FINDINGS8 H19)."""
 
     key: str
     preset: str | None = None
+    default: bool = False
 
 
 def unstable_order(order: SortOrder | None, total: int | None) -> str:
@@ -199,8 +201,13 @@ def unstable_order(order: SortOrder | None, total: int | None) -> str:
             "server's order between pages is not stable; order by a unique key such as "
             "created_at (the default)"
         )
-    ties = " (null for many measurements)" if order.key == "start_time" else ""
-    if order.preset is None:
+    ties = {
+        "start_time": " (null for many measurements)",
+        "created_at": " (records created at the same instant, e.g. by one import)",
+    }.get(order.key, "")
+    if order.default:
+        cause = f"the default sort key {order.key} (no order_by given) likely has ties{ties}"
+    elif order.preset is None:
         cause = f"the sort key {order.key} (order_by) likely has ties{ties}"
     else:
         cause = (
@@ -209,7 +216,8 @@ def unstable_order(order: SortOrder | None, total: int | None) -> str:
         )
     fix = "order by a unique key such as created_at (the default)"
     if order.key == "created_at":
-        fix = "records created at the same instant tie on created_at too"
+        fix = "order by a key unique in your data instead, such as name when names are unique"
+        fix += " (--order-by name)"
     elif order.preset is not None:
         fix += ": an explicit order_by (--order-by created_at) wins over the preset"
     if total is not None and 0 < total <= MAX_PAGE_SIZE:
@@ -741,7 +749,10 @@ class PageWalk(Generic[T]):
             f"{overlapped} record(s) came back on two pages (records moved to later offsets: "
             "inserted or re-ordered)"
         )
-        advice = "" if self.order is None else f"; {unstable_order(self.order, None)}"
+        # Advice only for a sort the caller or a preset chose: under the default one
+        # (created_at), inserts are the likelier cause.
+        order = self.order
+        advice = "" if order is None or order.default else f"; {unstable_order(order, None)}"
         logger.warning(
             "%d record(s) came again on a later page and the server sends no total to count "
             "the walk against: records moved between pages during the walk (inserts, or an "

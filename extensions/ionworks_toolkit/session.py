@@ -86,7 +86,7 @@ from .frames import (
 )
 from .operations import MEASUREMENTS_BY_PROJECT, PROJECTS, ListOperation
 from .pagination import Page, SortOrder, WalkStats, awalk_pages, walk_pages
-from .parameters import check_query_length
+from .parameters import check_query_length, operation_parameters
 from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import (
@@ -352,10 +352,11 @@ class _BaseToolkit:
         """The sort a measurement walk asks for (``params``: ``_measurement_walk_args``'),
         for the advice when its pages overlap (FINDINGS8 H4): its ``order_by`` and the
         preset that set it (the last of ``presets`` giving one, unless ``filters`` does), or
-        None when none is asked for (the server's default, ``created_at``)."""
+        the spec's default (``created_at``, ``default=True``) when none is asked for."""
         key = params.get("order_by")
-        if key is None:
-            return None
+        if key is None:  # the server's default order (the spec's default for order_by)
+            default = operation_parameters()["order_by"].default
+            return None if default is None else SortOrder(str(default), default=True)
         preset = None
         if filters.get("order_by") is None:
             setting = [name for name in presets if "order_by" in self.presets.get(name).params]

@@ -432,10 +432,12 @@ def test_the_first_page_again_is_still_a_server_ignoring_offset() -> None:
         (
             SortOrder("created_at"),
             20,
-            "the sort key created_at (order_by) likely has ties, so the server's order between "
-            "pages is not stable (the API takes one order_by key, with no tiebreak); records "
-            "created at the same instant tie on created_at too; or ask for pages of at least "
-            "20 records (--page-size 20), so one page holds them all",
+            "the sort key created_at (order_by) likely has ties (records created at the same "
+            "instant, e.g. by one import), so the server's order between "
+            "pages is not stable (the API takes one order_by key, with no tiebreak); order by a "
+            "key unique in your data instead, such as name when names are unique (--order-by "
+            "name); or ask for pages of at least 20 records (--page-size 20), so one page holds "
+            "them all",
         ),
         (
             SortOrder("cycler", "by-cycler"),

@@ -23,13 +23,16 @@ from test_empty_page_gap import PROJECT_ID, Catalogue, catalogue, run_cli, stamp
 
 __all__ = ["catalogue"]  # the fixture, imported for these tests
 
-#: The page at offset 10 starts 5 records early (m-05..m-14): m-15..m-19 never come.
+#: The page at offset 10 starts 5 records early (m-05..m-14): m-15..m-19 never come. No
+#: order_by is sent: the advice names the spec's default key (FINDINGS8 H19).
 OVERLAP_MESSAGE = (
     "the pages overlapped: 5 record(s) came again on a later page while the server's total "
-    "stayed 34, so 29 of 34 records came (5 missing): the sort key likely has ties "
-    "(start_time is null for many measurements), so the server's order between pages is not "
-    "stable; order by a unique key such as created_at (the default); stopped at the page at "
-    "offset 30"
+    "stayed 34, so 29 of 34 records came (5 missing): the default sort key created_at (no "
+    "order_by given) likely has ties (records created at the same instant, e.g. by one "
+    "import), so the server's order between pages is not stable (the API takes one order_by "
+    "key, with no tiebreak); order by a key unique in your data instead, such as name when "
+    "names are unique (--order-by name); or ask for pages of at least 34 records (--page-size "
+    "34), so one page holds them all; stopped at the page at offset 30"
 )
 
 
