@@ -150,7 +150,7 @@ class _BaseToolkit:
         working_dir: str | None = None,
     ) -> None:
         check_strings(
-            ("api_key", "api_token"),
+            ("api_key", "api_token", "proxy"),  # a proxy URL may carry user:password
             api_url=api_url,
             api_key=api_key,
             api_token=api_token,

@@ -41,7 +41,7 @@ def test_filter_helpers_still_take_text() -> None:
         ("api_token", b"tok", "api_token must be a str or None; got a bytes"),
         ("api_url", 8000, "api_url must be a str or None; got an int: 8000"),
         ("organization_id", 7, "organization_id must be a str or None; got an int: 7"),
-        ("proxy", ["p"], "proxy must be a str or None; got a list: ['p']"),
+        ("proxy", [b"http://u:pw-1234@proxy:3128"], "proxy must be a str or None; got a list"),
     ],
 )
 def test_toolkit_string_options_refuse_other_types(
