@@ -169,6 +169,8 @@ GROUPS: dict[str, Group] = {
             # the CLI in a child, which no mutant reaches.
             "tests/unit/test_stream_signals.py",
             "tests/unit/test_csv_page_writes.py",
+            # Targets checked before any request: unwritable folders named (F7, F8).
+            "tests/unit/test_sink_targets_checked.py",
             "-m",
             "not sandbox",
         ),

@@ -321,6 +321,52 @@ def test_stream_wait_nests_and_ends_at_once_in_a_cancelled_task() -> None:
     assert waiting_for_stream() is False
 
 
+def test_a_thread_that_never_waited_neither_waits_nor_stops_at_once() -> None:
+    # A worker thread's first look: the thread-local counters are not set yet (0 either way).
+    seen: list[tuple[bool, bool]] = []
+
+    def look() -> None:
+        seen.append((waiting_for_stream(), _base.stops_at_once()))
+        with _base.interruptible():
+            seen.append((waiting_for_stream(), _base.stops_at_once()))
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join(60)
+    assert seen == [(False, False), (False, True)]
+
+
+class _Stderr:
+    """A stand-in for ``sys.stderr`` recording what is written and flushed, or failing."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.events: list[str] = []
+
+    def write(self, text: str) -> int:
+        if self.error is not None:
+            raise self.error
+        self.events.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.events.append("<flush>")
+
+
+def test_notice_is_one_line_on_stderr_flushed_and_never_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stderr = _Stderr()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setattr(sys, "stdout", _Stderr(AssertionError("stdout is another sink's")))
+    _base.notice("waiting for a reader")
+    assert stderr.events == ["waiting for a reader", "\n", "<flush>"]
+    # A closed or broken stderr (ValueError, OSError) loses the notice, not the run.
+    for error in (OSError(5, "Input/output error"), ValueError("I/O operation on closed file")):
+        monkeypatch.setattr(sys, "stderr", _Stderr(error))
+        _base.notice("lost")
+
+
 def test_open_fifo_with_a_reader_opens_at_once_without_a_notice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
