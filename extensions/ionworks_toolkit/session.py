@@ -64,7 +64,7 @@ from .auth import (
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH
-from .errors import APIError, ConfigurationError
+from .errors import APIError, ConfigurationError, PaginationError
 from .export import (
     AsyncPageWriter,
     ExportResult,
@@ -122,6 +122,21 @@ def _logged_url(request: httpx.Request) -> str:
     value), as exception messages are (``credential_values``)."""
     # A query value is sent percent-encoded: redact_secrets knows that form too.
     return redact_secrets(redact_url(request.url), credential_values(request.headers))
+
+
+def complete_listing(projects: list[Project], stats: WalkStats) -> list[Project]:
+    """``projects``, the whole ``GET /projects`` listing, when its walk is complete; else
+    PaginationError naming how many came and why some may be missing (``stats.incomplete``:
+    projects sent again on a later page, as a list whose order is not stable between pages
+    sends them; FINDINGS8 H16: 173 of 250 listed). A caller that asked for every project
+    (``list_projects``, ``--all-projects``) gets no partial list in silence."""
+    if stats.incomplete is None:
+        return projects
+    raise PaginationError(
+        f"GET /projects listed {len(projects)} projects, but {stats.incomplete}: projects may "
+        "be missing, so the listing is refused; run it again",
+        offset=0,
+    )
 
 
 class _BaseToolkit:
@@ -469,8 +484,16 @@ class Toolkit(_BaseToolkit):
         return self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE)
 
     def list_projects(self) -> list[Project]:
-        """All projects visible to the credential (GET /projects, every page)."""
-        return [p for page in self.iter_project_pages() for p in page]
+        """All projects visible to the credential (GET /projects, every page).
+
+        Raises PaginationError when the walk itself says projects may be missing
+        (``WalkStats.incomplete``: projects sent again on later pages of a list without a
+        total, FINDINGS8 H16), since the answer promises every project: see
+        :func:`complete_listing`."""
+        self._check_credentials()
+        stats = WalkStats()
+        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
+        return complete_listing([p for page in walk for p in page], stats)
 
     def resolve_project(self, project: str | None) -> str:
         """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
@@ -890,8 +913,11 @@ class AsyncToolkit(_BaseToolkit):
         return self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, prefetch=prefetch)
 
     async def list_projects(self) -> list[Project]:
-        """All projects visible to the credential (GET /projects, every page)."""
-        return [p async for page in self.iter_project_pages() for p in page]
+        """All projects visible to the credential; see ``Toolkit.list_projects``."""
+        self._check_credentials()
+        stats = WalkStats()
+        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
+        return complete_listing([p async for page in walk for p in page], stats)
 
     async def resolve_project(self, project: str | None) -> str:
         """A project id from an id or a name; see ``Toolkit.resolve_project``."""

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from ionworks_client.models import Project
-from ionworks_toolkit import APIError, ConfigurationError, WalkStats
+from ionworks_toolkit import APIError, ConfigurationError, PaginationError, WalkStats
 from ionworks_toolkit.pagination import Page, awalk_pages, walk_pages
 from ionworks_toolkit.projects import ProjectNotFoundError, name_query
 from request_budget import RequestBudget
@@ -462,18 +462,20 @@ class ShufflingServer:
     """``GET /projects``: 250 projects, capped at 100 per page, in a new order on every
     request unless ``order_by``/``order`` ask for one (a database without ORDER BY)."""
 
-    def __init__(self) -> None:
+    def __init__(self, honours_order: bool = True) -> None:
         import random
 
         self.projects = [project(i) for i in range(250)]
         self.random = random.Random(16)
         self.queries: list[dict[str, str]] = []
+        self.honours_order = honours_order
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         query = dict(request.url.params)
         self.queries.append(query)
         chosen = list(self.projects)
-        if (query.get("order_by"), query.get("order")) == ("created_at", "desc"):
+        ordered = (query.get("order_by"), query.get("order")) == ("created_at", "desc")
+        if ordered and self.honours_order:
             chosen.reverse()  # created in id order: newest first
         else:
             self.random.shuffle(chosen)
@@ -500,6 +502,27 @@ async def test_every_project_is_listed_from_a_server_without_a_default_order(
     past_end = [(str(offset), "100") for offset in (300, 400, 500)]
     assert asked[3:] == (past_end[: len(asked) - 3] if asynchronous else [])
     assert all((q["order_by"], q["order"]) == ("created_at", "desc") for q in server.queries)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_listing_that_may_lack_projects_is_refused(
+    make_toolkit, make_async_toolkit, asynchronous: bool
+) -> None:
+    # A server shuffling whatever the order asked: projects come again on later pages, so
+    # some are missing; list_projects (and --all-projects) gets no partial list (H16).
+    server = ShufflingServer(honours_order=False)
+    with pytest.raises(PaginationError) as caught:
+        if asynchronous:
+            async with make_async_toolkit(server) as toolkit:
+                await toolkit.list_projects()
+        else:
+            with make_toolkit(server) as toolkit:
+                toolkit.list_projects()
+    assert str(caught.value) == (
+        "GET /projects listed 184 projects, but 66 record(s) came back on two pages (records "
+        "moved to later offsets: inserted or re-ordered): projects may be missing, so the "
+        "listing is refused; run it again"
+    )
 
 
 def test_names_that_look_the_same_are_told_apart_by_their_normalization() -> None:
