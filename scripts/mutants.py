@@ -200,6 +200,12 @@ GROUPS: dict[str, Group] = {
             "test_keep_newer_holds_in_the_merge_into_a_database_created_meanwhile",
             "tests/unit/test_incremental_rows.py::"
             "test_keep_newer_needs_a_date_time_column_and_an_open_sink",
+            # The item schema each table holds (F20) and the targets checked before any
+            # request (a non-SQLite file, a foreign table: F8): their checks live here.
+            "tests/unit/test_sqlite_item_schema.py",
+            "tests/unit/test_sink_targets_checked.py",
+            "-m",
+            "not sandbox",
         ),
     ),
     # Registration, clashes and resolving on the registry itself; the sandbox tests (what each
