@@ -16,17 +16,15 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from ionworks_toolkit import AsyncToolkit, PaginationError, Toolkit
-from ionworks_toolkit.cli import main
+from ionworks_toolkit import AsyncToolkit, PaginationError
 from ionworks_toolkit.incremental import STATE_TABLE
 from loopback import Exchange, LoopbackServer
+from loopback_runs import PROJECT_ID, run_cli, toolkit
 
-PROJECT_ID = "5b0c3c61-7d0a-4f43-9d55-0e4a6f1f6a10"
 N = 34
 #: Measurement i was updated i minutes before the newest (the walk is newest first).
 NEWEST = dt.datetime(2024, 1, 1, 7, 45, 30, tzinfo=dt.UTC)
@@ -90,17 +88,6 @@ def catalogue() -> Iterator[tuple[Catalogue, str]]:
     state = Catalogue()
     with LoopbackServer(state.handle) as server:
         yield state, server.url
-
-
-def run_cli(url: str, *arguments: str) -> Any:
-    return CliRunner().invoke(
-        main,
-        ["--api-url", url, "--api-key", "k", "measurements", "list", PROJECT_ID, *arguments],
-    )
-
-
-def toolkit(url: str) -> Toolkit:
-    return Toolkit(api_url=url, api_key="k", max_retries=0)
 
 
 # ----------------------------------------------------------------------------- a gap

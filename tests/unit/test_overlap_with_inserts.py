@@ -26,12 +26,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from ionworks_toolkit import AsyncToolkit, PaginationError, Toolkit, WalkStats
-from ionworks_toolkit.cli import main
+from ionworks_toolkit import AsyncToolkit, PaginationError, WalkStats
 from ionworks_toolkit.pagination import Page, PageRequest, PageWalk, SortOrder, walk_pages
 from loopback import Exchange, LoopbackServer
+from loopback_runs import PROJECT_ID, run_cli, toolkit
 
-PROJECT_ID = "5b0c3c61-7d0a-4f43-9d55-0e4a6f1f6a10"
 N = 34
 
 
@@ -81,17 +80,6 @@ def tied() -> Iterator[tuple[TiedRows, str]]:
     state = TiedRows()
     with LoopbackServer(state.handle) as server:
         yield state, server.url
-
-
-def run_cli(url: str, *arguments: str) -> Any:
-    return CliRunner().invoke(
-        main,
-        ["--api-url", url, "--api-key", "k", "measurements", "list", PROJECT_ID, *arguments],
-    )
-
-
-def toolkit(url: str) -> Toolkit:
-    return Toolkit(api_url=url, api_key="k", max_retries=0)
 
 
 #: The walk of the pages at 0, 10, 20 and 30 (rotated by 0, 10, 20 and 30 records, the later
