@@ -91,6 +91,7 @@ from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import (
     PROJECT_ORDER,
+    ProjectNotFoundError,
     ignores_name,
     is_project_id,
     match_project,
@@ -137,6 +138,18 @@ def complete_listing(projects: list[Project], stats: WalkStats) -> list[Project]
         "be missing, so the listing is refused; run it again",
         offset=0,
     )
+
+
+def match_listed(project: str, projects: list[Project], stats: WalkStats) -> str:
+    """``match_project(project, projects)`` for a name looked up in the whole listing: when
+    no project has that name and the listing's walk says projects may be missing
+    (``stats.incomplete``), PaginationError (:func:`complete_listing`) instead of a "no project
+    named" that the missing projects could make false (FINDINGS8 H16)."""
+    try:
+        return match_project(project, projects)
+    except ProjectNotFoundError:
+        complete_listing(projects, stats)
+        raise
 
 
 class _BaseToolkit:
@@ -523,8 +536,11 @@ class Toolkit(_BaseToolkit):
         if found:
             return match_project(project, found)
         first = page if page is not None and ignores_name(project, page.items) else None
-        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first)
-        return match_project(project, [p for projects in walk for p in projects])
+        stats = WalkStats()
+        walk = self._walk(
+            PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first, stats=stats
+        )
+        return match_listed(project, [p for projects in walk for p in projects], stats)
 
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
@@ -936,8 +952,11 @@ class AsyncToolkit(_BaseToolkit):
         if found:
             return match_project(project, found)
         first = page if page is not None and ignores_name(project, page.items) else None
-        walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first)
-        return match_project(project, [p async for projects in walk for p in projects])
+        stats = WalkStats()
+        walk = self._walk(
+            PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, first=first, stats=stats
+        )
+        return match_listed(project, [p async for projects in walk for p in projects], stats)
 
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""

@@ -525,6 +525,27 @@ async def test_a_listing_that_may_lack_projects_is_refused(
     )
 
 
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_an_unknown_name_in_a_listing_that_may_lack_projects_is_not_called_unknown(
+    make_toolkit, make_async_toolkit, asynchronous: bool
+) -> None:
+    # The same server, asked for a name it does not filter by: a project missing from the
+    # listing may be the one named, so no "no project named" (H16's kind, in the lookup).
+    server = ShufflingServer(honours_order=False)
+    with pytest.raises(PaginationError) as caught:
+        if asynchronous:
+            async with make_async_toolkit(server) as toolkit:
+                await toolkit.resolve_project("Cycling campaign 9999")
+        else:
+            with make_toolkit(server) as toolkit:
+                toolkit.resolve_project("Cycling campaign 9999")
+    assert str(caught.value) == (
+        "GET /projects listed 184 projects, but 66 record(s) came back on two pages (records "
+        "moved to later offsets: inserted or re-ordered): projects may be missing, so the "
+        "listing is refused; run it again"
+    )
+
+
 def test_names_that_look_the_same_are_told_apart_by_their_normalization() -> None:
     # Typed in capitals, neither server name is spelt as typed: ambiguous, and
     # the two names that print alike say which normalization each has (FINDINGS8 H3).
