@@ -32,6 +32,7 @@ import datetime as dt
 import inspect
 import logging
 import os
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -812,8 +813,12 @@ class AsyncToolkit(_BaseToolkit):
     Arguments as ``Toolkit``; ``transport`` is an ``httpx.AsyncBaseTransport``. Use as
     ``async with AsyncToolkit() as tk:`` or call ``await tk.aclose()``. The httpx client
     belongs to the event loop that first used it: used again from a new loop (a second
-    ``asyncio.run``) after that loop closed, the toolkit builds a fresh client; used from two
-    loops at once, it raises ConfigurationError.
+    ``asyncio.run``) after that loop closed, the toolkit builds a fresh client; used from
+    another loop while that one is still open (two threads each running ``asyncio.run`` on one
+    module-level toolkit, FINDINGS8 H21), it raises ConfigurationError in the second caller
+    before any request, naming the thread whose loop holds it, and leaves the first caller's
+    requests alone (``aclose()`` from that other loop likewise). Make one AsyncToolkit per
+    event loop, as for an ``httpx.AsyncClient``.
 
     Each client is closed on its own loop, connections included: by ``aclose()``, or, when
     its loop shuts down first, by that loop's ``shutdown_asyncgens()`` (``asyncio.run`` and
@@ -832,6 +837,11 @@ class AsyncToolkit(_BaseToolkit):
         self._client: Client | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._guard: _LoopGuard | None = None
+        self._thread = ""  # the name of the thread whose loop built the client
+        # Binding the client to a loop is one step for every thread (FINDINGS8 H21: two
+        # threads both building one dropped the other's guard, which closed its client,
+        # cancelling its requests).
+        self._binding = threading.Lock()
 
     @property
     def client(self) -> Client:
@@ -840,33 +850,46 @@ class AsyncToolkit(_BaseToolkit):
         ``asyncio_detailed`` functions, inside a coroutine."""
         self._check_open()
         loop = asyncio.get_running_loop()
-        if self._client is not None and self._loop is not loop:
-            assert self._loop is not None
-            if not self._loop.is_closed():
-                raise ConfigurationError(
-                    "this AsyncToolkit is in use by another event loop; make one "
-                    "AsyncToolkit per event loop"
+        with self._binding:
+            if self._client is not None and self._loop is not loop:
+                self._check_loop(loop)
+                # The loop that owned the client is gone (a previous asyncio.run), and closed
+                # the client through its guard while it could (see _LoopGuard).
+                logger.debug("event loop changed: building a new httpx client")
+                self._client = self._guard = None
+            if self._client is None:
+                client = self._generated_client()
+                httpx_client = httpx.AsyncClient(
+                    **self._client_kwargs(self._transport, asynchronous=True)
                 )
-            # The loop that owned the client is gone (a previous asyncio.run), and closed
-            # the client through its guard while it could (see _LoopGuard).
-            logger.debug("event loop changed: building a new httpx client")
-            self._client = self._guard = None
-        if self._client is None:
-            client = self._generated_client()
-            httpx_client = httpx.AsyncClient(
-                **self._client_kwargs(self._transport, asynchronous=True)
+                client.set_async_httpx_client(httpx_client)
+                self._guard = _LoopGuard(httpx_client)
+                self._client, self._loop = client, loop
+                self._thread = threading.current_thread().name
+            return self._client
+
+    def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """ConfigurationError when the client belongs to another event loop than ``loop``
+        that is still open (it may be running requests in another thread)."""
+        if self._loop is not None and self._loop is not loop and not self._loop.is_closed():
+            raise ConfigurationError(
+                "this AsyncToolkit is in use by another event loop (its httpx client belongs "
+                f"to the loop of thread {self._thread!r}, which is still open); make one "
+                "AsyncToolkit per event loop"
             )
-            client.set_async_httpx_client(httpx_client)
-            self._guard = _LoopGuard(httpx_client)
-            self._client, self._loop = client, loop
-        return self._client
 
     async def aclose(self) -> None:
         """Close the httpx client (its connections); the AsyncToolkit cannot be used after.
-        Called from another loop than the client's, it leaves the client to its own loop's
-        shutdown (see the class docstring)."""
-        self._closed = True
-        guard, self._guard, self._client = self._guard, None, None
+        Called from another loop than the client's: once that loop has closed, its shutdown
+        has closed the client (see the class docstring); while it is still open, this raises
+        ConfigurationError and the toolkit stays open (closing the client would cancel the
+        requests that loop may be running in another thread).
+        """
+        with self._binding:
+            if self._client is not None:
+                self._check_loop(asyncio.get_running_loop())
+            self._closed = True
+            guard, self._guard, self._client = self._guard, None, None
         if guard is not None and self._loop is asyncio.get_running_loop():
             await guard.aclose()
 

@@ -379,7 +379,8 @@ def test_an_async_toolkit_bound_to_a_live_loop_says_so(make_async_toolkit) -> No
             asyncio.run(tk.list_projects())
         assert type(info.value).__name__ == "ConfigurationError"
         assert str(info.value) == (
-            "this AsyncToolkit is in use by another event loop; make one AsyncToolkit per "
+            "this AsyncToolkit is in use by another event loop (its httpx client belongs to the "
+            "loop of thread 'MainThread', which is still open); make one AsyncToolkit per "
             "event loop"
         )
         first.run_until_complete(tk.aclose())
