@@ -33,6 +33,7 @@ import contextvars
 import difflib
 import json
 import os
+import re
 import sys
 import threading
 import warnings
@@ -389,6 +390,33 @@ def _is_json_type(content_type: str) -> bool:
     return kind == "application/json" or kind.endswith("+json")
 
 
+#: The ValueError ``int(text)`` (so ``json.loads``) raises for an integer longer than
+#: ``sys.get_int_max_str_digits()`` (4300 unless the environment says otherwise).
+_INT_DIGITS_REFUSED = re.compile(
+    r"Exceeds the limit \((?P<limit>\d+) digits\) for integer string conversion: "
+    r"value has (?P<digits>\d+) digits.*",
+    re.DOTALL,
+)
+
+
+def _integer_too_long(content: bytes, kind: str, limit: int, digits: int) -> str:
+    """The message for a body holding a JSON integer of ``digits`` digits, more than the
+    ``limit`` Python converts: where it starts (the byte offset of its first digit or its
+    ``-``: the first run of exactly ``digits`` digits in a value's place, after ``:``, ``[``
+    or ``,``), and the setting that lifts the limit."""
+    where = ""
+    for run in re.finditer(rb"(?<![0-9])[0-9]{%d}(?![0-9])" % digits, content):
+        start = run.start() - (content[run.start() - 1 : run.start()] == b"-")
+        if content[:start].rstrip()[-1:] in (b":", b"[", b","):
+            where = f" at byte {start}"
+            break
+    return (
+        f"JSON integer too long to read ({kind}, {len(content)} bytes: an integer of {digits} "
+        f"digits{where}; integers are read up to {limit} digits, the environment variable "
+        "PYTHONINTMAXSTRDIGITS=0 lifts the limit)"
+    )
+
+
 def describe_unparsable_body(content: bytes, content_type: str, error: ValueError) -> str:
     """Why ``content`` is not the JSON the API sends, for an error message.
 
@@ -398,7 +426,11 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
     ``json.loads``; the byte offset counts bytes of the body, not characters). A body nested
     deeper than the parser reads (``_codec.JSONNestingError``) is not called invalid: ``JSON
     nested too deeply to read (application/json, 5000 bytes: more arrays/objects inside each
-    other than the parser allows)``.
+    other than the parser allows)``. Nor is a body holding an integer longer than Python
+    converts (``sys.get_int_max_str_digits()``, 4300 digits by default): ``JSON integer too
+    long to read (application/json, 5133 bytes: an integer of 5001 digits at byte 119;
+    integers are read up to 4300 digits, the environment variable PYTHONINTMAXSTRDIGITS=0
+    lifts the limit)``.
     Anything else
     (an HTML page from a proxy) is summarised by what it is: ``expected JSON, got text/html;
     charset=utf-8 (37 bytes)``.
@@ -407,6 +439,11 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
         shown = content_type or "no content type"
         return f"expected JSON, got {shown} ({len(content)} bytes)"
     kind = content_type.split(";")[0].strip()
+    too_long = _INT_DIGITS_REFUSED.fullmatch(str(error))
+    if too_long is not None and not isinstance(error, json.JSONDecodeError):
+        # Valid JSON, past the interpreter's limit for text -> int (FINDINGS6 F4: was called
+        # invalid JSON, with sys.set_int_max_str_digits() advice and no place).
+        return _integer_too_long(content, kind, int(too_long["limit"]), int(too_long["digits"]))
     if isinstance(error, JSONNestingError):
         # Well-formed, maybe: too deep to read, not "invalid" (FINDINGS7 G26).
         return (

@@ -163,3 +163,69 @@ def test_a_parquet_stream_as_the_only_output_stops_quietly_too(tmp_path: Path) -
         "not written there",
         "wrote 25 records to csv:p.csv",
     ]
+
+
+# ------------------------------------ FINDINGS6 F10: `| head -1`, exact count of the real run
+
+ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
+PIPE_SIZE = 16384
+
+
+def _bytes_in(fd: int) -> int:
+    """How many bytes wait in the pipe whose read end is ``fd`` (``FIONREAD``)."""
+    import array
+    import fcntl
+    import termios
+
+    waiting = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, waiting)
+    return waiting[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ is Linux's")
+def test_head_1_counts_the_records_the_pipe_took_exactly(tmp_path: Path) -> None:
+    # FINDINGS6 F10's input: `measurements list ATTIA --all --page-size 50 --sink jsonl:-
+    # --sink big.db | head -1` said "after 0 records" although the reader got one. Here the
+    # pipe holds 16 KiB (F_SETPIPE_SZ), the reader leaves once the pipe is full (the first
+    # page's one write, 50 records of about 12 KB, then waits in the kernel), so exactly
+    # 16384 bytes were handed to it: the records whole within them, counted from a third sink
+    # of the same run writing the same lines to a file.
+    import fcntl
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IONWORKS_")}
+    read, write = os.pipe()
+    assert fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_SIZE) == PIPE_SIZE
+    args = ["--sandbox", "measurements", "list", ATTIA, "--all", "--page-size", "50"]
+    args += ["--sink", "jsonl:-", "--sink", "big.db", "--sink", "same.jsonl"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from ionworks_toolkit._entry import main; main()", *args],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    os.close(write)
+    try:
+        deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
+        while _bytes_in(read) < PIPE_SIZE:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "the run never filled the pipe"
+            time.sleep(0.02)
+    finally:
+        os.close(read)  # `head` leaves
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 141, err
+    lines = (tmp_path / "same.jsonl").read_bytes().splitlines(keepends=True)
+    assert len(lines) == 233
+    whole = 0
+    while sum(len(line) for line in lines[: whole + 1]) <= PIPE_SIZE:
+        whole += 1
+    assert whole == 1  # the pipe took one record whole and part of the second
+    assert err.splitlines() == [
+        "stopped writing to jsonl:-: its reader closed the pipe after 1 record; 232 records "
+        "not written there",
+        "wrote 233 records to sqlite:big.db (table measurements)",
+        "wrote 233 records to jsonl:same.jsonl",
+    ]
