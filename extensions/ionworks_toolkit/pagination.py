@@ -46,6 +46,14 @@ The rules:
   ``max_records`` (the walk ends there; the CLI compares total and records then): inserts
   during a walk explain a few records past a total, not that many, and a server sending new
   ids forever would never end;
+- nor does a total that rises as the walk reads (FINDINGS8 H18: ``total = offset + 2 *
+  limit``, new ids on every page, never ended): no walk reads past ``2 * first_total +
+  page_size``, the total of its first page counting. A total more than a page above the first
+  one logs one warning naming that bound (a catalogue growing while it is read is read to its
+  end, records added meanwhile included); a page ending past the bound, the total having risen,
+  raises PaginationError naming the first total, the totals since and the records read (again
+  not on a page that completes ``max_records``): a collection that more than doubles during
+  one walk is taken for a server fault;
 - a page longer than asked for (a server ignoring ``limit``) logs one warning per walk;
   ``max_records`` is enforced here too: a server that sends more than ``limit`` items never
   makes the walk yield more than asked. Without a ``total`` a server ignoring ``limit`` is
@@ -420,6 +428,11 @@ class PageWalk(Generic[T]):
         # record inserted during the walk explains one record sent again (FINDINGS8 H11).
         self._first_total: int | None = None
         self._total_rises = 0
+        # No walk reads past twice the first total plus a page (FINDINGS8 H18): the totals
+        # reported, in order (each one differing from the one before), and the bound.
+        self._totals: list[int] = []
+        self._growth_bound: int | None = None
+        self._warned_growth = False
         # An empty page below total: ``_resend`` is the request to plan first (the page asked
         # again, or the probe past it); ``_holding`` plans nothing new meanwhile; ``_gap`` is
         # the page that came back empty twice, whose following pages tell gap from end.
@@ -649,6 +662,51 @@ class PageWalk(Generic[T]):
             total,
         )
 
+    def _note_growth(self, offset: int, total: int) -> None:
+        """One warning per walk when the reported ``total`` rises more than a page above
+        the first one (FINDINGS8 H18): records added while the walk reads them are read too,
+        up to the bound of :meth:`_check_growth`, which the warning names."""
+        first = self._first_total
+        if self._warned_growth or first is None or total <= first + self.page_size:
+            return
+        self._warned_growth = True
+        logger.warning(
+            "the server's total rose from %d to %d during the walk (page at offset %d): "
+            "records added while the walk reads them are read too, up to record %d (twice the "
+            "total at the start plus a page of %d); past it the walk stops with an error",
+            first,
+            total,
+            offset,
+            self._growth_bound,
+            self.page_size,
+        )
+
+    def _check_growth(self, request: PageRequest, length: int, end: int, bound: int) -> None:
+        """A page ending at ``end``, past ``bound``: twice the first total plus a page
+        (FINDINGS8 H18: a server reporting ``total = offset + 2 * limit`` with new ids on
+        every page kept the walk going forever). PaginationError naming the totals reported,
+        when the total has risen above the first one (otherwise ``_check_past_total``'s own
+        bound, on the latest total, is the lower one and has raised); nothing on a page that
+        completes ``max_records``."""
+        first, totals = self._first_total, self._totals
+        if self.max_records is not None and self.stats.records + length >= self.max_records:
+            return
+        if first is None or totals[-1] <= first:
+            return
+        since = ", ".join(str(total) for total in totals[1:])
+        if len(totals) > 7:  # the first, three after it, the last two
+            since = ", ".join([*(str(t) for t in totals[1:4]), "...", *map(str, totals[-2:])])
+            since += f" ({len(totals) - 1} totals)"
+        raise PaginationError(
+            f"the server's total keeps rising as the walk reads: it reported {first} on the "
+            f"first page, then {since}, and {self.stats.records} records came; the page at "
+            f"offset {request.offset} ends at record {end}, past {bound} (twice the total at "
+            f"the start plus a page of {self.page_size}): a collection growing as fast as it "
+            "is read would never be read to its end; stopped (max_records, --limit, bounds a "
+            "walk on purpose)",
+            offset=request.offset,
+        )
+
     def end_of_collection(self, request: PageRequest, error: Exception) -> Page[T] | None:
         """An empty page standing for ``error`` when it is an APIError whose status is in
         :data:`END_OF_COLLECTION_STATUSES` and ``request`` starts at or past the reported
@@ -778,8 +836,12 @@ class PageWalk(Generic[T]):
         if page.total is not None:
             if self._first_total is None:
                 self._first_total = page.total
+                self._growth_bound = 2 * page.total + self.page_size
             elif self.stats.total is not None and page.total > self.stats.total:
                 self._total_rises += page.total - self.stats.total
+                self._note_growth(request.offset, page.total)
+            if not self._totals or self._totals[-1] != page.total:
+                self._totals.append(page.total)
             if self.stats.total is not None and page.total < self.stats.total:
                 self._warn_total_fell(request.offset, page.total)
             elif self._past_total_warned and page.total > self._past_total_warned[1]:
@@ -818,6 +880,8 @@ class PageWalk(Generic[T]):
             )
         if total is not None and end > total:
             self._check_past_total(request, length, end, total)
+        if self._growth_bound is not None and end > self._growth_bound:
+            self._check_growth(request, length, end, self._growth_bound)
         try:
             fresh = self._accept(request, page.items)
         except PaginationError:
