@@ -274,16 +274,29 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
 
 
 def check_destinations(sinks: Sequence[tuple[str, Sink]]) -> None:
-    """Refuse two sinks on one destination (see :func:`_destination`), before any request.
-    Run when the sinks are opened and again when the schema is bound (a database sink's
-    default table is the resource's, known only then).
+    """Refuse two sinks on one destination (see :func:`_destination`), and a sink whose
+    destination lies inside the folder another sink owns (:func:`_owned_folder`: a
+    ``dataset:`` replaces its whole folder when it publishes, so ``ds/inside.csv`` beside
+    ``dataset:ds``, or ``dataset:ds/b`` beside ``dataset:ds``, would be lost or break the
+    publish), before any request. Run when the sinks are opened and again when the schema is
+    bound (a database sink's default table is the resource's, known only then).
 
-    :raises ConfigurationError: naming both sinks and the destination they share.
+    :raises ConfigurationError: naming both sinks and the destination they share, or the
+        destination and the folder it lies in.
     """
     seen: dict[str, str] = {}
     files: dict[tuple[int, int], tuple[str, str]] = {}  # (device, inode) -> (text, path)
-    for text, sink in sinks:
-        destination = _destination(sink)
+    destinations = [(text, _destination(sink)) for text, sink in sinks]
+    folders = [(text, folder) for text, sink in sinks if (folder := _owned_folder(sink))]
+    for text, destination in destinations:
+        for owner, folder in folders:
+            if destination is not None and destination.startswith(f"{folder.rstrip('/')}/"):
+                raise ConfigurationError(
+                    f"sink {text} writes inside the folder of sink {owner}: {destination} "
+                    f"lies in {folder}, which {owner} replaces as a whole when it publishes; "
+                    "give each sink its own target, outside that folder"
+                )
+    for (text, sink), (_, destination) in zip(sinks, destinations, strict=True):
         if destination is None:
             continue
         if destination in seen:
@@ -321,6 +334,20 @@ def _destination(sink: Any) -> str | None:
     path = getattr(sink, "path", None)
     if isinstance(path, Path):
         return str(path.resolve())
+    return _owned_folder(sink)
+
+
+def _owned_folder(sink: Any) -> str | None:
+    """The folder a sink owns as a whole and replaces when it publishes: a ``dataset:``'s
+    ``location`` (its real local path, or its root with its filesystem's protocol), or a
+    plugin sink's ``location`` or ``root`` (a ``str``); ``None`` for a sink that names a
+    database table (``table_key``), a stream or a file (``path``)."""
+    if isinstance(getattr(sink, "table_key", None), str):
+        return None
+    if isinstance(getattr(sink, "target", None), OutputTarget):
+        return None
+    if isinstance(getattr(sink, "path", None), Path):
+        return None
     root = getattr(sink, "location", None) or getattr(sink, "root", None)
     return root if isinstance(root, str) else None
 
