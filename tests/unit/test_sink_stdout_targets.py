@@ -25,8 +25,9 @@ def test_a_bare_stdout_target_keeps_its_options() -> None:
     assert (parsed.scheme, parsed.target, dict(parsed.options)) == ("jsonl", "-", {"flush": "1"})
 
 
-@pytest.mark.parametrize("text", ["/dev/stdoutx", "--", "/dev/stderr"])
+@pytest.mark.parametrize("text", ["/dev/stdoutx", "--", "/dev/stdout/x"])
 def test_other_suffixless_paths_are_still_refused(text: str) -> None:
+    """(Other streams without a suffix are JSON Lines too: test_bare_stream_sinks.py.)"""
     with pytest.raises(SinkTargetError) as caught:
         parse_sink_target(text, KNOWN)
     assert str(caught.value) == (

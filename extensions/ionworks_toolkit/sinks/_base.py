@@ -598,7 +598,9 @@ def parse_sink_target(
     * ``"out.csv"`` -> ``SinkTarget("csv", "out.csv", {})`` (scheme from the suffix, see
       ``suffixes``; a query is allowed on bare paths too)
     * ``"-"`` or ``"/dev/stdout"`` (bare) -> ``SinkTarget("jsonl", "-" or "/dev/stdout", {})``:
-      JSON Lines on standard output; bare ``"/dev/null"`` -> JSON Lines thrown away
+      JSON Lines on standard output; bare ``"/dev/null"`` -> JSON Lines thrown away; any
+      other stream without a suffix (``/dev/fd/63`` from ``>(gzip > out.gz)``, a FIFO, a
+      terminal) -> JSON Lines written to it
     * ``"table"`` (exactly a known scheme) -> ``SinkTarget("table", "", {})``
     * ``"C:\\out.csv"`` is a bare path: a scheme has at least two characters.
 
@@ -635,8 +637,9 @@ def parse_sink_target(
     if not scheme:
         suffix = Path(target).suffix.lower()
         # Standard output has no suffix: JSON Lines, as ``jsonl:-`` (the default when piped).
-        # /dev/null: JSON Lines thrown away (a dry run that still checks every page).
-        bare_jsonl = target in _STDOUT_TARGETS or target == os.devnull
+        # /dev/null: JSON Lines thrown away (a dry run that still checks every page). Any
+        # other stream without a suffix (``>(gzip > out.gz)``'s /dev/fd/63, a FIFO): alike.
+        bare_jsonl = target in _STDOUT_TARGETS or (not suffix and _is_stream(target))
         inferred = "jsonl" if bare_jsonl else suffixes.get(suffix)
         if inferred is None or inferred not in known:
             usable = ", ".join(sorted(s for s, sch in suffixes.items() if sch in known))
@@ -655,6 +658,20 @@ def parse_sink_target(
             )
         scheme = inferred
     return SinkTarget(scheme, target, options)
+
+
+def _is_stream(target: str) -> bool:
+    """True when a bare target names a stream (see :func:`output_target`): ``/dev/fd/N`` or
+    ``/proc/self/fd/N`` (stdout's ``/dev/fd/1`` too), or an existing character device
+    (``/dev/null``, a terminal) or FIFO."""
+    absolute = os.path.abspath(os.path.expanduser(target))
+    if any(absolute[len(p) :].isdigit() for p in _FD_PREFIXES if absolute.startswith(p)):
+        return True
+    try:
+        mode = os.stat(absolute).st_mode
+    except (OSError, ValueError):  # missing, unreadable, a NUL in the name
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 _USERINFO_PASSWORD_RE = re.compile(r"(//[^/?#@:\s]*):[^/?#\s]*@")
