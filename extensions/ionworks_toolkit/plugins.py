@@ -558,11 +558,14 @@ class PluginHost:
         """Call ``ionworks_request(request)`` on every plugin (through pluggy).
 
         Raises PluginError naming the plugin whose hook raised, or the plugins whose hook
-        changed the request's origin (scheme, host or port): the request carries the
-        session's credentials, which never go to another origin (as with a redirect, see
+        changed the request's origin (scheme, host or port) or its ``Host`` header (behind a
+        shared reverse proxy or API gateway the ``Host`` header picks the backend: another
+        origin by another road; a change of letter case alone is none): the request carries
+        the session's credentials, which never go to another origin (as with a redirect, see
         ``auth.strip_foreign_credentials``). The request is not sent then.
         """
         origin = _origin(request.url)
+        host = _host_headers(request)
         self._observe("ionworks_request", request=request)
         moved = _origin(request.url)
         if moved != origin:
@@ -572,6 +575,17 @@ class PluginHost:
                 f"{_origin_text(moved)} instead of {_origin_text(origin)}: refused, because "
                 "the request carries the session's credentials, which are never sent to "
                 f"another origin (switch it off with {switch_off_advice(culprit)})"
+            )
+        if _host_headers(request) != host:
+            culprit = self._implementers("ionworks_request")
+            changed = request.headers.get_list("host")
+            shown = ", ".join(repr(value[:100]) for value in changed) or "nothing (removed)"
+            raise PluginError(
+                f"plugin {culprit}'s ionworks_request hook changed the Host header of a "
+                f"request to {_origin_text(origin)} from {', '.join(map(repr, host))} to "
+                f"{shown}: refused, because a proxy or gateway may route it to another server "
+                "by that header and the request carries the session's credentials, which are "
+                f"never sent to another origin (switch it off with {switch_off_advice(culprit)})"
             )
 
     @property
@@ -642,6 +656,11 @@ class PluginHost:
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     """``(scheme, host, port)`` of ``url``, the default port filled in (80, 443)."""
     return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _host_headers(request: httpx.Request) -> list[str]:
+    """The request's ``Host`` header values, lower case (a host name's case means nothing)."""
+    return [value.lower() for value in request.headers.get_list("host")]
 
 
 def _origin_text(origin: tuple[str, str, int | None]) -> str:

@@ -34,12 +34,14 @@ def test_a_bare_descriptor_or_device_is_json_lines(name: str) -> None:
 
 
 def test_a_bare_fifo_without_a_suffix_is_json_lines_and_a_suffix_still_counts(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     os.mkfifo(tmp_path / "pipe")
     os.mkfifo(tmp_path / "pipe.csv")
     assert parse_sink_target(f"{tmp_path}/pipe", KNOWN) == SinkTarget("jsonl", f"{tmp_path}/pipe")
     assert parse_sink_target(f"{tmp_path}/pipe.csv", KNOWN).scheme == "csv"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert parse_sink_target("~/pipe", KNOWN) == SinkTarget("jsonl", "~/pipe")
     # No jsonl sink (switched off): refused as before, naming the target.
     with pytest.raises(SinkTargetError) as caught:
         parse_sink_target("/dev/fd/63", ["csv"])
@@ -49,7 +51,9 @@ def test_a_bare_fifo_without_a_suffix_is_json_lines_and_a_suffix_still_counts(
     )
 
 
-@pytest.mark.parametrize("name", ["/dev/fd/x", "/dev/fd/-1", "/dev/fdx/3", "nowhere", "a\0b"])
+@pytest.mark.parametrize(
+    "name", ["/dev/fd/x", "/dev/fd/-1", "/dev/fdx/3", "/abcdefg7", "nowhere", "a\0b"]
+)
 def test_other_bare_names_without_a_suffix_are_still_refused(name: str, tmp_path: Path) -> None:
     """Not a descriptor number, a path that does not exist, a name the OS cannot take, a
     regular file: nothing to infer a format from."""
