@@ -132,10 +132,19 @@ def complete_listing(projects: list[Project], stats: WalkStats) -> list[Project]
     projects sent again on a later page, as a list whose order is not stable between pages
     sends them; FINDINGS8 H16: 173 of 250 listed). A caller that asked for every project
     (``list_projects``, ``--all-projects``) gets no partial list in silence."""
+    check_listing(len(projects), stats)
+    return projects
+
+
+def check_listing(count: int, stats: WalkStats) -> None:
+    """Raise PaginationError when the ``GET /projects`` walk that listed ``count`` projects
+    says projects may be missing (``stats.incomplete``; see :func:`complete_listing`). Also
+    run by ``export_projects`` before its sinks commit, so that ``projects list --sink``
+    never publishes such a listing (the sinks are aborted, their previous output kept)."""
     if stats.incomplete is None:
-        return projects
+        return
     raise PaginationError(
-        f"GET /projects listed {len(projects)} projects, but {stats.incomplete}: projects may "
+        f"GET /projects listed {count} projects, but {stats.incomplete}: projects may "
         "be missing, so the listing is refused; run it again",
         offset=0,
     )
@@ -544,7 +553,9 @@ class Toolkit(_BaseToolkit):
         return match_listed(project, [p for projects in walk for p in projects], stats)
 
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
-        """Write every project (``Project.to_dict()``) to every sink, atomically (as ``export``)."""
+        """Write every project (``Project.to_dict()``, ``GET /projects``, every page) to every
+        sink, atomically (as ``export``). Raises PaginationError, publishing nothing, when
+        the walk says projects may be missing (:func:`check_listing`, as ``list_projects``)."""
         opened = self.open_sinks(sinks)
         stats = WalkStats()
         try:
@@ -553,6 +564,7 @@ class Toolkit(_BaseToolkit):
             walk = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
             for page in walk:
                 write_page(opened, page)
+            check_listing(stats.records, stats)  # a listing that may lack projects: refused
             commit_sinks(opened)
         except BaseException:
             abort_sinks(opened)
@@ -991,6 +1003,7 @@ class AsyncToolkit(_BaseToolkit):
             pages = self._walk(PROJECTS, {}, PROJECT_ORDER, page_size=MAX_PAGE_SIZE, stats=stats)
             async for page in pages:
                 write_page(opened, page)
+            check_listing(stats.records, stats)  # a listing that may lack projects: refused
             commit_sinks(opened)
         except BaseException:
             abort_sinks(opened)
