@@ -475,7 +475,7 @@ async def aexport_measurements(
         presets, filters, page_size, max_records, prefetch=prefetch
     )
     order = toolkit._sort_order(presets, filters, params)
-    opened = toolkit.open_sinks(sinks)
+    opened = await toolkit._open_sinks(sinks)
     try:
         run.open_state(opened)
         toolkit._check_credentials()

@@ -37,7 +37,15 @@ from .errors import (
 from .pagination import WalkStats
 from .parsing import to_dict_records
 from .plugins import BUILTIN_SINKS_PLUGIN
-from .sinks import BaseSink, OutputTarget, RecordSchema, Sink, SinkTarget, parse_sink_target
+from .sinks import (
+    BUILTIN_SINK_PRELOADS,
+    BaseSink,
+    OutputTarget,
+    RecordSchema,
+    Sink,
+    SinkTarget,
+    parse_sink_target,
+)
 from .sinks._base import interruptible, stop_if_cancelled, waiting_for_stream
 from .sinks._table import printable
 
@@ -53,8 +61,10 @@ __all__ = [
     "describe_sink",
     "export_result",
     "open_sinks",
+    "run_preloads",
     "sink_error",
     "sink_outcome",
+    "sink_preloads",
     "takes_raw_lines",
     "write_page",
     "writes_in_worker_thread",
@@ -184,6 +194,36 @@ def _not_a_sink(made: object) -> str | None:
             "super().__init__(label)?)"
         )
     return None
+
+
+def sink_preloads(
+    targets: Sequence[str | Sink], factories: SinkFactories
+) -> list[Callable[[], None]]:
+    """What imports the modules the sinks of ``targets`` import when :func:`open_sinks` builds
+    them and when they write (``BUILTIN_SINK_PRELOADS``: pyarrow, and pandas through it, for
+    ``parquet:`` and ``dataset:``; psycopg for ``postgresql:``), in order, each once. A target
+    that does not parse, a ready Sink and a plugin's factory add none (:func:`open_sinks`
+    reports a bad target)."""
+    wanted: list[Callable[[], None]] = []
+    for target in targets:
+        if not isinstance(target, str):
+            continue
+        try:
+            scheme = parse_sink_target(target, factories.keys()).scheme
+        except ValueError:
+            continue
+        preload = BUILTIN_SINK_PRELOADS.get(factories[scheme][0])
+        if preload is not None and preload not in wanted:
+            wanted.append(preload)
+    return wanted
+
+
+def run_preloads(preloads: Sequence[Callable[[], None]]) -> None:
+    """Run :func:`sink_preloads`' functions (in a worker thread). One that fails is left to
+    its sink's factory, which meets the same failure and reports it in its own words."""
+    for preload in preloads:
+        with contextlib.suppress(Exception):
+            preload()
 
 
 def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[tuple[str, Sink]]:

@@ -74,6 +74,8 @@ from .export import (
     commit_sinks,
     export_result,
     open_sinks,
+    run_preloads,
+    sink_preloads,
     takes_raw_lines,
     write_page,
 )
@@ -913,6 +915,17 @@ class AsyncToolkit(_BaseToolkit):
 
     # ------------------------------------------------------------------ requests
 
+    async def _open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:
+        """``open_sinks`` in a coroutine: the modules the sinks import when they are built and
+        first write (pyarrow, and pandas through it, for ``parquet:`` and ``dataset:``:
+        several hundred ms; psycopg for ``postgresql:``) are imported first in a worker
+        thread, so that the event loop never waits on an import; the sinks are then built on
+        the loop (``export.sink_preloads``)."""
+        preloads = sink_preloads(targets, self.sink_factories)
+        if preloads:
+            await asyncio.to_thread(run_preloads, preloads)
+        return self.open_sinks(targets)
+
     async def _send(self, kwargs: Mapping[str, Any]) -> httpx.Response:
         return await asend(self.client.get_async_httpx_client(), kwargs)
 
@@ -995,7 +1008,7 @@ class AsyncToolkit(_BaseToolkit):
 
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""
-        opened = self.open_sinks(sinks)
+        opened = await self._open_sinks(sinks)
         stats = WalkStats()
         try:
             bind_schema(opened, projects_schema())  # columns of Project; sqlite table "projects"
@@ -1189,7 +1202,7 @@ class AsyncToolkit(_BaseToolkit):
         params, size = self._measurement_walk_args(
             presets, filters, page_size, max_records, prefetch=prefetch
         )
-        opened = self.open_sinks(sinks)
+        opened = await self._open_sinks(sinks)
         stats = WalkStats()
         project_id = ""
         try:

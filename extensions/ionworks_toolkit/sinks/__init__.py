@@ -20,7 +20,7 @@ Importing this package imports only the standard library; ``rich``, ``pyarrow`` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from ._base import (
@@ -54,17 +54,18 @@ from ._columns import (
     schema_for_item,
 )
 from ._csv import CsvSink, make_csv_sink
-from ._dataset import DatasetSink, make_dataset_sink
+from ._dataset import DatasetSink, make_dataset_sink, preload_dataset
 from ._flatten import flatten_record
 from ._jsonl import JsonlSink, make_jsonl_sink
-from ._parquet import ParquetSink, make_parquet_sink
-from ._postgres import PostgresSink, make_postgres_sink
+from ._parquet import ParquetSink, make_parquet_sink, preload_pyarrow
+from ._postgres import PostgresSink, make_postgres_sink, preload_psycopg
 from ._sqlite import SqliteSink, make_sqlite_sink
 from ._table import TableSink, make_table_sink
 
 __all__ = [
     "BUILTIN_SINKS",
     "BUILTIN_SINK_DESCRIPTIONS",
+    "BUILTIN_SINK_PRELOADS",
     "DEFAULT_SINK_SUFFIXES",
     "EXTRA_COLUMN",
     "STDOUT_NAMES",
@@ -113,6 +114,20 @@ BUILTIN_SINKS: Mapping[str, SinkFactory] = MappingProxyType(
         "postgresql": make_postgres_sink,
         "postgres": make_postgres_sink,
         "dataset": make_dataset_sink,
+    }
+)
+
+#: factory -> what imports the modules its sink imports when it is built or first writes,
+#: for the built-in factories that import more than the standard library (pyarrow, and
+#: pandas through it, take several hundred ms): an async export runs these in a worker
+#: thread before it opens its sinks, so that the event loop never waits on an import
+#: (``AsyncToolkit``; importing this package imports none of them). Each does nothing for
+#: a module that is not installed.
+BUILTIN_SINK_PRELOADS: Mapping[SinkFactory, Callable[[], None]] = MappingProxyType(
+    {
+        make_parquet_sink: preload_pyarrow,
+        make_dataset_sink: preload_dataset,
+        make_postgres_sink: preload_psycopg,
     }
 )
 

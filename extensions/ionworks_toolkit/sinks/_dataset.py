@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import importlib
 import json
 import os
 import re
@@ -35,9 +36,9 @@ from ._base import (
     stale_parts_note,
 )
 from ._columns import RecordSchema
-from ._parquet import COMPRESSIONS, ParquetSink, check_arrow_path
+from ._parquet import COMPRESSIONS, ParquetSink, check_arrow_path, preload_pyarrow
 
-__all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink"]
+__all__ = ["MANIFEST", "DatasetSink", "make_dataset_sink", "preload_dataset"]
 
 #: Written into the dataset's root at every publish: what the run wrote, and the marker that
 #: a directory is a dataset this sink may replace (readers skip ``_``-prefixed files).
@@ -69,11 +70,20 @@ _DESKTOP_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 def _require(module: str) -> ModuleType:
     try:
-        return __import__(module, fromlist=["_"])
+        return importlib.import_module(module)
     except ImportError as exc:
         raise SinkDependencyError(
             f"the dataset sink needs {module.split('.')[0]}, which is not installed: {INSTALL_HINT}"
         ) from exc
+
+
+def preload_dataset() -> None:
+    """:func:`~._parquet.preload_pyarrow`, and pyarrow's dataset and filesystem modules
+    (for a worker thread; a module that is not installed is left to the sink's factory)."""
+    preload_pyarrow()
+    for module in ("pyarrow.dataset", "pyarrow.fs"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
 
 def _is_url(target: str) -> bool:

@@ -30,6 +30,7 @@ __all__ = [
     "arrow_type",
     "check_arrow_path",
     "make_parquet_sink",
+    "preload_pyarrow",
     "record_batch",
 ]
 
@@ -65,6 +66,20 @@ def _require_pyarrow() -> tuple[ModuleType, ModuleType]:
             f"the parquet sink needs pyarrow, which is not installed: {INSTALL_HINT}"
         ) from exc
     return pyarrow, pyarrow.parquet
+
+
+def preload_pyarrow() -> None:
+    """Import what a Parquet sink imports when it is built and when it writes its first
+    batch: pyarrow and its Parquet writer, then what pyarrow imports on its first
+    ``pyarrow.array`` (pandas when it is installed: pyarrow checks whether a value is a
+    pandas object; its pandas bridge, ``pyarrow.compute``). For a worker thread, so that an
+    event loop never waits on these imports (several hundred ms: ``AsyncToolkit``'s
+    exports). Without pyarrow it does nothing: the sink's factory says what to install."""
+    try:
+        pa, _ = _require_pyarrow()
+    except SinkDependencyError:
+        return
+    pa.array([0])
 
 
 def arrow_type(column_type: ColumnType) -> Any:

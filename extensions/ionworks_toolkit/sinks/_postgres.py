@@ -52,6 +52,7 @@ __all__ = [
     "column_name",
     "make_postgres_sink",
     "postgres_type",
+    "preload_psycopg",
 ]
 
 #: The table measurements go to; other resources use their own (``projects list`` ->
@@ -99,6 +100,13 @@ def _require_psycopg() -> ModuleType:
             f"the postgresql sink needs psycopg 3, which is not installed: {INSTALL_HINT}"
         ) from exc
     return psycopg
+
+
+def preload_psycopg() -> None:
+    """Import psycopg (for a worker thread, as :func:`~._parquet.preload_pyarrow`); without
+    it nothing: the sink's factory says what to install."""
+    with contextlib.suppress(SinkDependencyError):
+        _require_psycopg()
 
 
 def postgres_type(column_type: ColumnType) -> str:
