@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ._codec import JsonReadyList
 from ._collector import fewer_collections
 from .arguments import check_count
-from .errors import ConfigurationError
+from .errors import ConfigurationError, NotFoundError
 from .export import (
     ExportResult,
     abort_sinks,
@@ -50,6 +50,7 @@ from .incremental import (
 )
 from .operations import MEASUREMENTS_BY_PROJECT
 from .pagination import WalkStats
+from .projects import ProjectId
 from .sinks import Sink
 from .sinks._columns import measurements_schema, multi_project_measurements_schema
 
@@ -90,6 +91,10 @@ class _Run:
         self.projects: list[str | None] = (
             list(project) if self.several else [project]  # type: ignore[arg-type,list-item]
         )
+        #: Ids a ``GET /projects`` listing gave (``ProjectId``): one gone (404) when its walk
+        #: begins is reported in ``vanished``, the others exported (:meth:`vanished_ok`).
+        self.listed = {str(p) for p in self.projects if isinstance(p, ProjectId)}
+        self.vanished: list[str] = []
         if self.several and not self.projects:
             raise ConfigurationError("export: no project given (an empty list of projects)")
         check_count(concurrency, "concurrency", minimum=1)
@@ -162,6 +167,28 @@ class _Run:
                     project_params["updated_at_gt"] = iso_z(self.since[project_id])
             per_project[project_id] = project_params
         return per_project
+
+    def vanished_ok(self, project_id: str, error: BaseException) -> bool:
+        """True (and one warning) when ``error`` is the 404 of a listed project's walk before
+        any of its records came: the project was deleted (or hidden from this credential)
+        between the listing and its walk; the run goes on without it. False otherwise (a
+        project the caller named, or one gone half-way through its walk: the run fails)."""
+        stats = self.stats.get(project_id)
+        if (
+            project_id not in self.listed
+            or not isinstance(error, NotFoundError)
+            or stats is None
+            or stats.records + stats.duplicates
+        ):
+            return False
+        self.vanished.append(project_id)
+        logger.warning(
+            "project %s was listed by GET /projects but is gone (%s): not exported; the "
+            "other projects are",
+            project_id,
+            error,
+        )
+        return True
 
     def records(self, project_id: str, page: Sequence[Any]) -> list[dict[str, Any]]:
         """The page's records to write: ``project_id`` added (several projects); incremental:
@@ -330,6 +357,7 @@ class _Run:
             incomplete=stats.incomplete,
             unchanged=self.unchanged,
             older_copies=self.older_count,
+            vanished=tuple(self.vanished),
         )
 
 
@@ -370,15 +398,19 @@ def export_measurements(
         per_project = run.start([toolkit.resolve_project(p) for p in run.projects], params)
 
         def walk(project_id: str) -> Iterator[list[Any]]:
-            return toolkit._walk(
-                MEASUREMENTS_BY_PROJECT.records(),
-                {"project_id": project_id},
-                per_project[project_id],
-                page_size=size,
-                max_records=max_records,
-                order=order,
-                stats=run.stats[project_id],
-            )
+            try:
+                yield from toolkit._walk(
+                    MEASUREMENTS_BY_PROJECT.records(),
+                    {"project_id": project_id},
+                    per_project[project_id],
+                    page_size=size,
+                    max_records=max_records,
+                    order=order,
+                    stats=run.stats[project_id],
+                )
+            except NotFoundError as exc:
+                if not run.vanished_ok(project_id, exc):
+                    raise
 
         with fewer_collections():  # pages are freed by reference counting
             for project_id, page in _threaded(walk, list(per_project), run.concurrency):
@@ -482,8 +514,8 @@ async def aexport_measurements(
         ids = [await toolkit.resolve_project(p) for p in run.projects]
         per_project = run.start(ids, params)
 
-        def walk(project_id: str) -> AsyncIterator[list[Any]]:
-            return toolkit._walk(
+        async def walk(project_id: str) -> AsyncIterator[list[Any]]:
+            pages = toolkit._walk(
                 MEASUREMENTS_BY_PROJECT.records(),
                 {"project_id": project_id},
                 per_project[project_id],
@@ -493,6 +525,16 @@ async def aexport_measurements(
                 prefetch=prefetch,
                 stats=run.stats[project_id],
             )
+            try:
+                async for page in pages:
+                    yield page
+            except NotFoundError as exc:
+                if not run.vanished_ok(project_id, exc):
+                    raise
+            finally:
+                aclose = getattr(pages, "aclose", None)
+                if aclose is not None:
+                    await aclose()
 
         with fewer_collections():  # pages are freed by reference counting
             async for project_id, page in _tasks(walk, list(per_project), run.concurrency):

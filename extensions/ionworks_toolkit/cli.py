@@ -6,7 +6,8 @@ Exit codes (README.md's "Exit codes" table; ``EXIT_CODES_HELP`` in ``--help``):
   2  usage, validation or plugin error (bad option, filter, preset, sink target, settings;
      a plugin hook that raises or breaks the contract: switch it off with --disable-plugin)
   3  authentication or permission error (401, 403)
-  4  not found (404, unknown project name)
+  4  not found (404, unknown project name; --all-projects: a listed project gone before
+     its walk, named last, the other projects published)
   5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
   6  output sink error (the message names each output's state: published, rolled back...)
   130  interrupted (Ctrl-C; 143 for SIGTERM, 129 for SIGHUP)
@@ -138,6 +139,9 @@ class Context:
         self.stop_word: tuple[str, int] = ("interrupted", 130)
         #: While ``run`` runs: what a signal does to it (see :func:`_interrupt_hooks`).
         self._stop: Callable[[int, Any], None] | None = None
+        #: An error of a run that still published its outputs (``--all-projects`` with a
+        #: project gone): ``(message, exit code)``, printed last by :func:`_handled`.
+        self.late_error: tuple[str, int] | None = None
 
     def toolkit(self) -> AsyncToolkit:
         """Build the AsyncToolkit once (starting the in-process sandbox first with
@@ -341,6 +345,10 @@ def _handled(ctx: Context) -> Iterator[None]:
         raise SystemExit(code) from None
     except BrokenPipeError:
         _quiet_broken_pipe()
+    if ctx.late_error is not None:  # the outputs were published (the summary says so)
+        message, code = ctx.late_error
+        click.echo(f"error: {printable(message)}", err=True)
+        raise SystemExit(code)
     if any(getattr(sink, "reader_gone", False) for _, sink in ctx.sinks):
         # The other outputs were published (the summary says so); stdout's reader left early.
         raise SystemExit(EXIT_PIPE)
@@ -1090,6 +1098,15 @@ def measurements_list(
         except BaseException:
             abort_sinks(opened)  # idempotent; export has aborted them if it got that far
             raise
+        if result.vanished:  # listed, then gone (404) when its walk began: the rest published
+            exported = len(result.per_project) - len(result.vanished)
+            state.late_error = (
+                f"{len(result.vanished)} of the projects GET /projects listed "
+                f"{'was' if len(result.vanished) == 1 else 'were'} gone (404) when "
+                f"{'its' if len(result.vanished) == 1 else 'their'} walk began, so not "
+                f"exported: {', '.join(result.vanished)}; the other {exported} were",
+                EXIT_NOT_FOUND,
+            )
         if state.quiet:
             return
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
@@ -1152,8 +1169,11 @@ async def _projects_argument(
 ) -> str | list[str] | None:
     """What ``export`` gets for the PROJECT arguments: one project (or None: the default),
     a list for several, every project's id for ``--all-projects``."""
-    if all_projects:
-        return [p.id for p in await toolkit.list_projects()]
+    if all_projects:  # ids as listed: never looked up as names; a null one is the server's
+        from .projects import listed_ids
+
+        ids: list[str] = list(listed_ids(await toolkit.list_projects()))
+        return ids
     project = tuple(dict.fromkeys(project))  # the same PROJECT twice is one project
     if len(project) > 1:
         return list(project)

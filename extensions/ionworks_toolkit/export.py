@@ -113,6 +113,9 @@ class ExportResult:
     unchanged: int = 0
     #: Of ``duplicates`` (incremental): older copies of rows the databases hold, ignored.
     older_copies: int = 0
+    #: Projects listed by ``GET /projects`` (``ProjectId``, ``--all-projects``) that were gone
+    #: (404) when their walk began: not exported, the others were; ``()`` when none.
+    vanished: tuple[str, ...] = ()
 
     @property
     def total_mismatch(self) -> bool:

@@ -94,6 +94,7 @@ from .plugins import PluginHost
 from .presets import PresetRegistry
 from .projects import (
     PROJECT_ORDER,
+    ProjectId,
     ProjectNotFoundError,
     ignores_name,
     is_project_id,
@@ -521,7 +522,8 @@ class Toolkit(_BaseToolkit):
         return complete_listing([p for page in walk for p in page], stats)
 
     def resolve_project(self, project: str | None) -> str:
-        """A project id from an id or a name (GET /projects); ids (UUIDs) are used as given.
+        """A project id from an id or a name (GET /projects); ids (UUIDs, and any
+        :class:`~ionworks_toolkit.projects.ProjectId` from a listing) are used as given.
 
         ``None`` means the default project (``IONWORKS_PROJECT_ID`` / ``project_id``). A name
         matches exactly (case-insensitive): it is asked for with one ``GET /projects?name=``
@@ -533,6 +535,8 @@ class Toolkit(_BaseToolkit):
         ConfigurationError when there is no project or the name is ambiguous, NotFoundError
         for an unknown name, each listing the closest project names.
         """
+        if isinstance(project, ProjectId):  # listed by GET /projects: an id, whatever its form
+            return str(project)
         project = self._project_or_id(project)
         if is_project_id(project):
             return project
@@ -985,6 +989,8 @@ class AsyncToolkit(_BaseToolkit):
 
     async def resolve_project(self, project: str | None) -> str:
         """A project id from an id or a name; see ``Toolkit.resolve_project``."""
+        if isinstance(project, ProjectId):  # listed by GET /projects: an id, whatever its form
+            return str(project)
         project = self._project_or_id(project)
         if is_project_id(project):
             return project
