@@ -136,6 +136,42 @@ def test_report_json_structure() -> None:
     assert (second["ratio"], second["target"], second["met"]) == (2.0, "<= 1.3", False)
 
 
+def test_compile_sources_writes_pyc_files_even_when_bytecode_writing_is_off() -> None:
+    # The bench byte-compiles the project's packages before any figure, so no timed region
+    # compiles them from source (PYTHONDONTWRITEBYTECODE is set on the team's machine).
+    bench = _load_bench()
+    with tempfile.TemporaryDirectory() as tmp:
+        package = Path(tmp) / "bench_compile_probe"
+        (package / "sub").mkdir(parents=True)
+        sources = [package / "__init__.py", package / "sub" / "__init__.py", package / "a.py"]
+        for source in sources:
+            source.write_text("VALUE = 1\n", encoding="utf-8")
+        (package / "broken.py").write_text("def (:\n", encoding="utf-8")
+        dont_write = sys.dont_write_bytecode
+        sys.path.insert(0, tmp)
+        sys.dont_write_bytecode = True
+        try:
+            info = bench.compile_sources(["bench_compile_probe", "no_such_package_here"])
+        finally:
+            sys.dont_write_bytecode = dont_write
+            sys.path.remove(tmp)
+        written = [Path(importlib.util.cache_from_source(str(s))).is_file() for s in sources]
+        broken = Path(importlib.util.cache_from_source(str(package / "broken.py")))
+        assert written == [True, True, True]
+        assert not broken.exists()
+        assert info["packages"] == {"bench_compile_probe": str(package)}
+        assert (info["modules"], info["compiled"]) == (4, False)
+        assert _is_number(info["cpu_seconds"]) and _is_number(info["compile_cpu_seconds"])
+        note = bench.bytecode_note(info)
+        assert note.startswith(
+            f"bytecode: 4 modules of bench_compile_probe ({package}) byte-compiled into "
+            "__pycache__ before any figure (SOME FILES FAILED TO COMPILE): every figure reads "
+            ".pyc files"
+        )
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "__pycache__/" in ignored  # the .pyc files never show up as changes
+
+
 if __name__ == "__main__":
     for _name, _test in sorted(globals().items()):
         if _name.startswith("test_") and callable(_test):
