@@ -315,3 +315,60 @@ def test_the_replay_never_creates_a_database(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError, match=r"^unable to open database file$"):
         _sqlite._replay_journal(tmp_path / "gone.db")
     assert os.listdir(tmp_path) == []
+
+
+#: The child: SQLite's URI filenames switched off for the whole process, as in SQLite's own
+#: default build (``SQLITE_USE_URI=0``; Debian's and other builds switch them on, so there a
+#: ``file:`` name is read as a URI with or without ``uri=True``), then the replay. First it
+#: shows the switch took: the replay's name, opened without ``uri=True``, is no database.
+NO_URI_REPLAY = textwrap.dedent(
+    """
+    import ctypes, sqlite3, sys
+    from pathlib import Path
+    from ionworks_toolkit.sinks import _sqlite
+
+    maps = open("/proc/self/maps").read().split()
+    library = next((word for word in maps if "libsqlite3" in word), None)
+    if library is None:
+        print("sqlite3 is linked statically")
+        sys.exit(0)
+    sqlite = ctypes.CDLL(library)  # the library the sqlite3 module uses
+    SQLITE_CONFIG_URI = 17
+    assert sqlite.sqlite3_shutdown() == 0
+    assert sqlite.sqlite3_config(SQLITE_CONFIG_URI, ctypes.c_int(0)) == 0
+    assert sqlite.sqlite3_initialize() == 0
+    db = Path(sys.argv[1])
+    try:
+        sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw").close()
+    except sqlite3.OperationalError as exc:
+        print(f"without uri=True: {exc}")
+    _sqlite._replay_journal(db)
+    print("replayed")
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_the_replay_asks_for_a_uri_where_sqlite_reads_none_by_default(tmp_path: Path) -> None:
+    # The replay opens the database as ``file:...?mode=rw`` (never creating it): a URI, which
+    # SQLite reads as one only when asked (``uri=True``) unless its build says otherwise.
+    # The folder's name holds characters a URI escapes (space, ?, #, %), so the name must
+    # also be encoded right.
+    folder = tmp_path / "run 1?#%"
+    folder.mkdir()
+    db = folder / "s.db"
+    before = _hot_journal(db)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_URI_REPLAY, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    if done.stdout == "sqlite3 is linked statically\n":
+        pytest.skip("SQLite's URI setting cannot be changed from outside")
+    assert done.stdout == "without uri=True: unable to open database file\nreplayed\n"
+    assert db.read_bytes() == before  # the journal was replayed: the previous content
+    assert sorted(os.listdir(folder)) == ["s.db"]
+    assert _count_read_only(db) == 5
