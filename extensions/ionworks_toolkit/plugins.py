@@ -288,8 +288,10 @@ class PluginHost:
                 if isinstance(plugin, type):
                     plugin = plugin()
                 self.manager.register(plugin, name=name)
-            except Exception as exc:  # a broken plugin must not break the others
-                error = self._redact(f"{type(exc).__name__}: {exc}")
+            except _STOPS:
+                raise
+            except BaseException as exc:  # a broken plugin must not break the others
+                error = self._redact(_failure(exc))
                 toolkit_warning(f"plugin {name} failed to load: {error}")
                 self._infos.append(
                     PluginInfo(name, dist_name, version, status="failed", error=error)
@@ -393,14 +395,14 @@ class PluginHost:
         and _Retry raised: the caller starts again without it (dropping what it registered)."""
         try:
             getattr(self.manager.hook, hook_name)(register=register)
-        except Exception as exc:  # a broken plugin must not break the others
+        except _STOPS:
+            raise
+        except BaseException as exc:  # a broken plugin must not break the others
             culprit = self._culprit(hook_name, exc)
             if self.manager.get_plugin(culprit) is None:
                 raise
             message = (
-                str(exc)
-                if isinstance(exc, PluginError)
-                else f"{hook_name} raised {type(exc).__name__}: {exc}"
+                str(exc) if isinstance(exc, PluginError) else f"{hook_name} raised {_failure(exc)}"
             )
             self._fail(culprit, message)
             raise _Retry from exc
@@ -527,8 +529,6 @@ class PluginHost:
         _IN_HOOK.hooks = getattr(_IN_HOOK, "hooks", 0) + 1
         try:
             return getattr(self.manager.hook, hook_name)(**kwargs)
-        except Exception as exc:
-            raise self._hook_error(hook_name, exc) from self._cause(exc)
         except KeyboardInterrupt as exc:  # Ctrl-C while a hook ran (one that hangs): name it
             if not hasattr(exc, INTERRUPTED_HOOK):
                 setattr(
@@ -537,19 +537,32 @@ class PluginHost:
                     f"plugin {self._culprit(hook_name, exc)!r} ran {hook_name}",
                 )
             raise
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # SystemExit(0) too: a failure, never a silent exit
+            raise self._hook_error(hook_name, exc) from self._cause(exc)
         finally:
             _IN_HOOK.hooks -= 1
 
-    def _hook_error(self, hook_name: str, exc: Exception) -> PluginError:
+    def _hook_error(self, hook_name: str, exc: BaseException) -> PluginError:
         """The PluginError for a hook that raised: names the plugin and the hook, with the
-        exception's text redacted of the session's credentials (a hook may quote a header)."""
+        exception's text redacted of the session's credentials (a hook may quote a header).
+        A hook that raises SystemExit (``sys.exit()``, which would end the program with exit
+        code 0 and nothing written) or another BaseException that is no Ctrl-C or
+        cancellation fails the same way, saying that a hook may not end the program."""
         culprit = self._culprit(hook_name, exc)
+        advice = f"switch it off with {switch_off_advice(culprit)}"
+        if not isinstance(exc, Exception):
+            return PluginError(
+                f"plugin {culprit}'s {hook_name} hook raised {self._redact(_raised(exc))} "
+                f"({_NO_EXIT}; {advice})"
+            )
         return PluginError(
             f"plugin {culprit}'s {hook_name} hook raised {type(exc).__name__}: "
-            f"{self._redact(str(exc))} (switch it off with {switch_off_advice(culprit)})"
+            f"{self._redact(str(exc))} ({advice})"
         )
 
-    def _cause(self, exc: Exception) -> Exception | None:
+    def _cause(self, exc: BaseException) -> BaseException | None:
         """``exc`` to chain as the cause, or None when its text quotes a credential: a chained
         exception is printed with the traceback (``-v``) and reachable as ``__cause__``."""
         return exc if self._redact(str(exc)) == str(exc) else None
@@ -647,9 +660,13 @@ class PluginHost:
         plugin that broke the contract)."""
         impls = {i.plugin_name: i for i in self.manager.hook.ionworks_auth.get_hookimpls()}
         for name in self._auth_order():
-            with contextlib.suppress(Exception):
+            try:
                 if impls[name].function(settings=settings) is not None:
                     return name
+            except _STOPS:
+                raise
+            except BaseException:  # asked again only to name it: its failure is not news
+                continue
         return " or ".join(self._auth_order())
 
 
@@ -809,7 +826,8 @@ class PluginAuth(httpx.Auth):
         if isinstance(exc, IonworksError | asyncio.CancelledError | GeneratorExit):
             return exc
         text = self._host._redact(str(exc))
-        return self._error(f"raised {type(exc).__name__}" + (f": {text}" if text else ""))
+        raised = f"raised {type(exc).__name__}" + (f": {text}" if text else "")
+        return self._error(raised if isinstance(exc, Exception) else f"{raised}; {_NO_EXIT}")
 
     def _cause(self, exc: BaseException) -> BaseException | None:
         if isinstance(exc, KeyboardInterrupt | IonworksError | asyncio.CancelledError):
@@ -858,6 +876,36 @@ class PluginAuth(httpx.Auth):
 def _named(request: httpx.Request) -> str:
     """``GET /projects``: a request named by method and path, never its query or headers."""
     return f"{request.method} {request.url.path}"
+
+
+#: What a plugin's code raises that stops the run as it is: a Ctrl-C or SIGTERM
+#: (KeyboardInterrupt) and the cancellation of the asyncio task. Any other BaseException
+#: (``sys.exit()``'s SystemExit, GeneratorExit, a BaseException subclass) raised by a hook,
+#: while a plugin is imported or by its auth flow is that plugin's failure, as an Exception is
+#: (FINDINGS9 J2: ``sys.exit(0)`` in an ``ionworks_request`` hook ended the command line with
+#: exit code 0, silently, nothing written), never a silent exit.
+_STOPS: tuple[type[BaseException], ...] = (KeyboardInterrupt, asyncio.CancelledError)
+
+#: Why a plugin's SystemExit is a failure, in its error message.
+_NO_EXIT = "a plugin's code may not end the program; it fails by raising an Exception"
+
+
+def _raised(exc: BaseException) -> str:
+    """``"RuntimeError: boom"``, ``"SystemExit: 0"``: what a plugin's code raised; a
+    BaseException that is no Exception with an empty text is named alone (``"SystemExit"``)."""
+    text = str(exc)
+    return (
+        f"{type(exc).__name__}: {text}"
+        if text or isinstance(exc, Exception)
+        else type(exc).__name__
+    )
+
+
+def _failure(exc: BaseException) -> str:
+    """:func:`_raised`, followed for a BaseException that is no Exception (SystemExit) by why
+    it is a failure all the same: ``"SystemExit: 0 (a plugin's code may not end the program;
+    it fails by raising an Exception)"``."""
+    return _raised(exc) if isinstance(exc, Exception) else f"{_raised(exc)} ({_NO_EXIT})"
 
 
 class _Retry(Exception):
