@@ -877,15 +877,28 @@ def _bad_table_message(table: str) -> str:
     )
 
 
+#: SQLite's names for an in-memory database (``sqlite3.connect(":memory:")``, and its URI
+#: form): as a sink target they are refused, not written as a file of that name.
+IN_MEMORY_NAMES = (":memory:", "file::memory:")
+
+
 def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
     """Factory for ``sqlite:PATH[?table=NAME]`` (default table: the resource's, e.g.
     ``measurements`` for measurements, ``projects`` for ``projects list``). The target must be
-    a regular file or a new path: stdout, devices, FIFOs, directories and sockets are refused.
+    a regular file or a new path: stdout, devices, FIFOs, directories and sockets are refused,
+    and so is SQLite's in-memory database (``sqlite::memory:``, gone when the run ends; a
+    file of that name is ``sqlite:./:memory:``).
 
     :raises SinkTargetError: an unknown option, an unsafe table name, a missing path or
-        directory, a target that is not a regular file.
+        directory, a target that is not a regular file, an in-memory database.
     """
     check_options("sqlite", options, ("table",))
+    if target in IN_MEMORY_NAMES:  # FINDINGS9 J3: it wrote a file named ':memory:'
+        raise SinkTargetError(
+            f"sqlite:{target} is an in-memory SQLite database, which is gone when the run "
+            f"ends: it cannot hold an export; give a file, e.g. sqlite:catalog.db (a file "
+            f"named {target!r} is written as sqlite:./{target})"
+        )
     table = options.get("table")
     if table is not None and not _valid_table(table):
         raise SinkTargetError(_bad_table_message(table))
