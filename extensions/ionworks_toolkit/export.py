@@ -119,7 +119,9 @@ class ExportResult:
 
     @property
     def total_mismatch(self) -> bool:
-        return self.total is not None and self.total != self.records + self.duplicates
+        """``WalkStats.total_mismatch``: copies sent in the same page are not counted."""
+        sent = self.records + self.duplicates - self.repeated_in_page
+        return self.total is not None and self.total != sent
 
 
 #: The attribute :func:`open_sinks` sets on a sink that a plugin's factory built: the

@@ -28,7 +28,11 @@ The rules:
   client notes routes capped at 100): the walk goes on from where that page ended, asking
   that many per page, so nothing is lost;
 - a page *longer* than asked for (a server ignoring ``limit``) is kept whole; the walk goes on
-  from where it ended. Requests planned beyond a short or long page are dropped (cancelled);
+  from its offset plus the records in it new to the walk: a copy of a record (sent earlier in
+  the page or on an earlier page) stands at no offset of its own, so counting it would skip a
+  record (FINDINGS9 J1: 11 items for ``limit=10``, the page's first record twice, lost one
+  record a page). Requests planned beyond a short page, or a long one not ending where they
+  begin, are dropped (cancelled);
 - ``total`` feeds progress and bounds the prefetch; when it is reached on a *full* page, one
   more request confirms the end, so a server whose ``total`` is too low loses nothing (within
   the bound below), and one whose ``total`` is too high costs the empty page asked again
@@ -77,6 +81,10 @@ The rules:
   can be counted, but copies on later pages show that records moved during the walk (an
   unstable order, or inserts): one warning that records may be missing, and
   ``WalkStats.incomplete`` set;
+- a walk ending with fewer unique records than its last ``total``, whose pages held copies of
+  a record sent in the same page (``WalkStats.repeated_in_page``; copies may stand in place of
+  records the server never sent), logs one warning counting the unique records and sets
+  ``WalkStats.incomplete`` (not when ``max_records`` ended it, nor when already set);
 - no endless walk: a page made only of ids already seen (a server ignoring ``offset``: the
   first page's ids again; ids from later pages too are an overlap, and the error says so),
   a page of records without ids identical to an earlier page, or records without ids at an
@@ -179,8 +187,11 @@ class WalkStats:
 
     @property
     def total_mismatch(self) -> bool:
-        """True when a finished walk got a different number of records than the server's total."""
-        return self.total is not None and self.total != self.records + self.duplicates
+        """True when a finished walk got a different number of records than the server's
+        total: unique records and copies from other pages (a record sent again on a later
+        page stood at an offset), not copies sent in the same page (FINDINGS9 J1)."""
+        sent = self.records + self.duplicates - self.repeated_in_page
+        return self.total is not None and self.total != sent
 
 
 @attrs.frozen
@@ -334,6 +345,12 @@ class SeenIds:
 
     def __len__(self) -> int:
         return len(self._keys)
+
+    def count_new(self, keys: Sequence[str | None]) -> int:
+        """How many of ``keys`` ``first_seen`` would call new, remembering none: each id not
+        seen before counted once, and every None."""
+        ids = [compact_id(key) for key in keys if key is not None]
+        return len(keys) - len(ids) + len(set(ids).difference(self._keys))
 
     def first_seen(self, keys: Sequence[str | None]) -> list[bool]:
         """For each of ``keys`` (one page's ids, in order), whether it is new: True the first
@@ -599,6 +616,33 @@ class PageWalk(Generic[T]):
             lost,
         )
 
+    def _warn_long_page(self, request: PageRequest, length: int, new: int) -> None:
+        """The warning (once per walk) for a page of ``length`` records, longer than asked,
+        ``new`` of them new to the walk: where the walk goes on from (module docstring)."""
+        if new == length:
+            logger.warning(
+                "the server sent %d records at offset %d for limit %d (it ignores limit); the "
+                "walk goes on from where that page ended",
+                length,
+                request.offset,
+                request.limit,
+            )
+            return
+        copies = length - new
+        which = "a copy of a record" if copies == 1 else "copies of records"
+        logger.warning(
+            "the server sent %d records at offset %d for limit %d (it ignores limit), %d of "
+            "them %s it had sent; the walk goes on from offset %d, past the %d new ones (a "
+            "copy stands at no offset of its own)",
+            length,
+            request.offset,
+            request.limit,
+            copies,
+            which,
+            request.offset + new,
+            new,
+        )
+
     def _check_past_total(self, request: PageRequest, length: int, end: int, total: int) -> None:
         """A page ending at ``end`` past the reported ``total``: PaginationError beyond the
         allowance (module docstring), else one warning once a full page goes past the total;
@@ -827,7 +871,37 @@ class PageWalk(Generic[T]):
         outcome = self._receive(request, page)
         if outcome.done:
             self._check_overlap(request.offset)
+            self._check_copies()
         return outcome
+
+    def _check_copies(self) -> None:
+        """At the end of a walk: one warning, and ``WalkStats.incomplete`` set, when fewer
+        unique records came than the last ``total`` and the pages held copies of a record sent
+        in the same page (FINDINGS9 J1): a copy may stand in place of a record the server never
+        sent. Not when ``max_records`` ended the walk, nor when ``incomplete`` is set already."""
+        stats, total = self.stats, self.stats.total
+        if total is None or not stats.repeated_in_page or stats.records >= total:
+            return
+        if stats.incomplete is not None:
+            return
+        if self.max_records is not None and stats.records >= self.max_records:
+            return
+        copies = stats.repeated_in_page
+        held = "1 copy of a record" if copies == 1 else f"{copies} copies of records"
+        stats.incomplete = (
+            f"{stats.records} records came back of the server's total {total}, and its pages "
+            f"held {held} sent in the same page"
+        )
+        missing = total - stats.records
+        logger.warning(
+            "the server reported total %d but %d unique records came back: its pages held %s "
+            "sent in the same page, which may stand in place of %s it never sent; run it "
+            "again to be sure",
+            total,
+            stats.records,
+            held,
+            "a record" if missing == 1 else f"{missing} records",
+        )
 
     def _receive(self, request: PageRequest, page: Page[T]) -> PageOutcome[T]:
         if not self.in_flight or self.in_flight[0] != request:
@@ -869,15 +943,13 @@ class PageWalk(Generic[T]):
             return PageOutcome(None)
         end = request.offset + length
         total = self.stats.total
-        if length > request.limit and not self._warned_long_page:
-            self._warned_long_page = True
-            logger.warning(
-                "the server sent %d records at offset %d for limit %d (it ignores limit); the "
-                "walk goes on from where that page ended",
-                length,
-                request.offset,
-                request.limit,
-            )
+        if length > request.limit:
+            # It covers the offsets of its records new to the walk only (module docstring).
+            new = self._seen.count_new([record_id(item) for item in page.items])
+            end = request.offset + new
+            if not self._warned_long_page:
+                self._warned_long_page = True
+                self._warn_long_page(request, length, new)
         if total is not None and end > total:
             self._check_past_total(request, length, end, total)
         if self._growth_bound is not None and end > self._growth_bound:
@@ -906,8 +978,8 @@ class PageWalk(Generic[T]):
         more = (total is not None and end < total) or length >= request.limit or capped
         if not more or (self.max_records is not None and self.stats.records >= self.max_records):
             return PageOutcome(fresh, self._stop(), True)
-        if length == request.limit:
-            return PageOutcome(fresh)
+        if end == request.offset + request.limit:
+            return PageOutcome(fresh)  # a full page, or a long one whose copies fill it up
         # A short page below total (a server capping its page size) or a page longer than
         # asked: planned requests assumed full pages; drop them and go on from where this
         # page ended, one request at a time until the next page shows whether more exist.

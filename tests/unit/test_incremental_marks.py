@@ -574,7 +574,8 @@ def test_an_id_sent_twice_in_one_page_in_place_of_another_keeps_the_mark(
         result = tk.export(PROJECT_ID, [f"sqlite:{db}"], incremental=True, page_size=10)
     assert (result.records, result.duplicates, result.repeated_in_page) == (33, 1, 1)
     assert caplog.records[-1].getMessage() == kept_mark(
-        "33 records came back of the server's total 34"
+        "33 records came back of the server's total 34, and its pages held 1 copy of a record "
+        "sent in the same page"
     )
     assert marks(db) == [(PROJECT_ID, None)]
 
