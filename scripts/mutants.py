@@ -83,6 +83,10 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_core_auth.py",
             "tests/unit/test_core_security.py",
             "tests/unit/test_safety_rules.py",
+            # Every encoded form of a secret (secret_pattern, _char_pattern, _hex) and the
+            # HTTP libraries' log lines (redact_log_text, _RedactingFilter).
+            "tests/unit/test_encoded_secrets.py",
+            "tests/unit/test_library_log_redaction.py",
         ),
     ),
     "settings": Group(

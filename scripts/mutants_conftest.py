@@ -19,8 +19,35 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+PACKAGE = "ionworks_toolkit"
+
+
+def clear_package_caches() -> int:
+    """Empty every ``functools.cache``/``lru_cache`` defined at the top of a loaded module of
+    the package; the number emptied."""
+    cleared = 0
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == PACKAGE or name.startswith(PACKAGE + ".")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and getattr(value, "__module__", None) == name:
+                clear()
+                cleared += 1
+    return cleared
+
+
+@pytest.fixture(autouse=True)
+def _fresh_package_caches() -> Iterator[None]:
+    clear_package_caches()
+    yield
 
 
 def _durations() -> dict[str, float]:
