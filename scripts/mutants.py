@@ -87,6 +87,7 @@ GROUPS: dict[str, Group] = {
             # HTTP libraries' log lines (redact_log_text, _RedactingFilter).
             "tests/unit/test_encoded_secrets.py",
             "tests/unit/test_library_log_redaction.py",
+            "tests/unit/test_auth_survivors.py",
         ),
     ),
     "settings": Group(
