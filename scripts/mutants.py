@@ -224,6 +224,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_python_wording.py",
             "tests/unit/test_did_you_mean.py",
             "tests/unit/test_presets_survivors.py",
+            "tests/unit/test_preset_definitions.py",  # FilterPreset's fields checked (J4)
             "tests/unit/test_safety_rules.py::test_a_preset_is_validated_against_its_own_operation",
             "tests/unit/test_safety_rules.py::test_a_broken_plugins_partial_presets_are_undone",
             "-m",

@@ -19,7 +19,9 @@ from typing import Any
 
 import attrs
 
+from .arguments import type_name
 from .errors import (
+    ArgumentTypeError,
     ConfigurationError,
     ParameterError,
     PluginError,
@@ -92,28 +94,90 @@ _PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*\Z")
 
 
 def _to_params(value: Mapping[str, object]) -> Mapping[str, object]:
-    return types.MappingProxyType(dict(value))
+    """A read-only copy of a mapping; anything else as it is, for the check that names it
+    (``dict("name=x")`` would fail with Python's own words)."""
+    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+def _got(value: object) -> str:
+    """``"a str: 'name=x'"``, ``"None"``: a wrong value in a message (its repr cut at 60)."""
+    if value is None:
+        return "None"
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    return f"{type_name(value)}: {shown}"
+
+
+def _wrong_field(preset: object, field: str, allowed: str, value: object) -> ArgumentTypeError:
+    """The error for a FilterPreset field of the wrong type: ``FilterPreset 'weird': params
+    must be ...; got a str: 'name=x'``; ``source`` is ``preset NAME`` (so that a failed
+    plugin's preset is known by name, see :meth:`PresetRegistry.plugin_failed`)."""
+    return ArgumentTypeError(
+        f"FilterPreset {preset!r}: {field} must be {allowed}; got {_got(value)}",
+        source=f"preset {preset}",
+        parameter=field,
+        choices=(),
+    )
 
 
 @attrs.frozen
 class FilterPreset:
     """A named, reusable set of filter parameters (public plugin contract).
 
-    ``name``: lower-case, ``[a-z0-9_.-]``. ``params``: ``{parameter: value}`` for
-    ``operation`` (default: the seed by-project list); values as the API takes them (raw
-    operators allowed) or relative datetimes such as ``-30d``.
+    ``name``: lower-case, ``[a-z0-9_.-]``. ``description``: text. ``params``: a mapping
+    ``{parameter: value}`` of ``operation``'s query parameter names (text) to values (default
+    operation: the seed by-project list); values as the API takes them (raw operators
+    allowed) or relative datetimes such as ``-30d``. ``operation``: an operation id (text).
+
+    :raises ConfigurationError: a name that breaks the rule above.
+    :raises ArgumentTypeError: a field of the wrong type, naming the preset, the field and
+        the shape it takes (``FilterPreset 'weird': params must be a mapping of query
+        parameter names to values, e.g. {'measurement_type': 'time_series'}; got a str:
+        'name=x'``; FINDINGS9 J4: Python's ``dictionary update sequence element #0 ...``).
     """
 
     name: str = attrs.field()
     description: str = attrs.field()
     params: Mapping[str, object] = attrs.field(converter=_to_params)
-    operation: str = SEED_OPERATION
+    operation: str = attrs.field(default=SEED_OPERATION)
 
     @name.validator
     def _check_name(self, _attribute: object, value: str) -> None:
+        if not isinstance(value, str):
+            raise ArgumentTypeError(
+                f"FilterPreset name must be text (lower-case letters, digits, '-', '_' or "
+                f"'.'); got {_got(value)}",
+                source="preset",
+                parameter="name",
+                choices=(),
+            )
         if not _PRESET_NAME.match(value):
             raise ConfigurationError(
                 f"preset name {value!r} must be lower-case letters, digits, '-', '_' or '.'"
+            )
+
+    @description.validator
+    def _check_description(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise _wrong_field(self.name, "description", "text", value)
+
+    @params.validator
+    def _check_params(self, _attribute: object, value: object) -> None:
+        allowed = (
+            "a mapping of query parameter names to values, e.g. {'measurement_type': 'time_series'}"
+        )
+        if not isinstance(value, Mapping):
+            raise _wrong_field(self.name, "params", allowed, value)
+        for key in value:
+            if not isinstance(key, str):
+                raise _wrong_field(
+                    self.name, "each params name", "text (e.g. 'measurement_type')", key
+                )
+
+    @operation.validator
+    def _check_operation(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise _wrong_field(
+                self.name, "operation", f"an operation id, e.g. {SEED_OPERATION!r}", value
             )
 
 
@@ -195,6 +259,9 @@ class PresetRegistry:
         self._overrides: dict[str, str] = {}
         #: Config-file presets left out as invalid: name -> the error ``get`` raises for it.
         self._broken: dict[str, ConfigurationError] = {}
+        #: Plugins switched off while registering presets: name -> (why, the preset names
+        #: it registered or tried to), see :meth:`plugin_failed`.
+        self._failed: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def register(self, preset: FilterPreset, owner: str) -> None:
         """Add ``preset`` (validated against its operation; ParameterError when it is not).
@@ -293,14 +360,33 @@ class PresetRegistry:
                 f"that uses {'it' if one else 'one'} fails with this reason): " + "; ".join(broken)
             )
 
+    def plugin_failed(self, plugin: str, error: str, names: Sequence[str]) -> None:
+        """Plugin ``plugin`` was switched off while registering its presets, for ``error``
+        (its presets are dropped), after registering or trying to register ``names``. Asked
+        for one of ``names``, :meth:`get` says so (PluginError) instead of "unknown preset";
+        asked for any other unknown name, it adds that the plugin failed (FINDINGS9 J4: a
+        plugin's preset that failed to register was just "unknown")."""
+        self._failed[plugin] = (error, tuple(dict.fromkeys(names)))
+
+    def _failures_note(self) -> str:
+        """``"; plugin P failed while registering its presets and was switched off, so its
+        presets are missing (WHY)"`` per failed plugin; ``""`` for none."""
+        return "".join(
+            f"; plugin {plugin} failed while registering its presets and was switched off, "
+            f"so its presets are missing ({error})"
+            for plugin, (error, _) in self._failed.items()
+        )
+
     def remove_owner(self, owner: str) -> None:
         """Forget every preset ``owner`` registered (its plugin broke while registering)."""
         for name in [n for n, (_, o) in self._presets.items() if o == owner]:
             del self._presets[name]
 
     def get(self, name: str, *, source: str = "presets") -> FilterPreset:
-        """The preset called ``name``; ParameterError listing the closest names otherwise,
-        RegistrationConflictError when two owners registered it.
+        """The preset called ``name``; ParameterError listing the closest names otherwise
+        (and the plugins that failed while registering their presets),
+        RegistrationConflictError when two owners registered it, PluginError when the plugin
+        that registers it failed while registering its presets (:meth:`plugin_failed`).
 
         ``source`` names where the name came from in the error: the Python argument
         (``presets``, the default) or a CLI option (``--preset``).
@@ -310,6 +396,12 @@ class PresetRegistry:
         if name in self._clashes:
             raise RegistrationConflictError(self._clash_message(name))
         if name not in self._presets:
+            for plugin, (error, registers) in self._failed.items():
+                if name in registers:
+                    raise PluginError(
+                        f"{source}: preset {name!r} is not available: plugin {plugin}, which "
+                        f"registers it, failed and was switched off: {error}"
+                    )
             names = sorted(self._presets)
             hint = (
                 did_you_mean(name, names, label="choose one of", cutoff=0.5)
@@ -317,7 +409,7 @@ class PresetRegistry:
                 else "no presets are registered"
             )
             raise ParameterError(
-                f"{source}: unknown preset {name!r}; {hint}",
+                f"{source}: unknown preset {name!r}; {hint}{self._failures_note()}",
                 source=source,
                 parameter=name,
                 choices=names,
