@@ -11,8 +11,9 @@ Layers, outermost first::
           -> LimitedTransport (deadline per attempt, body included; decoded-size cap; the body
              is read here, inside the retry layer)
             -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle; sockets read
-               READ_SIZE bytes at a time on plain TCP, ``widen_reads``), or a transport given by the
-               caller (then no proxies, as in httpx; its reads as they are)
+               READ_SIZE bytes at a time on plain TCP, ``widen_reads``; async on asyncio: the
+               pool's own connections, ``_SocketStream`` / ``_AsyncioStream``), or a transport
+               given by the caller (then no proxies, as in httpx; its reads as they are)
 
 ``client_kwargs(settings, ...)`` is the one place that turns settings into the keyword
 arguments of ``httpx.Client``/``httpx.AsyncClient``. ``send`` / ``asend`` send one request and
@@ -22,9 +23,11 @@ turn every failure into a toolkit error. Nothing here knows about operations, pa
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import logging
+import select
 import socket
 import ssl
 import threading
@@ -98,6 +101,10 @@ RETRY_WAIT_CAP = 30.0
 #: pages, receive only: ``client.get`` of one page on the toolkit's client), 64 KiB -> 1 MiB:
 #: instructions per page (callgrind) async 105M -> 63M, sync 66M -> 50M; CPU time per page,
 #: median of 80 on a loaded 2-core machine, async 42.5 -> 38.4 ms, sync 33.2 -> 16.6 ms.
+#: Async on asyncio the pool's connections are the toolkit's own (``_WideAsyncBackend``):
+#: ``loop.sock_recv`` of this size on plain TCP, no pause/resume per read. Twenty pages
+#: fetched 4 at a time on the toolkit's transport, CPU per page, best of 6 rounds on a
+#: loaded 2-core machine: anyio 20-25 ms, ``_SocketStream`` 11-12.6 ms, sync 12.8-13.1 ms.
 READ_SIZE = 1024 * 1024
 #: Redirects followed for one request (to the API's own origin, ``check_redirect``); one more
 #: is a TransportError naming the last ``Location``.
@@ -675,14 +682,379 @@ class _WideBackend:
         self.inner.sleep(seconds)
 
 
+#: Bytes an asyncio connection may hold received and not yet read before it stops reading
+#: its socket (``_ReceiveProtocol``'s flow control); reading resumes below half of it.
+RECEIVE_HIGH_WATER = 4 * READ_SIZE
+
+
+class _ReceiveProtocol(asyncio.Protocol):
+    """One asyncio connection's bytes, queued as the transport hands them over (asyncio's
+    socket transport receives up to 256 KiB per ``recv()``) and read by
+    :meth:`receive` without another pass of the event loop while any are queued.
+
+    Reading stays on while fewer than RECEIVE_HIGH_WATER bytes wait (anyio's streams, which
+    httpcore uses by default, pause the transport after every read and resume it before the
+    next: two ``epoll_ctl`` calls and one event-loop pass per 256 KiB, about 12 ms of a
+    9 MB page's CPU on the sandbox). Writes wait while the transport's buffer is above its
+    high-water mark (``pause_writing``/``resume_writing``), as asyncio's own streams do."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.transport: asyncio.Transport | None = None
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._queued = 0
+        self._eof = False
+        self._error: BaseException | None = None
+        self._paused_reading = False
+        self._paused_writing = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._drained: asyncio.Future[None] | None = None
+
+    # -- asyncio's callbacks
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._chunks.append(data)
+        self._queued += len(data)
+        if self._queued > RECEIVE_HIGH_WATER and not self._paused_reading:
+            self._paused_reading = True
+            assert self.transport is not None
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._wake()
+        return False  # the transport closes itself
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._eof = True
+        self._error = exc
+        self._wake()
+        drained, self._drained = self._drained, None
+        if drained is not None and not drained.done():
+            drained.set_result(None)  # send() then sees the transport closing
+
+    def pause_writing(self) -> None:
+        self._paused_writing = True
+
+    def resume_writing(self) -> None:
+        self._paused_writing = False
+        drained, self._drained = self._drained, None
+        if drained is not None and not drained.done():
+            drained.set_result(None)
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- what the stream uses
+
+    @property
+    def has_unread(self) -> bool:
+        """Bytes queued or the connection ended (an idle pool connection that is readable
+        is not reused: httpcore's ``is_readable``)."""
+        return bool(self._chunks) or self._eof
+
+    async def receive(self, max_bytes: int) -> bytes:
+        """Up to ``max_bytes`` of what arrived (the queued chunks joined while they fit, a
+        chunk cut when the first alone is larger), waiting when none has; ``b""`` at the end
+        of the stream. Raises the OSError that ended the connection, once its bytes are read."""
+        while not self._chunks:
+            if self._error is not None:
+                raise self._error
+            if self._eof:
+                return b""
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        chunks = self._chunks
+        data = chunks.popleft()
+        if len(data) > max_bytes:
+            data, rest = data[:max_bytes], data[max_bytes:]
+            chunks.appendleft(rest)
+        elif chunks and len(data) + len(chunks[0]) <= max_bytes:
+            parts = [data]
+            size = len(data)
+            while chunks and size + len(chunks[0]) <= max_bytes:
+                size += len(chunks[0])
+                parts.append(chunks.popleft())
+            data = b"".join(parts)
+        self._queued -= len(data)
+        if self._paused_reading and self._queued <= RECEIVE_HIGH_WATER // 2:
+            self._paused_reading = False
+            assert self.transport is not None
+            self.transport.resume_reading()
+        return data
+
+    async def send(self, data: bytes) -> None:
+        """Write ``data``; wait while the transport's buffer is full. OSError (a
+        ConnectionResetError) when the connection is closed or closing."""
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            raise (
+                self._error
+                if isinstance(self._error, OSError)
+                else ConnectionResetError("the connection is closed")
+            )
+        transport.write(data)
+        if self._paused_writing:
+            self._drained = self._loop.create_future()
+            await self._drained
+
+
+class _AsyncioStream:
+    """An ``httpcore.AsyncNetworkStream`` over an asyncio transport (plain TCP or TLS) and its
+    :class:`_ReceiveProtocol`: reads ask for at least READ_SIZE bytes and return what has
+    arrived without an event-loop pass; failures are httpcore's exceptions, as its anyio
+    backend raises them (so httpx and the retry layer see the same errors)."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: _ReceiveProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._protocol.receive(max(max_bytes, READ_SIZE))
+        except TimeoutError as exc:  # before OSError: TimeoutError is one
+            raise httpcore.ReadTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:
+            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        if not buffer:
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                await self._protocol.send(buffer)
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:
+            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
+
+    async def aclose(self) -> None:
+        self._transport.close()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> _AsyncioStream:
+        """TLS over this connection (asyncio's ``loop.start_tls``): a new stream on the TLS
+        transport, the same protocol. ConnectTimeout / ConnectError (the ``ssl.SSLError``
+        chained, for ``certificate_failure`` and ``tls_failure``) as httpcore's backends."""
+        import httpcore
+
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as exc:
+            self._transport.abort()
+            raise httpcore.ConnectTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:  # ssl.SSLError included
+            self._transport.abort()
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+        except BaseException:
+            self._transport.abort()
+            raise
+        assert transport is not None
+        return _AsyncioStream(transport, self._protocol)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return self._protocol.has_unread or _socket_readable(self._transport)
+        name = {"client_addr": "sockname", "server_addr": "peername"}.get(info, info)
+        if name in ("ssl_object", "sockname", "peername", "socket"):
+            return self._transport.get_extra_info(name)
+        return None
+
+
+class _SocketStream:
+    """An ``httpcore.AsyncNetworkStream`` over a plain TCP socket on asyncio: each read is one
+    ``loop.sock_recv`` of at least READ_SIZE bytes, which calls ``recv()`` at once and waits
+    for the socket only when the kernel holds nothing (so a 9 MB page takes about as many
+    system calls as the sync client's reads, and no event-loop pass while bytes are there;
+    anyio's streams cost 1.7x that CPU, see RECEIVE_HIGH_WATER). Failures are httpcore's
+    exceptions, as its anyio backend raises them. ``start_tls`` hands the socket to an asyncio
+    TLS transport (:class:`_AsyncioStream`)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._loop = asyncio.get_running_loop()
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._loop.sock_recv(self._sock, max(max_bytes, READ_SIZE))
+        except TimeoutError as exc:  # before OSError: TimeoutError is one
+            raise httpcore.ReadTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:
+            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        if not buffer:
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                await self._loop.sock_sendall(self._sock, buffer)
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:
+            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
+
+    async def aclose(self) -> None:
+        self._sock.close()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> _AsyncioStream:
+        """TLS over this connection: the socket handed to an asyncio TLS transport
+        (``loop.create_connection(sock=..., ssl=...)``), read by :class:`_ReceiveProtocol`.
+        ConnectTimeout / ConnectError (the ``ssl.SSLError`` chained, for
+        ``certificate_failure`` and ``tls_failure``) as httpcore's backends; the socket is
+        closed on failure."""
+        import httpcore
+
+        loop = self._loop
+        try:
+            async with asyncio.timeout(timeout):
+                transport, protocol = await loop.create_connection(
+                    lambda: _ReceiveProtocol(loop),
+                    sock=self._sock,
+                    ssl=ssl_context,
+                    server_hostname=server_hostname,
+                )
+        except TimeoutError as exc:
+            self._sock.close()
+            raise httpcore.ConnectTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:  # ssl.SSLError included
+            self._sock.close()
+            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+        except BaseException:
+            self._sock.close()
+            raise
+        return _AsyncioStream(transport, protocol)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket":
+            return self._sock
+        if info == "is_readable":
+            return self._sock.fileno() < 0 or bool(select.select([self._sock], [], [], 0)[0])
+        if info == "client_addr":
+            return self._sock.getsockname()
+        if info == "server_addr":
+            return self._sock.getpeername()
+        return None
+
+
+def _socket_readable(transport: asyncio.BaseTransport) -> bool:
+    """True when the kernel holds bytes (or the end) for this connection that the event loop
+    has not handed over yet."""
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.fileno() < 0:
+        return True
+    readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    return bool(readable)
+
+
+async def _connected_socket(
+    loop: asyncio.AbstractEventLoop, host: str, port: int, local_address: str | None
+) -> socket.socket:
+    """A non-blocking socket connected to ``host:port``, trying each address of
+    ``getaddrinfo`` in turn; the last OSError when none connects."""
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    error: OSError = OSError(f"no address for {host!r}")
+    for family, kind, proto, _, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setblocking(False)
+            if local_address:
+                sock.bind((local_address, 0))
+            await loop.sock_connect(sock, address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    raise error
+
+
 class _WideAsyncBackend:
-    """An ``httpcore.AsyncNetworkBackend``: ``inner``'s, its streams reading wide."""
+    """An ``httpcore.AsyncNetworkBackend``. On asyncio (what ``AsyncToolkit`` runs on): its
+    own TCP connections (:class:`_SocketStream`: ``loop.sock_recv`` of READ_SIZE bytes;
+    TLS on an asyncio transport, :class:`_AsyncioStream`). On another event loop library
+    (trio): ``inner``'s, its streams reading wide (``_WideAsyncStream``)."""
 
     def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
         self.inner = inner
 
-    async def connect_tcp(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
-        return _WideAsyncStream(await self.inner.connect_tcp(*args, **kwargs))
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> Any:
+        """A TCP connection to ``host:port``: each address ``getaddrinfo`` gives tried in
+        turn (as the sync client's ``socket.create_connection``), within ``timeout`` in all.
+        ConnectTimeout past it; ConnectError "All connection attempts failed" (the last
+        OSError chained), the text httpcore's anyio backend gives, which the toolkit's
+        connection errors extend with the server's address."""
+        import httpcore
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # pragma: no cover - trio: httpcore's own backend
+            return _WideAsyncStream(
+                await self.inner.connect_tcp(
+                    host,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            )
+        try:
+            async with asyncio.timeout(timeout):
+                sock = await _connected_socket(loop, host, port, local_address)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError("All connection attempts failed") from exc
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+        except OSError as exc:
+            sock.close()
+            raise httpcore.ConnectError(str(exc)) from exc
+        return _SocketStream(sock)
 
     async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> _WideAsyncStream:
         return _WideAsyncStream(await self.inner.connect_unix_socket(*args, **kwargs))

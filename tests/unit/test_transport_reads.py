@@ -1,5 +1,9 @@
 """Wide socket reads on the toolkit's own transports (transport.READ_SIZE, ``widen_reads``).
 
+Async (asyncio): the backend's own connections, ``_SocketStream`` (``loop.sock_recv`` of
+READ_SIZE) and, after ``start_tls``, ``_AsyncioStream`` over ``_ReceiveProtocol`` (reading
+kept on up to RECEIVE_HIGH_WATER queued bytes).
+
 httpcore reads 64 KiB at a time (``READ_NUM_BYTES``, a class attribute shared by every httpx
 client of the process, never patched); the toolkit's transports read READ_SIZE bytes instead
 by wrapping their own pool's network backend. These tests pin the size, the delegation of
@@ -12,6 +16,7 @@ through the wrapped backend: if either renames what ``widen_reads`` relies on (h
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from typing import Any
 
@@ -25,6 +30,8 @@ from ionworks_toolkit.transport import (
     _AsyncDirectTransport,
     _DirectTransport,
     _proxy_transport,
+    _ReceiveProtocol,
+    _SocketStream,
     _WideAsyncBackend,
     _WideAsyncStream,
     _WideBackend,
@@ -165,24 +172,80 @@ def test_sync_backend_wraps_every_stream_it_opens() -> None:
     ]
 
 
-def test_async_backend_wraps_every_stream_it_opens() -> None:
+def test_async_backend_delegates_unix_sockets_and_sleep_wrapped() -> None:
     inner = AsyncRecorder()
     backend = _WideAsyncBackend(inner)  # type: ignore[arg-type]
 
-    async def scenario() -> tuple[Any, Any]:
-        tcp = await backend.connect_tcp("127.0.0.1", 443, timeout=5.0)
+    async def scenario() -> Any:
         unix = await backend.connect_unix_socket("/tmp/api.sock", timeout=6.0)
         await backend.sleep(0.25)
-        return tcp, unix
+        return unix
 
-    tcp, unix = asyncio.run(scenario())
-    assert isinstance(tcp, _WideAsyncStream) and tcp.inner == "stream"
+    unix = asyncio.run(scenario())
     assert isinstance(unix, _WideAsyncStream) and unix.inner == "stream"
     assert inner.calls == [
-        ("connect_tcp", ("127.0.0.1", 443), {"timeout": 5.0}),
         ("connect_unix_socket", ("/tmp/api.sock",), {"timeout": 6.0}),
         ("sleep", 0.25),
     ]
+
+
+def test_async_backend_connects_its_own_socket_on_asyncio() -> None:
+    """On asyncio, TCP connections are the backend's own (``_SocketStream``: no-delay set,
+    socket options applied, reads of READ_SIZE by ``loop.sock_recv``); ``inner`` is not
+    asked. A refused connection is httpcore's ConnectError with anyio's text."""
+    inner = AsyncRecorder()
+    backend = _WideAsyncBackend(inner)  # type: ignore[arg-type]
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    async def scenario() -> tuple[Any, list[int], bytes, tuple[int, int]]:
+        loop = asyncio.get_running_loop()
+        asked = _record_socket_reads(loop)
+        option = (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        stream = await backend.connect_tcp("127.0.0.1", port, timeout=5.0, socket_options=[option])
+        peer, _ = await loop.run_in_executor(None, listener.accept)
+        with peer:
+            await stream.write(b"GET / HTTP/1.1\r\n\r\n", 1.0)
+            assert peer.recv(100) == b"GET / HTTP/1.1\r\n\r\n"
+            assert stream.get_extra_info("is_readable") is False
+            peer.sendall(b"HTTP/1.1 200 OK\r\n")
+            await asyncio.sleep(0.05)
+            assert stream.get_extra_info("is_readable") is True
+            data = await stream.read(65536, 1.0)
+        sock = stream.get_extra_info("socket")
+        flags = (
+            sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+            sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+        )
+        assert await stream.read(65536, 1.0) == b""  # the peer closed: the end
+        await stream.aclose()
+        return stream, asked, data, flags
+
+    with listener:
+        stream, asked, data, flags = asyncio.run(scenario())
+    assert type(stream) is _SocketStream
+    assert asked == [1048576, 1048576]
+    assert data == b"HTTP/1.1 200 OK\r\n"
+    assert flags == (1, 1)
+    assert inner.calls == []
+
+    async def refused() -> None:
+        await backend.connect_tcp("127.0.0.1", port, timeout=5.0)  # the listener is closed
+
+    with pytest.raises(httpcore.ConnectError, match=r"^All connection attempts failed$") as info:
+        asyncio.run(refused())
+    assert isinstance(info.value.__cause__, ConnectionRefusedError)
+
+
+def test_socket_stream_read_timeout_is_httpcores() -> None:
+    left, right = socket.socketpair()
+    left.setblocking(False)
+
+    async def scenario() -> None:
+        await _SocketStream(left).read(10, timeout=0.05)
+
+    with left, right, pytest.raises(httpcore.ReadTimeout):
+        asyncio.run(scenario())
 
 
 # ------------------------------------------------------------------- which pools are wrapped
@@ -277,7 +340,8 @@ def _answer_body(exchange: Exchange) -> None:
 
 
 def _record_reads(inner_transport: Any) -> list[int]:
-    """Replace the wide backend's inner backend by one recording each read's ``max_bytes``."""
+    """Replace the sync wide backend's inner backend by one recording each read's
+    ``max_bytes`` (async reads: ``_record_socket_reads``)."""
     asked: list[int] = []
     wide = inner_transport._pool._network_backend
     real = wide.inner
@@ -293,11 +357,6 @@ def _record_reads(inner_transport: Any) -> list[int]:
             asked.append(max_bytes)
             return self.stream.read(max_bytes, timeout)
 
-    class AsyncStream(Stream):
-        async def read(self, max_bytes: int, timeout: float | None = None) -> Any:  # type: ignore[override]
-            asked.append(max_bytes)
-            return await self.stream.read(max_bytes, timeout)
-
     class Backend:
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
@@ -305,14 +364,20 @@ def _record_reads(inner_transport: Any) -> list[int]:
         def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
             return Stream(real.connect_tcp(*args, **kwargs))
 
-    class AsyncBackend:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
+    wide.inner = Backend()
+    return asked
 
-        async def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
-            return AsyncStream(await real.connect_tcp(*args, **kwargs))
 
-    wide.inner = AsyncBackend() if isinstance(wide, _WideAsyncBackend) else Backend()
+def _record_socket_reads(loop: asyncio.AbstractEventLoop) -> list[int]:
+    """Record each ``loop.sock_recv`` ask (``_SocketStream``'s reads) on this event loop."""
+    asked: list[int] = []
+    real = loop.sock_recv
+
+    async def sock_recv(sock: socket.socket, nbytes: int) -> bytes:
+        asked.append(nbytes)
+        return await real(sock, nbytes)
+
+    loop.sock_recv = sock_recv  # type: ignore[method-assign]
     return asked
 
 
@@ -350,14 +415,14 @@ def test_async_client_reads_the_body_read_size_at_a_time(tmp_path: Any) -> None:
             on_request=[],
             on_response=[],
         )
-        asked = _record_reads(_innermost(kwargs["transport"]))
+        asked = _record_socket_reads(asyncio.get_running_loop())
         async with httpx.AsyncClient(**kwargs) as client:
             return await client.get("/blob"), asked
 
     with LoopbackServer(_answer_body) as api:
         response, asked = asyncio.run(scenario(api.url))
     assert response.content == BODY
-    assert isinstance(response.extensions["network_stream"], _WideAsyncStream)
+    assert isinstance(response.extensions["network_stream"], _SocketStream)
     assert asked and set(asked) == {1048576}
 
 
@@ -382,9 +447,10 @@ def test_tls_through_a_proxy_tunnel_keeps_httpcores_reads(
         _answer_body(inner)
         tls.close()
 
-    async def aget(kwargs: dict[str, Any]) -> httpx.Response:
+    async def aget(kwargs: dict[str, Any]) -> tuple[httpx.Response, list[int]]:
+        asked = _record_socket_reads(asyncio.get_running_loop())
         async with httpx.AsyncClient(**kwargs) as client:
-            return await client.get("/blob")
+            return await client.get("/blob"), asked
 
     with LoopbackServer(proxy_then_api) as proxy:
         settings = _settings(
@@ -398,10 +464,10 @@ def test_tls_through_a_proxy_tunnel_keeps_httpcores_reads(
             on_request=[],
             on_response=[],
         )
-        asked = _record_reads(_innermost(kwargs["mounts"]["all://"]))
         if asynchronous:
-            response = asyncio.run(aget(kwargs))
+            response, asked = asyncio.run(aget(kwargs))
         else:
+            asked = _record_reads(_innermost(kwargs["mounts"]["all://"]))
             with httpx.Client(**kwargs) as client:
                 response = client.get("/blob")
     assert [(r.method, r.target) for r in proxy.requests] == [
@@ -410,8 +476,105 @@ def test_tls_through_a_proxy_tunnel_keeps_httpcores_reads(
     assert response.content == BODY
     assert asked == [1048576]  # the proxy's answer to CONNECT, over plain TCP
     stream = response.extensions["network_stream"]
-    assert type(stream).__name__ == ("AnyIOStream" if asynchronous else "SyncStream")
+    # async: the tunnel's socket handed to an asyncio TLS transport (_AsyncioStream)
+    assert type(stream).__name__ == ("_AsyncioStream" if asynchronous else "SyncStream")
     if asynchronous:
         assert isinstance(stream.get_extra_info("ssl_object"), ssl.SSLObject)
     else:  # httpcore's sync stream over the TLS socket (closed by now: no ssl_object left)
         assert isinstance(stream.get_extra_info("socket"), ssl.SSLSocket)
+
+
+# ------------------------------------------------------------------- the TLS receive protocol
+
+
+class FakeTransport(asyncio.Transport):
+    """What ``_ReceiveProtocol`` calls on its transport, recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+        self.written: list[bytes] = []
+        self.closing = False
+
+    def pause_reading(self) -> None:
+        self.calls.append("pause_reading")
+
+    def resume_reading(self) -> None:
+        self.calls.append("resume_reading")
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+def test_receive_protocol_joins_cuts_and_holds_reading_to_the_high_water_mark() -> None:
+    async def scenario() -> tuple[list[bytes], list[str]]:
+        protocol = _ReceiveProtocol(asyncio.get_running_loop())
+        transport = FakeTransport()
+        protocol.connection_made(transport)
+        chunk = b"x" * (256 * 1024)
+        for _ in range(16):  # 4 MiB: at the mark, reading still on
+            protocol.data_received(chunk)
+        assert transport.calls == []
+        protocol.data_received(b"y")  # one byte past it: paused
+        assert transport.calls == ["pause_reading"]
+        got = [await protocol.receive(READ_SIZE) for _ in range(2)]  # 2 MiB + 1 byte left
+        assert transport.calls == ["pause_reading"]
+        got.append(await protocol.receive(READ_SIZE))  # 1 MiB + 1 left: at most half, resumed
+        assert transport.calls == ["pause_reading", "resume_reading"]
+        got.append(await protocol.receive(100))  # a chunk larger than the ask is cut
+        got.append(await protocol.receive(READ_SIZE))
+        protocol.eof_received()
+        got.append(await protocol.receive(READ_SIZE))
+        got.append(await protocol.receive(READ_SIZE))
+        return got, transport.calls
+
+    got, calls = asyncio.run(scenario())
+    assert [len(g) for g in got] == [
+        READ_SIZE,
+        READ_SIZE,
+        READ_SIZE,
+        100,
+        READ_SIZE - 100 + 1,
+        0,
+        0,
+    ]
+    assert got[4][-1:] == b"y"
+    assert calls == ["pause_reading", "resume_reading"]
+
+
+def test_receive_protocol_waits_for_data_and_raises_the_error_after_the_bytes() -> None:
+    async def scenario() -> list[Any]:
+        protocol = _ReceiveProtocol(asyncio.get_running_loop())
+        protocol.connection_made(FakeTransport())
+        waiting = asyncio.ensure_future(protocol.receive(READ_SIZE))
+        await asyncio.sleep(0)
+        assert not waiting.done()
+        protocol.data_received(b"head")
+        seen: list[Any] = [await waiting]
+        protocol.data_received(b"tail")
+        protocol.connection_lost(ConnectionResetError("reset by peer"))
+        seen.append(await protocol.receive(READ_SIZE))
+        try:
+            await protocol.receive(READ_SIZE)
+        except ConnectionResetError as exc:
+            seen.append(str(exc))
+        return seen
+
+    assert asyncio.run(scenario()) == [b"head", b"tail", "reset by peer"]
+
+
+def test_receive_protocol_refuses_to_send_on_a_closing_transport() -> None:
+    async def scenario() -> list[bytes]:
+        protocol = _ReceiveProtocol(asyncio.get_running_loop())
+        transport = FakeTransport()
+        protocol.connection_made(transport)
+        await protocol.send(b"GET")
+        transport.closing = True
+        with pytest.raises(ConnectionResetError, match=r"^the connection is closed$"):
+            await protocol.send(b"again")
+        return transport.written
+
+    assert asyncio.run(scenario()) == [b"GET"]
