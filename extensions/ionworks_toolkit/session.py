@@ -42,6 +42,7 @@ from ionworks_client import Client
 from ionworks_client.models import CellMeasurementWithDetails, Project
 
 from ._collector import fewer_collections
+from ._sigterm import arolls_back_on_sigterm, rolls_back_on_sigterm
 from .arguments import (
     check_callable,
     check_count,
@@ -558,6 +559,7 @@ class Toolkit(_BaseToolkit):
         )
         return match_listed(project, [p for projects in walk for p in projects], stats)
 
+    @rolls_back_on_sigterm
     def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project (``Project.to_dict()``, ``GET /projects``, every page) to every
         sink, atomically (as ``export``). Raises PaginationError, publishing nothing, when
@@ -710,6 +712,7 @@ class Toolkit(_BaseToolkit):
         )
         return polars_frame(table)
 
+    @rolls_back_on_sigterm
     def export(
         self,
         project: str | Sequence[str] | None,
@@ -1012,6 +1015,7 @@ class AsyncToolkit(_BaseToolkit):
         )
         return match_listed(project, [p async for projects in walk for p in projects], stats)
 
+    @arolls_back_on_sigterm
     async def export_projects(self, sinks: Sequence[str | Sink] = ("jsonl:-",)) -> ExportResult:
         """Write every project to every sink, atomically; see ``Toolkit.export_projects``."""
         opened = await self._open_sinks(sinks)
@@ -1169,6 +1173,7 @@ class AsyncToolkit(_BaseToolkit):
         )
         return await asyncio.to_thread(polars_frame, table)
 
+    @arolls_back_on_sigterm
     async def export(
         self,
         project: str | Sequence[str] | None,

@@ -58,7 +58,7 @@ def test_the_drawing_names_each_layer_s_modules() -> None:
             1,
         ),
         **dict.fromkeys(["operations", "transport", "retries", "auth", "presets"], 2),
-        **dict.fromkeys(["plugins", "export", "incremental", "frames"], 3),
+        **dict.fromkeys(["plugins", "export", "incremental", "frames", "_sigterm"], 3),
         **dict.fromkeys(["session", "bulk"], 4),
         **dict.fromkeys(["cli", "testing", "__init__"], 5),
         "_entry": 6,
