@@ -99,6 +99,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_core_security.py",
             "tests/unit/test_http_config.py",
             "tests/unit/test_safety_rules.py",
+            "tests/unit/test_config_bom.py",  # a config file's byte-order mark (J13)
         ),
     ),
     "transport": Group(

@@ -168,10 +168,17 @@ class Settings:
         return self.api_key is not None or self.api_token is not None
 
 
+#: The UTF-8 byte-order mark that Windows editors (Notepad's "UTF-8 with BOM") put at the
+#: start of a file: skipped before a config file is read as TOML, as in a .env file
+#: (FINDINGS9 J13: TOML itself refused it as "Invalid statement (at line 1, column 1)").
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            raw = handle.read()
+        data = tomllib.loads(raw.removeprefix(UTF8_BOM).decode("utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"cannot read config file {path}: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
