@@ -11,6 +11,7 @@ fetched. A wrong type raises :class:`~ionworks_toolkit.errors.ArgumentTypeError`
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -362,10 +363,30 @@ def check_callable(value: object, argument: str, takes: str) -> None:
     """A callback argument (``progress``): a callable or ``None``; ``takes`` says what it is
     called with (``"the WalkStats after each page"``).
 
+    The toolkit calls it and never awaits what it returns (``AsyncToolkit`` too, on its
+    event loop's thread): a coroutine function (``async def``, also as a ``functools.partial``
+    or an object whose ``__call__`` is one) would never run, each call leaving only a
+    "coroutine was never awaited" warning (FINDINGS9 J11), so it is refused.
+
     :raises ArgumentTypeError: naming the argument, before any request.
     """
     if value is not None and not callable(value):
         raise _wrong_type(argument, f"a callable taking {takes}, or None", value)
+    if inspect.iscoroutinefunction(value) or inspect.iscoroutinefunction(
+        getattr(value, "__call__", None)  # noqa: B004 (an object's own __call__)
+    ):
+        target = getattr(value, "func", value)  # a functools.partial: its function
+        name = getattr(target, "__qualname__", None) or type(target).__qualname__
+        raise ArgumentTypeError(
+            f"{argument} must be a plain function taking {takes}, or None; got a coroutine "
+            f"function {name} (async def): the toolkit calls {argument} and does not await it, "
+            f"so it would never run; write it with def (from AsyncToolkit it is called on the "
+            f"event loop's thread, where asyncio.get_running_loop().create_task(...) can start "
+            f"async work)",
+            source="argument",
+            parameter=argument,
+            choices=(),
+        )
 
 
 def check_keywords(owner: str, given: Iterable[str], accepted: Sequence[str]) -> None:

@@ -1189,7 +1189,9 @@ class AsyncToolkit(_BaseToolkit):
         **filters: Any,
     ) -> ExportResult:
         """``Toolkit.export`` with up to ``prefetch`` pages in flight (same guarantees; also
-        several projects, ``concurrency`` at a time as tasks, and ``incremental``)."""
+        several projects, ``concurrency`` at a time as tasks, and ``incremental``).
+        ``progress`` is a plain function, called (never awaited) on the event loop's thread
+        after each page: keep it quick; an ``async def`` one is refused (ArgumentTypeError)."""
         check_project(project, several=True)
         check_sinks(sinks)
         sinks = sink_targets(sinks)
