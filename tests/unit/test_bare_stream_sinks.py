@@ -5,7 +5,9 @@ README names ``>(gzip > out.gz)`` as a target written in place as a stream; writ
 ``cannot infer a sink from '/dev/fd/63': no SCHEME: prefix and the suffix (none) ...``. A
 stream has no suffix to pick a format by, so a bare one is JSON Lines, as bare ``-``,
 ``/dev/stdout`` and ``/dev/null`` already were: ``/dev/fd/N``, ``/proc/self/fd/N``, a FIFO or a
-character device. A suffix still picks the format (``pipe.csv`` a FIFO is CSV).
+character device. A suffix still picks the format (``pipe.csv`` a FIFO is CSV). The same
+kind: ``/dev/stderr`` is descriptor 2, a stream, even when ``2> log.txt`` made it a regular
+file (which a sink replaced by rename).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from click.testing import CliRunner
 from conftest import PROJECT_ID
 from ionworks_toolkit.cli import main
 from ionworks_toolkit.sinks import SinkTarget, SinkTargetError, parse_sink_target
+from ionworks_toolkit.sinks._base import OutputTarget, output_target
 from loopback import by_project_pages
 
 KNOWN = ["csv", "jsonl", "parquet", "sqlite", "table"]
@@ -116,3 +119,29 @@ def test_readmes_process_substitution_example_written_literally(tmp_path: Path) 
     assert done.stderr.startswith("wrote 3 records to jsonl:/dev/fd/")
     lines = gzip.decompress((tmp_path / "out.gz").read_bytes()).decode().splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["m-0", "m-1", "m-2"]
+
+
+def test_dev_stderr_is_descriptor_2_even_when_it_is_a_regular_file(tmp_path: Path) -> None:
+    """``jsonl:/dev/stderr`` with ``2> log.txt``: /dev/stderr resolved to log.txt, a regular
+    file, which the sink would have replaced by rename (the log's earlier lines gone). Under
+    pytest's capture descriptor 2 is such a file, so this is that case."""
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    saved = os.dup(2)
+    try:
+        with open(log, "a") as appended:
+            os.dup2(appended.fileno(), 2)
+        assert output_target("jsonl", "/dev/stderr") == OutputTarget(
+            None, True, "file descriptor", fd=2
+        )
+        assert parse_sink_target("/dev/stderr", KNOWN) == SinkTarget("jsonl", "/dev/stderr")
+        with pytest.raises(SinkTargetError) as caught:
+            output_target("sqlite", "/dev/stderr", streams=False)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    assert str(caught.value) == (
+        "sqlite:/dev/stderr: a file descriptor is a stream; the sqlite sink writes regular "
+        "files only, e.g. sqlite:out.db"
+    )
+    assert log.read_text() == "earlier line\n"

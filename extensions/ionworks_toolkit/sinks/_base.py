@@ -661,10 +661,11 @@ def parse_sink_target(
 
 
 def _is_stream(target: str) -> bool:
-    """True when a bare target names a stream (see :func:`output_target`): ``/dev/fd/N`` or
-    ``/proc/self/fd/N`` (stdout's ``/dev/fd/1`` too), or an existing character device
-    (``/dev/null``, a terminal) or FIFO."""
+    """True when a bare target names a stream (see :func:`output_target`): ``/dev/fd/N``,
+    ``/proc/self/fd/N`` or ``/dev/stderr`` (stdout's ``/dev/fd/1`` too), or an existing
+    character device (``/dev/null``, a terminal) or FIFO."""
     absolute = os.path.abspath(os.path.expanduser(target))
+    absolute = _DESCRIPTOR_NAMES.get(absolute, absolute)
     if any(absolute[len(p) :].isdigit() for p in _FD_PREFIXES if absolute.startswith(p)):
         return True
     try:
@@ -717,6 +718,9 @@ def check_options(scheme: str, options: Mapping[str, str], allowed: Collection[s
 #: Targets that mean this process's standard output (written like ``-``).
 STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 _FD_PREFIXES = ("/dev/fd/", "/proc/self/fd/")
+#: Other names of a descriptor, written like ``/dev/fd/N`` whatever it points to (with
+#: ``2> log.txt``, ``jsonl:/dev/stderr`` was the regular file log.txt, replaced by rename).
+_DESCRIPTOR_NAMES = {"/dev/stderr": "/dev/fd/2"}
 
 
 @dataclass(frozen=True)
@@ -748,8 +752,9 @@ def output_target(
     * a regular file, or a path that does not exist yet -> written atomically (temporary file
       beside it, ``os.replace`` at commit); a symlink is resolved so the link is kept and the
       file it points to is replaced.
-    * a character device (``/dev/null``, a terminal), a FIFO, ``/dev/fd/N`` -> a stream, never
-      replaced, when ``streams`` is true; refused otherwise.
+    * a character device (``/dev/null``, a terminal), a FIFO, ``/dev/fd/N`` (``/dev/stderr``:
+      descriptor 2, whatever it points to) -> a stream, never replaced, when ``streams`` is
+      true; refused otherwise.
     * a directory, a socket, a block device, or anything else -> refused.
     * a regular file that is read-only (no write permission bit, or not writable by this
       user) -> refused like a shell's ``>``: ``out.csv is read-only; not replaced`` (``not
@@ -774,6 +779,7 @@ def output_target(
                 f"path, e.g. {example}"
             )
         return OutputTarget(None, True, "stdout")
+    absolute = _DESCRIPTOR_NAMES.get(absolute, absolute)
     for prefix in _FD_PREFIXES:
         number = absolute[len(prefix) :]
         if absolute.startswith(prefix) and number.isdigit():
