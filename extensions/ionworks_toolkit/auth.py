@@ -188,9 +188,20 @@ def _hex(number: int, width: int) -> str:
 
 def _char_pattern(char: str) -> str:
     """A pattern for one character of a secret in any of the forms :func:`redact_secrets`
-    names. Letters, digits and ``-._~`` (which no encoding changes) stand for themselves."""
+    names. Letters, digits and ``-._~``, which no encoder has to change, may still come
+    escaped: JSON's ``\\u0053`` for ``S`` (legal for any character; some encoders escape
+    every one), an HTML character reference, a percent-encoding (FINDINGS9 J6: a key echoed
+    with one letter as ``\\u0053`` reached the error in clear once the body was parsed)."""
     if char.isascii() and (char.isalnum() or char in "-._~"):
-        return re.escape(char)
+        code = ord(char)
+        forms = (
+            re.escape(char),
+            rf"\\u{_hex(code, 4)}",
+            f"&#0*{code};",
+            f"&#[xX]0*{_hex(code, 1)};",
+            f"%(?:25)?{_hex(code, 2)}",
+        )
+        return "(?:" + "|".join(forms) + ")"
     units = char.encode("utf-16-be", "surrogatepass")
     forms = {
         re.escape(char),

@@ -19,6 +19,8 @@ from loopback import Exchange, LoopbackServer
 
 KEY = "SeCrEt-K3y/with+chars=="
 PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
+#: KEY with every character as JSON's \\uXXXX escape, lower-case hex.
+ALL_ESCAPED = "".join(f"\\u{ord(char):04x}" for char in KEY)
 
 
 # ------------------------------------------------------------------------- every form
@@ -40,6 +42,17 @@ PROJECT_ID = str(uuid.UUID(int=0xABCDEF))
         # JSON escapes: \/ and \\uXXXX in either case
         ('{"d": "SeCrEt-K3y\\/with+chars=="}', '{"d": "***"}'),
         ('{"d": "SeCrEt-K3y\\u002Fwith\\u002bchars\\u003d="}', '{"d": "***"}'),
+        # ... for letters and digits too (FINDINGS9 J6): one, several, every character
+        ('{"d": "bad key \\u0053eCrEt-K3y/with+chars=="}', '{"d": "bad key ***"}'),
+        ('{"d": "\\u0053e\\u0043r\\u0045t-\\u004b3y/with+chars=="}', '{"d": "***"}'),
+        ('{"d": "' + ALL_ESCAPED + '"}', '{"d": "***"}'),
+        ('{"d": "' + ALL_ESCAPED.upper().replace("\\U", "\\u") + '"}', '{"d": "***"}'),
+        # HTML references and percent-encodings of letters
+        ("&#83;eCrEt-K3y/with+chars==", "***"),
+        ("&#x53;eCrEt-K3y/with+chars==", "***"),
+        ("%53eCrEt-K3y/with+chars==", "***"),
+        # an escape of another letter is not the key
+        ("\\u0054eCrEt-K3y/with+chars==", "\\u0054eCrEt-K3y/with+chars=="),
         # HTML character references, decimal and hex
         ("<p>SeCrEt-K3y&#47;with&#x2B;chars&#61;&#x3d;</p>", "<p>***</p>"),
         ("SeCrEt-K3y&#0047;with&#X2b;chars==", "***"),
@@ -94,18 +107,23 @@ def test_pattern_pieces_are_exact() -> None:
     assert _hex(0x2B, 4) == "002[bB]"
     assert _hex(10, 1) == "[aA]"
     assert _hex(0, 2) == "00"
-    unchanged = [_char_pattern(char) for char in "aZ09-._~"]
-    assert unchanged == ["a", "Z", "0", "9", "\\-", "\\.", "_", "\\~"]
+    plain = [_char_pattern(char).split("|")[0] for char in "aZ09-._~"]
+    assert plain == ["(?:a", "(?:Z", "(?:0", "(?:9", "(?:\\-", "(?:\\.", "(?:_", "(?:\\~"]
     assert _char_pattern("/") == ("(?:%(?:25)?2[fF]|&#0*47;|&#[xX]0*2[fF];|/|\\\\/|\\\\u002[fF]|_)")
     assert _char_pattern("=") == ("(?:%(?:25)?3[dD]|&#0*61;|&#[xX]0*3[dD];|=|\\\\u003[dD])")
     assert _char_pattern("é") == (
         "(?:%(?:25)?[cC]3%(?:25)?[aA]9|&#0*233;|&#[xX]0*[eE]9;|\\\\u00[eE]9|é)"
     )
+    # a letter or digit: itself, JSON's \\u escape, HTML references, percent-encoded
+    assert _char_pattern("S") == "(?:S|\\\\u0053|&#0*83;|&#[xX]0*53;|%(?:25)?53)"
+    assert _char_pattern("k") == "(?:k|\\\\u006[bB]|&#0*107;|&#[xX]0*6[bB];|%(?:25)?6[bB])"
     start, end = "(?<![\\w.\\-/\\\\])", "(?![\\w\\-]|[./\\\\]\\w)"
-    assert secret_pattern("k/1").pattern == start + "k" + _char_pattern("/") + "1" + end
-    assert secret_pattern("abcdefgh==").pattern == "abcdefgh" + _char_pattern("=") + "{0,2}"
-    assert secret_pattern("abcdefgh").pattern == "abcdefgh"
-    assert secret_pattern("abc=").pattern == start + "abc" + _char_pattern("=") + end
+    k, one, abc = _char_pattern("k"), _char_pattern("1"), "".join(map(_char_pattern, "abc"))
+    abcdefgh = "".join(map(_char_pattern, "abcdefgh"))
+    assert secret_pattern("k/1").pattern == start + k + _char_pattern("/") + one + end
+    assert secret_pattern("abcdefgh==").pattern == abcdefgh + _char_pattern("=") + "{0,2}"
+    assert secret_pattern("abcdefgh").pattern == abcdefgh
+    assert secret_pattern("abc=").pattern == start + abc + _char_pattern("=") + end
 
 
 def test_the_sandbox_key_and_blank_secrets_are_left_alone() -> None:
@@ -135,6 +153,27 @@ def test_an_error_body_echoing_the_key_percent_encoded(make_toolkit) -> None:
     )
     assert info.value.detail == "bad key ***"
     assert info.value.body == {"detail": "bad key ***"}
+
+
+def test_an_error_body_echoing_the_key_json_escaped_letter_by_letter(make_toolkit) -> None:
+    """FINDINGS9 J6: ``{"detail": "bad key \\u0053eCrEt-K3y/with+chars=="}`` (legal JSON, one
+    letter escaped) was parsed into the plain key and reached str(), repr(), detail and body."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        escaped = "\\u0053" + request.headers["x-api-key"][1:]
+        body = f'{{"detail": "bad key {escaped}", "errors": [{{"input": "{escaped}"}}]}}'
+        return httpx.Response(401, content=body.encode(), headers={"x-request-id": escaped})
+
+    toolkit = make_toolkit(handler, api_key=KEY)
+    with pytest.raises(AuthenticationError) as info:
+        list(toolkit.iter_measurements_by_project(PROJECT_ID))
+    error = info.value
+    assert str(error) == (
+        f"GET /cell_measurements/by-project/{PROJECT_ID} -> 401: bad key *** (request id ***)"
+    )
+    assert repr(error) == f"AuthenticationError({str(error)!r})"
+    assert error.detail == "bad key ***"
+    assert error.body == {"detail": "bad key ***", "errors": [{"input": "***"}]}
 
 
 def test_a_redirect_location_echoing_the_key(make_toolkit) -> None:
