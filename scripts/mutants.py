@@ -244,6 +244,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_did_you_mean.py",
             "tests/unit/test_python_api_types.py",
             "tests/unit/test_spec_drift.py",
+            "tests/unit/test_parameters_survivors.py",
             "-m",
             "not sandbox",
         ),
