@@ -194,14 +194,14 @@ def _char_pattern(char: str) -> str:
     with one letter as ``\\u0053`` reached the error in clear once the body was parsed)."""
     if char.isascii() and (char.isalnum() or char in "-._~"):
         code = ord(char)
-        forms = (
+        unchanged_forms = (
             re.escape(char),
             rf"\\u{_hex(code, 4)}",
             f"&#0*{code};",
             f"&#[xX]0*{_hex(code, 1)};",
             f"%(?:25)?{_hex(code, 2)}",
         )
-        return "(?:" + "|".join(forms) + ")"
+        return "(?:" + "|".join(unchanged_forms) + ")"
     units = char.encode("utf-16-be", "surrogatepass")
     forms = {
         re.escape(char),
