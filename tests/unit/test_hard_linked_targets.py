@@ -77,3 +77,5 @@ def test_two_files_and_new_files_are_not_one(tmp_path: Path) -> None:
     check_destinations(sinks)  # no error
     for _, sink in sinks:
         sink.abort()
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.jsonl"]  # nothing else made
+    assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text() == "{}\n"

@@ -122,18 +122,43 @@ def test_a_refusal_without_a_known_list_has_no_hint(monkeypatch: pytest.MonkeyPa
     )
 
 
+def _connects_with(sink: Any) -> dict[str, str]:
+    """The libpq options the sink will connect with (its conninfo, as a dict)."""
+    import psycopg
+
+    assert isinstance(sink, PostgresSink)
+    return dict(psycopg.conninfo.conninfo_to_dict(sink._conninfo))
+
+
 @pytest.mark.parametrize(
-    "target",
+    ("target", "options"),
     [
-        "postgresql://u@127.0.0.1:1/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
-        "postgresql://u@h1,h2/db?target_session_attrs=read-write&connect_timeout=0",
-        "postgresql://u@db.example/db?connect_timeout=2.5&application_name=nightly",
-        "postgresql://u@db.example/db?service=not_written_yet",  # left to the connection
-        "postgresql://",
+        (
+            "postgresql://u@127.0.0.1:1/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            {"host": "127.0.0.1", "port": "1", "sslmode": "verify-full",
+             "sslrootcert": "/nonexistent/ca.pem", "connect_timeout": "10"},
+        ),
+        (
+            "postgresql://u@h1,h2/db?target_session_attrs=read-write&connect_timeout=0",
+            {"host": "h1,h2", "port": ",", "target_session_attrs": "read-write",
+             "connect_timeout": "0"},
+        ),
+        (
+            "postgresql://u@db.example/db?connect_timeout=2.5&application_name=nightly",
+            {"host": "db.example", "connect_timeout": "2.5", "application_name": "nightly"},
+        ),
+        (  # the service file is left to the connection
+            "postgresql://u@db.example/db?service=not_written_yet",
+            {"host": "db.example", "service": "not_written_yet", "connect_timeout": "10"},
+        ),
+        ("postgresql://", {"connect_timeout": "10"}),
     ],
-)
-def test_options_libpq_takes_make_a_sink(target: str) -> None:
-    assert isinstance(open_sink(target), PostgresSink)
+)  # fmt: skip
+def test_options_libpq_takes_make_a_sink(target: str, options: dict[str, str]) -> None:
+    sink = open_sink(target)
+    user = {"user": "u", "dbname": "db"} if "u@" in target else {}
+    assert _connects_with(sink) == {**user, **options}  # passed on as given; 10 s by default
+    assert sink.destination == f"{target.partition('?')[0]} (table public.measurements)"
 
 
 def test_a_list_of_hosts_and_ports_from_the_environment_still_matches(
@@ -141,7 +166,13 @@ def test_a_list_of_hosts_and_ports_from_the_environment_still_matches(
 ) -> None:
     monkeypatch.setenv("PGHOST", "h1,h2")
     monkeypatch.setenv("PGPORT", "5432,5433")
-    assert isinstance(open_sink("postgresql://u@/cells?sslmode=require"), PostgresSink)
+    sink = open_sink("postgresql://u@/cells?sslmode=require")
+    assert _connects_with(sink) == {  # the hosts and ports are libpq's to read then
+        "user": "u",
+        "dbname": "cells",
+        "sslmode": "require",
+        "connect_timeout": "10",
+    }
 
 
 def test_the_check_connects_nowhere(

@@ -722,15 +722,20 @@ def test_the_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_notice_survives_a_stderr_that_fails(
     exc: Exception, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    tried: list[str] = []
+
     class Failing:
         def write(self, text: str) -> int:
+            tried.append(text)
             raise exc
 
         def flush(self) -> None:
+            tried.append("flush")
             raise exc
 
     monkeypatch.setattr("sys.stderr", Failing())
     _sqlite._notice("waiting")  # no error
+    assert tried == ["waiting"]  # it was sent, and the stream's error went no further
 
 
 def test_the_notice_is_flushed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
