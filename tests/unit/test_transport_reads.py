@@ -18,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import subprocess
+import sys
+import threading
 from typing import Any
 
 import httpcore
@@ -28,6 +31,7 @@ from ionworks_toolkit.settings import load_settings
 from ionworks_toolkit.transport import (
     READ_SIZE,
     _AsyncDirectTransport,
+    _AsyncioStream,
     _DirectTransport,
     _proxy_transport,
     _ReceiveProtocol,
@@ -578,3 +582,75 @@ def test_receive_protocol_refuses_to_send_on_a_closing_transport() -> None:
         return transport.written
 
     assert asyncio.run(scenario()) == [b"GET"]
+
+
+def test_an_asyncio_stream_closes_at_once_without_the_tls_closing_handshake() -> None:
+    """FINDINGS9 J24: ``close()`` on a TLS transport sends close_notify and waits up to 30 s
+    for the server's; a connection dropped at a deadline (its server stuck) outlived the event
+    loop, its socket never closed. ``aclose()`` aborts: the socket closes on the next pass."""
+
+    class Closing(FakeTransport):
+        def close(self) -> None:
+            self.calls.append("close")
+
+        def abort(self) -> None:
+            self.calls.append("abort")
+
+    transport = Closing()
+
+    async def scenario() -> None:
+        stream = _AsyncioStream(transport, _ReceiveProtocol(asyncio.get_running_loop()))
+        await stream.aclose()
+
+    asyncio.run(scenario())
+    assert transport.calls == ["abort"]
+
+
+STALLED_TLS_SCRIPT = """
+import asyncio, sys
+from ionworks_toolkit import AsyncToolkit, TransportError
+
+async def main(url, bundle):
+    async with AsyncToolkit(api_url=url, api_key="k" * 12, verify=bundle, max_retries=0,
+                            timeout=0.5, environ={}, working_dir=".") as toolkit:
+        for _ in range(3):
+            try:
+                await toolkit.list_projects()
+            except TransportError as exc:
+                print(type(exc.__cause__).__name__)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+print("done")
+"""
+
+
+def test_tls_requests_abandoned_at_their_deadline_leave_no_socket_open(tmp_path: Any) -> None:
+    """FINDINGS9 J24's input: three requests over TLS to a server that never answers, each
+    given up at the 0.5 s timeout; the process (``-X dev``: unclosed sockets and transports
+    are reported at exit as ResourceWarning) ends with none left open."""
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+    release = threading.Event()
+
+    def stall(exchange: Exchange) -> None:
+        release.wait(30)  # the request is read; no answer ever comes
+
+    script = tmp_path / "stalled.py"
+    script.write_text(STALLED_TLS_SCRIPT)
+    with LoopbackServer(stall, tls=server_tls) as api:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-X", "dev", str(script), api.url, str(bundle)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=tmp_path,
+            )
+        finally:
+            release.set()
+    assert done.stdout == "DeadlineExceeded\nDeadlineExceeded\nDeadlineExceeded\ndone\n"
+    assert "ResourceWarning" not in done.stderr, done.stderr
+    assert done.returncode == 0
