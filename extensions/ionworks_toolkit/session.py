@@ -236,6 +236,11 @@ class _BaseToolkit:
         self._auth_flow: tuple[httpx.Auth | None] | None = None
         self._api_origin = origin_of(self.settings.api_url)
         self._closed = False
+        # Building the httpx client (lazily, at first use) is one step for every thread: two
+        # threads using a new toolkit at once share one client (FINDINGS8 H21: an
+        # AsyncToolkit's second client dropped the first one's loop guard, which closed it
+        # under its requests; a Toolkit's was left unclosed).
+        self._binding = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -430,7 +435,8 @@ class Toolkit(_BaseToolkit):
     settings (see ``Settings`` and the README's "Against the real API"): ``timeout`` (seconds
     per request, body included), ``max_retries``, ``retry_budget`` (seconds),
     ``max_response_bytes``, ``proxy``, ``verify`` (a CA bundle path). Use as
-    ``with Toolkit() as tk:`` or call ``close()``.
+    ``with Toolkit() as tk:`` or call ``close()``. Threads may share one Toolkit: its one
+    ``httpx.Client`` (thread-safe) is built once, however many threads use it first at once.
     For coroutines and prefetching, use ``AsyncToolkit``.
 
     Raises ConfigurationError for bad settings, PluginError for a contract violation, and,
@@ -451,13 +457,14 @@ class Toolkit(_BaseToolkit):
         """The generated ``ionworks_client.Client``, its sync httpx client wired with auth,
         retries and hooks (lazy). Use it with the generated ``sync_detailed`` functions."""
         self._check_open()
-        if self._client is None:
-            client = self._generated_client()
-            client.set_httpx_client(
-                httpx.Client(**self._client_kwargs(self._transport, asynchronous=False))
-            )
-            self._client = client
-        return self._client
+        with self._binding:
+            if self._client is None:
+                client = self._generated_client()
+                client.set_httpx_client(
+                    httpx.Client(**self._client_kwargs(self._transport, asynchronous=False))
+                )
+                self._client = client
+            return self._client
 
     def close(self) -> None:
         """Close the httpx client (its connections); the Toolkit cannot be used after."""
@@ -859,10 +866,6 @@ class AsyncToolkit(_BaseToolkit):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._guard: _LoopGuard | None = None
         self._thread = ""  # the name of the thread whose loop built the client
-        # Binding the client to a loop is one step for every thread (FINDINGS8 H21: two
-        # threads both building one dropped the other's guard, which closed its client,
-        # cancelling its requests).
-        self._binding = threading.Lock()
 
     @property
     def client(self) -> Client:

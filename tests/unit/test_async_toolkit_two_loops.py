@@ -8,7 +8,9 @@ dropped the first one's loop guard, whose finaliser closed the first client unde
 requests. Now binding the client to a loop is one step (a lock): the second caller gets a
 ConfigurationError naming the thread whose loop holds the client, before any request, and the
 first caller's walk is left alone. ``aclose()`` from another loop while the client's loop is
-still open raises the same error and leaves the toolkit open.
+still open raises the same error and leaves the toolkit open. A sync ``Toolkit`` first used by
+two threads at once (which httpx's ``Client`` allows) builds one client, not one each (the
+other was left unclosed).
 
 The race is made certain, not left to timing: the first thread waits inside the client's
 construction until the second thread has reached the binding step (the lock, or, without it,
@@ -23,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from ionworks_toolkit import AsyncToolkit, ConfigurationError
+from ionworks_toolkit import AsyncToolkit, ConfigurationError, Toolkit
 from loopback import by_project_pages
 from loopback_runs import PROJECT_ID
 
@@ -114,3 +116,40 @@ def test_aclose_from_another_open_loop_refuses_and_leaves_the_toolkit_open() -> 
         finally:
             first.close()
         assert len(server.requests) == 14
+
+
+def test_a_toolkit_first_used_by_two_threads_at_once_builds_one_client() -> None:
+    building, arrived = threading.Event(), threading.Event()
+    built: list[str] = []
+    with by_project_pages(34, 34) as server:
+        tk = Toolkit(api_url=server.url, api_key="k", max_retries=0)
+        original = tk._generated_client
+
+        def generated_client() -> Any:
+            built.append(threading.current_thread().name)
+            if threading.current_thread().name == "first":
+                building.set()
+                assert arrived.wait(timeout=30), "the second thread never came to build"
+            else:
+                arrived.set()  # without the lock the second thread builds its own client
+            return original()
+
+        tk._generated_client = generated_client  # type: ignore[method-assign]
+        tk._binding = SignallingLock(arrived)  # type: ignore[assignment]
+        results: dict[str, Any] = {}
+
+        def walk() -> None:
+            name = threading.current_thread().name
+            results[name] = len(list(tk.iter_measurements_by_project(PROJECT_ID, page_size=5)))
+
+        first = threading.Thread(target=walk, name="first")
+        second = threading.Thread(target=walk, name="second")
+        first.start()
+        assert building.wait(timeout=30)
+        second.start()
+        second.join(timeout=60)
+        first.join(timeout=60)
+        tk.close()
+        assert len(server.requests) == 14
+    assert results == {"first": 34, "second": 34}
+    assert built == ["first"]
