@@ -155,6 +155,35 @@ def test_the_long_form_names_the_first_totals_and_the_last(
     ]
 
 
+@pytest.mark.parametrize(
+    ("ahead", "named", "records"),
+    [
+        # 7 totals: the 6 after the first named in full.
+        (125, "175, 225, 275, 325, 375, 425", 300),
+        # 8 totals: three after the first, "...", the last two, and how many.
+        (150, "200, 250, 300, ..., 450, 500 (7 totals)", 350),
+    ],
+)
+def test_up_to_six_totals_after_the_first_are_named_in_full(
+    ahead: int, named: str, records: int
+) -> None:
+    # total = offset + ahead, pages of 50: the bound 2 * ahead + 50 is reached at its 7th
+    # (ahead 125) or 8th (ahead 150) page.
+    def server(offset: int, limit: int) -> tuple[int, int]:
+        return offset + limit, offset + ahead
+
+    with pytest.raises(PaginationError) as info:
+        for _ in walk_pages(fetcher(server, []), page_size=50):
+            pass
+    assert str(info.value) == (
+        f"the server's total keeps rising as the walk reads: it reported {ahead} on the first "
+        f"page, then {named}, and {records} records came; the page at offset {records} ends "
+        f"at record {records + 50}, past {records} (twice the total at the start plus a page "
+        "of 50): a collection growing as fast as it is read would never be read to its end; "
+        "stopped (max_records, --limit, bounds a walk on purpose)"
+    )
+
+
 def test_a_total_repeated_on_several_pages_is_named_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
