@@ -45,11 +45,13 @@ Bytecode: before any figure the bench byte-compiles the project's own packages
 ``__pycache__`` folders (git-ignored; ``compile_sources``), whatever ``PYTHONDONTWRITEBYTECODE``
 says. The bench measures the client, not the compiler: a user's machine writes ``.pyc`` files
 on the first run (pip at install for a regular install), while with that variable set and an
-editable install every fresh worker would compile each module it imports inside its timed
-region (an export's timed region includes ``Toolkit()`` and the imports its walk triggers),
-adding the same constant to the sync and the async export. Figure 4 therefore measures imports
-with ``.pyc`` files present: what a user sees from the second run on; the table's notes give
-the compile step's CPU time, the most a first run adds.
+editable install every fresh interpreter would compile each module it imports: all of them
+inside figure 4's import times, and in an export the ones its walk imports lazily (its timed
+region, ``worker_export``, starts after ``import ionworks_toolkit.session`` and includes
+``Toolkit()``, the client and the walk), adding the same constant to the sync and the async
+export. Figure 4 therefore measures imports with ``.pyc`` files present: what a user sees from
+the second run on; the table's notes give what compiling all of the project's modules costs,
+the most a first run adds.
 """
 
 from __future__ import annotations
@@ -229,9 +231,10 @@ def compile_sources(packages: Sequence[str] = PROJECT_PACKAGES) -> dict[str, Any
 
     A user's machine writes ``.pyc`` files on the first import (pip writes them at install
     for a regular install); with ``PYTHONDONTWRITEBYTECODE`` set, as on the machine that runs
-    the team's bench, and the project installed editable, every fresh worker would otherwise
-    compile every toolkit and generated-client module it imports, inside its timed region:
-    a constant that inflates the sync and the async export alike and compresses their ratio.
+    the team's bench, and the project installed editable, every fresh interpreter would
+    otherwise compile every toolkit and generated-client module it imports: inside figure 4's
+    import times, and inside an export's timed region for the modules its walk imports
+    lazily (a constant in the sync and the async export alike).
     ``compileall`` (``py_compile``) writes the files whatever ``PYTHONDONTWRITEBYTECODE``
     says; files already up to date are left alone.
 
@@ -272,11 +275,11 @@ def bytecode_note(info: Mapping[str, Any]) -> str:
     """One line saying what ``compile_sources`` did (printed with the table)."""
     where = ", ".join(f"{name} ({folder})" for name, folder in info["packages"].items())
     env = (
-        "PYTHONDONTWRITEBYTECODE is set here, so without this step every fresh worker would "
-        "compile them inside its timed region"
+        "PYTHONDONTWRITEBYTECODE is set here, so without this step every fresh interpreter "
+        "would compile the ones it imports"
         if info["dont_write_bytecode"]
-        else "PYTHONDONTWRITEBYTECODE is not set; the step makes sure the first worker does "
-        "not compile them inside its timed region"
+        else "PYTHONDONTWRITEBYTECODE is not set; the step makes sure the first interpreter "
+        "does not compile them"
     )
     outcome = "" if info["compiled"] else " (SOME FILES FAILED TO COMPILE)"
     return (
