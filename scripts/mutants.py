@@ -191,6 +191,8 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_sink_edges.py",
             "tests/unit/test_sqlite_survivors.py",
             "tests/unit/test_sqlite_disk_full.py",  # a failed write's journal replayed (G23)
+            # COMMIT waits for a reader's transaction, then names it (FINDINGS7 G17).
+            "tests/unit/test_sqlite_readers.py",
             # A second signal in the COMMIT's wait for a reader rolls it back (G22).
             "tests/unit/test_publish_signals.py::"
             "test_a_signal_while_sqlite_waits_for_a_reader_rolls_it_back",
