@@ -77,3 +77,66 @@ def test_the_journal_replay_waits_two_seconds_at_most_for_a_lock(
     _sqlite._replay_journal(db)
     assert busy_timeouts == [("c.db?mode=rw", 2000)]
     assert _sqlite.RESTORE_WAIT == 2.0
+
+
+def test_every_file_uri_the_sink_opens_is_opened_as_a_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``file:...?mode=ro`` is a URI only with ``uri=True``: SQLite builds without URI
+    filenames on by default (unlike this machine's) would open, or create, a file named
+    ``file:...`` instead, and the read-only check and the journal replay would read the
+    wrong database. Round nine's ``sqlite`` survivors (``uri`` None, False or dropped)."""
+    db = tmp_path / "c.db"
+    sink = SqliteSink(db, record_schema=CELLS)
+    sink.write([{"id": "a", "name": "x"}])
+    sink.commit()
+    real = sqlite3.connect
+    opened: list[tuple[str, object]] = []
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append((str(database), kwargs.get("uri")))
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    SqliteSink(db, record_schema=CELLS).check_table()
+    _sqlite._replay_journal(db)
+    assert opened == [
+        (f"{db.resolve().as_uri()}?mode=ro", True),
+        (f"{db.resolve().as_uri()}?mode=rw", True),
+    ]
+
+
+def test_a_failed_rollback_of_a_merge_keeps_the_merges_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run created the database meanwhile; the merge into it fails (here its COMMIT)
+    and the rollback fails too (a disk I/O error): the merge's error is what the caller
+    sees, not the rollback's, nor a TypeError (round nine's survivor
+    ``contextlib.suppress(None)``)."""
+    db = tmp_path / "c.db"
+    ours = SqliteSink(db, record_schema=CELLS)
+    ours.write([{"id": "ours", "name": "x"}])
+    other = SqliteSink(db, record_schema=CELLS)
+    other.write([{"id": "old", "name": "y"}])
+    other.commit()
+
+    real_commit = SqliteSink._commit_when_unread
+    merging: list[bool] = []
+
+    def commit_fails(self: SqliteSink, conn: sqlite3.Connection) -> None:
+        attached = [row[1] for row in conn.execute("PRAGMA database_list")]
+        merging.append("incoming" in attached)
+        if merging[-1]:
+            raise sqlite3.OperationalError("the merge's own error")
+        real_commit(self, conn)
+
+    def rollback_fails(self: SqliteSink, conn: sqlite3.Connection, *, on_target: bool) -> None:
+        conn.close()
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SqliteSink, "_commit_when_unread", commit_fails)
+    monkeypatch.setattr(SqliteSink, "_close_rolled_back", rollback_fails)
+    with pytest.raises(sqlite3.OperationalError) as info:
+        ours.commit()
+    assert str(info.value) == "the merge's own error"
+    assert merging == [False, True]  # our part file, then the merge into the database
