@@ -319,6 +319,22 @@ def test_copies_without_a_shortfall_set_nothing(
     assert not any("unique records came back" in m for m in messages(caplog))
 
 
+def test_a_shortfall_without_copies_is_the_too_high_total_s_own_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 34 records, total 40, no copies: the walk's end is told by the total-too-high warning
+    # alone (the copies' count is not for a walk whose pages held none).
+    def fetch(offset: int, limit: int) -> Page[Any]:
+        return Page([record(i) for i in range(offset, min(offset + limit, N))], 40, offset)
+
+    stats = WalkStats()
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        assert sum(len(page) for page in walk_pages(fetch, page_size=10, stats=stats)) == 34
+    assert (stats.records, stats.total, stats.incomplete) == (34, 40, None)
+    assert len(messages(caplog)) == 1
+    assert "the total is too high" in messages(caplog)[0]
+
+
 def test_a_total_that_fell_keeps_its_own_reason() -> None:
     def fetch(offset: int, limit: int) -> Page[Any]:
         return Page(dupe_in_place(offset, limit), 34 if offset == 0 else 33, offset)
