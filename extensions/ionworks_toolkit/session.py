@@ -66,7 +66,7 @@ from .auth import (
 )
 from .bulk import DEFAULT_CONCURRENCY, aexport_measurements, export_measurements, is_several
 from .constants import DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH
-from .errors import APIError, ConfigurationError, PaginationError
+from .errors import APIError, ArgumentTypeError, ConfigurationError, PaginationError
 from .export import (
     AsyncPageWriter,
     ExportResult,
@@ -379,6 +379,14 @@ class _BaseToolkit:
             type_only=True,  # the range is checked below, with the settings' page size
         )
         check_count(prefetch, "prefetch", minimum=1, maximum=MAX_PREFETCH)
+        if "prefetch" in filters:  # only Toolkit's verbs leave it in **filters (FINDINGS9 J25)
+            raise ArgumentTypeError(
+                f"prefetch is an argument of AsyncToolkit's verbs, not of {type(self).__name__}'s"
+                " (it fetches one page at a time); leave prefetch out, or use AsyncToolkit",
+                source="argument",
+                parameter="prefetch",
+                choices=(),
+            )
         params = self.resolve_filters(presets, filters)
         size = page_size if page_size is not None else self.settings.page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
@@ -759,6 +767,7 @@ class Toolkit(_BaseToolkit):
         sinks = sink_targets(sinks)
         check_callable(progress, "progress", "the WalkStats after each page")
         check_flag(incremental, "incremental")
+        check_count(concurrency, "concurrency", minimum=1)  # one project too (FINDINGS9 J25)
         if incremental or is_several(project):
             return export_measurements(
                 self,
@@ -1200,6 +1209,7 @@ class AsyncToolkit(_BaseToolkit):
         sinks = sink_targets(sinks)
         check_callable(progress, "progress", "the WalkStats after each page")
         check_flag(incremental, "incremental")
+        check_count(concurrency, "concurrency", minimum=1)  # one project too (FINDINGS9 J25)
         if incremental or is_several(project):
             return await aexport_measurements(
                 self,
