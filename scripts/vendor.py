@@ -121,7 +121,9 @@ def parse_prefix(text: str) -> tuple[str, ...]:
     """Split a dotted package prefix such as ``acme_lab._vendor`` into its parts.
 
     Every part must be a Python identifier and not a keyword; the first part must not be one of
-    our own package names (the copy would shadow, or be shadowed by, the installed one).
+    our own package names (the copy would shadow, or be shadowed by, the installed one) nor a
+    standard-library module (``sys.stdlib_module_names``: a ``json/`` folder hides ``json``);
+    ``build_tree`` also refuses a package the vendored code imports (``httpx``).
 
     :raises VendorError: naming the offending part.
     """
@@ -136,6 +138,13 @@ def parse_prefix(text: str) -> tuple[str, ...]:
         raise VendorError(
             f"--package {text!r} starts with {parts[0]!r}, our own package name: choose a prefix "
             "inside your own package, e.g. acme_lab._vendor"
+        )
+    if parts[0] in sys.stdlib_module_names:  # FINDINGS9 J14: src/json/ shadows json itself
+        raise VendorError(
+            f"--package {text!r} starts with {parts[0]!r}, a module of Python's standard "
+            f"library: a folder {parts[0]}/ in your source root would shadow it (import "
+            f"{parts[0]} would load the folder). Choose a prefix inside your own package, "
+            "e.g. acme_lab._vendor"
         )
     return parts
 
@@ -491,6 +500,9 @@ class VendoredTree:
     files: dict[str, bytes] = field(default_factory=dict)
     rewritten_imports: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Top-level names of the other packages the vendored code imports (``httpx``), each
+    #: with the first ``path:line`` that does.
+    dependencies: dict[str, str] = field(default_factory=dict)
 
 
 def build_tree(source: Source, prefix: str, packages: Sequence[str]) -> VendoredTree:
@@ -513,6 +525,13 @@ def build_tree(source: Source, prefix: str, packages: Sequence[str]) -> Vendored
             if relative.suffix in PYTHON_SUFFIXES:
                 data = _vendor_python(tree, path, data, packages, prefix, excluded_modules)
             tree.files[path.as_posix()] = data
+    top = prefix.split(".")[0]
+    if top in tree.dependencies:  # FINDINGS9 J14: src/httpx/ would shadow httpx itself
+        raise VendorError(
+            f"--package {prefix!r} starts with {top!r}, a package the vendored code imports "
+            f"({tree.dependencies[top]}): a folder {top}/ in your source root would shadow the "
+            f"installed {top}. Choose a prefix inside your own package, e.g. acme_lab._vendor"
+        )
     return tree
 
 
@@ -541,6 +560,16 @@ def _vendor_python(
         if at_import:
             raise VendorError(f"{message}; the vendored copy would not import")
         tree.warnings.append(f"{message} (not at import time: that code path will fail)")
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        else:
+            continue
+        for top in (name.split(".")[0] for name in names):
+            if top not in packages:
+                tree.dependencies.setdefault(top, f"{path}:{node.lineno}")
     tree.rewritten_imports += result.count
     return result.text.encode(encoding)
 

@@ -1112,3 +1112,59 @@ def test_a_vendored_copy_names_packages_not_extras_before_any_request(
         'pip install "psycopg[binary]"',
         "to_arrow": "to_arrow needs pyarrow, which is not installed: pip install pyarrow",
     }
+
+
+@pytest.mark.parametrize("prefix", ["json._vendor", "os", "asyncio.vendored", "typing"])
+def test_standard_library_prefix_is_refused(
+    vendor: ModuleType, tmp_path: Path, prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FINDINGS9 J14: ``--package json._vendor`` wrote ``src/json/__init__.py``, which shadowed
+    the standard library's json (``import httpx`` failed in that folder)."""
+    top = prefix.split(".")[0]
+    assert vendor.main([str(tmp_path), "--package", prefix, "--with-toolkit"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --package {prefix!r} starts with {top!r}, a module of Python's standard "
+        f"library: a folder {top}/ in your source root would shadow it (import {top} would "
+        "load the folder). Choose a prefix inside your own package, e.g. acme_lab._vendor\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert vendor.main([str(tmp_path), "--package", prefix, "--check"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: --package {prefix!r} starts with {top!r}")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "with_toolkit"),
+    [
+        ("httpx._vendor", False),
+        ("attrs", False),
+        ("pluggy.vendored", True),
+        ("orjson._vendor", True),  # imported optionally, inside a function: still shadowed
+    ],
+)
+def test_dependency_prefix_is_refused(
+    vendor: ModuleType,
+    tmp_path: Path,
+    prefix: str,
+    with_toolkit: bool,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """FINDINGS9 J14's kind: a folder named after a package the vendored code imports hides
+    the installed one (``src/httpx/`` for ``import httpx``); refused before anything is
+    written, naming the first import of it."""
+    top = prefix.split(".")[0]
+    toolkit = ["--with-toolkit"] if with_toolkit else []
+    assert vendor.main([str(tmp_path), "--package", prefix, *toolkit]) == 2
+    err = capsys.readouterr().err
+    head = f"error: --package {prefix!r} starts with {top!r}, a package the vendored code imports ("
+    tail = (
+        f"): a folder {top}/ in your source root would shadow the installed {top}. Choose a "
+        "prefix inside your own package, e.g. acme_lab._vendor\n"
+    )
+    assert err.startswith(head) and err.endswith(tail), err
+    where = err[len(head) : -len(tail)]
+    file, line = where.rsplit(":", 1)
+    package, _, relative = file.partition("/")
+    source = (CLIENT_SOURCE if package == "ionworks_client" else TOOLKIT_SOURCE) / relative
+    statement = source.read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()
+    assert statement.startswith((f"import {top}", f"from {top} import", f"from {top}.")), statement
+    assert list(tmp_path.iterdir()) == []
