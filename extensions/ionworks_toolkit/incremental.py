@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ from .pagination import WalkStats
 from .sinks import Sink, SqliteSink
 from .sinks._columns import parse_instant
 from .sinks._sqlite import RECORD_JSON, SYNC_STATE_TABLE, quote_identifier
+
+#: Warnings go where the walk's go: the CLI prints this logger's lines on stderr.
+logger = logging.getLogger("ionworks_toolkit.http")
 
 __all__ = [
     "DEFAULT_OVERLAP",
@@ -251,6 +255,32 @@ class SyncState:
             return SyncMark()
         return SyncMark(parse_instant(row[0]), dict(json.loads(row[1])))
 
+    def holds_records(self, project_id: str) -> bool:
+        """Whether the data table holds a row of ``project_id`` (any row, when the table has
+        no ``project_id`` column: a one-project export); False when the database or the
+        table is gone (FINDINGS9 J26: a user empties or drops the table to start over, and a
+        mark kept beside it would skip every record older than it, for good). True when the
+        database cannot be read now (the mark is kept, as before)."""
+        if not self.path.exists():
+            return False
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error:
+            return True
+        table = quote_identifier(self.table)
+        try:
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if not columns:
+                return False
+            if "project_id" in columns:
+                query = f"SELECT 1 FROM {table} WHERE project_id = ? OR project_id IS NULL LIMIT 1"
+                return conn.execute(query, (project_id,)).fetchone() is not None
+            return conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return True
+        finally:
+            conn.close()
+
     def write(self, conn: sqlite3.Connection, marks: Mapping[str, SyncMark], key: str) -> None:
         """Upsert the marks of every project (``project_id -> SyncMark``) through ``conn``,
         in its current transaction (the state table is created when missing)."""
@@ -358,10 +388,24 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
 
 def combined_mark(states: Sequence[SyncState], project_id: str, key: str) -> SyncMark:
     """The mark to start from when several sinks hold state: the lowest (no sink misses a
-    record); ``recent`` holds the ids every sink holds at the same ``updated_at``."""
+    record); ``recent`` holds the ids every sink holds at the same ``updated_at``. A mark
+    whose data table holds no record of the project (emptied or dropped since) is not used:
+    none (a warning names the table; FINDINGS9 J26)."""
     loaded = [state.load(project_id, key) for state in states]
     if any(mark.mark is None for mark in loaded):
         return SyncMark()
+    for state, mark in zip(states, loaded, strict=True):
+        if not state.holds_records(project_id):
+            assert mark.mark is not None
+            logger.warning(
+                "incremental: table %s of %s holds no records of project %s; reading the "
+                "whole project (the stored mark of %s is not used)",
+                state.table,
+                state.path,
+                project_id,
+                iso_z(mark.mark),
+            )
+            return SyncMark()
     lowest = min(loaded, key=lambda mark: mark.mark or dt.datetime.min.replace(tzinfo=_UTC))
     recent = {
         key_: value

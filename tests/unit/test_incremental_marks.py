@@ -621,6 +621,11 @@ def test_the_combined_mark_is_the_lowest_and_none_when_one_database_has_none(
 
     one, two = SyncState(tmp_path / "1.db", "measurements"), SyncState(tmp_path / "2.db", "m")
     assert combined_mark([one, two], "p", "k") == SyncMark(None, {})
+    for state in (one, two):  # each mark's data table holds a row (FINDINGS9 J26)
+        with sqlite3.connect(state.path) as conn:
+            conn.execute(f"create table {state.table} (id text primary key)")
+            conn.execute(f"insert into {state.table} values ('a')")
+        conn.close()
     with sqlite3.connect(one.path) as conn:  # a walk that lacked records: a row, no mark
         one.write(conn, {"p": SyncMark()}, "k")
     assert one.load("p", "k") == SyncMark(None, {})
