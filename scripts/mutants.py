@@ -134,6 +134,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_walk_total_rose.py",  # the past-total warning's figure (F13)
             "tests/unit/test_walk_rising_total.py",  # the first total's bound (FINDINGS8 H18)
             "tests/unit/test_long_page_copies.py",  # copies take no offset (FINDINGS9 J1)
+            "tests/unit/test_uncapped_no_total.py",  # an envelope without total (FINDINGS9 J12)
             # A part of a JSON-ready page keeps its records' raw lines, no others.
             "tests/unit/test_raw_lines.py::test_the_walk_keeps_the_lines_of_the_records_it_keeps",
             # The walk without a total past a short page (a capping server; FINDINGS6 F6).
@@ -156,6 +157,7 @@ GROUPS: dict[str, Group] = {
         (
             "tests/unit/test_parsing.py",
             "tests/unit/test_records_path.py",
+            "tests/unit/test_uncapped_no_total.py",  # envelope=True (FINDINGS9 J12)
             "tests/unit/test_safety_rules.py::test_a_valid_total_is_kept",
             "tests/unit/test_safety_rules.py::test_an_invalid_total_is_unknown",
         ),

@@ -15,7 +15,9 @@ The rules:
   then ends it (one request more than the collection needs when that page was really the
   end; a server ignoring ``offset`` that sends the same records again ends it too, with one
   warning). A first page of any other size shorter than asked (5 projects for 1000) is the
-  ordinary end of the list: no further request, no warning (FINDINGS7 G31). An empty page
+  ordinary end of the list: no further request, no warning (FINDINGS7 G31); but an envelope
+  (``{items, ...}``, whose schema has a ``total``) that sends none is asked past whatever its
+  size (FINDINGS9 J12: a server capping at 7 gave 7 of 234 records, no word). An empty page
   *below* ``total`` is asked for once more before anything new is planned (requests already
   in flight stay: their pages are still used): a page that came back empty by a glitch (a
   replica lagging, a cache) then loses nothing. Empty again, it is a *gap* if any record
@@ -160,6 +162,9 @@ class Page(Generic[T]):
     #: Why the ``total`` the server sent was unusable (``"'34' (a string)"``; ``total`` is
     #: then None), or None. See ``parsing.unusable_total``.
     total_problem: str | None = None
+    #: True for an ``{items, ...}`` envelope (whose schema has ``total``), False for a bare
+    #: list: without a total, a short envelope may be a capped page of any size (FINDINGS9 J12).
+    envelope: bool = False
 
 
 @attrs.define
@@ -973,7 +978,11 @@ class PageWalk(Generic[T]):
         # past total only a full page calls for a confirming request. Without a total a
         # short page asking more than any page has held may be a cap too, when its size is
         # a plausible one (module docstring).
-        capped = total is None and request.limit > self._largest and plausible_cap(length)
+        capped = (
+            total is None
+            and request.limit > self._largest
+            and (plausible_cap(length) or page.envelope)
+        )
         self._largest = max(self._largest, length)
         more = (total is not None and end < total) or length >= request.limit or capped
         if not more or (self.max_records is not None and self.stats.records >= self.max_records):

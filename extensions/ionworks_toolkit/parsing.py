@@ -45,7 +45,9 @@ def unusable_total(total: object) -> str | None:
 
 
 def _page(items: Sequence[Any], total: object, offset: int) -> Page[Any]:
-    return Page(items, valid_total(total), offset, total_problem=unusable_total(total))
+    return Page(
+        items, valid_total(total), offset, total_problem=unusable_total(total), envelope=True
+    )
 
 
 def _json_type(value: object) -> str:

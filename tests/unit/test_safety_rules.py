@@ -339,14 +339,16 @@ def test_an_invalid_total_is_unknown(make_toolkit, tmp_path: Path, total: object
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"items": items, "count": 3, "total": total})
+        page = items[int(request.url.params["offset"]) :]
+        return httpx.Response(200, json={"items": page, "count": len(page), "total": total})
 
     toolkit = make_toolkit(handler)
     result = toolkit.export(PROJECT_ID, [f"jsonl:{tmp_path / 'm.jsonl'}"], max_records=None)
     assert (result.records, result.total, result.total_mismatch) == (3, None, False)
-    # A first page shorter than asked, with no usable total: 3 records is no plausible cap
-    # (pagination.plausible_cap), so it is the end of the list, one request (FINDINGS7 G31).
-    assert [request.url.params["offset"] for request in seen] == ["0"]
+    # A first page shorter than asked, with no usable total: an envelope (whose schema has a
+    # total) may be a page capped at any size, so offset 3 is asked once; its empty page ends
+    # the walk (FINDINGS9 J12; a bare list's unround short page ends it: FINDINGS7 G31).
+    assert [request.url.params["offset"] for request in seen] == ["0", "3"]
 
 
 # ----------------------------------------------------------------- SQLite shapes
