@@ -961,8 +961,9 @@ class AsyncToolkit(_BaseToolkit):
         first: Page[T] | None = None,
         order: SortOrder | None = None,
     ) -> AsyncIterator[list[T]]:
-        # ``first``: the walk's first page, already received (see resolve_project).
-        async def fetch(offset: int, limit: int) -> Page[T]:
+        # ``first``: the walk's first page, already received (see resolve_project). Other
+        # pages are the responses, parsed by the walk when it takes them (awalk_pages).
+        async def fetch(offset: int, limit: int) -> Page[T] | httpx.Response:
             nonlocal first
             if first is not None and offset == first.offset:
                 page, first = first, None
@@ -970,7 +971,7 @@ class AsyncToolkit(_BaseToolkit):
             kwargs = operation.request_kwargs(
                 path_params, {**params, "offset": offset, "limit": limit}
             )
-            return operation.parse_page(await self._send(kwargs), offset)
+            return await self._send(kwargs)
 
         return awalk_pages(
             fetch,
@@ -979,6 +980,7 @@ class AsyncToolkit(_BaseToolkit):
             prefetch=prefetch,
             stats=stats,
             order=order,
+            parse=operation.parse_page,
         )
 
     # ------------------------------------------------------------------ projects
