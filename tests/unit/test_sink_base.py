@@ -1143,7 +1143,8 @@ def test_file_sink_labels_paths_and_streams(tmp_path: Path) -> None:
     )
     assert to_file.target == OutputTarget(tmp_path / "o.txt", False, "file")
     to_file.write(RECORDS)
-    assert to_file._out.tmp_path.read_text() == ""  # type: ignore[union-attr]  # not flushed
+    # Flushed after each page (AtomicFile.sync_written), synced once DATA_SYNC_BYTES are written.
+    assert to_file._out.tmp_path.read_text() == "a\nb\n"  # type: ignore[union-attr]
     to_file.commit()
     assert (tmp_path / "o.txt").read_text() == "a\nb\n"
     stdout = io.StringIO()

@@ -254,9 +254,14 @@ class BaseSink:
                     self.records_written += min(self._page_delivered, len(records))
                 raise
             else:
+                self._page_written()  # may raise: the page's data is on disk only after it
                 self.records_written += len(records)
                 return
         self.records_dropped += len(records)
+
+    def _page_written(self) -> None:
+        """Called after each page :meth:`_write` took whole (in the thread that wrote it).
+        A file sink syncs its data here (:meth:`AtomicFile.sync_written`)."""
 
     def _replace_surrogates(self, records: Sequence[Mapping[str, Any]]) -> Sequence[Any]:
         """``records`` with every lone surrogate in text (keys too) replaced by U+FFFD,
@@ -959,6 +964,15 @@ def stale_parts_note(removed: Sequence[str], unknown: Sequence[str]) -> str:
     return "; ".join(notes)
 
 
+#: Bytes a sink writes to its temporary file before they are synced to disk while the run
+#: goes on (:meth:`AtomicFile.sync_written`), so that publishing waits for at most about this
+#: much data rather than for the whole file.
+DATA_SYNC_BYTES = 8 * 2**20
+
+#: ``os.fdatasync`` where the system has it (Linux); ``os.fsync`` elsewhere (macOS, Windows).
+_data_sync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
+
+
 class AtomicFile:
     """A temporary file beside ``path`` that is either published with ``os.replace`` or
     deleted. Until :meth:`publish`, the previous file at ``path`` is untouched.
@@ -973,6 +987,33 @@ class AtomicFile:
         self.tmp_path: Path | None = None
         self._handle: IO[Any] | None = None
         self._prepared = False
+        #: Size of the temporary file at its last data sync (:meth:`sync_written`), bytes.
+        self.synced_bytes = 0
+
+    def sync_written(self, threshold: int | None = None) -> bool:
+        """After a page: flush the open handle and, once at least ``threshold`` bytes
+        (default :data:`DATA_SYNC_BYTES`) were written since the last sync, sync the file's
+        data to disk (``os.fdatasync``; ``fsync`` where that is missing). The system
+        otherwise keeps a whole export's pages in memory until :meth:`prepare`'s fsync,
+        which then waits for all of it (a 180 MB JSON Lines export: about 300 ms here, in
+        every run's last step); synced page by page, that wait is spread over the run, and
+        in an async export it happens in the worker thread that writes the pages, while the
+        next pages travel. Returns whether it synced. Nothing is done for a closed or
+        never-opened handle (a Parquet writer owns its file).
+
+        :raises OSError: from the flush or the sync (a full disk, an I/O error): as a write's.
+        """
+        handle = self._handle
+        if handle is None or handle.closed or self._prepared:
+            return False
+        handle.flush()
+        fd = handle.fileno()
+        size = os.fstat(fd).st_size
+        if size - self.synced_bytes < (DATA_SYNC_BYTES if threshold is None else threshold):
+            return False
+        _data_sync(fd)
+        self.synced_bytes = size
+        return True
 
     def open(self) -> IO[Any]:
         """Create the temporary file on first call; return its handle."""
@@ -1493,6 +1534,10 @@ class FileSink(BaseSink):
         self.cut_record = whole >= header and taken > len("".join(segments[:whole]).encode())
         if taken:
             out.streamed = True
+
+    def _page_written(self) -> None:
+        if isinstance(self._out, AtomicFile):
+            self._out.sync_written()
 
     def _flush_stream(self) -> None:
         """After each page: a stream's bytes go out now."""
