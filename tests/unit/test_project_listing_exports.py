@@ -27,7 +27,7 @@ from loopback import Exchange, LoopbackServer
 from test_project_lookup import ShufflingServer
 
 REFUSED = (
-    "GET /projects listed 184 projects, but 66 record(s) came back on two pages (records "
+    "GET /projects listed 183 projects, but 67 record(s) came back on two pages (records "
     "moved to later offsets: inserted or re-ordered): projects may be missing, so the "
     "listing is refused; run it again"
 )
