@@ -14,42 +14,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from ionworks_toolkit import AsyncToolkit, Toolkit
 from ionworks_toolkit.errors import SinkError
 from ionworks_toolkit.sinks import JsonlSink, _base
 from ionworks_toolkit.sinks._csv import CsvSink
-
-PROJECT_ID = "00000000-0000-0000-0000-000000abcdef"
-
-
-def measurement(index: int) -> dict[str, Any]:
-    return {
-        "id": f"m-{index:03d}",
-        "name": f"Cell {index:03d}",
-        "cell_instance_id": "ci-1",
-        "created_at": "2024-01-15T05:05:00Z",
-        "updated_at": "2024-01-15T05:05:30Z",
-    }
-
-
-def serve(items: list[dict[str, Any]]) -> Any:
-    def handler(request: httpx.Request) -> httpx.Response:
-        offset = int(request.url.params["offset"])
-        limit = int(request.url.params["limit"])
-        chunk = items[offset : offset + limit]
-        return httpx.Response(200, json={"items": chunk, "count": len(chunk), "total": len(items)})
-
-    return handler
-
-
-def settings(tmp_path: Path, handler: Any) -> dict[str, Any]:
-    return {
-        "api_url": "https://api.example.com", "api_key": "k", "max_retries": 0,
-        "load_entry_points": False, "environ": {}, "working_dir": str(tmp_path),
-        "transport": httpx.MockTransport(handler),
-    }  # fmt: skip
+from test_async_page_writer import PROJECT_ID, measurement, serve, settings
 
 
 @pytest.fixture
@@ -90,13 +60,14 @@ def test_pages_below_the_threshold_wait_for_it(
 ) -> None:
     out = tmp_path / "m.jsonl"
     items = [measurement(i) for i in range(40)]
-    one_page = sum(len(json.dumps(item, separators=(",", ":"))) + 1 for item in items[:10])
+    pages = [items[start : start + 10] for start in range(0, 40, 10)]
+    sizes = [sum(len(json.dumps(item, separators=(",", ":"))) + 1 for item in p) for p in pages]
     # Two pages reach it, one does not: the sync comes after pages 2 and 4.
-    monkeypatch.setattr(_base, "DATA_SYNC_BYTES", one_page + 1)
+    monkeypatch.setattr(_base, "DATA_SYNC_BYTES", max(sizes) + 1)
     with Toolkit(**settings(tmp_path, serve(items))) as toolkit:
         toolkit.export(PROJECT_ID, [f"jsonl:{out}"], page_size=10)
-    sizes = page_sizes(out, 10)
-    assert [size for size, _ in syncs] == [sizes[1], sizes[3]]
+    after = page_sizes(out, 10)
+    assert [size for size, _ in syncs] == [after[1], after[3]]
 
 
 def test_default_threshold_leaves_small_exports_to_the_publish(
