@@ -191,6 +191,9 @@ class SqliteSink(BaseSink):
         self.abort_left = ""
         #: The date-time column an upsert never moves back (:meth:`keep_newer`), if any.
         self._newer_column: str | None = None
+        #: ``(st_dev, st_ino)`` of the existing database this run opened at :attr:`path`
+        #: (``None`` for a new database, built beside it): see :meth:`_check_still_at_path`.
+        self._opened_file: tuple[int, int] | None = None
 
     @property
     def table(self) -> str:
@@ -210,6 +213,12 @@ class SqliteSink(BaseSink):
             raise SinkTargetError(_bad_table_message(self.table))
         if self.path.exists():
             conn = self._begin(self.path)
+            try:
+                opened = os.stat(self.path)
+            except OSError:
+                conn.close()
+                raise
+            self._opened_file = (opened.st_dev, opened.st_ino)
         else:
             try:
                 fd, name = tempfile.mkstemp(
@@ -456,8 +465,38 @@ class SqliteSink(BaseSink):
 
     # -- BaseSink hooks ----------------------------------------------------------------
 
+    def _check_still_at_path(self) -> None:
+        """The existing database this run writes into must still be the file at
+        :attr:`path`: one deleted, or replaced by another file (``mv new.db m.db``, a sync
+        client, log rotation), while its connection stays open keeps taking the rows into the
+        removed file, which no one will read again. Checked before each page and before the
+        rows are committed, so such a run fails (its rows rolled back; the file now at the
+        path untouched) instead of reporting rows written that are nowhere (FINDINGS10 K1).
+
+        :raises SinkTargetError: the file at :attr:`path` is gone or another file.
+        """
+        if self._opened_file is None:
+            return
+        try:
+            now = os.stat(self.path)
+            current: tuple[int, int] | None = (now.st_dev, now.st_ino)
+        except FileNotFoundError:
+            current = None
+        if current == self._opened_file:
+            return
+        name = self.path.name
+        if current is None:
+            happened, left = "deleted", "nothing was written"
+        else:
+            happened, left = "replaced by another file", f"the file now at {name} is untouched"
+        raise SinkTargetError(
+            f"{self.label}: {name} was {happened} while this run wrote to it: its rows went "
+            f"to the removed file and are rolled back; {left} (run it again)"
+        )
+
     def _write(self, records: Sequence[Mapping[str, Any]]) -> None:
         conn = self._connection()
+        self._check_still_at_path()
         schema, stats = self.record_schema, self.conversion
         names = schema.column_names
         id_index = names.index("id") if "id" in names else None
@@ -578,6 +617,7 @@ class SqliteSink(BaseSink):
         conn = self._connection()  # a run without records still creates the table; lock held
         for step in self._in_commit:
             step(conn)
+        self._check_still_at_path()
 
     def _commit(self) -> None:
         conn = self._connection()
