@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import socket
 import threading
@@ -40,16 +41,38 @@ def require_dependencies() -> None:
     """Import FastAPI and uvicorn, the ``sandbox`` extra.
 
     :raises SandboxDependencyError: one is missing; the message names it and the pip command
-        (``pip install "ionworks-toolkit[sandbox]"``).
+        (``pip install "ionworks-toolkit[sandbox]"``). Or both are installed but importing
+        them failed (a local file shadowing a module they import): the message gives the
+        import error and that file, with no reinstall advice.
     """
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
         missing = exc.name or "fastapi/uvicorn"
+        if isinstance(exc, ModuleNotFoundError) and not _importable(exc.name):
+            raise SandboxDependencyError(
+                f"the sandbox needs {missing}, which is not installed: {SANDBOX_INSTALL_HINT}"
+            ) from exc
+        # Installed, but importing failed (FINDINGS10 K12): reinstalling would not help. The
+        # usual cause is a file named like a module they import (secrets.py, a local
+        # typing.py) in the script's folder, found first on sys.path.
+        where = f" ({exc.path})" if exc.path and exc.path not in str(exc) else ""
         raise SandboxDependencyError(
-            f"the sandbox needs {missing}, which is not installed: {SANDBOX_INSTALL_HINT}"
+            f"the sandbox needs fastapi and uvicorn, which are installed but failed to import: "
+            f"{type(exc).__name__}: {exc}{where}; a file named like a module they import "
+            "(e.g. secrets.py beside your script) hides that module: rename it"
         ) from exc
+
+
+def _importable(name: str | None) -> bool:
+    """Whether the top-level module of ``name`` can be found on ``sys.path`` (installed)."""
+    if not name:
+        return False
+    try:
+        return importlib.util.find_spec(name.partition(".")[0]) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def is_loopback(host: str) -> bool:

@@ -760,7 +760,8 @@ def output_target(
     * a character device (``/dev/null``, a terminal), a FIFO, ``/dev/fd/N`` (``/dev/stderr``:
       descriptor 2, whatever it points to) -> a stream, never replaced, when ``streams`` is
       true; refused otherwise.
-    * a directory, a socket, a block device, or anything else -> refused.
+    * a directory, a socket, a block device, or anything else -> refused; so is a path
+      ending in ``/`` that is no directory (``out.csv/``: the shell's ``>`` refuses it too).
     * a regular file that is read-only (no write permission bit, or not writable by this
       user) -> refused like a shell's ``>``: ``out.csv is read-only; not replaced`` (``not
       changed`` for ``in_place`` sinks such as SQLite, which write into the file).
@@ -794,6 +795,13 @@ def output_target(
                     f"writes regular files only, e.g. {example}"
                 )
             return OutputTarget(None, True, "file descriptor", fd=int(number))
+    if expanded.endswith(("/", os.sep)) and not os.path.isdir(expanded):
+        # 'out.csv/' names a folder, as the shell's > refuses it ("Is a directory"); the path
+        # functions below would drop the slash and write the file out.csv (FINDINGS10 K11).
+        raise SinkTargetError(
+            f"{scheme}:{target}: a path ending in '/' names a folder, and {target!r} is none; "
+            f"the {scheme} sink writes a file: give its name without the '/', e.g. {example}"
+        )
     try:
         info = os.stat(expanded)  # follows symlinks
     except FileNotFoundError:
