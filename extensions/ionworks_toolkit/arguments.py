@@ -191,7 +191,9 @@ def check_session_arguments(owner: str, transport: object, **values: Any) -> Non
     - ``transport``: an ``httpx.BaseTransport`` (``Toolkit``) or ``httpx.AsyncBaseTransport``
       (``AsyncToolkit``), or None;
     - ``timeout``, ``retry_budget``: a number of seconds (int or float), or None;
-    - ``max_retries``, ``page_size``: an int, or None (their ranges: ``settings``);
+    - ``max_retries``, ``page_size``: an int in 0..20 and 1..1000, or None (FINDINGS10 K4:
+      out of range, a ParameterError as for a verb's ``prefetch``; from the environment or a
+      config file, ``settings`` checks them: a ConfigurationError naming the source);
     - ``max_response_bytes``: an int (bytes) or a str (``"256MiB"``), or None;
     - ``verify``: True/False, a CA bundle path (str or path) or an ``ssl.SSLContext``, or None;
     - ``config_file``: a str or path, or None; ``working_dir`` the same, an existing folder;
@@ -200,7 +202,8 @@ def check_session_arguments(owner: str, transport: object, **values: Any) -> Non
       may be credentials).
 
     :raises ArgumentTypeError: naming the first argument of another type and what it takes.
-    :raises ParameterError: ``working_dir`` is not an existing folder.
+    :raises ParameterError: ``max_retries`` or ``page_size`` out of range; ``working_dir`` is
+        not an existing folder.
     """
     import ssl
 
@@ -224,10 +227,8 @@ def check_session_arguments(owner: str, transport: object, **values: Any) -> Non
         "max_retries": (0, MAX_RETRIES_LIMIT, "IONWORKS_TOOLKIT_MAX_RETRIES, else 5"),
         "page_size": (1, MAX_PAGE_SIZE, f"IONWORKS_TOOLKIT_PAGE_SIZE, else {MAX_PAGE_SIZE}"),
     }
-    for argument, (low, high, default) in counts.items():
-        check_count(
-            values.get(argument), argument, minimum=low, maximum=high, none=default, type_only=True
-        )
+    for argument, (low, high, default) in counts.items():  # out of range: ParameterError
+        check_count(values.get(argument), argument, minimum=low, maximum=high, none=default)
     size = values.get("max_response_bytes")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int | str)):
         raise _wrong_type(

@@ -376,7 +376,6 @@ class _BaseToolkit:
             minimum=1,
             maximum=MAX_PAGE_SIZE,
             none="the settings' page size",
-            type_only=True,  # the range is checked below, with the settings' page size
         )
         check_count(prefetch, "prefetch", minimum=1, maximum=MAX_PREFETCH)
         if "prefetch" in filters:  # only Toolkit's verbs leave it in **filters (FINDINGS9 J25)
@@ -388,9 +387,10 @@ class _BaseToolkit:
                 choices=(),
             )
         params = self.resolve_filters(presets, filters)
+        # An argument out of range is a ParameterError above (FINDINGS10 K4: it was a
+        # ConfigurationError, unlike prefetch); the settings' page size is checked when the
+        # settings are loaded (ConfigurationError, naming where it came from).
         size = page_size if page_size is not None else self.settings.page_size
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ConfigurationError(f"page_size {size} is outside 1..{MAX_PAGE_SIZE}")
         # A value no URL can carry is refused here, before any request (the project lookup
         # included): the query as the walk sends it, with room for any offset it reaches.
         paging = {"offset": _LARGEST_OFFSET, "limit": size}

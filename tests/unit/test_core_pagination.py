@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ionworks_toolkit import ConfigurationError, PaginationError, WalkStats
+from ionworks_toolkit import PaginationError, ParameterError, WalkStats
 from ionworks_toolkit.pagination import Page, awalk_pages, record_id, walk_pages
 from ionworks_toolkit.sandbox import SandboxOptions, run_in_thread
 from request_budget import RequestBudget
@@ -396,9 +396,11 @@ def test_session_bare_list_page(make_toolkit, paged_server) -> None:
 def test_session_rejects_page_size_outside_range(make_toolkit, paged_server, size: int) -> None:
     server = paged_server(3)
     toolkit = make_toolkit(server)
-    with pytest.raises(ConfigurationError) as info:
+    with pytest.raises(ParameterError) as info:  # FINDINGS10 K4: not a bare ConfigurationError
         list(toolkit.iter_measurements_by_project(PROJECT_ID, page_size=size))
-    assert str(info.value) == f"page_size {size} is outside 1..1000"
+    assert str(info.value) == (
+        f"page_size={size} is outside 1..1000 (or None: the settings' page size)"
+    )
     assert server.requests == []
 
 
