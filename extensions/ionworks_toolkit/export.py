@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -46,7 +47,7 @@ from .sinks import (
     SinkTarget,
     parse_sink_target,
 )
-from .sinks._base import interruptible, stop_if_cancelled, waiting_for_stream
+from .sinks._base import SinkUnavailableError, interruptible, stop_if_cancelled, waiting_for_stream
 from .sinks._table import printable
 
 __all__ = [
@@ -231,8 +232,16 @@ def run_preloads(preloads: Sequence[Callable[[], None]]) -> None:
             preload()
 
 
-def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[tuple[str, Sink]]:
+def open_sinks(
+    targets: Sequence[str | Sink],
+    factories: SinkFactories,
+    failed: Mapping[str, tuple[str, Sequence[str]]] = MappingProxyType({}),
+) -> list[tuple[str, Sink]]:
     """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
+
+    ``failed``: the plugins switched off while registering their sinks
+    (``PluginHost.failed_sinks``): a scheme one of them registered is "not available",
+    naming the plugin and its error (:func:`~.sinks.parse_sink_target`).
 
     ``factories``: scheme -> (factory, owning plugin), from the ``ionworks_register_sinks``
     hook. Raises ConfigurationError naming the target and the known schemes; nothing is opened
@@ -266,7 +275,9 @@ def open_sinks(targets: Sequence[str | Sink], factories: SinkFactories) -> list[
             )
             continue
         try:
-            target_spec = parse_sink_target(target, factories.keys())
+            target_spec = parse_sink_target(target, factories.keys(), failed=failed)
+        except SinkUnavailableError as exc:  # the plugin's fault, as for its presets
+            raise PluginError(str(exc)) from exc
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from exc
         parsed.append((target, target_spec, None))

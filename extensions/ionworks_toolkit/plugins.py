@@ -155,6 +155,9 @@ class PluginHost:
         self._infos: list[PluginInfo] = []
         #: Per plugin, the built-in sink schemes it registered and was refused.
         self._refused_sinks: dict[str, list[str]] = {}
+        #: plugin -> (its error, the sink schemes it registered or tried to) for a plugin
+        #: switched off while registering its sinks (FINDINGS10 K6), see :meth:`register_sinks`.
+        self.failed_sinks: dict[str, tuple[str, tuple[str, ...]]] = {}
         for name in self._disabled:
             self.manager.set_blocked(name)
         for name, factory in BUILTIN_PLUGINS:
@@ -448,11 +451,20 @@ class PluginHost:
         RegistrationConflictError); a bad scheme or factory switches its plugin off. Another
         plugin's registration of a built-in scheme is refused with one warning (the module
         docstring), while the built-in sinks plugin is registered.
+
+        A plugin switched off while registering its sinks is kept in :attr:`failed_sinks`
+        with its error and the schemes it registered or tried to (``register("junk", None)``):
+        such a scheme is then "not available" naming the plugin, not "unknown" (FINDINGS10
+        K6, as presets: FINDINGS9 J4).
         """
+        named: dict[str, list[str]] = {}  # plugin -> the schemes it registered or tried to
         while True:
+            named.clear()
             try:
-                sinks, clashes = self._sinks_once()
-            except _Retry:
+                sinks, clashes = self._sinks_once(named)
+            except _Retry as retry:
+                tried = tuple(dict.fromkeys(named.get(retry.plugin, [])))
+                self.failed_sinks[retry.plugin] = (retry.error, tried)
                 continue
             for name, schemes in self._refused_sinks.items():
                 one = len(set(schemes)) == 1
@@ -472,7 +484,7 @@ class PluginHost:
             return sinks
 
     def _sinks_once(
-        self,
+        self, named: dict[str, list[str]]
     ) -> tuple[dict[str, tuple[Callable[[str, dict[str, str]], Any], str]], dict[str, list[str]]]:
         from .sinks import BUILTIN_SINKS
 
@@ -484,6 +496,8 @@ class PluginHost:
         def register(scheme: str, factory: Any) -> None:
             caller = self._caller("ionworks_register_sinks")
             owner = f"plugin {caller}"
+            if isinstance(scheme, str):  # even one refused below: named if the plugin fails
+                named.setdefault(caller, []).append(scheme.lower())
             if not isinstance(scheme, str) or not _SCHEME.match(scheme):
                 raise PluginError(
                     f"{owner} registered sink scheme {scheme!r}: a scheme is 2 or more "

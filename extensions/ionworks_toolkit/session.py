@@ -421,10 +421,11 @@ class _BaseToolkit:
     def open_sinks(self, targets: Sequence[str | Sink]) -> list[tuple[str, Sink]]:
         """Parse every target (``SCHEME:TARGET[?k=v]`` or a path) and build its sink.
 
-        Raises ConfigurationError naming the target and the known schemes; nothing is opened
-        when any target is bad.
+        Raises ConfigurationError naming the target and the known schemes (or, for a scheme
+        of a plugin switched off while registering its sinks, that plugin and its error);
+        nothing is opened when any target is bad.
         """
-        return open_sinks(targets, self.sink_factories)
+        return open_sinks(targets, self.sink_factories, self.plugins.failed_sinks)
 
     def _project_or_id(self, project: str | None) -> str:
         """The stripped project argument (or the default project); ids need no lookup."""

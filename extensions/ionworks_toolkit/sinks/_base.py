@@ -74,6 +74,12 @@ class SinkTargetError(ValueError):
     """
 
 
+class SinkUnavailableError(SinkTargetError):
+    """A sink scheme registered (or tried) by a plugin that failed and was switched off: the
+    message names the plugin and its failure (FINDINGS10 K6). ``open_sinks`` raises it as a
+    PluginError, as for a preset of such a plugin."""
+
+
 class SinkRecordError(ValueError):
     """A record cannot be stored by this sink (e.g. the sqlite sink got a record without
     ``id``). The message names the sink and the record's position in the run."""
@@ -595,6 +601,7 @@ def parse_sink_target(
     known_schemes: Iterable[str],
     *,
     suffixes: Mapping[str, str] = DEFAULT_SINK_SUFFIXES,
+    failed: Mapping[str, tuple[str, Sequence[str]]] = MappingProxyType({}),
 ) -> SinkTarget:
     """Parse ``SCHEME:TARGET[?key=value&...]`` or a bare path.
 
@@ -612,7 +619,13 @@ def parse_sink_target(
     Option keys and values are percent-decoded. Schemes are matched case-insensitively.
 
     :param known_schemes: the schemes that may be used (built-ins plus plugins).
-    :raises SinkTargetError: empty text; an unknown scheme; a bare path whose suffix names
+    :param failed: plugin -> (its error, the schemes it registered or tried to) for each
+        plugin switched off while registering its sinks (``PluginHost.failed_sinks``): one
+        of those schemes is "not available: plugin P, which registers it, failed and was
+        switched off: ERROR"; another unknown scheme's message ends naming each such plugin
+        (FINDINGS10 K6, as an unknown preset's: FINDINGS9 J4).
+    :raises SinkTargetError: empty text; an unknown scheme (SinkUnavailableError: a failed
+        plugin's); a bare path whose suffix names
         no known scheme (a directory: saying so, with ``SCHEME:DIR/FILE`` as the example); a
         malformed or repeated query key. Messages name the input and
         list the allowed schemes.
@@ -630,8 +643,19 @@ def parse_sink_target(
     if match is not None:
         scheme = match.group(1).lower()
         if scheme not in known:
+            for plugin, (error, schemes) in failed.items():
+                if scheme in schemes:
+                    raise SinkUnavailableError(
+                        f"sink scheme {scheme!r} in {text!r} is not available: plugin "
+                        f"{plugin}, which registers it, failed and was switched off: {error}"
+                    )
             hint = did_you_mean(scheme, sorted(known), label="allowed schemes")
-            raise SinkTargetError(f"unknown sink scheme {scheme!r} in {text!r}; {hint}")
+            note = "".join(
+                f"; plugin {plugin} failed while registering its sinks and was switched off, "
+                f"so its sinks are missing ({error})"
+                for plugin, (error, _) in failed.items()
+            )
+            raise SinkTargetError(f"unknown sink scheme {scheme!r} in {text!r}; {hint}{note}")
         rest = stripped[match.end() :]
     else:
         scheme, rest = "", stripped
