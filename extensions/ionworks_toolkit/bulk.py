@@ -183,10 +183,10 @@ class _Run:
             return False
         self.vanished.append(project_id)
         logger.warning(
-            "project %s was listed by GET /projects but is gone (%s): not exported; the "
-            "other projects are",
+            "project %s was listed by GET /projects but is gone (%s): not exported%s",
             project_id,
             error,
+            "; the other projects are" if len(self.stats) > 1 else "",  # none: no "others"
         )
         return True
 

@@ -367,9 +367,30 @@ def _quiet_broken_pipe() -> NoReturn:
     raise SystemExit(EXIT_PIPE) from None
 
 
+def _vanished_message(vanished: Sequence[str], listed: int) -> str:
+    """The ``--all-projects`` error for projects ``listed`` by GET /projects but gone (404)
+    when their walk began, the others published, in number (FINDINGS10 K10: "the other 1
+    were"): ``1 of the projects GET /projects listed was gone (404) when its walk began, so
+    not exported: b; the other one was`` (``the other 2 were``; ``no other project was
+    listed`` when every listed project was gone)."""
+    one = len(vanished) == 1
+    exported = listed - len(vanished)
+    if exported == 0:
+        others = "no other project was listed"
+    elif exported == 1:
+        others = "the other one was"
+    else:
+        others = f"the other {exported} were"
+    return (
+        f"{len(vanished)} of the projects GET /projects listed {'was' if one else 'were'} gone "
+        f"(404) when {'its' if one else 'their'} walk began, so not exported: "
+        f"{', '.join(vanished)}; {others}"
+    )
+
+
 class _Group(click.Group):
     """A command group whose unknown command gets the toolkit's wording (``No such command
-    'get'. choose one of: list``; ``did you mean list?`` when one is close), as every other
+    'get'. Choose one of: list``; ``Did you mean list?`` when one is close), as every other
     unknown name does, instead of click's bare ``No such command 'get'.``."""
 
     def resolve_command(
@@ -377,10 +398,9 @@ class _Group(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if args and self.get_command(ctx, name) is None and not name.startswith("-"):
-            ctx.fail(
-                f"No such command {name!r}. "
-                + did_you_mean(name, self.list_commands(ctx), label="choose one of")
-            )
+            hint = did_you_mean(name, self.list_commands(ctx), label="choose one of")
+            # A sentence after click's full stop: capitalised (FINDINGS10 K10).
+            ctx.fail(f"No such command {name!r}. {hint[:1].upper()}{hint[1:]}")
         return super().resolve_command(ctx, args)
 
 
@@ -1099,12 +1119,8 @@ def measurements_list(
             abort_sinks(opened)  # idempotent; export has aborted them if it got that far
             raise
         if result.vanished:  # listed, then gone (404) when its walk began: the rest published
-            exported = len(result.per_project) - len(result.vanished)
             state.late_error = (
-                f"{len(result.vanished)} of the projects GET /projects listed "
-                f"{'was' if len(result.vanished) == 1 else 'were'} gone (404) when "
-                f"{'its' if len(result.vanished) == 1 else 'their'} walk began, so not "
-                f"exported: {', '.join(result.vanished)}; the other {exported} were",
+                _vanished_message(result.vanished, len(result.per_project)),
                 EXIT_NOT_FOUND,
             )
         if state.quiet:

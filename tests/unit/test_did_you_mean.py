@@ -83,17 +83,23 @@ def test_partition_by_suggests_a_column(tmp_path: Path, partition_by: str, hint:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["measurements", "get", "x"], "No such command 'get'. choose one of: list"),
+        (["measurements", "get", "x"], "No such command 'get'. Choose one of: list"),
         (
             ["measurement", "list"],
-            "No such command 'measurement'. did you mean measurements? (choose one of: "
+            "No such command 'measurement'. Did you mean measurements? (choose one of: "
             "measurements, plugins, presets, projects, sandbox, sinks)",
         ),
-        (["sinks", "lst"], "No such command 'lst'. did you mean list? (choose one of: list)"),
+        (
+            ["mesurements", "list"],
+            "No such command 'mesurements'. Did you mean measurements? (choose one of: "
+            "measurements, plugins, presets, projects, sandbox, sinks)",
+        ),
+        (["sinks", "lst"], "No such command 'lst'. Did you mean list? (choose one of: list)"),
     ],
 )
 def test_an_unknown_command_gets_the_same_wording(args: list[str], message: str) -> None:
-    """FINDINGS7 G16: click's bare ``No such command 'get'.`` listed nothing."""
+    """FINDINGS7 G16: click's bare ``No such command 'get'.`` listed nothing. FINDINGS10
+    K10: the hint after click's full stop starts with a capital (``Did you mean``)."""
     from click.testing import CliRunner
     from ionworks_toolkit.cli import main
 

@@ -233,6 +233,44 @@ def test_a_project_gone_between_listing_and_walk_is_reported_and_the_rest_publis
     ]
 
 
+@pytest.mark.parametrize(
+    ("listed", "gone", "ending"),
+    [
+        (("a", "b"), ("b",), "1 of the projects GET /projects listed was gone (404) when its "
+         "walk began, so not exported: b; the other one was"),
+        (("a", "b", "c"), ("b",), "1 of the projects GET /projects listed was gone (404) when "
+         "its walk began, so not exported: b; the other 2 were"),
+        (("a", "b", "c"), ("a", "b"), "2 of the projects GET /projects listed were gone (404) "
+         "when their walk began, so not exported: a, b; the other one was"),
+        (("a", "b", "c", "d"), ("c",), "1 of the projects GET /projects listed was gone (404) "
+         "when its walk began, so not exported: c; the other 3 were"),
+    ],
+)  # fmt: skip
+def test_the_projects_gone_are_counted_in_number(
+    runner: CliRunner, tmp_path: Path, listed: tuple[str, ...], gone: tuple[str, ...], ending: str
+) -> None:
+    """FINDINGS10 K10: "the other 1 were" with one project exported; now "the other one
+    was", and "the other N were" for more."""
+    counts = {p: 1 for p in listed if p not in gone}
+    catalogue = Catalogue([_project(p, p.upper()) for p in listed], counts, gone=gone)
+    result = _all_projects(runner, catalogue)
+    assert result.exit_code == 4, result.output
+    assert result.stderr.splitlines()[-1] == f"error: {ending}"
+
+
+def test_the_only_listed_project_gone_names_no_others(runner: CliRunner, tmp_path: Path) -> None:
+    catalogue = Catalogue([_project("a", "A")], {}, gone=("a",))
+    result = _all_projects(runner, catalogue)
+    assert result.exit_code == 4, result.output
+    assert result.stderr.splitlines() == [
+        "warning: project a was listed by GET /projects but is gone (GET "
+        "/cell_measurements/by-project/a -> 404: Project not found): not exported",
+        "wrote 0 records to jsonl:out.jsonl",
+        "error: 1 of the projects GET /projects listed was gone (404) when its walk began, so "
+        "not exported: a; no other project was listed",
+    ]
+
+
 def test_a_project_gone_half_way_through_its_walk_fails_the_run(
     runner: CliRunner, tmp_path: Path
 ) -> None:
