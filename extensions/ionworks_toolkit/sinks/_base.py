@@ -885,8 +885,54 @@ def part_prefix(path: Path) -> str:
     """The name prefix of a temporary file staged beside ``path``:
     ``.{name}.{space}-{pid}.``: the writer's process id and :func:`process_space` (which
     machine and PID namespace that id belongs to), so a later run can tell the part file of
-    a killed run from that of a live one; see :func:`remove_stale_parts`."""
-    return f".{path.name}.{process_space()}-{os.getpid()}."
+    a killed run from that of a live one; see :func:`remove_stale_parts`. ``name`` is
+    :func:`part_stem`: the target's name, shortened when it is too long for the part
+    file's name to fit the file system's name limit."""
+    return f".{part_stem(path)}.{process_space()}-{os.getpid()}."
+
+
+#: Bytes a part file's name takes besides its :func:`part_stem`: the dots around it, the
+#: 8-digit :func:`process_space`, ``-``, a process id of up to 10 digits, ``.``, the 8 random
+#: characters ``tempfile`` adds, ``.part`` and room for the ``-journal`` SQLite names beside
+#: a database part file. A fixed worst case, so the stem never depends on which process
+#: writes.
+PART_NAME_OVERHEAD = 1 + 1 + 8 + 1 + 10 + 1 + 8 + len(".part") + len("-journal")
+
+
+def folder_name_max(folder: Path) -> int:
+    """The longest name (bytes) a file in ``folder`` may have: ``PC_NAME_MAX`` (255 on the
+    usual Linux, macOS and Windows file systems; the default where it cannot be asked)."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
+        return 255
+
+
+def part_stem(path: Path) -> str:
+    """What stands for ``path``'s name in the names of its part files (:func:`part_prefix`).
+
+    The name itself when a part file's name (:data:`PART_NAME_OVERHEAD` bytes more) fits the
+    folder's name limit (:func:`folder_name_max`); else the name cut on a character boundary
+    (whole UTF-8 characters) followed by ``~`` and 8 hex digits of a hash of the whole name,
+    e.g. ``MMMM...MMM~1a2b3c4d`` for a name of 250 bytes: the part name then fits, and two
+    long names that share their beginning get different stems. When even the hash alone
+    does not fit (a name limit under 53 bytes) it is returned all the same: creating the
+    part file then fails, naming the folder."""
+    name = path.name
+    raw = name.encode("utf-8", "surrogateescape")
+    room = folder_name_max(path.parent) - PART_NAME_OVERHEAD
+    if len(raw) <= room:
+        return name
+    digest = hashlib.blake2s(raw, digest_size=4).hexdigest()
+    keep = room - 1 - len(digest)
+    kept: list[str] = []
+    size = 0
+    for char in name:
+        size += len(char.encode("utf-8", "surrogateescape"))
+        if size > keep:
+            break
+        kept.append(char)
+    return f"{''.join(kept)}~{digest}"
 
 
 @functools.cache
@@ -920,7 +966,8 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
     """Remove the temporary files that killed runs left beside ``path`` (``SIGKILL``, a power
     cut: nothing deleted them) and return ``(removed, unknown)`` file names.
 
-    A part file is ``.{name}.{space}-{pid}.{random}.part`` (:func:`part_prefix`): it is
+    A part file is ``.{name}.{space}-{pid}.{random}.part`` (:func:`part_prefix`; ``name``
+    is :func:`part_stem`, shortened with a hash for a long target name): it is
     removed when it was written in this process's :func:`process_space` (same machine, same
     PID namespace) and no process ``pid`` exists there any more. A live run's file (its
     process exists) is never touched; when the id was reused by another process meanwhile,
@@ -932,7 +979,7 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
     removed: list[str] = []
     unknown: list[str] = []
     pattern = re.compile(
-        rf"\.{re.escape(path.name)}\.(?:([0-9a-f]{{8}})-(\d+)\.)?[A-Za-z0-9_]+\.part"
+        rf"\.{re.escape(part_stem(path))}\.(?:([0-9a-f]{{8}})-(\d+)\.)?[A-Za-z0-9_]+\.part"
     )
     here = process_space()
     try:

@@ -365,7 +365,10 @@ class DatasetSink(BaseSink):
 
         :raises SinkTargetError: ``dataset:NAME: the dataset folder's name is 250 bytes: ...``
         """
-        staged = [(f"{part_prefix(self._spool)}{'x' * 8}.part", spool_max)]
+        staged = [
+            (self._spool.name, spool_max),
+            (f"{part_prefix(self._spool)}{'x' * 8}.part", spool_max),
+        ]
         if self.name_max is not None:
             staged.append((f".{name}.previous-{self.run_id}", self.name_max))
         size = len(name.encode("utf-8", "surrogateescape"))

@@ -21,6 +21,7 @@ from ._base import (
     _current_umask,
     _fsync_dir,
     check_options,
+    folder_name_max,
     lock_wait,
     output_target,
     part_prefix,
@@ -170,6 +171,7 @@ class SqliteSink(BaseSink):
             raise SinkTargetError(_bad_table_message(table))
         super().__init__(label or f"sqlite:{path}", record_schema=record_schema)
         self.path = path
+        _check_journal_name(self.label, path)
         self._table = table
         self.timeout = timeout
         #: A database that did not exist when the sink was built has no previous output: a
@@ -946,3 +948,23 @@ def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
     assert resolved.path is not None
     _check_database_file(target, resolved.path)
     return SqliteSink(resolved.path, table=table, label=f"sqlite:{target}")
+
+
+def _check_journal_name(label: str, path: Path) -> None:
+    """Refuse, before any request, a database whose name is too long for the rollback
+    journal SQLite keeps beside it (``NAME-journal``, 8 bytes longer) to fit the folder's
+    name limit, giving the longest name that fits.
+
+    :raises SinkTargetError: ``sqlite:NAME: the database's name is 250 bytes: SQLite keeps
+        its journal beside it under a name 8 bytes longer, over the file system's 255-byte
+        name limit; give a database name of at most 247 bytes``
+    """
+    limit = folder_name_max(path.parent)
+    size = len(path.name.encode("utf-8", "surrogateescape"))
+    extra = len("-journal")
+    if size + extra > limit:
+        raise SinkTargetError(
+            f"{label}: the database's name is {size} bytes: SQLite keeps its journal beside "
+            f"it under a name {extra} bytes longer, over the file system's {limit}-byte name "
+            f"limit; give a database name of at most {limit - extra} bytes"
+        )
