@@ -1042,6 +1042,9 @@ class AtomicFile:
         self.tmp_path: Path | None = None
         self._handle: IO[Any] | None = None
         self._prepared = False
+        #: ``True`` once publishing found the target's folder removed or the target replaced
+        #: by a directory (:meth:`target_changed`): the previous file is gone from the path.
+        self.previous_gone = False
         #: Size of the temporary file at its last data sync (:meth:`sync_written`), bytes.
         self.synced_bytes = 0
 
@@ -1099,7 +1102,37 @@ class AtomicFile:
         return self.tmp_path
 
     def prepare(self) -> None:
-        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent."""
+        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent.
+
+        :raises FileNotFoundError: ``PATH: the folder FOLDER was removed during the run``
+            (see :meth:`target_changed`); other errors as they come."""
+        try:
+            self._prepare()
+        except OSError as exc:
+            raise self.target_changed(exc) from exc
+
+    def target_changed(self, exc: OSError) -> OSError:
+        """``exc``, or, when it came from the target's folder or the target itself changing
+        under the run, an error of the same kind naming the target (never the hidden part
+        file) and saying what happened; :attr:`previous_gone` is then set, since the
+        previous file is no longer at :attr:`path`:
+
+        * ``FileNotFoundError('PATH: the folder FOLDER was removed during the run')``;
+        * ``IsADirectoryError('PATH is now a directory: it was replaced by a directory
+          during the run')``.
+        """
+        folder = self.path.parent
+        if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+            self.previous_gone = True
+            return FileNotFoundError(f"{self.path}: the folder {folder} was removed during the run")
+        if isinstance(exc, IsADirectoryError) and self.path.is_dir():
+            self.previous_gone = True
+            return IsADirectoryError(
+                f"{self.path} is now a directory: it was replaced by a directory during the run"
+            )
+        return exc
+
+    def _prepare(self) -> None:
         handle = self.open()
         tmp = self.tmp_path
         assert tmp is not None
@@ -1121,11 +1154,17 @@ class AtomicFile:
 
     def publish(self) -> None:
         """:meth:`prepare` if not done, ``os.replace`` the temporary file onto ``path``, fsync
-        the directory."""
+        the directory.
+
+        :raises IsADirectoryError: ``PATH is now a directory: ...`` (see
+            :meth:`target_changed`); other errors as they come."""
         self.prepare()
         tmp = self.tmp_path
         assert tmp is not None
-        os.replace(tmp, self.path)
+        try:
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise self.target_changed(exc) from exc
         self.tmp_path = None
         _fsync_dir(self.path.parent)
 
@@ -1526,6 +1565,20 @@ class FileSink(BaseSink):
         #: failed run says "nothing written (no previous output to keep)" for it.
         self.keeps_previous_output = target.kind != "new file"
         self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
+
+    @property
+    def keeps_previous_output(self) -> bool:
+        """Whether a failed run leaves a previous output at the target: not for a file that
+        did not exist when the sink was built, nor once publishing found its folder removed
+        or the file replaced by a directory (:attr:`AtomicFile.previous_gone`)."""
+        out = getattr(self, "_out", None)
+        if isinstance(out, AtomicFile) and out.previous_gone:
+            return False
+        return self._keeps_previous_output
+
+    @keeps_previous_output.setter
+    def keeps_previous_output(self, value: bool) -> None:
+        self._keeps_previous_output = value
 
     #: Whether this kind of sink may have its pages written from a worker thread when its
     #: target is a regular file (see :attr:`writes_in_worker_thread`).
