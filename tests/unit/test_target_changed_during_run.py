@@ -88,3 +88,43 @@ def test_a_run_that_fails_otherwise_still_keeps_the_previous_file(tmp_path: Path
         f"rolled back (previous output kept): jsonl:{target}"
     )
     assert target.read_bytes() == b"previous"
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("rmdir", "FileNotFoundError: {target}: the folder {folder} was removed during the run"),
+        (
+            "mkdir",
+            "IsADirectoryError: {target} is now a directory: it was replaced by a directory "
+            "during the run",
+        ),
+    ],
+)
+def test_a_new_sqlite_database_names_the_change(tmp_path: Path, change: str, said: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "m.db"
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            if change == "rmdir":
+                shutil.rmtree(folder)
+            else:
+                target.mkdir()
+        return inner(request)
+
+    sink = open_sink(f"sqlite:{target}")
+    with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, [sink], page_size=2)
+    assert str(info.value) == (
+        f"sink sqlite:{target} failed: " + said.format(target=target, folder=folder)
+    )
+    outcome = sink_outcome([(f"sqlite:{target}", sink)], name_rolled_back=True)
+    assert outcome == f"nothing written (no previous output to keep): sqlite:{target}"
+    if change == "rmdir":
+        assert os.listdir(tmp_path) == []
+    else:
+        assert os.listdir(folder) == ["m.db"]
+        assert os.listdir(target) == []

@@ -649,6 +649,27 @@ class SqliteSink(BaseSink):
         return "; ".join(filter(None, (adopted, getattr(self, "_stale_parts", ""))))
 
     def _publish_new_database(self, tmp: Path) -> None:
+        """Publish the new database built at ``tmp`` (:meth:`_link_new_database`). When the
+        target's folder was removed during the run, or a directory now stands at the path,
+        the error names the target (never the hidden part file) and says so:
+        ``FileNotFoundError('PATH: the folder F was removed during the run')``,
+        ``IsADirectoryError('PATH is now a directory: it was replaced by a directory during
+        the run')``."""
+        try:
+            self._link_new_database(tmp)
+        except (OSError, sqlite3.Error) as exc:
+            folder = self.path.parent
+            if not folder.is_dir():
+                raise FileNotFoundError(
+                    f"{self.path}: the folder {folder} was removed during the run"
+                ) from exc
+            if self.path.is_dir():
+                raise IsADirectoryError(
+                    f"{self.path} is now a directory: it was replaced by a directory during the run"
+                ) from exc
+            raise
+
+    def _link_new_database(self, tmp: Path) -> None:
         _fsync_file(tmp)  # synchronous=OFF: the data reaches the disk here, before the link
         os.chmod(tmp, 0o666 & ~_current_umask())
         try:
