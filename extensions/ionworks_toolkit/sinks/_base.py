@@ -909,8 +909,54 @@ def part_prefix(path: Path) -> str:
     """The name prefix of a temporary file staged beside ``path``:
     ``.{name}.{space}-{pid}.``: the writer's process id and :func:`process_space` (which
     machine and PID namespace that id belongs to), so a later run can tell the part file of
-    a killed run from that of a live one; see :func:`remove_stale_parts`."""
-    return f".{path.name}.{process_space()}-{os.getpid()}."
+    a killed run from that of a live one; see :func:`remove_stale_parts`. ``name`` is
+    :func:`part_stem`: the target's name, shortened when it is too long for the part
+    file's name to fit the file system's name limit."""
+    return f".{part_stem(path)}.{process_space()}-{os.getpid()}."
+
+
+#: Bytes a part file's name takes besides its :func:`part_stem`: the dots around it, the
+#: 8-digit :func:`process_space`, ``-``, a process id of up to 10 digits, ``.``, the 8 random
+#: characters ``tempfile`` adds, ``.part`` and room for the ``-journal`` SQLite names beside
+#: a database part file. A fixed worst case, so the stem never depends on which process
+#: writes.
+PART_NAME_OVERHEAD = 1 + 1 + 8 + 1 + 10 + 1 + 8 + len(".part") + len("-journal")
+
+
+def folder_name_max(folder: Path) -> int:
+    """The longest name (bytes) a file in ``folder`` may have: ``PC_NAME_MAX`` (255 on the
+    usual Linux, macOS and Windows file systems; the default where it cannot be asked)."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
+        return 255
+
+
+def part_stem(path: Path) -> str:
+    """What stands for ``path``'s name in the names of its part files (:func:`part_prefix`).
+
+    The name itself when a part file's name (:data:`PART_NAME_OVERHEAD` bytes more) fits the
+    folder's name limit (:func:`folder_name_max`); else the name cut on a character boundary
+    (whole UTF-8 characters) followed by ``~`` and 8 hex digits of a hash of the whole name,
+    e.g. ``MMMM...MMM~1a2b3c4d`` for a name of 250 bytes: the part name then fits, and two
+    long names that share their beginning get different stems. When even the hash alone
+    does not fit (a name limit under 53 bytes) it is returned all the same: creating the
+    part file then fails, naming the folder."""
+    name = path.name
+    raw = name.encode("utf-8", "surrogateescape")
+    room = folder_name_max(path.parent) - PART_NAME_OVERHEAD
+    if len(raw) <= room:
+        return name
+    digest = hashlib.blake2s(raw, digest_size=4).hexdigest()
+    keep = room - 1 - len(digest)
+    kept: list[str] = []
+    size = 0
+    for char in name:
+        size += len(char.encode("utf-8", "surrogateescape"))
+        if size > keep:
+            break
+        kept.append(char)
+    return f"{''.join(kept)}~{digest}"
 
 
 @functools.cache
@@ -944,7 +990,8 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
     """Remove the temporary files that killed runs left beside ``path`` (``SIGKILL``, a power
     cut: nothing deleted them) and return ``(removed, unknown)`` file names.
 
-    A part file is ``.{name}.{space}-{pid}.{random}.part`` (:func:`part_prefix`): it is
+    A part file is ``.{name}.{space}-{pid}.{random}.part`` (:func:`part_prefix`; ``name``
+    is :func:`part_stem`, shortened with a hash for a long target name): it is
     removed when it was written in this process's :func:`process_space` (same machine, same
     PID namespace) and no process ``pid`` exists there any more. A live run's file (its
     process exists) is never touched; when the id was reused by another process meanwhile,
@@ -956,7 +1003,7 @@ def remove_stale_parts(path: Path) -> tuple[list[str], list[str]]:
     removed: list[str] = []
     unknown: list[str] = []
     pattern = re.compile(
-        rf"\.{re.escape(path.name)}\.(?:([0-9a-f]{{8}})-(\d+)\.)?[A-Za-z0-9_]+\.part"
+        rf"\.{re.escape(part_stem(path))}\.(?:([0-9a-f]{{8}})-(\d+)\.)?[A-Za-z0-9_]+\.part"
     )
     here = process_space()
     try:
@@ -1019,6 +1066,9 @@ class AtomicFile:
         self.tmp_path: Path | None = None
         self._handle: IO[Any] | None = None
         self._prepared = False
+        #: ``True`` once publishing found the target's folder removed or the target replaced
+        #: by a directory (:meth:`target_changed`): the previous file is gone from the path.
+        self.previous_gone = False
         #: Size of the temporary file at its last data sync (:meth:`sync_written`), bytes.
         self.synced_bytes = 0
 
@@ -1076,7 +1126,37 @@ class AtomicFile:
         return self.tmp_path
 
     def prepare(self) -> None:
-        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent."""
+        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent.
+
+        :raises FileNotFoundError: ``PATH: the folder FOLDER was removed during the run``
+            (see :meth:`target_changed`); other errors as they come."""
+        try:
+            self._prepare()
+        except OSError as exc:
+            raise self.target_changed(exc) from exc
+
+    def target_changed(self, exc: OSError) -> OSError:
+        """``exc``, or, when it came from the target's folder or the target itself changing
+        under the run, an error of the same kind naming the target (never the hidden part
+        file) and saying what happened; :attr:`previous_gone` is then set, since the
+        previous file is no longer at :attr:`path`:
+
+        * ``FileNotFoundError('PATH: the folder FOLDER was removed during the run')``;
+        * ``IsADirectoryError('PATH is now a directory: it was replaced by a directory
+          during the run')``.
+        """
+        folder = self.path.parent
+        if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+            self.previous_gone = True
+            return FileNotFoundError(f"{self.path}: the folder {folder} was removed during the run")
+        if isinstance(exc, IsADirectoryError) and self.path.is_dir():
+            self.previous_gone = True
+            return IsADirectoryError(
+                f"{self.path} is now a directory: it was replaced by a directory during the run"
+            )
+        return exc
+
+    def _prepare(self) -> None:
         handle = self.open()
         tmp = self.tmp_path
         assert tmp is not None
@@ -1098,11 +1178,17 @@ class AtomicFile:
 
     def publish(self) -> None:
         """:meth:`prepare` if not done, ``os.replace`` the temporary file onto ``path``, fsync
-        the directory."""
+        the directory.
+
+        :raises IsADirectoryError: ``PATH is now a directory: ...`` (see
+            :meth:`target_changed`); other errors as they come."""
         self.prepare()
         tmp = self.tmp_path
         assert tmp is not None
-        os.replace(tmp, self.path)
+        try:
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise self.target_changed(exc) from exc
         self.tmp_path = None
         _fsync_dir(self.path.parent)
 
@@ -1503,6 +1589,20 @@ class FileSink(BaseSink):
         #: failed run says "nothing written (no previous output to keep)" for it.
         self.keeps_previous_output = target.kind != "new file"
         self._out: AtomicFile | StreamOutput = open_output(target, binary=binary, stream=stream)
+
+    @property
+    def keeps_previous_output(self) -> bool:
+        """Whether a failed run leaves a previous output at the target: not for a file that
+        did not exist when the sink was built, nor once publishing found its folder removed
+        or the file replaced by a directory (:attr:`AtomicFile.previous_gone`)."""
+        out = getattr(self, "_out", None)
+        if isinstance(out, AtomicFile) and out.previous_gone:
+            return False
+        return self._keeps_previous_output
+
+    @keeps_previous_output.setter
+    def keeps_previous_output(self, value: bool) -> None:
+        self._keeps_previous_output = value
 
     #: Whether this kind of sink may have its pages written from a worker thread when its
     #: target is a regular file (see :attr:`writes_in_worker_thread`).

@@ -359,25 +359,29 @@ class DatasetSink(BaseSink):
         self._rows.bind_schema(schema)
 
     def _check_name_length(self, name: str, spool_max: int) -> None:
-        """Refuse a dataset folder name too long for the names staged beside it (the spool's
-        part file ``..NAME.dataset.parquet.SPACE-PID.RANDOM.part``, the staging folder
-        ``.NAME.staging-RUN``), before any request, giving the longest name that fits.
+        """Refuse a dataset folder name too long for the names staged beside it (the spool
+        ``..NAME.dataset.parquet`` and its part file, whose name shortens a long NAME, see
+        :func:`part_stem`; the previous folder ``.NAME.previous-RUN``), before any request,
+        giving the longest name that fits.
 
         :raises SinkTargetError: ``dataset:NAME: the dataset folder's name is 250 bytes: ...``
         """
-        staged = [(f"{part_prefix(self._spool)}{'x' * 8}.part", spool_max)]
+        staged = [
+            (self._spool.name, spool_max),
+            (f"{part_prefix(self._spool)}{'x' * 8}.part", spool_max),
+        ]
         if self.name_max is not None:
             staged.append((f".{name}.previous-{self.run_id}", self.name_max))
         size = len(name.encode("utf-8", "surrogateescape"))
-        for longest, limit in staged:
-            over = len(longest.encode("utf-8", "surrogateescape")) - limit
-            if over > 0:
-                raise SinkTargetError(
-                    f"{self.label}: the dataset folder's name is {size} bytes: the run is "
-                    f"staged beside it under names {over + limit - size} bytes longer, over the "
-                    f"file system's {limit}-byte name limit; give a folder name of at most "
-                    f"{size - over} bytes"
-                )
+        overs = [(len(n.encode("utf-8", "surrogateescape")) - limit, limit) for n, limit in staged]
+        over, limit = max(overs)  # the name furthest over its limit gives the longest fit
+        if over > 0:
+            raise SinkTargetError(
+                f"{self.label}: the dataset folder's name is {size} bytes: the run is "
+                f"staged beside it under names {over + limit - size} bytes longer, over the "
+                f"file system's {limit}-byte name limit; give a folder name of at most "
+                f"{size - over} bytes"
+            )
 
     def _check_partition_values(
         self, records: Sequence[Mapping[str, Any]], rows: list[list[Any]]

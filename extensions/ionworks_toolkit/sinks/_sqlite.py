@@ -21,6 +21,7 @@ from ._base import (
     _current_umask,
     _fsync_dir,
     check_options,
+    folder_name_max,
     lock_wait,
     output_target,
     part_prefix,
@@ -170,6 +171,7 @@ class SqliteSink(BaseSink):
             raise SinkTargetError(_bad_table_message(table))
         super().__init__(label or f"sqlite:{path}", record_schema=record_schema)
         self.path = path
+        _check_journal_name(self.label, path)
         self._table = table
         self.timeout = timeout
         #: A database that did not exist when the sink was built has no previous output: a
@@ -647,6 +649,27 @@ class SqliteSink(BaseSink):
         return "; ".join(filter(None, (adopted, getattr(self, "_stale_parts", ""))))
 
     def _publish_new_database(self, tmp: Path) -> None:
+        """Publish the new database built at ``tmp`` (:meth:`_link_new_database`). When the
+        target's folder was removed during the run, or a directory now stands at the path,
+        the error names the target (never the hidden part file) and says so:
+        ``FileNotFoundError('PATH: the folder F was removed during the run')``,
+        ``IsADirectoryError('PATH is now a directory: it was replaced by a directory during
+        the run')``."""
+        try:
+            self._link_new_database(tmp)
+        except (OSError, sqlite3.Error) as exc:
+            folder = self.path.parent
+            if not folder.is_dir():
+                raise FileNotFoundError(
+                    f"{self.path}: the folder {folder} was removed during the run"
+                ) from exc
+            if self.path.is_dir():
+                raise IsADirectoryError(
+                    f"{self.path} is now a directory: it was replaced by a directory during the run"
+                ) from exc
+            raise
+
+    def _link_new_database(self, tmp: Path) -> None:
         _fsync_file(tmp)  # synchronous=OFF: the data reaches the disk here, before the link
         os.chmod(tmp, 0o666 & ~_current_umask())
         try:
@@ -946,3 +969,23 @@ def make_sqlite_sink(target: str, options: dict[str, str]) -> SqliteSink:
     assert resolved.path is not None
     _check_database_file(target, resolved.path)
     return SqliteSink(resolved.path, table=table, label=f"sqlite:{target}")
+
+
+def _check_journal_name(label: str, path: Path) -> None:
+    """Refuse, before any request, a database whose name is too long for the rollback
+    journal SQLite keeps beside it (``NAME-journal``, 8 bytes longer) to fit the folder's
+    name limit, giving the longest name that fits.
+
+    :raises SinkTargetError: ``sqlite:NAME: the database's name is 250 bytes: SQLite keeps
+        its journal beside it under a name 8 bytes longer, over the file system's 255-byte
+        name limit; give a database name of at most 247 bytes``
+    """
+    limit = folder_name_max(path.parent)
+    size = len(path.name.encode("utf-8", "surrogateescape"))
+    extra = len("-journal")
+    if size + extra > limit:
+        raise SinkTargetError(
+            f"{label}: the database's name is {size} bytes: SQLite keeps its journal beside "
+            f"it under a name {extra} bytes longer, over the file system's {limit}-byte name "
+            f"limit; give a database name of at most {limit - extra} bytes"
+        )

@@ -1,0 +1,130 @@
+"""A file target's folder removed during the run, or the target replaced by a directory
+(FINDINGS10 K5): the error names the target, never the hidden part file, and says what
+happened; the outcome no longer claims the previous output was kept (it is gone)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from ionworks_toolkit import Toolkit
+from ionworks_toolkit.errors import ServerError, SinkError
+from ionworks_toolkit.export import sink_outcome
+from ionworks_toolkit.sinks import open_sink
+from test_async_page_writer import PROJECT_ID, measurement, serve, settings
+
+SCHEMES = ["jsonl", "csv", "parquet"]
+
+
+def _run(tmp_path: Path, scheme: str, change: str) -> tuple[str, str, Path]:
+    """Export 5 records, 2 a page, to ``out/m.SCHEME`` (holding a previous file); before the
+    second page the folder is removed (``rmdir``) or the file replaced by a directory."""
+    if scheme == "parquet":
+        pytest.importorskip("pyarrow")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / f"m.{scheme}"
+    target.write_bytes(b"previous")
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            if change == "rmdir":
+                shutil.rmtree(folder)
+            else:
+                target.unlink()
+                target.mkdir()
+        return inner(request)
+
+    sink = open_sink(f"{scheme}:{target}")
+    with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, [sink], page_size=2)
+    label = f"{scheme}:{target}"
+    outcome = sink_outcome([(label, sink)], name_rolled_back=True)
+    return str(info.value), outcome, target
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_folder_removed_during_the_run_is_named(tmp_path: Path, scheme: str) -> None:
+    message, outcome, target = _run(tmp_path, scheme, "rmdir")
+    assert message == (
+        f"sink {scheme}:{target} failed: FileNotFoundError: {target}: the folder "
+        f"{target.parent} was removed during the run"
+    )
+    assert outcome == f"nothing written (no previous output to keep): {scheme}:{target}"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_target_replaced_by_a_directory_is_named(tmp_path: Path, scheme: str) -> None:
+    message, outcome, target = _run(tmp_path, scheme, "mkdir")
+    assert message == (
+        f"sink {scheme}:{target} failed: IsADirectoryError: {target} is now a directory: it "
+        "was replaced by a directory during the run"
+    )
+    assert outcome == f"nothing written (no previous output to keep): {scheme}:{target}"
+    assert os.listdir(target.parent) == [target.name]
+    assert os.listdir(target) == []
+
+
+def test_a_run_that_fails_otherwise_still_keeps_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "m.jsonl"
+    target.write_bytes(b"previous")
+
+    def handler(request: httpx.Request) -> Any:
+        if request.url.params["offset"] == "2":
+            return httpx.Response(500, json={"detail": "boom"})
+        return serve([measurement(i) for i in range(5)])(request)
+
+    sink = open_sink(f"jsonl:{target}")
+    with pytest.raises(ServerError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, [sink], page_size=2)
+    assert info.value.status == 500
+    assert sink_outcome([(f"jsonl:{target}", sink)], name_rolled_back=True) == (
+        f"rolled back (previous output kept): jsonl:{target}"
+    )
+    assert target.read_bytes() == b"previous"
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("rmdir", "FileNotFoundError: {target}: the folder {folder} was removed during the run"),
+        (
+            "mkdir",
+            "IsADirectoryError: {target} is now a directory: it was replaced by a directory "
+            "during the run",
+        ),
+    ],
+)
+def test_a_new_sqlite_database_names_the_change(tmp_path: Path, change: str, said: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "m.db"
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            if change == "rmdir":
+                shutil.rmtree(folder)
+            else:
+                target.mkdir()
+        return inner(request)
+
+    sink = open_sink(f"sqlite:{target}")
+    with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, [sink], page_size=2)
+    assert str(info.value) == (
+        f"sink sqlite:{target} failed: " + said.format(target=target, folder=folder)
+    )
+    outcome = sink_outcome([(f"sqlite:{target}", sink)], name_rolled_back=True)
+    assert outcome == f"nothing written (no previous output to keep): sqlite:{target}"
+    if change == "rmdir":
+        assert os.listdir(tmp_path) == []
+    else:
+        assert os.listdir(folder) == ["m.db"]
+        assert os.listdir(target) == []
