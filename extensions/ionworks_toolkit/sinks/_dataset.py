@@ -30,6 +30,7 @@ from ._base import (
     SinkTargetError,
     _fsync_dir,
     check_options,
+    folder_name_max,
     install_hint,
     part_prefix,
     remove_stale_parts,
@@ -170,7 +171,7 @@ class DatasetSink(BaseSink):
             spool_dir = path.parent
         #: The longest file or folder name (bytes) the dataset's file system takes; ``None``
         #: on an fsspec filesystem (object stores limit whole keys, not names).
-        self.name_max = _name_max(spool_dir) if self._fs is None else None
+        self.name_max = folder_name_max(spool_dir) if self._fs is None else None
         check_arrow_path(self.label, self.root)  # before the file system sees it
         self._check_root()
         #: A folder without a manifest holds no dataset of this sink (a new or empty one):
@@ -185,7 +186,7 @@ class DatasetSink(BaseSink):
         self._staging = f"{parent}/.{name}.staging-{self.run_id}"
         #: The rows' Parquet spool (staged as a part file beside it until the run ends).
         self._spool = spool_dir / f".{name}.dataset.parquet"
-        self._check_name_length(name, _name_max(spool_dir))
+        self._check_name_length(name, folder_name_max(spool_dir))
         self._rows = ParquetSink(self._spool, label=self.label)
         self._rows.check_rows = self._check_partition_values
         self._staged_files: list[str] = []
@@ -544,15 +545,6 @@ class DatasetSink(BaseSink):
         with contextlib.suppress(FileNotFoundError):
             if self._fs.exists(path):
                 self._fs.rm(path, recursive=True)
-
-
-def _name_max(folder: Path) -> int:
-    """The longest name (bytes) a file in ``folder`` may have: ``PC_NAME_MAX`` (255 on the
-    usual Linux, macOS and Windows file systems; the default where it cannot be asked)."""
-    try:
-        return int(os.pathconf(folder, "PC_NAME_MAX"))
-    except (AttributeError, OSError, ValueError):  # Windows has no pathconf
-        return 255
 
 
 def _folders(rel: str) -> list[str]:
