@@ -32,11 +32,11 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 
@@ -57,6 +57,8 @@ from .errors import (
 )
 from .parameters import check_query_length
 from .settings import Settings
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # httpcore is imported by httpx when a transport is built, not before
     import httpcore
@@ -820,28 +822,13 @@ class _AsyncioStream:
         self._protocol = protocol
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore
-
-        try:
-            async with asyncio.timeout(timeout):
-                return await self._protocol.receive(max(max_bytes, READ_SIZE))
-        except TimeoutError as exc:  # before OSError: TimeoutError is one
-            raise httpcore.ReadTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
+        return await _as_httpcore(
+            "read", self._protocol.receive(max(max_bytes, READ_SIZE)), timeout
+        )
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore
-
-        if not buffer:
-            return
-        try:
-            async with asyncio.timeout(timeout):
-                await self._protocol.send(buffer)
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
+        if buffer:
+            await _as_httpcore("write", self._protocol.send(buffer), timeout)
 
     async def aclose(self) -> None:
         """Close at once: ``abort()``, which closes the socket on the loop's next pass,
@@ -860,23 +847,15 @@ class _AsyncioStream:
         """TLS over this connection (asyncio's ``loop.start_tls``): a new stream on the TLS
         transport, the same protocol. ConnectTimeout / ConnectError (the ``ssl.SSLError``
         chained, for ``certificate_failure`` and ``tls_failure``) as httpcore's backends."""
-        import httpcore
-
         loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport = await loop.start_tls(
-                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
-                )
-        except TimeoutError as exc:
-            self._transport.abort()
-            raise httpcore.ConnectTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:  # ssl.SSLError included
-            self._transport.abort()
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        except BaseException:
-            self._transport.abort()
-            raise
+        transport = await _as_httpcore(
+            "connect",
+            loop.start_tls(
+                self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+            ),
+            timeout,
+            on_failure=self._transport.abort,
+        )
         assert transport is not None
         return _AsyncioStream(transport, self._protocol)
 
@@ -903,28 +882,13 @@ class _SocketStream:
         self._loop = asyncio.get_running_loop()
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore
-
-        try:
-            async with asyncio.timeout(timeout):
-                return await self._loop.sock_recv(self._sock, max(max_bytes, READ_SIZE))
-        except TimeoutError as exc:  # before OSError: TimeoutError is one
-            raise httpcore.ReadTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
+        return await _as_httpcore(
+            "read", self._loop.sock_recv(self._sock, max(max_bytes, READ_SIZE)), timeout
+        )
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore
-
-        if not buffer:
-            return
-        try:
-            async with asyncio.timeout(timeout):
-                await self._loop.sock_sendall(self._sock, buffer)
-        except TimeoutError as exc:
-            raise httpcore.WriteTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
+        if buffer:
+            await _as_httpcore("write", self._loop.sock_sendall(self._sock, buffer), timeout)
 
     async def aclose(self) -> None:
         self._sock.close()
@@ -940,26 +904,18 @@ class _SocketStream:
         ConnectTimeout / ConnectError (the ``ssl.SSLError`` chained, for
         ``certificate_failure`` and ``tls_failure``) as httpcore's backends; the socket is
         closed on failure."""
-        import httpcore
-
         loop = self._loop
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    lambda: _ReceiveProtocol(loop),
-                    sock=self._sock,
-                    ssl=ssl_context,
-                    server_hostname=server_hostname,
-                )
-        except TimeoutError as exc:
-            self._sock.close()
-            raise httpcore.ConnectTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:  # ssl.SSLError included
-            self._sock.close()
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-        except BaseException:
-            self._sock.close()
-            raise
+        transport, protocol = await _as_httpcore(
+            "connect",
+            loop.create_connection(
+                lambda: _ReceiveProtocol(loop),
+                sock=self._sock,
+                ssl=ssl_context,
+                server_hostname=server_hostname,
+            ),
+            timeout,
+            on_failure=self._sock.close,
+        )
         return _AsyncioStream(transport, protocol)
 
     def get_extra_info(self, info: str) -> Any:
@@ -972,6 +928,38 @@ class _SocketStream:
         if info == "server_addr":
             return self._sock.getpeername()
         return None
+
+
+async def _as_httpcore(
+    phase: Literal["read", "write", "connect"],
+    operation: Awaitable[T],
+    timeout: float | None,
+    on_failure: Callable[[], object] | None = None,
+) -> T:
+    """Await one network ``operation`` of :class:`_AsyncioStream` or :class:`_SocketStream`
+    within ``timeout`` seconds (None: no limit), failing as httpcore's anyio backend fails,
+    so httpx and the retry layer see the same errors: ``TimeoutError`` becomes the phase's
+    ``httpcore.ReadTimeout``/``WriteTimeout``/``ConnectTimeout``, any other ``OSError``
+    (``ssl.SSLError`` included) its ``ReadError``/``WriteError``/``ConnectError``.
+    ``on_failure`` (closing the connection) runs first on any failure, cancellation too."""
+    import httpcore
+
+    timeout_error, io_error = {
+        "read": (httpcore.ReadTimeout, httpcore.ReadError),
+        "write": (httpcore.WriteTimeout, httpcore.WriteError),
+        "connect": (httpcore.ConnectTimeout, httpcore.ConnectError),
+    }[phase]
+    try:
+        async with asyncio.timeout(timeout):
+            return await operation
+    except BaseException as exc:
+        if on_failure is not None:
+            on_failure()
+        if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
+            raise timeout_error(str(exc) or "timed out") from exc
+        if isinstance(exc, OSError):
+            raise io_error(str(exc) or type(exc).__name__) from exc
+        raise
 
 
 def _socket_readable(transport: asyncio.BaseTransport) -> bool:

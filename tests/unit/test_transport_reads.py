@@ -252,6 +252,42 @@ def test_socket_stream_read_timeout_is_httpcores() -> None:
         asyncio.run(scenario())
 
 
+def test_socket_stream_failures_are_httpcores_and_a_failed_tls_start_closes_the_socket() -> None:
+    """``_as_httpcore``: a timeout and an OSError of each phase become httpcore's errors, and
+    a TLS start that fails (the peer speaks no TLS) closes the socket, ConnectError."""
+    left, right = socket.socketpair()
+    left.setblocking(False)
+
+    async def write_closed() -> None:
+        right.close()
+        await _SocketStream(left).write(b"x" * 1_000_000, timeout=1.0)
+
+    with left, pytest.raises(httpcore.WriteError):
+        asyncio.run(write_closed())
+
+    left, right = socket.socketpair()
+    left.setblocking(False)
+
+    async def tls_to_plain_text() -> None:
+        right.sendall(b"HTTP/1.1 400 not TLS\r\n\r\n")
+        await _SocketStream(left).start_tls(ssl.create_default_context(), "localhost", timeout=2.0)
+
+    with right, pytest.raises(httpcore.ConnectError) as info:
+        asyncio.run(tls_to_plain_text())
+    assert isinstance(info.value.__cause__, ssl.SSLError)
+    assert left.fileno() == -1  # closed
+
+    left, right = socket.socketpair()
+    left.setblocking(False)
+
+    async def tls_never_answered() -> None:
+        await _SocketStream(left).start_tls(ssl.create_default_context(), "localhost", timeout=0.05)
+
+    with right, pytest.raises(httpcore.ConnectTimeout):
+        asyncio.run(tls_never_answered())
+    assert left.fileno() == -1
+
+
 # ------------------------------------------------------------------- which pools are wrapped
 
 
