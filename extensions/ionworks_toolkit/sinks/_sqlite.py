@@ -301,12 +301,15 @@ class SqliteSink(BaseSink):
     def _while_locked(
         self, conn: sqlite3.Connection, statement: str, waiting: str, gave_up: str
     ) -> None:
-        """Run ``statement``; while SQLite says the database is locked or busy, the notice
-        ``waiting`` on stderr (once), then tried again every :data:`LOCK_POLL_INTERVAL`
-        seconds for up to ``timeout`` seconds, then :class:`SinkTargetError` (``gave_up``).
-        Both texts follow the label and get ``{timeout}``. Ctrl-C and SIGTERM end the wait
-        (see :meth:`_take_write_lock`)."""
+        """Run ``statement``; while SQLite says the database is locked or busy, it is tried
+        again every :data:`LOCK_POLL_INTERVAL` seconds for up to ``timeout`` seconds, then
+        :class:`SinkTargetError` (``gave_up``). The notice ``waiting`` goes to stderr once,
+        when the second try is refused too: a lock held for an instant (another run's own
+        ``BEGIN IMMEDIATE`` try holds a SHARED lock while it fails, which a ``COMMIT`` meeting
+        it reads as a reader) is waited for silently. Both texts follow the label and get
+        ``{timeout}``. Ctrl-C and SIGTERM end the wait (see :meth:`_take_write_lock`)."""
         deadline = None
+        refused = 0
         while True:
             try:
                 conn.execute(statement)
@@ -315,8 +318,10 @@ class SqliteSink(BaseSink):
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 timeout = f"{self.timeout:g}"
+                refused += 1
                 if deadline is None:
                     deadline = _clock() + self.timeout
+                if refused == 2:
                     _notice(f"{self.label}: {waiting.format(timeout=timeout)}")
                 left = deadline - _clock()
                 if left <= 0:
