@@ -47,7 +47,13 @@ from .sinks import (
     SinkTarget,
     parse_sink_target,
 )
-from .sinks._base import SinkUnavailableError, interruptible, stop_if_cancelled, waiting_for_stream
+from .sinks._base import (
+    SinkUnavailableError,
+    interruptible,
+    stop_if_cancelled,
+    stop_waits_on,
+    waiting_for_stream,
+)
 from .sinks._table import printable
 
 __all__ = [
@@ -514,8 +520,15 @@ class AsyncPageWriter:
         self._sinks = sinks
         self._item_model = item_model
         self._progress = progress
+        #: Set when the writer closes: a wait in its thread (a SQLite write lock another run
+        #: holds) then ends at its next poll instead of holding the run (``stop_waits_on``).
+        self._stop = threading.Event()
         self._pool = (
-            ThreadPoolExecutor(1, "ionworks-sink") if writes_in_worker_thread(sinks) else None
+            ThreadPoolExecutor(
+                1, "ionworks-sink", initializer=stop_waits_on, initargs=(self._stop,)
+            )
+            if writes_in_worker_thread(sinks)
+            else None
         )
         self._pending: tuple[Future[None], WalkStats] | None = None
 
@@ -539,8 +552,10 @@ class AsyncPageWriter:
     def close(self) -> None:
         """Wait for the page being written, if any (its error ignored: the run is already
         failing), and stop the worker thread. Blocks the calling thread for at most that one
-        write."""
+        write; a wait in it for another run's lock ends at its next poll (0.1 s) with
+        ``asyncio.CancelledError``."""
         self._pending = None
+        self._stop.set()
         if self._pool is not None:
             self._pool.shutdown(wait=True)  # returns once the page being written is
 

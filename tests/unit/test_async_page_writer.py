@@ -100,7 +100,14 @@ def test_only_regular_json_lines_and_csv_files_are_written_from_a_thread(tmp_pat
     assert csv.writes_in_worker_thread is True
     assert JsonlSink(None).writes_in_worker_thread is False  # stdout: written on the loop
     assert writes_in_worker_thread([("j", jsonl), ("c", csv)]) is True
-    assert writes_in_worker_thread([("j", jsonl), ("s", SqliteSink(tmp_path / "a.db"))]) is False
+    # A SQLite database too (FINDINGS10 K2: its lock wait leaves the event loop free there)
+    assert writes_in_worker_thread([("j", jsonl), ("s", SqliteSink(tmp_path / "a.db"))]) is True
+    assert writes_in_worker_thread([("j", jsonl), ("o", JsonlSink(None))]) is False
+
+    class PluginSqlite(SqliteSink):  # a plugin's subclass: written on the loop's thread
+        pass
+
+    assert PluginSqlite(tmp_path / "p.db").writes_in_worker_thread is False
     assert writes_in_worker_thread([("p", object())]) is False  # type: ignore[list-item]
     assert writes_in_worker_thread([]) is False
 
@@ -196,7 +203,11 @@ def test_the_writer_without_a_thread_writes_at_once(tmp_path: Path) -> None:
     events: list[str] = []
     sink = ThreadNotingSink(None, events, stream=None)
     sink.worker_thread_safe = False
-    opened = [("db", SqliteSink(tmp_path / "w.db"))]
+
+    class PluginSqlite(SqliteSink):  # not declared worker_thread_safe: on the loop's thread
+        pass
+
+    opened = [("db", PluginSqlite(tmp_path / "w.db"))]
     writer = AsyncPageWriter(opened, progress=lambda stats: events.append(f"p {stats.records}"))
 
     async def run() -> None:

@@ -1315,11 +1315,15 @@ class StreamOutput:
 
 def stop_if_cancelled() -> None:
     """Raise ``asyncio.CancelledError`` when called inside an asyncio task that was asked to
-    stop. Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
+    stop, or in an async export's sink thread whose export stopped (:func:`stop_waits_on`).
+    Under ``asyncio.run`` (the CLI) Ctrl-C, and SIGTERM through it, only cancel the
     main task, which code that waits without awaiting would never notice."""
     asyncio = sys.modules.get("asyncio")  # not imported: no event loop can be running
     if asyncio is None:
         return
+    stop = getattr(_STREAM_WAIT, "stop", None)
+    if stop is not None and stop.is_set():
+        raise asyncio.CancelledError
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no running event loop in this thread
@@ -1335,6 +1339,14 @@ def notice(message: str) -> None:
 
 
 _STREAM_WAIT = threading.local()
+
+
+def stop_waits_on(event: threading.Event) -> None:
+    """Make ``event`` this thread's stop: once it is set, a wait here (another run's lock,
+    polled by :func:`stop_if_cancelled`) ends with ``asyncio.CancelledError``. An async
+    export's sink thread gets it (``export.AsyncPageWriter``), where a cancelled task is
+    never seen: the export sets it when it stops, so that no wait outlives the run."""
+    _STREAM_WAIT.stop = event
 
 
 def waiting_for_stream() -> bool:
