@@ -576,7 +576,12 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
     """Publish every sink, in two phases: first ``prepare()`` each (finish, fsync, take locks;
     nothing visible yet; a failure or an interrupt here aborts all and publishes nothing),
     then ``commit()`` each (renames and SQL ``COMMIT``: the window in which only some
-    outputs are published is the time of these steps).
+    outputs are published is the time of these steps). The second phase commits the sinks
+    whose commit may wait or fail for a reason outside the run first (a SQLite ``COMMIT``
+    waiting up to 30 s for a reader, a PostgreSQL ``COMMIT``, a plugin's), in the order
+    given, and the files published by a rename (``publishes_by_rename``) last: a database
+    that cannot commit then leaves every output as it was, whatever the order of the sinks
+    (FINDINGS11 L2: a CSV file listed first was published, then the database rolled back).
 
     SIGINT and SIGTERM that arrive during the second phase (main thread only) are held
     (except in a wait before any output is published, e.g. a SQLite ``COMMIT`` waiting for
@@ -609,8 +614,9 @@ def commit_sinks(sinks: Sequence[tuple[str, Sink]]) -> None:
         except BaseException as exc:
             raise sink_error(sinks, text, exc) from exc
     stop_if_cancelled()  # a Ctrl-C while preparing: publish nothing
+    renamed_last = sorted(sinks, key=lambda pair: getattr(pair[1], "publishes_by_rename", False))
     with _Publishing() as publishing:
-        for text, sink in sinks:
+        for text, sink in renamed_last:
             publishing.now(text, sink)
             try:
                 sink.commit()

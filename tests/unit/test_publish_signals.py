@@ -228,10 +228,12 @@ def test_one_signal_stops_other_plugin_code_that_hangs(
 def test_a_second_signal_abandons_a_commit_that_hangs_and_the_message_names_each_output(
     work: Path, first: int, second: int, sigint: Any, again: str, code: int, word: str
 ) -> None:
-    """G22's input: ``--sink ch.jsonl --sink bad:ch.out`` (plus a third output, after it),
-    the plugin's ``_commit`` sleeping 600 s."""
+    """G22's input: ``--sink ch.db --sink bad:ch.out`` (plus a third output, after it),
+    the plugin's ``_commit`` sleeping 600 s. (G22's own first output was ``ch.jsonl``: a
+    file published by a rename is now committed after the plugin's sink, FINDINGS11 L2, so
+    a database is the output published before the hang.)"""
     (work / "after.csv").write_text("previous\n")
-    process = run_cli(work, "commit", "ch.jsonl", "bad:ch.out", "after.csv", sigint=sigint)
+    process = run_cli(work, "commit", "ch.db", "bad:ch.out", "after.csv", sigint=sigint)
     wait_for(work / "commit-started", process)
     assert process.stderr is not None
     process.send_signal(first)
@@ -246,12 +248,14 @@ def test_a_second_signal_abandons_a_commit_that_hangs_and_the_message_names_each
     _, err = process.communicate(timeout=120)  # a held signal: the commit sleeps 600 s
     assert (process.returncode, err) == (
         code,
-        f"{word} while publishing: published: ch.jsonl; publishing abandoned part-way, output "
+        f"{word} while publishing: published: ch.db; publishing abandoned part-way, output "
         "state unknown (it may be partly published): bad:ch.out; rolled back (previous output "
         "kept): after.csv\n",
     )
-    assert sorted(os.listdir(work)) == ["after.csv", "ch.jsonl", "commit-started"]
-    assert len((work / "ch.jsonl").read_text().splitlines()) == 2
+    assert sorted(os.listdir(work)) == ["after.csv", "ch.db", "commit-started"]
+    with sqlite3.connect(work / "ch.db") as conn:
+        assert conn.execute("SELECT count(*) FROM measurements").fetchone() == (2,)
+    conn.close()
     assert (work / "after.csv").read_text() == "previous\n"
 
 
@@ -363,9 +367,14 @@ class HangingCommit(BaseSink):
 def test_a_second_signal_cuts_a_plugin_commit_at_once_and_names_it(
     tmp_path: Path, sigint_default: None
 ) -> None:
-    a, c = tmp_path / "a.jsonl", previous_text(tmp_path / "c.csv")
+    a, c = previous_text(tmp_path / "a.jsonl"), previous_text(tmp_path / "c.csv")
     hang = HangingCommit([signal.SIGINT, signal.SIGINT])
-    sinks = [("a.jsonl", JsonlSink(a)), ("hang:x", hang), ("c.csv", CsvSink(c))]
+    sinks = [
+        ("a.jsonl", JsonlSink(a)),  # a file: committed after the others (FINDINGS11 L2)
+        ("k.db", SqliteSink(tmp_path / "k.db")),
+        ("hang:x", hang),
+        ("c.csv", CsvSink(c)),
+    ]
     write_all(sinks)
     with pytest.raises(KeyboardInterrupt) as raised:
         try:
@@ -375,10 +384,10 @@ def test_a_second_signal_cuts_a_plugin_commit_at_once_and_names_it(
     assert getattr(raised.value, ABANDONED_SINK) == "hang:x"
     assert (hang.after_signals, hang.aborted, hang.state) == (False, True, "aborted")
     assert sink_outcome(sinks, abandoned="hang:x") == (
-        "published: a.jsonl; publishing abandoned part-way, output state unknown (it may be "
-        "partly published): hang:x; rolled back (previous output kept): c.csv"
+        "published: k.db; publishing abandoned part-way, output state unknown (it may be "
+        "partly published): hang:x; rolled back (previous output kept): a.jsonl, c.csv"
     )
-    assert c.read_text() == "previous\n"
+    assert (a.read_text(), c.read_text()) == ("previous\n", "previous\n")
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
 
 
@@ -407,22 +416,25 @@ def test_a_signal_ignored_when_publishing_begins_stays_ignored(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    ("sqlite_first", "sleeps", "states", "outcome", "files"),
+    ("other", "sqlite_first", "sleeps", "states", "outcome", "files"),
     [
-        (False, [0.1, 0.1], ["committed", "aborted"],
-         "published: a.jsonl; rolled back (previous output kept): k.db", ["a.jsonl", "k.db"]),
-        (True, [0.1], ["aborted", "aborted"], "", ["k.db"]),
+        ("j.db", False, [0.1, 0.1], ["committed", "aborted"],
+         "published: j.db; rolled back (previous output kept): k.db", ["j.db", "k.db"]),
+        ("a.jsonl", True, [0.1], ["aborted", "aborted"], "", ["k.db"]),
+        ("a.jsonl", False, [0.1], ["aborted", "aborted"], "", ["k.db"]),
     ],
-    ids=["after-an-output-two-signals", "first-output-one-signal"],
+    ids=["after-an-output-two-signals", "first-output-one-signal",
+         "after-a-file-listed-first-one-signal"],
 )  # fmt: skip
 def test_a_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigint_default: None, other: str,
     sqlite_first: bool, sleeps: list[float], states: list[str], outcome: str, files: list[str],
 ) -> None:  # fmt: skip
     """The COMMIT waits (up to 30 s) while another connection reads: that wait is where a
     second signal stops it, so the database keeps its previous rows (a known state). While
-    nothing is published yet (the database is the first output), one signal (``timeout``
-    sends one SIGTERM) stops the run there: nothing published, as before this phase."""
+    nothing is published yet (the database is the first output committed: listed first, or
+    after a file, which is committed last, FINDINGS11 L2), one signal (``timeout`` sends one
+    SIGTERM) stops the run there: nothing published, as before this phase."""
     db = tmp_path / "k.db"
     first = SqliteSink(db)
     first.write([{"id": "old"}])
@@ -437,7 +449,8 @@ def test_a_signal_while_sqlite_waits_for_a_reader_rolls_it_back(
         signal.raise_signal(signal.SIGINT)  # the first is held once a.jsonl is published
 
     monkeypatch.setattr(_sqlite, "_sleep", sleep)
-    sinks: list[tuple[str, Any]] = [("a.jsonl", JsonlSink(tmp_path / "a.jsonl"))]
+    first_output = JsonlSink(tmp_path / other) if other.endswith(".jsonl") else None
+    sinks: list[tuple[str, Any]] = [(other, first_output or SqliteSink(tmp_path / other))]
     sinks.insert(0 if sqlite_first else 1, ("k.db", SqliteSink(db)))
     write_all(sinks)
     try:

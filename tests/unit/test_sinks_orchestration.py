@@ -75,14 +75,16 @@ def test_a_failure_while_publishing_says_what_was_published(
     with pytest.raises(SinkError) as info:
         toolkit.export(PROJECT_ID, sinks)
     assert str(info.value) == f"sink csv:{tmp_path}/b.csv failed: OSError: rename refused"
-    assert info.value.__notes__ == [f"already published: jsonl:{tmp_path}/a.jsonl"]
+    # The database is committed first, the files by a rename last (FINDINGS11 L2).
+    assert info.value.__notes__ == [
+        f"already published: jsonl:{tmp_path}/a.jsonl, sqlite:{tmp_path}/c.db"
+    ]
     assert [r["id"] for r in _jsonl_lines(tmp_path / "a.jsonl")] == ["m-0", "m-1", "m-2"]
     assert (tmp_path / "b.csv").read_text() == "keep\n"
-    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]  # no c.db, no .part
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv", "c.db"]  # no .part
     assert sink_outcome([(s.label, s) for s in sinks]) == (
-        f"published: jsonl:{tmp_path}/a.jsonl; rolled back (previous output kept): "
-        f"csv:{tmp_path}/b.csv; nothing written (no previous output to keep): "
-        f"sqlite:{tmp_path}/c.db"
+        f"published: jsonl:{tmp_path}/a.jsonl, sqlite:{tmp_path}/c.db; rolled back (previous "
+        f"output kept): csv:{tmp_path}/b.csv"
     )
 
 

@@ -1635,6 +1635,13 @@ class FileSink(BaseSink):
         return declared is True and isinstance(self._out, AtomicFile)
 
     @property
+    def publishes_by_rename(self) -> bool:
+        """``True`` when :meth:`commit` only renames the finished part file over a regular
+        file target (milliseconds, nothing to wait for): ``export.commit_sinks`` commits such
+        sinks after every other one (FINDINGS11 L2)."""
+        return isinstance(self._out, AtomicFile)
+
+    @property
     def streamed(self) -> bool:
         """``True`` once a page was flushed to a stream target (a Parquet stream's rows wait
         for their row group: written records are not yet streamed)."""
