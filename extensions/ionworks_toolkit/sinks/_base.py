@@ -63,6 +63,10 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
+#: A file path as the sinks' constructors take it: text or any ``os.PathLike``.
+StrPath = str | os.PathLike[str]
+
+
 class SinkTargetError(ValueError):
     """A sink target or one of its options is invalid.
 
@@ -1577,7 +1581,7 @@ class FileSink(BaseSink):
     def __init__(
         self,
         scheme: str,
-        path: Path | None = None,
+        path: StrPath | None = None,
         *,
         label: str | None = None,
         target: OutputTarget | None = None,
@@ -1585,6 +1589,7 @@ class FileSink(BaseSink):
         binary: bool = False,
         stream: IO[Any] | None = None,
     ) -> None:
+        path = Path(path) if path is not None else None  # a str too (was: AttributeError)
         if target is None:
             target = (
                 OutputTarget(path, False, "file")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 from .._codec import JsonReadyList
@@ -13,6 +12,7 @@ from ._base import (
     OutputTarget,
     SinkTargetError,
     StreamOutput,
+    StrPath,
     check_options,
     output_target,
 )
@@ -55,7 +55,7 @@ class CsvSink(FileSink):
 
     def __init__(
         self,
-        path: Path | None = None,
+        path: StrPath | None = None,
         *,
         label: str | None = None,
         target: OutputTarget | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from .._codec import JsonReadyList, dumps_bytes
@@ -13,6 +12,7 @@ from ._base import (
     FileSink,
     OutputTarget,
     StreamOutput,
+    StrPath,
     check_options,
     output_target,
 )
@@ -85,7 +85,7 @@ class JsonlSink(FileSink):
 
     def __init__(
         self,
-        path: Path | None = None,
+        path: StrPath | None = None,
         *,
         stream: IO[str] | None = None,
         label: str | None = None,

@@ -6,7 +6,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -18,6 +17,7 @@ from ._base import (
     OutputTarget,
     SinkDependencyError,
     SinkTargetError,
+    StrPath,
     check_options,
     install_hint,
     output_target,
@@ -146,7 +146,7 @@ class ParquetSink(FileSink):
 
     def __init__(
         self,
-        path: Path | None = None,
+        path: StrPath | None = None,
         *,
         compression: str = "snappy",
         label: str | None = None,

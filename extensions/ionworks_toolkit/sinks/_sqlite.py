@@ -18,6 +18,7 @@ from .._codec import JsonReadyList
 from ._base import (
     BaseSink,
     SinkTargetError,
+    StrPath,
     _current_umask,
     _fsync_dir,
     check_options,
@@ -163,13 +164,14 @@ class SqliteSink(BaseSink):
 
     def __init__(
         self,
-        path: Path,
+        path: StrPath,
         *,
         table: str | None = None,
         label: str | None = None,
         timeout: float = 30.0,
         record_schema: RecordSchema | None = None,
     ) -> None:
+        path = Path(path)  # a str too (was: AttributeError)
         if table is not None and not _valid_table(table):
             raise SinkTargetError(_bad_table_message(table))
         super().__init__(label or f"sqlite:{path}", record_schema=record_schema)
