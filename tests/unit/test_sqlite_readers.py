@@ -153,3 +153,47 @@ def test_a_new_database_created_meanwhile_waits_for_its_reader_too(
         "sqlite:c.db: another connection is reading this database"
     )
     assert _rows(tmp_path / "c.db", "SELECT id FROM cells ORDER BY id") == [("old",), ("ours",)]
+
+
+def _measurement(index: int) -> dict[str, object]:
+    return {"id": f"m{index}", "name": "x" * 2000, "cell_instance_id": "c", "created_at": None,
+            "updated_at": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("journal_mode", "read_during_the_run"),
+    [("delete", "database is locked"), ("wal", (1,))],
+    ids=["rollback-journal", "wal"],
+)
+def test_readers_during_a_long_run_are_locked_out_unless_the_database_is_wal(
+    tmp_path: Path, journal_mode: str, read_during_the_run: object
+) -> None:
+    """What README says of readers during a run into an existing database (FINDINGS11 L1):
+    in SQLite's default rollback-journal mode a run's changes past the page cache (10 MB
+    here) lock readers out until it commits; a database switched to WAL keeps that mode and
+    its readers see the previous rows."""
+    db = tmp_path / "c.db"
+    first = SqliteSink(db)
+    first.write([_measurement(-1)])
+    first.commit()
+    if journal_mode == "wal":
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+        conn.close()
+    run = SqliteSink(db)
+    run.write([_measurement(i) for i in range(5000)])
+    reader = sqlite3.connect(db, timeout=0)
+    try:
+        read: object = reader.execute("SELECT count(*) FROM measurements").fetchone()
+    except sqlite3.OperationalError as exc:
+        read = str(exc)
+    finally:
+        reader.close()
+    run.commit()
+    assert read == read_during_the_run
+    with sqlite3.connect(db) as conn:
+        after = conn.execute("SELECT count(*), (SELECT journal_mode FROM pragma_journal_mode) "
+                             "FROM measurements").fetchone()  # fmt: skip
+    conn.close()
+    assert after == (5001, journal_mode)
+    assert sorted(os.listdir(tmp_path)) == ["c.db"]
