@@ -430,7 +430,9 @@ def test_parse_sink_target_edges(text: str, known: list[str], expected: SinkTarg
         (
             "csv:o.csv?//lab:s3cret@h",
             ["csv"],
-            "malformed option '//lab:***@h' in 'csv:o.csv?//lab:***@h'; expected key=value",
+            "malformed option '//lab:***@h' in 'csv:o.csv?//lab:***@h'; expected key=value"
+            " (a '?' in a target starts its options: a file whose name holds '?' cannot be a "
+            "target)",
         ),
         ("csv:o.csv?=x", ["csv"], "malformed option '=x' in 'csv:o.csv?=x'; expected key=value"),
         (

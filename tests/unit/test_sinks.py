@@ -207,7 +207,17 @@ def test_parse_suffix_of_a_scheme_that_is_not_known() -> None:
         ("", f"empty sink target; {ALLOWED}"),
         (
             "csv:out.csv?delimiter",
-            "malformed option 'delimiter' in 'csv:out.csv?delimiter'; expected key=value",
+            "malformed option 'delimiter' in 'csv:out.csv?delimiter'; expected key=value (a "
+            "'?' in a target starts its options: a file whose name holds '?' cannot be a target)",
+        ),
+        (
+            "run?1.csv",  # FINDINGS11 L7: a file name holding '?'
+            "malformed option '1.csv' in 'run?1.csv'; expected key=value (a '?' in a target "
+            "starts its options: a file whose name holds '?' cannot be a target)",
+        ),
+        (
+            "csv:out.csv?table=x&delimiter",  # an option given: no file-name hint
+            "malformed option 'delimiter' in 'csv:out.csv?table=x&delimiter'; expected key=value",
         ),
         (
             "sqlite:a.db?table=x&table=y",

@@ -728,7 +728,16 @@ def _parse_query(query: str, text: str) -> dict[str, str]:
         key = unquote(key).strip()
         if not eq or not key:
             shown = redact_credentials(part)
-            raise SinkTargetError(f"malformed option {shown!r} in {text!r}; expected key=value")
+            # No option at all after the '?': likely a file name holding one (FINDINGS11 L7).
+            hint = (
+                ""
+                if "=" in query
+                else " (a '?' in a target starts its options: a file whose "
+                "name holds '?' cannot be a target)"
+            )
+            raise SinkTargetError(
+                f"malformed option {shown!r} in {text!r}; expected key=value{hint}"
+            )
         if key in options:
             raise SinkTargetError(f"option {key!r} given twice in {text!r}")
         options[key] = unquote(value)
