@@ -35,6 +35,10 @@ def _run(tmp_path: Path, scheme: str, change: str) -> tuple[str, str, Path]:
         if request.url.params["offset"] == "2":
             if change == "rmdir":
                 shutil.rmtree(folder)
+            elif change == "move":  # moved away, and a new folder made with a new file
+                folder.rename(tmp_path / "out.old")
+                folder.mkdir()
+                target.write_bytes(b"new")
             else:
                 target.unlink()
                 target.mkdir()
@@ -57,6 +61,25 @@ def test_the_folder_removed_during_the_run_is_named(tmp_path: Path, scheme: str)
     )
     assert outcome == f"nothing written (no previous output to keep): {scheme}:{target}"
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_folder_moved_away_and_made_again_is_named_and_no_part_file_stays(
+    tmp_path: Path, scheme: str
+) -> None:
+    """FINDINGS11 L4: the error named the part file at a path where it never was, and the
+    1.8 GB part file stayed hidden in the folder moved away."""
+    message, outcome, target = _run(tmp_path, scheme, "move")
+    assert message == (
+        f"sink {scheme}:{target} failed: FileNotFoundError: {target}: the folder "
+        f"{target.parent} was replaced during the run (moved away or removed, then made "
+        "again); nothing was written to it"
+    )
+    assert outcome == f"rolled back (previous output kept): {scheme}:{target}"
+    assert sorted(os.listdir(tmp_path)) == ["out", "out.old"]
+    assert os.listdir(tmp_path / "out.old") == [target.name]  # no part file left there
+    assert (tmp_path / "out.old" / target.name).read_bytes() == b"previous"
+    assert target.read_bytes() == b"new"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -111,6 +134,10 @@ def test_a_new_sqlite_database_names_the_change(tmp_path: Path, change: str, sai
         if request.url.params["offset"] == "2":
             if change == "rmdir":
                 shutil.rmtree(folder)
+            elif change == "move":  # moved away, and a new folder made with a new file
+                folder.rename(tmp_path / "out.old")
+                folder.mkdir()
+                target.write_bytes(b"new")
             else:
                 target.mkdir()
         return inner(request)

@@ -1084,6 +1084,12 @@ class AtomicFile:
         self.previous_gone = False
         #: Size of the temporary file at its last data sync (:meth:`sync_written`), bytes.
         self.synced_bytes = 0
+        #: ``(st_dev, st_ino)`` of the folder the temporary file was created in, and a
+        #: descriptor of it (where ``os.unlink`` takes ``dir_fd``): the folder moved away
+        #: during the run is then told from the one now at its path, and :meth:`discard`
+        #: deletes the temporary file wherever the folder went (FINDINGS11 L4).
+        self._folder: tuple[int, int] | None = None
+        self._folder_fd: int | None = None
 
     def sync_written(self, threshold: int | None = None) -> bool:
         """After a page: flush the open handle and, once at least ``threshold`` bytes
@@ -1128,7 +1134,24 @@ class AtomicFile:
                 raise type(exc)(exc.errno, exc.strerror, str(self.path.parent)) from None
             self._handle = handle
             self.tmp_path = Path(handle.name)
+            self._hold_folder()
         return self._handle
+
+    def _hold_folder(self) -> None:
+        folder = self.path.parent
+        with contextlib.suppress(OSError):
+            if os.unlink in os.supports_dir_fd:
+                self._folder_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+                opened = os.fstat(self._folder_fd)
+            else:  # pragma: no cover - Windows: no dir_fd
+                opened = os.stat(folder)
+            self._folder = (opened.st_dev, opened.st_ino)
+
+    def _release_folder(self) -> None:
+        fd, self._folder_fd = self._folder_fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def close_handle(self) -> Path:
         """Create the file if needed and close the Python handle (for writers that need a
@@ -1155,6 +1178,9 @@ class AtomicFile:
         previous file is no longer at :attr:`path`:
 
         * ``FileNotFoundError('PATH: the folder FOLDER was removed during the run')``;
+        * ``FileNotFoundError('PATH: the folder FOLDER was replaced during the run (moved
+          away or removed, then made again); nothing was written to it')`` (FINDINGS11 L4:
+          was the raw error naming the part file at a path where it never was);
         * ``IsADirectoryError('PATH is now a directory: it was replaced by a directory
           during the run')``.
         """
@@ -1162,6 +1188,17 @@ class AtomicFile:
         if isinstance(exc, FileNotFoundError) and not folder.is_dir():
             self.previous_gone = True
             return FileNotFoundError(f"{self.path}: the folder {folder} was removed during the run")
+        if isinstance(exc, FileNotFoundError) and self._folder is not None:
+            try:
+                now = os.stat(folder)
+            except OSError:
+                now = None
+            if now is not None and (now.st_dev, now.st_ino) != self._folder:
+                # The previous file went with the folder, untouched: kept, not gone.
+                return FileNotFoundError(
+                    f"{self.path}: the folder {folder} was replaced during the run (moved away "
+                    "or removed, then made again); nothing was written to it"
+                )
         if isinstance(exc, IsADirectoryError) and self.path.is_dir():
             self.previous_gone = True
             return IsADirectoryError(
@@ -1203,17 +1240,23 @@ class AtomicFile:
         except OSError as exc:
             raise self.target_changed(exc) from exc
         self.tmp_path = None
+        self._release_folder()
         _fsync_dir(self.path.parent)
 
     def discard(self) -> None:
-        """Close and delete the temporary file (if any). Never touches ``path``."""
+        """Close and delete the temporary file (if any), in the folder it was created in,
+        also when that folder was moved away during the run. Never touches ``path``."""
         if self._handle is not None and not self._handle.closed:
             with contextlib.suppress(OSError):
                 self._handle.close()
         if self.tmp_path is not None:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.tmp_path)
+                if self._folder_fd is not None:
+                    os.unlink(self.tmp_path.name, dir_fd=self._folder_fd)
+                else:
+                    os.unlink(self.tmp_path)
             self.tmp_path = None
+        self._release_folder()
 
 
 class StreamOutput:
