@@ -820,7 +820,9 @@ def sink_outcome(
     to keep: when none of its records went out (``--sink jsonl:/dev/full``, a Parquet stream
     whose row group never left) it is listed under ``nothing written (no previous output to
     keep)``, never as rolled back; so is a file or SQLite database that did not exist when
-    its sink was built (its ``keeps_previous_output`` is false).
+    its sink was built (its ``keeps_previous_output`` is false). One whose previous output
+    someone else removed or replaced during the run (its ``previous_gone``) is listed under
+    ``nothing written (the previous output was removed or replaced during the run)``.
 
     A sink whose abort could not restore its previous output says what it left in its
     ``abort_left`` text (the sqlite sink after a failed write whose journal could not be
@@ -834,7 +836,7 @@ def sink_outcome(
     ``abandoned``: the text of the sink whose commit a second Ctrl-C or SIGTERM abandoned
     part-way (a KeyboardInterrupt's :data:`ABANDONED_SINK`): listed under ``publishing
     abandoned part-way, output state unknown (it may be partly published)``."""
-    published, rolled_back, streamed, unknown, nothing = [], [], [], [], []
+    published, rolled_back, streamed, unknown, nothing, gone = [], [], [], [], [], []
     left, cut = [], []
     for text, sink in sinks:
         if abandoned and text == abandoned:
@@ -852,6 +854,8 @@ def sink_outcome(
             streamed.append(f"{text} ({n}, cannot be taken back)")
         elif state == "committed":
             published.append(text)
+        elif getattr(sink, "previous_gone", False) is True:
+            gone.append(text)  # someone else removed or replaced it (FINDINGS11 L6)
         elif (stream or not getattr(sink, "keeps_previous_output", True)) and getattr(
             sink, "stages_output", stream
         ):
@@ -868,7 +872,7 @@ def sink_outcome(
         and not unknown
         and not left
         and not cut
-        and not (name_rolled_back and (rolled_back or nothing))
+        and not (name_rolled_back and (rolled_back or nothing or gone))
     ):
         return ""
     parts = []
@@ -885,6 +889,11 @@ def sink_outcome(
         parts.append(f"not rolled back: {', '.join(left)}")
     if nothing:
         parts.append(f"nothing written (no previous output to keep): {', '.join(nothing)}")
+    if gone:
+        parts.append(
+            "nothing written (the previous output was removed or replaced during the run): "
+            f"{', '.join(gone)}"
+        )
     if streamed:
         parts.append(f"already streamed: {', '.join(streamed)}")
     if unknown:

@@ -65,9 +65,9 @@ class DirectSink(BaseSink):
         pass
 
 
-class CommitFails(CsvSink):
-    def _commit(self) -> None:
-        raise OSError("rename refused")
+class PrepareFails(CsvSink):
+    def _prepare(self) -> None:
+        raise OSError("fsync refused")
 
 
 def test_a_direct_writing_plugin_sink_is_reported_as_unknown_not_rolled_back(
@@ -75,7 +75,9 @@ def test_a_direct_writing_plugin_sink_is_reported_as_unknown_not_rolled_back(
 ) -> None:
     (tmp_path / "direct.txt").write_text("previous\n")
     (tmp_path / "b.csv").write_text("keep\n")
-    sinks = [CommitFails(tmp_path / "b.csv"), DirectSink(str(tmp_path / "direct.txt"), {})]
+    # The file fails while preparing: a failing rename would come after the plugin's commit
+    # (files published by a rename are committed last, FINDINGS11 L2).
+    sinks = [PrepareFails(tmp_path / "b.csv"), DirectSink(str(tmp_path / "direct.txt"), {})]
     toolkit = make_toolkit(paged_server(3))
     with pytest.raises(SinkError):
         toolkit.export(PROJECT_ID, sinks)

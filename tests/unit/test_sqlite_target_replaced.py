@@ -20,6 +20,8 @@ import httpx
 import pytest
 from ionworks_toolkit import Toolkit, WalkStats
 from ionworks_toolkit.errors import SinkError
+from ionworks_toolkit.export import sink_outcome
+from ionworks_toolkit.sinks import open_sink
 from test_async_page_writer import PROJECT_ID, measurement, settings
 
 
@@ -77,6 +79,28 @@ def test_a_database_deleted_during_the_run_fails_it(tmp_path: Path, existing: Pa
         "the removed file and are rolled back; nothing was written (run it again)"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # not made again, no journal
+
+
+@pytest.mark.parametrize("change", ["deleted", "replaced"])
+def test_the_outcome_says_the_previous_database_was_removed_or_replaced(
+    tmp_path: Path, existing: Path, change: str
+) -> None:
+    """FINDINGS11 L6: the outcome said "rolled back (previous output kept): m.db" with no
+    m.db on disk (deleted), or another file there (replaced)."""
+    other = tmp_path / "other.db"
+    shutil.copyfile(existing, other)
+    act = existing.unlink if change == "deleted" else lambda: os.replace(other, existing)
+    sink = open_sink(f"sqlite:{existing}")
+    with (
+        Toolkit(**settings(tmp_path, serving([measurement(i) for i in range(30)], {10: act}))) as (
+            toolkit
+        ),
+        pytest.raises(SinkError),
+    ):
+        toolkit.export(PROJECT_ID, [sink], page_size=10)
+    assert sink_outcome([("m.db", sink)], name_rolled_back=True) == (
+        "nothing written (the previous output was removed or replaced during the run): m.db"
+    )
 
 
 def test_a_database_replaced_during_the_run_keeps_the_new_file(

@@ -59,7 +59,10 @@ def test_the_folder_removed_during_the_run_is_named(tmp_path: Path, scheme: str)
         f"sink {scheme}:{target} failed: FileNotFoundError: {target}: the folder "
         f"{target.parent} was removed during the run"
     )
-    assert outcome == f"nothing written (no previous output to keep): {scheme}:{target}"
+    assert outcome == (
+        "nothing written (the previous output was removed or replaced during the run): "
+        f"{scheme}:{target}"
+    )
     assert os.listdir(tmp_path) == []
 
 
@@ -89,7 +92,10 @@ def test_the_target_replaced_by_a_directory_is_named(tmp_path: Path, scheme: str
         f"sink {scheme}:{target} failed: IsADirectoryError: {target} is now a directory: it "
         "was replaced by a directory during the run"
     )
-    assert outcome == f"nothing written (no previous output to keep): {scheme}:{target}"
+    assert outcome == (
+        "nothing written (the previous output was removed or replaced during the run): "
+        f"{scheme}:{target}"
+    )
     assert os.listdir(target.parent) == [target.name]
     assert os.listdir(target) == []
 

@@ -188,6 +188,12 @@ class BaseSink:
     #: never "rolled back". ``True`` by default, and for streams :attr:`streaming` says it.
     keeps_previous_output: bool = True
 
+    #: ``True`` once the sink found the previous output at its target removed or replaced by
+    #: someone else during the run (a file's folder removed, the file made a directory, a
+    #: SQLite database deleted or replaced): a failed run then says "nothing written (the
+    #: previous output was removed or replaced during the run)" for it (FINDINGS11 L6).
+    previous_gone: bool = False
+
     #: ``True`` for sinks that lay every record out under :attr:`record_schema`'s rule
     #: (``RecordSchema.row``/``json_record``), which writes each declared date-time in one
     #: form (UTC with ``Z``) whatever ISO 8601 text of that instant the record holds: the
@@ -1672,6 +1678,18 @@ class FileSink(BaseSink):
     @keeps_previous_output.setter
     def keeps_previous_output(self, value: bool) -> None:
         self._keeps_previous_output = value
+
+    @property
+    def previous_gone(self) -> bool:
+        """:attr:`BaseSink.previous_gone`: publishing found the target's folder removed or the
+        file replaced by a directory (:attr:`AtomicFile.previous_gone`), or it was set."""
+        out = getattr(self, "_out", None)
+        found = isinstance(out, AtomicFile) and out.previous_gone
+        return found or self.__dict__.get("_previous_gone", False)
+
+    @previous_gone.setter
+    def previous_gone(self, value: bool) -> None:
+        self._previous_gone = value
 
     #: Whether this kind of sink may have its pages written from a worker thread when its
     #: target is a regular file (see :attr:`writes_in_worker_thread`).

@@ -510,6 +510,7 @@ class SqliteSink(BaseSink):
         if current == self._opened_file:
             return
         name = self.path.name
+        self.previous_gone = True  # the outcome says so, not "previous output kept" (L6)
         if current is None:
             happened, left = "deleted", "nothing was written"
         else:
