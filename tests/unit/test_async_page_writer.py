@@ -175,11 +175,21 @@ def test_a_failed_write_in_the_thread_fails_the_run_and_keeps_the_previous_file(
 
 
 def test_a_cancelled_export_finishes_the_page_being_written_before_the_abort(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events: list[str] = []
     sink = ThreadNotingSink(tmp_path / "m.jsonl", events)
-    sink.release = threading.Event()
+    release = sink.release = threading.Event()
+    close = AsyncPageWriter.close
+
+    def close_releasing_the_write(self: AsyncPageWriter) -> None:
+        # The write ends only once the cancelled export closes its writer: after the cancel,
+        # whatever the machine's load (a threading.Timer raced the cancel). The loop's thread
+        # then waits in close() for it, so nothing on the loop could set it.
+        release.set()
+        close(self)
+
+    monkeypatch.setattr(AsyncPageWriter, "close", close_releasing_the_write)
 
     async def run() -> None:
         async with AsyncToolkit(
@@ -187,9 +197,6 @@ def test_a_cancelled_export_finishes_the_page_being_written_before_the_abort(
         ) as toolkit:
             task = asyncio.ensure_future(toolkit.export(PROJECT_ID, [sink], page_size=2))
             await asyncio.to_thread(sink.started.wait, 10)  # the first page is being written
-            # The write ends a little after the cancel (the loop's thread then waits for it in
-            # AsyncPageWriter.close, so nothing on the loop could set it).
-            threading.Timer(0.2, sink.release.set).start()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task

@@ -53,6 +53,16 @@ def waiting(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return started
 
 
+class SkippingLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock a test moves forward (``skipped`` seconds): its timers, such
+    as ``asyncio.wait_for``'s, then fall due at once, whatever the machine's load."""
+
+    skipped = 0.0
+
+    def time(self) -> float:
+        return super().time() + self.skipped
+
+
 def _ids(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
         return [row[0] for row in conn.execute("SELECT id FROM measurements ORDER BY id")]
@@ -99,7 +109,11 @@ def test_wait_for_stops_an_export_waiting_for_the_lock_and_nothing_is_written(
     raises CancelledError in the sink's thread): TimeoutError, the sink aborted, the database
     as it was, no part file. With the loop blocked, the wait ran to its 3 s timeout and
     wait_for raised the sink's SinkTargetError instead; without the writer's stop, the wait
-    ran to its timeout in the thread."""
+    ran to its timeout in the thread.
+
+    wait_for's time runs out once the sink says it waits (the loop's clock is moved past it),
+    not after 0.5 s of real time: the notice comes at the second refused try, 0.1 s after the
+    first, and on a loaded machine the export could be cancelled before it."""
     db, _holder = held_database
     sink = SqliteSink(db, label="sqlite:c.db", timeout=3)
     ended: list[str] = []
@@ -114,14 +128,25 @@ def test_wait_for_stops_an_export_waiting_for_the_lock_and_nothing_is_written(
 
     monkeypatch.setattr(SqliteSink, "_take_write_lock", noted_take)
 
+    async def time_is_up_once_waiting() -> None:
+        while not waiting.is_set():
+            await asyncio.sleep(0.01)
+        loop = asyncio.get_running_loop()
+        assert isinstance(loop, SkippingLoop)
+        loop.skipped = 30.0  # wait_for's 30 s are up now
+
     async def run() -> None:
         async with AsyncToolkit(
             **settings(tmp_path, serve([measurement(i) for i in range(5)]))
         ) as toolkit:
-            await asyncio.wait_for(toolkit.export(PROJECT_ID, [sink], page_size=2), 0.5)
+            skipping = asyncio.ensure_future(time_is_up_once_waiting())
+            try:
+                await asyncio.wait_for(toolkit.export(PROJECT_ID, [sink], page_size=2), 30)
+            finally:
+                skipping.cancel()
 
-    with pytest.raises(TimeoutError):
-        asyncio.run(run())
+    with asyncio.Runner(loop_factory=SkippingLoop) as runner, pytest.raises(TimeoutError):
+        runner.run(run())
     assert (waiting.is_set(), ended) == (True, ["CancelledError"])
     assert sink.describe() == (
         "aborted: sqlite:c.db (table measurements) left unchanged (0 records discarded)"
