@@ -55,6 +55,7 @@ from .pagination import WalkStats
 from .parameters import missing_required, wire_name
 from .presets import (
     PAGING_PARAMETERS,
+    PRESETS_IN_USE,
     SEED_OPERATION,
     ParameterSpec,
     contains,
@@ -756,6 +757,17 @@ def _api_kwargs(method: Callable[..., Any], filters: dict[str, Any]) -> dict[str
     return {(f"api_{k}" if k in own else k): v for k, v in filters.items()}
 
 
+def _toolkit_using(state: Context, presets: Sequence[str]) -> AsyncToolkit:
+    """``state.toolkit()`` for a command that uses ``presets``: an invalid config-file preset
+    among them is reported once, by the error of its use, not also by the config file's
+    warning (FINDINGS11 L12)."""
+    token = PRESETS_IN_USE.set(frozenset(presets))
+    try:
+        return state.toolkit()
+    finally:
+        PRESETS_IN_USE.reset(token)
+
+
 def _check_required(filters: dict[str, Any], presets: Sequence[str]) -> None:
     """A required API parameter given nowhere is a usage error (exit 2), before any request."""
     try:
@@ -1105,7 +1117,7 @@ def measurements_list(
         targets = list(sinks) or ["table:" if columns is not None else _default_sink()]
         _check_stdout_open(targets)
         max_records = None if fetch_all else (limit or 25)
-        toolkit = state.toolkit()
+        toolkit = _toolkit_using(state, presets)
         for name in presets:  # named as the option the user typed, before any request
             toolkit.presets.get(name, source="--preset")
         # Checked before any request; nothing written. Kept for a truthful message if the
@@ -1333,7 +1345,7 @@ def presets_list(state: Context) -> None:
 def presets_show(state: Context, name: str) -> None:
     """Show one preset's parameters, and what they resolve to now."""
     with _handled(state):
-        toolkit = state.toolkit()
+        toolkit = _toolkit_using(state, [name])
         preset = toolkit.presets.get(name, source="presets show")
         resolved = toolkit.resolve_filters([name])
         click.echo(f"{preset.name}: {preset.description}")
