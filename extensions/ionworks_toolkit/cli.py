@@ -50,7 +50,6 @@ from .errors import (
     did_you_mean,
 )
 from .export import ABANDONED_SINK, abort_sinks, sink_outcome
-from .incremental import check_sync_sinks
 from .pagination import WalkStats
 from .parameters import missing_required, wire_name
 from .presets import (
@@ -1126,6 +1125,8 @@ def measurements_list(
         try:
             _apply_columns(opened, columns)
             if incremental:  # CLI advice, not incremental=True (FINDINGS11 L10)
+                from .incremental import check_sync_sinks  # not at start-up: sqlite3
+
                 check_sync_sinks(opened, cli=True)
             show_progress = not state.quiet and _isatty(sys.stderr)
             if _isatty(sys.stdout) and any(_streams_to_stdout(text) for text, _ in opened):
