@@ -13,9 +13,11 @@ import logging
 import re
 
 from .arguments import check_text
+from .errors import ParameterError
 
 __all__ = [
     "POSTGREST_OPERATORS",
+    "check_operand",
     "contains",
     "equals",
     "escape_like",
@@ -60,6 +62,36 @@ POSTGREST_OPERATORS = frozenset(
     ]
 )
 _OPERATOR_PREFIX = re.compile(r"^([a-z]{2,10})\.")
+# An operator (``not.`` may lead another) and what follows it: ``not.ilike.%x%``.
+_OPERATOR_AND_OPERAND = re.compile(r"^((?:not\.)?[a-z]{2,10})\.(.*)$", re.DOTALL)
+
+
+def check_operand(name: str, value: str, source: str) -> None:
+    """Refuse an operator with nothing after it (``ilike.``, ``neq.``, ``not.``).
+
+    ``ilike.$X`` with ``X`` unset is the empty-value accident again (FINDINGS11 L9): it is
+    refused like an empty value, before any request. ``eq.`` stays the way to ask for empty
+    text on purpose.
+
+    :raises ParameterError: naming ``source``, the parameter and the value.
+    """
+    match = _OPERATOR_AND_OPERAND.match(value)
+    if match is None:
+        return
+    operator, operand = match.groups()
+    if operator == "eq" or operand.strip():
+        return
+    if any(part not in POSTGREST_OPERATORS for part in operator.split(".")):
+        return  # an unknown prefix is sent as an exact value (warn_unknown_operator)
+    raise ParameterError(
+        f"{source}: {name}={value!r} has {'nothing' if not operand else 'only blanks'} after "
+        f"the operator {operator}.: it would filter on {'empty' if not operand else 'blank'} "
+        f"text; give a value after {operator}. (or {name}='eq.' to ask for records whose "
+        f"{name} is empty)",
+        source=source,
+        parameter=name,
+        choices=(),
+    )
 
 
 def warn_unknown_operator(name: str, value: str, source: str) -> None:

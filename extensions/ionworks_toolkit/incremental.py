@@ -63,6 +63,7 @@ __all__ = [
     "UNCHANGED",
     "SyncMark",
     "SyncState",
+    "check_sync_sinks",
     "filter_key",
     "missing_records",
     "open_sync_state",
@@ -359,6 +360,24 @@ def _same_content(stored_json: Any, record: Any) -> bool:
         return False
 
 
+def check_sync_sinks(sinks: Sequence[tuple[str, Sink]], *, cli: bool = False) -> None:
+    """Refuse a sink that cannot hold sync state (every one must be a sqlite: sink), with
+    the advice of where the run was asked for: ``--incremental`` and ``--sink`` on the
+    command line (``cli``), ``incremental=True`` in Python (FINDINGS11 L10).
+
+    :raises ConfigurationError: naming the sink and the sinks that can hold state.
+    """
+    for text, given in sinks:
+        sink = getattr(given, "wrapped", given)  # the CLI wraps sinks (progress bar)
+        if not isinstance(sink, SqliteSink):
+            example = "--sink sqlite:measurements.db" if cli else "sqlite:measurements.db"
+            drop = "--incremental" if cli else "incremental=True"
+            raise ConfigurationError(
+                f"incremental sync needs a destination that remembers what it holds; sink "
+                f"{text!r} cannot. Use a sqlite: sink (e.g. {example}), or drop {drop}"
+            )
+
+
 def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
     """The state stores of ``sinks`` (every one must be able to hold a mark); each sink's
     upsert is told never to replace a row with an older ``updated_at``
@@ -368,15 +387,11 @@ def open_sync_state(sinks: Sequence[tuple[str, Sink]]) -> list[SyncState]:
         can), a database holds another table under :data:`STATE_TABLE`
         (:meth:`SyncState.check`), or there is no sink.
     """
+    check_sync_sinks(sinks)
     states: list[SyncState] = []
-    for text, given in sinks:
+    for _text, given in sinks:
         sink = getattr(given, "wrapped", given)  # the CLI wraps sinks (progress bar)
-        if not isinstance(sink, SqliteSink):
-            raise ConfigurationError(
-                f"incremental sync needs a destination that remembers what it holds; sink "
-                f"{text!r} cannot. Use a sqlite: sink (e.g. sqlite:measurements.db), or drop "
-                "--incremental / incremental=True"
-            )
+        assert isinstance(sink, SqliteSink)  # check_sync_sinks
         state = SyncState(Path(sink.path), sink.table, sink)
         state.check(sink.label)
         sink.keep_newer("updated_at")

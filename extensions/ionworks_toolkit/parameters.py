@@ -39,7 +39,7 @@ from .errors import (
     did_you_mean,
     not_utf8,
 )
-from .filters import warn_unknown_operator
+from .filters import check_operand, warn_unknown_operator
 
 __all__ = [
     "DATETIME_MARKER",
@@ -433,6 +433,8 @@ def normalise_value(
                 parameter=spec.name,
                 choices=(),
             )
+        if spec.kind == "string":
+            check_operand(spec.name, value, source)  # FINDINGS11 L9: ilike. / neq. alone
         warn_unknown_operator(spec.name, value, source)
     return value
 

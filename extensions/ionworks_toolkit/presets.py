@@ -9,6 +9,7 @@ module.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import re
@@ -56,12 +57,21 @@ from .parameters import (
 
 logger = logging.getLogger("ionworks_toolkit.presets")
 
+#: Preset names the command at hand uses (the command line sets them, ``--preset NAME`` or
+#: ``presets show NAME``, while it builds the toolkit): a config-file preset among them left
+#: out as invalid gets no warning, since using it raises the same reason as the error
+#: (FINDINGS11 L12); the warning still names the other invalid ones.
+PRESETS_IN_USE: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "ionworks_presets_in_use", default=frozenset()
+)
+
 
 __all__ = [
     "BUILTIN_PRESETS",
     "DATETIME_PARAMETERS",  # noqa: F822 (module __getattr__: read from the spec on first use)
     "PAGING_PARAMETERS",
     "POSTGREST_OPERATORS",
+    "PRESETS_IN_USE",
     "SEED_OPERATION",
     "BuiltinPresetsPlugin",
     "FilterPreset",
@@ -332,7 +342,9 @@ class PresetRegistry:
         naming each such preset and why; ``get`` (so ``--preset NAME``, ``presets=[NAME]``)
         raises the error it got, prefixed with ``config file PATH:`` (FINDINGS6 F11: one bad
         preset stopped every command, ``presets list`` included). Such a name hides a
-        built-in preset of that name too: the file meant its own.
+        built-in preset of that name too: the file meant its own. A name in
+        :data:`PRESETS_IN_USE` is not in the warning: the command uses it, and its error
+        follows (FINDINGS11 L12: the same reason was printed twice).
         """
         owner = f"config file {path}"
         broken: list[str] = []
@@ -352,7 +364,8 @@ class PresetRegistry:
                 )
             except ConfigurationError as exc:
                 self._broken[name] = _in_file(exc, owner)
-                broken.append(f"{name!r} ({exc})")
+                if name not in PRESETS_IN_USE.get():  # its error follows (FINDINGS11 L12)
+                    broken.append(f"{name!r} ({exc})")
         if broken:
             one = len(broken) == 1
             toolkit_warning(

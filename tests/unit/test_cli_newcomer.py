@@ -169,6 +169,20 @@ def test_a_bad_page_size_names_the_option_before_any_request(runner: CliRunner, 
     assert result.stderr == f"error: --page-size {size} is outside 1..1000\n"
 
 
+@pytest.mark.parametrize("option", ["--page-size", "--limit"])
+@pytest.mark.parametrize("value", ["abc", "1.5", ""])
+def test_a_count_that_is_no_integer_names_the_range(
+    runner: CliRunner, option: str, value: str
+) -> None:
+    # FINDINGS11 L10: click said only "'abc' is not a valid integer"; --page-size 0 says
+    # "outside 1..1000". Still click's usage error, exit 2, before any request.
+    result = runner.invoke(main, [*NOWHERE, "measurements", "list", NASA, option, value])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '{option}': {value!r} is not an integer; give 1..1000"
+    )
+
+
 # ------------------------------------------------- 8. invalid JSON on a success status
 
 PROJECT_ID = "00000000-0000-0000-0000-000000abcdef"

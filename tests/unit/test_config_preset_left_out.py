@@ -2,7 +2,8 @@
 
 The named input: ``[presets.bad]`` with ``spec_cathod = "x"``; ``measurements list ... --limit
 1`` (no ``--preset``) and ``presets list`` exited 2 on it. Now they run after one warning, and
-``--preset bad`` fails with the reason, naming the file, the preset and the allowed values.
+``--preset bad`` fails with the reason, naming the file, the preset and the allowed values,
+once: not also as the warning (FINDINGS11 L12).
 """
 
 from __future__ import annotations
@@ -75,8 +76,37 @@ def test_a_command_using_the_bad_preset_fails_with_the_reason(
         ["--sandbox", "measurements", "list", SEVERSON, "--preset", "bad", "--sink", "o.jsonl"],
     )
     assert result.exit_code == 2
+    # FINDINGS11 L12: once, as the error; the warning said the same before it.
+    assert result.stderr.splitlines() == [f"error: config file {path}: {reason(path)}"]
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_presets_show_of_the_bad_preset_fails_once_with_the_reason(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path)
+    result = runner.invoke(main, ["--sandbox", "presets", "show", "bad"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: config file {path}: {reason(path)}"]
+    assert result.stdout == ""
+
+
+def test_the_warning_still_names_a_bad_preset_the_command_does_not_use(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path)
+    path.write_text('[presets.bad]\nspec_cathod = "x"\n[presets.other]\nnmae = "a"\n')
+    result = runner.invoke(
+        main,
+        ["--sandbox", "measurements", "list", SEVERSON, "--preset", "bad", "--sink", "o.jsonl"],
+    )
+    assert result.exit_code == 2
+    other = (
+        "preset other: 'nmae' is not a parameter of list_cell_measurements_by_project; did you "
+        f"mean name? (choices: {CHOICES})"
+    )
     assert result.stderr.splitlines() == [
-        warning(path),
+        f"warning: config file {path}: preset left out as invalid (a command that uses it "
+        f"fails with this reason): 'other' ({other})",
         f"error: config file {path}: {reason(path)}",
     ]
-    assert not (tmp_path / "o.jsonl").exists()

@@ -110,6 +110,60 @@ def test_a_file_this_user_may_not_write_is_refused(
     )
 
 
+@pytest.fixture
+def read_only_mount(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """``read_only_mount(path)``: ``os.statvfs`` reports ``path`` on a file system mounted
+    read-only (``ST_RDONLY``), with nothing mounted."""
+    mounted: set[str] = set()
+    real = os.statvfs
+
+    class _ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    def fake(path: Any) -> Any:
+        if str(path) in mounted:
+            return _ReadOnly()
+        return real(path)
+
+    monkeypatch.setattr(os, "statvfs", fake)
+    return lambda path: mounted.add(str(path))
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "verb"),
+    [
+        ("rofs.csv", "csv:rofs.csv", "replaced"),
+        ("jsonl:rofs.jsonl", "jsonl:rofs.jsonl", "replaced"),
+        ("rofs.db", "sqlite:rofs.db", "changed"),
+    ],
+)
+def test_a_file_on_a_read_only_mount_says_so_not_chmod(
+    runner: CliRunner,
+    tmp_path: Path,
+    deny_access: Callable[[Path], None],
+    read_only_mount: Callable[[Path], None],
+    target: str,
+    name: str,
+    verb: str,
+) -> None:
+    # FINDINGS11 L11: a 644 file on a read-only mount got "make it writable, e.g. chmod u+w",
+    # which fails there with "Read-only file system".
+    shown = name.partition(":")[2]
+    path = tmp_path / shown
+    path.write_bytes(b"")
+    path.chmod(0o644)
+    deny_access(path)  # the kernel answers EROFS to access(W_OK) there, even for root
+    read_only_mount(path)
+    result, requests = _list(runner, target)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: {name}: {shown} is read-only: the file system holding it is mounted "
+        f"read-only; not {verb} (give a file on a writable file system)\n"
+    )
+    assert requests == []
+    assert path.read_bytes() == b""
+
+
 @pytest.mark.parametrize("mode", [0o444, 0o555, 0o111, 0o000])
 def test_a_file_without_any_write_bit_is_read_only_even_for_root(tmp_path: Path, mode: int) -> None:
     path = tmp_path / "golden.csv"

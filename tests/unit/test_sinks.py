@@ -278,7 +278,14 @@ def test_unknown_option_messages(
         ),
         (
             "table:?max_rows=many",
-            "option 'max_rows' of sink 'table' must be an integer >= 0: 'many'",
+            "option 'max_rows' of sink 'table' must be an integer >= 1 (the most rows printed; "
+            "default 200): 'many'",
+        ),
+        (
+            # FINDINGS11 L8: 0 printed nothing, exit 0, like an empty project.
+            "table:?max_rows=0",
+            "option 'max_rows' of sink 'table' must be an integer >= 1 (the most rows printed; "
+            "default 200): '0'",
         ),
         ("table:out.txt", "sink 'table' prints to the terminal and takes no target: 'out.txt'"),
         ("jsonl:", "sink 'jsonl' needs a file path or '-' for stdout, e.g. jsonl:out.jsonl"),
@@ -661,3 +668,37 @@ def test_table_factory_options() -> None:
     sink = open_sink("table:?max_rows=3&columns=id,%20name")
     assert isinstance(sink, TableSink)
     assert (sink.max_rows, sink.columns) == (3, ["id", "name"])
+
+
+@pytest.mark.parametrize("max_rows", [0, -1])
+def test_table_sink_refuses_fewer_than_one_row(max_rows: int) -> None:
+    # FINDINGS11 L8: max_rows=0 printed nothing, like an empty project.
+    with pytest.raises(ValueError) as info:
+        TableSink(console=_console(), max_rows=max_rows)
+    assert str(info.value) == (
+        f"max_rows must be an integer >= 1 (the most rows printed): {max_rows}"
+    )
+
+
+def test_table_max_rows_0_is_refused_on_the_command_line_before_any_request() -> None:
+    from click.testing import CliRunner
+    from ionworks_toolkit.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "--sandbox",
+            "measurements",
+            "list",
+            "NASA PCoE Li-ion battery aging",
+            "--all",
+            "--sink",
+            "table:?max_rows=0",
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: option 'max_rows' of sink 'table' must be an integer >= 1 (the most rows "
+        "printed; default 200): '0'\n"
+    )

@@ -176,7 +176,7 @@ def test_sinks_that_cannot_hold_state_are_refused_before_any_request(
         assert str(caught.value) == (
             f"incremental sync needs a destination that remembers what it holds; sink "
             f"'csv:{tmp_path / 'x.csv'}' cannot. Use a sqlite: sink (e.g. "
-            "sqlite:measurements.db), or drop --incremental / incremental=True"
+            "sqlite:measurements.db), or drop incremental=True"
         )
         with pytest.raises(ConfigurationError, match="max_records cannot be combined"):
             tk.export(SEVERSON, [f"sqlite:{tmp_path / 'a.db'}"], incremental=True, max_records=5)
@@ -356,7 +356,13 @@ def test_cli_all_projects_into_sqlite(ionworks_sandbox, tmp_path, monkeypatch) -
         main, [*base, "measurements", "list", SEVERSON, "--incremental", "--sink", "x.csv"], env={}
     )
     assert refused.exit_code == 2
-    assert "sink 'x.csv' cannot. Use a sqlite: sink" in refused.stderr
+    # FINDINGS11 L10: the command line's advice is the command line's, not incremental=True.
+    assert refused.stderr == (
+        "error: incremental sync needs a destination that remembers what it holds; sink "
+        "'x.csv' cannot. Use a sqlite: sink (e.g. --sink sqlite:measurements.db), or drop "
+        "--incremental\n"
+    )
+    assert not (tmp_path / "x.csv").exists()
     both = runner.invoke(main, [*base, "measurements", "list", SEVERSON, "--all-projects"], env={})
     assert both.stderr.splitlines()[-1] == (
         "error: give PROJECT arguments or --all-projects, not both"

@@ -807,7 +807,8 @@ def output_target(
       ending in ``/`` that is no directory (``out.csv/``: the shell's ``>`` refuses it too).
     * a regular file that is read-only (no write permission bit, or not writable by this
       user) -> refused like a shell's ``>``: ``out.csv is read-only; not replaced`` (``not
-      changed`` for ``in_place`` sinks such as SQLite, which write into the file).
+      changed`` for ``in_place`` sinks such as SQLite, which write into the file); on a file
+      system mounted read-only the message says so, not ``chmod u+w``.
     * a regular file, new or existing, in a folder this user cannot write to -> refused: the
       file is staged beside its target (or SQLite's journal is).
 
@@ -862,6 +863,12 @@ def output_target(
         path = Path(os.path.realpath(expanded))
         if not mode & 0o222 or not os.access(path, os.W_OK):
             verb = "changed" if in_place else "replaced"
+            if _on_read_only_mount(path):
+                # chmod u+w cannot help there: it fails with EROFS (FINDINGS11 L11).
+                raise SinkTargetError(
+                    f"{scheme}:{target}: {target} is read-only: the file system holding it is "
+                    f"mounted read-only; not {verb} (give a file on a writable file system)"
+                )
             raise SinkTargetError(
                 f"{scheme}:{target}: {target} is read-only; not {verb} (make it writable, "
                 "e.g. chmod u+w, or give another file)"
@@ -888,6 +895,20 @@ def output_target(
         f"{scheme}:{target}: {expanded!r} is a {kind}, not a regular file; it is never "
         f"replaced (the {scheme} sink writes {allowed})"
     )
+
+
+def _on_read_only_mount(path: Path) -> bool:
+    """Whether the file system holding ``path`` is mounted read-only (``ST_RDONLY``; False
+    where ``os.statvfs`` is missing or fails): then no chmod makes the file writable
+    (FINDINGS11 L11)."""
+    statvfs = getattr(os, "statvfs", None)
+    read_only = getattr(os, "ST_RDONLY", None)
+    if statvfs is None or read_only is None:
+        return False
+    try:
+        return bool(statvfs(path).f_flag & read_only)
+    except OSError:
+        return False
 
 
 def _check_folder_writable(scheme: str, target: str, expanded: str, path: Path) -> None:

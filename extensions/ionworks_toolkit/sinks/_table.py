@@ -156,8 +156,11 @@ class TableSink(BaseSink):
         label: str = "table:",
     ) -> None:
         super().__init__(label)
-        if max_rows < 0:
-            raise ValueError("max_rows must be >= 0")
+        if max_rows < 1:
+            # 0 printed nothing and looked like an empty project (FINDINGS11 L8).
+            raise ValueError(
+                f"max_rows must be an integer >= 1 (the most rows printed): {max_rows!r}"
+            )
         if console is None:
             # Checked when the sink is built, before any request (a vendored copy has no rich).
             try:
@@ -357,7 +360,7 @@ def make_table_sink(target: str, options: dict[str, str]) -> TableSink:
     """Factory for ``table:[?max_rows=N&columns=a,b,c]`` (stdout).
 
     :raises SinkTargetError: a target after ``table:``, an unknown option, ``max_rows`` not
-        a non-negative integer.
+        an integer >= 1 (0 would print nothing and look like an empty project: FINDINGS11 L8).
     """
     check_options("table", options, ("columns", "max_rows"))
     if target:
@@ -369,7 +372,10 @@ def make_table_sink(target: str, options: dict[str, str]) -> TableSink:
         max_rows = int(raw)
     except ValueError:
         max_rows = -1
-    if max_rows < 0:
-        raise SinkTargetError(f"option 'max_rows' of sink 'table' must be an integer >= 0: {raw!r}")
+    if max_rows < 1:
+        raise SinkTargetError(
+            f"option 'max_rows' of sink 'table' must be an integer >= 1 (the most rows "
+            f"printed; default {DEFAULT_MAX_ROWS}): {raw!r}"
+        )
     columns = [c.strip() for c in options.get("columns", "").split(",") if c.strip()]
     return TableSink(max_rows=max_rows, columns=columns or None)
