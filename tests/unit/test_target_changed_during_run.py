@@ -161,3 +161,62 @@ def test_a_new_sqlite_database_names_the_change(tmp_path: Path, change: str, sai
     else:
         assert os.listdir(folder) == ["m.db"]
         assert os.listdir(target) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("change", ["replaced", "written", "created"])
+def test_a_file_changed_by_someone_else_during_the_run_is_not_replaced(
+    tmp_path: Path, scheme: str, change: str
+) -> None:
+    """FINDINGS11 L5: the run's rename replaced a file another program wrote (or a second run
+    published) during the run, with exit 0: that data was lost without a word."""
+    if scheme == "parquet":
+        pytest.importorskip("pyarrow")
+    target = tmp_path / f"m.{scheme}"
+    if change != "created":
+        target.write_bytes(b"previous")
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            if change == "replaced":  # another run's publish: a new file renamed over it
+                (tmp_path / "theirs").write_bytes(b"REPLACED")
+                os.replace(tmp_path / "theirs", target)
+            elif change == "written":
+                with open(target, "ab") as handle:
+                    handle.write(b" and more")
+            else:
+                target.write_bytes(b"CREATED")
+        return inner(request)
+
+    sink = open_sink(f"{scheme}:{target}")
+    with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, [sink], page_size=2)
+    assert str(info.value) == (
+        f"sink {scheme}:{target} failed: SinkTargetError: {target} was changed by someone else "
+        "during the run (written, replaced or created by another program or run); it is left "
+        "as it is now and this run's output is not published (run it again)"
+    )
+    expected = {"replaced": b"REPLACED", "written": b"previous and more", "created": b"CREATED"}
+    assert target.read_bytes() == expected[change]
+    assert sorted(os.listdir(tmp_path)) == [target.name]  # no part file
+    assert sink_outcome([(f"{scheme}:{target}", sink)], name_rolled_back=True) == (
+        "nothing written (the previous output was removed or replaced during the run): "
+        f"{scheme}:{target}"
+    )
+
+
+def test_a_file_deleted_during_the_run_is_written_anew(tmp_path: Path) -> None:
+    target = tmp_path / "m.jsonl"
+    target.write_bytes(b"previous")
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            target.unlink()
+        return inner(request)
+
+    with Toolkit(**settings(tmp_path, handler)) as toolkit:
+        result = toolkit.export(PROJECT_ID, [f"jsonl:{target}"], page_size=2)
+    assert result.records == 5
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 5

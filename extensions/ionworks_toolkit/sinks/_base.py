@@ -1092,6 +1092,20 @@ DATA_SYNC_BYTES = 8 * 2**20
 _data_sync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
 
 
+def _file_state(path: Path) -> tuple[int, int, int, int] | None:
+    """``(st_dev, st_ino, st_size, st_mtime_ns)`` of the file at ``path``, or None when there
+    is none, it is a directory (publishing names that, :meth:`AtomicFile.target_changed`) or
+    it cannot be examined: two differ when the file was replaced, written to or created in
+    between."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISDIR(found.st_mode):
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
 class AtomicFile:
     """A temporary file beside ``path`` that is either published with ``os.replace`` or
     deleted. Until :meth:`publish`, the previous file at ``path`` is untouched.
@@ -1117,6 +1131,9 @@ class AtomicFile:
         #: deletes the temporary file wherever the folder went (FINDINGS11 L4).
         self._folder: tuple[int, int] | None = None
         self._folder_fd: int | None = None
+        #: The target as the run found it (:func:`_file_state`): a file written, replaced
+        #: or created at :attr:`path` by someone else meanwhile is not replaced (FINDINGS11 L5).
+        self._found = _file_state(path)
 
     def sync_written(self, threshold: int | None = None) -> bool:
         """After a page: flush the open handle and, once at least ``threshold`` bytes
@@ -1255,13 +1272,25 @@ class AtomicFile:
 
     def publish(self) -> None:
         """:meth:`prepare` if not done, ``os.replace`` the temporary file onto ``path``, fsync
-        the directory.
+        the directory. A file at ``path`` that is not the one the run found (written to,
+        replaced or created since the sink was made: another program, another run, a shell's
+        ``> out.jsonl``) is not replaced: someone else's data would be lost (FINDINGS11 L5);
+        one deleted meanwhile is written anew.
 
+        :raises SinkTargetError: ``PATH was changed by someone else during the run ...``.
         :raises IsADirectoryError: ``PATH is now a directory: ...`` (see
             :meth:`target_changed`); other errors as they come."""
         self.prepare()
         tmp = self.tmp_path
         assert tmp is not None
+        now = _file_state(self.path)
+        if now is not None and now != self._found:
+            self.previous_gone = True  # the file the run found is no longer there as it was
+            raise SinkTargetError(
+                f"{self.path} was changed by someone else during the run (written, replaced "
+                "or created by another program or run); it is left as it is now and this "
+                "run's output is not published (run it again)"
+            )
         try:
             os.replace(tmp, self.path)
         except OSError as exc:
