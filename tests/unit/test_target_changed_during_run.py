@@ -220,3 +220,32 @@ def test_a_file_deleted_during_the_run_is_written_anew(tmp_path: Path) -> None:
         result = toolkit.export(PROJECT_ID, [f"jsonl:{target}"], page_size=2)
     assert result.records == 5
     assert len(target.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_a_changed_file_publishes_none_of_the_outputs(tmp_path: Path) -> None:
+    """The check runs in the prepare phase too: with two file outputs, the one changed by
+    someone else stops the run before either is renamed into place (all or nothing)."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.csv"
+    first.write_bytes(b"previous")
+    second.write_bytes(b"previous")
+    inner = serve([measurement(i) for i in range(5)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["offset"] == "2":
+            with open(second, "ab") as handle:
+                handle.write(b" and theirs")
+        return inner(request)
+
+    sinks = [open_sink(f"jsonl:{first}"), open_sink(f"csv:{second}")]
+    with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
+        toolkit.export(PROJECT_ID, sinks, page_size=2)
+    assert str(info.value).startswith(f"sink csv:{second} failed: SinkTargetError: {second} was")
+    assert (first.read_bytes(), second.read_bytes()) == (b"previous", b"previous and theirs")
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.csv"]
+    assert sink_outcome([(f"jsonl:{first}", sinks[0]), (f"csv:{second}", sinks[1])]) == ""
+    assert sink_outcome(
+        [(f"jsonl:{first}", sinks[0]), (f"csv:{second}", sinks[1])], name_rolled_back=True
+    ) == (
+        f"rolled back (previous output kept): jsonl:{first}; nothing written (the previous "
+        f"output was removed or replaced during the run): csv:{second}"
+    )

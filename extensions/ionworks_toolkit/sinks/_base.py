@@ -1206,14 +1206,37 @@ class AtomicFile:
         return self.tmp_path
 
     def prepare(self) -> None:
-        """Finish the temporary file: flush, fsync, close, give it its final mode. Idempotent.
+        """Finish the temporary file: flush, fsync, close, give it its final mode; then check
+        that the file at ``path`` is still the one the run found (:meth:`check_unchanged`),
+        so that, in an export's prepare phase, such a change publishes no output at all.
+        Idempotent.
 
         :raises FileNotFoundError: ``PATH: the folder FOLDER was removed during the run``
-            (see :meth:`target_changed`); other errors as they come."""
+            (see :meth:`target_changed`); other errors as they come.
+        :raises SinkTargetError: see :meth:`check_unchanged`."""
         try:
             self._prepare()
         except OSError as exc:
             raise self.target_changed(exc) from exc
+        self.check_unchanged()
+
+    def check_unchanged(self) -> None:
+        """Refuse to replace a file at ``path`` that is not the one the run found: written
+        to, replaced or created since the sink was made (another program, another run, a
+        shell's ``> out.jsonl``), whose data would be lost (FINDINGS11 L5). One deleted
+        meanwhile is written anew. Checked in :meth:`prepare` and again just before the
+        rename; a change in between still loses.
+
+        :raises SinkTargetError: ``PATH was changed by someone else during the run ...``;
+            :attr:`previous_gone` is then set."""
+        now = _file_state(self.path)
+        if now is not None and now != self._found:
+            self.previous_gone = True  # the file the run found is no longer there as it was
+            raise SinkTargetError(
+                f"{self.path} was changed by someone else during the run (written, replaced "
+                "or created by another program or run); it is left as it is now and this "
+                "run's output is not published (run it again)"
+            )
 
     def target_changed(self, exc: OSError) -> OSError:
         """``exc``, or, when it came from the target's folder or the target itself changing
@@ -1272,25 +1295,16 @@ class AtomicFile:
 
     def publish(self) -> None:
         """:meth:`prepare` if not done, ``os.replace`` the temporary file onto ``path``, fsync
-        the directory. A file at ``path`` that is not the one the run found (written to,
-        replaced or created since the sink was made: another program, another run, a shell's
-        ``> out.jsonl``) is not replaced: someone else's data would be lost (FINDINGS11 L5);
-        one deleted meanwhile is written anew.
+        the directory. A file at ``path`` that is not the one the run found is not replaced
+        (:meth:`check_unchanged`, checked again here).
 
-        :raises SinkTargetError: ``PATH was changed by someone else during the run ...``.
+        :raises SinkTargetError: see :meth:`check_unchanged`.
         :raises IsADirectoryError: ``PATH is now a directory: ...`` (see
             :meth:`target_changed`); other errors as they come."""
         self.prepare()
         tmp = self.tmp_path
         assert tmp is not None
-        now = _file_state(self.path)
-        if now is not None and now != self._found:
-            self.previous_gone = True  # the file the run found is no longer there as it was
-            raise SinkTargetError(
-                f"{self.path} was changed by someone else during the run (written, replaced "
-                "or created by another program or run); it is left as it is now and this "
-                "run's output is not published (run it again)"
-            )
+        self.check_unchanged()
         try:
             os.replace(tmp, self.path)
         except OSError as exc:
