@@ -188,6 +188,20 @@ class BaseSink:
     #: never "rolled back". ``True`` by default, and for streams :attr:`streaming` says it.
     keeps_previous_output: bool = True
 
+    #: Whether this kind of sink may have its pages written from a worker thread (see
+    #: :attr:`writes_in_worker_thread`); declared on the sink's own class, not inherited.
+    worker_thread_safe = False
+
+    @property
+    def writes_in_worker_thread(self) -> bool:
+        """``True`` when an async export may call :meth:`write` from a worker thread (one
+        page at a time, never at once with another call on this sink) while the event loop
+        receives the next page: a sink of a kind that declares it on its own class
+        (:attr:`worker_thread_safe`: JSON Lines and CSV files, SQLite databases). A subclass
+        (a plugin's) whose ``_write`` may block is written on the loop's thread, where a
+        Ctrl-C stops it at once."""
+        return type(self).__dict__.get("worker_thread_safe", False) is True
+
     #: ``True`` once the sink found the previous output at its target removed or replaced by
     #: someone else during the run (a file's folder removed, the file made a directory, a
     #: SQLite database deleted or replaced): a failed run then says "nothing written (the
@@ -1745,33 +1759,24 @@ class FileSink(BaseSink):
 
     @property
     def previous_gone(self) -> bool:
-        """:attr:`BaseSink.previous_gone`: publishing found the target's folder removed or the
-        file replaced by a directory (:attr:`AtomicFile.previous_gone`), or it was set."""
+        """:attr:`BaseSink.previous_gone`, found by the file's :class:`AtomicFile` (its
+        folder removed, the file made a directory, or written, replaced or created by
+        someone else)."""
         out = getattr(self, "_out", None)
-        found = isinstance(out, AtomicFile) and out.previous_gone
-        return found or self.__dict__.get("_previous_gone", False)
+        return isinstance(out, AtomicFile) and out.previous_gone
 
     @previous_gone.setter
     def previous_gone(self, value: bool) -> None:
-        self._previous_gone = value
-
-    #: Whether this kind of sink may have its pages written from a worker thread when its
-    #: target is a regular file (see :attr:`writes_in_worker_thread`).
-    worker_thread_safe = False
+        out = getattr(self, "_out", None)
+        if isinstance(out, AtomicFile):
+            out.previous_gone = value
 
     @property
     def writes_in_worker_thread(self) -> bool:
-        """``True`` when an async export may call :meth:`write` from a worker thread (one
-        page at a time, never at once with another call on this sink) while the event loop
-        receives the next page: a sink of a kind that allows it (:attr:`worker_thread_safe`:
-        JSON Lines, CSV, set on the class itself, not inherited) writing a regular file,
-        which a failed run deletes whole. A stream
-        (stdout, a pipe) is written on the event loop's thread, where its reader leaving and
-        Ctrl-C are counted record by record."""
-        # Declared by the sink's own class: a subclass (a plugin's) whose ``_write`` may block
-        # is written on the loop's thread, where a Ctrl-C stops it at once.
-        declared = type(self).__dict__.get("worker_thread_safe", False)
-        return declared is True and isinstance(self._out, AtomicFile)
+        """:attr:`BaseSink.writes_in_worker_thread`, and only for a regular file, which a
+        failed run deletes whole. A stream (stdout, a pipe) is written on the event loop's
+        thread, where its reader leaving and Ctrl-C are counted record by record."""
+        return bool(super().writes_in_worker_thread) and isinstance(self._out, AtomicFile)
 
     @property
     def publishes_by_rename(self) -> bool:

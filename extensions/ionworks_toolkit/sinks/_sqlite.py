@@ -158,8 +158,11 @@ class SqliteSink(BaseSink):
 
     stages_output = True  # published only by its commit; abort() keeps the previous output
     marks_its_waits = True  # its lock waits are lock_wait; the rest is local work
-    #: An async export writes its pages from a worker thread (see
-    #: :attr:`writes_in_worker_thread`); declared by this class itself, not inherited.
+    #: An async export writes its pages from a worker thread (``writes_in_worker_thread``;
+    #: the connection is opened with ``check_same_thread=False``): there the wait for
+    #: another run's write lock leaves the event loop free, and ``asyncio.wait_for``,
+    #: ``cancel()`` and the first Ctrl-C end it at its next poll (FINDINGS10 K2). Its
+    #: ``prepare()`` and ``commit()`` (the COMMIT waiting for a reader) run on the loop.
     worker_thread_safe = True
 
     def __init__(
@@ -210,19 +213,6 @@ class SqliteSink(BaseSink):
     @property
     def destination(self) -> str:
         return f"{self.label} (table {self.table})"
-
-    @property
-    def writes_in_worker_thread(self) -> bool:
-        """``True``: an async export may call :meth:`write` from its worker thread
-        (``export.AsyncPageWriter``: one page at a time, while the event loop receives the
-        next one; the connection is opened with ``check_same_thread=False``). There the
-        wait for another run's write lock (up to ``timeout`` seconds) leaves the event loop
-        free, so ``asyncio.wait_for``, a task's ``cancel()`` and the first Ctrl-C of
-        ``asyncio.run`` stop the run at the wait's next poll (FINDINGS10 K2; was: the loop
-        blocked for the whole wait). ``False`` for a subclass (a plugin's) that does not
-        declare :attr:`worker_thread_safe` itself. ``prepare()`` and ``commit()`` (the
-        ``COMMIT`` waiting for a reader) still run on the loop's thread."""
-        return type(self).__dict__.get("worker_thread_safe", False) is True
 
     # -- connection --------------------------------------------------------------------
 
