@@ -822,7 +822,10 @@ def sink_outcome(
     keep)``, never as rolled back; so is a file or SQLite database that did not exist when
     its sink was built (its ``keeps_previous_output`` is false). One whose previous output
     someone else removed or replaced during the run (its ``previous_gone``) is listed under
-    ``nothing written (the previous output was removed or replaced during the run)``.
+    ``nothing written (the previous output was removed or replaced during the run)``; a file
+    someone else wrote to, replaced or created during the run, which stopped it (its
+    ``changed_by_other``: that verb), under ``nothing written (the file was written to by
+    someone else during the run; it is left as it is now)``.
 
     A sink whose abort could not restore its previous output says what it left in its
     ``abort_left`` text (the sqlite sink after a failed write whose journal could not be
@@ -838,6 +841,7 @@ def sink_outcome(
     abandoned part-way, output state unknown (it may be partly published)``."""
     published, rolled_back, streamed, unknown, nothing, gone = [], [], [], [], [], []
     left, cut = [], []
+    changed: dict[str, list[str]] = {}  # what someone else did to a file -> its outputs
     for text, sink in sinks:
         if abandoned and text == abandoned:
             cut.append(text)
@@ -854,6 +858,8 @@ def sink_outcome(
             streamed.append(f"{text} ({n}, cannot be taken back)")
         elif state == "committed":
             published.append(text)
+        elif isinstance(how := getattr(sink, "changed_by_other", None), str):
+            changed.setdefault(how, []).append(text)  # FINDINGS12 M1
         elif getattr(sink, "previous_gone", False) is True:
             gone.append(text)  # someone else removed or replaced it (FINDINGS11 L6)
         elif (stream or not getattr(sink, "keeps_previous_output", True)) and getattr(
@@ -872,7 +878,7 @@ def sink_outcome(
         and not unknown
         and not left
         and not cut
-        and not (name_rolled_back and (rolled_back or nothing or gone))
+        and not (name_rolled_back and (rolled_back or nothing or gone or changed))
     ):
         return ""
     parts = []
@@ -893,6 +899,11 @@ def sink_outcome(
         parts.append(
             "nothing written (the previous output was removed or replaced during the run): "
             f"{', '.join(gone)}"
+        )
+    for how, texts in changed.items():
+        parts.append(
+            f"nothing written (the file was {how} by someone else during the run; it is left "
+            f"as it is now): {', '.join(texts)}"
         )
     if streamed:
         parts.append(f"already streamed: {', '.join(streamed)}")

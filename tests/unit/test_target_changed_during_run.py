@@ -192,17 +192,21 @@ def test_a_file_changed_by_someone_else_during_the_run_is_not_replaced(
     sink = open_sink(f"{scheme}:{target}")
     with pytest.raises(SinkError) as info, Toolkit(**settings(tmp_path, handler)) as toolkit:
         toolkit.export(PROJECT_ID, [sink], page_size=2)
+    how = {"replaced": "replaced", "written": "written to", "created": "created"}[change]
     assert str(info.value) == (
-        f"sink {scheme}:{target} failed: SinkTargetError: {target} was changed by someone else "
-        "during the run (written, replaced or created by another program or run); it is left "
-        "as it is now and this run's output is not published (run it again)"
+        f"sink {scheme}:{target} failed: SinkTargetError: {target} was {how} by someone else "
+        "during the run (another program, another run or a shell's redirect); it is left as it "
+        "is now and this run's output is not published (run it again)"
     )
     expected = {"replaced": b"REPLACED", "written": b"previous and more", "created": b"CREATED"}
     assert target.read_bytes() == expected[change]
     assert sorted(os.listdir(tmp_path)) == [target.name]  # no part file
+    # FINDINGS12 M1: the outcome says what happened (was "the previous output was removed or
+    # replaced" for a file written to, "no previous output to keep" for one created)
+    assert sink.changed_by_other == how
     assert sink_outcome([(f"{scheme}:{target}", sink)], name_rolled_back=True) == (
-        "nothing written (the previous output was removed or replaced during the run): "
-        f"{scheme}:{target}"
+        f"nothing written (the file was {how} by someone else during the run; it is left as it "
+        f"is now): {scheme}:{target}"
     )
 
 
@@ -246,6 +250,6 @@ def test_a_changed_file_publishes_none_of_the_outputs(tmp_path: Path) -> None:
     assert sink_outcome(
         [(f"jsonl:{first}", sinks[0]), (f"csv:{second}", sinks[1])], name_rolled_back=True
     ) == (
-        f"rolled back (previous output kept): jsonl:{first}; nothing written (the previous "
-        f"output was removed or replaced during the run): csv:{second}"
+        f"rolled back (previous output kept): jsonl:{first}; nothing written (the file was "
+        f"written to by someone else during the run; it is left as it is now): csv:{second}"
     )

@@ -208,6 +208,12 @@ class BaseSink:
     #: previous output was removed or replaced during the run)" for it (FINDINGS11 L6).
     previous_gone: bool = False
 
+    #: What someone else did to the sink's target file during the run, when that stopped the
+    #: run (``"written to"``, ``"replaced"`` or ``"created"``: FINDINGS11 L5, whose outcome
+    #: says ``nothing written (the file was written to by someone else during the run; it is
+    #: left as it is now)``, FINDINGS12 M1); None otherwise.
+    changed_by_other: str | None = None
+
     #: ``True`` for sinks that lay every record out under :attr:`record_schema`'s rule
     #: (``RecordSchema.row``/``json_record``), which writes each declared date-time in one
     #: form (UTC with ``Z``) whatever ISO 8601 text of that instant the record holds: the
@@ -1137,6 +1143,9 @@ class AtomicFile:
         #: ``True`` once publishing found the target's folder removed or the target replaced
         #: by a directory (:meth:`target_changed`): the previous file is gone from the path.
         self.previous_gone = False
+        #: What someone else did to the file at :attr:`path` during the run, found by
+        #: :meth:`check_unchanged`: ``"written to"``, ``"replaced"`` or ``"created"``; None.
+        self.changed_by_other: str | None = None
         #: Size of the temporary file at its last data sync (:meth:`sync_written`), bytes.
         self.synced_bytes = 0
         #: ``(st_dev, st_ino)`` of the folder the temporary file was created in, and a
@@ -1241,15 +1250,23 @@ class AtomicFile:
         meanwhile is written anew. Checked in :meth:`prepare` and again just before the
         rename; a change in between still loses.
 
-        :raises SinkTargetError: ``PATH was changed by someone else during the run ...``;
-            :attr:`previous_gone` is then set."""
+        :raises SinkTargetError: ``PATH was written to by someone else during the run
+            ...`` (``replaced``: another file renamed over it; ``created``: none was there
+            when the sink was made); :attr:`previous_gone` and :attr:`changed_by_other` (that
+            verb) are then set."""
         now = _file_state(self.path)
         if now is not None and now != self._found:
+            if self._found is None:
+                self.changed_by_other = "created"
+            elif now[:2] == self._found[:2]:  # the same file (device, inode), other contents
+                self.changed_by_other = "written to"
+            else:
+                self.changed_by_other = "replaced"
             self.previous_gone = True  # the file the run found is no longer there as it was
             raise SinkTargetError(
-                f"{self.path} was changed by someone else during the run (written, replaced "
-                "or created by another program or run); it is left as it is now and this "
-                "run's output is not published (run it again)"
+                f"{self.path} was {self.changed_by_other} by someone else during the run "
+                "(another program, another run or a shell's redirect); it is left as it is "
+                "now and this run's output is not published (run it again)"
             )
 
     def target_changed(self, exc: OSError) -> OSError:
@@ -1770,6 +1787,18 @@ class FileSink(BaseSink):
         out = getattr(self, "_out", None)
         if isinstance(out, AtomicFile):
             out.previous_gone = value
+
+    @property
+    def changed_by_other(self) -> str | None:
+        """:attr:`BaseSink.changed_by_other`, found by the file's :class:`AtomicFile`."""
+        out = getattr(self, "_out", None)
+        return out.changed_by_other if isinstance(out, AtomicFile) else None
+
+    @changed_by_other.setter
+    def changed_by_other(self, value: str | None) -> None:
+        out = getattr(self, "_out", None)
+        if isinstance(out, AtomicFile):
+            out.changed_by_other = value
 
     @property
     def writes_in_worker_thread(self) -> bool:
