@@ -278,6 +278,8 @@ class BaseSink:
                 self._write(records)
             except OSError as exc:
                 if not (self.streaming and is_broken_pipe(exc)):
+                    if self.streaming:  # a full disk, a file size limit: count what went out
+                        self.records_written += min(self._page_delivered, len(records))
                     raise
                 self._reader_left()
                 # The page's records whose bytes the stream took before its reader left.
