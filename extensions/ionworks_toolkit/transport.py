@@ -9,7 +9,8 @@ Layers, outermost first::
            backoff, Retry-After capped at RETRY_WAIT_CAP, a total time budget, one INFO log
            line per retry)
           -> LimitedTransport (deadline per attempt, body included; decoded-size cap; the body
-             is read here, inside the retry layer)
+             is read here, inside the retry layer; a request failed on a kept-alive connection
+             the server closed as it came is sent once more, ``_resendable``)
             -> httpx.HTTPTransport / AsyncHTTPTransport (verify: the CA bundle; sockets read
                READ_SIZE bytes at a time on plain TCP, ``widen_reads``; async on asyncio: the
                pool's own connections, ``_SocketStream`` / ``_AsyncioStream``), or a transport
@@ -283,6 +284,87 @@ class _DeadlineWatch:
             pool.shutdown(wait=True)
 
 
+#: How a request fails on a kept-alive connection the server closed as the request came (its
+#: idle timeout fired while the request was on its way): the server's FIN (``Server
+#: disconnected without sending a response.``) or RST (``ReadError``/``WriteError``).
+_STALE_FAILURES = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+class _ExchangeTrace:
+    """httpcore's ``trace`` extension for one attempt (``__call__`` sync, ``atrace`` async):
+    whether the attempt opened a connection, sent its request head, and received the response
+    head. ``outer``: the request's own trace, still called."""
+
+    def __init__(self, outer: Any) -> None:
+        self.outer = outer
+        self.connected = False  # a new connection (connect_tcp, connect_unix_socket)
+        self.sent = False  # an HTTP/1.1 request head started out
+        self.answered = False  # the response head arrived
+
+    def _note(self, name: str) -> None:
+        if ".connect_" in name:
+            self.connected = True
+        elif name == "http11.send_request_headers.started":
+            self.sent = True
+        elif name == "http11.receive_response_headers.complete":
+            self.answered = True
+
+    def __call__(self, name: str, info: dict[str, Any]) -> None:
+        self._note(name)
+        if self.outer is not None:
+            self.outer(name, info)
+
+    async def atrace(self, name: str, info: dict[str, Any]) -> None:
+        """The async form of ``__call__`` (httpcore awaits an async pool's trace)."""
+        self._note(name)
+        if self.outer is not None:
+            await self.outer(name, info)
+
+
+def _resendable(request: httpx.Request, exc: Exception, trace: _ExchangeTrace) -> bool:
+    """Whether ``request``, failed with ``exc``, may be sent again at once, outside the user's
+    retries: an idempotent method with a body that can be sent again, failed by a closed or
+    reset connection (``_STALE_FAILURES``) that was reused from the pool (the attempt opened
+    none) before any response head came. That is a kept-alive connection the server closed
+    as the request came, which no check before sending can see (httpcore's reuse check,
+    ``is_readable``, drops one whose close has arrived); browsers send such a request again
+    on a new connection (Chromium: reused connection, no response headers)."""
+    return (
+        request.method in IDEMPOTENT_METHODS
+        and isinstance(request.stream, httpx.ByteStream)
+        and isinstance(exc, _STALE_FAILURES)
+        and trace.sent
+        and not trace.connected
+        and not trace.answered
+    )
+
+
+def _refresh(timeouts: dict[str, float | None], deadline: float) -> None:
+    """Each phase's timeout cut to the time left before ``deadline`` (in place: httpcore
+    reads this dict)."""
+    left = max(deadline - time.monotonic(), 0.001)
+    for phase, value in timeouts.items():
+        timeouts[phase] = min(value or left, left)
+
+
+def _resending(request: httpx.Request, exc: Exception) -> None:
+    logger.debug(
+        "%s %s: sent again on a new connection (the server closed the kept-alive one as the "
+        "request came: %s)",
+        request.method,
+        request.url.path,
+        f"{type(exc).__name__}: {exc}",
+    )
+
+
+def _restore_trace(request: httpx.Request, outer: Any) -> None:
+    """The request's own ``trace`` extension back (none if it had none)."""
+    if outer is None:
+        request.extensions.pop("trace", None)
+    else:
+        request.extensions["trace"] = outer
+
+
 class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Send through ``inner`` and read the whole body here, within two limits.
 
@@ -301,6 +383,10 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
       given by the caller (``MockTransport``, a recorder) runs in the caller's thread: each
       phase gets at most the time left and the clock is checked after every chunk.
       DeadlineExceeded is not retried (a trickle would only trickle again).
+
+    A request that failed on a kept-alive connection the server closed as the request came
+    is sent once more at once, on a new connection, within the same deadline and apart from
+    the retries above (``_resendable``; FINDINGS10 K7).
 
     Reading the body inside the transport also lets the retry layer above see a connection
     dropped mid-body. The response handed up is in memory, already decoded (its
@@ -395,7 +481,7 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         assert isinstance(self._inner, httpx.BaseTransport)
         timeouts = self._arm(request, deadline)
         try:
-            response = self._inner.handle_request(request)
+            response = self._send(request, timeouts, deadline)
             if attempt is not None:
                 attempt.connected(response.extensions.get("network_stream"))
         except httpx.TimeoutException as exc:
@@ -421,6 +507,27 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             response.close()
         return self._rebuild(response, body.joined())
 
+    def _send(
+        self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float
+    ) -> httpx.Response:
+        """``inner.handle_request(request)``, sent once more when ``_resendable``."""
+        assert isinstance(self._inner, httpx.BaseTransport)
+        outer = request.extensions.get("trace")
+        try:
+            for again in (False, True):
+                trace = _ExchangeTrace(outer)
+                request.extensions["trace"] = trace
+                try:
+                    return self._inner.handle_request(request)
+                except _STALE_FAILURES as exc:
+                    if again or not _resendable(request, exc, trace):
+                        raise
+                    _resending(request, exc)
+                    _refresh(timeouts, deadline)
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            _restore_trace(request, outer)
+
     # -- async
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -428,11 +535,11 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
         assert isinstance(self._inner, httpx.AsyncBaseTransport)
         deadline = time.monotonic() + self.timeout
-        self._arm(request, deadline)
+        timeouts = self._arm(request, deadline)
         body = _Chunks()
         try:
             with anyio.fail_after(self.timeout):
-                response = await self._inner.handle_async_request(request)
+                response = await self._asend(request, timeouts, deadline)
                 if isinstance(response.stream, httpx.ByteStream) or response.is_stream_consumed:
                     await response.aread()
                     return self._in_memory(request, response)
@@ -455,6 +562,27 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 raise
             raise _late(request, self.timeout) from exc
         return self._rebuild(response, body.joined())
+
+    async def _asend(
+        self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float
+    ) -> httpx.Response:
+        """Async ``_send``."""
+        assert isinstance(self._inner, httpx.AsyncBaseTransport)
+        outer = request.extensions.get("trace")
+        try:
+            for again in (False, True):
+                trace = _ExchangeTrace(outer)
+                request.extensions["trace"] = trace.atrace
+                try:
+                    return await self._inner.handle_async_request(request)
+                except _STALE_FAILURES as exc:
+                    if again or not _resendable(request, exc, trace):
+                        raise
+                    _resending(request, exc)
+                    _refresh(timeouts, deadline)
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            _restore_trace(request, outer)
 
     def close(self) -> None:
         if self._watch is not None:
