@@ -37,7 +37,7 @@ import re
 import sys
 import threading
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -355,12 +355,16 @@ def _format_validation_detail(items: Sequence[Any]) -> str:
     return "; ".join(parts)
 
 
-def describe_error_body(body: Any, text: str, content_type: str) -> tuple[str, str | None]:
+def describe_error_body(
+    body: Any, text: str, content_type: str, *, size: int | None = None
+) -> tuple[str, str | None]:
     """Readable detail and error code from an error body.
 
     Reads both shapes the API uses: FastAPI's ``{"detail": str | list}`` and the standard
     ``{"error_code", "message", "detail"}``. A non-JSON body (an HTML page from a proxy) is
-    summarised by its content type and size rather than dumped.
+    summarised by its content type and size rather than dumped: ``size`` is the body's length
+    in bytes as the server sent it (None: ``text`` encoded as UTF-8; pass it when ``text`` is
+    a redacted or decoded copy, whose length differs, FINDINGS10 K9).
     """
     if isinstance(body, Mapping):
         error_code = body.get("error_code")
@@ -382,7 +386,9 @@ def describe_error_body(body: Any, text: str, content_type: str) -> tuple[str, s
     kind = content_type.split(";")[0].strip() or "unknown content type"
     if not text.strip():
         return "empty response body", None
-    return f"non-JSON response body ({kind}, {len(text.encode())} bytes)", None
+    if size is None:
+        size = len(text.encode("utf-8", errors="surrogatepass"))
+    return f"non-JSON response body ({kind}, {size} bytes)", None
 
 
 def _is_json_type(content_type: str) -> bool:
@@ -417,14 +423,37 @@ def _integer_too_long(content: bytes, kind: str, limit: int, digits: int) -> str
     )
 
 
+#: How a message names the encodings ``json.loads`` reads bytes in (``json.detect_encoding``).
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+_ENCODING_NAMES |= {f"utf-{n}-{end}": f"UTF-{n}" for n in (16, 32) for end in ("le", "be")}
+
+
+def _byte_of(content: bytes, error: json.JSONDecodeError) -> int:
+    """The offset in ``content`` (bytes as the server sent them) of the character at which
+    ``json.loads(content)`` raised ``error``: it decoded them first (UTF-8, -16 or -32 as
+    ``json.detect_encoding`` tells, a byte order mark dropped), so ``error.pos`` counts
+    characters of that text (FINDINGS10 K9: a UTF-8 byte order mark put every offset 3 bytes
+    early, a UTF-16 body's was half of the true one)."""
+    if isinstance(error.doc, str) and isinstance(content, bytes | bytearray):
+        encoding: str = json.detect_encoding(content)
+        if encoding in ("utf-16", "utf-32"):  # the mark tells the byte order
+            encoding += "-le" if content[:2] == b"\xff\xfe" else "-be"
+        encoding = encoding.removesuffix("-sig")
+        with contextlib.suppress(UnicodeError, LookupError):
+            tail = error.doc[error.pos :].encode(encoding, errors="surrogatepass")
+            return len(content) - len(tail)
+    return len(str(error.doc)[: error.pos].encode("utf-8", errors="surrogatepass"))
+
+
 def describe_unparsable_body(content: bytes, content_type: str, error: ValueError) -> str:
     """Why ``content`` is not the JSON the API sends, for an error message.
 
     A body labelled JSON (``application/json`` or ``...+json``) that does not parse says where
     it broke: ``invalid JSON (application/json, 812 bytes: Expecting ',' delimiter at byte
     402)`` (``error`` is the ``json.JSONDecodeError`` or ``UnicodeDecodeError`` raised by
-    ``json.loads``; the byte offset counts bytes of the body, not characters). A body nested
-    deeper than the parser reads (``_codec.JSONNestingError``) is not called invalid: ``JSON
+    ``json.loads``; the byte offset counts bytes of ``content``, the body as the server sent
+    it, not characters, a byte order mark and UTF-16 or -32 included: FINDINGS10 K9). A body
+    nested deeper than the parser reads (``_codec.JSONNestingError``) is not called invalid: ``JSON
     nested too deeply to read (application/json, 5000 bytes: more arrays/objects inside each
     other than the parser allows)``. Nor is a body holding an integer longer than Python
     converts (``sys.get_int_max_str_digits()``, 4300 digits by default): ``JSON integer too
@@ -451,10 +480,11 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
             "arrays/objects inside each other than the parser allows)"
         )
     if isinstance(error, json.JSONDecodeError):
-        where = len(error.doc[: error.pos].encode("utf-8", errors="surrogatepass"))
-        reason = f"{error.msg.removesuffix(' at')} at byte {where}"
+        reason = f"{error.msg.removesuffix(' at')} at byte {_byte_of(content, error)}"
     elif isinstance(error, UnicodeDecodeError):
-        reason = f"not UTF-8 text at byte {error.start}"
+        # The codec may have been given the body less its byte order mark (``utf-8-sig``).
+        where = len(content) - len(error.object) + error.start
+        reason = f"not {_ENCODING_NAMES.get(error.encoding, error.encoding)} text at byte {where}"
     else:
         reason = str(error)
     if not content.strip():
@@ -463,16 +493,29 @@ def describe_unparsable_body(content: bytes, content_type: str, error: ValueErro
 
 
 def error_from_response(
-    *, status: int, method: str, path: str, content: bytes, headers: Mapping[str, str]
+    *,
+    status: int,
+    method: str,
+    path: str,
+    content: bytes,
+    headers: Mapping[str, str],
+    redact: Callable[[str], str] | None = None,
 ) -> APIError:
     """Build the typed error for an HTTP error response.
 
     ``status`` picks the class (401, 403, 404, 409, 422, 429, 5xx, else APIError). The detail
     comes from the body (see ``describe_error_body``); the request id from ``x-request-id`` or
     ``x-correlation-id``. For 429 the ``Retry-After`` header (seconds) is kept.
+
+    ``content`` and ``headers`` are the body and headers as the server sent them. ``redact``
+    (e.g. the request's credentials replaced by ``***``) is applied to every text taken from
+    them before it goes into the error (the detail, the request id, ``body``); the figures in
+    the detail (the body's size in bytes, the byte at which invalid JSON broke) describe
+    ``content`` as sent, not the redacted copy (FINDINGS10 K9).
     """
-    text = content.decode("utf-8", errors="replace")
-    lower_headers = {k.lower(): v for k, v in headers.items()}
+    scrub: Callable[[str], str] = redact if redact is not None else str
+    text = scrub(content.decode("utf-8", errors="replace"))
+    lower_headers = {k.lower(): scrub(v) for k, v in headers.items()}
     content_type = lower_headers.get("content-type", "")
     invalid_json: str | None = None
     try:
@@ -480,11 +523,11 @@ def error_from_response(
     except ValueError:
         body = None
         if _is_json_type(content_type):
-            try:  # again from the bytes, for the byte offset where the body broke
+            try:  # again from the bytes as sent: the byte offset where the server's body broke
                 _json_loads(content)
             except ValueError as exc:
-                invalid_json = describe_unparsable_body(content, content_type, exc)
-    detail, error_code = describe_error_body(body, text, content_type)
+                invalid_json = scrub(describe_unparsable_body(content, content_type, exc))
+    detail, error_code = describe_error_body(body, text, content_type, size=len(content))
     if invalid_json is not None:
         detail = invalid_json
     request_id = next((lower_headers[h] for h in _REQUEST_ID_HEADERS if h in lower_headers), None)

@@ -92,6 +92,10 @@ class ExportResult:
     """What an export did: ``records`` written to every sink, ``duplicates`` skipped, ``pages``
     and ``requests``, the server's ``total``, and each sink's one-line description.
 
+    ``requests`` counts the page requests sent (``WalkStats.requests``): each once, answered
+    or not, prefetched ones the walk dropped or cancelled after sending them included; not
+    retries, nor the requests looking a project up by name.
+
     An incremental export (``incremental=True``) also counts, within ``duplicates``, the
     records its databases hold with the same content (``unchanged``) and the older copies of
     their rows it ignored (``older_copies``: an ``updated_at`` earlier than the stored row's,

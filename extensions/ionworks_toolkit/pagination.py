@@ -170,9 +170,19 @@ class Page(Generic[T]):
 @attrs.define
 class WalkStats:
     """Running figures of a walk: ``records`` yielded (unique), ``pages`` with new records,
-    ``requests`` the server answered (prefetched pages included; a prefetched request cancelled
-    before its answer came is not counted), ``duplicates`` skipped, ``total`` as last reported
-    by the server."""
+    ``requests`` sent, ``duplicates`` skipped, ``total`` as last reported by the server.
+
+    ``requests`` counts each page request the walk handed to ``fetch`` (the HTTP client), once,
+    answered or not: a request that failed, a prefetched page the walk dropped, and one
+    cancelled before its answer came (the async client's transport finishes a request it
+    began even when its caller is cancelled, ``transport.CancelSafeTransport``, so the server
+    sees it) all count. A request the walk planned but cancelled before handing it over (an
+    early ``aclose()`` or an error while prefetched requests had not started) was never sent
+    and is not counted. Retries of one request are not counted again (each is logged as a
+    ``retry`` line). So ``requests`` is the walk's lines in the server's access log less its
+    retries, except for a request that never got there: one that could not connect, one
+    cancelled while it still waited for its credentials (an auth flow fetching a token), or
+    one cut off by closing the toolkit before it was written (FINDINGS10 K8)."""
 
     records: int = 0
     pages: int = 0
@@ -411,8 +421,9 @@ class PageWalk(Generic[T]):
 
     ``plan()`` returns the requests to send now (at most ``prefetch`` in flight, fewer while
     the walk is probing); ``receive(request, page)`` takes the page answering the oldest
-    planned request and returns a ``PageOutcome``; ``answered()`` counts a request the server
-    answered (prefetched ones included). ``page_size``: 1..1000. ``max_records``: stop after
+    planned request and returns a ``PageOutcome``; ``sent()`` counts a request handed to the
+    client (``WalkStats.requests``: prefetched ones included, whether or not their answer is
+    awaited). ``page_size``: 1..1000. ``max_records``: stop after
     this many unique records (None: all). ``stats`` is updated in place. ``order``: the sort
     the pages are cut from, named in the advice when they overlap (None: not given).
     Raises ValueError for ``prefetch < 1``; ``receive`` raises PaginationError.
@@ -515,8 +526,9 @@ class PageWalk(Generic[T]):
             self.finished = True
         return planned
 
-    def answered(self) -> None:
-        """Count one request the server answered (whether or not its page is used)."""
+    def sent(self) -> None:
+        """Count one request handed to the client, before its answer (``WalkStats.requests``:
+        counted whether it is answered, fails or is cancelled afterwards)."""
         self.stats.requests += 1
 
     # ------------------------------------------------------------------ receiving
@@ -1022,6 +1034,7 @@ def walk_pages(
     )
     while planned := walk.plan():
         (request,) = planned
+        walk.sent()  # counted when sent, even if it fails (WalkStats.requests)
         try:
             page = fetch(request.offset, request.limit)
         except APIError as exc:
@@ -1029,7 +1042,6 @@ def walk_pages(
             if end is None:
                 raise
             page = end
-        walk.answered()
         outcome = walk.receive(request, page)
         del page  # only the records handed on stay alive
         if outcome.records is not None:
@@ -1067,6 +1079,11 @@ async def awalk_pages(
     dropped: list[asyncio.Task[Any]] = []
 
     async def answered(request: PageRequest) -> Any:
+        # Counted as the request is handed to the client, before its answer: a prefetched
+        # request cancelled later still reaches the server (CancelSafeTransport finishes it).
+        # A task cancelled before its first step never gets here: nothing was sent
+        # (FINDINGS10 K8: only answered requests were counted, fewer than the server saw).
+        walk.sent()
         try:
             page = await fetch(request.offset, request.limit)
         except APIError as exc:
@@ -1074,7 +1091,6 @@ async def awalk_pages(
             if end is None:
                 raise
             page = end
-        walk.answered()  # prefetched pages count even when discarded: what the server saw
         return page
 
     def drop(requests: Sequence[PageRequest]) -> None:

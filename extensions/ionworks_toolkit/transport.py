@@ -50,6 +50,7 @@ from .auth import (
     redact_secrets,
 )
 from .errors import (
+    APIError,
     ConfigurationError,
     IonworksError,
     TransportError,
@@ -1515,17 +1516,29 @@ def transport_error(
     )
 
 
-def _scrubbed(response: httpx.Response) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of ``response`` with the request's credentials redacted.
+def _api_error(response: httpx.Response) -> APIError:
+    """The typed APIError for the error response ``response``: its texts (detail, request id,
+    body) with the request's credentials redacted, its figures (the body's size, the byte
+    where invalid JSON broke) those of the body as the server sent it (FINDINGS10 K9: they
+    described the redacted copy).
 
     (A function of its own so that the credentials are no local of the frame that raises:
     a traceback printed with its locals must not show them.)
     """
     response.read()
     secrets = credential_values(response.request.headers)
-    text = redact_secrets(response.content.decode("utf-8", errors="replace"), secrets)
-    headers = {name: redact_secrets(value, secrets) for name, value in response.headers.items()}
-    return text.encode("utf-8"), headers
+
+    def redact(text: str) -> str:
+        return redact_secrets(text, secrets)
+
+    return error_from_response(
+        status=response.status_code,
+        method=response.request.method,
+        path=response.request.url.path,
+        content=response.content,
+        headers=dict(response.headers.items()),
+        redact=redact,
+    )
 
 
 def raise_for_status(response: httpx.Response) -> httpx.Response:
@@ -1545,14 +1558,7 @@ def raise_for_status(response: httpx.Response) -> httpx.Response:
             "follow; the body is not data",
         )
     if status >= 400:
-        content, headers = _scrubbed(response)
-        raise error_from_response(
-            status=status,
-            method=response.request.method,
-            path=response.request.url.path,
-            content=content,
-            headers=headers,
-        )
+        raise _api_error(response)
     return response
 
 

@@ -213,7 +213,7 @@ def test_a_long_page_with_more_copies_than_extras_is_read_again_from_its_new_rec
 def test_a_long_page_whose_copies_fill_it_keeps_the_planned_requests() -> None:
     walk: PageWalk[Any] = PageWalk(page_size=10, prefetch=3)
     assert walk.plan() == [PageRequest(0, 10)]
-    walk.answered()
+    walk.sent()
     outcome = walk.receive(PageRequest(0, 10), Page(dupe_in_page(0, 10), N, 0))
     assert (ids_of([outcome.records or []]), outcome.cancel, outcome.done) == (
         ALL_IDS[:10],
@@ -223,7 +223,7 @@ def test_a_long_page_whose_copies_fill_it_keeps_the_planned_requests() -> None:
     assert walk.plan() == [PageRequest(10, 10), PageRequest(20, 10), PageRequest(30, 10)]
     # A long page with two copies (9 new records) drops what was planned past it.
     items = [record(i) for i in range(10, 19)] + [record(10), record(3)]
-    walk.answered()
+    walk.sent()
     outcome = walk.receive(PageRequest(10, 10), Page(items, N, 10))
     assert (len(outcome.records or []), outcome.cancel, outcome.done) == (
         9,

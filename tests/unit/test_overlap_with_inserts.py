@@ -380,10 +380,10 @@ def test_a_page_of_other_pages_copies_is_named_an_overlap_not_an_ignored_offset(
     )
     for offset, keys in ((0, ["a", "b"]), (2, ["c", "d"])):
         walk_.plan()
-        walk_.answered()
+        walk_.sent()
         walk_.receive(PageRequest(offset, 2), Page([{"id": k} for k in keys], 6, offset))
     walk_.plan()
-    walk_.answered()
+    walk_.sent()
     with pytest.raises(PaginationError) as caught:
         walk_.receive(PageRequest(4, 2), Page([{"id": "d"}, {"id": "a"}], 6, 4))
     assert str(caught.value) == (
@@ -402,10 +402,10 @@ def test_a_page_of_other_pages_copies_is_named_an_overlap_not_an_ignored_offset(
 def test_the_first_page_again_is_still_a_server_ignoring_offset() -> None:
     walk_: PageWalk[Any] = PageWalk(page_size=2)
     walk_.plan()
-    walk_.answered()
+    walk_.sent()
     walk_.receive(PageRequest(0, 2), Page([{"id": "a"}, {"id": "b"}], None, 0))
     walk_.plan()
-    walk_.answered()
+    walk_.sent()
     with pytest.raises(PaginationError) as caught:
         walk_.receive(PageRequest(2, 2), Page([{"id": "b"}, {"id": "a"}], None, 2))
     assert str(caught.value) == (

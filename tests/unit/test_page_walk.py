@@ -55,7 +55,7 @@ def drive(walk: PageWalk[Any], ids: Ids, total: int | None = None) -> list[Any]:
         request = walk.in_flight[0]
         budget.spend()
         items = [{"id": i} for i in ids(request.offset, request.limit)]
-        walk.answered()
+        walk.sent()
         outcome = walk.receive(request, Page(items, total, request.offset))
         records = None if outcome.records is None else [r["id"] for r in outcome.records]
         cancel = [(r.offset, r.limit) for r in outcome.cancel]
@@ -381,9 +381,9 @@ def test_records_without_ids_repeating_an_earlier_page_stop_the_walk() -> None:
     same_keys_reordered = [{"n": 1, "name": "a"}, {"name": "b", "n": 2}]
     walk.plan()
     walk.receive(PageRequest(0, 2), Page(first, None, 0))
-    walk.answered()
+    walk.sent()
     walk.plan()
-    walk.answered()
+    walk.sent()
     with pytest.raises(PaginationError) as caught:
         walk.receive(PageRequest(2, 2), Page(same_keys_reordered, None, 2))
     assert str(caught.value) == (
@@ -427,7 +427,7 @@ def test_records_without_ids_past_the_total_stop_the_walk() -> None:
         while planned := walk.plan():
             (request,) = planned
             budget.spend()
-            walk.answered()
+            walk.sent()
             items = [{"n": request.offset + i} for i in range(5)]
             walk.receive(request, Page(items, 10, request.offset))
     assert str(caught.value) == (
@@ -441,10 +441,10 @@ def test_records_without_ids_past_the_total_stop_the_walk() -> None:
 def test_a_page_of_ids_already_seen_stops_the_walk() -> None:
     walk: PageWalk[Any] = PageWalk(page_size=3)
     walk.plan()
-    walk.answered()
+    walk.sent()
     walk.receive(PageRequest(0, 3), Page([{"id": 1}, {"id": 2}, {"id": 3}], None, 0))
     walk.plan()
-    walk.answered()
+    walk.sent()
     with pytest.raises(PaginationError) as caught:
         walk.receive(PageRequest(3, 3), Page([{"id": 3}, {"id": 1}], None, 3))
     assert str(caught.value) == (
@@ -885,7 +885,7 @@ def test_a_total_that_falls_during_the_walk_is_warned_about_once(
             (request,) = planned
             n = max(0, min(10, totals[request.offset] - request.offset))
             items = [{"id": i} for i in range(request.offset, request.offset + n)]
-            walk.answered()
+            walk.sent()
             if walk.receive(request, Page(items, totals[request.offset], request.offset)).done:
                 break
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
