@@ -646,9 +646,40 @@ def filter_option_name(wire: str, taken: frozenset[str] = OWN_OPTION_NAMES) -> s
     return name
 
 
-class _Choice(click.Choice):
-    """click's Choice with the toolkit's one wording of an unknown name: ``'nme' is not
-    allowed; did you mean name? (choose one of: name, created_at, ...)``."""
+class _OneLineBadValue(click.BadParameter):
+    """A bad option value shown as the toolkit's one line, ``error: --order-by: 'colour' is
+    not allowed; choose one of: ...``, exit 2 (click's usage error code), instead of click's
+    usage block (``Usage: ...``, ``Try '... --help' for help.``, ``Error: Invalid value for
+    ...``) that the toolkit's own usage errors (``--page-size 0``) never print."""
+
+    def format_message(self) -> str:
+        return f"{_flag_of(self.param)}: {self.message}"
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {printable(self.format_message())}", file=file, err=True)
+
+
+def _flag_of(param: click.Parameter | None) -> str:
+    """The option's flag as the user types it (its longest: ``--order-by``), or its name."""
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return (param.human_readable_name if param is not None else "") or "value"
+
+
+class _OneLineType(click.ParamType):
+    """Every toolkit option type's failure (:meth:`fail`) is one line naming the option
+    (:class:`_OneLineBadValue`; FINDINGS11 L10): one place for the kind, not per option."""
+
+    def fail(
+        self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None
+    ) -> NoReturn:
+        raise _OneLineBadValue(message, ctx=ctx, param=param)
+
+
+class _Choice(_OneLineType, click.Choice):
+    """click's Choice with the toolkit's one wording of an unknown name, on one line:
+    ``error: --order-by: 'nme' is not allowed; did you mean name? (choose one of: name,
+    created_at, ...)``."""
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
         return f"{value!r} is not allowed; " + did_you_mean(
@@ -656,11 +687,11 @@ class _Choice(click.Choice):
         )
 
 
-class _Count(click.ParamType):
-    """An integer option whose type error names the allowed range: ``'abc' is not an
-    integer; give 1..1000`` (FINDINGS11 L10: click's own said only "not a valid integer",
-    while ``--page-size 0`` named the range). The range itself is checked in the command,
-    with the toolkit's one-line error."""
+class _Count(_OneLineType):
+    """An integer option whose type error names the allowed range, on one line as the range
+    check's own: ``error: --page-size: 'abc' is not an integer; give 1..1000`` (FINDINGS11
+    L10: click's own said only "not a valid integer", while ``--page-size 0`` named the
+    range). The range itself is checked in the command, with the toolkit's one-line error."""
 
     name = "integer"
 
