@@ -12,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 INDEX = (ROOT / "FINDINGS.md").read_text(encoding="utf-8")
-CITATION = re.compile(r"FINDINGS(6|7|8|9|10|11) ([FGHJKL][0-9]+)\b")
-LETTER = {"6": "F", "7": "G", "8": "H", "9": "J", "10": "K", "11": "L"}
+CITATION = re.compile(r"FINDINGS(6|7|8|9|10|11|12) ([FGHJKLM][0-9]+)\b")
+LETTER = {"6": "F", "7": "G", "8": "H", "9": "J", "10": "K", "11": "L", "12": "M"}
 SKIPPED_DIRS = {".git", ".venv", ".nox", "__pycache__", "cassettes", "build", "dist"}
 
 
@@ -22,9 +22,9 @@ def _listed() -> dict[str, dict[str, str]]:
     sections: dict[str, dict[str, str]] = {}
     for block in re.split(r"^## ", INDEX, flags=re.MULTILINE)[1:]:
         heading, _, body = block.partition("\n")
-        report = re.fullmatch(r"FINDINGS(6|7|8|9|10|11) \(round \w+\)", heading.strip())
+        report = re.fullmatch(r"FINDINGS(6|7|8|9|10|11|12) \(round \w+\)", heading.strip())
         assert report is not None, heading
-        entries = re.findall(r"^- ([FGHJKL][0-9]+): (.+)$", body, flags=re.MULTILINE)
+        entries = re.findall(r"^- ([FGHJKLM][0-9]+): (.+)$", body, flags=re.MULTILINE)
         ids = [finding for finding, _ in entries]
         assert len(ids) == len(set(ids)), f"FINDINGS{report.group(1)}: an id listed twice"
         sections[report.group(1)] = dict(entries)
@@ -52,7 +52,7 @@ def test_every_cited_finding_id_is_listed_in_findings_md() -> None:
 
 def test_each_report_lists_only_its_own_letter_and_names_a_test_or_says_none() -> None:
     listed = _listed()
-    assert sorted(listed, key=int) == ["6", "7", "8", "9", "10", "11"]
+    assert sorted(listed, key=int) == ["6", "7", "8", "9", "10", "11", "12"]
     for report, entries in listed.items():
         for finding, line in entries.items():
             assert finding[0] == LETTER[report], f"FINDINGS{report} {finding}"
