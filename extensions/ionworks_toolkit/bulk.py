@@ -308,8 +308,14 @@ class _Run:
 
     def incomplete(self) -> str | None:
         """Why records may be missing (``WalkStats.incomplete`` of each walk), or None; with
-        several projects, each reason after its project id."""
-        reasons = [(pid, s.incomplete) for pid, s in self.stats.items() if s.incomplete]
+        several projects, each reason after its project id. An incremental run gives every
+        reason that keeps a project's mark (:func:`missing_records`: also fewer records than
+        the total, ids on two pages), as its warning says records may be missing."""
+        reasons = [
+            (pid, reason)
+            for pid, s in self.stats.items()
+            if (reason := missing_records(s) if self.incremental else s.incomplete)
+        ]
         if not self.several:
             return reasons[0][1] if reasons else None
         return "; ".join(f"project {pid}: {reason}" for pid, reason in reasons) or None

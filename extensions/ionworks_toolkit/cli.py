@@ -10,6 +10,9 @@ Exit codes (README.md's "Exit codes" table; ``EXIT_CODES_HELP`` in ``--help``):
      its walk, named last, the other projects published)
   5  server, network or pagination error (5xx, 429 after retries, dropped connection, ...)
   6  output sink error (the message names each output's state: published, rolled back...)
+  7  the walk ended, but records may be missing (``ExportResult.incomplete``: the server's
+     total fell during it, records came again on later pages...): the outputs are published
+     as for 0, and the summary's last line says why (``may be incomplete: ...``)
   130  interrupted (Ctrl-C; 143 for SIGTERM, 129 for SIGHUP)
   141  the reader of stdout closed the pipe (``| head``): quiet
 
@@ -75,6 +78,9 @@ EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
 EXIT_SERVER = 5
 EXIT_SINK = 6
+#: The walk ended without an error but records may be missing from it (the library's
+#: ``ExportResult.incomplete``, warned about): the outputs are published, as for 0.
+EXIT_INCOMPLETE = 7
 #: The reader of stdout closed the pipe (``| head``): 128 + SIGPIPE, the status a shell
 #: reports for a Unix tool that the closed pipe stopped.
 EXIT_PIPE = 141
@@ -82,7 +88,8 @@ EXIT_PIPE = 141
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 a bug (a traceback: please report it); 2 usage, validation or "
     "plugin; 3 authentication; 4 not found; 5 server, network or pagination; 6 output sink; "
-    "130 interrupted (143 SIGTERM, 129 SIGHUP); 141 the reader of stdout left (| head)."
+    "7 published, but records may be missing (run it again); 130 interrupted (143 SIGTERM, "
+    "129 SIGHUP); 141 the reader of stdout left (| head)."
 )
 
 SANDBOX_PROJECT_HINT = "Severson 2019 fast-charging cycle life"
@@ -143,6 +150,9 @@ class Context:
         #: An error of a run that still published its outputs (``--all-projects`` with a
         #: project gone): ``(message, exit code)``, printed last by :func:`_handled`.
         self.late_error: tuple[str, int] | None = None
+        #: Why records may be missing from a run that published its outputs
+        #: (``ExportResult.incomplete``): it ends with :data:`EXIT_INCOMPLETE`.
+        self.incomplete: str | None = None
 
     def toolkit(self) -> AsyncToolkit:
         """Build the AsyncToolkit once (starting the in-process sandbox first with
@@ -353,6 +363,8 @@ def _handled(ctx: Context) -> Iterator[None]:
     if any(getattr(sink, "reader_gone", False) for _, sink in ctx.sinks):
         # The other outputs were published (the summary says so); stdout's reader left early.
         raise SystemExit(EXIT_PIPE)
+    if ctx.incomplete is not None:  # published; the summary's last line says why (not -q)
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 def _quiet_broken_pipe() -> NoReturn:
@@ -646,9 +658,40 @@ def filter_option_name(wire: str, taken: frozenset[str] = OWN_OPTION_NAMES) -> s
     return name
 
 
-class _Choice(click.Choice):
-    """click's Choice with the toolkit's one wording of an unknown name: ``'nme' is not
-    allowed; did you mean name? (choose one of: name, created_at, ...)``."""
+class _OneLineBadValue(click.BadParameter):
+    """A bad option value shown as the toolkit's one line, ``error: --order-by: 'colour' is
+    not allowed; choose one of: ...``, exit 2 (click's usage error code), instead of click's
+    usage block (``Usage: ...``, ``Try '... --help' for help.``, ``Error: Invalid value for
+    ...``) that the toolkit's own usage errors (``--page-size 0``) never print."""
+
+    def format_message(self) -> str:
+        return f"{_flag_of(self.param)}: {self.message}"
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {printable(self.format_message())}", file=file, err=True)
+
+
+def _flag_of(param: click.Parameter | None) -> str:
+    """The option's flag as the user types it (its longest: ``--order-by``), or its name."""
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return (param.human_readable_name if param is not None else "") or "value"
+
+
+class _OneLineType(click.ParamType):
+    """Every toolkit option type's failure (:meth:`fail`) is one line naming the option
+    (:class:`_OneLineBadValue`; FINDINGS11 L10): one place for the kind, not per option."""
+
+    def fail(
+        self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None
+    ) -> NoReturn:
+        raise _OneLineBadValue(message, ctx=ctx, param=param)
+
+
+class _Choice(_OneLineType, click.Choice):
+    """click's Choice with the toolkit's one wording of an unknown name, on one line:
+    ``error: --order-by: 'nme' is not allowed; did you mean name? (choose one of: name,
+    created_at, ...)``."""
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
         return f"{value!r} is not allowed; " + did_you_mean(
@@ -656,11 +699,11 @@ class _Choice(click.Choice):
         )
 
 
-class _Count(click.ParamType):
-    """An integer option whose type error names the allowed range: ``'abc' is not an
-    integer; give 1..1000`` (FINDINGS11 L10: click's own said only "not a valid integer",
-    while ``--page-size 0`` named the range). The range itself is checked in the command,
-    with the toolkit's one-line error."""
+class _Count(_OneLineType):
+    """An integer option whose type error names the allowed range, on one line as the range
+    check's own: ``error: --page-size: 'abc' is not an integer; give 1..1000`` (FINDINGS11
+    L10: click's own said only "not a valid integer", while ``--page-size 0`` named the
+    range). The range itself is checked in the command, with the toolkit's one-line error."""
 
     name = "integer"
 
@@ -1161,6 +1204,8 @@ def measurements_list(
                 _vanished_message(result.vanished, len(result.per_project)),
                 EXIT_NOT_FOUND,
             )
+        # Published, but records may be missing (each reason was warned about): exit 7.
+        state.incomplete = result.incomplete
         if state.quiet:
             return
         # Summaries are diagnostics: stderr, so stdout holds only what sinks write there.
@@ -1206,17 +1251,24 @@ def measurements_list(
                 f"{listed} records came back",
                 err=True,
             )
-        if lied:
-            return
         # More came back than the server counted (with --limit too: it lied), copies sent in
         # the same page not counted (FINDINGS9 J1). Fewer is told by the walk itself: a total
         # too high ends it with a warning, a gap fails it.
         sent = result.records + result.duplicates - getattr(result, "repeated_in_page", 0)
-        if result.total is not None and result.total < sent:
+        if not lied and result.total is not None and result.total < sent:
             click.echo(
                 f"warning: the server reported total {result.total} but {sent} records came back",
                 err=True,
             )
+        if result.incomplete is not None:  # the summary's last line; the run ends with exit 7
+            click.echo(printable(_incomplete_note(result.incomplete)), err=True)
+
+
+def _incomplete_note(reason: str) -> str:
+    """The summary's last line for a walk that ended but may lack records (exit
+    :data:`EXIT_INCOMPLETE`): ``may be incomplete: the server's total went from 34 to 33, so
+    records may be missing; run it again to be sure``."""
+    return f"may be incomplete: {reason}, so records may be missing; run it again to be sure"
 
 
 async def _projects_argument(

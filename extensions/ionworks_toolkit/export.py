@@ -118,7 +118,9 @@ class ExportResult:
     repeated_in_page: int = 0
     #: Why records may be missing although the walk ended without an error, or None
     #: (``WalkStats.incomplete``: the server's total fell during the walk, or records came
-    #: again on later pages without a total to count against; each was warned about).
+    #: again on later pages without a total to count against; each was warned about). An
+    #: incremental export: every reason its mark was kept (``incremental.missing_records``).
+    #: The command line publishes such a run's outputs and ends with exit code 7.
     incomplete: str | None = None
     #: Of ``duplicates`` (incremental): records the databases hold with the same content.
     unchanged: int = 0

@@ -28,8 +28,7 @@ ORDER_BY = (
 BAD_INPUTS = [
     (
         ["--order-by", "colour"],
-        f"Error: Invalid value for '--order-by': 'colour' is not allowed; choose one of: "
-        f"{ORDER_BY}",
+        f"error: --order-by: 'colour' is not allowed; choose one of: {ORDER_BY}",
     ),
     (["--limit", "0"], "error: --limit 0 is outside 1..1000; use --all to fetch every measurement"),
     (

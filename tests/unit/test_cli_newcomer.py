@@ -10,12 +10,14 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from ionworks_toolkit.cli import _limit_note, main
 
 ATTIA = "Attia 2020 closed-loop fast-charging optimisation"
 NASA = "NASA PCoE Li-ion battery aging"
+SEVERSON = "Severson 2019 fast-charging cycle life"
 NOWHERE = ["--api-url", "http://127.0.0.1:9", "--api-key", "unused"]
 SANDBOX_HINT = 'pip install "ionworks-toolkit[sandbox]"'
 
@@ -175,12 +177,75 @@ def test_a_count_that_is_no_integer_names_the_range(
     runner: CliRunner, option: str, value: str
 ) -> None:
     # FINDINGS11 L10: click said only "'abc' is not a valid integer"; --page-size 0 says
-    # "outside 1..1000". Still click's usage error, exit 2, before any request.
+    # "outside 1..1000". Exit 2, before any request, one line as --page-size 0's (was click's
+    # usage block).
     result = runner.invoke(main, [*NOWHERE, "measurements", "list", NASA, option, value])
     assert result.exit_code == 2, result.output
-    assert result.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for '{option}': {value!r} is not an integer; give 1..1000"
+    assert result.stdout == ""
+    assert result.stderr == f"error: {option}: {value!r} is not an integer; give 1..1000\n"
+
+
+ORDER_BY = (
+    "name, created_at, updated_at, start_time, cell_instance_id, step_labels_validated, "
+    "cycler, notes"
+)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--order-by", "colour"],
+            f"error: --order-by: 'colour' is not allowed; choose one of: {ORDER_BY}",
+        ),
+        (
+            ["--order-by", "start"],
+            "error: --order-by: 'start' is not allowed; did you mean start_time? (choose one "
+            f"of: {ORDER_BY})",
+        ),
+        (["--order", "up"], "error: --order: 'up' is not allowed; choose one of: asc, desc"),
+        (
+            ["--measurement-type", "cycling"],
+            "error: --measurement-type: 'cycling' is not allowed; choose one of: time_series, "
+            "file, properties",
+        ),
+    ],
+)
+def test_a_bad_choice_is_one_line_naming_the_option_and_the_choices(
+    runner: CliRunner, arguments: list[str], message: str
+) -> None:
+    # FINDINGS11 L10's open rest: a bad choice got click's usage block ("Usage: ...", "Try
+    # '... --help' for help.", "Error: Invalid value for '--order-by': ...") where a range
+    # error gets one line. Exit 2 as before, before any request (NOWHERE: one would be exit 5).
+    result = runner.invoke(
+        main,
+        ["--sandbox", "measurements", "list", SEVERSON, *arguments],
+        prog_name="ionworks-toolkit",
     )
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"
+
+
+def _choice_options(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[Any]:
+    """``(command path, option flag, its choices)`` of every Choice-typed option, every command."""
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _choice_options(sub, (*path, name))
+    for param in command.params:
+        if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
+            yield path, max(param.opts, key=len), [str(c) for c in param.type.choices]
+
+
+def test_every_choice_option_of_every_command_fails_in_one_line(runner: CliRunner) -> None:
+    found = list(_choice_options(main))
+    assert [flag for _, flag, _ in found] == ["--measurement-type", "--order-by", "--order"]
+    for path, flag, choices in found:
+        result = runner.invoke(main, [*NOWHERE, *path, flag, "zz-no-such"])
+        assert result.exit_code == 2, (flag, result.output)
+        assert result.stderr == (
+            f"error: {flag}: 'zz-no-such' is not allowed; choose one of: {', '.join(choices)}\n"
+        ), flag
 
 
 # ------------------------------------------------- 8. invalid JSON on a success status

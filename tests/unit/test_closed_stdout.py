@@ -142,8 +142,8 @@ def test_the_other_outputs_are_published_and_the_exit_says_stdout_was_cut(tmp_pa
 
 def test_the_exit_codes_help_names_141() -> None:
     assert EXIT_CODES_HELP.endswith(
-        "6 output sink; 130 interrupted (143 SIGTERM, 129 SIGHUP); 141 the reader of stdout left "
-        "(| head)."
+        "6 output sink; 7 published, but records may be missing (run it again); 130 interrupted "
+        "(143 SIGTERM, 129 SIGHUP); 141 the reader of stdout left (| head)."
     )
     assert "; 1 a bug (a traceback: please report it); 2 usage" in EXIT_CODES_HELP
 

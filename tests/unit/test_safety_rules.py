@@ -538,12 +538,17 @@ def test_cli_names_ids_the_server_sent_twice_in_one_page(
             "out.jsonl",
         ],
     )
-    assert result.exit_code == 0, result.output
+    # 2 unique records of the total 3: the copy may stand in place of one never sent, so the
+    # output is published and the run ends 7 (FINDINGS12 M2).
+    assert result.exit_code == 7, result.output
     lines = Path("out.jsonl").read_text(encoding="utf-8").splitlines()
     assert [_json.loads(line)["name"] for line in lines] == ["first", "third"]
-    assert result.stderr.splitlines()[-2:] == [
+    assert result.stderr.splitlines()[-3:] == [
         "wrote 2 records to jsonl:out.jsonl",
         "skipped 1 duplicate record(s) (1 sent twice in one page by the server)",
+        "may be incomplete: 2 records came back of the server's total 3, and its pages held 1 "
+        "copy of a record sent in the same page, so records may be missing; run it again to be "
+        "sure",
     ]
     assert (
         "the server sent id 'm-1' more than once in one page (offset 0): the first copy of "
