@@ -285,6 +285,13 @@ class _DeadlineWatch:
             pool.shutdown(wait=True)
 
 
+#: How many times one request is sent again after failing on a kept-alive connection the
+#: server closed as it came (``_resendable``): each such connection is dropped from the pool
+#: after its failure, so the resends end on a new connection once the pool's stale ones are
+#: gone (httpx keeps at most 20 idle connections by default); a request on a new connection
+#: is never sent again this way.
+MAX_STALE_RESENDS = 20
+
 #: How a request fails on a kept-alive connection the server closed as the request came (its
 #: idle timeout fired while the request was on its way): the server's FIN (``Server
 #: disconnected without sending a response.``) or RST (``ReadError``/``WriteError``).
@@ -386,8 +393,11 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
       DeadlineExceeded is not retried (a trickle would only trickle again).
 
     A request that failed on a kept-alive connection the server closed as the request came
-    is sent once more at once, on a new connection, within the same deadline and apart from
-    the retries above (``_resendable``; FINDINGS10 K7).
+    is sent again at once, within the same deadline and apart from the retries above
+    (``_resendable``; FINDINGS10 K7): the pool may hand it another kept-alive connection,
+    stale too (several idle connections time out together), so it is sent again while it
+    fails so, each such connection then dropped, until it goes out on a new connection
+    (at most :data:`MAX_STALE_RESENDS` times).
 
     Reading the body inside the transport also lets the retry layer above see a connection
     dropped mid-body. The response handed up is in memory, already decoded (its
@@ -511,17 +521,18 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _send(
         self, request: httpx.Request, timeouts: dict[str, float | None], deadline: float
     ) -> httpx.Response:
-        """``inner.handle_request(request)``, sent once more when ``_resendable``."""
+        """``inner.handle_request(request)``, sent again while ``_resendable`` (at most
+        :data:`MAX_STALE_RESENDS` times)."""
         assert isinstance(self._inner, httpx.BaseTransport)
         outer = request.extensions.get("trace")
         try:
-            for again in (False, True):
+            for resends in range(MAX_STALE_RESENDS + 1):
                 trace = _ExchangeTrace(outer)
                 request.extensions["trace"] = trace
                 try:
                     return self._inner.handle_request(request)
                 except _STALE_FAILURES as exc:
-                    if again or not _resendable(request, exc, trace):
+                    if resends == MAX_STALE_RESENDS or not _resendable(request, exc, trace):
                         raise
                     _resending(request, exc)
                     _refresh(timeouts, deadline)
@@ -571,13 +582,13 @@ class LimitedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         assert isinstance(self._inner, httpx.AsyncBaseTransport)
         outer = request.extensions.get("trace")
         try:
-            for again in (False, True):
+            for resends in range(MAX_STALE_RESENDS + 1):
                 trace = _ExchangeTrace(outer)
                 request.extensions["trace"] = trace.atrace
                 try:
                     return await self._inner.handle_async_request(request)
                 except _STALE_FAILURES as exc:
-                    if again or not _resendable(request, exc, trace):
+                    if resends == MAX_STALE_RESENDS or not _resendable(request, exc, trace):
                         raise
                     _resending(request, exc)
                     _refresh(timeouts, deadline)

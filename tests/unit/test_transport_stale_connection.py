@@ -27,12 +27,18 @@ import logging
 import select
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
 from ionworks_toolkit import AsyncToolkit, Toolkit
-from ionworks_toolkit.transport import LimitedTransport, _ExchangeTrace, _resendable
+from ionworks_toolkit.transport import (
+    MAX_STALE_RESENDS,
+    LimitedTransport,
+    _ExchangeTrace,
+    _resendable,
+)
 from loopback import read_request
 
 LOGGER = "ionworks_toolkit.http"
@@ -48,8 +54,12 @@ class KeepAliveServer:
     connection closed without a byte (an idle timeout that fired as that request came).
     ``connections`` counts accepted connections, ``requests`` the requests read."""
 
-    def __init__(self, *, crossing: bool) -> None:
+    def __init__(self, *, crossing: bool, first_answers_together: int = 1) -> None:
         self.crossing = crossing
+        #: The first requests of this many connections are answered only once all of them
+        #: came (so that the client holds that many connections, idle in its pool after).
+        self._together = threading.Barrier(first_answers_together)
+        self._first_together = first_answers_together
         self.connections = 0
         self.requests = 0
         self.closed = threading.Event()  # set when a connection has been closed
@@ -85,11 +95,14 @@ class KeepAliveServer:
     def _handle(self, sock: socket.socket) -> None:
         with self._lock:
             self.connections += 1
+            waits = self.connections <= self._first_together
         try:
             if read_request(sock) is None:
                 return
             with self._lock:
                 self.requests += 1
+            if waits:
+                self._together.wait(timeout=30)  # a bound against a hang only
             items = [
                 {
                     "id": i,
@@ -216,6 +229,30 @@ def test_async_a_request_the_idle_close_crossed_is_sent_again_once(
     assert _retry_lines(caplog) == []
 
 
+def test_sync_a_request_meeting_two_stale_connections_goes_out_on_a_new_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Round twelve's break pass: the pool held two idle connections that the server's idle
+    timer closed together; the resend met the second one and the run failed
+    (``RemoteProtocolError``, exit 5) where it was to go out on a new connection."""
+    with (
+        KeepAliveServer(crossing=True, first_answers_together=2) as server,
+        caplog.at_level(logging.INFO, LOGGER),
+        Toolkit(api_url=server.url, api_key="k", max_retries=0) as tk,
+    ):
+        client = tk.client.get_httpx_client()
+        url = f"{server.url}/cell_measurements/by-project/{PROJECT_ID}"
+        with ThreadPoolExecutor(2) as pool:  # two requests at once: two connections
+            answers = list(pool.map(lambda _: client.get(url).status_code, range(2)))
+        assert answers == [200, 200]
+        assert len(_pooled_sockets(client._transport)) == 2  # both idle in the pool
+        ids = [m.id for m in tk.iter_measurements_by_project(PROJECT_ID)]
+    assert ids == IDS
+    # two stale connections met (each reads the request, closes), then a new one answers
+    assert (server.connections, server.requests) == (3, 5)
+    assert _retry_lines(caplog) == []
+
+
 # --------------------------------------------------------------- what is sent again, and how often
 
 
@@ -266,8 +303,22 @@ def test_a_get_failed_on_a_reused_connection_before_the_head_is_sent_once_more(
     assert _send(StaleThenAnswer([REUSED, "answer"], failure)) == (200, 2)
 
 
-def test_it_is_sent_again_only_once() -> None:
-    assert _send(StaleThenAnswer([REUSED, REUSED], CLOSED)) == ("RemoteProtocolError", 2)
+def test_it_is_sent_again_while_reused_connections_fail_and_not_after_a_new_one_did() -> None:
+    """Several idle connections time out together: the resend may meet another stale one
+    (round twelve's break pass: a second stale connection failed the run)."""
+    assert _send(StaleThenAnswer([REUSED, REUSED, "answer"], CLOSED)) == (200, 3)
+    assert _send(StaleThenAnswer([REUSED, REUSED, NEW, "answer"], CLOSED)) == (
+        "RemoteProtocolError",
+        3,
+    )
+
+
+def test_the_resends_are_bounded() -> None:
+    script: list[list[str] | str] = [REUSED] * (MAX_STALE_RESENDS + 1) + ["answer"]
+    assert _send(StaleThenAnswer(script, CLOSED)) == (
+        "RemoteProtocolError",
+        MAX_STALE_RESENDS + 1,
+    )
 
 
 @pytest.mark.parametrize(
