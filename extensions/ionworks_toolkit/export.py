@@ -833,6 +833,11 @@ def sink_outcome(
     ``changed_by_other``: that verb), under ``nothing written (the file was written to by
     someone else during the run; it is left as it is now)``.
 
+    A stream that went out in part is listed under ``already streamed`` with its records
+    (``jsonl:- (37 records and part of record 38, cannot be taken back)``), or with its
+    ``streamed_detail`` when it has one (a Parquet stream: ``100 bytes without the footer:
+    not a readable Parquet file``).
+
     A sink whose abort could not restore its previous output says what it left in its
     ``abort_left`` text (the sqlite sink after a failed write whose journal could not be
     replayed): listed under ``not rolled back: TEXT (ITS abort_left)``.
@@ -857,6 +862,8 @@ def sink_outcome(
         n = f"{written} record" if written == 1 else f"{written} records"
         if getattr(sink, "cut_record", False):  # the stream stopped inside the next record
             n += f" and part of record {written + 1}"
+        if isinstance(detail := getattr(sink, "streamed_detail", None), str):
+            n = detail  # what the stream holds, when records are no measure of it (Parquet)
         stream = getattr(sink, "streaming", False)
         if getattr(sink, "reader_gone", False):
             streamed.append(f"{text} ({n}, then its reader closed the pipe)")

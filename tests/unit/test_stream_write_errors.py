@@ -91,3 +91,27 @@ def test_a_csv_stream_failing_mid_page_counts_rows_not_the_header() -> None:
         sink.write(RECORDS[3:])
     sink.abort()
     assert (sink.records_written, sink.cut_record) == (4, True)
+
+
+def test_a_parquet_stream_cut_part_way_is_already_streamed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FINDINGS12 M5: ``parquet:-`` to a file past ``ulimit -f`` left 8192 bytes starting with
+    ``PAR1`` there, and the outcome said "nothing written (no previous output to keep)"."""
+    pytest.importorskip("pyarrow")
+    from ionworks_toolkit.sinks import open_sink
+
+    stream, raw = stream_of(100, errno.EFBIG)
+    monkeypatch.setattr("sys.stdout", stream)
+    sink = open_sink("parquet:-")
+    sink.write(RECORDS)
+    with pytest.raises(OSError) as info:
+        sink.commit()  # the row group and the footer go out: 100 bytes taken, then EFBIG
+    assert info.value.errno == errno.EFBIG
+    sink.abort()
+    assert bytes(raw.data[:4]) == b"PAR1"
+    assert len(raw.data) == 100
+    assert sink_outcome([("parquet:-", sink)], name_rolled_back=True) == (
+        "already streamed: parquet:- (100 bytes without the footer: not a readable Parquet "
+        "file, cannot be taken back)"
+    )

@@ -1379,7 +1379,7 @@ class StreamOutput:
         self.target = target
         self.binary = binary
         self.stream = stream
-        self.streamed = False  # True once bytes were flushed to the destination
+        self._streamed = False  # True once bytes were flushed to the destination
         self._handle: IO[Any] | None = None
         self._owned: IO[Any] | None = None  # what we opened and must close
         self._wrapper: _CountingWriter | None = None  # our layer over the bytes out
@@ -1415,6 +1415,17 @@ class StreamOutput:
         self._wrapper = _FullWriter(buffer) if self.binary else _Utf8Writer(buffer)
         self._handle = self._wrapper  # type: ignore[assignment]
         return self._handle  # type: ignore[return-value]
+
+    @property
+    def streamed(self) -> bool:
+        """True once any byte reached the destination: flushed, or taken by a write that
+        then failed part-way (a Parquet stream past ``ulimit -f``: its first 8192 bytes out,
+        FINDINGS12 M5). What was streamed cannot be taken back."""
+        return self._streamed or bool(self.delivered)
+
+    @streamed.setter
+    def streamed(self, value: bool) -> None:
+        self._streamed = value
 
     @property
     def delivered(self) -> int | None:
@@ -1818,8 +1829,9 @@ class FileSink(BaseSink):
 
     @property
     def streamed(self) -> bool:
-        """``True`` once a page was flushed to a stream target (a Parquet stream's rows wait
-        for their row group: written records are not yet streamed)."""
+        """``True`` once any byte of the output reached a stream target (a page flushed, or
+        part of one taken before an error; a Parquet stream's rows wait for their row group:
+        written records are not yet streamed until its bytes go out)."""
         return isinstance(self._out, StreamOutput) and self._out.streamed
 
     def commit(self) -> None:
