@@ -27,6 +27,7 @@ import errno
 import inspect
 import json
 import logging
+import math
 import re
 import sys
 import warnings
@@ -1510,6 +1511,14 @@ def sandbox() -> None:
     """The offline sandbox API (real public battery-test metadata; API key `sandbox`)."""
 
 
+def _a_number(value: float, allowed: str) -> float:
+    """``value`` unless it is NaN, which ``click.FloatRange`` lets through (every comparison
+    with it is false): then the usual invalid-value error naming ``allowed``."""
+    if math.isnan(value):
+        raise click.BadParameter(f"nan is not a number in the range {allowed}.")
+    return value
+
+
 @sandbox.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
@@ -1532,7 +1541,13 @@ def sandbox() -> None:
     default=None,
     help="Add a project of N measurements synthesised from the real rows.",
 )
-@click.option("--latency-ms", type=click.FloatRange(min=0), default=0.0, show_default=True)
+@click.option(
+    "--latency-ms",
+    type=click.FloatRange(min=0, max=60_000),  # the sandbox's MAX_LATENCY_MS
+    callback=lambda _ctx, _param, value: _a_number(value, "0<=x<=60000"),
+    default=0.0,
+    show_default=True,
+)
 @click.option(
     "--rate-limit-every",
     type=click.IntRange(min=1),

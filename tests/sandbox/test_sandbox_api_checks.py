@@ -133,3 +133,18 @@ def test_python_m_sandbox_beyond_loopback_warns(capsys: pytest.CaptureFixture[st
     )
     assert lines[1] == f"error: cannot listen on {NOWHERE}:0: Cannot assign requested address"
     assert len(lines) == 2
+
+
+@pytest.mark.parametrize("latency", [float("inf"), float("nan"), -1.0, 60_001])
+def test_a_latency_that_would_hold_every_request_is_refused(latency: float) -> None:
+    """FINDINGS12 M7: ``latency_ms=inf`` hung every request (and a SIGTERM, waiting for them);
+    ``nan`` was taken as 0."""
+    with pytest.raises(ValueError) as caught:
+        SandboxOptions(latency_ms=latency)
+    assert str(caught.value) == (
+        f"SandboxOptions.latency_ms must be 0..60000 (milliseconds), got {latency!r}"
+    )
+
+
+def test_the_longest_latency_is_taken() -> None:
+    assert SandboxOptions(latency_ms=60_000).latency_ms == 60_000

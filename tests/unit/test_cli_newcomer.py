@@ -524,3 +524,20 @@ def test_python_m_sandbox_on_a_port_out_of_range_exits_2(
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"python -m ionworks_toolkit.sandbox: error: argument --port: {message}"
     )
+
+
+@pytest.mark.parametrize(
+    ("latency", "said"),
+    [
+        ("inf", "inf is not in the range 0<=x<=60000."),
+        ("nan", "nan is not a number in the range 0<=x<=60000."),
+    ],
+)
+def test_sandbox_serve_refuses_a_latency_that_would_hold_every_request(
+    runner: CliRunner, latency: str, said: str
+) -> None:
+    """FINDINGS12 M7: ``--latency-ms inf`` started a sandbox whose every request hung (a
+    SIGTERM too, waiting for them); ``nan`` was taken as 0."""
+    result = runner.invoke(main, ["sandbox", "serve", "--port", "0", "--latency-ms", latency])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--latency-ms': {said}"

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 __all__ = ["SandboxOptions"]
 
+#: The longest ``latency_ms`` a sandbox takes: one minute per request.
+MAX_LATENCY_MS = 60_000
+
 
 def _shown(value: object) -> str:
     """``a str: '5'``, ``an int: 1``, ``None``: a value of the wrong type, for a message."""
@@ -52,8 +55,10 @@ class SandboxOptions:
     Latency and faults (requests are numbered 1, 2, 3, ... per app, in order of arrival;
     ``/openapi.json``, ``/docs`` and ``/redoc`` are not counted)
         ``latency_ms``: every counted request waits this many milliseconds (``asyncio.sleep``, so
-        concurrent requests overlap). ``rate_limit_every``: every *k*-th request gets ``429
-        {"detail": "Rate limit exceeded"}`` with ``Retry-After: <retry_after_s>``.
+        concurrent requests overlap), 0..:data:`MAX_LATENCY_MS` (a longer wait would hold a
+        shutdown too: ``inf`` hung every request and SIGTERM, FINDINGS12 M7).
+        ``rate_limit_every``: every *k*-th request gets ``429 {"detail": "Rate limit
+        exceeded"}`` with ``Retry-After: <retry_after_s>``.
         ``fail_500_on_request``: request *n* gets ``500 {"error_code": "INTERNAL_ERROR", ...}``.
         ``drop_connection_on_request``: request *n* gets a response head and half a body, then the
         connection is closed (clients see a transport error). When several faults hit one request,
@@ -111,8 +116,11 @@ class SandboxOptions:
             "drop_connection_on_request",
         ):
             _check_positive(name, getattr(self, name))
-        if self.latency_ms < 0:
-            raise ValueError(f"SandboxOptions.latency_ms must be >= 0, got {self.latency_ms!r}")
+        if not 0 <= self.latency_ms <= MAX_LATENCY_MS:  # nan fails both comparisons
+            raise ValueError(
+                f"SandboxOptions.latency_ms must be 0..{MAX_LATENCY_MS} (milliseconds), got "
+                f"{self.latency_ms!r}"
+            )
         if self.page_cache_mib < 0:
             raise ValueError(
                 f"SandboxOptions.page_cache_mib must be >= 0, got {self.page_cache_mib!r}"
