@@ -865,11 +865,13 @@ def test_stdout_text_is_utf8_whatever_the_terminal_encoding() -> None:
     out = StreamOutput(OutputTarget(None, True, "stdout"), stream=stdout)
     handle = out.open()
     assert out.open() is handle
+    assert not out.streamed  # opened, nothing written yet
     assert handle.write("電池\n") == 3
-    assert not out.streamed
-    out.flush()
+    # written straight to the byte stream: out already, flushed or not (FINDINGS12 M5)
     assert out.streamed
     assert raw.getvalue() == "before|電池\n".encode()
+    out.flush()
+    assert out.streamed
     out.publish()
     assert not stdout.closed and not raw.closed  # stdout is never closed
 
