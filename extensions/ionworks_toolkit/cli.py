@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ._numbers import integer_text
 from .auth import redact_secrets
 from .constants import MAX_PAGE_SIZE
 from .errors import (
@@ -717,7 +718,7 @@ class _Count(_OneLineType):
         if isinstance(value, int):
             return value
         try:
-            return int(str(value))
+            return integer_text(str(value))
         except ValueError:
             self.fail(f"{value!r} is not an integer; give {self.low}..{self.high}", param, ctx)
 

@@ -31,6 +31,7 @@ import attrs
 import httpx
 import ionworks_client
 
+from ._numbers import integer_text
 from .arguments import type_name
 from .errors import (
     ArgumentTypeError,
@@ -345,7 +346,7 @@ def normalise_value(
         return text
     if spec.kind == "integer":
         try:
-            number = int(str(value))
+            number = integer_text(str(value))
         except ValueError:
             raise ParameterError(
                 f"{source}: {spec.name}={value!r} is not an integer",

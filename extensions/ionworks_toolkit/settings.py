@@ -42,6 +42,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._numbers import integer_text
 from .constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PAGE_SIZE, MAX_RETRIES_LIMIT
 from .errors import ConfigurationError
 
@@ -317,7 +318,7 @@ def _non_negative_int(value: Any, name: str) -> int:
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise ConfigurationError(f"{name} {value!r} is not an integer")
     try:
-        number = int(value)
+        number = integer_text(value) if isinstance(value, str) else int(value)
     except (TypeError, ValueError):
         raise ConfigurationError(f"{name} {value!r} is not an integer") from None
     if number < 0:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .._numbers import integer_text
 from ._options import SandboxOptions
 
 __all__ = ["build_parser", "main", "options_from_args"]
@@ -18,7 +19,7 @@ __all__ = ["build_parser", "main", "options_from_args"]
 def _port(text: str) -> int:
     """A TCP port for ``--port``: an integer 0..65535 (0 picks a free one)."""
     try:
-        port = int(text)
+        port = integer_text(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer (0..65535)") from None
     if not 0 <= port <= 65535:

@@ -854,7 +854,7 @@ def output_target(
     absolute = _DESCRIPTOR_NAMES.get(absolute, absolute)
     for prefix in _FD_PREFIXES:
         number = absolute[len(prefix) :]
-        if absolute.startswith(prefix) and number.isdigit():
+        if absolute.startswith(prefix) and number.isascii() and number.isdigit():
             if not streams:
                 raise SinkTargetError(
                     f"{scheme}:{target}: a file descriptor is a stream; the {scheme} sink "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .._numbers import integer_text
 from ._base import (
     BaseSink,
     OutputTarget,
@@ -369,7 +370,7 @@ def make_table_sink(target: str, options: dict[str, str]) -> TableSink:
         )
     raw = options.get("max_rows", str(DEFAULT_MAX_ROWS))
     try:
-        max_rows = int(raw)
+        max_rows = integer_text(raw)
     except ValueError:
         max_rows = -1
     if max_rows < 1:
