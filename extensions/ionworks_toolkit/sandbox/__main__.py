@@ -7,10 +7,10 @@ repeated; the first one is the one that ``--expire-token-after-requests`` expire
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
-from .._numbers import integer_text
 from ._options import SandboxOptions
 
 __all__ = ["build_parser", "main", "options_from_args"]
@@ -18,10 +18,9 @@ __all__ = ["build_parser", "main", "options_from_args"]
 
 def _port(text: str) -> int:
     """A TCP port for ``--port``: an integer 0..65535 (0 picks a free one)."""
-    try:
-        port = integer_text(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer (0..65535)") from None
+    if re.fullmatch(r"\s*[0-9]+\s*", text) is None:  # ASCII digits: int() reads "8_0", "８０"
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer (0..65535)")
+    port = int(text)
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is outside 0..65535 (0 picks a free one)")
     return port
