@@ -18,7 +18,7 @@ __all__ = ["build_parser", "main", "options_from_args"]
 
 def _port(text: str) -> int:
     """A TCP port for ``--port``: an integer 0..65535 (0 picks a free one)."""
-    if re.fullmatch(r"\s*[0-9]+\s*", text) is None:  # ASCII digits: int() reads "8_0", "８０"
+    if re.fullmatch(r"\s*[+-]?[0-9]+\s*", text) is None:  # ASCII digits: int() reads "8_0", "８０"
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer (0..65535)")
     port = int(text)
     if not 0 <= port <= 65535:
